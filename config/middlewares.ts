@@ -1,0 +1,49 @@
+/**
+ * Strapi's middleware stack. CORS is limited to the origins listed in CORS_ORIGINS (comma separated);
+ * the security middleware keeps a CSP that still lets the admin panel and the media library work.
+ */
+export default ({ env }) => [
+  'strapi::logger',
+  'strapi::errors',
+  {
+    name: 'strapi::security',
+    config: {
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'connect-src': ["'self'", 'https:'],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'media-src': ["'self'", 'data:', 'blob:'],
+          'frame-ancestors': ["'self'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      frameguard: { action: 'sameorigin' },
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    },
+  },
+  {
+    name: 'strapi::cors',
+    config: {
+      origin: env.array('CORS_ORIGINS', ['http://localhost:1337', 'http://localhost:3000']),
+      credentials: true,
+    },
+  },
+  'strapi::query',
+  {
+    name: 'strapi::body',
+    config: {
+      formLimit: '1mb',
+      jsonLimit: '1mb',
+      textLimit: '1mb',
+      formidable: { maxFileSize: env.int('UPLOAD_MAX_MB', 20) * 1024 * 1024 },
+    },
+  },
+  // after the body parser: lets the admin save our business `status` fields (see the file)
+  'global::field-status',
+  // after the body parser: the bureau's admin password rule (src/back-office/access/password.ts)
+  'global::admin-password',
+  'strapi::session',
+  { name: 'strapi::favicon', config: { path: 'public/favicon.png' } },
+  'strapi::public',
+];

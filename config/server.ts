@@ -1,0 +1,19 @@
+import { assertProductionSecrets } from '../src/utils/secrets';
+
+export default ({ env }) => {
+  assertProductionSecrets(env('NODE_ENV', 'development'), process.env);
+  return {
+    host: env('HOST', '0.0.0.0'),
+    port: env.int('PORT', 1337),
+    url: env('PUBLIC_URL', ''),
+    // Strapi 5 reads server.proxy.koa (a bare boolean is ignored): client IPs from X-Forwarded-For behind a proxy
+    proxy: { koa: env.bool('IS_PROXIED', false) },
+    app: { keys: env.array('APP_KEYS', ['devKeyA-change-me', 'devKeyB-change-me']) },
+    cron: { enabled: env.bool('CRON_ENABLED', true) },
+    // No update checks (the server has no business calling out) and no upgrade banner.
+    logger: { updates: { enabled: false }, startup: { enabled: true } },
+    transfer: { remote: { enabled: false } },
+    // The folder served as /, which holds uploads/ (the tests give each Strapi its own).
+    dirs: { public: env('PUBLIC_DIR', './public') },
+  };
+};

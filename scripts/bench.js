@@ -1,0 +1,315 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- --members 20000 --repeat 7 --reuse]`: the performance figures of the README,
+ * each measured in the same run beside its reference, repeated, median reported.
+ *
+ * On PostgreSQL (127.0.0.1:5432 by default, DATABASE_HOST/PORT/USERNAME/PASSWORD to change), in a
+ * database of its own (`asso_bench`, recreated and seeded with `npm run seed -- --members N` unless
+ * --reuse), with the server started from the build (`strapi start`, admin panel not served).
+ * Prints one table and writes it to docs/PERFORMANCE.md.
+ */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const http = require('http');
+const { spawn, execFileSync } = require('child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const MEMBERS = Number(opt('members', 20000));
+const REPEAT = Number(opt('repeat', 7));
+const REUSE = args.includes('--reuse');
+const DB = opt('database', 'asso_bench');
+const SMALL_DB = `${DB}_small`;
+const SMALL_MEMBERS = Math.max(200, Math.round(MEMBERS / 10));
+const PORT = Number(opt('port', 1338));
+
+const PG = {
+  host: process.env.DATABASE_HOST || '127.0.0.1',
+  port: Number(process.env.DATABASE_PORT || 5432),
+  user: process.env.DATABASE_USERNAME || 'postgres',
+  password: process.env.DATABASE_PASSWORD || '',
+};
+const appEnv = (database) => ({
+  ...process.env,
+  NODE_ENV: 'development',
+  DATABASE_CLIENT: 'postgres',
+  DATABASE_HOST: PG.host,
+  DATABASE_PORT: String(PG.port),
+  DATABASE_USERNAME: PG.user,
+  DATABASE_PASSWORD: PG.password,
+  DATABASE_NAME: database,
+  DATABASE_POOL_MAX: '10',
+  CRON_ENABLED: 'false',
+  SERVE_ADMIN: 'false',
+  ADMIN_RATE_LIMIT: 'false',
+  RATE_LIMIT_DISABLED: 'true',
+  STRAPI_TELEMETRY_DISABLED: 'true',
+  SMTP_HOST: '',
+  PORT: String(PORT),
+  HOST: '127.0.0.1',
+  STRAPI_LOG_LEVEL: 'error',
+});
+
+const BENCH_ADMIN = { email: 'bench@bench.local', password: 'Bench-Admin-2026', firstname: 'Bench', lastname: 'Admin' };
+
+// ---------- small statistics helpers ----------
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const p95 = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)];
+};
+const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '—' : Number(x).toFixed(d));
+const log = (...a) => console.error('[bench]', ...a);
+
+// ---------- database set-up ----------
+const pgAdmin = async (sql) => {
+  const { Client } = require('pg');
+  const c = new Client({ ...PG, database: 'postgres' });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+};
+
+const seed = async (database, members) => {
+  await pgAdmin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await pgAdmin(`CREATE DATABASE "${database}"`);
+  const start = process.hrtime.bigint();
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'seed.js'), '--members', String(members)], {
+    cwd: ROOT,
+    env: appEnv(database),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return ms(start);
+};
+
+/** Loads Strapi in this process (no HTTP server) on a database, for in-process measurements. */
+const loadStrapi = async (database) => {
+  Object.assign(process.env, appEnv(database));
+  const { createStrapi } = require('@strapi/strapi');
+  return createStrapi({ appDir: ROOT, distDir: path.join(ROOT, 'dist') }).load();
+};
+const dist = (p) => require(path.join(ROOT, 'dist', 'src', 'back-office', p));
+
+// ---------- the server, in a child process ----------
+const startServer = async (database) => {
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], {
+    cwd: ROOT,
+    env: appEnv(database),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 240; i++) {
+    const status = await new Promise((resolve) =>
+      http.get({ host: '127.0.0.1', port: PORT, path: '/_health' }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', () => resolve(0))
+    );
+    if (status === 204) return child;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  child.kill('SIGTERM');
+  throw new Error('le serveur ne démarre pas');
+};
+
+const rssOf = (pid) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+};
+
+const request = (method, urlPath, { token, body } = {}) =>
+  new Promise((resolve, reject) => {
+    const payload = body ? Buffer.from(JSON.stringify(body)) : null;
+    const req = http.request(
+      { host: '127.0.0.1', port: PORT, path: urlPath, method, headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+      }
+    );
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+
+/** Streams a download, counting lines, without keeping it. */
+const download = (urlPath, token) =>
+  new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: PORT, path: urlPath, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      let lines = 0;
+      let bytes = 0;
+      res.on('data', (c) => {
+        bytes += c.length;
+        for (let i = 0; i < c.length; i++) if (c[i] === 10) lines++;
+      });
+      res.on('end', () => resolve({ status: res.statusCode, lines, bytes }));
+    }).on('error', reject);
+  });
+
+const autocannon = (urlPath, headers, seconds = 5) =>
+  new Promise((resolve, reject) => {
+    const ac = require('autocannon');
+    ac({ url: `http://127.0.0.1:${PORT}${urlPath}`, connections: 10, duration: seconds, headers }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+
+// ---------- the measurements ----------
+const main = async () => {
+  const rows = [];
+  const add = (what, value, reference, ratio, goal, ok) => rows.push({ what, value, reference, ratio, goal, ok });
+  const year = Number(new Date().toISOString().slice(0, 4));
+
+  if (!REUSE) {
+    log(`seed ${MEMBERS} members into ${DB} …`);
+    const seedMs = await seed(DB, MEMBERS);
+    log(`seed ${SMALL_MEMBERS} members into ${SMALL_DB} …`);
+    await seed(SMALL_DB, SMALL_MEMBERS);
+    add(`Chargement des données (npm run seed -- --members ${MEMBERS})`, `${fmt(seedMs / 1000, 0)} s`, '—', '—', 'quelques minutes', seedMs < 10 * 60_000);
+  }
+
+  // In-process phase: reminders (time and SQL query count at two sizes), the stats' plain SQL, the admin account.
+  const inProcess = async (database) => {
+    const strapi = await loadStrapi(database);
+    let queries = 0;
+    strapi.db.connection.on('query', () => { queries += 1; });
+    const { runReminders } = dist('dues/reminders');
+    const times = [];
+    let counted = 0;
+    let planned = 0;
+    for (let i = 0; i < REPEAT; i++) {
+      queries = 0;
+      const start = process.hrtime.bigint();
+      const report = await runReminders(strapi, { dryRun: true });
+      times.push(ms(start));
+      counted = queries;
+      planned = (report.sent ?? report.reminders ?? []).length ?? 0;
+    }
+    const members = await strapi.db.query('api::member.member').count();
+    let statsSql = null;
+    let apiToken = null;
+    if (database === DB) {
+      // The reference route (/api/skills) is not public: every route is read with the same read-only API token.
+      apiToken = (await strapi.service('admin::api-token').create({ name: `bench-${Date.now()}`, type: 'read-only', lifespan: null })).accessKey;
+      const { statsQueries } = dist('stats/queries');
+      const { referenceDay } = dist('stats/definitions');
+      statsSql = statsQueries(strapi, { year, refDay: referenceDay(year), sections: ['dues', 'donations', 'subsidies'] });
+      if (!(await strapi.db.query('admin::user').findOne({ where: { email: BENCH_ADMIN.email } }))) {
+        const superAdmin = await strapi.db.query('admin::role').findOne({ where: { code: 'strapi-super-admin' } });
+        await strapi.admin.services.user.create({ ...BENCH_ADMIN, isActive: true, roles: [superAdmin.id], registrationToken: null });
+      }
+    }
+    await strapi.destroy();
+    return { times, queries: counted, planned, members, statsSql, apiToken };
+  };
+  log('reminders (dry run), in process …');
+  const big = await inProcess(DB);
+  const small = await inProcess(SMALL_DB);
+  add(`Relances en simulation, ${big.members} adhérents (${big.planned} relances prévues)`, `${fmt(median(big.times) / 1000, 2)} s`, '—', '—', '< 5 s', median(big.times) < 5000);
+  add('Requêtes SQL des relances : grand jeu / petit jeu', `${big.queries}`, `${small.queries} (${small.members} adhérents)`, fmt(big.queries / Math.max(1, small.queries), 2), 'constant (1,00)', big.queries === small.queries);
+
+  log('starting the server …');
+  const server = await startServer(DB);
+  try {
+    const login = await request('POST', '/admin/login', { body: { email: BENCH_ADMIN.email, password: BENCH_ADMIN.password } });
+    const token = JSON.parse(login.body.toString()).data.token;
+
+    // Stats: the endpoint vs the same aggregates as plain SQL, alternated.
+    const knex = require('knex')({ client: 'pg', connection: { ...PG, database: DB }, pool: { min: 0, max: 10 } });
+    const names = Object.keys(big.statsSql);
+    const plain = () => Promise.all(names.map((n) => knex.raw(big.statsSql[n].sql, big.statsSql[n].bindings)));
+    await request('GET', `/back-office/stats?year=${year}`, { token });
+    await plain();
+    const api = [];
+    const sql = [];
+    for (let i = 0; i < REPEAT * 2; i++) {
+      let start = process.hrtime.bigint();
+      const r = await request('GET', `/back-office/stats?year=${year}`, { token });
+      if (r.status !== 200) throw new Error(`stats: HTTP ${r.status}`);
+      api.push(ms(start));
+      start = process.hrtime.bigint();
+      await plain();
+      sql.push(ms(start));
+    }
+    add('GET /back-office/stats : médiane (p95)', `${fmt(median(api))} ms (${fmt(p95(api))})`, `${fmt(median(sql))} ms (${fmt(p95(sql))}) SQL seul`, fmt(median(api) / median(sql), 2), '≤ 1,5×', median(api) / median(sql) <= 1.5);
+
+    // Members CSV export vs COPY, and the server's memory growth during the export.
+    const copySql = `COPY (SELECT m.member_number, m.last_name, m.first_name, m.email, m.phone, m.birth_date, m.profession, m.address, m.postal_code, m.city, m.country, m.origin, m.joined_at, m.is_volunteer, m.dues_paid_until,
+        CASE WHEN m.dues_paid_until IS NULL THEN 'never_paid' WHEN m.dues_paid_until > CURRENT_DATE + 30 THEN 'up_to_date' WHEN m.dues_paid_until >= CURRENT_DATE THEN 'expiring' WHEN m.dues_paid_until >= CURRENT_DATE - 30 THEN 'grace' ELSE 'expired' END,
+        (SELECT string_agg(p.name, ', ') FROM poles p JOIN members_poles_lnk l ON l.pole_id = p.id WHERE l.member_id = m.id)
+      FROM members m ORDER BY m.id) TO STDOUT WITH CSV HEADER`;
+    const copy = () => {
+      const start = process.hrtime.bigint();
+      const out = execFileSync('psql', ['-h', PG.host, '-p', String(PG.port), '-U', PG.user, '-d', DB, '-c', copySql], { env: { ...process.env, PGPASSWORD: PG.password }, maxBuffer: 1 << 30 });
+      return { ms: ms(start), lines: out.toString().split('\n').length - 2 };
+    };
+    const exportRates = [];
+    const copyRates = [];
+    const growth = [];
+    for (let i = 0; i < REPEAT; i++) {
+      const before = rssOf(server.pid);
+      let peak = before;
+      const timer = setInterval(() => { peak = Math.max(peak, rssOf(server.pid)); }, 20);
+      const start = process.hrtime.bigint();
+      const d = await download('/back-office/exports/members.csv', token);
+      const t = ms(start);
+      clearInterval(timer);
+      if (d.status !== 200) throw new Error(`export: HTTP ${d.status}`);
+      exportRates.push((d.lines - 1) / (t / 1000));
+      growth.push((peak - before) / 1024 / 1024);
+      const c = copy();
+      copyRates.push(c.lines / (c.ms / 1000));
+    }
+    const ratio = median(exportRates) / median(copyRates);
+    add('Export CSV des adhérents : lignes/s', fmt(median(exportRates), 0), `${fmt(median(copyRates), 0)} (COPY … TO STDOUT)`, fmt(ratio, 2), '≥ 0,5×', ratio >= 0.5);
+    add('Mémoire du serveur pendant l’export (croissance)', `${fmt(median(growth))} Mo (max ${fmt(Math.max(...growth))})`, '—', '—', '< 50 Mo', Math.max(...growth) < 50);
+
+    // Public API throughput vs a plain core route, alternated.
+    const reference = '/api/skills';
+    const headers = { Authorization: `Bearer ${big.apiToken}` };
+    const refCheck = await request('GET', reference, { token: big.apiToken });
+    for (const route of ['/api/articles', '/api/missions']) {
+      const r = await request('GET', route, { token: big.apiToken });
+      if (r.status !== 200) throw new Error(`${route}: HTTP ${r.status}`);
+    }
+    const measured = {};
+    for (const route of ['/api/articles', '/api/missions', reference]) measured[route] = [];
+    for (let i = 0; i < Math.max(3, Math.ceil(REPEAT / 2)); i++) {
+      for (const route of Object.keys(measured)) {
+        const r = await autocannon(route, headers, 4);
+        measured[route].push(r.requests.average);
+      }
+    }
+    const refRps = median(measured[reference]);
+    for (const route of ['/api/articles', '/api/missions']) {
+      const rps = median(measured[route]);
+      add(`${route} : requêtes/s (10 clients, même jeton API en lecture)`, fmt(rps, 0), `${fmt(refRps, 0)} (${reference}, route cœur Strapi${refCheck.status === 200 ? '' : `, HTTP ${refCheck.status}`})`, fmt(rps / refRps, 2), '≥ 0,9×', rps / refRps >= 0.9);
+    }
+    await knex.destroy();
+  } finally {
+    server.kill('SIGTERM');
+  }
+
+  // ---------- report ----------
+  const header = ['Mesure', 'Valeur', 'Référence (même exécution)', 'Rapport', 'Objectif', ''];
+  const table = [header, header.map(() => '---'), ...rows.map((r) => [r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'])];
+  const md = table.map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const machine = `${os.cpus().length} cœurs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} Gio, Node ${process.version}`;
+  const doc = `# Performances\n\nMesuré par \`npm run bench\` le ${new Date().toISOString().slice(0, 10)} sur PostgreSQL, avec \`--members ${MEMBERS}\` (et ${SMALL_MEMBERS} adhérents pour la comparaison du nombre de requêtes), ${REPEAT} répétitions, médianes ; chaque chiffre est mesuré dans la même exécution que sa référence.\n\nMachine : ${machine}.\n\n${md}\n`;
+  console.log(md);
+  fs.writeFileSync(path.join(ROOT, 'docs', 'PERFORMANCE.md'), doc);
+  log('written to docs/PERFORMANCE.md');
+};
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,141 @@
+import * as React from 'react';
+import { useFetchClient, Page, Layouts } from '@strapi/strapi/admin';
+import { Alert, Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Download, Database } from '@strapi/icons';
+
+interface Backup {
+  name: string;
+  size: number;
+  createdAt: string;
+}
+interface BackupsState {
+  backups: Backup[];
+  dir: string;
+  cron: string;
+  retention: { daily: number; weekly: number; monthly: number };
+  lastFailure: { at: string; message: string } | null;
+}
+
+const dateTime = (iso: string) =>
+  new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
+const size = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} Ko` : `${(bytes / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
+const errorText = (e: any) => e?.response?.data?.error?.message ?? e?.message ?? 'Erreur inconnue';
+
+/** Sauvegardes: the archives of BACKUP_DIR, "Sauvegarder maintenant" and download (super admin only). */
+const BackupsPage = () => {
+  const { get, post } = useFetchClient();
+  const [state, setState] = React.useState<BackupsState | null>(null);
+  const [busy, setBusy] = React.useState(false);
+  const [message, setMessage] = React.useState<{ variant: 'success' | 'danger'; text: string } | null>(null);
+
+  const load = React.useCallback(async () => {
+    try {
+      const { data } = await get<BackupsState>('/back-office/backups');
+      setState(data);
+    } catch (e) {
+      setMessage({ variant: 'danger', text: `Impossible de lire la liste des sauvegardes : ${errorText(e)}` });
+    }
+  }, [get]);
+  React.useEffect(() => {
+    load();
+  }, [load]);
+
+  const backupNow = async () => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const { data } = await post<{ backup: Backup }>('/back-office/backups');
+      setMessage({ variant: 'success', text: `Sauvegarde ${data.backup.name} écrite et vérifiée (${size(data.backup.size)}).` });
+      await load();
+    } catch (e) {
+      setMessage({ variant: 'danger', text: errorText(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const download = async (backup: Backup) => {
+    try {
+      const { data } = await get(`/back-office/backups/${encodeURIComponent(backup.name)}/download`, { responseType: 'blob' } as any);
+      const url = URL.createObjectURL(data as Blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = backup.name;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (e) {
+      setMessage({ variant: 'danger', text: `Téléchargement impossible : ${errorText(e)}` });
+    }
+  };
+
+  return (
+    <Page.Main>
+      <Page.Title>Sauvegardes</Page.Title>
+      <Layouts.Header
+        title="Sauvegardes"
+        subtitle="Base de données et fichiers envoyés, vérifiés à chaque sauvegarde. Gardez-en une copie hors du serveur."
+        primaryAction={
+          <Button startIcon={<Database />} onClick={backupNow} loading={busy} disabled={busy}>
+            Sauvegarder maintenant
+          </Button>
+        }
+      />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={4}>
+          {message && (
+            <Alert variant={message.variant} title={message.variant === 'success' ? 'Sauvegarde terminée' : 'Erreur'} onClose={() => setMessage(null)} closeLabel="Fermer">
+              {message.text}
+            </Alert>
+          )}
+          {state?.lastFailure && (
+            <Alert variant="danger" title="La dernière sauvegarde automatique a échoué" closeLabel="Fermer">
+              {dateTime(state.lastFailure.at)} : {state.lastFailure.message}
+            </Alert>
+          )}
+          {state && (
+            <Box background="neutral0" padding={4} shadow="tableShadow" hasRadius>
+              <Typography variant="omega">
+                Sauvegarde automatique chaque jour (règle « {state.cron} », heure de Paris) dans <code>{state.dir}</code>. Sont
+                conservées : les {state.retention.daily} derniers jours, {state.retention.weekly} semaines et{' '}
+                {state.retention.monthly} mois. Pour restaurer, suivez la section « Sauvegardes et reprise après sinistre » du
+                README.
+              </Typography>
+            </Box>
+          )}
+          {state && state.backups.length === 0 && <Typography>Aucune sauvegarde pour l'instant.</Typography>}
+          {state && state.backups.length > 0 && (
+            <Table colCount={4} rowCount={state.backups.length + 1}>
+              <Thead>
+                <Tr>
+                  <Th><Typography variant="sigma">Date</Typography></Th>
+                  <Th><Typography variant="sigma">Taille</Typography></Th>
+                  <Th><Typography variant="sigma">Fichier</Typography></Th>
+                  <Th><Typography variant="sigma">Action</Typography></Th>
+                </Tr>
+              </Thead>
+              <Tbody>
+                {state.backups.map((b) => (
+                  <Tr key={b.name}>
+                    <Td><Typography>{dateTime(b.createdAt)}</Typography></Td>
+                    <Td><Typography>{size(b.size)}</Typography></Td>
+                    <Td><Typography textColor="neutral600">{b.name}</Typography></Td>
+                    <Td>
+                      <Button variant="tertiary" startIcon={<Download />} onClick={() => download(b)}>
+                        Télécharger
+                      </Button>
+                    </Td>
+                  </Tr>
+                ))}
+              </Tbody>
+            </Table>
+          )}
+        </Flex>
+      </Layouts.Content>
+    </Page.Main>
+  );
+};
+
+export default BackupsPage;

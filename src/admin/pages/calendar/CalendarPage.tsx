@@ -1,0 +1,158 @@
+import * as React from 'react';
+import { useNavigate } from 'react-router-dom';
+import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
+import { Box, Button, Field, Flex, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
+import FullCalendar from '@fullcalendar/react';
+import dayGridPlugin from '@fullcalendar/daygrid';
+import timeGridPlugin from '@fullcalendar/timegrid';
+import listPlugin from '@fullcalendar/list';
+import interactionPlugin from '@fullcalendar/interaction';
+import frLocale from '@fullcalendar/core/locales/fr';
+import type { EventInput, EventSourceFuncArg } from '@fullcalendar/core';
+import { CalendarEntry, FeedState, NO_POLE_COLOR, STATUS_COLORS, STATUS_LABELS, errorMessage, frenchDateTime, missionUrl } from './api';
+
+type ColourBy = 'pole' | 'status';
+
+const toEvent = (m: CalendarEntry, colourBy: ColourBy): EventInput => {
+  const colour = colourBy === 'status' ? STATUS_COLORS[m.status] : m.pole?.color || NO_POLE_COLOR;
+  const places = m.capacity ? ` (${m.confirmed}/${m.capacity})` : m.confirmed ? ` (${m.confirmed})` : '';
+  return {
+    id: m.documentId,
+    title: `${m.status === 'cancelled' ? '[Annulée] ' : ''}${m.title}${places}`,
+    start: m.start,
+    end: m.end,
+    backgroundColor: colour,
+    borderColor: colour,
+    classNames: m.status === 'cancelled' ? ['asso-cancelled'] : [],
+    extendedProps: { entry: m },
+  };
+};
+
+/** The bureau's private iCal URL: shown once when created, can be regenerated (the old one stops) or turned off. */
+const PrivateFeed = () => {
+  const { get, post, del } = useFetchClient();
+  const [state, setState] = React.useState<FeedState | null>(null);
+  const [error, setError] = React.useState<string | null>(null);
+  React.useEffect(() => {
+    get<any>('/back-office/calendar/private-feed').then((r) => setState(r.data.data)).catch((e) => setError(errorMessage(e)));
+  }, [get]);
+  const run = (p: Promise<any>) => p.then((r: any) => setState(r.data.data)).catch((e) => setError(errorMessage(e)));
+  const publicUrl = `${window.location.origin}/api/calendar.ics`;
+  return (
+    <Box background="neutral0" hasRadius shadow="tableShadow" padding={5} marginTop={4} data-testid="calendar-feeds">
+      <Typography variant="delta" tag="h2">Abonnements (téléphones, agendas)</Typography>
+      <Box paddingTop={2}>
+        <Typography>
+          Agenda public (événements publics seulement) : <code>{publicUrl}</code>
+        </Typography>
+      </Box>
+      <Box paddingTop={3}>
+        {error && <Typography textColor="danger600">{error}</Typography>}
+        {state?.url ? (
+          <Flex direction="column" alignItems="stretch" gap={2}>
+            <Typography fontWeight="bold">Adresse secrète du calendrier du bureau (copiez-la maintenant : elle ne sera plus affichée) :</Typography>
+            <TextInput aria-label="Adresse du calendrier du bureau" value={state.url} readOnly onFocus={(e: any) => e.target.select()} />
+          </Flex>
+        ) : (
+          <Typography>
+            {state?.active
+              ? `Calendrier du bureau (toutes les missions) : activé le ${frenchDateTime(state.createdAt)}. L’adresse n’est affichée qu’à sa création ; régénérez-la si elle est perdue ou a circulé.`
+              : 'Calendrier du bureau (toutes les missions) : pas encore activé.'}
+          </Typography>
+        )}
+        <Flex gap={2} paddingTop={3}>
+          <Button variant="secondary" onClick={() => run(post('/back-office/calendar/private-feed', {}))}>
+            {state?.active ? 'Régénérer l’adresse (l’ancienne cessera de fonctionner)' : 'Créer l’adresse secrète'}
+          </Button>
+          {state?.active && (
+            <Button variant="danger-light" onClick={() => run(del('/back-office/calendar/private-feed'))}>
+              Désactiver
+            </Button>
+          )}
+        </Flex>
+      </Box>
+    </Box>
+  );
+};
+
+const CalendarPage = () => {
+  const { get } = useFetchClient();
+  const navigate = useNavigate();
+  const [colourBy, setColourBy] = React.useState<ColourBy>('pole');
+  const [error, setError] = React.useState<string | null>(null);
+
+  const events = React.useCallback(
+    (info: EventSourceFuncArg, success: (events: EventInput[]) => void, failure: (e: Error) => void) => {
+      // FullCalendar's range is exclusive at the end: days as YYYY-MM-DD in Paris
+      const day = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+      get<any>('/back-office/calendar', { params: { from: day(info.start), to: day(info.end) } })
+        .then((r) => {
+          setError(null);
+          success((r.data.data as CalendarEntry[]).map((m) => toEvent(m, colourBy)));
+        })
+        .catch((e) => {
+          setError(errorMessage(e));
+          failure(e);
+        });
+    },
+    [get, colourBy]
+  );
+
+  return (
+    <Page.Main>
+      <Page.Title>Calendrier</Page.Title>
+      <Layouts.Header title="Calendrier" subtitle="Toutes les missions et tous les événements. Cliquez sur une mission pour l’ouvrir." />
+      <Layouts.Content>
+        <Flex gap={4} paddingBottom={4} alignItems="flex-end">
+          <Box width="240px">
+            <Field.Root name="colourBy">
+              <Field.Label>Couleurs</Field.Label>
+              <SingleSelect aria-label="Couleurs" value={colourBy} onChange={(v: any) => setColourBy(v as ColourBy)}>
+                <SingleSelectOption value="pole">Par pôle</SingleSelectOption>
+                <SingleSelectOption value="status">Par statut</SingleSelectOption>
+              </SingleSelect>
+            </Field.Root>
+          </Box>
+          {colourBy === 'status' && (
+            <Flex gap={3} wrap="wrap">
+              {Object.entries(STATUS_LABELS).map(([s, label]) => (
+                <Flex key={s} gap={1}>
+                  <Box width="12px" height="12px" hasRadius style={{ background: STATUS_COLORS[s as CalendarEntry['status']] }} />
+                  <Typography variant="pi">{label}</Typography>
+                </Flex>
+              ))}
+            </Flex>
+          )}
+        </Flex>
+        {error && <Typography textColor="danger600">{error}</Typography>}
+        <Box background="neutral0" hasRadius shadow="tableShadow" padding={4} data-testid="mission-calendar">
+          <style>{'.asso-cancelled .fc-event-title, .asso-cancelled .fc-list-event-title { text-decoration: line-through; }'}</style>
+          <FullCalendar
+            key={colourBy}
+            plugins={[dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin]}
+            locale={frLocale}
+            initialView="dayGridMonth"
+            headerToolbar={{ left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek,listMonth' }}
+            buttonText={{ listMonth: 'liste' }}
+            height="auto"
+            nowIndicator
+            events={events}
+            eventClick={(arg) => {
+              arg.jsEvent.preventDefault();
+              navigate(missionUrl(arg.event.id));
+            }}
+            eventDidMount={(arg) => {
+              const m = arg.event.extendedProps.entry as CalendarEntry;
+              arg.el.title = [m.title, m.pole?.name && `Pôle : ${m.pole.name}`, `Statut : ${STATUS_LABELS[m.status]}`,
+                m.capacity ? `Places : ${m.confirmed}/${m.capacity}` : `Inscrits : ${m.confirmed}`, m.waitlisted ? `Liste d’attente : ${m.waitlisted}` : '']
+                .filter(Boolean).join('\n');
+            }}
+          />
+        </Box>
+        <PrivateFeed />
+      </Layouts.Content>
+    </Page.Main>
+  );
+};
+
+export default CalendarPage;

@@ -1,0 +1,228 @@
+import * as React from 'react';
+import { Link } from 'react-router-dom';
+import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
+import {
+  Badge, Box, Button, Dialog, Field, Flex, Grid, NumberInput, SingleSelect, SingleSelectOption, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography,
+} from '@strapi/design-system';
+import { Mail, Eye } from '@strapi/icons';
+import {
+  DUES_READ, DUES_REMIND, DuesRow, DuesStatus, DuesSummary, RemindersReport, STATUSES, STATUS_COLORS, STATUS_LABELS,
+  errorMessage, formatEuros, frenchDate, memberUrl, reminderLabel, useBackOffice,
+} from './api';
+
+/** « Cotisations » (issue 4): who is up to date, who must renew, and the reminders by e-mail. */
+const PAGE_SIZE = 100;
+
+export const StatusBadge = ({ status }: { status: DuesStatus }) => (
+  <Badge backgroundColor={`${STATUS_COLORS[status]}100`} textColor={`${STATUS_COLORS[status]}700`}>{STATUS_LABELS[status]}</Badge>
+);
+
+const Counts = ({ summary, active, onPick }: { summary: DuesSummary; active?: DuesStatus; onPick: (s?: DuesStatus) => void }) => (
+  <Grid.Root gap={3}>
+    {STATUSES.map((s) => (
+      <Grid.Item key={s} col={2} s={4} xs={6} direction="column" alignItems="stretch">
+        <Box
+          tag="button"
+          type="button"
+          onClick={() => onPick(active === s ? undefined : s)}
+          background={active === s ? 'primary100' : 'neutral0'}
+          borderColor={active === s ? 'primary600' : 'neutral150'}
+          hasRadius
+          shadow="tableShadow"
+          padding={4}
+          textAlign="left"
+          data-testid={`dues-count-${s}`}
+        >
+          <Typography variant="sigma" textColor="neutral600">{STATUS_LABELS[s]}</Typography>
+          <Typography variant="alpha" tag="p">{summary.counts[s]}</Typography>
+        </Box>
+      </Grid.Item>
+    ))}
+  </Grid.Root>
+);
+
+const ReportView = ({ report }: { report: RemindersReport }) => {
+  const who = (r: RemindersReport['sent'][number]) =>
+    `${r.firstName} ${r.lastName}${r.memberNumber ? ` (n° ${r.memberNumber})` : ''} — échéance le ${frenchDate(r.duesPaidUntil)}, relance ${reminderLabel(r.offsetDays)}`;
+  return (
+    <Box background="neutral0" hasRadius shadow="tableShadow" padding={5} data-testid="reminders-report">
+      <Typography variant="delta" tag="h2">
+        {report.dryRun ? `Simulation du ${frenchDate(report.today)} : ${report.counts.sent} relance(s) seraient envoyées` : `Relances du ${frenchDate(report.today)} : ${report.counts.sent} envoyée(s)`}
+        {report.counts.failed ? `, ${report.counts.failed} en échec (nouvel essai au prochain passage)` : ''}
+        {report.counts.withoutEmail ? `, ${report.counts.withoutEmail} adhérent(s) sans e-mail à contacter autrement` : ''}
+      </Typography>
+      {[
+        { title: report.dryRun ? 'Seraient relancés' : 'Relancés', rows: report.sent },
+        { title: 'En échec', rows: report.failed },
+        { title: 'Sans adresse e-mail', rows: report.withoutEmail },
+      ]
+        .filter((g) => g.rows.length)
+        .map((g) => (
+          <Box key={g.title} paddingTop={3}>
+            <Typography variant="omega" fontWeight="bold">{g.title}</Typography>
+            <ul>
+              {g.rows.slice(0, 50).map((r) => (
+                <li key={`${r.documentId}-${r.offsetDays}`}>
+                  <Typography variant="omega"><Link to={memberUrl(r.documentId)}>{who(r)}</Link>{r.error ? ` — ${r.error}` : ''}</Typography>
+                </li>
+              ))}
+              {g.rows.length > 50 && <li><Typography variant="omega">… et {g.rows.length - 50} autre(s)</Typography></li>}
+            </ul>
+          </Box>
+        ))}
+    </Box>
+  );
+};
+
+const Reminders = ({ onDone }: { onDone: () => void }) => {
+  const { post } = useFetchClient();
+  const [running, setRunning] = React.useState<'dry' | 'real' | null>(null);
+  const [report, setReport] = React.useState<RemindersReport>();
+  const [error, setError] = React.useState<string>();
+  const run = async (dryRun: boolean) => {
+    setRunning(dryRun ? 'dry' : 'real');
+    setError(undefined);
+    try {
+      const { data } = await post<{ data: RemindersReport }>('/back-office/dues/reminders/run', { dryRun });
+      setReport(data.data);
+      if (!dryRun) onDone();
+    } catch (e) {
+      setError(errorMessage(e, 'Les relances n’ont pas pu être lancées.'));
+    } finally {
+      setRunning(null);
+    }
+  };
+  return (
+    <Flex direction="column" alignItems="stretch" gap={3}>
+      <Flex gap={2} wrap="wrap">
+        <Button variant="secondary" startIcon={<Eye />} onClick={() => run(true)} loading={running === 'dry'} data-testid="reminders-dry-run">
+          Simuler les relances du jour
+        </Button>
+        <Dialog.Root>
+          <Dialog.Trigger>
+            <Button startIcon={<Mail />} loading={running === 'real'} data-testid="reminders-run">Envoyer les relances maintenant</Button>
+          </Dialog.Trigger>
+          <Dialog.Content>
+            <Dialog.Header>Envoyer les relances</Dialog.Header>
+            <Dialog.Body>
+              <Typography>
+                Les relances dues aujourd’hui partent tout de suite par e-mail. Un adhérent ne reçoit jamais deux fois la même relance :
+                celles déjà envoyées par la tâche de 8 h ne repartent pas.
+              </Typography>
+            </Dialog.Body>
+            <Dialog.Footer>
+              <Dialog.Cancel><Button variant="tertiary">Annuler</Button></Dialog.Cancel>
+              <Dialog.Action><Button onClick={() => run(false)} data-testid="reminders-run-confirm">Envoyer</Button></Dialog.Action>
+            </Dialog.Footer>
+          </Dialog.Content>
+        </Dialog.Root>
+      </Flex>
+      {error && <Typography textColor="danger600">{error}</Typography>}
+      {report && <ReportView report={report} />}
+    </Flex>
+  );
+};
+
+const DuesPage = () => {
+  const [status, setStatus] = React.useState<DuesStatus | undefined>('expiring');
+  const [within, setWithin] = React.useState(30);
+  const [search, setSearch] = React.useState('');
+  const [shown, setShown] = React.useState(PAGE_SIZE);
+  const params = { within, ...(status ? { status } : {}) };
+  const summary = useBackOffice<DuesSummary>('/back-office/dues/summary', { within });
+  const list = useBackOffice<DuesRow[]>('/back-office/dues', params);
+  const { allowedActions } = useRBAC(DUES_REMIND);
+
+  React.useEffect(() => setShown(PAGE_SIZE), [status, within, search]);
+  const rows = list.data ?? [];
+  const needle = search.trim().toLowerCase();
+  const filtered = needle
+    ? rows.filter((r) => `${r.firstName} ${r.lastName} ${r.email ?? ''} ${r.memberNumber ?? ''}`.toLowerCase().includes(needle))
+    : rows;
+
+  return (
+    <Page.Main>
+      <Page.Title>Cotisations</Page.Title>
+      <Layouts.Header title="Cotisations" subtitle="Qui est à jour, qui doit renouveler, et les relances envoyées par e-mail" />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={6}>
+          {summary.data && <Counts summary={summary.data} active={status} onPick={setStatus} />}
+          {allowedActions.canRemind && <Reminders onDone={() => { summary.reload(); list.reload(); }} />}
+          <Flex gap={4} alignItems="flex-end" wrap="wrap">
+            <Box width="240px">
+              <Field.Root name="status">
+                <Field.Label>Statut</Field.Label>
+                <SingleSelect value={status ?? 'all'} onChange={(v) => setStatus(v === 'all' ? undefined : (v as DuesStatus))} data-testid="dues-status-filter">
+                  <SingleSelectOption value="all">Tous les adhérents</SingleSelectOption>
+                  {STATUSES.map((s) => <SingleSelectOption key={s} value={s}>{STATUS_LABELS[s]}</SingleSelectOption>)}
+                </SingleSelect>
+              </Field.Root>
+            </Box>
+            <Box width="240px">
+              <Field.Root name="within" hint="« À renouveler bientôt » : échéance dans ce nombre de jours">
+                <Field.Label>Fenêtre (jours)</Field.Label>
+                <NumberInput value={within} onValueChange={(v) => setWithin(Math.max(0, Math.min(365, Math.round(v ?? 30))))} />
+                <Field.Hint />
+              </Field.Root>
+            </Box>
+            <Box width="280px">
+              <Field.Root name="search">
+                <Field.Label>Rechercher</Field.Label>
+                <TextInput placeholder="Nom, e-mail, n° d’adhérent" value={search} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)} />
+              </Field.Root>
+            </Box>
+          </Flex>
+          {list.error && <Typography textColor="danger600">{list.error}</Typography>}
+          {list.loading && !list.data ? (
+            <Page.Loading />
+          ) : (
+            <Box>
+              <Typography variant="pi" textColor="neutral600" data-testid="dues-total">
+                {filtered.length} adhérent(s){status ? ` — ${STATUS_LABELS[status].toLowerCase()}` : ''}, triés par échéance
+              </Typography>
+              <Table colCount={7} rowCount={Math.min(filtered.length, shown) + 1}>
+                <Thead>
+                  <Tr>
+                    <Th><Typography variant="sigma">N°</Typography></Th>
+                    <Th><Typography variant="sigma">Adhérent</Typography></Th>
+                    <Th><Typography variant="sigma">E-mail</Typography></Th>
+                    <Th><Typography variant="sigma">Payée jusqu’au</Typography></Th>
+                    <Th><Typography variant="sigma">Statut</Typography></Th>
+                    <Th><Typography variant="sigma">Type d’adhésion</Typography></Th>
+                    <Th><Typography variant="sigma">Dernier montant</Typography></Th>
+                  </Tr>
+                </Thead>
+                <Tbody>
+                  {filtered.slice(0, shown).map((r) => (
+                    <Tr key={r.documentId} data-testid="dues-row">
+                      <Td><Typography>{r.memberNumber ?? '—'}</Typography></Td>
+                      <Td><Link to={memberUrl(r.documentId)}><Typography textColor="primary600">{r.lastName} {r.firstName}</Typography></Link></Td>
+                      <Td><Typography>{r.email ?? 'pas d’e-mail'}</Typography></Td>
+                      <Td><Typography>{frenchDate(r.duesPaidUntil)}</Typography></Td>
+                      <Td><StatusBadge status={r.status} /></Td>
+                      <Td><Typography>{r.membershipType ?? '—'}</Typography></Td>
+                      <Td><Typography>{formatEuros(r.lastAmount)}</Typography></Td>
+                    </Tr>
+                  ))}
+                </Tbody>
+              </Table>
+              {filtered.length > shown && (
+                <Flex justifyContent="center" paddingTop={4}>
+                  <Button variant="tertiary" onClick={() => setShown((n) => n + PAGE_SIZE)}>Afficher {Math.min(PAGE_SIZE, filtered.length - shown)} de plus</Button>
+                </Flex>
+              )}
+            </Box>
+          )}
+        </Flex>
+      </Layouts.Content>
+    </Page.Main>
+  );
+};
+
+const ProtectedDuesPage = () => (
+  <Page.Protect permissions={DUES_READ}>
+    <DuesPage />
+  </Page.Protect>
+);
+
+export default ProtectedDuesPage;

@@ -1,0 +1,27 @@
+import { PriceTag } from '@strapi/icons';
+import type { AdminPage } from '../index';
+import { DUES_READ } from './api';
+
+/** « Cotisations » (issue 4): the menu entry and the homepage widget, for roles with dues.read. */
+const dues: AdminPage = {
+  register(app) {
+    app.addMenuLink({
+      to: 'cotisations',
+      icon: PriceTag,
+      intlLabel: { id: 'back-office.dues.menu', defaultMessage: 'Cotisations' },
+      permissions: DUES_READ as any,
+      position: 3,
+      Component: () => import('./DuesPage'),
+    });
+    app.widgets.register({
+      id: 'back-office-dues-to-renew',
+      icon: PriceTag,
+      title: { id: 'back-office.dues.widget.title', defaultMessage: 'Cotisations à renouveler' },
+      link: { label: { id: 'back-office.dues.widget.link', defaultMessage: 'Voir les cotisations' }, href: '/cotisations' },
+      component: () => import('./widget').then((m) => m.DuesWidget),
+      permissions: DUES_READ.map(({ action }) => ({ action })),
+    });
+  },
+};
+
+export default dues;

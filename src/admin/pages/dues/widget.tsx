@@ -1,0 +1,37 @@
+import { Link } from 'react-router-dom';
+import { Widget } from '@strapi/strapi/admin';
+import { Box, Flex, Typography } from '@strapi/design-system';
+import { DuesRow, DuesSummary, frenchDate, memberUrl, STATUS_LABELS, useBackOffice } from './api';
+
+/** Homepage widget « Cotisations à renouveler »: the counts, and the next members whose dues end. */
+export const DuesWidget = () => {
+  const summary = useBackOffice<DuesSummary>('/back-office/dues/summary', {});
+  const next = useBackOffice<DuesRow[]>('/back-office/dues', { status: 'expiring' });
+  if (summary.loading || next.loading) return <Widget.Loading>Chargement des cotisations…</Widget.Loading>;
+  if (summary.error || next.error || !summary.data) return <Widget.Error>{summary.error ?? next.error}</Widget.Error>;
+  const { counts, within } = summary.data;
+  return (
+    <Flex direction="column" alignItems="stretch" gap={3}>
+      <Flex gap={3}>
+        {(['expiring', 'grace'] as const).map((s) => (
+          <Box key={s} background="neutral100" hasRadius padding={3} flex={1}>
+            <Typography variant="pi" textColor="neutral600">{s === 'expiring' ? `Échéance dans les ${within} jours` : STATUS_LABELS.grace}</Typography>
+            <Typography variant="beta" tag="p" data-testid={`widget-dues-${s}`}>{counts[s]}</Typography>
+          </Box>
+        ))}
+      </Flex>
+      {(next.data ?? []).length === 0 ? (
+        <Typography textColor="neutral600">Aucune cotisation n’arrive à échéance dans les {within} jours.</Typography>
+      ) : (
+        <Flex direction="column" alignItems="stretch" gap={1}>
+          {(next.data ?? []).slice(0, 5).map((r) => (
+            <Flex key={r.documentId} justifyContent="space-between">
+              <Link to={memberUrl(r.documentId)}><Typography textColor="primary600">{r.firstName} {r.lastName}</Typography></Link>
+              <Typography textColor="neutral600">{frenchDate(r.duesPaidUntil)}</Typography>
+            </Flex>
+          ))}
+        </Flex>
+      )}
+    </Flex>
+  );
+};

@@ -1,0 +1,216 @@
+import * as React from 'react';
+import { Page, Layouts, useFetchClient, useRBAC } from '@strapi/strapi/admin';
+import { Box, Button, Field, Flex, Grid, SingleSelect, SingleSelectOption, Typography, Alert, Loader } from '@strapi/design-system';
+import { Download } from '@strapi/icons';
+
+/**
+ * The « Exports » page: every list the admin may export, with its filters and a download button,
+ * and the financial report of a fiscal year (CSV and PDF). Files are fetched with the admin's
+ * token (the back-office routes need it), then saved by the browser.
+ */
+interface FilterDef {
+  param: string;
+  label: string;
+  kind: 'date' | 'year' | 'enum' | 'text' | 'boolean' | 'relation';
+  options?: Array<{ value: string; label: string }>;
+}
+interface DatasetDef {
+  name: string;
+  label: string;
+  filters: FilterDef[];
+}
+
+const REPORT_PERMISSIONS = [{ action: 'api::back-office.reports.read', subject: null }];
+
+const fileNameOf = (disposition: string | null | undefined, fallback: string) => /filename="([^"]+)"/.exec(disposition ?? '')?.[1] ?? fallback;
+
+const saveBlob = (blob: Blob, name: string) => {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+};
+
+/** The server's French message, also when the error body came back as a Blob. */
+const errorMessage = async (err: any) => {
+  const data = err?.response?.data;
+  if (data instanceof Blob) {
+    try {
+      return JSON.parse(await data.text())?.error?.message ?? 'Le téléchargement a échoué.';
+    } catch {
+      return 'Le téléchargement a échoué.';
+    }
+  }
+  return data?.error?.message ?? err?.message ?? 'Le téléchargement a échoué.';
+};
+
+const useDownload = () => {
+  const { get } = useFetchClient();
+  const [busy, setBusy] = React.useState<string | null>(null);
+  const [error, setError] = React.useState<string | null>(null);
+  const download = async (key: string, url: string, fallbackName: string) => {
+    setBusy(key);
+    setError(null);
+    try {
+      const res = await get<Blob>(url, { responseType: 'blob' });
+      saveBlob(res.data, fileNameOf(res.headers?.get('content-disposition'), fallbackName));
+    } catch (err) {
+      setError(await errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+  return { busy, error, download, clearError: () => setError(null) };
+};
+
+const FilterField = ({ filter, value, onChange }: { filter: FilterDef; value: string; onChange: (v: string) => void }) => {
+  const choices =
+    filter.kind === 'boolean'
+      ? [{ value: 'true', label: 'Oui' }, { value: 'false', label: 'Non' }]
+      : filter.options;
+  return (
+    <Field.Root name={filter.param}>
+      <Field.Label>{filter.label}</Field.Label>
+      {choices ? (
+        <SingleSelect value={value} onChange={(v: string | number) => onChange(String(v ?? ''))} onClear={() => onChange('')} placeholder="Tous">
+          {choices.map((o) => (
+            <SingleSelectOption key={o.value} value={o.value}>
+              {o.label}
+            </SingleSelectOption>
+          ))}
+        </SingleSelect>
+      ) : (
+        <Field.Input
+          type={filter.kind === 'date' ? 'date' : filter.kind === 'year' ? 'number' : 'text'}
+          value={value}
+          placeholder={filter.kind === 'year' ? 'ex. 2026' : undefined}
+          onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
+        />
+      )}
+    </Field.Root>
+  );
+};
+
+const DatasetCard = ({ dataset, onDownload, busy }: { dataset: DatasetDef; onDownload: (url: string, name: string) => void; busy: boolean }) => {
+  const [values, setValues] = React.useState<Record<string, string>>({});
+  const [iso, setIso] = React.useState(false);
+  const query = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== ''));
+  if (iso) query.set('format', 'iso');
+  const qs = query.toString();
+  return (
+    <Box background="neutral0" hasRadius shadow="tableShadow" padding={6}>
+      <Flex justifyContent="space-between" alignItems="center" paddingBottom={4}>
+        <Typography variant="delta" tag="h2">
+          {dataset.label}
+        </Typography>
+        <Button startIcon={<Download />} loading={busy} onClick={() => onDownload(`/back-office/exports/${dataset.name}.csv${qs ? `?${qs}` : ''}`, `${dataset.name}.csv`)}>
+          Télécharger (CSV)
+        </Button>
+      </Flex>
+      <Grid.Root gap={4}>
+        {dataset.filters.map((f) => (
+          <Grid.Item key={f.param} col={3} s={6} xs={12} direction="column" alignItems="stretch">
+            <FilterField filter={f} value={values[f.param] ?? ''} onChange={(v) => setValues((prev) => ({ ...prev, [f.param]: v }))} />
+          </Grid.Item>
+        ))}
+        <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
+          <Field.Root name={`${dataset.name}-format`} hint="Tableur français (;) ou format ISO pour un logiciel">
+            <Field.Label>Format</Field.Label>
+            <SingleSelect value={iso ? 'iso' : 'fr'} onChange={(v: string | number) => setIso(v === 'iso')}>
+              <SingleSelectOption value="fr">Tableur (Excel, LibreOffice)</SingleSelectOption>
+              <SingleSelectOption value="iso">ISO (virgule, dates AAAA-MM-JJ)</SingleSelectOption>
+            </SingleSelect>
+            <Field.Hint />
+          </Field.Root>
+        </Grid.Item>
+      </Grid.Root>
+    </Box>
+  );
+};
+
+const FinancialReportCard = ({ onDownload, busy }: { onDownload: (key: string, url: string, name: string) => void; busy: string | null }) => {
+  const thisYear = new Date().getFullYear();
+  const [year, setYear] = React.useState(String(thisYear));
+  const years = Array.from({ length: 8 }, (_, i) => String(thisYear + 1 - i));
+  return (
+    <Box background="neutral0" hasRadius shadow="tableShadow" padding={6}>
+      <Typography variant="delta" tag="h2">
+        Bilan financier de l’exercice
+      </Typography>
+      <Box paddingTop={1} paddingBottom={4}>
+        <Typography variant="omega" textColor="neutral600">
+          Cotisations, dons, subventions et budgets des missions, pour l’assemblée générale ou la mairie. L’exercice porte le nom de l’année où il commence.
+        </Typography>
+      </Box>
+      <Flex gap={4} alignItems="flex-end">
+        <Box width="200px">
+          <Field.Root name="report-year">
+            <Field.Label>Exercice</Field.Label>
+            <SingleSelect value={year} onChange={(v: string | number) => setYear(String(v))}>
+              {years.map((y) => (
+                <SingleSelectOption key={y} value={y}>
+                  {y}
+                </SingleSelectOption>
+              ))}
+            </SingleSelect>
+          </Field.Root>
+        </Box>
+        <Button startIcon={<Download />} loading={busy === 'report-pdf'} onClick={() => onDownload('report-pdf', `/back-office/reports/financial.pdf?year=${year}`, `bilan-financier-${year}.pdf`)}>
+          PDF
+        </Button>
+        <Button variant="secondary" startIcon={<Download />} loading={busy === 'report-csv'} onClick={() => onDownload('report-csv', `/back-office/reports/financial.csv?year=${year}`, `bilan-financier-${year}.csv`)}>
+          CSV
+        </Button>
+      </Flex>
+    </Box>
+  );
+};
+
+const ExportsPage = () => {
+  const { get } = useFetchClient();
+  const { allowedActions } = useRBAC({ report: REPORT_PERMISSIONS });
+  const [datasets, setDatasets] = React.useState<DatasetDef[] | null>(null);
+  const [loadError, setLoadError] = React.useState<string | null>(null);
+  const { busy, error, download, clearError } = useDownload();
+
+  React.useEffect(() => {
+    get<{ datasets: DatasetDef[] }>('/back-office/exports')
+      .then((res) => setDatasets(res.data.datasets))
+      .catch(async (err) => setLoadError(await errorMessage(err)));
+  }, [get]);
+
+  return (
+    <Page.Main>
+      <Page.Title>Exports</Page.Title>
+      <Layouts.Header title="Exports" subtitle="Listes au format CSV (s’ouvrent directement dans un tableur) et bilan financier de l’exercice" />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={6}>
+          {error && (
+            <Alert variant="danger" title="Téléchargement impossible" onClose={clearError} closeLabel="Fermer">
+              {error}
+            </Alert>
+          )}
+          {allowedActions.canReport && <FinancialReportCard onDownload={download} busy={busy} />}
+          {loadError && (
+            <Alert variant="danger" title="Erreur" closeLabel="Fermer" onClose={() => setLoadError(null)}>
+              {loadError}
+            </Alert>
+          )}
+          {!datasets && !loadError && <Loader>Chargement…</Loader>}
+          {datasets?.length === 0 && (
+            <Typography>Votre rôle ne permet de consulter aucune des listes exportables.</Typography>
+          )}
+          {datasets?.map((d) => (
+            <DatasetCard key={d.name} dataset={d} busy={busy === d.name} onDownload={(url, name) => download(d.name, url, name)} />
+          ))}
+        </Flex>
+      </Layouts.Content>
+    </Page.Main>
+  );
+};
+
+export default ExportsPage;

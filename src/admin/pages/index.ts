@@ -1,0 +1,19 @@
+import type { StrapiApp } from '@strapi/strapi/admin';
+import backupsPage from './backups';
+import exportsPage from './exports';
+import dashboard from './dashboard';
+import dues from './dues';
+import newsletters from './newsletters';
+import calendar from './calendar';
+import missionPanels from './missions';
+
+/**
+ * The back-office's admin pages and widgets. Each feature adds its own folder under
+ * src/admin/pages/<feature>/ exporting an AdminPage, and one line here.
+ */
+export interface AdminPage {
+  register?: (app: StrapiApp) => void;
+  bootstrap?: (app: StrapiApp) => void;
+}
+
+export const adminPages: AdminPage[] = [dashboard, dues, exportsPage, newsletters, calendar, missionPanels, backupsPage];

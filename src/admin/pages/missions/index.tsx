@@ -1,0 +1,161 @@
+import * as React from 'react';
+import { useFetchClient } from '@strapi/strapi/admin';
+import { Box, Flex, Typography } from '@strapi/design-system';
+import type { AdminPage } from '../index';
+
+/**
+ * Side panels of the content manager's edit views (issue 7): on a mission, the overlap warning and the
+ * budget planned vs actual; on a member, their missions and hours.
+ */
+const MISSION = 'api::mission.mission';
+const MEMBER = 'api::member.member';
+
+const frenchDate = (iso: string) => new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'medium', timeStyle: 'short' });
+const euros = (cents: number) => (cents / 100).toLocaleString('fr-FR', { style: 'currency', currency: 'EUR' });
+const toCents = (v: unknown) => (v === null || v === undefined || v === '' ? null : Math.round(Number(v) * 100));
+const missionLink = (documentId: string) => `/admin/content-manager/collection-types/${MISSION}/${documentId}`;
+
+const STATUS: Record<string, string> = {
+  pending: 'En attente de validation',
+  confirmed: 'Confirmée',
+  waitlisted: 'Liste d’attente',
+  attended: 'Présent(e)',
+  absent: 'Absent(e)',
+  cancelled: 'Annulée',
+};
+
+const useBackOfficeData = <T,>(url: string | null) => {
+  const { get } = useFetchClient();
+  const [data, setData] = React.useState<T | null>(null);
+  const [error, setError] = React.useState<string | null>(null);
+  React.useEffect(() => {
+    if (!url) return;
+    get<any>(url)
+      .then((r) => setData(r.data.data))
+      .catch((e) => setError(e?.response?.data?.error?.message ?? 'Impossible de charger ces informations.'));
+  }, [get, url]);
+  return { data, error };
+};
+
+interface Overlaps {
+  overlaps: Array<{ member: { documentId: string; name: string }; missions: Array<{ documentId: string; title: string; startAt: string }> }>;
+}
+
+const OverlapWarning = ({ documentId }: { documentId: string }) => {
+  const { data, error } = useBackOfficeData<Overlaps>(`/back-office/missions/${documentId}/overlaps`);
+  if (error) return <Typography textColor="danger600">{error}</Typography>;
+  if (!data) return null;
+  if (!data.overlaps.length) return <Typography variant="pi" textColor="neutral600">Aucun bénévole n’est pris sur une autre mission au même moment.</Typography>;
+  return (
+    <Flex direction="column" alignItems="stretch" gap={2} data-testid="mission-overlaps">
+      <Typography variant="pi" fontWeight="bold" textColor="warning700">
+        Attention : {data.overlaps.length} bénévole(s) déjà sur une autre mission au même moment
+      </Typography>
+      {data.overlaps.map((o) => (
+        <Typography key={o.member.documentId} variant="pi">
+          {o.member.name} :{' '}
+          {o.missions.map((m, i) => (
+            <React.Fragment key={m.documentId}>
+              {i > 0 && ', '}
+              <a href={missionLink(m.documentId)}>{m.title}</a> ({frenchDate(m.startAt)})
+            </React.Fragment>
+          ))}
+        </Typography>
+      ))}
+    </Flex>
+  );
+};
+
+const Budget = ({ planned, actual }: { planned: unknown; actual: unknown }) => {
+  const p = toCents(planned);
+  const a = toCents(actual);
+  if (p === null && a === null) return <Typography variant="pi" textColor="neutral600">Aucun budget saisi.</Typography>;
+  const diff = p !== null && a !== null ? a - p : null;
+  return (
+    <Flex direction="column" alignItems="stretch" gap={1} data-testid="mission-budget">
+      <Typography variant="pi">Prévu : {p === null ? '—' : euros(p)}</Typography>
+      <Typography variant="pi">Réel : {a === null ? '—' : euros(a)}</Typography>
+      {diff !== null && (
+        <Typography variant="pi" fontWeight="bold" textColor={diff > 0 ? 'danger600' : 'success600'}>
+          {diff > 0 ? `Dépassement : ${euros(diff)}` : diff < 0 ? `Économie : ${euros(-diff)}` : 'Budget respecté'}
+        </Typography>
+      )}
+    </Flex>
+  );
+};
+
+const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
+  <Box paddingBottom={3} width="100%">
+    <Typography variant="sigma" textColor="neutral600" tag="h3">{title}</Typography>
+    <Box paddingTop={1}>{children}</Box>
+  </Box>
+);
+
+const MissionPanel = ({ model, documentId, document }: any) => {
+  if (model !== MISSION || !documentId) return null;
+  return {
+    title: 'Bénévoles et logistique',
+    content: (
+      <Box width="100%">
+        <Section title="Chevauchements">
+          <OverlapWarning documentId={documentId} />
+        </Section>
+        <Section title="Budget">
+          <Budget planned={document?.budgetPlanned} actual={document?.budgetActual} />
+        </Section>
+        {Array.isArray(document?.equipment) && document.equipment.length > 0 && (
+          <Section title="Matériel">
+            {document.equipment.map((e: any, i: number) => (
+              <Typography key={i} variant="pi" tag="p">{`${e.quantity ?? 1} × ${e.item}`}</Typography>
+            ))}
+          </Section>
+        )}
+      </Box>
+    ),
+  };
+};
+
+interface History {
+  participations: Array<{ documentId: string; status: string; hours: number; mission: { documentId: string; title: string; startAt: string }; overlapsWith: string[] }>;
+  totals: { missions: number; attended: number; hours: number };
+}
+
+const MemberHistory = ({ documentId }: { documentId: string }) => {
+  const { data, error } = useBackOfficeData<History>(`/back-office/members/${documentId}/missions`);
+  if (error) return <Typography textColor="danger600">{error}</Typography>;
+  if (!data) return null;
+  return (
+    <Flex direction="column" alignItems="stretch" gap={2} data-testid="member-missions">
+      <Typography variant="pi" fontWeight="bold">
+        {data.totals.missions} mission(s), {data.totals.attended} réalisée(s), {data.totals.hours.toLocaleString('fr-FR')} h de bénévolat
+      </Typography>
+      {data.participations.slice(0, 15).map((p) => (
+        <Box key={p.documentId}>
+          <Typography variant="pi" tag="p">
+            <a href={missionLink(p.mission.documentId)}>{p.mission.title}</a> — {frenchDate(p.mission.startAt)}
+          </Typography>
+          <Typography variant="pi" textColor="neutral600" tag="p">
+            {STATUS[p.status] ?? p.status}
+            {p.hours ? ` · ${p.hours.toLocaleString('fr-FR')} h` : ''}
+          </Typography>
+          {p.overlapsWith.length > 0 && (
+            <Typography variant="pi" textColor="warning700" tag="p">Au même moment : {p.overlapsWith.join(', ')}</Typography>
+          )}
+        </Box>
+      ))}
+    </Flex>
+  );
+};
+
+const MemberPanel = ({ model, documentId }: any) => {
+  if (model !== MEMBER || !documentId) return null;
+  return { title: 'Missions et heures', content: <MemberHistory documentId={documentId} /> };
+};
+
+const missionPanels: AdminPage = {
+  bootstrap(app: any) {
+    app.getPlugin('content-manager').apis.addEditViewSidePanel([MissionPanel, MemberPanel]);
+  },
+};
+
+export default missionPanels;

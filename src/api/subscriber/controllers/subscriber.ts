@@ -1,0 +1,39 @@
+import { factories } from '@strapi/strapi';
+import { confirmSubscription, requestSubscription, SUBSCRIBE_ANSWER, unsubscribe } from '../../../back-office/newsletters/subscriptions';
+import { verifyToken } from '../../../back-office/newsletters/tokens';
+import { confirmedPage, invalidLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '../../../back-office/newsletters/pages';
+
+const html = (ctx: any, status: number, body: string) => {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = body;
+};
+
+/** Public subscription endpoints (routes/01-public.ts); the rules live in back-office/newsletters. */
+export default factories.createCoreController('api::subscriber.subscriber', ({ strapi }) => ({
+  async subscribe(ctx: any) {
+    const body = ctx.request.body ?? {};
+    await requestSubscription(strapi, body.data ?? body);
+    ctx.status = 202;
+    ctx.body = { message: SUBSCRIBE_ANSWER };
+  },
+
+  async confirm(ctx: any) {
+    if (await confirmSubscription(strapi, ctx.query.token)) html(ctx, 200, confirmedPage());
+    else html(ctx, 400, invalidLinkPage());
+  },
+
+  /** GET never unsubscribes (mail scanners follow links): it asks for a click. */
+  async unsubscribePage(ctx: any) {
+    const email = verifyToken(strapi, 'unsubscribe', ctx.query.token);
+    if (email) html(ctx, 200, unsubscribeConfirmPage(email, String(ctx.query.token)));
+    else html(ctx, 400, invalidLinkPage());
+  },
+
+  /** POST: the page's button, or the mail client's one-click (RFC 8058, List-Unsubscribe-Post). */
+  async unsubscribe(ctx: any) {
+    const email = await unsubscribe(strapi, ctx.query.token ?? ctx.request.body?.token);
+    if (email) html(ctx, 200, unsubscribedPage(email));
+    else html(ctx, 400, invalidLinkPage());
+  },
+}));

@@ -1,0 +1,72 @@
+import type { Strapi } from '../types';
+import {
+  BACK_OFFICE_RIGHTS,
+  CM_ACTIONS,
+  CONFIDENTIAL_READERS,
+  CONTENT_RIGHTS,
+  MEDIA_RIGHTS,
+  ROLES,
+  RoleCode,
+  rightsOf,
+} from './roles';
+
+/** Permission condition: documents marked confidential are hidden (list, view, edit, delete). */
+export const NOT_CONFIDENTIAL = { name: 'not-confidential', id: 'api::not-confidential' };
+
+export const registerConfidentialCondition = (strapi: Strapi) => {
+  strapi.admin.services.permission.conditionProvider.register({
+    displayName: 'Documents non confidentiels',
+    name: NOT_CONFIDENTIAL.name,
+    // false, not "not true": a document without the flag stays hidden (fail closed).
+    handler: () => ({ confidential: false }),
+  });
+};
+
+/**
+ * The fields a role may touch: every field (nested component fields included, as Strapi expects),
+ * except relations towards content types the role cannot read (a pole's members stay hidden from
+ * the communication officer).
+ */
+const fieldsFor = (strapi: Strapi, code: RoleCode, uid: string): string[] => {
+  const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
+  const fields: string[] = strapi.service('admin::content-type').getNestedFields(model, { components: strapi.components });
+  return fields.filter((path) => {
+    const attr = model.attributes[path.split('.')[0]];
+    return !(attr?.type === 'relation' && attr.target?.startsWith('api::') && !rightsOf(code, attr.target).includes('R'));
+  });
+};
+
+/** The whole default permission set of one role, from the table in roles.ts. */
+export const defaultPermissions = (strapi: Strapi, code: RoleCode) => {
+  const permissions: any[] = [];
+  for (const uid of Object.keys(CONTENT_RIGHTS)) {
+    if (!strapi.contentTypes[uid as keyof typeof strapi.contentTypes]) continue;
+    const conditions = uid === 'api::document.document' && !CONFIDENTIAL_READERS.includes(code) ? [NOT_CONFIDENTIAL.id] : [];
+    for (const letter of rightsOf(code, uid)) {
+      const action = CM_ACTIONS[letter];
+      const properties = letter === 'P' || letter === 'D' ? {} : { fields: fieldsFor(strapi, code, uid) };
+      permissions.push({ action, subject: uid, properties, conditions });
+    }
+  }
+  for (const [action, codes] of Object.entries({ ...BACK_OFFICE_RIGHTS, ...MEDIA_RIGHTS })) {
+    if (codes.includes(code)) permissions.push({ action, subject: null, properties: {}, conditions: [] });
+  }
+  return permissions;
+};
+
+/**
+ * Creates the bureau's roles that are missing, with their default rights. A role that exists is
+ * left as the bureau edited it, unless `reset` (npm run roles:reset) re-applies the defaults.
+ */
+export const ensureRoles = async (strapi: Strapi, { reset = false } = {}) => {
+  const roleService = strapi.service('admin::role');
+  const applied: string[] = [];
+  for (const { code, name, description } of ROLES) {
+    let role = await roleService.findOne({ code });
+    if (role && !reset) continue;
+    if (!role) role = await roleService.create({ code, name, description });
+    await roleService.assignPermissions(role.id, defaultPermissions(strapi, code));
+    applied.push(code);
+  }
+  return applied;
+};

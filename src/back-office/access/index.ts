@@ -1,0 +1,21 @@
+import type { BackOfficeModule } from '../types';
+import { ensureRoles, registerConfidentialCondition } from './admin-roles';
+import { applyPublicPermissions } from './public-api';
+
+/**
+ * Access control: the bureau's admin roles (roles.ts, the table of rights), the confidential
+ * documents condition, and the public website's rights (public-api.ts). The admin password rule
+ * is the global middleware `global::admin-password` (password.ts).
+ */
+const access: BackOfficeModule = {
+  name: 'access',
+  register(strapi) {
+    registerConfidentialCondition(strapi);
+  },
+  async bootstrap(strapi) {
+    await ensureRoles(strapi);
+    await applyPublicPermissions(strapi);
+  },
+};
+
+export default access;

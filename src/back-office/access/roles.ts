@@ -1,0 +1,83 @@
+import { ACTIONS } from '../permissions';
+
+/**
+ * The bureau's admin roles and their default rights: THE table of issue 3, as data.
+ * The president uses Strapi's Super Admin (every right). `npm run roles:reset` re-applies this table.
+ */
+export const ROLES = [
+  { code: 'asso-treasurer', name: 'Trésorier·ère', description: 'Cotisations, dons, subventions et finances.' },
+  { code: 'asso-secretary', name: 'Secrétaire', description: 'Adhérents, documents et vie statutaire.' },
+  { code: 'asso-volunteer-manager', name: 'Responsable des bénévoles', description: 'Bénévoles, missions, participations, pôles et compétences.' },
+  { code: 'asso-communication', name: 'Chargé·e de communication', description: 'Articles, médiathèque et newsletters.' },
+  { code: 'asso-partnerships', name: 'Responsable des partenariats', description: 'Partenaires, subventions, donateurs et dons.' },
+] as const;
+
+export type RoleCode = (typeof ROLES)[number]['code'];
+export const ROLE_CODES = ROLES.map((r) => r.code) as RoleCode[];
+
+/** C create, R read, U update, D delete, P publish; '' none. Columns in the order of ROLES. */
+type Rights = string;
+//                                       treasurer secretary volunteer communication partnerships
+export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rights]> = {
+  'api::member.member':                   ['R',     'CRU',    'CRUD',   '',      ''],
+  'api::membership-type.membership-type': ['CRUD',  'R',      'R',      '',      ''],
+  'api::contribution.contribution':       ['CRUD',  'R',      'R',      '',      ''],
+  'api::mission.mission':                 ['R',     'R',      'CRUD',   'R',     'R'],
+  'api::participation.participation':     ['',      'R',      'CRUD',   '',      ''],
+  'api::partner.partner':                 ['R',     'R',      'R',      'R',     'CRUD'],
+  'api::subsidy.subsidy':                 ['CRUD',  'R',      '',       '',      'CRUD'],
+  'api::donor.donor':                     ['CRUD',  '',       '',       '',      'CRUD'],
+  'api::donation.donation':               ['CRUD',  '',       '',       '',      'CRUD'],
+  'api::article.article':                 ['',      'R',      '',       'CRUDP', ''],
+  'api::newsletter.newsletter':           ['',      '',       '',       'CRUD',  ''],
+  'api::subscriber.subscriber':           ['',      '',       '',       'CRUD',  ''],
+  'api::document.document':               ['R',     'CRUD',   'R',      'R',     'R'],
+  'api::pole.pole':                       ['R',     'R',      'CRUD',   'R',     'R'],
+  'api::skill.skill':                     ['R',     'R',      'CRUD',   'R',     'R'],
+  // Not in the issue's table: the availability slots are reference data like poles and skills.
+  'api::availability-slot.availability-slot': ['R', 'R',      'CRUD',   'R',     'R'],
+  'api::association.association':         ['R',     'R',      'R',      'R',     'R'],
+  // Logs written by the back-office (not in the issue's table): read by those who follow them.
+  'api::dues-reminder.dues-reminder':     ['R',     'R',      'R',      '',      ''],
+  'api::newsletter-delivery.newsletter-delivery': ['', '',    '',       'R',     ''],
+};
+
+/** Confidential documents: only these roles (and the super admin) see them. */
+export const CONFIDENTIAL_READERS: RoleCode[] = ['asso-treasurer', 'asso-secretary'];
+
+const ALL: RoleCode[] = [...ROLE_CODES];
+
+/** The back-office's own actions (src/back-office/permissions.ts); backups stay with the super admin. */
+export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
+  [ACTIONS.duesRead]: ['asso-treasurer', 'asso-secretary', 'asso-volunteer-manager'],
+  [ACTIONS.duesRemind]: ['asso-treasurer'],
+  [ACTIONS.exportsRead]: ALL,
+  [ACTIONS.reportsRead]: ['asso-treasurer', 'asso-partnerships'],
+  [ACTIONS.statsRead]: ALL,
+  [ACTIONS.calendarRead]: ALL,
+  [ACTIONS.newslettersSend]: ['asso-communication'],
+  [ACTIONS.backupsManage]: [],
+};
+
+/**
+ * Media library: everyone reads and uploads; only communication (and the super admin) edits and
+ * deletes files (Strapi 5.54 has no separate delete action: deleting a file needs assets.update).
+ */
+export const MEDIA_RIGHTS: Record<string, RoleCode[]> = {
+  'plugin::upload.read': ALL,
+  'plugin::upload.assets.create': ALL,
+  'plugin::upload.assets.download': ALL,
+  'plugin::upload.assets.copy-link': ALL,
+  'plugin::upload.assets.update': ['asso-communication'],
+};
+
+export const CM_ACTIONS: Record<string, string> = {
+  C: 'plugin::content-manager.explorer.create',
+  R: 'plugin::content-manager.explorer.read',
+  U: 'plugin::content-manager.explorer.update',
+  D: 'plugin::content-manager.explorer.delete',
+  P: 'plugin::content-manager.explorer.publish',
+};
+
+/** The letters of one role's column for a content type ('' when none). */
+export const rightsOf = (code: RoleCode, uid: string): string => CONTENT_RIGHTS[uid]?.[ROLE_CODES.indexOf(code)] ?? '';

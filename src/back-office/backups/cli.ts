@@ -1,0 +1,63 @@
+import path from 'path';
+import { env } from '@strapi/utils';
+import databaseConfig from '../../../config/database';
+import { projectRoot } from '../../utils/paths';
+import { createBackup } from './archive';
+import { targetFromConfig } from './database';
+import { BackupError } from './errors';
+import { applyRetention } from './retention';
+import { restoreBackup } from './restore';
+import { backupSettings, uploadsDirFromEnv } from './settings';
+
+/**
+ * `npm run backup` and `npm run restore` (scripts/backup.js, scripts/restore.js): they read the same
+ * configuration as the server (.env, config/database.ts) without booting Strapi, so that a restore
+ * works on a new machine with an empty database, before the first start.
+ */
+const loadConfiguration = () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  require('dotenv').config({ path: path.join(projectRoot, '.env') });
+  return { target: targetFromConfig(databaseConfig({ env }).connection as any), uploadsDir: uploadsDirFromEnv(), settings: backupSettings() };
+};
+
+const size = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} Ko` : `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
+
+export const backupCommand = async () => {
+  const { target, uploadsDir, settings } = loadConfiguration();
+  const backup = await createBackup({ target, uploadsDir, dir: settings.dir });
+  console.log(`Sauvegarde écrite et vérifiée : ${path.join(settings.dir, backup.name)} (${size(backup.size)}).`);
+  const deleted = applyRetention(settings.dir, settings.retention);
+  if (deleted.length) console.log(`Anciennes sauvegardes supprimées (rétention) : ${deleted.join(', ')}`);
+  return 0;
+};
+
+export const restoreCommand = async (args: string[]) => {
+  const force = args.includes('--force');
+  const files = args.filter((a) => a !== '--force');
+  if (files.length !== 1) {
+    console.error('Usage : npm run restore -- <archive.tar.gz> [--force]');
+    return 2;
+  }
+  const { target, uploadsDir } = loadConfiguration();
+  const report = await restoreBackup({ archive: path.resolve(files[0]), target, uploadsDir, force, log: (l) => console.log(l) });
+  const rows = Object.values(report.tables).reduce((a, b) => a + b, 0);
+  console.log(`Base restaurée : ${Object.keys(report.tables).length} table(s), ${rows} ligne(s) ; ${report.uploads} fichier(s) envoyé(s) restauré(s).`);
+  if (report.mismatches.length) {
+    console.error('ATTENTION : le nombre de lignes diffère de celui de la sauvegarde pour :');
+    for (const m of report.mismatches) console.error(`  ${m.table} : attendu ${m.expected ?? 'absente'}, trouvé ${m.actual ?? 'absente'}`);
+    return 1;
+  }
+  console.log('Contrôle : le nombre de lignes de chaque table est celui de la sauvegarde. Vous pouvez démarrer le back-office (npm start).');
+  return 0;
+};
+
+/** Runs a command and turns its French errors into a message and an exit code, without stack trace. */
+export const run = (command: () => Promise<number>) =>
+  command().then(
+    (code) => code,
+    (e) => {
+      console.error(e instanceof BackupError ? e.message : `Erreur inattendue : ${e?.stack ?? e}`);
+      return 1;
+    }
+  );

@@ -1,0 +1,54 @@
+import type { Strapi } from '../types';
+
+/** The association's own data: a database holding any of these is not empty. */
+export const BUSINESS_TYPES = [
+  'api::member.member',
+  'api::contribution.contribution',
+  'api::mission.mission',
+  'api::participation.participation',
+  'api::partner.partner',
+  'api::subsidy.subsidy',
+  'api::donor.donor',
+  'api::donation.donation',
+  'api::article.article',
+  'api::document.document',
+] as const;
+
+/** Documents per business type (an article's draft and published rows count once). */
+export const countContent = async (strapi: Strapi) => {
+  const counts: Record<string, number> = {};
+  for (const uid of BUSINESS_TYPES) {
+    const meta: any = strapi.db.metadata.get(uid as any);
+    const [row] = await strapi.db.connection(meta.tableName).countDistinct({ n: 'document_id' });
+    counts[uid] = Number((row as any).n);
+  }
+  return counts;
+};
+
+export const isContentEmpty = async (strapi: Strapi) => Object.values(await countContent(strapi)).every((n) => n === 0);
+
+/**
+ * Deletes all the association's content (every api:: type, their relations and components, and the
+ * media library), keeping admin users, roles, API tokens and settings of the admin panel.
+ */
+export const clearContent = async (strapi: Strapi) => {
+  const upload = strapi.plugin('upload').service('upload');
+  for (const file of await strapi.db.query('plugin::upload.file').findMany({})) await upload.remove(file);
+
+  const uids = Object.keys(strapi.contentTypes).filter((uid) => uid.startsWith('api::'));
+  await strapi.db.transaction(async ({ trx }) => {
+    const linkTables = new Set<string>();
+    const componentTables = new Set<string>();
+    for (const uid of uids) {
+      const meta: any = strapi.db.metadata.get(uid as any);
+      for (const attr of Object.values<any>(meta.attributes)) {
+        if (attr.type !== 'relation' || !attr.joinTable) continue;
+        linkTables.add(attr.joinTable.name);
+        if (attr.joinTable.on) componentTables.add((strapi.db.metadata.get(attr.target) as any).tableName);
+      }
+    }
+    for (const name of linkTables) await trx(name).del();
+    for (const name of componentTables) await trx(name).del();
+    for (const uid of uids) await trx((strapi.db.metadata.get(uid as any) as any).tableName).del();
+  });
+};

@@ -1,0 +1,122 @@
+import { errors } from '@strapi/utils';
+import { DateTime } from 'luxon';
+import type { BackOfficeModule, Strapi } from '../types';
+import { ACTIONS } from '../permissions';
+import { todayInParis } from './period';
+import { associationGraceDays, DEFAULT_EXPIRING_WITHIN_DAYS, DuesStatus, DUES_STATUSES, DUES_STATUS_LABELS } from './status';
+import { duesCounts, duesRows } from './list';
+import { runReminders } from './reminders';
+import { sendDigest } from './digest';
+
+/** HTTP 400 with a French message naming the parameter; nothing is done. */
+const badParam = (field: string, message: string) =>
+  new errors.ValidationError(`${field} : ${message}`, { errors: [{ path: [field], message: `${field} : ${message}`, name: 'ValidationError' }] });
+
+const statusParam = (value: unknown): DuesStatus | undefined => {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'string' && (DUES_STATUSES as string[]).includes(value)) return value as DuesStatus;
+  const known = DUES_STATUSES.map((s) => `${s} (${DUES_STATUS_LABELS[s].toLowerCase()})`).join(', ');
+  throw badParam('status', `valeur « ${String(value)} » inconnue ; valeurs possibles : ${known}.`);
+};
+
+const withinParam = (value: unknown) => {
+  if (value === undefined || value === '') return DEFAULT_EXPIRING_WITHIN_DAYS;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || n > 365) {
+    throw badParam('within', `« ${String(value)} » n\u2019est pas un nombre de jours valide (nombre entier de 0 à 365).`);
+  }
+  return n;
+};
+
+const todayParam = (value: unknown) => {
+  if (value === undefined || value === null || value === '') return todayInParis();
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || !DateTime.fromISO(value).isValid) {
+    throw badParam('today', `« ${String(value)} » n\u2019est pas une date valide (format AAAA-MM-JJ, ex. 2026-03-31).`);
+  }
+  return value;
+};
+
+const dryRunParam = (value: unknown) => {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw badParam('dryRun', 'attendu true (simulation, rien n\u2019est envoyé) ou false (envoi réel).');
+  return value;
+};
+
+const listOptions = async (strapi: Strapi, query: Record<string, unknown>) => ({
+  today: todayInParis(),
+  expiringWithinDays: withinParam(query.within),
+  graceDays: await associationGraceDays(strapi),
+});
+
+/** A failed job is logged (and retried by the next run), never left as an unhandled rejection. */
+const logFailure = async (strapi: Strapi, what: string, job: () => Promise<unknown>) => {
+  try {
+    await job();
+  } catch (e: any) {
+    strapi.log.error(`[cotisations] ${what} : échec (${e?.message ?? e}), nouvel essai au prochain passage.`);
+  }
+};
+
+/**
+ * Dues: who is up to date and who must renew (admin list, counts, homepage widget), and the
+ * reminders by e-mail (daily job, weekly digest for the treasurers, run on demand).
+ */
+const dues: BackOfficeModule = {
+  name: 'dues',
+  routes: [
+    {
+      // GET /back-office/dues?status=expiring&within=30 — sorted by duesPaidUntil, never-paid last
+      method: 'GET',
+      path: '/dues',
+      actions: [ACTIONS.duesRead],
+      async handler(ctx) {
+        const status = statusParam(ctx.query.status);
+        const options = await listOptions(strapi, ctx.query);
+        const rows = await duesRows(strapi, { ...options, statuses: status ? [status] : undefined });
+        ctx.body = {
+          data: rows.map(({ documentId, memberNumber, firstName, lastName, email, duesPaidUntil, status, membershipType, lastAmount }) => ({
+            documentId, memberNumber, firstName, lastName, email, duesPaidUntil, status, membershipType, lastAmount,
+          })),
+          meta: { total: rows.length },
+        };
+      },
+    },
+    {
+      // Counts per status, for the admin page and the homepage widget.
+      method: 'GET',
+      path: '/dues/summary',
+      actions: [ACTIONS.duesRead],
+      async handler(ctx) {
+        const options = await listOptions(strapi, ctx.query);
+        const counts = await duesCounts(strapi, options);
+        ctx.body = { data: { today: options.today, within: options.expiringWithinDays, graceDays: options.graceDays, counts, labels: DUES_STATUS_LABELS } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/dues/reminders/run',
+      actions: [ACTIONS.duesRemind],
+      async handler(ctx) {
+        const body = ctx.request.body ?? {};
+        const today = todayParam(body.today);
+        const dryRun = dryRunParam(body.dryRun);
+        ctx.body = { data: await runReminders(strapi, { today, dryRun }) };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/dues/digest/run',
+      actions: [ACTIONS.duesRemind],
+      async handler(ctx) {
+        ctx.body = { data: await sendDigest(strapi, { today: todayParam(ctx.request.body?.today) }) };
+      },
+    },
+  ],
+  // 08:00 Europe/Paris (the module system schedules jobs in the association's timezone)
+  cron: (strapi) => ({
+    duesReminders: { rule: '0 8 * * *', task: () => logFailure(strapi, 'relances', () => runReminders(strapi)) },
+    duesDigest: { rule: '0 8 * * 1', task: () => logFailure(strapi, 'récapitulatif hebdomadaire', () => sendDigest(strapi)) },
+  }),
+};
+
+export default dues;

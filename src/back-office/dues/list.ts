@@ -1,0 +1,104 @@
+import type { Strapi } from '../types';
+import { column, knex, link, table } from '../sql';
+import { DuesOptions, DuesStatus, duesStatusSql, duesStatusWhere, DUES_STATUSES } from './status';
+
+const MEMBER = 'api::member.member';
+const CONTRIBUTION = 'api::contribution.contribution';
+const TYPE = 'api::membership-type.membership-type';
+
+/** One member as the dues list, the reminders and the digest see them. */
+export interface DuesRow {
+  id: number;
+  documentId: string;
+  memberNumber: number | null;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  duesPaidUntil: string | null;
+  status: DuesStatus;
+  membershipType: string | null;
+  /** amount of the contribution that gives duesPaidUntil */
+  lastAmount: number | null;
+  /** current price of that membership type (what a renewal costs) */
+  typeAmount: number | null;
+  reminderDays: unknown;
+}
+
+const toNumber = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * Members with their dues status, in one SQL query (no query per member): the contribution that gives
+ * duesPaidUntil (the latest one ending that day) brings the membership type, the amount paid and the
+ * type's reminder days. `filter` narrows the query (status, date range...) before it runs.
+ */
+export const duesRows = async (
+  strapi: Strapi,
+  options: DuesOptions & { statuses?: DuesStatus[]; filter?: (qb: any, paidUntilColumn: string) => void }
+): Promise<DuesRow[]> => {
+  const k = knex(strapi);
+  const members = table(strapi, MEMBER);
+  const contributions = table(strapi, CONTRIBUTION);
+  const types = table(strapi, TYPE);
+  const byMember = link(strapi, CONTRIBUTION, 'member');
+  const byType = link(strapi, CONTRIBUTION, 'membershipType');
+  const paidColumn = column(strapi, MEMBER, 'duesPaidUntil');
+  const paid = `m.${paidColumn}`;
+  const periodEnd = column(strapi, CONTRIBUTION, 'periodEnd');
+  const status = duesStatusSql(paid, options);
+
+  const qb = k(`${members} as m`)
+    .select(
+      'm.id as id',
+      'm.document_id as documentId',
+      `m.${column(strapi, MEMBER, 'memberNumber')} as memberNumber`,
+      `m.${column(strapi, MEMBER, 'firstName')} as firstName`,
+      `m.${column(strapi, MEMBER, 'lastName')} as lastName`,
+      `m.${column(strapi, MEMBER, 'email')} as email`,
+      `${paid} as duesPaidUntil`,
+      k.raw(`${status.sql} as ??`, [...status.bindings, 'status']),
+      `t.${column(strapi, TYPE, 'name')} as membershipType`,
+      `c.${column(strapi, CONTRIBUTION, 'amount')} as lastAmount`,
+      `t.${column(strapi, TYPE, 'amount')} as typeAmount`,
+      `t.${column(strapi, TYPE, 'reminderDays')} as reminderDays`
+    )
+    // the contribution that gives duesPaidUntil, for all members at once (a grouped derived table,
+    // not a subquery per member: PostgreSQL cannot hash-join a correlated subquery)
+    .joinRaw(
+      `LEFT JOIN (SELECT l0.${byMember.to} AS member_id, MAX(c0.id) AS contribution_id FROM ${contributions} c0` +
+        ` JOIN ${byMember.table} l0 ON l0.${byMember.from} = c0.id JOIN ${members} m0 ON m0.id = l0.${byMember.to} AND c0.${periodEnd} = m0.${paidColumn}` +
+        ` GROUP BY l0.${byMember.to}) lc ON lc.member_id = m.id`
+    )
+    .joinRaw(`LEFT JOIN ${contributions} c ON c.id = lc.contribution_id`)
+    .joinRaw(`LEFT JOIN ${byType.table} lt ON lt.${byType.from} = c.id`)
+    .joinRaw(`LEFT JOIN ${types} t ON t.id = lt.${byType.to}`)
+    .orderByRaw(`${paid} IS NULL, ${paid} ASC, m.${column(strapi, MEMBER, 'lastName')} ASC, m.id ASC`);
+
+  if (options.statuses && options.statuses.length < DUES_STATUSES.length) {
+    qb.where((w: any) => {
+      for (const s of options.statuses!) w.orWhere((one: any) => duesStatusWhere(one, paid, s, options));
+    });
+  }
+  options.filter?.(qb, paid);
+
+  const rows = await qb;
+  return rows.map((r: any) => ({
+    ...r,
+    memberNumber: toNumber(r.memberNumber),
+    duesPaidUntil: r.duesPaidUntil ? String(r.duesPaidUntil).slice(0, 10) : null,
+    lastAmount: toNumber(r.lastAmount),
+    typeAmount: toNumber(r.typeAmount),
+  }));
+};
+
+/** Number of members per dues status, in one grouped query. */
+export const duesCounts = async (strapi: Strapi, options: DuesOptions) => {
+  const paid = `m.${column(strapi, MEMBER, 'duesPaidUntil')}`;
+  const status = duesStatusSql(paid, options);
+  const k = knex(strapi);
+  // grouped in an outer query: PostgreSQL cannot match a CASE with bound values in GROUP BY
+  const perMember = k(`${table(strapi, MEMBER)} as m`).select(k.raw(`${status.sql} as ??`, [...status.bindings, 'status']));
+  const rows = await k.from(perMember.as('s')).select('s.status').count({ n: '*' }).groupBy('s.status');
+  const counts = Object.fromEntries(DUES_STATUSES.map((s) => [s, 0])) as Record<DuesStatus, number>;
+  for (const r of rows as any[]) counts[r.status as DuesStatus] = Number(r.n);
+  return counts;
+};

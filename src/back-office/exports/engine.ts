@@ -1,0 +1,155 @@
+import { Readable, Transform as NodeTransform } from 'node:stream';
+import { Transform } from '@json2csv/node';
+import { stringQuoteOnlyIfNecessary } from '@json2csv/formatters';
+import { errors } from '@strapi/utils';
+import type { Strapi } from '../types';
+import { knex } from '../sql';
+import { todayInParis } from '../dues/period';
+import { assertCanExport, forbidden, type ReadAccess } from './access';
+import { cellFormatter, CSV_OPTIONS, type CellType, type CsvFormat } from './format';
+import { checkRanges, filterContext, parseFilterValue } from './filters';
+import { ExportSql, type Sql } from './query';
+import type { Dataset, ExportColumn } from './datasets';
+
+/** Rows read per query: large enough to keep round trips rare, small enough to keep memory flat. */
+export const BATCH_SIZE = 2000;
+
+const SCHEMA_TYPES: Record<string, CellType> = {
+  string: 'text', text: 'text', email: 'text', uid: 'text', enumeration: 'enum', date: 'date', datetime: 'datetime',
+  decimal: 'money', float: 'decimal', integer: 'integer', biginteger: 'integer', boolean: 'boolean',
+};
+
+/** A column's cell type: declared, or that of the field it reads last in the schema. */
+const typeOf = (strapi: Strapi, column: ExportColumn): CellType => {
+  if (column.type) return column.type;
+  const [uid, field] = column.reads[column.reads.length - 1];
+  const attr: any = (strapi.db.metadata.get(uid as any).attributes as any)[field];
+  return SCHEMA_TYPES[attr?.type] ?? 'text';
+};
+
+const asSql = (x: string | Sql): Sql => (typeof x === 'string' ? { sql: x, bindings: [] } : x);
+
+export const parseFormat = (raw: unknown): CsvFormat => {
+  if (raw === undefined || raw === '' || raw === 'fr') return 'fr';
+  if (raw === 'iso') return 'iso';
+  throw new errors.ValidationError(`Paramètre « format » : valeur « ${raw} » inconnue (fr ou iso).`, {
+    errors: [{ path: ['format'], message: 'Format : fr ou iso.', name: 'ValidationError' }],
+  });
+};
+
+/**
+ * Checks rights and parameters (403 / 400 before anything is written), then returns the columns the
+ * admin may read and a generator of row batches, one SQL query per batch (keyset pagination on id).
+ */
+export const prepareExport = async (strapi: Strapi, dataset: Dataset, access: ReadAccess, query: Record<string, unknown>) => {
+  assertCanExport(access, dataset.uid, dataset.what);
+  const format = parseFormat(query.format);
+  const known = new Set(['format', ...dataset.filters.map((f) => f.param)]);
+  for (const param of Object.keys(query)) {
+    if (!known.has(param)) {
+      throw new errors.ValidationError(
+        `Paramètre « ${param} » inconnu pour l\u2019export ${dataset.label.toLowerCase()} (paramètres possibles : ${[...known].join(', ')}).`,
+        { errors: [{ path: [param], message: `Paramètre « ${param} » inconnu.`, name: 'ValidationError' }] }
+      );
+    }
+  }
+  const values: Record<string, unknown> = {};
+  for (const f of dataset.filters) {
+    if (query[f.param] !== undefined && query[f.param] !== '') values[f.param] = parseFilterValue(strapi, f, query[f.param]);
+  }
+  checkRanges(dataset.filters, values);
+
+  const sql = new ExportSql(strapi, dataset.uid, access);
+  const ctx = await filterContext(strapi, sql);
+  const wheres: Sql[] = [];
+  for (const f of dataset.filters) {
+    if (!(f.param in values)) continue;
+    if (!f.reads.every(([uid, field]) => access.canRead(uid, field))) {
+      throw forbidden(`Filtre « ${f.param} » (${f.label}) : vous n\u2019avez pas le droit de lire ce champ.`);
+    }
+    wheres.push(f.where(values[f.param], ctx));
+  }
+  // field-level rights: a column appears only if every field it reads is readable
+  const columns = dataset.columns.filter((c) => c.reads.every(([uid, field]) => access.canRead(uid, field)));
+  const selects = columns.map((c, i) => ({ ...asSql(c.sql(sql, ctx)), alias: `c${i}` }));
+
+  const selectSql = selects.map((s) => `${s.sql} AS "${s.alias}"`).join(', ');
+  const selectBindings = selects.flatMap((s) => s.bindings ?? []);
+  const whereSql = wheres.map((w) => `(${w.sql})`).join(' AND ');
+  const whereBindings = wheres.flatMap((w) => w.bindings ?? []);
+  const from = sql.from(); // after the columns and filters: it carries the joins they asked for
+
+  const batch = (lastId: number): Promise<any[]> =>
+    knex(strapi)
+      .raw(
+        `SELECT t."id" AS "__id"${selectSql ? `, ${selectSql}` : ''} FROM ${from} WHERE t."id" > ?${whereSql ? ` AND ${whereSql}` : ''} ORDER BY t."id" LIMIT ?`,
+        [...selectBindings, lastId, ...whereBindings, BATCH_SIZE] as any
+      )
+      .then((r: any) => (Array.isArray(r) ? r : r.rows));
+
+  // the next batch is read while the current one is written out: the database and the CSV work at once
+  async function* batches() {
+    let next = batch(0);
+    for (;;) {
+      const rows = await next;
+      if (!rows.length) return;
+      const more = rows.length === BATCH_SIZE;
+      if (more) {
+        next = batch(rows[rows.length - 1].__id);
+        next.catch(() => undefined); // a download cancelled meanwhile must not leave an unhandled rejection
+      }
+      yield rows;
+      if (!more) return;
+    }
+  }
+
+  const fields = columns.map((c, i) => {
+    const format1 = cellFormatter(typeOf(strapi, c), format);
+    const key = `c${i}`;
+    return { label: c.header, value: (row: any) => format1(row[key]) };
+  });
+  return { format, columns, fields, batches, fileName: `${dataset.fileName}-${todayInParis()}.csv` };
+};
+
+/**
+ * json2csv pushes one chunk per row: 20,000 small writes to the socket cost more than the CSV itself.
+ * This gathers them into chunks of about 64 KB (memory stays flat: one chunk at a time).
+ */
+const coalesce = (size = 64 * 1024) => {
+  let buffer = '';
+  return new NodeTransform({
+    writableObjectMode: true,
+    transform(chunk, _encoding, done) {
+      buffer += chunk;
+      if (buffer.length < size) return done();
+      const out = buffer;
+      buffer = '';
+      done(null, out);
+    },
+    flush(done) {
+      done(null, buffer || undefined);
+    },
+  });
+};
+
+/** The CSV as a stream (json2csv's Transform): rows flow batch by batch, memory stays flat. */
+export const csvStream = (fields: Array<{ label: string; value: (row: any) => string | undefined }>, format: CsvFormat, batches: () => AsyncGenerator<any[]>) => {
+  const { delimiter, withBOM, eol } = CSV_OPTIONS[format];
+  const rows = Readable.from(
+    (async function* () {
+      for await (const batch of batches()) yield* batch;
+    })(),
+    { objectMode: true, highWaterMark: BATCH_SIZE }
+  );
+  const csv = new Transform(
+    { fields, delimiter, withBOM, eol, defaultValue: '', formatters: { string: stringQuoteOnlyIfNecessary({ separator: delimiter, eol }) } },
+    {},
+    { objectMode: true }
+  );
+  const out = coalesce();
+  rows.on('error', (e) => out.destroy(e));
+  csv.on('error', (e) => out.destroy(e));
+  // a download cancelled half-way stops the reading of further batches
+  out.on('close', () => rows.destroy());
+  return rows.pipe(csv).pipe(out);
+};

@@ -1,0 +1,73 @@
+import { DateTime } from 'luxon';
+import { ENUM_LABELS } from '../labels';
+import { DUES_STATUS_LABELS, type DuesStatus } from '../dues/status';
+import { TZ } from '../dues/period';
+import { datetimeFromDb } from '../sql';
+
+/**
+ * How a cell is written in the CSV. Two flavours:
+ *   fr  (default) for French spreadsheets: UTF-8 with BOM, `;`, dd/mm/yyyy, decimal comma;
+ *   iso (?format=iso) for machines: `,`, ISO 8601 dates, decimal point, no BOM.
+ * Headers, enumeration values and Oui/Non stay French in both: they are what the bureau reads.
+ */
+export type CsvFormat = 'fr' | 'iso';
+export type CellType = 'text' | 'enum' | 'date' | 'datetime' | 'money' | 'decimal' | 'integer' | 'boolean' | 'duesStatus' | 'cents';
+
+export const CSV_OPTIONS: Record<CsvFormat, { delimiter: string; withBOM: boolean; eol: string }> = {
+  fr: { delimiter: ';', withBOM: true, eol: '\r\n' },
+  iso: { delimiter: ',', withBOM: false, eol: '\r\n' },
+};
+
+/**
+ * CSV injection: a spreadsheet runs a cell that starts with = + - @ (or tab / CR before them) as a
+ * formula. Text typed by people is prefixed with an apostrophe, which spreadsheets show as text.
+ * Numbers, amounts and dates are written by us from typed columns, so they are never neutralised
+ * (a refund of -12,50 stays a number the treasurer can add up).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+export const neutralise = (text: string) => (FORMULA_START.test(text) ? `'${text}` : text);
+
+/** Integer cents as a decimal string: 123456 → "1234,56" (fr) or "1234.56" (iso). No float arithmetic. */
+export const formatCents = (cents: number | bigint | string, format: CsvFormat = 'fr') => {
+  const n = BigInt(cents);
+  const sign = n < 0n ? '-' : '';
+  const abs = n < 0n ? -n : n;
+  const units = (abs / 100n).toString();
+  const rest = (abs % 100n).toString().padStart(2, '0');
+  return `${sign}${units}${format === 'fr' ? ',' : '.'}${rest}`;
+};
+
+/** A stored decimal (number on both drivers, 2 places in the schema) as integer cents. */
+export const toCents = (value: number | string) => Math.round(Number(value) * 100);
+
+const dateText = (value: unknown) => {
+  if (value instanceof Date) return DateTime.fromJSDate(value).toISODate();
+  return String(value).slice(0, 10);
+};
+
+type Formatter = (value: any) => string | undefined;
+
+const formatters = (format: CsvFormat): Record<CellType, Formatter> => ({
+  text: (v) => neutralise(String(v)),
+  enum: (v) => neutralise(ENUM_LABELS[v] ?? String(v)),
+  duesStatus: (v) => DUES_STATUS_LABELS[v as DuesStatus] ?? String(v),
+  date: (v) => {
+    const iso = dateText(v)!;
+    return format === 'iso' ? iso : `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+  },
+  datetime: (v) => {
+    const d = DateTime.fromJSDate(datetimeFromDb(v)!).setZone(TZ);
+    return format === 'iso' ? d.toISO({ suppressMilliseconds: true })! : d.toFormat('dd/MM/yyyy HH:mm');
+  },
+  money: (v) => formatCents(toCents(v), format),
+  cents: (v) => formatCents(v, format),
+  decimal: (v) => (format === 'iso' ? String(Number(v)) : String(Number(v)).replace('.', ',')),
+  integer: (v) => String(v),
+  boolean: (v) => (v === true || v === 1 || v === '1' || v === 't' ? 'Oui' : 'Non'),
+});
+
+/** The formatter of each cell type for one format; empty values give an empty cell. */
+export const cellFormatter = (type: CellType, format: CsvFormat) => {
+  const f = formatters(format)[type];
+  return (value: unknown) => (value === null || value === undefined || value === '' ? undefined : f(value));
+};

@@ -1,0 +1,73 @@
+import { errors } from '@strapi/utils';
+import type { BackOfficeModule, Strapi } from '../types';
+import { ACTIONS } from '../permissions';
+import { readAccess, type ReadAccess } from './access';
+import { DATASETS, datasetByName } from './datasets';
+import { csvStream, prepareExport } from './engine';
+import { filterValues, valueLabel } from './filters';
+
+/** Records offered in the admin page's relation filters: their label field. */
+const OPTION_LABEL: Record<string, string> = {
+  'api::pole.pole': 'name',
+  'api::membership-type.membership-type': 'name',
+  'api::partner.partner': 'name',
+  'api::mission.mission': 'title',
+};
+
+/** What the admin page shows: the datasets this admin may export, their filters and choices. */
+const catalog = async (strapi: Strapi, access: ReadAccess) => {
+  const options = new Map<string, Array<{ value: string; label: string }>>();
+  const optionsOf = async (uid: string) => {
+    if (!options.has(uid)) {
+      const field = OPTION_LABEL[uid];
+      const rows = access.canRead(uid, field)
+        ? await strapi.db.query(uid as any).findMany({ select: ['documentId', field], orderBy: uid.includes('mission') ? { startAt: 'desc' } : { [field]: 'asc' }, limit: 500 })
+        : [];
+      options.set(uid, rows.map((r: any) => ({ value: r.documentId, label: String(r[field] ?? '') })));
+    }
+    return options.get(uid)!;
+  };
+  const datasets = [];
+  for (const d of DATASETS) {
+    if (!access.canReadType(d.uid) || access.isConditional(d.uid)) continue;
+    const filters = [];
+    for (const f of d.filters) {
+      if (!f.reads.every(([uid, field]) => access.canRead(uid, field))) continue;
+      const values = f.kind === 'enum' ? filterValues(strapi, f).map((v) => ({ value: v, label: valueLabel(v) })) : f.kind === 'relation' ? await optionsOf(f.target!) : undefined;
+      filters.push({ param: f.param, label: f.label, kind: f.kind, options: values });
+    }
+    datasets.push({ name: d.name, label: d.label, filters });
+  }
+  return datasets;
+};
+
+const exportsModule: BackOfficeModule = {
+  name: 'exports',
+  routes: [
+    {
+      method: 'GET',
+      path: '/exports',
+      actions: [ACTIONS.exportsRead],
+      handler: async (ctx) => {
+        ctx.body = { datasets: await catalog(strapi, readAccess(strapi, ctx.state.userAbility)) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/exports/:file',
+      actions: [ACTIONS.exportsRead],
+      handler: async (ctx) => {
+        const match = /^([a-z]+)\.csv$/.exec(ctx.params.file);
+        const dataset = match && datasetByName(match[1]);
+        if (!dataset) throw new errors.NotFoundError(`Export inconnu : « ${ctx.params.file} » (exports possibles : ${DATASETS.map((d) => `${d.name}.csv`).join(', ')}).`);
+        const { fields, format, batches, fileName } = await prepareExport(strapi, dataset, readAccess(strapi, ctx.state.userAbility), ctx.query);
+        ctx.set('Content-Type', 'text/csv; charset=utf-8');
+        ctx.set('Content-Disposition', `attachment; filename="${fileName}"`);
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = csvStream(fields, format, batches);
+      },
+    },
+  ],
+};
+
+export default exportsModule;

@@ -1,0 +1,173 @@
+import crypto from 'crypto';
+import { DateTime } from 'luxon';
+import type { Strapi } from '../types';
+import { MISSION, PARTICIPATION, SEATED } from './capacity';
+import { effectiveEnd, effectiveStart, invalidInput as invalid, placeOf } from './schedule';
+import { ENUM_LABELS } from '../labels';
+
+// ical-generator 10 ships CommonJS with a default export
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const ical = require('ical-generator').default ?? require('ical-generator');
+
+const ZONE = 'Europe/Paris';
+const MAX_RANGE_DAYS = 400;
+/** How far back the iCal feeds go (calendar apps keep older events themselves). */
+const FEED_HISTORY_MONTHS = 12;
+
+const parseDay = (value: unknown, field: string, label: string) => {
+  const d = typeof value === 'string' ? DateTime.fromISO(value, { zone: ZONE }) : null;
+  if (!d?.isValid) throw invalid(field, `${label} : « ${value ?? ''} » n'est pas une date valide (AAAA-MM-JJ).`);
+  return d;
+};
+
+/** Missions and events between two days (Paris time), for the admin calendar. */
+export const calendarEntries = async (strapi: Strapi, query: { from?: string; to?: string }) => {
+  const from = parseDay(query.from, 'from', 'Du');
+  const to = parseDay(query.to, 'to', 'Au');
+  if (to < from) throw invalid('to', 'Au : la fin doit être postérieure au début.');
+  if (to.diff(from, 'days').days > MAX_RANGE_DAYS) throw invalid('to', `Au : ${MAX_RANGE_DAYS} jours au maximum.`);
+  const missions = await strapi.db.query(MISSION).findMany({
+    // starting before the end of the range, and (checked below) ending after its start
+    where: { startAt: { $lt: to.toJSDate(), $gte: from.minus({ days: 31 }).toJSDate() } },
+    populate: { pole: { select: ['name', 'color'] } },
+    orderBy: { startAt: 'asc' },
+  });
+  const inRange = missions.filter((m: any) => effectiveEnd(m) > from.toJSDate());
+  const counts = await seatCounts(strapi, inRange.map((m: any) => m.id));
+  return inRange.map((m: any) => ({
+    documentId: m.documentId,
+    title: m.title,
+    kind: m.kind,
+    status: m.status,
+    start: effectiveStart(m).toISOString(),
+    end: effectiveEnd(m).toISOString(),
+    isPublic: Boolean(m.isPublic),
+    capacity: m.capacity ?? null,
+    confirmed: counts.get(m.id)?.confirmed ?? 0,
+    waitlisted: counts.get(m.id)?.waitlisted ?? 0,
+    pole: m.pole ? { name: m.pole.name, color: m.pole.color ?? null } : null,
+  }));
+};
+
+const seatCounts = async (strapi: Strapi, missionIds: number[]) => {
+  const counts = new Map<number, { confirmed: number; waitlisted: number }>();
+  if (!missionIds.length) return counts;
+  const rows = await strapi.db.query(PARTICIPATION).findMany({
+    where: { mission: { id: { $in: missionIds } }, status: { $in: [...SEATED, 'waitlisted'] } },
+    select: ['id', 'status'], // with the id: a join selects distinct rows
+    populate: { mission: { select: ['id'] } },
+  });
+  for (const r of rows) {
+    const c = counts.get(r.mission.id) ?? { confirmed: 0, waitlisted: 0 };
+    if (r.status === 'waitlisted') c.waitlisted += 1;
+    else c.confirmed += 1;
+    counts.set(r.mission.id, c);
+  }
+  return counts;
+};
+
+/* ---------- iCal (RFC 5545) ---------- */
+
+/** Europe/Paris rules (unchanged since 1996), so that TZID=Europe/Paris refers to a VTIMEZONE. */
+const PARIS_VTIMEZONE = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Europe/Paris',
+  'X-LIC-LOCATION:Europe/Paris',
+  'BEGIN:DAYLIGHT',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0200',
+  'TZNAME:CEST',
+  'DTSTART:19700329T020000',
+  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+  'END:DAYLIGHT',
+  'BEGIN:STANDARD',
+  'TZOFFSETFROM:+0200',
+  'TZOFFSETTO:+0100',
+  'TZNAME:CET',
+  'DTSTART:19701025T030000',
+  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+].join('\r\n');
+
+const uidHost = (strapi: Strapi) => {
+  const url = strapi.config.get('server.url', '') as string;
+  try {
+    return url ? new URL(url).host : 'asso-back-office';
+  } catch {
+    return 'asso-back-office';
+  }
+};
+
+/**
+ * The iCal feed. Public: public, not cancelled missions, with only what the website shows (title,
+ * summary, place). Private (bureau): every mission, cancelled ones as STATUS:CANCELLED, with pole,
+ * status and places, never any participant.
+ */
+export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau') => {
+  const since = DateTime.now().minus({ months: FEED_HISTORY_MONTHS }).toJSDate();
+  const where: any = { startAt: { $gte: since } };
+  if (audience === 'public') Object.assign(where, { isPublic: true, status: { $ne: 'cancelled' } });
+  const missions = await strapi.db.query(MISSION).findMany({
+    where,
+    select: ['id', 'documentId', 'title', 'summary', 'kind', 'status', 'startAt', 'endAt', 'capacity', 'updatedAt'],
+    populate: { location: true, pole: { select: ['name'] } },
+    orderBy: { startAt: 'asc' },
+  });
+  const association = await strapi.db.query('api::association.association').findOne({ select: ['name'] });
+  const name = `${association?.name || 'Association'}${audience === 'public' ? ' : agenda' : ' : missions (bureau)'}`;
+  const counts = audience === 'bureau' ? await seatCounts(strapi, missions.map((m: any) => m.id)) : new Map();
+  const cal = ical({ name, prodId: { company: 'asso-back-office', product: 'missions', language: 'FR' }, timezone: { name: ZONE, generator: () => PARIS_VTIMEZONE } });
+  const host = uidHost(strapi);
+  for (const m of missions) {
+    const details: string[] = [];
+    if (m.summary) details.push(m.summary);
+    if (audience === 'bureau') {
+      if (m.pole?.name) details.push(`Pôle : ${m.pole.name}`);
+      details.push(`Statut : ${ENUM_LABELS[m.status] ?? m.status}`);
+      const c = counts.get(m.id);
+      details.push(`Places confirmées : ${c?.confirmed ?? 0}${m.capacity ? ` / ${m.capacity}` : ''}${c?.waitlisted ? ` (+${c.waitlisted} en liste d’attente)` : ''}`);
+    }
+    cal.createEvent({
+      id: `mission-${m.documentId}@${host}`,
+      start: DateTime.fromJSDate(effectiveStart(m)).setZone(ZONE),
+      end: DateTime.fromJSDate(effectiveEnd(m)).setZone(ZONE),
+      timezone: ZONE,
+      summary: m.title,
+      description: details.join('\n') || null,
+      location: placeOf(m),
+      status: m.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+      lastModified: m.updatedAt ? new Date(m.updatedAt) : null,
+    });
+  }
+  return cal.toString() as string;
+};
+
+/* ---------- the bureau's secret feed URL ---------- */
+
+const STORE = { type: 'core', name: 'asso-missions', key: 'private-calendar-feed' };
+const hash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+
+/** Whether the private feed is on, and since when (the URL itself is shown once, at creation). */
+export const privateFeedState = async (strapi: Strapi) => {
+  const stored: any = await strapi.store.get(STORE);
+  return { active: Boolean(stored?.hash), createdAt: stored?.createdAt ?? null };
+};
+
+/** A new secret URL; the previous one stops working at once. Only its hash is kept. */
+export const regeneratePrivateFeed = async (strapi: Strapi) => {
+  const token = crypto.randomBytes(24).toString('base64url');
+  const createdAt = new Date().toISOString();
+  await strapi.store.set({ ...STORE, value: { hash: hash(token), createdAt } });
+  return { token, createdAt };
+};
+
+export const revokePrivateFeed = async (strapi: Strapi) => {
+  await strapi.store.delete(STORE as any);
+};
+
+export const isPrivateFeedToken = async (strapi: Strapi, token: string) => {
+  const stored: any = await strapi.store.get(STORE);
+  if (!stored?.hash || typeof token !== 'string' || !token) return false;
+  return crypto.timingSafeEqual(Buffer.from(hash(token)), Buffer.from(stored.hash));
+};

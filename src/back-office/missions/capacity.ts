@@ -1,0 +1,164 @@
+import type { Strapi } from '../types';
+import { fieldError } from '../rules/validation';
+import { relationChange } from '../rules/relations';
+import { isPostgres, table } from '../sql';
+import { effectiveEnd } from './schedule';
+import { notifyPromoted, type Seated } from './notify';
+
+export const MISSION = 'api::mission.mission';
+export const PARTICIPATION = 'api::participation.participation';
+
+/**
+ * Participation statuses that hold a place on the mission. Attended and absent keep theirs: marking
+ * presence after the event must not free places nor promote anyone.
+ */
+export const SEATED = ['confirmed', 'attended', 'absent'];
+
+/** Places taken on a mission (to be read inside withMissionsLocked to be trusted). */
+export const seatsTaken = (strapi: Strapi, missionId: number): Promise<number> =>
+  strapi.db.query(PARTICIPATION).count({ where: { mission: { id: missionId }, status: { $in: SEATED } } });
+
+const lockMission = async (strapi: Strapi, trx: any, missionId: number) => {
+  const missions = table(strapi, MISSION);
+  if (isPostgres(strapi)) await trx(missions).where('id', missionId).forUpdate().select('id');
+  // SQLite has no row locks: a write takes the database's write lock now, for the whole transaction.
+  else await trx(missions).where('id', missionId).update({ id: missionId });
+};
+
+type Locked = { promote: (missionId: number) => Promise<void> };
+
+/**
+ * Runs `fn` in ONE transaction that first locks the missions' rows: every write that changes who holds
+ * a place on these missions waits for it, so counting then writing cannot overbook (no
+ * check-then-insert race). Waitlisted people promoted inside are e-mailed once the transaction is
+ * committed.
+ */
+export const withMissionsLocked = async <T>(strapi: Strapi, missionIds: Array<number | null | undefined>, fn: (locked: Locked) => Promise<T>) => {
+  const outermost = !strapi.db.inTransaction();
+  const promoted: Seated[] = [];
+  const result = await strapi.db.transaction(async ({ trx, onCommit }: any) => {
+    const ids = [...new Set(missionIds.filter((id): id is number => Boolean(id)))].sort((a, b) => a - b);
+    for (const id of ids) await lockMission(strapi, trx, id);
+    const value = await fn({ promote: async (missionId) => void promoted.push(...(await promoteWaitlisted(strapi, missionId))) });
+    if (!outermost && promoted.length) onCommit(() => void notifyPromoted(strapi, promoted));
+    return value;
+  });
+  if (outermost && promoted.length) await notifyPromoted(strapi, promoted);
+  return result;
+};
+
+/** Nobody is promoted on a cancelled or finished mission (no e-mail about a past event). */
+const acceptsPromotion = (mission: any) =>
+  mission && !['cancelled', 'done'].includes(mission.status) && effectiveEnd(mission).getTime() > Date.now();
+
+/**
+ * Promotes the oldest waitlisted participations (by registration time) while places are free.
+ * Must run inside withMissionsLocked. Goes through the Document Service, so every rule applies.
+ */
+const promoteWaitlisted = async (strapi: Strapi, missionId: number): Promise<Seated[]> => {
+  const mission = await strapi.db.query(MISSION).findOne({ where: { id: missionId }, populate: { location: true } });
+  if (!acceptsPromotion(mission)) return [];
+  const free = mission.capacity === null || mission.capacity === undefined ? Infinity : mission.capacity - (await seatsTaken(strapi, missionId));
+  if (free <= 0) return [];
+  const waiting = await strapi.db.query(PARTICIPATION).findMany({
+    where: { mission: { id: missionId }, status: 'waitlisted' },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    ...(free === Infinity ? {} : { limit: free }),
+    populate: { member: { select: ['firstName', 'lastName', 'email'] } },
+  });
+  for (const p of waiting) {
+    await strapi.documents(PARTICIPATION as any).update({ documentId: p.documentId, data: { status: 'confirmed' } as any });
+  }
+  return waiting.map((p: any) => ({ participation: p, mission }));
+};
+
+const missionIdOf = async (strapi: Strapi, ref: { documentId?: string; id?: number } | null) => {
+  if (!ref) return null;
+  const row = await strapi.db.query(MISSION).findOne({ where: ref.documentId ? { documentId: ref.documentId } : { id: ref.id }, select: ['id'] });
+  return (row?.id as number) ?? null;
+};
+
+const loadParticipation = (strapi: Strapi, documentId: string) =>
+  strapi.db.query(PARTICIPATION).findOne({ where: { documentId }, select: ['id', 'status'], populate: { mission: { select: ['id'] } } });
+
+/** What a participation write does to the places: takes one on `target`, frees one on `previous`. */
+const seatMoves = (stored: any, targetMission: number | null, newStatus: string) => {
+  const previous: number | null = stored?.mission?.id ?? null;
+  const wasSeated = Boolean(stored && previous && SEATED.includes(stored.status));
+  const willSit = Boolean(targetMission && SEATED.includes(newStatus));
+  const moved = previous !== targetMission;
+  return {
+    takes: willSit && (!wasSeated || moved) ? targetMission : null,
+    frees: wasSeated && (!willSit || moved) ? previous : null,
+  };
+};
+
+/**
+ * The capacity rule on every write path (admin, content API, services, public registration):
+ *  - a new participation beyond the capacity is put on the waiting list (the person is kept, in order);
+ *  - confirming an existing one (pending, waitlisted, cancelled) on a full mission is refused with a
+ *    French message: an explicit decision of the volunteer manager is not silently changed;
+ *  - cancelling, deleting or moving a confirmed one, or raising the capacity, promotes the waiting list;
+ *  - the capacity cannot go below the places already confirmed.
+ */
+export const capacityMiddleware = (strapi: Strapi) => async (ctx: any, next: () => Promise<any>) => {
+  if (ctx.uid === PARTICIPATION && ['create', 'update', 'delete'].includes(ctx.action)) return participationWrite(strapi, ctx, next);
+  if (ctx.uid === MISSION && ctx.action === 'update') return missionWrite(strapi, ctx, next);
+  return next();
+};
+
+const participationWrite = async (strapi: Strapi, ctx: any, next: () => Promise<any>) => {
+  const creating = ctx.action === 'create';
+  const documentId: string | undefined = ctx.params?.documentId;
+  const data: Record<string, any> = creating || ctx.action === 'update' ? (ctx.params.data ??= {}) : {};
+  const before = creating || !documentId ? null : await loadParticipation(strapi, documentId);
+  if (!creating && !before) return next();
+
+  const change = relationChange(data.mission);
+  const targetMission = change === undefined ? (before?.mission?.id ?? null) : await missionIdOf(strapi, change);
+  const newStatus = ctx.action === 'delete' ? 'deleted' : (data.status ?? before?.status ?? 'confirmed');
+  const planned = seatMoves(before, targetMission, newStatus);
+  if (!planned.takes && !planned.frees) return next();
+
+  return withMissionsLocked(strapi, [planned.takes, planned.frees], async ({ promote }) => {
+    // read again under the lock: another write may have changed it meanwhile
+    const stored = creating ? null : await loadParticipation(strapi, documentId!);
+    const { takes, frees } = seatMoves(stored, targetMission, newStatus);
+    if (takes) {
+      const mission = await strapi.db.query(MISSION).findOne({ where: { id: takes }, select: ['capacity'] });
+      const full = mission?.capacity !== null && mission?.capacity !== undefined && (await seatsTaken(strapi, takes)) >= mission.capacity;
+      if (full && creating) data.status = 'waitlisted';
+      else if (full) {
+        throw fieldError(
+          PARTICIPATION,
+          'status',
+          `la mission est complète (${mission.capacity} places confirmées) : augmentez la capacité ou annulez une participation confirmée avant de confirmer celle-ci, ou laissez-la en liste d’attente.`
+        );
+      }
+    }
+    const result = await next();
+    if (frees && frees !== takes) await promote(frees);
+    return result;
+  });
+};
+
+const SEAT_FIELDS = ['capacity', 'status', 'startAt', 'endAt'];
+
+const missionWrite = async (strapi: Strapi, ctx: any, next: () => Promise<any>) => {
+  const data = ctx.params?.data ?? {};
+  if (!ctx.params?.documentId || !SEAT_FIELDS.some((f) => f in data)) return next();
+  const mission = await strapi.db.query(MISSION).findOne({ where: { documentId: ctx.params.documentId }, select: ['id'] });
+  if (!mission) return next();
+  return withMissionsLocked(strapi, [mission.id], async ({ promote }) => {
+    const capacity = data.capacity === null || data.capacity === undefined || data.capacity === '' ? null : Number(data.capacity);
+    if (capacity !== null) {
+      const taken = await seatsTaken(strapi, mission.id);
+      if (capacity < taken) {
+        throw fieldError(MISSION, 'capacity', `${taken} personnes ont déjà une place confirmée : annulez des participations avant de descendre à ${capacity}.`);
+      }
+    }
+    const result = await next();
+    await promote(mission.id);
+    return result;
+  });
+};

@@ -1,0 +1,80 @@
+import { DateTime } from 'luxon';
+import type { Strapi } from '../types';
+import { sendMail } from '../mail';
+import { effectiveStart, placeOf } from './schedule';
+
+export interface Seated {
+  participation: any;
+  mission: any;
+}
+
+/** « samedi 14 mars 2026 à 09h30 », in Paris time. */
+export const frenchDateTime = (d: Date) =>
+  DateTime.fromJSDate(d, { zone: 'Europe/Paris' }).setLocale('fr').toFormat("cccc d LLLL yyyy 'à' HH'h'mm");
+
+const associationName = async (strapi: Strapi) =>
+  ((await strapi.db.query('api::association.association').findOne({ select: ['name'] }))?.name as string) || 'L’association';
+
+const contactOf = (p: any) => ({
+  email: (p.email ?? p.member?.email ?? null) as string | null,
+  firstName: (p.firstName ?? p.member?.firstName ?? '') as string,
+});
+
+const missionLines = (mission: any) => {
+  const where = placeOf(mission);
+  return [`« ${mission.title} »`, `Date : ${frenchDateTime(effectiveStart(mission))}`, ...(where ? [`Lieu : ${where}`] : [])];
+};
+
+const INTRO: Record<string, string> = {
+  confirmed: 'Votre inscription est confirmée :',
+  waitlisted: 'La mission est complète : vous êtes inscrit(e) sur la liste d’attente. Nous vous écrirons dès qu’une place se libère.',
+  pending: 'Nous avons bien reçu votre demande d’inscription. Elle doit être validée par l’équipe : nous vous écrirons dès que c’est fait.',
+};
+
+const SUBJECT: Record<string, string> = {
+  confirmed: 'Inscription confirmée',
+  waitlisted: 'Inscription en liste d’attente',
+  pending: 'Demande d’inscription reçue',
+};
+
+/** Sends a mail and never fails the registration with it: the registration is already recorded. */
+const deliver = async (strapi: Strapi, to: string | null, subject: string, lines: string[]) => {
+  if (!to) return;
+  try {
+    const signature = await associationName(strapi);
+    await sendMail(strapi, { to, subject, text: [...lines, '', 'À bientôt,', signature].join('\n') });
+  } catch (e: any) {
+    strapi.log.error(`[missions] e-mail « ${subject} » non envoyé à ${to} : ${e?.message ?? e}`);
+  }
+};
+
+/** The confirmation e-mail of a public pre-registration (confirmed, waiting list or pending approval). */
+export const sendRegistrationMail = async (strapi: Strapi, participation: any, mission: any) => {
+  const status = participation.status as string;
+  const who = contactOf(participation);
+  await deliver(strapi, who.email, `${SUBJECT[status] ?? SUBJECT.pending} : ${mission.title}`, [
+    `Bonjour ${who.firstName},`,
+    '',
+    INTRO[status] ?? INTRO.pending,
+    '',
+    ...missionLines(mission),
+    '',
+    'Si vous ne pouvez plus venir, prévenez-nous en répondant à ce message : votre place ira à la personne suivante.',
+  ]);
+};
+
+/** Tells the people taken off the waiting list that their place is confirmed. */
+export const notifyPromoted = async (strapi: Strapi, promoted: Seated[]) => {
+  for (const { participation, mission } of promoted) {
+    const who = contactOf(participation);
+    await deliver(strapi, who.email, `Une place s’est libérée : ${mission.title}`, [
+      `Bonjour ${who.firstName},`,
+      '',
+      'Bonne nouvelle : une place s’est libérée et votre inscription est maintenant confirmée :',
+      '',
+      ...missionLines(mission),
+      '',
+      'Si vous ne pouvez plus venir, prévenez-nous en répondant à ce message.',
+    ]);
+  }
+};

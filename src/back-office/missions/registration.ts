@@ -1,0 +1,81 @@
+import { errors } from '@strapi/utils';
+import type { Strapi } from '../types';
+import { MISSION, PARTICIPATION, withMissionsLocked } from './capacity';
+import { effectiveStart, invalidInput as invalid } from './schedule';
+import { sendRegistrationMail } from './notify';
+
+const MEMBER = 'api::member.member';
+
+/** A second registration of the same e-mail for the same mission (HTTP 409). */
+export class DuplicateRegistrationError extends Error {}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^[0-9+().\s-]{6,30}$/;
+
+const text = (body: any, field: string, label: string, max: number, required: boolean) => {
+  const v = body?.[field];
+  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
+    if (required) throw invalid(field, `${label} : ce champ est obligatoire.`);
+    return null;
+  }
+  if (typeof v !== 'string') throw invalid(field, `${label} : doit être un texte.`);
+  if (v.trim().length > max) throw invalid(field, `${label} : ${max} caractères au maximum.`);
+  return v.trim();
+};
+
+/** The visitor's form: { firstName, lastName, email, phone?, consent: true }. French 400 naming the field. */
+export const readRegistrationForm = (body: any) => {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('body', 'Formulaire d’inscription manquant.');
+  const firstName = text(body, 'firstName', 'Prénom', 100, true)!;
+  const lastName = text(body, 'lastName', 'Nom', 100, true)!;
+  const email = text(body, 'email', 'E-mail', 254, true)!.toLowerCase();
+  if (!EMAIL.test(email)) throw invalid('email', `E-mail : « ${email} » n'est pas une adresse e-mail valide.`);
+  const phone = text(body, 'phone', 'Téléphone', 30, false);
+  if (phone && !PHONE.test(phone)) throw invalid('phone', `Téléphone : « ${phone} » n'est pas un numéro valide.`);
+  if (body.consent !== true) {
+    throw invalid('consent', 'Consentement : vous devez accepter que l’association conserve ces informations pour gérer votre inscription.');
+  }
+  return { firstName, lastName, email, phone };
+};
+
+/**
+ * Public pre-registration from the website. Only for missions that are public with online
+ * registration (anything else is "not found", like an unknown id). Returns only the status.
+ */
+export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: string, body: any) => {
+  const form = readRegistrationForm(body);
+  const mission = await strapi.db.query(MISSION).findOne({
+    where: { documentId: missionDocumentId, isPublic: true, publicRegistration: true },
+    populate: { location: true },
+  });
+  if (!mission) throw new errors.NotFoundError('Mission introuvable.');
+  if (mission.status === 'cancelled') throw invalid('mission', 'Cette mission est annulée : les inscriptions sont fermées.');
+  if (mission.status === 'done' || effectiveStart(mission).getTime() <= Date.now()) {
+    throw invalid('mission', 'Cette mission a déjà eu lieu : les inscriptions sont fermées.');
+  }
+
+  const participation = await withMissionsLocked(strapi, [mission.id], async () => {
+    // under the mission's lock: two identical forms sent at once cannot both pass
+    const existing = await strapi.db.query(PARTICIPATION).findOne({
+      where: { mission: { id: mission.id }, $or: [{ email: form.email }, { member: { email: form.email } }] },
+      select: ['id'],
+    });
+    if (existing) {
+      throw new DuplicateRegistrationError(
+        'Cette adresse e-mail est déjà inscrite à cette mission. Pour modifier ou annuler votre inscription, répondez à l’e-mail de confirmation.'
+      );
+    }
+    const member = await strapi.db.query(MEMBER).findOne({ where: { email: form.email }, select: ['documentId'] });
+    return strapi.documents(PARTICIPATION as any).create({
+      data: {
+        ...form,
+        mission: mission.documentId,
+        ...(member ? { member: member.documentId } : {}),
+        status: mission.registrationRequiresApproval ? 'pending' : 'confirmed',
+        source: 'website',
+      } as any,
+    });
+  });
+  await sendRegistrationMail(strapi, participation, mission);
+  return { status: participation.status as 'confirmed' | 'waitlisted' | 'pending' };
+};

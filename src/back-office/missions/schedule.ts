@@ -1,0 +1,105 @@
+import { errors } from '@strapi/utils';
+import type { Strapi } from '../types';
+import { datetimeFromDb } from '../sql';
+
+const MISSION = 'api::mission.mission';
+const PARTICIPATION = 'api::participation.participation';
+const MEMBER = 'api::member.member';
+
+/** A mission without an end time counts as this long (overlaps, calendar, iCal). */
+export const DEFAULT_DURATION_HOURS = 2;
+
+export const effectiveStart = (mission: { startAt: unknown }) => datetimeFromDb(mission.startAt) as Date;
+export const effectiveEnd = (mission: { startAt: unknown; endAt?: unknown }) =>
+  (datetimeFromDb(mission.endAt) as Date | null) ?? new Date(effectiveStart(mission).getTime() + DEFAULT_DURATION_HOURS * 3600_000);
+
+/** The mission's place as one line: « Salle des fêtes, 1 rue X, 69001, Lyon ». */
+export const placeOf = (mission: any) =>
+  [mission.location?.name, mission.location?.address, mission.location?.postalCode, mission.location?.city].filter(Boolean).join(', ') || null;
+
+/** A French 400 naming a field of a form or a query (not a content-type field: see rules/validation for those). */
+export const invalidInput = (field: string, message: string) =>
+  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
+
+const overlap = (a: any, b: any) => effectiveStart(a) < effectiveEnd(b) && effectiveStart(b) < effectiveEnd(a);
+
+/** Participations that do not put the person on the mission. */
+const NOT_THERE = ['cancelled', 'absent'];
+const MISSION_FIELDS = ['id', 'documentId', 'title', 'startAt', 'endAt', 'status', 'kind'];
+
+const personName = (p: any) => [p.member?.firstName ?? p.firstName, p.member?.lastName ?? p.lastName].filter(Boolean).join(' ');
+
+const missionSummary = (m: any) => ({
+  documentId: m.documentId,
+  title: m.title,
+  startAt: effectiveStart(m).toISOString(),
+  endAt: effectiveEnd(m).toISOString(),
+  status: m.status,
+});
+
+/**
+ * The overlap warning (a warning, never a refusal: a volunteer may well leave one mission for
+ * another): the volunteers of this mission who are also on another mission at the same time.
+ */
+export const missionOverlaps = async (strapi: Strapi, documentId: string) => {
+  const mission = await strapi.db.query(MISSION).findOne({ where: { documentId }, select: MISSION_FIELDS });
+  if (!mission) throw new errors.NotFoundError('Mission introuvable.');
+  const volunteers = await strapi.db.query(PARTICIPATION).findMany({
+    where: { mission: { id: mission.id }, status: { $notIn: NOT_THERE }, member: { id: { $notNull: true } } },
+    populate: { member: { select: ['id', 'documentId', 'firstName', 'lastName'] } },
+  });
+  if (!volunteers.length) return { mission: missionSummary(mission), overlaps: [] };
+  // candidates: other missions of these members starting before this one ends (and not long before it starts)
+  const others = await strapi.db.query(PARTICIPATION).findMany({
+    where: {
+      member: { id: { $in: volunteers.map((v: any) => v.member.id) } },
+      status: { $notIn: NOT_THERE },
+      mission: { id: { $ne: mission.id }, status: { $ne: 'cancelled' }, startAt: { $lt: effectiveEnd(mission) } },
+    },
+    populate: { member: { select: ['documentId'] }, mission: { select: MISSION_FIELDS } },
+  });
+  const overlaps = volunteers
+    .map((v: any) => ({
+      member: { documentId: v.member.documentId, name: personName(v) },
+      missions: others.filter((o: any) => o.member?.documentId === v.member.documentId && overlap(o.mission, mission)).map((o: any) => missionSummary(o.mission)),
+    }))
+    .filter((o: any) => o.missions.length);
+  return { mission: missionSummary(mission), overlaps };
+};
+
+/** A member's missions, newest first, with hours (explicit hours, else the mission's duration when attended). */
+export const memberMissions = async (strapi: Strapi, documentId: string) => {
+  const member = await strapi.db.query(MEMBER).findOne({ where: { documentId }, select: ['id'] });
+  if (!member) throw new errors.NotFoundError('Adhérent introuvable.');
+  const rows = await strapi.db.query(PARTICIPATION).findMany({
+    where: { member: { id: member.id }, mission: { id: { $notNull: true } } },
+    populate: { mission: { select: MISSION_FIELDS } },
+  });
+  rows.sort((a: any, b: any) => effectiveStart(b.mission).getTime() - effectiveStart(a.mission).getTime());
+  const active = rows.filter((r: any) => !NOT_THERE.includes(r.status) && r.mission.status !== 'cancelled');
+  const hoursOf = (r: any) => {
+    if (r.hours !== null && r.hours !== undefined) return Math.round(Number(r.hours) * 100);
+    if (r.status !== 'attended') return 0;
+    return Math.round(((effectiveEnd(r.mission).getTime() - effectiveStart(r.mission).getTime()) / 3600_000) * 100);
+  };
+  const participations = rows.map((r: any) => ({
+    documentId: r.documentId,
+    status: r.status,
+    role: r.role ?? null,
+    hours: hoursOf(r) / 100,
+    mission: missionSummary(r.mission),
+    overlapsWith: active
+      .filter((o: any) => o !== r && !NOT_THERE.includes(r.status) && overlap(o.mission, r.mission))
+      .map((o: any) => o.mission.title),
+  }));
+  const attended = rows.filter((r: any) => r.status === 'attended');
+  return {
+    participations,
+    totals: {
+      missions: rows.filter((r: any) => r.status !== 'cancelled').length,
+      attended: attended.length,
+      // integer hundredths of hours: no float drift in the sum
+      hours: attended.reduce((sum: number, r: any) => sum + hoursOf(r), 0) / 100,
+    },
+  };
+};

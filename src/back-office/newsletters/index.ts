@@ -1,0 +1,79 @@
+import { errors } from '@strapi/utils';
+import type { BackOfficeModule, Strapi } from '../types';
+import { ACTIONS } from '../permissions';
+import { sendMail } from '../mail';
+import { recipientsOf } from './audience';
+import { newsletterMail, resumeInterrupted, senderName, startSending } from './sending';
+import { table, column } from '../sql';
+
+const NEWSLETTER = 'api::newsletter.newsletter';
+const DELIVERY = 'api::newsletter-delivery.newsletter-delivery';
+
+const load = async (strapi: Strapi, documentId: string) => {
+  const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
+  if (!newsletter) throw new errors.NotFoundError('Lettre d’information introuvable.');
+  return newsletter;
+};
+
+/** The admin user as a recipient of the preview and the test send. */
+const self = (ctx: any) => ({ email: ctx.state.user.email, firstName: ctx.state.user.firstname ?? null, lastName: ctx.state.user.lastname ?? null });
+
+const summary = (n: any) => ({ documentId: n.documentId, status: n.status, recipientsCount: n.recipientsCount, sentCount: n.sentCount, failedCount: n.failedCount, sentAt: n.sentAt });
+
+/**
+ * Newsletters: audience count, preview, test send to oneself, sending in the background with
+ * delivery records (resumable, never twice), resumed at boot when a send was interrupted.
+ */
+const newsletters: BackOfficeModule = {
+  name: 'newsletters',
+  routes: [
+    {
+      method: 'GET',
+      path: '/newsletters/:documentId/recipients',
+      actions: [ACTIONS.newslettersSend],
+      async handler(ctx) {
+        const newsletter = await load(strapi, ctx.params.documentId);
+        const recipients = newsletter.status === 'draft' ? await recipientsOf(strapi, newsletter.documentId) : null;
+        ctx.body = { ...summary(newsletter), audienceCount: recipients ? recipients.length : newsletter.recipientsCount };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/newsletters/:documentId/preview',
+      actions: [ACTIONS.newslettersSend],
+      async handler(ctx) {
+        const newsletter = await load(strapi, ctx.params.documentId);
+        const mail = newsletterMail(strapi, newsletter, self(ctx), await senderName(strapi));
+        ctx.body = { subject: mail.subject, html: mail.html, text: mail.text };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/newsletters/:documentId/test',
+      actions: [ACTIONS.newslettersSend],
+      async handler(ctx) {
+        const newsletter = await load(strapi, ctx.params.documentId);
+        const me = self(ctx);
+        await sendMail(strapi, newsletterMail(strapi, newsletter, me, await senderName(strapi), '[TEST] '));
+        ctx.body = { message: `Envoi de test adressé à ${me.email}.` };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/newsletters/:documentId/send',
+      actions: [ACTIONS.newslettersSend],
+      async handler(ctx) {
+        ctx.status = 202;
+        ctx.body = summary(await startSending(strapi, ctx.params.documentId));
+      },
+    },
+  ],
+  async bootstrap(s) {
+    // One delivery per newsletter and address, guaranteed by the database itself.
+    const t = table(s, DELIVERY);
+    await s.db.connection.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ${t}_delivery_key_uq ON ${t} (${column(s, DELIVERY, 'deliveryKey')})`);
+    await resumeInterrupted(s);
+  },
+};
+
+export default newsletters;

@@ -1,0 +1,154 @@
+import type { Strapi } from '../types';
+import { knex } from '../sql';
+import { fiscalYearBounds, fiscalYearStart, todayInParis } from '../dues/period';
+import { nextDay, parisDayStart } from '../exports/filters';
+import type { ReadAccess } from '../exports/access';
+import { ExportSql } from '../exports/query';
+import { CONTRIBUTION, DONATION, MEMBERSHIP_TYPE, MISSION, PARTNER, SUBSIDY, sumCentsSql } from '../exports/datasets';
+import { ENUM_LABELS } from '../labels';
+
+/**
+ * THE financial report of a fiscal year (for the general assembly and the town hall), computed once
+ * here and rendered as CSV and PDF. Every amount is integer cents summed in SQL (a decimal column is
+ * rounded to cents row by row, then summed as integers): exact to the cent on SQLite and PostgreSQL.
+ * A section whose data the admin may not read is left out (and said so), never computed anyway.
+ */
+export interface Breakdown {
+  label: string;
+  count: number;
+  cents: number;
+}
+
+export interface FinancialReport {
+  year: number;
+  start: string;
+  end: string;
+  dues: { count: number; cents: number; byType: Breakdown[]; byMethod: Breakdown[] } | null;
+  donations: { count: number; cents: number; donors: number; byNature: Breakdown[]; byMethod: Breakdown[] } | null;
+  subsidies: {
+    rows: Array<{ funder: string; title: string; status: string; requested: number | null; granted: number | null; received: number | null; reportDueAt: string | null }>;
+    requested: number; granted: number; received: number;
+  } | null;
+  missions: {
+    rows: Array<{ title: string; startAt: string; status: string; planned: number | null; actual: number | null }>;
+    planned: number; actual: number;
+  } | null;
+  /** French names of the sections left out for lack of rights */
+  omitted: string[];
+}
+
+/** What each section reads: the admin needs every one of these fields. */
+const SECTION_READS: Record<'dues' | 'donations' | 'subsidies' | 'missions', { name: string; reads: Array<[string, string]> }> = {
+  dues: { name: 'Cotisations', reads: [[CONTRIBUTION, 'amount'], [CONTRIBUTION, 'paidAt'], [CONTRIBUTION, 'paymentMethod'], [CONTRIBUTION, 'membershipType'], [MEMBERSHIP_TYPE, 'name']] },
+  donations: { name: 'Dons', reads: [[DONATION, 'amount'], [DONATION, 'receivedAt'], [DONATION, 'method'], [DONATION, 'nature'], [DONATION, 'donor']] },
+  subsidies: {
+    name: 'Subventions',
+    reads: [[SUBSIDY, 'title'], [SUBSIDY, 'fiscalYear'], [SUBSIDY, 'funder'], [PARTNER, 'name'], [SUBSIDY, 'amountRequested'], [SUBSIDY, 'amountGranted'], [SUBSIDY, 'amountReceived'], [SUBSIDY, 'status'], [SUBSIDY, 'reportDueAt']],
+  },
+  missions: { name: 'Budgets des missions', reads: [[MISSION, 'title'], [MISSION, 'startAt'], [MISSION, 'status'], [MISSION, 'budgetPlanned'], [MISSION, 'budgetActual']] },
+};
+
+const mayRead = (access: ReadAccess, reads: Array<[string, string]>) =>
+  reads.every(([uid, field]) => access.canReadType(uid) && !access.isConditional(uid) && access.canRead(uid, field));
+
+/** The sections this admin may see (the report needs at least one). */
+export const readableSections = (access: ReadAccess) =>
+  (Object.keys(SECTION_READS) as Array<keyof typeof SECTION_READS>).filter((s) => mayRead(access, SECTION_READS[s].reads));
+
+const rowsOf = (r: any): any[] => (Array.isArray(r) ? r : r.rows);
+const int = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+const centsOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const rowCents = (col: string) => `CAST(ROUND(${col} * 100) AS BIGINT)`;
+
+/** Count and total per group (label expression: an enumeration, shown in French, or a name), sorted by label. */
+const breakdown = async (strapi: Strapi, s: ExportSql, label: string, amount: string, where: string, bindings: unknown[], isEnum = true): Promise<Breakdown[]> => {
+  const rows = rowsOf(
+    await knex(strapi).raw(`SELECT ${label} AS "label", COUNT(*) AS "count", ${sumCentsSql(amount)} AS "cents" FROM ${s.from()} WHERE ${where} GROUP BY ${label} ORDER BY 1`, bindings as any)
+  );
+  return rows.map((r) => ({ label: r.label === null ? 'Non renseigné' : (isEnum && ENUM_LABELS[r.label]) || String(r.label), count: int(r.count), cents: int(r.cents) }));
+};
+
+export const fiscalYearStartMonth = async (strapi: Strapi) =>
+  ((await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] })) as any)?.fiscalYearStartMonth ?? 1;
+
+/** The fiscal year containing today (named after the calendar year it starts in). */
+export const currentFiscalYear = (startMonth: number) => Number(fiscalYearStart(todayInParis(), startMonth).slice(0, 4));
+
+export const financialReport = async (strapi: Strapi, access: ReadAccess, year: number): Promise<FinancialReport> => {
+  const [start, end] = fiscalYearBounds(year, await fiscalYearStartMonth(strapi));
+  const sections = readableSections(access);
+  const report: FinancialReport = {
+    year, start, end, dues: null, donations: null, subsidies: null, missions: null,
+    omitted: (Object.keys(SECTION_READS) as Array<keyof typeof SECTION_READS>).filter((k) => !sections.includes(k)).map((k) => SECTION_READS[k].name),
+  };
+  const db = knex(strapi);
+
+  if (sections.includes('dues')) {
+    const s = new ExportSql(strapi, CONTRIBUTION, access);
+    const where = `${s.col('paidAt')} BETWEEN ? AND ?`;
+    const type = s.ref('membershipType', 'name');
+    const [total] = rowsOf(await db.raw(`SELECT COUNT(*) AS "count", ${sumCentsSql(s.col('amount'))} AS "cents" FROM ${s.from()} WHERE ${where}`, [start, end]));
+    report.dues = {
+      count: int(total.count),
+      cents: int(total.cents),
+      byType: await breakdown(strapi, s, type, s.col('amount'), where, [start, end], false),
+      byMethod: await breakdown(strapi, s, s.col('paymentMethod'), s.col('amount'), where, [start, end]),
+    };
+  }
+
+  if (sections.includes('donations')) {
+    const s = new ExportSql(strapi, DONATION, access);
+    const where = `${s.col('receivedAt')} BETWEEN ? AND ?`;
+    const donorId = `"${s.one('donor')}"."id"`;
+    const [total] = rowsOf(
+      await db.raw(`SELECT COUNT(*) AS "count", ${sumCentsSql(s.col('amount'))} AS "cents", COUNT(DISTINCT ${donorId}) AS "donors" FROM ${s.from()} WHERE ${where}`, [start, end])
+    );
+    report.donations = {
+      count: int(total.count),
+      cents: int(total.cents),
+      donors: int(total.donors),
+      byNature: await breakdown(strapi, s, s.col('nature'), s.col('amount'), where, [start, end]),
+      byMethod: await breakdown(strapi, s, s.col('method'), s.col('amount'), where, [start, end]),
+    };
+  }
+
+  if (sections.includes('subsidies')) {
+    const s = new ExportSql(strapi, SUBSIDY, access);
+    const funder = s.ref('funder', 'name');
+    const [req, gra, rec] = ['amountRequested', 'amountGranted', 'amountReceived'].map((f) => s.col(f));
+    const rows = rowsOf(
+      await db.raw(
+        `SELECT ${funder} AS "funder", ${s.col('title')} AS "title", ${s.col('status')} AS "status", ${rowCents(req)} AS "requested", ${rowCents(gra)} AS "granted", ${rowCents(rec)} AS "received", ${s.col('reportDueAt')} AS "reportDueAt" FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ? ORDER BY 1, 2`,
+        [year]
+      )
+    );
+    const [totals] = rowsOf(
+      await db.raw(`SELECT ${sumCentsSql(req)} AS "requested", ${sumCentsSql(gra)} AS "granted", ${sumCentsSql(rec)} AS "received" FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ?`, [year])
+    );
+    report.subsidies = {
+      rows: rows.map((r) => ({
+        funder: r.funder ?? 'Non renseigné', title: r.title, status: ENUM_LABELS[r.status] ?? r.status,
+        requested: centsOrNull(r.requested), granted: centsOrNull(r.granted), received: centsOrNull(r.received), reportDueAt: r.reportDueAt ?? null,
+      })),
+      requested: int(totals.requested), granted: int(totals.granted), received: int(totals.received),
+    };
+  }
+
+  if (sections.includes('missions')) {
+    const s = new ExportSql(strapi, MISSION, access);
+    // missions that started during the fiscal year (days in Paris), cancelled ones left out
+    const [from, to] = [parisDayStart(strapi, start), parisDayStart(strapi, nextDay(end))];
+    const where = `${s.col('startAt')} >= ? AND ${s.col('startAt')} < ? AND ${s.col('status')} <> 'cancelled'`;
+    const [planned, actual] = [s.col('budgetPlanned'), s.col('budgetActual')];
+    const rows = rowsOf(
+      await db.raw(`SELECT ${s.col('title')} AS "title", ${s.col('startAt')} AS "startAt", ${s.col('status')} AS "status", ${rowCents(planned)} AS "planned", ${rowCents(actual)} AS "actual" FROM ${s.from()} WHERE ${where} ORDER BY 2, 1`, [from, to])
+    );
+    const [totals] = rowsOf(await db.raw(`SELECT ${sumCentsSql(planned)} AS "planned", ${sumCentsSql(actual)} AS "actual" FROM ${s.from()} WHERE ${where}`, [from, to]));
+    report.missions = {
+      rows: rows.map((r) => ({ title: r.title, startAt: r.startAt, status: ENUM_LABELS[r.status] ?? r.status, planned: centsOrNull(r.planned), actual: centsOrNull(r.actual) })),
+      planned: int(totals.planned),
+      actual: int(totals.actual),
+    };
+  }
+  return report;
+};

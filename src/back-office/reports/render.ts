@@ -1,0 +1,122 @@
+import { DateTime } from 'luxon';
+import type { Strapi } from '../types';
+import { TZ } from '../dues/period';
+import { datetimeFromDb } from '../sql';
+import { associationIdentity, createReport, endToBuffer, euros, heading, table } from '../pdf/document';
+import { formatCents, type CsvFormat } from '../exports/format';
+import { csvStream } from '../exports/engine';
+import type { Breakdown, FinancialReport } from './financial';
+
+/** The financial report as a file: CSV (one line per figure, for spreadsheets) or PDF (for print). */
+
+const day = (iso: string | null) => (iso ? DateTime.fromISO(String(iso).slice(0, 10)).toFormat('dd/MM/yyyy') : '');
+const eurosOf = (cents: number | null) => (cents === null ? '—' : euros(formatCents(cents, 'iso')));
+const period = (r: FinancialReport) => `Exercice ${r.year} — du ${day(r.start)} au ${day(r.end)}`;
+
+/** Rows « Rubrique ; Détail ; Nombre ; Montant » for the CSV. */
+const csvRows = (r: FinancialReport, identity: { name: string; rna?: string | null; siren?: string | null }, format: CsvFormat) => {
+  const money = (c: number | null) => (c === null ? '' : formatCents(c, format));
+  const rows: Array<Record<string, string | number>> = [];
+  const add = (section: string, detail: string, count: number | string, amount: string) => rows.push({ section, detail, count: String(count), amount });
+  const breakdown = (section: string, prefix: string, list: Breakdown[]) => list.forEach((b) => add(section, `${prefix} : ${b.label}`, b.count, money(b.cents)));
+  add('Association', identity.name, '', '');
+  if (identity.rna) add('Association', `RNA ${identity.rna}`, '', '');
+  if (identity.siren) add('Association', `SIREN ${identity.siren}`, '', '');
+  add('Période', period(r), '', '');
+  if (r.dues) {
+    add('Cotisations', 'Total', r.dues.count, money(r.dues.cents));
+    breakdown('Cotisations', 'Type d\u2019adhésion', r.dues.byType);
+    breakdown('Cotisations', 'Moyen de paiement', r.dues.byMethod);
+  }
+  if (r.donations) {
+    add('Dons', 'Total', r.donations.count, money(r.donations.cents));
+    add('Dons', 'Donateurs distincts', r.donations.donors, '');
+    breakdown('Dons', 'Nature', r.donations.byNature);
+    breakdown('Dons', 'Moyen de paiement', r.donations.byMethod);
+  }
+  if (r.subsidies) {
+    for (const s of r.subsidies.rows) {
+      const detail = `${s.funder} — ${s.title} (${s.status}${s.reportDueAt ? `, bilan à rendre le ${day(s.reportDueAt)}` : ''})`;
+      add('Subventions demandées', detail, '', money(s.requested));
+      add('Subventions accordées', detail, '', money(s.granted));
+      add('Subventions reçues', detail, '', money(s.received));
+    }
+    add('Subventions demandées', 'Total', r.subsidies.rows.length, money(r.subsidies.requested));
+    add('Subventions accordées', 'Total', r.subsidies.rows.length, money(r.subsidies.granted));
+    add('Subventions reçues', 'Total', r.subsidies.rows.length, money(r.subsidies.received));
+  }
+  if (r.missions) {
+    for (const m of r.missions.rows) {
+      const detail = `${m.title} (${missionDate(m.startAt)}, ${m.status})`;
+      add('Budget prévu des missions', detail, '', money(m.planned));
+      add('Budget réel des missions', detail, '', money(m.actual));
+    }
+    add('Budget prévu des missions', 'Total', r.missions.rows.length, money(r.missions.planned));
+    add('Budget réel des missions', 'Total', r.missions.rows.length, money(r.missions.actual));
+  }
+  for (const o of r.omitted) add('Non inclus', `${o} : vous n\u2019avez pas le droit de les consulter`, '', '');
+  return rows;
+};
+
+const missionDate = (startAt: unknown) => DateTime.fromJSDate(datetimeFromDb(startAt)!).setZone(TZ).toFormat('dd/MM/yyyy');
+
+export const financialCsv = async (strapi: Strapi, r: FinancialReport, format: CsvFormat) => {
+  const identity = await associationIdentity(strapi);
+  const rows = csvRows(r, identity, format);
+  const fields = [
+    ['section', 'Rubrique'], ['detail', 'Détail'], ['count', 'Nombre'], ['amount', 'Montant (€)'],
+  ].map(([key, label]) => ({ label, value: (row: any) => (row[key] === '' ? undefined : row[key]) }));
+  return csvStream(fields, format, async function* () {
+    yield rows;
+  });
+};
+
+export const financialPdf = async (strapi: Strapi, r: FinancialReport) => {
+  const identity = await associationIdentity(strapi);
+  const doc = createReport(identity, { title: 'Bilan financier', subtitle: period(r) });
+  const breakdownRows = (list: Breakdown[]) => list.map((b) => [b.label, b.count, eurosOf(b.cents)]);
+  if (r.dues) {
+    heading(doc, 'Cotisations');
+    table(doc, ['', 'Nombre', 'Montant'], [['Total des cotisations', r.dues.count, eurosOf(r.dues.cents)]]);
+    table(doc, ['Par type d\u2019adhésion', 'Nombre', 'Montant'], breakdownRows(r.dues.byType));
+    table(doc, ['Par moyen de paiement', 'Nombre', 'Montant'], breakdownRows(r.dues.byMethod));
+  }
+  if (r.donations) {
+    heading(doc, 'Dons');
+    table(doc, ['', 'Nombre', 'Montant'], [
+      ['Total des dons', r.donations.count, eurosOf(r.donations.cents)],
+      ['Donateurs distincts', r.donations.donors, ''],
+    ]);
+    table(doc, ['Par nature', 'Nombre', 'Montant'], breakdownRows(r.donations.byNature));
+    table(doc, ['Par moyen de paiement', 'Nombre', 'Montant'], breakdownRows(r.donations.byMethod));
+  }
+  if (r.subsidies) {
+    heading(doc, 'Subventions de l\u2019exercice');
+    const w = doc.page.width - 100;
+    table(
+      doc,
+      ['Financeur — objet', 'Statut', 'Demandé', 'Accordé', 'Reçu', 'Bilan dû le'],
+      [
+        ...r.subsidies.rows.map((s) => [`${s.funder} — ${s.title}`, s.status, eurosOf(s.requested), eurosOf(s.granted), eurosOf(s.received), day(s.reportDueAt)]),
+        ['Total', '', eurosOf(r.subsidies.requested), eurosOf(r.subsidies.granted), eurosOf(r.subsidies.received), ''],
+      ],
+      [w * 0.3, w * 0.12, w * 0.15, w * 0.15, w * 0.15, w * 0.13]
+    );
+  }
+  if (r.missions) {
+    heading(doc, 'Budgets des missions de l\u2019exercice (hors annulées)');
+    table(
+      doc,
+      ['Mission', 'Date', 'Prévu', 'Réel', 'Écart'],
+      [
+        ...r.missions.rows.map((m) => [m.title, missionDate(m.startAt), eurosOf(m.planned), eurosOf(m.actual), m.planned === null || m.actual === null ? '—' : eurosOf(m.actual - m.planned)]),
+        ['Total', '', eurosOf(r.missions.planned), eurosOf(r.missions.actual), eurosOf(r.missions.actual - r.missions.planned)],
+      ]
+    );
+  }
+  if (r.omitted.length) {
+    heading(doc, 'Rubriques non incluses');
+    doc.text(`${r.omitted.join(', ')} : votre rôle ne permet pas de les consulter.`);
+  }
+  return endToBuffer(doc, identity);
+};

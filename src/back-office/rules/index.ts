@@ -1,0 +1,166 @@
+import type { BackOfficeModule, Strapi } from '../types';
+import { checkFields, checkRequiredRelations, CROSS_FIELD_RULES, fieldError, normalise } from './validation';
+import { currentTarget, relationChange, resolveDocumentId } from './relations';
+import { recomputeDuesPaidUntil } from '../dues/paid-until';
+import { periodEndFor, todayInParis } from '../dues/period';
+import { slugify } from '../../utils/slugify';
+import { FIELD_STATUS_STATE } from '../../middlewares/field-status';
+
+const MEMBER = 'api::member.member';
+const CONTRIBUTION = 'api::contribution.contribution';
+const PARTICIPATION = 'api::participation.participation';
+
+/** The stored record with the to-one relations the rules need, as documentIds. */
+const loadStored = async (strapi: Strapi, uid: string, documentId: string, attributes: Record<string, any>) => {
+  const toOne = Object.entries<any>(attributes)
+    .filter(([, a]) => a.type === 'relation' && !a.relation.endsWith('ToMany'))
+    .map(([f]) => f);
+  const row = await strapi.db.query(uid as any).findOne({
+    where: { documentId },
+    populate: Object.fromEntries(toOne.map((f) => [f, { select: ['documentId'] }])),
+  });
+  if (!row) return null;
+  for (const f of toOne) row[f] = row[f]?.documentId ?? null;
+  return row;
+};
+
+/** Values the record will have after the write; to-one relations as documentIds. */
+const mergeWrite = async (strapi: Strapi, stored: any, data: Record<string, any>, attributes: Record<string, any>) => {
+  const merged: Record<string, any> = { ...(stored ?? {}) };
+  for (const [field, value] of Object.entries(data)) {
+    const attr = attributes[field];
+    if (!attr) continue;
+    if (attr.type === 'relation' && !attr.relation.endsWith('ToMany')) {
+      const change = relationChange(value);
+      if (change !== undefined) merged[field] = await resolveDocumentId(strapi, attr.target, change);
+    } else if (attr.type !== 'relation') {
+      merged[field] = value;
+    }
+  }
+  return merged;
+};
+
+/** Members whose contributions a member write moves (connect/set on member.contributions). */
+const contributionsMovedBy = async (strapi: Strapi, input: any) => {
+  if (!input || typeof input !== 'object') return [];
+  const items = Array.isArray(input) ? input : [...(input.connect ?? []), ...(input.set ?? []), ...(input.disconnect ?? [])];
+  const owners: string[] = [];
+  for (const item of items) {
+    const ref = typeof item === 'object' ? item : typeof item === 'number' ? { id: item } : { documentId: item };
+    const docId = await resolveDocumentId(strapi, CONTRIBUTION, ref);
+    if (docId) owners.push(await currentTarget(strapi, CONTRIBUTION, docId, 'member'));
+  }
+  return owners;
+};
+
+/** Fills in what the association expects to be automatic, before the checks. */
+const prepare = async (strapi: Strapi, uid: string, data: Record<string, any>, merged: Record<string, any>, creating: boolean) => {
+  if (uid === MEMBER) {
+    // Derived: set only by recomputeDuesPaidUntil; the member number is given once, at creation.
+    delete data.duesPaidUntil;
+    if (!creating) delete data.memberNumber;
+    else if (data.memberNumber === null || data.memberNumber === undefined) {
+      const last = await strapi.db.query(MEMBER).findOne({ select: ['memberNumber'], orderBy: { memberNumber: 'desc' }, where: { memberNumber: { $notNull: true } } });
+      data.memberNumber = (last?.memberNumber ?? 0) + 1;
+    }
+  }
+  if (uid === CONTRIBUTION) {
+    if (creating && !data.paidAt) data.paidAt = todayInParis();
+    const paidAt = data.paidAt ?? merged.paidAt;
+    if ((creating || 'periodStart' in data) && !data.periodStart && !merged.periodStart) data.periodStart = paidAt;
+    if ((creating || 'periodEnd' in data) && !data.periodEnd) {
+      const start = data.periodStart ?? merged.periodStart ?? paidAt;
+      const typeId = merged.membershipType;
+      if (start && /^\d{4}-\d{2}-\d{2}$/.test(start)) {
+        const type = typeId ? await strapi.db.query('api::membership-type.membership-type').findOne({ where: { documentId: typeId } }) : null;
+        const association = await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] });
+        data.periodEnd = periodEndFor(start, type?.durationMonths, association?.fiscalYearStartMonth ?? 1);
+        if (creating && !data.amount && data.amount !== 0 && type) data.amount = type.amount;
+      }
+    }
+  }
+  if ((uid === 'api::article.article' || uid === 'api::mission.mission') && (creating || 'slug' in data) && !data.slug) {
+    const title = data.title ?? merged.title;
+    if (title) data.slug = await uniqueSlug(strapi, uid, slugify(title), merged.documentId);
+  }
+};
+
+const uniqueSlug = async (strapi: Strapi, uid: string, base: string, documentId?: string) => {
+  for (let i = 1; ; i++) {
+    const slug = i === 1 ? base : `${base}-${i}`;
+    const where: any = { slug };
+    if (documentId) where.documentId = { $ne: documentId };
+    if (!(await strapi.db.query(uid as any).findOne({ where, select: ['id'] }))) return slug;
+  }
+};
+
+const checkOneParticipationPerMember = async (strapi: Strapi, merged: Record<string, any>) => {
+  if (!merged.member && !merged.lastName && !merged.email) {
+    throw fieldError(PARTICIPATION, 'member', 'choisissez un adhérent, ou renseignez le nom et l\u2019e-mail de la personne.');
+  }
+  if (!merged.member || !merged.mission) return;
+  const where: any = { member: { documentId: merged.member }, mission: { documentId: merged.mission } };
+  if (merged.documentId) where.documentId = { $ne: merged.documentId };
+  if (await strapi.db.query(PARTICIPATION).findOne({ where, select: ['id'] })) {
+    throw fieldError(PARTICIPATION, 'member', 'cet adhérent est déjà inscrit à cette mission.');
+  }
+};
+
+/**
+ * Every write to a content type, whatever its path (admin, content API, services), goes through
+ * this document-service middleware: checks first (a refused write changes nothing), then the write,
+ * then the derived fields.
+ */
+const rules: BackOfficeModule = {
+  name: 'rules',
+  register(strapi) {
+    strapi.documents.use(async (ctx: any, next) => {
+      const { uid, action } = ctx;
+      if (!uid?.startsWith('api::') || !['create', 'update', 'delete'].includes(action)) return next();
+      const attributes = strapi.getModel(uid).attributes as Record<string, any>;
+      const documentId: string | undefined = ctx.params?.documentId;
+
+      if (action === 'delete') {
+        if (uid !== CONTRIBUTION || !documentId) return next();
+        // the write and the derived duesPaidUntil in one transaction: no reader ever sees one without the other
+        return strapi.db.transaction(async () => {
+          const owner = await currentTarget(strapi, uid, documentId, 'member');
+          const result = await next();
+          if (owner) await recomputeDuesPaidUntil(strapi, [owner]);
+          return result;
+        });
+      }
+
+      const creating = action === 'create';
+      const data: Record<string, any> = (ctx.params.data ??= {});
+      const fieldStatus = strapi.requestContext.get()?.state?.[FIELD_STATUS_STATE];
+      if (fieldStatus?.uid === uid && !('status' in data)) data.status = fieldStatus.value;
+      const stored = creating ? null : documentId ? await loadStored(strapi, uid, documentId, attributes) : null;
+      if (!creating && !stored && uid !== 'api::association.association') return next();
+
+      normalise(uid, data, attributes);
+      let merged = await mergeWrite(strapi, stored, data, attributes);
+      await prepare(strapi, uid, data, merged, creating);
+      await checkFields(strapi, uid, data, attributes, { creating, documentId: stored?.documentId });
+      await checkRequiredRelations(strapi, uid, data, attributes, creating);
+      merged = await mergeWrite(strapi, stored, data, attributes);
+      CROSS_FIELD_RULES[uid]?.(merged, uid);
+      if (uid === PARTICIPATION) await checkOneParticipationPerMember(strapi, merged);
+
+      const affectedMembers: Array<string | null> = [];
+      if (uid === CONTRIBUTION) affectedMembers.push(stored?.member ?? null, merged.member);
+      if (uid === MEMBER && data.contributions !== undefined) affectedMembers.push(...(await contributionsMovedBy(strapi, data.contributions)));
+
+      if (!affectedMembers.length && !(uid === MEMBER && data.contributions !== undefined)) return next();
+      // the write and the derived duesPaidUntil in one transaction: no reader ever sees one without the other
+      return strapi.db.transaction(async () => {
+        const result = await next();
+        if (uid === MEMBER && data.contributions !== undefined) affectedMembers.push((result as any)?.documentId ?? documentId);
+        if (affectedMembers.length) await recomputeDuesPaidUntil(strapi, affectedMembers);
+        return result;
+      });
+    });
+  },
+};
+
+export default rules;

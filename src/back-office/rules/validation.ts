@@ -1,0 +1,168 @@
+import { errors } from '@strapi/utils';
+import { DateTime } from 'luxon';
+import type { Strapi } from '../types';
+import { labelOf, ENUM_LABELS } from '../labels';
+import { relationChange, resolveDocumentId } from './relations';
+
+/** A French validation error naming the field: HTTP 400 on every API, shown on the field in the admin. */
+export const fieldError = (uid: string, field: string, message: string) =>
+  new errors.ValidationError(`${labelOf(uid, field)} : ${message}`, {
+    errors: [{ path: [field], message: `${labelOf(uid, field)} : ${message}`, name: 'ValidationError' }],
+  });
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+const isDate = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v).isValid;
+const toDateTime = (v: unknown) =>
+  v instanceof Date ? DateTime.fromJSDate(v) : typeof v === 'string' ? DateTime.fromISO(v) : typeof v === 'number' ? DateTime.fromMillis(v) : null;
+
+/** Relations a record cannot exist without. */
+export const REQUIRED_RELATIONS: Record<string, string[]> = {
+  'api::contribution.contribution': ['member'],
+  'api::participation.participation': ['mission'],
+  'api::subsidy.subsidy': ['funder'],
+  'api::donation.donation': ['donor'],
+};
+
+/** Fields that are unique only when set (several records may leave them empty). */
+const NULLABLE_UNIQUE = new Set(['email', 'reference', 'memberNumber']);
+
+/** Normalise what the callers send: trimmed strings, empty strings as null for optional fields. */
+export const normalise = (uid: string, data: Record<string, any>, attributes: Record<string, any>) => {
+  for (const [field, attr] of Object.entries<any>(attributes)) {
+    if (!(field in data)) continue;
+    const v = data[field];
+    if (typeof v === 'string' && ['string', 'text', 'email', 'uid'].includes(attr.type)) {
+      data[field] = attr.type === 'email' ? v.trim().toLowerCase() : v.trim();
+      if (data[field] === '' && !attr.required) data[field] = null;
+    }
+    if (v === '' && ['date', 'datetime', 'integer', 'decimal', 'float', 'biginteger', 'enumeration'].includes(attr.type)) {
+      data[field] = null;
+    }
+  }
+};
+
+/** Checks every field of `data` against its schema (types, enums, bounds, required, unique). */
+export const checkFields = async (
+  strapi: Strapi,
+  uid: string,
+  data: Record<string, any>,
+  attributes: Record<string, any>,
+  { creating, documentId }: { creating: boolean; documentId?: string }
+) => {
+  for (const [field, attr] of Object.entries<any>(attributes)) {
+    const present = field in data;
+    const v = data[field];
+    if (attr.type === 'relation' || attr.type === 'media' || attr.type === 'component' || attr.type === 'dynamiczone') continue;
+    if (attr.required && attr.type !== 'uid' && (creating ? isEmpty(v) && attr.default === undefined : present && isEmpty(v))) {
+      throw fieldError(uid, field, 'ce champ est obligatoire.');
+    }
+    if (!present || isEmpty(v)) continue;
+    switch (attr.type) {
+      case 'email':
+        if (typeof v !== 'string' || !EMAIL.test(v)) throw fieldError(uid, field, `« ${v} » n'est pas une adresse e-mail valide.`);
+        break;
+      case 'string':
+      case 'text':
+        if (typeof v !== 'string') throw fieldError(uid, field, 'doit être un texte.');
+        if (attr.maxLength && v.length > attr.maxLength) throw fieldError(uid, field, `${attr.maxLength} caractères au maximum.`);
+        break;
+      case 'integer':
+      case 'biginteger':
+      case 'decimal':
+      case 'float': {
+        const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+        if (!Number.isFinite(n)) throw fieldError(uid, field, 'doit être un nombre.');
+        if ((attr.type === 'integer' || attr.type === 'biginteger') && !Number.isInteger(n)) throw fieldError(uid, field, 'doit être un nombre entier.');
+        if (attr.type === 'decimal' && Math.round(n * 100) !== Number((n * 100).toFixed(6))) {
+          throw fieldError(uid, field, 'deux décimales au maximum (centimes).');
+        }
+        if (attr.min !== undefined && n < attr.min) {
+          throw fieldError(uid, field, attr.min === 0.01 ? 'doit être supérieur à 0.' : `doit être supérieur ou égal à ${attr.min}.`);
+        }
+        if (attr.max !== undefined && n > attr.max) throw fieldError(uid, field, `doit être inférieur ou égal à ${attr.max}.`);
+        break;
+      }
+      case 'enumeration':
+        if (!attr.enum.includes(v)) {
+          const allowed = attr.enum.map((e: string) => `${e}${ENUM_LABELS[e] ? ` (${ENUM_LABELS[e]})` : ''}`).join(', ');
+          throw fieldError(uid, field, `valeur « ${v} » inconnue ; valeurs possibles : ${allowed}.`);
+        }
+        break;
+      case 'date':
+        if (!isDate(v)) throw fieldError(uid, field, `« ${v} » n'est pas une date valide (AAAA-MM-JJ).`);
+        break;
+      case 'datetime':
+        if (!toDateTime(v)?.isValid) throw fieldError(uid, field, `« ${v} » n'est pas une date et heure valides.`);
+        break;
+      case 'boolean':
+        if (typeof v !== 'boolean') throw fieldError(uid, field, 'doit valoir vrai ou faux.');
+        break;
+      default:
+        break;
+    }
+    if (attr.unique || (attr.type === 'uid' && field === 'slug')) {
+      if (NULLABLE_UNIQUE.has(field) || attr.unique || attr.type === 'uid') {
+        const where: any = { [field]: v };
+        if (documentId) where.documentId = { $ne: documentId };
+        const clash = await strapi.db.query(uid as any).findOne({ where, select: ['id'] });
+        if (clash) throw fieldError(uid, field, `la valeur « ${v} » est déjà utilisée.`);
+      }
+    }
+  }
+};
+
+/** Required relations must point to an existing record. */
+export const checkRequiredRelations = async (
+  strapi: Strapi,
+  uid: string,
+  data: Record<string, any>,
+  attributes: Record<string, any>,
+  creating: boolean
+) => {
+  for (const field of REQUIRED_RELATIONS[uid] ?? []) {
+    const change = relationChange(data[field]);
+    if (change === undefined && !creating) continue;
+    const target = await resolveDocumentId(strapi, attributes[field].target, change ?? null);
+    if (!target) throw fieldError(uid, field, 'ce champ est obligatoire.');
+  }
+};
+
+const before = (a: unknown, b: unknown) => {
+  const x = toDateTime(a);
+  const y = toDateTime(b);
+  return x?.isValid && y?.isValid ? x.toMillis() < y.toMillis() : false;
+};
+
+/**
+ * Rules that involve several fields, checked on the record as it will be after the write
+ * (`merged` = stored values overwritten by the incoming ones).
+ */
+export const CROSS_FIELD_RULES: Record<string, (merged: Record<string, any>, uid: string) => void> = {
+  'api::contribution.contribution': (m, uid) => {
+    if (m.periodStart && m.periodEnd && before(m.periodEnd, m.periodStart)) {
+      throw fieldError(uid, 'periodEnd', 'la fin de période doit être postérieure ou égale au début de période.');
+    }
+  },
+  'api::mission.mission': (m, uid) => {
+    if (m.startAt && m.endAt && before(m.endAt, m.startAt)) {
+      throw fieldError(uid, 'endAt', 'la fin doit être postérieure ou égale au début.');
+    }
+  },
+  'api::subsidy.subsidy': (m, uid) => {
+    if (m.submittedAt && m.decidedAt && before(m.decidedAt, m.submittedAt)) {
+      throw fieldError(uid, 'decidedAt', 'la décision ne peut pas précéder le dépôt.');
+    }
+  },
+  'api::donor.donor': (m, uid) => {
+    if (m.kind === 'company' && isEmpty(m.companyName)) throw fieldError(uid, 'companyName', 'obligatoire pour une entreprise.');
+    if (m.kind !== 'company' && isEmpty(m.lastName)) throw fieldError(uid, 'lastName', 'obligatoire pour un particulier.');
+  },
+  'api::membership-type.membership-type': (m, uid) => {
+    const days = m.reminderDays;
+    if (days === null || days === undefined) return;
+    if (!Array.isArray(days) || days.some((d) => !Number.isInteger(d) || d < -365 || d > 365)) {
+      throw fieldError(uid, 'reminderDays', 'une liste de nombres entiers de jours, entre -365 et 365 (ex. [30, 7, 0, -30]).');
+    }
+  },
+};

@@ -1,0 +1,117 @@
+import type { BackOfficeModule, Strapi } from '../types';
+import { LABELS } from '../labels';
+
+/** Fields shown in the list view of each collection (the bureau can change them afterwards). */
+const LIST_COLUMNS: Record<string, string[]> = {
+  'api::member.member': ['memberNumber', 'lastName', 'firstName', 'city', 'duesPaidUntil', 'isVolunteer'],
+  'api::contribution.contribution': ['member', 'amount', 'paidAt', 'periodEnd', 'paymentMethod'],
+  'api::mission.mission': ['title', 'kind', 'startAt', 'status', 'pole'],
+  'api::participation.participation': ['mission', 'member', 'lastName', 'status', 'hours'],
+  'api::partner.partner': ['name', 'kind', 'contactName', 'isPublic'],
+  'api::subsidy.subsidy': ['title', 'funder', 'fiscalYear', 'amountGranted', 'status'],
+  'api::donor.donor': ['lastName', 'firstName', 'companyName', 'city'],
+  'api::donation.donation': ['donor', 'amount', 'receivedAt', 'nature'],
+  'api::document.document': ['title', 'category', 'documentDate', 'confidential'],
+};
+
+/** Derived fields: shown, never edited by hand. */
+const READ_ONLY: Record<string, string[]> = {
+  'api::member.member': ['duesPaidUntil', 'memberNumber'],
+  'api::newsletter.newsletter': ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount'],
+};
+
+/** Main field (shown in relations) of each collection. */
+const MAIN_FIELD: Record<string, string> = {
+  'api::member.member': 'lastName',
+  'api::donor.donor': 'lastName',
+  'api::participation.participation': 'lastName',
+  'api::contribution.contribution': 'paidAt',
+  'api::donation.donation': 'receivedAt',
+  'api::subsidy.subsidy': 'title',
+  'api::newsletter.newsletter': 'subject',
+  'api::subscriber.subscriber': 'email',
+};
+
+const COMPONENT_LABELS: Record<string, Record<string, string>> = {
+  'shared.location': { name: 'Nom du lieu', address: 'Adresse', postalCode: 'Code postal', city: 'Ville', latitude: 'Latitude', longitude: 'Longitude' },
+  'logistics.equipment-line': { item: 'Matériel', quantity: 'Quantité', status: 'État' },
+};
+
+/**
+ * French labels in the content manager, applied at bootstrap only where the label is still
+ * Strapi's default (the field's name): a label the bureau changed is kept.
+ */
+const applyLabels = (config: any, labels: Record<string, string>, uid?: string) => {
+  let changed = false;
+  for (const [field, meta] of Object.entries<any>(config.metadatas ?? {})) {
+    const label = labels[field];
+    if (!label) continue;
+    for (const view of ['edit', 'list']) {
+      if (meta[view] && (meta[view].label === field || !meta[view].label)) {
+        meta[view].label = label;
+        changed = true;
+      }
+    }
+    if (uid && READ_ONLY[uid]?.includes(field) && meta.edit && meta.edit.editable !== false) {
+      meta.edit.editable = false;
+      changed = true;
+    }
+  }
+  return changed;
+};
+
+export const applyContentManagerSettings = async (strapi: Strapi) => {
+  const cm = strapi.plugin('content-manager');
+  const ctService = cm.service('content-types');
+  for (const [uid, labels] of Object.entries(LABELS)) {
+    const contentType = ctService.findContentType(uid);
+    if (!contentType) continue;
+    const config = await ctService.findConfiguration(contentType);
+    let changed = applyLabels(config, labels, uid);
+    const columns = LIST_COLUMNS[uid];
+    const defaultColumns = ['id', 'documentId'];
+    if (columns && (config.layouts?.list ?? []).some((c: string) => defaultColumns.includes(c))) {
+      config.layouts.list = columns;
+      changed = true;
+    }
+    const mainField = MAIN_FIELD[uid];
+    if (mainField && config.settings?.mainField === 'id') {
+      config.settings.mainField = mainField;
+      changed = true;
+    }
+    if (changed) {
+      const { uid: _uid, ...rest } = config;
+      await ctService.updateConfiguration(contentType, rest);
+    }
+  }
+  const compService = cm.service('components');
+  for (const [uid, labels] of Object.entries(COMPONENT_LABELS)) {
+    const component = compService.findComponent(uid);
+    if (!component) continue;
+    const config = await compService.findConfiguration(component);
+    if (applyLabels(config, labels)) {
+      const { uid: _uid, category: _c, ...rest } = config;
+      await compService.updateConfiguration(component, rest);
+    }
+  }
+};
+
+const settings: BackOfficeModule = {
+  name: 'settings',
+  routes: [
+    {
+      // For monitoring and for the admin pages: is the back-office up, and who am I.
+      method: 'GET',
+      path: '/ping',
+      actions: [],
+      handler: (ctx) => {
+        ctx.body = { ok: true, user: { id: ctx.state.user?.id, email: ctx.state.user?.email } };
+      },
+    },
+  ],
+  async bootstrap(strapi) {
+    await applyContentManagerSettings(strapi);
+  },
+};
+
+export default settings;

@@ -1,0 +1,35 @@
+import type { BackOfficeModule } from '../types';
+import { ACTIONS } from '../permissions';
+import { allowedMoneySections, computeStats, parseYear } from './service';
+import { statsReport } from './report';
+
+/** The statistics asked for (`?year=`), with the money sections the admin may read. */
+const statsOf = (ctx: any) => computeStats(strapi, parseYear(ctx.query.year), allowedMoneySections(ctx.state.userAbility));
+
+/** Statistics of a year: the dashboard's JSON and its PDF report (issue 6). */
+const stats: BackOfficeModule = {
+  name: 'stats',
+  routes: [
+    {
+      method: 'GET',
+      path: '/stats',
+      actions: [ACTIONS.statsRead],
+      async handler(ctx) {
+        ctx.body = await statsOf(ctx);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/stats/report.pdf',
+      actions: [ACTIONS.statsRead],
+      async handler(ctx) {
+        const data = await statsOf(ctx);
+        ctx.set('Content-Type', 'application/pdf');
+        ctx.set('Content-Disposition', `attachment; filename="tableau-de-bord-${data.year}.pdf"`);
+        ctx.body = await statsReport(strapi, data);
+      },
+    },
+  ],
+};
+
+export default stats;

@@ -1,0 +1,164 @@
+import type { Strapi } from '../types';
+import { column, datetimeValue, link, table } from '../sql';
+import { duesStatusSql } from '../dues/status';
+import { todayInParis } from '../dues/period';
+import {
+  AGE_GROUPS, AGE_UNKNOWN, MISSION_CANCELLED, MISSION_DONE, MISSION_PLANNED, MoneySection, SUBSIDY_GRANTED, SUBSIDY_NOT_SENT,
+  activeVolunteerWindow, bornByForAge, missionYearWindow, monthsOf, yearBounds,
+} from './definitions';
+
+/**
+ * The statistics as plain SQL aggregates (SQLite and PostgreSQL): a handful of queries, each
+ * returning one row or a few grouped rows, never one row per member. The service runs them
+ * concurrently and shapes the JSON; the benchmark runs the same list directly.
+ */
+export interface StatsQuery {
+  sql: string;
+  bindings: unknown[];
+}
+
+export interface StatsQueryParams {
+  year: number;
+  /** the reference day of the year (definitions.referenceDay) */
+  refDay: string;
+  /** money sections to compute (the others are not queried) */
+  sections: MoneySection[];
+}
+
+const MEMBER = 'api::member.member';
+const MISSION = 'api::mission.mission';
+const PARTICIPATION = 'api::participation.participation';
+const CONTRIBUTION = 'api::contribution.contribution';
+const DONATION = 'api::donation.donation';
+const SUBSIDY = 'api::subsidy.subsidy';
+
+const placeholders = (values: unknown[]) => values.map(() => '?').join(', ');
+
+/** CASE giving the month index (1-12) of a date column already restricted to the year. */
+const monthIndexSql = (col: string, year: number) => {
+  const months = monthsOf(year).slice(0, 11);
+  return {
+    sql: `CASE ${months.map((_, i) => `WHEN ${col} < ? THEN ${i + 1}`).join(' ')} ELSE 12 END`,
+    bindings: months.map((m) => m.next),
+  };
+};
+
+export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQueryParams): Record<string, StatsQuery> => {
+  const c = (uid: string, field: string) => column(strapi, uid, field);
+  const members = table(strapi, MEMBER);
+  const joinedAt = c(MEMBER, 'joinedAt');
+  const { first, last } = yearBounds(year);
+  const months = monthsOf(year);
+
+  // The members of the year: joined by the reference day, or without a joining date.
+  const population = { sql: `(${joinedAt} IS NULL OR ${joinedAt} <= ?)`, bindings: [refDay] };
+
+  // Dues status on the reference day: today, THE status from the stored duesPaidUntil; on a past
+  // 31 December, the same rule applied to the contributions paid by that day (a later payment
+  // must not make a member up to date in the past).
+  const contributions = table(strapi, CONTRIBUTION);
+  const toPayer = link(strapi, CONTRIBUTION, 'member');
+  const historic = refDay !== todayInParis();
+  const paidThen = historic
+    ? {
+        sql: `LEFT JOIN (SELECT l.${toPayer.to} AS member_id, MAX(ct.${c(CONTRIBUTION, 'periodEnd')}) AS paid_until FROM ${contributions} ct
+          JOIN ${toPayer.table} l ON l.${toPayer.from} = ct.id WHERE ct.${c(CONTRIBUTION, 'paidAt')} <= ? GROUP BY l.${toPayer.to}) d ON d.member_id = ${members}.id`,
+        bindings: [refDay],
+      }
+    : { sql: '', bindings: [] };
+  const status = duesStatusSql(historic ? 'd.paid_until' : `${members}.${c(MEMBER, 'duesPaidUntil')}`, { today: refDay });
+  const queries: Record<string, StatsQuery> = {};
+
+  queries.members = {
+    sql: `SELECT COUNT(*) AS total,
+      SUM(CASE WHEN (${status.sql}) IN ('up_to_date', 'expiring') THEN 1 ELSE 0 END) AS up_to_date,
+      SUM(CASE WHEN ${joinedAt} >= ? THEN 1 ELSE 0 END) AS new_members,
+      SUM(CASE WHEN ${c(MEMBER, 'isVolunteer')} THEN 1 ELSE 0 END) AS volunteers,
+      ${months.map((_, i) => `SUM(CASE WHEN ${joinedAt} >= ? AND ${joinedAt} < ? THEN 1 ELSE 0 END) AS new_${i + 1}`).join(',\n      ')},
+      ${months.map((_, i) => `SUM(CASE WHEN ${joinedAt} IS NULL OR ${joinedAt} < ? THEN 1 ELSE 0 END) AS end_${i + 1}`).join(',\n      ')}
+      FROM ${members} ${paidThen.sql} WHERE ${population.sql}`,
+    bindings: [...status.bindings, first, ...months.flatMap((m) => [m.first, m.next]), ...months.map((m) => m.next), ...paidThen.bindings, ...population.bindings],
+  };
+
+  // Age on 31 December: born after the latest birth date of the group's minimum age → younger.
+  const birth = c(MEMBER, 'birthDate');
+  const gender = c(MEMBER, 'gender');
+  const ageCase = AGE_GROUPS.slice(1).map((_, i) => `WHEN ${birth} > ? THEN '${AGE_GROUPS[i][0]}'`).join(' ');
+  queries.ageGroups = {
+    sql: `SELECT CASE WHEN ${birth} IS NULL THEN '${AGE_UNKNOWN}' ${ageCase} ELSE '${AGE_GROUPS[AGE_GROUPS.length - 1][0]}' END AS age_group,
+      CASE WHEN ${gender} = 'female' THEN 'female' WHEN ${gender} = 'male' THEN 'male' ELSE 'other' END AS gender,
+      COUNT(*) AS count
+      FROM ${members} WHERE ${population.sql} GROUP BY 1, 2`,
+    bindings: [...AGE_GROUPS.slice(1).map(([, min]) => bornByForAge(year, min)), ...population.bindings],
+  };
+
+  const category = (kind: string, field: string) =>
+    `SELECT '${kind}' AS kind, TRIM(${c(MEMBER, field)}) AS value, COUNT(*) AS count FROM ${members}
+      WHERE ${population.sql} AND ${c(MEMBER, field)} IS NOT NULL GROUP BY TRIM(${c(MEMBER, field)})`;
+  queries.categories = {
+    sql: [category('professions', 'profession'), category('cities', 'city'), category('origins', 'origin')].join('\nUNION ALL\n'),
+    bindings: [...population.bindings, ...population.bindings, ...population.bindings],
+  };
+
+  const missions = table(strapi, MISSION);
+  const participations = table(strapi, PARTICIPATION);
+  const toMission = link(strapi, PARTICIPATION, 'mission');
+  const toMember = link(strapi, PARTICIPATION, 'member');
+  const startAt = c(MISSION, 'startAt');
+  const mStatus = c(MISSION, 'status');
+  const pStatus = c(PARTICIPATION, 'status');
+  const active = activeVolunteerWindow(refDay);
+  const inYear = missionYearWindow(year);
+  const yearRange = [datetimeValue(strapi, inYear.from), datetimeValue(strapi, inYear.to)];
+  const participationsOf = `FROM ${participations} p
+      JOIN ${toMission.table} pk ON pk.${toMission.from} = p.id JOIN ${missions} m ON m.id = pk.${toMission.to}`;
+  const participationCount = (s: string) =>
+    `(SELECT COUNT(*) ${participationsOf} WHERE p.${pStatus} = '${s}' AND m.${mStatus} <> '${MISSION_CANCELLED}' AND m.${startAt} >= ? AND m.${startAt} < ?)`;
+  queries.activity = {
+    sql: `SELECT
+      (SELECT COUNT(DISTINCT pm.${toMember.to}) ${participationsOf} JOIN ${toMember.table} pm ON pm.${toMember.from} = p.id
+        WHERE p.${pStatus} = 'attended' AND m.${startAt} >= ? AND m.${startAt} < ?) AS active_volunteers,
+      (SELECT COUNT(*) FROM ${missions} WHERE ${mStatus} IN (${placeholders(MISSION_DONE)}) AND ${startAt} >= ? AND ${startAt} < ?) AS missions_done,
+      (SELECT COUNT(*) FROM ${missions} WHERE ${mStatus} IN (${placeholders(MISSION_PLANNED)}) AND ${startAt} >= ? AND ${startAt} < ?) AS missions_planned,
+      ${participationCount('attended')} AS attended,
+      ${participationCount('absent')} AS absent`,
+    bindings: [
+      datetimeValue(strapi, active.from), datetimeValue(strapi, active.to),
+      ...MISSION_DONE, ...yearRange, ...MISSION_PLANNED, ...yearRange, ...yearRange, ...yearRange,
+    ],
+  };
+
+  // Money, in integer cents summed by SQL (SQLite keeps decimals as floats: 0.10 + 0.20 must stay 0.30).
+  const byMonth = (uid: string, dateField: string) => {
+    const date = c(uid, dateField);
+    const month = monthIndexSql(date, year);
+    return {
+      sql: `SELECT ${month.sql} AS month_index, COUNT(*) AS count, SUM(ROUND(${c(uid, 'amount')} * 100)) AS cents
+        FROM ${table(strapi, uid)} WHERE ${date} >= ? AND ${date} <= ? GROUP BY 1`,
+      bindings: [...month.bindings, first, last],
+    };
+  };
+  if (sections.includes('dues')) queries.dues = byMonth(CONTRIBUTION, 'paidAt');
+  if (sections.includes('donations')) {
+    queries.donations = byMonth(DONATION, 'receivedAt');
+    const toDonor = link(strapi, DONATION, 'donor');
+    const receivedAt = c(DONATION, 'receivedAt');
+    queries.donors = {
+      sql: `SELECT COUNT(DISTINCT dd.${toDonor.to}) AS donors FROM ${table(strapi, DONATION)} d
+        JOIN ${toDonor.table} dd ON dd.${toDonor.from} = d.id WHERE d.${receivedAt} >= ? AND d.${receivedAt} <= ?`,
+      bindings: [first, last],
+    };
+  }
+  if (sections.includes('subsidies')) {
+    const sStatus = c(SUBSIDY, 'status');
+    queries.subsidies = {
+      sql: `SELECT
+        SUM(CASE WHEN ${sStatus} <> '${SUBSIDY_NOT_SENT}' THEN ROUND(${c(SUBSIDY, 'amountRequested')} * 100) ELSE 0 END) AS requested,
+        SUM(CASE WHEN ${sStatus} IN (${placeholders(SUBSIDY_GRANTED)}) THEN ROUND(${c(SUBSIDY, 'amountGranted')} * 100) ELSE 0 END) AS granted,
+        SUM(ROUND(${c(SUBSIDY, 'amountReceived')} * 100)) AS received
+        FROM ${table(strapi, SUBSIDY)} WHERE ${c(SUBSIDY, 'fiscalYear')} = ?`,
+      bindings: [...SUBSIDY_GRANTED, year],
+    };
+  }
+  return queries;
+};

@@ -1,0 +1,90 @@
+import { errors } from '@strapi/utils';
+import type { Strapi } from '../types';
+import { knex } from '../sql';
+import {
+  AGE_GROUPS, AGE_UNKNOWN, FIRST_YEAR, MONEY_SECTIONS, MoneySection,
+  centsToEuros, currentYear, monthsOf, participationRate, referenceDay, topWithOthers,
+} from './definitions';
+import { statsQueries } from './queries';
+import type { Stats } from './types';
+
+export type { Stats };
+
+/** `?year=` of the request: the current year by default; a French 400 naming the field otherwise. */
+export const parseYear = (raw: unknown) => {
+  const max = currentYear();
+  if (raw === undefined || raw === '') return max;
+  const year = Number(raw);
+  if (typeof raw !== 'string' || !/^\d{4}$/.test(raw) || year < FIRST_YEAR || year > max) {
+    throw new errors.ValidationError(`Année : « ${String(raw)} » n'est pas une année valide (de ${FIRST_YEAR} à ${max}).`, {
+      errors: [{ path: ['year'], message: `l'année doit être comprise entre ${FIRST_YEAR} et ${max}`, name: 'ValidationError' }],
+    });
+  }
+  return year;
+};
+
+/** Money sections the admin may see: read right on contributions, donations, subsidies (content manager). */
+export const allowedMoneySections = (userAbility: any): MoneySection[] =>
+  (Object.keys(MONEY_SECTIONS) as MoneySection[]).filter((s) => userAbility?.can?.('plugin::content-manager.explorer.read', MONEY_SECTIONS[s]));
+
+const rowsOf = (result: any): any[] => (Array.isArray(result) ? result : result?.rows ?? []);
+const n = (v: unknown) => Number(v ?? 0);
+
+const moneyByMonth = (year: number, rows: any[]) => {
+  const byIndex = new Map(rows.map((r) => [n(r.month_index), r]));
+  let cents = 0;
+  let count = 0;
+  const byMonth = monthsOf(year).map((m, i) => {
+    const r = byIndex.get(i + 1);
+    cents += n(r?.cents);
+    count += n(r?.count);
+    return { month: m.month, amount: centsToEuros(r?.cents), count: n(r?.count) };
+  });
+  return { total: centsToEuros(cents), count, byMonth };
+};
+
+/** The statistics of a year (see definitions.ts), with the money sections listed in `sections`. */
+export const computeStats = async (strapi: Strapi, year: number, sections: MoneySection[]): Promise<Stats> => {
+  const refDay = referenceDay(year);
+  const queries = statsQueries(strapi, { year, refDay, sections });
+  const names = Object.keys(queries);
+  const results = await Promise.all(names.map((name) => knex(strapi).raw(queries[name].sql, queries[name].bindings as any[])));
+  const r = Object.fromEntries(names.map((name, i) => [name, rowsOf(results[i])]));
+
+  const m = r.members[0] ?? {};
+  const months = monthsOf(year);
+  const activity = r.activity[0] ?? {};
+  const attended = n(activity.attended);
+  const absent = n(activity.absent);
+
+  const labels = [...AGE_GROUPS.map(([label]) => label), AGE_UNKNOWN];
+  const ageGroupsByGender = labels.map((label) => {
+    const row = { label, female: 0, male: 0, other: 0 };
+    for (const a of r.ageGroups) if (a.age_group === label) row[a.gender as 'female' | 'male' | 'other'] += n(a.count);
+    return row;
+  });
+  const categories = (kind: string) => topWithOthers(r.categories.filter((c) => c.kind === kind).map((c) => ({ value: String(c.value ?? ''), count: n(c.count) })));
+
+  const stats: Stats = {
+    year,
+    referenceDay: refDay,
+    members: { total: n(m.total), upToDate: n(m.up_to_date), new: n(m.new_members), volunteers: n(m.volunteers) },
+    volunteers: { active: n(activity.active_volunteers) },
+    missions: { done: n(activity.missions_done), planned: n(activity.missions_planned) },
+    participation: { rate: participationRate(attended, absent), attended, absent },
+    ageGroups: ageGroupsByGender.map(({ label, female, male, other }) => ({ label, count: female + male + other })),
+    ageGroupsByGender,
+    professions: categories('professions'),
+    cities: categories('cities'),
+    origins: categories('origins'),
+    newMembersByMonth: months.map((mo, i) => ({ month: mo.month, count: n(m[`new_${i + 1}`]) })),
+    membersByMonth: months.map((mo, i) => ({ month: mo.month, count: mo.first > refDay ? null : n(m[`end_${i + 1}`]) })),
+  };
+  if (r.dues) stats.dues = moneyByMonth(year, r.dues);
+  if (r.donations) stats.donations = { ...moneyByMonth(year, r.donations), donors: n(r.donors[0]?.donors) };
+  if (r.subsidies) {
+    const s = r.subsidies[0] ?? {};
+    stats.subsidies = { requested: centsToEuros(s.requested), granted: centsToEuros(s.granted), received: centsToEuros(s.received) };
+  }
+  return stats;
+};

@@ -1,0 +1,14 @@
+import type { Core } from '@strapi/strapi';
+import { bootstrapBackOffice, registerBackOffice } from './back-office';
+
+export default {
+  /** Before the app boots: document-service rules, admin routes and RBAC actions. */
+  register({ strapi }: { strapi: Core.Strapi }) {
+    registerBackOffice(strapi);
+  },
+
+  /** Once the database is ready: roles, permissions, settings (all idempotent) and jobs. */
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await bootstrapBackOffice(strapi);
+  },
+};

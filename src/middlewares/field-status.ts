@@ -1,0 +1,39 @@
+/**
+ * Several of our content types have a business field named `status` (participation, mission,
+ * subsidy, newsletter, subscriber). Strapi's content manager takes `status` as the draft/published
+ * dimension: it refuses any other value in a request body ("Invalid status") and blanks the field in
+ * its answers for content types without draft & publish, so the admin panel could neither show nor
+ * save it. For those content types, this middleware
+ *   - takes the field out of the body before the content manager sees it (the rules module's
+ *     document middleware, src/back-office/rules, puts it back into the written data);
+ *   - puts the stored value back into the content manager's answers (edit view and list view).
+ */
+const CM_PATH = /^\/content-manager\/(?:collection-types|single-types)\/([^/?]+)/;
+
+export const FIELD_STATUS_STATE = 'assoFieldStatus';
+
+const hasBusinessStatus = (model: any) => Boolean(model?.attributes?.status && !model.options?.draftAndPublish);
+
+export default (_config: unknown, { strapi }: { strapi: any }) =>
+  async (ctx: any, next: () => Promise<void>) => {
+    const match = CM_PATH.exec(ctx.path);
+    const uid = match ? decodeURIComponent(match[1]) : null;
+    const model = uid ? strapi.contentTypes[uid] : null;
+    if (!uid || !hasBusinessStatus(model)) return next();
+
+    const body = ctx.request.body;
+    if (['POST', 'PUT'].includes(ctx.method) && body && typeof body === 'object' && 'status' in body) {
+      ctx.state[FIELD_STATUS_STATE] = { uid, value: body.status };
+      delete body.status;
+    }
+    await next();
+
+    const out = ctx.body;
+    if (!out || typeof out !== 'object') return;
+    const docs: any[] = out.data?.documentId ? [out.data] : Array.isArray(out.results) ? out.results : [];
+    const ids = docs.map((d) => d?.documentId).filter(Boolean);
+    if (!ids.length) return;
+    const rows = await strapi.db.query(uid).findMany({ where: { documentId: { $in: ids } }, select: ['documentId', 'status'] });
+    const byId = new Map(rows.map((r: any) => [r.documentId, r.status]));
+    for (const d of docs) if (byId.has(d.documentId)) d.status = byId.get(d.documentId);
+  };

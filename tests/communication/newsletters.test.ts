@@ -1,0 +1,245 @@
+import { startStrapi, TestApp, DB_CLIENT, SUPER_ADMIN } from '../helpers/strapi';
+import { startSmtp, TestSmtp } from '../helpers/smtp';
+
+/**
+ * Newsletters and website subscribers (issue 8), with a real SMTP server: audiences, tokens,
+ * one-click unsubscribe, resumable sending without duplicates, double opt-in.
+ */
+describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
+  let app: TestApp;
+  let smtp: TestSmtp;
+  const MEMBER = 'api::member.member';
+  const NEWSLETTER = 'api::newsletter.newsletter';
+  const SUBSCRIBER = 'api::subscriber.subscriber';
+  const DELIVERY = 'api::newsletter-delivery.newsletter-delivery';
+  const docs = (uid: string) => app.strapi.documents(uid);
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    app = await startStrapi({
+      env: { ...smtp.env, NEWSLETTER_RATE_PER_MINUTE: '60000', NEWSLETTER_BATCH_SIZE: '2', SUBSCRIBE_RATE_PER_MINUTE: '6' },
+    });
+  }, 300_000);
+  afterAll(async () => {
+    await app?.stop();
+    await smtp?.stop();
+  });
+
+  const until = async <T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false) => {
+    for (let i = 0; i < 200; i++) {
+      const v = await check();
+      if (v) return v as T;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`attendu en vain : ${what}`);
+  };
+
+  const newsletter = (subject: string, audience: string, extra: any = {}) =>
+    docs(NEWSLETTER).create({
+      data: {
+        subject,
+        audience,
+        body: [
+          { type: 'heading', level: 2, children: [{ type: 'text', text: 'Les nouvelles du mois' }] },
+          { type: 'paragraph', children: [{ type: 'text', text: 'Bonjour {{firstName}} {{lastName}}, voici nos nouvelles <à suivre>.' }] },
+          { type: 'paragraph', children: [{ type: 'text', text: 'Ne plus recevoir : {{unsubscribeUrl}}' }, { type: 'link', url: 'https://asso.test/agenda', children: [{ type: 'text', text: 'agenda' }] }] },
+        ],
+        ...extra,
+      },
+    });
+
+  /** Sends and waits until the background sending is over; returns the newsletter's state. */
+  const send = async (documentId: string) => {
+    const res = await app.admin('post', `/back-office/newsletters/${documentId}/send`);
+    expect(res.status).toBe(202);
+    return until('fin de l’envoi', async () => {
+      const r = await app.admin('get', `/back-office/newsletters/${documentId}/recipients`);
+      return r.body.status !== 'sending' && r.body;
+    });
+  };
+
+  const pathOf = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
+  const unsubscribeLink = (text: string) => pathOf(/Se désinscrire : (\S+)/.exec(text)![1]);
+  const header = (mail: any, name: string) => mail.headerLines.find((h: any) => h.key === name)?.line as string | undefined;
+
+  describe('newsletters', () => {
+    beforeAll(async () => {
+      const m = (firstName: string, lastName: string, email: string | null, extra: any = {}) =>
+        docs(MEMBER).create({ data: { firstName, lastName, email, newsletterOptIn: true, ...extra } });
+      await m('Alice', 'Martin', 'alice@exemple.org', { isVolunteer: true });
+      await m('Bruno', 'Petit', 'Bruno.Petit@Exemple.org');
+      await m('Chloé', 'Durand', 'chloe@exemple.org');
+      await m('David', 'Roux', 'david@exemple.org', { isVolunteer: true });
+      await m('Sans', 'Adresse', null);
+      await m('Carole', 'Non', 'carole@exemple.org', { newsletterOptIn: false });
+      await m('Eve', 'Partie', 'eve@exemple.org');
+      // Eve left the list earlier: no audience may reach her.
+      await docs(SUBSCRIBER).create({ data: { email: 'eve@exemple.org', status: 'unsubscribed' } });
+    });
+
+    it('counts, previews and test-sends to oneself before sending', async () => {
+      const n = await newsletter('Lettre de novembre', 'opted_in_members');
+      const count = await app.admin('get', `/back-office/newsletters/${n.documentId}/recipients`);
+      expect(count.status).toBe(200);
+      expect(count.body).toMatchObject({ status: 'draft', audienceCount: 4 });
+
+      const preview = await app.admin('get', `/back-office/newsletters/${n.documentId}/preview`);
+      expect(preview.body.html).toContain(`Bonjour ${SUPER_ADMIN.firstname} ${SUPER_ADMIN.lastname}, voici nos nouvelles &lt;à suivre&gt;.`);
+      expect(preview.body.html).toContain('<h2>Les nouvelles du mois</h2>');
+      expect(preview.body.text).toContain('Les nouvelles du mois');
+
+      smtp.clear();
+      const test = await app.admin('post', `/back-office/newsletters/${n.documentId}/test`);
+      expect(test.status).toBe(200);
+      await until('envoi de test', () => smtp.to(SUPER_ADMIN.email).length === 1);
+      expect(smtp.messages).toHaveLength(1);
+      expect(smtp.messages[0].subject).toBe('[TEST] Lettre de novembre');
+      // a test send is not the send
+      expect(await app.strapi.db.query(DELIVERY).count()).toBe(0);
+      expect((await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId: n.documentId } })).status).toBe('draft');
+    });
+
+    it('reaches exactly its audience once, with tokens replaced and the unsubscribe headers, and resumes after an SMTP failure without duplicates', async () => {
+      const n = await newsletter('Lettre de décembre', 'opted_in_members');
+      smtp.clear();
+      smtp.failNext(2); // the SMTP server refuses the first two mails (temporary failure)
+      const first = await send(n.documentId);
+      expect(first).toMatchObject({ status: 'failed', recipientsCount: 4, sentCount: 2, failedCount: 2 });
+      expect(smtp.messages).toHaveLength(2);
+
+      const second = await send(n.documentId); // resuming = sending again
+      expect(second).toMatchObject({ status: 'sent', recipientsCount: 4, sentCount: 4, failedCount: 0 });
+      const addresses = smtp.messages.map((m: any) => m.to.value[0].address).sort();
+      expect(addresses).toEqual(['alice@exemple.org', 'bruno.petit@exemple.org', 'chloe@exemple.org', 'david@exemple.org']);
+
+      const [bruno] = smtp.to('bruno.petit@exemple.org');
+      expect(bruno.subject).toBe('Lettre de décembre');
+      expect(bruno.text).toContain('Bonjour Bruno Petit, voici nos nouvelles <à suivre>.');
+      expect(bruno.text).not.toContain('{{');
+      expect(bruno.html).not.toContain('{{');
+      const link = unsubscribeLink(bruno.text as string);
+      expect(link).toMatch(/^\/api\/subscribers\/unsubscribe\?token=/);
+      expect(bruno.html).toContain(`<a href="http://localhost:${app.strapi.config.get("server.port")}${link.replace(/&/g, "&amp;")}">`);
+      expect(header(bruno, 'list-unsubscribe')).toContain(link.replace(/&/g, '&'));
+      expect(header(bruno, 'list-unsubscribe-post')).toMatch(/List-Unsubscribe=One-Click/);
+
+      // sending a sent newsletter again sends nothing
+      const again = await app.admin('post', `/back-office/newsletters/${n.documentId}/send`);
+      expect(again.status).toBe(400);
+      expect(again.body.error.message).toMatch(/déjà été envoyée/);
+      expect(smtp.messages).toHaveLength(4);
+    });
+
+    it('stops on an SMTP outage, and a restart never re-sends a mail that may have left', async () => {
+      const n = await newsletter('Lettre de janvier', 'opted_in_members');
+      smtp.clear();
+      smtp.setDown(true);
+      const down = await send(n.documentId);
+      expect(down).toMatchObject({ status: 'failed', recipientsCount: 4, sentCount: 0, failedCount: 3 });
+      smtp.setDown(false);
+      // As if the server had stopped while handing Chloé's mail to the SMTP server.
+      const chloe = await app.strapi.db.query(DELIVERY).findOne({ where: { email: 'chloe@exemple.org', newsletter: { documentId: n.documentId } } });
+      await app.strapi.db.query(DELIVERY).update({ where: { id: chloe.id }, data: { status: 'pending', attemptedAt: new Date() } });
+      const resumed = await send(n.documentId);
+      expect(resumed).toMatchObject({ status: 'failed', recipientsCount: 4, sentCount: 3, failedCount: 1 });
+      expect(smtp.to('chloe@exemple.org')).toHaveLength(0);
+      expect(smtp.messages).toHaveLength(3);
+      const record = await app.strapi.db.query(DELIVERY).findOne({ where: { id: chloe.id } });
+      expect(record).toMatchObject({ status: 'failed' });
+      expect(record.error).toMatch(/non renvoyé/);
+    });
+
+    it('one-click unsubscribe (GET asks, POST unsubscribes) is honoured by every later send', async () => {
+      const [alice] = smtp.to('alice@exemple.org');
+      const link = unsubscribeLink(alice.text as string);
+      const page = await app.http().get(link);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('Confirmer la désinscription');
+      expect((await app.strapi.db.query(MEMBER).findOne({ where: { email: 'alice@exemple.org' } })).newsletterOptIn).toBe(true);
+
+      const forged = await app.http().post(link.replace(/.{4}$/, 'AAAA')).type('form').send('List-Unsubscribe=One-Click');
+      expect(forged.status).toBe(400);
+      const done = await app.http().post(link).type('form').send('List-Unsubscribe=One-Click');
+      expect(done.status).toBe(200);
+      expect(done.text).toContain('ne recevra plus');
+      expect((await app.strapi.db.query(MEMBER).findOne({ where: { email: 'alice@exemple.org' } })).newsletterOptIn).toBe(false);
+
+      // Alice and David are volunteers: the volunteers audience ignores the opt-in, not the unsubscribe.
+      const n = await newsletter('Bénévoles : planning', 'volunteers');
+      smtp.clear();
+      expect(await send(n.documentId)).toMatchObject({ status: 'sent', recipientsCount: 1, sentCount: 1 });
+      expect(smtp.messages.map((m: any) => m.to.value[0].address)).toEqual(['david@exemple.org']);
+    });
+
+    it('refuses a pole newsletter without a pole, in French, naming the field', async () => {
+      const n = await newsletter('Pôle animation', 'pole');
+      const res = await app.admin('post', `/back-office/newsletters/${n.documentId}/send`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/pôle destinataire/);
+      expect((await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId: n.documentId } })).status).toBe('draft');
+    });
+  });
+
+  describe('website subscribers', () => {
+    const subscribe = (body: any) => app.http().post('/api/subscribers').send(body);
+    const confirmLink = (address: string) => pathOf(/(https?:\/\/\S+\/api\/subscribers\/confirm\?token=\S+)/.exec(smtp.to(address)[0].text as string)![1]);
+
+    it('double opt-in: same answer for a new or known address, confirmation link, unsubscribe link; core routes closed', async () => {
+      smtp.clear();
+      const first = await subscribe({ email: ' Zoe@Exemple.org ', firstName: 'Zoé' });
+      expect(first.status).toBe(202);
+      await until('e-mail de confirmation', () => smtp.to('zoe@exemple.org').length === 1);
+      const zoe = () => app.strapi.db.query(SUBSCRIBER).findOne({ where: { email: 'zoe@exemple.org' } });
+      expect((await zoe()).status).toBe('pending');
+      // a member's address: nothing tells it apart
+      const known = await subscribe({ email: 'bruno.petit@exemple.org' });
+      expect(known.status).toBe(202);
+      expect(known.body).toEqual(first.body);
+
+      const bad = await subscribe({ email: 'pas-une-adresse' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/^E-mail : /);
+
+      const confirm = await app.http().get(confirmLink('zoe@exemple.org'));
+      expect(confirm.status).toBe(200);
+      expect(confirm.text).toContain('Inscription confirmée');
+      expect((await zoe()).status).toBe('confirmed');
+      expect((await app.http().get('/api/subscribers/confirm?token=faux.jeton')).status).toBe(400);
+
+      // confirmed: the same answer again, and no new mail
+      const again = await subscribe({ email: 'zoe@exemple.org' });
+      expect(again.body).toEqual(first.body);
+
+      const n = await newsletter('Pour nos abonnés', 'subscribers');
+      smtp.clear();
+      expect(await send(n.documentId)).toMatchObject({ status: 'sent', recipientsCount: 1 });
+      const [mail] = smtp.to('zoe@exemple.org');
+      expect(mail.text).toContain('Bonjour Zoé');
+      const done = await app.http().post(unsubscribeLink(mail.text as string));
+      expect(done.status).toBe(200);
+      expect((await zoe()).status).toBe('unsubscribed');
+
+      // the content API does not list subscribers, even for a visitor who tries
+      for (const url of ['/api/subscribers', `/api/subscribers/${(await zoe()).documentId}`]) {
+        expect([403, 404]).toContain((await app.http().get(url)).status);
+      }
+      expect([403, 404, 405]).toContain((await app.http().delete(`/api/subscribers/${(await zoe()).documentId}`)).status);
+    });
+
+    it('rate-limits subscription requests per address (429, French)', async () => {
+      smtp.clear();
+      let res: any;
+      let accepted = 0;
+      for (let i = 0; i < 8; i++) {
+        res = await subscribe({ email: `robot${i}@exemple.org` });
+        if (res.status === 429) break;
+        accepted += 1;
+      }
+      expect(res.status).toBe(429);
+      expect(res.body.error.message).toMatch(/Trop de demandes/);
+      // the refused request sent nothing; the accepted ones got their confirmation
+      await until('confirmations', () => smtp.messages.length === accepted);
+      expect(smtp.to(`robot${accepted}@exemple.org`)).toHaveLength(0);
+    });
+  });
+});

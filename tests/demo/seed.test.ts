@@ -1,0 +1,185 @@
+import { loginAdmin, startStrapi, TestApp } from '../helpers/strapi';
+import { seedDemo, runSeedCli, demoSizes, countContent, createDemoAccounts } from '../../src/back-office/demo';
+import { duesStatus, DUES_STATUSES } from '../../src/back-office/dues/status';
+import { todayInParis } from '../../src/back-office/dues/period';
+
+/**
+ * The demo data set: what `npm run seed -- --members 40` writes (same function as the CLI), checked
+ * through the Document Service and the database as the back-office reads them.
+ */
+let app: TestApp;
+const today = todayInParis();
+const MEMBERS = 40;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  app = await startStrapi();
+  expect(await runSeedCli(app.strapi, ['--members', String(MEMBERS)], (l) => lines.push(l))).toBe(0);
+});
+afterAll(() => app?.stop());
+
+const docs = (uid: string, params: any = {}) => app.strapi.documents(uid).findMany({ limit: 100000, ...params });
+
+describe('npm run seed', () => {
+  it('creates the expected number of each thing, and prints a French summary', async () => {
+    const sizes = demoSizes(MEMBERS);
+    const counts = await countContent(app.strapi);
+    expect(counts['api::member.member']).toBe(MEMBERS);
+    expect(counts['api::mission.mission']).toBe(sizes.missions);
+    expect(counts['api::partner.partner']).toBe(sizes.partners);
+    expect(counts['api::subsidy.subsidy']).toBe(sizes.subsidies);
+    expect(counts['api::donor.donor']).toBe(sizes.donors);
+    expect(counts['api::donation.donation']).toBe(sizes.donations);
+    expect(counts['api::document.document']).toBe(sizes.documents);
+    // about three contributions and two participations per member
+    expect(counts['api::contribution.contribution']).toBeGreaterThan(MEMBERS * 2);
+    expect(counts['api::contribution.contribution']).toBeLessThan(MEMBERS * 4);
+    expect(counts['api::participation.participation']).toBeGreaterThan(MEMBERS);
+    expect(counts['api::participation.participation']).toBeLessThanOrEqual(MEMBERS * 2 + sizes.missions);
+    expect(lines.join('\n')).toMatch(/Données de démonstration créées/);
+    expect(lines.join('\n')).toMatch(new RegExp(`Adhérents\\s+${MEMBERS}`));
+
+    const settings = await app.strapi.documents('api::association.association').findFirst();
+    expect(settings).toMatchObject({ fiscalYearStartMonth: 1, duesGraceDays: 30 });
+    expect(settings.rna).toMatch(/^W\d{9}$/);
+    expect(await docs('api::availability-slot.availability-slot')).toHaveLength(5);
+    const types = await docs('api::membership-type.membership-type');
+    expect(types.find((t: any) => t.name === 'Adhésion annuelle')).toMatchObject({ durationMonths: null });
+    expect(types.some((t: any) => t.durationMonths === 12)).toBe(true);
+  });
+
+  it('gives members their numbers in sequence, French profiles and consistent relations', async () => {
+    const members = await docs('api::member.member', { populate: ['availability', 'skills', 'poles', 'contributions', 'participations'], sort: 'memberNumber:asc' });
+    expect(members.map((m: any) => m.memberNumber)).toEqual(members.map((_: any, i: number) => i + 1));
+    for (const m of members) {
+      expect(m.firstName).toBeTruthy();
+      expect(m.postalCode).toMatch(/^\d{5}$/);
+      if (m.birthDate) {
+        const age = Number(today.slice(0, 4)) - Number(m.birthDate.slice(0, 4));
+        expect(age).toBeGreaterThanOrEqual(15);
+        expect(age).toBeLessThanOrEqual(86);
+      }
+      if (m.isVolunteer) {
+        expect(m.availability.length).toBeGreaterThan(0);
+        expect(m.poles.length).toBeGreaterThan(0);
+      }
+      for (const c of m.contributions) expect(m.joinedAt <= c.paidAt).toBe(true);
+    }
+    const emails = members.map((m: any) => m.email).filter(Boolean);
+    expect(new Set(emails).size).toBe(emails.length);
+
+    const participations = await docs('api::participation.participation', { populate: ['mission', 'member'] });
+    const seen = new Set<string>();
+    for (const p of participations) {
+      expect(p.mission).toBeTruthy();
+      expect(p.member || (p.lastName && p.email)).toBeTruthy();
+      if (p.member) {
+        const key = `${p.member.documentId}/${p.mission.documentId}`;
+        expect(seen.has(key)).toBe(false);
+        seen.add(key);
+      }
+    }
+    const missions = await docs('api::mission.mission', { populate: ['participations', 'location', 'equipment', 'pole'] });
+    const now = Date.now();
+    for (const m of missions) {
+      expect(m.location.city).toBeTruthy();
+      expect(m.equipment.length).toBeGreaterThan(0);
+      expect(m.pole).toBeTruthy();
+      expect(new Date(m.endAt).getTime()).toBeGreaterThanOrEqual(new Date(m.startAt).getTime());
+      const past = new Date(m.startAt).getTime() < now;
+      if (past && m.status === 'done') expect(m.participations.every((p: any) => ['attended', 'absent'].includes(p.status))).toBe(true);
+      if (!past) expect(['planned', 'confirmed', 'cancelled']).toContain(m.status);
+      const confirmed = m.participations.filter((p: any) => ['confirmed', 'pending', 'attended', 'absent'].includes(p.status)).length;
+      if (m.capacity) expect(confirmed).toBeLessThanOrEqual(m.capacity);
+    }
+    expect(missions.some((m: any) => m.isPublic && m.publicRegistration && m.capacity)).toBe(true);
+    expect(missions.some((m: any) => m.kind === 'event') && missions.some((m: any) => m.kind === 'mission')).toBe(true);
+
+    const subsidies = await docs('api::subsidy.subsidy', { populate: ['funder'] });
+    expect(new Set(subsidies.map((s: any) => s.status))).toEqual(new Set(['draft', 'submitted', 'granted', 'refused', 'paid', 'reported']));
+    for (const s of subsidies) {
+      expect(s.funder).toBeTruthy();
+      if (s.decidedAt) expect(s.decidedAt >= s.submittedAt).toBe(true);
+    }
+    const donations = await docs('api::donation.donation', { populate: ['donor'] });
+    expect(donations.every((d: any) => d.donor && Number(d.amount) > 0 && d.receivedAt <= today)).toBe(true);
+    const partners = await docs('api::partner.partner');
+    expect(partners.some((p: any) => p.kind === 'public_body')).toBe(true);
+    const documents = await docs('api::document.document', { populate: ['file'] });
+    expect(documents.some((d: any) => d.confidential) && documents.some((d: any) => !d.confidential)).toBe(true);
+    expect(documents.every((d: any) => d.file?.mime === 'application/pdf')).toBe(true);
+  });
+
+  it('stores duesPaidUntil as the rule gives it, with every dues status represented', async () => {
+    const members = await docs('api::member.member', { populate: { contributions: { fields: ['periodEnd', 'paidAt', 'periodStart'] } } });
+    for (const m of members) {
+      const ends = m.contributions.map((c: any) => c.periodEnd).sort();
+      expect(m.duesPaidUntil ?? null).toBe(ends.length ? ends[ends.length - 1] : null);
+      for (const c of m.contributions) {
+        expect(c.periodEnd >= c.periodStart).toBe(true);
+        expect(c.paidAt <= today).toBe(true);
+      }
+    }
+    const statuses = new Set(members.map((m: any) => duesStatus(m.duesPaidUntil, { today, graceDays: 30 })));
+    expect([...statuses].sort()).toEqual([...DUES_STATUSES].sort());
+  });
+
+  it('publishes articles with generated covers in several formats', async () => {
+    const published = await docs('api::article.article', { status: 'published', populate: ['cover', 'gallery'] });
+    expect(published.length).toBeGreaterThanOrEqual(5);
+    for (const a of published) {
+      expect(a.slug).toBeTruthy();
+      expect(a.cover.mime).toBe('image/png');
+      expect(a.cover.width).toBe(1200);
+      expect(Object.keys(a.cover.formats ?? {})).toEqual(expect.arrayContaining(['thumbnail', 'small']));
+    }
+    expect(published.some((a: any) => a.gallery?.length)).toBe(true);
+    const res = await app.http().get(published[0].cover.formats.thumbnail.url);
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses a second run on a database that has data, and changes nothing', async () => {
+    const before = await countContent(app.strapi);
+    const out: string[] = [];
+    expect(await runSeedCli(app.strapi, [], (l) => out.push(l))).toBe(1);
+    expect(out.join('\n')).toMatch(/contient déjà des données.*--reset/s);
+    expect(await countContent(app.strapi)).toEqual(before);
+  });
+
+  it('starts again from scratch with --reset, keeping the admin accounts', async () => {
+    const admins = await app.strapi.db.query('admin::user').count();
+    const { counts } = await seedDemo(app.strapi, { members: 12, reset: true });
+    expect(counts['api::member.member']).toBe(12);
+    expect(counts['api::mission.mission']).toBe(demoSizes(12).missions);
+    expect(await app.strapi.db.query('admin::user').count()).toBe(admins);
+    const numbers = (await docs('api::member.member', { sort: 'memberNumber:asc' })).map((m: any) => m.memberNumber);
+    expect(numbers[0]).toBe(1);
+    const files = await app.strapi.db.query('plugin::upload.file').count();
+    expect(files).toBeLessThan(40);
+  });
+
+  it('rejects a wrong option with a French message', async () => {
+    const out: string[] = [];
+    expect(await runSeedCli(app.strapi, ['--members', 'beaucoup'], (l) => out.push(l))).toBe(1);
+    expect(out[0]).toMatch(/--members : un nombre entier/);
+  });
+
+  it('creates the demo accounts for the roles that exist, once, and never in production', async () => {
+    const results = await createDemoAccounts(app.strapi);
+    expect(results[0]).toMatchObject({ role: 'strapi-super-admin', outcome: 'created' });
+    for (const account of results) {
+      const role = await app.strapi.db.query('admin::role').findOne({ where: { code: account.role } });
+      expect(account.outcome).toBe(role ? 'created' : 'role_missing');
+      if (role) await loginAdmin(app.strapi.server.httpServer, account.email, account.password);
+    }
+    expect((await createDemoAccounts(app.strapi)).filter((a) => a.outcome === 'created')).toEqual([]);
+
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await expect(createDemoAccounts(app.strapi)).rejects.toThrow(/jamais créés en production/);
+    } finally {
+      process.env.NODE_ENV = env;
+    }
+  });
+});

@@ -1,0 +1,69 @@
+import { spawnSync } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { ROOT } from '../helpers/strapi';
+
+/**
+ * In production the app refuses to start while a secret is missing or still a development default,
+ * and says which one. Runs the compiled app in a child process, as `npm start` would.
+ */
+const boot = (env: Record<string, string>) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asso-prod-'));
+  fs.mkdirSync(path.join(dir, 'public', 'uploads'), { recursive: true });
+  const script = `
+    const { createStrapi } = require('@strapi/strapi');
+    createStrapi({ appDir: ${JSON.stringify(ROOT)}, distDir: process.env.TEST_DIST_DIR }).load()
+      .then(async (s) => { console.log('BOOTED'); await s.destroy(); process.exit(0); })
+      .catch((e) => { console.error(e && e.message); process.exit(1); });`;
+  const res = spawnSync(process.execPath, ['-e', script], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      TEST_DIST_DIR: process.env.TEST_DIST_DIR ?? '',
+      NODE_ENV: 'production',
+      DATABASE_CLIENT: 'sqlite',
+      DATABASE_FILENAME: path.join(dir, 'prod.db'),
+      PUBLIC_DIR: path.join(dir, 'public'),
+      CRON_ENABLED: 'false',
+      SERVE_ADMIN: 'false',
+      STRAPI_TELEMETRY_DISABLED: 'true',
+      ...env,
+    },
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { code: res.status, out: `${res.stdout}\n${res.stderr}` };
+};
+
+const GOOD = {
+  APP_KEYS: 'k1Zq8fP0aXo3,k2Lr9vT1bYp4',
+  ADMIN_JWT_SECRET: 'aS3cretForAdminJwt-9f8e7d',
+  JWT_SECRET: 'aS3cretForUsersJwt-1a2b3c',
+  API_TOKEN_SALT: 'saltForApiTokens-4d5e6f',
+  TRANSFER_TOKEN_SALT: 'saltForTransfer-7a8b9c',
+  ENCRYPTION_KEY: 'encryptionKey-0p9o8i7u',
+};
+
+describe('production secrets', () => {
+  it('refuses to start without secrets, naming every missing one in French', () => {
+    const { code, out } = boot({});
+    expect(code).not.toBe(0);
+    expect(out).toMatch(/Démarrage refusé en production/);
+    for (const name of Object.keys(GOOD)) expect(out).toContain(name);
+    expect(out).not.toContain('BOOTED');
+  });
+
+  it('refuses a secret left at a development default', () => {
+    const { code, out } = boot({ ...GOOD, ADMIN_JWT_SECRET: 'dev-admin-jwt-secret-change-me' });
+    expect(code).not.toBe(0);
+    expect(out).toMatch(/Démarrage refusé en production : ADMIN_JWT_SECRET manquant/);
+  });
+
+  it('starts when every secret is set', () => {
+    const { code, out } = boot(GOOD);
+    expect(out).toContain('BOOTED');
+    expect(code).toBe(0);
+  });
+});

@@ -1,0 +1,205 @@
+import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
+
+/**
+ * The data rules (issue 2, point 3) on every write path: the admin content manager, the
+ * content API (through an API token) and the Document Service. Runs on SQLite and PostgreSQL.
+ */
+describe(`data rules (${DB_CLIENT})`, () => {
+  let app: TestApp;
+  let apiToken: string;
+
+  const MEMBER = 'api::member.member';
+  const CONTRIBUTION = 'api::contribution.contribution';
+  const docs = (uid: string) => app.strapi.documents(uid);
+  const count = (uid: string) => app.strapi.db.query(uid).count();
+  const api = (method: 'get' | 'post' | 'put' | 'delete', url: string) =>
+    app.http()[method](url).set('Authorization', `Bearer ${apiToken}`);
+
+  beforeAll(async () => {
+    app = await startStrapi();
+    const token = await app.strapi.service('admin::api-token').create({ name: 'tests', type: 'full-access', lifespan: null });
+    apiToken = token.accessKey;
+  });
+  afterAll(() => app?.stop());
+
+  /** Expects a French 400 that names the field, and that nothing was written. */
+  const expectRefused = async (res: any, field: string, label: RegExp, uid: string, before: number) => {
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(label);
+    expect(JSON.stringify(res.body.error.details)).toContain(field);
+    expect(await count(uid)).toBe(before);
+  };
+
+  describe('members', () => {
+    it('assigns member numbers in sequence, whatever the write path', async () => {
+      const a = await docs(MEMBER).create({ data: { firstName: 'Alice', lastName: 'Martin' } });
+      const b = await app.admin('post', cm(MEMBER)).send({ firstName: 'Bruno', lastName: 'Petit' });
+      expect(b.status).toBe(201);
+      const c = await api('post', '/api/members').send({ data: { firstName: 'Chloé', lastName: 'Durand' } });
+      expect(c.status).toBe(201);
+      expect([a.memberNumber, b.body.data.memberNumber, c.body.data.memberNumber]).toEqual([a.memberNumber, a.memberNumber + 1, a.memberNumber + 2]);
+    });
+
+    it('refuses a missing last name with a French message naming the field (admin, API, service)', async () => {
+      const before = await count(MEMBER);
+      await expectRefused(await app.admin('post', cm(MEMBER)).send({ firstName: 'Sans' }), 'lastName', /^Nom : ce champ est obligatoire/, MEMBER, before);
+      await expectRefused(await api('post', '/api/members').send({ data: { firstName: 'Sans', lastName: '  ' } }), 'lastName', /^Nom : /, MEMBER, before);
+      await expect(docs(MEMBER).create({ data: { firstName: 'Sans' } })).rejects.toThrow(/Nom : ce champ est obligatoire/);
+      expect(await count(MEMBER)).toBe(before);
+    });
+
+    it('refuses a malformed e-mail and a duplicate e-mail, but accepts several members without e-mail', async () => {
+      const before = await count(MEMBER);
+      await expectRefused(await api('post', '/api/members').send({ data: { firstName: 'X', lastName: 'Y', email: 'pas-un-email' } }), 'email', /E-mail : « pas-un-email » n'est pas une adresse e-mail valide/, MEMBER, before);
+      await docs(MEMBER).create({ data: { firstName: 'Eva', lastName: 'Roux', email: 'eva@example.org' } });
+      await expectRefused(await app.admin('post', cm(MEMBER)).send({ firstName: 'Eve', lastName: 'Roux', email: 'EVA@example.org ' }), 'email', /déjà utilisée/, MEMBER, before + 1);
+      await docs(MEMBER).create({ data: { firstName: 'Sans', lastName: 'Mail1' } });
+      await docs(MEMBER).create({ data: { firstName: 'Sans', lastName: 'Mail2', email: '' } });
+      expect(await count(MEMBER)).toBe(before + 3);
+    });
+
+    it('refuses an unknown enumeration value and an impossible date', async () => {
+      const before = await count(MEMBER);
+      await expectRefused(await api('post', '/api/members').send({ data: { firstName: 'X', lastName: 'Y', gender: 'robot' } }), 'gender', /Genre : valeur « robot » inconnue/, MEMBER, before);
+      await expectRefused(await api('post', '/api/members').send({ data: { firstName: 'X', lastName: 'Y', birthDate: '2020-02-30' } }), 'birthDate', /Date de naissance : .* n'est pas une date valide/, MEMBER, before);
+    });
+
+    it('ignores a hand-written duesPaidUntil and member number change', async () => {
+      const m = await docs(MEMBER).create({ data: { firstName: 'Hugo', lastName: 'Main', duesPaidUntil: '2099-12-31' } });
+      expect(m.duesPaidUntil).toBeNull();
+      const res = await app.admin('put', cm(MEMBER, m.documentId)).send({ firstName: 'Hugo', lastName: 'Main', duesPaidUntil: '2099-12-31', memberNumber: 99999 });
+      expect(res.status).toBe(200);
+      const after = await docs(MEMBER).findOne({ documentId: m.documentId });
+      expect(after.duesPaidUntil).toBeNull();
+      expect(after.memberNumber).toBe(m.memberNumber);
+    });
+  });
+
+  describe('contributions and duesPaidUntil', () => {
+    let typeYear: any;
+    let typeMonths: any;
+    beforeAll(async () => {
+      typeYear = await docs('api::membership-type.membership-type').create({ data: { name: 'Annuelle (exercice)', amount: 20 } });
+      typeMonths = await docs('api::membership-type.membership-type').create({ data: { name: 'Six mois', amount: 12.5, durationMonths: 6 } });
+    });
+    const paidUntil = async (documentId: string) => (await docs(MEMBER).findOne({ documentId })).duesPaidUntil;
+
+    it('computes the period end from the membership type, and follows the latest period', async () => {
+      const m = await docs(MEMBER).create({ data: { firstName: 'Inès', lastName: 'Cotis' } });
+      const c1 = await docs(CONTRIBUTION).create({ data: { member: m.documentId, membershipType: typeMonths.documentId, amount: 12.5, paidAt: '2026-03-15', paymentMethod: 'cash' } });
+      expect(c1.periodStart).toBe('2026-03-15');
+      expect(c1.periodEnd).toBe('2026-09-14');
+      expect(await paidUntil(m.documentId)).toBe('2026-09-14');
+      const c2 = await app.admin('post', cm(CONTRIBUTION)).send({ member: { connect: [{ documentId: m.documentId }] }, membershipType: { connect: [{ documentId: typeYear.documentId }] }, amount: 20, paidAt: '2026-10-01', paymentMethod: 'cheque' });
+      expect(c2.status).toBe(201);
+      expect(c2.body.data.periodEnd).toBe('2026-12-31');
+      expect(await paidUntil(m.documentId)).toBe('2026-12-31');
+    });
+
+    it('stays right when a contribution is changed, moved to another member, or deleted', async () => {
+      const a = await docs(MEMBER).create({ data: { firstName: 'Anne', lastName: 'Avant' } });
+      const b = await docs(MEMBER).create({ data: { firstName: 'Benoît', lastName: 'Après' } });
+      const old = await docs(CONTRIBUTION).create({ data: { member: a.documentId, amount: 20, paidAt: '2025-01-10', periodStart: '2025-01-10', periodEnd: '2025-12-31', paymentMethod: 'cash' } });
+      const recent = await docs(CONTRIBUTION).create({ data: { member: a.documentId, amount: 20, paidAt: '2026-01-10', periodStart: '2026-01-10', periodEnd: '2026-12-31', paymentMethod: 'transfer' } });
+      expect(await paidUntil(a.documentId)).toBe('2026-12-31');
+
+      // date changed (content API)
+      const upd = await api('put', `/api/contributions/${recent.documentId}`).send({ data: { periodEnd: '2027-01-31' } });
+      expect(upd.status).toBe(200);
+      expect(await paidUntil(a.documentId)).toBe('2027-01-31');
+
+      // moved to another member (admin): both members are right
+      const moved = await app.admin('put', cm(CONTRIBUTION, recent.documentId)).send({ member: { connect: [{ documentId: b.documentId }], disconnect: [{ documentId: a.documentId }] } });
+      expect(moved.status).toBe(200);
+      expect(await paidUntil(a.documentId)).toBe('2025-12-31');
+      expect(await paidUntil(b.documentId)).toBe('2027-01-31');
+
+      // deleted
+      await docs(CONTRIBUTION).delete({ documentId: old.documentId });
+      expect(await paidUntil(a.documentId)).toBeNull();
+      const del = await app.admin('delete', cm(CONTRIBUTION, recent.documentId));
+      expect(del.status).toBe(200);
+      expect(await paidUntil(b.documentId)).toBeNull();
+    });
+
+    it('refuses a contribution without member, with a negative amount, or ending before it starts', async () => {
+      const m = await docs(MEMBER).create({ data: { firstName: 'Léo', lastName: 'Règles' } });
+      const before = await count(CONTRIBUTION);
+      await expectRefused(await api('post', '/api/contributions').send({ data: { amount: 10, paidAt: '2026-01-01', paymentMethod: 'cash' } }), 'member', /^Adhérent : ce champ est obligatoire/, CONTRIBUTION, before);
+      await expectRefused(await api('post', '/api/contributions').send({ data: { member: m.documentId, amount: -5, paidAt: '2026-01-01', paymentMethod: 'cash' } }), 'amount', /^Montant \(€\) : doit être supérieur ou égal à 0/, CONTRIBUTION, before);
+      await expectRefused(await app.admin('post', cm(CONTRIBUTION)).send({ member: { connect: [{ documentId: m.documentId }] }, amount: 10, paidAt: '2026-01-01', periodStart: '2026-06-01', periodEnd: '2026-05-31', paymentMethod: 'cash' }), 'periodEnd', /^Fin de période : /, CONTRIBUTION, before);
+      await expectRefused(await api('post', '/api/contributions').send({ data: { member: m.documentId, amount: 10, paidAt: '2026-01-01', paymentMethod: 'bitcoin' } }), 'paymentMethod', /^Moyen de paiement : valeur « bitcoin » inconnue/, CONTRIBUTION, before);
+      expect(await paidUntil(m.documentId)).toBeNull();
+    });
+
+    it('refuses a duplicate payment reference', async () => {
+      const m = await docs(MEMBER).create({ data: { firstName: 'Réf', lastName: 'Unique' } });
+      await docs(CONTRIBUTION).create({ data: { member: m.documentId, amount: 10, paidAt: '2026-02-01', paymentMethod: 'helloasso', reference: 'HA-1234' } });
+      const before = await count(CONTRIBUTION);
+      await expectRefused(await api('post', '/api/contributions').send({ data: { member: m.documentId, amount: 10, paidAt: '2026-02-02', paymentMethod: 'helloasso', reference: 'HA-1234' } }), 'reference', /Référence : la valeur « HA-1234 » est déjà utilisée/, CONTRIBUTION, before);
+    });
+  });
+
+  describe('missions, participations, donations, donors, subsidies', () => {
+    it('refuses a mission that ends before it starts, in the admin and through the service', async () => {
+      const before = await count('api::mission.mission');
+      await expectRefused(await app.admin('post', cm('api::mission.mission')).send({ title: 'Maraude', kind: 'mission', status: 'planned', startAt: '2026-05-10T10:00:00.000Z', endAt: '2026-05-10T09:00:00.000Z' }), 'endAt', /^Fin : /, 'api::mission.mission', before);
+      await expect(docs('api::mission.mission').create({ data: { title: 'Maraude', startAt: '2026-05-10T10:00:00.000Z', endAt: '2026-05-09T10:00:00.000Z' } })).rejects.toThrow(/Fin : la fin doit être postérieure/);
+      const ok = await docs('api::mission.mission').create({ data: { title: 'Fête de l’été', startAt: '2026-06-21T14:00:00.000Z', endAt: '2026-06-21T23:00:00.000Z' } });
+      expect(ok.slug).toBe('fete-de-l-ete');
+    });
+
+    it('allows one participation per member per mission', async () => {
+      const m = await docs(MEMBER).create({ data: { firstName: 'Paul', lastName: 'Part' } });
+      const mission = await docs('api::mission.mission').create({ data: { title: 'Collecte', startAt: '2026-07-01T08:00:00.000Z' } });
+      await docs('api::participation.participation').create({ data: { member: m.documentId, mission: mission.documentId } });
+      const before = await count('api::participation.participation');
+      await expectRefused(await app.admin('post', cm('api::participation.participation')).send({ member: { connect: [{ documentId: m.documentId }] }, mission: { connect: [{ documentId: mission.documentId }] }, status: 'confirmed', source: 'backoffice' }), 'member', /déjà inscrit à cette mission/, 'api::participation.participation', before);
+      await expectRefused(await api('post', '/api/participations').send({ data: { firstName: 'Sans', lastName: 'Mission' } }), 'mission', /^Mission : ce champ est obligatoire/, 'api::participation.participation', before);
+    });
+
+    it('refuses a donation of 0 € or without donor, and a company donor without company name', async () => {
+      const donor = await docs('api::donor.donor').create({ data: { kind: 'individual', lastName: 'Généreux' } });
+      const before = await count('api::donation.donation');
+      await expectRefused(await api('post', '/api/donations').send({ data: { donor: donor.documentId, amount: 0, receivedAt: '2026-03-01' } }), 'amount', /^Montant \(€\) : doit être supérieur à 0/, 'api::donation.donation', before);
+      await expectRefused(await api('post', '/api/donations').send({ data: { amount: 50, receivedAt: '2026-03-01' } }), 'donor', /^Donateur : ce champ est obligatoire/, 'api::donation.donation', before);
+      await expectRefused(await api('post', '/api/donations').send({ data: { donor: donor.documentId, amount: 10.555, receivedAt: '2026-03-01' } }), 'amount', /centimes/, 'api::donation.donation', before);
+      const donors = await count('api::donor.donor');
+      await expectRefused(await api('post', '/api/donors').send({ data: { kind: 'company' } }), 'companyName', /^Raison sociale : obligatoire pour une entreprise/, 'api::donor.donor', donors);
+    });
+
+    it('refuses a subsidy without funder', async () => {
+      const before = await count('api::subsidy.subsidy');
+      await expectRefused(await app.admin('post', cm('api::subsidy.subsidy')).send({ title: 'FDVA 2026', status: 'draft' }), 'funder', /^Financeur : ce champ est obligatoire/, 'api::subsidy.subsidy', before);
+    });
+  });
+});
+
+describe(`admin content manager and business "status" fields (${DB_CLIENT})`, () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startStrapi();
+  });
+  afterAll(() => app?.stop());
+
+  it('creates, shows and updates a participation status from the admin', async () => {
+    const mission = await app.strapi.documents('api::mission.mission').create({ data: { title: 'Braderie', startAt: '2026-09-05T07:00:00.000Z' } });
+    const created = await app.admin('post', cm('api::participation.participation')).send({
+      mission: { connect: [{ documentId: mission.documentId }] }, lastName: 'Public', email: 'p@example.org', status: 'waitlisted', source: 'backoffice',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.data.status).toBe('waitlisted');
+    const id = created.body.data.documentId;
+    const upd = await app.admin('put', cm('api::participation.participation', id)).send({ status: 'attended', hours: 3.5 });
+    expect(upd.status).toBe(200);
+    const shown = await app.admin('get', cm('api::participation.participation', id));
+    expect(shown.body.data.status).toBe('attended');
+    const stored = await app.strapi.documents('api::participation.participation').findOne({ documentId: id });
+    expect(stored.status).toBe('attended');
+    const list = await app.admin('get', `${cm('api::participation.participation')}?page=1&pageSize=10`);
+    expect(list.body.results.find((r: any) => r.documentId === id).status).toBe('attended');
+    const bad = await app.admin('put', cm('api::participation.participation', id)).send({ status: 'perdu' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^Statut : valeur « perdu » inconnue/);
+  });
+});

@@ -1,0 +1,60 @@
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, ParsedMail } from 'mailparser';
+
+export interface TestSmtp {
+  port: number;
+  messages: ParsedMail[];
+  /** the next `n` messages are refused with a 451 (temporary failure) */
+  failNext: (n: number) => void;
+  /** refuse every message until told otherwise */
+  setDown: (down: boolean) => void;
+  clear: () => void;
+  to: (address: string) => ParsedMail[];
+  stop: () => Promise<void>;
+  /** env vars that point the app at this server */
+  env: Record<string, string>;
+}
+
+/** A real SMTP server, in process, that keeps every mail it receives (parsed). */
+export const startSmtp = async (): Promise<TestSmtp> => {
+  const messages: ParsedMail[] = [];
+  let failures = 0;
+  let down = false;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c) => chunks.push(c));
+      stream.on('end', async () => {
+        if (down || failures > 0) {
+          if (failures > 0) failures -= 1;
+          const err: any = new Error('Service temporairement indisponible');
+          err.responseCode = 451;
+          return callback(err);
+        }
+        messages.push(await simpleParser(Buffer.concat(chunks)));
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as any).port;
+  return {
+    port,
+    messages,
+    failNext: (n) => {
+      failures = n;
+    },
+    setDown: (d) => {
+      down = d;
+    },
+    clear: () => {
+      messages.length = 0;
+    },
+    to: (address) => messages.filter((m) => JSON.stringify(m.to ?? '').toLowerCase().includes(address.toLowerCase())),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_SECURE: 'false', SMTP_IGNORE_TLS: 'true', EMAIL_FROM: 'Association Test <bureau@asso.test>' },
+  };
+};
