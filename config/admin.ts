@@ -7,6 +7,8 @@ export default ({ env }) => ({
   transfer: { token: { salt: env('TRANSFER_TOKEN_SALT', 'dev-transfer-token-salt-change-me') } },
   secrets: { encryptionKey: env('ENCRYPTION_KEY', 'dev-encryption-key-change-me') },
   flags: { nps: false, promoteEE: false },
+  // no website preview is wired: hide Strapi's English "Set up preview" card from the edit view
+  preview: { enabled: false },
   serveAdminPanel: env.bool('SERVE_ADMIN', true),
   rateLimit: { enabled: env.bool('ADMIN_RATE_LIMIT', true), interval: { min: 5 }, max: 5 },
 });

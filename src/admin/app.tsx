@@ -9,12 +9,15 @@ if (typeof window !== 'undefined' && !window.localStorage.getItem(LANGUAGE_KEY))
 }
 
 // Strapi's English "new Media Library" banner (it links to a blog on the internet): shown as already
-// dismissed. The key is scoped by the project's uuid (package.json > strapi.uuid).
+// dismissed. The key is scoped by the instance uuid that /admin/init returns: `false` while telemetry
+// is off (our setting), the project's uuid (package.json > strapi.uuid) otherwise.
 const PROJECT_UUID = '3f6d0a52-7c1e-4d55-9b7a-5a8f0e4a1b2c';
 if (typeof window !== 'undefined') {
-  for (const legacy of ['true', 'false']) {
-    const key = `STRAPI_MEDIA_LIBRARY_BANNER_DISMISSED_FOR_${legacy}:${PROJECT_UUID}`;
-    if (window.localStorage.getItem(key) === null) window.localStorage.setItem(key, 'true');
+  for (const scope of ['false', PROJECT_UUID]) {
+    for (const legacy of ['true', 'false']) {
+      const key = `STRAPI_MEDIA_LIBRARY_BANNER_DISMISSED_FOR_${legacy}:${scope}`;
+      if (window.localStorage.getItem(key) === null) window.localStorage.setItem(key, 'true');
+    }
   }
 }
 
