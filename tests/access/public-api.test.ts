@@ -146,6 +146,21 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
       expect(refused.body.error.message).toMatch(/^filters : filtre non autorisé « email »/);
     });
 
+    it.each([['/api/articles', 'article'], ['/api/missions', 'mission'], ['/api/partners', 'partner']])(
+      '%s/:documentId: every probing query is refused (400) or answers the same public record',
+      async (path, key) => {
+        const baseline = await anon().get(`${path}/${ids[key]}`).expect(200);
+        for (const query of ATTEMPTS) {
+          const res = await anon().get(`${path}/${ids[key]}?${query}`);
+          expect([200, 400]).toContain(res.status);
+          expectNoSecret(res);
+          // an item query ignores filters and sort: they cannot probe the record either
+          if (res.status === 200) expect({ query, data: res.body.data }).toEqual({ query, data: baseline.body.data });
+          if (/^fields|^populate.*participations/.test(query)) expect({ query, status: res.status }).toEqual({ query, status: 400 });
+        }
+      }
+    );
+
     it('answers 403 on every other content-API route, to the public and to an authenticated account', async () => {
       const allowed = new Set(['api::article.article.find', 'api::article.article.findOne', 'api::mission.mission.find', 'api::mission.mission.findOne', 'api::partner.partner.find', 'api::partner.partner.findOne']);
       const routes: { method: string; path: string; handler: string }[] = [];
@@ -204,6 +219,12 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
       expect(registration.body.error.message).toMatch(/^Mot de passe : au moins 12 caractères/);
       const strong = await anon().post('/admin/register').send({ registrationToken: invite.body.data.registrationToken, userInfo: { firstname: 'Nouvel', lastname: 'Admin', password: 'Secretaire-Solide-2026' } });
       expect(strong.status).toBe(200);
+      // nor may the president give someone a weak password
+      const weakByPresident = await app.admin('put', `/admin/users/${invite.body.data.id}`).send({ password: 'court1A' });
+      expect(weakByPresident.status).toBe(400);
+      expect(weakByPresident.body.error.message).toMatch(/^Mot de passe : au moins 12 caractères/);
+      const stored = await app.strapi.db.query('admin::user').findOne({ where: { email: 'nouvel@test.local' }, select: ['password'] });
+      expect(await app.strapi.service('admin::auth').validatePassword('Secretaire-Solide-2026', stored.password)).toBe(true);
       // the president's password did not change
       await anon().post('/admin/login').send({ email: SUPER_ADMIN.email, password: SUPER_ADMIN.password }).expect(200);
     });

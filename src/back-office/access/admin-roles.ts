@@ -13,12 +13,37 @@ import {
 /** Permission condition: documents marked confidential are hidden (list, view, edit, delete). */
 export const NOT_CONFIDENTIAL = { name: 'not-confidential', id: 'api::not-confidential' };
 
+/**
+ * Media-library condition: the files attached to a confidential document are hidden (list, view,
+ * download, edit, delete), so the document cannot be read through the media library either.
+ * Evaluated at each admin request (Strapi builds the user's abilities per request).
+ */
+export const NOT_CONFIDENTIAL_FILE = { name: 'not-confidential-file', id: 'api::not-confidential-file' };
+
+/** Ids of the files attached to a document that is not explicitly non-confidential (fail closed). */
+export const confidentialFileIds = async (strapi: Strapi): Promise<number[]> => {
+  const documents = await strapi.db.query('api::document.document').findMany({
+    where: { $or: [{ confidential: true }, { confidential: { $null: true } }] },
+    select: ['id'],
+    populate: { file: { select: ['id'] } },
+  });
+  return documents.map((d: any) => d.file?.id).filter((id: unknown): id is number => typeof id === 'number');
+};
+
 export const registerConfidentialCondition = (strapi: Strapi) => {
   strapi.admin.services.permission.conditionProvider.register({
     displayName: 'Documents non confidentiels',
     name: NOT_CONFIDENTIAL.name,
     // false, not "not true": a document without the flag stays hidden (fail closed).
     handler: () => ({ confidential: false }),
+  });
+  strapi.admin.services.permission.conditionProvider.register({
+    displayName: 'Fichiers hors documents confidentiels',
+    name: NOT_CONFIDENTIAL_FILE.name,
+    handler: async () => {
+      const ids = await confidentialFileIds(strapi);
+      return ids.length ? { id: { $nin: ids } } : true;
+    },
   });
 };
 
@@ -48,8 +73,13 @@ export const defaultPermissions = (strapi: Strapi, code: RoleCode) => {
       permissions.push({ action, subject: uid, properties, conditions });
     }
   }
-  for (const [action, codes] of Object.entries({ ...BACK_OFFICE_RIGHTS, ...MEDIA_RIGHTS })) {
+  for (const [action, codes] of Object.entries(BACK_OFFICE_RIGHTS)) {
     if (codes.includes(code)) permissions.push({ action, subject: null, properties: {}, conditions: [] });
+  }
+  // the files of confidential documents stay out of the media library of those who may not read them
+  const fileConditions = CONFIDENTIAL_READERS.includes(code) ? [] : [NOT_CONFIDENTIAL_FILE.id];
+  for (const [action, codes] of Object.entries(MEDIA_RIGHTS)) {
+    if (codes.includes(code)) permissions.push({ action, subject: null, properties: {}, conditions: action === 'plugin::upload.assets.create' ? [] : fileConditions });
   }
   return permissions;
 };
