@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { adminWithRights, download, parseCsv } from './helpers';
+import { loginAs, BUREAU_ROLES } from '../helpers/roles';
 import { duesStatus, DUES_STATUS_LABELS } from '../../src/back-office/dues/status';
 
 /**
@@ -25,7 +26,7 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
     ids.monthly = await docs('api::membership-type.membership-type').create({ data: { name: 'Mensuelle', amount: 5, durationMonths: 1 } });
     ids.alice = await docs(MEMBER).create({
       data: {
-        firstName: 'Alice', lastName: 'Martin', email: 'alice@example.org', phone: '06 12 34 56 78', city: 'Lyon', birthDate: '1990-05-17',
+        firstName: 'Alice', lastName: 'Martin', email: 'alice@example.org', phone: '06 12 34 56 78', city: 'Lyon', postalCode: '69001', birthDate: '1990-05-17',
         gender: 'female', isVolunteer: true, joinedAt: '2024-03-01', notes: 'Ligne 1\nLigne 2 ; "citée"',
         poles: [ids.logistique.documentId, ids.animation.documentId],
       },
@@ -47,15 +48,21 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
     const donor = await docs('api::donor.donor').create({ data: { kind: 'individual', lastName: 'Généreux', firstName: 'Gaston', city: 'Lyon', member: ids.alice.documentId } });
     const company = await docs('api::donor.donor').create({ data: { kind: 'company', companyName: 'Boulangerie Dupain' } });
     await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 0.1, receivedAt: '2026-01-05', method: 'transfer', nature: 'cash' } });
-    await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 0.2, receivedAt: '2026-02-05', method: 'cheque', nature: 'cash' } });
+    await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 0.2, receivedAt: '2026-02-05', method: 'cheque', nature: 'cash', campaign: 'Noël' } });
     await docs('api::donation.donation').create({ data: { donor: company.documentId, amount: 150, receivedAt: '2026-03-01', method: 'other', nature: 'in_kind' } });
+    await docs('api::donation.donation').create({ data: { donor: company.documentId, amount: 10, receivedAt: '2024-12-01', method: 'cash', nature: 'cash' } }); // fiscal year 2024
     const town = await docs('api::partner.partner').create({ data: { name: 'Ville de Lyon', kind: 'public_body', isPublic: true } });
     await docs('api::subsidy.subsidy').create({ data: { title: 'Fête de quartier', funder: town.documentId, fiscalYear: 2025, amountRequested: 1000, amountGranted: 800.5, status: 'granted', reportDueAt: '2026-06-30' } });
+    ids.foundation = await docs('api::partner.partner').create({ data: { name: 'Fondation Solidaire', kind: 'foundation', isPublic: false } });
+    await docs('api::subsidy.subsidy').create({ data: { title: 'Local associatif', funder: ids.foundation.documentId, fiscalYear: 2026, amountRequested: 300, status: 'submitted' } });
     ids.mission = await docs('api::mission.mission').create({
       data: { title: 'Collecte alimentaire', startAt: '2026-06-01T08:30:00.000Z', status: 'done', pole: ids.animation.documentId, budgetPlanned: 100, budgetActual: 99.9, location: { name: 'Salle des fêtes', city: 'Lyon' } },
     });
     await docs('api::participation.participation').create({ data: { mission: ids.mission.documentId, member: ids.alice.documentId, status: 'attended', hours: 2.5 } });
     await docs('api::participation.participation').create({ data: { mission: ids.mission.documentId, lastName: 'Visiteur', firstName: 'Victor', email: 'victor@example.org', status: 'confirmed', source: 'website' } });
+    // an earlier mission (fiscal year 2024), to tell the mission filters apart
+    ids.maraude = await docs('api::mission.mission').create({ data: { title: 'Maraude', kind: 'event', startAt: '2024-10-15T17:00:00.000Z', status: 'planned', pole: ids.logistique.documentId } });
+    await docs('api::participation.participation').create({ data: { mission: ids.maraude.documentId, member: ids.bruno.documentId, status: 'cancelled' } });
   }, 300_000); // booting on PostgreSQL on a busy CI machine can take long
   afterAll(() => app?.stop());
 
@@ -188,7 +195,122 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
       ['Martin', 'Alice', 'Présent·e', '2,5'],
       ['Visiteur', 'Victor', 'Confirmée', ''],
     ]);
-    expect((await csv('/back-office/exports/participations.csv?missionTo=2026-05-31')).rows).toHaveLength(0);
+    expect((await csv('/back-office/exports/participations.csv?missionTo=2026-05-31')).rows.map((r) => r['Nom'])).toEqual(['Petit']);
+  });
+
+  /**
+   * Every filter of every dataset, against the database read with Strapi's query engine (an
+   * independent oracle; datetimes as UTC instants computed by hand for days in Paris). Each case
+   * must narrow the list (neither empty nor everything), so an ignored filter fails.
+   */
+  describe('each filter of each dataset', () => {
+    type Case = [string, string, Record<string, any>];
+    const DATASETS: Record<string, { uid: string; populate?: any; rowKey: (r: Record<string, string>) => string; recordKey: (x: any) => string; cases: () => Case[] }> = {
+      members: {
+        uid: MEMBER, rowKey: (r) => r['N° d’adhérent'], recordKey: (m) => String(m.memberNumber),
+        cases: () => [
+          ['city', 'LYON', { city: { $eqi: 'lyon' } }],
+          ['postalCode', '69001', { postalCode: '69001' }],
+          ['pole', ids.logistique.documentId, { poles: { documentId: ids.logistique.documentId } }],
+          ['volunteer', 'true', { isVolunteer: true }],
+          ['volunteer', 'false', { $or: [{ isVolunteer: false }, { isVolunteer: null }] }],
+          ['gender', 'female', { gender: 'female' }],
+          ['joinedFrom', '2024-03-01', { joinedAt: { $gte: '2024-03-01' } }],
+          ['joinedTo', '2024-03-01', { joinedAt: { $lte: '2024-03-01' } }],
+        ],
+      },
+      contributions: {
+        uid: 'api::contribution.contribution', rowKey: (r) => r['Payée le'], recordKey: (c) => c.paidAt,
+        cases: () => [
+          ['paidFrom', '2025-10-01', { paidAt: { $gte: '2025-10-01' } }],
+          ['paidTo', '2025-10-01', { paidAt: { $lte: '2025-10-01' } }],
+          ['fiscalYear', '2026', { paidAt: { $between: ['2026-09-01', '2027-08-31'] } }],
+          ['paymentMethod', 'cash', { paymentMethod: 'cash' }],
+          ['membershipType', ids.annual.documentId, { membershipType: { documentId: ids.annual.documentId } }],
+        ],
+      },
+      donations: {
+        uid: 'api::donation.donation', rowKey: (r) => r['Reçu le'], recordKey: (d) => d.receivedAt,
+        cases: () => [
+          ['receivedFrom', '2026-02-05', { receivedAt: { $gte: '2026-02-05' } }],
+          ['receivedTo', '2026-02-05', { receivedAt: { $lte: '2026-02-05' } }],
+          ['fiscalYear', '2024', { receivedAt: { $between: ['2024-09-01', '2025-08-31'] } }],
+          ['method', 'cheque', { method: 'cheque' }],
+          ['nature', 'cash', { nature: 'cash' }],
+          ['campaign', 'noël', { campaign: 'Noël' }],
+        ],
+      },
+      donors: {
+        uid: 'api::donor.donor', rowKey: (r) => `${r['Nom']}|${r['Raison sociale']}`, recordKey: (d) => `${d.lastName ?? ''}|${d.companyName ?? ''}`,
+        cases: () => [
+          ['kind', 'company', { kind: 'company' }],
+          ['city', 'lyon', { city: 'Lyon' }],
+        ],
+      },
+      subsidies: {
+        uid: 'api::subsidy.subsidy', rowKey: (r) => r['Titre'], recordKey: (x) => x.title,
+        cases: () => [
+          ['fiscalYear', '2026', { fiscalYear: 2026 }],
+          ['status', 'submitted', { status: 'submitted' }],
+          ['funder', ids.foundation.documentId, { funder: { documentId: ids.foundation.documentId } }],
+          ['reportDueFrom', '2026-06-30', { reportDueAt: { $gte: '2026-06-30' } }],
+          ['reportDueTo', '2026-06-30', { reportDueAt: { $lte: '2026-06-30' } }],
+        ],
+      },
+      partners: {
+        uid: 'api::partner.partner', rowKey: (r) => r['Nom'], recordKey: (x) => x.name,
+        cases: () => [
+          ['kind', 'foundation', { kind: 'foundation' }],
+          ['isPublic', 'false', { $or: [{ isPublic: false }, { isPublic: null }] }],
+        ],
+      },
+      missions: {
+        uid: 'api::mission.mission', rowKey: (r) => r['Titre'], recordKey: (x) => x.title,
+        cases: () => [
+          // 1 June 2026 in Paris starts at 22:00 UTC the day before (summer time)
+          ['startFrom', '2026-06-01', { startAt: { $gte: '2026-05-31T22:00:00.000Z' } }],
+          ['startTo', '2024-10-15', { startAt: { $lt: '2024-10-15T22:00:00.000Z' } }],
+          ['fiscalYear', '2024', { startAt: { $gte: '2024-08-31T22:00:00.000Z', $lt: '2025-08-31T22:00:00.000Z' } }],
+          ['status', 'planned', { status: 'planned' }],
+          ['kind', 'event', { kind: 'event' }],
+          ['pole', ids.animation.documentId, { pole: { documentId: ids.animation.documentId } }],
+        ],
+      },
+      participations: {
+        uid: 'api::participation.participation', populate: { member: true }, rowKey: (r) => r['Nom'], recordKey: (p) => p.lastName ?? p.member?.lastName,
+        cases: () => [
+          ['mission', ids.maraude.documentId, { mission: { documentId: ids.maraude.documentId } }],
+          ['status', 'attended', { status: 'attended' }],
+          ['missionFrom', '2026-06-01', { mission: { startAt: { $gte: '2026-05-31T22:00:00.000Z' } } }],
+          ['missionTo', '2024-10-15', { mission: { startAt: { $lt: '2024-10-15T22:00:00.000Z' } } }],
+        ],
+      },
+    };
+
+    it('covers every filter the admin page offers', async () => {
+      const catalog = await app.admin('get', '/back-office/exports');
+      const offered = catalog.body.datasets.flatMap((d: any) => d.filters.map((f: any) => `${d.name}.${f.param}`)).sort();
+      const tested = Object.entries(DATASETS).flatMap(([name, d]) => d.cases().map(([param]) => `${name}.${param}`));
+      expect(offered).toEqual([...new Set([...tested, 'members.duesStatus'])].sort()); // duesStatus: its own test above
+    });
+
+    it.each(Object.keys(DATASETS))('%s: each filter gives exactly the matching records', async (name) => {
+      const d = DATASETS[name];
+      const keysOf = async (where: Record<string, any>) =>
+        (await app.strapi.db.query(d.uid).findMany({ where, populate: d.populate })).map(d.recordKey).sort();
+      const all = await keysOf({});
+      const full = parseCsv((await download(app, `/back-office/exports/${name}.csv?format=iso`)).body, ',');
+      expect(full.rows.map(d.rowKey).sort()).toEqual(all);
+      for (const [param, value, where] of d.cases()) {
+        const expected = await keysOf(where);
+        const res = await download(app, `/back-office/exports/${name}.csv?format=iso&${param}=${encodeURIComponent(value)}`);
+        expect({ param, status: res.status }).toEqual({ param, status: 200 });
+        const got = parseCsv(res.body, ',').rows.map(d.rowKey).sort();
+        expect({ param, value, got }).toEqual({ param, value, got: expected });
+        // the case must tell a working filter from an ignored one
+        expect({ param, narrows: expected.length > 0 && expected.length < all.length }).toEqual({ param, narrows: true });
+      }
+    });
   });
 
   describe('rights', () => {
@@ -212,6 +334,43 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
       // the catalog for the admin page lists only what they may export
       const catalog = await app.admin('get', '/back-office/exports', treasurer);
       expect(catalog.body.datasets.map((d: any) => d.name)).toEqual(['contributions']);
+    });
+
+    // the issue's table of rights (read column), copied as the specification
+    const READERS: Record<string, string[]> = {
+      members: ['asso-treasurer', 'asso-secretary', 'asso-volunteer-manager'],
+      contributions: ['asso-treasurer', 'asso-secretary', 'asso-volunteer-manager'],
+      donations: ['asso-treasurer', 'asso-partnerships'],
+      donors: ['asso-treasurer', 'asso-partnerships'],
+      subsidies: ['asso-treasurer', 'asso-secretary', 'asso-partnerships'],
+      partners: [...BUREAU_ROLES],
+      missions: [...BUREAU_ROLES],
+      participations: ['asso-secretary', 'asso-volunteer-manager'],
+    };
+
+    it.each(BUREAU_ROLES)('%s exports exactly the lists its role may read (the issue\u2019s table)', async (role) => {
+      const token = await loginAs(app, role);
+      const got: Record<string, number> = {};
+      for (const name of Object.keys(READERS)) got[name] = (await app.admin('get', `/back-office/exports/${name}.csv`, token)).status;
+      expect(got).toEqual(Object.fromEntries(Object.keys(READERS).map((name) => [name, READERS[name].includes(role) ? 200 : 403])));
+      const catalog = await app.admin('get', '/back-office/exports', token);
+      expect(catalog.body.datasets.map((d: any) => d.name)).toEqual(Object.keys(READERS).filter((name) => READERS[name].includes(role)));
+      // missions: the number of registrations comes from the participations, which only some roles read
+      const missions = parseCsv((await download(app, '/back-office/exports/missions.csv', token)).body);
+      expect(missions.header.includes('Inscrits (confirmés ou présents)')).toBe(READERS.participations.includes(role));
+      expect(missions.rows).toHaveLength(await app.strapi.db.query('api::mission.mission').count());
+    });
+
+    it('gives the financial report to the treasurer and the partnerships manager only, with the sections they may read', async () => {
+      for (const role of BUREAU_ROLES) {
+        const res = await download(app, '/back-office/reports/financial.csv?year=2025', await loginAs(app, role));
+        expect({ role, status: res.status }).toEqual({ role, status: ['asso-treasurer', 'asso-partnerships'].includes(role) ? 200 : 403 });
+        if (res.status !== 200) continue;
+        const sections = new Set(parseCsv(res.body).rows.map((r) => r['Rubrique']));
+        expect(sections.has('Cotisations')).toBe(role === 'asso-treasurer');
+        expect(sections.has('Dons')).toBe(true);
+        expect(sections.has('Subventions accordées')).toBe(true);
+      }
     });
 
     it('leaves out the columns of the fields the role may not read, and refuses filters on them', async () => {

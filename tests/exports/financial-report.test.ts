@@ -47,6 +47,7 @@ describe(`financial report (${DB_CLIENT})`, () => {
     const region = await docs('api::partner.partner').create({ data: { name: 'Région', kind: 'public_body' } });
     await docs('api::subsidy.subsidy').create({ data: { title: 'Animations', funder: town.documentId, fiscalYear: 2025, amountRequested: 1000.1, amountGranted: 800.2, amountReceived: 400.1, status: 'paid', reportDueAt: '2026-09-30' } });
     await docs('api::subsidy.subsidy').create({ data: { title: 'Équipement', funder: region.documentId, fiscalYear: 2025, amountRequested: 0.7, status: 'submitted' } });
+    await docs('api::subsidy.subsidy').create({ data: { title: 'Fête', funder: town.documentId, fiscalYear: 2025, amountRequested: 0.2, amountGranted: 0.1, status: 'granted' } });
     await docs('api::subsidy.subsidy').create({ data: { title: 'Ancienne', funder: town.documentId, fiscalYear: 2024, amountRequested: 9999, status: 'reported' } });
     const missions: Array<[string, string, string, number, number | null]> = [
       ['Fête de l’été', '2025-06-30T22:30:00.000Z', 'done', 100.1, 99.95], // 1 July 00:30 in Paris: in
@@ -86,10 +87,19 @@ describe(`financial report (${DB_CLIENT})`, () => {
     expectLine('Dons', 'Nature : En nature', '1', '1234,56');
     expectLine('Dons', 'Nature : Abandon de frais', '1', '0,01');
     expectLine('Dons', 'Moyen de paiement : Virement', '2', '0,30');
-    expectLine('Subventions demandées', 'Total', '2', '1000,80');
-    expectLine('Subventions accordées', 'Total', '2', '800,20');
-    expectLine('Subventions reçues', 'Total', '2', '400,10');
+    // 1000.10 + 0.70 + 0.20 requested, 800.20 + 0.10 granted, 400.10 received
+    expectLine('Subventions demandées', 'Total', '3', '1001,00');
+    expectLine('Subventions accordées', 'Total', '3', '800,30');
+    expectLine('Subventions reçues', 'Total', '3', '400,10');
     expectLine('Subventions accordées', 'Mairie de Lyon — Animations (Versée, bilan à rendre le 30/09/2026)', '', '800,20');
+    expectLine('Subventions accordées', 'Mairie de Lyon — Fête (Accordée)', '', '0,10');
+    expectLine('Subventions reçues', 'Mairie de Lyon — Fête (Accordée)', '', '');
+    // by funder: the town's two subsidies, the region's one
+    expectLine('Subventions demandées', 'Financeur : Mairie de Lyon', '2', '1000,30');
+    expectLine('Subventions accordées', 'Financeur : Mairie de Lyon', '2', '800,30');
+    expectLine('Subventions reçues', 'Financeur : Mairie de Lyon', '2', '400,10');
+    expectLine('Subventions demandées', 'Financeur : Région', '1', '0,70');
+    expectLine('Subventions accordées', 'Financeur : Région', '1', '0,00');
     expectLine('Budget prévu des missions', 'Total', '2', '100,30');
     expectLine('Budget réel des missions', 'Total', '2', '100,05');
     expect(rows.some((r) => /Kermesse|Trop tard|Ancienne/.test(r['Détail']))).toBe(false);
@@ -104,7 +114,8 @@ describe(`financial report (${DB_CLIENT})`, () => {
     const flat = text.replace(/\s+/g, ' ');
     for (const expected of [
       'Les Amis du Quartier', 'RNA W691234567', 'SIREN 123456789', 'Bilan financier', 'Exercice 2025 — du 01/07/2025 au 30/06/2026',
-      'Total des cotisations', '11,00 €', '10,70 €', '1 234,87 €', '1 000,80 €', '800,20 €', '400,10 €', '100,30 €', '100,05 €', 'Mairie de Lyon — Animations',
+      'Total des cotisations', '11,00 €', '10,70 €', '1 234,87 €', '1 001,00 €', '800,30 €', '400,10 €', '100,30 €', '100,05 €', 'Mairie de Lyon — Animations',
+      'Par financeur', '1 000,30 €',
     ]) {
       expect(flat).toContain(expected);
     }
@@ -118,6 +129,21 @@ describe(`financial report (${DB_CLIENT})`, () => {
     const { rows } = parseCsv((await download(app, '/back-office/reports/financial.csv?year=2030')).body);
     expect(line(rows, 'Cotisations', 'Total')).toMatchObject({ 'Nombre': '0', 'Montant (€)': '0,00' });
     expect((await app.admin('get', '/back-office/reports/financial.xlsx?year=2025')).status).toBe(404);
+  });
+
+  it('neutralises names typed by people that a spreadsheet would run as formulas (another fiscal year)', async () => {
+    const evil = await docs('api::partner.partner').create({ data: { name: '@SUM(1+1)', kind: 'company' } });
+    await docs('api::subsidy.subsidy').create({ data: { title: 'Projet', funder: evil.documentId, fiscalYear: 2031, amountRequested: 12.5, status: 'submitted' } });
+    await docs('api::mission.mission').create({ data: { title: '=HYPERLINK("http://example.com")', startAt: '2031-10-01T08:00:00.000Z', status: 'planned', budgetPlanned: 3 } });
+    await docs('api::mission.mission').create({ data: { title: '-2+3', startAt: '2031-10-02T08:00:00.000Z', status: 'planned', budgetPlanned: 4 } });
+    const { rows } = parseCsv((await download(app, '/back-office/reports/financial.csv?year=2031')).body);
+    const details = rows.map((r) => r['Détail']);
+    expect(details).toContain("'@SUM(1+1) — Projet (Déposée)");
+    expect(details).toContain('Financeur : @SUM(1+1)');
+    expect(details).toContain(`'=HYPERLINK("http://example.com") (01/10/2031, Prévue)`);
+    expect(details).toContain("'-2+3 (02/10/2031, Prévue)");
+    expect(details.filter((d) => /^[=+\-@\t\r]/.test(d))).toEqual([]);
+    expect(line(rows, 'Budget prévu des missions', 'Total')).toMatchObject({ 'Nombre': '2', 'Montant (€)': '7,00' });
   });
 
   it('includes only the sections the role may read, and refuses a role that may read none or lacks reports.read', async () => {

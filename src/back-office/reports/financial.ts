@@ -27,6 +27,8 @@ export interface FinancialReport {
   donations: { count: number; cents: number; donors: number; byNature: Breakdown[]; byMethod: Breakdown[] } | null;
   subsidies: {
     rows: Array<{ funder: string; title: string; status: string; requested: number | null; granted: number | null; received: number | null; reportDueAt: string | null }>;
+    /** subtotals per funder, sorted by name */
+    byFunder: Array<{ funder: string; count: number; requested: number; granted: number; received: number }>;
     requested: number; granted: number; received: number;
   } | null;
   missions: {
@@ -125,10 +127,20 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
     const [totals] = rowsOf(
       await db.raw(`SELECT ${sumCentsSql(req)} AS "requested", ${sumCentsSql(gra)} AS "granted", ${sumCentsSql(rec)} AS "received" FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ?`, [year])
     );
+    const sums = `${sumCentsSql(req)} AS "requested", ${sumCentsSql(gra)} AS "granted", ${sumCentsSql(rec)} AS "received"`;
+    const byFunder = rowsOf(
+      await db.raw(
+        `SELECT ${funder} AS "funder", COUNT(*) AS "count", ${sums} FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ? GROUP BY "${s.one('funder')}"."id", ${funder} ORDER BY 1`,
+        [year]
+      )
+    );
     report.subsidies = {
       rows: rows.map((r) => ({
         funder: r.funder ?? 'Non renseigné', title: r.title, status: ENUM_LABELS[r.status] ?? r.status,
         requested: centsOrNull(r.requested), granted: centsOrNull(r.granted), received: centsOrNull(r.received), reportDueAt: r.reportDueAt ?? null,
+      })),
+      byFunder: byFunder.map((r) => ({
+        funder: r.funder ?? 'Non renseigné', count: int(r.count), requested: int(r.requested), granted: int(r.granted), received: int(r.received),
       })),
       requested: int(totals.requested), granted: int(totals.granted), received: int(totals.received),
     };

@@ -3,7 +3,7 @@ import type { Strapi } from '../types';
 import { TZ } from '../dues/period';
 import { datetimeFromDb } from '../sql';
 import { associationIdentity, createReport, endToBuffer, euros, heading, table } from '../pdf/document';
-import { formatCents, type CsvFormat } from '../exports/format';
+import { formatCents, neutralise, type CsvFormat } from '../exports/format';
 import { csvStream } from '../exports/engine';
 import type { Breakdown, FinancialReport } from './financial';
 
@@ -41,6 +41,11 @@ const csvRows = (r: FinancialReport, identity: { name: string; rna?: string | nu
       add('Subventions accordées', detail, '', money(s.granted));
       add('Subventions reçues', detail, '', money(s.received));
     }
+    for (const f of r.subsidies.byFunder) {
+      add('Subventions demandées', `Financeur : ${f.funder}`, f.count, money(f.requested));
+      add('Subventions accordées', `Financeur : ${f.funder}`, f.count, money(f.granted));
+      add('Subventions reçues', `Financeur : ${f.funder}`, f.count, money(f.received));
+    }
     add('Subventions demandées', 'Total', r.subsidies.rows.length, money(r.subsidies.requested));
     add('Subventions accordées', 'Total', r.subsidies.rows.length, money(r.subsidies.granted));
     add('Subventions reçues', 'Total', r.subsidies.rows.length, money(r.subsidies.received));
@@ -65,7 +70,11 @@ export const financialCsv = async (strapi: Strapi, r: FinancialReport, format: C
   const rows = csvRows(r, identity, format);
   const fields = [
     ['section', 'Rubrique'], ['detail', 'Détail'], ['count', 'Nombre'], ['amount', 'Montant (€)'],
-  ].map(([key, label]) => ({ label, value: (row: any) => (row[key] === '' ? undefined : row[key]) }));
+  ].map(([key, label]) => ({
+    label,
+    // names typed by people (association, funders, missions) are neutralised like in the exports (CSV injection)
+    value: (row: any) => (row[key] === '' ? undefined : key === 'section' || key === 'detail' ? neutralise(row[key]) : row[key]),
+  }));
   return csvStream(fields, format, async function* () {
     yield rows;
   });
@@ -101,6 +110,12 @@ export const financialPdf = async (strapi: Strapi, r: FinancialReport) => {
         ['Total', '', eurosOf(r.subsidies.requested), eurosOf(r.subsidies.granted), eurosOf(r.subsidies.received), ''],
       ],
       [w * 0.3, w * 0.12, w * 0.15, w * 0.15, w * 0.15, w * 0.13]
+    );
+    table(
+      doc,
+      ['Par financeur', 'Nombre', 'Demandé', 'Accordé', 'Reçu'],
+      r.subsidies.byFunder.map((f) => [f.funder, f.count, eurosOf(f.requested), eurosOf(f.granted), eurosOf(f.received)]),
+      [w * 0.34, w * 0.12, w * 0.18, w * 0.18, w * 0.18]
     );
   }
   if (r.missions) {
