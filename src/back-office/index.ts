@@ -47,15 +47,13 @@ export const registerBackOffice = (strapi: Strapi) => {
 export const bootstrapBackOffice = async (strapi: Strapi) => {
   for (const m of modules) await m.bootstrap?.(strapi);
 
-  if (strapi.config.get('server.cron.enabled', false)) {
-    const jobs = Object.assign({}, ...modules.map((m) => m.cron?.(strapi) ?? {}));
-    strapi.cron.add(
-      Object.fromEntries(
-        Object.entries(jobs).map(([name, job]: [string, any]) => [
-          name,
-          { task: job.task, options: { rule: job.rule, tz: 'Europe/Paris' } },
-        ])
-      )
-    );
-  }
+  if (strapi.config.get('server.cron.enabled', false)) strapi.cron.add(cronTasks(strapi));
+};
+
+/** The modules' jobs as Strapi cron tasks, in the association's timezone (scheduled unless CRON_ENABLED=false). */
+export const cronTasks = (strapi: Strapi) => {
+  const jobs = Object.assign({}, ...modules.map((m) => m.cron?.(strapi) ?? {}));
+  return Object.fromEntries(
+    Object.entries(jobs).map(([name, job]: [string, any]) => [name, { task: job.task, options: { rule: job.rule, tz: 'Europe/Paris' } }])
+  );
 };

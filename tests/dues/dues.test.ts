@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { startStrapi, TestApp, cm, DB_CLIENT, loginAdmin } from '../helpers/strapi';
+import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
+import { BUREAU_ROLES, loginAs, RoleCode } from '../helpers/roles';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
 import { duesStatus } from '../../src/back-office/dues/status';
 
@@ -103,6 +104,24 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
         expect(all.filter((r: any) => r.status === status).length).toBe(n);
       }
       expect(summary.body.data.labels.expiring).toBe('À renouveler bientôt');
+    });
+
+    it('follows the association\u2019s grace period (Paramètres de l\u2019association)', async () => {
+      const association = await docs('api::association.association').findFirst();
+      const statusOf = async () =>
+        Object.fromEntries((await app.admin('get', '/back-office/dues')).body.data.filter((r: any) => r.firstName === 'Liste').map((r: any) => [r.lastName, r.status]));
+      try {
+        await docs('api::association.association').update({ documentId: association.documentId, data: { duesGraceDays: 1 } });
+        // the last day of a one-day grace is the day after expiry; the day after that, expired
+        expect(await statusOf()).toMatchObject({ today: 'expiring', minus1: 'grace', minus30: 'expired' });
+        const summary = (await app.admin('get', '/back-office/dues/summary')).body.data;
+        expect(summary.graceDays).toBe(1);
+        const grace = (await app.admin('get', '/back-office/dues?status=grace')).body.data.filter((r: any) => r.firstName === 'Liste');
+        expect(grace.map((r: any) => r.lastName)).toEqual(['minus1']);
+      } finally {
+        await docs('api::association.association').update({ documentId: association.documentId, data: { duesGraceDays: 30 } });
+      }
+      expect(await statusOf()).toMatchObject({ minus1: 'grace', minus30: 'grace', minus31: 'expired' });
     });
 
     it('refuses an unknown status or window with a French message naming the parameter', async () => {
@@ -220,34 +239,21 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
   });
 
   describe('weekly digest and access rights', () => {
-    const roleWith = async (code: string, actions: string[]) => {
-      const roles = app.strapi.service('admin::role');
-      let role = await roles.findOne({ code });
-      if (!role) role = await roles.create({ name: `Test ${code}`, code, description: 'test' });
-      await roles.assignPermissions(role.id, actions.map((action) => ({ action, subject: null, properties: {}, conditions: [] })));
-      return role;
-    };
-    const userWith = async (email: string, role: any) => {
-      await app.strapi.service('admin::user').create({ email, firstname: 'Test', lastname: 'Bureau', password: 'Bureau-Test-2026', roles: [role.id], isActive: true });
-      return loginAdmin(app.strapi.server.httpServer, email, 'Bureau-Test-2026');
-    };
-    let treasurer: string;
-    let reader: string;
-    let nobody: string;
+    // the bureau's real roles, as created at boot (src/back-office/access/roles.ts)
+    const token: Partial<Record<RoleCode, string>> = {};
 
     beforeAll(async () => {
-      treasurer = await userWith('tresoriere@asso.test', await roleWith('asso-treasurer', ['api::back-office.dues.read', 'api::back-office.dues.remind']));
-      reader = await userWith('secretaire@asso.test', await roleWith('dues-test-reader', ['api::back-office.dues.read']));
-      nobody = await userWith('com@asso.test', await roleWith('dues-test-nothing', []));
+      for (const role of [...BUREAU_ROLES, 'strapi-super-admin'] as RoleCode[]) token[role] = await loginAs(app, role);
     });
 
     it('sends the treasurers who was reminded over the week and who must renew', async () => {
       smtp.clear();
-      const res = await app.admin('post', '/back-office/dues/digest/run', treasurer).send({ today: '2030-03-27' });
+      const res = await app.admin('post', '/back-office/dues/digest/run', token['asso-treasurer']).send({ today: '2030-03-27' });
       expect(res.status).toBe(200);
-      expect(res.body.data.recipients).toEqual(['tresoriere@asso.test']);
+      // only the active admins of the treasurer role (not the super admin, not the other roles)
+      expect(res.body.data.recipients).toEqual(['asso-treasurer@test.local']);
       expect(smtp.messages).toHaveLength(1);
-      const [digest] = smtp.to('tresoriere@asso.test');
+      const [digest] = smtp.to('asso-treasurer@test.local');
       expect(digest.subject).toBe('Cotisations : le point de la semaine (27/03/2030)');
       const text = digest.text!;
       const reminders = text.slice(text.indexOf('Relances envoyées du 21/03/2030 au 27/03/2030 (2)'), text.indexOf('Cotisations à renouveler'));
@@ -262,15 +268,72 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
       expect(toRenew).not.toContain('George');
     });
 
-    it('guards both endpoints: 401 anonymous, 403 without the action', async () => {
+    it('guards both endpoints: 401 anonymous; the list for treasurer, secretary and volunteer manager; the run for the treasurer', async () => {
       expect((await app.http().get('/back-office/dues')).status).toBe(401);
+      expect((await app.http().get('/back-office/dues/summary')).status).toBe(401);
       expect((await app.http().post('/back-office/dues/reminders/run').send({ dryRun: true })).status).toBe(401);
-      expect((await app.admin('get', '/back-office/dues', nobody)).status).toBe(403);
-      expect((await app.admin('get', '/back-office/dues/summary', nobody)).status).toBe(403);
-      expect((await app.admin('get', '/back-office/dues', reader)).status).toBe(200);
-      expect((await run({ dryRun: true, today: '2030-03-01' }, reader)).status).toBe(403);
-      expect((await app.admin('post', '/back-office/dues/digest/run', reader).send({})).status).toBe(403);
-      expect((await run({ dryRun: true, today: '2030-03-01' }, treasurer)).status).toBe(200);
+      const canRead: RoleCode[] = ['strapi-super-admin', 'asso-treasurer', 'asso-secretary', 'asso-volunteer-manager'];
+      const canRun: RoleCode[] = ['strapi-super-admin', 'asso-treasurer'];
+      const got: Record<string, number[]> = {};
+      const expected: Record<string, number[]> = {};
+      for (const role of [...BUREAU_ROLES, 'strapi-super-admin'] as RoleCode[]) {
+        smtp.clear();
+        got[role] = [
+          (await app.admin('get', '/back-office/dues', token[role])).status,
+          (await app.admin('get', '/back-office/dues/summary', token[role])).status,
+          (await run({ dryRun: true, today: '2030-03-01' }, token[role])).status,
+          (await app.admin('post', '/back-office/dues/digest/run', token[role]).send({ today: '2030-03-27' })).status,
+        ];
+        const read = canRead.includes(role) ? 200 : 403;
+        const remind = canRun.includes(role) ? 200 : 403;
+        expected[role] = [read, read, remind, remind];
+      }
+      expect(got).toEqual(expected);
+    });
+  });
+
+  describe('cost of the reminders job', () => {
+    // the compiled job and query counter, as the server and the benchmark run them
+    const dist = (file: string) => require(`${process.env.TEST_DIST_DIR}/src/back-office/dues/${file}`);
+    /** SQL queries of the job itself (not the server's other work meanwhile). */
+    const countQueries = (fn: () => Promise<any>) => dist('query-count').countQueries(app.strapi, fn);
+    const job = (today: string, dryRun: boolean) => countQueries(() => dist('reminders').runReminders(app.strapi, { today, dryRun }));
+    const many = async (prefix: string, n: number, paidUntil: string) => {
+      for (let i = 0; i < n; i += 1) await member(prefix, `N${i}`, `${prefix.toLowerCase()}${i}@volume.test`, paidUntil);
+    };
+
+    it('uses the same number of SQL queries for 3 members to remind as for 45 (dry run and real run)', async () => {
+      expect(dist('reminders').BATCH).toBeGreaterThanOrEqual(45);
+      await many('Petit', 3, '2040-06-30');
+      const smallDry = await job('2040-06-01', true);
+      smtp.clear();
+      const small = await job('2040-06-01', false);
+      expect([smallDry.result.counts.sent, small.result.counts.sent, smtp.messages.length]).toEqual([3, 3, 3]);
+      const membersBefore = await app.strapi.db.query(MEMBER).count();
+
+      await many('Grand', 45, '2041-06-30');
+      expect(await app.strapi.db.query(MEMBER).count()).toBe(membersBefore + 45);
+      const bigDry = await job('2041-06-01', true);
+      smtp.clear();
+      const big = await job('2041-06-01', false);
+      expect([bigDry.result.counts.sent, big.result.counts.sent, smtp.messages.length]).toEqual([45, 45, 45]);
+
+      // planning is a fixed handful of set-based queries; sending adds a fixed few per group of reminders
+      expect(bigDry.queries).toBe(smallDry.queries);
+      expect(big.queries).toBe(small.queries);
+      expect(smallDry.queries).toBe(4);
+
+      // the SMTP server down: 45 failures recorded at once, then all 45 sent on the next run
+      smtp.clear();
+      smtp.setDown(true);
+      const down = await job('2041-06-24', false);
+      smtp.setDown(false);
+      expect(down.result.counts).toEqual({ sent: 0, failed: 45, withoutEmail: 0 });
+      expect(down.queries).toBe(small.queries);
+      const retried = await job('2041-06-24', false);
+      expect(retried.result.counts.sent).toBe(45);
+      expect(retried.queries).toBe(small.queries);
+      expect(smtp.messages).toHaveLength(45);
     });
   });
 });

@@ -15,8 +15,13 @@ const TYPE = 'api::membership-type.membership-type';
 export const DEFAULT_REMINDER_DAYS = [30, 7, 0, -30];
 /** Members whose dues ended longer ago than this are not reminded any more. */
 export const STOP_AFTER_DAYS = 90;
-/** Reminders are claimed in the log, sent, then marked, by groups of this size. */
-const BATCH = 50;
+/**
+ * Reminders are claimed in the log, sent, then marked, by groups of this size: a crash mid-run leaves
+ * at most one group claimed but unsent. SQL queries of a run (dues/query-count.ts counts them): 4 to
+ * plan it, whatever the number of members (a dry run stops there), then per group of reminders to send
+ * one transaction (2 inserts) and one update (+1 per further distinct SMTP error).
+ */
+export const BATCH = 50;
 
 /** A membership type's reminderDays (JSON text on SQLite, jsonb on PostgreSQL) as whole days. */
 export const reminderOffsets = (raw: unknown): number[] => {
@@ -215,7 +220,10 @@ export const runReminders = (strapi: Strapi, { today = todayInParis(), dryRun = 
           }
         }
         await mark(strapi, ok, { status: 'sent', sentAt: datetimeValue(strapi, new Date()) });
-        for (const f of ko) await mark(strapi, [f.id], { status: 'failed', error: f.error });
+        // one update per distinct error (an SMTP server down gives the same error to the whole batch)
+        const byError = new Map<string, number[]>();
+        for (const f of ko) byError.set(f.error, [...(byError.get(f.error) ?? []), f.id]);
+        for (const [error, failedIds] of byError) await mark(strapi, failedIds, { status: 'failed', error });
       }
       if (sent.length || failed.length) {
         strapi.log.info(`[cotisations] relances du ${today} : ${sent.length} envoyée(s), ${failed.length} en échec, ${withoutEmail.length} sans e-mail`);

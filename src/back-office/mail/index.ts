@@ -21,10 +21,20 @@ export const sendMail = async (strapi: Strapi, mail: Mail) => {
 /** True when a real SMTP server is configured (otherwise mail goes to the log). */
 export const smtpConfigured = () => Boolean(process.env.SMTP_HOST);
 
-const logProvider = (strapi: Strapi) => ({
-  async send(options: { to: string; subject: string }) {
+/** Longer texts are cut in the log (a newsletter's text can be long). */
+const LOGGED_TEXT_MAX = 2000;
+
+/**
+ * Without SMTP_HOST (development, demo): each mail is written to the log instead of being sent —
+ * one clear line saying so, then the text of the mail, indented.
+ */
+export const logProvider = (strapi: Strapi) => ({
+  async send(options: { to: string; subject: string; text?: string }) {
+    const text = String(options.text ?? '');
+    const shown = text.length > LOGGED_TEXT_MAX ? `${text.slice(0, LOGGED_TEXT_MAX)}\n[… texte coupé]` : text;
     strapi.log.info(
-      `[e-mail] SMTP_HOST n'est pas configuré : e-mail écrit ici au lieu d'être envoyé — à ${options.to}, objet « ${options.subject} »`
+      `[e-mail] NON ENVOYÉ (SMTP_HOST n'est pas configuré), écrit ici à la place — à ${options.to}, objet « ${options.subject} »` +
+        (shown ? `\n${shown.replace(/^/gm, '    ')}` : '')
     );
   },
 });
