@@ -1,4 +1,5 @@
 import { startStrapi, TestApp, DB_CLIENT, loginAdmin } from '../helpers/strapi';
+import { loginAs, RoleCode } from '../helpers/roles';
 import { todayInParis } from '../../src/back-office/dues/period';
 import { activeVolunteerWindow, referenceDay } from '../../src/back-office/stats/definitions';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -27,6 +28,11 @@ describe(`statistics (${DB_CLIENT})`, () => {
       (p, i) => [`P${i}`, '2023-01-01', null, null, p, null, null, false] as [string, string, null, null, string, null, null, boolean]
     ),
     ['B1', '2026-01-01', '1990-01-01', 'male', 'Enseignant', 'Lyon', 'France', true], // joined after 2025: not counted in 2025
+    // the other boundaries of the age groups, on 31 Dec 2025
+    ['C1', '2015-01-01', '1990-01-01', null, null, null, null, false], // 35
+    ['C2', '2015-01-01', '1989-12-31', null, null, null, null, false], // 36
+    ['C3', '2015-01-01', '1975-01-01', null, null, null, null, false], // 50
+    ['C4', '2015-01-01', '1974-12-31', null, null, null, null, false], // 51
   ];
   const member: Record<string, string> = {};
   // Dues: paid until 31 Dec 2025 (expiring on the reference day: up to date), 30 Dec (not), 2026 (up to date).
@@ -57,7 +63,7 @@ describe(`statistics (${DB_CLIENT})`, () => {
     await mission('Fête de quartier', 'planned', '2025-06-01T14:00:00+02:00');
     await mission('Forum', 'confirmed', '2025-11-01T10:00:00+01:00');
     const M5 = await mission('Brocante annulée', 'cancelled', '2025-05-01T10:00:00+02:00');
-    const M6 = await mission('Nouvel An 2026', 'done', '2026-01-01T00:30:00+01:00');
+    const M6 = await mission('Nouvel An 2026', 'done', '2026-01-01T00:00:00+01:00'); // the first instant after 2025
     const participations: Array<[string, string | null, string]> = [
       [M1, 'A1', 'attended'],
       [M1, 'A2', 'absent'],
@@ -104,25 +110,25 @@ describe(`statistics (${DB_CLIENT})`, () => {
   const EXPECTED_2025 = {
     year: 2025,
     referenceDay: '2025-12-31',
-    members: { total: 16, upToDate: 2, new: 5, volunteers: 3 },
+    members: { total: 20, upToDate: 2, new: 5, volunteers: 3 },
     volunteers: { active: 3 },
     missions: { done: 3, planned: 2 },
     participation: { rate: 0.8, attended: 4, absent: 1 },
     ageGroups: [
       { label: '<18', count: 1 },
       { label: '18-25', count: 2 },
-      { label: '26-35', count: 1 },
-      { label: '36-50', count: 1 },
-      { label: '51-65', count: 1 },
+      { label: '26-35', count: 2 },
+      { label: '36-50', count: 3 },
+      { label: '51-65', count: 2 },
       { label: '>65', count: 1 },
       { label: 'inconnu', count: 9 },
     ],
     ageGroupsByGender: [
       { label: '<18', female: 0, male: 1, other: 0 },
       { label: '18-25', female: 2, male: 0, other: 0 },
-      { label: '26-35', female: 0, male: 1, other: 0 },
-      { label: '36-50', female: 1, male: 0, other: 0 },
-      { label: '51-65', female: 1, male: 0, other: 0 },
+      { label: '26-35', female: 0, male: 1, other: 1 },
+      { label: '36-50', female: 1, male: 0, other: 2 },
+      { label: '51-65', female: 1, male: 0, other: 1 },
       { label: '>65', female: 0, male: 0, other: 1 },
       { label: 'inconnu', female: 0, male: 0, other: 9 },
     ],
@@ -135,7 +141,7 @@ describe(`statistics (${DB_CLIENT})`, () => {
     cities: [{ label: 'Paris', count: 3 }, { label: 'Lyon', count: 1 }],
     origins: [{ label: 'France', count: 2 }, { label: 'Maroc', count: 1 }],
     newMembersByMonth: months([2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1], 'count'),
-    membersByMonth: months([13, 14, 15, 15, 15, 15, 15, 15, 15, 15, 15, 16], 'count'),
+    membersByMonth: months([17, 18, 19, 19, 19, 19, 19, 19, 19, 19, 19, 20], 'count'),
     dues: { total: 20.3, count: 4, byMonth: money([0.3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20], [2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]) },
     donations: { total: 100.3, count: 3, donors: 2, byMonth: money([0, 0.3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100], [0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]) },
     subsidies: { requested: 5500, granted: 2500, received: 1000.55 },
@@ -154,14 +160,15 @@ describe(`statistics (${DB_CLIENT})`, () => {
     const res = await app.admin('get', '/back-office/stats?year=2024').expect(200);
     expect(res.body.referenceDay).toBe('2024-12-31');
     // A8 paid in December 2025: not up to date at the end of 2024; A6 was (paid until 31 Dec 2024)
-    expect(res.body.members).toEqual({ total: 11, upToDate: 1, new: 1, volunteers: 0 });
+    expect(res.body.members).toEqual({ total: 15, upToDate: 1, new: 1, volunteers: 0 });
     // A8 attended on 31 Dec 2024 at 23:30 (Paris); nobody else attended in 2024
     expect(res.body.volunteers).toEqual({ active: 1 });
     expect(res.body.missions).toEqual({ done: 1, planned: 0 });
     expect(res.body.participation).toEqual({ rate: 1, attended: 1, absent: 0 });
-    // ages at the end of 2024: A6 (born 31 Dec 1959) is 65 there, 66 at the end of 2025
-    expect(res.body.ageGroups.find((g: any) => g.label === '51-65').count).toBe(1);
-    expect(res.body.ageGroups.find((g: any) => g.label === '>65').count).toBe(0);
+    // ages at the end of 2024: A6 (born 31 Dec 1959) is 65 there, 66 at the end of 2025; C2 is 35, C4 is 50
+    expect(res.body.ageGroups.map((g: any) => [g.label, g.count])).toEqual([
+      ['<18', 0], ['18-25', 0], ['26-35', 2], ['36-50', 3], ['51-65', 1], ['>65', 0], ['inconnu', 9],
+    ]);
     expect(res.body.dues).toEqual(expect.objectContaining({ total: 20, count: 1 }));
     expect(res.body.donations).toEqual(expect.objectContaining({ total: 50, count: 1, donors: 1 }));
     expect(res.body.subsidies).toEqual({ requested: 9999, granted: 9999, received: 9999 });
@@ -214,14 +221,36 @@ describe(`statistics (${DB_CLIENT})`, () => {
     const flat = squeeze(text);
     for (const expected of [
       'Les Amis du Quartier', 'Tableau de bord 2025', 'Chiffres au 31 décembre 2025',
-      'Adhérents 16', 'À jour de cotisation 2', 'Nouveaux adhérents en 2025 5', 'Bénévoles actifs (12 mois) 3',
+      'Adhérents 20', 'À jour de cotisation 2', 'Nouveaux adhérents en 2025 5', 'Bénévoles actifs (12 mois) 3',
       'Missions réalisées 3', 'Taux de participation 80,0 %', 'Cotisations encaissées 20,30 € (4)',
       'Dons reçus 100,30 € (3 dons, 2 donateurs)', 'Subventions accordées 2 500,00 €',
       'Adhérents en fin de mois', 'Nouveaux adhérents par mois', 'Âge au 31 décembre 2025', 'Professions', 'Villes', 'Origines',
-      'Enseignant', 'Autres', 'Montants encaissés par mois', 'Reçues 1 000,55 €',
+      'Enseignant', 'Autres', 'Participation aux missions (80,0 % de présence)', 'Montants encaissés par mois', 'Reçues 1 000,55 €',
     ]) {
       expect(flat).toContain(squeeze(expected));
     }
+  });
+
+  it('prints the association\u2019s logo in the report header, as an image', async () => {
+    const pdfOf = async () =>
+      (await app.admin('get', '/back-office/stats/report.pdf?year=2025').buffer(true).parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      }).expect(200)).body as Buffer;
+    const images = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Subtype \/Image/g) ?? []).length;
+    expect(images(await pdfOf())).toBe(0);
+
+    // a 16×16 blue PNG
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAGUlEQVQokWPwdP1PEmIY1eA6GkqewzVpAABYoY0QTUaSggAAAABJRU5ErkJggg==', 'base64');
+    const upload = await app.admin('post', '/upload').attach('files', png, { filename: 'logo.png', contentType: 'image/png' });
+    expect(upload.status).toBe(201);
+    const association = await app.strapi.documents('api::association.association').findFirst();
+    await app.strapi.documents('api::association.association').update({ documentId: association.documentId, data: { logo: upload.body[0].id } });
+
+    const pdf = await pdfOf();
+    expect(images(pdf)).toBe(1);
+    expect((await pdfParse(pdf)).text).toContain('Les Amis du Quartier');
   });
 
   describe('access', () => {
@@ -232,6 +261,35 @@ describe(`statistics (${DB_CLIENT})`, () => {
       await app.strapi.service('admin::user').create({ email, firstname: name, lastname: 'Test', password: 'Bureau-Test-2026', roles: [role.id], isActive: true });
       return loginAdmin(app.strapi.server.httpServer, email, 'Bureau-Test-2026');
     };
+
+    // Issue 6: every bureau role sees the dashboard; each money section only with the read right on that money
+    // (issue 3's table: contributions T S V, donations T P, subsidies T S P).
+    const MONEY_SEEN: Record<RoleCode, string[]> = {
+      'strapi-super-admin': ['dues', 'donations', 'subsidies'],
+      'asso-treasurer': ['dues', 'donations', 'subsidies'],
+      'asso-secretary': ['dues', 'subsidies'],
+      'asso-volunteer-manager': ['dues'],
+      'asso-communication': [],
+      'asso-partnerships': ['donations', 'subsidies'],
+    };
+    it.each(Object.keys(MONEY_SEEN) as RoleCode[])('%s: the dashboard and its PDF, with only its money sections', async (role) => {
+      const token = await loginAs(app, role);
+      const res = await app.admin('get', '/back-office/stats?year=2025', token).expect(200);
+      const money = ['dues', 'donations', 'subsidies'] as const;
+      expect(money.filter((k) => k in res.body)).toEqual(MONEY_SEEN[role]);
+      const expected: Record<string, unknown> = { ...EXPECTED_2025 };
+      for (const k of money) if (!MONEY_SEEN[role].includes(k)) delete expected[k];
+      expect(res.body).toEqual(expected);
+      const pdf = await app.admin('get', '/back-office/stats/report.pdf?year=2025', token).buffer(true).parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      }).expect(200);
+      const { text } = await pdfParse(pdf.body);
+      expect(text.includes('Cotisations encaissées')).toBe(MONEY_SEEN[role].includes('dues'));
+      expect(text.includes('Dons reçus')).toBe(MONEY_SEEN[role].includes('donations'));
+      expect(text.includes('Subventions accordées')).toBe(MONEY_SEEN[role].includes('subsidies'));
+    });
 
     it('refuses anonymous visitors and admins without the statistics right', async () => {
       await app.http().get('/back-office/stats?year=2025').expect(401);

@@ -59,6 +59,10 @@ export const statsReport = async (strapi: Strapi, s: Stats) => {
     ['Absences', count(s.participation.absent)],
     ['Taux de participation', percent(s.participation.rate)],
   ], [300, 195]);
+  horizontalBarChart(doc, [{ label: 'Présents', count: s.participation.attended }, { label: 'Absents', count: s.participation.absent }], {
+    title: `Participation aux missions (${percent(s.participation.rate)} de présence)`,
+    color: CHART_COLORS[2],
+  });
 
   if (s.dues || s.donations) {
     if (doc.y > doc.page.height - 260) doc.addPage(); // keep the title with its chart
