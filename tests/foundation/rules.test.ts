@@ -69,9 +69,45 @@ describe(`data rules (${DB_CLIENT})`, () => {
       expect(m.duesPaidUntil).toBeNull();
       const res = await app.admin('put', cm(MEMBER, m.documentId)).send({ firstName: 'Hugo', lastName: 'Main', duesPaidUntil: '2099-12-31', memberNumber: 99999 });
       expect(res.status).toBe(200);
+      const viaApi = await api('put', `/api/members/${m.documentId}`).send({ data: { duesPaidUntil: '2098-01-01', memberNumber: 88888 } });
+      expect(viaApi.status).toBe(200);
+      await docs(MEMBER).update({ documentId: m.documentId, data: { duesPaidUntil: '2097-01-01' } });
       const after = await docs(MEMBER).findOne({ documentId: m.documentId });
       expect(after.duesPaidUntil).toBeNull();
       expect(after.memberNumber).toBe(m.memberNumber);
+    });
+
+    it('refuses a member number already given, and an e-mail already used when changing a member', async () => {
+      const a = await docs(MEMBER).create({ data: { firstName: 'Nina', lastName: 'Numéro', email: 'nina@example.org' } });
+      const b = await docs(MEMBER).create({ data: { firstName: 'Omar', lastName: 'Numéro' } });
+      const before = await count(MEMBER);
+      await expectRefused(await api('post', '/api/members').send({ data: { firstName: 'X', lastName: 'Y', memberNumber: a.memberNumber } }), 'memberNumber', new RegExp(`N° d.adhérent : la valeur « ${a.memberNumber} » est déjà utilisée`), MEMBER, before);
+      const res = await app.admin('put', cm(MEMBER, b.documentId)).send({ email: 'Nina@Example.org' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/^E-mail : la valeur « nina@example.org » est déjà utilisée/);
+      expect((await docs(MEMBER).findOne({ documentId: b.documentId })).email).toBeNull();
+      // a member may keep its own e-mail when saved again
+      expect((await app.admin('put', cm(MEMBER, a.documentId)).send({ email: 'nina@example.org', city: 'Lyon' })).status).toBe(200);
+    });
+
+    it('gives a duplicated member (admin "Dupliquer") a new number, none of the original\'s contributions, and checks it like a new member', async () => {
+      const original = await docs(MEMBER).create({ data: { firstName: 'Rose', lastName: 'Original', email: 'rose@example.org' } });
+      const c = await docs(CONTRIBUTION).create({ data: { member: original.documentId, amount: 20, paidAt: '2026-01-05', periodEnd: '2026-12-31', paymentMethod: 'cash' } });
+      const clone = (body: any) => app.admin('post', `/content-manager/collection-types/${MEMBER}/clone/${original.documentId}`).send(body);
+      const before = await count(MEMBER);
+      await expectRefused(await clone({ firstName: 'Rosa', lastName: 'Copie', email: 'pas-un-email' }), 'email', /^E-mail : « pas-un-email » n'est pas une adresse e-mail valide/, MEMBER, before);
+      await expectRefused(await clone({ firstName: 'Rosa', lastName: 'Copie' }), 'email', /^E-mail : la valeur « rose@example.org » est déjà utilisée/, MEMBER, before);
+      await expectRefused(await clone({ lastName: '' }), 'lastName', /^Nom : ce champ est obligatoire/, MEMBER, before);
+
+      const res = await clone({ firstName: 'Rosa', lastName: 'Copie', email: 'rosa@example.org', memberNumber: original.memberNumber, duesPaidUntil: '2099-01-01' });
+      expect(res.status).toBe(200);
+      const copy = await docs(MEMBER).findOne({ documentId: res.body.data.documentId, populate: ['contributions'] });
+      expect(copy.memberNumber).toBeGreaterThan(original.memberNumber);
+      expect(copy.contributions).toEqual([]);
+      expect(copy.duesPaidUntil).toBeNull();
+      const kept = await docs(MEMBER).findOne({ documentId: original.documentId, populate: ['contributions'] });
+      expect(kept.contributions.map((x: any) => x.documentId)).toEqual([c.documentId]);
+      expect(kept.duesPaidUntil).toBe('2026-12-31');
     });
   });
 
@@ -122,6 +158,54 @@ describe(`data rules (${DB_CLIENT})`, () => {
       expect(await paidUntil(b.documentId)).toBeNull();
     });
 
+    it('stays right when a contribution is moved from the member side, through the content API, or deleted in bulk', async () => {
+      const a = await docs(MEMBER).create({ data: { firstName: 'Agathe', lastName: 'Source' } });
+      const b = await docs(MEMBER).create({ data: { firstName: 'Bastien', lastName: 'Cible' } });
+      const c2025 = await docs(CONTRIBUTION).create({ data: { member: a.documentId, amount: 20, paidAt: '2025-01-10', periodEnd: '2025-12-31', paymentMethod: 'cash' } });
+      const c2026 = await docs(CONTRIBUTION).create({ data: { member: a.documentId, amount: 20, paidAt: '2026-01-10', periodEnd: '2026-12-31', paymentMethod: 'cash' } });
+      const c2027 = await docs(CONTRIBUTION).create({ data: { member: a.documentId, amount: 20, paidAt: '2026-11-10', periodStart: '2027-01-01', periodEnd: '2027-12-31', paymentMethod: 'card' } });
+      expect(await paidUntil(a.documentId)).toBe('2027-12-31');
+
+      // the member B takes the 2027 contribution from A (admin, member form: relation "Cotisations")
+      const taken = await app.admin('put', cm(MEMBER, b.documentId)).send({ contributions: { connect: [{ documentId: c2027.documentId }] } });
+      expect(taken.status).toBe(200);
+      expect(await paidUntil(a.documentId)).toBe('2026-12-31');
+      expect(await paidUntil(b.documentId)).toBe('2027-12-31');
+
+      // the content API moves the 2026 one with the short form (a documentId)
+      const moved = await api('put', `/api/contributions/${c2026.documentId}`).send({ data: { member: b.documentId } });
+      expect(moved.status).toBe(200);
+      expect(await paidUntil(a.documentId)).toBe('2025-12-31');
+
+      // the amount changes: the period, hence duesPaidUntil, does not
+      expect((await api('put', `/api/contributions/${c2025.documentId}`).send({ data: { amount: 25 } })).status).toBe(200);
+      expect(await paidUntil(a.documentId)).toBe('2025-12-31');
+
+      // the admin's bulk delete of B's two contributions
+      const bulk = await app.admin('post', `/content-manager/collection-types/${CONTRIBUTION}/actions/bulkDelete`).send({ documentIds: [c2026.documentId, c2027.documentId] });
+      expect(bulk.status).toBe(200);
+      expect(await paidUntil(b.documentId)).toBeNull();
+      expect(await paidUntil(a.documentId)).toBe('2025-12-31');
+    });
+
+    it('treats a duplicated contribution as a new one: checked, and counted for its member', async () => {
+      const a = await docs(MEMBER).create({ data: { firstName: 'Claire', lastName: 'Double' } });
+      const b = await docs(MEMBER).create({ data: { firstName: 'Denis', lastName: 'Double' } });
+      const c = await docs(CONTRIBUTION).create({ data: { member: a.documentId, amount: 20, paidAt: '2026-01-05', periodEnd: '2026-06-30', paymentMethod: 'cash', reference: 'CHQ-77' } });
+      const clone = (body: any) => app.admin('post', `/content-manager/collection-types/${CONTRIBUTION}/clone/${c.documentId}`).send(body);
+      const before = await count(CONTRIBUTION);
+      await expectRefused(await clone({ amount: -3, reference: 'CHQ-78' }), 'amount', /^Montant \(€\) : doit être supérieur ou égal à 0/, CONTRIBUTION, before);
+      await expectRefused(await clone({ amount: 20 }), 'reference', /^Référence : la valeur « CHQ-77 » est déjà utilisée/, CONTRIBUTION, before);
+      await expectRefused(await clone({ reference: 'CHQ-79', periodStart: '2026-07-01' }), 'periodEnd', /^Fin de période : /, CONTRIBUTION, before);
+      expect(await paidUntil(b.documentId)).toBeNull();
+
+      const res = await clone({ reference: 'CHQ-80', member: { connect: [{ documentId: b.documentId }] }, periodStart: '2026-07-01', periodEnd: '2026-12-31' });
+      expect(res.status).toBe(200);
+      expect(await paidUntil(b.documentId)).toBe('2026-12-31');
+      expect(await paidUntil(a.documentId)).toBe('2026-06-30');
+      expect(await count(CONTRIBUTION)).toBe(before + 1);
+    });
+
     it('refuses a contribution without member, with a negative amount, or ending before it starts', async () => {
       const m = await docs(MEMBER).create({ data: { firstName: 'Léo', lastName: 'Règles' } });
       const before = await count(CONTRIBUTION);
@@ -166,6 +250,32 @@ describe(`data rules (${DB_CLIENT})`, () => {
       await expectRefused(await api('post', '/api/donations').send({ data: { donor: donor.documentId, amount: 10.555, receivedAt: '2026-03-01' } }), 'amount', /centimes/, 'api::donation.donation', before);
       const donors = await count('api::donor.donor');
       await expectRefused(await api('post', '/api/donors').send({ data: { kind: 'company' } }), 'companyName', /^Raison sociale : obligatoire pour une entreprise/, 'api::donor.donor', donors);
+    });
+
+    it('refuses a duplicate value of every unique field: donation reference, article slug, names of types, poles and skills', async () => {
+      const donor = await docs('api::donor.donor').create({ data: { kind: 'company', companyName: 'Boulangerie Dupain' } });
+      await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 100, receivedAt: '2026-03-01', reference: 'VIR-2026-001' } });
+      await expectRefused(await api('post', '/api/donations').send({ data: { donor: donor.documentId, amount: 50, receivedAt: '2026-03-02', reference: 'VIR-2026-001' } }), 'reference', /^Référence : la valeur « VIR-2026-001 » est déjà utilisée/, 'api::donation.donation', await count('api::donation.donation'));
+
+      const ARTICLE = 'api::article.article';
+      const first = await app.admin('post', cm(ARTICLE)).send({ title: 'Assemblée générale', slug: 'assemblee-generale' });
+      expect(first.status).toBe(201);
+      // published: the draft and the published rows share the slug, and saving the article again is fine
+      expect((await app.admin('post', `${cm(ARTICLE, first.body.data.documentId)}/actions/publish`).send({ title: 'Assemblée générale', slug: 'assemblee-generale' })).status).toBe(200);
+      expect((await app.admin('put', cm(ARTICLE, first.body.data.documentId)).send({ title: 'Assemblée générale 2026', slug: 'assemblee-generale' })).status).toBe(200);
+      await expectRefused(await app.admin('post', cm(ARTICLE)).send({ title: 'Autre AG', slug: 'assemblee-generale' }), 'slug', /la valeur « assemblee-generale » est déjà utilisée/, ARTICLE, await count(ARTICLE));
+      // without a slug, a free one is made from the title
+      const second = await docs(ARTICLE).create({ data: { title: 'Assemblée générale' } });
+      expect(second.slug).toBe('assemblee-generale-2');
+
+      for (const [uid, url, data] of [
+        ['api::membership-type.membership-type', '/api/membership-types', { name: 'Tarif réduit', amount: 5 }],
+        ['api::pole.pole', '/api/poles', { name: 'Solidarité' }],
+        ['api::skill.skill', '/api/skills', { name: 'Premiers secours' }],
+      ] as const) {
+        expect((await api('post', url).send({ data })).status).toBe(201);
+        await expectRefused(await api('post', url).send({ data: { ...data, name: ` ${data.name} ` } }), 'name', new RegExp(`la valeur « ${data.name} » est déjà utilisée`), uid, await count(uid));
+      }
     });
 
     it('refuses a subsidy without funder', async () => {

@@ -54,28 +54,29 @@ const contributionsMovedBy = async (strapi: Strapi, input: any) => {
 };
 
 /** Fills in what the association expects to be automatic, before the checks. */
-const prepare = async (strapi: Strapi, uid: string, data: Record<string, any>, merged: Record<string, any>, creating: boolean) => {
+const prepare = async (strapi: Strapi, uid: string, data: Record<string, any>, merged: Record<string, any>, creating: boolean, cloning: boolean) => {
   if (uid === MEMBER) {
-    // Derived: set only by recomputeDuesPaidUntil; the member number is given once, at creation.
+    // Derived: set only by recomputeDuesPaidUntil; the member number is given once, at creation
+    // (a duplicated member gets a new one, never the original's).
     delete data.duesPaidUntil;
     if (!creating) delete data.memberNumber;
-    else if (data.memberNumber === null || data.memberNumber === undefined) {
+    else if (cloning || data.memberNumber === null || data.memberNumber === undefined) {
       const last = await strapi.db.query(MEMBER).findOne({ select: ['memberNumber'], orderBy: { memberNumber: 'desc' }, where: { memberNumber: { $notNull: true } } });
       data.memberNumber = (last?.memberNumber ?? 0) + 1;
     }
   }
   if (uid === CONTRIBUTION) {
-    if (creating && !data.paidAt) data.paidAt = todayInParis();
+    if (creating && !data.paidAt && !merged.paidAt) data.paidAt = todayInParis();
     const paidAt = data.paidAt ?? merged.paidAt;
     if ((creating || 'periodStart' in data) && !data.periodStart && !merged.periodStart) data.periodStart = paidAt;
-    if ((creating || 'periodEnd' in data) && !data.periodEnd) {
+    if ((creating || 'periodEnd' in data) && !data.periodEnd && !(cloning && !('periodEnd' in data) && merged.periodEnd)) {
       const start = data.periodStart ?? merged.periodStart ?? paidAt;
       const typeId = merged.membershipType;
       if (start && /^\d{4}-\d{2}-\d{2}$/.test(start)) {
         const type = typeId ? await strapi.db.query('api::membership-type.membership-type').findOne({ where: { documentId: typeId } }) : null;
         const association = await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] });
         data.periodEnd = periodEndFor(start, type?.durationMonths, association?.fiscalYearStartMonth ?? 1);
-        if (creating && !data.amount && data.amount !== 0 && type) data.amount = type.amount;
+        if (creating && !data.amount && data.amount !== 0 && (merged.amount === null || merged.amount === undefined) && type) data.amount = type.amount;
       }
     }
   }
@@ -107,6 +108,26 @@ const checkOneParticipationPerMember = async (strapi: Strapi, merged: Record<str
 };
 
 /**
+ * A duplicate (the admin's "Dupliquer", Document Service `clone`) is a creation from the original's
+ * values: the original without its identity and derived fields, overwritten by what the caller sent.
+ * One-to-many lists (a member's contributions, a mission's participations...) stay with the original:
+ * copying them would move them to the duplicate.
+ */
+const cloneBase = (stored: Record<string, any>, attributes: Record<string, any>, data: Record<string, any>) => {
+  const { id: _id, documentId: _documentId, createdAt: _c, updatedAt: _u, publishedAt: _p, ...base } = stored;
+  for (const [field, attr] of Object.entries<any>(attributes)) {
+    if (attr.type === 'relation' && attr.relation === 'oneToMany' && !(field in data)) data[field] = { set: [] };
+  }
+  return base;
+};
+
+/** Scalar values of a record (what checkFields reads), for checking a duplicate as a whole. */
+const scalars = (record: Record<string, any>, attributes: Record<string, any>) =>
+  Object.fromEntries(
+    Object.entries(record).filter(([field]) => attributes[field] && !['relation', 'media', 'component', 'dynamiczone'].includes(attributes[field].type))
+  );
+
+/**
  * Every write to a content type, whatever its path (admin, content API, services), goes through
  * this document-service middleware: checks first (a refused write changes nothing), then the write,
  * then the derived fields.
@@ -116,7 +137,7 @@ const rules: BackOfficeModule = {
   register(strapi) {
     strapi.documents.use(async (ctx: any, next) => {
       const { uid, action } = ctx;
-      if (!uid?.startsWith('api::') || !['create', 'update', 'delete'].includes(action)) return next();
+      if (!uid?.startsWith('api::') || !['create', 'update', 'delete', 'clone'].includes(action)) return next();
       const attributes = strapi.getModel(uid).attributes as Record<string, any>;
       const documentId: string | undefined = ctx.params?.documentId;
 
@@ -131,31 +152,35 @@ const rules: BackOfficeModule = {
         });
       }
 
-      const creating = action === 'create';
+      const cloning = action === 'clone';
+      const creating = action === 'create' || cloning;
       const data: Record<string, any> = (ctx.params.data ??= {});
       const fieldStatus = strapi.requestContext.get()?.state?.[FIELD_STATUS_STATE];
       if (fieldStatus?.uid === uid && !('status' in data)) data.status = fieldStatus.value;
-      const stored = creating ? null : documentId ? await loadStored(strapi, uid, documentId, attributes) : null;
-      if (!creating && !stored && uid !== 'api::association.association') return next();
+      const stored = action === 'create' ? null : documentId ? await loadStored(strapi, uid, documentId, attributes) : null;
+      if (!stored && (cloning || (!creating && uid !== 'api::association.association'))) return next();
 
       normalise(uid, data, attributes);
-      let merged = await mergeWrite(strapi, stored, data, attributes);
-      await prepare(strapi, uid, data, merged, creating);
-      await checkFields(strapi, uid, data, attributes, { creating, documentId: stored?.documentId });
-      await checkRequiredRelations(strapi, uid, data, attributes, creating);
-      merged = await mergeWrite(strapi, stored, data, attributes);
+      // a duplicate starts from the original's values, but is a new record (no documentId to exclude from the checks)
+      const base = cloning ? cloneBase(stored, attributes, data) : stored;
+      let merged = await mergeWrite(strapi, base, data, attributes);
+      await prepare(strapi, uid, data, merged, creating, cloning);
+      await checkFields(strapi, uid, cloning ? { ...scalars(base, attributes), ...data } : data, attributes, { creating, documentId: cloning ? undefined : stored?.documentId });
+      await checkRequiredRelations(strapi, uid, data, attributes, creating, cloning ? merged : undefined);
+      merged = await mergeWrite(strapi, base, data, attributes);
       CROSS_FIELD_RULES[uid]?.(merged, uid);
       if (uid === PARTICIPATION) await checkOneParticipationPerMember(strapi, merged);
 
       const affectedMembers: Array<string | null> = [];
-      if (uid === CONTRIBUTION) affectedMembers.push(stored?.member ?? null, merged.member);
+      if (uid === CONTRIBUTION) affectedMembers.push(cloning ? null : stored?.member ?? null, merged.member);
+      const membersOfResult = uid === MEMBER && (data.contributions !== undefined || cloning);
       if (uid === MEMBER && data.contributions !== undefined) affectedMembers.push(...(await contributionsMovedBy(strapi, data.contributions)));
 
-      if (!affectedMembers.length && !(uid === MEMBER && data.contributions !== undefined)) return next();
+      if (!affectedMembers.length && !membersOfResult) return next();
       // the write and the derived duesPaidUntil in one transaction: no reader ever sees one without the other
       return strapi.db.transaction(async () => {
         const result = await next();
-        if (uid === MEMBER && data.contributions !== undefined) affectedMembers.push((result as any)?.documentId ?? documentId);
+        if (membersOfResult) affectedMembers.push((result as any)?.documentId ?? (cloning ? null : documentId));
         if (affectedMembers.length) await recomputeDuesPaidUntil(strapi, affectedMembers);
         return result;
       });

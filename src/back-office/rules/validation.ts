@@ -112,16 +112,24 @@ export const checkFields = async (
   }
 };
 
-/** Required relations must point to an existing record. */
+/**
+ * Required relations must point to an existing record. `cloneOf`: for a duplicate, the values it
+ * takes from the original (to-one relations as documentIds), used when the caller does not change them.
+ */
 export const checkRequiredRelations = async (
   strapi: Strapi,
   uid: string,
   data: Record<string, any>,
   attributes: Record<string, any>,
-  creating: boolean
+  creating: boolean,
+  cloneOf?: Record<string, any>
 ) => {
   for (const field of REQUIRED_RELATIONS[uid] ?? []) {
     const change = relationChange(data[field]);
+    if (change === undefined && cloneOf) {
+      if (!cloneOf[field]) throw fieldError(uid, field, 'ce champ est obligatoire.');
+      continue;
+    }
     if (change === undefined && !creating) continue;
     const target = await resolveDocumentId(strapi, attributes[field].target, change ?? null);
     if (!target) throw fieldError(uid, field, 'ce champ est obligatoire.');
