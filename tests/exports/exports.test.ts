@@ -287,6 +287,12 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
       },
     };
 
+    it('tells the admin page the fiscal year in progress, the default of the report\u2019s year selector', async () => {
+      const now = DateTime.now().setZone('Europe/Paris');
+      const catalog = await app.admin('get', '/back-office/exports');
+      expect(catalog.body.currentFiscalYear).toBe(now.month >= 9 ? now.year : now.year - 1); // fiscal years start in September here
+    });
+
     it('covers every filter the admin page offers', async () => {
       const catalog = await app.admin('get', '/back-office/exports');
       const offered = catalog.body.datasets.flatMap((d: any) => d.filters.map((f: any) => `${d.name}.${f.param}`)).sort();

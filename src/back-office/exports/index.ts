@@ -5,6 +5,7 @@ import { readAccess, type ReadAccess } from './access';
 import { DATASETS, datasetByName } from './datasets';
 import { csvStream, prepareExport } from './engine';
 import { filterValues, valueLabel } from './filters';
+import { currentFiscalYear, fiscalYearStartMonth } from '../reports/financial';
 
 /** Records offered in the admin page's relation filters: their label field. */
 const OPTION_LABEL: Record<string, string> = {
@@ -49,7 +50,11 @@ const exportsModule: BackOfficeModule = {
       path: '/exports',
       actions: [ACTIONS.exportsRead],
       handler: async (ctx) => {
-        ctx.body = { datasets: await catalog(strapi, readAccess(strapi, ctx.state.userAbility)) };
+        // the fiscal year in progress: the default of the financial report's year selector
+        ctx.body = {
+          datasets: await catalog(strapi, readAccess(strapi, ctx.state.userAbility)),
+          currentFiscalYear: currentFiscalYear(await fiscalYearStartMonth(strapi)),
+        };
       },
     },
     {

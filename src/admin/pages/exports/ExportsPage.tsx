@@ -132,10 +132,10 @@ const DatasetCard = ({ dataset, onDownload, busy }: { dataset: DatasetDef; onDow
   );
 };
 
-const FinancialReportCard = ({ onDownload, busy }: { onDownload: (key: string, url: string, name: string) => void; busy: string | null }) => {
-  const thisYear = new Date().getFullYear();
-  const [year, setYear] = React.useState(String(thisYear));
-  const years = Array.from({ length: 8 }, (_, i) => String(thisYear + 1 - i));
+const FinancialReportCard = ({ onDownload, busy, currentYear }: { onDownload: (key: string, url: string, name: string) => void; busy: string | null; currentYear: number }) => {
+  // the fiscal year in progress (named after the year it starts in), and the seven before it
+  const [year, setYear] = React.useState(String(currentYear));
+  const years = Array.from({ length: 8 }, (_, i) => String(currentYear - i));
   return (
     <Box background="neutral0" hasRadius shadow="tableShadow" padding={6}>
       <Typography variant="delta" tag="h2">
@@ -174,12 +174,16 @@ const ExportsPage = () => {
   const { get } = useFetchClient();
   const { allowedActions } = useRBAC({ report: REPORT_PERMISSIONS });
   const [datasets, setDatasets] = React.useState<DatasetDef[] | null>(null);
+  const [currentYear, setCurrentYear] = React.useState<number | null>(null);
   const [loadError, setLoadError] = React.useState<string | null>(null);
   const { busy, error, download, clearError } = useDownload();
 
   React.useEffect(() => {
-    get<{ datasets: DatasetDef[] }>('/back-office/exports')
-      .then((res) => setDatasets(res.data.datasets))
+    get<{ datasets: DatasetDef[]; currentFiscalYear: number }>('/back-office/exports')
+      .then((res) => {
+        setDatasets(res.data.datasets);
+        setCurrentYear(res.data.currentFiscalYear);
+      })
       .catch(async (err) => setLoadError(await errorMessage(err)));
   }, [get]);
 
@@ -194,7 +198,7 @@ const ExportsPage = () => {
               {error}
             </Alert>
           )}
-          {allowedActions.canReport && <FinancialReportCard onDownload={download} busy={busy} />}
+          {allowedActions.canReport && currentYear !== null && <FinancialReportCard onDownload={download} busy={busy} currentYear={currentYear} />}
           {loadError && (
             <Alert variant="danger" title="Erreur" closeLabel="Fermer" onClose={() => setLoadError(null)}>
               {loadError}
