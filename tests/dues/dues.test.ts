@@ -244,6 +244,11 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
 
     beforeAll(async () => {
       for (const role of [...BUREAU_ROLES, 'strapi-super-admin'] as RoleCode[]) token[role] = await loginAs(app, role);
+      // a former treasurer whose account was deactivated: no digest
+      const treasurers = await app.strapi.service('admin::role').findOne({ code: 'asso-treasurer' });
+      await app.strapi.service('admin::user').create({
+        email: 'ancienne-tresoriere@test.local', firstname: 'Ancienne', lastname: 'Trésorière', password: 'Bureau-Test-2026', roles: [treasurers.id], isActive: false,
+      });
     });
 
     it('sends the treasurers who was reminded over the week and who must renew', async () => {
