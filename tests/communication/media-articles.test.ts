@@ -1,3 +1,4 @@
+import zlib from 'zlib';
 import sharp from 'sharp';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 
@@ -5,6 +6,47 @@ import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
  * Media library limits (issue 8) and the website's view of articles on the public REST API.
  * UPLOAD_MAX_MB is set to 1 for the suite.
  */
+/** A minimal ZIP archive (stored entries), the container of OpenDocument and Office 2007+ files. */
+const zip = (entries: Array<[string, string]>) => {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, content] of entries) {
+    const data = Buffer.from(content);
+    const fileName = Buffer.from(name);
+    const crc = zlib.crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(fileName.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(fileName.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, fileName, data);
+    centrals.push(central, fileName);
+    offset += 30 + fileName.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+};
+/** The header of an OLE compound file: Office 97-2003 documents, and also Windows installers (.msi). */
+const compoundFile = () => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(2000, 0)]);
+
 describe(`media library and public articles (${DB_CLIENT})`, () => {
   let app: TestApp;
   const ARTICLE = 'api::article.article';
@@ -38,6 +80,17 @@ describe(`media library and public articles (${DB_CLIENT})`, () => {
       expect(res.body[0].mime).toBe('application/pdf');
       const csv = await upload('budget.csv', Buffer.from('poste;montant\nlocation;120\n'), 'text/csv');
       expect(csv.status).toBe(201);
+      const office: Array<[string, Buffer, string]> = [
+        ['compte-rendu.odt', zip([['mimetype', 'application/vnd.oasis.opendocument.text'], ['content.xml', '<office:document-content/>']]), 'application/vnd.oasis.opendocument.text'],
+        ['statuts.docx', zip([['[Content_Types].xml', '<Types/>'], ['word/document.xml', '<w:document/>']]), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+        ['budget.xlsx', zip([['[Content_Types].xml', '<Types/>'], ['xl/workbook.xml', '<workbook/>']]), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        ['ancien-rapport.doc', compoundFile(), 'application/msword'],
+        ['ancien-budget.xls', compoundFile(), 'application/octet-stream'],
+      ];
+      for (const [name, content, type] of office) {
+        const res = await upload(name, content, type);
+        expect([name, res.status]).toEqual([name, 201]);
+      }
     });
 
     it('refuses a file over UPLOAD_MAX_MB with a French message, and keeps nothing', async () => {
@@ -55,10 +108,13 @@ describe(`media library and public articles (${DB_CLIENT})`, () => {
       for (const [name, content, type] of [
         ['installeur.exe', exe, 'application/x-msdownload'],
         ['facture.pdf.exe', exe, 'application/octet-stream'],
+        ['installeur.msi', compoundFile(), 'application/octet-stream'],
+        ['photos.zip', zip([['photo.txt', 'pas une photo']]), 'application/zip'],
+        ['page.html', Buffer.from('<html><script>alert(1)</script></html>'), 'text/plain'],
         ['logo.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'image/svg+xml'],
       ] as const) {
         const res = await upload(name, content as Buffer, type);
-        expect(res.status).toBe(400);
+        expect([name, res.status]).toEqual([name, 400]);
         expect(res.body.error.message).toMatch(/^Fichier : ce type de fichier n’est pas accepté\. Types acceptés : images .*PDF/);
       }
       expect(await files()).toBe(before);

@@ -1,5 +1,8 @@
+import path from 'path';
+import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT, SUPER_ADMIN } from '../helpers/strapi';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
+import { loginAs } from '../helpers/roles';
 
 /**
  * Newsletters and website subscribers (issue 8), with a real SMTP server: audiences, tokens,
@@ -169,6 +172,83 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       smtp.clear();
       expect(await send(n.documentId)).toMatchObject({ status: 'sent', recipientsCount: 1, sentCount: 1 });
       expect(smtp.messages.map((m: any) => m.to.value[0].address)).toEqual(['david@exemple.org']);
+    });
+
+    it('reaches the members up to date with their dues, and the members of a pole, each once, never an unsubscribed address', async () => {
+      const today = DateTime.now().setZone('Europe/Paris').startOf('day');
+      const type = await docs('api::membership-type.membership-type').create({ data: { name: 'Annuelle', amount: 20, durationMonths: 12 } });
+      const pay = (member: any, paidUntil: DateTime) => {
+        const start = paidUntil.minus({ years: 1 }).plus({ days: 1 }).toISODate();
+        return docs('api::contribution.contribution').create({
+          data: { member: member.documentId, membershipType: type.documentId, amount: 20, paidAt: start, periodStart: start, periodEnd: paidUntil.toISODate(), paymentMethod: 'cheque' },
+        });
+      };
+      const member = (email: string) => app.strapi.db.query(MEMBER).findOne({ where: { email } });
+      const pole = await docs('api::pole.pole').create({ data: { name: 'Animation' } });
+      const joins = async (firstName: string, lastName: string, email: string | null, extra: any = {}) =>
+        docs(MEMBER).create({ data: { firstName, lastName, email, newsletterOptIn: false, poles: [pole.documentId], ...extra } });
+
+      await pay(await member('chloe@exemple.org'), today.plus({ months: 6 })); // up to date
+      await pay(await member('carole@exemple.org'), today.plus({ days: 10 })); // to renew soon, still covered today
+      await pay(await member('bruno.petit@exemple.org'), today.minus({ days: 40 })); // expired
+      await pay(await member('eve@exemple.org'), today.plus({ months: 6 })); // up to date, but unsubscribed
+      const francis = await joins('Francis', 'Pôle', 'francis@exemple.org');
+      await joins('Gina', 'SansMail', null);
+      await pay(francis, today.minus({ days: 1 })); // in the grace period: not up to date
+      await docs(MEMBER).update({ documentId: (await member('eve@exemple.org')).documentId, data: { poles: [pole.documentId] } });
+      await docs(MEMBER).update({ documentId: (await member('david@exemple.org')).documentId, data: { poles: [pole.documentId] } });
+
+      const upToDate = await newsletter('Convocation à l’AG', 'members_up_to_date');
+      expect((await app.admin('get', `/back-office/newsletters/${upToDate.documentId}/recipients`)).body.audienceCount).toBe(2);
+      smtp.clear();
+      expect(await send(upToDate.documentId)).toMatchObject({ status: 'sent', recipientsCount: 2, sentCount: 2 });
+      expect(smtp.messages.map((m: any) => m.to.value[0].address).sort()).toEqual(['carole@exemple.org', 'chloe@exemple.org']);
+
+      const byPole = await newsletter('Pôle animation : réunion', 'pole', { pole: pole.documentId });
+      expect((await app.admin('get', `/back-office/newsletters/${byPole.documentId}/recipients`)).body.audienceCount).toBe(2);
+      smtp.clear();
+      expect(await send(byPole.documentId)).toMatchObject({ status: 'sent', recipientsCount: 2, sentCount: 2 });
+      expect(smtp.messages.map((m: any) => m.to.value[0].address).sort()).toEqual(['david@exemple.org', 'francis@exemple.org']);
+    });
+
+    it('lets only the communication officer (RBAC action) count, preview, test and send', async () => {
+      const n = await newsletter('Réservé à la communication', 'volunteers');
+      const secretary = await loginAs(app, 'asso-secretary');
+      for (const [method, suffix] of [['get', 'recipients'], ['get', 'preview'], ['post', 'test'], ['post', 'send']] as const) {
+        expect([suffix, (await app.admin(method, `/back-office/newsletters/${n.documentId}/${suffix}`, secretary)).status]).toEqual([suffix, 403]);
+        expect([suffix, (await app.http()[method](`/back-office/newsletters/${n.documentId}/${suffix}`)).status]).toEqual([suffix, 401]);
+      }
+      expect(await app.strapi.db.query(DELIVERY).count({ where: { newsletter: { documentId: n.documentId } } })).toBe(0);
+
+      const officer = await loginAs(app, 'asso-communication');
+      smtp.clear();
+      expect((await app.admin('post', `/back-office/newsletters/${n.documentId}/test`, officer)).status).toBe(200);
+      await until('envoi de test', () => smtp.to('asso-communication@test.local').length === 1);
+      expect((await app.admin('post', `/back-office/newsletters/${n.documentId}/send`, officer)).status).toBe(202);
+      await until('fin de l’envoi', async () => (await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId: n.documentId } })).status === 'sent');
+      expect(smtp.to('david@exemple.org')).toHaveLength(1);
+    });
+
+    it('resumes at boot a send interrupted by a crash, where it stopped, without sending anyone twice', async () => {
+      const n = await newsletter('Lettre de février', 'opted_in_members');
+      const row = await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId: n.documentId } });
+      // The state a crash leaves: "sending", Bruno served, Chloé's record prepared but not tried, the others not prepared yet.
+      const delivery = (email: string, firstName: string, data: any) =>
+        app.strapi.db.query(DELIVERY).create({ data: { newsletter: row.id, deliveryKey: `${row.id}:${email}`, email, firstName, ...data } });
+      await delivery('bruno.petit@exemple.org', 'Bruno', { status: 'sent', attemptedAt: new Date(), sentAt: new Date(), attempts: 1 });
+      await delivery('chloe@exemple.org', 'Chloé', { status: 'pending' });
+      await app.strapi.db.query(NEWSLETTER).update({ where: { id: row.id }, data: { status: 'sending' } });
+      smtp.clear();
+
+      // what the server runs at boot (src/back-office/newsletters: bootstrap), from the same build
+      const dist = (file: string) => require(path.join(process.env.TEST_DIST_DIR!, 'src/back-office/newsletters', file));
+      await dist('index.js').default.bootstrap(app.strapi);
+      await dist('sending.js').sendingFinished(n.documentId);
+
+      const state = (await app.admin('get', `/back-office/newsletters/${n.documentId}/recipients`)).body;
+      expect(state).toMatchObject({ status: 'sent', recipientsCount: 3, sentCount: 3, failedCount: 0 });
+      // Alice unsubscribed and Eve is suppressed: Bruno already had it, so only Chloé and David get it now
+      expect(smtp.messages.map((m: any) => m.to.value[0].address).sort()).toEqual(['chloe@exemple.org', 'david@exemple.org']);
     });
 
     it('refuses a pole newsletter without a pole, in French, naming the field', async () => {

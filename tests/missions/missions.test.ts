@@ -36,6 +36,9 @@ describe(`missions and events (${DB_CLIENT})`, () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     app = await startStrapi({ env: { ...smtp.env, IS_PROXIED: 'true', REGISTRATION_RATE_LIMIT_MAX: '3', PUBLIC_URL: 'https://gestion.asso.test' } });
+    // A listening server: otherwise supertest listens and closes it around each request, which resets
+    // the other connections of a burst of simultaneous requests.
+    await new Promise<void>((resolve) => app.strapi.server.httpServer.listen(0, '127.0.0.1', () => resolve()));
   }, 300_000); // the shared test machine can be slow to boot
   afterAll(async () => {
     await app?.stop();
@@ -45,17 +48,53 @@ describe(`missions and events (${DB_CLIENT})`, () => {
 
   describe('capacity and waiting list', () => {
     it('gives exactly 10 confirmed and 20 waitlisted for 30 simultaneous registrations on 10 places', async () => {
-      const m = await mission({ title: 'Atelier compost', capacity: 10 });
-      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => register(m.documentId, person(`c${i}`))));
-      expect(answers.map((a) => a.status)).toEqual(Array(30).fill(201));
-      const told = answers.map((a) => a.body.status);
-      expect(told.filter((s) => s === 'confirmed')).toHaveLength(10);
-      expect(told.filter((s) => s === 'waitlisted')).toHaveLength(20);
-      expect(await statuses(m.documentId)).toEqual({ confirmed: 10, waitlisted: 20 });
-      // each person got the e-mail matching what they were told
-      expect(smtp.messages).toHaveLength(30);
-      expect(smtp.messages.filter((mail) => /^Inscription confirmée : Atelier compost$/.test(mail.subject ?? ''))).toHaveLength(10);
-      expect(smtp.messages.filter((mail) => /^Inscription en liste d’attente/.test(mail.subject ?? ''))).toHaveLength(20);
+      // Three such missions at once (90 requests in flight): without the transaction and row lock,
+      // PostgreSQL overbooks at least one of them (checked by removing the lock: 11 or 12 confirmed).
+      const titles = ['Atelier compost', 'Atelier vélo', 'Atelier couture'];
+      const missions = await Promise.all(titles.map((title) => mission({ title, capacity: 10 })));
+      const answers = await Promise.all(
+        missions.flatMap((m, k) => Array.from({ length: 30 }, (_, i) => register(m.documentId, person(`c${k}_${i}`))))
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(90).fill(201));
+      for (const [k, m] of missions.entries()) {
+        const told = answers.slice(k * 30, k * 30 + 30).map((a) => a.body.status);
+        expect(told.filter((s) => s === 'confirmed')).toHaveLength(10);
+        expect(told.filter((s) => s === 'waitlisted')).toHaveLength(20);
+        expect(await statuses(m.documentId)).toEqual({ confirmed: 10, waitlisted: 20 });
+        // each person got the e-mail matching what they were told
+        const subject = (mail: any) => mail.subject ?? '';
+        expect(smtp.messages.filter((mail) => subject(mail) === `Inscription confirmée : ${titles[k]}`)).toHaveLength(10);
+        expect(smtp.messages.filter((mail) => subject(mail) === `Inscription en liste d’attente : ${titles[k]}`)).toHaveLength(20);
+        for (const [i, a] of answers.slice(k * 30, k * 30 + 30).entries()) {
+          const [mail] = smtp.to(`personnec${k}_${i}@example.org`);
+          expect(mail.subject).toMatch(a.body.status === 'confirmed' ? /^Inscription confirmée/ : /^Inscription en liste d’attente/);
+        }
+      }
+      expect(smtp.messages).toHaveLength(90);
+    });
+
+    it('gives a freed place to the oldest waitlisted person, never to a newcomer, under concurrent cancellations and registrations', async () => {
+      const m = await mission({ title: 'Banque alimentaire', capacity: 5 });
+      const seated: any[] = [];
+      for (let i = 0; i < 5; i++) seated.push(await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: `S${i}`, lastName: 'Assis', email: `s${i}@banque.test` } }));
+      const waiting: any[] = [];
+      for (let i = 0; i < 4; i++) waiting.push(await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: `W${i}`, lastName: 'Attente', email: `w${i}@banque.test` } }));
+      expect(waiting.map((p) => p.status)).toEqual(['waitlisted', 'waitlisted', 'waitlisted', 'waitlisted']);
+      smtp.clear();
+
+      // three cancellations in the admin and fifteen visitors, all at once
+      const results = await Promise.all([
+        ...seated.slice(0, 3).map((p) => app.admin('put', cm(PARTICIPATION, p.documentId)).send({ status: 'cancelled' })),
+        ...Array.from({ length: 15 }, (_, i) => register(m.documentId, person(`n${i}`))),
+      ]);
+      expect(results.map((r) => r.status)).toEqual([...Array(3).fill(200), ...Array(15).fill(201)]);
+      expect(results.slice(3).map((r) => r.body.status)).toEqual(Array(15).fill('waitlisted'));
+
+      expect(await statuses(m.documentId)).toEqual({ cancelled: 3, confirmed: 5, waitlisted: 1 + 15 });
+      const now = await Promise.all(waiting.map((p) => docs(PARTICIPATION).findOne({ documentId: p.documentId })));
+      expect(now.map((p) => p.status)).toEqual(['confirmed', 'confirmed', 'confirmed', 'waitlisted']);
+      for (const i of [0, 1, 2]) expect(smtp.to(`w${i}@banque.test`).map((mail) => mail.subject)).toEqual(['Une place s’est libérée : Banque alimentaire']);
+      expect(smtp.to('w3@banque.test')).toHaveLength(0);
     });
 
     it('promotes the oldest waitlisted people when a place is freed or the capacity grows, and e-mails them', async () => {
@@ -122,10 +161,14 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       const m = await mission({ title: 'Fête de quartier' });
       const cases: Array<[any, string, RegExp]> = [
         [{ ...person('v'), firstName: ' ' }, 'firstName', /^Prénom : ce champ est obligatoire/],
+        [{ ...person('v'), lastName: undefined }, 'lastName', /^Nom : ce champ est obligatoire/],
+        [{ ...person('v'), email: '' }, 'email', /^E-mail : ce champ est obligatoire/],
+        [{ ...person('v'), lastName: 'x'.repeat(101) }, 'lastName', /^Nom : 100 caractères au maximum/],
         [{ ...person('v'), email: 'pas-un-email' }, 'email', /^E-mail : « pas-un-email » n'est pas une adresse e-mail valide/],
         [{ ...person('v'), phone: 'appelez-moi' }, 'phone', /^Téléphone : /],
         [{ ...person('v'), consent: false }, 'consent', /^Consentement : /],
         [{ ...person('v'), consent: undefined }, 'consent', /^Consentement : /],
+        [{ ...person('v'), consent: 'oui' }, 'consent', /^Consentement : /],
       ];
       for (const [body, field, message] of cases) {
         const res = await register(m.documentId, body);
@@ -155,7 +198,8 @@ describe(`missions and events (${DB_CLIENT})`, () => {
 
       const again = await register(m.documentId, person('x', { email: 'MARIE@asso.test ' }));
       expect(again.status).toBe(409);
-      expect(again.body.error.message).toMatch(/déjà inscrite à cette mission/);
+      expect(again.body.error.message).toMatch(/^Cette adresse e-mail est déjà inscrite à cette mission/);
+      expect(again.body.error.details.errors[0].path).toEqual(['email']);
       expect(JSON.stringify(again.body)).not.toMatch(/Adhérente|0601020304|06 11/);
       expect(await statuses(m.documentId)).toEqual({ confirmed: 1 });
     });

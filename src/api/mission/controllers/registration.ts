@@ -7,8 +7,10 @@ export default {
       ctx.body = await registerFromWebsite(strapi, ctx.params.documentId, ctx.request.body);
       ctx.status = 201;
     } catch (e) {
-      if (e instanceof DuplicateRegistrationError) return ctx.throw(409, e.message);
-      throw e;
+      if (!(e instanceof DuplicateRegistrationError)) throw e;
+      // answered here, in Strapi's error format: an expected refusal, not a server error to log
+      ctx.status = 409;
+      ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message: e.message, details: { errors: [{ path: ['email'], message: e.message, name: 'ConflictError' }] } } };
     }
   },
 };
