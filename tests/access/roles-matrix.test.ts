@@ -157,7 +157,7 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
       ['asso-volunteer-manager', false],
       ['asso-communication', false],
       ['asso-partnerships', false],
-    ] as [RoleCode, boolean][])('%s sees confidential documents: %s (list, view, edit)', async (role, sees) => {
+    ] as [RoleCode, boolean][])('%s sees confidential documents: %s (list and its total, view, edit, home page)', async (role, sees) => {
       const token = await loginAs(app, role);
       const list = await app.admin('get', `${cm('api::document.document')}?pageSize=100`, token);
       expect(list.status).toBe(200);
@@ -173,6 +173,12 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
       expect(put.status).toBe(canUpdate ? 200 : 403);
       const stored = await docs('api::document.document').findOne({ documentId: secret });
       expect(stored.description === `vu par ${role}`).toBe(canUpdate);
+      // nor on the home page's « last edited entries » widget (the two documents are the latest entries)
+      const recent = await app.admin('get', '/content-manager/homepage/recent-documents?action=update', token);
+      expect(recent.status).toBe(200);
+      const titles = recent.body.data.map((d: any) => d.title);
+      expect(titles).toContain('Compte rendu public');
+      expect(titles.includes('PV confidentiel')).toBe(sees);
     });
 
     it('a role without access cannot find it by filtering either', async () => {
