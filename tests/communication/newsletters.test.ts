@@ -126,6 +126,13 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       expect(header(bruno, 'list-unsubscribe')).toContain(link.replace(/&/g, '&'));
       expect(header(bruno, 'list-unsubscribe-post')).toMatch(/List-Unsubscribe=One-Click/);
 
+      // saving the form in the admin with the values it loaded before the send changes neither status nor counts
+      const saved = await app.admin('put', `/content-manager/collection-types/${NEWSLETTER}/${n.documentId}`)
+        .send({ subject: 'Lettre de décembre', status: 'draft', recipientsCount: 0, sentCount: 0, failedCount: 0, sentAt: null });
+      expect(saved.status).toBe(200);
+      expect(saved.body.data).toMatchObject({ status: 'sent', recipientsCount: 4, sentCount: 4 });
+      expect(await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId: n.documentId } })).toMatchObject({ status: 'sent', recipientsCount: 4, sentCount: 4 });
+
       // sending a sent newsletter again sends nothing
       const again = await app.admin('post', `/back-office/newsletters/${n.documentId}/send`);
       expect(again.status).toBe(400);

@@ -8,6 +8,7 @@ import { table, column } from '../sql';
 
 const NEWSLETTER = 'api::newsletter.newsletter';
 const DELIVERY = 'api::newsletter-delivery.newsletter-delivery';
+const DERIVED = ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount'];
 
 const load = async (strapi: Strapi, documentId: string) => {
   const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
@@ -68,6 +69,16 @@ const newsletters: BackOfficeModule = {
       },
     },
   ],
+  register(s) {
+    // Status and counts belong to the sending (written with strapi.db.query): a form saved in the
+    // admin with the values it loaded before the send must not put a sent newsletter back to draft.
+    s.documents.use(async (ctx: any, next) => {
+      if (ctx.uid === NEWSLETTER && ['create', 'update'].includes(ctx.action) && ctx.params?.data) {
+        for (const field of DERIVED) delete ctx.params.data[field];
+      }
+      return next();
+    });
+  },
   async bootstrap(s) {
     // One delivery per newsletter and address, guaranteed by the database itself.
     const t = table(s, DELIVERY);
