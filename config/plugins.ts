@@ -1,7 +1,7 @@
 export default ({ env }) => ({
   'users-permissions': {
     config: {
-      jwtSecret: env('JWT_SECRET', 'dev-jwt-secret-change-me'),
+      jwtSecret: env('JWT_SECRET') || 'dev-jwt-secret-change-me',
       jwt: { expiresIn: '7d' },
       register: { allowedFields: [] },
     },

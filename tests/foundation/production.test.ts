@@ -66,4 +66,14 @@ describe('production secrets', () => {
     expect(out).toContain('BOOTED');
     expect(code).toBe(0);
   });
+
+  it('refuses the empty values of a .env copied from .env.example, and takes them as unset in development', () => {
+    const empty = Object.fromEntries(Object.keys(GOOD).map((name) => [name, '']));
+    const refused = boot(empty);
+    expect(refused.code).not.toBe(0);
+    for (const name of Object.keys(GOOD)) expect(refused.out).toContain(name);
+    const dev = boot({ ...empty, NODE_ENV: 'development' });
+    expect(dev.out).toContain('BOOTED');
+    expect(dev.code).toBe(0);
+  });
 });
