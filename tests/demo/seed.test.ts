@@ -2,6 +2,8 @@ import { loginAdmin, startStrapi, TestApp } from '../helpers/strapi';
 import { seedDemo, runSeedCli, demoSizes, countContent, createDemoAccounts } from '../../src/back-office/demo';
 import { duesStatus, DUES_STATUSES } from '../../src/back-office/dues/status';
 import { todayInParis } from '../../src/back-office/dues/period';
+import { PROFESSIONS } from '../../src/back-office/demo/data';
+import { DateTime } from 'luxon';
 
 /**
  * The demo data set: what `npm run seed -- --members 40` writes (same function as the CLI), checked
@@ -11,6 +13,7 @@ let app: TestApp;
 const today = todayInParis();
 const MEMBERS = 40;
 const lines: string[] = [];
+const FEMININE = new Set([...PROFESSIONS.map(([, feminine]) => feminine), 'Lycéenne', 'Étudiante', 'Retraitée']);
 
 beforeAll(async () => {
   app = await startStrapi();
@@ -55,10 +58,15 @@ describe('npm run seed', () => {
       expect(m.firstName).toBeTruthy();
       expect(m.postalCode).toMatch(/^\d{5}$/);
       if (m.birthDate) {
-        const age = Number(today.slice(0, 4)) - Number(m.birthDate.slice(0, 4));
+        const age = Math.floor(DateTime.fromISO(today).diff(DateTime.fromISO(m.birthDate), 'years').years);
         expect(age).toBeGreaterThanOrEqual(15);
         expect(age).toBeLessThanOrEqual(86);
+        // pupils, students and retirees by age; nobody of 40 is a "Lycéen"
+        if (/^Lycéen/.test(m.profession ?? '')) expect(age).toBeLessThan(18);
+        if (/^Étudiant/.test(m.profession ?? '')) expect(age).toBeLessThan(24);
+        if (/^Retraité/.test(m.profession ?? '')) expect(age).toBeGreaterThanOrEqual(65);
       }
+      if (m.profession && m.gender === 'female') expect(FEMININE.has(m.profession)).toBe(true);
       if (m.isVolunteer) {
         expect(m.availability.length).toBeGreaterThan(0);
         expect(m.poles.length).toBeGreaterThan(0);

@@ -54,12 +54,18 @@ export const STREETS = [
   'rue Anatole France', 'chemin des Vignes', 'allée des Tilleuls', 'impasse des Lilas',
 ];
 
-export const PROFESSIONS = [
-  'Enseignante', 'Infirmier', 'Étudiant', 'Étudiante', 'Retraité', 'Retraitée', 'Comptable', 'Développeuse web',
-  'Ingénieur', 'Aide-soignante', 'Commercial', 'Artisan boulanger', 'Graphiste', 'Assistante sociale', 'Médecin',
-  'Chauffeur livreur', 'Agent administratif', 'Cheffe de projet', 'Électricien', 'Libraire', 'Pharmacienne',
-  'Lycéen', 'Lycéenne', 'Sans emploi', 'Juriste', 'Éducateur spécialisé', 'Cuisinier', 'Journaliste', 'Architecte',
-  'Agricultrice', 'Photographe', 'Technicien de maintenance',
+/**
+ * Working adults' professions, [masculine, feminine] (pupils, students and retirees are given by age).
+ * Spreadsheet exports and statistics group them as written.
+ */
+export const PROFESSIONS: Array<[string, string]> = [
+  ['Enseignant', 'Enseignante'], ['Infirmier', 'Infirmière'], ['Comptable', 'Comptable'], ['Développeur web', 'Développeuse web'],
+  ['Ingénieur', 'Ingénieure'], ['Aide-soignant', 'Aide-soignante'], ['Commercial', 'Commerciale'], ['Artisan boulanger', 'Artisane boulangère'],
+  ['Graphiste', 'Graphiste'], ['Assistant social', 'Assistante sociale'], ['Médecin', 'Médecin'], ['Chauffeur livreur', 'Chauffeuse livreuse'],
+  ['Agent administratif', 'Agente administrative'], ['Chef de projet', 'Cheffe de projet'], ['Électricien', 'Électricienne'], ['Libraire', 'Libraire'],
+  ['Pharmacien', 'Pharmacienne'], ['Sans emploi', 'Sans emploi'], ['Juriste', 'Juriste'], ['Éducateur spécialisé', 'Éducatrice spécialisée'],
+  ['Cuisinier', 'Cuisinière'], ['Journaliste', 'Journaliste'], ['Architecte', 'Architecte'], ['Agriculteur', 'Agricultrice'],
+  ['Photographe', 'Photographe'], ['Technicien de maintenance', 'Technicienne de maintenance'], ['Aide à domicile', 'Aide à domicile'], ['Employé de commerce', 'Employée de commerce'],
 ];
 
 /** How the member heard of the association (the bureau's statistics group members by origin). */

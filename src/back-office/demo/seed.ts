@@ -120,7 +120,7 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
       const birthDate = day(T.minus({ years: Math.min(age, 85), days: random.int(1, 360) }));
       const place = random.weighted(D.CITIES, D.CITIES.map((c) => c.weight));
       const feminine = gender === 'female';
-      const profession = age < 18 ? (feminine ? 'Lycéenne' : 'Lycéen') : age < 24 && random.chance(0.7) ? (feminine ? 'Étudiante' : 'Étudiant') : age >= 65 ? (feminine ? 'Retraitée' : 'Retraité') : random.pick(D.PROFESSIONS);
+      const profession = age < 18 ? (feminine ? 'Lycéenne' : 'Lycéen') : age < 24 && random.chance(0.7) ? (feminine ? 'Étudiante' : 'Étudiant') : age >= 65 ? (feminine ? 'Retraitée' : 'Retraité') : random.pick(D.PROFESSIONS)[feminine ? 1 : 0];
       const isVolunteer = random.chance(0.45);
 
       // Contributions: [type, periodStart, periodEnd, paidAt]
