@@ -68,6 +68,9 @@ export const startStrapi = async (options: { env?: Record<string, string> } = {}
   const strapi = await createStrapi({ appDir: ROOT, distDir }).load();
   await strapi.server.mount();
   const server = strapi.server.httpServer;
+  // Listening for the whole suite: otherwise supertest listens and closes the server around each
+  // request, which resets the other connections of a burst of simultaneous requests.
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 
   const cleanUp = async () => {
     await strapi.destroy();

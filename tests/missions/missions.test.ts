@@ -36,9 +36,6 @@ describe(`missions and events (${DB_CLIENT})`, () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     app = await startStrapi({ env: { ...smtp.env, IS_PROXIED: 'true', REGISTRATION_RATE_LIMIT_MAX: '3', PUBLIC_URL: 'https://gestion.asso.test' } });
-    // A listening server: otherwise supertest listens and closes it around each request, which resets
-    // the other connections of a burst of simultaneous requests.
-    await new Promise<void>((resolve) => app.strapi.server.httpServer.listen(0, '127.0.0.1', () => resolve()));
   }, 300_000); // the shared test machine can be slow to boot
   afterAll(async () => {
     await app?.stop();
