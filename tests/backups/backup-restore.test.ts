@@ -6,6 +6,7 @@ import request from 'supertest';
 import { Client } from 'pg';
 import { startStrapi, TestApp, DB_CLIENT, ROOT, SUPER_ADMIN, loginAdmin, cm } from '../helpers/strapi';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
+import { seedDemo } from '../../src/back-office/demo';
 
 /**
  * Issue 9: backups taken while the app runs, and a restore proven on a fresh database — on SQLite
@@ -52,13 +53,24 @@ const restoredCounts = async (db: string) => {
   }
 };
 
-/** Members with their contributions, as the bureau sees them. */
-const memberSample = async (strapi: any) =>
-  (await strapi.documents(MEMBER).findMany({ sort: 'memberNumber', populate: { contributions: { sort: 'paidAt' } } })).map((m: any) => ({
-    ...m,
-    id: undefined,
-    contributions: m.contributions.map((c: any) => ({ ...c, id: undefined })),
-  }));
+/**
+ * A sample of the association's records as the bureau sees them: every member with contributions,
+ * skills and availability; every mission with its location, equipment and participations; the
+ * published articles with their images; the partners; the association's settings.
+ */
+const recordSample = async (strapi: any) => ({
+  members: await strapi.documents(MEMBER).findMany({ sort: 'memberNumber', populate: { contributions: { sort: 'paidAt' }, skills: true, availability: true, poles: true } }),
+  missions: await strapi.documents('api::mission.mission').findMany({ sort: 'startAt', populate: ['location', 'equipment', 'participations', 'pole'] }),
+  articles: await strapi.documents('api::article.article').findMany({ status: 'published', sort: 'publishedAt', populate: ['cover', 'gallery'] }),
+  partners: await strapi.documents('api::partner.partner').findMany({ sort: 'name', populate: ['subsidies'] }),
+  association: await strapi.documents('api::association.association').findFirst(),
+});
+
+/** Every file of an uploads folder with its content (the .gitkeep of a checkout aside). */
+const uploadedFiles = (dir: string) =>
+  Object.fromEntries(
+    fs.readdirSync(dir).filter((f) => f !== '.gitkeep').sort().map((f) => [f, require('crypto').createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex')])
+  );
 
 describe(`backups and restore (${DB_CLIENT})`, () => {
   let app: TestApp;
@@ -72,6 +84,13 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
   };
   const dbEnv = (db: string) =>
     DB_CLIENT === 'postgres' ? { DATABASE_CLIENT: 'postgres', DATABASE_NAME: db, DATABASE_URL: '' } : { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: db };
+  /** The same database given as a DATABASE_URL (PostgreSQL), the way a hosting provider often gives it. */
+  const dbUrlEnv = (db: string) => {
+    if (DB_CLIENT !== 'postgres') return dbEnv(db);
+    const user = encodeURIComponent(process.env.DATABASE_USERNAME || 'postgres');
+    const auth = process.env.DATABASE_PASSWORD ? `${user}:${encodeURIComponent(process.env.DATABASE_PASSWORD)}` : user;
+    return { DATABASE_CLIENT: 'postgres', DATABASE_URL: `postgres://${auth}@${process.env.DATABASE_HOST || '127.0.0.1'}:${process.env.DATABASE_PORT || 5432}/${db}`, DATABASE_NAME: 'asso_pas_celle_ci' };
+  };
   /** `npm run restore -- <archive> [--force]`, as a volunteer runs it, on the given database and public folder */
   const restore = (archive: string, env: Record<string, string>, force = false) =>
     spawnSync(process.execPath, [path.join(ROOT, 'scripts/restore.js'), archive, ...(force ? ['--force'] : [])], {
@@ -83,9 +102,9 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
 
   let firstBackup: { name: string; size: number };
   let countsAtBackup: Record<string, number>;
-  let membersAtBackup: any[];
+  let recordsAtBackup: any;
+  let uploadsAtBackup: Record<string, string>;
   let upload: { url: string; bytes: Buffer };
-  let typeYear: any;
 
   beforeAll(async () => {
     smtp = await startSmtp();
@@ -93,16 +112,9 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
     process.env.BACKUP_DIR = backupDir;
     if (DB_CLIENT === 'postgres') await pgAdmin(`CREATE DATABASE "${target.db}"`);
 
-    // A small association: membership types, members, their contributions, one uploaded file.
-    const docs = (uid: string) => app.strapi.documents(uid);
-    typeYear = await docs('api::membership-type.membership-type').create({ data: { name: 'Annuelle', amount: 20 } });
-    const names = [['Alice', 'Martin'], ['Bruno', 'Petit'], ['Chloé', 'Durand'], ['Denis', 'Leroy'], ['Élodie', 'Moreau']];
-    for (const [i, [firstName, lastName]] of names.entries()) {
-      const m = await docs(MEMBER).create({ data: { firstName, lastName, email: `${firstName.toLowerCase()}@exemple.fr`, city: 'Quimper' } });
-      for (let y = 0; y <= i % 3; y++) {
-        await docs(CONTRIBUTION).create({ data: { member: m.documentId, membershipType: typeYear.documentId, amount: 20, paidAt: `${2024 + y}-0${i + 1}-10`, paymentMethod: 'cheque' } });
-      }
-    }
+    // The demo association (npm run seed, scaled down): members, dues, missions, articles with their images, documents...
+    await seedDemo(app.strapi, { members: 20 });
+    // ... and one file sent through the media library
     const bytes = Buffer.from(`%PDF-1.4 compte rendu de l'assemblée générale ${Date.now()}`);
     const res = await app.admin('post', '/upload').attach('files', bytes, { filename: 'compte-rendu-ag.pdf', contentType: 'application/pdf' });
     expect(res.status).toBe(201);
@@ -124,13 +136,20 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
     fs.mkdirSync(path.join(work, 'copie'));
     fs.copyFileSync(path.join(backupDir, firstBackup.name), path.join(work, 'copie', firstBackup.name));
     countsAtBackup = await rowCounts(app.strapi.db.connection);
-    membersAtBackup = await memberSample(app.strapi);
+    recordsAtBackup = await recordSample(app.strapi);
+    uploadsAtBackup = uploadedFiles(path.join(process.env.PUBLIC_DIR!, 'uploads'));
+    expect(recordsAtBackup.members).toHaveLength(20);
+    expect(recordsAtBackup.articles.length).toBeGreaterThan(0);
+    expect(Object.keys(uploadsAtBackup).length).toBeGreaterThan(20);
     expect(firstBackup.name).toMatch(/^asso-backup-\d{4}-\d{2}-\d{2}T\d{6}Z\.tar\.gz$/);
 
     const list = await app.admin('get', '/back-office/backups');
     expect(list.status).toBe(200);
     expect(list.body.backups).toEqual([expect.objectContaining({ name: firstBackup.name, size: fs.statSync(path.join(backupDir, firstBackup.name)).size })]);
     expect(list.body.retention).toEqual({ daily: 7, weekly: 4, monthly: 12 });
+    expect(list.body.cron).toBe('0 3 * * *');
+    // the archive holds every member's personal data: readable by its owner only
+    expect(fs.statSync(path.join(backupDir, firstBackup.name)).mode & 0o077).toBe(0);
 
     const download = await app.admin('get', `/back-office/backups/${firstBackup.name}/download`).buffer(true).parse((r, cb) => {
       const chunks: Buffer[] = [];
@@ -155,6 +174,41 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
     expect((await app.admin('get', '/back-office/backups', editorToken)).status).toBe(403);
     expect((await app.admin('post', '/back-office/backups', editorToken)).status).toBe(403);
     expect((await app.admin('get', `/back-office/backups/${firstBackup.name}/download`, editorToken)).status).toBe(403);
+  });
+
+  it('`npm run backup` on the server writes a verified archive of the running database and applies the retention', async () => {
+    const cliDir = path.join(work, 'cli-backups');
+    fs.mkdirSync(cliDir);
+    const old = 'asso-backup-2020-01-01T030000Z.tar.gz';
+    fs.writeFileSync(path.join(cliDir, old), 'une ancienne sauvegarde');
+    const liveEnv = { ...dbEnv(DB_CLIENT === 'postgres' ? process.env.DATABASE_NAME! : process.env.DATABASE_FILENAME!), PUBLIC_DIR: process.env.PUBLIC_DIR! };
+    const backup = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [path.join(ROOT, 'scripts/backup.js')], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, ASSO_DIST_DIR: process.env.TEST_DIST_DIR, ...liveEnv, BACKUP_DIR: cliDir, BACKUP_KEEP_DAILY: '1', BACKUP_KEEP_WEEKLY: '0', BACKUP_KEEP_MONTHLY: '0', ...env },
+        timeout: 120000,
+      });
+
+    if (DB_CLIENT === 'postgres') {
+      // without pg_dump: a clear French error naming the tool, and nothing written or deleted
+      const noTool = backup({ PG_BIN_DIR: path.join(work, 'pas-de-postgresql-client') });
+      expect(noTool.status).toBe(1);
+      expect(noTool.stderr).toMatch(/L'outil « pg_dump » de PostgreSQL est introuvable.*postgresql-client/);
+      expect(fs.readdirSync(cliDir)).toEqual([old]);
+    }
+
+    const run = backup({});
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/Sauvegarde écrite et vérifiée : .*asso-backup-.*\.tar\.gz/);
+    expect(run.stdout).toContain(`Anciennes sauvegardes supprimées (rétention) : ${old}`);
+    const [written] = fs.readdirSync(cliDir);
+    expect(fs.readdirSync(cliDir)).toEqual([written]);
+    const manifest = await require(path.join(process.env.TEST_DIST_DIR!, 'src/back-office/backups/archive.js')).verifyArchive(path.join(cliDir, written));
+    expect(manifest).toMatchObject({ format: 'asso-backup', app: { name: 'asso-back-office' }, database: { client: DB_CLIENT } });
+    expect(manifest.tables).toEqual(await rowCounts(app.strapi.db.connection));
+    expect(Object.keys(manifest.files).filter((f) => f.startsWith('uploads/')).map((f) => f.slice('uploads/'.length)).sort()).toEqual(Object.keys(uploadsAtBackup));
   });
 
   it('refuses a corrupted or a truncated archive before touching the database or the uploads', async () => {
@@ -232,16 +286,18 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
     expect(page.body.backups.map((b: any) => b.name).sort()).toEqual(before);
   });
 
-  it('restores on a fresh database: same rows in every table, same members, uploads back, and the app boots on it', async () => {
+  it('restores the demo association on a fresh database: same rows in every table, same records, every upload back, and the app boots on it', async () => {
     await app.stop();
     app = undefined as any;
-    const env = { ...dbEnv(target.db), PUBLIC_DIR: target.publicDir };
+    // PostgreSQL: the restore reads DATABASE_URL (it wins over DATABASE_NAME), the app below DATABASE_NAME
+    const env = { ...dbUrlEnv(target.db), PUBLIC_DIR: target.publicDir };
 
     const run = restore(path.join(work, 'copie', firstBackup.name), env);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/le nombre de lignes de chaque table est celui de la sauvegarde/);
     expect(fs.readFileSync(path.join(target.publicDir, upload.url)).equals(upload.bytes)).toBe(true);
+    expect(uploadedFiles(path.join(target.publicDir, 'uploads'))).toEqual(uploadsAtBackup);
     expect(await restoredCounts(target.db)).toEqual(countsAtBackup);
 
     // a second restore without --force would overwrite a database in use: refused
@@ -257,13 +313,15 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
       await restored.server.mount();
       const server = restored.server.httpServer;
       const token = await loginAdmin(server, SUPER_ADMIN.email, SUPER_ADMIN.password);
-      const list = await request(server).get(`${cm(MEMBER)}?sort=memberNumber:ASC`).set('Authorization', `Bearer ${token}`);
+      const list = await request(server).get(`${cm(MEMBER)}?sort=memberNumber:ASC&pageSize=100`).set('Authorization', `Bearer ${token}`);
       expect(list.status).toBe(200);
-      expect(list.body.results.map((m: any) => m.lastName)).toEqual(['Martin', 'Petit', 'Durand', 'Leroy', 'Moreau']);
-      expect(await memberSample(restored)).toEqual(membersAtBackup);
+      expect(list.body.results.map((m: any) => m.lastName)).toEqual(recordsAtBackup.members.map((m: any) => m.lastName));
+      expect(await recordSample(restored)).toEqual(recordsAtBackup);
       const file = await request(server).get(upload.url);
       expect(file.status).toBe(200);
       expect(Buffer.from(file.body).equals(upload.bytes)).toBe(true);
+      const cover = await request(server).get(recordsAtBackup.articles[0].cover.formats.thumbnail.url);
+      expect(cover.status).toBe(200);
     } finally {
       await restored.destroy();
     }

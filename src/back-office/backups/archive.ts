@@ -129,6 +129,8 @@ export const createBackup = async (options: { target: DatabaseTarget; uploadsDir
   try {
     fs.rmSync(staging, { recursive: true, force: true });
     const dump = dumpName(options.target);
+    // the copy of the database holds every member's personal data: readable by the owner only
+    fs.mkdirSync(staging, { mode: 0o700 });
     fs.mkdirSync(path.join(staging, path.dirname(dump)), { recursive: true });
     const { tables, details } = await dumpDatabase(options.target, path.join(staging, dump));
     snapshotUploads(options.uploadsDir, path.join(staging, 'uploads'));
@@ -147,6 +149,7 @@ export const createBackup = async (options: { target: DatabaseTarget; uploadsDir
     await tar.c({ gzip: true, file: partial, cwd: staging, portable: true }, entries);
 
     await verifyArchive(partial);
+    fs.chmodSync(partial, 0o600);
     const fd = fs.openSync(partial, 'r');
     fs.fsyncSync(fd);
     fs.closeSync(fd);
