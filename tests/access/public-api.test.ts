@@ -146,16 +146,24 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
       expect(refused.body.error.message).toMatch(/^filters : filtre non autorisé « email »/);
     });
 
+    const PUBLIC_RELATIONS: Record<string, string[]> = { article: ['cover', 'gallery'], mission: ['location', 'poster', 'pole'], partner: ['logo'] };
     it.each([['/api/articles', 'article'], ['/api/missions', 'mission'], ['/api/partners', 'partner']])(
       '%s/:documentId: every probing query is refused (400) or answers the same public record',
       async (path, key) => {
         const baseline = await anon().get(`${path}/${ids[key]}`).expect(200);
+        // relations come only when asked (populate), always in their fixed public shape
+        const full = await anon().get(`${path}/${ids[key]}?populate=*`).expect(200);
+        const relations = Object.keys(full.body.data).filter((k) => !(k in baseline.body.data));
+        expect(relations.sort()).toEqual(PUBLIC_RELATIONS[key].sort());
         for (const query of ATTEMPTS) {
           const res = await anon().get(`${path}/${ids[key]}?${query}`);
           expect([200, 400]).toContain(res.status);
           expectNoSecret(res);
           // an item query ignores filters and sort: they cannot probe the record either
-          if (res.status === 200) expect({ query, data: res.body.data }).toEqual({ query, data: baseline.body.data });
+          if (res.status === 200) {
+            const expected = { ...baseline.body.data, ...Object.fromEntries(relations.filter((r) => r in res.body.data).map((r) => [r, full.body.data[r]])) };
+            expect({ query, data: res.body.data }).toEqual({ query, data: expected });
+          }
           if (/^fields|^populate.*participations/.test(query)) expect({ query, status: res.status }).toEqual({ query, status: 400 });
         }
       }

@@ -12,7 +12,7 @@ export interface PublicContent {
   label: string;
   /** scalar fields returned (and the only ones `fields` may ask for) */
   fields: string[];
-  /** media, components and relations always populated, each with its own public fields */
+  /** media, components and relations a visitor may populate, each with its own fixed public fields */
   populate: Record<string, { fields?: string[] }>;
   /** field paths a `filters` query may use (dotted for components/relations) */
   filterable: string[];
@@ -115,14 +115,20 @@ const checkFields = (spec: PublicContent, fields: unknown) => {
   return asked.length ? asked : spec.fields;
 };
 
-/** `populate` may only name public relations ('*' and true mean all of them); their shape is fixed. */
+/**
+ * `populate` may only name public relations ('*' and true mean all of them), each with its fixed
+ * public shape; nothing is populated unless asked (as in Strapi's own routes: a list stays cheap).
+ */
 const checkPopulate = (spec: PublicContent, populate: unknown) => {
   const names = typeof populate === 'object' && populate !== null && !Array.isArray(populate) ? Object.keys(populate) : asList(populate);
+  const wanted: Record<string, { fields?: string[] }> = {};
   for (const n of names) {
     const top = n.split('.')[0];
-    if (top !== '*' && top !== 'true' && !(top in spec.populate)) refuse('populate', n, 'relation non publique');
+    if (top === '*' || top === 'true') Object.assign(wanted, spec.populate);
+    else if (top in spec.populate) wanted[top] = spec.populate[top];
+    else refuse('populate', n, 'relation non publique');
   }
-  return spec.populate;
+  return wanted;
 };
 
 const PAGINATION_KEYS = ['page', 'pageSize', 'start', 'limit', 'withCount'];
