@@ -270,8 +270,13 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
     const broken = DB_CLIENT === 'postgres' ? { database: 'asso_base_disparue' } : { filename: path.join(work, 'disparue', 'data.db') };
     app.strapi.config.set('database.connection', { ...config, connection: { ...config.connection, ...broken } });
     smtp.clear();
+    // the nightly job itself, at the time BACKUP_CRON gives (Paris time is set for every job in src/back-office/index.ts)
+    process.env.BACKUP_CRON = '30 2 * * *';
+    const { backupsDaily } = backupsCode().default.cron(app.strapi);
+    delete process.env.BACKUP_CRON;
+    expect(backupsDaily.rule).toBe('30 2 * * *');
     try {
-      expect(await backupsCode().scheduledBackup(app.strapi)).toBeNull();
+      expect(await backupsDaily.task()).toBeNull();
     } finally {
       app.strapi.config.set('database.connection', config);
     }
