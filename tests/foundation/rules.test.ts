@@ -292,6 +292,25 @@ describe(`admin content manager and business "status" fields (${DB_CLIENT})`, ()
   });
   afterAll(() => app?.stop());
 
+  it('shows every content type and every field with a French name, and duesPaidUntil read-only', async () => {
+    // the data model of issue 2 (Strapi's own createdBy/updatedBy are labelled by Strapi)
+    const names = 'member membership-type contribution mission participation partner subsidy donor donation article newsletter subscriber document pole skill association availability-slot';
+    const missing: string[] = [];
+    for (const uid of names.split(' ').map((n) => `api::${n}.${n}`)) {
+      const model = app.strapi.getModel(uid);
+      expect(model.info.displayName).not.toMatch(/^[a-z-]+$/);
+      const res = await app.admin('get', `/content-manager/content-types/${uid}/configuration`);
+      expect(res.status).toBe(200);
+      for (const field of Object.keys(model.attributes).filter((f) => !['createdBy', 'updatedBy'].includes(f))) {
+        const meta = res.body.data.contentType.metadatas[field];
+        if (meta?.edit && meta.edit.label === field) missing.push(`${uid}.${field}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    const member = await app.admin('get', '/content-manager/content-types/api::member.member/configuration');
+    expect(member.body.data.contentType.metadatas.duesPaidUntil.edit).toMatchObject({ label: 'Cotisation payée jusqu\u2019au', editable: false });
+  });
+
   it('creates, shows and updates a participation status from the admin', async () => {
     const mission = await app.strapi.documents('api::mission.mission').create({ data: { title: 'Braderie', startAt: '2026-09-05T07:00:00.000Z' } });
     const created = await app.admin('post', cm('api::participation.participation')).send({
