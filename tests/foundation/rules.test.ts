@@ -40,6 +40,15 @@ describe(`data rules (${DB_CLIENT})`, () => {
       expect([a.memberNumber, b.body.data.memberNumber, c.body.data.memberNumber]).toEqual([a.memberNumber, a.memberNumber + 1, a.memberNumber + 2]);
     });
 
+    it('gives different numbers, in sequence, to members created at the same moment', async () => {
+      const last = (await docs(MEMBER).findFirst({ sort: 'memberNumber:desc' }))?.memberNumber ?? 0;
+      const created = await Promise.all(
+        [1, 2, 3, 4, 5, 6].map((i) => (i % 2 ? app.admin('post', cm(MEMBER)).send({ firstName: `Forum${i}`, lastName: 'Simultané', memberNumber: null }) : api('post', '/api/members').send({ data: { firstName: `Forum${i}`, lastName: 'Simultané' } })))
+      );
+      expect(created.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
+      expect(created.map((r) => r.body.data.memberNumber).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6].map((i) => last + i));
+    });
+
     it('refuses a missing last name with a French message naming the field (admin, API, service)', async () => {
       const before = await count(MEMBER);
       await expectRefused(await app.admin('post', cm(MEMBER)).send({ firstName: 'Sans' }), 'lastName', /^Nom : ce champ est obligatoire/, MEMBER, before);

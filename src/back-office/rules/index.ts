@@ -5,6 +5,7 @@ import { recomputeDuesPaidUntil } from '../dues/paid-until';
 import { periodEndFor, todayInParis } from '../dues/period';
 import { slugify } from '../../utils/slugify';
 import { FIELD_STATUS_STATE } from '../../middlewares/field-status';
+import { isPostgres } from '../sql';
 
 const MEMBER = 'api::member.member';
 const CONTRIBUTION = 'api::contribution.contribution';
@@ -60,10 +61,8 @@ const prepare = async (strapi: Strapi, uid: string, data: Record<string, any>, m
     // (a duplicated member gets a new one, never the original's).
     delete data.duesPaidUntil;
     if (!creating) delete data.memberNumber;
-    else if (cloning || data.memberNumber === null || data.memberNumber === undefined) {
-      const last = await strapi.db.query(MEMBER).findOne({ select: ['memberNumber'], orderBy: { memberNumber: 'desc' }, where: { memberNumber: { $notNull: true } } });
-      data.memberNumber = (last?.memberNumber ?? 0) + 1;
-    }
+    // null: the next number, given at the write itself (nextMemberNumber)
+    else if (cloning || data.memberNumber === undefined) data.memberNumber = null;
   }
   if (uid === CONTRIBUTION) {
     if (creating && !data.paidAt && !merged.paidAt) data.paidAt = todayInParis();
@@ -84,6 +83,19 @@ const prepare = async (strapi: Strapi, uid: string, data: Record<string, any>, m
     const title = data.title ?? merged.title;
     if (title) data.slug = await uniqueSlug(strapi, uid, slugify(title), merged.documentId);
   }
+};
+
+/** One creation at a time takes the next member number (PostgreSQL: a lock held until the commit). */
+const MEMBER_NUMBER_LOCK = 7_310_001;
+
+/**
+ * The next member number, inside the transaction that creates the member: two members created at
+ * the same moment (two bureau members at the association fair) never get the same number.
+ */
+const nextMemberNumber = async (strapi: Strapi, trx: any) => {
+  if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [MEMBER_NUMBER_LOCK]);
+  const last = await strapi.db.query(MEMBER).findOne({ select: ['memberNumber'], orderBy: { memberNumber: 'desc' }, where: { memberNumber: { $notNull: true } } });
+  return (last?.memberNumber ?? 0) + 1;
 };
 
 const uniqueSlug = async (strapi: Strapi, uid: string, base: string, documentId?: string) => {
@@ -176,9 +188,11 @@ const rules: BackOfficeModule = {
       const membersOfResult = uid === MEMBER && (data.contributions !== undefined || cloning);
       if (uid === MEMBER && data.contributions !== undefined) affectedMembers.push(...(await contributionsMovedBy(strapi, data.contributions)));
 
-      if (!affectedMembers.length && !membersOfResult) return next();
-      // the write and the derived duesPaidUntil in one transaction: no reader ever sees one without the other
-      return strapi.db.transaction(async () => {
+      const numbering = uid === MEMBER && creating && data.memberNumber === null;
+      if (!affectedMembers.length && !membersOfResult && !numbering) return next();
+      // the write and the derived duesPaidUntil (or the member number) in one transaction: no reader ever sees one without the other
+      return strapi.db.transaction(async ({ trx }: any) => {
+        if (numbering) data.memberNumber = await nextMemberNumber(strapi, trx);
         const result = await next();
         if (membersOfResult) affectedMembers.push((result as any)?.documentId ?? (cloning ? null : documentId));
         if (affectedMembers.length) await recomputeDuesPaidUntil(strapi, affectedMembers);
