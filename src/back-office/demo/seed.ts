@@ -416,6 +416,8 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
   log('Articles, images et documents internes...');
   await createArticles(strapi, random, T);
   await createDocuments(strapi, T);
+  // once more: duesPaidUntil was empty at the first ANALYZE (a range on it would be planned as empty)
+  if (isPostgres(strapi)) await strapi.db.connection.raw('ANALYZE');
 
   const counts = await countContent(strapi);
   return { sizes, counts, today, durationMs: Date.now() - started };
