@@ -20,6 +20,11 @@ const dateTime = (iso: string) =>
   new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
 const size = (bytes: number) =>
   bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} Ko` : `${(bytes / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
+/** "0 3 * * *" → "chaque jour à 3 h 00" (Paris time); any other rule is shown as written. */
+const schedule = (cron: string) => {
+  const daily = /^(\d{1,2}) (\d{1,2}) \* \* \*$/.exec(cron.trim());
+  return daily ? `chaque jour à ${Number(daily[2])} h ${daily[1].padStart(2, '0')} (heure de Paris)` : `selon la règle « ${cron} » (heure de Paris)`;
+};
 const errorText = (e: any) => e?.response?.data?.error?.message ?? e?.message ?? 'Erreur inconnue';
 
 /** Sauvegardes: the archives of BACKUP_DIR, "Sauvegarder maintenant" and download (super admin only). */
@@ -98,10 +103,10 @@ const BackupsPage = () => {
           {state && (
             <Box background="neutral0" padding={4} shadow="tableShadow" hasRadius>
               <Typography variant="omega">
-                Sauvegarde automatique chaque jour (règle « {state.cron} », heure de Paris) dans <code>{state.dir}</code>. Sont
-                conservées : les {state.retention.daily} derniers jours, {state.retention.weekly} semaines et{' '}
-                {state.retention.monthly} mois. Pour restaurer, suivez la section « Sauvegardes et reprise après sinistre » du
-                README.
+                Sauvegarde automatique {schedule(state.cron)} dans <code>{state.dir}</code>. Sont conservées la plus
+                récente de chacun des {state.retention.daily} derniers jours, des {state.retention.weekly} dernières semaines
+                et des {state.retention.monthly} derniers mois. Pour restaurer, suivez la section « Sauvegardes et reprise
+                après sinistre » du README.
               </Typography>
             </Box>
           )}
