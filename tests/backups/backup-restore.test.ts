@@ -297,7 +297,8 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
     // PostgreSQL: the restore reads DATABASE_URL (it wins over DATABASE_NAME), the app below DATABASE_NAME
     const env = { ...dbUrlEnv(target.db), PUBLIC_DIR: target.publicDir };
 
-    const run = restore(path.join(work, 'copie', firstBackup.name), env);
+    // typed in the folder of the copy: `npm run restore -- copie/asso-backup-….tar.gz` (npm itself runs from the project root)
+    const run = restore(path.join('copie', firstBackup.name), { ...env, INIT_CWD: work });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/le nombre de lignes de chaque table est celui de la sauvegarde/);

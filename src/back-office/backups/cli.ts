@@ -40,7 +40,9 @@ export const restoreCommand = async (args: string[]) => {
     return 2;
   }
   const { target, uploadsDir } = loadConfiguration();
-  const report = await restoreBackup({ archive: path.resolve(files[0]), target, uploadsDir, force, log: (l) => console.log(l) });
+  // npm runs scripts from the project root: a relative path is taken from where the command was typed (INIT_CWD)
+  const archive = path.resolve(process.env.INIT_CWD || process.cwd(), files[0]);
+  const report = await restoreBackup({ archive, target, uploadsDir, force, log: (l) => console.log(l) });
   const rows = Object.values(report.tables).reduce((a, b) => a + b, 0);
   console.log(`Base restaurée : ${Object.keys(report.tables).length} table(s), ${rows} ligne(s) ; ${report.uploads} fichier(s) envoyé(s) restauré(s).`);
   if (report.mismatches.length) {
