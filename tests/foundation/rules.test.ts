@@ -197,6 +197,30 @@ describe(`data rules (${DB_CLIENT})`, () => {
       expect(await paidUntil(a.documentId)).toBe('2025-12-31');
     });
 
+    it('refuses to leave a contribution, a participation or a donation without its member, mission or donor from the other side', async () => {
+      const m = await docs(MEMBER).create({ data: { firstName: 'Emma', lastName: 'Liste' } });
+      const c = await docs(CONTRIBUTION).create({ data: { member: m.documentId, amount: 20, paidAt: '2026-02-01', periodEnd: '2026-12-31', paymentMethod: 'cash' } });
+      const removed = await app.admin('put', cm(MEMBER, m.documentId)).send({ contributions: { connect: [], disconnect: [{ documentId: c.documentId }] } });
+      expect(removed.status).toBe(400);
+      expect(removed.body.error.message).toMatch(/^Cotisations : retirer un élément de cette liste le laisserait sans « Adhérent »/);
+      expect(JSON.stringify(removed.body.error.details)).toContain('contributions');
+      expect((await api('put', `/api/members/${m.documentId}`).send({ data: { contributions: [] } })).status).toBe(400);
+      expect((await app.admin('put', cm(MEMBER, m.documentId)).send({ city: 'Lyon', contributions: { connect: [], disconnect: [] } })).status).toBe(200);
+      const kept = await docs(CONTRIBUTION).findOne({ documentId: c.documentId, populate: ['member'] });
+      expect(kept.member.documentId).toBe(m.documentId);
+      expect(await paidUntil(m.documentId)).toBe('2026-12-31');
+
+      const mission = await docs('api::mission.mission').create({ data: { title: 'Permanence', startAt: '2026-04-01T08:00:00.000Z' } });
+      const p = await docs('api::participation.participation').create({ data: { mission: mission.documentId, member: m.documentId } });
+      const res = await app.admin('put', cm('api::mission.mission', mission.documentId)).send({ participations: { disconnect: [{ documentId: p.documentId }] } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/« Mission »/);
+      const donor = await docs('api::donor.donor').create({ data: { kind: 'individual', lastName: 'Fidèle' } });
+      const d = await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 30, receivedAt: '2026-03-01' } });
+      await expect(docs('api::donor.donor').update({ documentId: donor.documentId, data: { donations: { set: [] } } })).rejects.toThrow(/« Donateur »/);
+      expect((await docs('api::donation.donation').findOne({ documentId: d.documentId, populate: ['donor'] })).donor.documentId).toBe(donor.documentId);
+    });
+
     it('treats a duplicated contribution as a new one: checked, and counted for its member', async () => {
       const a = await docs(MEMBER).create({ data: { firstName: 'Claire', lastName: 'Double' } });
       const b = await docs(MEMBER).create({ data: { firstName: 'Denis', lastName: 'Double' } });

@@ -1,5 +1,5 @@
 import type { BackOfficeModule, Strapi } from '../types';
-import { checkFields, checkRequiredRelations, CROSS_FIELD_RULES, fieldError, normalise } from './validation';
+import { checkFields, checkNoOrphans, checkRequiredRelations, CROSS_FIELD_RULES, fieldError, normalise } from './validation';
 import { currentTarget, relationChange, resolveDocumentId } from './relations';
 import { recomputeDuesPaidUntil } from '../dues/paid-until';
 import { periodEndFor, todayInParis } from '../dues/period';
@@ -179,6 +179,7 @@ const rules: BackOfficeModule = {
       await prepare(strapi, uid, data, merged, creating, cloning);
       await checkFields(strapi, uid, cloning ? { ...scalars(base, attributes), ...data } : data, attributes, { creating, documentId: cloning ? undefined : stored?.documentId });
       await checkRequiredRelations(strapi, uid, data, attributes, creating, cloning ? merged : undefined);
+      await checkNoOrphans(strapi, uid, data, attributes, creating ? undefined : stored?.documentId);
       merged = await mergeWrite(strapi, base, data, attributes);
       CROSS_FIELD_RULES[uid]?.(merged, uid);
       if (uid === PARTICIPATION) await checkOneParticipationPerMember(strapi, merged);

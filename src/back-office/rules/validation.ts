@@ -136,6 +136,45 @@ export const checkRequiredRelations = async (
   }
 };
 
+const toRef = (item: any) =>
+  typeof item === 'object' && item !== null ? item : typeof item === 'number' || /^\d+$/.test(String(item)) ? { id: Number(item) } : { documentId: String(item) };
+
+/**
+ * The other side of a required relation: removing a contribution from a member's list (the "Cotisations"
+ * field of the member form), a participation from a mission's, a donation from a donor's, a subsidy
+ * from a partner's, would leave that record without its required member, mission, donor or funder.
+ * Moving it (connecting it elsewhere) is done from the record itself, or by connecting it from the new owner.
+ */
+export const checkNoOrphans = async (strapi: Strapi, uid: string, data: Record<string, any>, attributes: Record<string, any>, documentId?: string) => {
+  if (!documentId) return;
+  for (const [field, attr] of Object.entries<any>(attributes)) {
+    const input = data[field];
+    if (input === undefined || attr.type !== 'relation' || attr.relation !== 'oneToMany' || !attr.mappedBy) continue;
+    if (!REQUIRED_RELATIONS[attr.target]?.includes(attr.mappedBy)) continue;
+    const row = await strapi.db.query(uid as any).findOne({ where: { documentId }, populate: { [field]: { select: ['documentId'] } } });
+    const linked = new Set<string>((row?.[field] ?? []).map((r: any) => r.documentId));
+    if (!linked.size) continue;
+    const ids = async (items: any[]) => (await Promise.all(items.map((i) => resolveDocumentId(strapi, attr.target, toRef(i))))).filter(Boolean) as string[];
+    let removed: string[] = [];
+    if (input === null) removed = [...linked];
+    else if (Array.isArray(input) || Array.isArray(input.set)) {
+      const kept = new Set(await ids(Array.isArray(input) ? input : input.set));
+      removed = [...linked].filter((d) => !kept.has(d));
+    } else if (Array.isArray(input.disconnect)) {
+      const reconnected = new Set(await ids(input.connect ?? []));
+      removed = (await ids(input.disconnect)).filter((d) => linked.has(d) && !reconnected.has(d));
+    }
+    if (removed.length) {
+      throw fieldError(
+        uid,
+        field,
+        `retirer un élément de cette liste le laisserait sans « ${labelOf(attr.target, attr.mappedBy)} », qui est obligatoire. ` +
+          'Pour le rattacher ailleurs, modifiez-le depuis sa propre fiche ; pour l\u2019annuler, supprimez-le.'
+      );
+    }
+  }
+};
+
 const before = (a: unknown, b: unknown) => {
   const x = toDateTime(a);
   const y = toDateTime(b);
