@@ -10,6 +10,7 @@ export const ACTIONS = {
   reportsRead: 'api::back-office.reports.read',
   statsRead: 'api::back-office.stats.read',
   calendarRead: 'api::back-office.calendar.read',
+  calendarFeed: 'api::back-office.calendar.feed',
   newslettersSend: 'api::back-office.newsletters.send',
   backupsManage: 'api::back-office.backups.manage',
 } as const;
@@ -22,6 +23,7 @@ export const ACTION_DEFINITIONS = [
   { uid: 'back-office.reports.read', displayName: 'Télécharger le bilan financier', subCategory: 'Exports' },
   { uid: 'back-office.stats.read', displayName: 'Voir le tableau de bord', subCategory: 'Statistiques' },
   { uid: 'back-office.calendar.read', displayName: 'Voir le calendrier', subCategory: 'Missions' },
+  { uid: 'back-office.calendar.feed', displayName: 'Créer, régénérer ou désactiver l’adresse secrète du calendrier du bureau', subCategory: 'Missions' },
   { uid: 'back-office.newsletters.send', displayName: 'Envoyer les newsletters', subCategory: 'Communication' },
   { uid: 'back-office.backups.manage', displayName: 'Gérer les sauvegardes', subCategory: 'Sauvegardes' },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

@@ -32,7 +32,7 @@ const BO = 'api::back-office.';
 const BACK_OFFICE: Record<string, string[]> = {
   'asso-treasurer': ['dues.read', 'dues.remind', 'exports.read', 'reports.read', 'stats.read', 'calendar.read'],
   'asso-secretary': ['dues.read', 'exports.read', 'stats.read', 'calendar.read'],
-  'asso-volunteer-manager': ['dues.read', 'exports.read', 'stats.read', 'calendar.read'],
+  'asso-volunteer-manager': ['dues.read', 'exports.read', 'stats.read', 'calendar.read', 'calendar.feed'],
   'asso-communication': ['exports.read', 'stats.read', 'calendar.read', 'newsletters.send'],
   'asso-partnerships': ['exports.read', 'reports.read', 'stats.read', 'calendar.read'],
 };

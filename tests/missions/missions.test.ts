@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import * as ical from 'node-ical';
 import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
+import { loginAs } from '../helpers/roles';
 
 /**
  * Issue 7: capacity and waiting list under concurrency, public pre-registration, promotions and
@@ -332,6 +333,20 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       expect((await app.http().get(new URL(second.body.data.url).pathname)).status).toBe(200);
       await app.admin('delete', '/back-office/calendar/private-feed').expect(200);
       expect((await app.http().get(new URL(second.body.data.url).pathname)).status).toBe(404);
+    });
+
+    it('lets only the volunteer manager (and the president) change the secret URL; every role sees whether it is on', async () => {
+      const manager = await loginAs(app, 'asso-volunteer-manager');
+      const created = await app.admin('post', '/back-office/calendar/private-feed', manager).expect(200);
+      for (const code of ['asso-treasurer', 'asso-secretary', 'asso-communication', 'asso-partnerships'] as const) {
+        const token = await loginAs(app, code);
+        expect((await app.admin('get', '/back-office/calendar/private-feed', token)).body.data.active).toBe(true);
+        expect({ code, status: (await app.admin('post', '/back-office/calendar/private-feed', token)).status }).toEqual({ code, status: 403 });
+        expect({ code, status: (await app.admin('delete', '/back-office/calendar/private-feed', token)).status }).toEqual({ code, status: 403 });
+      }
+      // refused attempts changed nothing: the URL the manager handed out still works
+      expect((await app.http().get(new URL(created.body.data.url).pathname)).status).toBe(200);
+      await app.admin('delete', '/back-office/calendar/private-feed', manager).expect(200);
     });
   });
 });

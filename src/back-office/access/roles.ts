@@ -55,6 +55,8 @@ export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   [ACTIONS.reportsRead]: ['asso-treasurer', 'asso-partnerships'],
   [ACTIONS.statsRead]: ALL,
   [ACTIONS.calendarRead]: ALL,
+  // one secret URL shared by the bureau: one person changes it, nobody's phone loses it by surprise
+  [ACTIONS.calendarFeed]: ['asso-volunteer-manager'],
   [ACTIONS.newslettersSend]: ['asso-communication'],
   [ACTIONS.backupsManage]: [],
 };

@@ -37,7 +37,7 @@ const missions: BackOfficeModule = {
       // a new secret URL (shown once); the previous one stops working
       method: 'POST',
       path: '/calendar/private-feed',
-      actions: [ACTIONS.calendarRead],
+      actions: [ACTIONS.calendarFeed],
       handler: async (ctx) => {
         const { token, createdAt } = await regeneratePrivateFeed(strapi);
         ctx.body = { data: { active: true, createdAt, url: feedUrl(strapi, ctx, token) } };
@@ -46,7 +46,7 @@ const missions: BackOfficeModule = {
     {
       method: 'DELETE',
       path: '/calendar/private-feed',
-      actions: [ACTIONS.calendarRead],
+      actions: [ACTIONS.calendarFeed],
       handler: async (ctx) => {
         await revokePrivateFeed(strapi);
         ctx.body = { data: { active: false, createdAt: null } };

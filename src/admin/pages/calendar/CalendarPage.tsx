@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { useNavigate } from 'react-router-dom';
-import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
+import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
 import { Box, Button, Field, Flex, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
 import FullCalendar from '@fullcalendar/react';
 import dayGridPlugin from '@fullcalendar/daygrid';
@@ -9,7 +9,7 @@ import listPlugin from '@fullcalendar/list';
 import interactionPlugin from '@fullcalendar/interaction';
 import frLocale from '@fullcalendar/core/locales/fr';
 import type { EventInput, EventSourceFuncArg } from '@fullcalendar/core';
-import { CalendarEntry, FeedState, NO_POLE_COLOR, STATUS_COLORS, STATUS_LABELS, errorMessage, frenchDateTime, missionUrl } from './api';
+import { CALENDAR_FEED, CalendarEntry, FeedState, NO_POLE_COLOR, STATUS_COLORS, STATUS_LABELS, errorMessage, frenchDateTime, missionUrl } from './api';
 
 type ColourBy = 'pole' | 'status';
 
@@ -31,6 +31,7 @@ const toEvent = (m: CalendarEntry, colourBy: ColourBy): EventInput => {
 /** The bureau's private iCal URL: shown once when created, can be regenerated (the old one stops) or turned off. */
 const PrivateFeed = () => {
   const { get, post, del } = useFetchClient();
+  const { allowedActions } = useRBAC({ manage: CALENDAR_FEED });
   const [state, setState] = React.useState<FeedState | null>(null);
   const [error, setError] = React.useState<string | null>(null);
   React.useEffect(() => {
@@ -60,6 +61,12 @@ const PrivateFeed = () => {
               : 'Calendrier du bureau (toutes les missions) : pas encore activé.'}
           </Typography>
         )}
+        {!allowedActions.canManage && (
+          <Box paddingTop={2}>
+            <Typography textColor="neutral600">Pour obtenir l’adresse, demandez-la à la personne qui gère le calendrier du bureau (responsable des bénévoles ou président).</Typography>
+          </Box>
+        )}
+        {allowedActions.canManage && (
         <Flex gap={2} paddingTop={3}>
           <Button variant="secondary" onClick={() => run(post('/back-office/calendar/private-feed', {}))}>
             {state?.active ? 'Régénérer l’adresse (l’ancienne cessera de fonctionner)' : 'Créer l’adresse secrète'}
@@ -70,6 +77,7 @@ const PrivateFeed = () => {
             </Button>
           )}
         </Flex>
+        )}
       </Box>
     </Box>
   );

@@ -1,5 +1,7 @@
 /** Client side of src/back-office/missions (GET /back-office/calendar, /calendar/private-feed). */
 export const CALENDAR_READ = [{ action: 'api::back-office.calendar.read', subject: null }];
+/** Same id as ACTIONS.calendarFeed: create, regenerate or turn off the bureau's secret feed URL. */
+export const CALENDAR_FEED = [{ action: 'api::back-office.calendar.feed', subject: null }];
 
 export interface CalendarEntry {
   documentId: string;
