@@ -327,7 +327,7 @@ describe(`admin content manager and business "status" fields (${DB_CLIENT})`, ()
 
   it('shows every content type and every field with a French name, and duesPaidUntil read-only', async () => {
     // the data model of issue 2 (Strapi's own createdBy/updatedBy are labelled by Strapi)
-    const names = 'member membership-type contribution mission participation partner subsidy donor donation article newsletter subscriber document pole skill association availability-slot';
+    const names = 'member membership-type contribution mission participation partner subsidy donor donation article newsletter subscriber document pole skill association availability-slot newsletter-delivery dues-reminder';
     const missing: string[] = [];
     for (const uid of names.split(' ').map((n) => `api::${n}.${n}`)) {
       const model = app.strapi.getModel(uid);
@@ -342,6 +342,22 @@ describe(`admin content manager and business "status" fields (${DB_CLIENT})`, ()
     expect(missing).toEqual([]);
     const member = await app.admin('get', '/content-manager/content-types/api::member.member/configuration');
     expect(member.body.data.contentType.metadatas.duesPaidUntil.edit).toMatchObject({ label: 'Cotisation payée jusqu\u2019au', editable: false });
+  });
+
+  it('lists members by last name and shows them by last name in relations, as long as the bureau has not chosen otherwise', async () => {
+    const url = '/content-manager/content-types/api::member.member/configuration';
+    const config = (await app.admin('get', url)).body.data.contentType;
+    expect(config.settings).toMatchObject({ mainField: 'lastName', defaultSortBy: 'lastName', defaultSortOrder: 'ASC' });
+    const contributions = (await app.admin('get', '/content-manager/content-types/api::contribution.contribution/configuration')).body.data.contentType;
+    expect(contributions.settings).toMatchObject({ mainField: 'paidAt', defaultSortBy: 'paidAt', defaultSortOrder: 'DESC' });
+    // a choice made in the admin survives the next start
+    const cts = app.strapi.plugin('content-manager').service('content-types');
+    const contentType = cts.findContentType('api::member.member');
+    const { uid: _uid, ...saved } = await cts.findConfiguration(contentType);
+    await cts.updateConfiguration(contentType, { ...saved, settings: { ...saved.settings, defaultSortBy: 'city' } });
+    const { applyContentManagerSettings } = require(`${process.env.TEST_DIST_DIR}/src/back-office/settings`);
+    await applyContentManagerSettings(app.strapi);
+    expect((await app.admin('get', url)).body.data.contentType.settings.defaultSortBy).toBe('city');
   });
 
   it('creates, shows and updates a participation status from the admin', async () => {

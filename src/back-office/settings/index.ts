@@ -12,6 +12,8 @@ const LIST_COLUMNS: Record<string, string[]> = {
   'api::donor.donor': ['lastName', 'firstName', 'companyName', 'city'],
   'api::donation.donation': ['donor', 'amount', 'receivedAt', 'nature'],
   'api::document.document': ['title', 'category', 'documentDate', 'confidential'],
+  'api::newsletter-delivery.newsletter-delivery': ['newsletter', 'email', 'status', 'sentAt', 'attempts'],
+  'api::dues-reminder.dues-reminder': ['member', 'duesPaidUntil', 'offsetDays', 'remindedOn', 'status'],
 };
 
 /** Derived fields: shown, never edited by hand. */
@@ -30,7 +32,26 @@ const MAIN_FIELD: Record<string, string> = {
   'api::subsidy.subsidy': 'title',
   'api::newsletter.newsletter': 'subject',
   'api::subscriber.subscriber': 'email',
+  'api::newsletter-delivery.newsletter-delivery': 'email',
+  'api::dues-reminder.dues-reminder': 'remindedOn',
 };
+
+/** Default order of the list views (Strapi sorts by the first text field, e.g. members by first name). */
+const DEFAULT_SORT: Record<string, [string, 'ASC' | 'DESC']> = {
+  'api::member.member': ['lastName', 'ASC'],
+  'api::donor.donor': ['lastName', 'ASC'],
+  'api::participation.participation': ['createdAt', 'DESC'],
+  'api::contribution.contribution': ['paidAt', 'DESC'],
+  'api::donation.donation': ['receivedAt', 'DESC'],
+  'api::mission.mission': ['startAt', 'DESC'],
+  'api::subsidy.subsidy': ['fiscalYear', 'DESC'],
+  'api::newsletter-delivery.newsletter-delivery': ['createdAt', 'DESC'],
+  'api::dues-reminder.dues-reminder': ['createdAt', 'DESC'],
+};
+
+/** What Strapi's content manager picks when nothing is configured: the first string field, or id. */
+const strapiDefaultMainField = (contentType: any) =>
+  Object.keys(contentType.attributes ?? {}).find((key) => contentType.attributes[key].type === 'string' && key !== 'id') ?? 'id';
 
 const COMPONENT_LABELS: Record<string, Record<string, string>> = {
   'shared.location': { name: 'Nom du lieu', address: 'Adresse', postalCode: 'Code postal', city: 'Ville', latitude: 'Latitude', longitude: 'Longitude' },
@@ -74,9 +95,17 @@ export const applyContentManagerSettings = async (strapi: Strapi) => {
       config.layouts.list = columns;
       changed = true;
     }
+    // main field (shown in relations) and default sort: ours, unless the bureau chose another one
     const mainField = MAIN_FIELD[uid];
-    if (mainField && config.settings?.mainField === 'id') {
+    const strapiDefault = strapiDefaultMainField(contentType);
+    if (mainField && config.settings && [strapiDefault, 'id'].includes(config.settings.mainField)) {
       config.settings.mainField = mainField;
+      changed = true;
+    }
+    const sortBy = DEFAULT_SORT[uid];
+    if (sortBy && config.settings && [strapiDefault, 'id'].includes(config.settings.defaultSortBy)) {
+      config.settings.defaultSortBy = sortBy[0];
+      config.settings.defaultSortOrder = sortBy[1];
       changed = true;
     }
     if (changed) {
