@@ -315,6 +315,42 @@ describe(`data rules (${DB_CLIENT})`, () => {
       const before = await count('api::subsidy.subsidy');
       await expectRefused(await app.admin('post', cm('api::subsidy.subsidy')).send({ title: 'FDVA 2026', status: 'draft' }), 'funder', /^Financeur : ce champ est obligatoire/, 'api::subsidy.subsidy', before);
     });
+
+    it('refuses to delete a member, mission, donor or funder that still has contributions, participations, donations or subsidies, on every path', async () => {
+      const link = (documentId: string) => ({ connect: [{ documentId }] });
+      const member = await docs(MEMBER).create({ data: { firstName: 'Irène', lastName: 'Attachée' } });
+      await docs(CONTRIBUTION).create({ data: { member: link(member.documentId), amount: 20, paidAt: '2026-03-01', paymentMethod: 'cash' } });
+      const mission = await docs('api::mission.mission').create({ data: { title: 'Collecte alimentaire', startAt: '2026-10-03T08:00:00.000Z' } });
+      await docs('api::participation.participation').create({ data: { mission: link(mission.documentId), member: link(member.documentId), status: 'confirmed' } });
+      const donor = await docs('api::donor.donor').create({ data: { kind: 'individual', lastName: 'Généreux' } });
+      await docs('api::donation.donation').create({ data: { donor: link(donor.documentId), amount: 100, receivedAt: '2026-04-02', method: 'cheque', nature: 'cash' } });
+      const funder = await docs('api::partner.partner').create({ data: { name: 'Mairie de Lyon', kind: 'public_body' } });
+      await docs('api::subsidy.subsidy').create({ data: { funder: link(funder.documentId), title: 'Fonctionnement 2026', status: 'draft' } });
+
+      const cases = [
+        [MEMBER, member.documentId, 'contributions', /^Cotisations : suppression impossible : 1 élément de la liste « cotisations » y est rattaché/],
+        ['api::mission.mission', mission.documentId, 'participations', /suppression impossible .*passez la mission en « Annulée »/],
+        ['api::donor.donor', donor.documentId, 'donations', /suppression impossible/],
+        ['api::partner.partner', funder.documentId, 'subsidies', /suppression impossible/],
+      ] as const;
+      for (const [uid, documentId, field, message] of cases) {
+        const before = await count(uid);
+        // the admin's delete button, its bulk delete, and the Document Service
+        await expectRefused(await app.admin('delete', cm(uid, documentId)), field, message, uid, before);
+        const bulk = await app.admin('post', `/content-manager/collection-types/${uid}/actions/bulkDelete`).send({ documentIds: [documentId] });
+        expect(bulk.status).toBe(400);
+        await expect(docs(uid).delete({ documentId })).rejects.toThrow(message);
+        expect(await count(uid)).toBe(before);
+      }
+      // the dues, the participation and the money are all still there
+      expect((await docs(MEMBER).findOne({ documentId: member.documentId }))?.duesPaidUntil).toBe('2026-12-31');
+      expect(await app.strapi.db.query('api::donation.donation').count({ where: { donor: { documentId: donor.documentId } } })).toBe(1);
+
+      // once its contributions are gone (entered by mistake), the member can be deleted
+      const lone = await docs(MEMBER).create({ data: { firstName: 'Sans', lastName: 'Cotisation' } });
+      await app.admin('delete', cm(MEMBER, lone.documentId)).expect(200);
+      expect(await docs(MEMBER).findOne({ documentId: lone.documentId })).toBeNull();
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { BackOfficeModule, Strapi } from '../types';
-import { checkFields, checkNoOrphans, checkRequiredRelations, CROSS_FIELD_RULES, fieldError, normalise } from './validation';
+import { checkDeleteLeavesNoOrphans, checkFields, checkNoOrphans, checkRequiredRelations, CROSS_FIELD_RULES, fieldError, normalise } from './validation';
 import { currentTarget, relationChange, resolveDocumentId } from './relations';
 import { recomputeDuesPaidUntil } from '../dues/paid-until';
 import { periodEndFor, todayInParis } from '../dues/period';
@@ -154,6 +154,7 @@ const rules: BackOfficeModule = {
       const documentId: string | undefined = ctx.params?.documentId;
 
       if (action === 'delete') {
+        if (documentId) await checkDeleteLeavesNoOrphans(strapi, uid, documentId, attributes);
         if (uid !== CONTRIBUTION || !documentId) return next();
         // the write and the derived duesPaidUntil in one transaction: no reader ever sees one without the other
         return strapi.db.transaction(async () => {

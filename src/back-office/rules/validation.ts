@@ -175,6 +175,28 @@ export const checkNoOrphans = async (strapi: Strapi, uid: string, data: Record<s
   }
 };
 
+/**
+ * Deleting a record refused while records that cannot exist without it are linked to it (a member's
+ * contributions, a mission's participations, a donor's donations, a funder's subsidies): they would
+ * stay behind without their member, mission, donor or funder, and the accounts would lose them.
+ */
+export const checkDeleteLeavesNoOrphans = async (strapi: Strapi, uid: string, documentId: string, attributes: Record<string, any>) => {
+  for (const [field, attr] of Object.entries<any>(attributes)) {
+    if (attr.type !== 'relation' || attr.relation !== 'oneToMany' || !attr.mappedBy) continue;
+    if (!REQUIRED_RELATIONS[attr.target]?.includes(attr.mappedBy)) continue;
+    const linked = await strapi.db.query(attr.target).count({ where: { [attr.mappedBy]: { documentId } } });
+    if (!linked) continue;
+    const what = labelOf(uid, field).toLowerCase();
+    throw fieldError(
+      uid,
+      field,
+      `suppression impossible : ${linked} ${linked > 1 ? 'éléments' : 'élément'} de la liste « ${what} » y ${linked > 1 ? 'sont rattachés' : 'est rattaché'} ` +
+        `et ne peu${linked > 1 ? 'vent' : 't'} pas exister sans cette fiche. Supprimez-les ou rattachez-les à une autre fiche d\u2019abord` +
+        (uid === 'api::mission.mission' ? ' (ou passez la mission en « Annulée »).' : '.')
+    );
+  }
+};
+
 const before = (a: unknown, b: unknown) => {
   const x = toDateTime(a);
   const y = toDateTime(b);
