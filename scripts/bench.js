@@ -241,9 +241,13 @@ const main = async () => {
     add('GET /back-office/stats : médiane (p95)', `${fmt(median(api))} ms (${fmt(p95(api))})`, `${fmt(median(sql))} ms (${fmt(p95(sql))}) SQL seul`, fmt(median(api) / median(sql), 2), '≤ 1,5×', median(api) / median(sql) <= 1.5);
 
     // Members CSV export vs COPY, and the server's memory growth during the export.
-    const copySql = `COPY (SELECT m.member_number, m.last_name, m.first_name, m.email, m.phone, m.birth_date, m.profession, m.address, m.postal_code, m.city, m.country, m.origin, m.joined_at, m.is_volunteer, m.dues_paid_until,
+    // the reference: the same 24 columns as the export (pole, skill and availability names aggregated, dues status)
+    const names = (lnk, target, fk) => `(SELECT string_agg(x.name, ', ' ORDER BY x.name) FROM ${target} x JOIN ${lnk} l ON l.${fk} = x.id WHERE l.member_id = m.id)`;
+    const copySql = `COPY (SELECT m.member_number, m.last_name, m.first_name, m.email, m.phone, m.birth_date, m.gender, m.profession, m.address, m.postal_code, m.city, m.country, m.origin, m.joined_at, m.is_volunteer,
+        ${names('members_poles_lnk', 'poles', 'pole_id')}, ${names('members_skills_lnk', 'skills', 'skill_id')}, ${names('members_availability_lnk', 'availability_slots', 'availability_slot_id')},
+        m.newsletter_opt_in, m.image_rights, m.dues_paid_until,
         CASE WHEN m.dues_paid_until IS NULL THEN 'never_paid' WHEN m.dues_paid_until > CURRENT_DATE + 30 THEN 'up_to_date' WHEN m.dues_paid_until >= CURRENT_DATE THEN 'expiring' WHEN m.dues_paid_until >= CURRENT_DATE - 30 THEN 'grace' ELSE 'expired' END,
-        (SELECT string_agg(p.name, ', ') FROM poles p JOIN members_poles_lnk l ON l.pole_id = p.id WHERE l.member_id = m.id)
+        m.notes
       FROM members m ORDER BY m.id) TO STDOUT WITH CSV HEADER`;
     const copy = () => {
       const start = process.hrtime.bigint();
