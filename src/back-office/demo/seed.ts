@@ -214,9 +214,14 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
     // ---- missions and participations -------------------------------------------------------
     const volunteers = members.map((m, i) => (m.isVolunteer ? i : -1)).filter((i) => i >= 0);
     const everyone = members.map((_, i) => i);
+    // Two and a half years of history, and a season being planned: a quarter of the missions in the
+    // next three months (the calendar, the public registrations and the dashboard have something ahead).
     const startDay = T.minus({ months: 30 });
-    const spanDays = Math.floor(T.plus({ months: 4 }).diff(startDay, 'days').days);
-    const missionDays = Array.from({ length: sizes.missions }, () => startDay.plus({ days: random.int(0, spanDays) })).sort((a, b) => a.toMillis() - b.toMillis());
+    const pastDays = Math.floor(T.diff(startDay, 'days').days) - 1;
+    const upcoming = Math.max(1, Math.round(sizes.missions / 4));
+    const missionDays = Array.from({ length: sizes.missions }, (_, i) => (i < upcoming ? T.plus({ days: random.int(1, 90) }) : startDay.plus({ days: random.int(0, pastDays) }))).sort(
+      (a, b) => a.toMillis() - b.toMillis()
+    );
     const missions: any[] = [];
     const plans: Array<{ template: (typeof D.MISSION_TEMPLATES)[number]; past: boolean; status: string; capacity: number | null; approval: boolean; publicRegistration: boolean }> = [];
     const slugs = new Map<string, number>();

@@ -71,7 +71,7 @@ const DashboardPage = () => {
             <Field.Root name="year">
               <Field.Label>Année</Field.Label>
               <SingleSelect value={String(year)} onChange={(v) => setYear(Number(v))} data-testid="year-select">
-                {years.map((y) => <SingleSelectOption key={y} value={String(y)}>{y}</SingleSelectOption>)}
+                {years.map((y) => <SingleSelectOption key={y} value={String(y)}>{String(y)}</SingleSelectOption>)}
               </SingleSelect>
             </Field.Root>
           </Box>
