@@ -40,6 +40,8 @@ describe('communication officer', () => {
     await shot(page, 'communication-article');
     await page.getByRole('button', { name: /^Publier$|^Publish$/ }).first().click();
     await page.getByText(/Publié|Published/).first().waitFor({ timeout: 60_000 });
+    // the edit view reloads the published article: wait for it before the picture
+    await page.locator(`input[name="title"][value="${title}"]`).waitFor({ timeout: 60_000 });
     await shot(page, 'communication-article-publie');
 
     const res = await fetch(`${BASE_URL()}/api/articles?filters[title][$eq]=${encodeURIComponent(title)}&populate=cover`);
