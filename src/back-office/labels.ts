@@ -25,6 +25,7 @@ export const LABELS: Record<string, Record<string, string>> = {
   'api::member.member': {
     ...common,
     memberNumber: 'N° d\u2019adhérent',
+    displayName: 'Nom affiché',
     birthDate: 'Date de naissance',
     gender: 'Genre',
     profession: 'Profession',
@@ -85,6 +86,7 @@ export const LABELS: Record<string, Record<string, string>> = {
     ...common,
     mission: 'Mission',
     member: 'Adhérent',
+    displayName: 'Nom affiché',
     status: 'Statut',
     role: 'Rôle',
     hours: 'Heures',
@@ -117,6 +119,7 @@ export const LABELS: Record<string, Record<string, string>> = {
     ...common,
     kind: 'Type',
     companyName: 'Raison sociale',
+    displayName: 'Nom affiché',
     member: 'Adhérent lié',
     donations: 'Dons',
   },

@@ -132,6 +132,22 @@ describe('npm run seed', () => {
     expect([...statuses].sort()).toEqual([...DUES_STATUSES].sort());
   });
 
+  it('stores the display names the admin shows (members, donors, participations), as the rules give them', async () => {
+    const members = await docs('api::member.member');
+    expect(members.length).toBe(MEMBERS);
+    for (const m of members) expect(m.displayName).toBe(`${m.lastName} ${m.firstName} (n° ${m.memberNumber})`);
+    const participations = await docs('api::participation.participation', { populate: ['member'] });
+    expect(participations.some((p: any) => p.member) && participations.some((p: any) => !p.member)).toBe(true);
+    for (const p of participations) {
+      const person = p.member ?? p;
+      expect(p.displayName).toBe(`${person.lastName} ${person.firstName}`);
+    }
+    const donors = await docs('api::donor.donor');
+    for (const d of donors) {
+      expect(d.displayName).toBe(d.kind === 'company' ? `${d.companyName} (${d.lastName} ${d.firstName})` : `${d.lastName} ${d.firstName}`);
+    }
+  });
+
   it('publishes articles with generated covers in several formats', async () => {
     const published = await docs('api::article.article', { status: 'published', populate: ['cover', 'gallery'] });
     expect(published.length).toBeGreaterThanOrEqual(5);

@@ -380,10 +380,10 @@ describe(`admin content manager and business "status" fields (${DB_CLIENT})`, ()
     expect(member.body.data.contentType.metadatas.duesPaidUntil.edit).toMatchObject({ label: 'Cotisation payée jusqu\u2019au', editable: false });
   });
 
-  it('lists members by last name and shows them by last name in relations, as long as the bureau has not chosen otherwise', async () => {
+  it('lists members by last name and shows them by display name in relations, as long as the bureau has not chosen otherwise', async () => {
     const url = '/content-manager/content-types/api::member.member/configuration';
     const config = (await app.admin('get', url)).body.data.contentType;
-    expect(config.settings).toMatchObject({ mainField: 'lastName', defaultSortBy: 'lastName', defaultSortOrder: 'ASC' });
+    expect(config.settings).toMatchObject({ mainField: 'displayName', defaultSortBy: 'lastName', defaultSortOrder: 'ASC' });
     const contributions = (await app.admin('get', '/content-manager/content-types/api::contribution.contribution/configuration')).body.data.contentType;
     expect(contributions.settings).toMatchObject({ mainField: 'paidAt', defaultSortBy: 'paidAt', defaultSortOrder: 'DESC' });
     // a choice made in the admin survives the next start

@@ -810,6 +810,10 @@ export interface ApiDonorDonor extends Struct.CollectionTypeSchema {
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    displayName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
     donations: Schema.Attribute.Relation<'oneToMany', 'api::donation.donation'>;
     email: Schema.Attribute.Email;
     firstName: Schema.Attribute.String &
@@ -922,6 +926,10 @@ export interface ApiMemberMember extends Struct.CollectionTypeSchema {
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    displayName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
     donors: Schema.Attribute.Relation<'oneToMany', 'api::donor.donor'>;
     duesPaidUntil: Schema.Attribute.Date;
     email: Schema.Attribute.Email & Schema.Attribute.Unique;
@@ -1266,6 +1274,10 @@ export interface ApiParticipationParticipation
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    displayName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
     email: Schema.Attribute.Email;
     firstName: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{

@@ -3,6 +3,7 @@ import type { Strapi } from '../types';
 import { fiscalYearStart, periodEndFor, todayInParis, TZ } from '../dues/period';
 import { recomputeAllDuesPaidUntil } from '../dues/paid-until';
 import { isPostgres } from '../sql';
+import { donorDisplayName, memberDisplayName, participationDisplayName } from '../rules/display-names';
 import { slugify } from '../../utils/slugify';
 import { BulkWriter } from './bulk';
 import { Random } from './random';
@@ -188,7 +189,8 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         poles: isVolunteer ? random.sample(ref.poles, random.weighted([1, 2], [70, 30])) : [],
         createdAt: at(joinedAt, random.int(9, 20), random.int(0, 59)),
       };
-      members.push(member);
+      // derived, as the rules middleware would (the bulk writer bypasses it)
+      members.push({ ...member, displayName: memberDisplayName(member) });
       for (const [type, periodStart, periodEnd, paidAt] of dues) {
         const method = random.weighted(PAYMENT_METHODS, PAYMENT_WEIGHTS);
         reference++;
@@ -309,6 +311,7 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
           const last = random.pick(D.LAST_NAMES);
           Object.assign(row, { firstName: first, lastName: last, email: `${ascii(first)}.${ascii(last)}.${m}-${position}@example.org`, phone: random.chance(0.5) ? `06 ${random.int(10, 99)} ${random.int(10, 99)} ${random.int(10, 99)} ${random.int(10, 99)}` : null });
         }
+        row.displayName = participationDisplayName(row, memberIndex === null ? null : members[memberIndex]);
         participations.push(row);
       });
     });
@@ -384,7 +387,7 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         donors.push({ kind: 'individual', firstName: first, lastName: last, email: random.chance(0.8) ? `${ascii(first)}.${ascii(last)}.d${i}@example.org` : null, address: `${random.int(1, 140)} ${random.pick(D.STREETS)}`, postalCode: place.postalCode, city: place.city, country: 'France' });
       }
     }
-    const donorIds = await bulk.insert('api::donor.donor', donors);
+    const donorIds = await bulk.insert('api::donor.donor', donors.map((d) => ({ ...d, displayName: donorDisplayName(d) })));
     const donations: any[] = [];
     const firstDonationDay = T.minus({ years: 3 });
     for (let i = 0; i < sizes.donations; i++) {

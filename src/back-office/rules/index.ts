@@ -6,6 +6,15 @@ import { periodEndFor, todayInParis } from '../dues/period';
 import { slugify } from '../../utils/slugify';
 import { FIELD_STATUS_STATE } from '../../middlewares/field-status';
 import { isPostgres } from '../sql';
+import {
+  DISPLAY_NAME_TYPES,
+  displayNameOf,
+  fillMissingDisplayNames,
+  memberDisplayName,
+  participationIdsOf,
+  personName,
+  refreshParticipationDisplayNames,
+} from './display-names';
 
 const MEMBER = 'api::member.member';
 const CONTRIBUTION = 'api::contribution.contribution';
@@ -54,8 +63,15 @@ const contributionsMovedBy = async (strapi: Strapi, input: any) => {
   return owners;
 };
 
+/** Whether a write changes a to-many list (the admin sends `{ connect: [], disconnect: [] }` for an untouched one). */
+const listChanged = (input: any) =>
+  input !== undefined &&
+  (input === null || typeof input !== 'object' || Array.isArray(input) || Array.isArray(input.set) || !!input.connect?.length || !!input.disconnect?.length);
+
 /** Fills in what the association expects to be automatic, before the checks. */
 const prepare = async (strapi: Strapi, uid: string, data: Record<string, any>, merged: Record<string, any>, creating: boolean, cloning: boolean) => {
+  // Derived from the names (display-names.ts), set after the checks: never taken from the caller.
+  if (DISPLAY_NAME_TYPES.includes(uid)) delete data.displayName;
   if (uid === MEMBER) {
     // Derived: set only by recomputeDuesPaidUntil; the member number is given once, at creation
     // (a duplicated member gets a new one, never the original's).
@@ -146,6 +162,11 @@ const scalars = (record: Record<string, any>, attributes: Record<string, any>) =
  */
 const rules: BackOfficeModule = {
   name: 'rules',
+  async bootstrap(strapi) {
+    // an installation that existed before the display names: fill them once (nothing to do afterwards)
+    const filled = await fillMissingDisplayNames(strapi);
+    if (filled) strapi.log.info(`Noms affichés calculés pour ${filled} fiches.`);
+  },
   register(strapi) {
     strapi.documents.use(async (ctx: any, next) => {
       const { uid, action } = ctx;
@@ -155,6 +176,16 @@ const rules: BackOfficeModule = {
 
       if (action === 'delete') {
         if (documentId) await checkDeleteLeavesNoOrphans(strapi, uid, documentId, attributes);
+        if (uid === MEMBER && documentId) {
+          // the deleted member's participations go back to their own name, in the same transaction
+          return strapi.db.transaction(async () => {
+            const member = await strapi.db.query(MEMBER).findOne({ where: { documentId }, select: ['id'] });
+            const participations = await participationIdsOf(strapi, member?.id);
+            const result = await next();
+            await refreshParticipationDisplayNames(strapi, participations);
+            return result;
+          });
+        }
         if (uid !== CONTRIBUTION || !documentId) return next();
         // the write and the derived duesPaidUntil in one transaction: no reader ever sees one without the other
         return strapi.db.transaction(async () => {
@@ -184,6 +215,7 @@ const rules: BackOfficeModule = {
       merged = await mergeWrite(strapi, base, data, attributes);
       CROSS_FIELD_RULES[uid]?.(merged, uid);
       if (uid === PARTICIPATION) await checkOneParticipationPerMember(strapi, merged);
+      if (DISPLAY_NAME_TYPES.includes(uid)) data.displayName = await displayNameOf(strapi, uid, merged);
 
       const affectedMembers: Array<string | null> = [];
       if (uid === CONTRIBUTION) affectedMembers.push(cloning ? null : stored?.member ?? null, merged.member);
@@ -191,13 +223,21 @@ const rules: BackOfficeModule = {
       if (uid === MEMBER && data.contributions !== undefined) affectedMembers.push(...(await contributionsMovedBy(strapi, data.contributions)));
 
       const numbering = uid === MEMBER && creating && data.memberNumber === null;
-      if (!affectedMembers.length && !membersOfResult && !numbering) return next();
-      // the write and the derived duesPaidUntil (or the member number) in one transaction: no reader ever sees one without the other
+      // a member renamed, or participations moved to or from a member from its side: their displayName follows
+      const participationsFollow = uid === MEMBER && !creating && (personName(stored) !== personName(merged) || listChanged(data.participations));
+      if (!affectedMembers.length && !membersOfResult && !numbering && !participationsFollow) return next();
+      // the write and the derived duesPaidUntil (or the member number, or the participations' names) in one
+      // transaction: no reader ever sees one without the other
       return strapi.db.transaction(async ({ trx }: any) => {
-        if (numbering) data.memberNumber = await nextMemberNumber(strapi, trx);
+        if (numbering) {
+          data.memberNumber = await nextMemberNumber(strapi, trx);
+          data.displayName = memberDisplayName({ ...merged, memberNumber: data.memberNumber });
+        }
+        const participations = participationsFollow ? await participationIdsOf(strapi, stored?.id) : [];
         const result = await next();
         if (membersOfResult) affectedMembers.push((result as any)?.documentId ?? (cloning ? null : documentId));
         if (affectedMembers.length) await recomputeDuesPaidUntil(strapi, affectedMembers);
+        if (participationsFollow) await refreshParticipationDisplayNames(strapi, [...participations, ...(await participationIdsOf(strapi, stored?.id))]);
         return result;
       });
     });

@@ -6,7 +6,7 @@ const LIST_COLUMNS: Record<string, string[]> = {
   'api::member.member': ['memberNumber', 'lastName', 'firstName', 'city', 'duesPaidUntil', 'isVolunteer'],
   'api::contribution.contribution': ['member', 'amount', 'paidAt', 'periodEnd', 'paymentMethod'],
   'api::mission.mission': ['title', 'kind', 'startAt', 'status', 'pole'],
-  'api::participation.participation': ['mission', 'member', 'lastName', 'status', 'hours'],
+  'api::participation.participation': ['displayName', 'mission', 'member', 'status', 'hours'],
   'api::partner.partner': ['name', 'kind', 'contactName', 'isPublic'],
   'api::subsidy.subsidy': ['title', 'funder', 'fiscalYear', 'amountGranted', 'status'],
   'api::donor.donor': ['lastName', 'firstName', 'companyName', 'city'],
@@ -16,17 +16,28 @@ const LIST_COLUMNS: Record<string, string[]> = {
   'api::dues-reminder.dues-reminder': ['member', 'duesPaidUntil', 'offsetDays', 'remindedOn', 'status'],
 };
 
+/**
+ * Our earlier defaults, replaced like Strapi's own: a list that still has them was never changed by
+ * the bureau (participations were listed by lastName, empty for a member's participation).
+ */
+const PREVIOUS_LIST_COLUMNS: Record<string, string[]> = {
+  'api::participation.participation': ['mission', 'member', 'lastName', 'status', 'hours'],
+};
+
 /** Derived fields: shown, never edited by hand. */
 const READ_ONLY: Record<string, string[]> = {
-  'api::member.member': ['duesPaidUntil', 'memberNumber'],
+  'api::member.member': ['duesPaidUntil', 'memberNumber', 'displayName'],
+  'api::donor.donor': ['displayName'],
+  'api::participation.participation': ['displayName'],
   'api::newsletter.newsletter': ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount'],
 };
 
 /** Main field (shown in relations) of each collection. */
 const MAIN_FIELD: Record<string, string> = {
-  'api::member.member': 'lastName',
-  'api::donor.donor': 'lastName',
-  'api::participation.participation': 'lastName',
+  // "Martin Claire (n° 42)", not three "Martin" (rules/display-names.ts)
+  'api::member.member': 'displayName',
+  'api::donor.donor': 'displayName',
+  'api::participation.participation': 'displayName',
   'api::contribution.contribution': 'paidAt',
   'api::donation.donation': 'receivedAt',
   'api::subsidy.subsidy': 'title',
@@ -52,6 +63,36 @@ const DEFAULT_SORT: Record<string, [string, 'ASC' | 'DESC']> = {
 /** What Strapi's content manager picks when nothing is configured: the first string field, or id. */
 const strapiDefaultMainField = (contentType: any) =>
   Object.keys(contentType.attributes ?? {}).find((key) => contentType.attributes[key].type === 'string' && key !== 'id') ?? 'id';
+
+/** Our earlier main fields, replaced like Strapi's default (lastName: three "Martin" in a relation). */
+const PREVIOUS_MAIN_FIELD: Record<string, string[]> = {
+  'api::member.member': ['lastName'],
+  'api::donor.donor': ['lastName'],
+  'api::participation.participation': ['lastName'],
+};
+
+/** Main fields that are still a default (Strapi's or our earlier one), so ours may replace them. */
+const replaceableMainFields = (target: any) => [strapiDefaultMainField(target), 'id', ...(PREVIOUS_MAIN_FIELD[target.uid] ?? [])];
+
+/**
+ * A relation field shows its target by the main field stored in the metadata of the relation itself
+ * (contribution → member: `metadatas.member.edit.mainField`), not by the target's settings: set it
+ * to the target's main field, unless the bureau chose another one.
+ */
+const applyRelationMainFields = (strapi: Strapi, config: any, contentType: any) => {
+  let changed = false;
+  for (const [field, attr] of Object.entries<any>(contentType.attributes ?? {})) {
+    const wanted = attr.type === 'relation' ? MAIN_FIELD[attr.target] : undefined;
+    const edit = config.metadatas?.[field]?.edit;
+    if (!wanted || !edit) continue;
+    const target = strapi.contentTypes[attr.target as keyof typeof strapi.contentTypes];
+    if (edit.mainField !== wanted && (edit.mainField === undefined || replaceableMainFields(target).includes(edit.mainField))) {
+      edit.mainField = wanted;
+      changed = true;
+    }
+  }
+  return changed;
+};
 
 const COMPONENT_LABELS: Record<string, Record<string, string>> = {
   'shared.location': { name: 'Nom du lieu', address: 'Adresse', postalCode: 'Code postal', city: 'Ville', latitude: 'Latitude', longitude: 'Longitude' },
@@ -91,17 +132,20 @@ export const applyContentManagerSettings = async (strapi: Strapi) => {
     let changed = applyLabels(config, labels, uid);
     const columns = LIST_COLUMNS[uid];
     const defaultColumns = ['id', 'documentId'];
-    if (columns && (config.layouts?.list ?? []).some((c: string) => defaultColumns.includes(c))) {
+    const list: string[] = config.layouts?.list ?? [];
+    const previous = PREVIOUS_LIST_COLUMNS[uid];
+    if (columns && (list.some((c: string) => defaultColumns.includes(c)) || (previous && previous.join() === list.join()))) {
       config.layouts.list = columns;
       changed = true;
     }
     // main field (shown in relations) and default sort: ours, unless the bureau chose another one
     const mainField = MAIN_FIELD[uid];
     const strapiDefault = strapiDefaultMainField(contentType);
-    if (mainField && config.settings && [strapiDefault, 'id'].includes(config.settings.mainField)) {
+    if (mainField && config.settings && config.settings.mainField !== mainField && replaceableMainFields(contentType).includes(config.settings.mainField)) {
       config.settings.mainField = mainField;
       changed = true;
     }
+    if (applyRelationMainFields(strapi, config, contentType)) changed = true;
     const sortBy = DEFAULT_SORT[uid];
     if (sortBy && config.settings && [strapiDefault, 'id'].includes(config.settings.defaultSortBy)) {
       config.settings.defaultSortBy = sortBy[0];
