@@ -165,6 +165,16 @@ describe(`display names (${DB_CLIENT})`, () => {
       await app.admin('delete', cm(MEMBER, member.documentId)).expect(200);
       expect(await nameOf(PARTICIPATION, p.documentId)).toBe('Invitée');
     });
+
+    it('keeps a deleted member’s participations (attendance, hours) but anonymous', async () => {
+      const member = await docs(MEMBER).create({ data: { firstName: 'Paul', lastName: 'Départ', email: 'paul.depart@example.org' } });
+      const p = await docs(PARTICIPATION).create({ data: { mission: mission.documentId, member: member.documentId, status: 'attended', hours: 3 } });
+      expect(p.displayName).toBe('Départ Paul');
+      await app.admin('delete', cm(MEMBER, member.documentId)).expect(200);
+      const kept = await docs(PARTICIPATION).findOne({ documentId: p.documentId, populate: ['member'] });
+      expect(kept).toMatchObject({ status: 'attended', hours: 3, member: null, lastName: 'Adhérent supprimé', displayName: 'Adhérent supprimé' });
+      expect(JSON.stringify(kept)).not.toMatch(/Paul|paul\.depart/);
+    });
   });
 
   describe('admin content manager', () => {

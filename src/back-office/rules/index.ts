@@ -19,6 +19,8 @@ import {
 const MEMBER = 'api::member.member';
 const CONTRIBUTION = 'api::contribution.contribution';
 const PARTICIPATION = 'api::participation.participation';
+/** The name left on the participations of a deleted member (who came stays counted, not who it was). */
+const DELETED_MEMBER = 'Adhérent supprimé';
 
 /** The stored record with the to-one relations the rules need, as documentIds. */
 const loadStored = async (strapi: Strapi, uid: string, documentId: string, attributes: Record<string, any>) => {
@@ -177,10 +179,17 @@ const rules: BackOfficeModule = {
       if (action === 'delete') {
         if (documentId) await checkDeleteLeavesNoOrphans(strapi, uid, documentId, attributes);
         if (uid === MEMBER && documentId) {
-          // the deleted member's participations go back to their own name, in the same transaction
+          // the deleted member's participations stay (hours, attendance, statistics) but anonymous: those
+          // without a name of their own read « Adhérent supprimé »; in the same transaction
           return strapi.db.transaction(async () => {
             const member = await strapi.db.query(MEMBER).findOne({ where: { documentId }, select: ['id'] });
             const participations = await participationIdsOf(strapi, member?.id);
+            if (participations.length) {
+              await strapi.db.query(PARTICIPATION).updateMany({
+                where: { id: { $in: participations }, $and: [{ $or: [{ lastName: null }, { lastName: '' }] }, { $or: [{ firstName: null }, { firstName: '' }] }] },
+                data: { lastName: DELETED_MEMBER },
+              });
+            }
             const result = await next();
             await refreshParticipationDisplayNames(strapi, participations);
             return result;
