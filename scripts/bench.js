@@ -242,9 +242,9 @@ const main = async () => {
 
     // Members CSV export vs COPY, and the server's memory growth during the export.
     // the reference: the same 24 columns as the export (pole, skill and availability names aggregated, dues status)
-    const names = (lnk, target, fk) => `(SELECT string_agg(x.name, ', ' ORDER BY x.name) FROM ${target} x JOIN ${lnk} l ON l.${fk} = x.id WHERE l.member_id = m.id)`;
+    const namesOf = (lnk, target, fk) => `(SELECT string_agg(x.name, ', ' ORDER BY x.name) FROM ${target} x JOIN ${lnk} l ON l.${fk} = x.id WHERE l.member_id = m.id)`;
     const copySql = `COPY (SELECT m.member_number, m.last_name, m.first_name, m.email, m.phone, m.birth_date, m.gender, m.profession, m.address, m.postal_code, m.city, m.country, m.origin, m.joined_at, m.is_volunteer,
-        ${names('members_poles_lnk', 'poles', 'pole_id')}, ${names('members_skills_lnk', 'skills', 'skill_id')}, ${names('members_availability_lnk', 'availability_slots', 'availability_slot_id')},
+        ${namesOf('members_poles_lnk', 'poles', 'pole_id')}, ${namesOf('members_skills_lnk', 'skills', 'skill_id')}, ${namesOf('members_availability_lnk', 'availability_slots', 'availability_slot_id')},
         m.newsletter_opt_in, m.image_rights, m.dues_paid_until,
         CASE WHEN m.dues_paid_until IS NULL THEN 'never_paid' WHEN m.dues_paid_until > CURRENT_DATE + 30 THEN 'up_to_date' WHEN m.dues_paid_until >= CURRENT_DATE THEN 'expiring' WHEN m.dues_paid_until >= CURRENT_DATE - 30 THEN 'grace' ELSE 'expired' END,
         m.notes
