@@ -265,6 +265,60 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       expect(res.body.error.message).toMatch(/pôle destinataire/);
       expect((await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId: n.documentId } })).status).toBe('draft');
     });
+
+    describe('two sends of the same newsletter at the same moment', () => {
+      const ADDRESSES = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7'].map((h) => `${h}@double.test`);
+      let pole: any;
+      beforeAll(async () => {
+        // a pole of their own (not opted in, not volunteers): the other audiences stay as they are
+        pole = await docs('api::pole.pole').create({ data: { name: 'Double envoi' } });
+        for (const [i, email] of ADDRESSES.entries()) {
+          await docs(MEMBER).create({ data: { firstName: `Hugo${i}`, lastName: 'Double', email, newsletterOptIn: false, poles: [pole.documentId] } });
+        }
+      });
+
+      /** Each address of the pole got exactly one mail of this subject, and the newsletter says so. */
+      const servedOnce = async (documentId: string, subject: string) => {
+        await until('fin de l’envoi', async () => (await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId } })).status === 'sent');
+        const got = smtp.messages.filter((m: any) => m.subject === subject).map((m: any) => m.to.value[0].address).sort();
+        expect(got).toEqual(ADDRESSES);
+        expect(await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId } })).toMatchObject({ recipientsCount: 7, sentCount: 7, failedCount: 0 });
+        expect(await app.strapi.db.query(DELIVERY).count({ where: { newsletter: { documentId }, status: 'sent' } })).toBe(7);
+      };
+
+      // the sending module the server runs, from the same build
+      const sendingModule = () => require(path.join(process.env.TEST_DIST_DIR!, 'src/back-office/newsletters/sending.js'));
+
+      it('two "Envoyer" clicks at the same moment: one run, each recipient gets the newsletter once', async () => {
+        const n = await newsletter('Lettre envoyée deux fois', 'pole', { pole: pole.documentId });
+        smtp.clear();
+        // what the route handler does for two clicks that reach it in the same instant
+        const sending = sendingModule();
+        const answers = await Promise.all([1, 2].map(() => sending.startSending(app.strapi, n.documentId)));
+        expect(answers.map((a: any) => a.documentId)).toEqual([n.documentId, n.documentId]);
+        await sending.sendingFinished(n.documentId);
+        await servedOnce(n.documentId, 'Lettre envoyée deux fois');
+        // and over HTTP, a click while it is being sent answers 202 and sends nothing more
+        const other = await newsletter('Lettre cliquée deux fois', 'pole', { pole: pole.documentId });
+        const clicks = await Promise.all([1, 2].map(() => app.admin('post', `/back-office/newsletters/${other.documentId}/send`)));
+        expect(clicks[0].status).toBe(202);
+        // the second click gets the same run (or, if it is already over, « déjà envoyée »)
+        expect(clicks[1].status === 202 || /déjà été envoyée/.test(clicks[1].body?.error?.message)).toBe(true);
+        await servedOnce(other.documentId, 'Lettre cliquée deux fois');
+      });
+
+      it('two server processes sending it at once: each delivery is claimed by one of them only', async () => {
+        const n = await newsletter('Lettre de deux serveurs', 'pole', { pole: pole.documentId });
+        smtp.clear();
+        // two separate copies of the sending module (each with its own memory of runs), as in two processes
+        const processes: any[] = [];
+        for (let i = 0; i < 2; i++) jest.isolateModules(() => processes.push(sendingModule()));
+        expect(processes[0].startSending).not.toBe(processes[1].startSending);
+        await Promise.all(processes.map((p) => p.startSending(app.strapi, n.documentId)));
+        await Promise.all(processes.map((p) => p.sendingFinished(n.documentId)));
+        await servedOnce(n.documentId, 'Lettre de deux serveurs');
+      });
+    });
   });
 
   describe('website subscribers', () => {

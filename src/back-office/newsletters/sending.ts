@@ -94,7 +94,11 @@ const run = async (strapi: Strapi, documentId: string) => {
     select: ['id'],
   });
   if (interrupted.length) {
-    await strapi.db.query(DELIVERY).updateMany({ where: { id: { $in: interrupted.map((d: any) => d.id) } }, data: { status: 'failed', error: INTERRUPTED } });
+    // still pending: one that another process has meanwhile confirmed keeps its "sent"
+    await strapi.db.query(DELIVERY).updateMany({
+      where: { id: { $in: interrupted.map((d: any) => d.id) }, status: 'pending' },
+      data: { status: 'failed', error: INTERRUPTED },
+    });
   }
   await updateCounts(strapi, newsletter.id);
 
@@ -117,7 +121,13 @@ const run = async (strapi: Strapi, documentId: string) => {
       }
       await sleep(Math.max(0, next - Date.now()));
       next = Date.now() + interval;
-      await strapi.db.query(DELIVERY).update({ where: { id: d.id }, data: { attemptedAt: new Date(), attempts: (d.attempts ?? 0) + 1 } });
+      // Claim the delivery in one conditional write: if another run (a second click, another
+      // process) has claimed it since the batch was read, it is theirs and is not sent again.
+      const claim = await strapi.db.query(DELIVERY).updateMany({
+        where: { id: d.id, status: { $in: ['pending', 'failed'] }, attemptedAt: { $null: true } },
+        data: { attemptedAt: new Date(), attempts: (d.attempts ?? 0) + 1 },
+      });
+      if (claim.count !== 1) continue;
       try {
         await sendMail(strapi, newsletterMail(strapi, newsletter, d, sender));
         await strapi.db.query(DELIVERY).update({ where: { id: d.id }, data: { status: 'sent', sentAt: new Date(), error: null } });
@@ -137,27 +147,54 @@ const run = async (strapi: Strapi, documentId: string) => {
   if (!done) strapi.log.warn(`[newsletter] « ${newsletter.subject} » : ${counts.recipientsCount - counts.sentCount} destinataire(s) non servi(s) ; relancez l'envoi pour reprendre.`);
 };
 
+const alreadySent = () => new errors.ValidationError('Statut : cette lettre a déjà été envoyée à tous ses destinataires.');
+
+/** The checks, then the run in the background (the caller holds this newsletter's `opening` slot). */
+const open = async (strapi: Strapi, documentId: string) => {
+  const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
+  if (!newsletter) throw new errors.NotFoundError('Lettre d’information introuvable.');
+  if (newsletter.status === 'sent') throw alreadySent();
+  const recipients = await recipientsOf(strapi, documentId); // French 400 before anything changes (e.g. no pole)
+  const alreadyQueued = await strapi.db.query(DELIVERY).count({ where: { newsletter: { id: newsletter.id } } });
+  if (!recipients.length && !alreadyQueued) throw new errors.ValidationError('Audience : aucun destinataire ne correspond à cette audience.');
+  await strapi.db.query(NEWSLETTER).update({ where: { id: newsletter.id }, data: { status: 'sending' } });
+  const job = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => run(strapi, documentId))
+    .catch(async (e) => {
+      strapi.log.error(`[newsletter] envoi de ${documentId} interrompu : ${e?.stack ?? e}`);
+      await strapi.db.query(NEWSLETTER).update({ where: { id: newsletter.id }, data: { status: 'failed' } }).catch(() => undefined);
+    })
+    .finally(() => running.delete(documentId));
+  running.set(documentId, job);
+};
+
+/** Sends being opened (checks in progress), so that two clicks at the same moment open one run. */
+const opening = new Map<string, Promise<void>>();
+
 /**
  * Starts (or resumes) the sending of a newsletter in the background and answers at once.
  * Resuming is calling it again: only the deliveries not yet sent (or refused by the server) go out.
  */
-export const startSending = async (strapi: Strapi, documentId: string) => {
-  const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
-  if (!newsletter) throw new errors.NotFoundError('Lettre d’information introuvable.');
-  if (newsletter.status === 'sent') throw new errors.ValidationError('Statut : cette lettre a déjà été envoyée à tous ses destinataires.');
-  if (!running.has(documentId)) {
-    const recipients = await recipientsOf(strapi, documentId); // French 400 before anything changes (e.g. no pole)
-    const alreadyQueued = await strapi.db.query(DELIVERY).count({ where: { newsletter: { id: newsletter.id } } });
-    if (!recipients.length && !alreadyQueued) throw new errors.ValidationError('Audience : aucun destinataire ne correspond à cette audience.');
-    await strapi.db.query(NEWSLETTER).update({ where: { id: newsletter.id }, data: { status: 'sending' } });
-    const job = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => run(strapi, documentId))
-      .catch(async (e) => {
-        strapi.log.error(`[newsletter] envoi de ${documentId} interrompu : ${e?.stack ?? e}`);
-        await strapi.db.query(NEWSLETTER).update({ where: { id: newsletter.id }, data: { status: 'failed' } }).catch(() => undefined);
-      })
-      .finally(() => running.delete(documentId));
-    running.set(documentId, job);
+export const startSending = async (strapi: Strapi, documentId: string): Promise<any> => {
+  const other = opening.get(documentId);
+  if (other) {
+    // another request is opening this send: wait for it, then answer as if it had come first
+    await other.catch(() => undefined);
+    return startSending(strapi, documentId);
+  }
+  if (running.has(documentId)) {
+    const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId }, select: ['status'] });
+    if (!newsletter) throw new errors.NotFoundError('Lettre d’information introuvable.');
+    if (newsletter.status === 'sent') throw alreadySent();
+  } else {
+    // taken before the first await: a second click arriving meanwhile finds it
+    const opened = open(strapi, documentId);
+    opening.set(documentId, opened);
+    try {
+      await opened;
+    } finally {
+      opening.delete(documentId);
+    }
   }
   return strapi.db.query(NEWSLETTER).findOne({ where: { documentId }, select: ['documentId', 'status', 'recipientsCount', 'sentCount', 'failedCount'] });
 };
