@@ -167,6 +167,49 @@ export const publicReadActions = (strapi: Strapi, uid: string) => ({
 });
 
 /**
+ * Reference data (poles, skills, availability slots, membership types, the association's settings)
+ * keeps Strapi's find/findOne for integrations holding an API token. Strapi lets a read-only token
+ * call every find/findOne and, for such a token, does not strip relations to other types from
+ * populate/filters/sort (its check is on the action name, route or no route). So a query on
+ * reference data may name only the type's own fields (no relation: poles → members, membership
+ * types → contributions...) and populate only its images, in their fixed public shape; anything
+ * else is a 400. Personal data (members, donors, donations, contributions, participations,
+ * subsidies, documents, newsletters) has no find/findOne route at all (see their routes/).
+ */
+const NOT_OWN = new Set(['relation', 'media', 'component', 'dynamiczone']);
+
+const referenceSpec = (uid: string): PublicContent => {
+  const model: any = (globalThis as any).strapi.getModel(uid);
+  const attributes = Object.entries<any>(model.attributes);
+  const own = attributes.filter(([, a]) => !NOT_OWN.has(a.type) && !a.private).map(([name]) => name);
+  const images = attributes.filter(([, a]) => a.type === 'media').map(([name]) => name);
+  const queryable = ['documentId', ...own];
+  return {
+    label: model.info?.displayName ?? uid,
+    fields: queryable,
+    populate: Object.fromEntries(images.map((name) => [name, MEDIA])),
+    filterable: queryable,
+    sortable: queryable,
+    scope: {},
+  };
+};
+
+/** Route middleware of the find/findOne of a reference data type (see above). */
+export const referenceDataQuery = (uid: string) => async (ctx: any, next: () => Promise<void>) => {
+  const spec = referenceSpec(uid);
+  const query = ctx.query ?? {};
+  checkFields(spec, query.fields);
+  const populate = checkPopulate(spec, query.populate);
+  if (query.filters !== undefined) checkFilters(spec, query.filters);
+  checkSort(spec, query.sort);
+  if (query.populate !== undefined) {
+    const { populate: _asked, ...rest } = query;
+    ctx.query = Object.keys(populate).length ? { ...rest, populate } : rest;
+  }
+  await next();
+};
+
+/**
  * Users-permissions: the public role gets exactly PUBLIC_ACTIONS, the authenticated role nothing,
  * and sign-up is off (volunteers have no accounts). Re-applied at every start, so a right added by
  * mistake in the admin panel does not survive a restart.

@@ -1,3 +1,8 @@
 import { factories } from '@strapi/strapi';
+import { referenceDataQuery } from '../../../back-office/access/public-api';
 
-export default factories.createCoreRouter('api::membership-type.membership-type');
+// Reference data, readable with an API token; a query may not reach members or their records
+// through relations (see referenceDataQuery).
+const read = { middlewares: [referenceDataQuery('api::membership-type.membership-type')] };
+
+export default factories.createCoreRouter('api::membership-type.membership-type', { config: { find: read, findOne: read } });
