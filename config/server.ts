@@ -7,9 +7,12 @@ export default ({ env }) => {
   return {
     host: env('HOST', '0.0.0.0'),
     port: env.int('PORT', 1337),
-    url: env('PUBLIC_URL', ''),
-    // Strapi 5 reads server.proxy.koa (a bare boolean is ignored): client IPs from X-Forwarded-For behind a proxy
-    proxy: { koa: env.bool('IS_PROXIED', false) },
+    url: env('PUBLIC_URL', '').trim(),
+    // Strapi 5.54 hands server.proxy.{koa,maxIpsCount} to Koa (a bare boolean is ignored). Behind a proxy
+    // the client IP is read from X-Forwarded-For, counting PROXY_HOPS entries from the right: the entries
+    // our own proxies appended. Without maxIpsCount Koa would take the left-most one, which the client
+    // writes itself, and every per-IP limit (public forms, admin login) could be dodged.
+    proxy: { koa: env.bool('IS_PROXIED', false), maxIpsCount: Math.max(1, env.int('PROXY_HOPS', 1) || 1) },
     app: { keys: appKeys.length ? appKeys : ['devKeyA-change-me', 'devKeyB-change-me'] },
     cron: { enabled: env.bool('CRON_ENABLED', true) },
     // No update checks (the server has no business calling out) and no upgrade banner.

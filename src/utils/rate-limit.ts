@@ -5,6 +5,8 @@ import { errors } from '@strapi/utils';
  * (pre-registration, newsletter subscription...). Use as a route middleware:
  *   config: { auth: false, middlewares: [rateLimit({ name: 'registrations', max: 5, windowMs: 60_000 })] }
  * Answers 429 with a French message when exceeded. RATE_LIMIT_DISABLED=true turns it off (never in production).
+ * The client IP is Koa's ctx.request.ip: behind a proxy, the X-Forwarded-For entry our proxies appended,
+ * never one the client wrote (server.proxy.maxIpsCount from PROXY_HOPS in config/server.ts).
  */
 export const rateLimit = ({ name, max, windowMs }: { name: string; max: number; windowMs: number }) => {
   const hits = new Map<string, { count: number; resetAt: number }>();
