@@ -5,7 +5,8 @@ import path from 'path';
 import { ROOT } from '../helpers/strapi';
 
 /**
- * In production the app refuses to start while a secret is missing or still a development default,
+ * In production the app refuses to start while a secret is missing or still a development default, or
+ * without PUBLIC_URL (the address in the links of the e-mails),
  * and says which one. Runs the compiled app in a child process, as `npm start` would.
  */
 const boot = (env: Record<string, string>) => {
@@ -44,9 +45,10 @@ const GOOD = {
   API_TOKEN_SALT: 'saltForApiTokens-4d5e6f',
   TRANSFER_TOKEN_SALT: 'saltForTransfer-7a8b9c',
   ENCRYPTION_KEY: 'encryptionKey-0p9o8i7u',
+  PUBLIC_URL: 'https://gestion.asso.test',
 };
 
-describe('production secrets', () => {
+describe('production secrets and public address', () => {
   it('refuses to start without secrets, naming every missing one in French', () => {
     const { code, out } = boot({});
     expect(code).not.toBe(0);
@@ -59,6 +61,21 @@ describe('production secrets', () => {
     const { code, out } = boot({ ...GOOD, ADMIN_JWT_SECRET: 'dev-admin-jwt-secret-change-me' });
     expect(code).not.toBe(0);
     expect(out).toMatch(/Démarrage refusé en production : ADMIN_JWT_SECRET manquant/);
+  });
+
+  it('refuses to start without PUBLIC_URL, or with one that is not an http(s) address (the links of the e-mails)', () => {
+    const secrets: Record<string, string> = { ...GOOD };
+    delete secrets.PUBLIC_URL;
+    const missing = boot(secrets);
+    expect(missing.code).not.toBe(0);
+    expect(missing.out).toMatch(/Démarrage refusé en production : PUBLIC_URL manquant\. Indiquez .*https:\/\/gestion\.mon-asso\.fr/);
+    expect(missing.out).not.toMatch(/ADMIN_JWT_SECRET|BOOTED/);
+    for (const wrong of ['gestion.asso.test', 'ftp://gestion.asso.test', 'localhost:1337']) {
+      const refused = boot({ ...secrets, PUBLIC_URL: wrong });
+      expect(refused.code).not.toBe(0);
+      expect(refused.out).toContain(`PUBLIC_URL (« ${wrong} ») n'est pas une adresse http(s)`);
+      expect(refused.out).not.toContain('BOOTED');
+    }
   });
 
   it('starts when every secret is set', () => {
