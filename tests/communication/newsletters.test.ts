@@ -1,3 +1,4 @@
+import crypto from 'crypto';
 import path from 'path';
 import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT, SUPER_ADMIN } from '../helpers/strapi';
@@ -381,6 +382,60 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       // the refused request sent nothing; the accepted ones got their confirmation
       await until('confirmations', () => smtp.messages.length === accepted);
       expect(smtp.to(`robot${accepted}@exemple.org`)).toHaveLength(0);
+    });
+  });
+
+  describe('signed links and APP_KEYS rotation', () => {
+    const keys = () => app.strapi.config.get('server.app.keys') as string[];
+    let original: string[];
+    beforeAll(() => {
+      original = keys();
+    });
+    afterAll(() => app.strapi.config.set('server.app.keys', original));
+
+    /** A token as the link carries it, signed with the given HMAC key (the links' format). */
+    const tokenSignedWith = (key: string, email: string) => {
+      const payload = `unsubscribe|${email}`;
+      return `${Buffer.from(payload).toString('base64url')}.${crypto.createHmac('sha256', key).update(payload).digest('base64url')}`;
+    };
+    const linkOf = (token: string) => `/api/subscribers/unsubscribe?token=${encodeURIComponent(token)}`;
+    const valid = async (link: string) => {
+      const page = await app.http().get(link);
+      return page.status === 200 && page.text.includes('Confirmer la désinscription');
+    };
+    const testSendLink = async (subject: string) => {
+      const n = await newsletter(subject, 'volunteers');
+      smtp.clear();
+      expect((await app.admin('post', `/back-office/newsletters/${n.documentId}/test`)).status).toBe(200);
+      await until('envoi de test', () => smtp.to(SUPER_ADMIN.email).length === 1);
+      return unsubscribeLink(smtp.to(SUPER_ADMIN.email)[0].text as string);
+    };
+
+    it('keeps every link already sent working when a new key is put in front of APP_KEYS, and refuses other keys', async () => {
+      expect(original).toEqual(['testKeyA', 'testKeyB']); // config/env/test/server.ts
+      const sent = await testSendLink('Avant le changement de clés');
+      // a link of an earlier version, signed with the keys joined by ':'
+      const older = linkOf(tokenSignedWith(original.join(':'), 'ancien@exemple.org'));
+      expect(await valid(sent)).toBe(true);
+      expect(await valid(older)).toBe(true);
+
+      app.strapi.config.set('server.app.keys', ['testKeyNouvelle', ...original]);
+      expect(await valid(sent)).toBe(true);
+      expect(await valid(older)).toBe(true);
+      expect(await valid(linkOf(tokenSignedWith('uneAutreCle', 'ancien@exemple.org')))).toBe(false);
+      // new links are signed with the new key
+      const fresh = await testSendLink('Après le changement de clés');
+      expect(fresh).not.toBe(sent);
+      expect(fresh).toBe(linkOf(tokenSignedWith('testKeyNouvelle', SUPER_ADMIN.email)));
+      const done = await app.http().post(sent).type('form').send('List-Unsubscribe=One-Click');
+      expect(done.status).toBe(200);
+      expect(done.text).toContain('ne recevra plus');
+
+      // once the old keys are removed, only the links signed with the remaining key work
+      app.strapi.config.set('server.app.keys', ['testKeyNouvelle']);
+      expect(await valid(fresh)).toBe(true);
+      expect(await valid(sent)).toBe(false);
+      expect(await valid(older)).toBe(false);
     });
   });
 });

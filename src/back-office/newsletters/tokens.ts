@@ -5,18 +5,32 @@ import type { Strapi } from '../types';
  * Signed links sent by e-mail (no login): the address and the purpose, signed with HMAC-SHA256
  * and the app keys. An unsubscribe link never expires (it must work in an old e-mail);
  * a subscription confirmation link expires after CONFIRM_DAYS.
+ * Key rotation: a link is signed with the first key of APP_KEYS and accepted when signed with any of
+ * them, so putting a new key in front (and keeping the old ones) leaves every link already sent working.
  */
 export type TokenPurpose = 'unsubscribe' | 'confirm';
 const CONFIRM_DAYS = 7;
 
-const secret = (strapi: Strapi) => {
+const appKeys = (strapi: Strapi) => {
   const keys = strapi.config.get('server.app.keys') as string[] | undefined;
   if (!keys?.length) throw new Error('APP_KEYS manquant : impossible de signer les liens de désinscription.');
-  return keys.join(':');
+  return keys;
 };
 
+/**
+ * The keys a signature is checked against: each key, and (links sent by earlier versions, signed
+ * with all the keys joined by ':') the joined keys from each position, which still matches the old
+ * list once a new key has been put in front of it.
+ */
+const verifyingKeys = (keys: string[]) => [...keys, ...keys.slice(0, -1).map((_, i) => keys.slice(i).join(':'))];
+
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
-const sign = (strapi: Strapi, payload: string) => crypto.createHmac('sha256', secret(strapi)).update(payload).digest('base64url');
+const hmac = (key: string, payload: string) => crypto.createHmac('sha256', key).update(payload).digest('base64url');
+const sign = (strapi: Strapi, payload: string) => hmac(appKeys(strapi)[0], payload);
+const sameText = (a: string, b: string) => {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+};
 
 export const signToken = (strapi: Strapi, purpose: TokenPurpose, email: string, now = Date.now()) => {
   const payload = purpose === 'confirm' ? `${purpose}|${email.toLowerCase()}|${now}` : `${purpose}|${email.toLowerCase()}`;
@@ -29,8 +43,7 @@ export const verifyToken = (strapi: Strapi, purpose: TokenPurpose, token: unknow
   const [encoded, signature] = token.split('.');
   if (!encoded || !signature) return null;
   const payload = Buffer.from(encoded, 'base64url').toString('utf8');
-  const expected = sign(strapi, payload);
-  if (expected.length !== signature.length || !crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) return null;
+  if (!verifyingKeys(appKeys(strapi)).some((key) => sameText(hmac(key, payload), signature))) return null;
   const [p, email, issuedAt] = payload.split('|');
   if (p !== purpose || !email) return null;
   if (purpose === 'confirm' && !(Date.now() - Number(issuedAt) < CONFIRM_DAYS * 86_400_000)) return null;
