@@ -3,6 +3,7 @@ import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
 import { BUREAU_ROLES, loginAs, RoleCode } from '../helpers/roles';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
 import { duesStatus } from '../../src/back-office/dues/status';
+import { adminWithRights } from '../exports/helpers';
 
 /**
  * Issue 4 end to end, on a booted Strapi with a real SMTP server: the dues list, the reminders
@@ -85,7 +86,7 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
         membershipType: 'Annuelle',
         lastAmount: 20,
       });
-      expect(res.body.meta).toEqual({ total: res.body.data.length });
+      expect(res.body.meta).toEqual({ total: res.body.data.length, hiddenFields: [] });
       const dates = res.body.data.map((r: any) => r.duesPaidUntil).filter(Boolean);
       expect(dates).toEqual([...dates].sort());
     });
@@ -122,6 +123,37 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
         await docs('api::association.association').update({ documentId: association.documentId, data: { duesGraceDays: 30 } });
       }
       expect(await statusOf()).toMatchObject({ minus1: 'grace', minus30: 'grace', minus31: 'expired' });
+    });
+
+    it('leaves out the e-mail, the amount and the type when the role may not read those fields (edited role)', async () => {
+      const MEMBER_FIELDS = ['memberNumber', 'firstName', 'lastName', 'duesPaidUntil'];
+      const withoutEmail = await adminWithRights(app, 'Cotisations sans e-mail', {
+        actions: ['api::back-office.dues.read'],
+        read: { [MEMBER]: MEMBER_FIELDS, [CONTRIBUTION]: true, 'api::membership-type.membership-type': true },
+      });
+      const res = await app.admin('get', '/back-office/dues', withoutEmail);
+      expect(res.status).toBe(200);
+      const row = res.body.data.find((r: any) => r.firstName === 'Liste' && r.lastName === 'today');
+      expect(row).toEqual({
+        documentId: made.today.documentId, memberNumber: made.today.memberNumber, firstName: 'Liste', lastName: 'today',
+        duesPaidUntil: day(0), status: 'expiring', membershipType: 'Annuelle', lastAmount: 20,
+      });
+      expect(res.body.data.every((r: any) => !('email' in r))).toBe(true);
+      expect(JSON.stringify(res.body)).not.toContain('@liste.test');
+      expect(res.body.meta.hiddenFields).toEqual(['email']);
+
+      // contributions readable without their amount, membership types not at all
+      const withoutAmount = await adminWithRights(app, 'Cotisations sans montant', {
+        actions: ['api::back-office.dues.read'],
+        read: { [MEMBER]: [...MEMBER_FIELDS, 'email'], [CONTRIBUTION]: ['member', 'membershipType', 'paidAt', 'periodStart', 'periodEnd'] },
+      });
+      const res2 = await app.admin('get', '/back-office/dues', withoutAmount);
+      expect(res2.status).toBe(200);
+      const row2 = res2.body.data.find((r: any) => r.firstName === 'Liste' && r.lastName === 'today');
+      expect(row2).toMatchObject({ email: 'today@liste.test', status: 'expiring' });
+      expect(row2).not.toHaveProperty('lastAmount');
+      expect(row2).not.toHaveProperty('membershipType');
+      expect(res2.body.meta.hiddenFields).toEqual(['lastAmount', 'membershipType']);
     });
 
     it('refuses an unknown status or window with a French message naming the parameter', async () => {

@@ -7,6 +7,7 @@ import { associationGraceDays, DEFAULT_EXPIRING_WITHIN_DAYS, DuesStatus, DUES_ST
 import { duesCounts, duesRows } from './list';
 import { runReminders } from './reminders';
 import { sendDigest } from './digest';
+import { readAccess, type ReadAccess } from '../exports/access';
 
 /** HTTP 400 with a French message naming the parameter; nothing is done. */
 const badParam = (field: string, message: string) =>
@@ -48,6 +49,21 @@ const listOptions = async (strapi: Strapi, query: Record<string, unknown>) => ({
   graceDays: await associationGraceDays(strapi),
 });
 
+/**
+ * Columns of the dues list that need more than the dues right: the fields they show, which the admin
+ * must be allowed to read for every member (a read right limited by conditions is not enough here).
+ */
+const GUARDED_COLUMNS: Record<'email' | 'lastAmount' | 'membershipType', Array<[string, string]>> = {
+  email: [['api::member.member', 'email']],
+  lastAmount: [['api::contribution.contribution', 'amount']],
+  membershipType: [['api::contribution.contribution', 'membershipType'], ['api::membership-type.membership-type', 'name']],
+};
+
+const hiddenFields = (access: ReadAccess) =>
+  (Object.keys(GUARDED_COLUMNS) as Array<keyof typeof GUARDED_COLUMNS>).filter(
+    (key) => !GUARDED_COLUMNS[key].every(([uid, field]) => access.canRead(uid, field) && !access.isConditional(uid))
+  );
+
 /** A failed job is logged (and retried by the next run), never left as an unhandled rejection. */
 const logFailure = async (strapi: Strapi, what: string, job: () => Promise<unknown>) => {
   try {
@@ -73,11 +89,15 @@ const dues: BackOfficeModule = {
         const status = statusParam(ctx.query.status);
         const options = await listOptions(strapi, ctx.query);
         const rows = await duesRows(strapi, { ...options, statuses: status ? [status] : undefined });
+        // field-level read rights, as in the exports: a column the content manager would hide is left out
+        const hidden = hiddenFields(readAccess(strapi, ctx.state.userAbility));
         ctx.body = {
-          data: rows.map(({ documentId, memberNumber, firstName, lastName, email, duesPaidUntil, status, membershipType, lastAmount }) => ({
-            documentId, memberNumber, firstName, lastName, email, duesPaidUntil, status, membershipType, lastAmount,
-          })),
-          meta: { total: rows.length },
+          data: rows.map(({ documentId, memberNumber, firstName, lastName, email, duesPaidUntil, status, membershipType, lastAmount }) => {
+            const row: Record<string, unknown> = { documentId, memberNumber, firstName, lastName, email, duesPaidUntil, status, membershipType, lastAmount };
+            for (const key of hidden) delete row[key];
+            return row;
+          }),
+          meta: { total: rows.length, hiddenFields: hidden },
         };
       },
     },
