@@ -205,7 +205,10 @@ export const LABELS: Record<string, Record<string, string>> = {
 /** French label of a field, falling back to its name. */
 export const labelOf = (uid: string, field: string) => LABELS[uid]?.[field] ?? field;
 
-/** French names of enumeration values (admin help texts, CSV cells, PDFs). */
+/**
+ * French names of enumeration values (admin help texts, CSV cells, PDFs), shared by every field;
+ * a field that names a value otherwise has its own entry in FIELD_ENUM_LABELS: read them with enumLabel().
+ */
 export const ENUM_LABELS: Record<string, string> = {
   cash: 'Espèces',
   cheque: 'Chèque',
@@ -246,3 +249,15 @@ export const ENUM_LABELS: Record<string, string> = {
   sent: 'Envoyée',
   failed: 'Échec',
 };
+
+/**
+ * Values named differently in one field: a donation's nature « cash » is money given, as opposed to
+ * in kind (« Numéraire »), not the payment method « Espèces ».
+ */
+export const FIELD_ENUM_LABELS: Record<string, Record<string, Record<string, string>>> = {
+  'api::donation.donation': { nature: { cash: 'Numéraire' } },
+};
+
+/** French name of the value of an enumeration field (uid, field): the field's own name for it, else the shared one. */
+export const enumLabel = (uid: string | undefined, field: string | undefined, value: string) =>
+  (uid && field ? FIELD_ENUM_LABELS[uid]?.[field]?.[value] : undefined) ?? ENUM_LABELS[value] ?? value;

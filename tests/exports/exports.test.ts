@@ -170,6 +170,13 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
     const donations = await csv('/back-office/exports/donations.csv?nature=in_kind');
     expect(donations.rows).toEqual([expect.objectContaining({ 'Raison sociale': 'Boulangerie Dupain', 'Montant (€)': '150,00', 'Nature': 'En nature', 'Moyen de paiement': 'Autre' })]);
     expect((await csv('/back-office/exports/donations.csv?fiscalYear=2025')).rows).toHaveLength(3);
+    // money given (nature « cash ») is « Numéraire »; « Espèces » is the payment method
+    expect((await csv('/back-office/exports/donations.csv?fiscalYear=2024')).rows).toEqual([
+      expect.objectContaining({ 'Raison sociale': 'Boulangerie Dupain', 'Nature': 'Numéraire', 'Moyen de paiement': 'Espèces' }),
+    ]);
+    const catalog = (await app.admin('get', '/back-office/exports')).body.datasets.find((d: any) => d.name === 'donations');
+    const option = (param: string, value: string) => catalog.filters.find((f: any) => f.param === param).options.find((o: any) => o.value === value).label;
+    expect([option('nature', 'cash'), option('method', 'cash')]).toEqual(['Numéraire', 'Espèces']);
     const subsidies = await csv('/back-office/exports/subsidies.csv?fiscalYear=2025&status=granted');
     expect(subsidies.rows).toEqual([
       expect.objectContaining({ 'Titre': 'Fête de quartier', 'Financeur': 'Ville de Lyon', 'Montant demandé (€)': '1000,00', 'Montant accordé (€)': '800,50', 'Montant reçu (€)': '', 'Statut': 'Accordée', 'Bilan à rendre le': '30/06/2026' }),

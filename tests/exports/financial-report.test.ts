@@ -49,6 +49,9 @@ describe(`financial report (${DB_CLIENT})`, () => {
     await docs('api::subsidy.subsidy').create({ data: { title: 'Équipement', funder: region.documentId, fiscalYear: 2025, amountRequested: 0.7, status: 'submitted' } });
     await docs('api::subsidy.subsidy').create({ data: { title: 'Fête', funder: town.documentId, fiscalYear: 2025, amountRequested: 0.2, amountGranted: 0.1, status: 'granted' } });
     await docs('api::subsidy.subsidy').create({ data: { title: 'Ancienne', funder: town.documentId, fiscalYear: 2024, amountRequested: 9999, status: 'reported' } });
+    // listed, but out of the totals like on the dashboard: a draft never sent, an amount granted then refused
+    await docs('api::subsidy.subsidy').create({ data: { title: 'Projet en préparation', funder: town.documentId, fiscalYear: 2025, amountRequested: 5000, status: 'draft' } });
+    await docs('api::subsidy.subsidy').create({ data: { title: 'Minibus', funder: region.documentId, fiscalYear: 2025, amountRequested: 300.3, amountGranted: 100, status: 'refused' } });
     const missions: Array<[string, string, string, number, number | null]> = [
       ['Fête de l’été', '2025-06-30T22:30:00.000Z', 'done', 100.1, 99.95], // 1 July 00:30 in Paris: in
       ['Brocante', '2026-06-30T21:00:00.000Z', 'done', 0.2, 0.1], // 30 June 23:00 in Paris: in
@@ -85,21 +88,29 @@ describe(`financial report (${DB_CLIENT})`, () => {
     expectLine('Dons', 'Total', '4', '1234,87');
     expectLine('Dons', 'Donateurs distincts', '3', '');
     expectLine('Dons', 'Nature : En nature', '1', '1234,56');
+    // money given (nature « cash ») is « Numéraire », cash as a payment method stays « Espèces »
+    expectLine('Dons', 'Nature : Numéraire', '2', '0,30');
+    expect(rows.some((r) => r['Détail'] === 'Nature : Espèces')).toBe(false);
     expectLine('Dons', 'Nature : Abandon de frais', '1', '0,01');
     expectLine('Dons', 'Moyen de paiement : Virement', '2', '0,30');
-    // 1000.10 + 0.70 + 0.20 requested, 800.20 + 0.10 granted, 400.10 received
-    expectLine('Subventions demandées', 'Total', '3', '1001,00');
-    expectLine('Subventions accordées', 'Total', '3', '800,30');
-    expectLine('Subventions reçues', 'Total', '3', '400,10');
+    // the dashboard's definitions: 1000.10 + 0.70 + 0.20 + 300.30 requested (not the draft's 5000),
+    // 800.20 + 0.10 granted (not the 100 of the refused one), 400.10 received; the counts are of those amounts
+    expectLine('Subventions demandées', 'Total (hors brouillons)', '4', '1301,30');
+    expectLine('Subventions accordées', 'Total (statut Accordée, Versée ou Bilan rendu)', '2', '800,30');
+    expectLine('Subventions reçues', 'Total (quel que soit le statut)', '1', '400,10');
     expectLine('Subventions accordées', 'Mairie de Lyon — Animations (Versée, bilan à rendre le 30/09/2026)', '', '800,20');
     expectLine('Subventions accordées', 'Mairie de Lyon — Fête (Accordée)', '', '0,10');
     expectLine('Subventions reçues', 'Mairie de Lyon — Fête (Accordée)', '', '');
-    // by funder: the town's two subsidies, the region's one
+    // drafts and refused subsidies are listed, their amounts marked as left out of the totals
+    expectLine('Subventions demandées', 'Mairie de Lyon — Projet en préparation (Brouillon) — non compté dans le total', '', '5000,00');
+    expectLine('Subventions demandées', 'Région — Minibus (Refusée)', '', '300,30');
+    expectLine('Subventions accordées', 'Région — Minibus (Refusée) — non compté dans le total', '', '100,00');
+    // by funder, same definitions
     expectLine('Subventions demandées', 'Financeur : Mairie de Lyon', '2', '1000,30');
     expectLine('Subventions accordées', 'Financeur : Mairie de Lyon', '2', '800,30');
-    expectLine('Subventions reçues', 'Financeur : Mairie de Lyon', '2', '400,10');
-    expectLine('Subventions demandées', 'Financeur : Région', '1', '0,70');
-    expectLine('Subventions accordées', 'Financeur : Région', '1', '0,00');
+    expectLine('Subventions reçues', 'Financeur : Mairie de Lyon', '1', '400,10');
+    expectLine('Subventions demandées', 'Financeur : Région', '2', '301,00');
+    expectLine('Subventions accordées', 'Financeur : Région', '0', '0,00');
     expectLine('Budget prévu des missions', 'Total', '2', '100,30');
     expectLine('Budget réel des missions', 'Total', '2', '100,05');
     expect(rows.some((r) => /Kermesse|Trop tard|Ancienne/.test(r['Détail']))).toBe(false);
@@ -114,12 +125,13 @@ describe(`financial report (${DB_CLIENT})`, () => {
     const flat = text.replace(/\s+/g, ' ');
     for (const expected of [
       'Les Amis du Quartier', 'RNA W691234567', 'SIREN 123456789', 'Bilan financier', 'Exercice 2025 — du 01/07/2025 au 30/06/2026',
-      'Total des cotisations', '11,00 €', '10,70 €', '1 234,87 €', '1 001,00 €', '800,30 €', '400,10 €', '100,30 €', '100,05 €', 'Mairie de Lyon — Animations',
-      'Par financeur', '1 000,30 €',
+      'Total des cotisations', '11,00 €', '10,70 €', '1 234,87 €', '1 301,30 €', '800,30 €', '400,10 €', '100,30 €', '100,05 €', 'Mairie de Lyon — Animations',
+      'Par financeur', '1 000,30 €', 'Numéraire', 'demandé hors brouillons', 'Projet en préparation', '5 000,00 € (non compté)', '100,00 € (non compté)',
     ]) {
       expect(flat).toContain(expected);
     }
     expect(flat).not.toContain('Kermesse');
+    expect(flat).not.toContain('300,30 € (non compté)'); // a refused application was sent: its request counts
   });
 
   it('validates the year, and reports an empty year with zero totals', async () => {

@@ -2,6 +2,7 @@ import { startStrapi, TestApp, DB_CLIENT, loginAdmin } from '../helpers/strapi';
 import { loginAs, RoleCode } from '../helpers/roles';
 import { todayInParis } from '../../src/back-office/dues/period';
 import { activeVolunteerWindow, referenceDay } from '../../src/back-office/stats/definitions';
+import { download, parseCsv } from '../exports/helpers';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const pdfParse = require('pdf-parse/lib/pdf-parse.js');
 
@@ -196,6 +197,22 @@ describe(`statistics (${DB_CLIENT})`, () => {
     await app.admin('get', '/back-office/stats/report.pdf?year=abcd').expect(400);
   });
 
+  it('gives the same subsidy totals as the financial report of the fiscal year (one definition)', async () => {
+    const { subsidies } = (await app.admin('get', '/back-office/stats?year=2025').expect(200)).body;
+    const res = await download(app, '/back-office/reports/financial.csv?year=2025&format=iso');
+    expect(res.status).toBe(200);
+    const { rows } = parseCsv(res.body, ',');
+    const total = (section: string) => rows.find((r) => r['Rubrique'] === section && r['Détail'].startsWith('Total'))?.['Montant (€)'];
+    const report = { requested: total('Subventions demandées'), granted: total('Subventions accordées'), received: total('Subventions reçues') };
+    expect(report).toEqual({ requested: subsidies.requested.toFixed(2), granted: subsidies.granted.toFixed(2), received: subsidies.received.toFixed(2) });
+    expect(report).toEqual({ requested: '5500.00', granted: '2500.00', received: '1000.55' });
+    // the report still lists the draft and the refused application, whose requests are 1000 and 500
+    const requested = rows.filter((r) => r['Rubrique'] === 'Subventions demandées').map((r) => r['Détail']);
+    expect(requested).toEqual(expect.arrayContaining([
+      'Mairie — Subvention draft (Brouillon) — non compté dans le total', 'Mairie — Subvention refused (Refusée)',
+    ]));
+  });
+
   it('windows: the 12 months before the reference day, in Paris time', () => {
     expect(referenceDay(2025, '2026-11-22')).toBe('2025-12-31');
     expect(referenceDay(2026, '2026-11-22')).toBe('2026-11-22');
@@ -225,7 +242,9 @@ describe(`statistics (${DB_CLIENT})`, () => {
       'Missions réalisées 3', 'Taux de participation 80,0 %', 'Cotisations encaissées 20,30 € (4)',
       'Dons reçus 100,30 € (3 dons, 2 donateurs)', 'Subventions accordées 2 500,00 €',
       'Adhérents en fin de mois', 'Nouveaux adhérents par mois', 'Âge au 31 décembre 2025', 'Professions', 'Villes', 'Origines',
-      'Enseignant', 'Autres', 'Participation aux missions (80,0 % de présence)', 'Montants encaissés par mois', 'Reçues 1 000,55 €',
+      'Enseignant', 'Autres', 'Participation aux missions (80,0 % de présence)', 'Montants encaissés par mois',
+      // the subsidy totals say their definitions (the same as the financial report's)
+      'Demandées (hors brouillons) 5 500,00 €', 'Accordées (statut Accordée, Versée ou Bilan rendu) 2 500,00 €', 'Reçues (quel que soit le statut) 1 000,55 €',
     ]) {
       expect(flat).toContain(squeeze(expected));
     }

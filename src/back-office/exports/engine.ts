@@ -104,7 +104,7 @@ export const prepareExport = async (strapi: Strapi, dataset: Dataset, access: Re
   }
 
   const fields = columns.map((c, i) => {
-    const format1 = cellFormatter(typeOf(strapi, c), format);
+    const format1 = cellFormatter(typeOf(strapi, c), format, c.reads[c.reads.length - 1]);
     const key = `c${i}`;
     return { label: c.header, value: (row: any) => format1(row[key]) };
   });

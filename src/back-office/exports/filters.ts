@@ -4,7 +4,7 @@ import type { Strapi } from '../types';
 import { datetimeValue, booleanValue } from '../sql';
 import { fiscalYearBounds, TZ } from '../dues/period';
 import { DUES_STATUSES, DUES_STATUS_LABELS, duesStatusSql, associationGraceDays } from '../dues/status';
-import { ENUM_LABELS } from '../labels';
+import { enumLabel } from '../labels';
 import type { ExportSql, Sql } from './query';
 
 /**
@@ -172,5 +172,6 @@ export const duesStatusFilter = (uid: string): ExportFilter => ({
   },
 });
 
-/** French label of a filter's enumeration value. */
-export const valueLabel = (value: string) => DUES_STATUS_LABELS[value as keyof typeof DUES_STATUS_LABELS] ?? ENUM_LABELS[value] ?? value;
+/** French label of a filter's enumeration value (named as in its field, see labels.ts). */
+export const valueLabel = (value: string, filter?: ExportFilter) =>
+  DUES_STATUS_LABELS[value as keyof typeof DUES_STATUS_LABELS] ?? enumLabel(filter?.enumOf?.[0], filter?.enumOf?.[1], value);

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { ENUM_LABELS } from '../labels';
+import { enumLabel } from '../labels';
 import { DUES_STATUS_LABELS, type DuesStatus } from '../dues/status';
 import { TZ } from '../dues/period';
 import { datetimeFromDb } from '../sql';
@@ -47,9 +47,10 @@ const dateText = (value: unknown) => {
 
 type Formatter = (value: any) => string | undefined;
 
-const formatters = (format: CsvFormat): Record<CellType, Formatter> => ({
+/** `source`: the [uid, field] the cell reads (an enumeration value's name may depend on its field). */
+const formatters = (format: CsvFormat, source?: [string, string]): Record<CellType, Formatter> => ({
   text: (v) => neutralise(String(v)),
-  enum: (v) => neutralise(ENUM_LABELS[v] ?? String(v)),
+  enum: (v) => neutralise(enumLabel(source?.[0], source?.[1], String(v))),
   duesStatus: (v) => DUES_STATUS_LABELS[v as DuesStatus] ?? String(v),
   date: (v) => {
     const iso = dateText(v)!;
@@ -66,8 +67,8 @@ const formatters = (format: CsvFormat): Record<CellType, Formatter> => ({
   boolean: (v) => (v === true || v === 1 || v === '1' || v === 't' ? 'Oui' : 'Non'),
 });
 
-/** The formatter of each cell type for one format; empty values give an empty cell. */
-export const cellFormatter = (type: CellType, format: CsvFormat) => {
-  const f = formatters(format)[type];
+/** The formatter of each cell type for one format (and field read); empty values give an empty cell. */
+export const cellFormatter = (type: CellType, format: CsvFormat, source?: [string, string]) => {
+  const f = formatters(format, source)[type];
   return (value: unknown) => (value === null || value === undefined || value === '' ? undefined : f(value));
 };

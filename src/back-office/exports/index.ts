@@ -34,7 +34,7 @@ const catalog = async (strapi: Strapi, access: ReadAccess) => {
     const filters = [];
     for (const f of d.filters) {
       if (!f.reads.every(([uid, field]) => access.canRead(uid, field))) continue;
-      const values = f.kind === 'enum' ? filterValues(strapi, f).map((v) => ({ value: v, label: valueLabel(v) })) : f.kind === 'relation' ? await optionsOf(f.target!) : undefined;
+      const values = f.kind === 'enum' ? filterValues(strapi, f).map((v) => ({ value: v, label: valueLabel(v, f) })) : f.kind === 'relation' ? await optionsOf(f.target!) : undefined;
       filters.push({ param: f.param, label: f.label, kind: f.kind, options: values });
     }
     datasets.push({ name: d.name, label: d.label, filters });

@@ -5,7 +5,8 @@ import { nextDay, parisDayStart } from '../exports/filters';
 import type { ReadAccess } from '../exports/access';
 import { ExportSql } from '../exports/query';
 import { CONTRIBUTION, DONATION, MEMBERSHIP_TYPE, MISSION, PARTNER, SUBSIDY, sumCentsSql } from '../exports/datasets';
-import { ENUM_LABELS } from '../labels';
+import { enumLabel } from '../labels';
+import { SUBSIDY_AMOUNTS, subsidyCounted, subsidyCountedSql, type SubsidyAmount } from '../stats/definitions';
 
 /**
  * THE financial report of a fiscal year (for the general assembly and the town hall), computed once
@@ -25,10 +26,20 @@ export interface FinancialReport {
   end: string;
   dues: { count: number; cents: number; byType: Breakdown[]; byMethod: Breakdown[] } | null;
   donations: { count: number; cents: number; donors: number; byNature: Breakdown[]; byMethod: Breakdown[] } | null;
+  /**
+   * Every subsidy of the fiscal year is listed (drafts and refused ones included); the subtotals and
+   * totals follow THE definitions of the dashboard (stats/definitions.ts: requested without drafts,
+   * granted for granted/paid/reported). `counted` says which of a row's amounts are in the totals;
+   * the counts are the subsidies whose amount is in each total.
+   */
   subsidies: {
-    rows: Array<{ funder: string; title: string; status: string; requested: number | null; granted: number | null; received: number | null; reportDueAt: string | null }>;
+    rows: Array<{
+      funder: string; title: string; status: string; requested: number | null; granted: number | null; received: number | null; reportDueAt: string | null;
+      counted: Record<SubsidyAmount, boolean>;
+    }>;
     /** subtotals per funder, sorted by name */
-    byFunder: Array<{ funder: string; count: number; requested: number; granted: number; received: number }>;
+    byFunder: Array<{ funder: string; count: Record<SubsidyAmount, number>; requested: number; granted: number; received: number }>;
+    count: Record<SubsidyAmount, number>;
     requested: number; granted: number; received: number;
   } | null;
   missions: {
@@ -62,12 +73,15 @@ const int = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const centsOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const rowCents = (col: string) => `CAST(ROUND(${col} * 100) AS BIGINT)`;
 
-/** Count and total per group (label expression: an enumeration, shown in French, or a name), sorted by label. */
-const breakdown = async (strapi: Strapi, s: ExportSql, label: string, amount: string, where: string, bindings: unknown[], isEnum = true): Promise<Breakdown[]> => {
+/**
+ * Count and total per group, sorted by label: `label` is a name, or the enumeration field `enumOf`
+ * ([uid, field]), shown by its French value name for that field (labels.ts).
+ */
+const breakdown = async (strapi: Strapi, s: ExportSql, label: string, amount: string, where: string, bindings: unknown[], enumOf?: [string, string]): Promise<Breakdown[]> => {
   const rows = rowsOf(
     await knex(strapi).raw(`SELECT ${label} AS "label", COUNT(*) AS "count", ${sumCentsSql(amount)} AS "cents" FROM ${s.from()} WHERE ${where} GROUP BY ${label} ORDER BY 1`, bindings as any)
   );
-  return rows.map((r) => ({ label: r.label === null ? 'Non renseigné' : (isEnum && ENUM_LABELS[r.label]) || String(r.label), count: int(r.count), cents: int(r.cents) }));
+  return rows.map((r) => ({ label: r.label === null ? 'Non renseigné' : enumOf ? enumLabel(enumOf[0], enumOf[1], String(r.label)) : String(r.label), count: int(r.count), cents: int(r.cents) }));
 };
 
 export const fiscalYearStartMonth = async (strapi: Strapi) =>
@@ -93,8 +107,8 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
     report.dues = {
       count: int(total.count),
       cents: int(total.cents),
-      byType: await breakdown(strapi, s, type, s.col('amount'), where, [start, end], false),
-      byMethod: await breakdown(strapi, s, s.col('paymentMethod'), s.col('amount'), where, [start, end]),
+      byType: await breakdown(strapi, s, type, s.col('amount'), where, [start, end]),
+      byMethod: await breakdown(strapi, s, s.col('paymentMethod'), s.col('amount'), where, [start, end], [CONTRIBUTION, 'paymentMethod']),
     };
   }
 
@@ -109,39 +123,45 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
       count: int(total.count),
       cents: int(total.cents),
       donors: int(total.donors),
-      byNature: await breakdown(strapi, s, s.col('nature'), s.col('amount'), where, [start, end]),
-      byMethod: await breakdown(strapi, s, s.col('method'), s.col('amount'), where, [start, end]),
+      byNature: await breakdown(strapi, s, s.col('nature'), s.col('amount'), where, [start, end], [DONATION, 'nature']),
+      byMethod: await breakdown(strapi, s, s.col('method'), s.col('amount'), where, [start, end], [DONATION, 'method']),
     };
   }
 
   if (sections.includes('subsidies')) {
     const s = new ExportSql(strapi, SUBSIDY, access);
     const funder = s.ref('funder', 'name');
-    const [req, gra, rec] = ['amountRequested', 'amountGranted', 'amountReceived'].map((f) => s.col(f));
+    const status = s.col('status');
+    const amountSql = { requested: s.col('amountRequested'), granted: s.col('amountGranted'), received: s.col('amountReceived') };
     const rows = rowsOf(
       await db.raw(
-        `SELECT ${funder} AS "funder", ${s.col('title')} AS "title", ${s.col('status')} AS "status", ${rowCents(req)} AS "requested", ${rowCents(gra)} AS "granted", ${rowCents(rec)} AS "received", ${s.col('reportDueAt')} AS "reportDueAt" FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ? ORDER BY 1, 2`,
+        `SELECT ${funder} AS "funder", ${s.col('title')} AS "title", ${status} AS "status", ${rowCents(amountSql.requested)} AS "requested", ${rowCents(amountSql.granted)} AS "granted", ${rowCents(amountSql.received)} AS "received", ${s.col('reportDueAt')} AS "reportDueAt" FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ? ORDER BY 1, 2`,
         [year]
       )
     );
-    const [totals] = rowsOf(
-      await db.raw(`SELECT ${sumCentsSql(req)} AS "requested", ${sumCentsSql(gra)} AS "granted", ${sumCentsSql(rec)} AS "received" FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ?`, [year])
-    );
-    const sums = `${sumCentsSql(req)} AS "requested", ${sumCentsSql(gra)} AS "granted", ${sumCentsSql(rec)} AS "received"`;
+    // THE totals of the dashboard: each amount only when its subsidy's status counts (stats/definitions.ts)
+    const sums = SUBSIDY_AMOUNTS.map((a) => {
+      const counted = subsidyCountedSql(a, status, amountSql[a]);
+      return `${sumCentsSql(counted)} AS "${a}", COUNT(${counted}) AS "${a}Count"`;
+    }).join(', ');
+    const counts = (r: any) => Object.fromEntries(SUBSIDY_AMOUNTS.map((a) => [a, int(r[`${a}Count`])])) as Record<SubsidyAmount, number>;
+    const [totals] = rowsOf(await db.raw(`SELECT ${sums} FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ?`, [year]));
     const byFunder = rowsOf(
       await db.raw(
-        `SELECT ${funder} AS "funder", COUNT(*) AS "count", ${sums} FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ? GROUP BY "${s.one('funder')}"."id", ${funder} ORDER BY 1`,
+        `SELECT ${funder} AS "funder", ${sums} FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ? GROUP BY "${s.one('funder')}"."id", ${funder} ORDER BY 1`,
         [year]
       )
     );
     report.subsidies = {
       rows: rows.map((r) => ({
-        funder: r.funder ?? 'Non renseigné', title: r.title, status: ENUM_LABELS[r.status] ?? r.status,
+        funder: r.funder ?? 'Non renseigné', title: r.title, status: enumLabel(SUBSIDY, 'status', r.status),
         requested: centsOrNull(r.requested), granted: centsOrNull(r.granted), received: centsOrNull(r.received), reportDueAt: r.reportDueAt ?? null,
+        counted: Object.fromEntries(SUBSIDY_AMOUNTS.map((a) => [a, subsidyCounted(a, r.status)])) as Record<SubsidyAmount, boolean>,
       })),
       byFunder: byFunder.map((r) => ({
-        funder: r.funder ?? 'Non renseigné', count: int(r.count), requested: int(r.requested), granted: int(r.granted), received: int(r.received),
+        funder: r.funder ?? 'Non renseigné', count: counts(r), requested: int(r.requested), granted: int(r.granted), received: int(r.received),
       })),
+      count: counts(totals),
       requested: int(totals.requested), granted: int(totals.granted), received: int(totals.received),
     };
   }
@@ -157,7 +177,7 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
     );
     const [totals] = rowsOf(await db.raw(`SELECT ${sumCentsSql(planned)} AS "planned", ${sumCentsSql(actual)} AS "actual" FROM ${s.from()} WHERE ${where}`, [from, to]));
     report.missions = {
-      rows: rows.map((r) => ({ title: r.title, startAt: r.startAt, status: ENUM_LABELS[r.status] ?? r.status, planned: centsOrNull(r.planned), actual: centsOrNull(r.actual) })),
+      rows: rows.map((r) => ({ title: r.title, startAt: r.startAt, status: enumLabel(MISSION, 'status', r.status), planned: centsOrNull(r.planned), actual: centsOrNull(r.actual) })),
       planned: int(totals.planned),
       actual: int(totals.actual),
     };

@@ -6,8 +6,14 @@ import { associationIdentity, createReport, endToBuffer, euros, heading, table }
 import { formatCents, neutralise, type CsvFormat } from '../exports/format';
 import { csvStream } from '../exports/engine';
 import type { Breakdown, FinancialReport } from './financial';
+import { SUBSIDY_AMOUNTS, SUBSIDY_TOTAL_RULES, type SubsidyAmount } from '../stats/definitions';
 
 /** The financial report as a file: CSV (one line per figure, for spreadsheets) or PDF (for print). */
+
+/** The three subsidy totals: THE definitions of the dashboard (stats/definitions.ts), said in the headers. */
+const SUBSIDY_SECTIONS: Record<SubsidyAmount, string> = { requested: 'Subventions demandées', granted: 'Subventions accordées', received: 'Subventions reçues' };
+const NOT_COUNTED = 'non compté dans le total';
+const subsidyRules = `Totaux et sous-totaux comme au tableau de bord : demandé ${SUBSIDY_TOTAL_RULES.requested} ; accordé : ${SUBSIDY_TOTAL_RULES.granted} ; reçu ${SUBSIDY_TOTAL_RULES.received}.`;
 
 const day = (iso: string | null) => (iso ? DateTime.fromISO(String(iso).slice(0, 10)).toFormat('dd/MM/yyyy') : '');
 const eurosOf = (cents: number | null) => (cents === null ? '—' : euros(formatCents(cents, 'iso')));
@@ -35,20 +41,17 @@ const csvRows = (r: FinancialReport, identity: { name: string; rna?: string | nu
     breakdown('Dons', 'Moyen de paiement', r.donations.byMethod);
   }
   if (r.subsidies) {
-    for (const s of r.subsidies.rows) {
+    const subsidies = r.subsidies;
+    // every subsidy is listed; an amount its status leaves out of the totals says so
+    for (const s of subsidies.rows) {
       const detail = `${s.funder} — ${s.title} (${s.status}${s.reportDueAt ? `, bilan à rendre le ${day(s.reportDueAt)}` : ''})`;
-      add('Subventions demandées', detail, '', money(s.requested));
-      add('Subventions accordées', detail, '', money(s.granted));
-      add('Subventions reçues', detail, '', money(s.received));
+      for (const a of SUBSIDY_AMOUNTS) {
+        const amount = s[a];
+        add(SUBSIDY_SECTIONS[a], amount !== null && !s.counted[a] ? `${detail} — ${NOT_COUNTED}` : detail, '', money(amount));
+      }
     }
-    for (const f of r.subsidies.byFunder) {
-      add('Subventions demandées', `Financeur : ${f.funder}`, f.count, money(f.requested));
-      add('Subventions accordées', `Financeur : ${f.funder}`, f.count, money(f.granted));
-      add('Subventions reçues', `Financeur : ${f.funder}`, f.count, money(f.received));
-    }
-    add('Subventions demandées', 'Total', r.subsidies.rows.length, money(r.subsidies.requested));
-    add('Subventions accordées', 'Total', r.subsidies.rows.length, money(r.subsidies.granted));
-    add('Subventions reçues', 'Total', r.subsidies.rows.length, money(r.subsidies.received));
+    for (const f of subsidies.byFunder) for (const a of SUBSIDY_AMOUNTS) add(SUBSIDY_SECTIONS[a], `Financeur : ${f.funder}`, f.count[a], money(f[a]));
+    for (const a of SUBSIDY_AMOUNTS) add(SUBSIDY_SECTIONS[a], `Total (${SUBSIDY_TOTAL_RULES[a]})`, subsidies.count[a], money(subsidies[a]));
   }
   if (r.missions) {
     for (const m of r.missions.rows) {
@@ -102,20 +105,25 @@ export const financialPdf = async (strapi: Strapi, r: FinancialReport) => {
   if (r.subsidies) {
     heading(doc, 'Subventions de l\u2019exercice');
     const w = doc.page.width - 100;
+    // an amount left out of the totals by its subsidy's status is shown « (non compté) »
+    const cell = (s: NonNullable<FinancialReport['subsidies']>['rows'][number], a: SubsidyAmount) =>
+      s[a] !== null && !s.counted[a] ? `${eurosOf(s[a])} (non compté)` : eurosOf(s[a]);
+    doc.font('Helvetica').fontSize(9).text(subsidyRules);
+    doc.moveDown(0.5);
     table(
       doc,
       ['Financeur — objet', 'Statut', 'Demandé', 'Accordé', 'Reçu', 'Bilan dû le'],
       [
-        ...r.subsidies.rows.map((s) => [`${s.funder} — ${s.title}`, s.status, eurosOf(s.requested), eurosOf(s.granted), eurosOf(s.received), day(s.reportDueAt)]),
+        ...r.subsidies.rows.map((s) => [`${s.funder} — ${s.title}`, s.status, cell(s, 'requested'), cell(s, 'granted'), cell(s, 'received'), day(s.reportDueAt)]),
         ['Total', '', eurosOf(r.subsidies.requested), eurosOf(r.subsidies.granted), eurosOf(r.subsidies.received), ''],
       ],
       [w * 0.3, w * 0.12, w * 0.15, w * 0.15, w * 0.15, w * 0.13]
     );
     table(
       doc,
-      ['Par financeur', 'Nombre', 'Demandé', 'Accordé', 'Reçu'],
-      r.subsidies.byFunder.map((f) => [f.funder, f.count, eurosOf(f.requested), eurosOf(f.granted), eurosOf(f.received)]),
-      [w * 0.34, w * 0.12, w * 0.18, w * 0.18, w * 0.18]
+      ['Par financeur', 'Demandé', 'Accordé', 'Reçu'],
+      r.subsidies.byFunder.map((f) => [f.funder, eurosOf(f.requested), eurosOf(f.granted), eurosOf(f.received)]),
+      [w * 0.34, w * 0.22, w * 0.22, w * 0.22]
     );
   }
   if (r.missions) {

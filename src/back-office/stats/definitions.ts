@@ -126,10 +126,35 @@ export const topWithOthers = (rows: Array<{ value: string; count: number }>) => 
  * Money: dues by `paidAt`, donations by `receivedAt` (all natures, in kind included: their declared
  * value), summed in SQL in integer cents. Subsidies of the fiscal year (`fiscalYear` = year):
  * requested = amountRequested of the applications sent (status other than draft), granted =
- * amountGranted of those granted, paid or reported, received = amountReceived.
+ * amountGranted of those granted, paid or reported, received = amountReceived (any status).
+ * THE subsidy totals, used by the dashboard, its PDF and the financial report (reports/financial.ts):
+ * a list may show the other subsidies (drafts, refused...), never add them to these totals.
  */
 export const SUBSIDY_NOT_SENT = 'draft';
 export const SUBSIDY_GRANTED = ['granted', 'paid', 'reported'];
+export type SubsidyAmount = 'requested' | 'granted' | 'received';
+export const SUBSIDY_AMOUNTS: SubsidyAmount[] = ['requested', 'granted', 'received'];
+
+/** Whether the amount of a subsidy with this status counts in that total. */
+export const subsidyCounted = (amount: SubsidyAmount, status: string) =>
+  amount === 'requested' ? status !== SUBSIDY_NOT_SENT : amount === 'granted' ? SUBSIDY_GRANTED.includes(status) : true;
+
+/**
+ * The same rule in SQL: the amount column when it counts, NULL otherwise (SUM and COUNT skip it).
+ * The status codes are ours (never user input), written as literals.
+ */
+export const subsidyCountedSql = (amount: SubsidyAmount, statusColumn: string, amountColumn: string) => {
+  if (amount === 'requested') return `(CASE WHEN ${statusColumn} <> '${SUBSIDY_NOT_SENT}' THEN ${amountColumn} END)`;
+  if (amount === 'granted') return `(CASE WHEN ${statusColumn} IN (${SUBSIDY_GRANTED.map((s) => `'${s}'`).join(', ')}) THEN ${amountColumn} END)`;
+  return amountColumn;
+};
+
+/** What each total counts, in French (headers of the report and of the dashboard's PDF). */
+export const SUBSIDY_TOTAL_RULES: Record<SubsidyAmount, string> = {
+  requested: 'hors brouillons',
+  granted: 'statut Accordée, Versée ou Bilan rendu',
+  received: 'quel que soit le statut',
+};
 
 /** Content-manager read right that shows each money section. */
 export const MONEY_SECTIONS = {

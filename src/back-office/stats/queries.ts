@@ -3,8 +3,8 @@ import { column, datetimeValue, link, table } from '../sql';
 import { duesStatusSql } from '../dues/status';
 import { todayInParis } from '../dues/period';
 import {
-  AGE_GROUPS, AGE_UNKNOWN, MISSION_CANCELLED, MISSION_DONE, MISSION_PLANNED, MoneySection, SUBSIDY_GRANTED, SUBSIDY_NOT_SENT,
-  activeVolunteerWindow, bornByForAge, missionYearWindow, monthsOf, yearBounds,
+  AGE_GROUPS, AGE_UNKNOWN, MISSION_CANCELLED, MISSION_DONE, MISSION_PLANNED, MoneySection, SubsidyAmount,
+  activeVolunteerWindow, subsidyCountedSql, bornByForAge, missionYearWindow, monthsOf, yearBounds,
 } from './definitions';
 
 /**
@@ -150,14 +150,13 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
     };
   }
   if (sections.includes('subsidies')) {
+    // THE subsidy totals (definitions.ts), the same SQL rule as the financial report's
     const sStatus = c(SUBSIDY, 'status');
+    const counted = (amount: SubsidyAmount, field: string) => `SUM(ROUND(${subsidyCountedSql(amount, sStatus, c(SUBSIDY, field))} * 100)) AS ${amount}`;
     queries.subsidies = {
-      sql: `SELECT
-        SUM(CASE WHEN ${sStatus} <> '${SUBSIDY_NOT_SENT}' THEN ROUND(${c(SUBSIDY, 'amountRequested')} * 100) ELSE 0 END) AS requested,
-        SUM(CASE WHEN ${sStatus} IN (${placeholders(SUBSIDY_GRANTED)}) THEN ROUND(${c(SUBSIDY, 'amountGranted')} * 100) ELSE 0 END) AS granted,
-        SUM(ROUND(${c(SUBSIDY, 'amountReceived')} * 100)) AS received
+      sql: `SELECT ${counted('requested', 'amountRequested')}, ${counted('granted', 'amountGranted')}, ${counted('received', 'amountReceived')}
         FROM ${table(strapi, SUBSIDY)} WHERE ${c(SUBSIDY, 'fiscalYear')} = ?`,
-      bindings: [...SUBSIDY_GRANTED, year],
+      bindings: [year],
     };
   }
   return queries;

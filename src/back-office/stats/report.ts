@@ -3,6 +3,7 @@ import type { Strapi } from '../types';
 import { associationIdentity, createReport, endToBuffer, euros, heading, table } from '../pdf/document';
 import { CHART_COLORS, barChart, horizontalBarChart, lineChart } from '../pdf/charts';
 import type { Stats } from './service';
+import { SUBSIDY_TOTAL_RULES } from './definitions';
 
 const count = (v: number) => new Intl.NumberFormat('fr-FR').format(v).replace(/\u202f|\u00a0/g, ' ');
 const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1).replace('.', ',')} %`);
@@ -77,9 +78,10 @@ export const statsReport = async (strapi: Strapi, s: Stats) => {
   if (s.subsidies) {
     heading(doc, `Subventions de l'exercice ${s.year}`);
     table(doc, ['', 'Montant'], [
-      ['Demandées', euros(s.subsidies.requested)],
-      ['Accordées', euros(s.subsidies.granted)],
-      ['Reçues', euros(s.subsidies.received)],
+      // THE definitions (definitions.ts), the same totals as the financial report's
+      [`Demandées (${SUBSIDY_TOTAL_RULES.requested})`, euros(s.subsidies.requested)],
+      [`Accordées (${SUBSIDY_TOTAL_RULES.granted})`, euros(s.subsidies.granted)],
+      [`Reçues (${SUBSIDY_TOTAL_RULES.received})`, euros(s.subsidies.received)],
     ], [300, 195]);
   }
   return endToBuffer(doc, identity);
