@@ -23,7 +23,7 @@ describe('treasurer', () => {
     await page.getByRole('link', { name: 'Tableau de bord' }).first().click();
     await page.locator('[data-testid="dashboard"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     // the year selector shows the year on display
-    expect(await page.getByTestId('year-select').innerText()).toContain(String(year));
+    expect(await page.getByRole('combobox', { name: 'Année' }).innerText()).toContain(String(year));
     const digits = async (testId: string) => (await page.getByTestId(testId).innerText()).replace(/\D/g, '');
     expect(await digits('kpi-members-total')).toBe(String(stats.members.total));
     expect(await digits('kpi-members-new')).toBe(String(stats.members.new));

@@ -245,8 +245,13 @@ describe(`data rules (${DB_CLIENT})`, () => {
       await expectRefused(await api('post', '/api/contributions').send({ data: { amount: 10, paidAt: '2026-01-01', paymentMethod: 'cash' } }), 'member', /^Adhérent : ce champ est obligatoire/, CONTRIBUTION, before);
       await expectRefused(await api('post', '/api/contributions').send({ data: { member: m.documentId, amount: -5, paidAt: '2026-01-01', paymentMethod: 'cash' } }), 'amount', /^Montant \(€\) : doit être supérieur ou égal à 0/, CONTRIBUTION, before);
       await expectRefused(await app.admin('post', cm(CONTRIBUTION)).send({ member: { connect: [{ documentId: m.documentId }] }, amount: 10, paidAt: '2026-01-01', periodStart: '2026-06-01', periodEnd: '2026-05-31', paymentMethod: 'cash' }), 'periodEnd', /^Fin de période : /, CONTRIBUTION, before);
-      await expectRefused(await api('post', '/api/contributions').send({ data: { member: m.documentId, amount: 10, paidAt: '2026-01-01', paymentMethod: 'bitcoin' } }), 'paymentMethod', /^Moyen de paiement : valeur « bitcoin » inconnue/, CONTRIBUTION, before);
+      await expectRefused(await api('post', '/api/contributions').send({ data: { member: m.documentId, amount: 10, paidAt: '2026-01-01', paymentMethod: 'bitcoin' } }), 'paymentMethod', /^Moyen de paiement : valeur « bitcoin » inconnue.*cash \(Espèces\)/, CONTRIBUTION, before);
       expect(await paidUntil(m.documentId)).toBeNull();
+      // a donation's nature « cash » is money, not notes and coins: the message names it as the exports do
+      const donor = await docs('api::donor.donor').create({ data: { kind: 'individual', lastName: 'Dupré' } });
+      const wrong = await api('post', '/api/donations').send({ data: { donor: donor.documentId, amount: 10, receivedAt: '2026-01-02', method: 'cash', nature: 'or' } });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.error.message).toMatch(/^Nature : valeur « or » inconnue ; valeurs possibles : cash \(Numéraire\)/);
     });
 
     it('refuses a duplicate payment reference', async () => {

@@ -1,7 +1,7 @@
 import { errors } from '@strapi/utils';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
-import { labelOf, ENUM_LABELS } from '../labels';
+import { enumLabel, labelOf } from '../labels';
 import { relationChange, resolveDocumentId } from './relations';
 
 /** A French validation error naming the field: HTTP 400 on every API, shown on the field in the admin. */
@@ -85,7 +85,7 @@ export const checkFields = async (
       }
       case 'enumeration':
         if (!attr.enum.includes(v)) {
-          const allowed = attr.enum.map((e: string) => `${e}${ENUM_LABELS[e] ? ` (${ENUM_LABELS[e]})` : ''}`).join(', ');
+          const allowed = attr.enum.map((e: string) => (enumLabel(uid, field, e) !== e ? `${e} (${enumLabel(uid, field, e)})` : e)).join(', ');
           throw fieldError(uid, field, `valeur « ${v} » inconnue ; valeurs possibles : ${allowed}.`);
         }
         break;

@@ -197,11 +197,11 @@ const DuesPage = () => {
                     <Tr key={r.documentId} data-testid="dues-row">
                       <Td><Typography>{r.memberNumber ?? '—'}</Typography></Td>
                       <Td><Link to={memberUrl(r.documentId)}><Typography textColor="primary600">{r.lastName} {r.firstName}</Typography></Link></Td>
-                      <Td><Typography>{r.email ?? 'pas d’e-mail'}</Typography></Td>
+                      <Td><Typography>{r.email === undefined ? 'masqué (droits)' : r.email ?? 'pas d’e-mail'}</Typography></Td>
                       <Td><Typography>{frenchDate(r.duesPaidUntil)}</Typography></Td>
                       <Td><StatusBadge status={r.status} /></Td>
-                      <Td><Typography>{r.membershipType ?? '—'}</Typography></Td>
-                      <Td><Typography>{formatEuros(r.lastAmount)}</Typography></Td>
+                      <Td><Typography>{r.membershipType === undefined ? 'masqué (droits)' : r.membershipType ?? '—'}</Typography></Td>
+                      <Td><Typography>{r.lastAmount === undefined ? 'masqué (droits)' : formatEuros(r.lastAmount)}</Typography></Td>
                     </Tr>
                   ))}
                 </Tbody>

@@ -24,11 +24,12 @@ export interface DuesRow {
   memberNumber: number | null;
   firstName: string;
   lastName: string;
-  email: string | null;
+  /** absent (undefined) when the admin may not read it: GET /back-office/dues leaves it out */
+  email?: string | null;
   duesPaidUntil: string | null;
   status: DuesStatus;
-  membershipType: string | null;
-  lastAmount: number | null;
+  membershipType?: string | null;
+  lastAmount?: number | null;
 }
 export interface DuesSummary { today: string; within: number; graceDays: number; counts: Record<DuesStatus, number> }
 export interface Reminder { documentId: string; memberNumber: number | null; firstName: string; lastName: string; email: string | null; duesPaidUntil: string; offsetDays: number; error?: string }
@@ -40,7 +41,7 @@ export const DUES_REMIND = [{ action: 'api::back-office.dues.remind', subject: n
 export const memberUrl = (documentId: string) => `/content-manager/collection-types/api::member.member/${documentId}`;
 export const frenchDate = (day: string | null) => (day ? `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}` : '—');
 const frEuros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
-export const formatEuros = (n: number | null) => (n === null ? '—' : frEuros.format(n));
+export const formatEuros = (n: number | null | undefined) => (n === null || n === undefined ? '—' : frEuros.format(n));
 export const reminderLabel = (offsetDays: number) =>
   offsetDays > 0 ? `${offsetDays} j avant l’échéance` : offsetDays === 0 ? 'le jour de l’échéance' : `${-offsetDays} j après l’échéance`;
 export const errorMessage = (e: any, fallback: string) => e?.response?.data?.error?.message ?? fallback;
