@@ -3,6 +3,7 @@ import type { Strapi } from '../types';
 import { MISSION, PARTICIPATION, withMissionsLocked } from './capacity';
 import { effectiveStart, invalidInput as invalid } from './schedule';
 import { sendRegistrationMail } from './notify';
+import { PERSON_NAME_MAX, personNameProblem } from '../../utils/person-name';
 
 const MEMBER = 'api::member.member';
 
@@ -23,11 +24,19 @@ const text = (body: any, field: string, label: string, max: number, required: bo
   return v.trim();
 };
 
+/** A first or last name, as a name looks (it is printed in the e-mails we send): see person-name.ts. */
+const personName = (body: any, field: string, label: string) => {
+  const v = text(body, field, label, PERSON_NAME_MAX, true)!;
+  const problem = personNameProblem(v);
+  if (problem) throw invalid(field, `${label} : ${problem}`);
+  return v;
+};
+
 /** The visitor's form: { firstName, lastName, email, phone?, consent: true }. French 400 naming the field. */
 export const readRegistrationForm = (body: any) => {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('body', 'Formulaire d’inscription manquant.');
-  const firstName = text(body, 'firstName', 'Prénom', 100, true)!;
-  const lastName = text(body, 'lastName', 'Nom', 100, true)!;
+  const firstName = personName(body, 'firstName', 'Prénom');
+  const lastName = personName(body, 'lastName', 'Nom');
   const email = text(body, 'email', 'E-mail', 254, true)!.toLowerCase();
   if (!EMAIL.test(email)) throw invalid('email', `E-mail : « ${email} » n'est pas une adresse e-mail valide.`);
   const phone = text(body, 'phone', 'Téléphone', 30, false);

@@ -4,6 +4,7 @@ import { fieldError } from '../rules/validation';
 import { normaliseEmail } from './audience';
 import { publicUrl, signToken, verifyToken } from './tokens';
 import { senderName } from './sending';
+import { personNameProblem } from '../../utils/person-name';
 
 const SUBSCRIBER = 'api::subscriber.subscriber';
 const MEMBER = 'api::member.member';
@@ -34,7 +35,13 @@ export const requestSubscription = async (strapi: Strapi, input: { email?: unkno
   const email = typeof input.email === 'string' ? normaliseEmail(input.email) : '';
   if (!email) throw fieldError(SUBSCRIBER, 'email', 'ce champ est obligatoire.');
   if (!EMAIL.test(email) || email.length > 255) throw fieldError(SUBSCRIBER, 'email', `« ${email.slice(0, 100)} » n'est pas une adresse e-mail valide.`);
-  const firstName = typeof input.firstName === 'string' && input.firstName.trim() ? input.firstName.trim().slice(0, 100) : null;
+  // printed in the confirmation e-mail (« Bonjour <prénom>, »): only what looks like a name
+  if (input.firstName !== undefined && input.firstName !== null && typeof input.firstName !== 'string') {
+    throw fieldError(SUBSCRIBER, 'firstName', 'doit être un texte.');
+  }
+  const firstName = typeof input.firstName === 'string' && input.firstName.trim() ? input.firstName.trim() : null;
+  const problem = firstName ? personNameProblem(firstName) : null;
+  if (problem) throw fieldError(SUBSCRIBER, 'firstName', problem);
 
   const existing = await findSubscriber(strapi, email);
   if (existing?.status === 'confirmed') return;
