@@ -204,6 +204,52 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       expect(await statuses(m.documentId)).toEqual({ confirmed: 1 });
     });
 
+    it('takes back a cancelled registration of the same e-mail by the rule of a new one: a place, else the waiting list (last in line), or approval', async () => {
+      const m = await mission({ title: 'Jardin partagé', capacity: 2 });
+      const rows = (email: string) => app.strapi.db.query(PARTICIPATION).findMany({ where: { mission: { documentId: m.documentId }, email } });
+      const cancel = async (email: string) => {
+        const [p] = await rows(email);
+        await app.admin('put', cm(PARTICIPATION, p.documentId)).send({ status: 'cancelled' }).expect(200);
+      };
+
+      expect((await register(m.documentId, person('ja'))).body).toEqual({ status: 'confirmed' });
+      const [first] = await rows('personneja@example.org');
+      await cancel('personneja@example.org');
+      smtp.clear();
+      // a place is free: confirmed again, on the same record (no second participation), and told so
+      const back = await register(m.documentId, person('ja', { phone: '06 00 00 00 01' }));
+      expect(back.status).toBe(201);
+      expect(back.body).toEqual({ status: 'confirmed' });
+      const [again] = await rows('personneja@example.org');
+      expect((await rows('personneja@example.org')).map((p: any) => p.documentId)).toEqual([first.documentId]);
+      expect(again).toMatchObject({ status: 'confirmed', source: 'website', phone: '06 00 00 00 01' });
+      expect(smtp.to('personneja@example.org').map((mail) => mail.subject)).toEqual(['Inscription confirmée : Jardin partagé']);
+      // active again: the same address is refused
+      expect((await register(m.documentId, person('ja'))).status).toBe(409);
+
+      // full (ja + jb), one person waiting (jc): a cancelled registration comes back last in line
+      expect((await register(m.documentId, person('jb'))).body).toEqual({ status: 'confirmed' });
+      await cancel('personneja@example.org');
+      expect((await register(m.documentId, person('jc'))).body).toEqual({ status: 'confirmed' });
+      expect((await register(m.documentId, person('jd'))).body).toEqual({ status: 'waitlisted' });
+      expect((await register(m.documentId, person('ja'))).body).toEqual({ status: 'waitlisted' });
+      expect(smtp.to('personneja@example.org').at(-1)!.subject).toBe('Inscription en liste d’attente : Jardin partagé');
+      expect(await statuses(m.documentId)).toEqual({ confirmed: 2, waitlisted: 2 });
+      await cancel('personnejb@example.org');
+      expect((await rows('personnejd@example.org'))[0].status).toBe('confirmed'); // jd waited longer
+      expect((await rows('personneja@example.org'))[0].status).toBe('waitlisted');
+      expect(await app.strapi.db.query(PARTICIPATION).count({ where: { mission: { documentId: m.documentId }, email: 'personneja@example.org' } })).toBe(1);
+
+      // a volunteer put on the mission in the back-office (by their member record), then cancelled, comes back the same way
+      const approval = await mission({ title: 'Visite guidée', registrationRequiresApproval: true });
+      const vol = await docs(MEMBER).create({ data: { firstName: 'Inès', lastName: 'Revenue', email: 'ines@asso.test' } });
+      const made = await docs(PARTICIPATION).create({ data: { mission: approval.documentId, member: vol.documentId, status: 'cancelled' } });
+      const ines = await register(approval.documentId, { firstName: 'Inès', lastName: 'Revenue', email: 'ines@asso.test', consent: true });
+      expect(ines.body).toEqual({ status: 'pending' });
+      const stored = await app.strapi.db.query(PARTICIPATION).findMany({ where: { mission: { documentId: approval.documentId } }, populate: { member: true } });
+      expect(stored.map((p: any) => [p.documentId, p.status, p.member?.documentId])).toEqual([[made.documentId, 'pending', vol.documentId]]);
+    });
+
     it('says pending when the mission requires approval, and e-mails it', async () => {
       const m = await mission({ title: 'Chantier nature', registrationRequiresApproval: true, capacity: 1 });
       const res = await register(m.documentId, person('p'));

@@ -18,6 +18,13 @@ export const SEATED = ['confirmed', 'attended', 'absent'];
 export const seatsTaken = (strapi: Strapi, missionId: number): Promise<number> =>
   strapi.db.query(PARTICIPATION).count({ where: { mission: { id: missionId }, status: { $in: SEATED } } });
 
+/** Whether every place of a mission with a capacity is taken (to be read inside withMissionsLocked to be trusted). */
+export const missionIsFull = async (strapi: Strapi, missionId: number) => {
+  const mission = await strapi.db.query(MISSION).findOne({ where: { id: missionId }, select: ['capacity'] });
+  const capacity: number | null = mission?.capacity ?? null;
+  return { full: capacity !== null && (await seatsTaken(strapi, missionId)) >= capacity, capacity };
+};
+
 const lockMission = async (strapi: Strapi, trx: any, missionId: number) => {
   const missions = table(strapi, MISSION);
   if (isPostgres(strapi)) await trx(missions).where('id', missionId).forUpdate().select('id');
@@ -125,14 +132,13 @@ const participationWrite = async (strapi: Strapi, ctx: any, next: () => Promise<
     const stored = creating ? null : await loadParticipation(strapi, documentId!);
     const { takes, frees } = seatMoves(stored, targetMission, newStatus);
     if (takes) {
-      const mission = await strapi.db.query(MISSION).findOne({ where: { id: takes }, select: ['capacity'] });
-      const full = mission?.capacity !== null && mission?.capacity !== undefined && (await seatsTaken(strapi, takes)) >= mission.capacity;
+      const { full, capacity } = await missionIsFull(strapi, takes);
       if (full && creating) data.status = 'waitlisted';
       else if (full) {
         throw fieldError(
           PARTICIPATION,
           'status',
-          `la mission est complète (${mission.capacity} places confirmées) : augmentez la capacité ou annulez une participation confirmée avant de confirmer celle-ci, ou laissez-la en liste d’attente.`
+          `la mission est complète (${capacity} places confirmées) : augmentez la capacité ou annulez une participation confirmée avant de confirmer celle-ci, ou laissez-la en liste d’attente.`
         );
       }
     }

@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
-import { MISSION, PARTICIPATION, withMissionsLocked } from './capacity';
+import { MISSION, PARTICIPATION, missionIsFull, withMissionsLocked } from './capacity';
 import { effectiveStart, invalidInput as invalid } from './schedule';
 import { sendRegistrationMail } from './notify';
 import { PERSON_NAME_MAX, personNameProblem } from '../../utils/person-name';
@@ -65,16 +65,29 @@ export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: str
 
   const participation = await withMissionsLocked(strapi, [mission.id], async () => {
     // under the mission's lock: two identical forms sent at once cannot both pass
-    const existing = await strapi.db.query(PARTICIPATION).findOne({
+    const existing = await strapi.db.query(PARTICIPATION).findMany({
       where: { mission: { id: mission.id }, $or: [{ email: form.email }, { member: { email: form.email } }] },
-      select: ['id'],
+      select: ['id', 'documentId', 'status'],
+      orderBy: { id: 'desc' },
     });
-    if (existing) {
+    if (existing.some((p: any) => p.status !== 'cancelled')) {
       throw new DuplicateRegistrationError(
         'Cette adresse e-mail est déjà inscrite à cette mission. Pour modifier ou annuler votre inscription, répondez à l’e-mail de confirmation.'
       );
     }
     const member = await strapi.db.query(MEMBER).findOne({ where: { email: form.email }, select: ['documentId'] });
+    if (existing.length) {
+      // Registered before, then cancelled: the same record comes back, by the rule of a new
+      // registration (approval, else a place, else the waiting list, queued from now).
+      const cancelled = existing[0];
+      const status = mission.registrationRequiresApproval ? 'pending' : (await missionIsFull(strapi, mission.id)).full ? 'waitlisted' : 'confirmed';
+      const back = await strapi.documents(PARTICIPATION as any).update({
+        documentId: cancelled.documentId,
+        data: { ...form, ...(member ? { member: member.documentId } : {}), status, source: 'website' } as any,
+      });
+      await strapi.db.query(PARTICIPATION).update({ where: { id: cancelled.id }, data: { createdAt: new Date() } });
+      return back;
+    }
     return strapi.documents(PARTICIPATION as any).create({
       data: {
         ...form,
