@@ -4,6 +4,7 @@
  * Thin launcher: compiles the server code into dist/ when it is missing or older than the sources
  * (tsc only, the admin panel is not needed to seed), loads Strapi from dist/ and runs
  * src/back-office/demo (runSeedCli). Uses the same database settings as the app (.env, DATABASE_*).
+ * With NODE_ENV=production it refuses --reset and any database that already holds data (demo/reset.ts).
  */
 const fs = require('fs');
 const path = require('path');

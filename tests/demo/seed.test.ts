@@ -1,5 +1,8 @@
 import { loginAdmin, startStrapi, TestApp } from '../helpers/strapi';
-import { seedDemo, runSeedCli, demoSizes, countContent, createDemoAccounts } from '../../src/back-office/demo';
+import fs from 'fs';
+import path from 'path';
+import { seedDemo, runSeedCli, demoSizes, countContent, createDemoAccounts, clearContent } from '../../src/back-office/demo';
+import { DB_CLIENT } from '../helpers/strapi';
 import { duesStatus, DUES_STATUSES } from '../../src/back-office/dues/status';
 import { todayInParis } from '../../src/back-office/dues/period';
 import { PROFESSIONS } from '../../src/back-office/demo/data';
@@ -170,6 +173,66 @@ describe('npm run seed', () => {
     expect(await countContent(app.strapi)).toEqual(before);
   });
 
+  /** Every file of the media library (originals and formats), as rows and on disk. */
+  const filesOnDisk = async () => {
+    const rows = await app.strapi.db.query('plugin::upload.file').findMany({ orderBy: { id: 'asc' } });
+    const urls = rows.flatMap((f: any) => [f.url, ...Object.values<any>(f.formats ?? {}).map((v) => v.url)]);
+    return { rows: rows.length, urls, present: urls.filter((u: string) => fs.existsSync(path.join(process.env.PUBLIC_DIR!, u))).length };
+  };
+  const withNodeEnv = async (value: string, run: () => Promise<void>) => {
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = value;
+    try {
+      await run();
+    } finally {
+      process.env.NODE_ENV = env;
+    }
+  };
+
+  it('in production, refuses --reset and any seeding of a database that has data, and changes nothing', async () => {
+    const before = await countContent(app.strapi);
+    const files = await filesOnDisk();
+    expect(files.rows).toBeGreaterThan(0);
+    expect(files.present).toBe(files.urls.length);
+    await withNodeEnv('production', async () => {
+      const reset: string[] = [];
+      expect(await runSeedCli(app.strapi, ['--reset', '--members', '5'], (l) => reset.push(l))).toBe(1);
+      expect(reset.join('\n')).toMatch(/^Refusé : NODE_ENV=production\. L’effacement \(--reset\) .* Rien n’a été modifié\.$/);
+      const more: string[] = [];
+      expect(await runSeedCli(app.strapi, [], (l) => more.push(l))).toBe(1);
+      expect(more.join('\n')).toMatch(/^Refusé : NODE_ENV=production et la base contient déjà des données/);
+      await expect(seedDemo(app.strapi, { members: 5, reset: true })).rejects.toThrow(/NODE_ENV=production/);
+      await expect(clearContent(app.strapi)).rejects.toThrow(/NODE_ENV=production/);
+    });
+    expect(await countContent(app.strapi)).toEqual(before);
+    expect(await filesOnDisk()).toEqual(files);
+  });
+
+  it('a reset that fails in its database transaction keeps all the data and every file', async () => {
+    const before = await countContent(app.strapi);
+    const files = await filesOnDisk();
+    const members = app.strapi.getModel('api::member.member').collectionName;
+    const knex = app.strapi.db.connection;
+    // a real failure of the database in the middle of the deletions: members cannot be deleted
+    if (DB_CLIENT === 'postgres') {
+      await knex.raw(`CREATE FUNCTION asso_test_refuse_delete() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'suppression refusée (test)'; END $$ LANGUAGE plpgsql`);
+      await knex.raw(`CREATE TRIGGER asso_test_refuse_delete BEFORE DELETE ON "${members}" FOR EACH ROW EXECUTE FUNCTION asso_test_refuse_delete()`);
+    } else {
+      await knex.raw(`CREATE TRIGGER asso_test_refuse_delete BEFORE DELETE ON "${members}" BEGIN SELECT RAISE(ABORT, 'suppression refusée (test)'); END`);
+    }
+    try {
+      await expect(seedDemo(app.strapi, { members: 12, reset: true })).rejects.toThrow(/suppression refusée \(test\)/);
+    } finally {
+      await knex.raw(`DROP TRIGGER asso_test_refuse_delete${DB_CLIENT === 'postgres' ? ` ON "${members}"` : ''}`);
+      if (DB_CLIENT === 'postgres') await knex.raw('DROP FUNCTION asso_test_refuse_delete()');
+    }
+    expect(await countContent(app.strapi)).toEqual(before);
+    expect(await filesOnDisk()).toEqual(files);
+    // the documents still open their PDF, the articles their cover
+    const documents = await docs('api::document.document', { populate: ['file'] });
+    expect(documents.every((d: any) => d.file && fs.existsSync(path.join(process.env.PUBLIC_DIR!, d.file.url)))).toBe(true);
+  });
+
   it('starts again from scratch with --reset, keeping the admin accounts', async () => {
     const admins = await app.strapi.db.query('admin::user').count();
     const { counts } = await seedDemo(app.strapi, { members: 12, reset: true });
@@ -178,8 +241,11 @@ describe('npm run seed', () => {
     expect(await app.strapi.db.query('admin::user').count()).toBe(admins);
     const numbers = (await docs('api::member.member', { sort: 'memberNumber:asc' })).map((m: any) => m.memberNumber);
     expect(numbers[0]).toBe(1);
-    const files = await app.strapi.db.query('plugin::upload.file').count();
-    expect(files).toBeLessThan(40);
+    const files = await filesOnDisk();
+    expect(files.rows).toBeLessThan(40);
+    // the old files went with the old data; the new ones are all there
+    expect(files.present).toBe(files.urls.length);
+    expect(fs.readdirSync(path.join(process.env.PUBLIC_DIR!, 'uploads')).length).toBe(files.urls.length);
   });
 
   it('rejects a wrong option with a French message', async () => {

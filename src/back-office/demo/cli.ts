@@ -1,5 +1,6 @@
 import type { Strapi } from '../types';
 import { seedDemo, SeedRefusedError, SUMMARY_LABELS } from './seed';
+import { ProductionDataError } from './reset';
 
 export interface SeedArgs {
   members: number;
@@ -39,7 +40,7 @@ export const runSeedCli = async (strapi: Strapi, argv: string[], print: (line: s
     for (const [uid, label] of Object.entries(SUMMARY_LABELS)) print(`  ${label.padEnd(30, ' ')} ${counts[uid].toLocaleString('fr-FR')}`);
     return 0;
   } catch (e: any) {
-    if (e instanceof SeedRefusedError) {
+    if (e instanceof SeedRefusedError || e instanceof ProductionDataError) {
       print(e.message);
       return 1;
     }

@@ -3,4 +3,4 @@ export { seedDemo, demoSizes, SeedRefusedError, SUMMARY_LABELS } from './seed';
 export type { SeedOptions } from './seed';
 export { runSeedCli, parseSeedArgs } from './cli';
 export { createDemoAccounts, DEMO_ACCOUNTS } from './accounts';
-export { isContentEmpty, countContent, clearContent } from './reset';
+export { isContentEmpty, countContent, clearContent, ProductionDataError } from './reset';

@@ -27,13 +27,30 @@ export const countContent = async (strapi: Strapi) => {
 
 export const isContentEmpty = async (strapi: Strapi) => Object.values(await countContent(strapi)).every((n) => n === 0);
 
+export class ProductionDataError extends Error {}
+
+/**
+ * Demo data never touches a production database: with NODE_ENV=production, no reset, and no demo
+ * data added to a database that holds the association's data. Throws ProductionDataError (French).
+ */
+export const refuseInProduction = (what: 'reset' | 'seed') => {
+  if (process.env.NODE_ENV !== 'production') return;
+  throw new ProductionDataError(
+    what === 'reset'
+      ? 'Refusé : NODE_ENV=production. L’effacement (--reset) supprimerait toutes les données de l’association : il ne tourne jamais en production. Rien n’a été modifié.'
+      : 'Refusé : NODE_ENV=production et la base contient déjà des données de l’association. Les données de démonstration ne s’ajoutent pas à une base de production. Rien n’a été modifié.'
+  );
+};
+
 /**
  * Deletes all the association's content (every api:: type, their relations and components, and the
- * media library), keeping admin users, roles, API tokens and settings of the admin panel.
+ * media library), keeping admin users, roles, API tokens and settings of the admin panel. Never in
+ * production. The files go only once the database transaction has committed: a reset that fails
+ * leaves the data and every file as they were.
  */
 export const clearContent = async (strapi: Strapi) => {
-  const upload = strapi.plugin('upload').service('upload');
-  for (const file of await strapi.db.query('plugin::upload.file').findMany({})) await upload.remove(file);
+  refuseInProduction('reset');
+  const files = await strapi.db.query('plugin::upload.file').findMany({});
 
   const uids = Object.keys(strapi.contentTypes).filter((uid) => uid.startsWith('api::'));
   await strapi.db.transaction(async ({ trx }) => {
@@ -51,4 +68,7 @@ export const clearContent = async (strapi: Strapi) => {
     for (const name of componentTables) await trx(name).del();
     for (const uid of uids) await trx((strapi.db.metadata.get(uid as any) as any).tableName).del();
   });
+
+  const upload = strapi.plugin('upload').service('upload');
+  for (const file of files) await upload.remove(file);
 };

@@ -7,7 +7,7 @@ import { donorDisplayName, memberDisplayName, participationDisplayName } from '.
 import { slugify } from '../../utils/slugify';
 import { BulkWriter } from './bulk';
 import { Random } from './random';
-import { clearContent, countContent, isContentEmpty } from './reset';
+import { clearContent, countContent, isContentEmpty, refuseInProduction } from './reset';
 import { coverPng, simplePdf, uploadBuffer } from './media';
 import * as D from './data';
 
@@ -69,7 +69,8 @@ const PAYMENT_WEIGHTS = [18, 22, 20, 10, 27, 3];
 
 /**
  * Fills an empty database with a believable French association (see docs/demo.md). Refuses a
- * database that already holds the association's data, unless `reset` (which deletes it first).
+ * database that already holds the association's data, unless `reset` (which deletes it first);
+ * with NODE_ENV=production, refuses `reset` and any database that is not empty.
  * Large tables are written in batches (BulkWriter); articles and documents, few and with media,
  * go through the Document Service.
  */
@@ -81,7 +82,9 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
   const T = DateTime.fromISO(today);
   const random = new Random(options.seed ?? 20251022);
 
+  if (options.reset) refuseInProduction('reset');
   if (!(await isContentEmpty(strapi))) {
+    refuseInProduction('seed');
     if (!options.reset) {
       throw new SeedRefusedError(
         'La base de données contient déjà des données (adhérents, missions, dons...). Rien n’a été modifié. ' +
