@@ -3,6 +3,7 @@ import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { adminWithRights, download, parseCsv } from './helpers';
 import { loginAs, BUREAU_ROLES } from '../helpers/roles';
 import { duesStatus, DUES_STATUS_LABELS } from '../../src/back-office/dues/status';
+import { seatsTaken } from '../../src/back-office/missions/capacity';
 
 /**
  * Issue 5, CSV exports: every dataset parsed back and compared with the database, French and ISO
@@ -190,7 +191,7 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
     expect(missions.rows).toEqual([
       expect.objectContaining({
         'Titre': 'Collecte alimentaire', 'Début': '01/06/2026 10:30', 'Lieu': 'Salle des fêtes', 'Ville': 'Lyon', 'Pôle': 'Animation',
-        'Inscrits (confirmés ou présents)': '2', 'Budget prévu (€)': '100,00', 'Budget réel (€)': '99,90', 'Statut': 'Réalisée',
+        'Inscrits (places occupées)': '2', 'Budget prévu (€)': '100,00', 'Budget réel (€)': '99,90', 'Statut': 'Réalisée',
       }),
     ]);
     expect((await csv('/back-office/exports/missions.csv?startFrom=2026-06-02')).rows).toHaveLength(0);
@@ -370,7 +371,7 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
       expect(catalog.body.datasets.map((d: any) => d.name)).toEqual(Object.keys(READERS).filter((name) => READERS[name].includes(role)));
       // missions: the number of registrations comes from the participations, which only some roles read
       const missions = parseCsv((await download(app, '/back-office/exports/missions.csv', token)).body);
-      expect(missions.header.includes('Inscrits (confirmés ou présents)')).toBe(READERS.participations.includes(role));
+      expect(missions.header.includes('Inscrits (places occupées)')).toBe(READERS.participations.includes(role));
       expect(missions.rows).toHaveLength(await app.strapi.db.query('api::mission.mission').count());
     });
 
@@ -398,5 +399,22 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(/Filtre « duesStatus »/);
     });
+  });
+
+  it('counts as « Inscrits » of a mission the places taken by the capacity rule (confirmed, present, absent), as the calendar does', async () => {
+    // last of the file: the filter cases above are written for the other missions
+    const m = await docs('api::mission.mission').create({
+      data: { title: 'Atelier réparation', startAt: '2025-03-08T09:00:00.000Z', endAt: '2025-03-08T12:00:00.000Z', status: 'done', capacity: 10 },
+    });
+    for (const status of ['confirmed', 'attended', 'absent', 'absent', 'waitlisted', 'pending', 'cancelled']) {
+      await docs('api::participation.participation').create({ data: { mission: m.documentId, firstName: 'Statut', lastName: status, status } });
+    }
+    const row = (await csv('/back-office/exports/missions.csv?fiscalYear=2024')).rows.find((r) => r['Titre'] === 'Atelier réparation')!;
+    expect(row['Inscrits (places occupées)']).toBe('4');
+    // the capacity rule's count (places left for the waiting list) and the calendar say the same
+    const { id } = await app.strapi.db.query('api::mission.mission').findOne({ where: { documentId: m.documentId }, select: ['id'] });
+    expect(await seatsTaken(app.strapi, id)).toBe(4);
+    const calendar = await app.admin('get', '/back-office/calendar?from=2025-03-08&to=2025-03-09');
+    expect(calendar.body.data).toEqual([expect.objectContaining({ documentId: m.documentId, confirmed: 4, capacity: 10, waitlisted: 1 })]);
   });
 });

@@ -1,5 +1,6 @@
 import { labelOf } from '../labels';
 import { duesStatusSql } from '../dues/status';
+import { SEATED } from '../missions/capacity';
 import type { CellType } from './format';
 import type { ExportSql, Sql } from './query';
 import {
@@ -217,8 +218,9 @@ export const DATASETS: Dataset[] = [
       mission.part('location', 'name', 'Lieu'), mission.part('location', 'city', 'Ville'),
       mission.rel('pole', POLE, 'name', labelOf(MISSION, 'pole')), mission.own('capacity'),
       {
-        key: 'registered', header: 'Inscrits (confirmés ou présents)', type: 'integer', reads: [[MISSION, 'participations'], [PARTICIPATION, 'status']],
-        sql: (s) => `(SELECT COUNT(*) FROM ${s.related('participations').from} AND x.${s.quoted(PARTICIPATION, 'status')} IN ('confirmed', 'attended'))`,
+        // the places taken, by the capacity rule's own list (SEATED), as the calendar counts them
+        key: 'registered', header: 'Inscrits (places occupées)', type: 'integer', reads: [[MISSION, 'participations'], [PARTICIPATION, 'status']],
+        sql: (s) => `(SELECT COUNT(*) FROM ${s.related('participations').from} AND x.${s.quoted(PARTICIPATION, 'status')} IN (${SEATED.map((status) => `'${status}'`).join(', ')}))`,
       },
       mission.own('budgetPlanned'), mission.own('budgetActual'), mission.own('isPublic'), mission.own('summary'), mission.own('internalNotes'),
     ],
