@@ -29,6 +29,8 @@ export default ({ env }) => [
       credentials: true,
     },
   },
+  // the plugins' content-API lists (media library, accounts) closed to API tokens and visitors alike
+  'global::closed-plugin-api',
   'strapi::query',
   {
     name: 'strapi::body',

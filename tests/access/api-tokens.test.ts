@@ -177,4 +177,21 @@ describe(`API tokens and personal data (${DB_CLIENT})`, () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it('the media library and the accounts are not listed through the content API, whatever the token', async () => {
+    // a file in the media library, as the bureau uploads them (a confidential document's file, say)
+    const upload = await app.admin('post', '/upload').attach('files', Buffer.from('compte rendu confidentiel'), { filename: 'pv-bureau-secret.txt', contentType: 'text/plain' });
+    expect(upload.status).toBe(201);
+    for (const token of [readOnly, fullAccess]) {
+      for (const url of ['/api/upload/files', `/api/upload/files/${upload.body[0].id}`, '/api/users', '/api/users-permissions/roles']) {
+        const res = await as(token, 'get', url);
+        expect({ url, status: res.status }).toEqual({ url, status: 403 });
+        expect(res.text).not.toMatch(/pv-bureau-secret/);
+      }
+    }
+    expect((await app.http().get('/api/upload/files')).status).toBe(403);
+    // the admin panel's own media library still lists it
+    const admin = await app.admin('get', '/upload/files?pageSize=100');
+    expect(JSON.stringify(admin.body)).toMatch(/pv-bureau-secret/);
+  });
 });
