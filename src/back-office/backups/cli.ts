@@ -1,5 +1,6 @@
 import path from 'path';
 import { env } from '@strapi/utils';
+import { createLogger, winston } from '@strapi/logger';
 import databaseConfig from '../../../config/database';
 import { projectRoot } from '../../utils/paths';
 import { createBackup } from './archive';
@@ -20,15 +21,21 @@ const loadConfiguration = () => {
   return { target: targetFromConfig(databaseConfig({ env }).connection as any), uploadsDir: uploadsDirFromEnv(), settings: backupSettings() };
 };
 
+/**
+ * Strapi's own logger (same format as the server's log), built here because these commands do not
+ * boot Strapi; errors and warnings go to stderr, the rest to stdout.
+ */
+const log = createLogger({ transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })] });
+
 const size = (bytes: number) =>
   bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} Ko` : `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
 
 export const backupCommand = async () => {
   const { target, uploadsDir, settings } = loadConfiguration();
   const backup = await createBackup({ target, uploadsDir, dir: settings.dir });
-  console.log(`Sauvegarde écrite et vérifiée : ${path.join(settings.dir, backup.name)} (${size(backup.size)}).`);
+  log.info(`Sauvegarde écrite et vérifiée : ${path.join(settings.dir, backup.name)} (${size(backup.size)}).`);
   const deleted = applyRetention(settings.dir, settings.retention);
-  if (deleted.length) console.log(`Anciennes sauvegardes supprimées (rétention) : ${deleted.join(', ')}`);
+  if (deleted.length) log.info(`Anciennes sauvegardes supprimées (rétention) : ${deleted.join(', ')}`);
   return 0;
 };
 
@@ -36,21 +43,21 @@ export const restoreCommand = async (args: string[]) => {
   const force = args.includes('--force');
   const files = args.filter((a) => a !== '--force');
   if (files.length !== 1) {
-    console.error('Usage : npm run restore -- <archive.tar.gz> [--force]');
+    log.error('Usage : npm run restore -- <archive.tar.gz> [--force]');
     return 2;
   }
   const { target, uploadsDir } = loadConfiguration();
   // npm runs scripts from the project root: a relative path is taken from where the command was typed (INIT_CWD)
   const archive = path.resolve(process.env.INIT_CWD || process.cwd(), files[0]);
-  const report = await restoreBackup({ archive, target, uploadsDir, force, log: (l) => console.log(l) });
+  const report = await restoreBackup({ archive, target, uploadsDir, force, log: (l) => log.info(l) });
   const rows = Object.values(report.tables).reduce((a, b) => a + b, 0);
-  console.log(`Base restaurée : ${Object.keys(report.tables).length} table(s), ${rows} ligne(s) ; ${report.uploads} fichier(s) envoyé(s) restauré(s).`);
+  log.info(`Base restaurée : ${Object.keys(report.tables).length} table(s), ${rows} ligne(s) ; ${report.uploads} fichier(s) envoyé(s) restauré(s).`);
   if (report.mismatches.length) {
-    console.error('ATTENTION : le nombre de lignes diffère de celui de la sauvegarde pour :');
-    for (const m of report.mismatches) console.error(`  ${m.table} : attendu ${m.expected ?? 'absente'}, trouvé ${m.actual ?? 'absente'}`);
+    log.error('ATTENTION : le nombre de lignes diffère de celui de la sauvegarde pour :');
+    for (const m of report.mismatches) log.error(`  ${m.table} : attendu ${m.expected ?? 'absente'}, trouvé ${m.actual ?? 'absente'}`);
     return 1;
   }
-  console.log('Contrôle : le nombre de lignes de chaque table est celui de la sauvegarde. Vous pouvez démarrer le back-office (npm start).');
+  log.info('Contrôle : le nombre de lignes de chaque table est celui de la sauvegarde. Vous pouvez démarrer le back-office (npm start).');
   return 0;
 };
 
@@ -59,7 +66,7 @@ export const run = (command: () => Promise<number>) =>
   command().then(
     (code) => code,
     (e) => {
-      console.error(e instanceof BackupError ? e.message : `Erreur inattendue : ${e?.stack ?? e}`);
+      log.error(e instanceof BackupError ? e.message : `Erreur inattendue : ${e?.stack ?? e}`);
       return 1;
     }
   );

@@ -26,7 +26,7 @@ export const parseSeedArgs = (argv: string[]): SeedArgs => {
 const seconds = (ms: number) => `${(ms / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s`;
 
 /** What `npm run seed` does once Strapi is loaded; returns the process exit code. */
-export const runSeedCli = async (strapi: Strapi, argv: string[], print: (line: string) => void = console.log) => {
+export const runSeedCli = async (strapi: Strapi, argv: string[], print: (line: string) => void = (line) => strapi.log.info(line)) => {
   let args: SeedArgs;
   try {
     args = parseSeedArgs(argv);
