@@ -19,7 +19,6 @@ describe(`display names (${DB_CLIENT})`, () => {
   const api = (method: 'get' | 'post' | 'put', url: string) => app.http()[method](url).set('Authorization', `Bearer ${apiToken}`);
   const link = (documentId: string) => ({ connect: [{ documentId }] });
   const nameOf = async (uid: string, documentId: string) => (await app.strapi.db.query(uid).findOne({ where: { documentId }, select: ['displayName'] }))?.displayName;
-  const dist = (path: string) => require(`${process.env.TEST_DIST_DIR}/src/back-office/${path}`);
   let mission: any;
 
   beforeAll(async () => {
@@ -226,60 +225,6 @@ describe(`display names (${DB_CLIENT})`, () => {
         const perms = await app.strapi.db.query('admin::permission').findMany({ where: { role: { id: role.id }, action: 'plugin::content-manager.explorer.read', subject: { $in: [MEMBER, DONOR, PARTICIPATION] } } });
         for (const perm of perms) expect([code, perm.subject, perm.properties.fields.includes('displayName')]).toEqual([code, perm.subject, true]);
       }
-    });
-
-    it('brings an installation from before the display names up to date at start, once, keeping what the bureau chose', async () => {
-      const conn = app.strapi.db.connection;
-      const table = (uid: string) => app.strapi.db.metadata.get(uid).tableName;
-      const m = await docs(MEMBER).create({ data: { firstName: 'Ancien', lastName: 'Adhérent' } });
-      const p = await docs(PARTICIPATION).create({ data: { mission: mission.documentId, member: m.documentId } });
-      const d = await docs(DONOR).create({ data: { kind: 'company', companyName: 'Imprimerie Ancienne' } });
-      // as before the field: no display names, our earlier content-manager defaults, roles without the field
-      for (const uid of [MEMBER, DONOR, PARTICIPATION]) await conn(table(uid)).update({ display_name: null });
-      const cts = app.strapi.plugin('content-manager').service('content-types');
-      const save = async (uid: string, change: (config: any) => void) => {
-        const contentType = cts.findContentType(uid);
-        const { uid: _uid, ...config } = await cts.findConfiguration(contentType);
-        change(config);
-        await cts.updateConfiguration(contentType, config);
-      };
-      await save(MEMBER, (c) => (c.settings.mainField = 'lastName'));
-      await save(DONOR, (c) => (c.settings.mainField = 'email')); // chosen by the bureau: kept
-      await save(PARTICIPATION, (c) => {
-        c.settings.mainField = 'lastName';
-        c.layouts.list = ['mission', 'member', 'lastName', 'status', 'hours'];
-      });
-      await save('api::contribution.contribution', (c) => (c.metadatas.member.edit.mainField = 'firstName'));
-      await save('api::donation.donation', (c) => (c.metadatas.donor.edit.mainField = 'companyName')); // chosen: kept
-      const treasurer = await app.strapi.service('admin::role').findOne({ code: 'asso-treasurer' });
-      const readMembers = await app.strapi.db.query('admin::permission').findOne({ where: { role: { id: treasurer.id }, action: 'plugin::content-manager.explorer.read', subject: MEMBER } });
-      await app.strapi.db.query('admin::permission').update({ where: { id: readMembers.id }, data: { properties: { fields: readMembers.properties.fields.filter((f: string) => f !== 'displayName') } } });
-      await app.strapi.store({ type: 'plugin', name: 'back-office', key: 'granted-fields' }).delete({});
-
-      // what the next start runs
-      const start = async () => {
-        await dist('rules').default.bootstrap(app.strapi);
-        await dist('settings').applyContentManagerSettings(app.strapi);
-        await dist('access/admin-roles').grantAddedFields(app.strapi);
-      };
-      await start();
-      expect(await nameOf(MEMBER, m.documentId)).toBe(`Adhérent Ancien (n° ${m.memberNumber})`);
-      expect(await nameOf(PARTICIPATION, p.documentId)).toBe('Adhérent Ancien');
-      expect(await nameOf(DONOR, d.documentId)).toBe('Imprimerie Ancienne');
-      expect(await conn(table(MEMBER)).whereNull('display_name').count({ n: '*' }).then((r: any) => Number(r[0].n))).toBe(0);
-      expect((await configuration(MEMBER)).settings.mainField).toBe('displayName');
-      expect((await configuration(DONOR)).settings.mainField).toBe('email');
-      expect((await configuration(PARTICIPATION)).settings.mainField).toBe('displayName');
-      expect((await configuration(PARTICIPATION)).layouts.list).toEqual(['displayName', 'mission', 'member', 'status', 'hours']);
-      expect((await configuration('api::contribution.contribution')).metadatas.member.edit.mainField).toBe('displayName');
-      expect((await configuration('api::donation.donation')).metadatas.donor.edit.mainField).toBe('companyName');
-      const granted = await app.strapi.db.query('admin::permission').findOne({ where: { id: readMembers.id } });
-      expect(granted.properties.fields).toContain('displayName');
-
-      // given once: a right the bureau takes away afterwards stays away
-      await app.strapi.db.query('admin::permission').update({ where: { id: readMembers.id }, data: { properties: { fields: readMembers.properties.fields.filter((f: string) => f !== 'displayName') } } });
-      await start();
-      expect((await app.strapi.db.query('admin::permission').findOne({ where: { id: readMembers.id } })).properties.fields).not.toContain('displayName');
     });
   });
 });

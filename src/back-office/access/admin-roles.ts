@@ -100,35 +100,3 @@ export const ensureRoles = async (strapi: Strapi, { reset = false } = {}) => {
   }
   return applied;
 };
-
-/**
- * Fields added to the data model after the bureau's roles were created, each with the field a role
- * must already be allowed to see to get it: Strapi lists the fields of every content right, so a
- * role created before the field would not see it (a relation to a member would show an identifier
- * instead of "Martin Claire (n° 42)"). Given once per field (remembered in the core store), so that a
- * right the bureau takes away afterwards stays away. New roles and `roles:reset` get every field.
- */
-const ADDED_FIELDS: Array<{ field: string; subjects: string[]; alongWith: string }> = [
-  { field: 'displayName', subjects: ['api::member.member', 'api::donor.donor', 'api::participation.participation'], alongWith: 'lastName' },
-];
-
-export const grantAddedFields = async (strapi: Strapi) => {
-  const store = strapi.store({ type: 'plugin', name: 'back-office', key: 'granted-fields' });
-  const done = new Set<string>(((await store.get({})) as string[] | null) ?? []);
-  const todo = ADDED_FIELDS.filter(({ field }) => !done.has(field));
-  if (!todo.length) return;
-  const permissions = strapi.db.query('admin::permission');
-  for (const { field, subjects, alongWith } of todo) {
-    const rows = await permissions.findMany({
-      where: { subject: { $in: subjects }, action: { $in: [CM_ACTIONS.C, CM_ACTIONS.R, CM_ACTIONS.U] } },
-      select: ['id', 'properties'],
-    });
-    for (const row of rows) {
-      const fields = row.properties?.fields;
-      if (!Array.isArray(fields) || fields.includes(field) || !fields.includes(alongWith)) continue;
-      await permissions.update({ where: { id: row.id }, data: { properties: { ...row.properties, fields: [...fields, field] } } });
-    }
-    done.add(field);
-  }
-  await store.set({ value: [...done] });
-};

@@ -1,5 +1,5 @@
 import type { BackOfficeModule } from '../types';
-import { ensureRoles, grantAddedFields, registerConfidentialCondition } from './admin-roles';
+import { ensureRoles, registerConfidentialCondition } from './admin-roles';
 import { applyPublicPermissions } from './public-api';
 
 /**
@@ -14,7 +14,6 @@ const access: BackOfficeModule = {
   },
   async bootstrap(strapi) {
     await ensureRoles(strapi);
-    await grantAddedFields(strapi);
     await applyPublicPermissions(strapi);
   },
 };

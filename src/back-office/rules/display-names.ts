@@ -5,8 +5,7 @@ import type { Strapi } from '../types';
  * (relation pickers, lists): three "Martin" are told apart by their first name and member number,
  * a company by its name, a participation of a member by the member's name.
  * Derived, never written by hand: the rules middleware (rules/index.ts) sets it on every write,
- * the demo seed computes it with these same functions, and fillMissingDisplayNames() fills the
- * records of an installation that existed before the field.
+ * and the demo seed (bulk inserts) computes it with these same functions.
  */
 
 export const MEMBER = 'api::member.member';
@@ -89,69 +88,4 @@ export const participationIdsOf = async (strapi: Strapi, memberId: number | null
   if (!memberId) return [];
   const rows = await strapi.db.query(PARTICIPATION).findMany({ where: { member: { id: memberId } }, select: ['id'] });
   return rows.map((r: any) => r.id as number);
-};
-
-/** Rows per UPDATE: well under SQLite's and PostgreSQL's limits on bound parameters. */
-const CHUNK = 400;
-
-/**
- * Fills the displayName of the records that have none (an installation that existed before the
- * field, rows written straight into the tables): one SELECT per type of what is missing, then
- * UPDATEs in batches of CHUNK rows. Run at every start: when nothing is missing it is three
- * SELECTs that return nothing; the records whose name really is empty stay empty.
- */
-export const fillMissingDisplayNames = async (strapi: Strapi) => {
-  const conn = strapi.db.connection;
-  const meta = (uid: string) => strapi.db.metadata.get(uid as any) as any;
-  const col = (uid: string, field: string) => meta(uid).attributes[field].columnName ?? field;
-  let filled = 0;
-
-  const fill = async (uid: string, select: Record<string, string>, format: (row: any) => string | null, join?: (q: any) => any) => {
-    const tableName = meta(uid).tableName;
-    const dn = col(uid, 'displayName');
-    let query = conn(tableName).select({ id: `${tableName}.id`, ...select }).whereNull(`${tableName}.${dn}`);
-    if (join) query = join(query);
-    const updates = ((await query) as any[]).map((row) => [Number(row.id), format(row)] as const).filter(([, name]) => name !== null);
-    for (let i = 0; i < updates.length; i += CHUNK) {
-      const chunk = updates.slice(i, i + CHUNK);
-      // one statement per batch: SET display_name = CASE id WHEN ... THEN ... END WHERE id IN (...)
-      const cases = chunk.map(() => 'WHEN ? THEN ?').join(' ');
-      await conn.raw(`UPDATE ?? SET ?? = CASE ?? ${cases} END WHERE ?? IN (${chunk.map(() => '?').join(', ')})`, [
-        tableName,
-        dn,
-        'id',
-        ...chunk.flat(),
-        'id',
-        ...chunk.map(([id]) => id),
-      ]);
-    }
-    filled += updates.length;
-  };
-
-  const members = meta(MEMBER).tableName;
-  const c = (uid: string, field: string) => `${meta(uid).tableName}.${col(uid, field)}`;
-  await fill(MEMBER, { lastName: c(MEMBER, 'lastName'), firstName: c(MEMBER, 'firstName'), memberNumber: c(MEMBER, 'memberNumber') }, memberDisplayName);
-  await fill(
-    DONOR,
-    { kind: c(DONOR, 'kind'), companyName: c(DONOR, 'companyName'), lastName: c(DONOR, 'lastName'), firstName: c(DONOR, 'firstName'), email: c(DONOR, 'email') },
-    donorDisplayName
-  );
-  const link = meta(PARTICIPATION).attributes.member.joinTable;
-  const participations = meta(PARTICIPATION).tableName;
-  await fill(
-    PARTICIPATION,
-    {
-      lastName: c(PARTICIPATION, 'lastName'),
-      firstName: c(PARTICIPATION, 'firstName'),
-      email: c(PARTICIPATION, 'email'),
-      memberLastName: c(MEMBER, 'lastName'),
-      memberFirstName: c(MEMBER, 'firstName'),
-    },
-    (row) => participationDisplayName(row, row.memberLastName || row.memberFirstName ? { lastName: row.memberLastName, firstName: row.memberFirstName } : null),
-    (q) =>
-      q
-        .leftJoin(link.name, `${link.name}.${link.joinColumn.name}`, `${participations}.id`)
-        .leftJoin(members, `${members}.id`, `${link.name}.${link.inverseJoinColumn.name}`)
-  );
-  return filled;
 };

@@ -9,7 +9,6 @@ import { isPostgres } from '../sql';
 import {
   DISPLAY_NAME_TYPES,
   displayNameOf,
-  fillMissingDisplayNames,
   memberDisplayName,
   participationIdsOf,
   personName,
@@ -164,11 +163,6 @@ const scalars = (record: Record<string, any>, attributes: Record<string, any>) =
  */
 const rules: BackOfficeModule = {
   name: 'rules',
-  async bootstrap(strapi) {
-    // an installation that existed before the display names: fill them once (nothing to do afterwards)
-    const filled = await fillMissingDisplayNames(strapi);
-    if (filled) strapi.log.info(`Noms affichés calculés pour ${filled} fiches.`);
-  },
   register(strapi) {
     strapi.documents.use(async (ctx: any, next) => {
       const { uid, action } = ctx;

@@ -16,14 +16,6 @@ const LIST_COLUMNS: Record<string, string[]> = {
   'api::dues-reminder.dues-reminder': ['member', 'duesPaidUntil', 'offsetDays', 'remindedOn', 'status'],
 };
 
-/**
- * Our earlier defaults, replaced like Strapi's own: a list that still has them was never changed by
- * the bureau (participations were listed by lastName, empty for a member's participation).
- */
-const PREVIOUS_LIST_COLUMNS: Record<string, string[]> = {
-  'api::participation.participation': ['mission', 'member', 'lastName', 'status', 'hours'],
-};
-
 /** Derived fields: shown, never edited by hand. */
 const READ_ONLY: Record<string, string[]> = {
   'api::member.member': ['duesPaidUntil', 'memberNumber', 'displayName'],
@@ -64,15 +56,8 @@ const DEFAULT_SORT: Record<string, [string, 'ASC' | 'DESC']> = {
 const strapiDefaultMainField = (contentType: any) =>
   Object.keys(contentType.attributes ?? {}).find((key) => contentType.attributes[key].type === 'string' && key !== 'id') ?? 'id';
 
-/** Our earlier main fields, replaced like Strapi's default (lastName: three "Martin" in a relation). */
-const PREVIOUS_MAIN_FIELD: Record<string, string[]> = {
-  'api::member.member': ['lastName'],
-  'api::donor.donor': ['lastName'],
-  'api::participation.participation': ['lastName'],
-};
-
-/** Main fields that are still a default (Strapi's or our earlier one), so ours may replace them. */
-const replaceableMainFields = (target: any) => [strapiDefaultMainField(target), 'id', ...(PREVIOUS_MAIN_FIELD[target.uid] ?? [])];
+/** Main fields that are still Strapi's default, so ours may replace them (the bureau's own choice is kept). */
+const replaceableMainFields = (target: any) => [strapiDefaultMainField(target), 'id'];
 
 /**
  * A relation field shows its target by the main field stored in the metadata of the relation itself
@@ -132,22 +117,19 @@ export const applyContentManagerSettings = async (strapi: Strapi) => {
     let changed = applyLabels(config, labels, uid);
     const columns = LIST_COLUMNS[uid];
     const defaultColumns = ['id', 'documentId'];
-    const list: string[] = config.layouts?.list ?? [];
-    const previous = PREVIOUS_LIST_COLUMNS[uid];
-    if (columns && (list.some((c: string) => defaultColumns.includes(c)) || (previous && previous.join() === list.join()))) {
+    if (columns && (config.layouts?.list ?? []).some((c: string) => defaultColumns.includes(c))) {
       config.layouts.list = columns;
       changed = true;
     }
     // main field (shown in relations) and default sort: ours, unless the bureau chose another one
     const mainField = MAIN_FIELD[uid];
-    const strapiDefault = strapiDefaultMainField(contentType);
     if (mainField && config.settings && config.settings.mainField !== mainField && replaceableMainFields(contentType).includes(config.settings.mainField)) {
       config.settings.mainField = mainField;
       changed = true;
     }
     if (applyRelationMainFields(strapi, config, contentType)) changed = true;
     const sortBy = DEFAULT_SORT[uid];
-    if (sortBy && config.settings && [strapiDefault, 'id'].includes(config.settings.defaultSortBy)) {
+    if (sortBy && config.settings && replaceableMainFields(contentType).includes(config.settings.defaultSortBy)) {
       config.settings.defaultSortBy = sortBy[0];
       config.settings.defaultSortOrder = sortBy[1];
       changed = true;
