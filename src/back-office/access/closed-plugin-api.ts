@@ -4,7 +4,7 @@ import type { Strapi } from '../types';
 /**
  * The plugins' content-API routes the website never needs, closed to everyone (403), whatever the
  * caller (visitor, signed-in account, read-only or full-access API token) and whatever the spelling
- * of the URL: the refusal is a policy on the routes themselves, not a match on the path. Strapi lets
+ * of the URL: the refusal is on the routes themselves, not a match on the path. Strapi lets
  * a read-only API token call every route whose action ends in `find`/`findOne`, plugins included:
  * the media library would give the names and addresses of every file (those of confidential
  * documents too), the users-permissions routes the accounts and roles. The website gets its images
@@ -22,8 +22,10 @@ const CLOSED: Record<string, (handler: string) => boolean> = {
 export const CLOSED_MESSAGE =
   'Cette partie de l\u2019API n\u2019est pas ouverte : les fichiers se lisent par les articles, missions et partenaires publics.';
 
-const refuse = () => {
-  throw new errors.ForbiddenError(CLOSED_MESSAGE);
+// A route middleware (Strapi 5 resolves policies by name only); runs before the controller. A
+// PolicyError, because Strapi's authorization step replaces any other 403 by a bare "Forbidden".
+const refuse = async () => {
+  throw new errors.PolicyError(CLOSED_MESSAGE);
 };
 
 /** Adds the refusal to the routes, in register() (before Strapi mounts them). */
@@ -35,7 +37,8 @@ export const closePluginContentApi = (strapi: Strapi) => {
     if (!Array.isArray(routes) || !routes.length) throw new Error(`Routes de l'API du plugin ${name} introuvables : impossible de les fermer.`);
     for (const route of routes) {
       if (typeof route.handler !== 'string' || !isClosed(route.handler)) continue;
-      route.config = { ...route.config, policies: [refuse, ...(route.config?.policies ?? [])] };
+      const middlewares = route.config?.middlewares ?? [];
+      if (!middlewares.includes(refuse)) route.config = { ...route.config, middlewares: [refuse, ...middlewares] };
     }
   }
 };

@@ -59,6 +59,17 @@ export const guardAdminPasswords = (strapi: Strapi) => {
     (guarded as any)[MARK] = true;
     auth.hashPassword = guarded;
   }
+  // the CLI admin:reset-user-password applies Strapi's rule (English) first: ours first, in French
+  const users: any = strapi.service('admin::user');
+  if (users?.resetPasswordByEmail && !users.resetPasswordByEmail[MARK]) {
+    const resetPasswordByEmail = users.resetPasswordByEmail;
+    const guarded = async (email: string, password: unknown) => {
+      assertStrongAdminPassword(password);
+      return resetPasswordByEmail.call(users, email, password);
+    };
+    (guarded as any)[MARK] = true;
+    users.resetPasswordByEmail = guarded;
+  }
 
   for (const router of Object.values<any>((strapi as any).admin.routes ?? {})) {
     for (const route of router?.routes ?? []) {
@@ -72,7 +83,8 @@ export const guardAdminPasswords = (strapi: Strapi) => {
         return next();
       };
       (early as any)[MARK] = true;
-      route.config = { ...route.config, middlewares: [early, ...middlewares] };
+      // after the route's own middlewares (the sign-up rate limit counts refused attempts too)
+      route.config = { ...route.config, middlewares: [...middlewares, early] };
     }
   }
 };
