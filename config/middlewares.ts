@@ -3,7 +3,8 @@
  * the security middleware keeps a CSP that still lets the admin panel and the media library work.
  */
 export default ({ env }) => [
-  'strapi::logger',
+  // strapi::logger's line per request, with the secrets of URLs masked (src/middlewares/access-log.ts)
+  'global::access-log',
   'strapi::errors',
   {
     name: 'strapi::security',
@@ -29,8 +30,6 @@ export default ({ env }) => [
       credentials: true,
     },
   },
-  // the plugins' content-API lists (media library, accounts) closed to API tokens and visitors alike
-  'global::closed-plugin-api',
   'strapi::query',
   {
     name: 'strapi::body',
@@ -43,8 +42,6 @@ export default ({ env }) => [
   },
   // after the body parser: lets the admin save our business `status` fields (see the file)
   'global::field-status',
-  // after the body parser: the bureau's admin password rule (src/back-office/access/password.ts)
-  'global::admin-password',
   'strapi::session',
   { name: 'strapi::favicon', config: { path: 'public/favicon.png' } },
   'strapi::public',

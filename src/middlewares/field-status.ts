@@ -8,7 +8,10 @@
  *     document middleware, src/back-office/rules, puts it back into the written data);
  *   - puts the stored value back into the content manager's answers (edit view and list view).
  */
-const CM_PATH = /^\/content-manager\/(?:collection-types|single-types)\/([^/?]+)/;
+import { routePath } from '../utils/route-path';
+
+// on the canonical path (any spelling the router accepts), uid already decoded
+const CM_PATH = /^\/content-manager\/(?:collection-types|single-types)\/([^/]+)/;
 
 export const FIELD_STATUS_STATE = 'assoFieldStatus';
 
@@ -16,8 +19,8 @@ const hasBusinessStatus = (model: any) => Boolean(model?.attributes?.status && !
 
 export default (_config: unknown, { strapi }: { strapi: any }) =>
   async (ctx: any, next: () => Promise<void>) => {
-    const match = CM_PATH.exec(ctx.path);
-    const uid = match ? decodeURIComponent(match[1]) : null;
+    const match = CM_PATH.exec(routePath(ctx.path));
+    const uid = match ? match[1] : null;
     const model = uid ? strapi.contentTypes[uid] : null;
     if (!uid || !hasBusinessStatus(model)) return next();
 

@@ -5,7 +5,7 @@ import path from 'path';
 import { ROOT } from '../helpers/strapi';
 
 /**
- * In production the app refuses to start while a secret is missing or still a development default, or
+ * In production the app refuses to start while a secret is missing, still a development default or weak, or
  * without PUBLIC_URL (the address in the links of the e-mails),
  * and says which one. Runs the compiled app in a child process, as `npm start` would.
  */
@@ -38,13 +38,14 @@ const boot = (env: Record<string, string>) => {
   return { code: res.status, out: `${res.stdout}\n${res.stderr}` };
 };
 
+// random values, as the command of .env.example makes them (32 bytes in base64)
 const GOOD = {
-  APP_KEYS: 'k1Zq8fP0aXo3,k2Lr9vT1bYp4',
-  ADMIN_JWT_SECRET: 'aS3cretForAdminJwt-9f8e7d',
-  JWT_SECRET: 'aS3cretForUsersJwt-1a2b3c',
-  API_TOKEN_SALT: 'saltForApiTokens-4d5e6f',
-  TRANSFER_TOKEN_SALT: 'saltForTransfer-7a8b9c',
-  ENCRYPTION_KEY: 'encryptionKey-0p9o8i7u',
+  APP_KEYS: 'viseE9cAHLydD4I+1hH2ScSZ+eL9iYxu4s3Od+7vtLU=,uY6FVkWOiLlBUJVp1M7zgPZU7O4kLh+aQIdHifpbEvU=',
+  ADMIN_JWT_SECRET: 'YksQ0Ww+R1pr4SAgQV/xbFLQIJtytThP1pNIFvefLQo=',
+  JWT_SECRET: 'wETU6BoJLCK9hFspGmq5IwSyLPC4L+5lyQL/PmCTVPE=',
+  API_TOKEN_SALT: 'xvZ1e3lXRrFQdIar/1q9DtzQIXdpzJbGTdl4da+Gg40=',
+  TRANSFER_TOKEN_SALT: '0qHDbPg4PcubhAabuYpcPlMhsAZcT+/+MDZR985PSFI=',
+  ENCRYPTION_KEY: 'n+5a6Zec4zVG0rxC3gaOTlGZu9PkYncfmb/k5HPXB1U=',
   PUBLIC_URL: 'https://gestion.asso.test',
 };
 

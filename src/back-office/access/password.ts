@@ -1,4 +1,5 @@
 import { errors } from '@strapi/utils';
+import type { Strapi } from '../types';
 
 /**
  * The bureau's admin password rule, stricter than Strapi's (8 characters): at least 12 characters
@@ -6,7 +7,7 @@ import { errors } from '@strapi/utils';
  * Returns the French reason of a refusal, or null when the password is acceptable.
  */
 export const weakPasswordReason = (password: unknown): string | null => {
-  if (typeof password !== 'string') return 'le mot de passe est obligatoire';
+  if (typeof password !== 'string' || !password) return 'le mot de passe est obligatoire';
   if (password.length < 12) return 'au moins 12 caractères sont nécessaires';
   if (!/[a-z]/.test(password)) return 'il faut au moins une lettre minuscule';
   if (!/[A-Z]/.test(password)) return 'il faut au moins une lettre majuscule';
@@ -15,22 +16,75 @@ export const weakPasswordReason = (password: unknown): string | null => {
   return null;
 };
 
-/** Admin routes that set a password (first admin, invitation, reset, own profile, a user's profile). */
-const SETS_PASSWORD = /^\/admin\/(register-admin|register|reset-password|users\/[^/]+)$/;
+/** Throws the French 400 naming `password` when the password breaks the rule. */
+export const assertStrongAdminPassword = (password: unknown, path: string[] = ['password']) => {
+  const reason = weakPasswordReason(password);
+  if (!reason) return;
+  throw new errors.ValidationError(`Mot de passe : ${reason} (au moins 12 caractères, avec majuscule, minuscule et chiffre).`, {
+    errors: [{ path, message: reason, name: 'ValidationError' }],
+  });
+};
 
-/** Global middleware (config/middlewares.ts, after the body parser): checks every new admin password. */
-export const strongAdminPassword = () => async (ctx: any, next: () => Promise<void>) => {
-  if ((ctx.method === 'POST' || ctx.method === 'PUT') && SETS_PASSWORD.test(ctx.path)) {
-    const body = ctx.request.body ?? {};
-    const password = body.userInfo?.password ?? body.password;
-    if (password !== undefined && password !== null) {
-      const reason = weakPasswordReason(password);
-      if (reason) {
-        throw new errors.ValidationError(`Mot de passe : ${reason} (au moins 12 caractères, avec majuscule, minuscule et chiffre).`, {
-          errors: [{ path: ['password'], message: reason }],
-        });
-      }
+/**
+ * The admin routes whose body carries a new password. Their own input validation (Strapi's rule,
+ * in English) runs before the services: checking here first gives the French message for every
+ * weak password. This list is only for the message; the rule itself is enforced in the service.
+ */
+const SETS_PASSWORD: Record<string, (body: any) => unknown> = {
+  'authentication.registerAdmin': (body) => body?.password,
+  'authentication.register': (body) => body?.userInfo?.password,
+  'authentication.resetPassword': (body) => body?.password,
+  'authenticated-user.updateMe': (body) => body?.password,
+  'user.update': (body) => body?.password,
+};
+
+const MARK = Symbol.for('asso.adminPasswordRule');
+
+/**
+ * The rule where Strapi sets admin passwords, in register(): every clear admin password goes
+ * through the admin `auth` service's hashPassword before it is stored (first admin, creation,
+ * registration from an invitation, reset, own profile, a user's profile, and the CLIs
+ * `strapi admin:create-user` / `admin:reset-user-password`, which boot the app). A weak one throws
+ * before anything is written.
+ */
+export const guardAdminPasswords = (strapi: Strapi) => {
+  const auth: any = strapi.service('admin::auth');
+  if (!auth?.hashPassword) throw new Error('Service admin::auth introuvable : impossible d\u2019appliquer la règle des mots de passe.');
+  if (!auth.hashPassword[MARK]) {
+    const hashPassword = auth.hashPassword;
+    const guarded = async (password: unknown) => {
+      assertStrongAdminPassword(password);
+      return hashPassword.call(auth, password);
+    };
+    (guarded as any)[MARK] = true;
+    auth.hashPassword = guarded;
+  }
+  // the CLI admin:reset-user-password applies Strapi's rule (English) first: ours first, in French
+  const users: any = strapi.service('admin::user');
+  if (users?.resetPasswordByEmail && !users.resetPasswordByEmail[MARK]) {
+    const resetPasswordByEmail = users.resetPasswordByEmail;
+    const guarded = async (email: string, password: unknown) => {
+      assertStrongAdminPassword(password);
+      return resetPasswordByEmail.call(users, email, password);
+    };
+    (guarded as any)[MARK] = true;
+    users.resetPasswordByEmail = guarded;
+  }
+
+  for (const router of Object.values<any>((strapi as any).admin.routes ?? {})) {
+    for (const route of router?.routes ?? []) {
+      const read = SETS_PASSWORD[route.handler];
+      if (!read) continue;
+      const middlewares = route.config?.middlewares ?? [];
+      if (middlewares.some((m: any) => m?.[MARK])) continue;
+      const early = async (ctx: any, next: () => Promise<void>) => {
+        const password = read(ctx.request.body);
+        if (password !== undefined) assertStrongAdminPassword(password, route.handler === 'authentication.register' ? ['userInfo', 'password'] : ['password']);
+        return next();
+      };
+      (early as any)[MARK] = true;
+      // after the route's own middlewares (the sign-up rate limit counts refused attempts too)
+      route.config = { ...route.config, middlewares: [...middlewares, early] };
     }
   }
-  await next();
 };

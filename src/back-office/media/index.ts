@@ -1,4 +1,5 @@
 import type { BackOfficeModule, Strapi } from '../types';
+import { routePath } from '../../utils/route-path';
 
 /**
  * Media library rules (local provider): which files are accepted and the French messages when a
@@ -54,7 +55,7 @@ const media: BackOfficeModule = {
   register(strapi: Strapi) {
     strapi.config.set('plugin::upload.security', { allowedTypes: ALLOWED_TYPES, deniedTypes: DENIED_TYPES });
     strapi.server.use(async (ctx: any, next: () => Promise<void>) => {
-      if (!UPLOAD_PATH.test(ctx.path)) return next();
+      if (!UPLOAD_PATH.test(routePath(ctx.path))) return next();
       try {
         await next();
       } catch (e: any) {
