@@ -3,6 +3,7 @@ import type { Strapi } from '../types';
 import { MISSION, PARTICIPATION, missionIsFull, withMissionsLocked } from './capacity';
 import { effectiveStart, invalidInput as invalid } from './schedule';
 import { sendAlreadyRegisteredMail, sendRegistrationMail } from './notify';
+import { rehearse } from '../rules/rehearsal';
 import { PERSON_NAME_MAX, personNameProblem } from '../../utils/person-name';
 
 const MEMBER = 'api::member.member';
@@ -64,8 +65,8 @@ class AlreadyRegistered extends Error {
  * The answer must not tell whether the address was already registered (it would reveal who takes part
  * in what): every accepted form gets REGISTRATION_ANSWER and the person learns the outcome by e-mail.
  * The same work is done in both cases: for an address already registered, the registration a newcomer
- * would get is written then rolled back (no row, no event: Strapi emits them on commit), and the
- * e-mail leaves after the answer in every case.
+ * would get is written as a rehearsal (rules/rehearsal.ts) then rolled back with the transaction (no
+ * row, no event: Strapi emits them on commit), and the e-mail leaves after the answer in every case.
  */
 export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: string, body: any) => {
   const form = readRegistrationForm(body);
@@ -82,11 +83,11 @@ export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: str
   let mail: () => Promise<void>;
   try {
     const participation = await withMissionsLocked(strapi, [mission.id], async () => {
-      // under the mission's lock: two identical forms sent at once cannot both pass
+      // Under the mission's lock: two identical forms sent at once cannot both pass. The same reads
+      // whoever registers (no populate: it would read only when rows are found).
       const existing = await strapi.db.query(PARTICIPATION).findMany({
         where: { mission: { id: mission.id }, $or: [{ email: { $eqi: form.email } }, { member: { email: { $eqi: form.email } } }] },
-        select: ['id', 'documentId', 'status', 'firstName', 'email'],
-        populate: { member: { select: ['id', 'firstName', 'email'] } },
+        select: ['id', 'documentId', 'status'],
         orderBy: { id: 'desc' },
       });
       const member = await strapi.db.query(MEMBER).findOne({ where: { email: { $eqi: form.email } }, select: ['id', 'documentId'] });
@@ -103,26 +104,30 @@ export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: str
         await strapi.db.query(PARTICIPATION).update({ where: { id: cancelled.id }, data: { createdAt: new Date() } });
         return back;
       }
-      // a member already on the mission cannot be linked twice (rules module): the rehearsal leaves the link out
-      const linkMember = member && !existing.some((p: any) => p.member?.id === member.id);
-      const created = await strapi.documents(PARTICIPATION as any).create({
-        data: {
-          ...form,
-          mission: mission.documentId,
-          ...(linkMember ? { member: member.documentId } : {}),
-          status: mission.registrationRequiresApproval ? 'pending' : 'confirmed',
-          source: 'website',
-        } as any,
-      });
-      if (active) throw new AlreadyRegistered(active);
-      return created;
+      const create = () =>
+        strapi.documents(PARTICIPATION as any).create({
+          data: {
+            ...form,
+            mission: mission.documentId,
+            ...(member ? { member: member.documentId } : {}),
+            status: mission.registrationRequiresApproval ? 'pending' : 'confirmed',
+            source: 'website',
+          } as any,
+        });
+      if (!active) return create();
+      await rehearse(strapi, create);
+      throw new AlreadyRegistered(active);
     });
     mail = () => sendRegistrationMail(strapi, participation, mission);
   } catch (e) {
     if (!(e instanceof AlreadyRegistered)) throw e;
-    mail = () => sendAlreadyRegisteredMail(strapi, form.email, e.participation, mission);
+    const { id } = e.participation;
+    mail = async () => {
+      const registered = await strapi.db.query(PARTICIPATION).findOne({ where: { id }, populate: { member: { select: ['firstName', 'email'] } } });
+      if (registered) await sendAlreadyRegisteredMail(strapi, form.email, registered, mission);
+    };
   }
   // after the answer, whatever the case: the answer's timing does not depend on the mail either
-  setImmediate(() => void mail());
+  setImmediate(() => mail().catch((e) => strapi.log.error(`[missions] e-mail d’inscription non envoyé : ${e?.message ?? e}`)));
   return REGISTRATION_ANSWER;
 };

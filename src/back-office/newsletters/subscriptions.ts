@@ -29,8 +29,8 @@ const sendConfirmation = async (strapi: Strapi, email: string, firstName: string
 /**
  * Website subscription, double opt-in. Whatever the address's state (unknown, pending, confirmed,
  * unsubscribed, a member's), the request does the same work: one read and one write of the
- * subscriber's row, and the same answer; the mail leaves after the answer. Nothing tells the
- * visitor whether the address was known.
+ * subscriber's row in one transaction (an insert or an update: one statement), and the same answer;
+ * the mail leaves after the answer. Nothing tells the visitor whether the address was known.
  *  - unknown: a "pending" row; pending or unsubscribed: the row keeps its status (an unsubscribed
  *    address stays out of every send until the new link is clicked). Each gets a new confirmation
  *    nonce, which replaces the previous one: only the latest link works, once.
@@ -49,14 +49,19 @@ export const requestSubscription = async (strapi: Strapi, input: { email?: unkno
   const problem = firstName ? personNameProblem(firstName) : null;
   if (problem) throw fieldError(SUBSCRIBER, 'firstName', problem);
 
-  const existing = await strapi.db.query(SUBSCRIBER).findOne({ where: { email }, select: ['id', 'status', 'firstName', 'confirmationNonce'] });
-  const confirmed = existing?.status === 'confirmed';
   const nonce = newNonce();
-  const data = confirmed
-    ? { firstName: existing.firstName, confirmationNonce: existing.confirmationNonce }
-    : { firstName: firstName ?? existing?.firstName ?? null, confirmationNonce: nonce };
-  if (existing) await strapi.db.query(SUBSCRIBER).update({ where: { id: existing.id }, data, select: ['id'] });
-  else await strapi.db.query(SUBSCRIBER).create({ data: { ...data, email, status: 'pending', source: 'site', publishedAt: new Date() }, select: ['id'] });
+  const { confirmed, data } = await strapi.db.transaction(async () => {
+    const existing = await strapi.db.query(SUBSCRIBER).findOne({ where: { email }, select: ['id', 'status', 'firstName', 'confirmationNonce'] });
+    const confirmed = existing?.status === 'confirmed';
+    const now = new Date();
+    const data = confirmed
+      ? { firstName: existing.firstName, confirmationNonce: existing.confirmationNonce, updatedAt: now }
+      : { firstName: firstName ?? existing?.firstName ?? null, confirmationNonce: nonce, updatedAt: now };
+    // one statement either way (the *Many forms neither read back nor wrap in a transaction of their own)
+    if (existing) await strapi.db.query(SUBSCRIBER).updateMany({ where: { id: existing.id }, data });
+    else await strapi.db.query(SUBSCRIBER).createMany({ data: [{ ...data, email, status: 'pending', source: 'site', createdAt: now, publishedAt: now }] });
+    return { confirmed, data };
+  });
   setImmediate(() => {
     if (confirmed) return;
     sendConfirmation(strapi, email, data.firstName, nonce).catch((e) => strapi.log.error(`[abonnés] e-mail de confirmation non envoyé : ${e?.message ?? e}`));
@@ -75,7 +80,7 @@ export const confirmSubscription = async (strapi: Strapi, token: unknown): Promi
   if (!link) return 'invalid';
   const { count } = await strapi.db.query(SUBSCRIBER).updateMany({
     where: { email: link.email, confirmationNonce: link.nonce },
-    data: { status: 'confirmed', confirmedAt: new Date(), unsubscribedAt: null, confirmationNonce: null },
+    data: { status: 'confirmed', confirmedAt: new Date(), unsubscribedAt: null, confirmationNonce: null, updatedAt: new Date() },
   });
   return count ? 'confirmed' : 'used';
 };
