@@ -152,6 +152,7 @@ export const LABELS: Record<string, Record<string, string>> = {
     confirmedAt: 'Confirmé le',
     unsubscribedAt: 'Désinscrit le',
     source: 'Origine',
+    confirmationNonce: 'Lien de confirmation en cours',
   },
   'api::document.document': {
     ...common,

@@ -10,6 +10,8 @@ export interface TestSmtp {
   setDown: (down: boolean) => void;
   clear: () => void;
   to: (address: string) => ParsedMail[];
+  /** waits (up to 10 s) until `address` has received `count` mails (or, without an address, until `count` mails in all); returns them */
+  waitFor: (address: string | null, count?: number) => Promise<ParsedMail[]>;
   stop: () => Promise<void>;
   /** env vars that point the app at this server */
   env: Record<string, string>;
@@ -40,6 +42,7 @@ export const startSmtp = async (): Promise<TestSmtp> => {
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const to = (address: string) => messages.filter((m) => JSON.stringify(m.to ?? '').toLowerCase().includes(address.toLowerCase()));
   const port = (server.server.address() as any).port;
   return {
     port,
@@ -53,7 +56,13 @@ export const startSmtp = async (): Promise<TestSmtp> => {
     clear: () => {
       messages.length = 0;
     },
-    to: (address) => messages.filter((m) => JSON.stringify(m.to ?? '').toLowerCase().includes(address.toLowerCase())),
+    to,
+    waitFor: async (address, count = 1) => {
+      const received = () => (address === null ? messages : to(address));
+      for (let i = 0; i < 200 && received().length < count; i++) await new Promise((r) => setTimeout(r, 50));
+      if (received().length < count) throw new Error(`attendu en vain : ${count} e-mail(s)${address ? ` pour ${address}` : ''}, reçu(s) : ${received().length}`);
+      return received();
+    },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
     env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_SECURE: 'false', SMTP_IGNORE_TLS: 'true', EMAIL_FROM: 'Association Test <bureau@asso.test>' },
   };

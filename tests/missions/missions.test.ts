@@ -31,6 +31,10 @@ describe(`missions and events (${DB_CLIENT})`, () => {
     docs(MISSION).create({
       data: { title: 'Mission', startAt: inDays(20).toISO(), endAt: inDays(20, 12).toISO(), isPublic: true, publicRegistration: true, ...data },
     });
+  // the one answer of the public form, whoever is registered: the outcome goes by e-mail
+  const ANSWER = { data: { status: 'received', message: expect.stringMatching(/^Merci ! /) } };
+  const statusOf = async (missionDocumentId: string, email: string) =>
+    (await app.strapi.db.query(PARTICIPATION).findOne({ where: { mission: { documentId: missionDocumentId }, email }, select: ['id', 'status'] }))?.status;
   const statuses = async (missionDocumentId: string) => {
     const rows = await app.strapi.db.query(PARTICIPATION).findMany({ where: { mission: { documentId: missionDocumentId } }, select: ['id', 'status'] }); // with the id: a join selects distinct rows
     return rows.reduce((acc: Record<string, number>, r: any) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
@@ -55,19 +59,19 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       const answers = await Promise.all(
         missions.flatMap((m, k) => Array.from({ length: 30 }, (_, i) => register(m.documentId, person(`c${k}_${i}`))))
       );
-      expect(answers.map((a) => a.status)).toEqual(Array(90).fill(201));
+      expect(answers.map((a) => a.status)).toEqual(Array(90).fill(202));
+      for (const a of answers) expect(a.body).toEqual(ANSWER);
+      await smtp.waitFor(null, 90);
       for (const [k, m] of missions.entries()) {
-        const told = answers.slice(k * 30, k * 30 + 30).map((a) => a.body.status);
-        expect(told.filter((s) => s === 'confirmed')).toHaveLength(10);
-        expect(told.filter((s) => s === 'waitlisted')).toHaveLength(20);
         expect(await statuses(m.documentId)).toEqual({ confirmed: 10, waitlisted: 20 });
-        // each person got the e-mail matching what they were told
         const subject = (mail: any) => mail.subject ?? '';
         expect(smtp.messages.filter((mail) => subject(mail) === `Inscription confirmée : ${titles[k]}`)).toHaveLength(10);
         expect(smtp.messages.filter((mail) => subject(mail) === `Inscription en liste d’attente : ${titles[k]}`)).toHaveLength(20);
-        for (const [i, a] of answers.slice(k * 30, k * 30 + 30).entries()) {
-          const [mail] = smtp.to(`personnec${k}_${i}@example.org`);
-          expect(mail.subject).toMatch(a.body.status === 'confirmed' ? /^Inscription confirmée/ : /^Inscription en liste d’attente/);
+        // each person got the e-mail matching their registration
+        for (let i = 0; i < 30; i++) {
+          const email = `personnec${k}_${i}@example.org`;
+          const [mail] = smtp.to(email);
+          expect(mail.subject).toMatch((await statusOf(m.documentId, email)) === 'confirmed' ? /^Inscription confirmée/ : /^Inscription en liste d’attente/);
         }
       }
       expect(smtp.messages).toHaveLength(90);
@@ -87,8 +91,10 @@ describe(`missions and events (${DB_CLIENT})`, () => {
         ...seated.slice(0, 3).map((p) => app.admin('put', cm(PARTICIPATION, p.documentId)).send({ status: 'cancelled' })),
         ...Array.from({ length: 15 }, (_, i) => register(m.documentId, person(`n${i}`))),
       ]);
-      expect(results.map((r) => r.status)).toEqual([...Array(3).fill(200), ...Array(15).fill(201)]);
-      expect(results.slice(3).map((r) => r.body.status)).toEqual(Array(15).fill('waitlisted'));
+      expect(results.map((r) => r.status)).toEqual([...Array(3).fill(200), ...Array(15).fill(202)]);
+      for (let i = 0; i < 15; i++) expect(await statusOf(m.documentId, `personnen${i}@example.org`)).toBe('waitlisted');
+      await smtp.waitFor(null, 3 + 15);
+      for (let i = 0; i < 15; i++) expect(smtp.to(`personnen${i}@example.org`).map((mail) => mail.subject)).toEqual(['Inscription en liste d’attente : Banque alimentaire']);
 
       expect(await statuses(m.documentId)).toEqual({ cancelled: 3, confirmed: 5, waitlisted: 1 + 15 });
       const now = await Promise.all(waiting.map((p) => docs(PARTICIPATION).findOne({ documentId: p.documentId })));
@@ -180,28 +186,33 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       expect(smtp.messages).toHaveLength(0);
     });
 
-    it('answers only the status, links an existing member without revealing them, and refuses the same e-mail twice (409)', async () => {
+    it('answers the same to everyone, links an existing member without revealing them, and tells a second registration of the same e-mail by e-mail only', async () => {
       const m = await mission({ title: 'Nettoyage des berges', capacity: 5, internalNotes: 'clé chez Mme X' });
       const member = await docs(MEMBER).create({ data: { firstName: 'Marie', lastName: 'Adhérente', email: 'marie@asso.test', phone: '0601020304' } });
       const res = await register(m.documentId, { firstName: 'Marie', lastName: 'Adhérente', email: 'Marie@Asso.test', phone: '06 11 22 33 44', consent: true });
-      expect(res.status).toBe(201);
-      expect(res.body).toEqual({ status: 'confirmed' });
+      expect(res.status).toBe(202);
+      expect(res.body).toEqual(ANSWER);
       const stored = await app.strapi.db.query(PARTICIPATION).findOne({ where: { mission: { documentId: m.documentId } }, populate: { member: true } });
       expect(stored.member.documentId).toBe(member.documentId);
       expect(stored.source).toBe('website');
       expect(stored.email).toBe('marie@asso.test');
-      const mail = smtp.to('marie@asso.test');
+      expect(stored.status).toBe('confirmed');
+      const mail = await smtp.waitFor('marie@asso.test');
       expect(mail).toHaveLength(1);
       expect(mail[0].subject).toBe('Inscription confirmée : Nettoyage des berges');
       expect(mail[0].text).toMatch(/^Bonjour Marie,[\s\S]*Votre inscription est confirmée/);
       expect(mail[0].text).not.toMatch(/clé chez/);
 
       const again = await register(m.documentId, person('x', { email: 'MARIE@asso.test ' }));
-      expect(again.status).toBe(409);
-      expect(again.body.error.message).toMatch(/^Cette adresse e-mail est déjà inscrite à cette mission/);
-      expect(again.body.error.details.errors[0].path).toEqual(['email']);
+      expect(again.status).toBe(202);
+      expect(again.body).toEqual(res.body);
       expect(JSON.stringify(again.body)).not.toMatch(/Adhérente|0601020304|06 11/);
       expect(await statuses(m.documentId)).toEqual({ confirmed: 1 });
+      // the person is told by e-mail, greeted by the name of their registration (not the new form's), nothing changed
+      const [, told] = await smtp.waitFor('marie@asso.test', 2);
+      expect(told.subject).toBe('Vous êtes déjà inscrit·e : Nettoyage des berges');
+      expect(told.text).toMatch(/^Bonjour Marie,[\s\S]*déjà inscrit·e à cette mission, rien n’a été modifié[\s\S]*Statut : inscription confirmée/);
+      expect(told.text).not.toMatch(/Prénomx|clé chez/);
     });
 
     it('takes back a cancelled registration of the same e-mail by the rule of a new one: a place, else the waiting list (last in line), or approval', async () => {
@@ -212,28 +223,37 @@ describe(`missions and events (${DB_CLIENT})`, () => {
         await app.admin('put', cm(PARTICIPATION, p.documentId)).send({ status: 'cancelled' }).expect(200);
       };
 
-      expect((await register(m.documentId, person('ja'))).body).toEqual({ status: 'confirmed' });
+      expect((await register(m.documentId, person('ja'))).body).toEqual(ANSWER);
       const [first] = await rows('personneja@example.org');
+      expect(first.status).toBe('confirmed');
+      await smtp.waitFor('personneja@example.org');
       await cancel('personneja@example.org');
       smtp.clear();
       // a place is free: confirmed again, on the same record (no second participation), and told so
       const back = await register(m.documentId, person('ja', { phone: '06 00 00 00 01' }));
-      expect(back.status).toBe(201);
-      expect(back.body).toEqual({ status: 'confirmed' });
+      expect(back.status).toBe(202);
+      expect(back.body).toEqual(ANSWER);
       const [again] = await rows('personneja@example.org');
       expect((await rows('personneja@example.org')).map((p: any) => p.documentId)).toEqual([first.documentId]);
       expect(again).toMatchObject({ status: 'confirmed', source: 'website', phone: '06 00 00 00 01' });
-      expect(smtp.to('personneja@example.org').map((mail) => mail.subject)).toEqual(['Inscription confirmée : Jardin partagé']);
-      // active again: the same address is refused
-      expect((await register(m.documentId, person('ja'))).status).toBe(409);
+      expect((await smtp.waitFor('personneja@example.org')).map((mail) => mail.subject)).toEqual(['Inscription confirmée : Jardin partagé']);
+      // active again: the same address changes nothing, and is told so by e-mail
+      const twice = await register(m.documentId, person('ja'));
+      expect([twice.status, twice.body]).toEqual([202, ANSWER]);
+      expect((await smtp.waitFor('personneja@example.org', 2))[1].subject).toBe('Vous êtes déjà inscrit·e : Jardin partagé');
+      expect((await rows('personneja@example.org')).map((p: any) => [p.documentId, p.status])).toEqual([[first.documentId, 'confirmed']]);
 
       // full (ja + jb), one person waiting (jc): a cancelled registration comes back last in line
-      expect((await register(m.documentId, person('jb'))).body).toEqual({ status: 'confirmed' });
+      expect((await register(m.documentId, person('jb'))).body).toEqual(ANSWER);
       await cancel('personneja@example.org');
-      expect((await register(m.documentId, person('jc'))).body).toEqual({ status: 'confirmed' });
-      expect((await register(m.documentId, person('jd'))).body).toEqual({ status: 'waitlisted' });
-      expect((await register(m.documentId, person('ja'))).body).toEqual({ status: 'waitlisted' });
-      expect(smtp.to('personneja@example.org').at(-1)!.subject).toBe('Inscription en liste d’attente : Jardin partagé');
+      expect((await register(m.documentId, person('jc'))).body).toEqual(ANSWER);
+      expect((await register(m.documentId, person('jd'))).body).toEqual(ANSWER);
+      expect((await register(m.documentId, person('ja'))).body).toEqual(ANSWER);
+      expect(await statusOf(m.documentId, 'personnejb@example.org')).toBe('confirmed');
+      expect(await statusOf(m.documentId, 'personnejc@example.org')).toBe('confirmed');
+      expect(await statusOf(m.documentId, 'personnejd@example.org')).toBe('waitlisted');
+      expect(await statusOf(m.documentId, 'personneja@example.org')).toBe('waitlisted');
+      expect((await smtp.waitFor('personneja@example.org', 3)).at(-1)!.subject).toBe('Inscription en liste d’attente : Jardin partagé');
       expect(await statuses(m.documentId)).toEqual({ confirmed: 2, waitlisted: 2 });
       await cancel('personnejb@example.org');
       expect((await rows('personnejd@example.org'))[0].status).toBe('confirmed'); // jd waited longer
@@ -245,7 +265,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       const vol = await docs(MEMBER).create({ data: { firstName: 'Inès', lastName: 'Revenue', email: 'ines@asso.test' } });
       const made = await docs(PARTICIPATION).create({ data: { mission: approval.documentId, member: vol.documentId, status: 'cancelled' } });
       const ines = await register(approval.documentId, { firstName: 'Inès', lastName: 'Revenue', email: 'ines@asso.test', consent: true });
-      expect(ines.body).toEqual({ status: 'pending' });
+      expect(ines.body).toEqual(ANSWER);
       const stored = await app.strapi.db.query(PARTICIPATION).findMany({ where: { mission: { documentId: approval.documentId } }, populate: { member: true } });
       expect(stored.map((p: any) => [p.documentId, p.status, p.member?.documentId])).toEqual([[made.documentId, 'pending', vol.documentId]]);
     });
@@ -253,8 +273,9 @@ describe(`missions and events (${DB_CLIENT})`, () => {
     it('says pending when the mission requires approval, and e-mails it', async () => {
       const m = await mission({ title: 'Chantier nature', registrationRequiresApproval: true, capacity: 1 });
       const res = await register(m.documentId, person('p'));
-      expect(res.body).toEqual({ status: 'pending' });
-      expect(smtp.to('personnep@example.org')[0].subject).toBe('Demande d’inscription reçue : Chantier nature');
+      expect([res.status, res.body]).toEqual([202, ANSWER]);
+      expect(await statusOf(m.documentId, 'personnep@example.org')).toBe('pending');
+      expect((await smtp.waitFor('personnep@example.org'))[0].subject).toBe('Demande d’inscription reçue : Chantier nature');
     });
 
     it('answers 404 for unknown, non-public or closed missions alike, and 400 for past or cancelled ones', async () => {
@@ -281,12 +302,14 @@ describe(`missions and events (${DB_CLIENT})`, () => {
     it('limits the registrations per IP address (429 in French)', async () => {
       const m = await mission({ title: 'Limite' });
       const ip = visitorIp();
-      for (let i = 0; i < 3; i++) expect((await register(m.documentId, person(`r${i}`), ip)).status).toBe(201);
+      for (let i = 0; i < 3; i++) expect((await register(m.documentId, person(`r${i}`), ip)).status).toBe(202);
       const blocked = await register(m.documentId, person('r9'), ip);
       expect(blocked.status).toBe(429);
       expect(blocked.body.error.message).toMatch(/Trop de demandes/);
-      expect((await register(m.documentId, person('r10'))).status).toBe(201); // another visitor is not blocked
+      expect((await register(m.documentId, person('r10'))).status).toBe(202); // another visitor is not blocked
       expect(await statuses(m.documentId)).toEqual({ confirmed: 4 });
+      await smtp.waitFor(null, 4);
+      expect(smtp.to('personner9@example.org')).toHaveLength(0);
     });
   });
 

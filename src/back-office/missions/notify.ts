@@ -63,6 +63,35 @@ export const sendRegistrationMail = async (strapi: Strapi, participation: any, m
   ]);
 };
 
+/** Where an existing registration stands, as told to the person. */
+const STANDING: Record<string, string> = {
+  confirmed: 'Statut : inscription confirmée.',
+  attended: 'Statut : inscription confirmée.',
+  waitlisted: 'Statut : liste d’attente. Nous vous écrirons dès qu’une place se libère.',
+  pending: 'Statut : demande reçue, en attente de validation par l’équipe. Nous vous écrirons dès que c’est fait.',
+  absent: 'Statut : inscription enregistrée.',
+};
+
+/**
+ * A new form was sent for an address already registered to the mission: nothing was changed, the
+ * person is told by e-mail (the website's answer is the same for everyone). Greets with the name of
+ * the existing registration, not the one typed in the new form: whoever sent it may not be them.
+ * Sent to the address typed in the form (the registration may hold it through the member's record).
+ */
+export const sendAlreadyRegisteredMail = async (strapi: Strapi, email: string, participation: any, mission: any) => {
+  const who = contactOf(participation);
+  await deliver(strapi, email, `Vous êtes déjà inscrit·e : ${mission.title}`, [
+    `Bonjour ${who.firstName},`,
+    '',
+    'Nous avons reçu une nouvelle demande d’inscription avec votre adresse e-mail. Vous êtes déjà inscrit·e à cette mission, rien n’a été modifié :',
+    '',
+    ...missionLines(mission),
+    STANDING[participation.status as string] ?? STANDING.absent,
+    '',
+    'Si vous n’êtes pas à l’origine de cette demande, vous pouvez ignorer ce message. Pour modifier ou annuler votre inscription, répondez à ce message.',
+  ]);
+};
+
 /** Tells the people taken off the waiting list that their place is confirmed. */
 export const notifyPromoted = async (strapi: Strapi, promoted: Seated[]) => {
   for (const { participation, mission } of promoted) {

@@ -2,13 +2,11 @@ import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
 import { MISSION, PARTICIPATION, missionIsFull, withMissionsLocked } from './capacity';
 import { effectiveStart, invalidInput as invalid } from './schedule';
-import { sendRegistrationMail } from './notify';
+import { sendAlreadyRegisteredMail, sendRegistrationMail } from './notify';
+import { rehearse } from '../rules/rehearsal';
 import { PERSON_NAME_MAX, personNameProblem } from '../../utils/person-name';
 
 const MEMBER = 'api::member.member';
-
-/** A second registration of the same e-mail for the same mission (HTTP 409). */
-export class DuplicateRegistrationError extends Error {}
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^[0-9+().\s-]{6,30}$/;
@@ -47,9 +45,28 @@ export const readRegistrationForm = (body: any) => {
   return { firstName, lastName, email, phone };
 };
 
+/** The one answer to every accepted pre-registration form: nothing in it depends on who sent it. */
+export const REGISTRATION_ANSWER = {
+  status: 'received',
+  message: 'Merci ! Votre demande est bien reçue : un e-mail vient de vous être envoyé pour vous dire où en est votre inscription.',
+} as const;
+
+/** Thrown inside the mission's transaction to roll back the rehearsed write of an address already registered. */
+class AlreadyRegistered extends Error {
+  constructor(readonly participation: any) {
+    super('already registered');
+  }
+}
+
 /**
  * Public pre-registration from the website. Only for missions that are public with online
- * registration (anything else is "not found", like an unknown id). Returns only the status.
+ * registration (anything else is "not found", like an unknown id).
+ *
+ * The answer must not tell whether the address was already registered (it would reveal who takes part
+ * in what): every accepted form gets REGISTRATION_ANSWER and the person learns the outcome by e-mail.
+ * The same work is done in both cases: for an address already registered, the registration a newcomer
+ * would get is written as a rehearsal (rules/rehearsal.ts) then rolled back with the transaction (no
+ * row, no event: Strapi emits them on commit), and the e-mail leaves after the answer in every case.
  */
 export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: string, body: any) => {
   const form = readRegistrationForm(body);
@@ -63,41 +80,54 @@ export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: str
     throw invalid('mission', 'Cette mission a déjà eu lieu : les inscriptions sont fermées.');
   }
 
-  const participation = await withMissionsLocked(strapi, [mission.id], async () => {
-    // under the mission's lock: two identical forms sent at once cannot both pass
-    const existing = await strapi.db.query(PARTICIPATION).findMany({
-      where: { mission: { id: mission.id }, $or: [{ email: form.email }, { member: { email: form.email } }] },
-      select: ['id', 'documentId', 'status'],
-      orderBy: { id: 'desc' },
-    });
-    if (existing.some((p: any) => p.status !== 'cancelled')) {
-      throw new DuplicateRegistrationError(
-        'Cette adresse e-mail est déjà inscrite à cette mission. Pour modifier ou annuler votre inscription, répondez à l’e-mail de confirmation.'
-      );
-    }
-    const member = await strapi.db.query(MEMBER).findOne({ where: { email: form.email }, select: ['documentId'] });
-    if (existing.length) {
-      // Registered before, then cancelled: the same record comes back, by the rule of a new
-      // registration (approval, else a place, else the waiting list, queued from now).
-      const cancelled = existing[0];
-      const status = mission.registrationRequiresApproval ? 'pending' : (await missionIsFull(strapi, mission.id)).full ? 'waitlisted' : 'confirmed';
-      const back = await strapi.documents(PARTICIPATION as any).update({
-        documentId: cancelled.documentId,
-        data: { ...form, ...(member ? { member: member.documentId } : {}), status, source: 'website' } as any,
+  let mail: () => Promise<void>;
+  try {
+    const participation = await withMissionsLocked(strapi, [mission.id], async () => {
+      // Under the mission's lock: two identical forms sent at once cannot both pass. The same reads
+      // whoever registers (no populate: it would read only when rows are found).
+      const existing = await strapi.db.query(PARTICIPATION).findMany({
+        where: { mission: { id: mission.id }, $or: [{ email: { $eqi: form.email } }, { member: { email: { $eqi: form.email } } }] },
+        select: ['id', 'documentId', 'status'],
+        orderBy: { id: 'desc' },
       });
-      await strapi.db.query(PARTICIPATION).update({ where: { id: cancelled.id }, data: { createdAt: new Date() } });
-      return back;
-    }
-    return strapi.documents(PARTICIPATION as any).create({
-      data: {
-        ...form,
-        mission: mission.documentId,
-        ...(member ? { member: member.documentId } : {}),
-        status: mission.registrationRequiresApproval ? 'pending' : 'confirmed',
-        source: 'website',
-      } as any,
+      const member = await strapi.db.query(MEMBER).findOne({ where: { email: { $eqi: form.email } }, select: ['id', 'documentId'] });
+      const active = existing.find((p: any) => p.status !== 'cancelled');
+      if (existing.length && !active) {
+        // Registered before, then cancelled: the same record comes back, by the rule of a new
+        // registration (approval, else a place, else the waiting list, queued from now).
+        const cancelled = existing[0];
+        const status = mission.registrationRequiresApproval ? 'pending' : (await missionIsFull(strapi, mission.id)).full ? 'waitlisted' : 'confirmed';
+        const back = await strapi.documents(PARTICIPATION as any).update({
+          documentId: cancelled.documentId,
+          data: { ...form, ...(member ? { member: member.documentId } : {}), status, source: 'website' } as any,
+        });
+        await strapi.db.query(PARTICIPATION).update({ where: { id: cancelled.id }, data: { createdAt: new Date() } });
+        return back;
+      }
+      const create = () =>
+        strapi.documents(PARTICIPATION as any).create({
+          data: {
+            ...form,
+            mission: mission.documentId,
+            ...(member ? { member: member.documentId } : {}),
+            status: mission.registrationRequiresApproval ? 'pending' : 'confirmed',
+            source: 'website',
+          } as any,
+        });
+      if (!active) return create();
+      await rehearse(strapi, create);
+      throw new AlreadyRegistered(active);
     });
-  });
-  await sendRegistrationMail(strapi, participation, mission);
-  return { status: participation.status as 'confirmed' | 'waitlisted' | 'pending' };
+    mail = () => sendRegistrationMail(strapi, participation, mission);
+  } catch (e) {
+    if (!(e instanceof AlreadyRegistered)) throw e;
+    const { id } = e.participation;
+    mail = async () => {
+      const registered = await strapi.db.query(PARTICIPATION).findOne({ where: { id }, populate: { member: { select: ['firstName', 'email'] } } });
+      if (registered) await sendAlreadyRegisteredMail(strapi, form.email, registered, mission);
+    };
+  }
+  // after the answer, whatever the case: the answer's timing does not depend on the mail either
+  setImmediate(() => mail().catch((e) => strapi.log.error(`[missions] e-mail d’inscription non envoyé : ${e?.message ?? e}`)));
+  return REGISTRATION_ANSWER;
 };

@@ -8,6 +8,7 @@ import { table, column } from '../sql';
 
 const NEWSLETTER = 'api::newsletter.newsletter';
 const DELIVERY = 'api::newsletter-delivery.newsletter-delivery';
+const SUBSCRIBER = 'api::subscriber.subscriber';
 const DERIVED = ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount'];
 
 const load = async (strapi: Strapi, documentId: string) => {
@@ -75,6 +76,13 @@ const newsletters: BackOfficeModule = {
     s.documents.use(async (ctx: any, next) => {
       if (ctx.uid === NEWSLETTER && ['create', 'update'].includes(ctx.action) && ctx.params?.data) {
         for (const field of DERIVED) delete ctx.params.data[field];
+      }
+      // The confirmation nonce is ours alone; a status set by the bureau (unsubscribed, confirmed)
+      // cancels the link in flight, so that it can never bring an unsubscribed address back.
+      if (ctx.uid === SUBSCRIBER && ['create', 'update', 'clone'].includes(ctx.action)) {
+        const data = (ctx.params.data ??= {});
+        delete data.confirmationNonce;
+        if (ctx.action === 'clone' || (data.status && data.status !== 'pending')) data.confirmationNonce = null;
       }
       return next();
     });

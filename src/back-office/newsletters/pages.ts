@@ -24,3 +24,10 @@ export const invalidLinkPage = () =>
 
 export const confirmedPage = () =>
   page('Inscription confirmée', '<p>Merci ! Vous recevrez désormais notre lettre d’information. Chaque envoi contient un lien pour vous désinscrire.</p>');
+
+/** Says nothing of the address's state: the same page whether the link was used, replaced or cancelled. */
+export const usedConfirmationLinkPage = () =>
+  page(
+    'Lien déjà utilisé',
+    '<p>Ce lien de confirmation ne peut plus servir : il a déjà été utilisé, ou une demande plus récente l’a remplacé. Si vous avez déjà confirmé votre inscription, vous n’avez rien d’autre à faire. Sinon, refaites la demande depuis notre site : un nouveau lien vous sera envoyé.</p>'
+  );

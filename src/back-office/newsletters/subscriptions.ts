@@ -2,7 +2,7 @@ import type { Strapi } from '../types';
 import { sendMail } from '../mail';
 import { fieldError } from '../rules/validation';
 import { normaliseEmail } from './audience';
-import { publicUrl, signToken, verifyToken } from './tokens';
+import { newNonce, publicUrl, signConfirmToken, verifyConfirmToken, verifyToken } from './tokens';
 import { senderName } from './sending';
 import { personNameProblem } from '../../utils/person-name';
 
@@ -16,20 +16,26 @@ export const SUBSCRIBE_ANSWER =
 
 const findSubscriber = (strapi: Strapi, email: string) => strapi.db.query(SUBSCRIBER).findOne({ where: { email } });
 
-const sendConfirmation = async (strapi: Strapi, email: string, firstName: string | null) => {
-  const url = publicUrl(strapi, `/api/subscribers/confirm?token=${encodeURIComponent(signToken(strapi, 'confirm', email))}`);
+const sendConfirmation = async (strapi: Strapi, email: string, firstName: string | null, nonce: string) => {
+  const url = publicUrl(strapi, `/api/subscribers/confirm?token=${encodeURIComponent(signConfirmToken(strapi, email, nonce))}`);
   const name = await senderName(strapi);
   await sendMail(strapi, {
     to: email,
     subject: `Confirmez votre inscription à la lettre d’information de ${name}`,
-    text: `Bonjour${firstName ? ` ${firstName}` : ''},\n\nVous avez demandé à recevoir la lettre d’information de ${name}.\nPour confirmer votre inscription, ouvrez ce lien (valable 7 jours) :\n${url}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez cet e-mail : vous ne recevrez rien.\n`,
+    text: `Bonjour${firstName ? ` ${firstName}` : ''},\n\nVous avez demandé à recevoir la lettre d’information de ${name}.\nPour confirmer votre inscription, ouvrez ce lien (valable 7 jours, une seule fois) :\n${url}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez cet e-mail : vous ne recevrez rien.\n`,
   });
 };
 
 /**
- * Website subscription, double opt-in: records the address as "pending" and mails a signed
- * confirmation link. A confirmed address is left as it is. The mail leaves after the answer, so
- * that neither the answer nor its timing tells whether the address was known.
+ * Website subscription, double opt-in. Whatever the address's state (unknown, pending, confirmed,
+ * unsubscribed, a member's), the request does the same work: one read and one write of the
+ * subscriber's row in one transaction (an insert or an update: one statement), and the same answer;
+ * the mail leaves after the answer. Nothing tells the visitor whether the address was known.
+ *  - unknown: a "pending" row; pending or unsubscribed: the row keeps its status (an unsubscribed
+ *    address stays out of every send until the new link is clicked). Each gets a new confirmation
+ *    nonce, which replaces the previous one: only the latest link works, once.
+ *  - confirmed: the row is written with its own values (its name is not changed by an anonymous
+ *    form) and no mail is sent.
  */
 export const requestSubscription = async (strapi: Strapi, input: { email?: unknown; firstName?: unknown }) => {
   const email = typeof input.email === 'string' ? normaliseEmail(input.email) : '';
@@ -43,28 +49,40 @@ export const requestSubscription = async (strapi: Strapi, input: { email?: unkno
   const problem = firstName ? personNameProblem(firstName) : null;
   if (problem) throw fieldError(SUBSCRIBER, 'firstName', problem);
 
-  const existing = await findSubscriber(strapi, email);
-  if (existing?.status === 'confirmed') return;
-  if (existing) {
-    await strapi.documents(SUBSCRIBER).update({ documentId: existing.documentId, data: { firstName: firstName ?? existing.firstName } as any });
-  } else {
-    await strapi.documents(SUBSCRIBER).create({ data: { email, firstName, source: 'site' } as any });
-  }
-  setImmediate(() =>
-    sendConfirmation(strapi, email, firstName ?? existing?.firstName ?? null).catch((e) =>
-      strapi.log.error(`[abonnés] e-mail de confirmation non envoyé : ${e?.message ?? e}`)
-    )
-  );
+  const nonce = newNonce();
+  const { confirmed, data } = await strapi.db.transaction(async () => {
+    const existing = await strapi.db.query(SUBSCRIBER).findOne({ where: { email }, select: ['id', 'status', 'firstName', 'confirmationNonce'] });
+    const confirmed = existing?.status === 'confirmed';
+    const now = new Date();
+    const data = confirmed
+      ? { firstName: existing.firstName, confirmationNonce: existing.confirmationNonce, updatedAt: now }
+      : { firstName: firstName ?? existing?.firstName ?? null, confirmationNonce: nonce, updatedAt: now };
+    // one statement either way (the *Many forms neither read back nor wrap in a transaction of their own)
+    if (existing) await strapi.db.query(SUBSCRIBER).updateMany({ where: { id: existing.id }, data });
+    else await strapi.db.query(SUBSCRIBER).createMany({ data: [{ ...data, email, status: 'pending', source: 'site', createdAt: now, publishedAt: now }] });
+    return { confirmed, data };
+  });
+  setImmediate(() => {
+    if (confirmed) return;
+    sendConfirmation(strapi, email, data.firstName, nonce).catch((e) => strapi.log.error(`[abonnés] e-mail de confirmation non envoyé : ${e?.message ?? e}`));
+  });
 };
 
-/** Confirmation link clicked: the address is subscribed. False for an invalid or expired link. */
-export const confirmSubscription = async (strapi: Strapi, token: unknown) => {
-  const email = verifyToken(strapi, 'confirm', token);
-  const subscriber = email ? await findSubscriber(strapi, email) : null;
-  if (!subscriber) return false;
-  if (subscriber.status === 'confirmed') return true;
-  await strapi.db.query(SUBSCRIBER).update({ where: { id: subscriber.id }, data: { status: 'confirmed', confirmedAt: new Date(), unsubscribedAt: null } });
-  return true;
+/**
+ * Confirmation link clicked: the address is subscribed, if the link is the latest one sent to it and
+ * has not been used (its nonce is still the subscriber's, cleared here in the same statement: two
+ * clicks at once confirm once). An unsubscribe, or the bureau setting a status, clears the nonce: an
+ * old link never brings an unsubscribed address back. 'invalid' for a forged or expired link, 'used'
+ * for a link that no longer confirms anything (nothing is changed).
+ */
+export const confirmSubscription = async (strapi: Strapi, token: unknown): Promise<'confirmed' | 'used' | 'invalid'> => {
+  const link = verifyConfirmToken(strapi, token);
+  if (!link) return 'invalid';
+  const { count } = await strapi.db.query(SUBSCRIBER).updateMany({
+    where: { email: link.email, confirmationNonce: link.nonce },
+    data: { status: 'confirmed', confirmedAt: new Date(), unsubscribedAt: null, confirmationNonce: null, updatedAt: new Date() },
+  });
+  return count ? 'confirmed' : 'used';
 };
 
 /**
@@ -78,8 +96,12 @@ export const unsubscribe = async (strapi: Strapi, token: unknown) => {
   await strapi.db.query(MEMBER).updateMany({ where: { email: { $eqi: email } }, data: { newsletterOptIn: false } });
   const existing = await findSubscriber(strapi, email);
   if (existing) {
-    if (existing.status !== 'unsubscribed') {
-      await strapi.db.query(SUBSCRIBER).update({ where: { id: existing.id }, data: { status: 'unsubscribed', unsubscribedAt: new Date() } });
+    // the pending confirmation link, if any, dies with the subscription
+    if (existing.status !== 'unsubscribed' || existing.confirmationNonce) {
+      await strapi.db.query(SUBSCRIBER).update({
+        where: { id: existing.id },
+        data: { status: 'unsubscribed', unsubscribedAt: existing.status === 'unsubscribed' ? existing.unsubscribedAt : new Date(), confirmationNonce: null },
+      });
     }
   } else {
     await strapi.documents(SUBSCRIBER).create({ data: { email, status: 'unsubscribed', source: 'désinscription', unsubscribedAt: new Date() } as any });

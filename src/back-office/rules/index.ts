@@ -6,6 +6,7 @@ import { periodEndFor, todayInParis } from '../dues/period';
 import { slugify } from '../../utils/slugify';
 import { FIELD_STATUS_STATE } from '../../middlewares/field-status';
 import { isPostgres } from '../sql';
+import { isRehearsal } from './rehearsal';
 import {
   DISPLAY_NAME_TYPES,
   displayNameOf,
@@ -131,7 +132,7 @@ const checkOneParticipationPerMember = async (strapi: Strapi, merged: Record<str
   if (!merged.member || !merged.mission) return;
   const where: any = { member: { documentId: merged.member }, mission: { documentId: merged.mission } };
   if (merged.documentId) where.documentId = { $ne: merged.documentId };
-  if (await strapi.db.query(PARTICIPATION).findOne({ where, select: ['id'] })) {
+  if ((await strapi.db.query(PARTICIPATION).findOne({ where, select: ['id'] })) && !isRehearsal()) {
     throw fieldError(PARTICIPATION, 'member', 'cet adhérent est déjà inscrit à cette mission.');
   }
 };

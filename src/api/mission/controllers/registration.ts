@@ -1,16 +1,9 @@
-import { DuplicateRegistrationError, registerFromWebsite } from '../../../back-office/missions/registration';
+import { registerFromWebsite } from '../../../back-office/missions/registration';
 
 export default {
-  /** POST /api/missions/:documentId/registrations → { status } only. */
+  /** POST /api/missions/:documentId/registrations → 202, the same answer whoever is registered (the outcome goes by e-mail). */
   async create(ctx: any) {
-    try {
-      ctx.body = await registerFromWebsite(strapi, ctx.params.documentId, ctx.request.body);
-      ctx.status = 201;
-    } catch (e) {
-      if (!(e instanceof DuplicateRegistrationError)) throw e;
-      // answered here, in Strapi's error format: an expected refusal, not a server error to log
-      ctx.status = 409;
-      ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message: e.message, details: { errors: [{ path: ['email'], message: e.message, name: 'ConflictError' }] } } };
-    }
+    ctx.body = { data: await registerFromWebsite(strapi, ctx.params.documentId, ctx.request.body) };
+    ctx.status = 202;
   },
 };

@@ -1,7 +1,7 @@
 import { factories } from '@strapi/strapi';
 import { confirmSubscription, requestSubscription, SUBSCRIBE_ANSWER, unsubscribe } from '../../../back-office/newsletters/subscriptions';
 import { verifyToken } from '../../../back-office/newsletters/tokens';
-import { confirmedPage, invalidLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '../../../back-office/newsletters/pages';
+import { confirmedPage, invalidLinkPage, unsubscribeConfirmPage, unsubscribedPage, usedConfirmationLinkPage } from '../../../back-office/newsletters/pages';
 
 const html = (ctx: any, status: number, body: string) => {
   ctx.status = status;
@@ -18,8 +18,11 @@ export default factories.createCoreController('api::subscriber.subscriber', ({ s
     ctx.body = { message: SUBSCRIBE_ANSWER };
   },
 
+  /** A link already used, replaced by a newer one or cancelled by an unsubscribe gets one neutral page. */
   async confirm(ctx: any) {
-    if (await confirmSubscription(strapi, ctx.query.token)) html(ctx, 200, confirmedPage());
+    const outcome = await confirmSubscription(strapi, ctx.query.token);
+    if (outcome === 'confirmed') html(ctx, 200, confirmedPage());
+    else if (outcome === 'used') html(ctx, 200, usedConfirmationLinkPage());
     else html(ctx, 400, invalidLinkPage());
   },
 
