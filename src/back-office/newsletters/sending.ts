@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
-import { sendMail } from '../mail';
+import { Mail, sendMail } from '../mail';
 import { knex, link, table } from '../sql';
 import { recipientsOf, suppressedAddresses, Recipient } from './audience';
 import { renderNewsletter } from './render';
@@ -24,14 +24,13 @@ export const senderName = async (strapi: Strapi) =>
   (await strapi.db.query('api::association.association').findOne({ select: ['name'] }))?.name || 'l’association';
 
 /** One recipient's mail, with the one-click unsubscribe headers (RFC 2369 / RFC 8058). */
-export const newsletterMail = (strapi: Strapi, newsletter: any, r: Recipient, sender: string, subjectPrefix = '') => {
+export const newsletterMail = (strapi: Strapi, newsletter: any, r: Recipient, sender: string, subjectPrefix = ''): Mail => {
   const url = unsubscribeUrl(strapi, r.email);
   const rendered = renderNewsletter(newsletter, { firstName: r.firstName, lastName: r.lastName, unsubscribeUrl: url }, sender);
   return {
     to: r.email,
     subject: `${subjectPrefix}${rendered.subject}`,
-    html: rendered.html,
-    text: rendered.text,
+    body: rendered.body,
     headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
 };
