@@ -1,7 +1,7 @@
 import type { BackOfficeModule, Strapi } from '../types';
-import { Brand, MailBody, renderMail, textBody } from './layout';
+import { Brand, Inline, Line, MailBody, renderMail, textBody } from './layout';
 
-export type { Block, Inline, Line, MailBody } from './layout';
+export type { Block, Brand, Inline, Line, MailBody } from './layout';
 
 /**
  * A mail to send. Its content is `body` (lines and blocks, see layout.ts) or, for a mail written as
@@ -17,6 +17,8 @@ export interface Mail {
   preview?: string;
   replyTo?: string;
   headers?: Record<string, string>;
+  /** the letterhead, read once by a caller that sends many mails in a row (otherwise read per mail) */
+  brand?: Brand;
 }
 
 const ASSOCIATION = 'api::association.association';
@@ -33,6 +35,17 @@ const absoluteUrl = (strapi: Strapi, url: string | null | undefined) => {
   return base ? `${base}${url.startsWith('/') ? '' : '/'}${url}` : null;
 };
 
+/** « address · website », the website as a link. */
+const footerLine = (place: string, website: string | null | undefined): Line | null => {
+  const site = website?.trim();
+  const pieces: Inline[] = [
+    ...(place ? [place] : []),
+    ...(place && site ? [' · '] : []),
+    ...(site ? [{ text: site, url: /^https?:\/\//i.test(site) ? site : `https://${site}` }] : []),
+  ];
+  return pieces.length ? pieces : null;
+};
+
 /** The association's name, logo and address, from its settings, for the letterhead of every mail. */
 export const mailBrand = async (strapi: Strapi): Promise<Brand> => {
   const a = await strapi.db.query(ASSOCIATION).findOne({
@@ -45,13 +58,13 @@ export const mailBrand = async (strapi: Strapi): Promise<Brand> => {
     name: a?.name || 'L’association',
     // the thumbnail (at most 245 px wide) is plenty for a 48 px high logo, even on a high-density screen
     logoUrl: absoluteUrl(strapi, logo?.formats?.thumbnail?.url ?? logo?.url),
-    footer: [place, a?.website].filter(Boolean).join(' · ') || null,
+    footer: footerLine(place, a?.website),
   };
 };
 
 /** The subject, HTML and text of a mail, as it is sent (also for the newsletters' preview). */
-export const composeMail = async (strapi: Strapi, mail: Pick<Mail, 'subject' | 'body' | 'text' | 'preview'>) => {
-  const { html, text } = renderMail(await mailBrand(strapi), { subject: mail.subject, preview: mail.preview, body: mail.body ?? textBody(mail.text ?? '') });
+export const composeMail = async (strapi: Strapi, mail: Pick<Mail, 'subject' | 'body' | 'text' | 'preview' | 'brand'>) => {
+  const { html, text } = renderMail(mail.brand ?? (await mailBrand(strapi)), { subject: mail.subject, preview: mail.preview, body: mail.body ?? textBody(mail.text ?? '') });
   return { subject: mail.subject, html, text };
 };
 

@@ -51,7 +51,7 @@ export interface Brand {
   /** absolute address of the logo, or null */
   logoUrl: string | null;
   /** one line under the message: address, website */
-  footer: string | null;
+  footer: Line | null;
 }
 
 export interface MailContent {
@@ -178,7 +178,7 @@ const Mail = ({ brand, content }: { brand: Brand; content: MailContent }) =>
           Section,
           { ...SKIP_IN_TEXT, style: { marginTop: 8 } },
           h(Hr, { style: styles.hr }),
-          h(Text, { style: styles.footer }, brand.name, ...(brand.footer ? [h('br'), brand.footer] : []))
+          h(Text, { style: styles.footer }, brand.name, ...(brand.footer ? [h('br'), ...lineContent(brand.footer)] : []))
         )
       )
     )

@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
-import { Mail, sendMail } from '../mail';
+import { Mail, mailBrand, sendMail } from '../mail';
 import { knex, link, table } from '../sql';
 import { recipientsOf, suppressedAddresses, Recipient } from './audience';
 import { renderNewsletter } from './render';
@@ -85,6 +85,7 @@ const run = async (strapi: Strapi, documentId: string) => {
   const { ratePerMinute, batchSize } = settings();
   const interval = 60_000 / ratePerMinute;
   const sender = await senderName(strapi);
+  const brand = await mailBrand(strapi);
   await addMissingDeliveries(strapi, newsletter);
   // A record claimed but never confirmed: the process stopped while the SMTP server had the mail.
   // It may have been delivered, so it is not sent again.
@@ -128,7 +129,7 @@ const run = async (strapi: Strapi, documentId: string) => {
       });
       if (claim.count !== 1) continue;
       try {
-        await sendMail(strapi, newsletterMail(strapi, newsletter, d, sender));
+        await sendMail(strapi, { ...newsletterMail(strapi, newsletter, d, sender), brand });
         await strapi.db.query(DELIVERY).update({ where: { id: d.id }, data: { status: 'sent', sentAt: new Date(), error: null } });
         consecutiveFailures = 0;
       } catch (e: any) {
