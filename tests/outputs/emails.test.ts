@@ -275,6 +275,7 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
       await app.admin('post', `/back-office/newsletters/${newsletter.documentId}/send`).expect(202);
       const mail = await mailTo('ines@exemple.org', 'Nouvelles de juin');
       await mailTo('hugo@exemple.org', 'Nouvelles de juin');
+      await until('fin de l’envoi', async () => (await app.strapi.db.query('api::newsletter.newsletter').findOne({ where: { documentId: newsletter.documentId } })).status === 'sent');
       const { html, text } = inLayout(mail);
       expect(html).toContain('<h2>Atelier &lt;b&gt; &amp; co</h2>');
       expect(html).toContain('Bonjour Inès, voici le <a href="https://asso.test/agenda">programme</a>.');
