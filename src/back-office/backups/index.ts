@@ -65,11 +65,14 @@ export const scheduledBackup = async (strapi: Strapi) => {
       await sendMail(strapi, {
         to: admin.email,
         subject: 'Échec de la sauvegarde automatique du back-office',
-        text:
-          `Bonjour ${admin.firstname ?? ''},\n\n` +
-          `La sauvegarde automatique du ${when} a échoué :\n\n${message}\n\n` +
+        body: [
+          `Bonjour${admin.firstname ? ` ${admin.firstname}` : ''},`,
+          '',
+          `La sauvegarde automatique du ${when} a échoué :`,
+          { type: 'card', lines: message.split('\n') },
           `Les sauvegardes précédentes sont conservées (aucune n'a été supprimée). ` +
-          `Vérifiez le serveur puis lancez « Sauvegarder maintenant » depuis la page Sauvegardes du back-office.\n`,
+            `Vérifiez le serveur puis lancez « Sauvegarder maintenant » depuis la page Sauvegardes du back-office.`,
+        ],
       }).catch((mailError) => strapi.log.error(`[sauvegardes] e-mail d'échec non envoyé à ${admin.email} : ${mailError.message}`));
     }
     return null;

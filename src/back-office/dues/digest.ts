@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
 import { column, knex, link, table } from '../sql';
-import { sendMail } from '../mail';
+import { Block, MailBody, sendMail } from '../mail';
 import { todayInParis } from './period';
 import { associationGraceDays, DUES_STATUS_LABELS, DUES_STATUSES } from './status';
 import { duesCounts, duesRows } from './list';
@@ -20,10 +20,15 @@ const whoIs = (m: { firstName: string; lastName: string; memberNumber: number | 
 const when = (offsetDays: number) =>
   offsetDays > 0 ? `${offsetDays} j avant l\u2019échéance` : offsetDays === 0 ? 'le jour de l\u2019échéance' : `${-offsetDays} j après l\u2019échéance`;
 
-const listed = <T>(items: T[], line: (item: T) => string) => [
-  ...items.slice(0, MAX_LINES).map((i) => `- ${line(i)}`),
-  ...(items.length > MAX_LINES ? [`- … et ${items.length - MAX_LINES} autre(s), voir la page Cotisations du back-office`] : []),
-];
+const listed = <T>(items: T[], line: (item: T) => string): Block => ({
+  type: 'list',
+  items: items.length
+    ? [
+        ...items.slice(0, MAX_LINES).map(line),
+        ...(items.length > MAX_LINES ? [`… et ${items.length - MAX_LINES} autre(s), voir la page Cotisations du back-office`] : []),
+      ]
+    : ['aucune'],
+});
 
 /** Reminders sent over the 7 days ending `today` (by day of the run), with the member. One query. */
 const remindedDuring = async (strapi: Strapi, from: string, to: string) => {
@@ -55,24 +60,21 @@ export const buildDigest = async (strapi: Strapi, today: string) => {
   const toRenew = await duesRows(strapi, { today, graceDays, statuses: ['expiring', 'grace'] });
   const counts = await duesCounts(strapi, { today, graceDays });
 
-  const text = [
+  const body: MailBody = [
     'Bonjour,',
     '',
     `Voici le point hebdomadaire des cotisations au ${frenchDate(today)}.`,
-    '',
-    ...DUES_STATUSES.map((s) => `${DUES_STATUS_LABELS[s]} : ${counts[s]}`),
-    '',
-    `Relances envoyées du ${frenchDate(from)} au ${frenchDate(today)} (${reminded.length}) :`,
-    ...(reminded.length ? listed(reminded, (x) => `${whoIs(x)} — échéance le ${frenchDate(x.duesPaidUntil)}, relance ${when(Number(x.offsetDays))}, le ${frenchDate(x.remindedOn)}`) : ['- aucune']),
-    '',
-    `Cotisations à renouveler (${toRenew.length}) :`,
-    ...(toRenew.length
-      ? listed(toRenew, (x) => `${whoIs(x)} — ${DUES_STATUS_LABELS[x.status].toLowerCase()}, payée jusqu\u2019au ${frenchDate(x.duesPaidUntil!)}${x.email ? '' : ' — pas d\u2019e-mail : à contacter autrement'}`)
-      : ['- aucune']),
-    '',
-    'Ce message est envoyé chaque lundi par le back-office aux trésorier·ères.',
-  ].join('\n');
-  return { subject: `Cotisations : le point de la semaine (${frenchDate(today)})`, text, reminded: reminded.length, toRenew: toRenew.length };
+    { type: 'list', items: DUES_STATUSES.map((s) => `${DUES_STATUS_LABELS[s]} : ${counts[s]}`) },
+    { type: 'heading', text: `Relances envoyées du ${frenchDate(from)} au ${frenchDate(today)} (${reminded.length})` },
+    listed(reminded, (x) => `${whoIs(x)} — échéance le ${frenchDate(x.duesPaidUntil)}, relance ${when(Number(x.offsetDays))}, le ${frenchDate(x.remindedOn)}`),
+    { type: 'heading', text: `Cotisations à renouveler (${toRenew.length})` },
+    listed(
+      toRenew,
+      (x) => `${whoIs(x)} — ${DUES_STATUS_LABELS[x.status].toLowerCase()}, payée jusqu\u2019au ${frenchDate(x.duesPaidUntil!)}${x.email ? '' : ' — pas d\u2019e-mail : à contacter autrement'}`
+    ),
+    { type: 'small', lines: ['Ce message est envoyé chaque lundi par le back-office aux trésorier·ères.'] },
+  ];
+  return { subject: `Cotisations : le point de la semaine (${frenchDate(today)})`, body, reminded: reminded.length, toRenew: toRenew.length };
 };
 
 /** Sends the digest to every active admin with the treasurer role; returns who received it. */
@@ -83,7 +85,7 @@ export const sendDigest = async (strapi: Strapi, { today = todayInParis() }: { t
   const digest = await buildDigest(strapi, today);
   const recipients: string[] = [];
   for (const admin of admins) {
-    await sendMail(strapi, { to: admin.email, subject: digest.subject, text: digest.text });
+    await sendMail(strapi, { to: admin.email, subject: digest.subject, body: digest.body });
     recipients.push(admin.email);
   }
   if (!recipients.length) strapi.log.warn('[cotisations] récapitulatif hebdomadaire non envoyé : aucun administrateur actif n\u2019a le rôle trésorier.');

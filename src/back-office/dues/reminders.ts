@@ -2,7 +2,7 @@ import crypto from 'crypto';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
 import { column, datetimeValue, knex, link, table } from '../sql';
-import { sendMail } from '../mail';
+import { mailBrand, sendMail } from '../mail';
 import { todayInParis } from './period';
 import { DEFAULT_GRACE_DAYS } from './status';
 import { duesRows } from './list';
@@ -18,8 +18,9 @@ export const STOP_AFTER_DAYS = 90;
 /**
  * Reminders are claimed in the log, sent, then marked, by groups of this size: a crash mid-run leaves
  * at most one group claimed but unsent. SQL queries of a run (dues/query-count.ts counts them): 4 to
- * plan it, whatever the number of members (a dry run stops there), then per group of reminders to send
- * one transaction (2 inserts) and one update (+1 per further distinct SMTP error).
+ * plan it, whatever the number of members (a dry run stops there), then, when there is something to
+ * send, the letterhead of the mails (read once), and per group of reminders to send one transaction
+ * (2 inserts) and one update (+1 per further distinct SMTP error).
  */
 export const BATCH = 50;
 
@@ -202,6 +203,8 @@ export const runReminders = (strapi: Strapi, { today = todayInParis(), dryRun = 
 
     if (dryRun) sent.push(...planned.map(strip));
     else {
+      // the association's letterhead, read once for the whole run
+      const brand = planned.length ? await mailBrand(strapi) : undefined;
       for (let i = 0; i < planned.length; i += BATCH) {
         const batch = planned.slice(i, i + BATCH);
         const ids = await claim(strapi, today, batch);
@@ -210,7 +213,7 @@ export const runReminders = (strapi: Strapi, { today = todayInParis(), dryRun = 
         for (const [j, p] of batch.entries()) {
           const mail = reminderMail(settings, p);
           try {
-            await sendMail(strapi, { to: p.email!, ...mail });
+            await sendMail(strapi, { to: p.email!, ...mail, brand });
             ok.push(ids[j]);
             sent.push(strip(p));
           } catch (e: any) {

@@ -5,9 +5,7 @@ import { MISSION, PARTICIPATION, SEATED } from './capacity';
 import { effectiveEnd, effectiveStart, invalidInput as invalid, placeOf } from './schedule';
 import { ENUM_LABELS } from '../labels';
 
-// ical-generator 10 ships CommonJS with a default export
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const ical = require('ical-generator').default ?? require('ical-generator');
+import ical, { escape, ICalEventStatus } from 'ical-generator';
 
 const ZONE = 'Europe/Paris';
 const MAX_RANGE_DAYS = 400;
@@ -72,7 +70,6 @@ const seatCounts = async (strapi: Strapi, missionIds: number[]) => {
 const PARIS_VTIMEZONE = [
   'BEGIN:VTIMEZONE',
   'TZID:Europe/Paris',
-  'X-LIC-LOCATION:Europe/Paris',
   'BEGIN:DAYLIGHT',
   'TZOFFSETFROM:+0100',
   'TZOFFSETTO:+0200',
@@ -117,7 +114,16 @@ export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau'
   const association = await strapi.db.query('api::association.association').findOne({ select: ['name'] });
   const name = `${association?.name || 'Association'}${audience === 'public' ? ' : agenda' : ' : missions (bureau)'}`;
   const counts = audience === 'bureau' ? await seatCounts(strapi, missions.map((m: any) => m.id)) : new Map();
-  const cal = ical({ name, prodId: { company: 'asso-back-office', product: 'missions', language: 'FR' }, timezone: { name: ZONE, generator: () => PARIS_VTIMEZONE } });
+  // The time zone is given to each event (DTSTART;TZID=Europe/Paris), not to the calendar: with a
+  // calendar time zone, ical-generator writes DTSTAMP, CREATED and LAST-MODIFIED as local times
+  // (RFC 5545 wants UTC) and adds a non-standard TIMEZONE-ID property. The generator still writes
+  // the VTIMEZONE of the zones the events use. The calendar's name is a TEXT value, which the
+  // library does not escape (a comma or a semicolon in the association's name).
+  const cal = ical({
+    name: escape(name, false),
+    prodId: { company: 'asso-back-office', product: 'missions', language: 'FR' },
+    timezone: { name: null, generator: (zone: string) => (zone === ZONE ? PARIS_VTIMEZONE : null) },
+  });
   const host = uidHost(strapi);
   for (const m of missions) {
     const details: string[] = [];
@@ -136,11 +142,12 @@ export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau'
       summary: m.title,
       description: details.join('\n') || null,
       location: placeOf(m),
-      status: m.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+      status: m.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
       lastModified: m.updatedAt ? new Date(m.updatedAt) : null,
     });
   }
-  return cal.toString() as string;
+  // every content line ends with CRLF, the last one included (the library leaves it out)
+  return `${cal.toString()}\r\n`;
 };
 
 /* ---------- the bureau's secret feed URL ---------- */

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
-import { sendMail } from '../mail';
+import { MailBody, sendMail } from '../mail';
 import { effectiveStart, placeOf } from './schedule';
 
 export interface Seated {
@@ -20,9 +20,10 @@ const contactOf = (p: any) => ({
   firstName: (p.firstName ?? p.member?.firstName ?? '') as string,
 });
 
-const missionLines = (mission: any) => {
+/** The mission, set apart in the mail. */
+const missionLines = (mission: any): MailBody => {
   const where = placeOf(mission);
-  return [`« ${mission.title} »`, `Date : ${frenchDateTime(effectiveStart(mission))}`, ...(where ? [`Lieu : ${where}`] : [])];
+  return [{ type: 'card', lines: [`« ${mission.title} »`, `Date : ${frenchDateTime(effectiveStart(mission))}`, ...(where ? [`Lieu : ${where}`] : [])] }];
 };
 
 const INTRO: Record<string, string> = {
@@ -38,11 +39,11 @@ const SUBJECT: Record<string, string> = {
 };
 
 /** Sends a mail and never fails the registration with it: the registration is already recorded. */
-const deliver = async (strapi: Strapi, to: string | null, subject: string, lines: string[]) => {
+const deliver = async (strapi: Strapi, to: string | null, subject: string, lines: MailBody) => {
   if (!to) return;
   try {
     const signature = await associationName(strapi);
-    await sendMail(strapi, { to, subject, text: [...lines, '', 'À bientôt,', signature].join('\n') });
+    await sendMail(strapi, { to, subject, body: [...lines, '', 'À bientôt,', signature] });
   } catch (e: any) {
     strapi.log.error(`[missions] e-mail « ${subject} » non envoyé à ${to} : ${e?.message ?? e}`);
   }

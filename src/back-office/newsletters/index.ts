@@ -1,7 +1,7 @@
 import { errors } from '@strapi/utils';
 import type { BackOfficeModule, Strapi } from '../types';
 import { ACTIONS } from '../permissions';
-import { sendMail } from '../mail';
+import { composeMail, sendMail } from '../mail';
 import { recipientsOf } from './audience';
 import { newsletterMail, resumeInterrupted, senderName, startSending } from './sending';
 import { table, column } from '../sql';
@@ -45,7 +45,7 @@ const newsletters: BackOfficeModule = {
       actions: [ACTIONS.newslettersSend],
       async handler(ctx) {
         const newsletter = await load(strapi, ctx.params.documentId);
-        const mail = newsletterMail(strapi, newsletter, self(ctx), await senderName(strapi));
+        const mail = await composeMail(strapi, newsletterMail(strapi, newsletter, self(ctx), await senderName(strapi)));
         ctx.body = { subject: mail.subject, html: mail.html, text: mail.text };
       },
     },

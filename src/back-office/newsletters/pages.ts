@@ -9,11 +9,16 @@ export const page = (title: string, body: string) => `<!doctype html>
 ${body}
 </body></html>`;
 
+/**
+ * Shown by the link of a newsletter: it asks, and only the button (a POST) unsubscribes, since mail
+ * scanners open links on their own. Nothing is recorded before the click.
+ */
 export const unsubscribeConfirmPage = (email: string, token: string) =>
   page(
     'Se désinscrire de la lettre d’information',
-    `<p>L’adresse <strong>${escapeHtml(email)}</strong> ne recevra plus nos lettres d’information.</p>
-<form method="post" action="?token=${encodeURIComponent(token)}"><button type="submit" style="font-size:1em;padding:8px 16px">Confirmer la désinscription</button></form>`
+    `<p>Confirmez-vous la désinscription de <strong>${escapeHtml(email)}</strong> ? Cette adresse ne recevra plus nos lettres d’information.</p>
+<form method="post" action="?token=${escapeHtml(encodeURIComponent(token))}"><button type="submit" style="font-size:1em;padding:8px 16px">Confirmer la désinscription</button></form>
+<p>Si vous ne souhaitez pas vous désinscrire, fermez simplement cette page : rien n’a été modifié.</p>`
   );
 
 export const unsubscribedPage = (email: string) =>

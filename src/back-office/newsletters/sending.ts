@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
-import { sendMail } from '../mail';
+import { Mail, mailBrand, sendMail } from '../mail';
 import { knex, link, table } from '../sql';
 import { recipientsOf, suppressedAddresses, Recipient } from './audience';
 import { renderNewsletter } from './render';
@@ -24,14 +24,13 @@ export const senderName = async (strapi: Strapi) =>
   (await strapi.db.query('api::association.association').findOne({ select: ['name'] }))?.name || 'l’association';
 
 /** One recipient's mail, with the one-click unsubscribe headers (RFC 2369 / RFC 8058). */
-export const newsletterMail = (strapi: Strapi, newsletter: any, r: Recipient, sender: string, subjectPrefix = '') => {
+export const newsletterMail = (strapi: Strapi, newsletter: any, r: Recipient, sender: string, subjectPrefix = ''): Mail => {
   const url = unsubscribeUrl(strapi, r.email);
   const rendered = renderNewsletter(newsletter, { firstName: r.firstName, lastName: r.lastName, unsubscribeUrl: url }, sender);
   return {
     to: r.email,
     subject: `${subjectPrefix}${rendered.subject}`,
-    html: rendered.html,
-    text: rendered.text,
+    body: rendered.body,
     headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
 };
@@ -86,6 +85,7 @@ const run = async (strapi: Strapi, documentId: string) => {
   const { ratePerMinute, batchSize } = settings();
   const interval = 60_000 / ratePerMinute;
   const sender = await senderName(strapi);
+  const brand = await mailBrand(strapi);
   await addMissingDeliveries(strapi, newsletter);
   // A record claimed but never confirmed: the process stopped while the SMTP server had the mail.
   // It may have been delivered, so it is not sent again.
@@ -129,7 +129,7 @@ const run = async (strapi: Strapi, documentId: string) => {
       });
       if (claim.count !== 1) continue;
       try {
-        await sendMail(strapi, newsletterMail(strapi, newsletter, d, sender));
+        await sendMail(strapi, { ...newsletterMail(strapi, newsletter, d, sender), brand });
         await strapi.db.query(DELIVERY).update({ where: { id: d.id }, data: { status: 'sent', sentAt: new Date(), error: null } });
         consecutiveFailures = 0;
       } catch (e: any) {
