@@ -2,8 +2,8 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import sharp from 'sharp';
-import PDFDocument from 'pdfkit';
 import type { Strapi } from '../types';
+import { newPdfDocument } from '../pdf/fonts';
 
 /**
  * Demo pictures and files, generated on this machine (no network): an SVG drawn here and rendered
@@ -42,7 +42,7 @@ export const coverPng = async (title: string, color: string, variant: number) =>
 /** A short PDF with a title and paragraphs. */
 export const simplePdf = (title: string, paragraphs: string[]) =>
   new Promise<Buffer>((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: title } });
+    const doc = newPdfDocument({ size: 'A4', margin: 56, info: { Title: title } });
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));

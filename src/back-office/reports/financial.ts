@@ -1,5 +1,5 @@
 import type { Strapi } from '../types';
-import { knex } from '../sql';
+import { datetimeFromDb, knex } from '../sql';
 import { fiscalYearBounds, fiscalYearStart, todayInParis } from '../dues/period';
 import { nextDay, parisDayStart } from '../exports/filters';
 import type { ReadAccess } from '../exports/access';
@@ -42,9 +42,20 @@ export interface FinancialReport {
     count: Record<SubsidyAmount, number>;
     requested: number; granted: number; received: number;
   } | null;
+  /**
+   * Receipts of the fiscal year: dues + donations + subsidies received (THE definitions of
+   * stats/definitions.ts, the figures of the three sections above). null when one of them is
+   * left out for lack of rights: a partial sum would read as the total.
+   */
+  receipts: { dues: number; donations: number; subsidies: number; total: number } | null;
+  /**
+   * Every mission row with its difference « réel − prévu », only where it can be compared
+   * (`difference` null otherwise, see `comparable`). The totals are the sums of the rows shown;
+   * the difference total only sums the compared rows (`compared` of them).
+   */
   missions: {
-    rows: Array<{ title: string; startAt: string; status: string; planned: number | null; actual: number | null }>;
-    planned: number; actual: number;
+    rows: Array<{ title: string; startAt: string; status: string; planned: number | null; actual: number | null; difference: number | null }>;
+    planned: number; actual: number; difference: number; compared: number;
   } | null;
   /** French names of the sections left out for lack of rights */
   omitted: string[];
@@ -84,6 +95,16 @@ const breakdown = async (strapi: Strapi, s: ExportSql, label: string, amount: st
   return rows.map((r) => ({ label: r.label === null ? 'Non renseigné' : enumOf ? enumLabel(enumOf[0], enumOf[1], String(r.label)) : String(r.label), count: int(r.count), cents: int(r.cents) }));
 };
 
+/**
+ * A mission's budgets can be compared once it has been held (its start is past, or it is marked
+ * done) or once its actual budget is entered: a mission still to come without an actual budget
+ * would otherwise show its whole planned budget as savings. Écart = réel − prévu (a missing
+ * amount counts as zero on a compared mission).
+ */
+export const comparable = (m: { status: string; startAt: Date; actual: number | null }, now = new Date()) =>
+  m.actual !== null || m.status === 'done' || m.startAt.getTime() <= now.getTime();
+export const DIFFERENCE_RULE = 'Écart = réel − prévu, pour les missions passées ou dont le budget réel est saisi ; « — » : mission à venir sans budget réel, hors du total de l’écart.';
+
 export const fiscalYearStartMonth = async (strapi: Strapi) =>
   ((await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] })) as any)?.fiscalYearStartMonth ?? 1;
 
@@ -94,7 +115,7 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
   const [start, end] = fiscalYearBounds(year, await fiscalYearStartMonth(strapi));
   const sections = readableSections(access);
   const report: FinancialReport = {
-    year, start, end, dues: null, donations: null, subsidies: null, missions: null,
+    year, start, end, dues: null, donations: null, subsidies: null, receipts: null, missions: null,
     omitted: (Object.keys(SECTION_READS) as Array<keyof typeof SECTION_READS>).filter((k) => !sections.includes(k)).map((k) => SECTION_READS[k].name),
   };
   const db = knex(strapi);
@@ -175,12 +196,28 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
     const rows = rowsOf(
       await db.raw(`SELECT ${s.col('title')} AS "title", ${s.col('startAt')} AS "startAt", ${s.col('status')} AS "status", ${rowCents(planned)} AS "planned", ${rowCents(actual)} AS "actual" FROM ${s.from()} WHERE ${where} ORDER BY 2, 1`, [from, to])
     );
-    const [totals] = rowsOf(await db.raw(`SELECT ${sumCentsSql(planned)} AS "planned", ${sumCentsSql(actual)} AS "actual" FROM ${s.from()} WHERE ${where}`, [from, to]));
+    const now = new Date();
+    const missions = rows.map((r) => {
+      const [plannedCents, actualCents] = [centsOrNull(r.planned), centsOrNull(r.actual)];
+      const compared = comparable({ status: r.status, startAt: datetimeFromDb(r.startAt)!, actual: actualCents }, now);
+      return {
+        title: r.title, startAt: r.startAt, status: enumLabel(MISSION, 'status', r.status), planned: plannedCents, actual: actualCents,
+        difference: compared ? (actualCents ?? 0) - (plannedCents ?? 0) : null,
+      };
+    });
+    // the totals are the sums of the rows shown (integer cents: exact)
+    const sum = (values: Array<number | null>) => values.reduce<number>((t, v) => t + (v ?? 0), 0);
     report.missions = {
-      rows: rows.map((r) => ({ title: r.title, startAt: r.startAt, status: enumLabel(MISSION, 'status', r.status), planned: centsOrNull(r.planned), actual: centsOrNull(r.actual) })),
-      planned: int(totals.planned),
-      actual: int(totals.actual),
+      rows: missions,
+      planned: sum(missions.map((m) => m.planned)),
+      actual: sum(missions.map((m) => m.actual)),
+      difference: sum(missions.map((m) => m.difference)),
+      compared: missions.filter((m) => m.difference !== null).length,
     };
+  }
+  if (report.dues && report.donations && report.subsidies) {
+    const receipts = { dues: report.dues.cents, donations: report.donations.cents, subsidies: report.subsidies.received };
+    report.receipts = { ...receipts, total: receipts.dues + receipts.donations + receipts.subsidies };
   }
   return report;
 };

@@ -2,11 +2,12 @@ import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
 import { TZ } from '../dues/period';
 import { datetimeFromDb } from '../sql';
-import { associationIdentity, createReport, endToBuffer, euros, heading, table } from '../pdf/document';
+import { associationIdentity, createReport, endToBuffer, heading, paragraph, table } from '../pdf/document';
+import { formatCentsAsEuros } from '../pdf/typography';
 import { formatCents, neutralise, type CsvFormat } from '../exports/format';
 import { csvStream } from '../exports/engine';
-import type { Breakdown, FinancialReport } from './financial';
-import { SUBSIDY_AMOUNTS, SUBSIDY_TOTAL_RULES, type SubsidyAmount } from '../stats/definitions';
+import { DIFFERENCE_RULE, type Breakdown, type FinancialReport } from './financial';
+import { RECEIPTS_RULE, SUBSIDY_AMOUNTS, SUBSIDY_TOTAL_RULES, type SubsidyAmount } from '../stats/definitions';
 
 /** The financial report as a file: CSV (one line per figure, for spreadsheets) or PDF (for print). */
 
@@ -16,8 +17,23 @@ const NOT_COUNTED = 'non compté dans le total';
 const subsidyRules = `Totaux et sous-totaux comme au tableau de bord : demandé ${SUBSIDY_TOTAL_RULES.requested} ; accordé : ${SUBSIDY_TOTAL_RULES.granted} ; reçu ${SUBSIDY_TOTAL_RULES.received}.`;
 
 const day = (iso: string | null) => (iso ? DateTime.fromISO(String(iso).slice(0, 10)).toFormat('dd/MM/yyyy') : '');
-const eurosOf = (cents: number | null) => (cents === null ? '—' : euros(formatCents(cents, 'iso')));
+const eurosOf = formatCentsAsEuros;
 const period = (r: FinancialReport) => `Exercice ${r.year} — du ${day(r.start)} au ${day(r.end)}`;
+
+/** The grand total of receipts closes the receipts part; its rows, or why it is not given. */
+const RECEIPTS = 'Total des recettes';
+const SUBSIDIES_RECEIVED = `Subventions reçues (${SUBSIDY_TOTAL_RULES.received})`;
+const receiptsMissing = (r: FinancialReport) =>
+  ([[r.dues, 'Cotisations'], [r.donations, 'Dons'], [r.subsidies, 'Subventions']] as const).filter(([section]) => !section).map(([, name]) => name);
+const receiptsNotGiven = (r: FinancialReport) => {
+  const missing = receiptsMissing(r);
+  const s = missing.length > 1 ? 's' : '';
+  return `Non calculé : rubrique${s} absente${s} de ce bilan (${missing.join(', ')}).`;
+};
+
+/** Missions section: its difference column says what it compares. */
+const DIFFERENCE = 'Écart des missions';
+const NOT_COMPARED = 'non comparé (mission à venir sans budget réel)';
 
 /** Rows « Rubrique ; Détail ; Nombre ; Montant » for the CSV. */
 const csvRows = (r: FinancialReport, identity: { name: string; rna?: string | null; siren?: string | null }, format: CsvFormat) => {
@@ -53,6 +69,14 @@ const csvRows = (r: FinancialReport, identity: { name: string; rna?: string | nu
     for (const f of subsidies.byFunder) for (const a of SUBSIDY_AMOUNTS) add(SUBSIDY_SECTIONS[a], `Financeur : ${f.funder}`, f.count[a], money(f[a]));
     for (const a of SUBSIDY_AMOUNTS) add(SUBSIDY_SECTIONS[a], `Total (${SUBSIDY_TOTAL_RULES[a]})`, subsidies.count[a], money(subsidies[a]));
   }
+  if (r.receipts) {
+    add(RECEIPTS, 'Cotisations', r.dues!.count, money(r.receipts.dues));
+    add(RECEIPTS, 'Dons', r.donations!.count, money(r.receipts.donations));
+    add(RECEIPTS, SUBSIDIES_RECEIVED, r.subsidies!.count.received, money(r.receipts.subsidies));
+    add(RECEIPTS, `Total (${RECEIPTS_RULE})`, '', money(r.receipts.total));
+  } else if (r.dues || r.donations || r.subsidies) {
+    add(RECEIPTS, receiptsNotGiven(r), '', '');
+  }
   if (r.missions) {
     for (const m of r.missions.rows) {
       const detail = `${m.title} (${missionDate(m.startAt)}, ${m.status})`;
@@ -61,6 +85,12 @@ const csvRows = (r: FinancialReport, identity: { name: string; rna?: string | nu
     }
     add('Budget prévu des missions', 'Total', r.missions.rows.length, money(r.missions.planned));
     add('Budget réel des missions', 'Total', r.missions.rows.length, money(r.missions.actual));
+    add(DIFFERENCE, DIFFERENCE_RULE, '', '');
+    for (const m of r.missions.rows) {
+      const detail = `${m.title} (${missionDate(m.startAt)}, ${m.status})`;
+      add(DIFFERENCE, m.difference === null ? `${detail} — ${NOT_COMPARED}` : detail, '', money(m.difference));
+    }
+    add(DIFFERENCE, 'Total (missions comparées)', r.missions.compared, money(r.missions.difference));
   }
   for (const o of r.omitted) add('Non inclus', `${o} : vous n\u2019avez pas le droit de les consulter`, '', '');
   return rows;
@@ -86,6 +116,7 @@ export const financialCsv = async (strapi: Strapi, r: FinancialReport, format: C
 export const financialPdf = async (strapi: Strapi, r: FinancialReport) => {
   const identity = await associationIdentity(strapi);
   const doc = createReport(identity, { title: 'Bilan financier', subtitle: period(r) });
+  const w = doc.page.width - 100;
   const breakdownRows = (list: Breakdown[]) => list.map((b) => [b.label, b.count, eurosOf(b.cents)]);
   if (r.dues) {
     heading(doc, 'Cotisations');
@@ -104,11 +135,10 @@ export const financialPdf = async (strapi: Strapi, r: FinancialReport) => {
   }
   if (r.subsidies) {
     heading(doc, 'Subventions de l\u2019exercice');
-    const w = doc.page.width - 100;
     // an amount left out of the totals by its subsidy's status is shown « (non compté) »
     const cell = (s: NonNullable<FinancialReport['subsidies']>['rows'][number], a: SubsidyAmount) =>
       s[a] !== null && !s.counted[a] ? `${eurosOf(s[a])} (non compté)` : eurosOf(s[a]);
-    doc.font('Helvetica').fontSize(9).text(subsidyRules);
+    paragraph(doc, subsidyRules);
     doc.moveDown(0.5);
     table(
       doc,
@@ -126,20 +156,34 @@ export const financialPdf = async (strapi: Strapi, r: FinancialReport) => {
       [w * 0.34, w * 0.22, w * 0.22, w * 0.22]
     );
   }
+  if (r.receipts) {
+    heading(doc, RECEIPTS);
+    table(doc, ['', 'Nombre', 'Montant'], [
+      ['Cotisations', r.dues!.count, eurosOf(r.receipts.dues)],
+      ['Dons', r.donations!.count, eurosOf(r.receipts.donations)],
+      [SUBSIDIES_RECEIVED, r.subsidies!.count.received, eurosOf(r.receipts.subsidies)],
+      [RECEIPTS, '', eurosOf(r.receipts.total)],
+    ], [w * 0.6, w * 0.15, w * 0.25]);
+  } else if (r.dues || r.donations || r.subsidies) {
+    heading(doc, RECEIPTS);
+    paragraph(doc, receiptsNotGiven(r));
+  }
   if (r.missions) {
     heading(doc, 'Budgets des missions de l\u2019exercice (hors annulées)');
+    paragraph(doc, DIFFERENCE_RULE);
+    doc.moveDown(0.5);
     table(
       doc,
       ['Mission', 'Date', 'Prévu', 'Réel', 'Écart'],
       [
-        ...r.missions.rows.map((m) => [m.title, missionDate(m.startAt), eurosOf(m.planned), eurosOf(m.actual), m.planned === null || m.actual === null ? '—' : eurosOf(m.actual - m.planned)]),
-        ['Total', '', eurosOf(r.missions.planned), eurosOf(r.missions.actual), eurosOf(r.missions.actual - r.missions.planned)],
+        ...r.missions.rows.map((m) => [m.title, missionDate(m.startAt), eurosOf(m.planned), eurosOf(m.actual), eurosOf(m.difference)]),
+        ['Total', '', eurosOf(r.missions.planned), eurosOf(r.missions.actual), eurosOf(r.missions.difference)],
       ]
     );
   }
   if (r.omitted.length) {
     heading(doc, 'Rubriques non incluses');
-    doc.text(`${r.omitted.join(', ')} : votre rôle ne permet pas de les consulter.`);
+    paragraph(doc, `${r.omitted.join(', ')} : votre rôle ne permet pas de les consulter.`, { size: 10 });
   }
   return endToBuffer(doc, identity);
 };

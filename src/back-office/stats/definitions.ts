@@ -156,6 +156,12 @@ export const SUBSIDY_TOTAL_RULES: Record<SubsidyAmount, string> = {
   received: 'quel que soit le statut',
 };
 
+/**
+ * Receipts of a period (the financial report's grand total): dues paid + donations received (all
+ * natures, as above) + subsidies received (amountReceived, any status). Each part is the total above.
+ */
+export const RECEIPTS_RULE = `cotisations + dons + subventions reçues (${SUBSIDY_TOTAL_RULES.received})`;
+
 /** Content-manager read right that shows each money section. */
 export const MONEY_SECTIONS = {
   dues: 'api::contribution.contribution',

@@ -1,12 +1,11 @@
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
-import { associationIdentity, createReport, endToBuffer, euros, heading, table } from '../pdf/document';
+import { associationIdentity, createReport, endToBuffer, heading, table } from '../pdf/document';
 import { CHART_COLORS, barChart, horizontalBarChart, lineChart } from '../pdf/charts';
+import { formatCount as count, formatEuros as euros, formatPercent as percent } from '../pdf/typography';
 import type { Stats } from './service';
 import { SUBSIDY_TOTAL_RULES } from './definitions';
 
-const count = (v: number) => new Intl.NumberFormat('fr-FR').format(v).replace(/\u202f|\u00a0/g, ' ');
-const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1).replace('.', ',')} %`);
 const frDay = (day: string) => DateTime.fromISO(day).setLocale('fr').toFormat('d LLLL yyyy');
 export const monthLabel = (month: string) => DateTime.fromFormat(month, 'yyyy-MM').setLocale('fr').toFormat('LLL');
 
@@ -72,7 +71,7 @@ export const statsReport = async (strapi: Strapi, s: Stats) => {
       ...(s.dues ? [{ name: 'Cotisations', values: s.dues.byMonth.map((m) => m.amount), color: CHART_COLORS[0] }] : []),
       ...(s.donations ? [{ name: 'Dons', values: s.donations.byMonth.map((m) => m.amount), color: CHART_COLORS[2] }] : []),
     ];
-    barChart(doc, series, { title: 'Montants encaissés par mois (€)', labels: months, format: (v) => count(Math.round(v)) });
+    barChart(doc, series, { title: 'Montants encaissés par mois (€)', labels: months });
     table(doc, ['Mois', ...series.map((x) => x.name)], s.newMembersByMonth.map((m, i) => [monthLabel(m.month), ...series.map((x) => euros(x.values[i]))]), [195, ...series.map(() => 300 / series.length)]);
   }
   if (s.subsidies) {
