@@ -35,7 +35,7 @@ export const routePath = (path: unknown): string => {
     .toLowerCase()
     .replace(/\/{2,}/g, '/')
     .replace(/\/+$/, '');
-  return canonical.startsWith('/') ? canonical || '/' : `/${canonical}`;
+  return canonical.startsWith('/') ? canonical : `/${canonical}`;
 };
 
 /** True when the request path (any spelling the router accepts) is `prefix` or lies under it. */
