@@ -132,7 +132,8 @@ describe(`content manager: rights at every depth (${DB_CLIENT})`, () => {
     it('does not reach a confidential document or other files through a media field', async () => {
       await expectRefused(`${cm(MISSION, ids.mission)}?populate[poster][populate][related]=true`, role, 'poster.related');
       await expectRefused(`${cm(MISSION)}?filters[poster][related][title][$eq]=x`, role, 'poster.related');
-      await expectRefused(`${cm(MISSION, ids.mission)}?populate[poster][populate][folder][populate][files]=true`, role, 'poster.folder');
+      await expectRefused(`${cm(MISSION, ids.mission)}?populate[poster][populate][folder][populate][files]=true`, role, 'poster.folder.files');
+      await expectRefused(`${cm(MISSION)}?filters[poster][folder][files][name][$eq]=affiche.png`, role, 'poster.folder.files');
       // the condition still hides the document itself
       const list = await get(`${cm(DOCUMENT)}?filters[title][$eq]=${encodeURIComponent(SECRETS.confidential)}`, role);
       expect(list.status).toBe(200);

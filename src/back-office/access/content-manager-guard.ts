@@ -17,6 +17,7 @@ import type { Strapi } from '../types';
 
 const READ = 'plugin::content-manager.explorer.read';
 const ADMIN_USER = 'admin::user';
+const FILE = 'plugin::upload.file';
 /** What anyone reading a document may see of its author (the edit view shows the name). */
 const ADMIN_USER_PUBLIC_FIELDS = ['id', 'documentId', 'firstname', 'lastname'];
 /** What those who manage the admin accounts also see (Strapi's own list, never passwords or tokens). */
@@ -57,16 +58,18 @@ export const readRights = (strapi: Strapi, ability: any) => {
     }
     return cache.get(uid);
   };
-  const unconditional = (action: string) => {
-    const list = typeof ability?.rulesFor === 'function' ? ability.rulesFor(action, 'all').filter((r: any) => !r.inverted) : [];
-    return ability?.can?.(action) && !list.some((r: any) => r.conditions && Object.keys(r.conditions).length > 0);
+  // the media library's rights are checked on the file model, as the upload plugin does
+  const canFiles = () => Boolean(ability?.can?.('plugin::upload.read', FILE));
+  const unconditionalFiles = () => {
+    const list = typeof ability?.rulesFor === 'function' ? ability.rulesFor('plugin::upload.read', FILE).filter((r: any) => !r.inverted) : [];
+    return canFiles() && !list.some((r: any) => r.conditions && Object.keys(r.conditions).length > 0);
   };
   let everything: boolean | undefined;
   const rights = {
     /** Settings > Users: those who may read admin accounts may see them everywhere. */
     adminUsers: () => Boolean(ability?.can?.('admin::users.read')),
     /** The media library without conditions. */
-    media: () => Boolean(unconditional('plugin::upload.read')),
+    media: unconditionalFiles,
     /** May enter this content type (and its records are not filtered by conditions). */
     type: (uid: string): 'yes' | 'no' | 'conditional' => {
       if (uid === ADMIN_USER || uid.startsWith('plugin::upload.')) return 'yes';
@@ -79,9 +82,13 @@ export const readRights = (strapi: Strapi, ability: any) => {
       const top = field.split('.')[0];
       if (uid === ADMIN_USER) return ADMIN_USER_PUBLIC_FIELDS.includes(top) || rights.adminUsers();
       if (uid.startsWith('plugin::upload.')) {
-        // a file's own fields come with the field that holds it; its links (folder, related
-        // documents) only with the whole media library
-        return !attribute || attribute.type !== 'relation' || (top !== 'related' && rights.media());
+        // a file's own fields come with the field that holds it, its folder with the media library
+        // (the edit view needs it); the folder's files and the documents a file is attached to
+        // ("related") only with the whole media library, resp. with every content type
+        if (!attribute || attribute.type !== 'relation' || attribute.target === ADMIN_USER) return true;
+        if (uid === FILE && top === 'folder') return canFiles();
+        if (top === 'related') return rights.everything();
+        return rights.media();
       }
       if (ALWAYS_READABLE.includes(top)) return true;
       const read = readOf(uid);
@@ -93,7 +100,9 @@ export const readRights = (strapi: Strapi, ability: any) => {
     /** A polymorphic link may lead to any content type: only for those who read them all. */
     everything: (): boolean => {
       if (everything === undefined) {
-        everything = Object.keys(strapi.contentTypes).filter((uid) => uid.startsWith('api::')).every((uid) => rights.type(uid) === 'yes' && readOf(uid)?.fields === null);
+        everything = Object.keys(strapi.contentTypes)
+          .filter((uid) => uid.startsWith('api::'))
+          .every((uid) => rights.type(uid) === 'yes' && Object.keys((strapi.contentTypes as any)[uid].attributes).every((key) => rights.field(uid, key)));
       }
       return everything;
     },
@@ -126,9 +135,11 @@ const step = (strapi: Strapi, rights: Rights, level: Level, key: string): Level 
     // an unknown key would reach the database as a raw column name: refused, never ignored
     throw refusedPath(path);
   }
-  // private fields (createdBy and updatedBy are private, and reachable as in Strapi)
+  // private fields: createdBy/updatedBy are private and reachable as in Strapi; a file's folder is
+  // private for the public API only; account details for those who manage accounts
   const accountDetail = level.schema.uid === ADMIN_USER && ADMIN_USER_DETAILS.includes(key) && rights.adminUsers();
-  if ((attribute.private && !always && !accountDetail) || attribute.type === 'password') throw refusedPath(path);
+  const mediaLibrary = level.schema.uid.startsWith('plugin::upload.');
+  if ((attribute.private && !always && !accountDetail && !mediaLibrary) || attribute.type === 'password') throw refusedPath(path);
   if (!rights.field(level.subject, `${level.prefix}${key}`, attribute)) throw refusedPath(path);
   const enter = (uid: string): Level => {
     const schema = strapi.getModel(uid as any) as any;
@@ -145,7 +156,7 @@ const step = (strapi: Strapi, rights: Rights, level: Level, key: string): Level 
       }
       return enter(attribute.target);
     case 'media':
-      return enter('plugin::upload.file');
+      return enter(FILE);
     case 'component':
       return enter(attribute.component);
     case 'dynamiczone':
@@ -329,7 +340,7 @@ export const sanitizeNested = (strapi: Strapi, rights: Rights, schema: Schema, s
       return sanitizeNested(strapi, rights, target, uid, '', v, depth + 1);
     };
     if (attribute.type === 'relation' && attribute.target) data[key] = into(attribute.target, value);
-    else if (attribute.type === 'media') data[key] = into('plugin::upload.file', value);
+    else if (attribute.type === 'media') data[key] = into(FILE, value);
     else if (attribute.type === 'component') data[key] = into(attribute.component, value);
     else if (attribute.type === 'dynamiczone' && Array.isArray(value)) {
       data[key] = value.map((item: any) => (item?.__component ? into(item.__component, item) : item));
