@@ -134,6 +134,8 @@ describe(`content manager: rights at every depth (${DB_CLIENT})`, () => {
       await expectRefused(`${cm(MISSION)}?filters[poster][related][title][$eq]=x`, role, 'poster.related');
       await expectRefused(`${cm(MISSION, ids.mission)}?populate[poster][populate][folder][populate][files]=true`, role, 'poster.folder.files');
       await expectRefused(`${cm(MISSION)}?filters[poster][folder][files][name][$eq]=affiche.png`, role, 'poster.folder.files');
+      // single types take the same guard
+      await expectRefused(`/content-manager/single-types/api::association.association?populate[logo][populate][related]=true`, role, 'logo.related');
       // the condition still hides the document itself
       const list = await get(`${cm(DOCUMENT)}?filters[title][$eq]=${encodeURIComponent(SECRETS.confidential)}`, role);
       expect(list.status).toBe(200);
@@ -217,6 +219,12 @@ describe(`content manager: rights at every depth (${DB_CLIENT})`, () => {
       await expectRefused(`${cm(MISSION)}?filters[participations][member][donors][lastName][$eq]=${SECRETS.donor}`, role, 'participations.member.donors');
       await expectRefused(`${cm(PARTICIPATION)}?sort=member.donors.lastName:asc`, role, 'member.donors');
       await expectRefused(`/content-manager/relations/${PARTICIPATION}/member?filters[donors][donations][amount][$gt]=0`, role, 'donors');
+      // actions that accept a query (clone) too, and nothing is created
+      const before = await app.strapi.db.query(MISSION).count();
+      const clone = await app.admin('post', `${cm(MISSION)}/clone/${ids.mission}?filters[participations][member][donors][lastName][$eq]=${SECRETS.donor}`, tokens[role]).send({ title: 'Copie' });
+      expect(clone.status).toBe(403);
+      expect(clone.body.error.message).toBe('Accès refusé : le champ « participations.member.donors » ne peut pas être lu avec votre rôle.');
+      expect(await app.strapi.db.query(MISSION).count()).toBe(before);
       // member → poles → missions → participations stays
       const res = await get(`${cm(MEMBER)}?filters[poles][missions][participations][lastName][$eq]=Participant`, role);
       expect(res.status).toBe(200);
