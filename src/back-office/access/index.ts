@@ -1,13 +1,15 @@
 import type { BackOfficeModule } from '../types';
 import { ensureRoles, registerConfidentialCondition } from './admin-roles';
+import { guardContentManager } from './content-manager-guard';
 import { applyPublicPermissions } from './public-api';
 import { closePluginContentApi } from './closed-plugin-api';
 import { guardAdminPasswords } from './password';
 
 /**
  * Access control: the bureau's admin roles (roles.ts, the table of rights), the confidential
- * documents condition, the public website's rights (public-api.ts), the plugins' content-API
- * routes closed to everyone (closed-plugin-api.ts) and the admin password rule (password.ts).
+ * documents condition, the content manager's guard at every depth (content-manager-guard.ts), the
+ * public website's rights (public-api.ts), the plugins' content-API routes closed to everyone
+ * (closed-plugin-api.ts) and the admin password rule (password.ts).
  */
 const access: BackOfficeModule = {
   name: 'access',
@@ -17,6 +19,8 @@ const access: BackOfficeModule = {
     guardAdminPasswords(strapi);
   },
   async bootstrap(strapi) {
+    // before any request: the content manager's queries and answers are checked at every depth
+    guardContentManager(strapi);
     await ensureRoles(strapi);
     await applyPublicPermissions(strapi);
   },
