@@ -46,8 +46,9 @@ const filesConcerned = async (strapi: Strapi, fileIds: unknown[], folderIds: unk
   return strapi.db.query(FILE).findMany({ where: { $or: or }, populate: { createdBy: { select: ['id'] } } });
 };
 
+// a PolicyError: Strapi replaces the message of any other 403 thrown by a controller with "Forbidden"
 const refused = (field: string) =>
-  new errors.ForbiddenError(
+  new errors.PolicyError(
     'Médiathèque : votre rôle ne peut pas modifier certains des fichiers demandés (ou contenus dans ces dossiers). Rien n’a été déplacé, modifié ni supprimé.',
     { field }
   );

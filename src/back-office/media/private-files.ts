@@ -106,7 +106,8 @@ export const registerPrivateFiles = (strapi: Strapi) => {
     },
   }));
 
-  const denied = () => new errors.ForbiddenError('Fichier : lien invalide ou expiré ; rouvrez le fichier depuis le panneau d’administration.');
+  // a PolicyError keeps its French message (Strapi answers a bare "Forbidden" for other 403s)
+  const denied = () => new errors.PolicyError('Fichier : lien invalide ou expiré ; rouvrez le fichier depuis le panneau d’administration.');
 
   strapi.server.routes({
     type: 'admin',

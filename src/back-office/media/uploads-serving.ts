@@ -21,6 +21,7 @@ import { isConfidentialStoredFile } from './confidential-files';
 /** The response headers of a stored file, whoever serves it. */
 export const hardenFileResponse = (ctx: any, fileName: string, downloadName = fileName) => {
   const { type, inline } = servedAs(fileName);
+  ctx.state.fileHardened = true;
   if (!inline) ctx.attachment(downloadName);
   ctx.set('Content-Type', type);
   ctx.set('X-Content-Type-Options', 'nosniff');
@@ -63,7 +64,7 @@ export const uploadsServing = (strapi: Strapi) => {
       await next();
       // whatever the route, a stream read from the uploads is hardened too
       const served: unknown = ctx.body instanceof fs.ReadStream ? ctx.body.path : undefined;
-      if (typeof served === 'string' && topFolder(publicDir, path.resolve(served))?.startsWith('uploads')) hardenFileResponse(ctx, path.basename(served));
+      if (typeof served === 'string' && !ctx.state.fileHardened && topFolder(publicDir, path.resolve(served))?.startsWith('uploads')) hardenFileResponse(ctx, path.basename(served));
       return;
     }
     if (folder === 'uploads' && (await isConfidentialStoredFile(strapi, path.basename(target)))) {
