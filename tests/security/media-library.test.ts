@@ -185,6 +185,16 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
       expect((await raw(app, 'GET', openFile.url)).status).toBe(404);
       await app.strapi.documents(DOCUMENT).update({ documentId: openDoc.documentId, data: { confidential: false } });
       expect((await raw(app, 'GET', openFile.url)).status).toBe(200);
+      // the same from the document form: the answer already carries the signed link
+      const secretary = await loginAs(app, 'asso-secretary');
+      const saved = await app.admin('put', `/content-manager/collection-types/${DOCUMENT}/${openDoc.documentId}`, secretary).send({ confidential: true });
+      expect(saved.status).toBe(200);
+      expect(saved.body.data.file.url).toMatch(/^\/back-office\/files\//);
+      expect((await raw(app, 'GET', saved.body.data.file.url)).status).toBe(200);
+      expect((await raw(app, 'GET', openFile.url)).status).toBe(404);
+      const reopened = await app.admin('put', `/content-manager/collection-types/${DOCUMENT}/${openDoc.documentId}`, secretary).send({ confidential: false });
+      expect(reopened.body.data.file.url).toBe(openFile.url);
+      expect((await raw(app, 'GET', openFile.url)).status).toBe(200);
     });
 
     it('reach their readers through a signed back-office link (media library, document form), hardened like /uploads', async () => {

@@ -15,6 +15,12 @@ export const confidentialIdsForRequest = (strapi: Strapi): Promise<Set<number>> 
   return ctx.state.confidentialFileIds;
 };
 
+/** After a document is written in this request, the next read of the ids sees the change. */
+export const forgetConfidentialIds = (strapi: Strapi) => {
+  const ctx: any = strapi.requestContext.get();
+  if (ctx?.state) delete ctx.state.confidentialFileIds;
+};
+
 /**
  * Whether a name found in the uploads folder (`<hash><ext>`, or `<format>_<hash><ext>` for the
  * thumbnail and responsive sizes of an image) is, or belongs to, a confidential document's file.

@@ -3,11 +3,12 @@ import fs from 'fs';
 import path from 'path';
 import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
-import { confidentialIdsForRequest } from './confidential-files';
+import { confidentialIdsForRequest, forgetConfidentialIds } from './confidential-files';
 import { mayOnFiles } from './file-permissions';
 import { hardenFileResponse } from './uploads-serving';
 
 const FILE = 'plugin::upload.file';
+const DOCUMENT = 'api::document.document';
 export const PRIVATE_FILE_PATH = '/back-office/files';
 
 /**
@@ -19,10 +20,10 @@ export const PRIVATE_FILE_PATH = '/back-office/files';
  * role may read the file (the media library's conditions included); a link copied out of the panel
  * dies with the session or after at most LIFETIME.
  *
- * This uses Strapi's own hook for private providers: the local provider declares itself private
- * and the media library's `signFileUrls` (called on every file of the admin and content APIs,
- * and by Strapi's document-service middleware on every media field) gives confidential files
- * their signed address. Other files keep their public /uploads address.
+ * This uses Strapi's own hook for private providers, `signFileUrls`, which the media library calls
+ * on every file it answers with: confidential files get their signed address there, the others keep
+ * their public /uploads one. The document form reads its file through the document service, so a
+ * document-service middleware does the same for documents (no other content type points to them).
  */
 const LIFETIME_S = 30 * 60;
 // URLs stay the same for 10 minutes, so the browser can cache what it showed
@@ -79,10 +80,7 @@ const privateUrl = (key: Buffer, claim: FileClaim) => `${PRIVATE_FILE_PATH}/${cl
 
 export const registerPrivateFiles = (strapi: Strapi) => {
   const key = keyOf(strapi);
-  const provider = strapi.plugin('upload').provider as any;
   const localProvider = () => strapi.config.get('plugin::upload.provider');
-  // Strapi then signs media fields in document answers too (its document-service middleware)
-  provider.isPrivate = async () => true;
 
   strapi.get('services').extend('plugin::upload.file', (service: any) => ({
     ...service,
@@ -105,6 +103,19 @@ export const registerPrivateFiles = (strapi: Strapi) => {
       return signed;
     },
   }));
+
+  const signDocument = async (entry: any) =>
+    entry && typeof entry === 'object' && entry.file && typeof entry.file === 'object'
+      ? { ...entry, file: await strapi.plugin('upload').service('file').signFileUrls(entry.file) }
+      : entry;
+  strapi.documents.use(async (ctx: any, next: () => Promise<any>) => {
+    const result = await next();
+    if (ctx.uid !== DOCUMENT || !result || typeof result !== 'object') return result;
+    if (!ctx.action.startsWith('find')) forgetConfidentialIds(strapi);
+    if (Array.isArray(result)) return Promise.all(result.map(signDocument));
+    if (Array.isArray(result.entries)) return { ...result, entries: await Promise.all(result.entries.map(signDocument)) };
+    return signDocument(result);
+  });
 
   // a PolicyError keeps its French message (Strapi answers a bare "Forbidden" for other 403s)
   const denied = () => new errors.PolicyError('Fichier : lien invalide ou expiré ; rouvrez le fichier depuis le panneau d’administration.');
