@@ -170,6 +170,8 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
       const token = await loginAs(app, 'asso-communication');
       await expectRefused(() => upload('x.html', GIF, 'application/octet-stream', token), 'x.html');
       await expectRefused(() => upload('x.txt', GIF, 'text/plain', token), 'x.txt');
+      // the single-file upload route of the new media library
+      await expectRefused(() => app.admin('post', '/upload/files', token).attach('files', GIF, { filename: 'x.htm', contentType: 'image/gif' }), 'x.htm');
 
       const fullAccess = (await app.strapi.service('admin::api-token').create({ name: 'intégration', type: 'full-access', lifespan: null })).accessKey;
       for (const [name, content] of [['x.html', GIF], ['x.csv', GIF], ['x.png', HTML]] as Array<[string, Buffer]>) {
