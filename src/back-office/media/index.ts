@@ -1,36 +1,28 @@
 import type { BackOfficeModule, Strapi } from '../types';
 import { routePath } from '../../utils/route-path';
+import { ALLOWED_MIME_TYPES, TYPE_MESSAGE } from './file-types';
+import { guardUploads } from './upload-guard';
+import { uploadsServing } from './uploads-serving';
+import { registerPrivateFiles } from './private-files';
+import { guardMediaLibraryActions } from './file-permissions';
 
 /**
- * Media library rules (local provider): which files are accepted and the French messages when a
- * file is refused. The size limit (UPLOAD_MAX_MB, default 20) is set in config/plugins.ts (upload
- * service) and config/middlewares.ts (body parser); the types are checked by Strapi's upload
- * security (content detected from the file itself, not only its name).
+ * Media library rules (local provider):
+ * - which files are accepted: the allow-list of file-types.ts (extension, and content detected from
+ *   the bytes), checked wherever Strapi stores a file (upload-guard.ts);
+ * - how /uploads is served: types from that list only, nosniff, sandbox, downloads (uploads-serving.ts);
+ * - confidential documents' files: never under /uploads, signed back-office links (private-files.ts);
+ * - bulk actions check every file against the role's conditions (file-permissions.ts);
+ * - the French messages when Strapi refuses a file (below).
+ * The size limit (UPLOAD_MAX_MB, default 20) is set in config/plugins.ts (upload service) and
+ * config/middlewares.ts (body parser).
  */
-export const ALLOWED_TYPES = [
-  'image/*',
-  'application/pdf',
-  // OpenDocument, Office 2007+, Office 97-2003 (detected as a compound file, the extension decides)
-  'application/vnd.oasis.opendocument.text',
-  'application/vnd.oasis.opendocument.spreadsheet',
-  'application/vnd.oasis.opendocument.presentation',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  'application/msword',
-  'application/vnd.ms-excel',
-  'application/vnd.ms-powerpoint',
-  'application/x-cfb',
-  'text/plain',
-  'text/csv',
-];
-// SVG can carry scripts run from our own origin.
+// Strapi's own check, a first filter before ours. SVG can carry scripts run from our own origin.
+export const ALLOWED_TYPES = ALLOWED_MIME_TYPES;
 export const DENIED_TYPES = ['image/svg+xml'];
 
 export const uploadMaxMb = () => Number(process.env.UPLOAD_MAX_MB) || 20;
 
-const TYPE_MESSAGE =
-  'Fichier : ce type de fichier n’est pas accepté. Types acceptés : images (JPEG, PNG, GIF, WebP…), PDF, documents bureautiques (odt, ods, odp, docx, xlsx, pptx, doc, xls, ppt), texte et CSV.';
 const sizeMessage = () => `Fichier : trop volumineux, la taille maximale est de ${uploadMaxMb()} Mo.`;
 
 /** The French message for an upload refused by Strapi (English messages), or null. */
@@ -54,6 +46,10 @@ const media: BackOfficeModule = {
   name: 'media',
   register(strapi: Strapi) {
     strapi.config.set('plugin::upload.security', { allowedTypes: ALLOWED_TYPES, deniedTypes: DENIED_TYPES });
+    guardUploads(strapi);
+    guardMediaLibraryActions(strapi);
+    registerPrivateFiles(strapi);
+    strapi.server.use(uploadsServing(strapi));
     strapi.server.use(async (ctx: any, next: () => Promise<void>) => {
       if (!UPLOAD_PATH.test(routePath(ctx.path))) return next();
       try {

@@ -1,0 +1,162 @@
+import crypto from 'crypto';
+import fs from 'fs';
+import path from 'path';
+import { errors } from '@strapi/utils';
+import type { Strapi } from '../types';
+import { confidentialIdsForRequest, forgetConfidentialIds } from './confidential-files';
+import { mayOnFiles } from './file-permissions';
+import { hardenFileResponse } from './uploads-serving';
+
+const FILE = 'plugin::upload.file';
+const DOCUMENT = 'api::document.document';
+export const PRIVATE_FILE_PATH = '/back-office/files';
+
+/**
+ * Confidential documents' files are not served under /uploads (uploads-serving.ts). The admin
+ * panel still shows and downloads them with plain links (images, the media library's download
+ * button, the document's file field), which carry no admin token; so the address of such a file in
+ * an admin answer is a signed, short-lived back-office URL, bound to the admin and the session that
+ * asked. Opening it re-checks, at that moment, that the session is still open and that the admin's
+ * role may read the file (the media library's conditions included); a link copied out of the panel
+ * dies with the session or after at most LIFETIME.
+ *
+ * This uses Strapi's own hook for private providers, `signFileUrls`, which the media library calls
+ * on every file it answers with: confidential files get their signed address there, the others keep
+ * their public /uploads one. The document form reads its file through the document service, so a
+ * document-service middleware does the same for documents (no other content type points to them).
+ */
+const LIFETIME_S = 30 * 60;
+// URLs stay the same for 10 minutes, so the browser can cache what it showed
+const STEP_S = 10 * 60;
+
+interface FileClaim {
+  /** file id */
+  f: number;
+  /** `original` or a format (thumbnail, small...) */
+  k: string;
+  /** admin user id */
+  u: number;
+  /** admin session id */
+  s: string;
+  /** expiry, seconds since the epoch */
+  e: number;
+}
+
+const keyOf = (strapi: Strapi) =>
+  crypto.createHmac('sha256', String(strapi.config.get('admin.auth.secret'))).update('asso-back-office:private-file-url').digest();
+
+const b64 = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+export const signFileClaim = (key: Buffer, claim: FileClaim): string => {
+  const body = b64(JSON.stringify(claim));
+  return `${body}.${b64(crypto.createHmac('sha256', key).update(body).digest())}`;
+};
+
+export const readFileClaim = (key: Buffer, token: unknown): FileClaim | null => {
+  if (typeof token !== 'string') return null;
+  const [body, signature, extra] = token.split('.');
+  if (!body || !signature || extra !== undefined) return null;
+  const expected = crypto.createHmac('sha256', key).update(body).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
+  try {
+    const claim = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    return claim && typeof claim === 'object' ? (claim as FileClaim) : null;
+  } catch {
+    return null;
+  }
+};
+
+/** The admin user and session of the current request, if it is an admin panel request. */
+const currentAdmin = (strapi: Strapi): { userId: number; sessionId: string } | null => {
+  const ctx: any = strapi.requestContext.get();
+  const user = ctx?.state?.user;
+  const sessionId = ctx?.state?.session?.id;
+  if (ctx?.state?.auth?.strategy?.name !== 'admin' || !user?.id || !sessionId) return null;
+  return { userId: Number(user.id), sessionId: String(sessionId) };
+};
+
+const privateUrl = (key: Buffer, claim: FileClaim) => `${PRIVATE_FILE_PATH}/${claim.f}?format=${encodeURIComponent(claim.k)}&token=${signFileClaim(key, claim)}`;
+
+export const registerPrivateFiles = (strapi: Strapi) => {
+  const key = keyOf(strapi);
+  const localProvider = () => strapi.config.get('plugin::upload.provider');
+
+  strapi.get('services').extend('plugin::upload.file', (service: any) => ({
+    ...service,
+    async signFileUrls(file: any) {
+      if (!file) return file;
+      file.isUrlSigned = false;
+      if ((file.provider && file.provider !== localProvider()) || typeof file.id !== 'number') return file;
+      if (!(await confidentialIdsForRequest(strapi)).has(file.id)) return file;
+      const admin = currentAdmin(strapi);
+      // anyone else (an API token, a script) keeps the /uploads address, which answers 404
+      if (!admin) return file;
+      const e = (Math.ceil(Date.now() / 1000 / STEP_S) * STEP_S) + LIFETIME_S;
+      const signed = { ...file, isUrlSigned: true };
+      signed.url = privateUrl(key, { f: file.id, k: 'original', u: admin.userId, s: admin.sessionId, e });
+      if (file.formats && typeof file.formats === 'object') {
+        signed.formats = Object.fromEntries(
+          Object.entries(file.formats).map(([k, format]: [string, any]) => [k, { ...format, url: privateUrl(key, { f: file.id, k, u: admin.userId, s: admin.sessionId, e }) }])
+        );
+      }
+      return signed;
+    },
+  }));
+
+  const signDocument = async (entry: any) =>
+    entry && typeof entry === 'object' && entry.file && typeof entry.file === 'object'
+      ? { ...entry, file: await strapi.plugin('upload').service('file').signFileUrls(entry.file) }
+      : entry;
+  strapi.documents.use(async (ctx: any, next: () => Promise<any>) => {
+    const result = await next();
+    if (ctx.uid !== DOCUMENT || !result || typeof result !== 'object') return result;
+    if (!ctx.action.startsWith('find')) forgetConfidentialIds(strapi);
+    if (Array.isArray(result)) return Promise.all(result.map(signDocument));
+    if (Array.isArray(result.entries)) return { ...result, entries: await Promise.all(result.entries.map(signDocument)) };
+    return signDocument(result);
+  });
+
+  // a PolicyError keeps its French message (Strapi answers a bare "Forbidden" for other 403s)
+  const denied = () => new errors.PolicyError('Fichier : lien invalide ou expiré ; rouvrez le fichier depuis le panneau d’administration.');
+
+  strapi.server.routes({
+    type: 'admin',
+    prefix: '/back-office',
+    routes: [
+      {
+        method: 'GET',
+        path: '/files/:id',
+        // the signed token is the credential: a link opened by the browser carries no admin token
+        config: { auth: false },
+        async handler(ctx: any) {
+          const claim = readFileClaim(key, ctx.query.token);
+          const format = typeof ctx.query.format === 'string' ? ctx.query.format : 'original';
+          if (!claim || String(claim.f) !== String(ctx.params.id) || claim.k !== format || !(claim.e > Date.now() / 1000)) throw denied();
+          if (!(await strapi.sessionManager('admin').isSessionActive(claim.s))) throw denied();
+          const user = await strapi.db.query('admin::user').findOne({ where: { id: claim.u }, populate: ['roles'] });
+          if (!user || user.isActive !== true || user.blocked === true) throw denied();
+          const file = await strapi.db.query(FILE).findOne({ where: { id: claim.f } });
+          if (!file) throw new errors.NotFoundError('Fichier introuvable.');
+          const ability = await strapi.admin.services.permission.engine.generateUserAbility(user);
+          if (!(await mayOnFiles(strapi, ability, 'plugin::upload.read', [file]))) throw denied();
+          const stored = format === 'original' ? file : file.formats?.[format];
+          if (!stored?.hash || (file.provider && file.provider !== localProvider())) throw new errors.NotFoundError('Fichier introuvable.');
+          const name = `${stored.hash}${stored.ext ?? ''}`;
+          const uploadsDir = path.resolve(strapi.dirs.static.public, 'uploads');
+          const fullPath = path.resolve(uploadsDir, name);
+          if (path.dirname(fullPath) !== uploadsDir) throw new errors.NotFoundError('Fichier introuvable.');
+          const stat = await fs.promises.stat(fullPath).catch(() => null);
+          if (!stat?.isFile()) throw new errors.NotFoundError('Fichier introuvable.');
+          const downloadName = `${path.parse(String(file.name ?? stored.hash)).name}${String(stored.ext ?? '').toLowerCase()}`;
+          ctx.status = 200;
+          ctx.body = fs.createReadStream(fullPath);
+          ctx.length = stat.size;
+          hardenFileResponse(ctx, name, downloadName);
+          ctx.set('Cache-Control', 'private, max-age=600');
+          ctx.set('Referrer-Policy', 'no-referrer');
+        },
+      },
+    ],
+  } as any);
+};
