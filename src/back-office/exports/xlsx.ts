@@ -55,8 +55,9 @@ const PENDING_LIMIT = 1 << 20;
  * slows the reading of the database instead of filling memory (the CSV gets this from its pipes).
  */
 const caughtUp = async (worksheet: any, out: PassThrough) => {
+  // the zip's input for this sheet (archiver's PassThrough, from readable-stream 2: no writableLength getter)
   const zipInput = worksheet.stream?.pipes?.[0];
-  const pending = () => (zipInput ? (zipInput.writableLength ?? 0) + (zipInput.readableLength ?? 0) : 0);
+  const pending = () => (zipInput?._writableState?.length ?? 0) + (zipInput?._readableState?.length ?? 0);
   while (!out.destroyed && (pending() > PENDING_LIMIT || out.writableNeedDrain)) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
