@@ -52,7 +52,8 @@ const letter = (n: number): string => (n > 26 ? letter(Math.floor((n - 1) / 26))
 /** Characters XML 1.0 cannot carry (control characters but tab and line breaks): left out. */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-const xmlText = (text: string) => text.replace(NOT_XML, '').replace(/[&<>"]/g, (c) => ENTITIES[c]);
+/** A cell holds at most 32,767 characters in Excel (beyond, it reports the file as damaged). */
+const xmlText = (text: string) => text.slice(0, 32_767).replace(NOT_XML, '').replace(/[&<>"]/g, (c) => ENTITIES[c]);
 
 /** Excel's serial day number of a date (days since 30 December 1899, in UTC like ExcelJS). */
 const serial = (date: Date) => 25569 + date.getTime() / 86_400_000;
