@@ -140,13 +140,18 @@ export const workbookStream = (sheets: Sheet[]) => {
       for await (const batch of sheet.batches()) {
         if (out.destroyed) return;
         if (!started) start(batch);
-        // rows below the header: after it, the sheet's data is open, so they go straight into its stream
+        // rows below the header: after it, the sheet's data is open, so they go straight into its
+        // stream, a couple of hundred at a time (small strings, quickly freed)
         let xml = '';
-        for (const row of batch) {
+        for (const [i, row] of batch.entries()) {
           rows += 1;
           xml += rowXml(headerRow + rows, sheet.columns.map((c) => c.value(row)), letters, styleIds);
+          if (i % 200 === 199) {
+            sheetXml().write(xml);
+            xml = '';
+          }
         }
-        sheetXml().write(xml);
+        if (xml) sheetXml().write(xml);
         await caughtUp(worksheet as any, out);
       }
       if (out.destroyed) return;
