@@ -254,26 +254,41 @@ const main = async () => {
       const out = execFileSync('psql', ['-h', PG.host, '-p', String(PG.port), '-U', PG.user, '-d', DB, '-c', copySql], { env: { ...process.env, PGPASSWORD: PG.password }, maxBuffer: 1 << 30 });
       return { ms: ms(start), lines: out.toString().split('\n').length - 2 };
     };
-    const exportRates = [];
-    const copyRates = [];
-    const growth = [];
-    for (let i = 0; i < REPEAT; i++) {
+    /** One download: its time, and the server's memory growth meanwhile (peak RSS minus RSS before). */
+    const measuredDownload = async (urlPath) => {
       const before = rssOf(server.pid);
       let peak = before;
       const timer = setInterval(() => { peak = Math.max(peak, rssOf(server.pid)); }, 20);
       const start = process.hrtime.bigint();
-      const d = await download('/back-office/exports/members.csv', token);
+      const d = await download(urlPath, token);
       const t = ms(start);
       clearInterval(timer);
-      if (d.status !== 200) throw new Error(`export: HTTP ${d.status}`);
-      exportRates.push((d.lines - 1) / (t / 1000));
-      growth.push((peak - before) / 1024 / 1024);
+      if (d.status !== 200) throw new Error(`${urlPath}: HTTP ${d.status}`);
+      return { ...d, ms: t, growth: (peak - before) / 1024 / 1024 };
+    };
+    const exportRates = [];
+    const copyRates = [];
+    const growth = [];
+    const xlsxRates = [];
+    const xlsxGrowth = [];
+    for (let i = 0; i < REPEAT; i++) {
+      const d = await measuredDownload('/back-office/exports/members.csv');
+      const rowsExported = d.lines - 1;
+      exportRates.push(rowsExported / (d.ms / 1000));
+      growth.push(d.growth);
+      // the same rows and columns as an Excel workbook (typed cells, zipped in streaming)
+      const x = await measuredDownload('/back-office/exports/members.csv?format=xlsx');
+      xlsxRates.push(rowsExported / (x.ms / 1000));
+      xlsxGrowth.push(x.growth);
       const c = copy();
       copyRates.push(c.lines / (c.ms / 1000));
     }
     const ratio = median(exportRates) / median(copyRates);
     add('Export CSV des adhérents : lignes/s', fmt(median(exportRates), 0), `${fmt(median(copyRates), 0)} (COPY … TO STDOUT)`, fmt(ratio, 2), '≥ 0,5×', ratio >= 0.5);
     add('Mémoire du serveur pendant l’export (croissance)', `${fmt(median(growth))} Mo (max ${fmt(Math.max(...growth))})`, '—', '—', '< 50 Mo', Math.max(...growth) < 50);
+    const xlsxRatio = median(xlsxRates) / median(exportRates);
+    add('Export Excel (.xlsx) des adhérents : lignes/s', fmt(median(xlsxRates), 0), `${fmt(median(exportRates), 0)} (export CSV)`, fmt(xlsxRatio, 2), '≥ 0,3×', xlsxRatio >= 0.3);
+    add('Mémoire du serveur pendant l’export Excel (croissance)', `${fmt(median(xlsxGrowth))} Mo (max ${fmt(Math.max(...xlsxGrowth))})`, '—', '—', '< 100 Mo', Math.max(...xlsxGrowth) < 100);
 
     // Public API throughput vs a plain core route, alternated. The reference /api/skills runs Strapi's
     // own controller and service; only a check of the query parameters (no database access) comes

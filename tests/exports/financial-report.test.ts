@@ -140,7 +140,7 @@ describe(`financial report (${DB_CLIENT})`, () => {
     expect(bad.body.error.message).toMatch(/^Paramètre « year » \(Exercice\) : /);
     const { rows } = parseCsv((await download(app, '/back-office/reports/financial.csv?year=2030')).body);
     expect(line(rows, 'Cotisations', 'Total')).toMatchObject({ 'Nombre': '0', 'Montant (€)': '0,00' });
-    expect((await app.admin('get', '/back-office/reports/financial.xlsx?year=2025')).status).toBe(404);
+    expect((await app.admin('get', '/back-office/reports/financial.ods?year=2025')).status).toBe(404);
   });
 
   it('neutralises names typed by people that a spreadsheet would run as formulas (another fiscal year)', async () => {

@@ -6,10 +6,11 @@ import type { Strapi } from '../types';
 import { knex } from '../sql';
 import { todayInParis } from '../dues/period';
 import { assertCanExport, forbidden, type ReadAccess } from './access';
-import { cellFormatter, CSV_OPTIONS, type CellType, type CsvFormat } from './format';
+import { cellFormatter, CSV_OPTIONS, xlsxCell, type CellType, type CsvFormat, type ExportFormat } from './format';
 import { checkRanges, filterContext, parseFilterValue } from './filters';
 import { ExportSql, type Sql } from './query';
 import type { Dataset, ExportColumn } from './datasets';
+import { sheetName, type Sheet, type SheetColumn } from './xlsx';
 
 /** Rows read per query: large enough to keep round trips rare, small enough to keep memory flat. */
 export const BATCH_SIZE = 2000;
@@ -19,21 +20,34 @@ const SCHEMA_TYPES: Record<string, CellType> = {
   decimal: 'money', float: 'decimal', integer: 'integer', biginteger: 'integer', boolean: 'boolean',
 };
 
+/** Numbers that name rather than count (member numbers): text in both writers, never summed nor reformatted. */
+const IDENTIFIERS = new Set(['api::member.member:memberNumber']);
+
 /** A column's cell type: declared, or that of the field it reads last in the schema. */
 const typeOf = (strapi: Strapi, column: ExportColumn): CellType => {
   if (column.type) return column.type;
   const [uid, field] = column.reads[column.reads.length - 1];
+  if (IDENTIFIERS.has(`${uid}:${field}`)) return 'text';
   const attr: any = (strapi.db.metadata.get(uid as any).attributes as any)[field];
   return SCHEMA_TYPES[attr?.type] ?? 'text';
 };
 
 const asSql = (x: string | Sql): Sql => (typeof x === 'string' ? { sql: x, bindings: [] } : x);
 
-export const parseFormat = (raw: unknown): CsvFormat => {
+/** `?format=`: fr (CSV for French spreadsheets, the default), iso (CSV for software) or xlsx (Excel workbook). */
+export const parseFormat = (raw: unknown): ExportFormat => {
   if (raw === undefined || raw === '' || raw === 'fr') return 'fr';
-  if (raw === 'iso') return 'iso';
-  throw new errors.ValidationError(`Paramètre « format » : valeur « ${raw} » inconnue (fr ou iso).`, {
-    errors: [{ path: ['format'], message: 'Format : fr ou iso.', name: 'ValidationError' }],
+  if (raw === 'iso' || raw === 'xlsx') return raw;
+  throw new errors.ValidationError(`Paramètre « format » : valeur « ${raw} » inconnue (fr, iso ou xlsx).`, {
+    errors: [{ path: ['format'], message: 'Format : fr, iso ou xlsx.', name: 'ValidationError' }],
+  });
+};
+
+/** A `.xlsx` file is the workbook: a CSV flavour asked for with it is a contradiction (400). */
+export const xlsxOnly = (format: unknown): 'xlsx' => {
+  if (format === undefined || format === '' || format === 'xlsx') return 'xlsx';
+  throw new errors.ValidationError(`Paramètre « format » : « ${format} » ne s\u2019applique pas à un fichier .xlsx (format CSV : fr ou iso).`, {
+    errors: [{ path: ['format'], message: 'Format : xlsx pour un fichier .xlsx.', name: 'ValidationError' }],
   });
 };
 
@@ -103,12 +117,21 @@ export const prepareExport = async (strapi: Strapi, dataset: Dataset, access: Re
     }
   }
 
+  // one column list, two writers: the CSV's text cells and the workbook's typed cells
+  const csvFormat: CsvFormat = format === 'xlsx' ? 'fr' : format;
   const fields = columns.map((c, i) => {
-    const format1 = cellFormatter(typeOf(strapi, c), format, c.reads[c.reads.length - 1]);
+    const format1 = cellFormatter(typeOf(strapi, c), csvFormat, c.reads[c.reads.length - 1]);
     const key = `c${i}`;
     return { label: c.header, value: (row: any) => format1(row[key]) };
   });
-  return { format, columns, fields, batches, fileName: `${dataset.fileName}-${todayInParis()}.csv` };
+  const sheetColumns: SheetColumn[] = columns.map((c, i) => {
+    const cell = xlsxCell(typeOf(strapi, c), c.reads[c.reads.length - 1]);
+    const key = `c${i}`;
+    return { header: c.header, numFmt: cell.numFmt, value: (row: any) => cell.value(row[key]) };
+  });
+  const sheet: Sheet = { name: sheetName(dataset.label), columns: sheetColumns, batches };
+  const fileName = `${dataset.fileName}-${todayInParis()}.${format === 'xlsx' ? 'xlsx' : 'csv'}`;
+  return { format, csvFormat, columns, fields, sheet, batches, fileName };
 };
 
 /**

@@ -11,6 +11,8 @@ import { datetimeFromDb } from '../sql';
  * Headers, enumeration values and Oui/Non stay French in both: they are what the bureau reads.
  */
 export type CsvFormat = 'fr' | 'iso';
+/** What a download may be: one of the two CSV flavours, or an Excel workbook (xlsx.ts). */
+export type ExportFormat = CsvFormat | 'xlsx';
 export type CellType = 'text' | 'enum' | 'date' | 'datetime' | 'money' | 'decimal' | 'integer' | 'boolean' | 'duesStatus' | 'cents';
 
 export const CSV_OPTIONS: Record<CsvFormat, { delimiter: string; withBOM: boolean; eol: string }> = {
@@ -66,6 +68,62 @@ const formatters = (format: CsvFormat, source?: [string, string]): Record<CellTy
   integer: (v) => String(v),
   boolean: (v) => (v === true || v === 1 || v === '1' || v === 't' ? 'Oui' : 'Non'),
 });
+
+/**
+ * The same cell types in an Excel workbook: typed cells instead of text, so that nothing is left to
+ * the spreadsheet's guessing. Text stays a string cell (a postal code 01000 or a phone 0612345678
+ * keeps its zero; a string cell is never run as a formula, so it is written as typed), amounts are
+ * numbers in euros, days and instants are real dates (serial numbers with a date format; an instant
+ * is shown at its Paris time), yes/no is « Oui »/« Non ».
+ */
+export type XlsxValue = string | number | Date;
+
+/** Number formats (Excel's codes; a French spreadsheet shows dd/mm/yyyy as jj/mm/aaaa). */
+export const XLSX_FORMATS = {
+  euro: '#,##0.00 "€"',
+  date: 'dd/mm/yyyy',
+  datetime: 'dd/mm/yyyy hh:mm',
+  integer: '0',
+} as const;
+
+/** A calendar day as the Date Excel reads as that day: its serial is computed in UTC, so UTC midnight. */
+export const xlsxDay = (value: unknown) => {
+  const iso = dateText(value)!;
+  return new Date(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))));
+};
+
+/** An instant as its Paris wall-clock time (Excel dates have no time zone). */
+export const xlsxInstant = (value: unknown) => {
+  const d = DateTime.fromJSDate(datetimeFromDb(value)!).setZone(TZ);
+  return new Date(Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second));
+};
+
+const XLSX_NUMFMT: Partial<Record<CellType, string>> = {
+  money: XLSX_FORMATS.euro, cents: XLSX_FORMATS.euro, date: XLSX_FORMATS.date, datetime: XLSX_FORMATS.datetime, integer: XLSX_FORMATS.integer,
+};
+
+const xlsxConverters = (source?: [string, string]): Record<CellType, (value: any) => XlsxValue> => ({
+  text: (v) => String(v),
+  enum: (v) => enumLabel(source?.[0], source?.[1], String(v)),
+  duesStatus: (v) => DUES_STATUS_LABELS[v as DuesStatus] ?? String(v),
+  date: xlsxDay,
+  datetime: xlsxInstant,
+  // cents → euros: the cell holds the amount to the cent (the display rounds it like the CSV)
+  money: (v) => toCents(v) / 100,
+  cents: (v) => Number(v) / 100,
+  decimal: (v) => Number(v),
+  integer: (v) => Number(v),
+  boolean: (v) => (v === true || v === 1 || v === '1' || v === 't' ? 'Oui' : 'Non'),
+});
+
+/** The Excel cell of each cell type: its value (empty values give an empty cell) and number format. */
+export const xlsxCell = (type: CellType, source?: [string, string]) => {
+  const f = xlsxConverters(source)[type];
+  return {
+    numFmt: XLSX_NUMFMT[type],
+    value: (value: unknown): XlsxValue | undefined => (value === null || value === undefined || value === '' ? undefined : f(value)),
+  };
+};
 
 /** The formatter of each cell type for one format (and field read); empty values give an empty cell. */
 export const cellFormatter = (type: CellType, format: CsvFormat, source?: [string, string]) => {

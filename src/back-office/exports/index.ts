@@ -3,7 +3,8 @@ import type { BackOfficeModule, Strapi } from '../types';
 import { ACTIONS } from '../permissions';
 import { readAccess, type ReadAccess } from './access';
 import { DATASETS, datasetByName } from './datasets';
-import { csvStream, prepareExport } from './engine';
+import { csvStream, prepareExport, xlsxOnly } from './engine';
+import { workbookStream, XLSX_CONTENT_TYPE } from './xlsx';
 import { filterValues, valueLabel } from './filters';
 import { currentFiscalYear, fiscalYearStartMonth } from '../reports/financial';
 
@@ -62,14 +63,21 @@ const exportsModule: BackOfficeModule = {
       path: '/exports/:file',
       actions: [ACTIONS.exportsRead],
       handler: async (ctx) => {
-        const match = /^([a-z]+)\.csv$/.exec(ctx.params.file);
+        // <name>.csv (?format=fr|iso|xlsx) or <name>.xlsx: same columns, rights and filters
+        const match = /^([a-z]+)\.(csv|xlsx)$/.exec(ctx.params.file);
         const dataset = match && datasetByName(match[1]);
-        if (!dataset) throw new errors.NotFoundError(`Export inconnu : « ${ctx.params.file} » (exports possibles : ${DATASETS.map((d) => `${d.name}.csv`).join(', ')}).`);
-        const { fields, format, batches, fileName } = await prepareExport(strapi, dataset, readAccess(strapi, ctx.state.userAbility), ctx.query);
-        ctx.set('Content-Type', 'text/csv; charset=utf-8');
+        if (!dataset) throw new errors.NotFoundError(`Export inconnu : « ${ctx.params.file} » (exports possibles : ${DATASETS.map((d) => `${d.name}.csv`).join(', ')}, ou .xlsx).`);
+        const query = match[2] === 'xlsx' ? { ...ctx.query, format: xlsxOnly(ctx.query.format) } : ctx.query;
+        const { fields, format, csvFormat, sheet, batches, fileName } = await prepareExport(strapi, dataset, readAccess(strapi, ctx.state.userAbility), query);
         ctx.set('Content-Disposition', `attachment; filename="${fileName}"`);
         ctx.set('Cache-Control', 'no-store');
-        ctx.body = csvStream(fields, format, batches);
+        if (format === 'xlsx') {
+          ctx.set('Content-Type', XLSX_CONTENT_TYPE);
+          ctx.body = workbookStream([sheet]);
+        } else {
+          ctx.set('Content-Type', 'text/csv; charset=utf-8');
+          ctx.body = csvStream(fields, csvFormat, batches);
+        }
       },
     },
   ],

@@ -5,7 +5,7 @@ import { Download } from '@strapi/icons';
 
 /**
  * The « Exports » page: every list the admin may export, with its filters and a download button,
- * and the financial report of a fiscal year (CSV and PDF). Files are fetched with the admin's
+ * and the financial report of a fiscal year (CSV, Excel and PDF). Files are fetched with the admin's
  * token (the back-office routes need it), then saved by the browser.
  */
 interface FilterDef {
@@ -98,18 +98,26 @@ const FilterField = ({ filter, value, onChange }: { filter: FilterDef; value: st
 const DatasetCard = ({ dataset, onDownload, busy }: { dataset: DatasetDef; onDownload: (url: string, name: string) => void; busy: boolean }) => {
   const [values, setValues] = React.useState<Record<string, string>>({});
   const [iso, setIso] = React.useState(false);
-  const query = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== ''));
+  const filters = Object.entries(values).filter(([, v]) => v !== '');
+  const query = new URLSearchParams(filters);
   if (iso) query.set('format', 'iso');
   const qs = query.toString();
+  // the workbook: same filters, typed cells (the CSV flavour does not apply)
+  const xlsxQuery = new URLSearchParams([...filters, ['format', 'xlsx']]).toString();
   return (
     <Box background="neutral0" hasRadius shadow="tableShadow" padding={6}>
       <Flex justifyContent="space-between" alignItems="center" paddingBottom={4}>
         <Typography variant="delta" tag="h2">
           {dataset.label}
         </Typography>
-        <Button startIcon={<Download />} loading={busy} onClick={() => onDownload(`/back-office/exports/${dataset.name}.csv${qs ? `?${qs}` : ''}`, `${dataset.name}.csv`)}>
-          Télécharger (CSV)
-        </Button>
+        <Flex gap={2}>
+          <Button startIcon={<Download />} loading={busy} onClick={() => onDownload(`/back-office/exports/${dataset.name}.csv${qs ? `?${qs}` : ''}`, `${dataset.name}.csv`)}>
+            Télécharger (CSV)
+          </Button>
+          <Button variant="secondary" startIcon={<Download />} loading={busy} onClick={() => onDownload(`/back-office/exports/${dataset.name}.csv?${xlsxQuery}`, `${dataset.name}.xlsx`)}>
+            Excel (.xlsx)
+          </Button>
+        </Flex>
       </Flex>
       <Grid.Root gap={4}>
         {dataset.filters.map((f) => (
@@ -118,7 +126,7 @@ const DatasetCard = ({ dataset, onDownload, busy }: { dataset: DatasetDef; onDow
           </Grid.Item>
         ))}
         <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="stretch">
-          <Field.Root name={`${dataset.name}-format`} hint="Tableur français (;) ou format ISO pour un logiciel">
+          <Field.Root name={`${dataset.name}-format`} hint="Pour le CSV : tableur français (;) ou format ISO pour un logiciel">
             <Field.Label>Format</Field.Label>
             <SingleSelect value={iso ? 'iso' : 'fr'} onChange={(v: string | number) => setIso(v === 'iso')}>
               <SingleSelectOption value="fr">Tableur (Excel, LibreOffice)</SingleSelectOption>
@@ -165,6 +173,9 @@ const FinancialReportCard = ({ onDownload, busy, currentYear }: { onDownload: (k
         <Button variant="secondary" startIcon={<Download />} loading={busy === 'report-csv'} onClick={() => onDownload('report-csv', `/back-office/reports/financial.csv?year=${year}`, `bilan-financier-${year}.csv`)}>
           CSV
         </Button>
+        <Button variant="secondary" startIcon={<Download />} loading={busy === 'report-xlsx'} onClick={() => onDownload('report-xlsx', `/back-office/reports/financial.csv?year=${year}&format=xlsx`, `bilan-financier-${year}.xlsx`)}>
+          Excel (.xlsx)
+        </Button>
       </Flex>
     </Box>
   );
@@ -190,7 +201,7 @@ const ExportsPage = () => {
   return (
     <Page.Main>
       <Page.Title>Exports</Page.Title>
-      <Layouts.Header title="Exports" subtitle="Listes au format CSV (s’ouvrent directement dans un tableur) et bilan financier de l’exercice" />
+      <Layouts.Header title="Exports" subtitle="Listes au format CSV ou Excel (.xlsx) et bilan financier de l’exercice" />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
           {error && (

@@ -1,0 +1,98 @@
+import { DateTime } from 'luxon';
+import type { Strapi } from '../types';
+import { associationIdentity } from '../pdf/document';
+import { xlsxCell } from '../exports/format';
+import { workbookStream, type Sheet, type SheetColumn } from '../exports/xlsx';
+import { SUBSIDY_AMOUNTS, SUBSIDY_TOTAL_RULES, type SubsidyAmount } from '../stats/definitions';
+import type { Breakdown, FinancialReport } from './financial';
+
+/**
+ * The financial report as an Excel workbook, from the same report data as the CSV and the PDF.
+ * One sheet per kind of table, because each has its own columns: « Cotisations et dons » (one line
+ * per figure, like the CSV), « Subventions » (one line per subsidy with its three amounts and the
+ * report's due date) and « Missions » (one line per mission with its planned and actual budgets).
+ * Each sheet keeps its own header row, filter and widths; totals come after the table, in bold,
+ * outside the filter, so that filtering rows never mixes them in.
+ */
+
+const SUBSIDY_HEADERS: Record<SubsidyAmount, string> = { requested: 'Demandé', granted: 'Accordé', received: 'Reçu' };
+
+const day = (iso: string) => DateTime.fromISO(String(iso).slice(0, 10)).toFormat('dd/MM/yyyy');
+
+/** A column reading `key` of the row objects, written as a cell of the given type. */
+const column = (header: string, key: string, type: Parameters<typeof xlsxCell>[0]): SheetColumn => {
+  const cell = xlsxCell(type);
+  return { header, numFmt: cell.numFmt, value: (row: any) => cell.value(row[key]) };
+};
+
+const once = (rows: any[]) =>
+  async function* () {
+    yield rows;
+  };
+
+export const financialXlsx = async (strapi: Strapi, r: FinancialReport) => {
+  const identity = await associationIdentity(strapi);
+  const title = [
+    [identity.name, identity.rna ? `RNA ${identity.rna}` : '', identity.siren ? `SIREN ${identity.siren}` : ''].filter(Boolean).join(' — '),
+    `Bilan financier — exercice ${r.year}, du ${day(r.start)} au ${day(r.end)}`,
+  ];
+  const omitted = r.omitted.length ? [`Non inclus : ${r.omitted.join(', ')} (votre rôle ne permet pas de les consulter).`] : [];
+  const sheets: Sheet[] = [];
+
+  if (r.dues || r.donations) {
+    const rows: Array<{ section: string; detail: string; count?: number; cents?: number }> = [];
+    const breakdown = (section: string, prefix: string, list: Breakdown[]) => list.forEach((b) => rows.push({ section, detail: `${prefix} : ${b.label}`, count: b.count, cents: b.cents }));
+    if (r.dues) {
+      rows.push({ section: 'Cotisations', detail: 'Total', count: r.dues.count, cents: r.dues.cents });
+      breakdown('Cotisations', 'Type d\u2019adhésion', r.dues.byType);
+      breakdown('Cotisations', 'Moyen de paiement', r.dues.byMethod);
+    }
+    if (r.donations) {
+      rows.push({ section: 'Dons', detail: 'Total', count: r.donations.count, cents: r.donations.cents });
+      rows.push({ section: 'Dons', detail: 'Donateurs distincts', count: r.donations.donors });
+      breakdown('Dons', 'Nature', r.donations.byNature);
+      breakdown('Dons', 'Moyen de paiement', r.donations.byMethod);
+    }
+    sheets.push({
+      name: 'Cotisations et dons',
+      title,
+      columns: [column('Rubrique', 'section', 'text'), column('Détail', 'detail', 'text'), column('Nombre', 'count', 'integer'), column('Montant (€)', 'cents', 'cents')],
+      batches: once(rows),
+    });
+  }
+
+  if (r.subsidies) {
+    const s = r.subsidies;
+    // an amount its subsidy's status leaves out of the totals is said so in the last column
+    const rows = s.rows.map((row) => ({
+      ...row,
+      outside: SUBSIDY_AMOUNTS.filter((a) => row[a] !== null && !row.counted[a]).map((a) => SUBSIDY_HEADERS[a].toLowerCase()).join(', '),
+    }));
+    sheets.push({
+      name: 'Subventions',
+      title: [...title, `Totaux comme au tableau de bord : demandé ${SUBSIDY_TOTAL_RULES.requested} ; accordé : ${SUBSIDY_TOTAL_RULES.granted} ; reçu ${SUBSIDY_TOTAL_RULES.received}.`],
+      columns: [
+        column('Financeur', 'funder', 'text'), column('Objet', 'title', 'text'), column('Statut', 'status', 'text'),
+        ...SUBSIDY_AMOUNTS.map((a) => column(`${SUBSIDY_HEADERS[a]} (€)`, a, 'cents')),
+        column('Bilan à rendre le', 'reportDueAt', 'date'), column('Non compté dans les totaux', 'outside', 'text'),
+      ],
+      batches: once(rows),
+      footer: [
+        ...s.byFunder.map((f) => ({ funder: `Sous-total : ${f.funder}`, requested: f.requested, granted: f.granted, received: f.received })),
+        { funder: 'Total', requested: s.requested, granted: s.granted, received: s.received },
+      ],
+    });
+  }
+
+  if (r.missions) {
+    sheets.push({
+      name: 'Missions',
+      title: [...title, 'Budgets des missions de l\u2019exercice (hors annulées).'],
+      columns: [column('Mission', 'title', 'text'), column('Début', 'startAt', 'datetime'), column('Statut', 'status', 'text'), column('Budget prévu (€)', 'planned', 'cents'), column('Budget réel (€)', 'actual', 'cents')],
+      batches: once(r.missions.rows),
+      footer: [{ title: `Total (${r.missions.rows.length} missions)`, planned: r.missions.planned, actual: r.missions.actual }],
+    });
+  }
+  if (omitted.length) sheets[0].title = [...(sheets[0].title ?? []), ...omitted];
+  return workbookStream(sheets);
+};
