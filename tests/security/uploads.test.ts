@@ -173,10 +173,14 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
       // the single-file upload route of the new media library
       await expectRefused(() => app.admin('post', '/upload/files', token).attach('files', GIF, { filename: 'x.htm', contentType: 'image/gif' }), 'x.htm');
 
+      // the content API's upload route is closed to every caller, a full-access token included
       const fullAccess = (await app.strapi.service('admin::api-token').create({ name: 'intégration', type: 'full-access', lifespan: null })).accessKey;
-      for (const [name, content] of [['x.html', GIF], ['x.csv', GIF], ['x.png', HTML]] as Array<[string, Buffer]>) {
+      for (const [name, content] of [['x.html', GIF], ['x.csv', GIF], ['x.png', HTML], ['ok.gif', GIF]] as Array<[string, Buffer]>) {
         for (const url of ['/api/upload', '/api/UPLOAD', '/api/upload/']) {
-          await expectRefused(() => app.http().post(url).set('Authorization', `Bearer ${fullAccess}`).attach('files', content, { filename: name, contentType: 'application/octet-stream' }), name);
+          const [rows, files] = [await count(), onDisk()];
+          const res = await app.http().post(url).set('Authorization', `Bearer ${fullAccess}`).attach('files', content, { filename: name, contentType: 'application/octet-stream' });
+          expect([name, url, res.status]).toEqual([name, url, 403]);
+          expect([await count(), onDisk()]).toEqual([rows, files]);
         }
       }
 
