@@ -38,16 +38,16 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
   };
 
   /**
-   * The SQL statements run while `run` goes and until `settled` holds (the mail has left), grouped by
-   * kind and table: the database work done for a request, without its values.
+   * The SQL statements run from the request until `settled` (the work done after the answer is over):
+   * the database work done for a request.
    */
-  const work = async (run: () => Promise<any>, settled: () => Promise<unknown>) => {
+  const work = async (run: () => Promise<any>, settled: (statements: string[]) => Promise<unknown>) => {
     const statements: string[] = [];
     const listener = (q: any) => statements.push(String(q.sql));
     app.strapi.db.connection.client.on('query', listener);
     try {
       const res = await run();
-      await settled();
+      await settled(statements);
       await new Promise((r) => setTimeout(r, 100));
       return { res, statements };
     } finally {
@@ -57,11 +57,22 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
 
   /** A statement without its values. */
   const shapeOf = (sql: string) => sql.replace(/\s+/g, ' ').trim().replace(/\$\d+/g, '?').replace(/\b(in|values) \([^)]*\)/gi, '$1 (…)');
+  const until = async (what: string, check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!check()) throw new Error(`attendu en vain : ${what}`);
+  };
 
   describe('mission pre-registration', () => {
     const register = (missionId: string, body: any) =>
       app.http().post(`/api/missions/${missionId}/registrations`).set('X-Forwarded-For', visitorIp()).send(body);
     const form = (email: string, firstName = 'Visiteur', extra: any = {}) => ({ firstName, lastName: 'Curieux', email, consent: true, ...extra });
+    /** Sends the form and waits for the mail that follows (the registration is recorded after the answer). */
+    const registered = async (missionId: string, body: any) => {
+      const address = body.email.trim().toLowerCase();
+      const before = smtp.to(address).length;
+      expect((await register(missionId, body)).status).toBe(202);
+      await smtp.waitFor(address, before + 1);
+    };
     const rowsOf = async (missionDocumentId: string) =>
       (
         await app.strapi.db.query(PARTICIPATION).findMany({
@@ -81,14 +92,13 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
       });
       const member = await docs(MEMBER).create({ data: { firstName: 'Mireille', lastName: 'Adhérente', email: 'mireille@asso.test' } });
       await docs(PARTICIPATION).create({ data: { mission: full.documentId, member: member.documentId, status: 'confirmed' } });
-      expect((await register(full.documentId, form('alice@exemple.fr', 'Alice'))).status).toBe(202);
-      expect((await register(full.documentId, form('carole@exemple.fr', 'Carole'))).status).toBe(202);
+      await registered(full.documentId, form('alice@exemple.fr', 'Alice'));
+      await registered(full.documentId, form('carole@exemple.fr', 'Carole'));
       // A mission whose registrations are approved by the team: one request pending.
       approval = await docs(MISSION).create({
         data: { title: 'Visite du jardin', startAt: inDays(16).toISO(), isPublic: true, publicRegistration: true, registrationRequiresApproval: true },
       });
-      expect((await register(approval.documentId, form('paul@exemple.fr', 'Paul'))).status).toBe(202);
-      await smtp.waitFor(null, 3);
+      await registered(approval.documentId, form('paul@exemple.fr', 'Paul'));
       const statuses = (await rowsOf(full.documentId)).map((r: any) => [r[1], r[2]]);
       expect(statuses).toEqual([
         ['mireille@asso.test', 'confirmed'],
@@ -117,13 +127,14 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
       expect(JSON.parse(reference.body)).toEqual({ data: { status: 'received', message: expect.stringMatching(/^Merci ! /) } });
       for (const [name, res] of Object.entries(answers)) expect({ name, ...observed(res) }).toEqual({ name, ...reference });
 
+      // one mail each, whatever the case (sent once the registration is recorded, after the answer)
+      await smtp.waitFor(null, Object.keys(answers).length);
       // only the two new addresses were recorded; the registered ones are untouched (not even their update time)
       const after = { full: await rowsOf(full.documentId), approval: await rowsOf(approval.documentId) };
       expect(after.full.slice(0, 3)).toEqual(before.full);
       expect(after.full.slice(3).map((r: any) => [r[1], r[2]])).toEqual([['nouveau@exemple.fr', 'waitlisted']]);
       expect(after.approval.slice(0, 1)).toEqual(before.approval);
       expect(after.approval.slice(1).map((r: any) => [r[1], r[2]])).toEqual([['nouvelle@exemple.fr', 'pending']]);
-      await smtp.waitFor(null, Object.keys(answers).length); // one mail each, whatever the case
     });
 
     it('tells each person by e-mail, in French, with where their registration stands', async () => {
@@ -166,8 +177,8 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
     });
 
     it('does the same database work for a new address and for one already registered, a member put on the mission by the bureau included', async () => {
-      // The statements of the request's transaction (without their values); after it, Strapi's
-      // entry.create event (on commit) and the mail run once the answer is on its way.
+      // The statements (without their values) from the request to the end of the registration's
+      // transaction; after it, Strapi's entry.create event (on commit) and the mail.
       const transaction = (statements: string[]) => {
         const shapes = statements.map(shapeOf);
         // from the request's first statement (the mission), not the tail of an earlier write
@@ -252,12 +263,13 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
     });
 
     it('gives the same status, headers and body, and does the same database work, for unknown, pending, confirmed and unsubscribed addresses', async () => {
-      // The request's statements (without values) up to its commit: one read and one write of the
-      // subscribers' table (an insert for a new address, an update otherwise: the same one statement).
+      // The statements (without values) from the request to the end of the subscription's transaction:
+      // one read and one write of the subscribers' table (an insert for a new address, an update
+      // otherwise: the same one statement).
       const probe = async (email: string) => {
         const { res, statements } = await work(
           () => subscribe(email, 'Zorro'),
-          () => new Promise((r) => setTimeout(r, 200))
+          (sql) => until('la fin de l’enregistrement', () => sql.some((q) => /^\s*commit\b/i.test(q)))
         );
         const shapes = statements.map(shapeOf);
         const start = shapes.findIndex((sql) => /^begin\b/i.test(sql));
@@ -364,10 +376,10 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
       smtp.clear();
       const again = await subscribe('retour@exemple.fr', 'Rémi');
       expect(again.status).toBe(202);
-      // still out of every send until the person clicks the new link
-      expect((await row('retour@exemple.fr')).status).toBe('unsubscribed');
       const [mail] = await smtp.waitFor('retour@exemple.fr');
       expect(mail.subject).toMatch(/^Confirmez votre inscription/);
+      // still out of every send until the person clicks the new link
+      expect((await row('retour@exemple.fr')).status).toBe('unsubscribed');
       const fresh = latestLink('retour@exemple.fr');
       expect(fresh).not.toBe(first);
       expect((await click(first)).text).toContain(USED);

@@ -93,6 +93,19 @@ export const sendAlreadyRegisteredMail = async (strapi: Strapi, email: string, p
   ]);
 };
 
+/** The registration could not be recorded (the website had already answered): the person is not left waiting. */
+export const sendRegistrationFailedMail = async (strapi: Strapi, form: { email: string; firstName: string }, mission: any) => {
+  await deliver(strapi, form.email, `Inscription non enregistrée : ${mission.title}`, [
+    `Bonjour ${form.firstName},`,
+    '',
+    'Nous n’avons pas pu enregistrer votre demande d’inscription, à la suite d’une erreur de notre côté :',
+    '',
+    ...missionLines(mission),
+    '',
+    'Réessayez un peu plus tard depuis notre site, ou répondez à ce message pour vous inscrire.',
+  ]);
+};
+
 /** Tells the people taken off the waiting list that their place is confirmed. */
 export const notifyPromoted = async (strapi: Strapi, promoted: Seated[]) => {
   for (const { participation, mission } of promoted) {

@@ -2,7 +2,7 @@ import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
 import { MISSION, PARTICIPATION, missionIsFull, withMissionsLocked } from './capacity';
 import { effectiveStart, invalidInput as invalid } from './schedule';
-import { sendAlreadyRegisteredMail, sendRegistrationMail } from './notify';
+import { sendAlreadyRegisteredMail, sendRegistrationFailedMail, sendRegistrationMail } from './notify';
 import { rehearse } from '../rules/rehearsal';
 import { PERSON_NAME_MAX, personNameProblem } from '../../utils/person-name';
 
@@ -63,10 +63,10 @@ class AlreadyRegistered extends Error {
  * registration (anything else is "not found", like an unknown id).
  *
  * The answer must not tell whether the address was already registered (it would reveal who takes part
- * in what): every accepted form gets REGISTRATION_ANSWER and the person learns the outcome by e-mail.
- * The same work is done in both cases: for an address already registered, the registration a newcomer
- * would get is written as a rehearsal (rules/rehearsal.ts) then rolled back with the transaction (no
- * row, no event: Strapi emits them on commit), and the e-mail leaves after the answer in every case.
+ * in what). Only what does not depend on the person is checked before answering (the form, the
+ * mission); every accepted form then gets REGISTRATION_ANSWER at once, and the registration itself
+ * is recorded after the answer (recordRegistration), so that neither the answer nor its timing depends
+ * on who is registered. The person learns the outcome by e-mail.
  */
 export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: string, body: any) => {
   const form = readRegistrationForm(body);
@@ -79,7 +79,18 @@ export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: str
   if (mission.status === 'done' || effectiveStart(mission).getTime() <= Date.now()) {
     throw invalid('mission', 'Cette mission a déjà eu lieu : les inscriptions sont fermées.');
   }
+  setImmediate(() => void recordRegistration(strapi, mission, form));
+  return REGISTRATION_ANSWER;
+};
 
+/**
+ * Records a pre-registration and e-mails the person where it stands; never throws (it runs after the
+ * answer). The same work is done whether the address is new or already registered: for the latter,
+ * the registration a newcomer would get is written as a rehearsal (rules/rehearsal.ts) then rolled
+ * back with the transaction (no row, no event: Strapi emits them on commit), so that nothing else
+ * the server does (another visitor's request waiting for it) depends on it either.
+ */
+export const recordRegistration = async (strapi: Strapi, mission: any, form: ReturnType<typeof readRegistrationForm>) => {
   let mail: () => Promise<void>;
   try {
     const participation = await withMissionsLocked(strapi, [mission.id], async () => {
@@ -119,15 +130,17 @@ export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: str
       throw new AlreadyRegistered(active);
     });
     mail = () => sendRegistrationMail(strapi, participation, mission);
-  } catch (e) {
-    if (!(e instanceof AlreadyRegistered)) throw e;
-    const { id } = e.participation;
-    mail = async () => {
-      const registered = await strapi.db.query(PARTICIPATION).findOne({ where: { id }, populate: { member: { select: ['firstName', 'email'] } } });
-      if (registered) await sendAlreadyRegisteredMail(strapi, form.email, registered, mission);
-    };
+  } catch (e: any) {
+    if (e instanceof AlreadyRegistered) {
+      const { id } = e.participation;
+      mail = async () => {
+        const registered = await strapi.db.query(PARTICIPATION).findOne({ where: { id }, populate: { member: { select: ['firstName', 'email'] } } });
+        if (registered) await sendAlreadyRegisteredMail(strapi, form.email, registered, mission);
+      };
+    } else {
+      strapi.log.error(`[missions] inscription en ligne non enregistrée (mission ${mission.documentId}) : ${e?.message ?? e}`);
+      mail = () => sendRegistrationFailedMail(strapi, form, mission);
+    }
   }
-  // after the answer, whatever the case: the answer's timing does not depend on the mail either
-  setImmediate(() => mail().catch((e) => strapi.log.error(`[missions] e-mail d’inscription non envoyé : ${e?.message ?? e}`)));
-  return REGISTRATION_ANSWER;
+  await mail().catch((e) => strapi.log.error(`[missions] e-mail d’inscription non envoyé : ${e?.message ?? e}`));
 };

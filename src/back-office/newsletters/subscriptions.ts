@@ -27,15 +27,9 @@ const sendConfirmation = async (strapi: Strapi, email: string, firstName: string
 };
 
 /**
- * Website subscription, double opt-in. Whatever the address's state (unknown, pending, confirmed,
- * unsubscribed, a member's), the request does the same work: one read and one write of the
- * subscriber's row in one transaction (an insert or an update: one statement), and the same answer;
- * the mail leaves after the answer. Nothing tells the visitor whether the address was known.
- *  - unknown: a "pending" row; pending or unsubscribed: the row keeps its status (an unsubscribed
- *    address stays out of every send until the new link is clicked). Each gets a new confirmation
- *    nonce, which replaces the previous one: only the latest link works, once.
- *  - confirmed: the row is written with its own values (its name is not changed by an anonymous
- *    form) and no mail is sent.
+ * Website subscription, double opt-in. Only the form is checked before answering (it does not depend
+ * on the address's state); the subscription is recorded after the answer (recordSubscription), so
+ * that neither the answer nor its timing tells whether the address was known.
  */
 export const requestSubscription = async (strapi: Strapi, input: { email?: unknown; firstName?: unknown }) => {
   const email = typeof input.email === 'string' ? normaliseEmail(input.email) : '';
@@ -48,7 +42,22 @@ export const requestSubscription = async (strapi: Strapi, input: { email?: unkno
   const firstName = typeof input.firstName === 'string' && input.firstName.trim() ? input.firstName.trim() : null;
   const problem = firstName ? personNameProblem(firstName) : null;
   if (problem) throw fieldError(SUBSCRIBER, 'firstName', problem);
+  setImmediate(() =>
+    recordSubscription(strapi, email, firstName).catch((e) => strapi.log.error(`[abonnés] demande d’abonnement non traitée : ${e?.message ?? e}`))
+  );
+};
 
+/**
+ * Records a subscription request and mails the confirmation link. Whatever the address's state
+ * (unknown, pending, confirmed, unsubscribed, a member's), the same work: one read and one write of
+ * the subscriber's row in one transaction (an insert or an update: one statement).
+ *  - unknown: a "pending" row; pending or unsubscribed: the row keeps its status (an unsubscribed
+ *    address stays out of every send until the new link is clicked). Each gets a new confirmation
+ *    nonce, which replaces the previous one: only the latest link works, once.
+ *  - confirmed: the row is written with its own values (its name is not changed by an anonymous
+ *    form) and no mail is sent.
+ */
+export const recordSubscription = async (strapi: Strapi, email: string, firstName: string | null) => {
   const nonce = newNonce();
   const { confirmed, data } = await strapi.db.transaction(async () => {
     const existing = await strapi.db.query(SUBSCRIBER).findOne({ where: { email }, select: ['id', 'status', 'firstName', 'confirmationNonce'] });
@@ -62,10 +71,7 @@ export const requestSubscription = async (strapi: Strapi, input: { email?: unkno
     else await strapi.db.query(SUBSCRIBER).createMany({ data: [{ ...data, email, status: 'pending', source: 'site', createdAt: now, publishedAt: now }] });
     return { confirmed, data };
   });
-  setImmediate(() => {
-    if (confirmed) return;
-    sendConfirmation(strapi, email, data.firstName, nonce).catch((e) => strapi.log.error(`[abonnés] e-mail de confirmation non envoyé : ${e?.message ?? e}`));
-  });
+  if (!confirmed) await sendConfirmation(strapi, email, data.firstName, nonce);
 };
 
 /**
