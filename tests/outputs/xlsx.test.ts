@@ -47,7 +47,7 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 0.1, receivedAt: '2026-03-01', method: 'transfer', nature: 'cash', reference: 'DON-000042' } });
     await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 0.2, receivedAt: '2026-01-15', method: 'cheque', nature: 'cash' } });
     const town = await docs('api::partner.partner').create({ data: { name: 'Ville de Bourg', kind: 'public_body', phone: '0474000000', since: '2020-01-01' } });
-    await docs('api::subsidy.subsidy').create({ data: { title: 'Fête', funder: town.documentId, fiscalYear: 2026, amountRequested: 1000, amountGranted: 800.5, status: 'granted', reportDueAt: '2026-03-01' } });
+    await docs('api::subsidy.subsidy').create({ data: { title: 'Fête', funder: town.documentId, fiscalYear: 2026, amountRequested: 1000, amountGranted: 800.5, amountReceived: 300, status: 'granted', reportDueAt: '2026-03-01' } });
     // 28 February 23:30 UTC is 1 March 00:30 in Paris: the day shown must be the 1st
     const mission = await docs('api::mission.mission').create({
       data: { title: 'Collecte', startAt: '2026-02-28T23:30:00.000Z', status: 'done', pole: pole.documentId, budgetPlanned: 100, budgetActual: 99.9, capacity: 10 },
@@ -240,6 +240,64 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     expect(calc.report.views['Subventions']).toMatchObject({ frozenRows: 5, filter: [5, 6, 1, 8] });
     const calcFete = calc.report.sheets['Subventions'].find((r) => r[1]?.text === 'Fête')!;
     expect(calcFete[6]).toMatchObject({ type: 'date', value: '2026-03-01', text: '01/03/2026' });
+  });
+
+  it('closes the report\u2019s first sheet with the total of receipts, the report\u2019s own figures in euros', async () => {
+    const wb = await workbook(files.report);
+    const block = rowsOf(wb.getWorksheet('Cotisations et dons')!).filter((r) => r[0].value === 'Total des recettes');
+    expect(block.map((r) => r[1].value)).toEqual(['Cotisations', 'Dons', expect.stringMatching(/^Subventions reçues/), expect.stringMatching(/^Total \(cotisations \+ dons \+ subventions reçues/)]);
+    expect(block.map((r) => r[3].value)).toEqual([1234.6, 0.3, 300, 1534.9]);
+    for (const r of block) expect(r[3].numFmt).toBe(EURO);
+    // the total is the sum of the three lines above it (cents, to avoid float noise)
+    const cents = block.map((r) => Math.round(Number(r[3].value) * 100));
+    expect(cents[3]).toBe(cents[0] + cents[1] + cents[2]);
+    expect(block.map((r) => r[2].value)).toEqual([2, 2, 1, null]);
+    // LibreOffice reads numbers too
+    const calcTotal = calc.report.sheets['Cotisations et dons'].find((r) => r[0]?.text === 'Total des recettes' && /^Total/.test(r[1]?.text ?? ''))!;
+    expect(calcTotal[3]).toMatchObject({ type: 'float', value: '1534.9' });
+
+    // a role that may not read the subsidies (or the dues) gets the « Non calculé » line, no partial sum
+    const noSubsidies = await adminWithRights(app, 'Recettes sans subventions', {
+      actions: ['api::back-office.reports.read'],
+      read: { 'api::contribution.contribution': true, 'api::membership-type.membership-type': true, 'api::donation.donation': true, 'api::donor.donor': true },
+    });
+    for (const [session, missing] of [[noSubsidies, 'Subventions'], [await loginAs(app, 'asso-partnerships'), 'Cotisations']] as const) {
+      const mine = await workbook((await download(app, '/back-office/reports/financial.xlsx?year=2026', session)).body);
+      const lines = rowsOf(mine.worksheets[0]).filter((r) => r[0].value === 'Total des recettes');
+      expect(lines.map((r) => [r[1].value, r[3].value])).toEqual([[expect.stringMatching(new RegExp(`^Non calculé : .*\\(${missing}\\)\\.$`)), null]]);
+    }
+  });
+
+  it('gives the missions\u2019 difference « réel − prévu » in euros, only for compared missions, its convention and its total', async () => {
+    // missions still to come: one with its actual budget entered (compared), one without (not compared)
+    const soon = DateTime.now().setZone('Europe/Paris').plus({ days: 2 }).set({ hour: 10 });
+    const startAt = soon.toUTC().toISO();
+    await docs('api::mission.mission').create({ data: { title: 'Atelier', startAt, status: 'planned', budgetPlanned: 40, budgetActual: 55.5 } });
+    await docs('api::mission.mission').create({ data: { title: 'Braderie', startAt, status: 'planned', budgetPlanned: 30 } });
+    const wb = await workbook((await download(app, `/back-office/reports/financial.xlsx?year=${soon.year}`)).body);
+    const ws = wb.getWorksheet('Missions')!;
+    const all = rowsOf(ws);
+    expect(all.some((r) => r[0].value === 'Écart = réel − prévu, pour les missions passées ou dont le budget réel est saisi ; « — » : mission à venir sans budget réel, hors du total de l’écart.')).toBe(true);
+    const h = all.findIndex((r) => r[0].value === 'Mission');
+    expect(all[h].map((c) => c.value)).toEqual(['Mission', 'Début', 'Statut', 'Budget prévu (€)', 'Budget réel (€)', 'Écart réel − prévu (€)', 'Remarque']);
+    const rows = all.slice(h + 1).filter((r) => r[0].value !== null && !/^Total/.test(String(r[0].value)));
+    const byTitle = (t: string) => rows.find((r) => r[0].value === t)!;
+    expect(byTitle('Atelier')[5]).toMatchObject({ value: 15.5, numFmt: EURO });
+    expect(byTitle('Atelier')[6].value).toBeNull();
+    expect(byTitle('Braderie')[5].value).toBeNull();
+    expect(byTitle('Braderie')[6].value).toBe('— non comparé (mission à venir sans budget réel)');
+    const compared = rows.filter((r) => r[5].value !== null);
+    const total = all.find((r) => /^Total/.test(String(r[0].value)))!;
+    expect(total[0].value).toBe(`Total (${rows.length} missions)`);
+    expect(total[5]).toMatchObject({ numFmt: EURO });
+    // the total of the difference is the sum of the compared rows of the sheet, and says how many
+    expect(Math.round(Number(total[5].value) * 100)).toBe(compared.reduce((t, r) => t + Math.round(Number(r[5].value) * 100), 0));
+    expect(total[6].value).toBe(`écart sur ${compared.length} mission${compared.length > 1 ? 's' : ''} comparée${compared.length > 1 ? 's' : ''}`);
+    expect(Math.round(Number(total[3].value) * 100)).toBe(rows.reduce((t, r) => t + Math.round(Number(r[3].value ?? 0) * 100), 0));
+    // the same figures as the CSV
+    const csv = parseCsv((await download(app, `/back-office/reports/financial.csv?year=${soon.year}`)).body);
+    const csvTotal = csv.rows.find((r: any) => r['Rubrique'] === 'Écart des missions' && r['Détail'] === 'Total (missions comparées)');
+    expect(csvTotal?.['Nombre']).toBe(String(compared.length));
   });
 
   it('follows the CSV\u2019s rights: same 403 for a role refused, same columns for a role limited to some fields', async () => {

@@ -21,11 +21,11 @@ const eurosOf = formatCentsAsEuros;
 const period = (r: FinancialReport) => `Exercice ${r.year} — du ${day(r.start)} au ${day(r.end)}`;
 
 /** The grand total of receipts closes the receipts part; its rows, or why it is not given. */
-const RECEIPTS = 'Total des recettes';
-const SUBSIDIES_RECEIVED = `Subventions reçues (${SUBSIDY_TOTAL_RULES.received})`;
+export const RECEIPTS = 'Total des recettes';
+export const SUBSIDIES_RECEIVED = `Subventions reçues (${SUBSIDY_TOTAL_RULES.received})`;
 const receiptsMissing = (r: FinancialReport) =>
   ([[r.dues, 'Cotisations'], [r.donations, 'Dons'], [r.subsidies, 'Subventions']] as const).filter(([section]) => !section).map(([, name]) => name);
-const receiptsNotGiven = (r: FinancialReport) => {
+export const receiptsNotGiven = (r: FinancialReport) => {
   const missing = receiptsMissing(r);
   const s = missing.length > 1 ? 's' : '';
   return `Non calculé : rubrique${s} absente${s} de ce bilan (${missing.join(', ')}).`;
@@ -33,7 +33,7 @@ const receiptsNotGiven = (r: FinancialReport) => {
 
 /** Missions section: its difference column says what it compares. */
 const DIFFERENCE = 'Écart des missions';
-const NOT_COMPARED = 'non comparé (mission à venir sans budget réel)';
+export const NOT_COMPARED = 'non comparé (mission à venir sans budget réel)';
 
 /** Rows « Rubrique ; Détail ; Nombre ; Montant » for the CSV. */
 const csvRows = (r: FinancialReport, identity: { name: string; rna?: string | null; siren?: string | null }, format: CsvFormat) => {

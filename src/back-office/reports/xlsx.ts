@@ -3,16 +3,19 @@ import type { Strapi } from '../types';
 import { associationIdentity } from '../pdf/document';
 import { xlsxCell } from '../exports/format';
 import { workbookStream, type Sheet, type SheetColumn } from '../exports/xlsx';
-import { SUBSIDY_AMOUNTS, SUBSIDY_TOTAL_RULES, type SubsidyAmount } from '../stats/definitions';
-import type { Breakdown, FinancialReport } from './financial';
+import { RECEIPTS_RULE, SUBSIDY_AMOUNTS, SUBSIDY_TOTAL_RULES, type SubsidyAmount } from '../stats/definitions';
+import { DIFFERENCE_RULE, type Breakdown, type FinancialReport } from './financial';
+import { NOT_COMPARED, RECEIPTS, SUBSIDIES_RECEIVED, receiptsNotGiven } from './render';
 
 /**
  * The financial report as an Excel workbook, from the same report data as the CSV and the PDF.
  * One sheet per kind of table, because each has its own columns: « Cotisations et dons » (one line
  * per figure, like the CSV), « Subventions » (one line per subsidy with its three amounts and the
- * report's due date) and « Missions » (one line per mission with its planned and actual budgets).
- * Each sheet keeps its own header row, filter and widths; totals come after the table, in bold,
- * outside the filter, so that filtering rows never mixes them in.
+ * report's due date) and « Missions » (one line per mission with its planned and actual budgets and
+ * their difference). Each sheet keeps its own header row, filter and widths; totals come after the
+ * table, in bold, outside the filter, so that filtering rows never mixes them in. The grand total of
+ * receipts closes the first sheet (the CSV puts it after the subsidies, which have their own sheet
+ * here); every figure is the report's own, nothing is summed again.
  */
 
 const SUBSIDY_HEADERS: Record<SubsidyAmount, string> = { requested: 'Demandé', granted: 'Accordé', received: 'Reçu' };
@@ -53,11 +56,21 @@ export const financialXlsx = async (strapi: Strapi, r: FinancialReport) => {
       breakdown('Dons', 'Nature', r.donations.byNature);
       breakdown('Dons', 'Moyen de paiement', r.donations.byMethod);
     }
+    // the grand total of receipts, or why it is not given (a section left out for lack of rights)
+    const receipts = r.receipts
+      ? [
+          { section: RECEIPTS, detail: 'Cotisations', count: r.dues!.count, cents: r.receipts.dues },
+          { section: RECEIPTS, detail: 'Dons', count: r.donations!.count, cents: r.receipts.donations },
+          { section: RECEIPTS, detail: SUBSIDIES_RECEIVED, count: r.subsidies!.count.received, cents: r.receipts.subsidies },
+          { section: RECEIPTS, detail: `Total (${RECEIPTS_RULE})`, cents: r.receipts.total },
+        ]
+      : [{ section: RECEIPTS, detail: receiptsNotGiven(r) }];
     sheets.push({
       name: 'Cotisations et dons',
       title,
       columns: [column('Rubrique', 'section', 'text'), column('Détail', 'detail', 'text'), column('Nombre', 'count', 'integer'), column('Montant (€)', 'cents', 'cents')],
       batches: once(rows),
+      footer: receipts,
     });
   }
 
@@ -70,7 +83,8 @@ export const financialXlsx = async (strapi: Strapi, r: FinancialReport) => {
     }));
     sheets.push({
       name: 'Subventions',
-      title: [...title, `Totaux comme au tableau de bord : demandé ${SUBSIDY_TOTAL_RULES.requested} ; accordé : ${SUBSIDY_TOTAL_RULES.granted} ; reçu ${SUBSIDY_TOTAL_RULES.received}.`],
+      // without dues nor donations there is no first sheet: the receipts' « non calculé » is said here
+      title: [...title, ...(sheets.length ? [] : [`${RECEIPTS} : ${receiptsNotGiven(r)}`]), `Totaux comme au tableau de bord : demandé ${SUBSIDY_TOTAL_RULES.requested} ; accordé : ${SUBSIDY_TOTAL_RULES.granted} ; reçu ${SUBSIDY_TOTAL_RULES.received}.`],
       columns: [
         column('Financeur', 'funder', 'text'), column('Objet', 'title', 'text'), column('Statut', 'status', 'text'),
         ...SUBSIDY_AMOUNTS.map((a) => column(`${SUBSIDY_HEADERS[a]} (€)`, a, 'cents')),
@@ -85,12 +99,19 @@ export const financialXlsx = async (strapi: Strapi, r: FinancialReport) => {
   }
 
   if (r.missions) {
+    const m = r.missions;
+    // a mission that cannot be compared has an empty difference cell, and says why beside it
+    const rows = m.rows.map((row) => ({ ...row, note: row.difference === null ? `— ${NOT_COMPARED}` : '' }));
+    const s = m.compared > 1 ? 's' : '';
     sheets.push({
       name: 'Missions',
-      title: [...title, 'Budgets des missions de l\u2019exercice (hors annulées).'],
-      columns: [column('Mission', 'title', 'text'), column('Début', 'startAt', 'datetime'), column('Statut', 'status', 'text'), column('Budget prévu (€)', 'planned', 'cents'), column('Budget réel (€)', 'actual', 'cents')],
-      batches: once(r.missions.rows),
-      footer: [{ title: `Total (${r.missions.rows.length} missions)`, planned: r.missions.planned, actual: r.missions.actual }],
+      title: [...title, 'Budgets des missions de l\u2019exercice (hors annulées).', DIFFERENCE_RULE],
+      columns: [
+        column('Mission', 'title', 'text'), column('Début', 'startAt', 'datetime'), column('Statut', 'status', 'text'), column('Budget prévu (€)', 'planned', 'cents'),
+        column('Budget réel (€)', 'actual', 'cents'), column('Écart réel − prévu (€)', 'difference', 'cents'), column('Remarque', 'note', 'text'),
+      ],
+      batches: once(rows),
+      footer: [{ title: `Total (${m.rows.length} missions)`, planned: m.planned, actual: m.actual, difference: m.difference, note: `écart sur ${m.compared} mission${s} comparée${s}` }],
     });
   }
   if (omitted.length) sheets[0].title = [...(sheets[0].title ?? []), ...omitted];
