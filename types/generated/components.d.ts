@@ -20,10 +20,7 @@ export interface LogisticsEquipmentLine extends Struct.ComponentSchema {
         number
       > &
       Schema.Attribute.DefaultTo<1>;
-    status: Schema.Attribute.Enumeration<
-      ['needed', 'reserved', 'available', 'returned']
-    > &
-      Schema.Attribute.DefaultTo<'needed'>;
+    status: Schema.Attribute.Enumeration<['needed', 'reserved', 'available', 'returned']> & Schema.Attribute.DefaultTo<'needed'>;
   };
 }
 
