@@ -50,6 +50,7 @@ const widthOf = (column: SheetColumn, sample: any[]) => {
 const letter = (n: number): string => (n > 26 ? letter(Math.floor((n - 1) / 26)) : '') + String.fromCharCode(65 + ((n - 1) % 26));
 
 /** Characters XML 1.0 cannot carry (control characters but tab and line breaks): left out. */
+// eslint-disable-next-line no-control-regex -- these control characters are exactly what must be removed
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 /** A cell holds at most 32,767 characters in Excel (beyond, it reports the file as damaged). */
