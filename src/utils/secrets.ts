@@ -88,7 +88,7 @@ export const assertProductionSecrets = (nodeEnv: string, vars: Record<string, st
     problems.push(
       `Démarrage refusé en production : ${[...new Set(bad.map((b) => b.name))].join(', ')} manquant(s), encore à la valeur de développement ou trop faible(s) ` +
         `(${bad.map((b) => `${b.name} ${b.reason}`).join(' ; ')}). ` +
-        `Chaque secret doit compter au moins ${SECRET_MIN_LENGTH} caractères variés. Générez des valeurs secrètes (par exemple : node -e "console.log(require('crypto').randomBytes(32).toString('base64'))") ` +
+        `Chaque secret doit compter au moins ${SECRET_MIN_LENGTH} caractères variés. Générez des valeurs secrètes (par exemple : node -p "require('crypto').randomBytes(32).toString('base64')") ` +
         `et renseignez-les dans le fichier .env (voir .env.example).`
     );
   }

@@ -1,7 +1,7 @@
 import { ACTIONS } from '../permissions';
 
 /**
- * The bureau's admin roles and their default rights: THE table of issue 3, as data.
+ * The bureau's admin roles and their default rights: THE table of the README, as data.
  * The president uses Strapi's Super Admin (every right). `npm run roles:reset` re-applies this table.
  */
 export const ROLES = [

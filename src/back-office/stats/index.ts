@@ -6,7 +6,7 @@ import { statsReport } from './report';
 /** The statistics asked for (`?year=`), with the money sections the admin may read. */
 const statsOf = (ctx: any) => computeStats(strapi, parseYear(ctx.query.year), allowedMoneySections(ctx.state.userAbility));
 
-/** Statistics of a year: the dashboard's JSON and its PDF report (issue 6). */
+/** Statistics of a year: the dashboard's JSON and its PDF report. */
 const stats: BackOfficeModule = {
   name: 'stats',
   routes: [

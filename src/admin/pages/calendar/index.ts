@@ -2,7 +2,7 @@ import { Calendar } from '@strapi/icons';
 import type { AdminPage } from '../index';
 import { CALENDAR_READ } from './api';
 
-/** « Calendrier » (issue 7): every mission and event on a month, week or list view. */
+/** « Calendrier »: every mission and event on a month, week or list view. */
 const calendar: AdminPage = {
   register(app) {
     app.addMenuLink({

@@ -5,7 +5,7 @@ import { Download } from '@strapi/icons';
 import { STATS_PERMISSION, Stats, formatCount, formatEuros, formatRate, useStats } from './api';
 import { AgePyramid, MembersOverTime, MoneyByMonth, NewMembers, Participation, Ranking } from './charts';
 
-/** « Tableau de bord »: the year at a glance (issue 6), and its PDF report. */
+/** « Tableau de bord »: the year at a glance, and its PDF report. */
 const Kpi = ({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId: string }) => (
   <Box background="neutral0" hasRadius shadow="tableShadow" padding={5} height="100%">
     <Flex direction="column" alignItems="flex-start" gap={1}>

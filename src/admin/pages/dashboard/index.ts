@@ -3,7 +3,7 @@ import type * as React from 'react';
 import type { AdminPage } from '../index';
 import { STATS_PERMISSION } from './api';
 
-/** « Tableau de bord » (issue 6): the menu entry and two homepage widgets, for roles with stats.read. */
+/** « Tableau de bord »: the menu entry and two homepage widgets, for roles with stats.read. */
 const dashboard: AdminPage = {
   register(app) {
     app.addMenuLink({

@@ -10,7 +10,7 @@ import {
   errorMessage, formatEuros, frenchDate, memberUrl, reminderLabel, useBackOffice,
 } from './api';
 
-/** « Cotisations » (issue 4): who is up to date, who must renew, and the reminders by e-mail. */
+/** « Cotisations »: who is up to date, who must renew, and the reminders by e-mail. */
 const PAGE_SIZE = 100;
 
 export const StatusBadge = ({ status }: { status: DuesStatus }) => (

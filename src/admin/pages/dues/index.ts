@@ -2,7 +2,7 @@ import { PriceTag } from '@strapi/icons';
 import type { AdminPage } from '../index';
 import { DUES_READ } from './api';
 
-/** « Cotisations » (issue 4): the menu entry and the homepage widget, for roles with dues.read. */
+/** « Cotisations »: the menu entry and the homepage widget, for roles with dues.read. */
 const dues: AdminPage = {
   register(app) {
     app.addMenuLink({

@@ -4,7 +4,7 @@ import { Box, Flex, Typography } from '@strapi/design-system';
 import type { AdminPage } from '../index';
 
 /**
- * Side panels of the content manager's edit views (issue 7): on a mission, the overlap warning and the
+ * Side panels of the content manager's edit views: on a mission, the overlap warning and the
  * budget planned vs actual; on a member, their missions and hours.
  */
 const MISSION = 'api::mission.mission';

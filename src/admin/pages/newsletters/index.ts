@@ -1,7 +1,7 @@
 import type { AdminPage } from '../index';
 import { NewsletterPanel } from './NewsletterPanel';
 
-/** Newsletters (issue 8): the send / preview / test panel in the newsletter's edit view. */
+/** Newsletters: the send / preview / test panel in the newsletter's edit view. */
 const newsletters: AdminPage = {
   bootstrap(app) {
     (app.getPlugin('content-manager') as any).apis.addEditViewSidePanel([NewsletterPanel]);
