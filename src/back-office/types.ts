@@ -17,6 +17,42 @@ export interface CronJob {
   task: (args: { strapi: Strapi }) => Promise<unknown> | unknown;
 }
 
+/** One write to a content type, as the write pipeline (rules/index.ts) hands it to a module's write rules. */
+export interface WriteContext {
+  strapi: Strapi;
+  uid: string;
+  action: 'create' | 'update' | 'delete' | 'clone';
+  /** create or clone */
+  creating: boolean;
+  cloning: boolean;
+  /** documentId of the written record (undefined for a creation) */
+  documentId?: string;
+  /** what will be written: `prepare` may fill or remove fields; empty for a deletion */
+  data: Record<string, any>;
+  /** the record before the write (to-one relations as documentIds), null for a creation */
+  stored: Record<string, any> | null;
+  /** the record's values after the write (to-one relations as documentIds); the stored record for a deletion */
+  merged: Record<string, any>;
+  /** the request's transaction, in beforeWrite/afterWrite (knex transaction: trx.raw, strapi.db.query joins it) */
+  trx?: any;
+}
+
+/**
+ * A module's rules for one content type, called by the single write pipeline in this order:
+ * prepare (defaults, derived values) → the generic checks (schema, required relations) → check
+ * (refuse with a French error, nothing written) → beforeWrite → the write → afterWrite. When a rule
+ * says it needs one, beforeWrite, the write and afterWrite share one transaction: no reader sees
+ * the write without its derived fields.
+ */
+export interface WriteRule {
+  prepare?: (write: WriteContext) => Promise<void> | void;
+  check?: (write: WriteContext) => Promise<void> | void;
+  /** whether this write needs the transaction (beforeWrite/afterWrite run only when it returns true) */
+  needsTransaction?: (write: WriteContext) => Promise<boolean> | boolean;
+  beforeWrite?: (write: WriteContext) => Promise<void> | void;
+  afterWrite?: (write: WriteContext, result: any) => Promise<void> | void;
+}
+
 /**
  * One feature of the back-office (dues, exports, stats...). src/back-office/index.ts lists them;
  * each declares its admin routes, its jobs and its register/bootstrap hooks in its own folder.
@@ -26,6 +62,8 @@ export interface BackOfficeModule {
   routes?: BackOfficeRoute[];
   /** cron jobs by name; not scheduled when server.cron.enabled is false (CRON_ENABLED=false) */
   cron?: (strapi: Strapi) => Record<string, CronJob>;
+  /** per content type write rules, run by the write pipeline (rules/index.ts) on every write path */
+  writeRules?: Record<string, WriteRule>;
   register?: (strapi: Strapi) => void;
   bootstrap?: (strapi: Strapi) => Promise<void> | void;
 }
