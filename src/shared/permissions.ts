@@ -1,0 +1,29 @@
+/**
+ * The back-office's own RBAC actions (beyond the content-manager rights of each content type).
+ * They appear in the admin's role editor under Paramètres > « Back-office ».
+ * Registered in register() so that the Super Admin gets them too.
+ */
+export const ACTIONS = {
+  duesRead: 'api::back-office.dues.read',
+  duesRemind: 'api::back-office.dues.remind',
+  exportsRead: 'api::back-office.exports.read',
+  reportsRead: 'api::back-office.reports.read',
+  statsRead: 'api::back-office.stats.read',
+  calendarRead: 'api::back-office.calendar.read',
+  calendarFeed: 'api::back-office.calendar.feed',
+  newslettersSend: 'api::back-office.newsletters.send',
+  backupsManage: 'api::back-office.backups.manage',
+} as const;
+
+/** Definitions given to the action provider (uid is the action id without the `api::` prefix). */
+export const ACTION_DEFINITIONS = [
+  { uid: 'back-office.dues.read', displayName: 'Voir les cotisations à renouveler', subCategory: 'Cotisations' },
+  { uid: 'back-office.dues.remind', displayName: 'Lancer les relances de cotisation', subCategory: 'Cotisations' },
+  { uid: 'back-office.exports.read', displayName: 'Exporter les données (CSV)', subCategory: 'Exports' },
+  { uid: 'back-office.reports.read', displayName: 'Télécharger le bilan financier', subCategory: 'Exports' },
+  { uid: 'back-office.stats.read', displayName: 'Voir le tableau de bord', subCategory: 'Statistiques' },
+  { uid: 'back-office.calendar.read', displayName: 'Voir le calendrier', subCategory: 'Missions' },
+  { uid: 'back-office.calendar.feed', displayName: 'Créer, régénérer ou désactiver l’adresse secrète du calendrier du bureau', subCategory: 'Missions' },
+  { uid: 'back-office.newsletters.send', displayName: 'Envoyer les newsletters', subCategory: 'Communication' },
+  { uid: 'back-office.backups.manage', displayName: 'Gérer les sauvegardes', subCategory: 'Sauvegardes' },
+].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));
