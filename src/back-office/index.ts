@@ -1,6 +1,7 @@
 import type { BackOfficeModule, Strapi } from './types';
 import { ACTION_DEFINITIONS } from './permissions';
-import rules from './rules';
+import { writePipeline } from './rules';
+import members from './members';
 import mail from './mail';
 import settings from './settings';
 import missions from './missions';
@@ -12,15 +13,36 @@ import dues from './dues';
 import newsletters from './newsletters';
 import media from './media';
 import backups from './backups';
+import donations from './donations';
+import subsidies from './subsidies';
+import articles from './articles';
 
 /**
  * Every back-office feature, in one list. To add one: create src/back-office/<feature>/index.ts
- * exporting a BackOfficeModule, and add it here.
+ * exporting a BackOfficeModule, and add it here. Write rules of one content type run in this order.
  */
-const modules: BackOfficeModule[] = [rules, mail, settings, dues, newsletters, media, access, stats, exportsModule, reports, missions, backups];
+export const modules: BackOfficeModule[] = [
+  mail,
+  settings,
+  members,
+  dues,
+  donations,
+  subsidies,
+  articles,
+  newsletters,
+  media,
+  access,
+  stats,
+  exportsModule,
+  reports,
+  missions,
+  backups,
+];
 
 export const registerBackOffice = (strapi: Strapi) => {
   strapi.admin.services.permission.actionProvider.registerMany(ACTION_DEFINITIONS as any);
+  // every write, whatever its path, through the modules' write rules (first: outermost document middleware)
+  strapi.documents.use(writePipeline(strapi, modules));
 
   const routes = modules.flatMap((m) => m.routes ?? []);
   if (routes.length) {

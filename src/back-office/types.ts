@@ -25,16 +25,25 @@ export interface WriteContext {
   /** create or clone */
   creating: boolean;
   cloning: boolean;
-  /** documentId of the written record (undefined for a creation) */
+  /** documentId of the written record (undefined for a creation or a duplicate) */
   documentId?: string;
   /** what will be written: `prepare` may fill or remove fields; empty for a deletion */
   data: Record<string, any>;
-  /** the record before the write (to-one relations as documentIds), null for a creation */
+  /** the record before the write (to-one relations as documentIds), null for a creation or a duplicate */
   stored: Record<string, any> | null;
-  /** the record's values after the write (to-one relations as documentIds); the stored record for a deletion */
+  /**
+   * the record's values after the write (to-one relations as documentIds): the duplicated record's values
+   * for a duplicate, the stored record for a deletion. In `prepare`, as the caller sent it; from `check`
+   * on, with what every `prepare` changed.
+   */
   merged: Record<string, any>;
   /** the request's transaction, in beforeWrite/afterWrite (knex transaction: trx.raw, strapi.db.query joins it) */
   trx?: any;
+  /**
+   * In beforeWrite/afterWrite: runs `task` once the write's transaction is committed (e-mails), never
+   * when it is rolled back. Awaited before the write returns when the write opened the transaction.
+   */
+  afterCommit: (task: () => Promise<unknown> | unknown) => void;
 }
 
 /**
@@ -43,11 +52,22 @@ export interface WriteContext {
  * (refuse with a French error, nothing written) → beforeWrite → the write → afterWrite. When a rule
  * says it needs one, beforeWrite, the write and afterWrite share one transaction: no reader sees
  * the write without its derived fields.
+ *
+ * A deletion runs check (to refuse it), then needsTransaction, beforeWrite and afterWrite; never prepare.
+ * Several modules may have rules for one content type: they run in the order of the module list
+ * (src/back-office/index.ts), and a module may give a list of rules for one type.
  */
 export interface WriteRule {
+  /** relations the record cannot exist without: required on the record, and never emptied nor deleted from the other side */
+  requiredRelations?: string[];
+  /** what to do instead of deleting a record others still need, added to the refusal (e.g. « passez la mission en « Annulée » ») */
+  deleteAdvice?: string;
   prepare?: (write: WriteContext) => Promise<void> | void;
   check?: (write: WriteContext) => Promise<void> | void;
-  /** whether this write needs the transaction (beforeWrite/afterWrite run only when it returns true) */
+  /**
+   * whether this write needs the transaction (beforeWrite/afterWrite run only when it returns true);
+   * without it, a rule that has beforeWrite or afterWrite always gets the transaction
+   */
   needsTransaction?: (write: WriteContext) => Promise<boolean> | boolean;
   beforeWrite?: (write: WriteContext) => Promise<void> | void;
   afterWrite?: (write: WriteContext, result: any) => Promise<void> | void;
@@ -63,7 +83,7 @@ export interface BackOfficeModule {
   /** cron jobs by name; not scheduled when server.cron.enabled is false (CRON_ENABLED=false) */
   cron?: (strapi: Strapi) => Record<string, CronJob>;
   /** per content type write rules, run by the write pipeline (rules/index.ts) on every write path */
-  writeRules?: Record<string, WriteRule>;
+  writeRules?: Record<string, WriteRule | WriteRule[]>;
   register?: (strapi: Strapi) => void;
   bootstrap?: (strapi: Strapi) => Promise<void> | void;
 }

@@ -3,7 +3,7 @@ import type { Strapi } from '../types';
 import { fiscalYearStart, periodEndFor, todayInParis, TZ } from '../dues/period';
 import { recomputeAllDuesPaidUntil } from '../dues/paid-until';
 import { isPostgres } from '../sql';
-import { donorDisplayName, memberDisplayName, participationDisplayName } from '../rules/display-names';
+import { donorDisplayName, memberDisplayName, participationDisplayName } from '../members/display-names';
 import { slugify } from '../../utils/slugify';
 import { BulkWriter } from './bulk';
 import { Random } from './random';

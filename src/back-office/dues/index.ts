@@ -8,6 +8,7 @@ import { duesCounts, duesRows } from './list';
 import { runReminders } from './reminders';
 import { sendDigest } from './digest';
 import { readAccess, type ReadAccess } from '../exports/access';
+import { CONTRIBUTION, contributionRules, MEMBER, memberDuesRules, MEMBERSHIP_TYPE, membershipTypeRules } from './rules';
 
 /** HTTP 400 with a French message naming the parameter; nothing is done. */
 const badParam = (field: string, message: string) =>
@@ -74,11 +75,17 @@ const logFailure = async (strapi: Strapi, what: string, job: () => Promise<unkno
 };
 
 /**
- * Dues: who is up to date and who must renew (admin list, counts, homepage widget), and the
+ * Dues: contributions and their defaults, the members' duesPaidUntil kept right on every write
+ * (write rules), who is up to date and who must renew (admin list, counts, homepage widget), and the
  * reminders by e-mail (daily job, weekly digest for the treasurers, run on demand).
  */
 const dues: BackOfficeModule = {
   name: 'dues',
+  writeRules: {
+    [CONTRIBUTION]: contributionRules,
+    [MEMBER]: memberDuesRules,
+    [MEMBERSHIP_TYPE]: membershipTypeRules,
+  },
   routes: [
     {
       // GET /back-office/dues?status=expiring&within=30 — sorted by duesPaidUntil, never-paid last

@@ -1,5 +1,5 @@
-import type { Strapi } from '../types';
-import { fieldError } from '../rules/validation';
+import type { Strapi, WriteContext, WriteRule } from '../types';
+import { fieldError } from '../../core/errors';
 import { relationChange } from '../rules/relations';
 import { isPostgres, table } from '../sql';
 import { effectiveEnd } from './schedule';
@@ -25,27 +25,32 @@ export const missionIsFull = async (strapi: Strapi, missionId: number) => {
   return { full: capacity !== null && (await seatsTaken(strapi, missionId)) >= capacity, capacity };
 };
 
-const lockMission = async (strapi: Strapi, trx: any, missionId: number) => {
+/**
+ * Locks the missions' rows until the end of the transaction `trx`: every write that changes who holds a
+ * place on these missions waits for it, so counting then writing cannot overbook (no check-then-insert
+ * race). Always in the order of their ids, so that two writes never wait for each other.
+ */
+const lockMissions = async (strapi: Strapi, trx: any, missionIds: Array<number | null | undefined>) => {
   const missions = table(strapi, MISSION);
-  if (isPostgres(strapi)) await trx(missions).where('id', missionId).forUpdate().select('id');
-  // SQLite has no row locks: a write takes the database's write lock now, for the whole transaction.
-  else await trx(missions).where('id', missionId).update({ id: missionId });
+  for (const id of [...new Set(missionIds.filter((m): m is number => Boolean(m)))].sort((a, b) => a - b)) {
+    if (isPostgres(strapi)) await trx(missions).where('id', id).forUpdate().select('id');
+    // SQLite has no row locks: a write takes the database's write lock now, for the whole transaction.
+    else await trx(missions).where('id', id).update({ id });
+  }
 };
 
 type Locked = { promote: (missionId: number) => Promise<void> };
 
 /**
- * Runs `fn` in ONE transaction that first locks the missions' rows: every write that changes who holds
- * a place on these missions waits for it, so counting then writing cannot overbook (no
- * check-then-insert race). Waitlisted people promoted inside are e-mailed once the transaction is
- * committed.
+ * Runs `fn` in ONE transaction that first locks the missions' rows (lockMissions), for work that reads
+ * the places then writes (the public registration). Waitlisted people promoted inside are e-mailed once
+ * the transaction is committed.
  */
 export const withMissionsLocked = async <T>(strapi: Strapi, missionIds: Array<number | null | undefined>, fn: (locked: Locked) => Promise<T>) => {
   const outermost = !strapi.db.inTransaction();
   const promoted: Seated[] = [];
   const result = await strapi.db.transaction(async ({ trx, onCommit }: any) => {
-    const ids = [...new Set(missionIds.filter((id): id is number => Boolean(id)))].sort((a, b) => a - b);
-    for (const id of ids) await lockMission(strapi, trx, id);
+    await lockMissions(strapi, trx, missionIds);
     const value = await fn({ promote: async (missionId) => void promoted.push(...(await promoteWaitlisted(strapi, missionId))) });
     if (!outermost && promoted.length) onCommit(() => void notifyPromoted(strapi, promoted));
     return value;
@@ -100,71 +105,87 @@ const seatMoves = (stored: any, targetMission: number | null, newStatus: string)
   };
 };
 
+/** Promotes the waiting list of a mission inside a write's transaction; the people promoted are e-mailed once it is committed. */
+const promote = async (write: WriteContext, missionId: number) => {
+  const promoted = await promoteWaitlisted(write.strapi, missionId);
+  if (promoted.length) write.afterCommit(() => notifyPromoted(write.strapi, promoted));
+};
+
+/** What a participation write does to the places, as planned before its transaction then read again under the lock. */
+interface SeatPlan {
+  targetMission: number | null;
+  newStatus: string;
+  takes: number | null;
+  frees: number | null;
+}
+const seatPlans = new WeakMap<WriteContext, SeatPlan>();
+
 /**
  * The capacity rule on every write path (admin, content API, services, public registration):
  *  - a new participation beyond the capacity is put on the waiting list (the person is kept, in order);
  *  - confirming an existing one (pending, waitlisted, cancelled) on a full mission is refused with a
  *    French message: an explicit decision of the volunteer manager is not silently changed;
  *  - cancelling, deleting or moving a confirmed one, or raising the capacity, promotes the waiting list;
- *  - the capacity cannot go below the places already confirmed.
+ *  - the capacity cannot go below the places already confirmed (missionCapacity).
+ * A write that takes or frees a place locks the missions first, in its transaction.
  */
-export const capacityMiddleware = (strapi: Strapi) => async (ctx: any, next: () => Promise<any>) => {
-  if (ctx.uid === PARTICIPATION && ['create', 'update', 'delete'].includes(ctx.action)) return participationWrite(strapi, ctx, next);
-  if (ctx.uid === MISSION && ctx.action === 'update') return missionWrite(strapi, ctx, next);
-  return next();
-};
+export const participationCapacity: WriteRule = {
+  async needsTransaction(write) {
+    const { strapi, action, data, documentId } = write;
+    if (action === 'clone') return false;
+    const creating = action === 'create';
+    const before = creating || !documentId ? null : await loadParticipation(strapi, documentId);
+    if (!creating && !before) return false;
+    const change = relationChange(data.mission);
+    const targetMission = change === undefined ? (before?.mission?.id ?? null) : await missionIdOf(strapi, change);
+    const newStatus = action === 'delete' ? 'deleted' : (data.status ?? before?.status ?? 'confirmed');
+    const planned = seatMoves(before, targetMission, newStatus);
+    seatPlans.set(write, { targetMission, newStatus, ...planned });
+    return Boolean(planned.takes || planned.frees);
+  },
 
-const participationWrite = async (strapi: Strapi, ctx: any, next: () => Promise<any>) => {
-  const creating = ctx.action === 'create';
-  const documentId: string | undefined = ctx.params?.documentId;
-  const data: Record<string, any> = creating || ctx.action === 'update' ? (ctx.params.data ??= {}) : {};
-  const before = creating || !documentId ? null : await loadParticipation(strapi, documentId);
-  if (!creating && !before) return next();
-
-  const change = relationChange(data.mission);
-  const targetMission = change === undefined ? (before?.mission?.id ?? null) : await missionIdOf(strapi, change);
-  const newStatus = ctx.action === 'delete' ? 'deleted' : (data.status ?? before?.status ?? 'confirmed');
-  const planned = seatMoves(before, targetMission, newStatus);
-  if (!planned.takes && !planned.frees) return next();
-
-  return withMissionsLocked(strapi, [planned.takes, planned.frees], async ({ promote }) => {
+  async beforeWrite(write) {
+    const { strapi, trx, action, documentId, data } = write;
+    const plan = seatPlans.get(write)!;
+    await lockMissions(strapi, trx, [plan.takes, plan.frees]);
     // read again under the lock: another write may have changed it meanwhile
-    const stored = creating ? null : await loadParticipation(strapi, documentId!);
-    const { takes, frees } = seatMoves(stored, targetMission, newStatus);
-    if (takes) {
-      const { full, capacity } = await missionIsFull(strapi, takes);
-      if (full && creating) data.status = 'waitlisted';
-      else if (full) {
-        throw fieldError(
-          PARTICIPATION,
-          'status',
-          `la mission est complète (${capacity} places confirmées) : augmentez la capacité ou annulez une participation confirmée avant de confirmer celle-ci, ou laissez-la en liste d’attente.`
-        );
-      }
+    const stored = action === 'create' ? null : await loadParticipation(strapi, documentId!);
+    Object.assign(plan, seatMoves(stored, plan.targetMission, plan.newStatus));
+    if (!plan.takes) return;
+    const { full, capacity } = await missionIsFull(strapi, plan.takes);
+    if (full && action === 'create') data.status = 'waitlisted';
+    else if (full) {
+      throw fieldError(
+        PARTICIPATION,
+        'status',
+        `la mission est complète (${capacity} places confirmées) : augmentez la capacité ou annulez une participation confirmée avant de confirmer celle-ci, ou laissez-la en liste d’attente.`
+      );
     }
-    const result = await next();
-    if (frees && frees !== takes) await promote(frees);
-    return result;
-  });
+  },
+
+  async afterWrite(write) {
+    const { takes, frees } = seatPlans.get(write)!;
+    if (frees && frees !== takes) await promote(write, frees);
+  },
 };
 
 const SEAT_FIELDS = ['capacity', 'status', 'startAt', 'endAt'];
 
-const missionWrite = async (strapi: Strapi, ctx: any, next: () => Promise<any>) => {
-  const data = ctx.params?.data ?? {};
-  if (!ctx.params?.documentId || !SEAT_FIELDS.some((f) => f in data)) return next();
-  const mission = await strapi.db.query(MISSION).findOne({ where: { documentId: ctx.params.documentId }, select: ['id'] });
-  if (!mission) return next();
-  return withMissionsLocked(strapi, [mission.id], async ({ promote }) => {
+/** A mission's capacity never goes below its confirmed places; raising it (or any change of its dates or status) promotes the waiting list. */
+export const missionCapacity: WriteRule = {
+  needsTransaction: ({ action, data }) => action === 'update' && SEAT_FIELDS.some((f) => f in data),
+
+  async beforeWrite({ strapi, trx, data, stored }) {
+    await lockMissions(strapi, trx, [stored!.id]);
     const capacity = data.capacity === null || data.capacity === undefined || data.capacity === '' ? null : Number(data.capacity);
-    if (capacity !== null) {
-      const taken = await seatsTaken(strapi, mission.id);
-      if (capacity < taken) {
-        throw fieldError(MISSION, 'capacity', `${taken} personnes ont déjà une place confirmée : annulez des participations avant de descendre à ${capacity}.`);
-      }
+    if (capacity === null) return;
+    const taken = await seatsTaken(strapi, stored!.id);
+    if (capacity < taken) {
+      throw fieldError(MISSION, 'capacity', `${taken} personnes ont déjà une place confirmée : annulez des participations avant de descendre à ${capacity}.`);
     }
-    const result = await next();
-    await promote(mission.id);
-    return result;
-  });
+  },
+
+  async afterWrite(write) {
+    await promote(write, write.stored!.id);
+  },
 };

@@ -1,6 +1,7 @@
 import type { BackOfficeModule } from '../types';
 import { ACTIONS } from '../permissions';
-import { capacityMiddleware } from './capacity';
+import { MISSION, PARTICIPATION } from './capacity';
+import { missionRules, participationRules } from './rules';
 import { memberMissions, missionOverlaps } from './schedule';
 import { calendarEntries, privateFeedState, regeneratePrivateFeed, revokePrivateFeed } from './calendar';
 
@@ -10,9 +11,9 @@ const feedUrl = (strapi: any, ctx: any, token: string) =>
   `${(strapi.config.get('server.url', '') as string) || ctx.request.origin}/api/calendar/private/${token}.ics`;
 
 /**
- * Missions and events: capacity and waiting list (on every write path), volunteers' overlaps and
- * history, the admin calendar and the bureau's private iCal feed. The public pre-registration and
- * the iCal feeds are content-API routes in src/api/mission/routes/01-*.ts.
+ * Missions and events: slugs, dates, one participation per member, capacity and waiting list (write
+ * rules, on every write path), volunteers' overlaps and history, the admin calendar and the bureau's
+ * private iCal feed. The public pre-registration and the iCal feeds are content-API routes in src/api/mission/routes/01-*.ts.
  */
 const missions: BackOfficeModule = {
   name: 'missions',
@@ -69,8 +70,9 @@ const missions: BackOfficeModule = {
       },
     },
   ],
-  register(strapi) {
-    strapi.documents.use(capacityMiddleware(strapi));
+  writeRules: {
+    [MISSION]: missionRules,
+    [PARTICIPATION]: participationRules,
   },
 };
 

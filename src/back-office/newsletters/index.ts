@@ -70,22 +70,22 @@ const newsletters: BackOfficeModule = {
       },
     },
   ],
-  register(s) {
+  writeRules: {
     // Status and counts belong to the sending (written with strapi.db.query): a form saved in the
     // admin with the values it loaded before the send must not put a sent newsletter back to draft.
-    s.documents.use(async (ctx: any, next) => {
-      if (ctx.uid === NEWSLETTER && ['create', 'update'].includes(ctx.action) && ctx.params?.data) {
-        for (const field of DERIVED) delete ctx.params.data[field];
-      }
-      // The confirmation nonce is ours alone; a status set by the bureau (unsubscribed, confirmed)
-      // cancels the link in flight, so that it can never bring an unsubscribed address back.
-      if (ctx.uid === SUBSCRIBER && ['create', 'update', 'clone'].includes(ctx.action)) {
-        const data = (ctx.params.data ??= {});
+    [NEWSLETTER]: {
+      prepare({ action, data }) {
+        if (action === 'create' || action === 'update') for (const field of DERIVED) delete data[field];
+      },
+    },
+    // The confirmation nonce is ours alone; a status set by the bureau (unsubscribed, confirmed)
+    // cancels the link in flight, so that it can never bring an unsubscribed address back.
+    [SUBSCRIBER]: {
+      prepare({ action, data }) {
         delete data.confirmationNonce;
-        if (ctx.action === 'clone' || (data.status && data.status !== 'pending')) data.confirmationNonce = null;
-      }
-      return next();
-    });
+        if (action === 'clone' || (data.status && data.status !== 'pending')) data.confirmationNonce = null;
+      },
+    },
   },
   async bootstrap(s) {
     // One delivery per newsletter and address, guaranteed by the database itself.

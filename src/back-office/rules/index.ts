@@ -1,28 +1,11 @@
-import type { BackOfficeModule, Strapi } from '../types';
-import { checkDeleteLeavesNoOrphans, checkFields, checkNoOrphans, checkRequiredRelations, CROSS_FIELD_RULES, fieldError, normalise } from './validation';
-import { currentTarget, relationChange, resolveDocumentId } from './relations';
-import { recomputeDuesPaidUntil } from '../dues/paid-until';
-import { periodEndFor, todayInParis } from '../dues/period';
-import { slugify } from '../../utils/slugify';
+import type { BackOfficeModule, Strapi, WriteContext, WriteRule } from '../types';
+import { checkDeleteLeavesNoOrphans, checkFields, checkNoOrphans, checkRequiredRelations, normalise } from './validation';
+import { relationChange, resolveDocumentId } from './relations';
 import { FIELD_STATUS_STATE } from '../../middlewares/field-status';
-import { isPostgres } from '../sql';
-import { isRehearsal } from './rehearsal';
-import {
-  DISPLAY_NAME_TYPES,
-  displayNameOf,
-  memberDisplayName,
-  participationIdsOf,
-  personName,
-  refreshParticipationDisplayNames,
-} from './display-names';
 
-const MEMBER = 'api::member.member';
-const CONTRIBUTION = 'api::contribution.contribution';
-const PARTICIPATION = 'api::participation.participation';
-/** The name left on the participations of a deleted member (who came stays counted, not who it was). */
-const DELETED_MEMBER = 'Adhérent supprimé';
+const WRITES = ['create', 'update', 'delete', 'clone'];
 
-/** The stored record with the to-one relations the rules need, as documentIds. */
+/** The stored record with its to-one relations as documentIds. */
 const loadStored = async (strapi: Strapi, uid: string, documentId: string, attributes: Record<string, any>) => {
   const toOne = Object.entries<any>(attributes)
     .filter(([, a]) => a.type === 'relation' && !a.relation.endsWith('ToMany'))
@@ -52,91 +35,6 @@ const mergeWrite = async (strapi: Strapi, stored: any, data: Record<string, any>
   return merged;
 };
 
-/** Members whose contributions a member write moves (connect/set on member.contributions). */
-const contributionsMovedBy = async (strapi: Strapi, input: any) => {
-  if (!input || typeof input !== 'object') return [];
-  const items = Array.isArray(input) ? input : [...(input.connect ?? []), ...(input.set ?? []), ...(input.disconnect ?? [])];
-  const owners: string[] = [];
-  for (const item of items) {
-    const ref = typeof item === 'object' ? item : typeof item === 'number' ? { id: item } : { documentId: item };
-    const docId = await resolveDocumentId(strapi, CONTRIBUTION, ref);
-    if (docId) owners.push(await currentTarget(strapi, CONTRIBUTION, docId, 'member'));
-  }
-  return owners;
-};
-
-/** Whether a write changes a to-many list (the admin sends `{ connect: [], disconnect: [] }` for an untouched one). */
-const listChanged = (input: any) =>
-  input !== undefined &&
-  (input === null || typeof input !== 'object' || Array.isArray(input) || Array.isArray(input.set) || !!input.connect?.length || !!input.disconnect?.length);
-
-/** Fills in what the association expects to be automatic, before the checks. */
-const prepare = async (strapi: Strapi, uid: string, data: Record<string, any>, merged: Record<string, any>, creating: boolean, cloning: boolean) => {
-  // Derived from the names (display-names.ts), set after the checks: never taken from the caller.
-  if (DISPLAY_NAME_TYPES.includes(uid)) delete data.displayName;
-  if (uid === MEMBER) {
-    // Derived: set only by recomputeDuesPaidUntil; the member number is given once, at creation
-    // (a duplicated member gets a new one, never the original's).
-    delete data.duesPaidUntil;
-    if (!creating) delete data.memberNumber;
-    // null: the next number, given at the write itself (nextMemberNumber)
-    else if (cloning || data.memberNumber === undefined) data.memberNumber = null;
-  }
-  if (uid === CONTRIBUTION) {
-    if (creating && !data.paidAt && !merged.paidAt) data.paidAt = todayInParis();
-    const paidAt = data.paidAt ?? merged.paidAt;
-    if ((creating || 'periodStart' in data) && !data.periodStart && !merged.periodStart) data.periodStart = paidAt;
-    if ((creating || 'periodEnd' in data) && !data.periodEnd && !(cloning && !('periodEnd' in data) && merged.periodEnd)) {
-      const start = data.periodStart ?? merged.periodStart ?? paidAt;
-      const typeId = merged.membershipType;
-      if (start && /^\d{4}-\d{2}-\d{2}$/.test(start)) {
-        const type = typeId ? await strapi.db.query('api::membership-type.membership-type').findOne({ where: { documentId: typeId } }) : null;
-        const association = await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] });
-        data.periodEnd = periodEndFor(start, type?.durationMonths, association?.fiscalYearStartMonth ?? 1);
-        if (creating && !data.amount && data.amount !== 0 && (merged.amount === null || merged.amount === undefined) && type) data.amount = type.amount;
-      }
-    }
-  }
-  if ((uid === 'api::article.article' || uid === 'api::mission.mission') && (creating || 'slug' in data) && !data.slug) {
-    const title = data.title ?? merged.title;
-    if (title) data.slug = await uniqueSlug(strapi, uid, slugify(title), merged.documentId);
-  }
-};
-
-/** One creation at a time takes the next member number (PostgreSQL: a lock held until the commit). */
-const MEMBER_NUMBER_LOCK = 7_310_001;
-
-/**
- * The next member number, inside the transaction that creates the member: two members created at
- * the same moment (two bureau members at the association fair) never get the same number.
- */
-const nextMemberNumber = async (strapi: Strapi, trx: any) => {
-  if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [MEMBER_NUMBER_LOCK]);
-  const last = await strapi.db.query(MEMBER).findOne({ select: ['memberNumber'], orderBy: { memberNumber: 'desc' }, where: { memberNumber: { $notNull: true } } });
-  return (last?.memberNumber ?? 0) + 1;
-};
-
-const uniqueSlug = async (strapi: Strapi, uid: string, base: string, documentId?: string) => {
-  for (let i = 1; ; i++) {
-    const slug = i === 1 ? base : `${base}-${i}`;
-    const where: any = { slug };
-    if (documentId) where.documentId = { $ne: documentId };
-    if (!(await strapi.db.query(uid as any).findOne({ where, select: ['id'] }))) return slug;
-  }
-};
-
-const checkOneParticipationPerMember = async (strapi: Strapi, merged: Record<string, any>) => {
-  if (!merged.member && !merged.lastName && !merged.email) {
-    throw fieldError(PARTICIPATION, 'member', 'choisissez un adhérent, ou renseignez le nom et l\u2019e-mail de la personne.');
-  }
-  if (!merged.member || !merged.mission) return;
-  const where: any = { member: { documentId: merged.member }, mission: { documentId: merged.mission } };
-  if (merged.documentId) where.documentId = { $ne: merged.documentId };
-  if ((await strapi.db.query(PARTICIPATION).findOne({ where, select: ['id'] })) && !isRehearsal()) {
-    throw fieldError(PARTICIPATION, 'member', 'cet adhérent est déjà inscrit à cette mission.');
-  }
-};
-
 /**
  * A duplicate (the admin's "Dupliquer", Document Service `clone`) is a creation from the original's
  * values: the original without its identity and derived fields, overwritten by what the caller sent.
@@ -157,95 +55,97 @@ const scalars = (record: Record<string, any>, attributes: Record<string, any>) =
     Object.entries(record).filter(([field]) => attributes[field] && !['relation', 'media', 'component', 'dynamiczone'].includes(attributes[field].type))
   );
 
+/** Every module's write rules, per content type, in the order of the module list. */
+export const collectWriteRules = (modules: BackOfficeModule[]) => {
+  const byType = new Map<string, WriteRule[]>();
+  for (const module of modules) {
+    for (const [uid, rules] of Object.entries(module.writeRules ?? {})) {
+      byType.set(uid, [...(byType.get(uid) ?? []), ...(Array.isArray(rules) ? rules : [rules])]);
+    }
+  }
+  return byType;
+};
+
 /**
- * Every write to a content type, whatever its path (admin, content API, services), goes through
- * this document-service middleware: checks first (a refused write changes nothing), then the write,
- * then the derived fields.
+ * The write pipeline: every write to a content type, whatever its path (admin, content API, services),
+ * goes through this one document-service middleware, which runs the generic checks and the write rules
+ * the modules declare for the type (`writeRules` of a BackOfficeModule):
+ *
+ *   normalise → merge → prepare → generic checks (schema fields, required relations, no orphans) → check
+ *   → [one transaction, when a rule needs it: beforeWrite → the write → afterWrite]
+ *
+ * A refused write changes nothing (checks come before the write, and a refusal inside the transaction
+ * rolls it back); no reader sees a write without its derived fields (they are written in its transaction).
  */
-const rules: BackOfficeModule = {
-  name: 'rules',
-  register(strapi) {
-    strapi.documents.use(async (ctx: any, next) => {
-      const { uid, action } = ctx;
-      if (!uid?.startsWith('api::') || !['create', 'update', 'delete', 'clone'].includes(action)) return next();
-      const attributes = strapi.getModel(uid).attributes as Record<string, any>;
-      const documentId: string | undefined = ctx.params?.documentId;
+export const writePipeline = (strapi: Strapi, modules: BackOfficeModule[]) => {
+  const rulesByType = collectWriteRules(modules);
+  const required = (uid: string) => (rulesByType.get(uid) ?? []).flatMap((r) => r.requiredRelations ?? []);
+  const deleteAdvice = (uid: string) => (rulesByType.get(uid) ?? []).find((r) => r.deleteAdvice)?.deleteAdvice;
 
-      if (action === 'delete') {
-        if (documentId) await checkDeleteLeavesNoOrphans(strapi, uid, documentId, attributes);
-        if (uid === MEMBER && documentId) {
-          // the deleted member's participations stay (hours, attendance, statistics) but anonymous: those
-          // without a name of their own read « Adhérent supprimé »; in the same transaction
-          return strapi.db.transaction(async () => {
-            const member = await strapi.db.query(MEMBER).findOne({ where: { documentId }, select: ['id'] });
-            const participations = await participationIdsOf(strapi, member?.id);
-            if (participations.length) {
-              await strapi.db.query(PARTICIPATION).updateMany({
-                where: { id: { $in: participations }, $and: [{ $or: [{ lastName: null }, { lastName: '' }] }, { $or: [{ firstName: null }, { firstName: '' }] }] },
-                data: { lastName: DELETED_MEMBER },
-              });
-            }
-            const result = await next();
-            await refreshParticipationDisplayNames(strapi, participations);
-            return result;
-          });
-        }
-        if (uid !== CONTRIBUTION || !documentId) return next();
-        // the write and the derived duesPaidUntil in one transaction: no reader ever sees one without the other
-        return strapi.db.transaction(async () => {
-          const owner = await currentTarget(strapi, uid, documentId, 'member');
-          const result = await next();
-          if (owner) await recomputeDuesPaidUntil(strapi, [owner]);
-          return result;
-        });
-      }
+  return async (ctx: any, next: () => Promise<any>) => {
+    const { uid, action } = ctx;
+    if (!uid?.startsWith('api::') || !WRITES.includes(action)) return next();
+    const rules = rulesByType.get(uid) ?? [];
+    const attributes = strapi.getModel(uid).attributes as Record<string, any>;
+    const documentId: string | undefined = ctx.params?.documentId;
+    const cloning = action === 'clone';
+    const creating = action === 'create' || cloning;
+    const afterCommit = () => {
+      throw new Error('afterCommit : seulement dans beforeWrite ou afterWrite, dans la transaction de l’écriture.');
+    };
+    const base = { strapi, uid, action, creating, cloning, afterCommit };
 
-      const cloning = action === 'clone';
-      const creating = action === 'create' || cloning;
+    let write: WriteContext;
+    if (action === 'delete') {
+      const stored = documentId ? await loadStored(strapi, uid, documentId, attributes) : null;
+      if (!stored) return next();
+      await checkDeleteLeavesNoOrphans(strapi, uid, documentId!, attributes, required, deleteAdvice(uid));
+      write = { ...base, documentId, data: {}, stored, merged: stored };
+      for (const rule of rules) await rule.check?.(write);
+    } else {
       const data: Record<string, any> = (ctx.params.data ??= {});
+      // the admin's business "status" fields, taken out of the request by the field-status middleware
       const fieldStatus = strapi.requestContext.get()?.state?.[FIELD_STATUS_STATE];
       if (fieldStatus?.uid === uid && !('status' in data)) data.status = fieldStatus.value;
       const stored = action === 'create' ? null : documentId ? await loadStored(strapi, uid, documentId, attributes) : null;
-      if (!stored && (cloning || (!creating && uid !== 'api::association.association'))) return next();
+      // nothing to check on a record that does not exist (the write answers it); a single type's first save creates it
+      if (!stored && (cloning || (!creating && strapi.getModel(uid).kind !== 'singleType'))) return next();
 
       normalise(uid, data, attributes);
       // a duplicate starts from the original's values, but is a new record (no documentId to exclude from the checks)
-      const base = cloning ? cloneBase(stored, attributes, data) : stored;
-      let merged = await mergeWrite(strapi, base, data, attributes);
-      await prepare(strapi, uid, data, merged, creating, cloning);
-      await checkFields(strapi, uid, cloning ? { ...scalars(base, attributes), ...data } : data, attributes, { creating, documentId: cloning ? undefined : stored?.documentId });
-      await checkRequiredRelations(strapi, uid, data, attributes, creating, cloning ? merged : undefined);
-      await checkNoOrphans(strapi, uid, data, attributes, creating ? undefined : stored?.documentId);
-      merged = await mergeWrite(strapi, base, data, attributes);
-      CROSS_FIELD_RULES[uid]?.(merged, uid);
-      if (uid === PARTICIPATION) await checkOneParticipationPerMember(strapi, merged);
-      if (DISPLAY_NAME_TYPES.includes(uid)) data.displayName = await displayNameOf(strapi, uid, merged);
+      const from = cloning ? cloneBase(stored!, attributes, data) : stored;
+      write = { ...base, documentId: cloning ? undefined : documentId, data, stored: cloning ? null : stored, merged: await mergeWrite(strapi, from, data, attributes) };
+      for (const rule of rules) await rule.prepare?.(write);
 
-      const affectedMembers: Array<string | null> = [];
-      if (uid === CONTRIBUTION) affectedMembers.push(cloning ? null : stored?.member ?? null, merged.member);
-      const membersOfResult = uid === MEMBER && (data.contributions !== undefined || cloning);
-      if (uid === MEMBER && data.contributions !== undefined) affectedMembers.push(...(await contributionsMovedBy(strapi, data.contributions)));
+      const own = cloning ? undefined : stored?.documentId;
+      await checkFields(strapi, uid, cloning ? { ...scalars(from!, attributes), ...data } : data, attributes, { creating, documentId: own });
+      await checkRequiredRelations(strapi, uid, data, attributes, required, creating, cloning ? write.merged : undefined);
+      await checkNoOrphans(strapi, uid, data, attributes, required, creating ? undefined : own);
+      write.merged = await mergeWrite(strapi, from, data, attributes);
+      for (const rule of rules) await rule.check?.(write);
+    }
 
-      const numbering = uid === MEMBER && creating && data.memberNumber === null;
-      // a member renamed, or participations moved to or from a member from its side: their displayName follows
-      const participationsFollow = uid === MEMBER && !creating && (personName(stored) !== personName(merged) || listChanged(data.participations));
-      if (!affectedMembers.length && !membersOfResult && !numbering && !participationsFollow) return next();
-      // the write and the derived duesPaidUntil (or the member number, or the participations' names) in one
-      // transaction: no reader ever sees one without the other
-      return strapi.db.transaction(async ({ trx }: any) => {
-        if (numbering) {
-          data.memberNumber = await nextMemberNumber(strapi, trx);
-          data.displayName = memberDisplayName({ ...merged, memberNumber: data.memberNumber });
-        }
-        const participations = participationsFollow ? await participationIdsOf(strapi, stored?.id) : [];
-        const result = await next();
-        if (membersOfResult) affectedMembers.push((result as any)?.documentId ?? (cloning ? null : documentId));
-        if (affectedMembers.length) await recomputeDuesPaidUntil(strapi, affectedMembers);
-        if (participationsFollow) await refreshParticipationDisplayNames(strapi, [...participations, ...(await participationIdsOf(strapi, stored?.id))]);
-        return result;
-      });
+    const inTransaction: WriteRule[] = [];
+    for (const rule of rules) {
+      const wanted = rule.needsTransaction ? await rule.needsTransaction(write) : Boolean(rule.beforeWrite || rule.afterWrite);
+      if (wanted) inTransaction.push(rule);
+    }
+    if (!inTransaction.length) return next();
+
+    // the write and what follows from it in one transaction: no reader ever sees one without the other
+    const outermost = !strapi.db.inTransaction();
+    const committed: Array<() => unknown> = [];
+    write.afterCommit = (task) => void committed.push(task);
+    const result = await strapi.db.transaction(async ({ trx, onCommit }: any) => {
+      write.trx = trx;
+      for (const rule of inTransaction) await rule.beforeWrite?.(write);
+      const written = await next();
+      for (const rule of inTransaction) await rule.afterWrite?.(write, written);
+      // inside a caller's transaction: once the caller's transaction is committed
+      if (!outermost) for (const task of committed) onCommit(() => void task());
+      return written;
     });
-  },
+    for (const task of outermost ? committed : []) await task();
+    return result;
+  };
 };
-
-export default rules;

@@ -11,18 +11,13 @@ export const fieldError = (uid: string, field: string, message: string) =>
   });
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+export const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 const isDate = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v).isValid;
 const toDateTime = (v: unknown) =>
   v instanceof Date ? DateTime.fromJSDate(v) : typeof v === 'string' ? DateTime.fromISO(v) : typeof v === 'number' ? DateTime.fromMillis(v) : null;
 
-/** Relations a record cannot exist without. */
-export const REQUIRED_RELATIONS: Record<string, string[]> = {
-  'api::contribution.contribution': ['member'],
-  'api::participation.participation': ['mission'],
-  'api::subsidy.subsidy': ['funder'],
-  'api::donation.donation': ['donor'],
-};
+/** The relations a content type cannot exist without (declared by the modules' write rules, `requiredRelations`). */
+export type RequiredRelations = (uid: string) => string[];
 
 /** Fields that are unique only when set (several records may leave them empty). */
 const NULLABLE_UNIQUE = new Set(['email', 'reference', 'memberNumber']);
@@ -121,10 +116,11 @@ export const checkRequiredRelations = async (
   uid: string,
   data: Record<string, any>,
   attributes: Record<string, any>,
+  required: RequiredRelations,
   creating: boolean,
   cloneOf?: Record<string, any>
 ) => {
-  for (const field of REQUIRED_RELATIONS[uid] ?? []) {
+  for (const field of required(uid)) {
     const change = relationChange(data[field]);
     if (change === undefined && cloneOf) {
       if (!cloneOf[field]) throw fieldError(uid, field, 'ce champ est obligatoire.');
@@ -145,12 +141,19 @@ const toRef = (item: any) =>
  * from a partner's, would leave that record without its required member, mission, donor or funder.
  * Moving it (connecting it elsewhere) is done from the record itself, or by connecting it from the new owner.
  */
-export const checkNoOrphans = async (strapi: Strapi, uid: string, data: Record<string, any>, attributes: Record<string, any>, documentId?: string) => {
+export const checkNoOrphans = async (
+  strapi: Strapi,
+  uid: string,
+  data: Record<string, any>,
+  attributes: Record<string, any>,
+  required: RequiredRelations,
+  documentId?: string
+) => {
   if (!documentId) return;
   for (const [field, attr] of Object.entries<any>(attributes)) {
     const input = data[field];
     if (input === undefined || attr.type !== 'relation' || attr.relation !== 'oneToMany' || !attr.mappedBy) continue;
-    if (!REQUIRED_RELATIONS[attr.target]?.includes(attr.mappedBy)) continue;
+    if (!required(attr.target).includes(attr.mappedBy)) continue;
     const row = await strapi.db.query(uid as any).findOne({ where: { documentId }, populate: { [field]: { select: ['documentId'] } } });
     const linked = new Set<string>((row?.[field] ?? []).map((r: any) => r.documentId));
     if (!linked.size) continue;
@@ -179,11 +182,19 @@ export const checkNoOrphans = async (strapi: Strapi, uid: string, data: Record<s
  * Deleting a record refused while records that cannot exist without it are linked to it (a member's
  * contributions, a mission's participations, a donor's donations, a funder's subsidies): they would
  * stay behind without their member, mission, donor or funder, and the accounts would lose them.
+ * `advice`: what to do instead, from the content type's write rules (`deleteAdvice`).
  */
-export const checkDeleteLeavesNoOrphans = async (strapi: Strapi, uid: string, documentId: string, attributes: Record<string, any>) => {
+export const checkDeleteLeavesNoOrphans = async (
+  strapi: Strapi,
+  uid: string,
+  documentId: string,
+  attributes: Record<string, any>,
+  required: RequiredRelations,
+  advice?: string
+) => {
   for (const [field, attr] of Object.entries<any>(attributes)) {
     if (attr.type !== 'relation' || attr.relation !== 'oneToMany' || !attr.mappedBy) continue;
-    if (!REQUIRED_RELATIONS[attr.target]?.includes(attr.mappedBy)) continue;
+    if (!required(attr.target).includes(attr.mappedBy)) continue;
     const linked = await strapi.db.query(attr.target).count({ where: { [attr.mappedBy]: { documentId } } });
     if (!linked) continue;
     const what = labelOf(uid, field).toLowerCase();
@@ -192,46 +203,14 @@ export const checkDeleteLeavesNoOrphans = async (strapi: Strapi, uid: string, do
       field,
       `suppression impossible : ${linked} ${linked > 1 ? 'éléments' : 'élément'} de la liste « ${what} » y ${linked > 1 ? 'sont rattachés' : 'est rattaché'} ` +
         `et ne peu${linked > 1 ? 'vent' : 't'} pas exister sans cette fiche. Supprimez-les ou rattachez-les à une autre fiche d\u2019abord` +
-        (uid === 'api::mission.mission' ? ' (ou passez la mission en « Annulée »).' : '.')
+        (advice ? ` (${advice}).` : '.')
     );
   }
 };
 
-const before = (a: unknown, b: unknown) => {
+/** Whether the date (or date and time) `a` is strictly before `b`; false when either is missing or invalid. */
+export const isBefore = (a: unknown, b: unknown) => {
   const x = toDateTime(a);
   const y = toDateTime(b);
   return x?.isValid && y?.isValid ? x.toMillis() < y.toMillis() : false;
-};
-
-/**
- * Rules that involve several fields, checked on the record as it will be after the write
- * (`merged` = stored values overwritten by the incoming ones).
- */
-export const CROSS_FIELD_RULES: Record<string, (merged: Record<string, any>, uid: string) => void> = {
-  'api::contribution.contribution': (m, uid) => {
-    if (m.periodStart && m.periodEnd && before(m.periodEnd, m.periodStart)) {
-      throw fieldError(uid, 'periodEnd', 'la fin de période doit être postérieure ou égale au début de période.');
-    }
-  },
-  'api::mission.mission': (m, uid) => {
-    if (m.startAt && m.endAt && before(m.endAt, m.startAt)) {
-      throw fieldError(uid, 'endAt', 'la fin doit être postérieure ou égale au début.');
-    }
-  },
-  'api::subsidy.subsidy': (m, uid) => {
-    if (m.submittedAt && m.decidedAt && before(m.decidedAt, m.submittedAt)) {
-      throw fieldError(uid, 'decidedAt', 'la décision ne peut pas précéder le dépôt.');
-    }
-  },
-  'api::donor.donor': (m, uid) => {
-    if (m.kind === 'company' && isEmpty(m.companyName)) throw fieldError(uid, 'companyName', 'obligatoire pour une entreprise.');
-    if (m.kind !== 'company' && isEmpty(m.lastName)) throw fieldError(uid, 'lastName', 'obligatoire pour un particulier.');
-  },
-  'api::membership-type.membership-type': (m, uid) => {
-    const days = m.reminderDays;
-    if (days === null || days === undefined) return;
-    if (!Array.isArray(days) || days.some((d) => !Number.isInteger(d) || d < -365 || d > 365)) {
-      throw fieldError(uid, 'reminderDays', 'une liste de nombres entiers de jours, entre -365 et 365 (ex. [30, 7, 0, -30]).');
-    }
-  },
 };

@@ -26,7 +26,7 @@ const READ_ONLY: Record<string, string[]> = {
 
 /** Main field (shown in relations) of each collection. */
 const MAIN_FIELD: Record<string, string> = {
-  // "Martin Claire (n° 42)", not three "Martin" (rules/display-names.ts)
+  // "Martin Claire (n° 42)", not three "Martin" (members/display-names.ts)
   'api::member.member': 'displayName',
   'api::donor.donor': 'displayName',
   'api::participation.participation': 'displayName',

@@ -4,7 +4,7 @@ import type { Strapi } from '../types';
  * THE rule for `displayName`, the name the admin shows for a member, a donor or a participation
  * (relation pickers, lists): three "Martin" are told apart by their first name and member number,
  * a company by its name, a participation of a member by the member's name.
- * Derived, never written by hand: the rules middleware (rules/index.ts) sets it on every write,
+ * Derived, never written by hand: the members module's write rules (members/rules.ts) set it on every write,
  * and the demo seed (bulk inserts) computes it with these same functions.
  */
 
