@@ -1,8 +1,14 @@
 import { duesStatus, duesThresholds } from '../../src/back-office/dues/status';
 import { dueOffset, reminderOffsets, DEFAULT_REMINDER_DAYS } from '../../src/back-office/dues/reminders';
 import { renderTemplate, reminderMail, DEFAULT_REMINDER_TEMPLATE } from '../../src/back-office/dues/template';
+import { fiscalYearBounds, fiscalYearStart, periodEndFor } from '../../src/back-office/dues/period';
+import { checkContributionPeriod, checkReminderDays } from '../../src/back-office/dues/rules';
 
-/** The dues rules as plain functions: status boundaries, which reminder is due, the e-mail text. */
+/**
+ * The dues rules as plain functions: status boundaries, which reminder is due, the e-mail text, the
+ * periods and fiscal years, the checks of a contribution and a membership type. (That the write rules
+ * apply them on every write path is tested with a booted Strapi in tests/foundation/rules.test.ts.)
+ */
 describe('dues status', () => {
   const today = '2026-03-31';
   const at = (paidUntil: string | null, more: object = {}) => duesStatus(paidUntil, { today, graceDays: 30, expiringWithinDays: 30, ...more });
@@ -74,5 +80,58 @@ describe('reminder e-mail', () => {
     expect(mail.text).toBe(renderTemplate(DEFAULT_REMINDER_TEMPLATE, { firstName: 'Bruno', duesPaidUntil: '31/12/2026', amount: '20,00 €', association: 'Les Amis' }));
     expect(mail.text).toMatch(/^Bonjour Bruno,/);
     expect(mail.text).toContain('le montant est de 20,00 €');
+  });
+});
+
+describe('periods and fiscal years', () => {
+  it('ends a membership with a duration that many months later, the day before', () => {
+    expect(periodEndFor('2026-03-15', 6)).toBe('2026-09-14');
+    expect(periodEndFor('2026-01-01', 12)).toBe('2026-12-31');
+    expect(periodEndFor('2025-12-01', 3, 9)).toBe('2026-02-28'); // the fiscal year does not matter then
+  });
+
+  it('ends a membership without duration on the last day of the fiscal year that contains its start', () => {
+    expect(periodEndFor('2026-10-01', null)).toBe('2026-12-31');
+    expect(periodEndFor('2026-10-01', 0)).toBe('2026-12-31');
+    expect(periodEndFor('2026-10-01', undefined, 9)).toBe('2027-08-31');
+    expect(periodEndFor('2026-08-31', null, 9)).toBe('2026-08-31');
+    expect(periodEndFor('2028-02-29', null, 3)).toBe('2028-02-29');
+  });
+
+  it('finds the fiscal year of a day, and the bounds of a fiscal year named after the year it starts in', () => {
+    expect(fiscalYearStart('2026-08-31', 9)).toBe('2025-09-01');
+    expect(fiscalYearStart('2026-09-01', 9)).toBe('2026-09-01');
+    expect(fiscalYearStart('2026-12-31')).toBe('2026-01-01');
+    expect(fiscalYearBounds(2026)).toEqual(['2026-01-01', '2026-12-31']);
+    expect(fiscalYearBounds(2026, 9)).toEqual(['2026-09-01', '2027-08-31']);
+  });
+});
+
+describe('contribution and membership type checks', () => {
+  /** The French 400 a check throws: its message and the field it names. */
+  const refusal = (check: () => void) => {
+    try {
+      check();
+    } catch (e: any) {
+      return { status: e.name, message: e.message, field: e.details?.errors?.[0]?.path?.[0] };
+    }
+    return null;
+  };
+
+  it('refuses a period that ends before it starts, naming the period end', () => {
+    expect(refusal(() => checkContributionPeriod({ periodStart: '2026-06-01', periodEnd: '2026-05-31' }))).toEqual({
+      status: 'ValidationError',
+      message: 'Fin de période : la fin de période doit être postérieure ou égale au début de période.',
+      field: 'periodEnd',
+    });
+    expect(refusal(() => checkContributionPeriod({ periodStart: '2026-06-01', periodEnd: '2026-06-01' }))).toBeNull();
+    expect(refusal(() => checkContributionPeriod({ periodStart: '2026-06-01', periodEnd: null }))).toBeNull();
+  });
+
+  it('accepts reminder days as whole numbers of days within a year around the expiry', () => {
+    for (const ok of [[30, 7, 0, -30], [], [365, -365], null, undefined]) expect(refusal(() => checkReminderDays(ok))).toBeNull();
+    for (const bad of [[1.5], [366], [-400], ['7'], '30,7', { days: 7 }]) {
+      expect(refusal(() => checkReminderDays(bad))).toMatchObject({ field: 'reminderDays', message: expect.stringMatching(/^Relances \(jours avant l’échéance\) : une liste de nombres entiers/) });
+    }
   });
 });

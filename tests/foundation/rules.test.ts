@@ -1,12 +1,20 @@
 import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
 
 /**
- * The data rules (issue 2, point 3) on every write path: the admin content manager, the
- * content API (through an API token) and the Document Service. Runs on SQLite and PostgreSQL.
+ * The data rules on every write path: the admin content manager, the content API (through an API
+ * token) and the Document Service. Runs on SQLite and PostgreSQL. One Strapi for the whole file.
  */
+let app: TestApp;
+let apiToken: string;
+
+beforeAll(async () => {
+  app = await startStrapi();
+  const token = await app.strapi.service('admin::api-token').create({ name: 'tests', type: 'full-access', lifespan: null });
+  apiToken = token.accessKey;
+});
+afterAll(() => app?.stop());
+
 describe(`data rules (${DB_CLIENT})`, () => {
-  let app: TestApp;
-  let apiToken: string;
 
   const MEMBER = 'api::member.member';
   const CONTRIBUTION = 'api::contribution.contribution';
@@ -15,13 +23,6 @@ describe(`data rules (${DB_CLIENT})`, () => {
   const api = (method: 'get' | 'post' | 'put' | 'delete', url: string) =>
     app.http()[method](url).set('Authorization', `Bearer ${apiToken}`);
 
-  beforeAll(async () => {
-    app = await startStrapi();
-    const token = await app.strapi.service('admin::api-token').create({ name: 'tests', type: 'full-access', lifespan: null });
-    apiToken = token.accessKey;
-  });
-  afterAll(() => app?.stop());
-
   /** Expects a French 400 that names the field, and that nothing was written. */
   const expectRefused = async (res: any, field: string, label: RegExp, uid: string, before: number) => {
     expect(res.status).toBe(400);
@@ -29,6 +30,16 @@ describe(`data rules (${DB_CLIENT})`, () => {
     expect(JSON.stringify(res.body.error.details)).toContain(field);
     expect(await count(uid)).toBe(before);
   };
+
+  it('declares write rules only for content types that exist, and required relations only on their relations', () => {
+    const { modules } = require(`${process.env.TEST_DIST_DIR}/src/back-office`);
+    const { collectWriteRules } = require(`${process.env.TEST_DIST_DIR}/src/back-office/rules`);
+    const byType: Map<string, any[]> = collectWriteRules(modules);
+    expect([...byType.keys()].filter((uid) => !app.strapi.contentTypes[uid])).toEqual([]);
+    const required = [...byType].flatMap(([uid, rules]) => rules.flatMap((r) => (r.requiredRelations ?? []).map((field: string) => [uid, field])));
+    expect(required.filter(([uid, field]) => app.strapi.getModel(uid).attributes[field]?.type !== 'relation')).toEqual([]);
+    expect(required.length).toBeGreaterThanOrEqual(4);
+  });
 
   describe('members', () => {
     it('assigns member numbers in sequence, whatever the write path', async () => {
@@ -47,6 +58,43 @@ describe(`data rules (${DB_CLIENT})`, () => {
       );
       expect(created.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
       expect(created.map((r) => r.body.data.memberNumber).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6].map((i) => last + i));
+    });
+
+    const lastNumber = async () =>
+      (await app.strapi.db.query(MEMBER).findOne({ select: ['memberNumber'], where: { memberNumber: { $notNull: true } }, orderBy: { memberNumber: 'desc' } }))?.memberNumber ?? 0;
+
+    it('gives 20 members created at the same moment through the Document Service 20 consecutive numbers, each in its display name', async () => {
+      const last = await lastNumber();
+      const created = await Promise.all(Array.from({ length: 20 }, (_, i) => docs(MEMBER).create({ data: { firstName: `Salon${i}`, lastName: 'Associations' } })));
+      expect(created.map((m) => m.memberNumber).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => last + 1 + i));
+      for (const [i, m] of created.entries()) expect(m.displayName).toBe(`Associations Salon${i} (n° ${m.memberNumber})`);
+      // as stored, not only as answered
+      const stored = await app.strapi.db.query(MEMBER).findMany({ where: { lastName: 'Associations' }, select: ['memberNumber'] });
+      expect(new Set(stored.map((m: any) => m.memberNumber)).size).toBe(20);
+    });
+
+    it('leaves no gap in the numbers after a creation refused or rolled back, even among simultaneous ones', async () => {
+      const last = await lastNumber();
+      await expect(docs(MEMBER).create({ data: { firstName: 'Sans nom' } })).rejects.toThrow(/Nom : ce champ est obligatoire/);
+      // a creation inside a larger piece of work that fails after it (an import stopped by an error): rolled back with its number
+      const failedImport = (i: number) =>
+        app.strapi.db.transaction(async () => {
+          await docs(MEMBER).create({ data: { firstName: `Import${i}`, lastName: 'Interrompu' } });
+          throw new Error('import interrompu');
+        });
+      await expect(failedImport(0)).rejects.toThrow('import interrompu');
+      const kept = await docs(MEMBER).create({ data: { firstName: 'Après', lastName: 'Échec' } });
+      expect(kept.memberNumber).toBe(last + 1);
+
+      // ten creations at once, every other one rolled back after taking its number
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? failedImport(i) : docs(MEMBER).create({ data: { firstName: `Ensemble${i}`, lastName: 'Concurrent' } })))
+      );
+      expect(results.map((r) => r.status)).toEqual(Array.from({ length: 10 }, (_, i) => (i % 2 ? 'rejected' : 'fulfilled')));
+      const numbers = results.filter((r): r is PromiseFulfilledResult<any> => r.status === 'fulfilled').map((r) => r.value.memberNumber);
+      expect(numbers.sort((a, b) => a - b)).toEqual([last + 2, last + 3, last + 4, last + 5, last + 6]);
+      expect(await app.strapi.db.query(MEMBER).count({ where: { lastName: 'Interrompu' } })).toBe(0);
+      expect((await docs(MEMBER).create({ data: { firstName: 'Suivant', lastName: 'Échec' } })).memberNumber).toBe(last + 7);
     });
 
     it('refuses a missing last name with a French message naming the field (admin, API, service)', async () => {
@@ -360,14 +408,8 @@ describe(`data rules (${DB_CLIENT})`, () => {
 });
 
 describe(`admin content manager and business "status" fields (${DB_CLIENT})`, () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startStrapi();
-  });
-  afterAll(() => app?.stop());
-
   it('shows every content type and every field with a French name, and duesPaidUntil read-only', async () => {
-    // the data model of issue 2 (Strapi's own createdBy/updatedBy are labelled by Strapi)
+    // the whole data model (Strapi's own createdBy/updatedBy are labelled by Strapi)
     const names = 'member membership-type contribution mission participation partner subsidy donor donation article newsletter subscriber document pole skill association availability-slot newsletter-delivery dues-reminder';
     const missing: string[] = [];
     for (const uid of names.split(' ').map((n) => `api::${n}.${n}`)) {

@@ -93,8 +93,11 @@ const missionIdOf = async (strapi: Strapi, ref: { documentId?: string; id?: numb
 const loadParticipation = (strapi: Strapi, documentId: string) =>
   strapi.db.query(PARTICIPATION).findOne({ where: { documentId }, select: ['id', 'status'], populate: { mission: { select: ['id'] } } });
 
-/** What a participation write does to the places: takes one on `target`, frees one on `previous`. */
-const seatMoves = (stored: any, targetMission: number | null, newStatus: string) => {
+/**
+ * What a participation write does to the places: takes one on `targetMission`, frees one on the mission
+ * it was on (`stored`: the participation before the write, with its mission's id; null for a creation).
+ */
+export const seatMoves = (stored: { status?: string; mission?: { id?: number } | null } | null, targetMission: number | null, newStatus: string) => {
   const previous: number | null = stored?.mission?.id ?? null;
   const wasSeated = Boolean(stored && previous && SEATED.includes(stored.status));
   const willSit = Boolean(targetMission && SEATED.includes(newStatus));
