@@ -1,4 +1,5 @@
 import { errors } from '@strapi/utils';
+import { readEnv } from '../core/config';
 
 /**
  * A fixed-window limit per client IP, in memory (one server process), for the public endpoints
@@ -11,7 +12,7 @@ import { errors } from '@strapi/utils';
 export const rateLimit = ({ name, max, windowMs }: { name: string; max: number; windowMs: number }) => {
   const hits = new Map<string, { count: number; resetAt: number }>();
   return async (ctx: any, next: () => Promise<void>) => {
-    if (process.env.RATE_LIMIT_DISABLED === 'true' && process.env.NODE_ENV !== 'production') return next();
+    if (readEnv('RATE_LIMIT_DISABLED') && readEnv('NODE_ENV') !== 'production') return next();
     const now = Date.now();
     const key = `${name}:${ctx.request.ip}`;
     let entry = hits.get(key);

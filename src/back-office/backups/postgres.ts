@@ -1,6 +1,7 @@
 import { spawn } from 'child_process';
 import path from 'path';
 import { Client } from 'pg';
+import { readEnv } from '../../core/config';
 import { BackupError } from './errors';
 
 /** A PostgreSQL database as configured in config/database.ts (connection string or separate fields). */
@@ -30,7 +31,10 @@ export const pgClient = async (target: PostgresTarget) => {
 };
 
 /** pg_dump, pg_restore: found in PG_BIN_DIR when set, else on the PATH. */
-const toolPath = (tool: string) => (process.env.PG_BIN_DIR ? path.join(process.env.PG_BIN_DIR, tool) : tool);
+const toolPath = (tool: string) => {
+  const dir = readEnv('PG_BIN_DIR');
+  return dir ? path.join(dir, tool) : tool;
+};
 
 /** libpq settings of the target for the command-line tools (the password goes through the environment). */
 const toolEnv = (target: PostgresTarget) => {

@@ -1,4 +1,5 @@
 import type { Strapi } from '../types';
+import { readEnv } from '../../core/config';
 
 /** The association's own data: a database holding any of these is not empty. */
 export const BUSINESS_TYPES = [
@@ -34,7 +35,7 @@ export class ProductionDataError extends Error {}
  * data added to a database that holds the association's data. Throws ProductionDataError (French).
  */
 export const refuseInProduction = (what: 'reset' | 'seed') => {
-  if (process.env.NODE_ENV !== 'production') return;
+  if (readEnv('NODE_ENV') !== 'production') return;
   throw new ProductionDataError(
     what === 'reset'
       ? 'Refusé : NODE_ENV=production. L’effacement (--reset) supprimerait toutes les données de l’association : il ne tourne jamais en production. Rien n’a été modifié.'

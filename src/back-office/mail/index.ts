@@ -1,4 +1,5 @@
 import type { BackOfficeModule, Strapi } from '../types';
+import { readEnv } from '../../core/config';
 import { Brand, Inline, Line, MailBody, renderMail, textBody } from './layout';
 
 export type { Block, Brand, Inline, Line, MailBody } from './layout';
@@ -80,7 +81,7 @@ export const sendMail = async (strapi: Strapi, mail: Mail) => {
 };
 
 /** True when a real SMTP server is configured (otherwise mail goes to the log). */
-export const smtpConfigured = () => Boolean(process.env.SMTP_HOST);
+export const smtpConfigured = () => Boolean(readEnv('SMTP_HOST'));
 
 /** Longer texts are cut in the log (a newsletter's text can be long). */
 const LOGGED_TEXT_MAX = 2000;

@@ -1,4 +1,5 @@
 import type { BackOfficeModule, Strapi } from '../types';
+import { readEnv } from '../../core/config';
 import { routePath } from '../../utils/route-path';
 import { ALLOWED_MIME_TYPES, TYPE_MESSAGE } from './file-types';
 import { guardUploads } from './upload-guard';
@@ -21,7 +22,7 @@ import { guardMediaLibraryActions } from './file-permissions';
 export const ALLOWED_TYPES = ALLOWED_MIME_TYPES;
 export const DENIED_TYPES = ['image/svg+xml'];
 
-export const uploadMaxMb = () => Number(process.env.UPLOAD_MAX_MB) || 20;
+export const uploadMaxMb = () => readEnv('UPLOAD_MAX_MB');
 
 const sizeMessage = () => `Fichier : trop volumineux, la taille maximale est de ${uploadMaxMb()} Mo.`;
 

@@ -1,5 +1,6 @@
 import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
+import { readEnv } from '../../core/config';
 import { Mail, mailBrand, sendMail } from '../mail';
 import { knex, link, table } from '../sql';
 import { recipientsOf, suppressedAddresses, Recipient } from './audience';
@@ -14,8 +15,8 @@ const MAX_CONSECUTIVE_FAILURES = 3;
 export const INTERRUPTED = 'Envoi interrompu pendant la remise au serveur : non renvoyé, pour ne jamais envoyer deux fois.';
 
 const settings = () => ({
-  ratePerMinute: Math.max(1, Number(process.env.NEWSLETTER_RATE_PER_MINUTE) || 120),
-  batchSize: Math.max(1, Number(process.env.NEWSLETTER_BATCH_SIZE) || 50),
+  ratePerMinute: readEnv('NEWSLETTER_RATE_PER_MINUTE'),
+  batchSize: readEnv('NEWSLETTER_BATCH_SIZE'),
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
