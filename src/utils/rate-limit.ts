@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { tooManyRequests } from '../core/errors';
 import { readEnv } from '../core/config';
 
 /**
@@ -24,7 +24,7 @@ export const rateLimit = ({ name, max, windowMs }: { name: string; max: number; 
     if (hits.size > 10_000) for (const [k, v] of hits) if (v.resetAt <= now) hits.delete(k);
     if (entry.count > max) {
       ctx.set('Retry-After', String(Math.ceil((entry.resetAt - now) / 1000)));
-      throw new errors.RateLimitError('Trop de demandes depuis cette adresse : réessayez dans quelques minutes.');
+      throw tooManyRequests('Trop de demandes depuis cette adresse : réessayez dans quelques minutes.');
     }
     await next();
   };

@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { forbidden } from '../../core/errors';
 import type { Strapi } from '../types';
 
 /**
@@ -22,10 +22,9 @@ const CLOSED: Record<string, (handler: string) => boolean> = {
 export const CLOSED_MESSAGE =
   'Cette partie de l\u2019API n\u2019est pas ouverte : les fichiers se lisent par les articles, missions et partenaires publics.';
 
-// A route middleware (Strapi 5 resolves policies by name only); runs before the controller. A
-// PolicyError, because Strapi's authorization step replaces any other 403 by a bare "Forbidden".
+// A route middleware (Strapi 5 resolves policies by name only); runs before the controller.
 const refuse = async () => {
-  throw new errors.PolicyError(CLOSED_MESSAGE);
+  throw forbidden(CLOSED_MESSAGE);
 };
 
 /** Adds the refusal to the routes, in register() (before Strapi mounts them). */

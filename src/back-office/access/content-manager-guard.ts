@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { forbidden } from '../../core/errors';
 import type { Strapi } from '../types';
 
 /**
@@ -29,9 +29,8 @@ const FALSE_VALUES = [false, 'false', '0', 0];
 
 type Schema = { uid: string; modelType?: string; attributes: Record<string, any> };
 
-/** The French 403; PolicyError so that Strapi's router keeps the message (it blanks other 403s). */
-export const refusedPath = (path: string) =>
-  new errors.PolicyError(`Accès refusé : le champ « ${path} » ne peut pas être lu avec votre rôle.`, { path });
+/** The French 403 naming the refused path (populate, filters or sort). */
+export const refusedPath = (path: string) => forbidden(`Accès refusé : le champ « ${path} » ne peut pas être lu avec votre rôle.`, path.split('.'));
 
 /** What one admin may read, from their abilities (built by Strapi for each request). */
 export const readRights = (strapi: Strapi, ability: any) => {

@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { badRequest } from '../../core/errors';
 import type { Strapi } from '../types';
 
 /**
@@ -20,9 +20,7 @@ export const weakPasswordReason = (password: unknown): string | null => {
 export const assertStrongAdminPassword = (password: unknown, path: string[] = ['password']) => {
   const reason = weakPasswordReason(password);
   if (!reason) return;
-  throw new errors.ValidationError(`Mot de passe : ${reason} (au moins 12 caractères, avec majuscule, minuscule et chiffre).`, {
-    errors: [{ path, message: reason, name: 'ValidationError' }],
-  });
+  throw badRequest(`Mot de passe : ${reason} (au moins 12 caractères, avec majuscule, minuscule et chiffre).`, path);
 };
 
 /**

@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { badRequest, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 
 /**
@@ -65,7 +65,7 @@ const OPERATORS = new Set([
 const LOGICAL = new Set(['$and', '$or', '$not']);
 
 const refuse = (param: string, key: string, message: string) => {
-  throw new errors.ValidationError(`${param} : ${message} « ${key} ».`, { errors: [{ path: [param, key], message }] });
+  throw badRequest(`${param} : ${message} « ${key} ».`, [param, key]);
 };
 
 const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
@@ -161,7 +161,7 @@ export const publicReadActions = (strapi: Strapi, uid: string) => ({
   async findOne(this: any, ctx: any) {
     const { params, spec } = publicQuery(uid, ctx.query ?? {}, { list: false });
     const entity = await strapi.documents(uid as any).findFirst({ ...params, filters: { $and: [{ documentId: ctx.params.id }, spec.scope] } } as any);
-    if (!entity) throw new errors.NotFoundError(`${spec.label} introuvable.`);
+    if (!entity) throw notFound(`${spec.label} introuvable.`);
     return this.transformResponse(entity);
   },
 });

@@ -1,8 +1,8 @@
-import { errors } from '@strapi/utils';
+import { badRequest } from '../../core/errors';
 import { DateTime } from 'luxon';
 import type { BackOfficeModule, Strapi } from '../types';
 import { ACTIONS } from '../permissions';
-import { todayInParis } from './period';
+import { todayInParis } from '../../core/dates';
 import { associationGraceDays, DEFAULT_EXPIRING_WITHIN_DAYS, DuesStatus, DUES_STATUSES, DUES_STATUS_LABELS } from './status';
 import { duesCounts, duesRows } from './list';
 import { runReminders } from './reminders';
@@ -10,8 +10,7 @@ import { sendDigest } from './digest';
 import { readAccess, type ReadAccess } from '../exports/access';
 
 /** HTTP 400 with a French message naming the parameter; nothing is done. */
-const badParam = (field: string, message: string) =>
-  new errors.ValidationError(`${field} : ${message}`, { errors: [{ path: [field], message: `${field} : ${message}`, name: 'ValidationError' }] });
+const badParam = (field: string, message: string) => badRequest(`${field} : ${message}`, field);
 
 const statusParam = (value: unknown): DuesStatus | undefined => {
   if (value === undefined || value === '') return undefined;

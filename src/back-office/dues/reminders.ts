@@ -3,8 +3,8 @@ import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
 import { column, datetimeValue, knex, link, table } from '../sql';
 import { mailBrand, sendMail } from '../mail';
-import { todayInParis } from './period';
-import { DEFAULT_GRACE_DAYS } from './status';
+import { readAssociation } from '../../core/association';
+import { todayInParis } from '../../core/dates';
 import { duesRows } from './list';
 import { reminderMail } from './template';
 
@@ -102,9 +102,7 @@ const alreadySent = async (strapi: Strapi, from: string) => {
 
 /** Who gets which reminder today: a handful of set-based queries, whatever the number of members. */
 export const planReminders = async (strapi: Strapi, today: string) => {
-  const settings = await strapi.db
-    .query('api::association.association')
-    .findOne({ select: ['name', 'duesGraceDays', 'reminderSubject', 'reminderTemplate'] });
+  const settings = await readAssociation(strapi, ['name', 'duesGraceDays', 'reminderSubject', 'reminderTemplate']);
   const types = await strapi.db.query(TYPE).findMany({ select: ['reminderDays'] });
   const longest = Math.max(0, ...DEFAULT_REMINDER_DAYS, ...types.flatMap((t: any) => reminderOffsets(t.reminderDays)));
   const day = DateTime.fromISO(today);
@@ -113,7 +111,7 @@ export const planReminders = async (strapi: Strapi, today: string) => {
 
   const rows = await duesRows(strapi, {
     today,
-    graceDays: settings?.duesGraceDays ?? DEFAULT_GRACE_DAYS,
+    graceDays: settings.duesGraceDays,
     filter: (qb, paid) => qb.where(paid, '>=', from).where(paid, '<=', to),
   });
   const sent = await alreadySent(strapi, from);
@@ -138,7 +136,7 @@ export const planReminders = async (strapi: Strapi, today: string) => {
     if (email) planned.push({ ...item, memberId: r.id });
     else withoutEmail.push(item);
   }
-  return { settings: settings ?? {}, planned, withoutEmail };
+  return { settings, planned, withoutEmail };
 };
 
 /** Records the reminders about to be sent (status « sending »), in one insert per batch. */

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
-import { todayInParis } from './period';
+import { ASSOCIATION_DEFAULTS, readAssociation } from '../../core/association';
+import { todayInParis } from '../../core/dates';
 
 /**
  * THE definition of a member's dues status, used by the API, the exports, the stats, the
@@ -22,7 +23,7 @@ export const DUES_STATUS_LABELS: Record<DuesStatus, string> = {
   never_paid: 'Jamais cotisé',
 };
 export const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
-export const DEFAULT_GRACE_DAYS = 30;
+export const DEFAULT_GRACE_DAYS = ASSOCIATION_DEFAULTS.duesGraceDays;
 
 export interface DuesOptions {
   today?: string;
@@ -82,7 +83,4 @@ export const duesStatusWhere = (qb: any, column: string, status: DuesStatus, opt
 };
 
 /** The association's grace period (days), from its settings. */
-export const associationGraceDays = async (strapi: Strapi) => {
-  const a = await strapi.db.query('api::association.association').findOne({ select: ['duesGraceDays'] });
-  return a?.duesGraceDays ?? DEFAULT_GRACE_DAYS;
-};
+export const associationGraceDays = async (strapi: Strapi) => (await readAssociation(strapi, ['duesGraceDays'])).duesGraceDays;

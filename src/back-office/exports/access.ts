@@ -1,5 +1,5 @@
-import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
+import { forbidden } from '../../core/errors';
 
 /**
  * What the admin asking for an export may read, from their content-manager rights: the read right
@@ -27,12 +27,6 @@ export const readAccess = (strapi: Strapi, userAbility: any): ReadAccess => {
     isConditional: (uid) => checker(uid).requiresEntity.read(),
   };
 };
-
-/**
- * A 403 with a French message. PolicyError, not ForbiddenError: Strapi's router replaces any other
- * ForbiddenError thrown by a handler with a bare « Forbidden ».
- */
-export const forbidden = (message: string) => new errors.PolicyError(message);
 
 /** 403 unless the admin may read the whole content type without conditions. */
 export const assertCanExport = (access: ReadAccess, uid: string, what: string) => {

@@ -1,11 +1,11 @@
 import { Readable, Transform as NodeTransform } from 'node:stream';
 import { Transform } from '@json2csv/node';
 import { stringQuoteOnlyIfNecessary } from '@json2csv/formatters';
-import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
+import { badRequest, forbidden } from '../../core/errors';
 import { knex } from '../sql';
-import { todayInParis } from '../dues/period';
-import { assertCanExport, forbidden, type ReadAccess } from './access';
+import { todayInParis } from '../../core/dates';
+import { assertCanExport, type ReadAccess } from './access';
 import { cellFormatter, CSV_OPTIONS, xlsxCell, type CellType, type CsvFormat, type ExportFormat } from './format';
 import { checkRanges, filterContext, parseFilterValue } from './filters';
 import { ExportSql, type Sql } from './query';
@@ -38,17 +38,13 @@ const asSql = (x: string | Sql): Sql => (typeof x === 'string' ? { sql: x, bindi
 export const parseFormat = (raw: unknown): ExportFormat => {
   if (raw === undefined || raw === '' || raw === 'fr') return 'fr';
   if (raw === 'iso' || raw === 'xlsx') return raw;
-  throw new errors.ValidationError(`Paramètre « format » : valeur « ${raw} » inconnue (fr, iso ou xlsx).`, {
-    errors: [{ path: ['format'], message: 'Format : fr, iso ou xlsx.', name: 'ValidationError' }],
-  });
+  throw badRequest(`Paramètre « format » : valeur « ${raw} » inconnue (fr, iso ou xlsx).`, 'format');
 };
 
 /** A `.xlsx` file is the workbook: a CSV flavour asked for with it is a contradiction (400). */
 export const xlsxOnly = (format: unknown): 'xlsx' => {
   if (format === undefined || format === '' || format === 'xlsx') return 'xlsx';
-  throw new errors.ValidationError(`Paramètre « format » : « ${format} » ne s\u2019applique pas à un fichier .xlsx (format CSV : fr ou iso).`, {
-    errors: [{ path: ['format'], message: 'Format : xlsx pour un fichier .xlsx.', name: 'ValidationError' }],
-  });
+  throw badRequest(`Paramètre « format » : « ${format} » ne s\u2019applique pas à un fichier .xlsx (format CSV : fr ou iso).`, 'format');
 };
 
 /**
@@ -61,10 +57,7 @@ export const prepareExport = async (strapi: Strapi, dataset: Dataset, access: Re
   const known = new Set(['format', ...dataset.filters.map((f) => f.param)]);
   for (const param of Object.keys(query)) {
     if (!known.has(param)) {
-      throw new errors.ValidationError(
-        `Paramètre « ${param} » inconnu pour l\u2019export ${dataset.label.toLowerCase()} (paramètres possibles : ${[...known].join(', ')}).`,
-        { errors: [{ path: [param], message: `Paramètre « ${param} » inconnu.`, name: 'ValidationError' }] }
-      );
+      throw badRequest(`Paramètre « ${param} » inconnu pour l\u2019export ${dataset.label.toLowerCase()} (paramètres possibles : ${[...known].join(', ')}).`, param);
     }
   }
   const values: Record<string, unknown> = {};

@@ -1,9 +1,10 @@
-import { errors } from '@strapi/utils';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
+import { badRequest } from '../../core/errors';
 import { datetimeValue, booleanValue } from '../sql';
-import { fiscalYearBounds, TZ } from '../dues/period';
-import { DUES_STATUSES, DUES_STATUS_LABELS, duesStatusSql, associationGraceDays } from '../dues/status';
+import { fiscalYearBounds, TZ } from '../../core/dates';
+import { readAssociation } from '../../core/association';
+import { DUES_STATUSES, DUES_STATUS_LABELS, duesStatusSql } from '../dues/status';
 import { enumLabel } from '../labels';
 import type { ExportSql, Sql } from './query';
 
@@ -36,10 +37,7 @@ export interface ExportFilter {
   where: (value: any, ctx: FilterContext) => Sql;
 }
 
-const badParam = (param: string, label: string, message: string) =>
-  new errors.ValidationError(`Paramètre « ${param} » (${label}) : ${message}`, {
-    errors: [{ path: [param], message: `${label} : ${message}`, name: 'ValidationError' }],
-  });
+const badParam = (param: string, label: string, message: string) => badRequest(`Paramètre « ${param} » (${label}) : ${message}`, param);
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -87,8 +85,8 @@ export const checkRanges = (filters: ExportFilter[], values: Record<string, any>
 };
 
 export const filterContext = async (strapi: Strapi, sql: ExportSql): Promise<FilterContext> => {
-  const a = await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] });
-  return { strapi, sql, fiscalYearStartMonth: a?.fiscalYearStartMonth ?? 1, graceDays: await associationGraceDays(strapi) };
+  const { fiscalYearStartMonth, duesGraceDays } = await readAssociation(strapi, ['fiscalYearStartMonth', 'duesGraceDays']);
+  return { strapi, sql, fiscalYearStartMonth, graceDays: duesGraceDays };
 };
 
 /* ---- filter kinds, parameterised by field ---- */

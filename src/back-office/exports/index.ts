@@ -1,5 +1,5 @@
-import { errors } from '@strapi/utils';
 import type { BackOfficeModule, Strapi } from '../types';
+import { notFound } from '../../core/errors';
 import { ACTIONS } from '../permissions';
 import { readAccess, type ReadAccess } from './access';
 import { DATASETS, datasetByName } from './datasets';
@@ -66,7 +66,7 @@ const exportsModule: BackOfficeModule = {
         // <name>.csv (?format=fr|iso|xlsx) or <name>.xlsx: same columns, rights and filters
         const match = /^([a-z]+)\.(csv|xlsx)$/.exec(ctx.params.file);
         const dataset = match && datasetByName(match[1]);
-        if (!dataset) throw new errors.NotFoundError(`Export inconnu : « ${ctx.params.file} » (exports possibles : ${DATASETS.map((d) => `${d.name}.csv`).join(', ')}, ou .xlsx).`);
+        if (!dataset) throw notFound(`Export inconnu : « ${ctx.params.file} » (exports possibles : ${DATASETS.map((d) => `${d.name}.csv`).join(', ')}, ou .xlsx).`);
         const query = match[2] === 'xlsx' ? { ...ctx.query, format: xlsxOnly(ctx.query.format) } : ctx.query;
         const { fields, format, csvFormat, sheet, batches, fileName } = await prepareExport(strapi, dataset, readAccess(strapi, ctx.state.userAbility), query);
         ctx.set('Content-Disposition', `attachment; filename="${fileName}"`);

@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { forbidden } from '../../core/errors';
 import type { Strapi } from '../types';
 
 const FILE = 'plugin::upload.file';
@@ -46,11 +46,10 @@ const filesConcerned = async (strapi: Strapi, fileIds: unknown[], folderIds: unk
   return strapi.db.query(FILE).findMany({ where: { $or: or }, populate: { createdBy: { select: ['id'] } } });
 };
 
-// a PolicyError: Strapi replaces the message of any other 403 thrown by a controller with "Forbidden"
 const refused = (field: string) =>
-  new errors.PolicyError(
+  forbidden(
     'Médiathèque : votre rôle ne peut pas modifier certains des fichiers demandés (ou contenus dans ces dossiers). Rien n’a été déplacé, modifié ni supprimé.',
-    { field }
+    field
   );
 
 const assertMay = async (strapi: Strapi, ctx: any, fileIds: unknown, folderIds: unknown) => {

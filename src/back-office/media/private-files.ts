@@ -1,7 +1,7 @@
 import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
-import { errors } from '@strapi/utils';
+import { forbidden, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { confidentialIdsForRequest, forgetConfidentialIds } from './confidential-files';
 import { mayOnFiles } from './file-permissions';
@@ -117,8 +117,7 @@ export const registerPrivateFiles = (strapi: Strapi) => {
     return signDocument(result);
   });
 
-  // a PolicyError keeps its French message (Strapi answers a bare "Forbidden" for other 403s)
-  const denied = () => new errors.PolicyError('Fichier : lien invalide ou expiré ; rouvrez le fichier depuis le panneau d’administration.');
+  const denied = () => forbidden('Fichier : lien invalide ou expiré ; rouvrez le fichier depuis le panneau d’administration.');
 
   strapi.server.routes({
     type: 'admin',
@@ -137,17 +136,17 @@ export const registerPrivateFiles = (strapi: Strapi) => {
           const user = await strapi.db.query('admin::user').findOne({ where: { id: claim.u }, populate: ['roles'] });
           if (!user || user.isActive !== true || user.blocked === true) throw denied();
           const file = await strapi.db.query(FILE).findOne({ where: { id: claim.f } });
-          if (!file) throw new errors.NotFoundError('Fichier introuvable.');
+          if (!file) throw notFound('Fichier introuvable.');
           const ability = await strapi.admin.services.permission.engine.generateUserAbility(user);
           if (!(await mayOnFiles(strapi, ability, 'plugin::upload.read', [file]))) throw denied();
           const stored = format === 'original' ? file : file.formats?.[format];
-          if (!stored?.hash || (file.provider && file.provider !== localProvider())) throw new errors.NotFoundError('Fichier introuvable.');
+          if (!stored?.hash || (file.provider && file.provider !== localProvider())) throw notFound('Fichier introuvable.');
           const name = `${stored.hash}${stored.ext ?? ''}`;
           const uploadsDir = path.resolve(strapi.dirs.static.public, 'uploads');
           const fullPath = path.resolve(uploadsDir, name);
-          if (path.dirname(fullPath) !== uploadsDir) throw new errors.NotFoundError('Fichier introuvable.');
+          if (path.dirname(fullPath) !== uploadsDir) throw notFound('Fichier introuvable.');
           const stat = await fs.promises.stat(fullPath).catch(() => null);
-          if (!stat?.isFile()) throw new errors.NotFoundError('Fichier introuvable.');
+          if (!stat?.isFile()) throw notFound('Fichier introuvable.');
           const downloadName = `${path.parse(String(file.name ?? stored.hash)).name}${String(stored.ext ?? '').toLowerCase()}`;
           ctx.status = 200;
           ctx.body = fs.createReadStream(fullPath);

@@ -1,19 +1,20 @@
 import crypto from 'crypto';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
+import { nameAsTitle, readAssociation } from '../../core/association';
+import { TZ } from '../../core/dates';
 import { MISSION, PARTICIPATION, SEATED } from './capacity';
 import { effectiveEnd, effectiveStart, invalidInput as invalid, placeOf } from './schedule';
 import { ENUM_LABELS } from '../labels';
 
 import ical, { escape, ICalEventStatus } from 'ical-generator';
 
-const ZONE = 'Europe/Paris';
 const MAX_RANGE_DAYS = 400;
 /** How far back the iCal feeds go (calendar apps keep older events themselves). */
 const FEED_HISTORY_MONTHS = 12;
 
 const parseDay = (value: unknown, field: string, label: string) => {
-  const d = typeof value === 'string' ? DateTime.fromISO(value, { zone: ZONE }) : null;
+  const d = typeof value === 'string' ? DateTime.fromISO(value, { zone: TZ }) : null;
   if (!d?.isValid) throw invalid(field, `${label} : « ${value ?? ''} » n'est pas une date valide (AAAA-MM-JJ).`);
   return d;
 };
@@ -111,8 +112,8 @@ export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau'
     populate: { location: true, pole: { select: ['name'] } },
     orderBy: { startAt: 'asc' },
   });
-  const association = await strapi.db.query('api::association.association').findOne({ select: ['name'] });
-  const name = `${association?.name || 'Association'}${audience === 'public' ? ' : agenda' : ' : missions (bureau)'}`;
+  const association = await readAssociation(strapi, ['name']);
+  const name = `${nameAsTitle(association.name)}${audience === 'public' ? ' : agenda' : ' : missions (bureau)'}`;
   const counts = audience === 'bureau' ? await seatCounts(strapi, missions.map((m: any) => m.id)) : new Map();
   // The time zone is given to each event (DTSTART;TZID=Europe/Paris), not to the calendar: with a
   // calendar time zone, ical-generator writes DTSTAMP, CREATED and LAST-MODIFIED as local times
@@ -122,7 +123,7 @@ export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau'
   const cal = ical({
     name: escape(name, false),
     prodId: { company: 'asso-back-office', product: 'missions', language: 'FR' },
-    timezone: { name: null, generator: (zone: string) => (zone === ZONE ? PARIS_VTIMEZONE : null) },
+    timezone: { name: null, generator: (zone: string) => (zone === TZ ? PARIS_VTIMEZONE : null) },
   });
   const host = uidHost(strapi);
   for (const m of missions) {
@@ -136,9 +137,9 @@ export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau'
     }
     cal.createEvent({
       id: `mission-${m.documentId}@${host}`,
-      start: DateTime.fromJSDate(effectiveStart(m)).setZone(ZONE),
-      end: DateTime.fromJSDate(effectiveEnd(m)).setZone(ZONE),
-      timezone: ZONE,
+      start: DateTime.fromJSDate(effectiveStart(m)).setZone(TZ),
+      end: DateTime.fromJSDate(effectiveEnd(m)).setZone(TZ),
+      timezone: TZ,
       summary: m.title,
       description: details.join('\n') || null,
       location: placeOf(m),

@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
+import { nameAsTitle, readAssociation } from '../../core/association';
+import { TZ } from '../../core/dates';
 import { MailBody, sendMail } from '../mail';
 import { effectiveStart, placeOf } from './schedule';
 
@@ -10,10 +12,9 @@ export interface Seated {
 
 /** « samedi 14 mars 2026 à 09h30 », in Paris time. */
 export const frenchDateTime = (d: Date) =>
-  DateTime.fromJSDate(d, { zone: 'Europe/Paris' }).setLocale('fr').toFormat("cccc d LLLL yyyy 'à' HH'h'mm");
+  DateTime.fromJSDate(d, { zone: TZ }).setLocale('fr').toFormat("cccc d LLLL yyyy 'à' HH'h'mm");
 
-const associationName = async (strapi: Strapi) =>
-  ((await strapi.db.query('api::association.association').findOne({ select: ['name'] }))?.name as string) || 'L’association';
+const associationName = async (strapi: Strapi) => nameAsTitle((await readAssociation(strapi, ['name'])).name);
 
 const contactOf = (p: any) => ({
   email: (p.email ?? p.member?.email ?? null) as string | null,

@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { MISSION, PARTICIPATION, missionIsFull, withMissionsLocked } from './capacity';
 import { effectiveStart, invalidInput as invalid } from './schedule';
@@ -74,7 +74,7 @@ export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: str
     where: { documentId: missionDocumentId, isPublic: true, publicRegistration: true },
     populate: { location: true },
   });
-  if (!mission) throw new errors.NotFoundError('Mission introuvable.');
+  if (!mission) throw notFound('Mission introuvable.');
   if (mission.status === 'cancelled') throw invalid('mission', 'Cette mission est annulée : les inscriptions sont fermées.');
   if (mission.status === 'done' || effectiveStart(mission).getTime() <= Date.now()) {
     throw invalid('mission', 'Cette mission a déjà eu lieu : les inscriptions sont fermées.');

@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { notFound } from '../../core/errors';
 import type { BackOfficeModule, Strapi } from '../types';
 import { ACTIONS } from '../permissions';
 import { composeMail, sendMail } from '../mail';
@@ -13,7 +13,7 @@ const DERIVED = ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCoun
 
 const load = async (strapi: Strapi, documentId: string) => {
   const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
-  if (!newsletter) throw new errors.NotFoundError('Lettre d’information introuvable.');
+  if (!newsletter) throw notFound('Lettre d’information introuvable.');
   return newsletter;
 };
 

@@ -1,6 +1,7 @@
 import type { Strapi } from '../types';
 import { datetimeFromDb, knex } from '../sql';
-import { fiscalYearBounds, fiscalYearStart, todayInParis } from '../dues/period';
+import { currentFiscalYear, fiscalYearBounds } from '../../core/dates';
+import { readAssociation } from '../../core/association';
 import { nextDay, parisDayStart } from '../exports/filters';
 import type { ReadAccess } from '../exports/access';
 import { ExportSql } from '../exports/query';
@@ -105,11 +106,10 @@ export const comparable = (m: { status: string; startAt: Date; actual: number | 
   m.actual !== null || m.status === 'done' || m.startAt.getTime() <= now.getTime();
 export const DIFFERENCE_RULE = 'Écart = réel − prévu, pour les missions passées ou dont le budget réel est saisi ; « — » : mission à venir sans budget réel, hors du total de l’écart.';
 
-export const fiscalYearStartMonth = async (strapi: Strapi) =>
-  ((await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] })) as any)?.fiscalYearStartMonth ?? 1;
+export const fiscalYearStartMonth = async (strapi: Strapi) => (await readAssociation(strapi, ['fiscalYearStartMonth'])).fiscalYearStartMonth;
 
-/** The fiscal year containing today (named after the calendar year it starts in). */
-export const currentFiscalYear = (startMonth: number) => Number(fiscalYearStart(todayInParis(), startMonth).slice(0, 4));
+// The fiscal year containing today: src/core/dates.ts.
+export { currentFiscalYear };
 
 export const financialReport = async (strapi: Strapi, access: ReadAccess, year: number): Promise<FinancialReport> => {
   const [start, end] = fiscalYearBounds(year, await fiscalYearStartMonth(strapi));

@@ -1,5 +1,5 @@
-import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
+import { badRequest } from '../../core/errors';
 import { knex } from '../sql';
 import {
   AGE_GROUPS, AGE_UNKNOWN, FIRST_YEAR, MONEY_SECTIONS, MoneySection,
@@ -16,9 +16,7 @@ export const parseYear = (raw: unknown) => {
   if (raw === undefined || raw === '') return max;
   const year = Number(raw);
   if (typeof raw !== 'string' || !/^\d{4}$/.test(raw) || year < FIRST_YEAR || year > max) {
-    throw new errors.ValidationError(`Année : « ${String(raw)} » n'est pas une année valide (de ${FIRST_YEAR} à ${max}).`, {
-      errors: [{ path: ['year'], message: `l'année doit être comprise entre ${FIRST_YEAR} et ${max}`, name: 'ValidationError' }],
-    });
+    throw badRequest(`Année : « ${String(raw)} » n'est pas une année valide (de ${FIRST_YEAR} à ${max}).`, 'year');
   }
   return year;
 };

@@ -1,0 +1,67 @@
+import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
+import { badRequest, conflict, fieldError, forbidden, notFound } from '../../src/core/errors';
+
+/**
+ * The one way to refuse (src/core/errors.ts): each builder gives its HTTP status and the same JSON
+ * shape as Strapi's own errors, through the admin content manager and the content API of a booted
+ * Strapi, and the refused write changes nothing.
+ */
+describe(`refusals: one shape for 400, 403, 404 and 409 (${DB_CLIENT})`, () => {
+  let app: TestApp;
+  let apiToken: string;
+  const SKILL = 'api::skill.skill';
+  const count = () => app.strapi.db.query(SKILL).count();
+
+  /** Each name sent makes the write refused by one builder, as a module's rule would. */
+  const REFUSALS: Record<string, () => Error> = {
+    'Refus 400': () => badRequest('Nom : « Refus 400 » n’est pas accepté.', 'name'),
+    'Refus champ': () => fieldError(SKILL, 'name', 'la valeur est refusée.'),
+    'Refus 403': () => forbidden('Accès refusé : le champ « name » ne peut pas être écrit avec votre rôle.', 'name'),
+    'Refus 404': () => notFound('Compétence introuvable.'),
+    'Refus 409': () => conflict('Nom : cette compétence vient d’être créée par quelqu’un d’autre.', 'name'),
+  };
+
+  beforeAll(async () => {
+    app = await startStrapi();
+    apiToken = (await app.strapi.service('admin::api-token').create({ name: 'tests', type: 'full-access', lifespan: null })).accessKey;
+    app.strapi.documents.use(
+      async (ctx: { uid: string; action: string; params: { data?: { name?: string } } }, next: () => Promise<unknown>) => {
+        const refusal = ctx.uid === SKILL && ctx.action === 'create' ? REFUSALS[ctx.params.data?.name ?? ''] : undefined;
+        if (refusal) throw refusal();
+        return next();
+      }
+    );
+  });
+  afterAll(() => app?.stop());
+
+  const viaAdmin = (name: string) => app.admin('post', cm(SKILL)).send({ name });
+  const viaApi = (name: string) => app.http().post('/api/skills').set('Authorization', `Bearer ${apiToken}`).send({ data: { name } });
+
+  it.each([
+    ['Refus 400', 400, 'ValidationError', 'Nom : « Refus 400 » n’est pas accepté.', ['name']],
+    ['Refus champ', 400, 'ValidationError', 'Nom : la valeur est refusée.', ['name']],
+    ['Refus 403', 403, 'PolicyError', 'Accès refusé : le champ « name » ne peut pas être écrit avec votre rôle.', ['name']],
+    ['Refus 404', 404, 'NotFoundError', 'Compétence introuvable.', null],
+    ['Refus 409', 409, 'ConflictError', 'Nom : cette compétence vient d’être créée par quelqu’un d’autre.', ['name']],
+  ])(
+    '%s: HTTP %i, %s, the French message and the field, on the admin and the content API; nothing written',
+    async (name, status, errorName, message, path) => {
+      const before = await count();
+      for (const res of [await viaAdmin(name), await viaApi(name)]) {
+        expect(res.status).toBe(status);
+        expect(res.body).toEqual({
+          data: null,
+          error: { status, name: errorName, message, details: path ? { errors: [{ path, message, name: errorName }] } : {} },
+        });
+      }
+      expect(await count()).toBe(before);
+    }
+  );
+
+  it('lets the other writes through', async () => {
+    const before = await count();
+    expect((await viaAdmin('Jardinage')).status).toBe(201);
+    expect((await viaApi('Cuisine')).status).toBe(201);
+    expect(await count()).toBe(before + 2);
+  });
+});
