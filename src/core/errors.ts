@@ -51,6 +51,10 @@ export const notFound = (message: string) => new errors.NotFoundError(message, {
 export const conflict = (message: string, field?: ErrorField) =>
   Object.assign(createError(409, message), { name: 'ConflictError', details: detailsOf('ConflictError', message, field) });
 
+/** HTTP 413: a file or a body over the size limit. */
+export const tooLarge = (message: string, field?: ErrorField) =>
+  new errors.PayloadTooLargeError(message, detailsOf('PayloadTooLargeError', message, field));
+
 /** HTTP 429 (public forms and endpoints limited per address). */
 export const tooManyRequests = (message: string) => new errors.RateLimitError(message, {});
 

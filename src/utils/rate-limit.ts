@@ -1,3 +1,4 @@
+import type { Context, Next } from 'koa';
 import { tooManyRequests } from '../core/errors';
 import { readEnv } from '../core/config';
 
@@ -11,7 +12,7 @@ import { readEnv } from '../core/config';
  */
 export const rateLimit = ({ name, max, windowMs }: { name: string; max: number; windowMs: number }) => {
   const hits = new Map<string, { count: number; resetAt: number }>();
-  return async (ctx: any, next: () => Promise<void>) => {
+  return async (ctx: Context, next: Next) => {
     if (readEnv('RATE_LIMIT_DISABLED') && readEnv('NODE_ENV') !== 'production') return next();
     const now = Date.now();
     const key = `${name}:${ctx.request.ip}`;

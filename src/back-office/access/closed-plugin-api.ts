@@ -27,11 +27,17 @@ const refuse = async () => {
   throw forbidden(CLOSED_MESSAGE);
 };
 
+interface PluginRoute {
+  handler: unknown;
+  config?: { middlewares?: unknown[] };
+}
+
 /** Adds the refusal to the routes, in register() (before Strapi mounts them). */
 export const closePluginContentApi = (strapi: Strapi) => {
   for (const [name, isClosed] of Object.entries(CLOSED)) {
     // a content-API router factory exposes its (shared) routes array, an object router has `routes`
-    const routes = (strapi.plugin(name) as any)?.routes?.['content-api']?.routes;
+    const plugin = strapi.plugin(name) as unknown as { routes?: Record<string, { routes?: PluginRoute[] }> } | undefined;
+    const routes = plugin?.routes?.['content-api']?.routes;
     // fail loudly if an upgrade of Strapi changes the shape: never start with these routes open
     if (!Array.isArray(routes) || !routes.length) throw new Error(`Routes de l'API du plugin ${name} introuvables : impossible de les fermer.`);
     for (const route of routes) {

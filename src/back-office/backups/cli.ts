@@ -18,7 +18,7 @@ import { backupSettings, uploadsDirFromEnv } from './settings';
 const loadConfiguration = () => {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   require('dotenv').config({ path: path.join(projectRoot, '.env') });
-  return { target: targetFromConfig(databaseConfig().connection as any), uploadsDir: uploadsDirFromEnv(), settings: backupSettings() };
+  return { target: targetFromConfig(databaseConfig().connection), uploadsDir: uploadsDirFromEnv(), settings: backupSettings() };
 };
 
 /**

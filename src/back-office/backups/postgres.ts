@@ -14,7 +14,7 @@ export interface PostgresTarget {
     database?: string;
     user?: string;
     password?: string;
-    ssl?: any;
+    ssl?: boolean | { rejectUnauthorized?: boolean };
     schema?: string;
   };
 }
@@ -25,7 +25,7 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export const pgClient = async (target: PostgresTarget) => {
   const { schema: _schema, ...connection } = target.connection;
-  const client = new Client(connection as any);
+  const client = new Client(connection);
   await client.connect();
   return client;
 };
@@ -45,7 +45,7 @@ const toolEnv = (target: PostgresTarget) => {
   if (c.user) env.PGUSER = c.user;
   if (c.password) env.PGPASSWORD = c.password;
   if (c.database) env.PGDATABASE = c.database;
-  if (c.ssl) env.PGSSLMODE = c.ssl.rejectUnauthorized === false ? 'require' : 'verify-full';
+  if (c.ssl) env.PGSSLMODE = typeof c.ssl === 'object' && c.ssl.rejectUnauthorized === false ? 'require' : 'verify-full';
   return env;
 };
 const dbArgs = (target: PostgresTarget) => (target.connection.connectionString ? [`--dbname=${target.connection.connectionString}`] : []);
@@ -66,7 +66,7 @@ export const runTool = (tool: string, args: string[], target?: PostgresTarget) =
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    child.on('error', (e: any) => reject(e.code === 'ENOENT' ? missingTool(tool) : e));
+    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? missingTool(tool) : e));
     child.on('close', (code) =>
       code === 0 ? resolve(out) : reject(new BackupError(`${tool} a échoué (code ${code}) : ${err.trim() || out.trim()}`))
     );

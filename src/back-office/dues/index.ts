@@ -1,4 +1,4 @@
-import { badRequest } from '../../core/errors';
+import { badRequest, messageOf } from '../../core/errors';
 import { DateTime } from 'luxon';
 import type { BackOfficeModule, Strapi } from '../types';
 import { ACTIONS } from '../permissions';
@@ -67,8 +67,8 @@ const hiddenFields = (access: ReadAccess) =>
 const logFailure = async (strapi: Strapi, what: string, job: () => Promise<unknown>) => {
   try {
     await job();
-  } catch (e: any) {
-    strapi.log.error(`[cotisations] ${what} : échec (${e?.message ?? e}), nouvel essai au prochain passage.`);
+  } catch (e) {
+    strapi.log.error(`[cotisations] ${what} : échec (${messageOf(e)}), nouvel essai au prochain passage.`);
   }
 };
 

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
 import { ASSOCIATION_DEFAULTS, readAssociation } from '../../core/association';
@@ -66,7 +67,7 @@ export const duesStatusSql = (column: string, options: DuesOptions = {}) => {
 };
 
 /** A knex-style where clause on the paid-until column for one status. */
-export const duesStatusWhere = (qb: any, column: string, status: DuesStatus, options: DuesOptions = {}) => {
+export const duesStatusWhere = (qb: Knex.QueryBuilder, column: string, status: DuesStatus, options: DuesOptions = {}) => {
   const { today, expiringUntil, graceFrom } = duesThresholds(options);
   switch (status) {
     case 'never_paid':

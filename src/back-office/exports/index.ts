@@ -1,3 +1,4 @@
+import type { UID } from '@strapi/strapi';
 import type { BackOfficeModule, Strapi } from '../types';
 import { notFound } from '../../core/errors';
 import { ACTIONS } from '../permissions';
@@ -23,9 +24,9 @@ const catalog = async (strapi: Strapi, access: ReadAccess) => {
     if (!options.has(uid)) {
       const field = OPTION_LABEL[uid];
       const rows = access.canRead(uid, field)
-        ? await strapi.db.query(uid as any).findMany({ select: ['documentId', field], orderBy: uid.includes('mission') ? { startAt: 'desc' } : { [field]: 'asc' }, limit: 500 })
+        ? await strapi.db.query(uid as UID.ContentType).findMany({ select: ['documentId', field], orderBy: uid.includes('mission') ? { startAt: 'desc' } : { [field]: 'asc' }, limit: 500 })
         : [];
-      options.set(uid, rows.map((r: any) => ({ value: r.documentId, label: String(r[field] ?? '') })));
+      options.set(uid, rows.map((r: Record<string, unknown>) => ({ value: String(r.documentId), label: String(r[field] ?? '') })));
     }
     return options.get(uid)!;
   };

@@ -73,7 +73,7 @@ export const composeMail = async (strapi: Strapi, mail: Pick<Mail, 'subject' | '
 export const sendMail = async (strapi: Strapi, mail: Mail) => {
   const { html, text } = await composeMail(strapi, mail);
   const { to, subject, replyTo, headers } = mail;
-  await strapi.plugin('email').service('email').send({ to, subject, html, text, ...(replyTo ? { replyTo } : {}), ...(headers ? { headers } : {}) } as any);
+  await strapi.plugin('email').service('email').send({ to, subject, html, text, ...(replyTo ? { replyTo } : {}), ...(headers ? { headers } : {}) });
 };
 
 /** True when a real SMTP server is configured (otherwise mail goes to the log). */

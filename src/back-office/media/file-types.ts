@@ -74,11 +74,10 @@ type Detector = { fileTypeFromFile: (p: string) => Promise<{ mime: string } | un
 let detector: Promise<Detector> | undefined;
 const loadDetector = (): Promise<Detector> => {
   detector ??= (async () => {
-    const nodeModule = (process as any).getBuiltinModule?.('module') ?? require('module');
+    const nodeModule = process.getBuiltinModule?.('module') ?? require('module');
     try {
       return nodeModule.createRequire(__filename)('file-type');
     } catch {
-      // eslint-disable-next-line no-new-func
       return new Function('specifier', 'return import(specifier)')('file-type');
     }
   })();

@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { Strapi } from '../types';
+import type { Ability } from '../access/content-manager-guard';
 import { badRequest } from '../../core/errors';
 import { knex } from '../sql';
 import {
@@ -22,13 +24,16 @@ export const parseYear = (raw: unknown) => {
 };
 
 /** Money sections the admin may see: read right on contributions, donations, subsidies (content manager). */
-export const allowedMoneySections = (userAbility: any): MoneySection[] =>
+export const allowedMoneySections = (userAbility: Ability | null | undefined): MoneySection[] =>
   (Object.keys(MONEY_SECTIONS) as MoneySection[]).filter((s) => userAbility?.can?.('plugin::content-manager.explorer.read', MONEY_SECTIONS[s]));
 
-const rowsOf = (result: any): any[] => (Array.isArray(result) ? result : result?.rows ?? []);
+/** A row of an aggregate query: its columns by alias. */
+type SqlRow = Record<string, unknown>;
+// SQLite answers the rows, PostgreSQL a result holding them
+const rowsOf = (result: SqlRow[] | { rows?: SqlRow[] } | undefined): SqlRow[] => (Array.isArray(result) ? result : result?.rows ?? []);
 const n = (v: unknown) => Number(v ?? 0);
 
-const moneyByMonth = (year: number, rows: any[]) => {
+const moneyByMonth = (year: number, rows: SqlRow[]) => {
   const byIndex = new Map(rows.map((r) => [n(r.month_index), r]));
   let cents = 0;
   let count = 0;
@@ -46,7 +51,7 @@ export const computeStats = async (strapi: Strapi, year: number, sections: Money
   const refDay = referenceDay(year);
   const queries = statsQueries(strapi, { year, refDay, sections });
   const names = Object.keys(queries);
-  const results = await Promise.all(names.map((name) => knex(strapi).raw(queries[name].sql, queries[name].bindings as any[])));
+  const results = await Promise.all(names.map((name) => knex(strapi).raw(queries[name].sql, queries[name].bindings as Knex.RawBinding[])));
   const r = Object.fromEntries(names.map((name, i) => [name, rowsOf(results[i])]));
 
   const m = r.members[0] ?? {};
