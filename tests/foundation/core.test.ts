@@ -1,12 +1,15 @@
 import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
 import { badRequest, conflict, fieldError, forbidden, notFound } from '../../src/core/errors';
+import { ASSOCIATION_DEFAULTS, nameAsTitle, readAssociation } from '../../src/core/association';
+import { currentFiscalYear, fiscalYearBounds, fiscalYearStart, todayInParis } from '../../src/core/dates';
 
 /**
- * The one way to refuse (src/core/errors.ts): each builder gives its HTTP status and the same JSON
- * shape as Strapi's own errors, through the admin content manager and the content API of a booted
- * Strapi, and the refused write changes nothing.
+ * The cross-cutting pieces of src/core on a booted Strapi. The one way to refuse (errors.ts): each
+ * builder gives its HTTP status and the same JSON shape as Strapi's own errors, through the admin
+ * content manager and the content API, and the refused write changes nothing. The association's
+ * settings reader (association.ts): its defaults until the bureau fills the settings in, then theirs.
  */
-describe(`refusals: one shape for 400, 403, 404 and 409 (${DB_CLIENT})`, () => {
+describe(`src/core on a booted Strapi (${DB_CLIENT})`, () => {
   let app: TestApp;
   let apiToken: string;
   const SKILL = 'api::skill.skill';
@@ -63,5 +66,44 @@ describe(`refusals: one shape for 400, 403, 404 and 409 (${DB_CLIENT})`, () => {
     expect((await viaAdmin('Jardinage')).status).toBe(201);
     expect((await viaApi('Cuisine')).status).toBe(201);
     expect(await count()).toBe(before + 2);
+  });
+
+  it('reads the association’s settings, with the defaults until the bureau fills them in', async () => {
+    expect(await readAssociation(app.strapi, ['name', 'fiscalYearStartMonth', 'duesGraceDays', 'city', 'logo'])).toEqual({
+      name: 'l’association',
+      fiscalYearStartMonth: 1,
+      duesGraceDays: 30,
+      city: null,
+      logo: null,
+    });
+    expect(nameAsTitle(ASSOCIATION_DEFAULTS.name)).toBe('L’association');
+    const saved = await app.admin('put', '/content-manager/single-types/api::association.association').send({
+      name: 'Les Amis du Quartier',
+      city: 'Lyon',
+      fiscalYearStartMonth: 9,
+      duesGraceDays: 15,
+    });
+    expect(saved.status).toBe(200);
+    expect(await readAssociation(app.strapi, ['name', 'fiscalYearStartMonth', 'duesGraceDays', 'city'])).toEqual({
+      name: 'Les Amis du Quartier',
+      fiscalYearStartMonth: 9,
+      duesGraceDays: 15,
+      city: 'Lyon',
+    });
+    expect(nameAsTitle('Les Amis du Quartier')).toBe('Les Amis du Quartier');
+  });
+});
+
+describe('dates of the association (Paris, fiscal years)', () => {
+  it('starts fiscal years on the 1st of their month and names them after the year they start in', () => {
+    expect(fiscalYearStart('2026-03-15')).toBe('2026-01-01');
+    expect(fiscalYearStart('2026-03-15', 9)).toBe('2025-09-01');
+    expect(fiscalYearStart('2026-09-01', 9)).toBe('2026-09-01');
+    expect(fiscalYearBounds(2025, 9)).toEqual(['2025-09-01', '2026-08-31']);
+    expect(fiscalYearBounds(2024)).toEqual(['2024-01-01', '2024-12-31']);
+    const today = todayInParis();
+    expect(today).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(currentFiscalYear(1)).toBe(Number(today.slice(0, 4)));
+    expect(fiscalYearBounds(currentFiscalYear(9), 9)[0] <= today && today <= fiscalYearBounds(currentFiscalYear(9), 9)[1]).toBe(true);
   });
 });
