@@ -1,15 +1,17 @@
+import { readEnv } from '../src/core/config';
+
 // An empty value (a .env copied from .env.example) counts as unset: development defaults, refused in production.
-export default ({ env }) => ({
+export default () => ({
   auth: {
-    secret: env('ADMIN_JWT_SECRET') || 'dev-admin-jwt-secret-change-me',
+    secret: readEnv('ADMIN_JWT_SECRET'),
     sessions: { maxRefreshTokenLifespan: 30 * 24 * 3600, maxSessionLifespan: 24 * 3600 },
   },
-  apiToken: { salt: env('API_TOKEN_SALT') || 'dev-api-token-salt-change-me' },
-  transfer: { token: { salt: env('TRANSFER_TOKEN_SALT') || 'dev-transfer-token-salt-change-me' } },
-  secrets: { encryptionKey: env('ENCRYPTION_KEY') || 'dev-encryption-key-change-me' },
+  apiToken: { salt: readEnv('API_TOKEN_SALT') },
+  transfer: { token: { salt: readEnv('TRANSFER_TOKEN_SALT') } },
+  secrets: { encryptionKey: readEnv('ENCRYPTION_KEY') },
   flags: { nps: false, promoteEE: false },
   // no website preview is wired: hide Strapi's English "Set up preview" card from the edit view
   preview: { enabled: false },
-  serveAdminPanel: env.bool('SERVE_ADMIN', true),
-  rateLimit: { enabled: env.bool('ADMIN_RATE_LIMIT', true), interval: { min: 5 }, max: 5 },
+  serveAdminPanel: readEnv('SERVE_ADMIN'),
+  rateLimit: { enabled: readEnv('ADMIN_RATE_LIMIT'), interval: { min: 5 }, max: 5 },
 });

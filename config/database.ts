@@ -1,45 +1,38 @@
-import { fromRoot } from '../src/utils/paths';
+import { readEnv } from '../src/core/config';
 
 /**
  * SQLite by default (one file, nothing to install); PostgreSQL for production with
  * DATABASE_CLIENT=postgres and either DATABASE_URL or the DATABASE_HOST/PORT/NAME/USERNAME/PASSWORD/SSL variables.
+ * Another DATABASE_CLIENT is refused with a French message (src/core/config.ts).
  */
-export default ({ env }) => {
-  const client = env('DATABASE_CLIENT', 'sqlite');
-
-  if (client === 'postgres') {
-    const ssl = env.bool('DATABASE_SSL', false)
-      ? { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) }
-      : false;
-    const url = env('DATABASE_URL');
+export default () => {
+  if (readEnv('DATABASE_CLIENT') === 'postgres') {
+    const ssl = readEnv('DATABASE_SSL') ? { rejectUnauthorized: readEnv('DATABASE_SSL_REJECT_UNAUTHORIZED') } : false;
+    const url = readEnv('DATABASE_URL');
     return {
       connection: {
         client: 'postgres',
         connection: url
           ? { connectionString: url, ssl }
           : {
-              host: env('DATABASE_HOST', '127.0.0.1'),
-              port: env.int('DATABASE_PORT', 5432),
-              database: env('DATABASE_NAME', 'asso'),
-              user: env('DATABASE_USERNAME', 'postgres'),
-              password: env('DATABASE_PASSWORD', ''),
+              host: readEnv('DATABASE_HOST'),
+              port: readEnv('DATABASE_PORT'),
+              database: readEnv('DATABASE_NAME'),
+              user: readEnv('DATABASE_USERNAME'),
+              password: readEnv('DATABASE_PASSWORD'),
               ssl,
-              schema: env('DATABASE_SCHEMA', 'public'),
+              schema: readEnv('DATABASE_SCHEMA'),
             },
-        pool: { min: env.int('DATABASE_POOL_MIN', 0), max: env.int('DATABASE_POOL_MAX', 10) },
-        acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 60000),
+        pool: { min: readEnv('DATABASE_POOL_MIN'), max: readEnv('DATABASE_POOL_MAX') },
+        acquireConnectionTimeout: readEnv('DATABASE_CONNECTION_TIMEOUT'),
       },
     };
-  }
-
-  if (client !== 'sqlite') {
-    throw new Error(`DATABASE_CLIENT="${client}" n'est pas pris en charge : utilisez "sqlite" ou "postgres".`);
   }
 
   return {
     connection: {
       client: 'sqlite',
-      connection: { filename: fromRoot(env('DATABASE_FILENAME', '.tmp/data.db')) },
+      connection: { filename: readEnv('DATABASE_FILENAME') },
       useNullAsDefault: true,
     },
   };

@@ -1,8 +1,10 @@
+import { readEnv } from '../src/core/config';
+
 /**
  * Strapi's middleware stack. CORS is limited to the origins listed in CORS_ORIGINS (comma separated);
  * the security middleware keeps a CSP that still lets the admin panel and the media library work.
  */
-export default ({ env }) => [
+export default () => [
   // strapi::logger's line per request, with the secrets of URLs masked (src/middlewares/access-log.ts)
   'global::access-log',
   'strapi::errors',
@@ -26,7 +28,7 @@ export default ({ env }) => [
   {
     name: 'strapi::cors',
     config: {
-      origin: env.array('CORS_ORIGINS', ['http://localhost:1337', 'http://localhost:3000']),
+      origin: readEnv('CORS_ORIGINS'),
       credentials: true,
     },
   },
@@ -37,7 +39,7 @@ export default ({ env }) => [
       formLimit: '1mb',
       jsonLimit: '1mb',
       textLimit: '1mb',
-      formidable: { maxFileSize: env.int('UPLOAD_MAX_MB', 20) * 1024 * 1024 },
+      formidable: { maxFileSize: readEnv('UPLOAD_MAX_MB') * 1024 * 1024 },
     },
   },
   // after the body parser: lets the admin save our business `status` fields (see the file)

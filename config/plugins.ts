@@ -1,7 +1,11 @@
-export default ({ env }) => ({
+import { readEnv } from '../src/core/config';
+
+const mailSettings = () => ({ defaultFrom: readEnv('EMAIL_FROM'), defaultReplyTo: readEnv('EMAIL_REPLY_TO') });
+
+export default () => ({
   'users-permissions': {
     config: {
-      jwtSecret: env('JWT_SECRET') || 'dev-jwt-secret-change-me',
+      jwtSecret: readEnv('JWT_SECRET'),
       jwt: { expiresIn: '7d' },
       register: { allowedFields: [] },
     },
@@ -9,35 +13,29 @@ export default ({ env }) => ({
   upload: {
     config: {
       provider: 'local',
-      sizeLimit: env.int('UPLOAD_MAX_MB', 20) * 1024 * 1024,
+      sizeLimit: readEnv('UPLOAD_MAX_MB') * 1024 * 1024,
       breakpoints: { large: 1000, medium: 750, small: 500 },
     },
   },
   email: {
-    config: env('SMTP_HOST')
+    config: readEnv('SMTP_HOST')
       ? {
           provider: 'nodemailer',
           providerOptions: {
-            host: env('SMTP_HOST'),
-            port: env.int('SMTP_PORT', 587),
-            secure: env.bool('SMTP_SECURE', false),
-            ...(env('SMTP_USER') ? { auth: { user: env('SMTP_USER'), pass: env('SMTP_PASS') } } : {}),
-            ignoreTLS: !env.bool('SMTP_SECURE', false) && env.bool('SMTP_IGNORE_TLS', false),
+            host: readEnv('SMTP_HOST'),
+            port: readEnv('SMTP_PORT'),
+            secure: readEnv('SMTP_SECURE'),
+            ...(readEnv('SMTP_USER') ? { auth: { user: readEnv('SMTP_USER'), pass: readEnv('SMTP_PASS') } } : {}),
+            ignoreTLS: !readEnv('SMTP_SECURE') && readEnv('SMTP_IGNORE_TLS'),
           },
-          settings: {
-            defaultFrom: env('EMAIL_FROM', 'Association <no-reply@association.local>'),
-            defaultReplyTo: env('EMAIL_REPLY_TO', env('EMAIL_FROM', 'no-reply@association.local')),
-          },
+          settings: mailSettings(),
         }
       : {
           // No SMTP server configured (development, demo): the mail module (src/back-office/mail)
           // replaces this provider with one that writes each mail to the log instead of sending it.
           provider: 'nodemailer',
           providerOptions: { jsonTransport: true },
-          settings: {
-            defaultFrom: env('EMAIL_FROM', 'Association <no-reply@association.local>'),
-            defaultReplyTo: env('EMAIL_REPLY_TO', env('EMAIL_FROM', 'no-reply@association.local')),
-          },
+          settings: mailSettings(),
         },
   },
 });

@@ -1,4 +1,4 @@
-import type { Core } from '@strapi/strapi';
+import type { Core, UID } from '@strapi/strapi';
 
 type Strapi = Core.Strapi;
 
@@ -34,9 +34,13 @@ const lockKey = (series: NumberSeries) => {
  *     two creations wait for each other; SQLite has a single writer, so transactions already follow
  *     each other.
  */
-export const nextNumber = async (strapi: Strapi, trx: { raw: (sql: string, bindings: unknown[]) => unknown }, series: NumberSeries): Promise<number> => {
+export const nextNumber = async (
+  strapi: Strapi,
+  trx: { raw: (sql: string, bindings: unknown[]) => unknown },
+  series: NumberSeries
+): Promise<number> => {
   if (strapi.db.dialect.client === 'postgres') await trx.raw('SELECT pg_advisory_xact_lock(?)', [lockKey(series)]);
-  const last = await strapi.db.query(series.uid as any).findOne({
+  const last: Record<string, unknown> | null = await strapi.db.query(series.uid as UID.Schema).findOne({
     select: [series.field],
     where: { ...(series.scope ?? {}), [series.field]: { $notNull: true } },
     orderBy: { [series.field]: 'desc' },

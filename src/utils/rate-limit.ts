@@ -1,4 +1,6 @@
-import { errors } from '@strapi/utils';
+import type { Context, Next } from 'koa';
+import { tooManyRequests } from '../core/errors';
+import { readEnv } from '../core/config';
 
 /**
  * A fixed-window limit per client IP, in memory (one server process), for the public endpoints
@@ -10,8 +12,8 @@ import { errors } from '@strapi/utils';
  */
 export const rateLimit = ({ name, max, windowMs }: { name: string; max: number; windowMs: number }) => {
   const hits = new Map<string, { count: number; resetAt: number }>();
-  return async (ctx: any, next: () => Promise<void>) => {
-    if (process.env.RATE_LIMIT_DISABLED === 'true' && process.env.NODE_ENV !== 'production') return next();
+  return async (ctx: Context, next: Next) => {
+    if (readEnv('RATE_LIMIT_DISABLED') && readEnv('NODE_ENV') !== 'production') return next();
     const now = Date.now();
     const key = `${name}:${ctx.request.ip}`;
     let entry = hits.get(key);
@@ -23,7 +25,7 @@ export const rateLimit = ({ name, max, windowMs }: { name: string; max: number; 
     if (hits.size > 10_000) for (const [k, v] of hits) if (v.resetAt <= now) hits.delete(k);
     if (entry.count > max) {
       ctx.set('Retry-After', String(Math.ceil((entry.resetAt - now) / 1000)));
-      throw new errors.RateLimitError('Trop de demandes depuis cette adresse : réessayez dans quelques minutes.');
+      throw tooManyRequests('Trop de demandes depuis cette adresse : réessayez dans quelques minutes.');
     }
     await next();
   };

@@ -1,6 +1,6 @@
 /**
  * Secrets that must be set, to strong values, before the app runs in production.
- * The development defaults used in config/*.ts all contain "change-me" (see .env.example).
+ * The development defaults (src/core/config.ts) all contain "change-me" (see .env.example).
  */
 export const REQUIRED_SECRETS = [
   'APP_KEYS',

@@ -49,7 +49,7 @@ describe('database settings', () => {
   it('refuses another DATABASE_CLIENT with a French message', () => {
     process.env.DATABASE_CLIENT = 'mysql';
     try {
-      expect(() => databaseConfig()({ env })).toThrow(/DATABASE_CLIENT="mysql" n'est pas pris en charge : utilisez "sqlite" ou "postgres"/);
+      expect(() => databaseConfig()({ env })).toThrow(/DATABASE_CLIENT : « mysql » n'est pas valide \(attendu : « sqlite » ou « postgres »/);
     } finally {
       process.env.DATABASE_CLIENT = saved.DATABASE_CLIENT;
       if (saved.DATABASE_CLIENT === undefined) delete process.env.DATABASE_CLIENT;

@@ -79,6 +79,16 @@ describe('production secrets and public address', () => {
     }
   });
 
+  it('refuses to start on an environment variable whose value cannot be used, naming it in French (also in development)', () => {
+    for (const nodeEnv of ['production', 'development']) {
+      const { code, out } = boot({ ...GOOD, NODE_ENV: nodeEnv, UPLOAD_MAX_MB: 'abc' });
+      expect(code).not.toBe(0);
+      expect(out).toContain("Démarrage refusé : une variable d'environnement a une valeur invalide.");
+      expect(out).toContain("UPLOAD_MAX_MB : « abc » n'est pas valide (attendu : un nombre entier d'au moins 1 ; par défaut : 20).");
+      expect(out).not.toContain('BOOTED');
+    }
+  });
+
   it('starts when every secret is set', () => {
     const { code, out } = boot(GOOD);
     expect(out).toContain('BOOTED');

@@ -1,5 +1,6 @@
 import { winston } from '@strapi/logger';
+import { readEnv } from '../../../src/core/config';
 
 export default {
-  transports: [new winston.transports.Console({ level: process.env.TEST_LOG_LEVEL || 'error' })],
+  transports: [new winston.transports.Console({ level: readEnv('TEST_LOG_LEVEL') })],
 };

@@ -1,6 +1,8 @@
-export default ({ env }) => ({
+import { readEnvIfSet } from '../../../src/core/config';
+
+export default () => ({
   host: '127.0.0.1',
-  port: env.int('PORT', 0),
+  port: readEnvIfSet('PORT') ?? 0,
   app: { keys: ['testKeyA', 'testKeyB'] },
   cron: { enabled: false },
 });

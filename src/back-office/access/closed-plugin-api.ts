@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { forbidden } from '../../core/errors';
 import type { Strapi } from '../types';
 
 /**
@@ -22,17 +22,22 @@ const CLOSED: Record<string, (handler: string) => boolean> = {
 export const CLOSED_MESSAGE =
   'Cette partie de l\u2019API n\u2019est pas ouverte : les fichiers se lisent par les articles, missions et partenaires publics.';
 
-// A route middleware (Strapi 5 resolves policies by name only); runs before the controller. A
-// PolicyError, because Strapi's authorization step replaces any other 403 by a bare "Forbidden".
+// A route middleware (Strapi 5 resolves policies by name only); runs before the controller.
 const refuse = async () => {
-  throw new errors.PolicyError(CLOSED_MESSAGE);
+  throw forbidden(CLOSED_MESSAGE);
 };
+
+interface PluginRoute {
+  handler: unknown;
+  config?: { middlewares?: unknown[] };
+}
 
 /** Adds the refusal to the routes, in register() (before Strapi mounts them). */
 export const closePluginContentApi = (strapi: Strapi) => {
   for (const [name, isClosed] of Object.entries(CLOSED)) {
     // a content-API router factory exposes its (shared) routes array, an object router has `routes`
-    const routes = (strapi.plugin(name) as any)?.routes?.['content-api']?.routes;
+    const plugin = strapi.plugin(name) as unknown as { routes?: Record<string, { routes?: PluginRoute[] }> } | undefined;
+    const routes = plugin?.routes?.['content-api']?.routes;
     // fail loudly if an upgrade of Strapi changes the shape: never start with these routes open
     if (!Array.isArray(routes) || !routes.length) throw new Error(`Routes de l'API du plugin ${name} introuvables : impossible de les fermer.`);
     for (const route of routes) {

@@ -1,4 +1,5 @@
-import { errors } from '@strapi/utils';
+import type { UID } from '@strapi/strapi';
+import { forbidden } from '../../core/errors';
 import type { Strapi } from '../types';
 
 /**
@@ -27,19 +28,44 @@ const ALWAYS_READABLE = ['id', 'documentId', 'createdAt', 'updatedAt', 'publishe
 const POPULATE_OPTIONS = ['populate', 'fields', 'filters', 'sort', 'on', 'count'];
 const FALSE_VALUES = [false, 'false', '0', 0];
 
-type Schema = { uid: string; modelType?: string; attributes: Record<string, any> };
+/** What the guard reads of a schema's attribute. */
+interface Attribute {
+  type: string;
+  private?: boolean;
+  /** relation target (absent on a polymorphic relation) */
+  target?: string;
+  component?: string;
+  components?: string[];
+}
+type Schema = { uid: string; modelType?: string; attributes: Record<string, Attribute> };
 
-/** The French 403; PolicyError so that Strapi's router keeps the message (it blanks other 403s). */
-export const refusedPath = (path: string) =>
-  new errors.PolicyError(`Accès refusé : le champ « ${path} » ne peut pas être lu avec votre rôle.`, { path });
+/** One rule of an admin's ability (CASL, built by Strapi for each request). */
+interface AbilityRule {
+  inverted?: boolean;
+  fields?: string[] | null;
+  conditions?: Record<string, unknown> | null;
+}
+/** The part of an admin's ability the guard uses. */
+export interface Ability {
+  can?: (action: string, subject?: string) => boolean;
+  rulesFor?: (action: string, subject: string) => AbilityRule[];
+}
+
+/** A content type's or a component's schema, as the guard reads it (undefined for an unknown uid). */
+const modelOf = (strapi: Strapi, uid: string) => strapi.getModel(uid as UID.Schema) as unknown as Schema | undefined;
+
+const isObject = (value: unknown): value is Record<string, unknown> => Boolean(value) && typeof value === 'object';
+
+/** The French 403 naming the refused path (populate, filters or sort). */
+export const refusedPath = (path: string) => forbidden(`Accès refusé : le champ « ${path} » ne peut pas être lu avec votre rôle.`, path.split('.'));
 
 /** What one admin may read, from their abilities (built by Strapi for each request). */
-export const readRights = (strapi: Strapi, ability: any) => {
-  const { actionProvider } = strapi.service('admin::permission') as any;
-  const rules = (action: string, uid: string): any[] => {
+export const readRights = (strapi: Strapi, ability: Ability | null | undefined) => {
+  const { actionProvider } = strapi.service('admin::permission') as { actionProvider: { unstable_aliases?: (action: string, uid: string) => string[] } };
+  const rules = (action: string, uid: string): AbilityRule[] => {
     if (typeof ability?.rulesFor !== 'function') return [];
     const aliases: string[] = actionProvider.unstable_aliases?.(action, uid) ?? [];
-    return [action, ...aliases].flatMap((a) => ability.rulesFor(a, uid)).filter((r: any) => !r.inverted);
+    return [action, ...aliases].flatMap((a) => ability.rulesFor(a, uid)).filter((r) => !r.inverted);
   };
   const cache = new Map<string, { fields: string[] | null; conditional: boolean } | null>();
   /** null: cannot read the type; fields null: every field. */
@@ -51,7 +77,7 @@ export const readRights = (strapi: Strapi, ability: any) => {
         list.length === 0
           ? null
           : {
-              fields: list.some((r) => r.fields == null) ? null : [...new Set(list.flatMap((r) => r.fields))],
+              fields: list.some((r) => r.fields == null) ? null : [...new Set(list.flatMap((r) => r.fields ?? []))],
               conditional: list.some((r) => r.conditions && Object.keys(r.conditions).length > 0),
             }
       );
@@ -61,8 +87,8 @@ export const readRights = (strapi: Strapi, ability: any) => {
   // the media library's rights are checked on the file model, as the upload plugin does
   const canFiles = () => Boolean(ability?.can?.('plugin::upload.read', FILE));
   const unconditionalFiles = () => {
-    const list = typeof ability?.rulesFor === 'function' ? ability.rulesFor('plugin::upload.read', FILE).filter((r: any) => !r.inverted) : [];
-    return canFiles() && !list.some((r: any) => r.conditions && Object.keys(r.conditions).length > 0);
+    const list = typeof ability?.rulesFor === 'function' ? ability.rulesFor('plugin::upload.read', FILE).filter((r) => !r.inverted) : [];
+    return canFiles() && !list.some((r) => r.conditions && Object.keys(r.conditions).length > 0);
   };
   let everything: boolean | undefined;
   const rights = {
@@ -78,7 +104,7 @@ export const readRights = (strapi: Strapi, ability: any) => {
       return read.conditional ? 'conditional' : 'yes';
     },
     /** May read this field (a dotted path inside components) of this type; the type must be readable. */
-    field: (uid: string, field: string, attribute?: any): boolean => {
+    field: (uid: string, field: string, attribute?: Attribute): boolean => {
       const top = field.split('.')[0];
       if (uid === ADMIN_USER) return ADMIN_USER_PUBLIC_FIELDS.includes(top) || rights.adminUsers();
       if (uid.startsWith('plugin::upload.')) {
@@ -102,7 +128,7 @@ export const readRights = (strapi: Strapi, ability: any) => {
       if (everything === undefined) {
         everything = Object.keys(strapi.contentTypes)
           .filter((uid) => uid.startsWith('api::'))
-          .every((uid) => rights.type(uid) === 'yes' && Object.keys((strapi.contentTypes as any)[uid].attributes).every((key) => rights.field(uid, key)));
+          .every((uid) => rights.type(uid) === 'yes' && Object.keys(modelOf(strapi, uid)?.attributes ?? {}).every((key) => rights.field(uid, key)));
       }
       return everything;
     },
@@ -142,7 +168,7 @@ const step = (strapi: Strapi, rights: Rights, level: Level, key: string): Level 
   if ((attribute.private && !always && !accountDetail && !mediaLibrary) || attribute.type === 'password') throw refusedPath(path);
   if (!rights.field(level.subject, `${level.prefix}${key}`, attribute)) throw refusedPath(path);
   const enter = (uid: string): Level => {
-    const schema = strapi.getModel(uid as any) as any;
+    const schema = modelOf(strapi, uid);
     if (!schema) throw refusedPath(path);
     if (schema.modelType === 'component') return { schema, subject: level.subject, prefix: `${level.prefix}${key}.`, path };
     if (rights.type(uid) !== 'yes') throw refusedPath(path);
@@ -171,7 +197,7 @@ const levels = (next: Level | Level[] | null): Level[] => (next === null ? [] : 
 const isOperator = (key: string) => key.startsWith('$');
 
 /** filters: attributes at any depth, through $and/$or/$not and any operator holding objects. */
-const walkFilters = (strapi: Strapi, rights: Rights, level: Level, filters: any): void => {
+const walkFilters = (strapi: Strapi, rights: Rights, level: Level, filters: unknown): void => {
   if (Array.isArray(filters)) {
     for (const item of filters) walkFilters(strapi, rights, level, item);
     return;
@@ -195,7 +221,7 @@ const walkFilters = (strapi: Strapi, rights: Rights, level: Level, filters: any)
 };
 
 /** sort: 'a.b:asc,c', ['a.b:desc', { c: 'asc' }], { a: { b: 'asc' } }. */
-const walkSort = (strapi: Strapi, rights: Rights, level: Level, sort: any): void => {
+const walkSort = (strapi: Strapi, rights: Rights, level: Level, sort: unknown): void => {
   if (Array.isArray(sort)) {
     for (const item of sort) walkSort(strapi, rights, level, item);
     return;
@@ -230,8 +256,8 @@ const walkDotted = (strapi: Strapi, rights: Rights, level: Level, dotted: string
   }
 };
 
-const walkFields = (strapi: Strapi, rights: Rights, level: Level, fields: any): void => {
-  const list = typeof fields === 'string' ? fields.split(',') : Array.isArray(fields) ? fields : [];
+const walkFields = (strapi: Strapi, rights: Rights, level: Level, fields: unknown): void => {
+  const list: unknown[] = typeof fields === 'string' ? fields.split(',') : Array.isArray(fields) ? fields : [];
   for (const field of list) {
     if (typeof field !== 'string') continue;
     const name = field.trim();
@@ -242,14 +268,14 @@ const walkFields = (strapi: Strapi, rights: Rights, level: Level, fields: any): 
 /** '*' populates every relation, media, component and dynamic zone of the level. */
 const walkWildcard = (strapi: Strapi, rights: Rights, level: Level): void => {
   for (const [key, attribute] of Object.entries(level.schema.attributes ?? {})) {
-    if (!['relation', 'media', 'component', 'dynamiczone'].includes((attribute as any).type)) continue;
+    if (!['relation', 'media', 'component', 'dynamiczone'].includes(attribute.type)) continue;
     step(strapi, rights, level, key);
   }
 };
 
 /** populate in all its shapes: '*', 'a,b.c', ['a.b'], { a: true | '*' | { populate, fields, filters, sort, on, count } }. */
-const walkPopulate = (strapi: Strapi, rights: Rights, level: Level, populate: any): void => {
-  if (populate === undefined || populate === null || FALSE_VALUES.includes(populate)) return;
+const walkPopulate = (strapi: Strapi, rights: Rights, level: Level, populate: unknown): void => {
+  if (populate === undefined || populate === null || FALSE_VALUES.includes(populate as string | number | boolean)) return;
   if (populate === true || populate === 'true' || populate === '*') {
     walkWildcard(strapi, rights, level);
     return;
@@ -264,7 +290,7 @@ const walkPopulate = (strapi: Strapi, rights: Rights, level: Level, populate: an
   }
   if (typeof populate !== 'object') throw refusedPath(level.path || 'populate');
   for (const [key, value] of Object.entries(populate)) {
-    if (FALSE_VALUES.includes(value as any)) continue;
+    if (FALSE_VALUES.includes(value as string | number | boolean)) continue;
     if (key === '*') {
       walkWildcard(strapi, rights, level);
       continue;
@@ -279,8 +305,8 @@ const walkPopulate = (strapi: Strapi, rights: Rights, level: Level, populate: an
     for (const option of Object.keys(value)) {
       if (!POPULATE_OPTIONS.includes(option)) throw refusedPath(`${join(level.path, key)}.${option}`);
     }
-    const options = value as Record<string, any>;
-    if (options.on && typeof options.on === 'object') {
+    const options = value as Record<string, unknown>;
+    if (isObject(options.on)) {
       for (const [uid, sub] of Object.entries(options.on)) {
         const target = next.find((t) => t.schema.uid === uid);
         if (!target) throw refusedPath(`${join(level.path, key)}.${uid}`);
@@ -291,8 +317,8 @@ const walkPopulate = (strapi: Strapi, rights: Rights, level: Level, populate: an
   }
 };
 
-const walkPopulateOptions = (strapi: Strapi, rights: Rights, level: Level, options: any) => {
-  if (!options || typeof options !== 'object') {
+const walkPopulateOptions = (strapi: Strapi, rights: Rights, level: Level, options: unknown) => {
+  if (!isObject(options)) {
     if (options === '*' || options === true || options === 'true') walkWildcard(strapi, rights, level);
     return;
   }
@@ -303,9 +329,9 @@ const walkPopulateOptions = (strapi: Strapi, rights: Rights, level: Level, optio
 };
 
 /** Throws the French 403 at the first path of the query the admin may not read. */
-export const assertReadableQuery = (strapi: Strapi, ability: any, model: string, query: any) => {
+export const assertReadableQuery = (strapi: Strapi, ability: Ability | null | undefined, model: string, query: unknown) => {
   if (!query || typeof query !== 'object') return;
-  const schema = strapi.getModel(model as any) as any;
+  const schema = modelOf(strapi, model);
   if (!schema) return;
   const rights = readRights(strapi, ability);
   const root: Level = { schema, subject: model, prefix: '', path: '' };
@@ -317,9 +343,9 @@ export const assertReadableQuery = (strapi: Strapi, ability: any, model: string,
  * Output: admin accounts reduced to their public fields (unless the admin may read accounts),
  * nested records reduced to the fields the role may read (the first level is Strapi's job).
  */
-export const sanitizeNested = (strapi: Strapi, rights: Rights, schema: Schema, subject: string, prefix: string, data: any, depth: number): any => {
+export const sanitizeNested = (strapi: Strapi, rights: Rights, schema: Schema, subject: string, prefix: string, data: unknown, depth: number): unknown => {
   if (Array.isArray(data)) return data.map((d) => sanitizeNested(strapi, rights, schema, subject, prefix, d, depth));
-  if (!data || typeof data !== 'object') return data;
+  if (!isObject(data)) return data;
   for (const key of Object.keys(data)) {
     const attribute = schema.attributes?.[key];
     if (!attribute) continue;
@@ -328,14 +354,14 @@ export const sanitizeNested = (strapi: Strapi, rights: Rights, schema: Schema, s
       continue;
     }
     const value = data[key];
-    if (!value || typeof value !== 'object') continue;
-    const into = (uid: string, v: any) => {
-      const target = strapi.getModel(uid as any) as any;
+    if (!isObject(value)) continue;
+    const into = (uid: string, v: unknown) => {
+      const target = modelOf(strapi, uid);
       if (!target) return v;
       if (target.modelType === 'component') return sanitizeNested(strapi, rights, target, subject, `${prefix}${key}.`, v, depth);
       if (uid !== ADMIN_USER && !uid.startsWith('plugin::upload.') && rights.type(uid) === 'no') {
         // only a count may stay (the first level's counts of relations)
-        return Array.isArray(v) ? [] : typeof v.count === 'number' ? { count: v.count } : null;
+        return Array.isArray(v) ? [] : isObject(v) && typeof v.count === 'number' ? { count: v.count } : null;
       }
       return sanitizeNested(strapi, rights, target, uid, '', v, depth + 1);
     };
@@ -343,7 +369,7 @@ export const sanitizeNested = (strapi: Strapi, rights: Rights, schema: Schema, s
     else if (attribute.type === 'media') data[key] = into(FILE, value);
     else if (attribute.type === 'component') data[key] = into(attribute.component, value);
     else if (attribute.type === 'dynamiczone' && Array.isArray(value)) {
-      data[key] = value.map((item: any) => (item?.__component ? into(item.__component, item) : item));
+      data[key] = value.map((item: unknown) => (isObject(item) && typeof item.__component === 'string' ? into(item.__component, item) : item));
     }
   }
   if (subject === ADMIN_USER && !rights.adminUsers()) {
@@ -352,53 +378,69 @@ export const sanitizeNested = (strapi: Strapi, rights: Rights, schema: Schema, s
   return data;
 };
 
+/** A step of the content manager's permission checker: a query (or an output) in, its sanitised version out. */
+type QueryStep = (query: unknown, ...rest: unknown[]) => Promise<unknown>;
+
+/** What the guard wraps of the content manager's permission checker (plugin service `permission-checker`). */
+interface PermissionChecker {
+  sanitizeQuery: QueryStep;
+  validateQuery: QueryStep;
+  /** callable, and one function per action (read, create...) */
+  sanitizedQuery: QueryStep & Record<string, QueryStep>;
+  sanitizeOutput: QueryStep;
+}
+interface PermissionCheckerService {
+  create: (options: { userAbility: Ability; model: string }) => PermissionChecker;
+  __assoGuarded?: boolean;
+}
+
 /**
  * Wraps the content manager's permission checker: every query it sanitises, validates or turns
  * into a permission query is checked first; every output it sanitises is cleaned at depth.
  */
 export const guardContentManager = (strapi: Strapi) => {
-  const service = strapi.plugin('content-manager').service('permission-checker') as any;
+  const service = strapi.plugin('content-manager').service('permission-checker') as PermissionCheckerService;
   if (service.__assoGuarded) return;
   const create = service.create;
   const checkedRequests = new WeakSet<object>();
-  service.create = (options: { userAbility: any; model: string }) => {
+  service.create = (options) => {
     const checker = create(options);
     const { userAbility, model } = options;
-    const check = (query: any) => assertReadableQuery(strapi, userAbility, model, query);
+    const check = (query: unknown) => assertReadableQuery(strapi, userAbility, model, query);
 
     // Some routes read part of the request's query themselves (counts of draft relations build
     // their populate from it only when the right is conditional): the request's own query is
     // checked once, as soon as the route asks for a checker of its content type. The relations
     // routes carry the target's query and are checked where Strapi sanitises it.
-    const ctx = strapi.requestContext.get() as any;
+    const ctx = strapi.requestContext.get();
     if (ctx?.query && ctx.params?.model === model && !ctx.params?.targetField && !checkedRequests.has(ctx)) {
       checkedRequests.add(ctx);
       if (ctx.state?.userAbility === userAbility) check(ctx.query);
     }
 
     const { sanitizeQuery, validateQuery, sanitizedQuery, sanitizeOutput } = checker;
-    checker.sanitizeQuery = async (query: any, ...rest: any[]) => {
+    checker.sanitizeQuery = async (query, ...rest) => {
       check(query);
       return sanitizeQuery(query, ...rest);
     };
-    checker.validateQuery = async (query: any, ...rest: any[]) => {
+    checker.validateQuery = async (query, ...rest) => {
       check(query);
       return validateQuery(query, ...rest);
     };
-    const guardedSanitizedQuery: any = async (query: any, ...rest: any[]) => {
+    const guardedSanitizedQuery = (async (query: unknown, ...rest: unknown[]) => {
       check(query);
       return sanitizedQuery(query, ...rest);
-    };
+    }) as QueryStep & Record<string, QueryStep>;
     for (const action of Object.keys(sanitizedQuery)) {
-      guardedSanitizedQuery[action] = async (query: any) => {
+      guardedSanitizedQuery[action] = async (query) => {
         check(query);
         return sanitizedQuery[action](query);
       };
     }
     checker.sanitizedQuery = guardedSanitizedQuery;
-    checker.sanitizeOutput = async (data: any, ...rest: any[]) => {
+    checker.sanitizeOutput = async (data, ...rest) => {
       const output = await sanitizeOutput(data, ...rest);
-      const schema = strapi.getModel(model as any) as any;
+      const schema = modelOf(strapi, model);
       if (!schema || !output || typeof output !== 'object') return output;
       return sanitizeNested(strapi, readRights(strapi, userAbility), schema, model, '', output, 0);
     };

@@ -1,4 +1,5 @@
-import { errors } from '@strapi/utils';
+import type { Context, Next } from 'koa';
+import { badRequest } from '../../core/errors';
 import type { Strapi } from '../types';
 
 /**
@@ -20,9 +21,7 @@ export const weakPasswordReason = (password: unknown): string | null => {
 export const assertStrongAdminPassword = (password: unknown, path: string[] = ['password']) => {
   const reason = weakPasswordReason(password);
   if (!reason) return;
-  throw new errors.ValidationError(`Mot de passe : ${reason} (au moins 12 caractères, avec majuscule, minuscule et chiffre).`, {
-    errors: [{ path, message: reason, name: 'ValidationError' }],
-  });
+  throw badRequest(`Mot de passe : ${reason} (au moins 12 caractères, avec majuscule, minuscule et chiffre).`, path);
 };
 
 /**
@@ -30,15 +29,34 @@ export const assertStrongAdminPassword = (password: unknown, path: string[] = ['
  * in English) runs before the services: checking here first gives the French message for every
  * weak password. This list is only for the message; the rule itself is enforced in the service.
  */
-const SETS_PASSWORD: Record<string, (body: any) => unknown> = {
-  'authentication.registerAdmin': (body) => body?.password,
-  'authentication.register': (body) => body?.userInfo?.password,
-  'authentication.resetPassword': (body) => body?.password,
-  'authenticated-user.updateMe': (body) => body?.password,
-  'user.update': (body) => body?.password,
+const SETS_PASSWORD: Record<string, (body: unknown) => unknown> = {
+  'authentication.registerAdmin': (body) => valueAt(body, 'password'),
+  'authentication.register': (body) => valueAt(body, 'userInfo', 'password'),
+  'authentication.resetPassword': (body) => valueAt(body, 'password'),
+  'authenticated-user.updateMe': (body) => valueAt(body, 'password'),
+  'user.update': (body) => valueAt(body, 'password'),
 };
 
-const MARK = Symbol.for('asso.adminPasswordRule');
+/** body.a.b..., or undefined. */
+const valueAt = (body: unknown, ...path: string[]) =>
+  path.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), body);
+
+const MARK: unique symbol = Symbol.for('asso.adminPasswordRule') as typeof MARK;
+/** A function of Strapi's already wrapped here (register() may run twice in one process: the tests). */
+type Marked<F> = F & { [MARK]?: true };
+const marked = <F>(fn: F): Marked<F> => Object.assign(fn, { [MARK]: true as const });
+
+/** What this file wraps of Strapi's admin services and routes. */
+interface AdminAuthService {
+  hashPassword?: Marked<(password: unknown) => Promise<string>>;
+}
+interface AdminUserService {
+  resetPasswordByEmail?: Marked<(email: string, password: unknown) => Promise<unknown>>;
+}
+interface AdminRoute {
+  handler: string;
+  config?: { middlewares?: unknown[] };
+}
 
 /**
  * The rule where Strapi sets admin passwords, in register(): every clear admin password goes
@@ -48,41 +66,37 @@ const MARK = Symbol.for('asso.adminPasswordRule');
  * before anything is written.
  */
 export const guardAdminPasswords = (strapi: Strapi) => {
-  const auth: any = strapi.service('admin::auth');
+  const auth = strapi.service('admin::auth') as AdminAuthService;
   if (!auth?.hashPassword) throw new Error('Service admin::auth introuvable : impossible d\u2019appliquer la règle des mots de passe.');
   if (!auth.hashPassword[MARK]) {
     const hashPassword = auth.hashPassword;
-    const guarded = async (password: unknown) => {
+    auth.hashPassword = marked(async (password: unknown) => {
       assertStrongAdminPassword(password);
       return hashPassword.call(auth, password);
-    };
-    (guarded as any)[MARK] = true;
-    auth.hashPassword = guarded;
+    });
   }
   // the CLI admin:reset-user-password applies Strapi's rule (English) first: ours first, in French
-  const users: any = strapi.service('admin::user');
+  const users = strapi.service('admin::user') as AdminUserService;
   if (users?.resetPasswordByEmail && !users.resetPasswordByEmail[MARK]) {
     const resetPasswordByEmail = users.resetPasswordByEmail;
-    const guarded = async (email: string, password: unknown) => {
+    users.resetPasswordByEmail = marked(async (email: string, password: unknown) => {
       assertStrongAdminPassword(password);
       return resetPasswordByEmail.call(users, email, password);
-    };
-    (guarded as any)[MARK] = true;
-    users.resetPasswordByEmail = guarded;
+    });
   }
 
-  for (const router of Object.values<any>((strapi as any).admin.routes ?? {})) {
+  const adminRoutes = (strapi.admin as unknown as { routes?: Record<string, { routes?: AdminRoute[] }> }).routes ?? {};
+  for (const router of Object.values(adminRoutes)) {
     for (const route of router?.routes ?? []) {
       const read = SETS_PASSWORD[route.handler];
       if (!read) continue;
       const middlewares = route.config?.middlewares ?? [];
-      if (middlewares.some((m: any) => m?.[MARK])) continue;
-      const early = async (ctx: any, next: () => Promise<void>) => {
+      if (middlewares.some((m) => typeof m === 'function' && (m as Marked<() => void>)[MARK])) continue;
+      const early = marked(async (ctx: Context, next: Next) => {
         const password = read(ctx.request.body);
         if (password !== undefined) assertStrongAdminPassword(password, route.handler === 'authentication.register' ? ['userInfo', 'password'] : ['password']);
         return next();
-      };
-      (early as any)[MARK] = true;
+      });
       // after the route's own middlewares (the sign-up rate limit counts refused attempts too)
       route.config = { ...route.config, middlewares: [...middlewares, early] };
     }

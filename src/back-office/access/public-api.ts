@@ -1,4 +1,6 @@
-import { errors } from '@strapi/utils';
+import type { UID } from '@strapi/strapi';
+import type { Context, Next } from 'koa';
+import { badRequest, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 
 /**
@@ -65,7 +67,7 @@ const OPERATORS = new Set([
 const LOGICAL = new Set(['$and', '$or', '$not']);
 
 const refuse = (param: string, key: string, message: string) => {
-  throw new errors.ValidationError(`${param} : ${message} « ${key} ».`, { errors: [{ path: [param, key], message }] });
+  throw badRequest(`${param} : ${message} « ${key} ».`, [param, key]);
 };
 
 const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
@@ -134,34 +136,39 @@ const checkPopulate = (spec: PublicContent, populate: unknown) => {
 const PAGINATION_KEYS = ['page', 'pageSize', 'start', 'limit', 'withCount'];
 
 /** The Document Service parameters of a public list or item query, from the visitor's query string. */
-export const publicQuery = (uid: string, query: Record<string, any>, { list }: { list: boolean }) => {
+export const publicQuery = (uid: string, query: Record<string, unknown>, { list }: { list: boolean }) => {
   const spec = PUBLIC_CONTENT[uid];
   const fields = checkFields(spec, query.fields);
   const populate = checkPopulate(spec, query.populate);
-  const params: Record<string, any> = { fields, populate };
+  const params: Record<string, unknown> = { fields, populate };
   if (spec.published) params.status = 'published';
   if (!list) return { params, spec };
   if (query.filters !== undefined) checkFilters(spec, query.filters);
   params.filters = query.filters ? { $and: [query.filters, spec.scope] } : spec.scope;
   const sort = checkSort(spec, query.sort);
   if (sort.length) params.sort = sort;
-  const pagination = typeof query.pagination === 'object' && query.pagination ? query.pagination : {};
+  const pagination = (typeof query.pagination === 'object' && query.pagination ? query.pagination : {}) as Record<string, unknown>;
   params.pagination = Object.fromEntries(PAGINATION_KEYS.filter((k) => k in pagination).map((k) => [k, pagination[k]]));
   return { params, spec };
 };
 
+/** What the actions use of Strapi's core controller (`this` in a controller action). */
+interface CoreController {
+  transformResponse: (data: unknown, meta?: Record<string, unknown>) => unknown;
+}
+
 /** find and findOne for the content API controller of a public content type. */
 export const publicReadActions = (strapi: Strapi, uid: string) => ({
-  async find(this: any, ctx: any) {
+  async find(this: CoreController, ctx: Context) {
     const { params } = publicQuery(uid, ctx.query ?? {}, { list: true });
-    const { results, pagination } = await strapi.service(uid as any).find(params);
+    const { results, pagination } = await strapi.service(uid as UID.Service).find(params);
     return this.transformResponse(results, { pagination });
   },
 
-  async findOne(this: any, ctx: any) {
+  async findOne(this: CoreController, ctx: Context) {
     const { params, spec } = publicQuery(uid, ctx.query ?? {}, { list: false });
-    const entity = await strapi.documents(uid as any).findFirst({ ...params, filters: { $and: [{ documentId: ctx.params.id }, spec.scope] } } as any);
-    if (!entity) throw new errors.NotFoundError(`${spec.label} introuvable.`);
+    const entity = await strapi.documents(uid as UID.ContentType).findFirst({ ...params, filters: { $and: [{ documentId: ctx.params.id }, spec.scope] } });
+    if (!entity) throw notFound(`${spec.label} introuvable.`);
     return this.transformResponse(entity);
   },
 });
@@ -179,8 +186,8 @@ export const publicReadActions = (strapi: Strapi, uid: string) => ({
 const NOT_OWN = new Set(['relation', 'media', 'component', 'dynamiczone']);
 
 const referenceSpec = (uid: string): PublicContent => {
-  const model: any = (globalThis as any).strapi.getModel(uid);
-  const attributes = Object.entries<any>(model.attributes);
+  const model = strapi.getModel(uid as UID.ContentType) as unknown as { info?: { displayName?: string }; attributes: Record<string, { type: string; private?: boolean }> };
+  const attributes = Object.entries(model.attributes);
   const own = attributes.filter(([, a]) => !NOT_OWN.has(a.type) && !a.private).map(([name]) => name);
   const images = attributes.filter(([, a]) => a.type === 'media').map(([name]) => name);
   const queryable = ['documentId', ...own];
@@ -195,7 +202,7 @@ const referenceSpec = (uid: string): PublicContent => {
 };
 
 /** Route middleware of the find/findOne of a reference data type (see above). */
-export const referenceDataQuery = (uid: string) => async (ctx: any, next: () => Promise<void>) => {
+export const referenceDataQuery = (uid: string) => async (ctx: Context, next: Next) => {
   const spec = referenceSpec(uid);
   const query = ctx.query ?? {};
   checkFields(spec, query.fields);
@@ -222,9 +229,9 @@ export const applyPublicPermissions = async (strapi: Strapi) => {
     if (!role) continue;
     const wanted = type === 'public' ? PUBLIC_ACTIONS : [];
     const existing = await perms.findMany({ where: { role: { id: role.id } }, select: ['id', 'action'] });
-    const extra = existing.filter((p: any) => !wanted.includes(p.action));
-    if (extra.length) await perms.deleteMany({ where: { id: { $in: extra.map((p: any) => p.id) } } });
-    const have = new Set(existing.map((p: any) => p.action));
+    const extra = existing.filter((p: { action: string }) => !wanted.includes(p.action));
+    if (extra.length) await perms.deleteMany({ where: { id: { $in: extra.map((p: { id: number }) => p.id) } } });
+    const have = new Set(existing.map((p: { action: string }) => p.action));
     for (const action of wanted) if (!have.has(action)) await perms.create({ data: { action, role: role.id } });
   }
   const store = strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' });

@@ -1,7 +1,7 @@
 import path from 'path';
-import { env } from '@strapi/utils';
 import { createLogger, winston } from '@strapi/logger';
 import databaseConfig from '../../../config/database';
+import { readEnv } from '../../core/config';
 import { projectRoot } from '../../utils/paths';
 import { createBackup } from './archive';
 import { targetFromConfig } from './database';
@@ -18,7 +18,7 @@ import { backupSettings, uploadsDirFromEnv } from './settings';
 const loadConfiguration = () => {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   require('dotenv').config({ path: path.join(projectRoot, '.env') });
-  return { target: targetFromConfig(databaseConfig({ env }).connection as any), uploadsDir: uploadsDirFromEnv(), settings: backupSettings() };
+  return { target: targetFromConfig(databaseConfig().connection), uploadsDir: uploadsDirFromEnv(), settings: backupSettings() };
 };
 
 /**
@@ -48,7 +48,7 @@ export const restoreCommand = async (args: string[]) => {
   }
   const { target, uploadsDir } = loadConfiguration();
   // npm runs scripts from the project root: a relative path is taken from where the command was typed (INIT_CWD)
-  const archive = path.resolve(process.env.INIT_CWD || process.cwd(), files[0]);
+  const archive = path.resolve(readEnv('INIT_CWD') ?? process.cwd(), files[0]);
   const report = await restoreBackup({ archive, target, uploadsDir, force, log: (l) => log.info(l) });
   const rows = Object.values(report.tables).reduce((a, b) => a + b, 0);
   log.info(`Base restaurée : ${Object.keys(report.tables).length} table(s), ${rows} ligne(s) ; ${report.uploads} fichier(s) envoyé(s) restauré(s).`);

@@ -1,16 +1,16 @@
 import fs from 'fs';
 import path from 'path';
-import { errors } from '@strapi/utils';
 import type { BackOfficeModule, Strapi } from '../types';
+import { TZ } from '../../core/dates';
+import { badRequest, messageOf, notFound } from '../../core/errors';
 import { ACTIONS } from '../permissions';
 import { sendMail } from '../mail';
 import { backupPath, BackupInfo, createBackup, listBackups } from './archive';
 import { DatabaseTarget, targetFromConfig } from './database';
-import { BackupError } from './errors';
 import { applyRetention } from './retention';
 import { backupSettings } from './settings';
 
-export const databaseTarget = (strapi: Strapi): DatabaseTarget => targetFromConfig(strapi.config.get('database.connection') as any);
+export const databaseTarget = (strapi: Strapi): DatabaseTarget => targetFromConfig(strapi.config.get<Parameters<typeof targetFromConfig>[0]>('database.connection'));
 export const uploadsDir = (strapi: Strapi) => path.join(strapi.dirs.static.public, 'uploads');
 
 /** Kept in the backup folder, so that the admin page shows a failed night even after a restart. */
@@ -49,10 +49,10 @@ const superAdmins = (strapi: Strapi) =>
 export const scheduledBackup = async (strapi: Strapi) => {
   try {
     return await backupNow(strapi);
-  } catch (e: any) {
-    const message = e instanceof BackupError ? e.message : String(e?.message ?? e);
+  } catch (e) {
+    const message = messageOf(e);
     const at = new Date();
-    strapi.log.error(`[sauvegardes] la sauvegarde automatique a échoué : ${e?.stack ?? message}`);
+    strapi.log.error(`[sauvegardes] la sauvegarde automatique a échoué : ${(e instanceof Error && e.stack) || message}`);
     const dir = backupSettings().dir;
     try {
       fs.mkdirSync(dir, { recursive: true });
@@ -60,7 +60,7 @@ export const scheduledBackup = async (strapi: Strapi) => {
     } catch {
       // the folder itself may be the problem; the log and the e-mail still tell it
     }
-    const when = at.toLocaleString('fr-FR', { timeZone: 'Europe/Paris' });
+    const when = at.toLocaleString('fr-FR', { timeZone: TZ });
     for (const admin of await superAdmins(strapi)) {
       await sendMail(strapi, {
         to: admin.email,
@@ -107,9 +107,9 @@ const backups: BackOfficeModule = {
       handler: async (ctx) => {
         try {
           ctx.body = { backup: describe(await backupNow(app)) };
-        } catch (e: any) {
-          app.log.error(`[sauvegardes] sauvegarde manuelle en échec : ${e?.stack ?? e}`);
-          throw new errors.ApplicationError(`La sauvegarde a échoué : ${e?.message ?? e}`);
+        } catch (e) {
+          app.log.error(`[sauvegardes] sauvegarde manuelle en échec : ${(e instanceof Error && e.stack) || e}`);
+          throw badRequest(`La sauvegarde a échoué : ${messageOf(e)}`);
         }
       },
     },
@@ -119,7 +119,7 @@ const backups: BackOfficeModule = {
       actions: [ACTIONS.backupsManage],
       handler: (ctx) => {
         const file = backupPath(backupSettings().dir, ctx.params.name);
-        if (!file) throw new errors.NotFoundError('Sauvegarde introuvable.');
+        if (!file) throw notFound('Sauvegarde introuvable.');
         ctx.attachment(path.basename(file));
         ctx.type = 'application/gzip';
         ctx.length = fs.statSync(file).size;

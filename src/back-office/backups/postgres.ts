@@ -1,6 +1,7 @@
 import { spawn } from 'child_process';
 import path from 'path';
 import { Client } from 'pg';
+import { readEnv } from '../../core/config';
 import { BackupError } from './errors';
 
 /** A PostgreSQL database as configured in config/database.ts (connection string or separate fields). */
@@ -13,7 +14,7 @@ export interface PostgresTarget {
     database?: string;
     user?: string;
     password?: string;
-    ssl?: any;
+    ssl?: boolean | { rejectUnauthorized?: boolean };
     schema?: string;
   };
 }
@@ -24,13 +25,16 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export const pgClient = async (target: PostgresTarget) => {
   const { schema: _schema, ...connection } = target.connection;
-  const client = new Client(connection as any);
+  const client = new Client(connection);
   await client.connect();
   return client;
 };
 
 /** pg_dump, pg_restore: found in PG_BIN_DIR when set, else on the PATH. */
-const toolPath = (tool: string) => (process.env.PG_BIN_DIR ? path.join(process.env.PG_BIN_DIR, tool) : tool);
+const toolPath = (tool: string) => {
+  const dir = readEnv('PG_BIN_DIR');
+  return dir ? path.join(dir, tool) : tool;
+};
 
 /** libpq settings of the target for the command-line tools (the password goes through the environment). */
 const toolEnv = (target: PostgresTarget) => {
@@ -41,7 +45,7 @@ const toolEnv = (target: PostgresTarget) => {
   if (c.user) env.PGUSER = c.user;
   if (c.password) env.PGPASSWORD = c.password;
   if (c.database) env.PGDATABASE = c.database;
-  if (c.ssl) env.PGSSLMODE = c.ssl.rejectUnauthorized === false ? 'require' : 'verify-full';
+  if (c.ssl) env.PGSSLMODE = typeof c.ssl === 'object' && c.ssl.rejectUnauthorized === false ? 'require' : 'verify-full';
   return env;
 };
 const dbArgs = (target: PostgresTarget) => (target.connection.connectionString ? [`--dbname=${target.connection.connectionString}`] : []);
@@ -62,7 +66,7 @@ export const runTool = (tool: string, args: string[], target?: PostgresTarget) =
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    child.on('error', (e: any) => reject(e.code === 'ENOENT' ? missingTool(tool) : e));
+    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? missingTool(tool) : e));
     child.on('close', (code) =>
       code === 0 ? resolve(out) : reject(new BackupError(`${tool} a échoué (code ${code}) : ${err.trim() || out.trim()}`))
     );

@@ -3,8 +3,7 @@ import path from 'path';
 import { DateTime } from 'luxon';
 import type { Retention } from './settings';
 import { listBackups } from './archive';
-
-const TZ = 'Europe/Paris';
+import { TZ } from '../../core/dates';
 
 /**
  * Grandfather-father-son retention: among the given instants, keeps the newest one of each of the

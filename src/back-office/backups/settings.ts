@@ -1,4 +1,5 @@
-import { fromRoot } from '../../utils/paths';
+import path from 'path';
+import { readEnv } from '../../core/config';
 
 /** How many archives the daily job keeps: the newest of each of the last N days, weeks and months. */
 export interface Retention {
@@ -15,24 +16,16 @@ export interface BackupSettings {
   retention: Retention;
 }
 
-const count = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} : « ${raw} » n'est pas un nombre entier positif ou nul.`);
-  return n;
-};
-
 /** Read at each use (not at import), so that the tests and the launchers can set the variables first. */
 export const backupSettings = (): BackupSettings => ({
-  dir: fromRoot(process.env.BACKUP_DIR || './backups'),
-  cron: process.env.BACKUP_CRON || '0 3 * * *',
+  dir: readEnv('BACKUP_DIR'),
+  cron: readEnv('BACKUP_CRON'),
   retention: {
-    daily: count('BACKUP_KEEP_DAILY', 7),
-    weekly: count('BACKUP_KEEP_WEEKLY', 4),
-    monthly: count('BACKUP_KEEP_MONTHLY', 12),
+    daily: readEnv('BACKUP_KEEP_DAILY'),
+    weekly: readEnv('BACKUP_KEEP_WEEKLY'),
+    monthly: readEnv('BACKUP_KEEP_MONTHLY'),
   },
 });
 
 /** The uploads live in <public dir>/uploads; PUBLIC_DIR is the same variable as in config/server.ts. */
-export const uploadsDirFromEnv = () => fromRoot(`${process.env.PUBLIC_DIR || './public'}/uploads`);
+export const uploadsDirFromEnv = () => path.join(readEnv('PUBLIC_DIR'), 'uploads');

@@ -1,4 +1,5 @@
 import type { Strapi } from '../types';
+import { readEnv } from '../../core/config';
 
 /**
  * The demo accounts: the president as super admin, and one account per bureau role (created by the
@@ -17,7 +18,7 @@ export const DEMO_ACCOUNTS = [
 export type DemoAccountResult = (typeof DEMO_ACCOUNTS)[number] & { outcome: 'created' | 'existing' | 'role_missing' };
 
 export const createDemoAccounts = async (strapi: Strapi): Promise<DemoAccountResult[]> => {
-  if (process.env.NODE_ENV === 'production') {
+  if (readEnv('NODE_ENV') === 'production') {
     throw new Error('Les comptes de démonstration ne sont jamais créés en production (NODE_ENV=production).');
   }
   const results: DemoAccountResult[] = [];

@@ -1,4 +1,5 @@
 import type { Strapi } from '../types';
+import { readEnv } from '../../core/config';
 
 /** The association's own data: a database holding any of these is not empty. */
 export const BUSINESS_TYPES = [
@@ -14,13 +15,19 @@ export const BUSINESS_TYPES = [
   'api::document.document',
 ] as const;
 
+/** What the reset reads of Strapi's database metadata of a model. */
+interface ModelMeta {
+  tableName: string;
+  attributes: Record<string, { type: string; target?: string; joinTable?: { name: string; on?: unknown } }>;
+}
+const metaOf = (strapi: Strapi, uid: string) => strapi.db.metadata.get(uid) as unknown as ModelMeta;
+
 /** Documents per business type (an article's draft and published rows count once). */
 export const countContent = async (strapi: Strapi) => {
   const counts: Record<string, number> = {};
   for (const uid of BUSINESS_TYPES) {
-    const meta: any = strapi.db.metadata.get(uid as any);
-    const [row] = await strapi.db.connection(meta.tableName).countDistinct({ n: 'document_id' });
-    counts[uid] = Number((row as any).n);
+    const [row] = await strapi.db.connection(metaOf(strapi, uid).tableName).countDistinct({ n: 'document_id' });
+    counts[uid] = Number(row.n);
   }
   return counts;
 };
@@ -34,7 +41,7 @@ export class ProductionDataError extends Error {}
  * data added to a database that holds the association's data. Throws ProductionDataError (French).
  */
 export const refuseInProduction = (what: 'reset' | 'seed') => {
-  if (process.env.NODE_ENV !== 'production') return;
+  if (readEnv('NODE_ENV') !== 'production') return;
   throw new ProductionDataError(
     what === 'reset'
       ? 'Refusé : NODE_ENV=production. L’effacement (--reset) supprimerait toutes les données de l’association : il ne tourne jamais en production. Rien n’a été modifié.'
@@ -57,16 +64,15 @@ export const clearContent = async (strapi: Strapi) => {
     const linkTables = new Set<string>();
     const componentTables = new Set<string>();
     for (const uid of uids) {
-      const meta: any = strapi.db.metadata.get(uid as any);
-      for (const attr of Object.values<any>(meta.attributes)) {
+      for (const attr of Object.values(metaOf(strapi, uid).attributes)) {
         if (attr.type !== 'relation' || !attr.joinTable) continue;
         linkTables.add(attr.joinTable.name);
-        if (attr.joinTable.on) componentTables.add((strapi.db.metadata.get(attr.target) as any).tableName);
+        if (attr.joinTable.on && attr.target) componentTables.add(metaOf(strapi, attr.target).tableName);
       }
     }
     for (const name of linkTables) await trx(name).del();
     for (const name of componentTables) await trx(name).del();
-    for (const uid of uids) await trx((strapi.db.metadata.get(uid as any) as any).tableName).del();
+    for (const uid of uids) await trx(metaOf(strapi, uid).tableName).del();
   });
 
   const upload = strapi.plugin('upload').service('upload');

@@ -1,8 +1,8 @@
-import { errors } from '@strapi/utils';
+import { badRequest, messageOf } from '../../core/errors';
 import { DateTime } from 'luxon';
 import type { BackOfficeModule, Strapi } from '../types';
 import { ACTIONS } from '../permissions';
-import { todayInParis } from './period';
+import { todayInParis } from '../../core/dates';
 import { associationGraceDays, DEFAULT_EXPIRING_WITHIN_DAYS, DuesStatus, DUES_STATUSES, DUES_STATUS_LABELS } from './status';
 import { duesCounts, duesRows } from './list';
 import { runReminders } from './reminders';
@@ -11,8 +11,7 @@ import { readAccess, type ReadAccess } from '../exports/access';
 import { CONTRIBUTION, contributionRules, MEMBER, memberDuesRules, MEMBERSHIP_TYPE, membershipTypeRules } from './rules';
 
 /** HTTP 400 with a French message naming the parameter; nothing is done. */
-const badParam = (field: string, message: string) =>
-  new errors.ValidationError(`${field} : ${message}`, { errors: [{ path: [field], message: `${field} : ${message}`, name: 'ValidationError' }] });
+const badParam = (field: string, message: string) => badRequest(`${field} : ${message}`, field);
 
 const statusParam = (value: unknown): DuesStatus | undefined => {
   if (value === undefined || value === '') return undefined;
@@ -69,8 +68,8 @@ const hiddenFields = (access: ReadAccess) =>
 const logFailure = async (strapi: Strapi, what: string, job: () => Promise<unknown>) => {
   try {
     await job();
-  } catch (e: any) {
-    strapi.log.error(`[cotisations] ${what} : échec (${e?.message ?? e}), nouvel essai au prochain passage.`);
+  } catch (e) {
+    strapi.log.error(`[cotisations] ${what} : échec (${messageOf(e)}), nouvel essai au prochain passage.`);
   }
 };
 

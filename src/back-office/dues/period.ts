@@ -1,22 +1,8 @@
 import { DateTime } from 'luxon';
+import { fiscalYearStart } from '../../core/dates';
 
-export const TZ = 'Europe/Paris';
-
-/** Today as YYYY-MM-DD in the association's timezone. */
-export const todayInParis = () => DateTime.now().setZone(TZ).toISODate()!;
-
-/** First day of the fiscal year that contains `day` (fiscal years start on the 1st of `startMonth`). */
-export const fiscalYearStart = (day: string, startMonth = 1) => {
-  const d = DateTime.fromISO(day);
-  const year = d.month >= startMonth ? d.year : d.year - 1;
-  return DateTime.fromObject({ year, month: startMonth, day: 1 }).toISODate()!;
-};
-
-/** Fiscal year `year` (named after the calendar year it starts in) as [first day, last day]. */
-export const fiscalYearBounds = (year: number, startMonth = 1): [string, string] => {
-  const start = DateTime.fromObject({ year, month: startMonth, day: 1 });
-  return [start.toISODate()!, start.plus({ years: 1 }).minus({ days: 1 }).toISODate()!];
-};
+// Today in Paris and the fiscal years live in src/core/dates.ts; re-exported for the modules that still import them from here.
+export { TZ, todayInParis, fiscalYearStart, fiscalYearBounds } from '../../core/dates';
 
 /**
  * Last day covered by a membership paid for a period starting on `periodStart`: `durationMonths`

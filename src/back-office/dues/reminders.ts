@@ -3,8 +3,9 @@ import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
 import { column, datetimeValue, knex, link, table } from '../sql';
 import { mailBrand, sendMail } from '../mail';
-import { todayInParis } from './period';
-import { DEFAULT_GRACE_DAYS } from './status';
+import { readAssociation } from '../../core/association';
+import { todayInParis } from '../../core/dates';
+import { messageOf } from '../../core/errors';
 import { duesRows } from './list';
 import { reminderMail } from './template';
 
@@ -97,23 +98,21 @@ const alreadySent = async (strapi: Strapi, from: string) => {
     .select(`l.${byMember.to} as memberId`, `r.${paid} as duesPaidUntil`, `r.${offset} as offsetDays`)
     .whereIn(`r.${column(strapi, LOG, 'status')}`, ['sending', 'sent'])
     .where(`r.${paid}`, '>=', from);
-  return new Set(rows.map((r: any) => onceKey(Number(r.memberId), String(r.duesPaidUntil).slice(0, 10), Number(r.offsetDays))));
+  return new Set(rows.map((r: { memberId: unknown; duesPaidUntil: unknown; offsetDays: unknown }) => onceKey(Number(r.memberId), String(r.duesPaidUntil).slice(0, 10), Number(r.offsetDays))));
 };
 
 /** Who gets which reminder today: a handful of set-based queries, whatever the number of members. */
 export const planReminders = async (strapi: Strapi, today: string) => {
-  const settings = await strapi.db
-    .query('api::association.association')
-    .findOne({ select: ['name', 'duesGraceDays', 'reminderSubject', 'reminderTemplate'] });
+  const settings = await readAssociation(strapi, ['name', 'duesGraceDays', 'reminderSubject', 'reminderTemplate']);
   const types = await strapi.db.query(TYPE).findMany({ select: ['reminderDays'] });
-  const longest = Math.max(0, ...DEFAULT_REMINDER_DAYS, ...types.flatMap((t: any) => reminderOffsets(t.reminderDays)));
+  const longest = Math.max(0, ...DEFAULT_REMINDER_DAYS, ...types.flatMap((t: { reminderDays: unknown }) => reminderOffsets(t.reminderDays)));
   const day = DateTime.fromISO(today);
   const from = day.minus({ days: STOP_AFTER_DAYS }).toISODate()!;
   const to = day.plus({ days: longest }).toISODate()!;
 
   const rows = await duesRows(strapi, {
     today,
-    graceDays: settings?.duesGraceDays ?? DEFAULT_GRACE_DAYS,
+    graceDays: settings.duesGraceDays,
     filter: (qb, paid) => qb.where(paid, '>=', from).where(paid, '<=', to),
   });
   const sent = await alreadySent(strapi, from);
@@ -138,14 +137,23 @@ export const planReminders = async (strapi: Strapi, today: string) => {
     if (email) planned.push({ ...item, memberId: r.id });
     else withoutEmail.push(item);
   }
-  return { settings: settings ?? {}, planned, withoutEmail };
+  return { settings, planned, withoutEmail };
 };
+
+/** A relation's join table in Strapi's metadata, with its order columns. */
+interface JoinTable {
+  name: string;
+  joinColumn: { name: string };
+  inverseJoinColumn: { name: string };
+  orderColumnName?: string;
+  inverseOrderColumnName?: string;
+}
 
 /** Records the reminders about to be sent (status « sending »), in one insert per batch. */
 const claim = async (strapi: Strapi, today: string, batch: Array<PlannedReminder & { memberId: number }>) => {
   const col = (f: string) => column(strapi, LOG, f);
   const now = datetimeValue(strapi, new Date());
-  const byMember: any = (strapi.db.metadata.get(LOG as any).attributes.member as any).joinTable;
+  const byMember = (strapi.db.metadata.get(LOG).attributes.member as unknown as { joinTable: JoinTable }).joinTable;
   return strapi.db.transaction(async ({ trx }) => {
     const inserted = await trx(table(strapi, LOG))
       .insert(
@@ -162,7 +170,8 @@ const claim = async (strapi: Strapi, today: string, batch: Array<PlannedReminder
         }))
       )
       .returning('id');
-    const ids: number[] = inserted.map((r: any) => Number(typeof r === 'object' ? r.id : r));
+    // PostgreSQL returns rows ({ id }), SQLite the ids
+    const ids: number[] = inserted.map((r: { id: number } | number) => Number(typeof r === 'object' ? r.id : r));
     await trx(byMember.name).insert(
       ids.map((id, i) => ({
         [byMember.joinColumn.name]: id,
@@ -216,8 +225,8 @@ export const runReminders = (strapi: Strapi, { today = todayInParis(), dryRun = 
             await sendMail(strapi, { to: p.email!, ...mail, brand });
             ok.push(ids[j]);
             sent.push(strip(p));
-          } catch (e: any) {
-            const error = String(e?.message ?? e).slice(0, 500);
+          } catch (e) {
+            const error = messageOf(e).slice(0, 500);
             ko.push({ id: ids[j], error });
             failed.push({ ...strip(p), error });
           }

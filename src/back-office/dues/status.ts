@@ -1,6 +1,8 @@
+import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
-import { todayInParis } from './period';
+import { ASSOCIATION_DEFAULTS, readAssociation } from '../../core/association';
+import { todayInParis } from '../../core/dates';
 
 /**
  * THE definition of a member's dues status, used by the API, the exports, the stats, the
@@ -22,7 +24,7 @@ export const DUES_STATUS_LABELS: Record<DuesStatus, string> = {
   never_paid: 'Jamais cotisé',
 };
 export const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
-export const DEFAULT_GRACE_DAYS = 30;
+export const DEFAULT_GRACE_DAYS = ASSOCIATION_DEFAULTS.duesGraceDays;
 
 export interface DuesOptions {
   today?: string;
@@ -65,7 +67,7 @@ export const duesStatusSql = (column: string, options: DuesOptions = {}) => {
 };
 
 /** A knex-style where clause on the paid-until column for one status. */
-export const duesStatusWhere = (qb: any, column: string, status: DuesStatus, options: DuesOptions = {}) => {
+export const duesStatusWhere = (qb: Knex.QueryBuilder, column: string, status: DuesStatus, options: DuesOptions = {}) => {
   const { today, expiringUntil, graceFrom } = duesThresholds(options);
   switch (status) {
     case 'never_paid':
@@ -82,7 +84,4 @@ export const duesStatusWhere = (qb: any, column: string, status: DuesStatus, opt
 };
 
 /** The association's grace period (days), from its settings. */
-export const associationGraceDays = async (strapi: Strapi) => {
-  const a = await strapi.db.query('api::association.association').findOne({ select: ['duesGraceDays'] });
-  return a?.duesGraceDays ?? DEFAULT_GRACE_DAYS;
-};
+export const associationGraceDays = async (strapi: Strapi) => (await readAssociation(strapi, ['duesGraceDays'])).duesGraceDays;

@@ -1,5 +1,6 @@
-import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
+import { forbidden } from '../../core/errors';
+import type { Ability } from '../access/content-manager-guard';
 
 /**
  * What the admin asking for an export may read, from their content-manager rights: the read right
@@ -13,13 +14,19 @@ export interface ReadAccess {
   isConditional: (uid: string) => boolean;
 }
 
-export const readAccess = (strapi: Strapi, userAbility: any): ReadAccess => {
-  const checkers = new Map<string, any>();
+/** What exports use of the content manager's permission checker of one content type. */
+interface ReadChecker {
+  can: { read: (entity?: unknown, field?: string) => boolean };
+  requiresEntity: { read: () => boolean };
+}
+
+export const readAccess = (strapi: Strapi, userAbility: Ability): ReadAccess => {
+  const checkers = new Map<string, ReadChecker>();
   const checker = (uid: string) => {
     if (!checkers.has(uid)) {
-      checkers.set(uid, strapi.plugin('content-manager').service('permission-checker').create({ userAbility, model: uid }));
+      checkers.set(uid, strapi.plugin('content-manager').service('permission-checker').create({ userAbility, model: uid }) as ReadChecker);
     }
-    return checkers.get(uid);
+    return checkers.get(uid)!;
   };
   return {
     canReadType: (uid) => checker(uid).can.read(),
@@ -27,12 +34,6 @@ export const readAccess = (strapi: Strapi, userAbility: any): ReadAccess => {
     isConditional: (uid) => checker(uid).requiresEntity.read(),
   };
 };
-
-/**
- * A 403 with a French message. PolicyError, not ForbiddenError: Strapi's router replaces any other
- * ForbiddenError thrown by a handler with a bare « Forbidden ».
- */
-export const forbidden = (message: string) => new errors.PolicyError(message);
 
 /** 403 unless the admin may read the whole content type without conditions. */
 export const assertCanExport = (access: ReadAccess, uid: string, what: string) => {

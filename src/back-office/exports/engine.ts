@@ -1,16 +1,21 @@
 import { Readable, Transform as NodeTransform } from 'node:stream';
 import { Transform } from '@json2csv/node';
 import { stringQuoteOnlyIfNecessary } from '@json2csv/formatters';
-import { errors } from '@strapi/utils';
+import type { UID } from '@strapi/strapi';
+import type { Knex } from 'knex';
 import type { Strapi } from '../types';
+import { badRequest, forbidden } from '../../core/errors';
 import { knex } from '../sql';
-import { todayInParis } from '../dues/period';
-import { assertCanExport, forbidden, type ReadAccess } from './access';
+import { todayInParis } from '../../core/dates';
+import { assertCanExport, type ReadAccess } from './access';
 import { cellFormatter, CSV_OPTIONS, xlsxCell, type CellType, type CsvFormat, type ExportFormat } from './format';
-import { checkRanges, filterContext, parseFilterValue } from './filters';
+import { checkRanges, filterContext, parseFilterValue, type FilterValue } from './filters';
 import { ExportSql, type Sql } from './query';
 import type { Dataset, ExportColumn } from './datasets';
 import { sheetName, type Sheet, type SheetColumn } from './xlsx';
+
+/** One row of an export query: its columns by alias (c0, c1...) and the record's id (__id). */
+export type Row = Record<string, unknown>;
 
 /** Rows read per query: large enough to keep round trips rare, small enough to keep memory flat. */
 export const BATCH_SIZE = 2000;
@@ -28,7 +33,7 @@ const typeOf = (strapi: Strapi, column: ExportColumn): CellType => {
   if (column.type) return column.type;
   const [uid, field] = column.reads[column.reads.length - 1];
   if (IDENTIFIERS.has(`${uid}:${field}`)) return 'text';
-  const attr: any = (strapi.db.metadata.get(uid as any).attributes as any)[field];
+  const attr = (strapi.db.metadata.get(uid as UID.Schema).attributes as Record<string, { type?: string } | undefined>)[field];
   return SCHEMA_TYPES[attr?.type] ?? 'text';
 };
 
@@ -38,17 +43,13 @@ const asSql = (x: string | Sql): Sql => (typeof x === 'string' ? { sql: x, bindi
 export const parseFormat = (raw: unknown): ExportFormat => {
   if (raw === undefined || raw === '' || raw === 'fr') return 'fr';
   if (raw === 'iso' || raw === 'xlsx') return raw;
-  throw new errors.ValidationError(`Paramètre « format » : valeur « ${raw} » inconnue (fr, iso ou xlsx).`, {
-    errors: [{ path: ['format'], message: 'Format : fr, iso ou xlsx.', name: 'ValidationError' }],
-  });
+  throw badRequest(`Paramètre « format » : valeur « ${raw} » inconnue (fr, iso ou xlsx).`, 'format');
 };
 
 /** A `.xlsx` file is the workbook: a CSV flavour asked for with it is a contradiction (400). */
 export const xlsxOnly = (format: unknown): 'xlsx' => {
   if (format === undefined || format === '' || format === 'xlsx') return 'xlsx';
-  throw new errors.ValidationError(`Paramètre « format » : « ${format} » ne s\u2019applique pas à un fichier .xlsx (format CSV : fr ou iso).`, {
-    errors: [{ path: ['format'], message: 'Format : xlsx pour un fichier .xlsx.', name: 'ValidationError' }],
-  });
+  throw badRequest(`Paramètre « format » : « ${format} » ne s\u2019applique pas à un fichier .xlsx (format CSV : fr ou iso).`, 'format');
 };
 
 /**
@@ -61,13 +62,10 @@ export const prepareExport = async (strapi: Strapi, dataset: Dataset, access: Re
   const known = new Set(['format', ...dataset.filters.map((f) => f.param)]);
   for (const param of Object.keys(query)) {
     if (!known.has(param)) {
-      throw new errors.ValidationError(
-        `Paramètre « ${param} » inconnu pour l\u2019export ${dataset.label.toLowerCase()} (paramètres possibles : ${[...known].join(', ')}).`,
-        { errors: [{ path: [param], message: `Paramètre « ${param} » inconnu.`, name: 'ValidationError' }] }
-      );
+      throw badRequest(`Paramètre « ${param} » inconnu pour l\u2019export ${dataset.label.toLowerCase()} (paramètres possibles : ${[...known].join(', ')}).`, param);
     }
   }
-  const values: Record<string, unknown> = {};
+  const values: Record<string, FilterValue> = {};
   for (const f of dataset.filters) {
     if (query[f.param] !== undefined && query[f.param] !== '') values[f.param] = parseFilterValue(strapi, f, query[f.param]);
   }
@@ -93,13 +91,14 @@ export const prepareExport = async (strapi: Strapi, dataset: Dataset, access: Re
   const whereBindings = wheres.flatMap((w) => w.bindings ?? []);
   const from = sql.from(); // after the columns and filters: it carries the joins they asked for
 
-  const batch = (lastId: number): Promise<any[]> =>
+  const batch = (lastId: number): Promise<Row[]> =>
     knex(strapi)
       .raw(
         `SELECT t."id" AS "__id"${selectSql ? `, ${selectSql}` : ''} FROM ${from} WHERE t."id" > ?${whereSql ? ` AND ${whereSql}` : ''} ORDER BY t."id" LIMIT ?`,
-        [...selectBindings, lastId, ...whereBindings, BATCH_SIZE] as any
+        [...selectBindings, lastId, ...whereBindings, BATCH_SIZE] as Knex.RawBinding[]
       )
-      .then((r: any) => (Array.isArray(r) ? r : r.rows));
+      // SQLite answers the rows, PostgreSQL a result holding them
+      .then((r: Row[] | { rows: Row[] }) => (Array.isArray(r) ? r : r.rows));
 
   // the next batch is read while the current one is written out: the database and the CSV work at once
   async function* batches() {
@@ -109,7 +108,7 @@ export const prepareExport = async (strapi: Strapi, dataset: Dataset, access: Re
       if (!rows.length) return;
       const more = rows.length === BATCH_SIZE;
       if (more) {
-        next = batch(rows[rows.length - 1].__id);
+        next = batch(Number(rows[rows.length - 1].__id));
         next.catch(() => undefined); // a download cancelled meanwhile must not leave an unhandled rejection
       }
       yield rows;
@@ -122,12 +121,12 @@ export const prepareExport = async (strapi: Strapi, dataset: Dataset, access: Re
   const fields = columns.map((c, i) => {
     const format1 = cellFormatter(typeOf(strapi, c), csvFormat, c.reads[c.reads.length - 1]);
     const key = `c${i}`;
-    return { label: c.header, value: (row: any) => format1(row[key]) };
+    return { label: c.header, value: (row: Row) => format1(row[key]) };
   });
   const sheetColumns: SheetColumn[] = columns.map((c, i) => {
     const cell = xlsxCell(typeOf(strapi, c), c.reads[c.reads.length - 1]);
     const key = `c${i}`;
-    return { header: c.header, numFmt: cell.numFmt, value: (row: any) => cell.value(row[key]) };
+    return { header: c.header, numFmt: cell.numFmt, value: (row: Row) => cell.value(row[key]) };
   });
   const sheet: Sheet = { name: sheetName(dataset.label), columns: sheetColumns, batches };
   const fileName = `${dataset.fileName}-${todayInParis()}.${format === 'xlsx' ? 'xlsx' : 'csv'}`;
@@ -156,7 +155,7 @@ const coalesce = (size = 64 * 1024) => {
 };
 
 /** The CSV as a stream (json2csv's Transform): rows flow batch by batch, memory stays flat. */
-export const csvStream = (fields: Array<{ label: string; value: (row: any) => string | undefined }>, format: CsvFormat, batches: () => AsyncGenerator<any[]>) => {
+export const csvStream = (fields: Array<{ label: string; value: (row: Row) => string | undefined }>, format: CsvFormat, batches: () => AsyncGenerator<Row[]>) => {
   const { delimiter, withBOM, eol } = CSV_OPTIONS[format];
   const rows = Readable.from(
     (async function* () {

@@ -1,9 +1,11 @@
-import { errors } from '@strapi/utils';
+import type { UID } from '@strapi/strapi';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
+import { badRequest } from '../../core/errors';
 import { datetimeValue, booleanValue } from '../sql';
-import { fiscalYearBounds, TZ } from '../dues/period';
-import { DUES_STATUSES, DUES_STATUS_LABELS, duesStatusSql, associationGraceDays } from '../dues/status';
+import { fiscalYearBounds, TZ } from '../../core/dates';
+import { readAssociation } from '../../core/association';
+import { DUES_STATUSES, DUES_STATUS_LABELS, duesStatusSql } from '../dues/status';
 import { enumLabel } from '../labels';
 import type { ExportSql, Sql } from './query';
 
@@ -33,18 +35,19 @@ export interface ExportFilter {
   target?: string;
   /** fields read to apply the filter: [uid, field] pairs the admin must be allowed to read */
   reads: Array<[string, string]>;
-  where: (value: any, ctx: FilterContext) => Sql;
+  /** the condition, from the value parseFilterValue read for this filter's kind */
+  where: (value: FilterValue, ctx: FilterContext) => Sql;
 }
 
-const badParam = (param: string, label: string, message: string) =>
-  new errors.ValidationError(`Paramètre « ${param} » (${label}) : ${message}`, {
-    errors: [{ path: [param], message: `${label} : ${message}`, name: 'ValidationError' }],
-  });
+/** A parsed parameter: a day or a text (string), a year (number), yes/no (boolean). */
+export type FilterValue = string | number | boolean;
+
+const badParam = (param: string, label: string, message: string) => badRequest(`Paramètre « ${param} » (${label}) : ${message}`, param);
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Parses one query parameter according to its filter's kind. */
-export const parseFilterValue = (strapi: Strapi, filter: ExportFilter, raw: unknown) => {
+export const parseFilterValue = (strapi: Strapi, filter: ExportFilter, raw: unknown): FilterValue => {
   const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
   const text = String(value ?? '').trim();
   switch (filter.kind) {
@@ -76,7 +79,7 @@ export const parseFilterValue = (strapi: Strapi, filter: ExportFilter, raw: unkn
 };
 
 /** Checks that a range's start is not after its end. */
-export const checkRanges = (filters: ExportFilter[], values: Record<string, any>) => {
+export const checkRanges = (filters: ExportFilter[], values: Record<string, FilterValue>) => {
   for (const f of filters) {
     if (f.kind !== 'date' || !f.param.endsWith('From')) continue;
     const to = f.param.replace(/From$/, 'To');
@@ -87,8 +90,8 @@ export const checkRanges = (filters: ExportFilter[], values: Record<string, any>
 };
 
 export const filterContext = async (strapi: Strapi, sql: ExportSql): Promise<FilterContext> => {
-  const a = await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] });
-  return { strapi, sql, fiscalYearStartMonth: a?.fiscalYearStartMonth ?? 1, graceDays: await associationGraceDays(strapi) };
+  const { fiscalYearStartMonth, duesGraceDays } = await readAssociation(strapi, ['fiscalYearStartMonth', 'duesGraceDays']);
+  return { strapi, sql, fiscalYearStartMonth, graceDays: duesGraceDays };
 };
 
 /* ---- filter kinds, parameterised by field ---- */
@@ -111,8 +114,8 @@ export const datetimeRange = (uid: string, field: string, prefix: string, label:
   const col = (sql: ExportSql) => (via ? sql.ref(via.field, field) : sql.col(field));
   const reads: Array<[string, string]> = via ? [[uid, via.field], [via.uid, field]] : [[uid, field]];
   return [
-    { param: `${prefix}From`, label: `${label} (du)`, kind: 'date', reads, where: (v, { sql, strapi }) => ({ sql: `${col(sql)} >= ?`, bindings: [parisDayStart(strapi, v)] }) },
-    { param: `${prefix}To`, label: `${label} (au)`, kind: 'date', reads, where: (v, { sql, strapi }) => ({ sql: `${col(sql)} < ?`, bindings: [parisDayStart(strapi, nextDay(v))] }) },
+    { param: `${prefix}From`, label: `${label} (du)`, kind: 'date', reads, where: (v, { sql, strapi }) => ({ sql: `${col(sql)} >= ?`, bindings: [parisDayStart(strapi, String(v))] }) },
+    { param: `${prefix}To`, label: `${label} (au)`, kind: 'date', reads, where: (v, { sql, strapi }) => ({ sql: `${col(sql)} < ?`, bindings: [parisDayStart(strapi, nextDay(String(v)))] }) },
   ];
 };
 
@@ -123,7 +126,7 @@ export const fiscalYear = (uid: string, field: string, kind: 'date' | 'datetime'
   kind: 'year',
   reads: [[uid, field]],
   where: (year, { sql, strapi, fiscalYearStartMonth }) => {
-    const [first, last] = fiscalYearBounds(year, fiscalYearStartMonth);
+    const [first, last] = fiscalYearBounds(Number(year), fiscalYearStartMonth);
     return kind === 'date'
       ? { sql: `${sql.col(field)} BETWEEN ? AND ?`, bindings: [first, last] }
       : { sql: `${sql.col(field)} >= ? AND ${sql.col(field)} < ?`, bindings: [parisDayStart(strapi, first), parisDayStart(strapi, nextDay(last))] };
@@ -137,7 +140,7 @@ export const yearEquals = (uid: string, field: string, param: string, label: str
 
 /** The values of an enumeration filter. */
 export const filterValues = (strapi: Strapi, filter: ExportFilter): string[] =>
-  filter.values ?? (filter.enumOf ? ((strapi.getModel(filter.enumOf[0] as any).attributes as any)[filter.enumOf[1]].enum as string[]) : []);
+  filter.values ?? (filter.enumOf ? (strapi.getModel(filter.enumOf[0] as UID.Schema).attributes as Record<string, { enum?: string[] }>)[filter.enumOf[1]].enum ?? [] : []);
 
 /** Equality on an enumeration field of the schema (its values are the schema's). */
 export const enumEquals = (uid: string, field: string, param: string, label: string): ExportFilter => ({
@@ -156,7 +159,7 @@ export const isTrue = (uid: string, field: string, param: string, label: string)
 
 /** Records linked to a given related record (by documentId): pole, mission, membership type, funder... */
 export const linkedTo = (uid: string, field: string, target: string, param: string, label: string): ExportFilter => ({
-  param, label, kind: 'relation', target, reads: [[uid, field]], where: (v, { sql }) => sql.linkedTo(field, v),
+  param, label, kind: 'relation', target, reads: [[uid, field]], where: (v, { sql }) => sql.linkedTo(field, String(v)),
 });
 
 /** Members by dues status: THE definition of dues/status.ts, in SQL. */

@@ -1,5 +1,6 @@
-import { errors } from '@strapi/utils';
+import type { UID } from '@strapi/strapi';
 import type { BackOfficeModule, Strapi } from '../types';
+import { notFound } from '../../core/errors';
 import { ACTIONS } from '../permissions';
 import { readAccess, type ReadAccess } from './access';
 import { DATASETS, datasetByName } from './datasets';
@@ -23,9 +24,9 @@ const catalog = async (strapi: Strapi, access: ReadAccess) => {
     if (!options.has(uid)) {
       const field = OPTION_LABEL[uid];
       const rows = access.canRead(uid, field)
-        ? await strapi.db.query(uid as any).findMany({ select: ['documentId', field], orderBy: uid.includes('mission') ? { startAt: 'desc' } : { [field]: 'asc' }, limit: 500 })
+        ? await strapi.db.query(uid as UID.ContentType).findMany({ select: ['documentId', field], orderBy: uid.includes('mission') ? { startAt: 'desc' } : { [field]: 'asc' }, limit: 500 })
         : [];
-      options.set(uid, rows.map((r: any) => ({ value: r.documentId, label: String(r[field] ?? '') })));
+      options.set(uid, rows.map((r: Record<string, unknown>) => ({ value: String(r.documentId), label: String(r[field] ?? '') })));
     }
     return options.get(uid)!;
   };
@@ -66,7 +67,7 @@ const exportsModule: BackOfficeModule = {
         // <name>.csv (?format=fr|iso|xlsx) or <name>.xlsx: same columns, rights and filters
         const match = /^([a-z]+)\.(csv|xlsx)$/.exec(ctx.params.file);
         const dataset = match && datasetByName(match[1]);
-        if (!dataset) throw new errors.NotFoundError(`Export inconnu : « ${ctx.params.file} » (exports possibles : ${DATASETS.map((d) => `${d.name}.csv`).join(', ')}, ou .xlsx).`);
+        if (!dataset) throw notFound(`Export inconnu : « ${ctx.params.file} » (exports possibles : ${DATASETS.map((d) => `${d.name}.csv`).join(', ')}, ou .xlsx).`);
         const query = match[2] === 'xlsx' ? { ...ctx.query, format: xlsxOnly(ctx.query.format) } : ctx.query;
         const { fields, format, csvFormat, sheet, batches, fileName } = await prepareExport(strapi, dataset, readAccess(strapi, ctx.state.userAbility), query);
         ctx.set('Content-Disposition', `attachment; filename="${fileName}"`);

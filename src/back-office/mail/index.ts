@@ -1,4 +1,6 @@
 import type { BackOfficeModule, Strapi } from '../types';
+import { nameAsTitle, readAssociation } from '../../core/association';
+import { readEnv } from '../../core/config';
 import { Brand, Inline, Line, MailBody, renderMail, textBody } from './layout';
 
 export type { Block, Brand, Inline, Line, MailBody } from './layout';
@@ -20,8 +22,6 @@ export interface Mail {
   /** the letterhead, read once by a caller that sends many mails in a row (otherwise read per mail) */
   brand?: Brand;
 }
-
-const ASSOCIATION = 'api::association.association';
 
 /** The address a visitor's browser or mail client reaches (PUBLIC_URL), or null when unknown. */
 const publicBase = (strapi: Strapi) => ((strapi.config.get('server.url') as string) || '').replace(/\/$/, '') || null;
@@ -48,17 +48,14 @@ const footerLine = (place: string, website: string | null | undefined): Line | n
 
 /** The association's name, logo and address, from its settings, for the letterhead of every mail. */
 export const mailBrand = async (strapi: Strapi): Promise<Brand> => {
-  const a = await strapi.db.query(ASSOCIATION).findOne({
-    select: ['name', 'address', 'postalCode', 'city', 'website'],
-    populate: { logo: { select: ['url', 'formats'] } },
-  });
-  const logo = a?.logo;
-  const place = [a?.address, [a?.postalCode, a?.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  const a = await readAssociation(strapi, ['name', 'address', 'postalCode', 'city', 'website', 'logo']);
+  const logo = a.logo;
+  const place = [a.address, [a.postalCode, a.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
   return {
-    name: a?.name || 'L’association',
+    name: nameAsTitle(a.name),
     // the thumbnail (at most 245 px wide) is plenty for a 48 px high logo, even on a high-density screen
     logoUrl: absoluteUrl(strapi, logo?.formats?.thumbnail?.url ?? logo?.url),
-    footer: footerLine(place, a?.website),
+    footer: footerLine(place, a.website),
   };
 };
 
@@ -76,11 +73,11 @@ export const composeMail = async (strapi: Strapi, mail: Pick<Mail, 'subject' | '
 export const sendMail = async (strapi: Strapi, mail: Mail) => {
   const { html, text } = await composeMail(strapi, mail);
   const { to, subject, replyTo, headers } = mail;
-  await strapi.plugin('email').service('email').send({ to, subject, html, text, ...(replyTo ? { replyTo } : {}), ...(headers ? { headers } : {}) } as any);
+  await strapi.plugin('email').service('email').send({ to, subject, html, text, ...(replyTo ? { replyTo } : {}), ...(headers ? { headers } : {}) });
 };
 
 /** True when a real SMTP server is configured (otherwise mail goes to the log). */
-export const smtpConfigured = () => Boolean(process.env.SMTP_HOST);
+export const smtpConfigured = () => Boolean(readEnv('SMTP_HOST'));
 
 /** Longer texts are cut in the log (a newsletter's text can be long). */
 const LOGGED_TEXT_MAX = 2000;

@@ -1,5 +1,5 @@
 import path from 'path';
-import { errors } from '@strapi/utils';
+import { badRequest } from '../../core/errors';
 
 /**
  * The media library's allow-list: the only extensions a stored file may have, the content each one
@@ -74,11 +74,10 @@ type Detector = { fileTypeFromFile: (p: string) => Promise<{ mime: string } | un
 let detector: Promise<Detector> | undefined;
 const loadDetector = (): Promise<Detector> => {
   detector ??= (async () => {
-    const nodeModule = (process as any).getBuiltinModule?.('module') ?? require('module');
+    const nodeModule = process.getBuiltinModule?.('module') ?? require('module');
     try {
       return nodeModule.createRequire(__filename)('file-type');
     } catch {
-      // eslint-disable-next-line no-new-func
       return new Function('specifier', 'return import(specifier)')('file-type');
     }
   })();
@@ -95,7 +94,7 @@ export const detectType = async (source: string | Buffer): Promise<string | unde
 // Characters that make a name read differently from what it is (right-to-left override...).
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-const refuse = (message: string) => new errors.ValidationError(message, { field: 'files' });
+const refuse = (message: string) => badRequest(message, 'files');
 
 /** A file as Strapi's body parser (formidable) or a script hands it to the upload service. */
 export interface IncomingFile {

@@ -1,4 +1,7 @@
 import type { BackOfficeModule, Strapi } from '../types';
+import type { Context, Next } from 'koa';
+import { readEnv } from '../../core/config';
+import { badRequest, messageOf, tooLarge } from '../../core/errors';
 import { routePath } from '../../utils/route-path';
 import { ALLOWED_MIME_TYPES, TYPE_MESSAGE } from './file-types';
 import { guardUploads } from './upload-guard';
@@ -21,7 +24,7 @@ import { guardMediaLibraryActions } from './file-permissions';
 export const ALLOWED_TYPES = ALLOWED_MIME_TYPES;
 export const DENIED_TYPES = ['image/svg+xml'];
 
-export const uploadMaxMb = () => Number(process.env.UPLOAD_MAX_MB) || 20;
+export const uploadMaxMb = () => readEnv('UPLOAD_MAX_MB');
 
 const sizeMessage = () => `Fichier : trop volumineux, la taille maximale est de ${uploadMaxMb()} Mo.`;
 
@@ -34,11 +37,12 @@ export const frenchUploadError = (message: string): { status: number; message: s
 
 const UPLOAD_PATH = /^\/(api\/)?upload(\/|$)/;
 
-const translate = (ctx: any, message: string) => {
+const translate = (ctx: Context, message: string) => {
   const french = frenchUploadError(message);
   if (!french) return false;
+  const error = french.status === 413 ? tooLarge(french.message, 'files') : badRequest(french.message, 'files');
   ctx.status = french.status;
-  ctx.body = { data: null, error: { status: french.status, name: french.status === 413 ? 'PayloadTooLargeError' : 'ValidationError', message: french.message, details: { field: 'files' } } };
+  ctx.body = { data: null, error: { status: french.status, name: error.name, message: error.message, details: error.details } };
   return true;
 };
 
@@ -50,15 +54,16 @@ const media: BackOfficeModule = {
     guardMediaLibraryActions(strapi);
     registerPrivateFiles(strapi);
     strapi.server.use(uploadsServing(strapi));
-    strapi.server.use(async (ctx: any, next: () => Promise<void>) => {
+    strapi.server.use(async (ctx: Context, next: Next) => {
       if (!UPLOAD_PATH.test(routePath(ctx.path))) return next();
       try {
         await next();
-      } catch (e: any) {
-        if (!translate(ctx, String(e?.message ?? ''))) throw e;
+      } catch (e) {
+        if (!translate(ctx, messageOf(e))) throw e;
         return;
       }
-      if (ctx.status >= 400 && ctx.body?.error?.message) translate(ctx, String(ctx.body.error.message));
+      const body = ctx.body as { error?: { message?: unknown } } | null | undefined;
+      if (ctx.status >= 400 && body?.error?.message) translate(ctx, String(body.error.message));
     });
   },
 };

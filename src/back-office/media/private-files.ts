@@ -1,7 +1,8 @@
 import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
-import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+import { forbidden, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { confidentialIdsForRequest, forgetConfidentialIds } from './confidential-files';
 import { mayOnFiles } from './file-permissions';
@@ -10,6 +11,16 @@ import { hardenFileResponse } from './uploads-serving';
 const FILE = 'plugin::upload.file';
 const DOCUMENT = 'api::document.document';
 export const PRIVATE_FILE_PATH = '/back-office/files';
+
+/** A media library file as the upload service hands it over (with its resized versions). */
+interface UploadFile {
+  id?: number;
+  provider?: string;
+  url?: string;
+  isUrlSigned?: boolean;
+  formats?: Record<string, Record<string, unknown>> | null;
+  [field: string]: unknown;
+}
 
 /**
  * Confidential documents' files are not served under /uploads (uploads-serving.ts). The admin
@@ -69,7 +80,7 @@ export const readFileClaim = (key: Buffer, token: unknown): FileClaim | null => 
 
 /** The admin user and session of the current request, if it is an admin panel request. */
 const currentAdmin = (strapi: Strapi): { userId: number; sessionId: string } | null => {
-  const ctx: any = strapi.requestContext.get();
+  const ctx = strapi.requestContext.get();
   const user = ctx?.state?.user;
   const sessionId = ctx?.state?.session?.id;
   if (ctx?.state?.auth?.strategy?.name !== 'admin' || !user?.id || !sessionId) return null;
@@ -82,9 +93,9 @@ export const registerPrivateFiles = (strapi: Strapi) => {
   const key = keyOf(strapi);
   const localProvider = () => strapi.config.get('plugin::upload.provider');
 
-  strapi.get('services').extend('plugin::upload.file', (service: any) => ({
+  strapi.get('services').extend('plugin::upload.file', (service: Record<string, unknown>) => ({
     ...service,
-    async signFileUrls(file: any) {
+    async signFileUrls(file: UploadFile | null | undefined) {
       if (!file) return file;
       file.isUrlSigned = false;
       if ((file.provider && file.provider !== localProvider()) || typeof file.id !== 'number') return file;
@@ -97,28 +108,31 @@ export const registerPrivateFiles = (strapi: Strapi) => {
       signed.url = privateUrl(key, { f: file.id, k: 'original', u: admin.userId, s: admin.sessionId, e });
       if (file.formats && typeof file.formats === 'object') {
         signed.formats = Object.fromEntries(
-          Object.entries(file.formats).map(([k, format]: [string, any]) => [k, { ...format, url: privateUrl(key, { f: file.id, k, u: admin.userId, s: admin.sessionId, e }) }])
+          Object.entries(file.formats).map(([k, format]) => [k, { ...format, url: privateUrl(key, { f: file.id, k, u: admin.userId, s: admin.sessionId, e }) }])
         );
       }
       return signed;
     },
   }));
 
-  const signDocument = async (entry: any) =>
-    entry && typeof entry === 'object' && entry.file && typeof entry.file === 'object'
+  const signDocument = async (entry: unknown) =>
+    entry && typeof entry === 'object' && 'file' in entry && entry.file && typeof entry.file === 'object'
       ? { ...entry, file: await strapi.plugin('upload').service('file').signFileUrls(entry.file) }
       : entry;
-  strapi.documents.use(async (ctx: any, next: () => Promise<any>) => {
+  strapi.documents.use(async (ctx, next) => {
     const result = await next();
     if (ctx.uid !== DOCUMENT || !result || typeof result !== 'object') return result;
     if (!ctx.action.startsWith('find')) forgetConfidentialIds(strapi);
-    if (Array.isArray(result)) return Promise.all(result.map(signDocument));
-    if (Array.isArray(result.entries)) return { ...result, entries: await Promise.all(result.entries.map(signDocument)) };
-    return signDocument(result);
+    // the same documents, their file's addresses signed
+    const signed = Array.isArray(result)
+      ? await Promise.all(result.map(signDocument))
+      : 'entries' in result && Array.isArray(result.entries)
+        ? { ...result, entries: await Promise.all(result.entries.map(signDocument)) }
+        : await signDocument(result);
+    return signed as typeof result;
   });
 
-  // a PolicyError keeps its French message (Strapi answers a bare "Forbidden" for other 403s)
-  const denied = () => new errors.PolicyError('Fichier : lien invalide ou expiré ; rouvrez le fichier depuis le panneau d’administration.');
+  const denied = () => forbidden('Fichier : lien invalide ou expiré ; rouvrez le fichier depuis le panneau d’administration.');
 
   strapi.server.routes({
     type: 'admin',
@@ -127,9 +141,10 @@ export const registerPrivateFiles = (strapi: Strapi) => {
       {
         method: 'GET',
         path: '/files/:id',
+        info: { type: 'admin' },
         // the signed token is the credential: a link opened by the browser carries no admin token
         config: { auth: false },
-        async handler(ctx: any) {
+        async handler(ctx: Context) {
           const claim = readFileClaim(key, ctx.query.token);
           const format = typeof ctx.query.format === 'string' ? ctx.query.format : 'original';
           if (!claim || String(claim.f) !== String(ctx.params.id) || claim.k !== format || !(claim.e > Date.now() / 1000)) throw denied();
@@ -137,17 +152,17 @@ export const registerPrivateFiles = (strapi: Strapi) => {
           const user = await strapi.db.query('admin::user').findOne({ where: { id: claim.u }, populate: ['roles'] });
           if (!user || user.isActive !== true || user.blocked === true) throw denied();
           const file = await strapi.db.query(FILE).findOne({ where: { id: claim.f } });
-          if (!file) throw new errors.NotFoundError('Fichier introuvable.');
+          if (!file) throw notFound('Fichier introuvable.');
           const ability = await strapi.admin.services.permission.engine.generateUserAbility(user);
           if (!(await mayOnFiles(strapi, ability, 'plugin::upload.read', [file]))) throw denied();
           const stored = format === 'original' ? file : file.formats?.[format];
-          if (!stored?.hash || (file.provider && file.provider !== localProvider())) throw new errors.NotFoundError('Fichier introuvable.');
+          if (!stored?.hash || (file.provider && file.provider !== localProvider())) throw notFound('Fichier introuvable.');
           const name = `${stored.hash}${stored.ext ?? ''}`;
           const uploadsDir = path.resolve(strapi.dirs.static.public, 'uploads');
           const fullPath = path.resolve(uploadsDir, name);
-          if (path.dirname(fullPath) !== uploadsDir) throw new errors.NotFoundError('Fichier introuvable.');
+          if (path.dirname(fullPath) !== uploadsDir) throw notFound('Fichier introuvable.');
           const stat = await fs.promises.stat(fullPath).catch(() => null);
-          if (!stat?.isFile()) throw new errors.NotFoundError('Fichier introuvable.');
+          if (!stat?.isFile()) throw notFound('Fichier introuvable.');
           const downloadName = `${path.parse(String(file.name ?? stored.hash)).name}${String(stored.ext ?? '').toLowerCase()}`;
           ctx.status = 200;
           ctx.body = fs.createReadStream(fullPath);
@@ -158,5 +173,5 @@ export const registerPrivateFiles = (strapi: Strapi) => {
         },
       },
     ],
-  } as any);
+  });
 };

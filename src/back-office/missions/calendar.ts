@@ -1,19 +1,37 @@
 import crypto from 'crypto';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
+import { nameAsTitle, readAssociation } from '../../core/association';
+import { TZ } from '../../core/dates';
 import { MISSION, PARTICIPATION, SEATED } from './capacity';
 import { effectiveEnd, effectiveStart, invalidInput as invalid, placeOf } from './schedule';
 import { ENUM_LABELS } from '../labels';
 
 import ical, { escape, ICalEventStatus } from 'ical-generator';
 
-const ZONE = 'Europe/Paris';
 const MAX_RANGE_DAYS = 400;
 /** How far back the iCal feeds go (calendar apps keep older events themselves). */
 const FEED_HISTORY_MONTHS = 12;
 
+/** A mission as the calendars read it. */
+interface MissionRow {
+  id: number;
+  documentId: string;
+  title: string;
+  summary?: string | null;
+  kind?: string;
+  status: string;
+  startAt: unknown;
+  endAt?: unknown;
+  capacity?: number | null;
+  isPublic?: boolean | null;
+  updatedAt?: string | Date | null;
+  pole?: { name: string; color?: string | null } | null;
+  location?: { name?: string | null; address?: string | null; postalCode?: string | null; city?: string | null } | null;
+}
+
 const parseDay = (value: unknown, field: string, label: string) => {
-  const d = typeof value === 'string' ? DateTime.fromISO(value, { zone: ZONE }) : null;
+  const d = typeof value === 'string' ? DateTime.fromISO(value, { zone: TZ }) : null;
   if (!d?.isValid) throw invalid(field, `${label} : « ${value ?? ''} » n'est pas une date valide (AAAA-MM-JJ).`);
   return d;
 };
@@ -24,15 +42,15 @@ export const calendarEntries = async (strapi: Strapi, query: { from?: string; to
   const to = parseDay(query.to, 'to', 'Au');
   if (to < from) throw invalid('to', 'Au : la fin doit être postérieure au début.');
   if (to.diff(from, 'days').days > MAX_RANGE_DAYS) throw invalid('to', `Au : ${MAX_RANGE_DAYS} jours au maximum.`);
-  const missions = await strapi.db.query(MISSION).findMany({
+  const missions: MissionRow[] = await strapi.db.query(MISSION).findMany({
     // starting before the end of the range, and (checked below) ending after its start
     where: { startAt: { $lt: to.toJSDate(), $gte: from.minus({ days: 31 }).toJSDate() } },
     populate: { pole: { select: ['name', 'color'] } },
     orderBy: { startAt: 'asc' },
   });
-  const inRange = missions.filter((m: any) => effectiveEnd(m) > from.toJSDate());
-  const counts = await seatCounts(strapi, inRange.map((m: any) => m.id));
-  return inRange.map((m: any) => ({
+  const inRange = missions.filter((m) => effectiveEnd(m) > from.toJSDate());
+  const counts = await seatCounts(strapi, inRange.map((m) => m.id));
+  return inRange.map((m) => ({
     documentId: m.documentId,
     title: m.title,
     kind: m.kind,
@@ -103,17 +121,17 @@ const uidHost = (strapi: Strapi) => {
  */
 export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau') => {
   const since = DateTime.now().minus({ months: FEED_HISTORY_MONTHS }).toJSDate();
-  const where: any = { startAt: { $gte: since } };
+  const where: Record<string, unknown> = { startAt: { $gte: since } };
   if (audience === 'public') Object.assign(where, { isPublic: true, status: { $ne: 'cancelled' } });
-  const missions = await strapi.db.query(MISSION).findMany({
+  const missions: MissionRow[] = await strapi.db.query(MISSION).findMany({
     where,
     select: ['id', 'documentId', 'title', 'summary', 'kind', 'status', 'startAt', 'endAt', 'capacity', 'updatedAt'],
     populate: { location: true, pole: { select: ['name'] } },
     orderBy: { startAt: 'asc' },
   });
-  const association = await strapi.db.query('api::association.association').findOne({ select: ['name'] });
-  const name = `${association?.name || 'Association'}${audience === 'public' ? ' : agenda' : ' : missions (bureau)'}`;
-  const counts = audience === 'bureau' ? await seatCounts(strapi, missions.map((m: any) => m.id)) : new Map();
+  const association = await readAssociation(strapi, ['name']);
+  const name = `${nameAsTitle(association.name)}${audience === 'public' ? ' : agenda' : ' : missions (bureau)'}`;
+  const counts = audience === 'bureau' ? await seatCounts(strapi, missions.map((m) => m.id)) : new Map<number, { confirmed: number; waitlisted: number }>();
   // The time zone is given to each event (DTSTART;TZID=Europe/Paris), not to the calendar: with a
   // calendar time zone, ical-generator writes DTSTAMP, CREATED and LAST-MODIFIED as local times
   // (RFC 5545 wants UTC) and adds a non-standard TIMEZONE-ID property. The generator still writes
@@ -122,7 +140,7 @@ export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau'
   const cal = ical({
     name: escape(name, false),
     prodId: { company: 'asso-back-office', product: 'missions', language: 'FR' },
-    timezone: { name: null, generator: (zone: string) => (zone === ZONE ? PARIS_VTIMEZONE : null) },
+    timezone: { name: null, generator: (zone: string) => (zone === TZ ? PARIS_VTIMEZONE : null) },
   });
   const host = uidHost(strapi);
   for (const m of missions) {
@@ -136,9 +154,9 @@ export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau'
     }
     cal.createEvent({
       id: `mission-${m.documentId}@${host}`,
-      start: DateTime.fromJSDate(effectiveStart(m)).setZone(ZONE),
-      end: DateTime.fromJSDate(effectiveEnd(m)).setZone(ZONE),
-      timezone: ZONE,
+      start: DateTime.fromJSDate(effectiveStart(m)).setZone(TZ),
+      end: DateTime.fromJSDate(effectiveEnd(m)).setZone(TZ),
+      timezone: TZ,
       summary: m.title,
       description: details.join('\n') || null,
       location: placeOf(m),
@@ -153,11 +171,13 @@ export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau'
 /* ---------- the bureau's secret feed URL ---------- */
 
 const STORE = { type: 'core', name: 'asso-missions', key: 'private-calendar-feed' };
+/** What the store keeps of the private feed: the hash of its secret, never the secret. */
+type FeedState = { hash?: string; createdAt?: string } | null;
 const hash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
 /** Whether the private feed is on, and since when (the URL itself is shown once, at creation). */
 export const privateFeedState = async (strapi: Strapi) => {
-  const stored: any = await strapi.store.get(STORE);
+  const stored = (await strapi.store.get(STORE)) as FeedState;
   return { active: Boolean(stored?.hash), createdAt: stored?.createdAt ?? null };
 };
 
@@ -170,11 +190,11 @@ export const regeneratePrivateFeed = async (strapi: Strapi) => {
 };
 
 export const revokePrivateFeed = async (strapi: Strapi) => {
-  await strapi.store.delete(STORE as any);
+  await strapi.store.delete(STORE);
 };
 
 export const isPrivateFeedToken = async (strapi: Strapi, token: string) => {
-  const stored: any = await strapi.store.get(STORE);
+  const stored = (await strapi.store.get(STORE)) as FeedState;
   if (!stored?.hash || typeof token !== 'string' || !token) return false;
   return crypto.timingSafeEqual(Buffer.from(hash(token)), Buffer.from(stored.hash));
 };

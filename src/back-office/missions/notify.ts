@@ -1,27 +1,44 @@
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
+import { nameAsTitle, readAssociation } from '../../core/association';
+import { TZ } from '../../core/dates';
+import { messageOf } from '../../core/errors';
 import { MailBody, sendMail } from '../mail';
 import { effectiveStart, placeOf } from './schedule';
 
+/** What the mails read of a mission. */
+export interface MissionForMail {
+  title: string;
+  startAt: unknown;
+  location?: { name?: string | null; address?: string | null; postalCode?: string | null; city?: string | null } | null;
+}
+
+/** What the mails read of a participation: its status and contact (its own, or its member's). */
+export interface ParticipationForMail {
+  status?: string | null;
+  email?: string | null;
+  firstName?: string | null;
+  member?: { email?: string | null; firstName?: string | null } | null;
+}
+
 export interface Seated {
-  participation: any;
-  mission: any;
+  participation: ParticipationForMail;
+  mission: MissionForMail;
 }
 
 /** « samedi 14 mars 2026 à 09h30 », in Paris time. */
 export const frenchDateTime = (d: Date) =>
-  DateTime.fromJSDate(d, { zone: 'Europe/Paris' }).setLocale('fr').toFormat("cccc d LLLL yyyy 'à' HH'h'mm");
+  DateTime.fromJSDate(d, { zone: TZ }).setLocale('fr').toFormat("cccc d LLLL yyyy 'à' HH'h'mm");
 
-const associationName = async (strapi: Strapi) =>
-  ((await strapi.db.query('api::association.association').findOne({ select: ['name'] }))?.name as string) || 'L’association';
+const associationName = async (strapi: Strapi) => nameAsTitle((await readAssociation(strapi, ['name'])).name);
 
-const contactOf = (p: any) => ({
-  email: (p.email ?? p.member?.email ?? null) as string | null,
-  firstName: (p.firstName ?? p.member?.firstName ?? '') as string,
+const contactOf = (p: ParticipationForMail) => ({
+  email: p.email ?? p.member?.email ?? null,
+  firstName: p.firstName ?? p.member?.firstName ?? '',
 });
 
 /** The mission, set apart in the mail. */
-const missionLines = (mission: any): MailBody => {
+const missionLines = (mission: MissionForMail): MailBody => {
   const where = placeOf(mission);
   return [{ type: 'card', lines: [`« ${mission.title} »`, `Date : ${frenchDateTime(effectiveStart(mission))}`, ...(where ? [`Lieu : ${where}`] : [])] }];
 };
@@ -44,14 +61,14 @@ const deliver = async (strapi: Strapi, to: string | null, subject: string, lines
   try {
     const signature = await associationName(strapi);
     await sendMail(strapi, { to, subject, body: [...lines, '', 'À bientôt,', signature] });
-  } catch (e: any) {
-    strapi.log.error(`[missions] e-mail « ${subject} » non envoyé à ${to} : ${e?.message ?? e}`);
+  } catch (e) {
+    strapi.log.error(`[missions] e-mail « ${subject} » non envoyé à ${to} : ${messageOf(e)}`);
   }
 };
 
 /** The confirmation e-mail of a public pre-registration (confirmed, waiting list or pending approval). */
-export const sendRegistrationMail = async (strapi: Strapi, participation: any, mission: any) => {
-  const status = participation.status as string;
+export const sendRegistrationMail = async (strapi: Strapi, participation: ParticipationForMail, mission: MissionForMail) => {
+  const status = participation.status ?? 'pending';
   const who = contactOf(participation);
   await deliver(strapi, who.email, `${SUBJECT[status] ?? SUBJECT.pending} : ${mission.title}`, [
     `Bonjour ${who.firstName},`,
@@ -79,7 +96,7 @@ const STANDING: Record<string, string> = {
  * the existing registration, not the one typed in the new form: whoever sent it may not be them.
  * Sent to the address typed in the form (the registration may hold it through the member's record).
  */
-export const sendAlreadyRegisteredMail = async (strapi: Strapi, email: string, participation: any, mission: any) => {
+export const sendAlreadyRegisteredMail = async (strapi: Strapi, email: string, participation: ParticipationForMail, mission: MissionForMail) => {
   const who = contactOf(participation);
   await deliver(strapi, email, `Vous êtes déjà inscrit·e : ${mission.title}`, [
     `Bonjour ${who.firstName},`,
@@ -87,14 +104,14 @@ export const sendAlreadyRegisteredMail = async (strapi: Strapi, email: string, p
     'Nous avons reçu une nouvelle demande d’inscription avec votre adresse e-mail. Vous êtes déjà inscrit·e à cette mission, rien n’a été modifié :',
     '',
     ...missionLines(mission),
-    STANDING[participation.status as string] ?? STANDING.absent,
+    STANDING[participation.status ?? 'absent'] ?? STANDING.absent,
     '',
     'Si vous n’êtes pas à l’origine de cette demande, vous pouvez ignorer ce message. Pour modifier ou annuler votre inscription, répondez à ce message.',
   ]);
 };
 
 /** The registration could not be recorded (the website had already answered): the person is not left waiting. */
-export const sendRegistrationFailedMail = async (strapi: Strapi, form: { email: string; firstName: string }, mission: any) => {
+export const sendRegistrationFailedMail = async (strapi: Strapi, form: { email: string; firstName: string }, mission: MissionForMail) => {
   await deliver(strapi, form.email, `Inscription non enregistrée : ${mission.title}`, [
     `Bonjour ${form.firstName},`,
     '',

@@ -1,8 +1,8 @@
-import { errors } from '@strapi/utils';
+import { messageOf, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { MISSION, PARTICIPATION, missionIsFull, withMissionsLocked } from './capacity';
 import { effectiveStart, invalidInput as invalid } from './schedule';
-import { sendAlreadyRegisteredMail, sendRegistrationFailedMail, sendRegistrationMail } from './notify';
+import { sendAlreadyRegisteredMail, sendRegistrationFailedMail, sendRegistrationMail, type MissionForMail } from './notify';
 import { rehearse } from '../rules/rehearsal';
 import { PERSON_NAME_MAX, personNameProblem } from '../../utils/person-name';
 
@@ -11,8 +11,13 @@ const MEMBER = 'api::member.member';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^[0-9+().\s-]{6,30}$/;
 
-const text = (body: any, field: string, label: string, max: number, required: boolean) => {
-  const v = body?.[field];
+type Form = Record<string, unknown>;
+
+/** A mission open to registration, as read here. */
+type MissionRow = MissionForMail & { id: number; documentId: string; status?: string | null; registrationRequiresApproval?: boolean | null };
+
+const text = (body: Form, field: string, label: string, max: number, required: boolean) => {
+  const v = body[field];
   if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
     if (required) throw invalid(field, `${label} : ce champ est obligatoire.`);
     return null;
@@ -23,7 +28,7 @@ const text = (body: any, field: string, label: string, max: number, required: bo
 };
 
 /** A first or last name, as a name looks (it is printed in the e-mails we send): see person-name.ts. */
-const personName = (body: any, field: string, label: string) => {
+const personName = (body: Form, field: string, label: string) => {
   const v = text(body, field, label, PERSON_NAME_MAX, true)!;
   const problem = personNameProblem(v);
   if (problem) throw invalid(field, `${label} : ${problem}`);
@@ -31,8 +36,9 @@ const personName = (body: any, field: string, label: string) => {
 };
 
 /** The visitor's form: { firstName, lastName, email, phone?, consent: true }. French 400 naming the field. */
-export const readRegistrationForm = (body: any) => {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('body', 'Formulaire d’inscription manquant.');
+export const readRegistrationForm = (raw: unknown) => {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw invalid('body', 'Formulaire d’inscription manquant.');
+  const body = raw as Form;
   const firstName = personName(body, 'firstName', 'Prénom');
   const lastName = personName(body, 'lastName', 'Nom');
   const email = text(body, 'email', 'E-mail', 254, true)!.toLowerCase();
@@ -53,7 +59,7 @@ export const REGISTRATION_ANSWER = {
 
 /** Thrown inside the mission's transaction to roll back the rehearsed write of an address already registered. */
 class AlreadyRegistered extends Error {
-  constructor(readonly participation: any) {
+  constructor(readonly participation: { id: number }) {
     super('already registered');
   }
 }
@@ -68,13 +74,13 @@ class AlreadyRegistered extends Error {
  * is recorded after the answer (recordRegistration), so that neither the answer nor its timing depends
  * on who is registered. The person learns the outcome by e-mail.
  */
-export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: string, body: any) => {
+export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: string, body: unknown) => {
   const form = readRegistrationForm(body);
-  const mission = await strapi.db.query(MISSION).findOne({
+  const mission: MissionRow | null = await strapi.db.query(MISSION).findOne({
     where: { documentId: missionDocumentId, isPublic: true, publicRegistration: true },
     populate: { location: true },
   });
-  if (!mission) throw new errors.NotFoundError('Mission introuvable.');
+  if (!mission) throw notFound('Mission introuvable.');
   if (mission.status === 'cancelled') throw invalid('mission', 'Cette mission est annulée : les inscriptions sont fermées.');
   if (mission.status === 'done' || effectiveStart(mission).getTime() <= Date.now()) {
     throw invalid('mission', 'Cette mission a déjà eu lieu : les inscriptions sont fermées.');
@@ -90,7 +96,7 @@ export const registerFromWebsite = async (strapi: Strapi, missionDocumentId: str
  * back with the transaction (no row, no event: Strapi emits them on commit), so that nothing else
  * the server does (another visitor's request waiting for it) depends on it either.
  */
-export const recordRegistration = async (strapi: Strapi, mission: any, form: ReturnType<typeof readRegistrationForm>) => {
+export const recordRegistration = async (strapi: Strapi, mission: MissionRow, form: ReturnType<typeof readRegistrationForm>) => {
   let mail: () => Promise<void>;
   try {
     const participation = await withMissionsLocked(strapi, [mission.id], async () => {
@@ -102,35 +108,35 @@ export const recordRegistration = async (strapi: Strapi, mission: any, form: Ret
         orderBy: { id: 'desc' },
       });
       const member = await strapi.db.query(MEMBER).findOne({ where: { email: { $eqi: form.email } }, select: ['id', 'documentId'] });
-      const active = existing.find((p: any) => p.status !== 'cancelled');
+      const active = existing.find((p: { status: string }) => p.status !== 'cancelled');
       if (existing.length && !active) {
         // Registered before, then cancelled: the same record comes back, by the rule of a new
         // registration (approval, else a place, else the waiting list, queued from now).
         const cancelled = existing[0];
         const status = mission.registrationRequiresApproval ? 'pending' : (await missionIsFull(strapi, mission.id)).full ? 'waitlisted' : 'confirmed';
-        const back = await strapi.documents(PARTICIPATION as any).update({
+        const back = await strapi.documents(PARTICIPATION).update({
           documentId: cancelled.documentId,
-          data: { ...form, ...(member ? { member: member.documentId } : {}), status, source: 'website' } as any,
+          data: { ...form, ...(member ? { member: member.documentId } : {}), status, source: 'website' },
         });
         await strapi.db.query(PARTICIPATION).update({ where: { id: cancelled.id }, data: { createdAt: new Date() } });
         return back;
       }
       const create = () =>
-        strapi.documents(PARTICIPATION as any).create({
+        strapi.documents(PARTICIPATION).create({
           data: {
             ...form,
             mission: mission.documentId,
             ...(member ? { member: member.documentId } : {}),
             status: mission.registrationRequiresApproval ? 'pending' : 'confirmed',
             source: 'website',
-          } as any,
+          },
         });
       if (!active) return create();
       await rehearse(strapi, create);
       throw new AlreadyRegistered(active);
     });
     mail = () => sendRegistrationMail(strapi, participation, mission);
-  } catch (e: any) {
+  } catch (e) {
     if (e instanceof AlreadyRegistered) {
       const { id } = e.participation;
       mail = async () => {
@@ -138,9 +144,9 @@ export const recordRegistration = async (strapi: Strapi, mission: any, form: Ret
         if (registered) await sendAlreadyRegisteredMail(strapi, form.email, registered, mission);
       };
     } else {
-      strapi.log.error(`[missions] inscription en ligne non enregistrée (mission ${mission.documentId}) : ${e?.message ?? e}`);
+      strapi.log.error(`[missions] inscription en ligne non enregistrée (mission ${mission.documentId}) : ${messageOf(e)}`);
       mail = () => sendRegistrationFailedMail(strapi, form, mission);
     }
   }
-  await mail().catch((e) => strapi.log.error(`[missions] e-mail d’inscription non envoyé : ${e?.message ?? e}`));
+  await mail().catch((e) => strapi.log.error(`[missions] e-mail d’inscription non envoyé : ${messageOf(e)}`));
 };

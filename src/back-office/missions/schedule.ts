@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { badRequest, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { datetimeFromDb } from '../sql';
 
@@ -17,9 +17,8 @@ export const effectiveEnd = (mission: { startAt: unknown; endAt?: unknown }) =>
 export const placeOf = (mission: any) =>
   [mission.location?.name, mission.location?.address, mission.location?.postalCode, mission.location?.city].filter(Boolean).join(', ') || null;
 
-/** A French 400 naming a field of a form or a query (not a content-type field: see rules/validation for those). */
-export const invalidInput = (field: string, message: string) =>
-  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
+/** A French 400 naming a field of a form or a query (not a content-type field: fieldError for those). */
+export const invalidInput = (field: string, message: string) => badRequest(message, field);
 
 const overlap = (a: any, b: any) => effectiveStart(a) < effectiveEnd(b) && effectiveStart(b) < effectiveEnd(a);
 
@@ -43,7 +42,7 @@ const missionSummary = (m: any) => ({
  */
 export const missionOverlaps = async (strapi: Strapi, documentId: string) => {
   const mission = await strapi.db.query(MISSION).findOne({ where: { documentId }, select: MISSION_FIELDS });
-  if (!mission) throw new errors.NotFoundError('Mission introuvable.');
+  if (!mission) throw notFound('Mission introuvable.');
   const volunteers = await strapi.db.query(PARTICIPATION).findMany({
     where: { mission: { id: mission.id }, status: { $notIn: NOT_THERE }, member: { id: { $notNull: true } } },
     populate: { member: { select: ['id', 'documentId', 'firstName', 'lastName'] } },
@@ -70,7 +69,7 @@ export const missionOverlaps = async (strapi: Strapi, documentId: string) => {
 /** A member's missions, newest first, with hours (explicit hours, else the mission's duration when attended). */
 export const memberMissions = async (strapi: Strapi, documentId: string) => {
   const member = await strapi.db.query(MEMBER).findOne({ where: { documentId }, select: ['id'] });
-  if (!member) throw new errors.NotFoundError('Adhérent introuvable.');
+  if (!member) throw notFound('Adhérent introuvable.');
   const rows = await strapi.db.query(PARTICIPATION).findMany({
     where: { member: { id: member.id }, mission: { id: { $notNull: true } } },
     populate: { mission: { select: MISSION_FIELDS } },

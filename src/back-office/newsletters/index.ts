@@ -1,4 +1,5 @@
-import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+import { notFound } from '../../core/errors';
 import type { BackOfficeModule, Strapi } from '../types';
 import { ACTIONS } from '../permissions';
 import { composeMail, sendMail } from '../mail';
@@ -13,14 +14,14 @@ const DERIVED = ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCoun
 
 const load = async (strapi: Strapi, documentId: string) => {
   const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
-  if (!newsletter) throw new errors.NotFoundError('Lettre d’information introuvable.');
+  if (!newsletter) throw notFound('Lettre d’information introuvable.');
   return newsletter;
 };
 
 /** The admin user as a recipient of the preview and the test send. */
-const self = (ctx: any) => ({ email: ctx.state.user.email, firstName: ctx.state.user.firstname ?? null, lastName: ctx.state.user.lastname ?? null });
+const self = (ctx: Context) => ({ email: ctx.state.user.email, firstName: ctx.state.user.firstname ?? null, lastName: ctx.state.user.lastname ?? null });
 
-const summary = (n: any) => ({ documentId: n.documentId, status: n.status, recipientsCount: n.recipientsCount, sentCount: n.sentCount, failedCount: n.failedCount, sentAt: n.sentAt });
+const summary = (n: { documentId: string; status: string; recipientsCount?: number; sentCount?: number; failedCount?: number; sentAt?: unknown }) => ({ documentId: n.documentId, status: n.status, recipientsCount: n.recipientsCount, sentCount: n.sentCount, failedCount: n.failedCount, sentAt: n.sentAt });
 
 /**
  * Newsletters: audience count, preview, test send to oneself, sending in the background with

@@ -1,5 +1,7 @@
-import { errors } from '@strapi/utils';
+import { badRequest, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
+import { readAssociation } from '../../core/association';
+import { readEnv } from '../../core/config';
 import { Mail, mailBrand, sendMail } from '../mail';
 import { knex, link, table } from '../sql';
 import { recipientsOf, suppressedAddresses, Recipient } from './audience';
@@ -14,14 +16,13 @@ const MAX_CONSECUTIVE_FAILURES = 3;
 export const INTERRUPTED = 'Envoi interrompu pendant la remise au serveur : non renvoyé, pour ne jamais envoyer deux fois.';
 
 const settings = () => ({
-  ratePerMinute: Math.max(1, Number(process.env.NEWSLETTER_RATE_PER_MINUTE) || 120),
-  batchSize: Math.max(1, Number(process.env.NEWSLETTER_BATCH_SIZE) || 50),
+  ratePerMinute: readEnv('NEWSLETTER_RATE_PER_MINUTE'),
+  batchSize: readEnv('NEWSLETTER_BATCH_SIZE'),
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export const senderName = async (strapi: Strapi) =>
-  (await strapi.db.query('api::association.association').findOne({ select: ['name'] }))?.name || 'l’association';
+export const senderName = async (strapi: Strapi) => (await readAssociation(strapi, ['name'])).name;
 
 /** One recipient's mail, with the one-click unsubscribe headers (RFC 2369 / RFC 8058). */
 export const newsletterMail = (strapi: Strapi, newsletter: any, r: Recipient, sender: string, subjectPrefix = ''): Mail => {
@@ -147,16 +148,16 @@ const run = async (strapi: Strapi, documentId: string) => {
   if (!done) strapi.log.warn(`[newsletter] « ${newsletter.subject} » : ${counts.recipientsCount - counts.sentCount} destinataire(s) non servi(s) ; relancez l'envoi pour reprendre.`);
 };
 
-const alreadySent = () => new errors.ValidationError('Statut : cette lettre a déjà été envoyée à tous ses destinataires.');
+const alreadySent = () => badRequest('Statut : cette lettre a déjà été envoyée à tous ses destinataires.', 'status');
 
 /** The checks, then the run in the background (the caller holds this newsletter's `opening` slot). */
 const open = async (strapi: Strapi, documentId: string) => {
   const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
-  if (!newsletter) throw new errors.NotFoundError('Lettre d’information introuvable.');
+  if (!newsletter) throw notFound('Lettre d’information introuvable.');
   if (newsletter.status === 'sent') throw alreadySent();
   const recipients = await recipientsOf(strapi, documentId); // French 400 before anything changes (e.g. no pole)
   const alreadyQueued = await strapi.db.query(DELIVERY).count({ where: { newsletter: { id: newsletter.id } } });
-  if (!recipients.length && !alreadyQueued) throw new errors.ValidationError('Audience : aucun destinataire ne correspond à cette audience.');
+  if (!recipients.length && !alreadyQueued) throw badRequest('Audience : aucun destinataire ne correspond à cette audience.', 'audience');
   await strapi.db.query(NEWSLETTER).update({ where: { id: newsletter.id }, data: { status: 'sending' } });
   const job = new Promise<void>((resolve) => setImmediate(resolve))
     .then(() => run(strapi, documentId))
@@ -184,7 +185,7 @@ export const startSending = async (strapi: Strapi, documentId: string): Promise<
   }
   if (running.has(documentId)) {
     const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId }, select: ['status'] });
-    if (!newsletter) throw new errors.NotFoundError('Lettre d’information introuvable.');
+    if (!newsletter) throw notFound('Lettre d’information introuvable.');
     if (newsletter.status === 'sent') throw alreadySent();
   } else {
     // taken before the first await: a second click arriving meanwhile finds it

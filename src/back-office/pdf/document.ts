@@ -2,7 +2,8 @@ import fs from 'fs';
 import path from 'path';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
-import { TZ } from '../dues/period';
+import { nameAsTitle, readAssociation } from '../../core/association';
+import { TZ } from '../../core/dates';
 import { FONT, newPdfDocument } from './fonts';
 import { formatCount, typo } from './typography';
 
@@ -26,14 +27,14 @@ export const PAGE_MARGIN = 50;
 
 /** Name, identifiers and logo file (local upload) of the association, from its settings. */
 export const associationIdentity = async (strapi: Strapi): Promise<AssociationIdentity> => {
-  const a: any = await strapi.db.query('api::association.association').findOne({ populate: { logo: true } });
+  const a = await readAssociation(strapi, ['name', 'rna', 'siren', 'address', 'postalCode', 'city', 'logo']);
   let logoPath: string | null = null;
-  const url: string | undefined = a?.logo?.formats?.small?.url ?? a?.logo?.url;
+  const url = a.logo?.formats?.small?.url ?? a.logo?.url;
   if (url && url.startsWith('/') && /\.(png|jpe?g)$/i.test(url)) {
     const file = path.join(strapi.dirs.static.public, url);
     if (fs.existsSync(file)) logoPath = file;
   }
-  return { name: a?.name ?? 'Association', rna: a?.rna, siren: a?.siren, address: a?.address, postalCode: a?.postalCode, city: a?.city, logoPath };
+  return { name: nameAsTitle(a.name), rna: a.rna, siren: a.siren, address: a.address, postalCode: a.postalCode, city: a.city, logoPath };
 };
 
 /** A new A4 document with the header drawn; finish with `endToBuffer(doc)`. */

@@ -1,6 +1,8 @@
+import type { Knex } from 'knex';
 import type { Strapi } from '../types';
 import { datetimeFromDb, knex } from '../sql';
-import { fiscalYearBounds, fiscalYearStart, todayInParis } from '../dues/period';
+import { currentFiscalYear, fiscalYearBounds } from '../../core/dates';
+import { readAssociation } from '../../core/association';
 import { nextDay, parisDayStart } from '../exports/filters';
 import type { ReadAccess } from '../exports/access';
 import { ExportSql } from '../exports/query';
@@ -54,7 +56,8 @@ export interface FinancialReport {
    * the difference total only sums the compared rows (`compared` of them).
    */
   missions: {
-    rows: Array<{ title: string; startAt: string; status: string; planned: number | null; actual: number | null; difference: number | null }>;
+    // startAt as stored (epoch milliseconds on SQLite, a Date on PostgreSQL): read it with datetimeFromDb
+    rows: Array<{ title: string; startAt: unknown; status: string; planned: number | null; actual: number | null; difference: number | null }>;
     planned: number; actual: number; difference: number; compared: number;
   } | null;
   /** French names of the sections left out for lack of rights */
@@ -79,7 +82,12 @@ const mayRead = (access: ReadAccess, reads: Array<[string, string]>) =>
 export const readableSections = (access: ReadAccess) =>
   (Object.keys(SECTION_READS) as Array<keyof typeof SECTION_READS>).filter((s) => mayRead(access, SECTION_READS[s].reads));
 
-const rowsOf = (r: any): any[] => (Array.isArray(r) ? r : r.rows);
+/** A row of an aggregate query: its columns by alias. */
+type SqlRow = Record<string, unknown>;
+// SQLite answers the rows, PostgreSQL a result holding them
+const rowsOf = <R = SqlRow>(r: R[] | { rows: R[] }): R[] => (Array.isArray(r) ? r : r.rows);
+/** A text column of a query: names and titles typed by people, enumeration codes, 'YYYY-MM-DD' days. */
+type TextRow<K extends string> = SqlRow & Record<K, string | null>;
 const int = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const centsOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const rowCents = (col: string) => `CAST(ROUND(${col} * 100) AS BIGINT)`;
@@ -90,7 +98,7 @@ const rowCents = (col: string) => `CAST(ROUND(${col} * 100) AS BIGINT)`;
  */
 const breakdown = async (strapi: Strapi, s: ExportSql, label: string, amount: string, where: string, bindings: unknown[], enumOf?: [string, string]): Promise<Breakdown[]> => {
   const rows = rowsOf(
-    await knex(strapi).raw(`SELECT ${label} AS "label", COUNT(*) AS "count", ${sumCentsSql(amount)} AS "cents" FROM ${s.from()} WHERE ${where} GROUP BY ${label} ORDER BY 1`, bindings as any)
+    await knex(strapi).raw(`SELECT ${label} AS "label", COUNT(*) AS "count", ${sumCentsSql(amount)} AS "cents" FROM ${s.from()} WHERE ${where} GROUP BY ${label} ORDER BY 1`, bindings as Knex.RawBinding[])
   );
   return rows.map((r) => ({ label: r.label === null ? 'Non renseigné' : enumOf ? enumLabel(enumOf[0], enumOf[1], String(r.label)) : String(r.label), count: int(r.count), cents: int(r.cents) }));
 };
@@ -105,11 +113,10 @@ export const comparable = (m: { status: string; startAt: Date; actual: number | 
   m.actual !== null || m.status === 'done' || m.startAt.getTime() <= now.getTime();
 export const DIFFERENCE_RULE = 'Écart = réel − prévu, pour les missions passées ou dont le budget réel est saisi ; « — » : mission à venir sans budget réel, hors du total de l’écart.';
 
-export const fiscalYearStartMonth = async (strapi: Strapi) =>
-  ((await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] })) as any)?.fiscalYearStartMonth ?? 1;
+export const fiscalYearStartMonth = async (strapi: Strapi) => (await readAssociation(strapi, ['fiscalYearStartMonth'])).fiscalYearStartMonth;
 
-/** The fiscal year containing today (named after the calendar year it starts in). */
-export const currentFiscalYear = (startMonth: number) => Number(fiscalYearStart(todayInParis(), startMonth).slice(0, 4));
+// The fiscal year containing today: src/core/dates.ts.
+export { currentFiscalYear };
 
 export const financialReport = async (strapi: Strapi, access: ReadAccess, year: number): Promise<FinancialReport> => {
   const [start, end] = fiscalYearBounds(year, await fiscalYearStartMonth(strapi));
@@ -154,7 +161,7 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
     const funder = s.ref('funder', 'name');
     const status = s.col('status');
     const amountSql = { requested: s.col('amountRequested'), granted: s.col('amountGranted'), received: s.col('amountReceived') };
-    const rows = rowsOf(
+    const rows = rowsOf<TextRow<'funder' | 'title' | 'status' | 'reportDueAt'>>(
       await db.raw(
         `SELECT ${funder} AS "funder", ${s.col('title')} AS "title", ${status} AS "status", ${rowCents(amountSql.requested)} AS "requested", ${rowCents(amountSql.granted)} AS "granted", ${rowCents(amountSql.received)} AS "received", ${s.col('reportDueAt')} AS "reportDueAt" FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ? ORDER BY 1, 2`,
         [year]
@@ -165,9 +172,9 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
       const counted = subsidyCountedSql(a, status, amountSql[a]);
       return `${sumCentsSql(counted)} AS "${a}", COUNT(${counted}) AS "${a}Count"`;
     }).join(', ');
-    const counts = (r: any) => Object.fromEntries(SUBSIDY_AMOUNTS.map((a) => [a, int(r[`${a}Count`])])) as Record<SubsidyAmount, number>;
+    const counts = (r: SqlRow) => Object.fromEntries(SUBSIDY_AMOUNTS.map((a) => [a, int(r[`${a}Count`])])) as Record<SubsidyAmount, number>;
     const [totals] = rowsOf(await db.raw(`SELECT ${sums} FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ?`, [year]));
-    const byFunder = rowsOf(
+    const byFunder = rowsOf<TextRow<'funder'>>(
       await db.raw(
         `SELECT ${funder} AS "funder", ${sums} FROM ${s.from()} WHERE ${s.col('fiscalYear')} = ? GROUP BY "${s.one('funder')}"."id", ${funder} ORDER BY 1`,
         [year]
@@ -193,7 +200,7 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
     const [from, to] = [parisDayStart(strapi, start), parisDayStart(strapi, nextDay(end))];
     const where = `${s.col('startAt')} >= ? AND ${s.col('startAt')} < ? AND ${s.col('status')} <> 'cancelled'`;
     const [planned, actual] = [s.col('budgetPlanned'), s.col('budgetActual')];
-    const rows = rowsOf(
+    const rows = rowsOf<TextRow<'title' | 'status'>>(
       await db.raw(`SELECT ${s.col('title')} AS "title", ${s.col('startAt')} AS "startAt", ${s.col('status')} AS "status", ${rowCents(planned)} AS "planned", ${rowCents(actual)} AS "actual" FROM ${s.from()} WHERE ${where} ORDER BY 2, 1`, [from, to])
     );
     const now = new Date();

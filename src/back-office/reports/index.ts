@@ -1,7 +1,7 @@
-import { errors } from '@strapi/utils';
 import type { BackOfficeModule } from '../types';
 import { ACTIONS } from '../permissions';
-import { forbidden, readAccess } from '../exports/access';
+import { readAccess } from '../exports/access';
+import { forbidden, notFound } from '../../core/errors';
 import { parseFormat, xlsxOnly } from '../exports/engine';
 import type { ExportFormat } from '../exports/format';
 import { parseFilterValue } from '../exports/filters';
@@ -22,7 +22,7 @@ const reports: BackOfficeModule = {
       actions: [ACTIONS.reportsRead],
       handler: async (ctx) => {
         const ext = ctx.params.ext;
-        if (ext !== 'csv' && ext !== 'pdf' && ext !== 'xlsx') throw new errors.NotFoundError('Bilan disponible en .csv, en .xlsx ou en .pdf.');
+        if (ext !== 'csv' && ext !== 'pdf' && ext !== 'xlsx') throw notFound('Bilan disponible en .csv, en .xlsx ou en .pdf.');
         const access = readAccess(strapi, ctx.state.userAbility);
         if (!readableSections(access).length) {
           throw forbidden('Vous n\u2019avez le droit de consulter aucune des données du bilan (cotisations, dons, subventions, missions).');

@@ -1,14 +1,11 @@
-import { errors } from '@strapi/utils';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
+import { fieldError } from '../../core/errors';
 import { enumLabel, labelOf } from '../labels';
 import { relationChange, resolveDocumentId } from './relations';
 
-/** A French validation error naming the field: HTTP 400 on every API, shown on the field in the admin. */
-export const fieldError = (uid: string, field: string, message: string) =>
-  new errors.ValidationError(`${labelOf(uid, field)} : ${message}`, {
-    errors: [{ path: [field], message: `${labelOf(uid, field)} : ${message}`, name: 'ValidationError' }],
-  });
+// A French validation error naming the field (HTTP 400, shown on the field in the admin): src/core/errors.ts.
+export { fieldError };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');

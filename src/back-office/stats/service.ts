@@ -1,5 +1,7 @@
-import { errors } from '@strapi/utils';
+import type { Knex } from 'knex';
 import type { Strapi } from '../types';
+import type { Ability } from '../access/content-manager-guard';
+import { badRequest } from '../../core/errors';
 import { knex } from '../sql';
 import {
   AGE_GROUPS, AGE_UNKNOWN, FIRST_YEAR, MONEY_SECTIONS, MoneySection,
@@ -16,21 +18,22 @@ export const parseYear = (raw: unknown) => {
   if (raw === undefined || raw === '') return max;
   const year = Number(raw);
   if (typeof raw !== 'string' || !/^\d{4}$/.test(raw) || year < FIRST_YEAR || year > max) {
-    throw new errors.ValidationError(`Année : « ${String(raw)} » n'est pas une année valide (de ${FIRST_YEAR} à ${max}).`, {
-      errors: [{ path: ['year'], message: `l'année doit être comprise entre ${FIRST_YEAR} et ${max}`, name: 'ValidationError' }],
-    });
+    throw badRequest(`Année : « ${String(raw)} » n'est pas une année valide (de ${FIRST_YEAR} à ${max}).`, 'year');
   }
   return year;
 };
 
 /** Money sections the admin may see: read right on contributions, donations, subsidies (content manager). */
-export const allowedMoneySections = (userAbility: any): MoneySection[] =>
+export const allowedMoneySections = (userAbility: Ability | null | undefined): MoneySection[] =>
   (Object.keys(MONEY_SECTIONS) as MoneySection[]).filter((s) => userAbility?.can?.('plugin::content-manager.explorer.read', MONEY_SECTIONS[s]));
 
-const rowsOf = (result: any): any[] => (Array.isArray(result) ? result : result?.rows ?? []);
+/** A row of an aggregate query: its columns by alias. */
+type SqlRow = Record<string, unknown>;
+// SQLite answers the rows, PostgreSQL a result holding them
+const rowsOf = (result: SqlRow[] | { rows?: SqlRow[] } | undefined): SqlRow[] => (Array.isArray(result) ? result : result?.rows ?? []);
 const n = (v: unknown) => Number(v ?? 0);
 
-const moneyByMonth = (year: number, rows: any[]) => {
+const moneyByMonth = (year: number, rows: SqlRow[]) => {
   const byIndex = new Map(rows.map((r) => [n(r.month_index), r]));
   let cents = 0;
   let count = 0;
@@ -48,7 +51,7 @@ export const computeStats = async (strapi: Strapi, year: number, sections: Money
   const refDay = referenceDay(year);
   const queries = statsQueries(strapi, { year, refDay, sections });
   const names = Object.keys(queries);
-  const results = await Promise.all(names.map((name) => knex(strapi).raw(queries[name].sql, queries[name].bindings as any[])));
+  const results = await Promise.all(names.map((name) => knex(strapi).raw(queries[name].sql, queries[name].bindings as Knex.RawBinding[])));
   const r = Object.fromEntries(names.map((name, i) => [name, rowsOf(results[i])]));
 
   const m = r.members[0] ?? {};

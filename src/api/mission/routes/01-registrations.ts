@@ -1,3 +1,4 @@
+import { readEnv } from '../../../core/config';
 import { rateLimit } from '../../../utils/rate-limit';
 
 /** Public pre-registration from the website (no account), limited per IP. */
@@ -12,7 +13,7 @@ export default {
         middlewares: [
           rateLimit({
             name: 'mission-registrations',
-            max: Number(process.env.REGISTRATION_RATE_LIMIT_MAX) || 10,
+            max: readEnv('REGISTRATION_RATE_LIMIT_MAX'),
             windowMs: 10 * 60_000,
           }),
         ],

@@ -1,3 +1,4 @@
+import { readEnv } from '../../../core/config';
 import { rateLimit } from '../../../utils/rate-limit';
 
 /**
@@ -5,7 +6,6 @@ import { rateLimit } from '../../../utils/rate-limit';
  * rate-limited, and saying nothing about who is already subscribed.
  */
 const perMinute = (name: string, max: number) => rateLimit({ name, max, windowMs: 60_000 });
-const max = (envName: string, fallback: number) => Number(process.env[envName]) || fallback;
 
 export default {
   routes: [
@@ -13,7 +13,7 @@ export default {
       method: 'POST',
       path: '/subscribers',
       handler: 'api::subscriber.subscriber.subscribe',
-      config: { auth: false, middlewares: [perMinute('subscribers', max('SUBSCRIBE_RATE_PER_MINUTE', 5))] },
+      config: { auth: false, middlewares: [perMinute('subscribers', readEnv('SUBSCRIBE_RATE_PER_MINUTE'))] },
     },
     {
       method: 'GET',
