@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { errors } from '@strapi/utils';
 import type { BackOfficeModule, Strapi } from '../types';
-import { ACTIONS } from '../permissions';
+import { ACTIONS } from '../../shared/permissions';
 import { sendMail } from '../mail';
 import { backupPath, BackupInfo, createBackup, listBackups } from './archive';
 import { DatabaseTarget, targetFromConfig } from './database';

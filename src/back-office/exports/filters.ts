@@ -4,7 +4,7 @@ import type { Strapi } from '../types';
 import { datetimeValue, booleanValue } from '../sql';
 import { fiscalYearBounds, TZ } from '../dues/period';
 import { DUES_STATUSES, DUES_STATUS_LABELS, duesStatusSql, associationGraceDays } from '../dues/status';
-import { enumLabel } from '../labels';
+import { enumLabel } from '../../shared/labels';
 import type { ExportSql, Sql } from './query';
 
 /**

@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import type { BackOfficeModule, Strapi } from '../types';
-import { ACTIONS } from '../permissions';
+import { ACTIONS } from '../../shared/permissions';
 import { readAccess, type ReadAccess } from './access';
 import { DATASETS, datasetByName } from './datasets';
 import { csvStream, prepareExport, xlsxOnly } from './engine';

@@ -1,5 +1,5 @@
 import type { BackOfficeModule } from '../types';
-import { ACTIONS } from '../permissions';
+import { ACTIONS } from '../../shared/permissions';
 import { capacityMiddleware } from './capacity';
 import { memberMissions, missionOverlaps } from './schedule';
 import { calendarEntries, privateFeedState, regeneratePrivateFeed, revokePrivateFeed } from './calendar';

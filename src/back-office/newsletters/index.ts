@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import type { BackOfficeModule, Strapi } from '../types';
-import { ACTIONS } from '../permissions';
+import { ACTIONS } from '../../shared/permissions';
 import { composeMail, sendMail } from '../mail';
 import { recipientsOf } from './audience';
 import { newsletterMail, resumeInterrupted, senderName, startSending } from './sending';

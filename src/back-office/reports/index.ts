@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import type { BackOfficeModule } from '../types';
-import { ACTIONS } from '../permissions';
+import { ACTIONS } from '../../shared/permissions';
 import { forbidden, readAccess } from '../exports/access';
 import { parseFormat, xlsxOnly } from '../exports/engine';
 import type { ExportFormat } from '../exports/format';

@@ -1,7 +1,7 @@
 import { errors } from '@strapi/utils';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
-import { enumLabel, labelOf } from '../labels';
+import { enumLabel, labelOf } from '../../shared/labels';
 import { relationChange, resolveDocumentId } from './relations';
 
 /** A French validation error naming the field: HTTP 400 on every API, shown on the field in the admin. */
