@@ -63,5 +63,41 @@ export default tseslint.config(
       'react-hooks/exhaustive-deps': 'warn',
     },
   },
+  {
+    // The contract shared by the server and the admin panel is pure TypeScript: it imports only itself.
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'src/shared imports nothing but itself (no server, admin or library code).' }] },
+      ],
+    },
+  },
+  {
+    // The pages reach the server and check rights only through src/admin/_lib, and take the
+    // action ids, labels and formats from src/shared (the contract with the server).
+    files: ['src/admin/pages/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@strapi/strapi/admin',
+              importNames: ['useFetchClient', 'getFetchClient', 'useRBAC'],
+              message: 'Use useGet / usePost / useDownload / useCan from src/admin/_lib (French errors; useRBAC names its answers after the last word of the action id).',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^(api::back-office\\.|plugin::)/]',
+          message: 'An RBAC action id is part of the contract: use ACTIONS from src/shared/permissions.ts.',
+        },
+      ],
+    },
+  },
   prettier
 );

@@ -1,5 +1,5 @@
 import type { BackOfficeModule, Strapi } from './types';
-import { ACTION_DEFINITIONS } from './permissions';
+import { ACTION_DEFINITIONS } from '../shared/permissions';
 import { writePipeline } from './rules';
 import members from './members';
 import mail from './mail';

@@ -1,6 +1,11 @@
 /**
- * French labels of every field, in one place: the admin's edit and list views (settings module),
- * the validation messages (rules module) and the CSV headers use them.
+ * French labels of every field and of every enumeration value, in one place: the admin's edit and
+ * list views (settings module), the validation messages (rules module), the CSV headers and cells,
+ * the PDFs and the admin pages use them. Part of the contract shared by the server and the admin
+ * panel: pure data, no import.
+ *
+ * A new content type needs its row in LABELS (every field) and in ENUMS (every enumeration value):
+ * tests/foundation/contract.test.ts fails and says what is missing.
  */
 const common = {
   firstName: 'Prénom',
@@ -203,62 +208,93 @@ export const LABELS: Record<string, Record<string, string>> = {
   },
 };
 
-/** French label of a field, falling back to its name. */
-export const labelOf = (uid: string, field: string) => LABELS[uid]?.[field] ?? field;
+/** Labels of the fields of the components (edit views of the content types that use them). */
+export const COMPONENT_LABELS: Record<string, Record<string, string>> = {
+  'shared.location': { name: 'Nom du lieu', address: 'Adresse', postalCode: 'Code postal', city: 'Ville', latitude: 'Latitude', longitude: 'Longitude' },
+  'logistics.equipment-line': { item: 'Matériel', quantity: 'Quantité', status: 'État' },
+};
 
-/**
- * French names of enumeration values (admin help texts, CSV cells, PDFs), shared by every field;
- * a field that names a value otherwise has its own entry in FIELD_ENUM_LABELS: read them with enumLabel().
- */
-export const ENUM_LABELS: Record<string, string> = {
+/** French label of a field, falling back to its name. */
+export const labelOf = (uid: string, field: string) => LABELS[uid]?.[field] ?? COMPONENT_LABELS[uid]?.[field] ?? field;
+
+/** Payment methods: a contribution's and a donation's. */
+const PAYMENT_METHODS = {
   cash: 'Espèces',
   cheque: 'Chèque',
   transfer: 'Virement',
   card: 'Carte bancaire',
   helloasso: 'HelloAsso',
   other: 'Autre',
-  female: 'Femme',
-  male: 'Homme',
-  non_binary: 'Non binaire',
-  undisclosed: 'Non précisé',
-  mission: 'Mission',
-  event: 'Événement',
-  planned: 'Prévue',
-  confirmed: 'Confirmée',
-  done: 'Réalisée',
-  cancelled: 'Annulée',
-  pending: 'En attente',
-  waitlisted: 'Liste d\u2019attente',
-  attended: 'Présent·e',
-  absent: 'Absent·e',
-  backoffice: 'Back-office',
-  website: 'Site web',
-  public_body: 'Organisme public',
-  company: 'Entreprise',
-  association: 'Association',
-  foundation: 'Fondation',
-  draft: 'Brouillon',
-  submitted: 'Déposée',
-  granted: 'Accordée',
-  refused: 'Refusée',
-  paid: 'Versée',
-  reported: 'Bilan rendu',
-  individual: 'Particulier',
-  in_kind: 'En nature',
-  waived_expenses: 'Abandon de frais',
-  sending: 'En cours d\u2019envoi',
-  sent: 'Envoyée',
-  failed: 'Échec',
-};
+} as const;
 
 /**
- * Values named differently in one field: a donation's nature « cash » is money given, as opposed to
- * in kind (« Numéraire »), not the payment method « Espèces ».
+ * The French name of every value of every enumeration, per content type (or component) and field,
+ * in the schema's order. A value is named after its field: a donation's nature « cash » is money given
+ * (« Numéraire », as opposed to in kind), its payment method « cash » is « Espèces ».
  */
-export const FIELD_ENUM_LABELS: Record<string, Record<string, Record<string, string>>> = {
-  'api::donation.donation': { nature: { cash: 'Numéraire' } },
-};
+export const ENUMS = {
+  'api::article.article': {
+    category: { news: 'Actualité', event: 'Événement', association_life: 'Vie de l\u2019association', partners: 'Partenaires', press: 'Presse' },
+  },
+  'api::contribution.contribution': { paymentMethod: PAYMENT_METHODS },
+  'api::document.document': {
+    category: { minutes: 'Compte rendu', statutes: 'Statuts', financial: 'Document financier', report: 'Rapport', contract: 'Contrat', other: 'Autre' },
+  },
+  'api::donation.donation': {
+    method: PAYMENT_METHODS,
+    nature: { cash: 'Numéraire', in_kind: 'En nature', waived_expenses: 'Abandon de frais' },
+  },
+  'api::donor.donor': { kind: { individual: 'Particulier', company: 'Entreprise' } },
+  'api::dues-reminder.dues-reminder': { status: { sending: 'En cours d\u2019envoi', sent: 'Envoyée', failed: 'Échec' } },
+  'api::member.member': { gender: { female: 'Femme', male: 'Homme', non_binary: 'Non binaire', undisclosed: 'Non précisé' } },
+  'api::mission.mission': {
+    kind: { mission: 'Mission', event: 'Événement' },
+    status: { planned: 'Prévue', confirmed: 'Confirmée', done: 'Réalisée', cancelled: 'Annulée' },
+  },
+  'api::newsletter-delivery.newsletter-delivery': { status: { pending: 'En attente', sent: 'Envoyé', failed: 'En échec' } },
+  'api::newsletter.newsletter': {
+    audience: {
+      opted_in_members: 'Adhérents ayant accepté la newsletter',
+      members_up_to_date: 'Adhérents à jour de cotisation',
+      volunteers: 'Bénévoles',
+      pole: 'Un pôle',
+      subscribers: 'Abonnés du site',
+    },
+    status: { draft: 'Brouillon', sending: 'En cours d\u2019envoi', sent: 'Envoyée', failed: 'Envoi incomplet' },
+  },
+  'api::participation.participation': {
+    status: {
+      pending: 'En attente de validation',
+      confirmed: 'Confirmée',
+      waitlisted: 'Liste d\u2019attente',
+      attended: 'Présent·e',
+      absent: 'Absent·e',
+      cancelled: 'Annulée',
+    },
+    source: { backoffice: 'Back-office', website: 'Site web' },
+  },
+  'api::partner.partner': {
+    kind: { public_body: 'Organisme public', company: 'Entreprise', association: 'Association', foundation: 'Fondation', other: 'Autre' },
+  },
+  'api::subscriber.subscriber': { status: { pending: 'En attente de confirmation', confirmed: 'Confirmé', unsubscribed: 'Désinscrit' } },
+  'api::subsidy.subsidy': {
+    status: { draft: 'Brouillon', submitted: 'Déposée', granted: 'Accordée', refused: 'Refusée', paid: 'Versée', reported: 'Bilan rendu' },
+  },
+  'logistics.equipment-line': { status: { needed: 'À trouver', reserved: 'Réservé', available: 'Disponible', returned: 'Rendu' } },
+} as const satisfies Record<string, Record<string, Record<string, string>>>;
 
-/** French name of the value of an enumeration field (uid, field): the field's own name for it, else the shared one. */
-export const enumLabel = (uid: string | undefined, field: string | undefined, value: string) =>
-  (uid && field ? FIELD_ENUM_LABELS[uid]?.[field]?.[value] : undefined) ?? ENUM_LABELS[value] ?? value;
+type Enums = typeof ENUMS;
+/** The values of an enumeration, as a type: EnumValue<'api::mission.mission', 'status'> is 'planned' | 'confirmed' | … */
+export type EnumValue<U extends keyof Enums, F extends keyof Enums[U]> = keyof Enums[U][F] & string;
+
+const enumsOf = (uid: string | undefined, field: string | undefined): Record<string, string> | undefined =>
+  uid && field ? (ENUMS as Record<string, Record<string, Record<string, string>>>)[uid]?.[field] : undefined;
+
+/** French name of the value of an enumeration field (uid, field); the value itself when it has none. */
+export const enumLabel = (uid: string | undefined, field: string | undefined, value: string) => enumsOf(uid, field)?.[value] ?? value;
+
+/** Whether the value of this enumeration field has a French name. */
+export const hasEnumLabel = (uid: string, field: string, value: string) => enumsOf(uid, field)?.[value] !== undefined;
+
+/** The values of an enumeration field with their French names, in the schema's order (selects, legends). */
+export const enumOptions = (uid: string, field: string) => Object.entries(enumsOf(uid, field) ?? {}).map(([value, label]) => ({ value, label }));

@@ -15,6 +15,8 @@ export const ACTIONS = {
   backupsManage: 'api::back-office.backups.manage',
 } as const;
 
+export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
+
 /** Definitions given to the action provider (uid is the action id without the `api::` prefix). */
 export const ACTION_DEFINITIONS = [
   { uid: 'back-office.dues.read', displayName: 'Voir les cotisations à renouveler', subCategory: 'Cotisations' },

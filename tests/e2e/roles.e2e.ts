@@ -1,42 +1,50 @@
 import { Browser } from 'playwright-core';
 import { launch, login, shot, BASE_URL } from './browser';
+import { BACK_OFFICE_RIGHTS } from '../../src/back-office/access/roles';
+import { ACTIONS } from '../../src/shared/permissions';
 
 /**
  * Each demo role logs into the built admin panel and sees, in the main menu and in the content
  * manager, exactly the entries of its column in the access table (README « Rôles et droits »).
  */
-const COLLECTIONS: Record<string, { email: string; password: string; sees: string[]; menu: string[] }> = {
+const COLLECTIONS: Record<string, { code: string; email: string; password: string; sees: string[]; menu: string[] }> = {
   president: {
+    code: 'strapi-super-admin',
     email: 'president@demo.local',
     password: 'Demo-President-2026',
     sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Article', 'Lettre d’information', 'Abonné', 'Document interne', 'Pôle', 'Compétence'],
     menu: ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque'],
   },
   tresoriere: {
+    code: 'asso-treasurer',
     email: 'tresoriere@demo.local',
     password: 'Demo-Tresoriere-2026',
     sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Document interne', 'Pôle', 'Compétence'],
     menu: ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Médiathèque'],
   },
   secretaire: {
+    code: 'asso-secretary',
     email: 'secretaire@demo.local',
     password: 'Demo-Secretaire-2026',
     sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Article', 'Document interne', 'Pôle', 'Compétence'],
     menu: ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Médiathèque'],
   },
   benevoles: {
+    code: 'asso-volunteer-manager',
     email: 'benevoles@demo.local',
     password: 'Demo-Benevoles-2026',
     sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Document interne', 'Pôle', 'Compétence'],
     menu: ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Médiathèque'],
   },
   communication: {
+    code: 'asso-communication',
     email: 'communication@demo.local',
     password: 'Demo-Communication-2026',
     sees: ['Mission / événement', 'Partenaire', 'Article', 'Lettre d’information', 'Abonné', 'Document interne', 'Pôle', 'Compétence'],
     menu: ['Tableau de bord', 'Calendrier', 'Exports', 'Médiathèque'],
   },
   partenariats: {
+    code: 'asso-partnerships',
     email: 'partenariats@demo.local',
     password: 'Demo-Partenariats-2026',
     sees: ['Mission / événement', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Document interne', 'Pôle', 'Compétence'],
@@ -79,6 +87,21 @@ describe('each bureau role sees its own collections', () => {
         if (role.sees.includes(collection)) expect(links).toContain(collection);
         else expect(links).not.toContain(collection);
       }
+
+      // the back-office's buttons that depend on a right: shown to the roles that hold it, and only to them
+      const holds = (action: string) => role.code === 'strapi-super-admin' || (BACK_OFFICE_RIGHTS[action] as string[]).includes(role.code);
+      await page.goto(`${BASE_URL()}/admin/exports`);
+      await page.getByRole('heading', { name: 'Missions et événements', exact: true }).waitFor({ timeout: 60_000 });
+      await page.waitForLoadState('networkidle');
+      const report = page.getByRole('heading', { name: 'Bilan financier de l’exercice' });
+      expect({ role: name, report: await report.count() }).toEqual({ role: name, report: holds(ACTIONS.reportsRead) ? 1 : 0 });
+
+      await page.goto(`${BASE_URL()}/admin/calendrier`);
+      const feeds = page.getByTestId('calendar-feeds');
+      await feeds.waitFor({ timeout: 60_000 });
+      await page.waitForLoadState('networkidle');
+      const feedButton = feeds.getByRole('button', { name: /Créer l’adresse secrète|Régénérer l’adresse/ });
+      expect({ role: name, feedButton: await feedButton.count() }).toEqual({ role: name, feedButton: holds(ACTIONS.calendarFeed) ? 1 : 0 });
       await context.close();
     });
   }

@@ -43,6 +43,13 @@ describe('treasurer', () => {
     const card = page.locator('div').filter({ has: page.getByRole('heading', { name: 'Adhérents', exact: true }) }).last();
     await card.waitFor({ timeout: 30_000 });
     await shot(page, 'tresoriere-exports');
+    // the financial report of the fiscal year, in its three formats (the treasurer holds « Télécharger le bilan financier »)
+    const report = page.locator('div').filter({ has: page.getByRole('heading', { name: 'Bilan financier de l’exercice' }) }).last();
+    await report.waitFor({ timeout: 30_000 });
+    for (const format of ['PDF', 'CSV', 'Excel (.xlsx)']) await report.getByRole('button', { name: format, exact: true }).waitFor({ timeout: 30_000 });
+    const [pdf] = await Promise.all([page.waitForEvent('download'), report.getByRole('button', { name: 'PDF', exact: true }).click()]);
+    expect(pdf.suggestedFilename()).toMatch(/^bilan-financier-\d{4}\.pdf$/);
+    expect(fs.readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
     const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: /Télécharger/ }).click()]);
     const file = await download.path();
     const raw = fs.readFileSync(file!, 'utf8');

@@ -21,6 +21,10 @@ describe('volunteer manager', () => {
     const event = calendar.locator('.fc-list-event, .fc-event').first();
     await event.waitFor({ timeout: 30_000 });
     await shot(page, 'benevoles-calendrier');
+    // the volunteer manager holds the right to create the bureau's secret calendar address: the button is there
+    const feeds = page.getByTestId('calendar-feeds');
+    await feeds.getByRole('button', { name: /Créer l’adresse secrète|Régénérer l’adresse/ }).waitFor({ timeout: 30_000 });
+    expect(await feeds.innerText()).not.toContain('demandez-la à la personne qui gère le calendrier');
     const title = (await event.locator('.fc-list-event-title, .fc-event-title').first().innerText()).trim();
     await event.locator('.fc-list-event-title a, .fc-list-event-title, .fc-event-title').first().click();
     await page.waitForURL(/api::mission\.mission\//, { timeout: 60_000 });

@@ -332,7 +332,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
 
       const res = await app.admin('get', `/back-office/missions/${a.documentId}/overlaps`);
       expect(res.status).toBe(200);
-      expect(res.body.data.overlaps).toEqual([{ member: { documentId: vol.documentId, name: 'Olga Chevauche' }, missions: [expect.objectContaining({ documentId: b.documentId, title: 'Accueil mairie' })] }]);
+      expect(res.body.data.overlaps).toEqual([{ member: { documentId: vol.documentId, name: `Chevauche Olga (n° ${vol.memberNumber})` }, missions: [expect.objectContaining({ documentId: b.documentId, title: 'Accueil mairie' })] }]);
       expect((await app.admin('get', `/back-office/missions/${c.documentId}/overlaps`)).body.data.overlaps).toEqual([]);
       expect((await app.http().get(`/back-office/missions/${a.documentId}/overlaps`)).status).toBe(401);
 

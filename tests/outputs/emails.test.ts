@@ -215,9 +215,9 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
       const mail = await mailTo('asso-treasurer@test.local', 'Cotisations : le point de la semaine (27/03/2030)');
       const { html, text } = inLayout(mail);
       expect(html).toMatch(/<h2[^>]*>Relances envoyées du 21\/03\/2030 au 27\/03\/2030 \(1\)<\/h2>/);
-      expect(html).toContain(`<li>${NAME_HTML} Martin (n° ${member.memberNumber}) — échéance le 31/03/2030, relance 7 j avant l’échéance, le 24/03/2030</li>`);
-      expect(text).toContain(`Relances envoyées du 21/03/2030 au 27/03/2030 (1)\n\n- ${NAME} Martin (n° ${member.memberNumber}) — échéance le 31/03/2030`);
-      expect(text).toMatch(/Cotisations à renouveler \(1\)\n\n- Zoé & <Lou> "Lu" Martin .*à renouveler bientôt, payée jusqu’au 31\/03\/2030/);
+      expect(html).toContain(`<li>Martin ${NAME_HTML} (n° ${member.memberNumber}) — échéance le 31/03/2030, relance 7 j avant l’échéance, le 24/03/2030</li>`);
+      expect(text).toContain(`Relances envoyées du 21/03/2030 au 27/03/2030 (1)\n\n- Martin ${NAME} (n° ${member.memberNumber}) — échéance le 31/03/2030`);
+      expect(text).toMatch(/Cotisations à renouveler \(1\)\n\n- Martin Zoé & <Lou> "Lu" \(n° \d+\) — à renouveler bientôt, payée jusqu’au 31\/03\/2030/);
     });
   });
 

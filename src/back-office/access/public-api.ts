@@ -57,6 +57,19 @@ export const PUBLIC_CONTENT: Record<string, PublicContent> = {
   },
 };
 
+/**
+ * Reference data: the only other types with content-API read routes (find/findOne), for integrations
+ * holding an API token; their queries are limited by referenceDataQuery (below). Every other type's
+ * router leaves out find and findOne (tests/access/content-api-reads.test.ts checks every type).
+ */
+export const REFERENCE_CONTENT = [
+  'api::pole.pole',
+  'api::skill.skill',
+  'api::availability-slot.availability-slot',
+  'api::membership-type.membership-type',
+  'api::association.association',
+];
+
 /** The only content-API actions granted to the users-permissions `public` role. */
 export const PUBLIC_ACTIONS = Object.keys(PUBLIC_CONTENT).flatMap((uid) => [`${uid}.find`, `${uid}.findOne`]);
 

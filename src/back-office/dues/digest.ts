@@ -6,6 +6,8 @@ import { todayInParis } from './period';
 import { associationGraceDays, DUES_STATUS_LABELS, DUES_STATUSES } from './status';
 import { duesCounts, duesRows } from './list';
 import { frenchDate } from './template';
+import { memberDisplayName } from '../../shared/display-names';
+import { reminderOffsetLabel } from '../../shared/dues';
 
 const LOG = 'api::dues-reminder.dues-reminder';
 const MEMBER = 'api::member.member';
@@ -14,11 +16,8 @@ export const TREASURER_ROLE = 'asso-treasurer';
 /** Longer lists are cut in the e-mail: the admin page has them all. */
 const MAX_LINES = 100;
 
-const whoIs = (m: { firstName: string; lastName: string; memberNumber: number | null }) =>
-  `${m.firstName} ${m.lastName}${m.memberNumber ? ` (n° ${m.memberNumber})` : ''}`;
-
-const when = (offsetDays: number) =>
-  offsetDays > 0 ? `${offsetDays} j avant l\u2019échéance` : offsetDays === 0 ? 'le jour de l\u2019échéance' : `${-offsetDays} j après l\u2019échéance`;
+/** A member as everywhere in the back-office: "Martin Claire (n° 42)". */
+const whoIs = (m: { firstName: string; lastName: string; memberNumber: number | null }) => memberDisplayName(m);
 
 const listed = <T>(items: T[], line: (item: T) => string): Block => ({
   type: 'list',
@@ -66,7 +65,7 @@ export const buildDigest = async (strapi: Strapi, today: string) => {
     `Voici le point hebdomadaire des cotisations au ${frenchDate(today)}.`,
     { type: 'list', items: DUES_STATUSES.map((s) => `${DUES_STATUS_LABELS[s]} : ${counts[s]}`) },
     { type: 'heading', text: `Relances envoyées du ${frenchDate(from)} au ${frenchDate(today)} (${reminded.length})` },
-    listed(reminded, (x) => `${whoIs(x)} — échéance le ${frenchDate(x.duesPaidUntil)}, relance ${when(Number(x.offsetDays))}, le ${frenchDate(x.remindedOn)}`),
+    listed(reminded, (x) => `${whoIs(x)} — échéance le ${frenchDate(x.duesPaidUntil)}, relance ${reminderOffsetLabel(Number(x.offsetDays))}, le ${frenchDate(x.remindedOn)}`),
     { type: 'heading', text: `Cotisations à renouveler (${toRenew.length})` },
     listed(
       toRenew,

@@ -1,7 +1,7 @@
 import { badRequest, messageOf } from '../../core/errors';
 import { DateTime } from 'luxon';
 import type { BackOfficeModule, Strapi } from '../types';
-import { ACTIONS } from '../permissions';
+import { ACTIONS } from '../../shared/permissions';
 import { todayInParis } from '../../core/dates';
 import { associationGraceDays, DEFAULT_EXPIRING_WITHIN_DAYS, DuesStatus, DUES_STATUSES, DUES_STATUS_LABELS } from './status';
 import { duesCounts, duesRows } from './list';

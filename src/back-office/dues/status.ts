@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
 import { ASSOCIATION_DEFAULTS, readAssociation } from '../../core/association';
 import { todayInParis } from '../../core/dates';
+import type { DuesStatus } from '../../shared/dues';
 
 /**
  * THE definition of a member's dues status, used by the API, the exports, the stats, the
@@ -14,15 +15,8 @@ import { todayInParis } from '../../core/dates';
  *   grace       ended, and today is within `graceDays` days after the end (the last day of grace included)
  *   expired     ended more than `graceDays` days ago
  */
-export type DuesStatus = 'up_to_date' | 'expiring' | 'grace' | 'expired' | 'never_paid';
-export const DUES_STATUSES: DuesStatus[] = ['up_to_date', 'expiring', 'grace', 'expired', 'never_paid'];
-export const DUES_STATUS_LABELS: Record<DuesStatus, string> = {
-  up_to_date: 'À jour',
-  expiring: 'À renouveler bientôt',
-  grace: 'En période de grâce',
-  expired: 'Expirée',
-  never_paid: 'Jamais cotisé',
-};
+// The statuses and their French names are part of the contract shared with the admin panel.
+export { DUES_STATUSES, DUES_STATUS_LABELS, type DuesStatus } from '../../shared/dues';
 export const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
 export const DEFAULT_GRACE_DAYS = ASSOCIATION_DEFAULTS.duesGraceDays;
 

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { formatDate } from '../../shared/format';
 import { euros } from '../pdf/document';
 
 /** Used when the association's settings leave the subject or the text empty. */
@@ -19,7 +19,7 @@ export const TEMPLATE_FIELDS = ['firstName', 'lastName', 'duesPaidUntil', 'amoun
 export type TemplateValues = Record<(typeof TEMPLATE_FIELDS)[number], string>;
 
 /** 2026-03-31 → 31/03/2026 */
-export const frenchDate = (day: string) => DateTime.fromISO(day).toFormat('dd/MM/yyyy');
+export const frenchDate = (day: string) => formatDate(day);
 
 /** Replaces {{name}} (spaces allowed inside the braces); unknown names are left as written. */
 export const renderTemplate = (template: string, values: Partial<TemplateValues>) =>

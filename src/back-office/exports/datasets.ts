@@ -1,4 +1,4 @@
-import { labelOf } from '../labels';
+import { labelOf } from '../../shared/labels';
 import { duesStatusSql } from '../dues/status';
 import { SEATED } from '../missions/capacity';
 import type { CellType } from './format';

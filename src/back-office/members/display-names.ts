@@ -1,4 +1,8 @@
 import type { Strapi } from '../types';
+// The rule itself is pure and shared with the admin panel (pages and e-mails format names with it).
+import { donorDisplayName, memberDisplayName, participationDisplayName, personName } from '../../shared/display-names';
+
+export { donorDisplayName, memberDisplayName, participationDisplayName, personName };
 
 /**
  * THE rule for `displayName`, the name the admin shows for a member, a donor or a participation
@@ -14,42 +18,6 @@ export const PARTICIPATION = 'api::participation.participation';
 
 /** The content types that have a displayName. */
 export const DISPLAY_NAME_TYPES = [MEMBER, DONOR, PARTICIPATION];
-
-/** Strapi's string column (varchar 255 on PostgreSQL). */
-const MAX_LENGTH = 255;
-
-const text = (v: unknown) => (v === null || v === undefined ? '' : String(v).trim());
-
-/** null when empty; cut (with an ellipsis) when longer than the column. */
-const fit = (s: string) => (!s ? null : s.length > MAX_LENGTH ? `${s.slice(0, MAX_LENGTH - 1)}\u2026` : s);
-
-/** "Nom Prénom", with what there is. */
-export const personName = (p: { lastName?: unknown; firstName?: unknown } | null | undefined) =>
-  [text(p?.lastName), text(p?.firstName)].filter(Boolean).join(' ');
-
-/** "Martin Claire (n° 42)"; "Martin Claire" before the member has a number. */
-export const memberDisplayName = (m: { lastName?: unknown; firstName?: unknown; memberNumber?: unknown }) => {
-  const name = personName(m);
-  const number = text(m.memberNumber) ? `n° ${text(m.memberNumber)}` : '';
-  return fit(name && number ? `${name} (${number})` : name || number);
-};
-
-/** A company: "Boulangerie Durand (Durand Paul)", its contact in parentheses when known; a person: "Nom Prénom". */
-export const donorDisplayName = (d: { kind?: unknown; companyName?: unknown; lastName?: unknown; firstName?: unknown; email?: unknown }) => {
-  const company = text(d.companyName);
-  const person = personName(d);
-  if (d.kind === 'company' && company) return fit(person ? `${company} (${person})` : company);
-  return fit(person || company || text(d.email));
-};
-
-/**
- * The member's "Nom Prénom" when the participation is a member's (its own name fields are then
- * usually empty), else the person's own "Nom Prénom" (the e-mail when a website form gave no name).
- */
-export const participationDisplayName = (
-  p: { lastName?: unknown; firstName?: unknown; email?: unknown },
-  member: { lastName?: unknown; firstName?: unknown } | null | undefined
-) => fit((member && personName(member)) || personName(p) || text(p.email));
 
 /**
  * The displayName of a record as it will be after a write (`merged`: stored values overwritten by

@@ -5,7 +5,7 @@ import { nameAsTitle, readAssociation } from '../../core/association';
 import { TZ } from '../../core/dates';
 import { MISSION, PARTICIPATION, SEATED } from './capacity';
 import { effectiveEnd, effectiveStart, invalidInput as invalid, placeOf } from './schedule';
-import { ENUM_LABELS } from '../labels';
+import { enumLabel } from '../../shared/labels';
 
 import ical, { escape, ICalEventStatus } from 'ical-generator';
 
@@ -148,7 +148,7 @@ export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau'
     if (m.summary) details.push(m.summary);
     if (audience === 'bureau') {
       if (m.pole?.name) details.push(`Pôle : ${m.pole.name}`);
-      details.push(`Statut : ${ENUM_LABELS[m.status] ?? m.status}`);
+      details.push(`Statut : ${enumLabel('api::mission.mission', 'status', m.status)}`);
       const c = counts.get(m.id);
       details.push(`Places confirmées : ${c?.confirmed ?? 0}${m.capacity ? ` / ${m.capacity}` : ''}${c?.waitlisted ? ` (+${c.waitlisted} en liste d’attente)` : ''}`);
     }

@@ -1,5 +1,5 @@
 import type { BackOfficeModule } from '../types';
-import { ACTIONS } from '../permissions';
+import { ACTIONS } from '../../shared/permissions';
 import { MISSION, PARTICIPATION } from './capacity';
 import { missionRules, participationRules } from './rules';
 import { memberMissions, missionOverlaps } from './schedule';

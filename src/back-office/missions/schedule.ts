@@ -1,6 +1,7 @@
 import { badRequest, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { datetimeFromDb } from '../sql';
+import { memberDisplayName } from '../../shared/display-names';
 
 const MISSION = 'api::mission.mission';
 const PARTICIPATION = 'api::participation.participation';
@@ -26,7 +27,6 @@ const overlap = (a: any, b: any) => effectiveStart(a) < effectiveEnd(b) && effec
 const NOT_THERE = ['cancelled', 'absent'];
 const MISSION_FIELDS = ['id', 'documentId', 'title', 'startAt', 'endAt', 'status', 'kind'];
 
-const personName = (p: any) => [p.member?.firstName ?? p.firstName, p.member?.lastName ?? p.lastName].filter(Boolean).join(' ');
 
 const missionSummary = (m: any) => ({
   documentId: m.documentId,
@@ -45,7 +45,7 @@ export const missionOverlaps = async (strapi: Strapi, documentId: string) => {
   if (!mission) throw notFound('Mission introuvable.');
   const volunteers = await strapi.db.query(PARTICIPATION).findMany({
     where: { mission: { id: mission.id }, status: { $notIn: NOT_THERE }, member: { id: { $notNull: true } } },
-    populate: { member: { select: ['id', 'documentId', 'firstName', 'lastName'] } },
+    populate: { member: { select: ['id', 'documentId', 'firstName', 'lastName', 'memberNumber'] } },
   });
   if (!volunteers.length) return { mission: missionSummary(mission), overlaps: [] };
   // candidates: other missions of these members starting before this one ends (and not long before it starts)
@@ -59,7 +59,7 @@ export const missionOverlaps = async (strapi: Strapi, documentId: string) => {
   });
   const overlaps = volunteers
     .map((v: any) => ({
-      member: { documentId: v.member.documentId, name: personName(v) },
+      member: { documentId: v.member.documentId, name: memberDisplayName(v.member) },
       missions: others.filter((o: any) => o.member?.documentId === v.member.documentId && overlap(o.mission, mission)).map((o: any) => missionSummary(o.mission)),
     }))
     .filter((o: any) => o.missions.length);

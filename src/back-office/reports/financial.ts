@@ -7,7 +7,7 @@ import { nextDay, parisDayStart } from '../exports/filters';
 import type { ReadAccess } from '../exports/access';
 import { ExportSql } from '../exports/query';
 import { CONTRIBUTION, DONATION, MEMBERSHIP_TYPE, MISSION, PARTNER, SUBSIDY, sumCentsSql } from '../exports/datasets';
-import { enumLabel } from '../labels';
+import { enumLabel } from '../../shared/labels';
 import { SUBSIDY_AMOUNTS, subsidyCounted, subsidyCountedSql, type SubsidyAmount } from '../stats/definitions';
 
 /**

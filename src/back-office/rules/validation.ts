@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
 import { fieldError } from '../../core/errors';
-import { enumLabel, labelOf } from '../labels';
+import { enumLabel, labelOf } from '../../shared/labels';
 import { relationChange, resolveDocumentId } from './relations';
 
 // A French validation error naming the field (HTTP 400, shown on the field in the admin): src/core/errors.ts.

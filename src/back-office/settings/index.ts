@@ -1,5 +1,5 @@
 import type { BackOfficeModule, Strapi } from '../types';
-import { LABELS } from '../labels';
+import { COMPONENT_LABELS, LABELS } from '../../shared/labels';
 
 /** Fields shown in the list view of each collection (the bureau can change them afterwards). */
 const LIST_COLUMNS: Record<string, string[]> = {
@@ -77,11 +77,6 @@ const applyRelationMainFields = (strapi: Strapi, config: any, contentType: any) 
     }
   }
   return changed;
-};
-
-const COMPONENT_LABELS: Record<string, Record<string, string>> = {
-  'shared.location': { name: 'Nom du lieu', address: 'Adresse', postalCode: 'Code postal', city: 'Ville', latitude: 'Latitude', longitude: 'Longitude' },
-  'logistics.equipment-line': { item: 'Matériel', quantity: 'Quantité', status: 'État' },
 };
 
 /**

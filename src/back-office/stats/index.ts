@@ -1,5 +1,5 @@
 import type { BackOfficeModule } from '../types';
-import { ACTIONS } from '../permissions';
+import { ACTIONS } from '../../shared/permissions';
 import { allowedMoneySections, computeStats, parseYear } from './service';
 import { statsReport } from './report';
 

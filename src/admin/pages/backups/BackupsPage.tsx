@@ -1,7 +1,9 @@
 import * as React from 'react';
-import { useFetchClient, Page, Layouts } from '@strapi/strapi/admin';
+import { Page, Layouts } from '@strapi/strapi/admin';
 import { Alert, Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Download, Database } from '@strapi/icons';
+import { formatDateTime, formatFileSize as size } from '../../../shared/format';
+import { useDownload, useGet, usePost } from '../../_lib';
 
 interface Backup {
   name: string;
@@ -16,65 +18,40 @@ interface BackupsState {
   lastFailure: { at: string; message: string } | null;
 }
 
-const dateTime = (iso: string) =>
-  new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
-const size = (bytes: number) =>
-  bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} Ko` : `${(bytes / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
+const dateTime = (iso: string) => formatDateTime(iso, 'full');
 /** "0 3 * * *" → "chaque jour à 3 h 00" (Paris time); any other rule is shown as written. */
 const schedule = (cron: string) => {
   const daily = /^(\d{1,2}) (\d{1,2}) \* \* \*$/.exec(cron.trim());
   return daily ? `chaque jour à ${Number(daily[2])} h ${daily[1].padStart(2, '0')} (heure de Paris)` : `selon la règle « ${cron} » (heure de Paris)`;
 };
-const errorText = (e: any) => e?.response?.data?.error?.message ?? e?.message ?? 'Erreur inconnue';
 
 /** Sauvegardes: the archives of BACKUP_DIR, "Sauvegarder maintenant" and download (super admin only). */
 const BackupsPage = () => {
-  const { get, post } = useFetchClient();
-  const [state, setState] = React.useState<BackupsState | null>(null);
-  const [busy, setBusy] = React.useState(false);
+  const list = useGet<BackupsState>('/back-office/backups');
+  const state = list.data ?? null;
+  const backup = usePost<{ backup: Backup }>();
+  const file = useDownload();
   const [message, setMessage] = React.useState<{ variant: 'success' | 'danger'; text: string } | null>(null);
+  const busy = backup.loading;
 
-  const load = React.useCallback(async () => {
-    try {
-      const { data } = await get<BackupsState>('/back-office/backups');
-      setState(data);
-    } catch (e) {
-      setMessage({ variant: 'danger', text: `Impossible de lire la liste des sauvegardes : ${errorText(e)}` });
-    }
-  }, [get]);
   React.useEffect(() => {
-    load();
-  }, [load]);
+    if (list.error) setMessage({ variant: 'danger', text: `Impossible de lire la liste des sauvegardes : ${list.error}` });
+  }, [list.error]);
+  React.useEffect(() => {
+    if (file.error) setMessage({ variant: 'danger', text: `Téléchargement impossible : ${file.error}` });
+  }, [file.error]);
 
   const backupNow = async () => {
-    setBusy(true);
     setMessage(null);
-    try {
-      const { data } = await post<{ backup: Backup }>('/back-office/backups');
+    const { data, error } = await backup.send('/back-office/backups');
+    if (error || !data) setMessage({ variant: 'danger', text: error ?? '' });
+    else {
       setMessage({ variant: 'success', text: `Sauvegarde ${data.backup.name} écrite et vérifiée (${size(data.backup.size)}).` });
-      await load();
-    } catch (e) {
-      setMessage({ variant: 'danger', text: errorText(e) });
-    } finally {
-      setBusy(false);
+      list.reload();
     }
   };
 
-  const download = async (backup: Backup) => {
-    try {
-      const { data } = await get(`/back-office/backups/${encodeURIComponent(backup.name)}/download`, { responseType: 'blob' } as any);
-      const url = URL.createObjectURL(data as Blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = backup.name;
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
-    } catch (e) {
-      setMessage({ variant: 'danger', text: `Téléchargement impossible : ${errorText(e)}` });
-    }
-  };
+  const download = (b: Backup) => file.download(`/back-office/backups/${encodeURIComponent(b.name)}/download`, b.name);
 
   return (
     <Page.Main>

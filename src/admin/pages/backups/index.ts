@@ -1,8 +1,7 @@
 import { Database } from '@strapi/icons';
 import type { AdminPage } from '..';
-
-/** Same id as ACTIONS.backupsManage (src/back-office/permissions.ts): only the super admin has it. */
-export const BACKUPS_MANAGE = 'api::back-office.backups.manage';
+import { ACTIONS } from '../../../shared/permissions';
+import { permissionsFor } from '../../_lib';
 
 const backupsPage: AdminPage = {
   register(app) {
@@ -10,10 +9,11 @@ const backupsPage: AdminPage = {
       to: 'sauvegardes',
       icon: Database,
       intlLabel: { id: 'asso.backups.menu', defaultMessage: 'Sauvegardes' },
-      permissions: [{ action: BACKUPS_MANAGE, subject: null }],
+      // only the super admin holds it (src/back-office/access/roles.ts)
+      permissions: permissionsFor(ACTIONS.backupsManage),
       Component: () => import('./BackupsPage'),
       position: 90,
-    } as any);
+    });
   },
 };
 

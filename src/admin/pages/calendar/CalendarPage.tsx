@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { useNavigate } from 'react-router-dom';
-import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
+import { Layouts, Page } from '@strapi/strapi/admin';
 import { Box, Button, Field, Flex, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
 import FullCalendar from '@fullcalendar/react';
 import dayGridPlugin from '@fullcalendar/daygrid';
@@ -8,8 +8,15 @@ import timeGridPlugin from '@fullcalendar/timegrid';
 import listPlugin from '@fullcalendar/list';
 import interactionPlugin from '@fullcalendar/interaction';
 import frLocale from '@fullcalendar/core/locales/fr';
-import type { EventInput, EventSourceFuncArg } from '@fullcalendar/core';
-import { CALENDAR_FEED, CalendarEntry, FeedState, NO_POLE_COLOR, STATUS_COLORS, STATUS_LABELS, errorMessage, frenchDateTime, missionUrl } from './api';
+import type { DatesSetArg, EventInput } from '@fullcalendar/core';
+import { dayInParis, formatDateTime } from '../../../shared/format';
+import { enumLabel, enumOptions } from '../../../shared/labels';
+import { ACTIONS } from '../../../shared/permissions';
+import { useCan, useGet, usePost } from '../../_lib';
+import { CalendarEntry, FeedState, MissionStatus, NO_POLE_COLOR, STATUS_COLORS, missionUrl } from './api';
+
+const statusLabel = (status: MissionStatus) => enumLabel('api::mission.mission', 'status', status);
+const FEED_URL = '/back-office/calendar/private-feed';
 
 type ColourBy = 'pole' | 'status';
 
@@ -18,7 +25,7 @@ const toEvent = (m: CalendarEntry, colourBy: ColourBy): EventInput => {
   const places = m.capacity ? ` (${m.confirmed}/${m.capacity})` : m.confirmed ? ` (${m.confirmed})` : '';
   return {
     id: m.documentId,
-    title: `${m.status === 'cancelled' ? '[Annulée] ' : ''}${m.title}${places}`,
+    title: `${m.status === 'cancelled' ? `[${statusLabel('cancelled')}] ` : ''}${m.title}${places}`,
     start: m.start,
     end: m.end,
     backgroundColor: colour,
@@ -30,14 +37,12 @@ const toEvent = (m: CalendarEntry, colourBy: ColourBy): EventInput => {
 
 /** The bureau's private iCal URL: shown once when created, can be regenerated (the old one stops) or turned off. */
 const PrivateFeed = () => {
-  const { get, post, del } = useFetchClient();
-  const { allowedActions } = useRBAC({ manage: CALENDAR_FEED });
-  const [state, setState] = React.useState<FeedState | null>(null);
-  const [error, setError] = React.useState<string | null>(null);
-  React.useEffect(() => {
-    get<any>('/back-office/calendar/private-feed').then((r) => setState(r.data.data)).catch((e) => setError(errorMessage(e)));
-  }, [get]);
-  const run = (p: Promise<any>) => p.then((r: any) => setState(r.data.data)).catch((e) => setError(errorMessage(e)));
+  const canManage = useCan(ACTIONS.calendarFeed).allowed;
+  const feed = useGet(FEED_URL, { select: (body: { data: FeedState }) => body.data });
+  const action = usePost<{ data: FeedState }>();
+  // the state after the last action (it alone carries the new URL), else the one loaded
+  const state = action.data?.data ?? feed.data ?? null;
+  const error = action.error ?? feed.error;
   const publicUrl = `${window.location.origin}/api/calendar.ics`;
   return (
     <Box background="neutral0" hasRadius shadow="tableShadow" padding={5} marginTop={4} data-testid="calendar-feeds">
@@ -57,26 +62,26 @@ const PrivateFeed = () => {
         ) : (
           <Typography>
             {state?.active
-              ? `Calendrier du bureau (toutes les missions) : activé le ${frenchDateTime(state.createdAt)}. L’adresse n’est affichée qu’à sa création ; régénérez-la si elle est perdue ou a circulé.`
+              ? `Calendrier du bureau (toutes les missions) : activé le ${formatDateTime(state.createdAt)}. L’adresse n’est affichée qu’à sa création ; régénérez-la si elle est perdue ou a circulé.`
               : 'Calendrier du bureau (toutes les missions) : pas encore activé.'}
           </Typography>
         )}
-        {!allowedActions.canManage && (
+        {!canManage && (
           <Box paddingTop={2}>
             <Typography textColor="neutral600">Pour obtenir l’adresse, demandez-la à la personne qui gère le calendrier du bureau (responsable des bénévoles ou président).</Typography>
           </Box>
         )}
-        {allowedActions.canManage && (
-        <Flex gap={2} paddingTop={3}>
-          <Button variant="secondary" onClick={() => run(post('/back-office/calendar/private-feed', {}))}>
-            {state?.active ? 'Régénérer l’adresse (l’ancienne cessera de fonctionner)' : 'Créer l’adresse secrète'}
-          </Button>
-          {state?.active && (
-            <Button variant="danger-light" onClick={() => run(del('/back-office/calendar/private-feed'))}>
-              Désactiver
+        {canManage && (
+          <Flex gap={2} paddingTop={3}>
+            <Button variant="secondary" loading={action.loading} onClick={() => action.send(FEED_URL, {})}>
+              {state?.active ? 'Régénérer l’adresse (l’ancienne cessera de fonctionner)' : 'Créer l’adresse secrète'}
             </Button>
-          )}
-        </Flex>
+            {state?.active && (
+              <Button variant="danger-light" disabled={action.loading} onClick={() => action.send(FEED_URL, undefined, { method: 'DELETE' })}>
+                Désactiver
+              </Button>
+            )}
+          </Flex>
         )}
       </Box>
     </Box>
@@ -84,27 +89,17 @@ const PrivateFeed = () => {
 };
 
 const CalendarPage = () => {
-  const { get } = useFetchClient();
   const navigate = useNavigate();
   const [colourBy, setColourBy] = React.useState<ColourBy>('pole');
-  const [error, setError] = React.useState<string | null>(null);
-
-  const events = React.useCallback(
-    (info: EventSourceFuncArg, success: (events: EventInput[]) => void, failure: (e: Error) => void) => {
-      // FullCalendar's range is exclusive at the end: days as YYYY-MM-DD in Paris
-      const day = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
-      get<any>('/back-office/calendar', { params: { from: day(info.start), to: day(info.end) } })
-        .then((r) => {
-          setError(null);
-          success((r.data.data as CalendarEntry[]).map((m) => toEvent(m, colourBy)));
-        })
-        .catch((e) => {
-          setError(errorMessage(e));
-          failure(e);
-        });
-    },
-    [get, colourBy]
-  );
+  // the period on screen, as FullCalendar reports it (its end is exclusive): days YYYY-MM-DD in Paris
+  const [range, setRange] = React.useState<{ from: string; to: string } | null>(null);
+  const onDatesSet = React.useCallback((arg: DatesSetArg) => {
+    const next = { from: dayInParis(arg.start), to: dayInParis(arg.end) };
+    setRange((prev) => (prev && prev.from === next.from && prev.to === next.to ? prev : next));
+  }, []);
+  const entries = useGet(range ? '/back-office/calendar' : null, { params: range ?? {}, select: (body: { data: CalendarEntry[] }) => body.data });
+  const events = React.useMemo(() => (entries.data ?? []).map((m) => toEvent(m, colourBy)), [entries.data, colourBy]);
+  const error = entries.error;
 
   return (
     <Page.Main>
@@ -123,9 +118,9 @@ const CalendarPage = () => {
           </Box>
           {colourBy === 'status' && (
             <Flex gap={3} wrap="wrap">
-              {Object.entries(STATUS_LABELS).map(([s, label]) => (
-                <Flex key={s} gap={1}>
-                  <Box width="12px" height="12px" hasRadius style={{ background: STATUS_COLORS[s as CalendarEntry['status']] }} />
+              {enumOptions('api::mission.mission', 'status').map(({ value, label }) => (
+                <Flex key={value} gap={1}>
+                  <Box width="12px" height="12px" hasRadius style={{ background: STATUS_COLORS[value as MissionStatus] }} />
                   <Typography variant="pi">{label}</Typography>
                 </Flex>
               ))}
@@ -136,7 +131,6 @@ const CalendarPage = () => {
         <Box background="neutral0" hasRadius shadow="tableShadow" padding={4} data-testid="mission-calendar">
           <style>{'.asso-cancelled .fc-event-title, .asso-cancelled .fc-list-event-title { text-decoration: line-through; }'}</style>
           <FullCalendar
-            key={colourBy}
             plugins={[dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin]}
             locale={frLocale}
             initialView="dayGridMonth"
@@ -145,13 +139,14 @@ const CalendarPage = () => {
             height="auto"
             nowIndicator
             events={events}
+            datesSet={onDatesSet}
             eventClick={(arg) => {
               arg.jsEvent.preventDefault();
               navigate(missionUrl(arg.event.id));
             }}
             eventDidMount={(arg) => {
               const m = arg.event.extendedProps.entry as CalendarEntry;
-              arg.el.title = [m.title, m.pole?.name && `Pôle : ${m.pole.name}`, `Statut : ${STATUS_LABELS[m.status]}`,
+              arg.el.title = [m.title, m.pole?.name && `Pôle : ${m.pole.name}`, `Statut : ${statusLabel(m.status)}`,
                 m.capacity ? `Places : ${m.confirmed}/${m.capacity}` : `Inscrits : ${m.confirmed}`, m.waitlisted ? `Liste d’attente : ${m.waitlisted}` : '']
                 .filter(Boolean).join('\n');
             }}

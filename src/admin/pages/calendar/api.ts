@@ -1,13 +1,17 @@
+import type { EnumValue } from '../../../shared/labels';
+import { ACTIONS } from '../../../shared/permissions';
+import { permissionsFor } from '../../_lib';
+
 /** Client side of src/back-office/missions (GET /back-office/calendar, /calendar/private-feed). */
-export const CALENDAR_READ = [{ action: 'api::back-office.calendar.read', subject: null }];
-/** Same id as ACTIONS.calendarFeed: create, regenerate or turn off the bureau's secret feed URL. */
-export const CALENDAR_FEED = [{ action: 'api::back-office.calendar.feed', subject: null }];
+export const CALENDAR_READ = permissionsFor(ACTIONS.calendarRead);
+
+export type MissionStatus = EnumValue<'api::mission.mission', 'status'>;
 
 export interface CalendarEntry {
   documentId: string;
   title: string;
-  kind: 'mission' | 'event';
-  status: 'planned' | 'confirmed' | 'done' | 'cancelled';
+  kind: EnumValue<'api::mission.mission', 'kind'>;
+  status: MissionStatus;
   start: string;
   end: string;
   isPublic: boolean;
@@ -23,14 +27,7 @@ export interface FeedState {
   url?: string;
 }
 
-export const STATUS_LABELS: Record<CalendarEntry['status'], string> = {
-  planned: 'Prévue',
-  confirmed: 'Confirmée',
-  done: 'Réalisée',
-  cancelled: 'Annulée',
-};
-
-export const STATUS_COLORS: Record<CalendarEntry['status'], string> = {
+export const STATUS_COLORS: Record<MissionStatus, string> = {
   planned: '#7b79ff',
   confirmed: '#328048',
   done: '#8e8ea9',
@@ -41,8 +38,3 @@ export const STATUS_COLORS: Record<CalendarEntry['status'], string> = {
 export const NO_POLE_COLOR = '#4945ff';
 
 export const missionUrl = (documentId: string) => `/content-manager/collection-types/api::mission.mission/${documentId}`;
-
-export const frenchDateTime = (iso: string | null) =>
-  iso ? new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }) : '';
-
-export const errorMessage = (e: any) => e?.response?.data?.error?.message ?? e?.message ?? 'Erreur inconnue';

@@ -9,7 +9,7 @@ const calendar: AdminPage = {
       to: 'calendrier',
       icon: Calendar,
       intlLabel: { id: 'back-office.calendar.menu', defaultMessage: 'Calendrier' },
-      permissions: CALENDAR_READ as any,
+      permissions: CALENDAR_READ,
       Component: () => import('./CalendarPage'),
     });
   },

@@ -1,8 +1,10 @@
 import * as React from 'react';
-import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
-import { Box, Button, Field, Flex, Grid, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Layouts, Page } from '@strapi/strapi/admin';
+import { Alert, Box, Button, Field, Flex, Grid, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
-import { STATS_PERMISSION, Stats, formatCount, formatEuros, formatRate, useStats } from './api';
+import { formatCount, formatEuros, formatLongDate, formatRate, formatYear } from '../../../shared/format';
+import { useDownload } from '../../_lib';
+import { STATS_PERMISSION, Stats, useStats } from './api';
 import { AgePyramid, MembersOverTime, MoneyByMonth, NewMembers, Participation, Ranking } from './charts';
 
 /** « Tableau de bord »: the year at a glance, and its PDF report. */
@@ -32,26 +34,11 @@ const DashboardPage = () => {
   const thisYear = new Date().getFullYear();
   const [year, setYear] = React.useState(thisYear);
   const { data, error, loading } = useStats(year);
-  const { get } = useFetchClient();
-  const [downloading, setDownloading] = React.useState(false);
-
-  const download = async () => {
-    setDownloading(true);
-    try {
-      const { data: blob } = await get('/back-office/stats/report.pdf', { params: { year }, responseType: 'blob' });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `tableau-de-bord-${year}.pdf`;
-      a.click();
-      URL.revokeObjectURL(url);
-    } finally {
-      setDownloading(false);
-    }
-  };
+  const pdf = useDownload();
+  const download = () => pdf.download('/back-office/stats/report.pdf', `tableau-de-bord-${year}.pdf`, { params: { year } });
 
   const years = Array.from({ length: 10 }, (_, i) => thisYear - i);
-  const asOf = data ? new Date(`${data.referenceDay}T12:00:00`).toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric' }) : '';
+  const asOf = data ? formatLongDate(data.referenceDay) : '';
 
   return (
     <Page.Main>
@@ -60,18 +47,25 @@ const DashboardPage = () => {
         title="Tableau de bord"
         subtitle={data ? `Chiffres de ${data.year}, au ${asOf}` : 'Les chiffres clés de l’année'}
         primaryAction={
-          <Button startIcon={<Download />} onClick={download} loading={downloading} disabled={!data} data-testid="download-pdf">
+          <Button startIcon={<Download />} onClick={download} loading={pdf.busy !== null} disabled={!data} data-testid="download-pdf">
             Télécharger le PDF
           </Button>
         }
       />
       <Layouts.Content>
+        {pdf.error && (
+          <Box paddingBottom={4}>
+            <Alert variant="danger" title="Téléchargement impossible" onClose={pdf.clearError} closeLabel="Fermer" data-testid="download-error">
+              {pdf.error}
+            </Alert>
+          </Box>
+        )}
         <Flex paddingBottom={6} gap={4} alignItems="flex-end">
           <Box width="200px">
             <Field.Root name="year">
               <Field.Label>Année</Field.Label>
               <SingleSelect value={String(year)} onChange={(v) => setYear(Number(v))} data-testid="year-select">
-                {years.map((y) => <SingleSelectOption key={y} value={String(y)}>{String(y)}</SingleSelectOption>)}
+                {years.map((y) => <SingleSelectOption key={y} value={String(y)}>{formatYear(y)}</SingleSelectOption>)}
               </SingleSelect>
             </Field.Root>
           </Box>

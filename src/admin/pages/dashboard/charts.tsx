@@ -5,7 +5,7 @@ import {
   Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis,
 } from 'recharts';
 import type { Bucket, Stats } from './api';
-import { formatCount, formatEuros, monthLabel } from './api';
+import { formatCount, formatEuros, formatMonth as monthLabel } from '../../../shared/format';
 
 /** The dashboard's charts (recharts), in the design system's cards and colours. */
 const usePalette = () => {

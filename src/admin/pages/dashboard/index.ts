@@ -10,7 +10,7 @@ const dashboard: AdminPage = {
       to: 'tableau-de-bord',
       icon: ChartPie,
       intlLabel: { id: 'back-office.dashboard.menu', defaultMessage: 'Tableau de bord' },
-      permissions: STATS_PERMISSION as any,
+      permissions: STATS_PERMISSION,
       position: 2,
       Component: () => import('./DashboardPage'),
     });

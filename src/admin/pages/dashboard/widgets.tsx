@@ -1,7 +1,8 @@
 import { Widget } from '@strapi/strapi/admin';
 import { Box, Flex, Grid, Typography } from '@strapi/design-system';
 import type { Stats } from './api';
-import { formatCount, formatEuros, formatRate, useStats } from './api';
+import { formatCount, formatEuros, formatRate } from '../../../shared/format';
+import { useStats } from './api';
 
 /** Homepage widgets: the main figures of the current year, linking to the « Tableau de bord ». */
 const Figures = ({ items }: { items: Array<{ label: string; value: string; testId: string }> }) => (
@@ -23,7 +24,7 @@ const Figures = ({ items }: { items: Array<{ label: string; value: string; testI
 const StatsWidget = ({ figures }: { figures: (s: Stats) => Array<{ label: string; value: string; testId: string }> }) => {
   const { data, error, loading } = useStats();
   if (loading) return <Widget.Loading>Chargement des chiffres…</Widget.Loading>;
-  if (error || !data) return <Widget.Error>{error}</Widget.Error>;
+  if (error || !data) return <Widget.Error>{error ?? undefined}</Widget.Error>;
   return <Figures items={figures(data)} />;
 };
 

@@ -1,14 +1,16 @@
 import * as React from 'react';
 import { Link } from 'react-router-dom';
-import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
+import { Layouts, Page } from '@strapi/strapi/admin';
 import {
   Badge, Box, Button, Dialog, Field, Flex, Grid, NumberInput, SingleSelect, SingleSelectOption, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography,
 } from '@strapi/design-system';
 import { Mail, Eye } from '@strapi/icons';
-import {
-  DUES_READ, DUES_REMIND, DuesRow, DuesStatus, DuesSummary, RemindersReport, STATUSES, STATUS_COLORS, STATUS_LABELS,
-  errorMessage, formatEuros, frenchDate, memberUrl, reminderLabel, useBackOffice,
-} from './api';
+import { DUES_STATUS_LABELS as STATUS_LABELS, reminderOffsetLabel, type DuesStatus } from '../../../shared/dues';
+import { memberDisplayName } from '../../../shared/display-names';
+import { formatDate, formatEuros } from '../../../shared/format';
+import { ACTIONS } from '../../../shared/permissions';
+import { useCan, useGet, usePost } from '../../_lib';
+import { DUES_READ, DuesRow, DuesSummary, RemindersReport, STATUSES, STATUS_COLORS, memberUrl, unwrap } from './api';
 
 /** « Cotisations »: who is up to date, who must renew, and the reminders by e-mail. */
 const PAGE_SIZE = 100;
@@ -43,11 +45,11 @@ const Counts = ({ summary, active, onPick }: { summary: DuesSummary; active?: Du
 
 const ReportView = ({ report }: { report: RemindersReport }) => {
   const who = (r: RemindersReport['sent'][number]) =>
-    `${r.firstName} ${r.lastName}${r.memberNumber ? ` (n° ${r.memberNumber})` : ''} — échéance le ${frenchDate(r.duesPaidUntil)}, relance ${reminderLabel(r.offsetDays)}`;
+    `${memberDisplayName(r)} — échéance le ${formatDate(r.duesPaidUntil)}, relance ${reminderOffsetLabel(r.offsetDays)}`;
   return (
     <Box background="neutral0" hasRadius shadow="tableShadow" padding={5} data-testid="reminders-report">
       <Typography variant="delta" tag="h2">
-        {report.dryRun ? `Simulation du ${frenchDate(report.today)} : ${report.counts.sent} relance(s) seraient envoyées` : `Relances du ${frenchDate(report.today)} : ${report.counts.sent} envoyée(s)`}
+        {report.dryRun ? `Simulation du ${formatDate(report.today)} : ${report.counts.sent} relance(s) seraient envoyées` : `Relances du ${formatDate(report.today)} : ${report.counts.sent} envoyée(s)`}
         {report.counts.failed ? `, ${report.counts.failed} en échec (nouvel essai au prochain passage)` : ''}
         {report.counts.withoutEmail ? `, ${report.counts.withoutEmail} adhérent(s) sans e-mail à contacter autrement` : ''}
       </Typography>
@@ -75,32 +77,23 @@ const ReportView = ({ report }: { report: RemindersReport }) => {
 };
 
 const Reminders = ({ onDone }: { onDone: () => void }) => {
-  const { post } = useFetchClient();
+  const { send, data, error, loading } = usePost<{ data: RemindersReport }>();
   const [running, setRunning] = React.useState<'dry' | 'real' | null>(null);
-  const [report, setReport] = React.useState<RemindersReport>();
-  const [error, setError] = React.useState<string>();
+  const report = data?.data;
   const run = async (dryRun: boolean) => {
     setRunning(dryRun ? 'dry' : 'real');
-    setError(undefined);
-    try {
-      const { data } = await post<{ data: RemindersReport }>('/back-office/dues/reminders/run', { dryRun });
-      setReport(data.data);
-      if (!dryRun) onDone();
-    } catch (e) {
-      setError(errorMessage(e, 'Les relances n’ont pas pu être lancées.'));
-    } finally {
-      setRunning(null);
-    }
+    const sent = await send('/back-office/dues/reminders/run', { dryRun });
+    if (!dryRun && !sent.error) onDone();
   };
   return (
     <Flex direction="column" alignItems="stretch" gap={3}>
       <Flex gap={2} wrap="wrap">
-        <Button variant="secondary" startIcon={<Eye />} onClick={() => run(true)} loading={running === 'dry'} data-testid="reminders-dry-run">
+        <Button variant="secondary" startIcon={<Eye />} onClick={() => run(true)} loading={loading && running === 'dry'} data-testid="reminders-dry-run">
           Simuler les relances du jour
         </Button>
         <Dialog.Root>
           <Dialog.Trigger>
-            <Button startIcon={<Mail />} loading={running === 'real'} data-testid="reminders-run">Envoyer les relances maintenant</Button>
+            <Button startIcon={<Mail />} loading={loading && running === 'real'} data-testid="reminders-run">Envoyer les relances maintenant</Button>
           </Dialog.Trigger>
           <Dialog.Content>
             <Dialog.Header>Envoyer les relances</Dialog.Header>
@@ -129,15 +122,15 @@ const DuesPage = () => {
   const [search, setSearch] = React.useState('');
   const [shown, setShown] = React.useState(PAGE_SIZE);
   const params = { within, ...(status ? { status } : {}) };
-  const summary = useBackOffice<DuesSummary>('/back-office/dues/summary', { within });
-  const list = useBackOffice<DuesRow[]>('/back-office/dues', params);
-  const { allowedActions } = useRBAC(DUES_REMIND);
+  const summary = useGet('/back-office/dues/summary', { params: { within }, select: unwrap<DuesSummary> });
+  const list = useGet('/back-office/dues', { params, select: unwrap<DuesRow[]> });
+  const canRemind = useCan(ACTIONS.duesRemind).allowed;
 
   React.useEffect(() => setShown(PAGE_SIZE), [status, within, search]);
   const rows = list.data ?? [];
   const needle = search.trim().toLowerCase();
   const filtered = needle
-    ? rows.filter((r) => `${r.firstName} ${r.lastName} ${r.email ?? ''} ${r.memberNumber ?? ''}`.toLowerCase().includes(needle))
+    ? rows.filter((r) => `${memberDisplayName(r)} ${r.firstName} ${r.email ?? ''}`.toLowerCase().includes(needle))
     : rows;
 
   return (
@@ -147,7 +140,7 @@ const DuesPage = () => {
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
           {summary.data && <Counts summary={summary.data} active={status} onPick={setStatus} />}
-          {allowedActions.canRemind && <Reminders onDone={() => { summary.reload(); list.reload(); }} />}
+          {canRemind && <Reminders onDone={() => { summary.reload(); list.reload(); }} />}
           <Flex gap={4} alignItems="flex-end" wrap="wrap">
             <Box width="240px">
               <Field.Root name="status">
@@ -196,9 +189,9 @@ const DuesPage = () => {
                   {filtered.slice(0, shown).map((r) => (
                     <Tr key={r.documentId} data-testid="dues-row">
                       <Td><Typography>{r.memberNumber ?? '—'}</Typography></Td>
-                      <Td><Link to={memberUrl(r.documentId)}><Typography textColor="primary600">{r.lastName} {r.firstName}</Typography></Link></Td>
+                      <Td><Link to={memberUrl(r.documentId)}><Typography textColor="primary600">{memberDisplayName(r)}</Typography></Link></Td>
                       <Td><Typography>{r.email === undefined ? 'masqué (droits)' : r.email ?? 'pas d’e-mail'}</Typography></Td>
-                      <Td><Typography>{frenchDate(r.duesPaidUntil)}</Typography></Td>
+                      <Td><Typography>{formatDate(r.duesPaidUntil)}</Typography></Td>
                       <Td><StatusBadge status={r.status} /></Td>
                       <Td><Typography>{r.membershipType === undefined ? 'masqué (droits)' : r.membershipType ?? '—'}</Typography></Td>
                       <Td><Typography>{r.lastAmount === undefined ? 'masqué (droits)' : formatEuros(r.lastAmount)}</Typography></Td>

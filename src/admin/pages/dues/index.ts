@@ -9,7 +9,7 @@ const dues: AdminPage = {
       to: 'cotisations',
       icon: PriceTag,
       intlLabel: { id: 'back-office.dues.menu', defaultMessage: 'Cotisations' },
-      permissions: DUES_READ as any,
+      permissions: DUES_READ,
       position: 3,
       Component: () => import('./DuesPage'),
     });

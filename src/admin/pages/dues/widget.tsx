@@ -1,21 +1,25 @@
 import { Link } from 'react-router-dom';
 import { Widget } from '@strapi/strapi/admin';
 import { Box, Flex, Typography } from '@strapi/design-system';
-import { DuesRow, DuesSummary, frenchDate, memberUrl, STATUS_LABELS, useBackOffice } from './api';
+import { DUES_STATUS_LABELS } from '../../../shared/dues';
+import { memberDisplayName } from '../../../shared/display-names';
+import { formatDate } from '../../../shared/format';
+import { useGet } from '../../_lib';
+import { DuesRow, DuesSummary, memberUrl, unwrap } from './api';
 
 /** Homepage widget « Cotisations à renouveler »: the counts, and the next members whose dues end. */
 export const DuesWidget = () => {
-  const summary = useBackOffice<DuesSummary>('/back-office/dues/summary', {});
-  const next = useBackOffice<DuesRow[]>('/back-office/dues', { status: 'expiring' });
+  const summary = useGet('/back-office/dues/summary', { select: unwrap<DuesSummary> });
+  const next = useGet('/back-office/dues', { params: { status: 'expiring' }, select: unwrap<DuesRow[]> });
   if (summary.loading || next.loading) return <Widget.Loading>Chargement des cotisations…</Widget.Loading>;
-  if (summary.error || next.error || !summary.data) return <Widget.Error>{summary.error ?? next.error}</Widget.Error>;
+  if (summary.error || next.error || !summary.data) return <Widget.Error>{summary.error ?? next.error ?? undefined}</Widget.Error>;
   const { counts, within } = summary.data;
   return (
     <Flex direction="column" alignItems="stretch" gap={3}>
       <Flex gap={3}>
         {(['expiring', 'grace'] as const).map((s) => (
           <Box key={s} background="neutral100" hasRadius padding={3} flex={1}>
-            <Typography variant="pi" textColor="neutral600">{s === 'expiring' ? `Échéance dans les ${within} jours` : STATUS_LABELS.grace}</Typography>
+            <Typography variant="pi" textColor="neutral600">{s === 'expiring' ? `Échéance dans les ${within} jours` : DUES_STATUS_LABELS.grace}</Typography>
             <Typography variant="beta" tag="p" data-testid={`widget-dues-${s}`}>{counts[s]}</Typography>
           </Box>
         ))}
@@ -26,8 +30,8 @@ export const DuesWidget = () => {
         <Flex direction="column" alignItems="stretch" gap={1}>
           {(next.data ?? []).slice(0, 5).map((r) => (
             <Flex key={r.documentId} justifyContent="space-between">
-              <Link to={memberUrl(r.documentId)}><Typography textColor="primary600">{r.firstName} {r.lastName}</Typography></Link>
-              <Typography textColor="neutral600">{frenchDate(r.duesPaidUntil)}</Typography>
+              <Link to={memberUrl(r.documentId)}><Typography textColor="primary600">{memberDisplayName(r)}</Typography></Link>
+              <Typography textColor="neutral600">{formatDate(r.duesPaidUntil)}</Typography>
             </Flex>
           ))}
         </Flex>

@@ -1,7 +1,10 @@
 import * as React from 'react';
-import { Page, Layouts, useFetchClient, useRBAC } from '@strapi/strapi/admin';
+import { Page, Layouts } from '@strapi/strapi/admin';
 import { Box, Button, Field, Flex, Grid, SingleSelect, SingleSelectOption, Typography, Alert, Loader } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
+import { formatYear } from '../../../shared/format';
+import { ACTIONS } from '../../../shared/permissions';
+import { useCan, useDownload, useGet } from '../../_lib';
 
 /**
  * The « Exports » page: every list the admin may export, with its filters and a download button,
@@ -19,53 +22,6 @@ interface DatasetDef {
   label: string;
   filters: FilterDef[];
 }
-
-const REPORT_PERMISSIONS = [{ action: 'api::back-office.reports.read', subject: null }];
-
-const fileNameOf = (disposition: string | null | undefined, fallback: string) => /filename="([^"]+)"/.exec(disposition ?? '')?.[1] ?? fallback;
-
-const saveBlob = (blob: Blob, name: string) => {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-};
-
-/** The server's French message, also when the error body came back as a Blob. */
-const errorMessage = async (err: any) => {
-  const data = err?.response?.data;
-  if (data instanceof Blob) {
-    try {
-      return JSON.parse(await data.text())?.error?.message ?? 'Le téléchargement a échoué.';
-    } catch {
-      return 'Le téléchargement a échoué.';
-    }
-  }
-  return data?.error?.message ?? err?.message ?? 'Le téléchargement a échoué.';
-};
-
-const useDownload = () => {
-  const { get } = useFetchClient();
-  const [busy, setBusy] = React.useState<string | null>(null);
-  const [error, setError] = React.useState<string | null>(null);
-  const download = async (key: string, url: string, fallbackName: string) => {
-    setBusy(key);
-    setError(null);
-    try {
-      const res = await get<Blob>(url, { responseType: 'blob' });
-      saveBlob(res.data, fileNameOf(res.headers?.get('content-disposition'), fallbackName));
-    } catch (err) {
-      setError(await errorMessage(err));
-    } finally {
-      setBusy(null);
-    }
-  };
-  return { busy, error, download, clearError: () => setError(null) };
-};
 
 const FilterField = ({ filter, value, onChange }: { filter: FilterDef; value: string; onChange: (v: string) => void }) => {
   const choices =
@@ -161,7 +117,7 @@ const FinancialReportCard = ({ onDownload, busy, currentYear }: { onDownload: (k
             <SingleSelect value={year} onChange={(v: string | number) => setYear(String(v))}>
               {years.map((y) => (
                 <SingleSelectOption key={y} value={y}>
-                  {y}
+                  {formatYear(y)}
                 </SingleSelectOption>
               ))}
             </SingleSelect>
@@ -182,21 +138,12 @@ const FinancialReportCard = ({ onDownload, busy, currentYear }: { onDownload: (k
 };
 
 const ExportsPage = () => {
-  const { get } = useFetchClient();
-  const { allowedActions } = useRBAC({ report: REPORT_PERMISSIONS });
-  const [datasets, setDatasets] = React.useState<DatasetDef[] | null>(null);
-  const [currentYear, setCurrentYear] = React.useState<number | null>(null);
-  const [loadError, setLoadError] = React.useState<string | null>(null);
-  const { busy, error, download, clearError } = useDownload();
-
-  React.useEffect(() => {
-    get<{ datasets: DatasetDef[]; currentFiscalYear: number }>('/back-office/exports')
-      .then((res) => {
-        setDatasets(res.data.datasets);
-        setCurrentYear(res.data.currentFiscalYear);
-      })
-      .catch(async (err) => setLoadError(await errorMessage(err)));
-  }, [get]);
+  const canReport = useCan(ACTIONS.reportsRead).allowed;
+  const list = useGet<{ datasets: DatasetDef[]; currentFiscalYear: number }>('/back-office/exports');
+  const datasets = list.data?.datasets ?? null;
+  const currentYear = list.data?.currentFiscalYear ?? null;
+  const { busy, error, download: save, clearError } = useDownload();
+  const download = (key: string, url: string, name: string) => save(url, name, { key });
 
   return (
     <Page.Main>
@@ -209,13 +156,13 @@ const ExportsPage = () => {
               {error}
             </Alert>
           )}
-          {allowedActions.canReport && currentYear !== null && <FinancialReportCard onDownload={download} busy={busy} currentYear={currentYear} />}
-          {loadError && (
-            <Alert variant="danger" title="Erreur" closeLabel="Fermer" onClose={() => setLoadError(null)}>
-              {loadError}
+          {canReport && currentYear !== null && <FinancialReportCard onDownload={download} busy={busy} currentYear={currentYear} />}
+          {list.error && (
+            <Alert variant="danger" title="Erreur" closeLabel="Fermer" onClose={list.reload}>
+              {list.error}
             </Alert>
           )}
-          {!datasets && !loadError && <Loader>Chargement…</Loader>}
+          {list.loading && <Loader>Chargement…</Loader>}
           {datasets?.length === 0 && (
             <Typography>Votre rôle ne permet de consulter aucune des listes exportables.</Typography>
           )}

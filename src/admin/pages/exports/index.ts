@@ -1,5 +1,7 @@
 import { Download } from '@strapi/icons';
 import type { AdminPage } from '..';
+import { ACTIONS } from '../../../shared/permissions';
+import { permissionsFor } from '../../_lib';
 
 /** « Exports » in the main menu, for the roles holding exports.read: CSV lists and the financial report. */
 const exportsPage: AdminPage = {
@@ -8,9 +10,9 @@ const exportsPage: AdminPage = {
       to: 'exports',
       icon: Download,
       intlLabel: { id: 'asso.exports.menu', defaultMessage: 'Exports' },
-      permissions: [{ action: 'api::back-office.exports.read', subject: null }],
+      permissions: permissionsFor(ACTIONS.exportsRead),
       Component: () => import('./ExportsPage'),
-    } as any);
+    });
   },
 };
 

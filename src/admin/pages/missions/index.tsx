@@ -1,6 +1,8 @@
 import * as React from 'react';
-import { useFetchClient } from '@strapi/strapi/admin';
 import { Box, Flex, Typography } from '@strapi/design-system';
+import { formatCentsAsEuros as euros, formatDateTime, formatHours } from '../../../shared/format';
+import { enumLabel } from '../../../shared/labels';
+import { useGet } from '../../_lib';
 import type { AdminPage } from '../index';
 
 /**
@@ -10,32 +12,14 @@ import type { AdminPage } from '../index';
 const MISSION = 'api::mission.mission';
 const MEMBER = 'api::member.member';
 
-const frenchDate = (iso: string) => new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'medium', timeStyle: 'short' });
-const euros = (cents: number) => (cents / 100).toLocaleString('fr-FR', { style: 'currency', currency: 'EUR' });
+const frenchDate = (iso: string) => formatDateTime(iso, 'medium');
 const toCents = (v: unknown) => (v === null || v === undefined || v === '' ? null : Math.round(Number(v) * 100));
 const missionLink = (documentId: string) => `/admin/content-manager/collection-types/${MISSION}/${documentId}`;
 
-const STATUS: Record<string, string> = {
-  pending: 'En attente de validation',
-  confirmed: 'Confirmée',
-  waitlisted: 'Liste d’attente',
-  attended: 'Présent(e)',
-  absent: 'Absent(e)',
-  cancelled: 'Annulée',
-};
+const participationStatus = (status: string) => enumLabel('api::participation.participation', 'status', status);
 
-const useBackOfficeData = <T,>(url: string | null) => {
-  const { get } = useFetchClient();
-  const [data, setData] = React.useState<T | null>(null);
-  const [error, setError] = React.useState<string | null>(null);
-  React.useEffect(() => {
-    if (!url) return;
-    get<any>(url)
-      .then((r) => setData(r.data.data))
-      .catch((e) => setError(e?.response?.data?.error?.message ?? 'Impossible de charger ces informations.'));
-  }, [get, url]);
-  return { data, error };
-};
+/** The back-office routes wrap their answer in `data`. */
+const useBackOfficeData = <T,>(url: string) => useGet(url, { select: (body: { data: T }) => body.data });
 
 interface Overlaps {
   overlaps: Array<{ member: { documentId: string; name: string }; missions: Array<{ documentId: string; title: string; startAt: string }> }>;
@@ -127,7 +111,7 @@ const MemberHistory = ({ documentId }: { documentId: string }) => {
   return (
     <Flex direction="column" alignItems="stretch" gap={2} data-testid="member-missions">
       <Typography variant="pi" fontWeight="bold">
-        {data.totals.missions} mission(s), {data.totals.attended} réalisée(s), {data.totals.hours.toLocaleString('fr-FR')} h de bénévolat
+        {data.totals.missions} mission(s), {data.totals.attended} réalisée(s), {formatHours(data.totals.hours)} de bénévolat
       </Typography>
       {data.participations.slice(0, 15).map((p) => (
         <Box key={p.documentId}>
@@ -135,8 +119,8 @@ const MemberHistory = ({ documentId }: { documentId: string }) => {
             <a href={missionLink(p.mission.documentId)}>{p.mission.title}</a> — {frenchDate(p.mission.startAt)}
           </Typography>
           <Typography variant="pi" textColor="neutral600" tag="p">
-            {STATUS[p.status] ?? p.status}
-            {p.hours ? ` · ${p.hours.toLocaleString('fr-FR')} h` : ''}
+            {participationStatus(p.status)}
+            {p.hours ? ` · ${formatHours(p.hours)}` : ''}
           </Typography>
           {p.overlapsWith.length > 0 && (
             <Typography variant="pi" textColor="warning700" tag="p">Au même moment : {p.overlapsWith.join(', ')}</Typography>

@@ -1,12 +1,14 @@
 import * as React from 'react';
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
-import { useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { useNotification } from '@strapi/strapi/admin';
+import { enumLabel, type EnumValue } from '../../../shared/labels';
+import { ACTIONS } from '../../../shared/permissions';
+import { useCan, useGet, usePost } from '../../_lib';
 
 const NEWSLETTER = 'api::newsletter.newsletter';
-const SEND = [{ action: 'api::back-office.newsletters.send', subject: null }];
 
 interface State {
-  status: 'draft' | 'sending' | 'sent' | 'failed';
+  status: EnumValue<typeof NEWSLETTER, 'status'>;
   audienceCount: number;
   recipientsCount: number;
   sentCount: number;
@@ -14,84 +16,68 @@ interface State {
   sentAt?: string | null;
 }
 
-const STATUS_LABELS: Record<State['status'], string> = {
-  draft: 'Brouillon (pas encore envoyée)',
-  sending: 'Envoi en cours…',
-  sent: 'Envoyée',
-  failed: 'Envoi incomplet : relancez l’envoi pour reprendre',
+/** The status as the list names it, with what it means here. */
+const STATUS_HINTS: Partial<Record<State['status'], string>> = {
+  draft: ' (pas encore envoyée)',
+  sending: '…',
+  failed: ' : relancez l’envoi pour reprendre',
 };
-
-const errorMessage = (e: any) => e?.response?.data?.error?.message ?? 'Erreur inattendue, réessayez.';
+const statusText = (status: State['status']) => `${enumLabel(NEWSLETTER, 'status', status)}${STATUS_HINTS[status] ?? ''}`;
 
 /** The panel's content: status and counts, then preview, test send and send (RBAC newsletters.send). */
 const Content = ({ documentId }: { documentId: string }) => {
-  const { get, post } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { allowedActions } = useRBAC({ send: SEND });
-  const [state, setState] = React.useState<State | null>(null);
-  const [busy, setBusy] = React.useState(false);
+  const canSend = useCan(ACTIONS.newslettersSend).allowed;
   const base = `/back-office/newsletters/${documentId}`;
-
-  const refresh = React.useCallback(async () => {
-    try {
-      const { data } = await get<State>(`${base}/recipients`);
-      setState(data);
-    } catch (e) {
-      toggleNotification({ type: 'danger', message: errorMessage(e) });
-    }
-  }, [base]);
+  const recipients = useGet<State>(canSend ? `${base}/recipients` : null);
+  const action = usePost<{ html?: string; message?: string }>();
+  const state = recipients.data ?? null;
+  const busy = action.loading;
+  const { reload } = recipients;
 
   React.useEffect(() => {
-    if (allowedActions.canSend) refresh();
-  }, [refresh, allowedActions.canSend]);
+    if (recipients.error) toggleNotification({ type: 'danger', message: recipients.error });
+  }, [recipients.error, toggleNotification]);
   React.useEffect(() => {
     if (state?.status !== 'sending') return;
-    const t = setInterval(refresh, 3000);
+    const t = setInterval(reload, 3000);
     return () => clearInterval(t);
-  }, [state?.status, refresh]);
+  }, [state?.status, reload]);
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    try {
-      await action();
-    } catch (e) {
-      toggleNotification({ type: 'danger', message: errorMessage(e) });
-    } finally {
-      setBusy(false);
-    }
+  /** Runs a request; tells its failure in a notification; gives its answer when it succeeded. */
+  const run = async (url: string, method: 'GET' | 'POST') => {
+    const { data, error } = await action.send(url, {}, { method });
+    if (error !== undefined) toggleNotification({ type: 'danger', message: error });
+    return data;
   };
 
-  const preview = () =>
-    run(async () => {
-      const { data } = await get<{ html: string }>(`${base}/preview`);
-      const url = URL.createObjectURL(new Blob([data.html], { type: 'text/html' }));
-      window.open(url, '_blank');
-    });
-  const test = () =>
-    run(async () => {
-      const { data } = await post<{ message: string }>(`${base}/test`, {});
-      toggleNotification({ type: 'success', message: data.message });
-    });
-  const send = () =>
-    run(async () => {
-      const resuming = state?.status === 'failed' || state?.status === 'sending';
-      const question = resuming
-        ? 'Reprendre l’envoi ? Seuls les destinataires qui ne l’ont pas encore reçue la recevront.'
-        : `Envoyer cette lettre à ${state?.audienceCount ?? 0} destinataire(s) ? L’envoi ne peut pas être annulé.`;
-      if (!window.confirm(question)) return;
-      await post(`${base}/send`, {});
-      toggleNotification({ type: 'success', message: 'Envoi lancé : il se poursuit en arrière-plan.' });
-      await refresh();
-    });
+  const preview = async () => {
+    const data = await run(`${base}/preview`, 'GET');
+    if (data?.html !== undefined) window.open(URL.createObjectURL(new Blob([data.html], { type: 'text/html' })), '_blank');
+  };
+  const test = async () => {
+    const data = await run(`${base}/test`, 'POST');
+    if (data) toggleNotification({ type: 'success', message: data.message ?? '' });
+  };
+  const send = async () => {
+    const resuming = state?.status === 'failed' || state?.status === 'sending';
+    const question = resuming
+      ? 'Reprendre l’envoi ? Seuls les destinataires qui ne l’ont pas encore reçue la recevront.'
+      : `Envoyer cette lettre à ${state?.audienceCount ?? 0} destinataire(s) ? L’envoi ne peut pas être annulé.`;
+    if (!window.confirm(question)) return;
+    if (!(await run(`${base}/send`, 'POST'))) return;
+    toggleNotification({ type: 'success', message: 'Envoi lancé : il se poursuit en arrière-plan.' });
+    reload();
+  };
 
-  if (!allowedActions.canSend) {
+  if (!canSend) {
     return <Typography variant="pi">Réservé aux personnes qui ont le droit « Envoyer les newsletters ».</Typography>;
   }
   if (!state) return <Typography variant="pi">Chargement…</Typography>;
-  const canSend = state.status !== 'sent' && state.status !== 'sending';
+  const sendable = state.status !== 'sent' && state.status !== 'sending';
   return (
     <Flex direction="column" alignItems="stretch" gap={2}>
-      <Typography variant="sigma">{STATUS_LABELS[state.status] ?? state.status}</Typography>
+      <Typography variant="sigma">{statusText(state.status)}</Typography>
       {state.status === 'draft' ? (
         <Typography variant="pi">Destinataires : {state.audienceCount} (chaque adresse une seule fois, désinscrits exclus)</Typography>
       ) : (
@@ -110,7 +96,7 @@ const Content = ({ documentId }: { documentId: string }) => {
           <Button variant="secondary" onClick={test} disabled={busy} fullWidth>
             M’envoyer un test
           </Button>
-          {canSend && (
+          {sendable && (
             <Button variant="default" onClick={send} disabled={busy} fullWidth>
               {state.status === 'failed' ? 'Reprendre l’envoi' : 'Envoyer la lettre'}
             </Button>

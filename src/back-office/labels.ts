@@ -1,2 +1,0 @@
-// The labels are part of the contract shared with the admin panel.
-export * from '../shared/labels';
