@@ -52,7 +52,9 @@ const cloneBase = (stored: Record<string, any>, attributes: Record<string, any>,
 /** Scalar values of a record (what checkFields reads), for checking a duplicate as a whole. */
 const scalars = (record: Record<string, any>, attributes: Record<string, any>) =>
   Object.fromEntries(
-    Object.entries(record).filter(([field]) => attributes[field] && !['relation', 'media', 'component', 'dynamiczone'].includes(attributes[field].type))
+    Object.entries(record).filter(
+      ([field]) => attributes[field] && !['relation', 'media', 'component', 'dynamiczone'].includes(attributes[field].type)
+    )
   );
 
 /** Every module's write rules, per content type, in the order of the module list. */
@@ -114,11 +116,20 @@ export const writePipeline = (strapi: Strapi, modules: BackOfficeModule[]) => {
       normalise(uid, data, attributes);
       // a duplicate starts from the original's values, but is a new record (no documentId to exclude from the checks)
       const from = cloning ? cloneBase(stored!, attributes, data) : stored;
-      write = { ...base, documentId: cloning ? undefined : documentId, data, stored: cloning ? null : stored, merged: await mergeWrite(strapi, from, data, attributes) };
+      write = {
+        ...base,
+        documentId: cloning ? undefined : documentId,
+        data,
+        stored: cloning ? null : stored,
+        merged: await mergeWrite(strapi, from, data, attributes),
+      };
       for (const rule of rules) await rule.prepare?.(write);
 
       const own = cloning ? undefined : stored?.documentId;
-      await checkFields(strapi, uid, cloning ? { ...scalars(from!, attributes), ...data } : data, attributes, { creating, documentId: own });
+      await checkFields(strapi, uid, cloning ? { ...scalars(from!, attributes), ...data } : data, attributes, {
+        creating,
+        documentId: own,
+      });
       await checkRequiredRelations(strapi, uid, data, attributes, required, creating, cloning ? write.merged : undefined);
       await checkNoOrphans(strapi, uid, data, attributes, required, creating ? undefined : own);
       write.merged = await mergeWrite(strapi, from, data, attributes);
