@@ -68,6 +68,7 @@ export const contributionRules: WriteRule = {
 };
 
 /** Members whose contributions a member write takes or lets go (connect/set/disconnect on member.contributions). */
+// any: the list as the caller sent it, in any of Strapi's shapes
 const contributionsMovedBy = async (strapi: Strapi, input: any) => {
   if (!input || typeof input !== 'object') return [];
   const items = Array.isArray(input) ? input : [...(input.connect ?? []), ...(input.set ?? []), ...(input.disconnect ?? [])];

@@ -17,6 +17,7 @@ export const DELETED_MEMBER = 'Adhérent supprimé';
 export const MEMBER_NUMBERS = { uid: MEMBER, field: 'memberNumber' };
 
 /** Whether a write changes a to-many list (the admin sends `{ connect: [], disconnect: [] }` for an untouched one). */
+// any: the list as the caller sent it, in any of Strapi's shapes
 export const listChanged = (input: any) =>
   input !== undefined &&
   (input === null ||
