@@ -11,7 +11,7 @@ export const uniqueSlug = async (strapi: Strapi, uid: string, base: string, docu
     const where: Record<string, unknown> = { slug };
     // the record's own slug (and, with draft and publish, its other version's) is not a clash
     if (documentId) where.documentId = { $ne: documentId };
-    if (!(await strapi.db.query(uid as any).findOne({ where, select: ['id'] }))) return slug;
+    if (!(await strapi.db.query(uid as Parameters<Strapi['db']['query']>[0]).findOne({ where, select: ['id'] }))) return slug;
   }
 };
 

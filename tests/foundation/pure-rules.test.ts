@@ -34,9 +34,13 @@ describe('display names', () => {
   });
 
   it('shows a company donor by its name and contact, a person by "Nom Prénom", else by the e-mail', () => {
-    expect(donorDisplayName({ kind: 'company', companyName: 'Boulangerie du Parc', lastName: 'Durand', firstName: 'Paul' })).toBe('Boulangerie du Parc (Durand Paul)');
+    expect(donorDisplayName({ kind: 'company', companyName: 'Boulangerie du Parc', lastName: 'Durand', firstName: 'Paul' })).toBe(
+      'Boulangerie du Parc (Durand Paul)'
+    );
     expect(donorDisplayName({ kind: 'company', companyName: 'Garage Petit' })).toBe('Garage Petit');
-    expect(donorDisplayName({ kind: 'individual', companyName: 'Boulangerie du Parc', lastName: 'Durand', firstName: 'Paul' })).toBe('Durand Paul');
+    expect(donorDisplayName({ kind: 'individual', companyName: 'Boulangerie du Parc', lastName: 'Durand', firstName: 'Paul' })).toBe(
+      'Durand Paul'
+    );
     expect(donorDisplayName({ kind: 'individual', lastName: 'Bernard' })).toBe('Bernard');
     expect(donorDisplayName({ kind: 'individual', email: 'don@example.org' })).toBe('don@example.org');
   });
@@ -51,7 +55,9 @@ describe('display names', () => {
   });
 
   it('shows a participation by its member\u2019s name, else the person\u2019s own, else the e-mail', () => {
-    expect(participationDisplayName({ lastName: 'Autre', email: 'x@example.org' }, { lastName: 'Martin', firstName: 'Claire' })).toBe('Martin Claire');
+    expect(participationDisplayName({ lastName: 'Autre', email: 'x@example.org' }, { lastName: 'Martin', firstName: 'Claire' })).toBe(
+      'Martin Claire'
+    );
     expect(participationDisplayName({ lastName: 'Dupont', firstName: 'Jean' }, null)).toBe('Dupont Jean');
     expect(participationDisplayName({ email: 'anonyme@example.org' }, undefined)).toBe('anonyme@example.org');
     expect(participationDisplayName({ lastName: 'Adhérent supprimé' }, null)).toBe('Adhérent supprimé');
@@ -65,7 +71,10 @@ describe('cross-field checks', () => {
       message: 'Raison sociale : obligatoire pour une entreprise.',
       field: 'companyName',
     });
-    expect(refusal(() => checkDonorName({ kind: 'individual', companyName: 'Garage' }))).toMatchObject({ field: 'lastName', message: 'Nom : obligatoire pour un particulier.' });
+    expect(refusal(() => checkDonorName({ kind: 'individual', companyName: 'Garage' }))).toMatchObject({
+      field: 'lastName',
+      message: 'Nom : obligatoire pour un particulier.',
+    });
     expect(refusal(() => checkDonorName({ kind: 'company', companyName: 'Garage' }))).toBeNull();
     expect(refusal(() => checkDonorName({ kind: 'individual', lastName: 'Durand' }))).toBeNull();
   });
@@ -96,7 +105,14 @@ describe('what a caller sends', () => {
     expect(relationChange('abc123')).toEqual({ documentId: 'abc123' });
     expect(relationChange('12')).toEqual({ id: 12 });
     expect(relationChange(12)).toEqual({ id: 12 });
-    expect(relationChange({ connect: [{ id: 3, documentId: 'old' }, { id: 4, documentId: 'new' }] })).toEqual({ documentId: 'new', id: 4 });
+    expect(
+      relationChange({
+        connect: [
+          { id: 3, documentId: 'old' },
+          { id: 4, documentId: 'new' },
+        ],
+      })
+    ).toEqual({ documentId: 'new', id: 4 });
     expect(relationChange({ connect: [], disconnect: [{ documentId: 'old' }] })).toBeNull();
     expect(relationChange({ connect: [], disconnect: [] })).toBeUndefined();
     expect(relationChange({ set: [] })).toBeNull();
@@ -114,8 +130,22 @@ describe('what a caller sends', () => {
 
   it('trims text, lower-cases e-mails, and empties what is left blank (the member schema)', () => {
     const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../../src/api/member/content-types/member/schema.json'), 'utf8'));
-    const data: Record<string, any> = { firstName: '  Claire ', lastName: ' Martin', email: ' Claire.Martin@Example.ORG ', city: '   ', birthDate: '', memberNumber: '' };
+    const data: Record<string, any> = {
+      firstName: '  Claire ',
+      lastName: ' Martin',
+      email: ' Claire.Martin@Example.ORG ',
+      city: '   ',
+      birthDate: '',
+      memberNumber: '',
+    };
     normalise('api::member.member', data, schema.attributes);
-    expect(data).toEqual({ firstName: 'Claire', lastName: 'Martin', email: 'claire.martin@example.org', city: null, birthDate: null, memberNumber: null });
+    expect(data).toEqual({
+      firstName: 'Claire',
+      lastName: 'Martin',
+      email: 'claire.martin@example.org',
+      city: null,
+      birthDate: null,
+      memberNumber: null,
+    });
   });
 });

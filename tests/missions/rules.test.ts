@@ -27,7 +27,9 @@ describe('mission and participation checks', () => {
       field: 'endAt',
     });
     // stored datetimes come back as Date objects (PostgreSQL) or epoch milliseconds (SQLite)
-    expect(refusal(() => checkMissionDates({ startAt: new Date('2026-05-10T10:00:00Z'), endAt: Date.parse('2026-05-09T10:00:00Z') }))).toMatchObject({ field: 'endAt' });
+    expect(
+      refusal(() => checkMissionDates({ startAt: new Date('2026-05-10T10:00:00Z'), endAt: Date.parse('2026-05-09T10:00:00Z') }))
+    ).toMatchObject({ field: 'endAt' });
     expect(refusal(() => checkMissionDates({ startAt: '2026-05-10T10:00:00.000Z', endAt: '2026-05-10T10:00:00.000Z' }))).toBeNull();
     expect(refusal(() => checkMissionDates({ startAt: '2026-05-10T10:00:00.000Z', endAt: null }))).toBeNull();
   });
@@ -38,7 +40,8 @@ describe('mission and participation checks', () => {
       message: 'Adhérent : choisissez un adhérent, ou renseignez le nom et l\u2019e-mail de la personne.',
       field: 'member',
     });
-    for (const someone of [{ member: 'abc' }, { lastName: 'Dupont' }, { email: 'p@example.org' }]) expect(refusal(() => checkParticipant(someone))).toBeNull();
+    for (const someone of [{ member: 'abc' }, { lastName: 'Dupont' }, { email: 'p@example.org' }])
+      expect(refusal(() => checkParticipant(someone))).toBeNull();
   });
 });
 

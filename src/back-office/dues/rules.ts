@@ -38,10 +38,13 @@ const contributionDefaults = async ({ strapi, data, merged, creating, cloning }:
   if ((creating || 'periodEnd' in data) && !data.periodEnd && !(cloning && !('periodEnd' in data) && merged.periodEnd)) {
     const start = data.periodStart ?? merged.periodStart ?? paidAt;
     if (!isDay(start)) return;
-    const type = merged.membershipType ? await strapi.db.query(MEMBERSHIP_TYPE).findOne({ where: { documentId: merged.membershipType } }) : null;
+    const type = merged.membershipType
+      ? await strapi.db.query(MEMBERSHIP_TYPE).findOne({ where: { documentId: merged.membershipType } })
+      : null;
     const association = await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] });
     data.periodEnd = periodEndFor(start, type?.durationMonths, association?.fiscalYearStartMonth ?? 1);
-    if (creating && !data.amount && data.amount !== 0 && (merged.amount === null || merged.amount === undefined) && type) data.amount = type.amount;
+    if (creating && !data.amount && data.amount !== 0 && (merged.amount === null || merged.amount === undefined) && type)
+      data.amount = type.amount;
   }
 };
 
@@ -65,6 +68,7 @@ export const contributionRules: WriteRule = {
 };
 
 /** Members whose contributions a member write takes or lets go (connect/set/disconnect on member.contributions). */
+// any: the list as the caller sent it, in any of Strapi's shapes
 const contributionsMovedBy = async (strapi: Strapi, input: any) => {
   if (!input || typeof input !== 'object') return [];
   const items = Array.isArray(input) ? input : [...(input.connect ?? []), ...(input.set ?? []), ...(input.disconnect ?? [])];

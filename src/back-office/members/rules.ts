@@ -17,9 +17,15 @@ export const DELETED_MEMBER = 'Adhérent supprimé';
 export const MEMBER_NUMBERS = { uid: MEMBER, field: 'memberNumber' };
 
 /** Whether a write changes a to-many list (the admin sends `{ connect: [], disconnect: [] }` for an untouched one). */
+// any: the list as the caller sent it, in any of Strapi's shapes
 export const listChanged = (input: any) =>
   input !== undefined &&
-  (input === null || typeof input !== 'object' || Array.isArray(input) || Array.isArray(input.set) || !!input.connect?.length || !!input.disconnect?.length);
+  (input === null ||
+    typeof input !== 'object' ||
+    Array.isArray(input) ||
+    Array.isArray(input.set) ||
+    !!input.connect?.length ||
+    !!input.disconnect?.length);
 
 /** What a member write does besides itself: the number to take, the participations whose name follows. */
 const plan = (write: WriteContext) => {
@@ -66,7 +72,10 @@ export const memberRules: WriteRule = {
       const ids = participationsBefore.get(write)!;
       if (ids.length) {
         await strapi.db.query(PARTICIPATION).updateMany({
-          where: { id: { $in: ids }, $and: [{ $or: [{ lastName: null }, { lastName: '' }] }, { $or: [{ firstName: null }, { firstName: '' }] }] },
+          where: {
+            id: { $in: ids },
+            $and: [{ $or: [{ lastName: null }, { lastName: '' }] }, { $or: [{ firstName: null }, { firstName: '' }] }],
+          },
           data: { lastName: DELETED_MEMBER },
         });
       }

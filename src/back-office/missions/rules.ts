@@ -22,7 +22,7 @@ export const checkParticipant = (participation: { member?: unknown; lastName?: u
 /** One participation per member and mission. */
 const checkOneParticipationPerMember = async ({ strapi, merged }: WriteContext) => {
   if (!merged.member || !merged.mission) return;
-  const where: any = { member: { documentId: merged.member }, mission: { documentId: merged.mission } };
+  const where: Record<string, unknown> = { member: { documentId: merged.member }, mission: { documentId: merged.mission } };
   if (merged.documentId) where.documentId = { $ne: merged.documentId };
   // a rehearsal (rules/rehearsal.ts) does the work of a real write, and is rolled back
   if ((await strapi.db.query(PARTICIPATION).findOne({ where, select: ['id'] })) && !isRehearsal()) {

@@ -5,12 +5,25 @@ import { FIELD_STATUS_STATE } from '../../middlewares/field-status';
 
 const WRITES = ['create', 'update', 'delete', 'clone'];
 
+/** A schema attribute, as the pipeline reads it. */
+interface Attribute {
+  type: string;
+  relation?: string;
+  target?: string;
+}
+type Attributes = Record<string, Attribute>;
+/** A record's values by field (any: a value of any field type, as Strapi's own records). */
+type Values = Record<string, any>;
+
+const isToOne = (attr: Attribute) => attr.type === 'relation' && !attr.relation?.endsWith('ToMany');
+
 /** The stored record with its to-one relations as documentIds. */
-const loadStored = async (strapi: Strapi, uid: string, documentId: string, attributes: Record<string, any>) => {
-  const toOne = Object.entries<any>(attributes)
-    .filter(([, a]) => a.type === 'relation' && !a.relation.endsWith('ToMany'))
+const loadStored = async (strapi: Strapi, uid: string, documentId: string, attributes: Attributes): Promise<Values | null> => {
+  const toOne = Object.entries(attributes)
+    .filter(([, a]) => isToOne(a))
     .map(([f]) => f);
-  const row = await strapi.db.query(uid as any).findOne({
+  // the uid is a string here: Strapi's query types want a literal UID
+  const row = await strapi.db.query(uid as Parameters<Strapi['db']['query']>[0]).findOne({
     where: { documentId },
     populate: Object.fromEntries(toOne.map((f) => [f, { select: ['documentId'] }])),
   });
@@ -20,14 +33,14 @@ const loadStored = async (strapi: Strapi, uid: string, documentId: string, attri
 };
 
 /** Values the record will have after the write; to-one relations as documentIds. */
-const mergeWrite = async (strapi: Strapi, stored: any, data: Record<string, any>, attributes: Record<string, any>) => {
-  const merged: Record<string, any> = { ...(stored ?? {}) };
+const mergeWrite = async (strapi: Strapi, stored: Values | null, data: Values, attributes: Attributes) => {
+  const merged: Values = { ...(stored ?? {}) };
   for (const [field, value] of Object.entries(data)) {
     const attr = attributes[field];
     if (!attr) continue;
-    if (attr.type === 'relation' && !attr.relation.endsWith('ToMany')) {
+    if (isToOne(attr)) {
       const change = relationChange(value);
-      if (change !== undefined) merged[field] = await resolveDocumentId(strapi, attr.target, change);
+      if (change !== undefined) merged[field] = await resolveDocumentId(strapi, attr.target!, change);
     } else if (attr.type !== 'relation') {
       merged[field] = value;
     }
@@ -41,18 +54,20 @@ const mergeWrite = async (strapi: Strapi, stored: any, data: Record<string, any>
  * One-to-many lists (a member's contributions, a mission's participations...) stay with the original:
  * copying them would move them to the duplicate.
  */
-const cloneBase = (stored: Record<string, any>, attributes: Record<string, any>, data: Record<string, any>) => {
+const cloneBase = (stored: Values, attributes: Attributes, data: Values) => {
   const { id: _id, documentId: _documentId, createdAt: _c, updatedAt: _u, publishedAt: _p, ...base } = stored;
-  for (const [field, attr] of Object.entries<any>(attributes)) {
+  for (const [field, attr] of Object.entries(attributes)) {
     if (attr.type === 'relation' && attr.relation === 'oneToMany' && !(field in data)) data[field] = { set: [] };
   }
   return base;
 };
 
 /** Scalar values of a record (what checkFields reads), for checking a duplicate as a whole. */
-const scalars = (record: Record<string, any>, attributes: Record<string, any>) =>
+const scalars = (record: Values, attributes: Attributes) =>
   Object.fromEntries(
-    Object.entries(record).filter(([field]) => attributes[field] && !['relation', 'media', 'component', 'dynamiczone'].includes(attributes[field].type))
+    Object.entries(record).filter(
+      ([field]) => attributes[field] && !['relation', 'media', 'component', 'dynamiczone'].includes(attributes[field].type)
+    )
   );
 
 /** Every module's write rules, per content type, in the order of the module list. */
@@ -82,18 +97,20 @@ export const writePipeline = (strapi: Strapi, modules: BackOfficeModule[]) => {
   const required = (uid: string) => (rulesByType.get(uid) ?? []).flatMap((r) => r.requiredRelations ?? []);
   const deleteAdvice = (uid: string) => (rulesByType.get(uid) ?? []).find((r) => r.deleteAdvice)?.deleteAdvice;
 
-  return async (ctx: any, next: () => Promise<any>) => {
+  // a document-service middleware: Strapi types its context and result loosely
+  return async (ctx: { uid: string; action: string; params?: any }, next: () => Promise<any>) => {
     const { uid, action } = ctx;
     if (!uid?.startsWith('api::') || !WRITES.includes(action)) return next();
     const rules = rulesByType.get(uid) ?? [];
-    const attributes = strapi.getModel(uid).attributes as Record<string, any>;
+    const model = strapi.contentType(uid as Parameters<Strapi['contentType']>[0]);
+    const attributes = model.attributes as unknown as Attributes;
     const documentId: string | undefined = ctx.params?.documentId;
     const cloning = action === 'clone';
     const creating = action === 'create' || cloning;
     const afterCommit = () => {
       throw new Error('afterCommit : seulement dans beforeWrite ou afterWrite, dans la transaction de l’écriture.');
     };
-    const base = { strapi, uid, action, creating, cloning, afterCommit };
+    const base = { strapi, uid, action: action as WriteContext['action'], creating, cloning, afterCommit };
 
     let write: WriteContext;
     if (action === 'delete') {
@@ -103,22 +120,31 @@ export const writePipeline = (strapi: Strapi, modules: BackOfficeModule[]) => {
       write = { ...base, documentId, data: {}, stored, merged: stored };
       for (const rule of rules) await rule.check?.(write);
     } else {
-      const data: Record<string, any> = (ctx.params.data ??= {});
+      const data: Values = (ctx.params.data ??= {});
       // the admin's business "status" fields, taken out of the request by the field-status middleware
       const fieldStatus = strapi.requestContext.get()?.state?.[FIELD_STATUS_STATE];
       if (fieldStatus?.uid === uid && !('status' in data)) data.status = fieldStatus.value;
       const stored = action === 'create' ? null : documentId ? await loadStored(strapi, uid, documentId, attributes) : null;
       // nothing to check on a record that does not exist (the write answers it); a single type's first save creates it
-      if (!stored && (cloning || (!creating && strapi.getModel(uid).kind !== 'singleType'))) return next();
+      if (!stored && (cloning || (!creating && model.kind !== 'singleType'))) return next();
 
       normalise(uid, data, attributes);
       // a duplicate starts from the original's values, but is a new record (no documentId to exclude from the checks)
       const from = cloning ? cloneBase(stored!, attributes, data) : stored;
-      write = { ...base, documentId: cloning ? undefined : documentId, data, stored: cloning ? null : stored, merged: await mergeWrite(strapi, from, data, attributes) };
+      write = {
+        ...base,
+        documentId: cloning ? undefined : documentId,
+        data,
+        stored: cloning ? null : stored,
+        merged: await mergeWrite(strapi, from, data, attributes),
+      };
       for (const rule of rules) await rule.prepare?.(write);
 
       const own = cloning ? undefined : stored?.documentId;
-      await checkFields(strapi, uid, cloning ? { ...scalars(from!, attributes), ...data } : data, attributes, { creating, documentId: own });
+      await checkFields(strapi, uid, cloning ? { ...scalars(from!, attributes), ...data } : data, attributes, {
+        creating,
+        documentId: own,
+      });
       await checkRequiredRelations(strapi, uid, data, attributes, required, creating, cloning ? write.merged : undefined);
       await checkNoOrphans(strapi, uid, data, attributes, required, creating ? undefined : own);
       write.merged = await mergeWrite(strapi, from, data, attributes);
@@ -136,7 +162,7 @@ export const writePipeline = (strapi: Strapi, modules: BackOfficeModule[]) => {
     const outermost = !strapi.db.inTransaction();
     const committed: Array<() => unknown> = [];
     write.afterCommit = (task) => void committed.push(task);
-    const result = await strapi.db.transaction(async ({ trx, onCommit }: any) => {
+    const result = await strapi.db.transaction(async ({ trx, onCommit }) => {
       write.trx = trx;
       for (const rule of inTransaction) await rule.beforeWrite?.(write);
       const written = await next();
