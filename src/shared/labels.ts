@@ -191,6 +191,30 @@ export const LABELS: Record<string, Record<string, string>> = {
     attempts: 'Nombre d\u2019essais',
     error: 'Erreur',
   },
+  'api::mission-message.mission-message': {
+    ...common,
+    mission: 'Mission',
+    subject: 'Objet',
+    body: 'Texte',
+    includeWaitlisted: 'Aussi à la liste d\u2019attente',
+    messageKey: 'Clé du message (technique)',
+    status: 'État',
+    recipientsCount: 'Destinataires',
+    sentCount: 'Envoyés',
+    failedCount: 'Échecs',
+    sentAt: 'Envoyé le',
+    sentBy: 'Écrit par',
+  },
+  'api::mission-message-delivery.mission-message-delivery': {
+    ...common,
+    missionMessage: 'Message aux bénévoles',
+    deliveryKey: 'Clé d\u2019envoi (technique)',
+    status: 'État',
+    attemptedAt: 'Dernier essai le',
+    sentAt: 'Envoyé le',
+    attempts: 'Nombre d\u2019essais',
+    error: 'Erreur',
+  },
   'api::dues-reminder.dues-reminder': {
     ...common,
     member: 'Adhérent',
@@ -257,6 +281,8 @@ export const ENUM_LABELS: Record<string, string> = {
  */
 export const FIELD_ENUM_LABELS: Record<string, Record<string, Record<string, string>>> = {
   'api::donation.donation': { nature: { cash: 'Numéraire' } },
+  // a participation is a person: « Confirmé·e », « Annulé·e »
+  'api::participation.participation': { status: { confirmed: 'Confirmé·e', cancelled: 'Annulé·e', pending: 'En attente de validation' } },
 };
 
 /** French name of the value of an enumeration field (uid, field): the field's own name for it, else the shared one. */
