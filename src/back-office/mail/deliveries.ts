@@ -49,12 +49,15 @@ export const deliveryKey = (parentId: number, email: string) => `${parentId}:${e
 
 const ofSeries = (series: DeliverySeries) => ({ [series.parentField]: { id: series.parentId } });
 
-/** The unique index that keeps one record per mail and address, created at boot. */
-export const ensureDeliveryIndex = async (strapi: Strapi, uid: string) => {
+/** A unique index on one field, created at boot (Strapi's `unique` is only checked before writing, not by the database). */
+export const ensureUniqueIndex = async (strapi: Strapi, uid: string, field: string) => {
   const t = table(strapi, uid);
-  const column = (strapi.db.metadata.get(uid as any).attributes as any).deliveryKey.columnName ?? 'delivery_key';
-  await strapi.db.connection.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ${t}_delivery_key_uq ON ${t} (${column})`);
+  const column = (strapi.db.metadata.get(uid as any).attributes as any)[field].columnName ?? field;
+  await strapi.db.connection.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ${t}_${column}_uq ON ${t} (${column})`);
 };
+
+/** The unique index that keeps one record per mail and address. */
+export const ensureDeliveryIndex = (strapi: Strapi, uid: string) => ensureUniqueIndex(strapi, uid, 'deliveryKey');
 
 /** Records for the recipients who have none yet (a first send, a send interrupted while preparing, new recipients). */
 export const addDeliveries = async (strapi: Strapi, series: DeliverySeries, recipients: DeliveryRecipient[]) => {

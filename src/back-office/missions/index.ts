@@ -8,7 +8,7 @@ import { allVolunteers, fieldsRead, filterOptions, readFilters, searchVolunteers
 import { missionMessages, previewMessage, readMessageForm, sendMessage } from './messages';
 import { attendanceSheet } from './attendance';
 import { contentRights } from '../access/rights';
-import { ensureDeliveryIndex } from '../mail/deliveries';
+import { ensureDeliveryIndex, ensureUniqueIndex } from '../mail/deliveries';
 import { csvStream } from '../exports/engine';
 import { neutralise } from '../exports/format';
 
@@ -266,7 +266,8 @@ const missions: BackOfficeModule = {
     strapi.documents.use(capacityMiddleware(strapi));
   },
   async bootstrap(strapi) {
-    // one delivery record per message and address, guaranteed by the database itself
+    // one message per text and one delivery record per message and address, guaranteed by the database itself
+    await ensureUniqueIndex(strapi, 'api::mission-message.mission-message', 'messageKey');
     await ensureDeliveryIndex(strapi, 'api::mission-message-delivery.mission-message-delivery');
   },
 };

@@ -141,7 +141,9 @@ const matching = async (strapi: Strapi, f: VolunteerFilters): Promise<{ q: any }
   return { q };
 };
 
-const names = (rows: any[] | undefined) => (rows ?? []).map((r) => r.name as string);
+/** Names in French alphabetical order (« Événements » before « Solidarité »). */
+const byName = (a: string, b: string) => a.localeCompare(b, 'fr');
+const names = (rows: any[] | undefined) => (rows ?? []).map((r) => r.name as string).sort(byName);
 
 const ageOn = (birthDate: string | null | undefined, today: DateTime) =>
   birthDate ? Math.floor(today.diff(DateTime.fromISO(String(birthDate).slice(0, 10)), 'years').years) : null;
@@ -219,10 +221,11 @@ export async function* allVolunteers(strapi: Strapi, filters: VolunteerFilters, 
 /** The search form's lists: skills, availability slots and poles. */
 export const filterOptions = async (strapi: Strapi) => {
   const list = async (uid: string, orderBy: any) =>
-    (await strapi.db.query(uid as any).findMany({ select: ['documentId', 'name'], orderBy })).map((r: any) => ({ documentId: r.documentId, name: r.name }));
+    (await strapi.db.query(uid as any).findMany({ select: ['documentId', 'name'], orderBy })).map((r: any) => ({ documentId: r.documentId as string, name: r.name as string }));
+  const alphabetical = (rows: Array<{ name: string }>) => rows.sort((a, b) => byName(a.name, b.name));
   return {
-    skills: await list('api::skill.skill', { name: 'asc' }),
+    skills: alphabetical(await list('api::skill.skill', { name: 'asc' })),
     availability: await list('api::availability-slot.availability-slot', [{ position: 'asc' }, { name: 'asc' }]),
-    poles: await list('api::pole.pole', { name: 'asc' }),
+    poles: alphabetical(await list('api::pole.pole', { name: 'asc' })),
   };
 };
