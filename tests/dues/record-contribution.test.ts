@@ -145,4 +145,17 @@ describe(`recording a payment (${DB_CLIENT})`, () => {
     expect((await record({ ...body, amount: 0 }, app.adminToken)).status).toBe(201);
     expect(await contributions()).toBe(before + 1);
   });
+
+  it('tells a role that may not record a payment which roles may (roles someone holds), in French', async () => {
+    const secretary = await loginAs(app, 'asso-secretary');
+    const res = await app.admin('get', `/back-office/access/creators?uid=${CONTRIBUTION}`, secretary);
+    expect(res.status).toBe(200);
+    // Strapi's default « Author » and « Editor » roles hold the right but nobody has them: not named
+    expect(res.body.data).toEqual({ uid: CONTRIBUTION, displayName: 'Cotisation', writtenByTheBackOffice: false, roles: ['Super Admin', 'Trésorier·ère'] });
+    const log = await app.admin('get', '/back-office/access/creators?uid=api::mission-message-delivery.mission-message-delivery', secretary);
+    expect(log.body.data).toMatchObject({ writtenByTheBackOffice: true, roles: [] });
+    const bad = await app.admin('get', '/back-office/access/creators?uid=admin::user', secretary);
+    expect([bad.status, bad.body.error.message]).toEqual([400, 'Type de contenu : inconnu.']);
+    expect((await app.http().get(`/back-office/access/creators?uid=${CONTRIBUTION}`)).status).toBe(401);
+  });
 });

@@ -10,25 +10,25 @@ const COLLECTIONS: Record<string, { email: string; password: string; sees: strin
     email: 'president@demo.local',
     password: 'Demo-President-2026',
     sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Article', 'Lettre d’information', 'Abonné', 'Document interne', 'Pôle', 'Compétence'],
-    menu: ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque'],
+    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque'],
   },
   tresoriere: {
     email: 'tresoriere@demo.local',
     password: 'Demo-Tresoriere-2026',
     sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Document interne', 'Pôle', 'Compétence'],
-    menu: ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Médiathèque'],
+    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Médiathèque'],
   },
   secretaire: {
     email: 'secretaire@demo.local',
     password: 'Demo-Secretaire-2026',
     sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Article', 'Document interne', 'Pôle', 'Compétence'],
-    menu: ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Médiathèque'],
+    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Médiathèque'],
   },
   benevoles: {
     email: 'benevoles@demo.local',
     password: 'Demo-Benevoles-2026',
     sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Document interne', 'Pôle', 'Compétence'],
-    menu: ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Médiathèque'],
+    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Médiathèque'],
   },
   communication: {
     email: 'communication@demo.local',
@@ -44,7 +44,7 @@ const COLLECTIONS: Record<string, { email: string; password: string; sees: strin
   },
 };
 
-const MENU = ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque'];
+const MENU = ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque'];
 
 const ALL = ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Article', 'Lettre d’information', 'Abonné', 'Document interne', 'Pôle', 'Compétence'];
 

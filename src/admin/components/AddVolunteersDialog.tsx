@@ -55,11 +55,11 @@ export const AddResultView = ({ result }: { result: AddResult }) => (
   <Flex direction="column" alignItems="stretch" gap={2} data-testid="add-result">
     <Typography fontWeight="bold">{result.message}</Typography>
     {result.added.map((a) => (
-      <Flex key={a.member} gap={2}>
+      <Flex key={a.member} gap={2} data-testid="add-result-row">
         <Badge backgroundColor={`${OUTCOME_COLORS[a.outcome]}100`} textColor={`${OUTCOME_COLORS[a.outcome]}700`}>
           {a.outcome === 'already' ? `Déjà inscrit·e (${a.statusLabel})` : a.statusLabel}
         </Badge>
-        <Typography>{a.name}</Typography>
+        <Typography>{` — ${a.name}`}</Typography>
       </Flex>
     ))}
   </Flex>

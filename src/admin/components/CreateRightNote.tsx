@@ -31,7 +31,7 @@ export const CreateRightNote = ({ uid, what }: { uid: string; what?: string }) =
   const subject = what ? `« ${what} »` : `Créer des fiches « ${creators.displayName} »`;
   const text = creators.writtenByTheBackOffice
     ? `Ces fiches « ${creators.displayName} » sont écrites par le back-office lui-même : personne ne les crée à la main.`
-    : `${subject} : votre rôle ne le permet pas. ${creators.roles.length > 1 ? 'Les rôles qui le peuvent' : 'Le rôle qui le peut'} : ${list(creators.roles)} (droits modifiables dans Paramètres > Rôles).`;
+    : `${subject} : votre rôle ne le permet pas ; réservé à ${list(creators.roles)} (droits dans Paramètres > Rôles).`;
   return (
     <Typography variant="pi" textColor="neutral600" tag="p" data-testid="create-right-note">
       {text}

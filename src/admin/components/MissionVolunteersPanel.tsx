@@ -52,13 +52,13 @@ const PersonRow = ({ person, canUpdate, onChange }: { person: Person; canUpdate:
   );
   const choices = CHOICES.filter((c) => c.from.includes(person.status));
   return (
-    <Flex justifyContent="space-between" gap={2} paddingTop={1} paddingBottom={1} data-testid="mission-person">
-      <Typography variant="omega" ellipsis>
+    <Flex direction="column" alignItems="flex-start" gap={1} paddingTop={1} paddingBottom={2} data-testid="mission-person">
+      <Typography variant="omega" fontWeight="semiBold">
         {person.waitlistPosition ? `${person.waitlistPosition}. ` : ''}
         {person.name}
       </Typography>
       {canUpdate && choices.length ? (
-        <SimpleMenu label={person.statusLabel} variant="ghost" size="S" aria-label={`Statut de ${person.name} : ${person.statusLabel}`}>
+        <SimpleMenu label={person.statusLabel} variant="tertiary" size="S" aria-label={`Statut de ${person.name} : ${person.statusLabel}`}>
           {choices.map((c) => (
             <MenuItem key={c.status} onSelect={() => onChange(person, c.status)}>
               {c.label}

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import {
-  Alert, Box, Button, Combobox, ComboboxOption, Field, Flex, Grid, Modal, SingleSelect, SingleSelectOption, TextInput, Typography,
+  Alert, Box, Button, Combobox, ComboboxOption, DatePicker, Field, Flex, Grid, Modal, SingleSelect, SingleSelectOption, TextInput, Typography,
 } from '@strapi/design-system';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { errorMessage, euros, frenchDay, parseAmount } from './format';
@@ -29,6 +29,10 @@ interface Recorded {
   member: { documentId: string; name: string; duesPaidUntil: string | null };
   message: string;
 }
+/** A calendar day 'YYYY-MM-DD' as the date picker's Date (local midnight), and back. */
+const toDate = (day: string) => (/^\d{4}-\d{2}-\d{2}$/.test(day) ? new Date(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) : undefined);
+const fromDate = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
 export interface MemberChoice {
   documentId: string;
   name: string;
@@ -121,6 +125,8 @@ const Form = ({ member: fixedMember, onRecorded, onClose }: { member?: MemberCho
     };
   }, [post, member, type, paidAt, periodStart]);
 
+  const paidAtDate = React.useMemo(() => toDate(paidAt), [paidAt]);
+
   const pickType = (documentId: string) => {
     setType(documentId);
     const t = options?.membershipTypes.find((x) => x.documentId === documentId);
@@ -193,7 +199,7 @@ const Form = ({ member: fixedMember, onRecorded, onClose }: { member?: MemberCho
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
                 <Field.Root name="membershipType" required>
                   <Field.Label>Type d’adhésion</Field.Label>
-                  <SingleSelect value={type} onChange={(v: string | number) => pickType(String(v))} placeholder="Choisissez" data-testid="contribution-type">
+                  <SingleSelect value={type} onChange={(v: string | number) => pickType(String(v))} placeholder="Choisissez">
                     {options.membershipTypes.map((t) => (
                       <SingleSelectOption key={t.documentId} value={t.documentId}>
                         {`${t.name} — ${euros(t.amount)}`}
@@ -212,7 +218,7 @@ const Form = ({ member: fixedMember, onRecorded, onClose }: { member?: MemberCho
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
                 <Field.Root name="paymentMethod" required>
                   <Field.Label>Moyen de paiement</Field.Label>
-                  <SingleSelect value={method} onChange={(v: string | number) => setMethod(String(v))} placeholder="Choisissez" data-testid="contribution-method">
+                  <SingleSelect value={method} onChange={(v: string | number) => setMethod(String(v))} placeholder="Choisissez">
                     {options.paymentMethods.map((m) => (
                       <SingleSelectOption key={m.value} value={m.value}>
                         {m.label}
@@ -224,13 +230,15 @@ const Form = ({ member: fixedMember, onRecorded, onClose }: { member?: MemberCho
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
                 <Field.Root name="paidAt" required>
                   <Field.Label>Payée le</Field.Label>
-                  <TextInput
-                    type="date"
-                    value={paidAt}
-                    onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
-                      setPaidAt(e.target.value);
+                  <DatePicker
+                    locale="fr-FR"
+                    clearLabel="Effacer"
+                    value={paidAtDate}
+                    onChange={(date?: Date) => {
+                      setPaidAt(date ? fromDate(date) : '');
                       setPeriodStart(null);
                     }}
+                    onClear={() => setPaidAt('')}
                   />
                 </Field.Root>
               </Grid.Item>

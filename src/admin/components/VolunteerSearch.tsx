@@ -155,6 +155,8 @@ export const VolunteerFilters = ({ filters, onChange }: { filters: Filters; onCh
   );
 };
 
+/** Lists wrap inside their cell: every column stays on screen. */
+const WRAP: React.CSSProperties = { whiteSpace: 'normal', display: 'block', minWidth: '120px' };
 const join = (values?: string[]) => (values && values.length ? values.join(', ') : '—');
 
 /** The results, each with a box to select it (people already on the mission show their status instead). */
@@ -199,7 +201,10 @@ export const VolunteerResults = ({
                 checked={allSelected}
                 onCheckedChange={(v: boolean | 'indeterminate') => {
                   const next = new Set(selected);
-                  for (const r of selectable) (v === true ? next.add(r.documentId) : next.delete(r.documentId));
+                  for (const r of selectable) {
+                    if (v === true) next.add(r.documentId);
+                    else next.delete(r.documentId);
+                  }
                   onSelect(next);
                 }}
               />
@@ -225,9 +230,9 @@ export const VolunteerResults = ({
                 <Td><Typography fontWeight="bold">{name}</Typography></Td>
                 <Td><Typography>{r.age === null || r.age === undefined ? '—' : `${r.age} ans`}</Typography></Td>
                 <Td><Typography>{r.city ?? '—'}</Typography></Td>
-                <Td><Typography>{join(r.skills)}</Typography></Td>
-                <Td><Typography>{join(r.availability)}</Typography></Td>
-                <Td><Typography>{join(r.poles)}</Typography></Td>
+                <Td><Typography style={WRAP}>{join(r.skills)}</Typography></Td>
+                <Td><Typography style={WRAP}>{join(r.availability)}</Typography></Td>
+                <Td><Typography style={WRAP}>{join(r.poles)}</Typography></Td>
                 {showRegistration && (
                   <Td>{r.registration ? <Badge>{r.registration.statusLabel}</Badge> : <Typography textColor="neutral500">—</Typography>}</Td>
                 )}
