@@ -85,7 +85,7 @@ describe('treasurer: recording payments', () => {
     await page.getByRole('button', { name: 'Enregistrer une cotisation' }).first().click();
     const dialog = page.getByRole('dialog');
     const member = dialog.getByRole('combobox', { name: 'Adhérent' });
-    await member.fill('Trésor-Essai');
+    await member.pressSequentially('Trésor-Essai', { delay: 30 });
     await page.getByRole('option', { name: /Trésor-Essai Noémie .*payée jusqu’au 31\/12\/2027/ }).click();
     await pick(page, 'Type d’adhésion', /^Adhésion 12 mois — 25,00/);
     await pick(page, 'Moyen de paiement', 'Virement');

@@ -156,7 +156,7 @@ describe('volunteer manager: staffing a mission from its page', () => {
     expect(csv.every((r) => r['Compétences'].includes(skill.name))).toBe(true);
 
     // add the first one not yet on the mission: it is full, so the waiting list
-    await page.getByRole('combobox', { name: 'Mission' }).fill(mission.title.slice(0, 20));
+    await page.getByRole('combobox', { name: 'Mission' }).pressSequentially(mission.title.slice(0, 20), { delay: 30 });
     await page.getByRole('option', { name: new RegExp(mission.title) }).click();
     const free = rows.filter({ hasNot: page.locator('button[role="checkbox"][disabled]') }).first();
     const name = (await free.locator('td').nth(1).innerText()).trim();
