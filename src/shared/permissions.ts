@@ -12,6 +12,7 @@ export const ACTIONS = {
   calendarRead: 'api::back-office.calendar.read',
   calendarFeed: 'api::back-office.calendar.feed',
   newslettersSend: 'api::back-office.newsletters.send',
+  missionsMessage: 'api::back-office.missions.message',
   backupsManage: 'api::back-office.backups.manage',
 } as const;
 
@@ -27,5 +28,6 @@ export const ACTION_DEFINITIONS = [
   { uid: 'back-office.calendar.read', displayName: 'Voir le calendrier', subCategory: 'Missions' },
   { uid: 'back-office.calendar.feed', displayName: 'Créer, régénérer ou désactiver l’adresse secrète du calendrier du bureau', subCategory: 'Missions' },
   { uid: 'back-office.newsletters.send', displayName: 'Envoyer les newsletters', subCategory: 'Communication' },
+  { uid: 'back-office.missions.message', displayName: 'Écrire par e-mail aux bénévoles d’une mission', subCategory: 'Missions' },
   { uid: 'back-office.backups.manage', displayName: 'Gérer les sauvegardes', subCategory: 'Sauvegardes' },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

@@ -10,7 +10,7 @@ import { loginAs, BUREAU_ROLES, RoleCode } from '../helpers/roles';
 
 //                                 treasurer secretary volunteer communication partnerships
 const TABLE: Record<string, string[]> = {
-  'api::member.member':                   ['R',    'CRU', 'CRUD', '',      ''],
+  'api::member.member':                   ['CRU',  'CRU', 'CRUD', '',      ''],
   'api::membership-type.membership-type': ['CRUD', 'R',   'R',    '',      ''],
   'api::contribution.contribution':       ['CRUD', 'R',   'R',    '',      ''],
   'api::mission.mission':                 ['R',    'R',   'CRUD', 'R',     'R'],
@@ -32,7 +32,7 @@ const BO = 'api::back-office.';
 const BACK_OFFICE: Record<string, string[]> = {
   'asso-treasurer': ['dues.read', 'dues.remind', 'exports.read', 'reports.read', 'stats.read', 'calendar.read'],
   'asso-secretary': ['dues.read', 'exports.read', 'stats.read', 'calendar.read'],
-  'asso-volunteer-manager': ['dues.read', 'exports.read', 'stats.read', 'calendar.read', 'calendar.feed'],
+  'asso-volunteer-manager': ['dues.read', 'exports.read', 'stats.read', 'calendar.read', 'calendar.feed', 'missions.message'],
   'asso-communication': ['exports.read', 'stats.read', 'calendar.read', 'newsletters.send'],
   'asso-partnerships': ['exports.read', 'reports.read', 'stats.read', 'calendar.read'],
 };
@@ -116,6 +116,8 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
     const LOGS: Record<string, string[]> = {
       'api::dues-reminder.dues-reminder': ['asso-treasurer', 'asso-secretary', 'asso-volunteer-manager'],
       'api::newsletter-delivery.newsletter-delivery': ['asso-communication'],
+      'api::mission-message.mission-message': ['asso-volunteer-manager'],
+      'api::mission-message-delivery.mission-message-delivery': ['asso-volunteer-manager'],
     };
     for (const [uid, readers] of Object.entries(LOGS)) {
       expect2xx(`${uid} R list`, readers.includes(role), code(await as('get', cm(uid))));

@@ -13,28 +13,28 @@ const COLLECTIONS: Record<string, { code: string; email: string; password: strin
     email: 'president@demo.local',
     password: 'Demo-President-2026',
     sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Article', 'Lettre d’information', 'Abonné', 'Document interne', 'Pôle', 'Compétence'],
-    menu: ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque'],
+    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque'],
   },
   tresoriere: {
     code: 'asso-treasurer',
     email: 'tresoriere@demo.local',
     password: 'Demo-Tresoriere-2026',
     sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Document interne', 'Pôle', 'Compétence'],
-    menu: ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Médiathèque'],
+    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Médiathèque'],
   },
   secretaire: {
     code: 'asso-secretary',
     email: 'secretaire@demo.local',
     password: 'Demo-Secretaire-2026',
     sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Article', 'Document interne', 'Pôle', 'Compétence'],
-    menu: ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Médiathèque'],
+    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Médiathèque'],
   },
   benevoles: {
     code: 'asso-volunteer-manager',
     email: 'benevoles@demo.local',
     password: 'Demo-Benevoles-2026',
     sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Document interne', 'Pôle', 'Compétence'],
-    menu: ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Médiathèque'],
+    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Médiathèque'],
   },
   communication: {
     code: 'asso-communication',
@@ -52,7 +52,7 @@ const COLLECTIONS: Record<string, { code: string; email: string; password: strin
   },
 };
 
-const MENU = ['Tableau de bord', 'Cotisations', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque'];
+const MENU = ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque'];
 
 const ALL = ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Article', 'Lettre d’information', 'Abonné', 'Document interne', 'Pôle', 'Compétence'];
 

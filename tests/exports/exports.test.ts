@@ -201,7 +201,7 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
     const participations = await csv(`/back-office/exports/participations.csv?mission=${ids.mission.documentId}&missionFrom=2026-06-01&missionTo=2026-06-01`);
     expect(participations.rows.map((r) => [r['Nom'], r['Prénom'], r['Statut'], r['Heures']]).sort()).toEqual([
       ['Martin', 'Alice', 'Présent·e', '2,5'],
-      ['Visiteur', 'Victor', 'Confirmée', ''],
+      ['Visiteur', 'Victor', 'Confirmé·e', ''],
     ]);
     expect((await csv('/back-office/exports/participations.csv?missionTo=2026-05-31')).rows.map((r) => r['Nom'])).toEqual(['Petit']);
   });

@@ -895,6 +895,115 @@ export interface ApiMembershipTypeMembershipType extends Struct.CollectionTypeSc
   };
 }
 
+export interface ApiMissionMessageDeliveryMissionMessageDelivery extends Struct.CollectionTypeSchema {
+  collectionName: 'mission_message_deliveries';
+  info: {
+    description: 'Un destinataire d\u2019un message aux b\u00E9n\u00E9voles d\u2019une mission : en attente, envoy\u00E9 ou en \u00E9chec (reprise sans doublon)';
+    displayName: 'Envoi de message aux b\u00E9n\u00E9voles';
+    pluralName: 'mission-message-deliveries';
+    singularName: 'mission-message-delivery';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    attemptedAt: Schema.Attribute.DateTime;
+    attempts: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    deliveryKey: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Private &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 400;
+      }>;
+    email: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    error: Schema.Attribute.Text;
+    firstName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 100;
+      }>;
+    lastName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 100;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::mission-message-delivery.mission-message-delivery'> &
+      Schema.Attribute.Private;
+    missionMessage: Schema.Attribute.Relation<'manyToOne', 'api::mission-message.mission-message'>;
+    publishedAt: Schema.Attribute.DateTime;
+    sentAt: Schema.Attribute.DateTime;
+    status: Schema.Attribute.Enumeration<['pending', 'sent', 'failed']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'pending'>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
+export interface ApiMissionMessageMissionMessage extends Struct.CollectionTypeSchema {
+  collectionName: 'mission_messages';
+  info: {
+    description: 'Un e-mail \u00E9crit aux inscrits d\u2019une mission ; chaque destinataire a sa fiche d\u2019envoi (jamais deux fois le m\u00EAme message)';
+    displayName: 'Message aux b\u00E9n\u00E9voles';
+    pluralName: 'mission-messages';
+    singularName: 'mission-message';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    body: Schema.Attribute.Text &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 20000;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    failedCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    includeWaitlisted: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::mission-message.mission-message'> & Schema.Attribute.Private;
+    messageKey: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Private &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 100;
+      }>;
+    mission: Schema.Attribute.Relation<'manyToOne', 'api::mission.mission'>;
+    publishedAt: Schema.Attribute.DateTime;
+    recipientsCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    sentAt: Schema.Attribute.DateTime;
+    sentBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    sentCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    status: Schema.Attribute.Enumeration<['sending', 'sent', 'failed']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'sending'>;
+    subject: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
 export interface ApiMissionMission extends Struct.CollectionTypeSchema {
   collectionName: 'missions';
   info: {
@@ -1748,6 +1857,8 @@ declare module '@strapi/strapi' {
       'api::dues-reminder.dues-reminder': ApiDuesReminderDuesReminder;
       'api::member.member': ApiMemberMember;
       'api::membership-type.membership-type': ApiMembershipTypeMembershipType;
+      'api::mission-message-delivery.mission-message-delivery': ApiMissionMessageDeliveryMissionMessageDelivery;
+      'api::mission-message.mission-message': ApiMissionMessageMissionMessage;
       'api::mission.mission': ApiMissionMission;
       'api::newsletter-delivery.newsletter-delivery': ApiNewsletterDeliveryNewsletterDelivery;
       'api::newsletter.newsletter': ApiNewsletterNewsletter;

@@ -6,6 +6,8 @@ import dues from './dues';
 import newsletters from './newsletters';
 import calendar from './calendar';
 import missionPanels from './missions';
+import volunteers from './volunteers';
+import access from './access';
 
 /**
  * The back-office's admin pages and widgets. Each feature adds its own folder under
@@ -16,4 +18,4 @@ export interface AdminPage {
   bootstrap?: (app: StrapiApp) => void;
 }
 
-export const adminPages: AdminPage[] = [dashboard, dues, exportsPage, newsletters, calendar, missionPanels, backupsPage];
+export const adminPages: AdminPage[] = [dashboard, dues, volunteers, exportsPage, newsletters, calendar, missionPanels, backupsPage, access];

@@ -4,6 +4,7 @@ import { guardContentManager } from './content-manager-guard';
 import { applyPublicPermissions } from './public-api';
 import { closePluginContentApi } from './closed-plugin-api';
 import { guardAdminPasswords } from './password';
+import { creatorsOf } from './creators';
 
 /**
  * Access control: the bureau's admin roles (roles.ts, the table of rights), the confidential
@@ -13,6 +14,18 @@ import { guardAdminPasswords } from './password';
  */
 const access: BackOfficeModule = {
   name: 'access',
+  routes: [
+    {
+      // the roles that may create records of a content type (?uid=api::contribution.contribution), for the
+      // French note shown to those who may not; any signed-in bureau member may ask
+      method: 'GET',
+      path: '/access/creators',
+      actions: [],
+      async handler(ctx) {
+        ctx.body = { data: await creatorsOf(strapi, ctx.query.uid) };
+      },
+    },
+  ],
   register(strapi) {
     registerConfidentialCondition(strapi);
     closePluginContentApi(strapi);

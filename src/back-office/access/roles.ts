@@ -19,7 +19,8 @@ export const ROLE_CODES = ROLES.map((r) => r.code) as RoleCode[];
 type Rights = string;
 //                                       treasurer secretary volunteer communication partnerships
 export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rights]> = {
-  'api::member.member':                   ['R',     'CRU',    'CRUD',   '',      ''],
+  // the treasurer records a new member with their first payment
+  'api::member.member':                   ['CRU',   'CRU',    'CRUD',   '',      ''],
   'api::membership-type.membership-type': ['CRUD',  'R',      'R',      '',      ''],
   'api::contribution.contribution':       ['CRUD',  'R',      'R',      '',      ''],
   'api::mission.mission':                 ['R',     'R',      'CRUD',   'R',     'R'],
@@ -40,6 +41,8 @@ export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rig
   // Logs written by the back-office (not in the table): read by those who follow them.
   'api::dues-reminder.dues-reminder':     ['R',     'R',      'R',      '',      ''],
   'api::newsletter-delivery.newsletter-delivery': ['', '',    '',       'R',     ''],
+  'api::mission-message.mission-message': ['',      '',       'R',      '',      ''],
+  'api::mission-message-delivery.mission-message-delivery': ['', '', 'R',  '',      ''],
 };
 
 /** Confidential documents: only these roles (and the super admin) see them. */
@@ -58,6 +61,7 @@ export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   // one secret URL shared by the bureau: one person changes it, nobody's phone loses it by surprise
   [ACTIONS.calendarFeed]: ['asso-volunteer-manager'],
   [ACTIONS.newslettersSend]: ['asso-communication'],
+  [ACTIONS.missionsMessage]: ['asso-volunteer-manager'],
   [ACTIONS.backupsManage]: [],
 };
 

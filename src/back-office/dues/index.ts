@@ -9,6 +9,8 @@ import { runReminders } from './reminders';
 import { sendDigest } from './digest';
 import { readAccess, type ReadAccess } from '../exports/access';
 import { CONTRIBUTION, contributionRules, MEMBER, memberDuesRules, MEMBERSHIP_TYPE, membershipTypeRules } from './rules';
+import { contentRights } from '../access/rights';
+import { contributionFormOptions, findMembers, quoteContribution, readContributionForm, recordContribution } from './record';
 
 /** HTTP 400 with a French message naming the parameter; nothing is done. */
 const badParam = (field: string, message: string) => badRequest(`${field} : ${message}`, field);
@@ -64,6 +66,20 @@ const hiddenFields = (access: ReadAccess) =>
     (key) => !GUARDED_COLUMNS[key].every(([uid, field]) => access.canRead(uid, field) && !access.isConditional(uid))
   );
 
+/** The content-manager right the « Enregistrer une cotisation » endpoints require (fields are checked in the handler). */
+const CREATE_CONTRIBUTIONS: any = ['plugin::content-manager.explorer.create', CONTRIBUTION];
+
+/** The fields the dialog writes and reads must be within the admin's rights, as in the content manager. */
+const assertMayRecord = (ctx: any, form?: { amount?: unknown; reference?: unknown }) => {
+  const rights = contentRights(strapi, ctx.state.userAbility);
+  const written = ['member', 'membershipType', 'paidAt', 'periodStart', 'paymentMethod'];
+  if (form && form.amount !== undefined && form.amount !== null && form.amount !== '') written.push('amount');
+  if (form && form.reference !== undefined && form.reference !== null && form.reference !== '') written.push('reference');
+  rights.assert('create', CONTRIBUTION, written, 'des cotisations');
+  rights.assert('read', MEMBER, ['firstName', 'lastName', 'duesPaidUntil'], 'les adhérents');
+  rights.assert('read', 'api::membership-type.membership-type', ['name', 'amount'], 'les types d’adhésion');
+};
+
 /** A failed job is logged (and retried by the next run), never left as an unhandled rejection. */
 const logFailure = async (strapi: Strapi, what: string, job: () => Promise<unknown>) => {
   try {
@@ -116,6 +132,49 @@ const dues: BackOfficeModule = {
         const options = await listOptions(strapi, ctx.query);
         const counts = await duesCounts(strapi, options);
         ctx.body = { data: { today: options.today, within: options.expiringWithinDays, graceDays: options.graceDays, counts, labels: DUES_STATUS_LABELS } };
+      },
+    },
+    {
+      // « Enregistrer une cotisation »: the dialog's lists (membership types with their amounts, payment methods, today)
+      method: 'GET',
+      path: '/dues/contribution-form',
+      actions: [CREATE_CONTRIBUTIONS],
+      async handler(ctx) {
+        assertMayRecord(ctx);
+        ctx.body = { data: await contributionFormOptions(strapi) };
+      },
+    },
+    {
+      // members by name or number, for the dialog opened from the Cotisations page
+      method: 'GET',
+      path: '/dues/members',
+      actions: [CREATE_CONTRIBUTIONS],
+      async handler(ctx) {
+        assertMayRecord(ctx);
+        ctx.body = { data: await findMembers(strapi, ctx.query.search) };
+      },
+    },
+    {
+      // what the payment would buy (period, new « payée jusqu’au », warnings); nothing is written
+      method: 'POST',
+      path: '/dues/contributions/quote',
+      actions: [CREATE_CONTRIBUTIONS],
+      async handler(ctx) {
+        const form = readContributionForm(ctx.request.body);
+        assertMayRecord(ctx, form);
+        ctx.body = { data: await quoteContribution(strapi, form) };
+      },
+    },
+    {
+      // records the payment (Document Service: every contribution rule applies) and answers the new « payée jusqu’au »
+      method: 'POST',
+      path: '/dues/contributions',
+      actions: [CREATE_CONTRIBUTIONS],
+      async handler(ctx) {
+        const form = readContributionForm(ctx.request.body);
+        assertMayRecord(ctx, form);
+        ctx.status = 201;
+        ctx.body = { data: await recordContribution(strapi, form) };
       },
     },
     {

@@ -37,31 +37,60 @@ const missionSummary = (m: any) => ({
 });
 
 /**
+ * Members among `memberIds` (ids) who are on another mission at the same time as `mission`, with those
+ * missions: the one overlap rule, for the volunteers of a mission and for the people about to be added.
+ */
+const overlapsOf = async (strapi: Strapi, mission: any, memberIds: number[]) => {
+  if (!memberIds.length) return new Map<number, any[]>();
+  // candidates: other missions of these members starting before this one ends (and not long before it starts)
+  const others = await strapi.db.query(PARTICIPATION).findMany({
+    where: {
+      member: { id: { $in: memberIds } },
+      status: { $notIn: NOT_THERE },
+      mission: { id: { $ne: mission.id }, status: { $ne: 'cancelled' }, startAt: { $lt: effectiveEnd(mission) } },
+    },
+    populate: { member: { select: ['id'] }, mission: { select: MISSION_FIELDS } },
+  });
+  const byMember = new Map<number, any[]>();
+  for (const o of others) {
+    if (!o.member || !overlap(o.mission, mission)) continue;
+    byMember.set(o.member.id, [...(byMember.get(o.member.id) ?? []), missionSummary(o.mission)]);
+  }
+  return byMember;
+};
+
+const findMission = async (strapi: Strapi, documentId: string) => {
+  const mission = await strapi.db.query(MISSION).findOne({ where: { documentId }, select: MISSION_FIELDS });
+  if (!mission) throw notFound('Mission introuvable.');
+  return mission;
+};
+
+/**
  * The overlap warning (a warning, never a refusal: a volunteer may well leave one mission for
  * another): the volunteers of this mission who are also on another mission at the same time.
  */
 export const missionOverlaps = async (strapi: Strapi, documentId: string) => {
-  const mission = await strapi.db.query(MISSION).findOne({ where: { documentId }, select: MISSION_FIELDS });
-  if (!mission) throw notFound('Mission introuvable.');
+  const mission = await findMission(strapi, documentId);
   const volunteers = await strapi.db.query(PARTICIPATION).findMany({
     where: { mission: { id: mission.id }, status: { $notIn: NOT_THERE }, member: { id: { $notNull: true } } },
     populate: { member: { select: ['id', 'documentId', 'firstName', 'lastName', 'memberNumber'] } },
   });
-  if (!volunteers.length) return { mission: missionSummary(mission), overlaps: [] };
-  // candidates: other missions of these members starting before this one ends (and not long before it starts)
-  const others = await strapi.db.query(PARTICIPATION).findMany({
-    where: {
-      member: { id: { $in: volunteers.map((v: any) => v.member.id) } },
-      status: { $notIn: NOT_THERE },
-      mission: { id: { $ne: mission.id }, status: { $ne: 'cancelled' }, startAt: { $lt: effectiveEnd(mission) } },
-    },
-    populate: { member: { select: ['documentId'] }, mission: { select: MISSION_FIELDS } },
-  });
+  const found = await overlapsOf(strapi, mission, volunteers.map((v: any) => v.member.id));
   const overlaps = volunteers
-    .map((v: any) => ({
-      member: { documentId: v.member.documentId, name: memberDisplayName(v.member) },
-      missions: others.filter((o: any) => o.member?.documentId === v.member.documentId && overlap(o.mission, mission)).map((o: any) => missionSummary(o.mission)),
-    }))
+    .map((v: any) => ({ member: { documentId: v.member.documentId, name: memberDisplayName(v.member) }, missions: found.get(v.member.id) ?? [] }))
+    .filter((o: any) => o.missions.length);
+  return { mission: missionSummary(mission), overlaps };
+};
+
+/** The same warning before adding people: which of these members (documentIds) are elsewhere at that time. */
+export const candidateOverlaps = async (strapi: Strapi, documentId: string, memberDocumentIds: string[]) => {
+  const mission = await findMission(strapi, documentId);
+  const members = memberDocumentIds.length
+    ? await strapi.db.query(MEMBER).findMany({ where: { documentId: { $in: memberDocumentIds } }, select: ['id', 'documentId', 'firstName', 'lastName'] })
+    : [];
+  const found = await overlapsOf(strapi, mission, members.map((m: any) => m.id));
+  const overlaps = members
+    .map((m: any) => ({ member: { documentId: m.documentId, name: [m.firstName, m.lastName].filter(Boolean).join(' ') }, missions: found.get(m.id) ?? [] }))
     .filter((o: any) => o.missions.length);
   return { mission: missionSummary(mission), overlaps };
 };

@@ -5,7 +5,7 @@ import { ACTIONS } from '../../shared/permissions';
 import { composeMail, sendMail } from '../mail';
 import { recipientsOf } from './audience';
 import { newsletterMail, resumeInterrupted, senderName, startSending } from './sending';
-import { table, column } from '../sql';
+import { ensureDeliveryIndex } from '../mail/deliveries';
 
 const NEWSLETTER = 'api::newsletter.newsletter';
 const DELIVERY = 'api::newsletter-delivery.newsletter-delivery';
@@ -90,8 +90,7 @@ const newsletters: BackOfficeModule = {
   },
   async bootstrap(s) {
     // One delivery per newsletter and address, guaranteed by the database itself.
-    const t = table(s, DELIVERY);
-    await s.db.connection.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ${t}_delivery_key_uq ON ${t} (${column(s, DELIVERY, 'deliveryKey')})`);
+    await ensureDeliveryIndex(s, DELIVERY);
     await resumeInterrupted(s);
   },
 };

@@ -1,26 +1,16 @@
 import { badRequest, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { readAssociation } from '../../core/association';
-import { readEnv } from '../../core/config';
-import { Mail, mailBrand, sendMail } from '../mail';
-import { knex, link, table } from '../sql';
+import { Mail, mailBrand } from '../mail';
+import { addDeliveries, countDeliveries, DeliverySeries, markInterrupted, sendDeliveries } from '../mail/deliveries';
 import { recipientsOf, suppressedAddresses, Recipient } from './audience';
 import { renderNewsletter } from './render';
 import { unsubscribeUrl } from './tokens';
 
+export { INTERRUPTED } from '../mail/deliveries';
+
 const NEWSLETTER = 'api::newsletter.newsletter';
 const DELIVERY = 'api::newsletter-delivery.newsletter-delivery';
-
-/** Stop a run after this many refusals in a row: the SMTP server is down, resume later. */
-const MAX_CONSECUTIVE_FAILURES = 3;
-export const INTERRUPTED = 'Envoi interrompu pendant la remise au serveur : non renvoyé, pour ne jamais envoyer deux fois.';
-
-const settings = () => ({
-  ratePerMinute: readEnv('NEWSLETTER_RATE_PER_MINUTE'),
-  batchSize: readEnv('NEWSLETTER_BATCH_SIZE'),
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const senderName = async (strapi: Strapi) => (await readAssociation(strapi, ['name'])).name;
 
@@ -36,115 +26,37 @@ export const newsletterMail = (strapi: Strapi, newsletter: any, r: Recipient, se
   };
 };
 
-const deliveryKey = (newsletterId: number, email: string) => `${newsletterId}:${email}`;
-
-/** Delivery records for recipients who have none yet (first send, or a send interrupted while preparing). */
-const addMissingDeliveries = async (strapi: Strapi, newsletter: any) => {
-  const recipients = await recipientsOf(strapi, newsletter.documentId);
-  const existing = new Set(
-    (await strapi.db.query(DELIVERY).findMany({ where: { newsletter: { id: newsletter.id } }, select: ['email'] })).map((d: any) => d.email)
-  );
-  for (const r of recipients) {
-    if (existing.has(r.email)) continue;
-    try {
-      await strapi.documents(DELIVERY).create({
-        data: { newsletter: newsletter.documentId, deliveryKey: deliveryKey(newsletter.id, r.email), email: r.email, firstName: r.firstName, lastName: r.lastName } as any,
-      });
-    } catch (e: any) {
-      // another run created it in the meantime: the unique index keeps one record per address
-      if (!(await strapi.db.query(DELIVERY).findOne({ where: { deliveryKey: deliveryKey(newsletter.id, r.email) }, select: ['id'] }))) throw e;
-    }
-  }
-};
+/** The newsletter's delivery records (mail/deliveries.ts). */
+const seriesOf = (newsletter: any): DeliverySeries => ({ uid: DELIVERY, parentField: 'newsletter', parentId: newsletter.id, parentDocumentId: newsletter.documentId });
 
 /** Recounts the deliveries into the newsletter (status and counts shown in the admin). */
-const updateCounts = async (strapi: Strapi, newsletterId: number, status?: string) => {
-  const lnk = link(strapi, DELIVERY, 'newsletter');
-  const rows = await knex(strapi)(`${table(strapi, DELIVERY)} as d`)
-    .join(`${lnk.table} as l`, `l.${lnk.from}`, 'd.id')
-    .where(`l.${lnk.to}`, newsletterId)
-    .select('d.status')
-    .count({ n: '*' })
-    .groupBy('d.status');
-  const count = (s: string) => Number(rows.find((r: any) => r.status === s)?.n ?? 0);
-  const data: any = {
-    recipientsCount: rows.reduce((sum: number, r: any) => sum + Number(r.n), 0),
-    sentCount: count('sent'),
-    failedCount: count('failed'),
-  };
+const updateCounts = async (strapi: Strapi, newsletter: any, status?: string) => {
+  const data: any = await countDeliveries(strapi, seriesOf(newsletter));
   if (status) data.status = status;
   if (status === 'sent') data.sentAt = new Date();
-  await strapi.db.query(NEWSLETTER).update({ where: { id: newsletterId }, data });
+  await strapi.db.query(NEWSLETTER).update({ where: { id: newsletter.id }, data });
   return data;
 };
 
 const running = new Map<string, Promise<void>>();
 
-/** The sending loop: deliveries still to send, in batches, paced by NEWSLETTER_RATE_PER_MINUTE. */
+/** The sending: a record per recipient, then the records still to send (mail/deliveries.ts). */
 const run = async (strapi: Strapi, documentId: string) => {
   const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
-  const { ratePerMinute, batchSize } = settings();
-  const interval = 60_000 / ratePerMinute;
+  const series = seriesOf(newsletter);
   const sender = await senderName(strapi);
   const brand = await mailBrand(strapi);
-  await addMissingDeliveries(strapi, newsletter);
-  // A record claimed but never confirmed: the process stopped while the SMTP server had the mail.
-  // It may have been delivered, so it is not sent again.
-  const interrupted = await strapi.db.query(DELIVERY).findMany({
-    where: { newsletter: { id: newsletter.id }, status: 'pending', attemptedAt: { $notNull: true } },
-    select: ['id'],
+  await addDeliveries(strapi, series, await recipientsOf(strapi, newsletter.documentId));
+  await markInterrupted(strapi, series);
+  await updateCounts(strapi, newsletter);
+  await sendDeliveries(strapi, series, {
+    mailFor: (d) => ({ ...newsletterMail(strapi, newsletter, d, sender), brand }),
+    suppressed: () => suppressedAddresses(strapi),
+    afterBatch: () => updateCounts(strapi, newsletter),
   });
-  if (interrupted.length) {
-    // still pending: one that another process has meanwhile confirmed keeps its "sent"
-    await strapi.db.query(DELIVERY).updateMany({
-      where: { id: { $in: interrupted.map((d: any) => d.id) }, status: 'pending' },
-      data: { status: 'failed', error: INTERRUPTED },
-    });
-  }
-  await updateCounts(strapi, newsletter.id);
-
-  let lastId = 0;
-  let consecutiveFailures = 0;
-  let next = Date.now();
-  while (consecutiveFailures < MAX_CONSECUTIVE_FAILURES) {
-    const batch = await strapi.db.query(DELIVERY).findMany({
-      where: { newsletter: { id: newsletter.id }, id: { $gt: lastId }, status: { $in: ['pending', 'failed'] }, attemptedAt: { $null: true } },
-      orderBy: { id: 'asc' },
-      limit: batchSize,
-    });
-    if (!batch.length) break;
-    const suppressed = await suppressedAddresses(strapi);
-    for (const d of batch) {
-      lastId = d.id;
-      if (suppressed.has(d.email)) {
-        await strapi.db.query(DELIVERY).delete({ where: { id: d.id } });
-        continue;
-      }
-      await sleep(Math.max(0, next - Date.now()));
-      next = Date.now() + interval;
-      // Claim the delivery in one conditional write: if another run (a second click, another
-      // process) has claimed it since the batch was read, it is theirs and is not sent again.
-      const claim = await strapi.db.query(DELIVERY).updateMany({
-        where: { id: d.id, status: { $in: ['pending', 'failed'] }, attemptedAt: { $null: true } },
-        data: { attemptedAt: new Date(), attempts: (d.attempts ?? 0) + 1 },
-      });
-      if (claim.count !== 1) continue;
-      try {
-        await sendMail(strapi, { ...newsletterMail(strapi, newsletter, d, sender), brand });
-        await strapi.db.query(DELIVERY).update({ where: { id: d.id }, data: { status: 'sent', sentAt: new Date(), error: null } });
-        consecutiveFailures = 0;
-      } catch (e: any) {
-        // Refused by the SMTP server: not delivered, so it is retried by the next send.
-        await strapi.db.query(DELIVERY).update({ where: { id: d.id }, data: { status: 'failed', attemptedAt: null, error: String(e?.message ?? e).slice(0, 1000) } });
-        consecutiveFailures += 1;
-        if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) break;
-      }
-    }
-    await updateCounts(strapi, newsletter.id);
-  }
-  const counts = await updateCounts(strapi, newsletter.id);
+  const counts = await updateCounts(strapi, newsletter);
   const done = counts.sentCount === counts.recipientsCount;
-  await updateCounts(strapi, newsletter.id, done ? 'sent' : 'failed');
+  await updateCounts(strapi, newsletter, done ? 'sent' : 'failed');
   if (!done) strapi.log.warn(`[newsletter] « ${newsletter.subject} » : ${counts.recipientsCount - counts.sentCount} destinataire(s) non servi(s) ; relancez l'envoi pour reprendre.`);
 };
 

@@ -13,6 +13,8 @@ const LIST_COLUMNS: Record<string, string[]> = {
   'api::donation.donation': ['donor', 'amount', 'receivedAt', 'nature'],
   'api::document.document': ['title', 'category', 'documentDate', 'confidential'],
   'api::newsletter-delivery.newsletter-delivery': ['newsletter', 'email', 'status', 'sentAt', 'attempts'],
+  'api::mission-message.mission-message': ['subject', 'mission', 'status', 'sentCount', 'recipientsCount', 'sentBy'],
+  'api::mission-message-delivery.mission-message-delivery': ['missionMessage', 'email', 'status', 'sentAt', 'attempts'],
   'api::dues-reminder.dues-reminder': ['member', 'duesPaidUntil', 'offsetDays', 'remindedOn', 'status'],
 };
 
@@ -22,6 +24,7 @@ const READ_ONLY: Record<string, string[]> = {
   'api::donor.donor': ['displayName'],
   'api::participation.participation': ['displayName'],
   'api::newsletter.newsletter': ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount'],
+  'api::mission-message.mission-message': ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount', 'sentBy'],
 };
 
 /** Main field (shown in relations) of each collection. */
@@ -36,6 +39,9 @@ const MAIN_FIELD: Record<string, string> = {
   'api::newsletter.newsletter': 'subject',
   'api::subscriber.subscriber': 'email',
   'api::newsletter-delivery.newsletter-delivery': 'email',
+  // never the private keys (deliveryKey, messageKey), which nobody may read
+  'api::mission-message.mission-message': 'subject',
+  'api::mission-message-delivery.mission-message-delivery': 'email',
   'api::dues-reminder.dues-reminder': 'remindedOn',
 };
 
@@ -49,6 +55,8 @@ const DEFAULT_SORT: Record<string, [string, 'ASC' | 'DESC']> = {
   'api::mission.mission': ['startAt', 'DESC'],
   'api::subsidy.subsidy': ['fiscalYear', 'DESC'],
   'api::newsletter-delivery.newsletter-delivery': ['createdAt', 'DESC'],
+  'api::mission-message.mission-message': ['createdAt', 'DESC'],
+  'api::mission-message-delivery.mission-message-delivery': ['createdAt', 'DESC'],
   'api::dues-reminder.dues-reminder': ['createdAt', 'DESC'],
 };
 

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Link } from 'react-router-dom';
-import { Layouts, Page } from '@strapi/strapi/admin';
+import { Layouts, Page, useRBAC } from '@strapi/strapi/admin';
 import {
   Badge, Box, Button, Dialog, Field, Flex, Grid, NumberInput, SingleSelect, SingleSelectOption, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography,
 } from '@strapi/design-system';
@@ -11,6 +11,11 @@ import { formatDate, formatEuros } from '../../../shared/format';
 import { ACTIONS } from '../../../shared/permissions';
 import { useCan, useGet, usePost } from '../../_lib';
 import { DUES_READ, DuesRow, DuesSummary, RemindersReport, STATUSES, STATUS_COLORS, memberUrl, unwrap } from './api';
+import { RecordContributionButton } from '../../components/RecordContributionDialog';
+import { CreateRightNote } from '../../components/CreateRightNote';
+
+const CONTRIBUTION = 'api::contribution.contribution';
+const CREATE_CONTRIBUTIONS = [{ action: 'plugin::content-manager.explorer.create', subject: CONTRIBUTION }];
 
 /** « Cotisations »: who is up to date, who must renew, and the reminders by e-mail. */
 const PAGE_SIZE = 100;
@@ -80,6 +85,12 @@ const Reminders = ({ onDone }: { onDone: () => void }) => {
   const { send, data, error, loading } = usePost<{ data: RemindersReport }>();
   const [running, setRunning] = React.useState<'dry' | 'real' | null>(null);
   const report = data?.data;
+  // how many e-mails « Envoyer » would send now: the simulation of the day, asked when the dialog opens
+  const counting = usePost<{ data: RemindersReport }>();
+  const pending = counting.data?.data ?? null;
+  const count = (open: boolean) => {
+    if (open) void counting.send('/back-office/dues/reminders/run', { dryRun: true });
+  };
   const run = async (dryRun: boolean) => {
     setRunning(dryRun ? 'dry' : 'real');
     const sent = await send('/back-office/dues/reminders/run', { dryRun });
@@ -91,26 +102,41 @@ const Reminders = ({ onDone }: { onDone: () => void }) => {
         <Button variant="secondary" startIcon={<Eye />} onClick={() => run(true)} loading={loading && running === 'dry'} data-testid="reminders-dry-run">
           Simuler les relances du jour
         </Button>
-        <Dialog.Root>
+        <Dialog.Root onOpenChange={count}>
           <Dialog.Trigger>
-            <Button startIcon={<Mail />} loading={loading && running === 'real'} data-testid="reminders-run">Envoyer les relances maintenant</Button>
+            <Button variant="secondary" startIcon={<Mail />} loading={loading && running === 'real'} data-testid="reminders-run">Envoyer les relances maintenant</Button>
           </Dialog.Trigger>
           <Dialog.Content>
             <Dialog.Header>Envoyer les relances</Dialog.Header>
             <Dialog.Body>
-              <Typography>
-                Les relances dues aujourd’hui partent tout de suite par e-mail. Un adhérent ne reçoit jamais deux fois la même relance :
-                celles déjà envoyées par la tâche de 8 h ne repartent pas.
-              </Typography>
+              <Flex direction="column" alignItems="stretch" gap={2}>
+                <Typography fontWeight="bold" data-testid="reminders-run-count">
+                  {!pending
+                    ? 'Calcul du nombre d’e-mails…'
+                    : pending.counts.sent === 0
+                      ? 'Aucune relance n’est due aujourd’hui : aucun e-mail ne partira.'
+                      : `${pending.counts.sent} e-mail${pending.counts.sent > 1 ? 's' : ''} de relance ${pending.counts.sent > 1 ? 'vont' : 'va'} partir maintenant.`}
+                </Typography>
+                {pending && pending.counts.withoutEmail > 0 && (
+                  <Typography>{pending.counts.withoutEmail} adhérent(s) sans adresse e-mail ne recevront rien : à contacter autrement.</Typography>
+                )}
+                <Typography>
+                  Un adhérent ne reçoit jamais deux fois la même relance : celles déjà envoyées par la tâche de 8 h ne repartent pas.
+                </Typography>
+              </Flex>
             </Dialog.Body>
             <Dialog.Footer>
               <Dialog.Cancel><Button variant="tertiary">Annuler</Button></Dialog.Cancel>
-              <Dialog.Action><Button onClick={() => run(false)} data-testid="reminders-run-confirm">Envoyer</Button></Dialog.Action>
+              <Dialog.Action>
+                <Button onClick={() => run(false)} disabled={!pending || pending.counts.sent === 0} data-testid="reminders-run-confirm">
+                  {pending && pending.counts.sent > 0 ? `Envoyer ${pending.counts.sent} e-mail${pending.counts.sent > 1 ? 's' : ''}` : 'Envoyer'}
+                </Button>
+              </Dialog.Action>
             </Dialog.Footer>
           </Dialog.Content>
         </Dialog.Root>
       </Flex>
-      {error && <Typography textColor="danger600">{error}</Typography>}
+      {(error || counting.error) && <Typography textColor="danger600">{error || counting.error}</Typography>}
       {report && <ReportView report={report} />}
     </Flex>
   );
@@ -125,6 +151,11 @@ const DuesPage = () => {
   const summary = useGet('/back-office/dues/summary', { params: { within }, select: unwrap<DuesSummary> });
   const list = useGet('/back-office/dues', { params, select: unwrap<DuesRow[]> });
   const canRemind = useCan(ACTIONS.duesRemind).allowed;
+  const { allowedActions: contributions } = useRBAC({ create: CREATE_CONTRIBUTIONS });
+  const refresh = () => {
+    summary.reload();
+    list.reload();
+  };
 
   React.useEffect(() => setShown(PAGE_SIZE), [status, within, search]);
   const rows = list.data ?? [];
@@ -136,11 +167,16 @@ const DuesPage = () => {
   return (
     <Page.Main>
       <Page.Title>Cotisations</Page.Title>
-      <Layouts.Header title="Cotisations" subtitle="Qui est à jour, qui doit renouveler, et les relances envoyées par e-mail" />
+      <Layouts.Header
+        title="Cotisations"
+        subtitle="Qui est à jour, qui doit renouveler, et les relances envoyées par e-mail"
+        primaryAction={contributions.canCreate ? <RecordContributionButton size="M" onRecorded={refresh} /> : undefined}
+      />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
+          {!contributions.canCreate && <CreateRightNote uid={CONTRIBUTION} what="Enregistrer une cotisation" />}
           {summary.data && <Counts summary={summary.data} active={status} onPick={setStatus} />}
-          {canRemind && <Reminders onDone={() => { summary.reload(); list.reload(); }} />}
+          {canRemind && <Reminders onDone={refresh} />}
           <Flex gap={4} alignItems="flex-end" wrap="wrap">
             <Box width="240px">
               <Field.Root name="status">
@@ -173,7 +209,7 @@ const DuesPage = () => {
               <Typography variant="pi" textColor="neutral600" data-testid="dues-total">
                 {filtered.length} adhérent(s){status ? ` — ${STATUS_LABELS[status].toLowerCase()}` : ''}, triés par échéance
               </Typography>
-              <Table colCount={7} rowCount={Math.min(filtered.length, shown) + 1}>
+              <Table colCount={contributions.canCreate ? 8 : 7} rowCount={Math.min(filtered.length, shown) + 1}>
                 <Thead>
                   <Tr>
                     <Th><Typography variant="sigma">N°</Typography></Th>
@@ -183,6 +219,7 @@ const DuesPage = () => {
                     <Th><Typography variant="sigma">Statut</Typography></Th>
                     <Th><Typography variant="sigma">Type d’adhésion</Typography></Th>
                     <Th><Typography variant="sigma">Dernier montant</Typography></Th>
+                    {contributions.canCreate && <Th><Typography variant="sigma">Cotisation</Typography></Th>}
                   </Tr>
                 </Thead>
                 <Tbody>
@@ -195,6 +232,11 @@ const DuesPage = () => {
                       <Td><StatusBadge status={r.status} /></Td>
                       <Td><Typography>{r.membershipType === undefined ? 'masqué (droits)' : r.membershipType ?? '—'}</Typography></Td>
                       <Td><Typography>{r.lastAmount === undefined ? 'masqué (droits)' : formatEuros(r.lastAmount)}</Typography></Td>
+                      {contributions.canCreate && (
+                        <Td>
+                          <RecordContributionButton member={{ documentId: r.documentId, name: `${r.firstName} ${r.lastName}` }} variant="tertiary" size="S" label="Enregistrer" onRecorded={refresh} />
+                        </Td>
+                      )}
                     </Tr>
                   ))}
                 </Tbody>

@@ -1,8 +1,9 @@
 import { PriceTag } from '@strapi/icons';
 import type { AdminPage } from '../index';
 import { DUES_READ } from './api';
+import { MemberDuesPanel } from '../../components/MemberDuesPanel';
 
-/** « Cotisations »: the menu entry and the homepage widget, for roles with dues.read. */
+/** « Cotisations »: the menu entry and the homepage widget, for roles with dues.read; the « Cotisation » panel of a member's page. */
 const dues: AdminPage = {
   register(app) {
     app.addMenuLink({
@@ -21,6 +22,9 @@ const dues: AdminPage = {
       component: () => import('./widget').then((m) => m.DuesWidget),
       permissions: DUES_READ.map(({ action }) => ({ action })),
     });
+  },
+  bootstrap(app) {
+    (app.getPlugin('content-manager') as any).apis.addEditViewSidePanel([MemberDuesPanel]);
   },
 };
 

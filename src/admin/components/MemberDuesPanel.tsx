@@ -1,0 +1,37 @@
+import * as React from 'react';
+import { Flex, Typography } from '@strapi/design-system';
+import { useRBAC } from '@strapi/strapi/admin';
+import { RecordContributionButton } from './RecordContributionDialog';
+import { CreateRightNote } from './CreateRightNote';
+import { frenchDay } from './format';
+
+const MEMBER = 'api::member.member';
+const CONTRIBUTION = 'api::contribution.contribution';
+const CREATE_CONTRIBUTIONS = [{ action: 'plugin::content-manager.explorer.create', subject: CONTRIBUTION }];
+
+const Content = ({ documentId, document }: { documentId?: string; document?: any }) => {
+  const { allowedActions, isLoading } = useRBAC({ create: CREATE_CONTRIBUTIONS });
+  const [paidUntil, setPaidUntil] = React.useState<string | null | undefined>(undefined);
+  const shown = paidUntil === undefined ? (document?.duesPaidUntil ?? null) : paidUntil;
+  const name = [document?.firstName, document?.lastName].filter(Boolean).join(' ');
+  return (
+    <Flex direction="column" alignItems="stretch" gap={3} width="100%" data-testid="member-dues-panel">
+      <Typography variant="omega" fontWeight="bold" data-testid="member-paid-until">
+        Payée jusqu’au : {frenchDay(shown)}
+      </Typography>
+      {!documentId ? (
+        <Typography variant="pi" textColor="neutral600">Enregistrez d’abord la fiche : vous pourrez ensuite saisir sa cotisation.</Typography>
+      ) : isLoading ? null : allowedActions.canCreate ? (
+        <RecordContributionButton member={{ documentId, name }} onRecorded={(r) => setPaidUntil(r.member.duesPaidUntil)} />
+      ) : (
+        <CreateRightNote uid={CONTRIBUTION} what="Enregistrer une cotisation" />
+      )}
+    </Flex>
+  );
+};
+
+/** Side panel of a member's edit view: their « payée jusqu’au » and « Enregistrer une cotisation ». */
+export const MemberDuesPanel = ({ model, documentId, document }: { model: string; documentId?: string; document?: any }) => {
+  if (model !== MEMBER) return null;
+  return { title: 'Cotisation', content: <Content documentId={documentId} document={document} /> };
+};

@@ -1,0 +1,165 @@
+import * as React from 'react';
+import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
+import { Box, Button, Combobox, ComboboxOption, Field, Flex, Typography } from '@strapi/design-system';
+import { Download } from '@strapi/icons';
+import { EMPTY_FILTERS, Filters, searchParams, useVolunteerSearch, VolunteerFilters, VolunteerResults } from '../../components/VolunteerSearch';
+import { AddResult, AddResultView, OverlapWarning } from '../../components/AddVolunteersDialog';
+import { CreateRightNote } from '../../components/CreateRightNote';
+import { downloadErrorMessage, downloadFile, errorMessage, frenchDateTime } from '../../components/format';
+
+/**
+ * « Trouver des bénévoles »: the members who match every criterion, exportable as CSV, and the
+ * selection added to a mission in one click (each confirmed or put on the waiting list).
+ */
+export const READ_MEMBERS = [{ action: 'plugin::content-manager.explorer.read', subject: 'api::member.member' }];
+const PARTICIPATION = 'api::participation.participation';
+const CREATE_PARTICIPATIONS = [{ action: 'plugin::content-manager.explorer.create', subject: PARTICIPATION }];
+
+interface OpenMission {
+  documentId: string;
+  title: string;
+  startAt: string;
+  places: { taken: number; capacity: number | null; free: number | null };
+}
+
+const placesText = (m: OpenMission) =>
+  m.places.capacity === null ? `${m.places.taken} inscrit(s), sans limite` : `${m.places.taken}/${m.places.capacity} places${m.places.free ? '' : ', complète'}`;
+
+const MissionPicker = ({ value, onChange }: { value: OpenMission | null; onChange: (m: OpenMission | null) => void }) => {
+  const { get } = useFetchClient();
+  const [text, setText] = React.useState('');
+  const [missions, setMissions] = React.useState<OpenMission[]>([]);
+  React.useEffect(() => {
+    let live = true;
+    const t = setTimeout(() => {
+      get<{ data: OpenMission[] }>('/back-office/missions/open', { params: { search: text } })
+        .then(({ data }) => live && setMissions(data.data))
+        .catch(() => live && setMissions([]));
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [get, text]);
+  return (
+    <Field.Root name="mission">
+      <Field.Label>Mission</Field.Label>
+      <Combobox
+        placeholder="Choisissez une mission à venir"
+        value={value?.documentId}
+        textValue={text}
+        onTextValueChange={setText}
+        autocomplete={{ type: 'list', filter: () => true } as any}
+        onChange={(v?: string) => onChange(missions.find((m) => m.documentId === v) ?? null)}
+        onClear={() => {
+          setText('');
+          onChange(null);
+        }}
+        noOptionsMessage={() => 'Aucune mission à venir'}
+        data-testid="mission-picker"
+      >
+        {missions.map((m) => (
+          <ComboboxOption key={m.documentId} value={m.documentId}>
+            {`${m.title} — ${frenchDateTime(m.startAt)} (${placesText(m)})`}
+          </ComboboxOption>
+        ))}
+      </Combobox>
+    </Field.Root>
+  );
+};
+
+const FindVolunteersPage = () => {
+  const { get, post } = useFetchClient();
+  const { allowedActions } = useRBAC({ create: CREATE_PARTICIPATIONS });
+  const [filters, setFilters] = React.useState<Filters>(EMPTY_FILTERS);
+  const [selected, setSelected] = React.useState<Set<string>>(new Set());
+  const [mission, setMission] = React.useState<OpenMission | null>(null);
+  const [result, setResult] = React.useState<AddResult | null>(null);
+  const [error, setError] = React.useState<string | null>(null);
+  const [busy, setBusy] = React.useState<'csv' | 'add' | null>(null);
+  const search = useVolunteerSearch(filters, mission?.documentId);
+
+  const exportCsv = async () => {
+    setBusy('csv');
+    setError(null);
+    try {
+      await downloadFile(get, `/back-office/volunteers/export.csv?${searchParams(filters)}`, 'benevoles.csv');
+    } catch (e) {
+      setError(await downloadErrorMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const add = async () => {
+    if (!mission) return;
+    setBusy('add');
+    setError(null);
+    try {
+      const { data } = await post<{ data: AddResult }>(`/back-office/missions/${mission.documentId}/volunteers`, { members: [...selected] });
+      setResult(data.data);
+      setSelected(new Set());
+      search.reload();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <Page.Main>
+      <Page.Title>Trouver des bénévoles</Page.Title>
+      <Layouts.Header
+        title="Trouver des bénévoles"
+        subtitle="Par compétence, disponibilité, pôle, ville et âge ; puis l’export ou l’ajout à une mission"
+        primaryAction={
+          <Button variant="secondary" startIcon={<Download />} onClick={exportCsv} loading={busy === 'csv'}>
+            Exporter en CSV
+          </Button>
+        }
+      />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={5}>
+          <Box background="neutral0" padding={5} hasRadius shadow="tableShadow">
+            <VolunteerFilters filters={filters} onChange={setFilters} />
+          </Box>
+          <Box background="neutral0" padding={5} hasRadius shadow="tableShadow">
+            <Flex direction="column" alignItems="stretch" gap={3}>
+              <Typography variant="delta" tag="h2">Ajouter la sélection à une mission</Typography>
+              {allowedActions.canCreate ? (
+                <>
+                  <Flex gap={3} alignItems="flex-end" wrap="wrap">
+                    <Box width="520px">
+                      <MissionPicker value={mission} onChange={setMission} />
+                    </Box>
+                    <Button onClick={add} loading={busy === 'add'} disabled={!mission || !selected.size} data-testid="add-to-mission">
+                      {selected.size ? `Ajouter ${selected.size} personne${selected.size > 1 ? 's' : ''} à la mission` : 'Ajouter à la mission'}
+                    </Button>
+                  </Flex>
+                  {mission && <OverlapWarning mission={mission.documentId} selected={selected} />}
+                  {result && <AddResultView result={result} />}
+                </>
+              ) : (
+                <CreateRightNote uid={PARTICIPATION} what="Ajouter des bénévoles à une mission" />
+              )}
+              {error && (
+                <Typography textColor="danger600" role="alert">
+                  {error}
+                </Typography>
+              )}
+            </Flex>
+          </Box>
+          <VolunteerResults {...search} selected={selected} onSelect={setSelected} showRegistration={Boolean(mission)} />
+        </Flex>
+      </Layouts.Content>
+    </Page.Main>
+  );
+};
+
+const ProtectedFindVolunteersPage = () => (
+  <Page.Protect permissions={READ_MEMBERS}>
+    <FindVolunteersPage />
+  </Page.Protect>
+);
+
+export default ProtectedFindVolunteersPage;

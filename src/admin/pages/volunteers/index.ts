@@ -1,0 +1,28 @@
+import { User } from '@strapi/icons';
+import type { AdminPage } from '../index';
+import { MissionVolunteersPanel } from '../../components/MissionVolunteersPanel';
+
+const READ_MEMBERS = [{ action: 'plugin::content-manager.explorer.read', subject: 'api::member.member' }];
+
+/**
+ * Volunteers: « Trouver des bénévoles » in the main menu (roles that read members), and the
+ * « Bénévoles » panel of a mission's page (places, waiting list, adding people, writing to them,
+ * the attendance sheet).
+ */
+const volunteers: AdminPage = {
+  register(app) {
+    app.addMenuLink({
+      to: 'benevoles',
+      icon: User,
+      intlLabel: { id: 'back-office.volunteers.menu', defaultMessage: 'Trouver des bénévoles' },
+      permissions: READ_MEMBERS as any,
+      position: 4,
+      Component: () => import('./FindVolunteersPage'),
+    } as any);
+  },
+  bootstrap(app) {
+    (app.getPlugin('content-manager') as any).apis.addEditViewSidePanel([MissionVolunteersPanel]);
+  },
+};
+
+export default volunteers;

@@ -1,0 +1,176 @@
+import type { Strapi } from '../types';
+import { Mail, sendMail } from './index';
+import { knex, link, table } from '../sql';
+import { readEnv } from '../../core/config';
+
+/**
+ * Mail sent to many people, one record per recipient (newsletters, messages to a mission's
+ * volunteers): pending, sent or failed. The records make a send resumable and guarantee that
+ * nobody gets the same mail twice, even with two sends at the same moment or two server processes:
+ *   - one record per mail and address (unique `deliveryKey`, enforced by the database);
+ *   - a record is claimed by one conditional write before its mail leaves: whoever loses the claim
+ *     does not send;
+ *   - a record claimed but never confirmed (the process stopped while the SMTP server had the mail)
+ *     is marked failed and never sent again: it may have been delivered.
+ *
+ * A delivery content type has the fields deliveryKey, email, firstName, lastName, status
+ * (pending/sent/failed), attemptedAt, sentAt, attempts, error, and a relation to what is sent.
+ */
+export interface DeliverySeries {
+  /** content type of the per-recipient records */
+  uid: string;
+  /** relation from a record to what is sent (its newsletter, its message) */
+  parentField: string;
+  /** id and documentId of what is sent */
+  parentId: number;
+  parentDocumentId: string;
+}
+
+export interface DeliveryRecipient {
+  email: string;
+  firstName?: string | null;
+  lastName?: string | null;
+}
+
+export const INTERRUPTED = 'Envoi interrompu pendant la remise au serveur : non renvoyé, pour ne jamais envoyer deux fois.';
+
+/** Stop a run after this many refusals in a row: the SMTP server is down, resume later. */
+const MAX_CONSECUTIVE_FAILURES = 3;
+
+/** The pace of bulk mail (NEWSLETTER_RATE_PER_MINUTE, NEWSLETTER_BATCH_SIZE): what the SMTP server accepts. */
+export const bulkMailPace = () => ({
+  ratePerMinute: readEnv('NEWSLETTER_RATE_PER_MINUTE'),
+  batchSize: readEnv('NEWSLETTER_BATCH_SIZE'),
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One record per mail and address: `<id of what is sent>:<address>`. */
+export const deliveryKey = (parentId: number, email: string) => `${parentId}:${email}`;
+
+const ofSeries = (series: DeliverySeries) => ({ [series.parentField]: { id: series.parentId } });
+
+/** A unique index on one field, created at boot (Strapi's `unique` is only checked before writing, not by the database). */
+export const ensureUniqueIndex = async (strapi: Strapi, uid: string, field: string) => {
+  const t = table(strapi, uid);
+  const column = (strapi.db.metadata.get(uid as any).attributes as any)[field].columnName ?? field;
+  await strapi.db.connection.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ${t}_${column}_uq ON ${t} (${column})`);
+};
+
+/** The unique index that keeps one record per mail and address. */
+export const ensureDeliveryIndex = (strapi: Strapi, uid: string) => ensureUniqueIndex(strapi, uid, 'deliveryKey');
+
+/** Records for the recipients who have none yet (a first send, a send interrupted while preparing, new recipients). */
+export const addDeliveries = async (strapi: Strapi, series: DeliverySeries, recipients: DeliveryRecipient[]) => {
+  const existing = new Set(
+    (await strapi.db.query(series.uid as any).findMany({ where: ofSeries(series), select: ['email'] })).map((d: any) => d.email)
+  );
+  let added = 0;
+  for (const r of recipients) {
+    if (existing.has(r.email)) continue;
+    const key = deliveryKey(series.parentId, r.email);
+    try {
+      await strapi.documents(series.uid as any).create({
+        data: { [series.parentField]: series.parentDocumentId, deliveryKey: key, email: r.email, firstName: r.firstName ?? null, lastName: r.lastName ?? null } as any,
+      });
+      added += 1;
+    } catch (e: any) {
+      // another run created it in the meantime: the unique index keeps one record per address
+      if (!(await strapi.db.query(series.uid as any).findOne({ where: { deliveryKey: key }, select: ['id'] }))) throw e;
+    }
+  }
+  return added;
+};
+
+/**
+ * Records claimed but never confirmed: the process stopped while the SMTP server had the mail.
+ * It may have been delivered, so it is marked failed and not sent again.
+ */
+export const markInterrupted = async (strapi: Strapi, series: DeliverySeries) => {
+  const interrupted = await strapi.db.query(series.uid as any).findMany({
+    where: { ...ofSeries(series), status: 'pending', attemptedAt: { $notNull: true } },
+    select: ['id'],
+  });
+  if (!interrupted.length) return;
+  // still pending: one that another process has meanwhile confirmed keeps its "sent"
+  await strapi.db.query(series.uid as any).updateMany({
+    where: { id: { $in: interrupted.map((d: any) => d.id) }, status: 'pending' },
+    data: { status: 'failed', error: INTERRUPTED },
+  });
+};
+
+/** Recipients, sent and failed, counted in SQL. */
+export const countDeliveries = async (strapi: Strapi, series: DeliverySeries) => {
+  const lnk = link(strapi, series.uid, series.parentField);
+  const rows = await knex(strapi)(`${table(strapi, series.uid)} as d`)
+    .join(`${lnk.table} as l`, `l.${lnk.from}`, 'd.id')
+    .where(`l.${lnk.to}`, series.parentId)
+    .select('d.status')
+    .count({ n: '*' })
+    .groupBy('d.status');
+  const count = (s: string) => Number(rows.find((r: any) => r.status === s)?.n ?? 0);
+  return {
+    recipientsCount: rows.reduce((sum: number, r: any) => sum + Number(r.n), 0),
+    sentCount: count('sent'),
+    failedCount: count('failed'),
+  };
+};
+
+export interface SendOptions {
+  /** the mail of one record */
+  mailFor: (delivery: any) => Mail;
+  /** addresses that must not be written to any more: their records are removed, nothing is sent */
+  suppressed?: () => Promise<Set<string>>;
+  /** after each batch (e.g. to show the counts while sending) */
+  afterBatch?: () => Promise<unknown>;
+}
+
+/**
+ * Sends the records still to send (pending, or refused by the SMTP server), in batches paced by
+ * bulkMailPace(). Each record is claimed before its mail leaves, so two runs never send the same one.
+ * Stops after a few refusals in a row (the server is down): calling it again resumes.
+ */
+export const sendDeliveries = async (strapi: Strapi, series: DeliverySeries, options: SendOptions) => {
+  const { ratePerMinute, batchSize } = bulkMailPace();
+  const interval = 60_000 / ratePerMinute;
+  const records = strapi.db.query(series.uid as any);
+  let lastId = 0;
+  let consecutiveFailures = 0;
+  let next = Date.now();
+  while (consecutiveFailures < MAX_CONSECUTIVE_FAILURES) {
+    const batch = await records.findMany({
+      where: { ...ofSeries(series), id: { $gt: lastId }, status: { $in: ['pending', 'failed'] }, attemptedAt: { $null: true } },
+      orderBy: { id: 'asc' },
+      limit: batchSize,
+    });
+    if (!batch.length) break;
+    const suppressed = (await options.suppressed?.()) ?? new Set<string>();
+    for (const d of batch) {
+      lastId = d.id;
+      if (suppressed.has(d.email)) {
+        await records.delete({ where: { id: d.id } });
+        continue;
+      }
+      await sleep(Math.max(0, next - Date.now()));
+      next = Date.now() + interval;
+      // Claim the record in one conditional write: if another run (a second click, another
+      // process) has claimed it since the batch was read, it is theirs and is not sent again.
+      const claim = await records.updateMany({
+        where: { id: d.id, status: { $in: ['pending', 'failed'] }, attemptedAt: { $null: true } },
+        data: { attemptedAt: new Date(), attempts: (d.attempts ?? 0) + 1 },
+      });
+      if (claim.count !== 1) continue;
+      try {
+        await sendMail(strapi, options.mailFor(d));
+        await records.update({ where: { id: d.id }, data: { status: 'sent', sentAt: new Date(), error: null } });
+        consecutiveFailures = 0;
+      } catch (e: any) {
+        // Refused by the SMTP server: not delivered, so it is retried by the next send.
+        await records.update({ where: { id: d.id }, data: { status: 'failed', attemptedAt: null, error: String(e?.message ?? e).slice(0, 1000) } });
+        consecutiveFailures += 1;
+        if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) break;
+      }
+    }
+    await options.afterBatch?.();
+  }
+};
