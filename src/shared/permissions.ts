@@ -13,6 +13,9 @@ export const ACTIONS = {
   calendarFeed: 'api::back-office.calendar.feed',
   newslettersSend: 'api::back-office.newsletters.send',
   backupsManage: 'api::back-office.backups.manage',
+  receiptsGenerate: 'api::back-office.receipts.generate',
+  receiptsCancel: 'api::back-office.receipts.cancel',
+  receiptsSend: 'api::back-office.receipts.send',
 } as const;
 
 /** Definitions given to the action provider (uid is the action id without the `api::` prefix). */
@@ -26,4 +29,7 @@ export const ACTION_DEFINITIONS = [
   { uid: 'back-office.calendar.feed', displayName: 'Créer, régénérer ou désactiver l’adresse secrète du calendrier du bureau', subCategory: 'Missions' },
   { uid: 'back-office.newsletters.send', displayName: 'Envoyer les newsletters', subCategory: 'Communication' },
   { uid: 'back-office.backups.manage', displayName: 'Gérer les sauvegardes', subCategory: 'Sauvegardes' },
+  { uid: 'back-office.receipts.generate', displayName: 'Émettre les reçus fiscaux', subCategory: 'Reçus fiscaux' },
+  { uid: 'back-office.receipts.cancel', displayName: 'Annuler ou remplacer un reçu fiscal', subCategory: 'Reçus fiscaux' },
+  { uid: 'back-office.receipts.send', displayName: 'Envoyer les reçus fiscaux par e-mail', subCategory: 'Reçus fiscaux' },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

@@ -40,6 +40,13 @@ export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rig
   // Logs written by the back-office (not in the table): read by those who follow them.
   'api::dues-reminder.dues-reminder':     ['R',     'R',      'R',      '',      ''],
   'api::newsletter-delivery.newsletter-delivery': ['', '',    '',       'R',     ''],
+  // Written only by the back-office (never edited, never deleted); partnerships: company receipts only (CONTENT_CONDITIONS)
+  'api::receipt.receipt':                 ['R',     '',       '',       '',      'R'],
+};
+
+/** Permission conditions of the content-manager rights above, by content type and role (admin-roles.ts registers them). */
+export const CONTENT_CONDITIONS: Record<string, Partial<Record<RoleCode, string[]>>> = {
+  'api::receipt.receipt': { 'asso-partnerships': ['api::company-receipts'] },
 };
 
 /** Confidential documents: only these roles (and the super admin) see them. */
@@ -59,6 +66,10 @@ export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   [ACTIONS.calendarFeed]: ['asso-volunteer-manager'],
   [ACTIONS.newslettersSend]: ['asso-communication'],
   [ACTIONS.backupsManage]: [],
+  // the president is the super admin (every right)
+  [ACTIONS.receiptsGenerate]: ['asso-treasurer'],
+  [ACTIONS.receiptsCancel]: ['asso-treasurer'],
+  [ACTIONS.receiptsSend]: ['asso-treasurer'],
 };
 
 /**

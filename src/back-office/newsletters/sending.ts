@@ -1,6 +1,7 @@
 import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
-import { Mail, mailBrand, sendMail } from '../mail';
+import { Mail, mailBrand } from '../mail';
+import { deliver } from '../mail/deliveries';
 import { knex, link, table } from '../sql';
 import { recipientsOf, suppressedAddresses, Recipient } from './audience';
 import { renderNewsletter } from './render';
@@ -9,16 +10,7 @@ import { unsubscribeUrl } from './tokens';
 const NEWSLETTER = 'api::newsletter.newsletter';
 const DELIVERY = 'api::newsletter-delivery.newsletter-delivery';
 
-/** Stop a run after this many refusals in a row: the SMTP server is down, resume later. */
-const MAX_CONSECUTIVE_FAILURES = 3;
-export const INTERRUPTED = 'Envoi interrompu pendant la remise au serveur : non renvoyé, pour ne jamais envoyer deux fois.';
-
-const settings = () => ({
-  ratePerMinute: Math.max(1, Number(process.env.NEWSLETTER_RATE_PER_MINUTE) || 120),
-  batchSize: Math.max(1, Number(process.env.NEWSLETTER_BATCH_SIZE) || 50),
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { INTERRUPTED } from '../mail/deliveries';
 
 export const senderName = async (strapi: Strapi) =>
   (await strapi.db.query('api::association.association').findOne({ select: ['name'] }))?.name || 'l’association';
@@ -79,68 +71,28 @@ const updateCounts = async (strapi: Strapi, newsletterId: number, status?: strin
 
 const running = new Map<string, Promise<void>>();
 
-/** The sending loop: deliveries still to send, in batches, paced by NEWSLETTER_RATE_PER_MINUTE. */
+/** The sending loop: deliveries still to send, in batches, paced, never twice (mail/deliveries.ts). */
 const run = async (strapi: Strapi, documentId: string) => {
   const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
-  const { ratePerMinute, batchSize } = settings();
-  const interval = 60_000 / ratePerMinute;
   const sender = await senderName(strapi);
   const brand = await mailBrand(strapi);
   await addMissingDeliveries(strapi, newsletter);
-  // A record claimed but never confirmed: the process stopped while the SMTP server had the mail.
-  // It may have been delivered, so it is not sent again.
-  const interrupted = await strapi.db.query(DELIVERY).findMany({
-    where: { newsletter: { id: newsletter.id }, status: 'pending', attemptedAt: { $notNull: true } },
-    select: ['id'],
+  await deliver(strapi, {
+    uid: DELIVERY,
+    where: { newsletter: { id: newsletter.id } },
+    mail: (d) => ({ ...newsletterMail(strapi, newsletter, d, sender), brand }),
+    // unsubscribed since the deliveries were prepared: not sent, and no longer a recipient
+    skip: async () => {
+      const suppressed = await suppressedAddresses(strapi);
+      return (d) => suppressed.has(d.email);
+    },
+    drop: async (d) => {
+      await strapi.db.query(DELIVERY).delete({ where: { id: d.id } });
+    },
+    afterBatch: async () => {
+      await updateCounts(strapi, newsletter.id);
+    },
   });
-  if (interrupted.length) {
-    // still pending: one that another process has meanwhile confirmed keeps its "sent"
-    await strapi.db.query(DELIVERY).updateMany({
-      where: { id: { $in: interrupted.map((d: any) => d.id) }, status: 'pending' },
-      data: { status: 'failed', error: INTERRUPTED },
-    });
-  }
-  await updateCounts(strapi, newsletter.id);
-
-  let lastId = 0;
-  let consecutiveFailures = 0;
-  let next = Date.now();
-  while (consecutiveFailures < MAX_CONSECUTIVE_FAILURES) {
-    const batch = await strapi.db.query(DELIVERY).findMany({
-      where: { newsletter: { id: newsletter.id }, id: { $gt: lastId }, status: { $in: ['pending', 'failed'] }, attemptedAt: { $null: true } },
-      orderBy: { id: 'asc' },
-      limit: batchSize,
-    });
-    if (!batch.length) break;
-    const suppressed = await suppressedAddresses(strapi);
-    for (const d of batch) {
-      lastId = d.id;
-      if (suppressed.has(d.email)) {
-        await strapi.db.query(DELIVERY).delete({ where: { id: d.id } });
-        continue;
-      }
-      await sleep(Math.max(0, next - Date.now()));
-      next = Date.now() + interval;
-      // Claim the delivery in one conditional write: if another run (a second click, another
-      // process) has claimed it since the batch was read, it is theirs and is not sent again.
-      const claim = await strapi.db.query(DELIVERY).updateMany({
-        where: { id: d.id, status: { $in: ['pending', 'failed'] }, attemptedAt: { $null: true } },
-        data: { attemptedAt: new Date(), attempts: (d.attempts ?? 0) + 1 },
-      });
-      if (claim.count !== 1) continue;
-      try {
-        await sendMail(strapi, { ...newsletterMail(strapi, newsletter, d, sender), brand });
-        await strapi.db.query(DELIVERY).update({ where: { id: d.id }, data: { status: 'sent', sentAt: new Date(), error: null } });
-        consecutiveFailures = 0;
-      } catch (e: any) {
-        // Refused by the SMTP server: not delivered, so it is retried by the next send.
-        await strapi.db.query(DELIVERY).update({ where: { id: d.id }, data: { status: 'failed', attemptedAt: null, error: String(e?.message ?? e).slice(0, 1000) } });
-        consecutiveFailures += 1;
-        if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) break;
-      }
-    }
-    await updateCounts(strapi, newsletter.id);
-  }
   const counts = await updateCounts(strapi, newsletter.id);
   const done = counts.sentCount === counts.recipientsCount;
   await updateCounts(strapi, newsletter.id, done ? 'sent' : 'failed');
