@@ -11,7 +11,10 @@ export const ISSUE_YEAR = Number(new Intl.DateTimeFormat('en', { timeZone: 'Euro
 export const GIFT_YEAR = 2025;
 
 /** An 8×8 PNG (the signature image and the logo). */
-export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGNQcGjAihiGlgQAygM4AbBvOSMAAAAASUVORK5CYII=', 'base64');
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGNQcGjAihiGlgQAygM4AbBvOSMAAAAASUVORK5CYII=',
+  'base64'
+);
 
 export const uploadImage = async (app: TestApp, name: string) => {
   const res = await app.admin('post', '/upload').attach('files', PNG, { filename: name, contentType: 'image/png' });
@@ -52,13 +55,25 @@ let n = 0;
 export const donor = async (app: TestApp, data: Record<string, any> = {}) => {
   n += 1;
   return app.strapi.documents(DONOR).create({
-    data: { kind: 'individual', lastName: `Donateur${n}`, firstName: 'Anne', address: `${n} rue des Lilas`, postalCode: '69003', city: 'Lyon', ...data },
+    data: {
+      kind: 'individual',
+      lastName: `Donateur${n}`,
+      firstName: 'Anne',
+      address: `${n} rue des Lilas`,
+      postalCode: '69003',
+      city: 'Lyon',
+      ...data,
+    },
   });
 };
 
 export const donation = async (app: TestApp, donorId: string, data: Record<string, any> = {}) =>
-  app.strapi.documents(DONATION).create({ data: { donor: donorId, amount: 50, receivedAt: `${GIFT_YEAR}-03-15`, method: 'cheque', nature: 'cash', ...data } });
+  app.strapi
+    .documents(DONATION)
+    .create({ data: { donor: donorId, amount: 50, receivedAt: `${GIFT_YEAR}-03-15`, method: 'cheque', nature: 'cash', ...data } });
 
 /** Every receipt stored, in number order. */
 export const storedReceipts = async (app: TestApp) =>
-  app.strapi.db.query(RECEIPT).findMany({ orderBy: [{ numberYear: 'asc' }, { sequence: 'asc' }], populate: { donations: { select: ['documentId'] } } });
+  app.strapi.db
+    .query(RECEIPT)
+    .findMany({ orderBy: [{ numberYear: 'asc' }, { sequence: 'asc' }], populate: { donations: { select: ['documentId'] } } });

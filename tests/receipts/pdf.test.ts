@@ -91,10 +91,25 @@ describe(`tax receipt PDF (${DB_CLIENT})`, () => {
   });
 
   it('a company’s receipt: article 238 bis, legal form and SIREN; an annual summary lists each gift; in-kind and waived expenses', async () => {
-    const company = await donor(app, { kind: 'company', companyName: 'Société Générale des Crêpes', legalForm: 'SAS', siren: '552120222', lastName: null, firstName: null });
+    const company = await donor(app, {
+      kind: 'company',
+      companyName: 'Société Générale des Crêpes',
+      legalForm: 'SAS',
+      siren: '552120222',
+      lastName: null,
+      firstName: null,
+    });
     await donation(app, company.documentId, { amount: 100, receivedAt: `${GIFT_YEAR}-02-01`, method: 'transfer' });
-    await donation(app, company.documentId, { amount: 250.5, receivedAt: `${GIFT_YEAR}-09-01`, nature: 'in_kind', method: 'other', description: 'Deux ordinateurs portables' });
-    const res = await app.admin('post', '/back-office/receipts/generate').send({ year: GIFT_YEAR, donor: company.documentId, mode: 'annual' });
+    await donation(app, company.documentId, {
+      amount: 250.5,
+      receivedAt: `${GIFT_YEAR}-09-01`,
+      nature: 'in_kind',
+      method: 'other',
+      description: 'Deux ordinateurs portables',
+    });
+    const res = await app
+      .admin('post', '/back-office/receipts/generate')
+      .send({ year: GIFT_YEAR, donor: company.documentId, mode: 'annual' });
     expect(res.status).toBe(201);
     const { text } = await textOf(res.body[0].documentId);
     for (const mention of [

@@ -42,7 +42,15 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
     await app.strapi.documents(ASSOCIATION).update({ documentId: association.documentId, data: { receiptsEnabled: true } });
     const missing = await preview({ year: GIFT_YEAR, mode: 'annual' });
     expect(missing.status).toBe(400);
-    for (const label of ['N° SIREN ou N° RNA', 'Adresse', 'Objet', 'catégorie de l’organisme', 'nom du signataire', 'qualité du signataire', 'image de la signature']) {
+    for (const label of [
+      'N° SIREN ou N° RNA',
+      'Adresse',
+      'Objet',
+      'catégorie de l’organisme',
+      'nom du signataire',
+      'qualité du signataire',
+      'image de la signature',
+    ]) {
       expect(missing.body.error.message).toContain(label);
     }
     expect(await app.strapi.db.query(RECEIPT).count()).toBe(0);
@@ -67,9 +75,19 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
     await donation(app, noName.documentId, { amount: 16 });
     // a membership fee is a contribution, never a donation: it never reaches a receipt
     const member = await app.strapi.documents('api::member.member').create({ data: { firstName: 'Louise', lastName: 'Bernard' } });
-    await app.strapi.documents('api::contribution.contribution').create({ data: { member: member.documentId, amount: 25, paidAt: `${GIFT_YEAR}-03-01`, paymentMethod: 'cheque' } });
+    await app.strapi
+      .documents('api::contribution.contribution')
+      .create({ data: { member: member.documentId, amount: 25, paidAt: `${GIFT_YEAR}-03-01`, paymentMethod: 'cheque' } });
 
-    const company = await donor(app, { kind: 'company', companyName: 'Boulangerie du Parc', legalForm: 'SARL', siren: '401234567', lastName: null, firstName: null, fiscalYearEndMonth: 6 });
+    const company = await donor(app, {
+      kind: 'company',
+      companyName: 'Boulangerie du Parc',
+      legalForm: 'SARL',
+      siren: '401234567',
+      lastName: null,
+      firstName: null,
+      fiscalYearEndMonth: 6,
+    });
     await donation(app, company.documentId, { amount: 500, receivedAt: `${GIFT_YEAR - 1}-09-10`, method: 'transfer' }); // financial year July–June
     await donation(app, company.documentId, { amount: 250, receivedAt: `${GIFT_YEAR}-06-30`, method: 'transfer' });
     await donation(app, company.documentId, { amount: 999, receivedAt: `${GIFT_YEAR}-07-01`, method: 'transfer' }); // next financial year
@@ -78,8 +96,18 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
     const res = await preview({ year: GIFT_YEAR, mode: 'annual' });
     expect(res.status).toBe(200);
     const byName = Object.fromEntries(res.body.receipts.map((r: any) => [r.donor.name, r]));
-    expect(byName['Bernard Louise']).toMatchObject({ donations: 2, total: '75.50', periodStart: `${GIFT_YEAR}-01-01`, periodEnd: `${GIFT_YEAR}-12-31` });
-    expect(byName['Boulangerie du Parc']).toMatchObject({ donations: 2, total: '750.00', periodStart: `${GIFT_YEAR - 1}-07-01`, periodEnd: `${GIFT_YEAR}-06-30` });
+    expect(byName['Bernard Louise']).toMatchObject({
+      donations: 2,
+      total: '75.50',
+      periodStart: `${GIFT_YEAR}-01-01`,
+      periodEnd: `${GIFT_YEAR}-12-31`,
+    });
+    expect(byName['Boulangerie du Parc']).toMatchObject({
+      donations: 2,
+      total: '750.00',
+      periodStart: `${GIFT_YEAR - 1}-07-01`,
+      periodEnd: `${GIFT_YEAR}-06-30`,
+    });
     expect(Object.keys(byName)).not.toContain('Exclus Marc');
     const reasons = res.body.excluded.map((e: any) => `${e.donor?.name} ${e.donation?.amount} ${e.reason}`);
     expect(reasons).toEqual(
@@ -87,7 +115,9 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
         expect.stringMatching(/^Exclus Marc 11\.00 Reçu fiscal déjà émis par HelloAsso/),
         expect.stringMatching(/^Exclus Marc 12\.00 Don remboursé/),
         expect.stringMatching(/^Exclus Marc 13\.00 Don en nature sans description/),
-        expect.stringMatching(/^Exclus Marc 14\.00 Abandon de frais sans la renonciation signée au remboursement ni les justificatifs des frais/),
+        expect.stringMatching(
+          /^Exclus Marc 14\.00 Abandon de frais sans la renonciation signée au remboursement ni les justificatifs des frais/
+        ),
         expect.stringMatching(/^Sansadresse Léa 15\.00 Adresse du donateur incomplète \(adresse\)/),
         expect.stringMatching(/^Prénommanquant 16\.00 Identité du donateur incomplète : prénom/),
       ])
@@ -114,7 +144,9 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
     expect(created).toHaveLength(expected);
     const receipts = await storedReceipts(app);
     expect(receipts).toHaveLength(expected);
-    expect(receipts.map((r: any) => r.number)).toEqual(receipts.map((_: any, i: number) => `${ISSUE_YEAR}-${String(i + 1).padStart(5, '0')}`));
+    expect(receipts.map((r: any) => r.number)).toEqual(
+      receipts.map((_: any, i: number) => `${ISSUE_YEAR}-${String(i + 1).padStart(5, '0')}`)
+    );
     expect(new Set(created.map((r: any) => r.number)).size).toBe(created.length);
     // each donation in one receipt
     const covered = receipts.flatMap((r: any) => r.donations.map((d: any) => d.documentId));
@@ -153,14 +185,28 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
     expect(update.body.error.message).toMatch(/jamais modifié ni supprimé/);
     const del = await app.admin('delete', cm(RECEIPT, ids.louiseReceipt));
     expect(del.status).toBe(403);
-    const create = await app.admin('post', cm(RECEIPT)).send({ number: `${ISSUE_YEAR}-99999`, numberYear: ISSUE_YEAR, sequence: 99999, total: 10 });
+    const create = await app
+      .admin('post', cm(RECEIPT))
+      .send({ number: `${ISSUE_YEAR}-99999`, numberYear: ISSUE_YEAR, sequence: 99999, total: 10 });
     // refused (by the content manager's own checks, or by the guard when every field is there)
     expect([400, 403]).toContain(create.status);
-    await expect(app.strapi.documents(RECEIPT).update({ documentId: ids.louiseReceipt, data: { total: 2 } })).rejects.toThrow(/jamais modifié/);
+    await expect(app.strapi.documents(RECEIPT).update({ documentId: ids.louiseReceipt, data: { total: 2 } })).rejects.toThrow(
+      /jamais modifié/
+    );
     await expect(app.strapi.documents(RECEIPT).delete({ documentId: ids.louiseReceipt })).rejects.toThrow(/jamais modifié/);
-    const token = (await app.strapi.service('admin::api-token').create({ name: 'intégration', type: 'full-access', lifespan: null })).accessKey;
-    for (const [method, url] of [['get', '/api/receipts'], ['put', `/api/receipts/${ids.louiseReceipt}`], ['delete', `/api/receipts/${ids.louiseReceipt}`], ['post', '/api/receipts']] as const) {
-      const res = await app.http()[method](url).set('Authorization', `Bearer ${token}`).send({ data: { total: 3 } });
+    const token = (await app.strapi.service('admin::api-token').create({ name: 'intégration', type: 'full-access', lifespan: null }))
+      .accessKey;
+    for (const [method, url] of [
+      ['get', '/api/receipts'],
+      ['put', `/api/receipts/${ids.louiseReceipt}`],
+      ['delete', `/api/receipts/${ids.louiseReceipt}`],
+      ['post', '/api/receipts'],
+    ] as const) {
+      const res = await app
+        .http()
+        [method](url)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ data: { total: 3 } });
       expect([404, 405]).toContain(res.status);
     }
     const after = await app.strapi.db.query(RECEIPT).findOne({ where: { documentId: ids.louiseReceipt } });
@@ -199,13 +245,17 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
     expect(again.body[0].number).toBe(`${ISSUE_YEAR}-${String(max + 1).padStart(5, '0')}`);
 
     // replace: cancelled and reissued in one step, the new one names the old one
-    const replaced = await app.admin('post', `/back-office/receipts/${again.body[0].documentId}/replace`).send({ reason: 'Nom mal orthographié' });
+    const replaced = await app
+      .admin('post', `/back-office/receipts/${again.body[0].documentId}/replace`)
+      .send({ reason: 'Nom mal orthographié' });
     expect(replaced.status).toBe(201);
     expect(replaced.body.cancelled).toMatchObject({ number: again.body[0].number, cancelled: true });
     expect(replaced.body.replacement.number).toBe(`${ISSUE_YEAR}-${String(max + 2).padStart(5, '0')}`);
     const newText = await pdfOf(replaced.body.replacement.documentId);
     expect(newText).toContain(`Ce reçu annule et remplace le reçu n° ${again.body[0].number}`);
-    const link = await app.strapi.db.query(RECEIPT).findOne({ where: { documentId: replaced.body.replacement.documentId }, populate: { replaces: true } });
+    const link = await app.strapi.db
+      .query(RECEIPT)
+      .findOne({ where: { documentId: replaced.body.replacement.documentId }, populate: { replaces: true } });
     expect(link.replaces.number).toBe(again.body[0].number);
   });
 
@@ -215,9 +265,17 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
     const expected = live.reduce((s: number, r: any) => s + Math.round(Number(r.total) * 100), 0);
     const res = await app.admin('get', `/back-office/receipts/declaration?year=${ISSUE_YEAR}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ year: ISSUE_YEAR, count: live.length, totalCents: expected, cancelled: receipts.length - live.length });
+    expect(res.body).toMatchObject({
+      year: ISSUE_YEAR,
+      count: live.length,
+      totalCents: expected,
+      cancelled: receipts.length - live.length,
+    });
     expect(receipts.length - live.length).toBe(2);
-    expect((await app.admin('get', `/back-office/receipts/declaration?year=${ISSUE_YEAR - 1}`)).body).toMatchObject({ count: 0, totalCents: 0 });
+    expect((await app.admin('get', `/back-office/receipts/declaration?year=${ISSUE_YEAR - 1}`)).body).toMatchObject({
+      count: 0,
+      totalCents: 0,
+    });
 
     const csv = await download(app, `/back-office/receipts/declaration?year=${ISSUE_YEAR}&format=csv`);
     expect(csv.status).toBe(200);

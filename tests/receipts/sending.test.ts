@@ -27,7 +27,13 @@ describe(`tax receipts by e-mail (${DB_CLIENT})`, () => {
     smtp = await startSmtp();
     app = await startStrapi({ env: { ...smtp.env, NEWSLETTER_RATE_PER_MINUTE: '6000', NEWSLETTER_BATCH_SIZE: '2' } });
     await configureReceipts(app);
-    for (const [lastName, email] of [['Alpha', 'alpha@exemple.org'], ['Bravo', 'bravo@exemple.org'], ['Charlie', 'charlie@exemple.org'], ['Delta', null], ['Echo', 'echo@exemple.org']]) {
+    for (const [lastName, email] of [
+      ['Alpha', 'alpha@exemple.org'],
+      ['Bravo', 'bravo@exemple.org'],
+      ['Charlie', 'charlie@exemple.org'],
+      ['Delta', null],
+      ['Echo', 'echo@exemple.org'],
+    ]) {
       const d = await donor(app, { lastName, email });
       await donation(app, d.documentId, { amount: 42 });
     }
@@ -36,7 +42,9 @@ describe(`tax receipts by e-mail (${DB_CLIENT})`, () => {
     expect(res.body).toHaveLength(5);
     // a cancelled receipt is not sent
     const echo = res.body.find((r: any) => r.donor.name.startsWith('Echo'));
-    expect((await app.admin('post', `/back-office/receipts/${echo.documentId}/cancel`).send({ reason: 'Doublon de saisie' })).status).toBe(200);
+    expect((await app.admin('post', `/back-office/receipts/${echo.documentId}/cancel`).send({ reason: 'Doublon de saisie' })).status).toBe(
+      200
+    );
   }, 300_000);
   afterAll(async () => {
     await app?.stop();
@@ -78,7 +86,12 @@ describe(`tax receipts by e-mail (${DB_CLIENT})`, () => {
     const g = await donation(app, d.documentId, { amount: 10 });
     const res = await app.admin('post', '/back-office/receipts/generate').send({ donation: g.documentId });
     // as left by a process stopped after handing the mail to the server
-    await app.strapi.db.query(RECEIPT).update({ where: { documentId: res.body[0].documentId }, data: { emailStatus: 'pending', emailAttemptedAt: new Date(), emailAttempts: 1 } });
+    await app.strapi.db
+      .query(RECEIPT)
+      .update({
+        where: { documentId: res.body[0].documentId },
+        data: { emailStatus: 'pending', emailAttemptedAt: new Date(), emailAttempts: 1 },
+      });
     smtp.clear();
     const after = await send();
     expect(smtp.messages).toHaveLength(0);

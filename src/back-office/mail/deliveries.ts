@@ -23,7 +23,13 @@ export interface DeliveryFields {
   error: string;
 }
 
-export const DEFAULT_FIELDS: DeliveryFields = { status: 'status', attemptedAt: 'attemptedAt', attempts: 'attempts', sentAt: 'sentAt', error: 'error' };
+export const DEFAULT_FIELDS: DeliveryFields = {
+  status: 'status',
+  attemptedAt: 'attemptedAt',
+  attempts: 'attempts',
+  sentAt: 'sentAt',
+  error: 'error',
+};
 
 export interface DeliveryRun {
   /** content type holding one row per mail */
@@ -61,7 +67,10 @@ export const deliver = async (strapi: Strapi, run: DeliveryRun) => {
   // A row claimed but never confirmed: the process stopped while the SMTP server had the mail.
   // It may have been delivered, so it is not sent again (still pending: one that another process has
   // meanwhile confirmed keeps its "sent").
-  const interrupted = await query.findMany({ where: { ...run.where, [f.status]: 'pending', [f.attemptedAt]: { $notNull: true } }, select: ['id'] });
+  const interrupted = await query.findMany({
+    where: { ...run.where, [f.status]: 'pending', [f.attemptedAt]: { $notNull: true } },
+    select: ['id'],
+  });
   if (interrupted.length) {
     await query.updateMany({
       where: { id: { $in: interrupted.map((d: any) => d.id) }, [f.status]: 'pending' },
@@ -104,7 +113,10 @@ export const deliver = async (strapi: Strapi, run: DeliveryRun) => {
         consecutiveFailures = 0;
       } catch (e: any) {
         // Refused by the SMTP server: not delivered, so it is retried by the next run.
-        await query.update({ where: { id: row.id }, data: { [f.status]: 'failed', [f.attemptedAt]: null, [f.error]: String(e?.message ?? e).slice(0, 1000) } });
+        await query.update({
+          where: { id: row.id },
+          data: { [f.status]: 'failed', [f.attemptedAt]: null, [f.error]: String(e?.message ?? e).slice(0, 1000) },
+        });
         failed += 1;
         consecutiveFailures += 1;
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) break;

@@ -24,7 +24,10 @@ export const readableWhere = async (strapi: Strapi, ctx: any): Promise<Record<st
 /** 403 unless the admin may read the whole register (the declaration counts every receipt). */
 export const assertReadsAll = (strapi: Strapi, ctx: any) => {
   const pc = checker(strapi, ctx);
-  if (!pc.can.read() || pc.requiresEntity.read()) throw refused('Vous n’avez pas le droit de consulter tous les reçus fiscaux : la déclaration annuelle est réservée à la trésorerie et à la présidence.');
+  if (!pc.can.read() || pc.requiresEntity.read())
+    throw refused(
+      'Vous n’avez pas le droit de consulter tous les reçus fiscaux : la déclaration annuelle est réservée à la trésorerie et à la présidence.'
+    );
 };
 
 /** One receipt the admin may read, or 404 / 403. */

@@ -14,11 +14,14 @@ import { issuerSettings } from './settings';
 /** Condition of the partnerships manager's read right: company receipts only (roles.ts). */
 export const COMPANY_RECEIPTS = { name: 'company-receipts', id: 'api::company-receipts' };
 
-const NEVER_EDITED = 'Reçu fiscal : un reçu émis n’est jamais modifié ni supprimé. Pour le corriger, annulez-le (avec un motif) ou remplacez-le depuis la page « Reçus fiscaux ».';
+const NEVER_EDITED =
+  'Reçu fiscal : un reçu émis n’est jamais modifié ni supprimé. Pour le corriger, annulez-le (avec un motif) ou remplacez-le depuis la page « Reçus fiscaux ».';
 
 /** Whether records are attached to receipts (live or cancelled), with a few of their numbers. */
 const receiptNumbers = async (strapi: Strapi, where: Record<string, any>) =>
-  (await strapi.db.query(RECEIPT).findMany({ where, select: ['number'], orderBy: { sequence: 'asc' }, limit: 3 })).map((r: any) => r.number as string);
+  (await strapi.db.query(RECEIPT).findMany({ where, select: ['number'], orderBy: { sequence: 'asc' }, limit: 3 })).map(
+    (r: any) => r.number as string
+  );
 
 /**
  * The write rules of this domain, in the shape of the write pipeline (types.ts WriteRule):
@@ -38,7 +41,9 @@ export const writeRules: Record<string, WriteRule> = {
       if (write.action !== 'delete' || !write.documentId) return;
       const numbers = await receiptNumbers(write.strapi, { donations: { documentId: write.documentId } });
       if (numbers.length) {
-        throw new errors.ValidationError(`Don : il figure sur le reçu fiscal n° ${numbers.join(', ')} ; un don reçu ne se supprime pas (marquez-le « Remboursé » et annulez le reçu si besoin).`);
+        throw new errors.ValidationError(
+          `Don : il figure sur le reçu fiscal n° ${numbers.join(', ')} ; un don reçu ne se supprime pas (marquez-le « Remboursé » et annulez le reçu si besoin).`
+        );
       }
     },
   },
@@ -46,7 +51,10 @@ export const writeRules: Record<string, WriteRule> = {
     async check(write) {
       if (write.action !== 'delete' || !write.documentId) return;
       const numbers = await receiptNumbers(write.strapi, { donor: { documentId: write.documentId } });
-      if (numbers.length) throw new errors.ValidationError(`Donateur : des reçus fiscaux lui ont été émis (n° ${numbers.join(', ')}) ; sa fiche est conservée.`);
+      if (numbers.length)
+        throw new errors.ValidationError(
+          `Donateur : des reçus fiscaux lui ont été émis (n° ${numbers.join(', ')}) ; sa fiche est conservée.`
+        );
     },
   },
 };
@@ -55,7 +63,10 @@ const scopeOf = (body: any): Scope => {
   const b = body ?? {};
   const text = (v: unknown, field: string) => {
     if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v !== 'string') throw new errors.ValidationError(`${field} : identifiant (documentId) attendu.`, { errors: [{ path: [field], message: 'invalide' }] });
+    if (typeof v !== 'string')
+      throw new errors.ValidationError(`${field} : identifiant (documentId) attendu.`, {
+        errors: [{ path: [field], message: 'invalide' }],
+      });
     return v;
   };
   return {
@@ -69,7 +80,9 @@ const scopeOf = (body: any): Scope => {
 const yearParam = (raw: unknown) => {
   const year = Number(raw);
   if (!Number.isInteger(year) || year < 2000 || year > 2100) {
-    throw new errors.ValidationError('Année : indiquez une année sur quatre chiffres (par exemple 2026).', { errors: [{ path: ['year'], message: 'année invalide' }] });
+    throw new errors.ValidationError('Année : indiquez une année sur quatre chiffres (par exemple 2026).', {
+      errors: [{ path: ['year'], message: 'année invalide' }],
+    });
   }
   return year;
 };
@@ -87,7 +100,25 @@ const handle =
     }
   };
 
-const LIST_FIELDS = ['documentId', 'number', 'numberYear', 'mode', 'donorKind', 'donorName', 'donorEmail', 'periodStart', 'periodEnd', 'total', 'issuedOn', 'issuedBy', 'cancelled', 'cancelledAt', 'cancelReason', 'emailStatus', 'sentAt'];
+const LIST_FIELDS = [
+  'documentId',
+  'number',
+  'numberYear',
+  'mode',
+  'donorKind',
+  'donorName',
+  'donorEmail',
+  'periodStart',
+  'periodEnd',
+  'total',
+  'issuedOn',
+  'issuedBy',
+  'cancelled',
+  'cancelledAt',
+  'cancelReason',
+  'emailStatus',
+  'sentAt',
+];
 
 /**
  * Tax receipts (reçus fiscaux): preview and generation (one donation, one donor's year, a whole
@@ -130,7 +161,13 @@ const receipts: BackOfficeModule = {
         const pageSize = Math.min(200, Math.max(1, Number(ctx.query.pageSize) || 50));
         const q = strapi.db.query(RECEIPT);
         const [rows, total] = await Promise.all([
-          q.findMany({ where: { $and: and }, select: LIST_FIELDS, orderBy: [{ numberYear: 'desc' }, { sequence: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize }),
+          q.findMany({
+            where: { $and: and },
+            select: LIST_FIELDS,
+            orderBy: [{ numberYear: 'desc' }, { sequence: 'desc' }],
+            offset: (page - 1) * pageSize,
+            limit: pageSize,
+          }),
           q.count({ where: { $and: and } }),
         ]);
         ctx.body = { data: rows, pagination: { page, pageSize, total } };
@@ -165,7 +202,8 @@ const receipts: BackOfficeModule = {
         const where: any = { ...(await readableWhere(strapi, ctx)) };
         const year = yearParam(ctx.query.year);
         const filter: any = { $and: [where, { cancelled: false }] };
-        if (ctx.query.withoutEmail === '1' || ctx.query.withoutEmail === 'true') filter.$and.push({ $or: [{ donorEmail: { $null: true } }, { donorEmail: '' }] });
+        if (ctx.query.withoutEmail === '1' || ctx.query.withoutEmail === 'true')
+          filter.$and.push({ $or: [{ donorEmail: { $null: true } }, { donorEmail: '' }] });
         ctx.set('Content-Type', 'application/pdf');
         ctx.set('Content-Disposition', `attachment; filename="recus-fiscaux-${year}.pdf"`);
         ctx.body = receiptsPdfStream(strapi, receiptsOfYear(strapi, year, filter), `Reçus fiscaux ${year}`);
@@ -227,7 +265,8 @@ const receipts: BackOfficeModule = {
     // rules run here, on every Document Service write (content manager, content API, services).
     s.documents.use(async (ctx: any, next) => {
       const rule = writeRules[ctx.uid];
-      if (!rule?.check || !['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft'].includes(ctx.action)) return next();
+      if (!rule?.check || !['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft'].includes(ctx.action))
+        return next();
       const write: WriteContext = {
         strapi: s,
         uid: ctx.uid,
@@ -246,7 +285,9 @@ const receipts: BackOfficeModule = {
   async bootstrap(s) {
     // One number per year and sequence, and one receipt per number, guaranteed by the database itself.
     const t = table(s, RECEIPT);
-    await s.db.connection.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ${t}_year_sequence_uq ON ${t} (${column(s, RECEIPT, 'numberYear')}, ${column(s, RECEIPT, 'sequence')})`);
+    await s.db.connection.raw(
+      `CREATE UNIQUE INDEX IF NOT EXISTS ${t}_year_sequence_uq ON ${t} (${column(s, RECEIPT, 'numberYear')}, ${column(s, RECEIPT, 'sequence')})`
+    );
     await resumeInterrupted(s);
   },
 };

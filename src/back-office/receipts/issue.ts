@@ -4,7 +4,17 @@ import type { Strapi } from '../types';
 import { nextNumber } from '../../core/numbering';
 import { todayInParis } from '../dues/period';
 import { isPostgres } from '../sql';
-import { coveringReceipts, donationProblem, donorName, donorProblem, loadDonations, planReceipts, PlannedReceipt, RECEIPT, Scope } from './plan';
+import {
+  coveringReceipts,
+  donationProblem,
+  donorName,
+  donorProblem,
+  loadDonations,
+  planReceipts,
+  PlannedReceipt,
+  RECEIPT,
+  Scope,
+} from './plan';
 import { issuerSettings, IssuerSettings } from './settings';
 import { amountInWords, centsToDecimal } from './words';
 
@@ -30,7 +40,8 @@ const COVERAGE_LOCK = 7_310_019;
 export const formatNumber = (year: number, sequence: number) => `${year}-${String(sequence).padStart(5, '0')}`;
 
 /** Who issued or cancelled: the admin's name and e-mail, as they were at that moment. */
-export const adminName = (user: any) => (user ? `${[user.firstname, user.lastname].filter(Boolean).join(' ')} <${user.email}>`.trim() : 'Back-office');
+export const adminName = (user: any) =>
+  user ? `${[user.firstname, user.lastname].filter(Boolean).join(' ')} <${user.email}>`.trim() : 'Back-office';
 
 /** The articles of the CGI a receipt certifies: 238 bis for a company, 200 and/or 978 for an individual. */
 const articlesFor = (kind: string, issuer: IssuerSettings) =>
@@ -102,11 +113,18 @@ export const issueOne = async (strapi: Strapi, r: PlannedReceipt, issuer: Issuer
   const uploadsUrl = (p: string | null) => (p ? p.slice(strapi.dirs.static.public.length).replace(/\\/g, '/') : null);
   return strapi.db.transaction(async ({ trx }: any) => {
     if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [COVERAGE_LOCK]);
-    const covered = await coveringReceipts(strapi, r.donations.map((d) => d.id), trx);
+    const covered = await coveringReceipts(
+      strapi,
+      r.donations.map((d) => d.id),
+      trx
+    );
     if (covered.size) {
       if (options.skipCovered) return null;
       const numbers = [...new Set(covered.values())].join(', ');
-      throw new ConflictError(`Dons : déjà couverts par le reçu n° ${numbers} (un don figure sur un seul reçu non annulé ; annulez ou remplacez ce reçu).`, { receipts: [...new Set(covered.values())] });
+      throw new ConflictError(
+        `Dons : déjà couverts par le reçu n° ${numbers} (un don figure sur un seul reçu non annulé ; annulez ou remplacez ce reçu).`,
+        { receipts: [...new Set(covered.values())] }
+      );
     }
     const issuedOn = todayInParis();
     const numberYear = Number(issuedOn.slice(0, 4));
@@ -133,8 +151,15 @@ export const issueOne = async (strapi: Strapi, r: PlannedReceipt, issuer: Issuer
       const replaced = await strapi.db.query(RECEIPT).findOne({ where: { id: options.replaces }, select: ['documentId'] });
       data.replaces = replaced.documentId;
     }
-    const created = await asIssuer(() => strapi.documents(RECEIPT as any).create({ data: data as any, fields: ['documentId', 'number', 'donorName', 'total'] as any }));
-    return { documentId: created.documentId, number: data.number, donor: { documentId: r.donor.documentId, name: data.donorName }, total: data.total };
+    const created = await asIssuer(() =>
+      strapi.documents(RECEIPT as any).create({ data: data as any, fields: ['documentId', 'number', 'donorName', 'total'] as any })
+    );
+    return {
+      documentId: created.documentId,
+      number: data.number,
+      donor: { documentId: r.donor.documentId, name: data.donorName },
+      total: data.total,
+    };
   });
 };
 
@@ -151,7 +176,8 @@ export const generate = async (strapi: Strapi, scope: Scope, user: any) => {
       }
       throw new errors.ValidationError('Dons : aucun don à couvrir pour ce donateur et cette année.');
     }
-    if (scope.donation && plan.excluded.length) throw new errors.ValidationError(`Reçu non émis : ${plan.excluded[0].reason}`, { excluded: plan.excluded });
+    if (scope.donation && plan.excluded.length)
+      throw new errors.ValidationError(`Reçu non émis : ${plan.excluded[0].reason}`, { excluded: plan.excluded });
   }
   const bulk = !scope.donation && !scope.donor;
   const created = [];
@@ -165,13 +191,22 @@ export const generate = async (strapi: Strapi, scope: Scope, user: any) => {
 /** Cancels a receipt (reason required): its number stays used, its PDF says « ANNULÉ », its donations are free again. */
 export const cancel = async (strapi: Strapi, documentId: string, reason: unknown, user: any, trxDone?: (receipt: any) => Promise<any>) => {
   const text = typeof reason === 'string' ? reason.trim() : '';
-  if (!text) throw new errors.ValidationError('Motif d’annulation : obligatoire (il figure dans le registre des reçus).', { errors: [{ path: ['reason'], message: 'obligatoire' }] });
-  if (text.length > 1000) throw new errors.ValidationError('Motif d’annulation : 1 000 caractères au plus.', { errors: [{ path: ['reason'], message: 'trop long' }] });
+  if (!text)
+    throw new errors.ValidationError('Motif d’annulation : obligatoire (il figure dans le registre des reçus).', {
+      errors: [{ path: ['reason'], message: 'obligatoire' }],
+    });
+  if (text.length > 1000)
+    throw new errors.ValidationError('Motif d’annulation : 1 000 caractères au plus.', {
+      errors: [{ path: ['reason'], message: 'trop long' }],
+    });
   return strapi.db.transaction(async ({ trx }: any) => {
     if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [COVERAGE_LOCK]);
     const receipt = await strapi.db.query(RECEIPT).findOne({ where: { documentId } });
     if (!receipt) throw new errors.NotFoundError('Reçu fiscal introuvable.');
-    if (receipt.cancelled) throw new ConflictError(`Reçu n° ${receipt.number} : déjà annulé le ${new Date(receipt.cancelledAt).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })}.`);
+    if (receipt.cancelled)
+      throw new ConflictError(
+        `Reçu n° ${receipt.number} : déjà annulé le ${new Date(receipt.cancelledAt).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })}.`
+      );
     // the module's own write (strapi.db.query does not go through the Document Service's guard)
     await strapi.db.query(RECEIPT).update({
       where: { id: receipt.id },

@@ -33,7 +33,12 @@ const section = (doc: Doc, title: string) => {
   if (doc.y > doc.page.height - 120) doc.addPage();
   doc.moveDown(0.6);
   const y = doc.y;
-  doc.moveTo(M, y).lineTo(M + WIDTH, y).lineWidth(0.5).strokeColor(COLORS.line).stroke();
+  doc
+    .moveTo(M, y)
+    .lineTo(M + WIDTH, y)
+    .lineWidth(0.5)
+    .strokeColor(COLORS.line)
+    .stroke();
   doc.moveDown(0.3).font(FONT.bold).fontSize(10.5).fillColor(COLORS.text).text(typo(title), M, doc.y, { width: WIDTH });
   doc.moveDown(0.2).font(FONT.regular).fontSize(9.5);
 };
@@ -41,14 +46,19 @@ const section = (doc: Doc, title: string) => {
 /** « Label : value » — our label with French typography, the value (a name, an address) as typed. */
 const field = (doc: Doc, label: string, value: string | null | undefined) => {
   if (value === null || value === undefined || value === '') return;
-  doc.font(FONT.bold).text(typo(`${label} : `), M, doc.y, { continued: true, width: WIDTH }).font(FONT.regular).text(value);
+  doc
+    .font(FONT.bold)
+    .text(typo(`${label} : `), M, doc.y, { continued: true, width: WIDTH })
+    .font(FONT.regular)
+    .text(value);
 };
 
 const boxes = (doc: Doc, options: Array<[string, boolean]>) => {
   for (const [label, checked] of options) doc.text(`${checked ? CHECKED : UNCHECKED} ${typo(label)}`, M + 10, doc.y, { width: WIDTH - 10 });
 };
 
-const cashMeans = (method: string) => (method === 'cash' ? 'cash' : method === 'cheque' ? 'cheque' : ['transfer', 'card', 'helloasso'].includes(method) ? 'transfer' : 'other');
+const cashMeans = (method: string) =>
+  method === 'cash' ? 'cash' : method === 'cheque' ? 'cheque' : ['transfer', 'card', 'helloasso'].includes(method) ? 'transfer' : 'other';
 
 /** Draws one receipt on the document, from a new page. */
 export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boolean) => {
@@ -66,7 +76,11 @@ export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boole
       // an unreadable logo must not prevent the receipt
     }
   }
-  doc.fillColor(COLORS.text).font(FONT.bold).fontSize(15).text(fr`Reçu fiscal n° ${receipt.number}`, x, top, { width: WIDTH - (x - M) });
+  doc
+    .fillColor(COLORS.text)
+    .font(FONT.bold)
+    .fontSize(15)
+    .text(fr`Reçu fiscal n° ${receipt.number}`, x, top, { width: WIDTH - (x - M) });
   doc.font(FONT.regular).fontSize(9).fillColor(COLORS.muted);
   doc.text(
     typo(
@@ -79,7 +93,8 @@ export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boole
     { width: WIDTH - (x - M) }
   );
   if (receipt.mode === 'annual') doc.text(typo('Reçu récapitulatif des dons de la période.'), x, doc.y, { width: WIDTH - (x - M) });
-  if (receipt.replacesNumber) doc.text(fr`Ce reçu annule et remplace le reçu n° ${receipt.replacesNumber}.`, x, doc.y, { width: WIDTH - (x - M) });
+  if (receipt.replacesNumber)
+    doc.text(fr`Ce reçu annule et remplace le reçu n° ${receipt.replacesNumber}.`, x, doc.y, { width: WIDTH - (x - M) });
   doc.y = Math.max(doc.y, top + 70);
   doc.fillColor(COLORS.text);
 
@@ -101,11 +116,30 @@ export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boole
     field(doc, 'Nom', s.donor.lastName);
     field(doc, 'Prénoms', s.donor.firstName);
   }
-  field(doc, 'Adresse', [s.donor.address, `${s.donor.postalCode ?? ''} ${s.donor.city ?? ''}`.trim(), s.donor.country && s.donor.country !== 'France' ? s.donor.country : null].filter(Boolean).join(', '));
+  field(
+    doc,
+    'Adresse',
+    [
+      s.donor.address,
+      `${s.donor.postalCode ?? ''} ${s.donor.city ?? ''}`.trim(),
+      s.donor.country && s.donor.country !== 'France' ? s.donor.country : null,
+    ]
+      .filter(Boolean)
+      .join(', ')
+  );
 
   section(doc, 'Dons et versements');
-  doc.text(typo('Le bénéficiaire reconnaît avoir reçu, au titre des dons et versements ouvrant droit à réduction d’impôt, la somme de :'), M, doc.y, { width: WIDTH });
-  doc.moveDown(0.3).font(FONT.bold).fontSize(13).text(`*** ${formatCentsAsEuros(s.totalCents)} ***`, M, doc.y, { width: WIDTH, align: 'center' });
+  doc.text(
+    typo('Le bénéficiaire reconnaît avoir reçu, au titre des dons et versements ouvrant droit à réduction d’impôt, la somme de :'),
+    M,
+    doc.y,
+    { width: WIDTH }
+  );
+  doc
+    .moveDown(0.3)
+    .font(FONT.bold)
+    .fontSize(13)
+    .text(`*** ${formatCentsAsEuros(s.totalCents)} ***`, M, doc.y, { width: WIDTH, align: 'center' });
   doc.font(FONT.regular).fontSize(9.5).moveDown(0.2);
   field(doc, 'Somme en toutes lettres', s.amountInWords);
   if (receipt.mode === 'annual') field(doc, 'Période', `du ${date(s.periodStart)} au ${date(s.periodEnd)}`);
@@ -116,7 +150,12 @@ export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boole
     for (const l of s.lines) {
       if (doc.y > doc.page.height - 90) doc.addPage();
       const means = l.nature === 'cash' ? ` — ${enumLabel('api::donation.donation', 'method', l.method)}` : '';
-      doc.text(`${date(l.receivedAt)} — ${formatCentsAsEuros(l.amountCents)} — ${enumLabel('api::donation.donation', 'nature', l.nature)}${means}`, M + 10, doc.y, { width: WIDTH - 10 });
+      doc.text(
+        `${date(l.receivedAt)} — ${formatCentsAsEuros(l.amountCents)} — ${enumLabel('api::donation.donation', 'nature', l.nature)}${means}`,
+        M + 10,
+        doc.y,
+        { width: WIDTH - 10 }
+      );
     }
     doc.fontSize(9.5);
   }
@@ -124,7 +163,14 @@ export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boole
   const articles: string[] = s.articles;
   const certified = articles.map((a) => `${a} du code général des impôts`).join(', et à l’article ');
   section(doc, 'Certification');
-  doc.text(typo(`Le bénéficiaire certifie sur l’honneur que les dons et versements qu’il reçoit ouvrent droit à la réduction d’impôt prévue à l’article ${certified}.`), M, doc.y, { width: WIDTH });
+  doc.text(
+    typo(
+      `Le bénéficiaire certifie sur l’honneur que les dons et versements qu’il reçoit ouvrent droit à la réduction d’impôt prévue à l’article ${certified}.`
+    ),
+    M,
+    doc.y,
+    { width: WIDTH }
+  );
 
   const forms = new Set<string>(s.lines.map((l: any) => l.giftForm));
   const natures = new Set<string>(s.lines.map((l: any) => l.nature));
@@ -145,8 +191,12 @@ export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boole
     ['Frais engagés par les bénévoles, dont ils renoncent expressément au remboursement', natures.has('waived_expenses')],
     ['Autres (don en nature)', natures.has('in_kind')],
   ]);
-  for (const l of inKind) doc.text(`${typo('Description et valeur :')} ${l.description} — ${formatCentsAsEuros(l.amountCents)}`, M + 22, doc.y, { width: WIDTH - 22 });
-  for (const l of s.lines.filter((x: any) => x.nature === 'waived_expenses' && x.description)) doc.text(`${typo('Frais :')} ${l.description} — ${formatCentsAsEuros(l.amountCents)}`, M + 22, doc.y, { width: WIDTH - 22 });
+  for (const l of inKind)
+    doc.text(`${typo('Description et valeur :')} ${l.description} — ${formatCentsAsEuros(l.amountCents)}`, M + 22, doc.y, {
+      width: WIDTH - 22,
+    });
+  for (const l of s.lines.filter((x: any) => x.nature === 'waived_expenses' && x.description))
+    doc.text(`${typo('Frais :')} ${l.description} — ${formatCentsAsEuros(l.amountCents)}`, M + 22, doc.y, { width: WIDTH - 22 });
   if (natures.has('cash')) {
     section(doc, 'Mode de versement du don (numéraire)');
     boxes(doc, [
@@ -158,7 +208,11 @@ export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boole
   }
 
   if (doc.y > doc.page.height - 150) doc.addPage();
-  doc.moveDown(1).font(FONT.regular).fontSize(9.5).text(fr`Fait à ${s.issuer.city}, le ${date(s.issuedOn)}`, M, doc.y, { width: WIDTH });
+  doc
+    .moveDown(1)
+    .font(FONT.regular)
+    .fontSize(9.5)
+    .text(fr`Fait à ${s.issuer.city}, le ${date(s.issuedOn)}`, M, doc.y, { width: WIDTH });
   doc.text(`${s.issuer.signatoryName}, ${s.issuer.signatoryCapacity}`, M, doc.y, { width: WIDTH });
   const signature = imagePath(strapi, s.issuer.signature);
   if (signature) {
@@ -174,7 +228,12 @@ export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boole
     const page = doc.page;
     doc.save();
     doc.rotate(-35, { origin: [page.width / 2, page.height / 2] });
-    doc.font(FONT.bold).fontSize(110).fillColor(COLORS.cancelled).fillOpacity(0.25).text('ANNULÉ', 0, page.height / 2 - 60, { width: page.width, align: 'center', lineBreak: false });
+    doc
+      .font(FONT.bold)
+      .fontSize(110)
+      .fillColor(COLORS.cancelled)
+      .fillOpacity(0.25)
+      .text('ANNULÉ', 0, page.height / 2 - 60, { width: page.width, align: 'center', lineBreak: false });
     doc.restore();
     doc.fillOpacity(1).fillColor(COLORS.cancelled).font(FONT.bold).fontSize(10);
     const y = Math.min(doc.y + 10, page.height - M - 30);
@@ -183,13 +242,14 @@ export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boole
   }
 };
 
-const newDocument = (title: string) =>
-  newPdfDocument({ size: 'A4', margin: M, info: { Title: title } }).fillColor(COLORS.text);
+const newDocument = (title: string) => newPdfDocument({ size: 'A4', margin: M, info: { Title: title } }).fillColor(COLORS.text);
 
 /** The number of the receipt a receipt replaces, for its header. */
 const withReplaced = async (strapi: Strapi, receipt: any) => {
   if (receipt.replacesNumber !== undefined) return receipt;
-  const row = await strapi.db.query('api::receipt.receipt').findOne({ where: { id: receipt.id }, populate: { replaces: { select: ['number'] } }, select: ['id'] });
+  const row = await strapi.db
+    .query('api::receipt.receipt')
+    .findOne({ where: { id: receipt.id }, populate: { replaces: { select: ['number'] } }, select: ['id'] });
   return { ...receipt, replacesNumber: row?.replaces?.number ?? null };
 };
 

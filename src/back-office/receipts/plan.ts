@@ -87,15 +87,22 @@ export const periodOf = (donor: Pick<DonorFacts, 'kind' | 'fiscalYearEndMonth'>,
 /** Why a donor cannot receive a receipt (missing identity or address, legal basis), or null. */
 export const donorProblem = (donor: DonorFacts, issuer: IssuerSettings): string | null => {
   if (donor.kind === 'company') {
-    const missing = [!filled(donor.companyName) && 'raison sociale', !filled(donor.legalForm) && 'forme juridique', !/^\d{9}$/.test(donor.siren ?? '') && 'SIREN (9 chiffres)'].filter(Boolean);
+    const missing = [
+      !filled(donor.companyName) && 'raison sociale',
+      !filled(donor.legalForm) && 'forme juridique',
+      !/^\d{9}$/.test(donor.siren ?? '') && 'SIREN (9 chiffres)',
+    ].filter(Boolean);
     if (missing.length) return `Identité du donateur incomplète : ${missing.join(', ')} manquant(s).`;
     if (!issuer.articles.a238bis) return 'Donateur entreprise : l’article 238 bis n’est pas coché dans les réglages de l’association.';
   } else {
     const missing = [!filled(donor.lastName) && 'nom', !filled(donor.firstName) && 'prénom'].filter(Boolean);
     if (missing.length) return `Identité du donateur incomplète : ${missing.join(', ')} manquant(s).`;
-    if (!issuer.articles.a200 && !issuer.articles.a978) return 'Donateur particulier : ni l’article 200 ni l’article 978 ne sont cochés dans les réglages de l’association.';
+    if (!issuer.articles.a200 && !issuer.articles.a978)
+      return 'Donateur particulier : ni l’article 200 ni l’article 978 ne sont cochés dans les réglages de l’association.';
   }
-  const address = [!filled(donor.address) && 'adresse', !filled(donor.postalCode) && 'code postal', !filled(donor.city) && 'ville'].filter(Boolean);
+  const address = [!filled(donor.address) && 'adresse', !filled(donor.postalCode) && 'code postal', !filled(donor.city) && 'ville'].filter(
+    Boolean
+  );
   if (address.length) return `Adresse du donateur incomplète (${address.join(', ')}) : à compléter avant d’émettre le reçu.`;
   return null;
 };
@@ -111,13 +118,31 @@ export const donationProblem = (d: DonationFacts): string | null => {
   if (d.amountCents <= 0) return 'Montant nul.';
   if (d.nature === 'in_kind' && !filled(d.description)) return 'Don en nature sans description des biens donnés.';
   if (d.nature === 'waived_expenses') {
-    const missing = [!d.hasWaiver && 'la renonciation signée au remboursement', !d.hasExpenseDocuments && 'les justificatifs des frais'].filter(Boolean);
+    const missing = [
+      !d.hasWaiver && 'la renonciation signée au remboursement',
+      !d.hasExpenseDocuments && 'les justificatifs des frais',
+    ].filter(Boolean);
     if (missing.length) return `Abandon de frais sans ${missing.join(' ni ')} joints au don.`;
   }
   return null;
 };
 
-const DONOR_FIELDS = ['id', 'documentId', 'kind', 'lastName', 'firstName', 'companyName', 'legalForm', 'siren', 'address', 'postalCode', 'city', 'country', 'email', 'fiscalYearEndMonth'];
+const DONOR_FIELDS = [
+  'id',
+  'documentId',
+  'kind',
+  'lastName',
+  'firstName',
+  'companyName',
+  'legalForm',
+  'siren',
+  'address',
+  'postalCode',
+  'city',
+  'country',
+  'email',
+  'fiscalYearEndMonth',
+];
 
 /** Donations with their donor, as the rules read them. */
 export const loadDonations = async (strapi: Strapi, where: Record<string, any>): Promise<DonationFacts[]> => {
@@ -173,7 +198,10 @@ const exclusion = (d: DonationFacts | null, donor: DonorFacts | null, reason: st
 
 const yearOf = (scope: Scope) => {
   const year = Number(scope.year);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new errors.ValidationError('Année : indiquez une année sur quatre chiffres (par exemple 2026).', { errors: [{ path: ['year'], message: 'année invalide' }] });
+  if (!Number.isInteger(year) || year < 2000 || year > 2100)
+    throw new errors.ValidationError('Année : indiquez une année sur quatre chiffres (par exemple 2026).', {
+      errors: [{ path: ['year'], message: 'année invalide' }],
+    });
   return year;
 };
 
@@ -183,7 +211,9 @@ const yearOf = (scope: Scope) => {
  */
 export const planReceipts = async (strapi: Strapi, scope: Scope, issuer: IssuerSettings) => {
   if (scope.mode !== 'single' && scope.mode !== 'annual') {
-    throw new errors.ValidationError('Type de reçu : « single » (un don) ou « annual » (récapitulatif annuel).', { errors: [{ path: ['mode'], message: 'invalide' }] });
+    throw new errors.ValidationError('Type de reçu : « single » (un don) ou « annual » (récapitulatif annuel).', {
+      errors: [{ path: ['mode'], message: 'invalide' }],
+    });
   }
   let donations: DonationFacts[];
   let year: number | null = null;
@@ -206,7 +236,10 @@ export const planReceipts = async (strapi: Strapi, scope: Scope, issuer: IssuerS
     });
   }
 
-  const covered = await coveringReceipts(strapi, donations.map((d) => d.id));
+  const covered = await coveringReceipts(
+    strapi,
+    donations.map((d) => d.id)
+  );
   const excluded: Exclusion[] = [];
   const alreadyCovered: Exclusion[] = [];
   const byDonor = new Map<number, PlannedReceipt>();
@@ -248,7 +281,10 @@ export const planReceipts = async (strapi: Strapi, scope: Scope, issuer: IssuerS
     receipt.totalCents += d.amountCents;
   }
   // numbers follow the donors' names: the printed pile is in alphabetical order
-  planned.sort((a, b) => donorName(a.donor).localeCompare(donorName(b.donor), 'fr') || a.donor.id - b.donor.id || a.periodStart.localeCompare(b.periodStart));
+  planned.sort(
+    (a, b) =>
+      donorName(a.donor).localeCompare(donorName(b.donor), 'fr') || a.donor.id - b.donor.id || a.periodStart.localeCompare(b.periodStart)
+  );
   return { year, planned, excluded, alreadyCovered };
 };
 

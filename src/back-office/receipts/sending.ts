@@ -31,7 +31,9 @@ const mailOf = async (strapi: Strapi, receipt: any, brand: any) => ({
     `Cordialement,`,
     `${receipt.snapshot?.issuer?.signatoryName ?? ''}, ${receipt.snapshot?.issuer?.signatoryCapacity ?? ''}`,
   ].join('\n'),
-  attachments: [{ filename: `recu-fiscal-${receipt.number}.pdf`, content: await receiptPdf(strapi, receipt), contentType: 'application/pdf' }],
+  attachments: [
+    { filename: `recu-fiscal-${receipt.number}.pdf`, content: await receiptPdf(strapi, receipt), contentType: 'application/pdf' },
+  ],
 });
 
 /** Where the sending of a year stands: counts by state, and the receipts to print (no e-mail). */

@@ -43,11 +43,17 @@ export const issuerSettings = async (strapi: Strapi): Promise<IssuerSettings> =>
   const need = (field: string, ok: boolean) => {
     if (!ok) missing.push(field);
   };
-  if (!a) throw new errors.ValidationError('Association : renseignez d’abord la page « Association » (nom, adresse, réglages des reçus fiscaux).');
+  if (!a)
+    throw new errors.ValidationError(
+      'Association : renseignez d’abord la page « Association » (nom, adresse, réglages des reçus fiscaux).'
+    );
   if (!a.receiptsEnabled) {
-    throw new errors.ValidationError(`${labelOf(ASSOCIATION, 'receiptsEnabled')} : l’association n’est pas autorisée à émettre des reçus fiscaux (cochez la case dans la page « Association » si elle l’est).`, {
-      errors: [{ path: ['receiptsEnabled'], message: 'non coché' }],
-    });
+    throw new errors.ValidationError(
+      `${labelOf(ASSOCIATION, 'receiptsEnabled')} : l’association n’est pas autorisée à émettre des reçus fiscaux (cochez la case dans la page « Association » si elle l’est).`,
+      {
+        errors: [{ path: ['receiptsEnabled'], message: 'non coché' }],
+      }
+    );
   }
   const filled = (v: unknown) => typeof v === 'string' && v.trim() !== '';
   need('name', filled(a.name));
@@ -64,10 +70,19 @@ export const issuerSettings = async (strapi: Strapi): Promise<IssuerSettings> =>
   const signaturePath = localFile(strapi, a.receiptSignature);
   need('receiptSignature', Boolean(signaturePath));
   if (missing.length) {
-    const names = missing.map((f) => (f === 'siren' ? 'N° SIREN ou N° RNA' : f === 'receiptArticle200' ? 'Reçus fiscaux : au moins un article du CGI (200, 978 ou 238 bis)' : labelOf(ASSOCIATION, f)));
-    throw new errors.ValidationError(`Association : renseignez d’abord ${names.map((n) => `« ${n} »`).join(', ')} dans la page « Association » pour émettre des reçus fiscaux.`, {
-      errors: missing.map((f) => ({ path: [f], message: `${labelOf(ASSOCIATION, f)} : obligatoire pour émettre des reçus fiscaux` })),
-    });
+    const names = missing.map((f) =>
+      f === 'siren'
+        ? 'N° SIREN ou N° RNA'
+        : f === 'receiptArticle200'
+          ? 'Reçus fiscaux : au moins un article du CGI (200, 978 ou 238 bis)'
+          : labelOf(ASSOCIATION, f)
+    );
+    throw new errors.ValidationError(
+      `Association : renseignez d’abord ${names.map((n) => `« ${n} »`).join(', ')} dans la page « Association » pour émettre des reçus fiscaux.`,
+      {
+        errors: missing.map((f) => ({ path: [f], message: `${labelOf(ASSOCIATION, f)} : obligatoire pour émettre des reçus fiscaux` })),
+      }
+    );
   }
   return {
     name: a.name,
@@ -78,7 +93,10 @@ export const issuerSettings = async (strapi: Strapi): Promise<IssuerSettings> =>
     city: a.city,
     object: a.object,
     category: a.receiptCategory,
-    categoryLabel: a.receiptCategory === 'other' ? `${enumLabel(ASSOCIATION, 'receiptCategory', 'other')} : ${a.receiptCategoryDetail}` : enumLabel(ASSOCIATION, 'receiptCategory', a.receiptCategory),
+    categoryLabel:
+      a.receiptCategory === 'other'
+        ? `${enumLabel(ASSOCIATION, 'receiptCategory', 'other')} : ${a.receiptCategoryDetail}`
+        : enumLabel(ASSOCIATION, 'receiptCategory', a.receiptCategory),
     articles: { a200: Boolean(a.receiptArticle200), a978: Boolean(a.receiptArticle978), a238bis: Boolean(a.receiptArticle238bis) },
     signatoryName: a.receiptSignatoryName,
     signatoryCapacity: a.receiptSignatoryCapacity,

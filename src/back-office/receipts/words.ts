@@ -37,4 +37,5 @@ export const toCents = (value: number | string | null | undefined): number => {
 };
 
 /** Integer cents as a decimal string for a decimal column: 2121 → '21.21'. */
-export const centsToDecimal = (cents: number) => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+export const centsToDecimal = (cents: number) =>
+  `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
