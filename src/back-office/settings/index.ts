@@ -14,6 +14,7 @@ const LIST_COLUMNS: Record<string, string[]> = {
   'api::document.document': ['title', 'category', 'documentDate', 'confidential'],
   'api::newsletter-delivery.newsletter-delivery': ['newsletter', 'email', 'status', 'sentAt', 'attempts'],
   'api::dues-reminder.dues-reminder': ['member', 'duesPaidUntil', 'offsetDays', 'remindedOn', 'status'],
+  'api::receipt.receipt': ['number', 'donorName', 'total', 'issuedOn', 'cancelled', 'emailStatus'],
 };
 
 /** Derived fields: shown, never edited by hand. */
@@ -22,6 +23,8 @@ const READ_ONLY: Record<string, string[]> = {
   'api::donor.donor': ['displayName'],
   'api::participation.participation': ['displayName'],
   'api::newsletter.newsletter': ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount'],
+  // a tax receipt is never edited (src/back-office/receipts): every field is shown, none editable
+  'api::receipt.receipt': ['number', 'numberYear', 'sequence', 'mode', 'donorKind', 'donor', 'donations', 'donorName', 'donorEmail', 'periodStart', 'periodEnd', 'total', 'issuedOn', 'issuedBy', 'snapshot', 'cancelled', 'cancelledAt', 'cancelledBy', 'cancelReason', 'replaces', 'emailStatus', 'emailAttemptedAt', 'emailAttempts', 'emailError', 'sentAt'],
 };
 
 /** Main field (shown in relations) of each collection. */
@@ -37,6 +40,7 @@ const MAIN_FIELD: Record<string, string> = {
   'api::subscriber.subscriber': 'email',
   'api::newsletter-delivery.newsletter-delivery': 'email',
   'api::dues-reminder.dues-reminder': 'remindedOn',
+  'api::receipt.receipt': 'number',
 };
 
 /** Default order of the list views (Strapi sorts by the first text field, e.g. members by first name). */
@@ -50,6 +54,7 @@ const DEFAULT_SORT: Record<string, [string, 'ASC' | 'DESC']> = {
   'api::subsidy.subsidy': ['fiscalYear', 'DESC'],
   'api::newsletter-delivery.newsletter-delivery': ['createdAt', 'DESC'],
   'api::dues-reminder.dues-reminder': ['createdAt', 'DESC'],
+  'api::receipt.receipt': ['number', 'DESC'],
 };
 
 /** What Strapi's content manager picks when nothing is configured: the first string field, or id. */
