@@ -5,7 +5,7 @@ import { column, table } from '../sql';
 import { XLSX_CONTENT_TYPE } from '../exports/xlsx';
 import { assertReadsAll, readableReceipt, readableWhere } from './access';
 import { declaration, declarationCsv, declarationXlsx, receiptsOfYear } from './declaration';
-import { cancel, ConflictError, generate, isIssuing, replace } from './issue';
+import { cancel, ConflictError, generate, replace } from './issue';
 import { DONATION, DONOR, planReceipts, previewOf, RECEIPT, Scope } from './plan';
 import { receiptPdf, receiptsPdfStream } from './pdf';
 import { resumeInterrupted, sendingStatus, startSending } from './sending';
@@ -25,14 +25,15 @@ const receiptNumbers = async (strapi: Strapi, where: Record<string, any>) =>
 
 /**
  * The write rules of this domain, in the shape of the write pipeline (types.ts WriteRule):
- * - a receipt is created only by the generation (numbering, snapshot) and is never updated nor
- *   deleted, whatever the path (content manager, Document Service, content API);
+ * - a receipt is created only by the generation (numbering, snapshot, with the query engine) and is
+ *   never created, updated nor deleted through the Document Service, whatever the path (content
+ *   manager, content API, scripts);
  * - a donation or a donor named on a receipt is never deleted (the receipt keeps what it covered).
  */
 export const writeRules: Record<string, WriteRule> = {
   [RECEIPT]: {
-    check(write) {
-      if (write.action === 'create' && isIssuing()) return;
+    // every write through the Document Service: the module itself writes with the query engine (issue.ts)
+    check() {
       throw new errors.PolicyError(NEVER_EDITED);
     },
   },

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
 import { nextNumber } from '../../core/numbering';
@@ -28,11 +27,6 @@ export class ConflictError extends errors.ApplicationError {
     (this as any).name = 'ConflictError';
   }
 }
-
-/** Only this module writes receipts: the write guard (index.ts) lets through the writes made inside `asIssuer`. */
-const issuing = new AsyncLocalStorage<boolean>();
-export const asIssuer = <T>(run: () => Promise<T>) => issuing.run(true, run);
-export const isIssuing = () => issuing.getStore() === true;
 
 /** One lock for every creation of a receipt (PostgreSQL): the coverage check and the write are one step. */
 const COVERAGE_LOCK = 7_310_019;
@@ -103,65 +97,84 @@ export interface IssueOptions {
   skipCovered?: boolean;
 }
 
+/** Receipts issued per transaction in a bulk generation: fewer commits, a short wait for a single issue meanwhile. */
+const BATCH = 100;
+
 /**
- * Issues one receipt, in one transaction: the coverage check (none of its donations in a live
- * receipt), the next number of the year (gap-free, src/core/numbering.ts) and the write. Two
- * generations at once wait for each other here: the second finds the donations covered.
- * Returns null when skipped (bulk, covered meanwhile).
+ * Issues receipts, in one transaction: the coverage check (none of their donations in a live
+ * receipt), the next numbers of the year (gap-free, src/core/numbering.ts: the first from the
+ * stored numbers, the others following it under the same lock) and the writes. Two generations at
+ * once wait for each other here: the second finds the donations covered. In a bulk generation a
+ * receipt covered meanwhile is skipped; otherwise it is a 409 and nothing is written.
+ *
+ * Receipts are written here (and cancelled, and marked sent) with the query engine only: the
+ * Document Service refuses every write to them (index.ts), so no other path can create one.
  */
-export const issueOne = async (strapi: Strapi, r: PlannedReceipt, issuer: IssuerSettings, options: IssueOptions) => {
+export const issueBatch = async (strapi: Strapi, planned: PlannedReceipt[], issuer: IssuerSettings, options: IssueOptions) => {
   const uploadsUrl = (p: string | null) => (p ? p.slice(strapi.dirs.static.public.length).replace(/\\/g, '/') : null);
   return strapi.db.transaction(async ({ trx }: any) => {
     if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [COVERAGE_LOCK]);
     const covered = await coveringReceipts(
       strapi,
-      r.donations.map((d) => d.id),
+      planned.flatMap((r) => r.donations.map((d) => d.id)),
       trx
     );
-    if (covered.size) {
-      if (options.skipCovered) return null;
-      const numbers = [...new Set(covered.values())].join(', ');
+    const free = planned.filter((r) => !r.donations.some((d) => covered.has(d.id)));
+    if (free.length < planned.length && !options.skipCovered) {
+      const numbers = [...new Set(covered.values())];
       throw new ConflictError(
-        `Dons : déjà couverts par le reçu n° ${numbers} (un don figure sur un seul reçu non annulé ; annulez ou remplacez ce reçu).`,
-        { receipts: [...new Set(covered.values())] }
+        `Dons : déjà couverts par le reçu n° ${numbers.join(', ')} (un don figure sur un seul reçu non annulé ; annulez ou remplacez ce reçu).`,
+        { receipts: numbers }
       );
     }
+    if (!free.length) return [];
     const issuedOn = todayInParis();
     const numberYear = Number(issuedOn.slice(0, 4));
-    const sequence = await nextNumber(strapi, trx, { uid: RECEIPT, field: 'sequence', scope: { numberYear } });
-    const data: Record<string, any> = {
-      number: formatNumber(numberYear, sequence),
-      numberYear,
-      sequence,
-      mode: options.mode,
-      donorKind: r.donor.kind,
-      donor: r.donor.documentId,
-      donations: r.donations.map((d) => d.documentId),
-      donorName: donorName(r.donor),
-      donorEmail: r.donor.email || null,
-      periodStart: r.periodStart,
-      periodEnd: r.periodEnd,
-      total: centsToDecimal(r.totalCents),
-      issuedOn,
-      issuedBy: options.issuedBy,
-      snapshot: snapshotOf(r, issuer, issuedOn, uploadsUrl),
-      cancelled: false,
-    };
-    if (options.replaces) {
-      const replaced = await strapi.db.query(RECEIPT).findOne({ where: { id: options.replaces }, select: ['documentId'] });
-      data.replaces = replaced.documentId;
+    const first = await nextNumber(strapi, trx, { uid: RECEIPT, field: 'sequence', scope: { numberYear } });
+    const replaced = options.replaces ? options.replaces : null;
+    const created = [];
+    for (const [i, r] of free.entries()) {
+      const sequence = first + i;
+      const now = new Date();
+      const row = await strapi.db.query(RECEIPT).create({
+        data: {
+          number: formatNumber(numberYear, sequence),
+          numberYear,
+          sequence,
+          mode: options.mode,
+          donorKind: r.donor.kind,
+          donor: r.donor.id,
+          donations: r.donations.map((d) => d.id),
+          donorName: donorName(r.donor),
+          donorEmail: r.donor.email || null,
+          periodStart: r.periodStart,
+          periodEnd: r.periodEnd,
+          total: centsToDecimal(r.totalCents),
+          issuedOn,
+          issuedBy: options.issuedBy,
+          snapshot: snapshotOf(r, issuer, issuedOn, uploadsUrl),
+          cancelled: false,
+          emailAttempts: 0,
+          ...(replaced ? { replaces: replaced } : {}),
+          // no drafts on this type: published when written, as the Document Service does
+          publishedAt: now,
+        },
+        select: ['id', 'documentId', 'number', 'donorName', 'total'],
+      });
+      created.push({
+        documentId: row.documentId,
+        number: row.number,
+        donor: { documentId: r.donor.documentId, name: row.donorName },
+        total: centsToDecimal(r.totalCents),
+      });
     }
-    const created = await asIssuer(() =>
-      strapi.documents(RECEIPT as any).create({ data: data as any, fields: ['documentId', 'number', 'donorName', 'total'] as any })
-    );
-    return {
-      documentId: created.documentId,
-      number: data.number,
-      donor: { documentId: r.donor.documentId, name: data.donorName },
-      total: data.total,
-    };
+    return created;
   });
 };
+
+/** One receipt (a single donation, one donor's year, a replacement): a 409 if a donation is covered. */
+export const issueOne = async (strapi: Strapi, r: PlannedReceipt, issuer: IssuerSettings, options: IssueOptions) =>
+  (await issueBatch(strapi, [r], issuer, { ...options, skipCovered: false }))[0];
 
 /** Generation by the treasurer: the plan (the preview's), then each receipt in its own transaction. */
 export const generate = async (strapi: Strapi, scope: Scope, user: any) => {
@@ -181,9 +194,14 @@ export const generate = async (strapi: Strapi, scope: Scope, user: any) => {
   }
   const bulk = !scope.donation && !scope.donor;
   const created = [];
-  for (const r of plan.planned) {
-    const one = await issueOne(strapi, r, issuer, { mode: scope.mode, issuedBy: adminName(user), skipCovered: bulk });
-    if (one) created.push(one);
+  for (let i = 0; i < plan.planned.length; i += BATCH) {
+    created.push(
+      ...(await issueBatch(strapi, plan.planned.slice(i, i + BATCH), issuer, {
+        mode: scope.mode,
+        issuedBy: adminName(user),
+        skipCovered: bulk,
+      }))
+    );
   }
   return created;
 };
