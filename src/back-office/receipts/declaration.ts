@@ -32,6 +32,7 @@ export const receiptsOfYear = (strapi: Strapi, year: number, where: Record<strin
       const batch = await strapi.db.query(RECEIPT).findMany({
         where: { ...where, numberYear: year, sequence: { $gt: after } },
         orderBy: { sequence: 'asc' },
+        populate: { replaces: { select: ['number'] } },
         limit: 1000,
       });
       if (!batch.length) return;

@@ -247,6 +247,8 @@ const newDocument = (title: string) => newPdfDocument({ size: 'A4', margin: M, i
 /** The number of the receipt a receipt replaces, for its header. */
 const withReplaced = async (strapi: Strapi, receipt: any) => {
   if (receipt.replacesNumber !== undefined) return receipt;
+  // read with its list (receiptsOfYear): no query per receipt
+  if (receipt.replaces !== undefined) return { ...receipt, replacesNumber: receipt.replaces?.number ?? null };
   const row = await strapi.db
     .query('api::receipt.receipt')
     .findOne({ where: { id: receipt.id }, populate: { replaces: { select: ['number'] } }, select: ['id'] });
