@@ -103,13 +103,25 @@ const useDownload = (onError: (text: string) => void) => {
   };
 };
 
-const YearInput = ({ label, hint, value, onChange }: { label: string; hint: string; value: number; onChange: (v: number) => void }) => (
-  <Field.Root hint={hint}>
-    <Field.Label>{label}</Field.Label>
-    <NumberInput value={value} onValueChange={(v: number | undefined) => v && onChange(v)} />
-    <Field.Hint />
-  </Field.Root>
-);
+/** A year typed as four digits (a NumberInput would print « 2 025 »). */
+const YearInput = ({ label, hint, value, onChange }: { label: string; hint: string; value: number; onChange: (v: number) => void }) => {
+  const [text, setText] = React.useState(String(value));
+  React.useEffect(() => setText(String(value)), [value]);
+  return (
+    <Field.Root hint={hint}>
+      <Field.Label>{label}</Field.Label>
+      <TextInput
+        inputMode="numeric"
+        value={text}
+        onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
+          setText(e.target.value);
+          if (/^\d{4}$/.test(e.target.value)) onChange(Number(e.target.value));
+        }}
+      />
+      <Field.Hint />
+    </Field.Root>
+  );
+};
 
 /** Reçus fiscaux: preview and issue a year's receipts, the register (PDF, cancel, replace), e-mailing, annual declaration. */
 const ReceiptsPage = () => {
@@ -330,10 +342,10 @@ const ReceiptsPage = () => {
 
           <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
             <Flex direction="column" alignItems="stretch" gap={4}>
+              <Typography variant="delta" tag="h2">
+                Registre des reçus
+              </Typography>
               <Flex gap={4} alignItems="flex-end">
-                <Typography variant="delta" tag="h2">
-                  Registre des reçus
-                </Typography>
                 <YearInput
                   label="Reçus émis en"
                   hint="L’année d’émission, celle du numéro."
