@@ -314,6 +314,32 @@ const main = async () => {
       add(`${route} : requêtes/s (10 clients, même jeton API en lecture)`, fmt(rps, 0), `${fmt(refRps, 0)} (${reference}, contrôleur et service du cœur de Strapi${refCheck.status === 200 ? '' : `, HTTP ${refCheck.status}`})`, fmt(rps / refRps, 2), '≥ 0,9×', rps / refRps >= 0.9);
     }
     await knex.destroy();
+
+    // Tax receipts: last year's annual receipts issued in one request (numbered one by one, each in its
+    // own transaction), the server's memory growth meanwhile; then all of them in one PDF, streamed.
+    const giftYear = year - 1;
+    const issueYear = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Paris', year: 'numeric' }).format(new Date()));
+    const preview = await request('POST', '/back-office/receipts/preview', { token, body: { year: giftYear, mode: 'annual' } });
+    if (preview.status !== 200) throw new Error(`receipts preview: HTTP ${preview.status} ${preview.body}`);
+    const planned = JSON.parse(preview.body.toString()).count;
+    const rssBefore = rssOf(server.pid);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssOf(server.pid)); }, 50);
+    const issueStart = process.hrtime.bigint();
+    const issued = await request('POST', '/back-office/receipts/generate', { token, body: { year: giftYear, mode: 'annual' } });
+    const issueMs = ms(issueStart);
+    clearInterval(sampler);
+    if (issued.status !== 201) throw new Error(`receipts generate: HTTP ${issued.status} ${issued.body}`);
+    const count = JSON.parse(issued.body.toString()).length;
+    if (count) {
+      add(`Reçus fiscaux : émission des reçus annuels ${giftYear} (${count} reçus numérotés)`, `${fmt(issueMs / 1000, 0)} s`, '—', '—', '< 2 min', issueMs < 120_000 && count === planned);
+      add('Mémoire du serveur pendant l’émission (croissance)', `${fmt((rssPeak - rssBefore) / 1024 / 1024)} Mo`, '—', '—', '< 200 Mo', rssPeak - rssBefore < 200 * 1024 * 1024);
+    }
+    const printStart = process.hrtime.bigint();
+    const printed = await download(`/back-office/receipts/print?year=${issueYear}`, token);
+    const printMs = ms(printStart);
+    if (printed.status !== 200) throw new Error(`receipts print: HTTP ${printed.status}`);
+    add(`Reçus fiscaux : PDF de tous les reçus ${issueYear} à imprimer`, `${fmt(printMs / 1000, 0)} s (${fmt(printed.bytes / 1024 / 1024)} Mo)`, '—', '—', '—', true);
   } finally {
     server.kill('SIGTERM');
   }

@@ -16,6 +16,7 @@ import backups from './backups';
 import donations from './donations';
 import subsidies from './subsidies';
 import articles from './articles';
+import receipts from './receipts';
 
 /**
  * Every back-office feature, in one list. To add one: create src/back-office/<feature>/index.ts
@@ -37,6 +38,7 @@ export const modules: BackOfficeModule[] = [
   reports,
   missions,
   backups,
+  receipts,
 ];
 
 export const registerBackOffice = (strapi: Strapi) => {

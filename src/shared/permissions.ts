@@ -14,6 +14,9 @@ export const ACTIONS = {
   newslettersSend: 'api::back-office.newsletters.send',
   missionsMessage: 'api::back-office.missions.message',
   backupsManage: 'api::back-office.backups.manage',
+  receiptsGenerate: 'api::back-office.receipts.generate',
+  receiptsCancel: 'api::back-office.receipts.cancel',
+  receiptsSend: 'api::back-office.receipts.send',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -30,4 +33,7 @@ export const ACTION_DEFINITIONS = [
   { uid: 'back-office.newsletters.send', displayName: 'Envoyer les newsletters', subCategory: 'Communication' },
   { uid: 'back-office.missions.message', displayName: 'Écrire par e-mail aux bénévoles d’une mission', subCategory: 'Missions' },
   { uid: 'back-office.backups.manage', displayName: 'Gérer les sauvegardes', subCategory: 'Sauvegardes' },
+  { uid: 'back-office.receipts.generate', displayName: 'Émettre les reçus fiscaux', subCategory: 'Reçus fiscaux' },
+  { uid: 'back-office.receipts.cancel', displayName: 'Annuler ou remplacer un reçu fiscal', subCategory: 'Reçus fiscaux' },
+  { uid: 'back-office.receipts.send', displayName: 'Envoyer les reçus fiscaux par e-mail', subCategory: 'Reçus fiscaux' },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

@@ -30,7 +30,7 @@ const ASSOCIATION = 'api::association.association';
 
 const BO = 'api::back-office.';
 const BACK_OFFICE: Record<string, string[]> = {
-  'asso-treasurer': ['dues.read', 'dues.remind', 'exports.read', 'reports.read', 'stats.read', 'calendar.read'],
+  'asso-treasurer': ['dues.read', 'dues.remind', 'exports.read', 'reports.read', 'stats.read', 'calendar.read', 'receipts.generate', 'receipts.cancel', 'receipts.send'],
   'asso-secretary': ['dues.read', 'exports.read', 'stats.read', 'calendar.read'],
   'asso-volunteer-manager': ['dues.read', 'exports.read', 'stats.read', 'calendar.read', 'calendar.feed', 'missions.message'],
   'asso-communication': ['exports.read', 'stats.read', 'calendar.read', 'newsletters.send'],
@@ -118,6 +118,8 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
       'api::newsletter-delivery.newsletter-delivery': ['asso-communication'],
       'api::mission-message.mission-message': ['asso-volunteer-manager'],
       'api::mission-message-delivery.mission-message-delivery': ['asso-volunteer-manager'],
+      // tax receipts: written only by the generation; the partnerships manager reads company receipts (tests/receipts)
+      'api::receipt.receipt': ['asso-treasurer', 'asso-partnerships'],
     };
     for (const [uid, readers] of Object.entries(LOGS)) {
       expect2xx(`${uid} R list`, readers.includes(role), code(await as('get', cm(uid))));

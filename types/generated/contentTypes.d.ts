@@ -483,6 +483,26 @@ export interface ApiAssociationAssociation extends Struct.SingleTypeSchema {
         maxLength: 150;
       }>;
     publishedAt: Schema.Attribute.DateTime;
+    receiptArticle200: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<true>;
+    receiptArticle238bis: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<true>;
+    receiptArticle978: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    receiptCategory: Schema.Attribute.Enumeration<
+      ['general_interest', 'public_utility', 'aid_in_need', 'worship', 'museum', 'education', 'other']
+    >;
+    receiptCategoryDetail: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    receiptsEnabled: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    receiptSignatoryCapacity: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 150;
+      }>;
+    receiptSignatoryName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 150;
+      }>;
+    receiptSignature: Schema.Attribute.Media<'images'>;
     reminderSubject: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 200;
@@ -640,7 +660,11 @@ export interface ApiDonationDonation extends Struct.CollectionTypeSchema {
       }>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    description: Schema.Attribute.Text;
     donor: Schema.Attribute.Relation<'manyToOne', 'api::donor.donor'>;
+    expenseDocuments: Schema.Attribute.Media<'files' | 'images', true>;
+    giftForm: Schema.Attribute.Enumeration<['manual_gift', 'authentic_deed', 'private_deed', 'other']> &
+      Schema.Attribute.DefaultTo<'manual_gift'>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<'oneToMany', 'api::donation.donation'> & Schema.Attribute.Private;
     method: Schema.Attribute.Enumeration<['cash', 'cheque', 'transfer', 'card', 'helloasso', 'other']> &
@@ -651,14 +675,17 @@ export interface ApiDonationDonation extends Struct.CollectionTypeSchema {
       Schema.Attribute.DefaultTo<'cash'>;
     notes: Schema.Attribute.Text;
     publishedAt: Schema.Attribute.DateTime;
+    receiptedElsewhere: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
     receivedAt: Schema.Attribute.Date & Schema.Attribute.Required;
     reference: Schema.Attribute.String &
       Schema.Attribute.Unique &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 120;
       }>;
+    refunded: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    waiverDocument: Schema.Attribute.Media<'files' | 'images'>;
   };
 }
 
@@ -703,10 +730,23 @@ export interface ApiDonorDonor extends Struct.CollectionTypeSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 100;
       }>;
+    fiscalYearEndMonth: Schema.Attribute.Integer &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 12;
+          min: 1;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<12>;
     kind: Schema.Attribute.Enumeration<['individual', 'company']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'individual'>;
     lastName: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 100;
+      }>;
+    legalForm: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
       }>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<'oneToMany', 'api::donor.donor'> & Schema.Attribute.Private;
@@ -721,6 +761,10 @@ export interface ApiDonorDonor extends Struct.CollectionTypeSchema {
         maxLength: 10;
       }>;
     publishedAt: Schema.Attribute.DateTime;
+    siren: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 9;
+      }>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
   };
@@ -1304,6 +1348,74 @@ export interface ApiPolePole extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface ApiReceiptReceipt extends Struct.CollectionTypeSchema {
+  collectionName: 'receipts';
+  info: {
+    description: 'Re\u00E7us fiscaux \u00E9mis aux donateurs : num\u00E9rot\u00E9s sans trou par ann\u00E9e, jamais modifi\u00E9s ni supprim\u00E9s (annul\u00E9s avec un motif)';
+    displayName: 'Re\u00E7u fiscal';
+    pluralName: 'receipts';
+    singularName: 'receipt';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    cancelled: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    cancelledAt: Schema.Attribute.DateTime;
+    cancelledBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    cancelReason: Schema.Attribute.Text;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    donations: Schema.Attribute.Relation<'manyToMany', 'api::donation.donation'>;
+    donor: Schema.Attribute.Relation<'manyToOne', 'api::donor.donor'>;
+    donorEmail: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    donorKind: Schema.Attribute.Enumeration<['individual', 'company']> & Schema.Attribute.Required;
+    donorName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    emailAttemptedAt: Schema.Attribute.DateTime;
+    emailAttempts: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    emailError: Schema.Attribute.Text;
+    emailStatus: Schema.Attribute.Enumeration<['pending', 'sent', 'failed']>;
+    issuedBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    issuedOn: Schema.Attribute.Date & Schema.Attribute.Required;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::receipt.receipt'> & Schema.Attribute.Private;
+    mode: Schema.Attribute.Enumeration<['single', 'annual']> & Schema.Attribute.Required;
+    number: Schema.Attribute.String &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 20;
+      }>;
+    numberYear: Schema.Attribute.Integer & Schema.Attribute.Required;
+    periodEnd: Schema.Attribute.Date & Schema.Attribute.Required;
+    periodStart: Schema.Attribute.Date & Schema.Attribute.Required;
+    publishedAt: Schema.Attribute.DateTime;
+    replaces: Schema.Attribute.Relation<'oneToOne', 'api::receipt.receipt'>;
+    sentAt: Schema.Attribute.DateTime;
+    sequence: Schema.Attribute.Integer & Schema.Attribute.Required;
+    snapshot: Schema.Attribute.JSON & Schema.Attribute.Required;
+    total: Schema.Attribute.Decimal & Schema.Attribute.Required;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
 export interface ApiSkillSkill extends Struct.CollectionTypeSchema {
   collectionName: 'skills';
   info: {
@@ -1865,6 +1977,7 @@ declare module '@strapi/strapi' {
       'api::participation.participation': ApiParticipationParticipation;
       'api::partner.partner': ApiPartnerPartner;
       'api::pole.pole': ApiPolePole;
+      'api::receipt.receipt': ApiReceiptReceipt;
       'api::skill.skill': ApiSkillSkill;
       'api::subscriber.subscriber': ApiSubscriberSubscriber;
       'api::subsidy.subsidy': ApiSubsidySubsidy;

@@ -8,6 +8,7 @@ import calendar from './calendar';
 import missionPanels from './missions';
 import volunteers from './volunteers';
 import access from './access';
+import receiptsPage from './receipts';
 
 /**
  * The back-office's admin pages and widgets. Each feature adds its own folder under
@@ -18,4 +19,4 @@ export interface AdminPage {
   bootstrap?: (app: StrapiApp) => void;
 }
 
-export const adminPages: AdminPage[] = [dashboard, dues, volunteers, exportsPage, newsletters, calendar, missionPanels, backupsPage, access];
+export const adminPages: AdminPage[] = [dashboard, dues, volunteers, exportsPage, newsletters, calendar, missionPanels, backupsPage, access, receiptsPage];

@@ -3,6 +3,7 @@ import {
   BACK_OFFICE_RIGHTS,
   CM_ACTIONS,
   CONFIDENTIAL_READERS,
+  CONTENT_CONDITIONS,
   CONTENT_RIGHTS,
   MEDIA_RIGHTS,
   ROLES,
@@ -66,7 +67,7 @@ export const defaultPermissions = (strapi: Strapi, code: RoleCode) => {
   const permissions: any[] = [];
   for (const uid of Object.keys(CONTENT_RIGHTS)) {
     if (!strapi.contentTypes[uid as keyof typeof strapi.contentTypes]) continue;
-    const conditions = uid === 'api::document.document' && !CONFIDENTIAL_READERS.includes(code) ? [NOT_CONFIDENTIAL.id] : [];
+    const conditions = uid === 'api::document.document' && !CONFIDENTIAL_READERS.includes(code) ? [NOT_CONFIDENTIAL.id] : (CONTENT_CONDITIONS[uid]?.[code] ?? []);
     for (const letter of rightsOf(code, uid)) {
       const action = CM_ACTIONS[letter];
       const properties = letter === 'P' || letter === 'D' ? {} : { fields: fieldsFor(strapi, code, uid) };

@@ -43,6 +43,13 @@ export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rig
   'api::newsletter-delivery.newsletter-delivery': ['', '',    '',       'R',     ''],
   'api::mission-message.mission-message': ['',      '',       'R',      '',      ''],
   'api::mission-message-delivery.mission-message-delivery': ['', '', 'R',  '',      ''],
+  // Written only by the back-office (never edited, never deleted); partnerships: company receipts only (CONTENT_CONDITIONS)
+  'api::receipt.receipt':                 ['R',     '',       '',       '',      'R'],
+};
+
+/** Permission conditions of the content-manager rights above, by content type and role (admin-roles.ts registers them). */
+export const CONTENT_CONDITIONS: Record<string, Partial<Record<RoleCode, string[]>>> = {
+  'api::receipt.receipt': { 'asso-partnerships': ['api::company-receipts'] },
 };
 
 /** Confidential documents: only these roles (and the super admin) see them. */
@@ -63,6 +70,10 @@ export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   [ACTIONS.newslettersSend]: ['asso-communication'],
   [ACTIONS.missionsMessage]: ['asso-volunteer-manager'],
   [ACTIONS.backupsManage]: [],
+  // the president is the super admin (every right)
+  [ACTIONS.receiptsGenerate]: ['asso-treasurer'],
+  [ACTIONS.receiptsCancel]: ['asso-treasurer'],
+  [ACTIONS.receiptsSend]: ['asso-treasurer'],
 };
 
 /**

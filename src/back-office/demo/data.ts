@@ -190,3 +190,14 @@ export const ASSOCIATION = {
   fiscalYearStartMonth: 1,
   duesGraceDays: 30,
 };
+
+/** The demo association may issue tax receipts (an association of general interest); the signature image is drawn by the seed. */
+export const RECEIPT_SETTINGS = {
+  receiptsEnabled: true,
+  receiptCategory: 'general_interest',
+  receiptArticle200: true,
+  receiptArticle978: false,
+  receiptArticle238bis: true,
+  receiptSignatoryName: 'Sophie Lambert',
+  receiptSignatoryCapacity: 'Trésorière',
+};

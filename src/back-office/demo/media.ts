@@ -39,6 +39,15 @@ export const coverPng = async (title: string, color: string, variant: number) =>
   return sharp(Buffer.from(svg)).png().toBuffer();
 };
 
+/** A handwritten-looking signature (the treasurer's, printed on the tax receipts). */
+export const signaturePng = async (name: string) => {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="160">
+    <path d="M20 110 C 60 20, 90 20, 110 100 S 160 150, 190 70 S 250 30, 270 100 S 330 130, 360 60 S 420 60, 460 90" stroke="#1b2a6b" stroke-width="5" fill="none" stroke-linecap="round"/>
+    <text x="30" y="150" font-family="DejaVu Sans, sans-serif" font-size="18" fill="#1b2a6b">${name.replace(/[<&>]/g, '')}</text>
+  </svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+};
+
 /** A short PDF with a title and paragraphs. */
 export const simplePdf = (title: string, paragraphs: string[]) =>
   new Promise<Buffer>((resolve, reject) => {

@@ -8,7 +8,7 @@ import { slugify } from '../../utils/slugify';
 import { BulkWriter } from './bulk';
 import { Random } from './random';
 import { clearContent, countContent, isContentEmpty, refuseInProduction } from './reset';
-import { coverPng, simplePdf, uploadBuffer } from './media';
+import { coverPng, signaturePng, simplePdf, uploadBuffer } from './media';
 import * as D from './data';
 
 export interface SeedOptions {
@@ -378,7 +378,7 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
       if (company) {
         const name = D.COMPANY_DONORS[i % D.COMPANY_DONORS.length] + (i >= D.COMPANY_DONORS.length ? ` (${i})` : '');
         const place = random.pick(D.CITIES);
-        donors.push({ kind: 'company', companyName: name, lastName: random.pick(D.LAST_NAMES), firstName: random.pick(D.MALE_FIRST_NAMES), email: `contact.${i}@${slugify(name).slice(0, 24)}.example.fr`, address: `${random.int(1, 90)} ${random.pick(D.STREETS)}`, postalCode: place.postalCode, city: place.city, country: 'France' });
+        donors.push({ kind: 'company', companyName: name, lastName: random.pick(D.LAST_NAMES), firstName: random.pick(D.MALE_FIRST_NAMES), email: `contact.${i}@${slugify(name).slice(0, 24)}.example.fr`, address: `${random.int(1, 90)} ${random.pick(D.STREETS)}`, postalCode: place.postalCode, city: place.city, country: 'France', ...companyIdentity(i) });
       } else if (random.chance(0.35)) {
         const m = random.int(0, members.length - 1);
         const member = members[m];
@@ -412,7 +412,8 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         nature,
         campaign: random.pick(D.CAMPAIGNS),
         reference: method === 'cash' || method === 'other' ? null : `DON-${receivedAt.year}-${String(i + 1).padStart(6, '0')}`,
-        notes: nature === 'in_kind' ? random.pick(['Denrées alimentaires', 'Matériel informatique', 'Fournitures scolaires', 'Impression d’affiches']) : nature === 'waived_expenses' ? 'Frais de déplacement abandonnés' : null,
+        // what a tax receipt prints for a gift in kind or waived expenses
+        description: nature === 'in_kind' ? random.pick(['Denrées alimentaires', 'Matériel informatique', 'Fournitures scolaires', 'Impression d’affiches']) : nature === 'waived_expenses' ? 'Frais de déplacement abandonnés' : null,
         createdAt: at(day(receivedAt), 11),
       });
     }
@@ -441,8 +442,12 @@ const upsertAssociation = async (strapi: Strapi) => {
   const service = strapi.documents('api::association.association' as any);
   const existing: any = await service.findFirst({});
   if (existing) return existing;
-  return (await service.create({ data: D.ASSOCIATION as any })) as any;
+  const signature = await uploadBuffer(strapi, await signaturePng(D.RECEIPT_SETTINGS.receiptSignatoryName), 'signature-tresoriere.png', 'image/png', 'Signature de la trésorière');
+  return (await service.create({ data: { ...D.ASSOCIATION, ...D.RECEIPT_SETTINGS, receiptSignature: signature.id } as any })) as any;
 };
+
+/** A company donor's legal form and SIREN (what its tax receipt prints), derived from its rank: no draw. */
+const companyIdentity = (i: number) => ({ legalForm: ['SARL', 'SAS', 'SA', 'EURL'][i % 4], siren: String(400_000_000 + ((i * 7_919) % 99_999_999)) });
 
 /** Poles, skills, availability slots and membership types: reused by name when they exist. */
 const referenceData = async (strapi: Strapi, trx: any, bulk: BulkWriter) => {

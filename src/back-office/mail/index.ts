@@ -19,6 +19,8 @@ export interface Mail {
   preview?: string;
   replyTo?: string;
   headers?: Record<string, string>;
+  /** files sent with the mail (a tax receipt's PDF) */
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
   /** the letterhead, read once by a caller that sends many mails in a row (otherwise read per mail) */
   brand?: Brand;
 }
@@ -72,8 +74,11 @@ export const composeMail = async (strapi: Strapi, mail: Pick<Mail, 'subject' | '
  */
 export const sendMail = async (strapi: Strapi, mail: Mail) => {
   const { html, text } = await composeMail(strapi, mail);
-  const { to, subject, replyTo, headers } = mail;
-  await strapi.plugin('email').service('email').send({ to, subject, html, text, ...(replyTo ? { replyTo } : {}), ...(headers ? { headers } : {}) });
+  const { to, subject, replyTo, headers, attachments } = mail;
+  await strapi
+    .plugin('email')
+    .service('email')
+    .send({ to, subject, html, text, ...(replyTo ? { replyTo } : {}), ...(headers ? { headers } : {}), ...(attachments?.length ? { attachments } : {}) } as any);
 };
 
 /** True when a real SMTP server is configured (otherwise mail goes to the log). */

@@ -1,0 +1,267 @@
+import { errors } from '@strapi/utils';
+import type { Strapi } from '../types';
+import { nextNumber } from '../../core/numbering';
+import { todayInParis } from '../dues/period';
+import { isPostgres } from '../sql';
+import {
+  coveringReceipts,
+  donationProblem,
+  donorName,
+  donorProblem,
+  loadDonations,
+  planReceipts,
+  PlannedReceipt,
+  RECEIPT,
+  Scope,
+} from './plan';
+import { issuerSettings, IssuerSettings } from './settings';
+import { amountInWords, centsToDecimal } from './words';
+
+/**
+ * A 409: the request contradicts what is stored (a donation already receipted, a receipt already
+ * cancelled). Our route handlers answer it with status 409 in Strapi's error shape.
+ */
+export class ConflictError extends errors.ApplicationError {
+  constructor(message: string, details?: unknown) {
+    super(message, details as any);
+    (this as any).name = 'ConflictError';
+  }
+}
+
+/** One lock for every creation of a receipt (PostgreSQL): the coverage check and the write are one step. */
+const COVERAGE_LOCK = 7_310_019;
+
+export const formatNumber = (year: number, sequence: number) => `${year}-${String(sequence).padStart(5, '0')}`;
+
+/** Who issued or cancelled: the admin's name and e-mail, as they were at that moment. */
+export const adminName = (user: any) =>
+  user ? `${[user.firstname, user.lastname].filter(Boolean).join(' ')} <${user.email}>`.trim() : 'Back-office';
+
+/** The articles of the CGI a receipt certifies: 238 bis for a company, 200 and/or 978 for an individual. */
+const articlesFor = (kind: string, issuer: IssuerSettings) =>
+  kind === 'company' ? ['238 bis'] : [...(issuer.articles.a200 ? ['200'] : []), ...(issuer.articles.a978 ? ['978'] : [])];
+
+/** Everything the receipt prints, frozen when it is issued: a later change of the donor or the settings does not change it. */
+const snapshotOf = (r: PlannedReceipt, issuer: IssuerSettings, issuedOn: string, uploadsUrl: (p: string | null) => string | null) => ({
+  version: 1,
+  issuer: {
+    name: issuer.name,
+    rna: issuer.rna,
+    siren: issuer.siren,
+    address: issuer.address,
+    postalCode: issuer.postalCode,
+    city: issuer.city,
+    object: issuer.object,
+    category: issuer.category,
+    categoryLabel: issuer.categoryLabel,
+    logo: uploadsUrl(issuer.logoPath),
+    signature: uploadsUrl(issuer.signaturePath),
+    signatoryName: issuer.signatoryName,
+    signatoryCapacity: issuer.signatoryCapacity,
+  },
+  donor: {
+    kind: r.donor.kind,
+    lastName: r.donor.lastName,
+    firstName: r.donor.firstName,
+    companyName: r.donor.companyName,
+    legalForm: r.donor.legalForm,
+    siren: r.donor.siren,
+    address: r.donor.address,
+    postalCode: r.donor.postalCode,
+    city: r.donor.city,
+    country: r.donor.country,
+  },
+  articles: articlesFor(r.donor.kind, issuer),
+  lines: r.donations.map((d) => ({
+    documentId: d.documentId,
+    receivedAt: d.receivedAt,
+    amountCents: d.amountCents,
+    method: d.method,
+    nature: d.nature,
+    giftForm: d.giftForm,
+    description: d.description,
+  })),
+  totalCents: r.totalCents,
+  amountInWords: amountInWords(r.totalCents),
+  periodStart: r.periodStart,
+  periodEnd: r.periodEnd,
+  issuedOn,
+});
+
+export interface IssueOptions {
+  mode: 'single' | 'annual';
+  issuedBy: string;
+  /** the cancelled receipt this one replaces */
+  replaces?: number;
+  /** in a bulk generation, a receipt whose donations were covered meanwhile is skipped; otherwise it is a 409 */
+  skipCovered?: boolean;
+}
+
+/** Receipts issued per transaction in a bulk generation: fewer commits, a short wait for a single issue meanwhile. */
+const BATCH = 100;
+
+/**
+ * Issues receipts, in one transaction: the coverage check (none of their donations in a live
+ * receipt), the next numbers of the year (gap-free, src/core/numbering.ts: the first from the
+ * stored numbers, the others following it under the same lock) and the writes. Two generations at
+ * once wait for each other here: the second finds the donations covered. In a bulk generation a
+ * receipt covered meanwhile is skipped; otherwise it is a 409 and nothing is written.
+ *
+ * Receipts are written here (and cancelled, and marked sent) with the query engine only: the
+ * Document Service refuses every write to them (index.ts), so no other path can create one.
+ */
+export const issueBatch = async (strapi: Strapi, planned: PlannedReceipt[], issuer: IssuerSettings, options: IssueOptions) => {
+  const uploadsUrl = (p: string | null) => (p ? p.slice(strapi.dirs.static.public.length).replace(/\\/g, '/') : null);
+  return strapi.db.transaction(async ({ trx }: any) => {
+    if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [COVERAGE_LOCK]);
+    const covered = await coveringReceipts(
+      strapi,
+      planned.flatMap((r) => r.donations.map((d) => d.id)),
+      trx
+    );
+    const free = planned.filter((r) => !r.donations.some((d) => covered.has(d.id)));
+    if (free.length < planned.length && !options.skipCovered) {
+      const numbers = [...new Set(covered.values())];
+      throw new ConflictError(
+        `Dons : déjà couverts par le reçu n° ${numbers.join(', ')} (un don figure sur un seul reçu non annulé ; annulez ou remplacez ce reçu).`,
+        { receipts: numbers }
+      );
+    }
+    if (!free.length) return [];
+    const issuedOn = todayInParis();
+    const numberYear = Number(issuedOn.slice(0, 4));
+    const first = await nextNumber(strapi, trx, { uid: RECEIPT, field: 'sequence', scope: { numberYear } });
+    const replaced = options.replaces ? options.replaces : null;
+    const created = [];
+    for (const [i, r] of free.entries()) {
+      const sequence = first + i;
+      const now = new Date();
+      const row = await strapi.db.query(RECEIPT).create({
+        data: {
+          number: formatNumber(numberYear, sequence),
+          numberYear,
+          sequence,
+          mode: options.mode,
+          donorKind: r.donor.kind,
+          donor: r.donor.id,
+          donations: r.donations.map((d) => d.id),
+          donorName: donorName(r.donor),
+          donorEmail: r.donor.email || null,
+          periodStart: r.periodStart,
+          periodEnd: r.periodEnd,
+          total: centsToDecimal(r.totalCents),
+          issuedOn,
+          issuedBy: options.issuedBy,
+          snapshot: snapshotOf(r, issuer, issuedOn, uploadsUrl),
+          cancelled: false,
+          emailAttempts: 0,
+          ...(replaced ? { replaces: replaced } : {}),
+          // no drafts on this type: published when written, as the Document Service does
+          publishedAt: now,
+        },
+        select: ['id', 'documentId', 'number', 'donorName', 'total'],
+      });
+      created.push({
+        documentId: row.documentId,
+        number: row.number,
+        donor: { documentId: r.donor.documentId, name: row.donorName },
+        total: centsToDecimal(r.totalCents),
+      });
+    }
+    return created;
+  });
+};
+
+/** One receipt (a single donation, one donor's year, a replacement): a 409 if a donation is covered. */
+export const issueOne = async (strapi: Strapi, r: PlannedReceipt, issuer: IssuerSettings, options: IssueOptions) =>
+  (await issueBatch(strapi, [r], issuer, { ...options, skipCovered: false }))[0];
+
+/** Generation by the treasurer: the plan (the preview's), then each receipt in its own transaction. */
+export const generate = async (strapi: Strapi, scope: Scope, user: any) => {
+  const issuer = await issuerSettings(strapi);
+  const plan = await planReceipts(strapi, scope, issuer);
+  if (scope.donation || scope.donor) {
+    // one receipt asked for: say why it cannot be issued
+    if (!plan.planned.length) {
+      if (plan.alreadyCovered.length) throw new ConflictError(`Dons : ${plan.alreadyCovered[0].reason}`);
+      if (plan.excluded.length) {
+        throw new errors.ValidationError(`Reçu non émis : ${plan.excluded[0].reason}`, { excluded: plan.excluded });
+      }
+      throw new errors.ValidationError('Dons : aucun don à couvrir pour ce donateur et cette année.');
+    }
+    if (scope.donation && plan.excluded.length)
+      throw new errors.ValidationError(`Reçu non émis : ${plan.excluded[0].reason}`, { excluded: plan.excluded });
+  }
+  const bulk = !scope.donation && !scope.donor;
+  const created = [];
+  for (let i = 0; i < plan.planned.length; i += BATCH) {
+    created.push(
+      ...(await issueBatch(strapi, plan.planned.slice(i, i + BATCH), issuer, {
+        mode: scope.mode,
+        issuedBy: adminName(user),
+        skipCovered: bulk,
+      }))
+    );
+  }
+  return created;
+};
+
+/** Cancels a receipt (reason required): its number stays used, its PDF says « ANNULÉ », its donations are free again. */
+export const cancel = async (strapi: Strapi, documentId: string, reason: unknown, user: any, trxDone?: (receipt: any) => Promise<any>) => {
+  const text = typeof reason === 'string' ? reason.trim() : '';
+  if (!text)
+    throw new errors.ValidationError('Motif d’annulation : obligatoire (il figure dans le registre des reçus).', {
+      errors: [{ path: ['reason'], message: 'obligatoire' }],
+    });
+  if (text.length > 1000)
+    throw new errors.ValidationError('Motif d’annulation : 1 000 caractères au plus.', {
+      errors: [{ path: ['reason'], message: 'trop long' }],
+    });
+  return strapi.db.transaction(async ({ trx }: any) => {
+    if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [COVERAGE_LOCK]);
+    const receipt = await strapi.db.query(RECEIPT).findOne({ where: { documentId } });
+    if (!receipt) throw new errors.NotFoundError('Reçu fiscal introuvable.');
+    if (receipt.cancelled)
+      throw new ConflictError(
+        `Reçu n° ${receipt.number} : déjà annulé le ${new Date(receipt.cancelledAt).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })}.`
+      );
+    // the module's own write (strapi.db.query does not go through the Document Service's guard)
+    await strapi.db.query(RECEIPT).update({
+      where: { id: receipt.id },
+      data: { cancelled: true, cancelledAt: new Date(), cancelledBy: adminName(user), cancelReason: text },
+    });
+    const cancelled = { documentId, number: receipt.number, cancelled: true, cancelReason: text };
+    return trxDone ? { cancelled, replacement: await trxDone(receipt) } : cancelled;
+  });
+};
+
+/**
+ * A correction: the receipt is cancelled and a new one, with a new number, issued for the same
+ * donations from the donor's and donations' current data, referencing the one it replaces — both
+ * in one transaction (if the new one cannot be issued, the old one stays as it was).
+ */
+export const replace = async (strapi: Strapi, documentId: string, reason: unknown, user: any) => {
+  const issuer = await issuerSettings(strapi);
+  return cancel(strapi, documentId, reason, user, async (old) => {
+    const stored = await strapi.db.query(RECEIPT).findOne({ where: { id: old.id }, populate: { donations: { select: ['id'] } } });
+    const donations = await loadDonations(strapi, { id: { $in: stored.donations.map((d: any) => d.id) } });
+    const refuse = (why: string) => new errors.ValidationError(`Reçu de remplacement non émis : ${why}`);
+    if (!donations.length || donations.length !== stored.donations.length) throw refuse('un des dons du reçu n’existe plus.');
+    const donor = donations[0].donor;
+    if (!donor || donations.some((d) => d.donor?.id !== donor.id)) throw refuse('les dons n’ont plus tous le même donateur.');
+    for (const d of donations) {
+      const problem = donationProblem(d);
+      if (problem) throw refuse(problem);
+    }
+    const problem = donorProblem(donor, issuer);
+    if (problem) throw refuse(problem);
+    const planned: PlannedReceipt = {
+      donor,
+      donations,
+      totalCents: donations.reduce((s, d) => s + d.amountCents, 0),
+      periodStart: old.mode === 'single' ? donations[0].receivedAt : old.periodStart,
+      periodEnd: old.mode === 'single' ? donations[0].receivedAt : old.periodEnd,
+    };
+    return issueOne(strapi, planned, issuer, { mode: old.mode, issuedBy: adminName(user), replaces: old.id });
+  });
+};
