@@ -37,7 +37,8 @@ export default ({ env }) => [
       formLimit: '1mb',
       jsonLimit: '1mb',
       textLimit: '1mb',
-      formidable: { maxFileSize: env.int('UPLOAD_MAX_MB', 20) * 1024 * 1024 },
+      // the media library's own limit stays UPLOAD_MAX_MB (config/plugins.ts); an import may take IMPORT_MAX_MB
+      formidable: { maxFileSize: Math.max(env.int('UPLOAD_MAX_MB', 20), env.int('IMPORT_MAX_MB', 20)) * 1024 * 1024 },
     },
   },
   // after the body parser: lets the admin save our business `status` fields (see the file)

@@ -12,12 +12,13 @@ import dues from './dues';
 import newsletters from './newsletters';
 import media from './media';
 import backups from './backups';
+import imports from './imports';
 
 /**
  * Every back-office feature, in one list. To add one: create src/back-office/<feature>/index.ts
  * exporting a BackOfficeModule, and add it here.
  */
-const modules: BackOfficeModule[] = [rules, mail, settings, dues, newsletters, media, access, stats, exportsModule, reports, missions, backups];
+const modules: BackOfficeModule[] = [rules, mail, settings, dues, newsletters, media, access, stats, exportsModule, reports, missions, backups, imports];
 
 export const registerBackOffice = (strapi: Strapi) => {
   strapi.admin.services.permission.actionProvider.registerMany(ACTION_DEFINITIONS as any);

@@ -201,6 +201,28 @@ export const LABELS: Record<string, Record<string, string>> = {
     sentAt: 'Envoyée le',
     error: 'Erreur',
   },
+  'api::import-batch.import-batch': {
+    ...common,
+    kind: 'Type de fiches',
+    state: 'État',
+    fileName: 'Fichier',
+    source: 'Format reconnu',
+    encoding: 'Encodage',
+    separator: 'Séparateur',
+    sheet: 'Feuille',
+    mapping: 'Correspondance des colonnes',
+    table: 'Lignes du fichier',
+    preview: 'Aperçu',
+    skipErrors: 'Lignes en erreur ignorées',
+    counts: 'Bilan',
+    skipped: 'Lignes ignorées',
+    changes: 'Fiches créées ou modifiées',
+    uploadedBy: 'Déposé par',
+    committedBy: 'Importé par',
+    committedAt: 'Importé le',
+    undoneBy: 'Annulé par',
+    undoneAt: 'Annulé le',
+  },
 };
 
 /** French label of a field, falling back to its name. */
@@ -257,6 +279,10 @@ export const ENUM_LABELS: Record<string, string> = {
  */
 export const FIELD_ENUM_LABELS: Record<string, Record<string, Record<string, string>>> = {
   'api::donation.donation': { nature: { cash: 'Numéraire' } },
+  'api::import-batch.import-batch': {
+    kind: { members: 'Adhérents', contributions: 'Cotisations', donors: 'Donateurs', donations: 'Dons' },
+    state: { preview: 'Aperçu (rien d\u2019écrit)', committed: 'Importé', undone: 'Annulé' },
+  },
 };
 
 /** French name of the value of an enumeration field (uid, field): the field's own name for it, else the shared one. */

@@ -13,6 +13,10 @@ export const ACTIONS = {
   calendarFeed: 'api::back-office.calendar.feed',
   newslettersSend: 'api::back-office.newsletters.send',
   backupsManage: 'api::back-office.backups.manage',
+  importsMembers: 'api::back-office.imports.members',
+  importsContributions: 'api::back-office.imports.contributions',
+  importsDonors: 'api::back-office.imports.donors',
+  importsDonations: 'api::back-office.imports.donations',
 } as const;
 
 /** Definitions given to the action provider (uid is the action id without the `api::` prefix). */
@@ -26,4 +30,8 @@ export const ACTION_DEFINITIONS = [
   { uid: 'back-office.calendar.feed', displayName: 'Créer, régénérer ou désactiver l’adresse secrète du calendrier du bureau', subCategory: 'Missions' },
   { uid: 'back-office.newsletters.send', displayName: 'Envoyer les newsletters', subCategory: 'Communication' },
   { uid: 'back-office.backups.manage', displayName: 'Gérer les sauvegardes', subCategory: 'Sauvegardes' },
+  { uid: 'back-office.imports.members', displayName: 'Importer des adhérents', subCategory: 'Imports' },
+  { uid: 'back-office.imports.contributions', displayName: 'Importer des cotisations', subCategory: 'Imports' },
+  { uid: 'back-office.imports.donors', displayName: 'Importer des donateurs', subCategory: 'Imports' },
+  { uid: 'back-office.imports.donations', displayName: 'Importer des dons', subCategory: 'Imports' },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

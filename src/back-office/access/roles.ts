@@ -59,6 +59,11 @@ export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   [ACTIONS.calendarFeed]: ['asso-volunteer-manager'],
   [ACTIONS.newslettersSend]: ['asso-communication'],
   [ACTIONS.backupsManage]: [],
+  // bringing the lists of the tools the association leaves: each kind by whoever keeps it
+  [ACTIONS.importsMembers]: ['asso-secretary'],
+  [ACTIONS.importsContributions]: ['asso-treasurer'],
+  [ACTIONS.importsDonors]: ['asso-treasurer'],
+  [ACTIONS.importsDonations]: ['asso-treasurer'],
 };
 
 /**
