@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import type { BackOfficeModule, Strapi } from '../types';
 import { routePath } from '../../utils/route-path';
 import { KIND_LABELS, type ImportKind } from './fields';
+import { forbidden } from '../exports/access';
 import {
   authorOf,
   batchFor,
@@ -32,7 +33,7 @@ let app: Strapi;
 const canImport = (ctx: any) => (kind: ImportKind) => !!ctx.state.userAbility?.can(IMPORT_ACTIONS[kind]);
 
 const requireKind = (ctx: any, kind: ImportKind) => {
-  if (!canImport(ctx)(kind)) throw new errors.ForbiddenError(`Vous n\u2019avez pas le droit d\u2019importer des ${KIND_LABELS[kind].toLowerCase()}.`);
+  if (!canImport(ctx)(kind)) throw forbidden(`Vous n\u2019avez pas le droit d\u2019importer des ${KIND_LABELS[kind].toLowerCase()}.`);
 };
 
 const fileOf = (ctx: any) => {

@@ -143,7 +143,12 @@ const finish = (rows: PlannedRow[]): Plan => ({
   },
 });
 
-const errorRow = (read: ReadRow, label: string, errors: RowError[]): PlannedRow => ({ row: read.row, status: 'error', label, errors });
+/** An error row; a « required » message is dropped when its column already says why it is empty (« vingt » is not a number). */
+const errorRow = (read: ReadRow, label: string, errors: RowError[]): PlannedRow => {
+  const unreadable = new Set(read.errors.map((e) => e.column));
+  const shownErrors = errors.filter((e, i) => i < read.errors.length || !(unreadable.has(e.column) && /obligatoire/.test(e.message)));
+  return { row: read.row, status: 'error', label, errors: shownErrors };
+};
 
 /** The row's outcome once matched: create, update (with its changes) or unchanged. */
 const outcome = (uid: string, read: ReadRow, label: string, stored: Record<string, any> | null, data: Record<string, any>, labels?: Record<string, string>): PlannedRow => {

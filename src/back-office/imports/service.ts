@@ -8,6 +8,7 @@ import { ImportFileError, readTable, SEPARATOR_LABELS, type Table } from './read
 import { missingColumns, readRows, samplesOf, type RowError } from './rows';
 import { planImport, type Plan, type PlannedRow } from './plan';
 import { FULL_NAME_RULE } from './values';
+import { forbidden } from '../exports/access';
 
 const BATCH = 'api::import-batch.import-batch';
 
@@ -126,7 +127,7 @@ const findBatch = async (strapi: Strapi, id: string) => {
 /** The import, if this admin may import its kind (403 otherwise). */
 export const batchFor = async (strapi: Strapi, id: string, can: (kind: ImportKind) => boolean) => {
   const batch = await findBatch(strapi, id);
-  if (!can(batch.kind)) throw new errors.ForbiddenError(`Vous n\u2019avez pas le droit d\u2019importer des ${KIND_LABELS[batch.kind as ImportKind].toLowerCase()}.`);
+  if (!can(batch.kind)) throw forbidden(`Vous n\u2019avez pas le droit d\u2019importer des ${KIND_LABELS[batch.kind as ImportKind].toLowerCase()}.`);
   return batch;
 };
 
