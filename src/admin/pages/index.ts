@@ -6,6 +6,7 @@ import dues from './dues';
 import newsletters from './newsletters';
 import calendar from './calendar';
 import missionPanels from './missions';
+import importsPage from './imports';
 
 /**
  * The back-office's admin pages and widgets. Each feature adds its own folder under
@@ -16,4 +17,4 @@ export interface AdminPage {
   bootstrap?: (app: StrapiApp) => void;
 }
 
-export const adminPages: AdminPage[] = [dashboard, dues, exportsPage, newsletters, calendar, missionPanels, backupsPage];
+export const adminPages: AdminPage[] = [dashboard, dues, exportsPage, newsletters, calendar, missionPanels, backupsPage, importsPage];
