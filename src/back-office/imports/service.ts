@@ -136,10 +136,13 @@ export const batchFor = async (strapi: Strapi, id: string, can: (kind: ImportKin
  * tool recognised from the headers, the pre-filled mapping and the preview. Nothing is written but
  * the import's own record; a file that cannot be read is refused with a French 400 and leaves nothing.
  */
-export const createImport = async (strapi: Strapi, input: { buffer: Buffer; fileName: string; kind: ImportKind; sheet?: string | null; author: Author }) => {
+export const createImport = async (
+  strapi: Strapi,
+  input: { buffer: Buffer; fileName: string; kind: ImportKind; sheet?: string | null; author: Author; maxBytes?: number; dryRun?: boolean }
+) => {
   let table: Table;
   try {
-    table = await readTable(input.buffer, { sheet: input.sheet || null, maxBytes: importMaxMb() * 1024 * 1024 });
+    table = await readTable(input.buffer, { sheet: input.sheet || null, maxBytes: input.maxBytes ?? importMaxMb() * 1024 * 1024 });
   } catch (e) {
     if (e instanceof ImportFileError) throw badRequest(`Fichier « ${input.fileName} » : ${e.message}`, { field: 'file' });
     throw e;
@@ -157,20 +160,23 @@ export const createImport = async (strapi: Strapi, input: { buffer: Buffer; file
   }
   if (!table.rows.length) throw badRequest(`Fichier « ${input.fileName} » : il n\u2019a qu\u2019une ligne de titres, aucune ligne à importer.`, { field: 'file' });
   const { plan, missing } = await previewOf(strapi, input.kind, table, mapping, source.id);
+  const record = {
+    kind: input.kind,
+    state: 'preview',
+    fileName: input.fileName.slice(0, 255),
+    source: source.id,
+    encoding: table.encoding,
+    separator: table.separator,
+    sheet: table.sheet,
+    mapping,
+    table,
+    preview: summarise(plan, missing),
+    uploadedBy: input.author.name.slice(0, 255),
+  };
+  // a dry run (command line) shows the preview and writes nothing, not even the import's record
+  if (input.dryRun) return view({ ...record, documentId: null });
   const batch = await strapi.documents(BATCH as any).create({
-    data: {
-      kind: input.kind,
-      state: 'preview',
-      fileName: input.fileName.slice(0, 255),
-      source: source.id,
-      encoding: table.encoding,
-      separator: table.separator,
-      sheet: table.sheet,
-      mapping,
-      table,
-      preview: summarise(plan, missing),
-      uploadedBy: input.author.name.slice(0, 255),
-    } as any,
+    data: record as any,
   });
   return view({ ...batch, table });
 };
