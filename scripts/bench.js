@@ -207,6 +207,7 @@ const importMeasurements = async (add) => {
       add(`Mémoire pendant l’import de ${label} (croissance)`, `${fmt(growth)} Mo`, '—', '—', '< 200 Mo', growth < 200);
     }
   } finally {
+    await dist('imports/cli').settle(strapi);
     await strapi.destroy();
   }
 };

@@ -13,8 +13,9 @@ const main = async () => {
   const strapi = await loadStrapi();
   let code = 1;
   try {
-    const { runImportCli } = require(path.join(DIST, 'src', 'back-office', 'imports', 'cli'));
+    const { runImportCli, settle } = require(path.join(DIST, 'src', 'back-office', 'imports', 'cli'));
     code = await runImportCli(strapi, process.argv.slice(2), (line) => console.log(line));
+    await settle(strapi);
   } catch (e) {
     console.error('Échec de l’import :', e);
   } finally {

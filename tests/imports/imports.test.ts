@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { loginAs, RoleCode } from '../helpers/roles';
+import { runImportCli } from '../../src/back-office/imports/cli';
 
 /**
  * Imports through the admin API, as the « Importer » page calls it: files written by hand in each
@@ -24,7 +25,12 @@ describe(`imports (${DB_CLIENT})`, () => {
   const count = (uid: string, where: Record<string, any> = {}) => app.strapi.db.query(uid).count({ where });
   const member = (where: Record<string, any>) => app.strapi.db.query(MEMBER).findOne({ where });
 
-  const upload = (kind: string, file: string | { name: string; content: Buffer }, role: RoleCode = 'strapi-super-admin', extra: Record<string, string> = {}) =>
+  const upload = (
+    kind: string,
+    file: string | { name: string; content: Buffer },
+    role: RoleCode = 'strapi-super-admin',
+    extra: Record<string, string> = {}
+  ) =>
     (async () => {
       const token = await loginAs(app, role);
       let req = app.admin('post', '/back-office/imports', token).field('kind', kind);
@@ -33,11 +39,13 @@ describe(`imports (${DB_CLIENT})`, () => {
     })();
   const commit = async (id: string, body: Record<string, unknown> = {}, role: RoleCode = 'strapi-super-admin') =>
     app.admin('post', `/back-office/imports/${id}/commit`, await loginAs(app, role)).send(body);
-  const undo = async (id: string, role: RoleCode = 'strapi-super-admin') => app.admin('post', `/back-office/imports/${id}/undo`, await loginAs(app, role)).send({});
+  const undo = async (id: string, role: RoleCode = 'strapi-super-admin') =>
+    app.admin('post', `/back-office/imports/${id}/undo`, await loginAs(app, role)).send({});
 
   beforeAll(async () => {
     app = await startStrapi({ env: { IMPORT_MAX_MB: '1' } });
-    if (!(await docs('api::association.association').findFirst())) await docs('api::association.association').create({ data: { name: 'Association test' } });
+    if (!(await docs('api::association.association').findFirst()))
+      await docs('api::association.association').create({ data: { name: 'Association test' } });
     for (const [name, amount, durationMonths] of [
       ['Cotisation annuelle', 25, 12],
       ['Cotisation de soutien', 100, 12],
@@ -59,10 +67,32 @@ describe(`imports (${DB_CLIENT})`, () => {
 
     it.each([
       ['an empty file', { name: 'vide.csv', content: Buffer.alloc(0) }, /Le fichier est vide/],
-      ['a binary', { name: 'adherents.csv', content: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0]) }, /binaire/],
-      ['a file over IMPORT_MAX_MB', { name: 'gros.csv', content: Buffer.from(`Nom;Prénom\n${'Martin;Claire\n'.repeat(90_000)}`) }, /limité à 1 Mo/],
-      ['a file with no recognisable header', { name: 'sans-titres.csv', content: Buffer.from('Martin;Claire;Lyon\nDurand;Paul;Paris\n') }, /aucune colonne reconnue/],
-      ['an .ods', { name: 'liste.ods', content: Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('\0'.repeat(26) + 'mimetypeapplication/vnd.oasis.opendocument.spreadsheet')]) }, /\.ods/],
+      [
+        'a binary',
+        { name: 'adherents.csv', content: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0]) },
+        /binaire/,
+      ],
+      [
+        'a file over IMPORT_MAX_MB',
+        { name: 'gros.csv', content: Buffer.from(`Nom;Prénom\n${'Martin;Claire\n'.repeat(90_000)}`) },
+        /limité à 1 Mo/,
+      ],
+      [
+        'a file with no recognisable header',
+        { name: 'sans-titres.csv', content: Buffer.from('Martin;Claire;Lyon\nDurand;Paul;Paris\n') },
+        /aucune colonne reconnue/,
+      ],
+      [
+        'an .ods',
+        {
+          name: 'liste.ods',
+          content: Buffer.concat([
+            Buffer.from([0x50, 0x4b, 0x03, 0x04]),
+            Buffer.from('\0'.repeat(26) + 'mimetypeapplication/vnd.oasis.opendocument.spreadsheet'),
+          ]),
+        },
+        /\.ods/,
+      ],
     ])('%s', async (_what, file, message) => {
       const res = await upload('members', file);
       expect(res.status).toBe(400);
@@ -93,7 +123,8 @@ describe(`imports (${DB_CLIENT})`, () => {
       ['asso-communication', 'members', 403],
       ['asso-partnerships', 'donations', 403],
     ] as Array<[RoleCode, string, number]>)('%s imports %s: %s', async (role, kind, status) => {
-      const file = kind === 'members' ? 'galette-adherents.csv' : kind === 'contributions' ? 'galette-contributions.csv' : 'donateurs-dons.csv';
+      const file =
+        kind === 'members' ? 'galette-adherents.csv' : kind === 'contributions' ? 'galette-contributions.csv' : 'donateurs-dons.csv';
       const before = await count(BATCH);
       const res = await upload(kind, file, role);
       expect(res.status).toBe(status);
@@ -127,7 +158,13 @@ describe(`imports (${DB_CLIENT})`, () => {
       expect(res.body.detected).toMatchObject({ source: 'galette', encoding: 'utf-8', separator: ';', sheet: null });
       const mapping = Object.fromEntries(res.body.mapping.map((m: any) => [m.header, m.target]));
       // trailing spaces in the headers are gone
-      expect(mapping).toMatchObject({ Nom: 'lastName', Prénom: 'firstName', Courriel: 'email', 'Numéro adhérent': 'memberNumber', "Date d'échéance": null });
+      expect(mapping).toMatchObject({
+        Nom: 'lastName',
+        Prénom: 'firstName',
+        Courriel: 'email',
+        'Numéro adhérent': 'memberNumber',
+        "Date d'échéance": null,
+      });
       expect(res.body.mapping.find((m: any) => m.header === 'Nom').samples).toEqual(['DUPONT', 'MARTIN', 'LEROY']);
       expect(res.body.preview).toMatchObject({ create: 4, update: 0, unchanged: 0 });
       expect(res.body.preview.errors).toEqual([
@@ -151,7 +188,14 @@ describe(`imports (${DB_CLIENT})`, () => {
       expect(done.status).toBe(200);
       expect(done.body).toEqual({ created: 4, updated: 0, unchanged: 0, skipped: 2 });
       const dupont = await member({ memberNumber: 1 });
-      expect(dupont).toMatchObject({ lastName: 'DUPONT', firstName: 'Marie', email: 'marie.dupont@example.org', gender: 'female', country: 'France', phone: '04 78 00 00 01' });
+      expect(dupont).toMatchObject({
+        lastName: 'DUPONT',
+        firstName: 'Marie',
+        email: 'marie.dupont@example.org',
+        gender: 'female',
+        country: 'France',
+        phone: '04 78 00 00 01',
+      });
       expect(dupont.address).toBe('12 rue des Lilas, Appartement 3');
       expect(await member({ memberNumber: 2 })).toMatchObject({ lastName: 'MARTIN', firstName: 'Claire', country: 'France' });
       expect(await member({ memberNumber: 4 })).toMatchObject({ lastName: 'LEROY', country: 'Belgique', postalCode: '1050', email: null });
@@ -160,23 +204,36 @@ describe(`imports (${DB_CLIENT})`, () => {
 
       const list = await app.admin('get', '/back-office/imports', await loginAs(app, 'asso-secretary')).expect(200);
       const recorded = list.body.imports.find((i: any) => i.id === id);
-      expect(recorded).toMatchObject({ state: 'committed', fileName: 'galette-adherents.csv', source: 'galette', counts: { created: 4, skipped: 2 } });
+      expect(recorded).toMatchObject({
+        state: 'committed',
+        fileName: 'galette-adherents.csv',
+        source: 'galette',
+        counts: { created: 4, skipped: 2 },
+      });
       expect(recorded.committedBy).toMatch(/asso-secretary@test\.local/);
       expect(recorded.skipped.map((s: any) => s.row)).toEqual([4, 6]);
       expect((await commit(id, { skipErrors: true }, 'asso-secretary')).status).toBe(400);
     });
 
     it('the report lists every row with its result, as a CSV for spreadsheets', async () => {
-      const res = await app.admin('get', `/back-office/imports/${id}/report`, await loginAs(app, 'asso-secretary')).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const res = await app
+        .admin('get', `/back-office/imports/${id}/report`, await loginAs(app, 'asso-secretary'))
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/text\/csv/);
       const rows = parse(res.body.toString('utf8'), { bom: true, delimiter: ';' });
       expect(rows[0]).toEqual(['Ligne', 'Résultat', 'Fiche', 'Détail']);
-      expect(rows.find((r: string[]) => r[0] === '4')).toEqual(['4', 'Ignorée (erreur)', 'MARTIN Paul', expect.stringMatching(/colonne « Courriel »/)]);
+      expect(rows.find((r: string[]) => r[0] === '4')).toEqual([
+        '4',
+        'Ignorée (erreur)',
+        'MARTIN Paul',
+        expect.stringMatching(/colonne « Courriel »/),
+      ]);
     });
 
     it('importing the same file again creates nothing', async () => {
@@ -213,7 +270,7 @@ describe(`imports (${DB_CLIENT})`, () => {
       contributionsId = res.body.id;
       expect(res.body.detected.source).toBe('galette');
       expect(res.body.preview).toMatchObject({ create: 4, update: 0, unchanged: 0 });
-      expect(res.body.preview.errors).toEqual([{ row: 6, column: 'Montant', message: '« vingt » n\'est pas un nombre' }]);
+      expect(res.body.preview.errors).toEqual([{ row: 6, column: 'Montant', message: "« vingt » n'est pas un nombre" }]);
       const done = await commit(contributionsId, { skipErrors: true }, 'asso-treasurer');
       expect(done.body).toEqual({ created: 4, updated: 0, unchanged: 0, skipped: 1 });
       const dupont = await member({ memberNumber: 1 });
@@ -226,14 +283,18 @@ describe(`imports (${DB_CLIENT})`, () => {
     });
 
     it('undo is refused once a record was changed since, and nothing is undone', async () => {
-      const first = (await app.admin('get', '/back-office/imports', await loginAs(app, 'asso-secretary'))).body.imports.find((i: any) => i.id === id);
+      const first = (await app.admin('get', '/back-office/imports', await loginAs(app, 'asso-secretary'))).body.imports.find(
+        (i: any) => i.id === id
+      );
       expect(first.state).toBe('committed');
       const bernard = await member({ memberNumber: 5 });
       await docs(MEMBER).update({ documentId: bernard.documentId, data: { city: 'Lyon' } });
       const refused = await undo(id, 'asso-secretary');
       expect(refused.status).toBe(400);
       // Leroy (row 5) was changed by the later import and its undo; Bernard (row 7) by hand
-      expect(refused.body.error.message).toMatch(/^Annulation impossible : 2 fiches ont été modifiées ou supprimées depuis l’import \(lignes 5, 7\)\. Rien n’a été annulé\./);
+      expect(refused.body.error.message).toMatch(
+        /^Annulation impossible : 2 fiches ont été modifiées ou supprimées depuis l’import \(lignes 5, 7\)\. Rien n’a été annulé\./
+      );
       expect(await count(MEMBER)).toBe(4);
     });
 
@@ -252,14 +313,21 @@ describe(`imports (${DB_CLIENT})`, () => {
       expect(res.body.notes.join(' ')).toMatch(/les mots écrits en MAJUSCULES forment le nom/);
       expect(res.body.preview).toMatchObject({ create: 3, errors: [] });
       expect((await commit(res.body.id)).body).toMatchObject({ created: 3 });
-      expect(await member({ memberNumber: 101 })).toMatchObject({ lastName: 'Durand', firstName: 'Sophie', newsletterOptIn: true, country: 'France' });
+      expect(await member({ memberNumber: 101 })).toMatchObject({
+        lastName: 'Durand',
+        firstName: 'Sophie',
+        newsletterOptIn: true,
+        country: 'France',
+      });
       expect(await member({ memberNumber: 102 })).toMatchObject({ lastName: 'LEFEBVRE', firstName: 'Jean-Pierre', newsletterOptIn: false });
       expect(await member({ memberNumber: 103 })).toMatchObject({ lastName: 'de La Fontaine', firstName: 'Jean' });
 
       const activities = await upload('contributions', 'paheko-activites.csv');
       expect(activities.body.detected.source).toBe('paheko');
       expect(activities.body.preview).toMatchObject({ create: 2 });
-      expect(activities.body.preview.errors).toEqual([{ row: 4, column: 'Numéro de membre', message: expect.stringMatching(/^aucun adhérent ne correspond à n° 999/) }]);
+      expect(activities.body.preview.errors).toEqual([
+        { row: 4, column: 'Numéro de membre', message: expect.stringMatching(/^aucun adhérent ne correspond à n° 999/) },
+      ]);
       expect((await commit(activities.body.id, { skipErrors: true })).body).toMatchObject({ created: 2, skipped: 1 });
       expect(String((await member({ memberNumber: 101 })).duesPaidUntil).slice(0, 10)).toBe('2025-12-31');
     });
@@ -270,20 +338,33 @@ describe(`imports (${DB_CLIENT})`, () => {
       expect(res.body.preview).toMatchObject({ create: 2 });
       expect(res.body.preview.errors).toEqual([
         { row: 4, column: 'Statut de la commande', message: 'commande « Remboursé » : seules les commandes validées sont importées' },
-        { row: 5, column: 'Date de naissance', message: '« 12/12/2031 » est dans le futur : ce n\'est pas une date de naissance' },
+        { row: 5, column: 'Date de naissance', message: "« 12/12/2031 » est dans le futur : ce n'est pas une date de naissance" },
       ]);
       await commit(res.body.id, { skipErrors: true });
-      expect(await member({ lastName: 'Garcia', firstName: 'Inès' })).toMatchObject({ email: 'ines.garcia@example.org', phone: '06 12 34 56 78', city: 'Villeurbanne' });
+      expect(await member({ lastName: 'Garcia', firstName: 'Inès' })).toMatchObject({
+        email: 'ines.garcia@example.org',
+        phone: '06 12 34 56 78',
+        city: 'Villeurbanne',
+      });
       // the child's membership was paid by his mother: her e-mail is not his
       expect(await member({ lastName: 'Garcia', firstName: 'Hugo' })).toMatchObject({ email: null });
 
       const dues = await upload('contributions', 'helloasso-adhesions.csv', 'asso-treasurer');
       expect(dues.body.preview).toMatchObject({ create: 2 });
       expect((await commit(dues.body.id, { skipErrors: true }, 'asso-treasurer')).body).toMatchObject({ created: 2, skipped: 2 });
-      const hugo = await app.strapi.db.query(CONTRIBUTION).findOne({ where: { reference: '12345679' }, populate: { member: true, membershipType: true } });
-      expect(hugo).toMatchObject({ paymentMethod: 'helloasso', member: { firstName: 'Hugo' }, membershipType: { name: 'Adhésion enfant' } });
+      const hugo = await app.strapi.db
+        .query(CONTRIBUTION)
+        .findOne({ where: { reference: '12345679' }, populate: { member: true, membershipType: true } });
+      expect(hugo).toMatchObject({
+        paymentMethod: 'helloasso',
+        member: { firstName: 'Hugo' },
+        membershipType: { name: 'Adhésion enfant' },
+      });
       expect(Number(hugo.amount)).toBe(10);
-      expect((await upload('contributions', 'helloasso-adhesions.csv', 'asso-treasurer')).body.preview).toMatchObject({ create: 0, unchanged: 2 });
+      expect((await upload('contributions', 'helloasso-adhesions.csv', 'asso-treasurer')).body.preview).toMatchObject({
+        create: 0,
+        unchanged: 2,
+      });
     });
 
     it('a CSV saved by French Excel (Windows-1252): accents read, crosses and Oui/Non, a formula kept as text', async () => {
@@ -293,7 +374,12 @@ describe(`imports (${DB_CLIENT})`, () => {
       expect(ignored).toEqual(['Cotisation réglée']);
       expect(res.body.preview).toMatchObject({ create: 4, errors: [] });
       await commit(res.body.id);
-      expect(await member({ email: 'helene.lefevre@example.org' })).toMatchObject({ lastName: 'Lefèvre', firstName: 'Hélène', isVolunteer: true, imageRights: true });
+      expect(await member({ email: 'helene.lefevre@example.org' })).toMatchObject({
+        lastName: 'Lefèvre',
+        firstName: 'Hélène',
+        isVolunteer: true,
+        imageRights: true,
+      });
       expect(await member({ lastName: 'Çelik' })).toMatchObject({ firstName: 'Zoé', isVolunteer: false, imageRights: false });
       expect(await member({ firstName: 'Formule' })).toMatchObject({ lastName: '=1+1' });
       expect(await member({ firstName: 'Œuvre' })).toMatchObject({ birthDate: '1982-03-05', isVolunteer: true });
@@ -315,16 +401,23 @@ describe(`imports (${DB_CLIENT})`, () => {
       expect(res.body.detected).toMatchObject({ sheet: 'Donateurs', sheets: ['Notes', 'Donateurs'], encoding: null });
       expect(res.body.preview).toMatchObject({ create: 2, errors: [] });
       await commit(res.body.id, {}, 'asso-treasurer');
-      expect(await app.strapi.db.query('api::donor.donor').findOne({ where: { companyName: 'Garage Central' } })).toMatchObject({ kind: 'company', email: 'garage@example.org' });
+      expect(await app.strapi.db.query('api::donor.donor').findOne({ where: { companyName: 'Garage Central' } })).toMatchObject({
+        kind: 'company',
+        email: 'garage@example.org',
+      });
 
       const gifts = new ExcelJS.Workbook();
       const ws = gifts.addWorksheet('Dons');
       ws.addRow(['E-mail', 'Montant', 'Date du don']);
       ws.addRow(['odile.blanc@example.org', 40, new Date(Date.UTC(2025, 4, 2))]);
       ws.addRow(['odile.blanc@example.org', { formula: 'B2*2', result: 80 }, new Date(Date.UTC(2025, 5, 2))]);
-      const donations = await upload('donations', { name: 'dons.xlsx', content: Buffer.from(await gifts.xlsx.writeBuffer()) }, 'asso-treasurer');
+      const donations = await upload(
+        'donations',
+        { name: 'dons.xlsx', content: Buffer.from(await gifts.xlsx.writeBuffer()) },
+        'asso-treasurer'
+      );
       expect(donations.body.preview).toMatchObject({ create: 1 });
-      expect(donations.body.preview.errors).toEqual([{ row: 3, column: 'Montant', message: '« =B2*2 » n\'est pas un nombre' }]);
+      expect(donations.body.preview.errors).toEqual([{ row: 3, column: 'Montant', message: "« =B2*2 » n'est pas un nombre" }]);
     });
 
     it('an .xlsx saved by LibreOffice headless', async () => {
@@ -332,7 +425,17 @@ describe(`imports (${DB_CLIENT})`, () => {
       try {
         execFileSync(
           'soffice',
-          [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--norestore', '--infilter=CSV:44,34,76,1', '--convert-to', 'xlsx', '--outdir', dir, fixture('libreoffice-source.csv')],
+          [
+            `-env:UserInstallation=file://${dir}/profile`,
+            '--headless',
+            '--norestore',
+            '--infilter=CSV:44,34,76,1',
+            '--convert-to',
+            'xlsx',
+            '--outdir',
+            dir,
+            fixture('libreoffice-source.csv'),
+          ],
           { stdio: 'ignore', timeout: 120_000 }
         );
         const content = fs.readFileSync(path.join(dir, 'libreoffice-source.xlsx'));
@@ -341,7 +444,11 @@ describe(`imports (${DB_CLIENT})`, () => {
         expect(res.body.detected).toMatchObject({ sheet: expect.any(String), encoding: null });
         expect(res.body.preview).toMatchObject({ create: 2, errors: [] });
         await commit(res.body.id);
-        expect(await member({ email: 'aurore.petitjean@example.org' })).toMatchObject({ lastName: 'Petitjean', birthDate: '1991-08-17', newsletterOptIn: true });
+        expect(await member({ email: 'aurore.petitjean@example.org' })).toMatchObject({
+          lastName: 'Petitjean',
+          birthDate: '1991-08-17',
+          newsletterOptIn: true,
+        });
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -350,9 +457,14 @@ describe(`imports (${DB_CLIENT})`, () => {
 
   describe('mapping and conflicts', () => {
     it('the mapping can be changed; an unknown field is refused', async () => {
-      const res = await upload('members', { name: 'liste.csv', content: Buffer.from('Nom;Prénom;Remarque libre\nVidal;Rose;Aime le jardinage\n') });
+      const res = await upload('members', {
+        name: 'liste.csv',
+        content: Buffer.from('Nom;Prénom;Remarque libre\nVidal;Rose;Aime le jardinage\n'),
+      });
       expect(res.body.mapping.map((m: any) => m.target)).toEqual(['lastName', 'firstName', null]);
-      const bad = await app.admin('put', `/back-office/imports/${res.body.id}/mapping`).send({ mapping: [{ column: 2, target: 'salary' }] });
+      const bad = await app
+        .admin('put', `/back-office/imports/${res.body.id}/mapping`)
+        .send({ mapping: [{ column: 2, target: 'salary' }] });
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/champ « salary » inconnu/);
       const ok = await app.admin('put', `/back-office/imports/${res.body.id}/mapping`).send({ mapping: { 'Remarque libre': 'notes' } });
@@ -367,14 +479,23 @@ describe(`imports (${DB_CLIENT})`, () => {
       await docs(MEMBER).create({ data: { lastName: 'Roche', firstName: 'Yves' } });
       await docs(MEMBER).create({ data: { lastName: 'Roché', firstName: 'yves' } });
       const res = await upload('members', { name: 'roche.csv', content: Buffer.from('Nom;Prénom;Ville\nROCHE;Yves;Lyon\n') });
-      expect(res.body.preview.errors).toEqual([{ row: 2, column: 'Nom', message: expect.stringMatching(/correspond à 2 fiches .* ajoutez le n° d’adhérent, l’e-mail ou la date de naissance/) }]);
+      expect(res.body.preview.errors).toEqual([
+        {
+          row: 2,
+          column: 'Nom',
+          message: expect.stringMatching(/correspond à 2 fiches .* ajoutez le n° d’adhérent, l’e-mail ou la date de naissance/),
+        },
+      ]);
       expect((await commit(res.body.id)).status).toBe(400);
     });
 
     it('a value over the field\u2019s length is an error of its row, and the whole file is refused', async () => {
       const before = await count(MEMBER);
       const long = 'x'.repeat(130);
-      const res = await upload('members', { name: 'long.csv', content: Buffer.from(`Nom;Prénom;Ville\nNouveau;Un;Lyon\nNouveau;Deux;${long}\n`) });
+      const res = await upload('members', {
+        name: 'long.csv',
+        content: Buffer.from(`Nom;Prénom;Ville\nNouveau;Un;Lyon\nNouveau;Deux;${long}\n`),
+      });
       expect(res.body.preview.errors).toEqual([{ row: 3, column: 'Ville', message: expect.stringMatching(/120 caractères au maximum/) }]);
       expect((await commit(res.body.id)).status).toBe(400);
       expect(await count(MEMBER)).toBe(before);
@@ -384,14 +505,46 @@ describe(`imports (${DB_CLIENT})`, () => {
   it('donors then donations from one file: donations linked by e-mail or company, re-import creates nothing', async () => {
     const donors = await upload('donors', 'donateurs-dons.csv', 'asso-treasurer');
     expect(donors.body.preview).toMatchObject({ create: 3 });
-    expect(donors.body.preview.errors).toEqual([{ row: 4, column: 'E-mail', message: 'même donateur que la ligne 2 : une seule ligne par donateur' }]);
+    expect(donors.body.preview.errors).toEqual([
+      { row: 4, column: 'E-mail', message: 'même donateur que la ligne 2 : une seule ligne par donateur' },
+    ]);
     await commit(donors.body.id, { skipErrors: true }, 'asso-treasurer');
     const gifts = await upload('donations', 'donateurs-dons.csv', 'asso-treasurer');
     expect(gifts.body.preview).toMatchObject({ create: 3 });
-    expect(gifts.body.preview.errors).toEqual([{ row: 5, column: 'Montant', message: '« abc » n\'est pas un nombre' }]);
+    expect(gifts.body.preview.errors).toEqual([{ row: 5, column: 'Montant', message: "« abc » n'est pas un nombre" }]);
     expect((await commit(gifts.body.id, { skipErrors: true }, 'asso-treasurer')).body).toMatchObject({ created: 3, skipped: 1 });
-    const bakery = await app.strapi.db.query('api::donation.donation').findOne({ where: { reference: 'DON-2025-002' }, populate: { donor: true } });
+    const bakery = await app.strapi.db
+      .query('api::donation.donation')
+      .findOne({ where: { reference: 'DON-2025-002' }, populate: { donor: true } });
     expect(bakery).toMatchObject({ method: 'transfer', donor: { companyName: 'Boulangerie du Parc' } });
     expect((await upload('donations', 'donateurs-dons.csv', 'asso-treasurer')).body.preview).toMatchObject({ create: 0, unchanged: 3 });
+  });
+  it('npm run import: --dry-run shows the preview and writes nothing; then imports, recorded for the page', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asso-import-cli-'));
+    const file = path.join(dir, 'benevoles.csv');
+    fs.writeFileSync(file, 'Nom;Prénom;Courriel;Bénévole\nSerre;Yann;yann.serre@example.org;X\nSerre;Yann;yann.serre@example.org;X\n');
+    try {
+      const batches = await count(BATCH);
+      const lines: string[] = [];
+      expect(await runImportCli(app.strapi, ['--kind', 'members', file, '--dry-run'], (l) => lines.push(l))).toBe(1);
+      expect(lines.join('\n')).toMatch(/Aperçu : 1 création\(s\), 0 mise\(s\) à jour, 0 inchangée\(s\), 1 ligne\(s\) en erreur/);
+      expect(lines.join('\n')).toMatch(/ligne 3, colonne « Courriel »/);
+      expect(lines.join('\n')).toMatch(/rien n’a été écrit/);
+      expect(await count(MEMBER, { lastName: 'Serre' })).toBe(0);
+      expect(await count(BATCH)).toBe(batches);
+      const refused: string[] = [];
+      expect(await runImportCli(app.strapi, ['--kind', 'members', file], (l) => refused.push(l))).toBe(1);
+      expect(refused.join('\n')).toMatch(/Import refusé : 1 ligne est en erreur/);
+      expect(await count(MEMBER, { lastName: 'Serre' })).toBe(0);
+      expect(await runImportCli(app.strapi, ['--kind', 'members', file, '--skip-errors'], () => undefined)).toBe(0);
+      expect(await member({ lastName: 'Serre' })).toMatchObject({ firstName: 'Yann', isVolunteer: true });
+      const listed = (await app.admin('get', '/back-office/imports')).body.imports[0];
+      expect(listed).toMatchObject({ fileName: 'benevoles.csv', state: 'committed', counts: { created: 1, skipped: 1 } });
+      expect(listed.committedBy).toMatch(/^ligne de commande/);
+      expect(await runImportCli(app.strapi, ['--kind', 'volunteers', file], () => undefined)).toBe(1);
+      expect(await runImportCli(app.strapi, ['--kind', 'members'], () => undefined)).toBe(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

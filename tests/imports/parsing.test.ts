@@ -1,7 +1,18 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { detectEncoding, detectSeparator, readTable, ImportFileError } from '../../src/back-office/imports/read';
-import { parseAmount, parseBirthDate, parseBoolean, parseChoice, parseCountry, parseDate, parseInteger, Problem, simplify, splitFullName } from '../../src/back-office/imports/values';
+import {
+  parseAmount,
+  parseBirthDate,
+  parseBoolean,
+  parseChoice,
+  parseCountry,
+  parseDate,
+  parseInteger,
+  Problem,
+  simplify,
+  splitFullName,
+} from '../../src/back-office/imports/values';
 import { detectSource, initialMapping, SOURCES } from '../../src/back-office/imports/formats';
 import { readRows, missingColumns } from '../../src/back-office/imports/rows';
 
@@ -29,7 +40,7 @@ describe('values', () => {
     expect(parseDate('2024-03-05')).toBe('2024-03-05');
     expect(parseDate('2024-03-05T10:00:00Z')).toBe('2024-03-05');
     expect(parseDate('')).toBeNull();
-    expect((parseDate('31/02/1980') as Problem).message).toBe('« 31/02/1980 » n\'est pas une date');
+    expect((parseDate('31/02/1980') as Problem).message).toBe("« 31/02/1980 » n'est pas une date");
     expect(parseDate('bientôt')).toBeInstanceOf(Problem);
   });
 
@@ -107,7 +118,9 @@ describe('reading a file', () => {
   });
 
   it('reads quotes, multi-line fields, ragged rows and trailing spaces in headers; numbers rows as a spreadsheet does', async () => {
-    const table = await read('Nom ;Adresse;Ville  \n"Martin";"12 rue des Lilas\nBâtiment B";Lyon\nDurand;"3 ""bis"" place";Paris;extra\nCourt\n\nLast;x;y\n');
+    const table = await read(
+      'Nom ;Adresse;Ville  \n"Martin";"12 rue des Lilas\nBâtiment B";Lyon\nDurand;"3 ""bis"" place";Paris;extra\nCourt\n\nLast;x;y\n'
+    );
     expect(table.separator).toBe(';');
     expect(table.headers).toEqual(['Nom', 'Adresse', 'Ville']);
     expect(table.rows[0]).toEqual(['Martin', '12 rue des Lilas\nBâtiment B', 'Lyon']);
@@ -126,7 +139,12 @@ describe('reading a file', () => {
     second.addRow(['Durand', 100]);
     const buffer = Buffer.from(await wb.xlsx.writeBuffer());
     const table = await readTable(buffer, { maxBytes: 20 * MB });
-    expect(table).toMatchObject({ format: 'xlsx', sheet: 'Adhérents', sheets: ['Adhérents', 'Dons'], headers: ['Nom', 'Prénom', 'Date de naissance', 'Cotisation', 'Calcul'] });
+    expect(table).toMatchObject({
+      format: 'xlsx',
+      sheet: 'Adhérents',
+      sheets: ['Adhérents', 'Dons'],
+      headers: ['Nom', 'Prénom', 'Date de naissance', 'Cotisation', 'Calcul'],
+    });
     expect(table.rows[0]).toEqual(['Martin', 'Claire', '1980-03-05', '25.5', '=D2*2']);
     const chosen = await readTable(buffer, { maxBytes: 20 * MB, sheet: 'Dons' });
     expect(chosen.rows).toEqual([['Durand', '100']]);
@@ -143,9 +161,54 @@ describe('reading a file', () => {
 });
 
 describe('known formats', () => {
-  const galette = ['Nom', 'Prénom', 'Date de naissance', 'Genre', 'Adresse', 'Code Postal', 'Ville', 'Pays', 'Téléphone', 'GSM', 'Courriel', 'Profession', 'Date de création', "Date d'échéance", 'Numéro adhérent', 'Statut'];
-  const paheko = ['Numéro de membre', 'Nom & prénom', 'Adresse E-Mail', 'Adresse postale', 'Code postal', 'Ville', 'Numéro de téléphone', 'Pays', "Lettre d'info", 'Date de naissance', "Date d'inscription"];
-  const helloasso = ['Référence commande', 'Date de la commande', 'Statut de la commande', 'Nom adhérent', 'Prénom adhérent', 'Nom payeur', 'Prénom payeur', 'Email payeur', 'Raison sociale', 'Moyen de paiement', 'Tarif', 'Montant tarif', 'Téléphone', 'Date de naissance', 'Ville'];
+  const galette = [
+    'Nom',
+    'Prénom',
+    'Date de naissance',
+    'Genre',
+    'Adresse',
+    'Code Postal',
+    'Ville',
+    'Pays',
+    'Téléphone',
+    'GSM',
+    'Courriel',
+    'Profession',
+    'Date de création',
+    "Date d'échéance",
+    'Numéro adhérent',
+    'Statut',
+  ];
+  const paheko = [
+    'Numéro de membre',
+    'Nom & prénom',
+    'Adresse E-Mail',
+    'Adresse postale',
+    'Code postal',
+    'Ville',
+    'Numéro de téléphone',
+    'Pays',
+    "Lettre d'info",
+    'Date de naissance',
+    "Date d'inscription",
+  ];
+  const helloasso = [
+    'Référence commande',
+    'Date de la commande',
+    'Statut de la commande',
+    'Nom adhérent',
+    'Prénom adhérent',
+    'Nom payeur',
+    'Prénom payeur',
+    'Email payeur',
+    'Raison sociale',
+    'Moyen de paiement',
+    'Tarif',
+    'Montant tarif',
+    'Téléphone',
+    'Date de naissance',
+    'Ville',
+  ];
 
   it('recognises Galette, Paheko and HelloAsso from their headers, and pre-fills the mapping', () => {
     expect(detectSource(galette).id).toBe('galette');
@@ -153,11 +216,24 @@ describe('known formats', () => {
     expect(detectSource(helloasso).id).toBe('helloasso');
     expect(detectSource(['Nom', 'Prénom', 'E-mail']).id).toBe('generic');
     const g = Object.fromEntries(initialMapping('members', galette, detectSource(galette)).map((m) => [m.header, m.target]));
-    expect(g).toMatchObject({ Nom: 'lastName', Courriel: 'email', GSM: 'phone', 'Numéro adhérent': 'memberNumber', "Date d'échéance": null, 'Date de création': 'joinedAt' });
+    expect(g).toMatchObject({
+      Nom: 'lastName',
+      Courriel: 'email',
+      GSM: 'phone',
+      'Numéro adhérent': 'memberNumber',
+      "Date d'échéance": null,
+      'Date de création': 'joinedAt',
+    });
     const p = Object.fromEntries(initialMapping('members', paheko, detectSource(paheko)).map((m) => [m.header, m.target]));
     expect(p).toMatchObject({ 'Nom & prénom': 'fullName', 'Adresse E-Mail': 'email', "Lettre d'info": 'newsletterOptIn' });
     const h = Object.fromEntries(initialMapping('contributions', helloasso, detectSource(helloasso)).map((m) => [m.header, m.target]));
-    expect(h).toMatchObject({ 'Nom adhérent': 'member.lastName', 'Montant tarif': 'amount', 'Référence commande': 'reference', 'Email payeur': null, 'Date de naissance': 'member.birthDate' });
+    expect(h).toMatchObject({
+      'Nom adhérent': 'member.lastName',
+      'Montant tarif': 'amount',
+      'Référence commande': 'reference',
+      'Email payeur': null,
+      'Date de naissance': 'member.birthDate',
+    });
     expect(SOURCES.map((s) => s.id)).toEqual(['galette', 'paheko', 'helloasso']);
   });
 
@@ -181,14 +257,18 @@ describe('known formats', () => {
     expect(rows[0].values).toMatchObject({ lastName: 'Martin', firstName: 'Claire', email: 'claire@example.org' });
     expect(rows[1].values).toMatchObject({ lastName: 'Martin', firstName: 'Léo' });
     expect(rows[1].values.email).toBeUndefined();
-    expect(rows[2].errors).toEqual([{ row: 4, column: 'Statut de la commande', message: 'commande « Remboursé » : seules les commandes validées sont importées' }]);
+    expect(rows[2].errors).toEqual([
+      { row: 4, column: 'Statut de la commande', message: 'commande « Remboursé » : seules les commandes validées sont importées' },
+    ]);
   });
 
   it('reads values through the mapping with the column named in each error', async () => {
-    const table = await read('Nom;Prénom;Date de naissance;Bénévole;Droit à l\u2019image\nMartin;Claire;31/02/1980;X;Oui\nDurand;Paul;;;Non\n');
+    const table = await read(
+      'Nom;Prénom;Date de naissance;Bénévole;Droit à l\u2019image\nMartin;Claire;31/02/1980;X;Oui\nDurand;Paul;;;Non\n'
+    );
     const mapping = initialMapping('members', table.headers, detectSource(table.headers));
     const rows = readRows('members', table, mapping, detectSource(table.headers), '2026-01-01');
-    expect(rows[0].errors).toEqual([{ row: 2, column: 'Date de naissance', message: '« 31/02/1980 » n\'est pas une date' }]);
+    expect(rows[0].errors).toEqual([{ row: 2, column: 'Date de naissance', message: "« 31/02/1980 » n'est pas une date" }]);
     expect(rows[0].values).toMatchObject({ isVolunteer: true, imageRights: true });
     expect(rows[1].values).toMatchObject({ isVolunteer: false, imageRights: false });
   });

@@ -56,13 +56,26 @@ export const runImportCli = async (strapi: Strapi, argv: string[], print: (line:
   try {
     const kind = parseKind(args.kind);
     const started = Date.now();
-    const view = await createImport(strapi, { buffer: fs.readFileSync(file), fileName: path.basename(file), kind, sheet: args.sheet, author, maxBytes: Number.MAX_SAFE_INTEGER, dryRun: args.dryRun });
+    const view = await createImport(strapi, {
+      buffer: fs.readFileSync(file),
+      fileName: path.basename(file),
+      kind,
+      sheet: args.sheet,
+      author,
+      maxBytes: Number.MAX_SAFE_INTEGER,
+      dryRun: args.dryRun,
+    });
     const d = view.detected;
-    print(`Fichier : ${path.basename(file)} — format ${d.sourceLabel}${d.encoding ? `, encodage ${d.encoding}` : ''}${d.separatorLabel ? `, séparateur ${d.separatorLabel}` : ''}${d.sheet ? `, feuille « ${d.sheet} »` : ''}`);
-    for (const m of view.mapping) print(`  « ${m.header} » → ${m.target ? view.targets.find((t) => t.key === m.target)?.label : '(ignorée)'}`);
+    print(
+      `Fichier : ${path.basename(file)} — format ${d.sourceLabel}${d.encoding ? `, encodage ${d.encoding}` : ''}${d.separatorLabel ? `, séparateur ${d.separatorLabel}` : ''}${d.sheet ? `, feuille « ${d.sheet} »` : ''}`
+    );
+    for (const m of view.mapping)
+      print(`  « ${m.header} » → ${m.target ? view.targets.find((t) => t.key === m.target)?.label : '(ignorée)'}`);
     for (const note of view.notes) print(note);
     const p = view.preview!;
-    print(`Aperçu : ${p.create} création(s), ${p.update} mise(s) à jour, ${p.unchanged} inchangée(s), ${p.errorRows} ligne(s) en erreur (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+    print(
+      `Aperçu : ${p.create} création(s), ${p.update} mise(s) à jour, ${p.unchanged} inchangée(s), ${p.errorRows} ligne(s) en erreur (${((Date.now() - started) / 1000).toFixed(1)} s).`
+    );
     if (p.missing.length) print(`Colonnes manquantes : ${p.missing.join(', ')}.`);
     for (const e of p.errors.slice(0, 50)) print(`  ligne ${e.row}, colonne « ${e.column} » : ${e.message}`);
     if (p.errors.length > 50) print(`  … et ${p.errors.length - 50} autre(s) erreur(s).`);
@@ -72,7 +85,9 @@ export const runImportCli = async (strapi: Strapi, argv: string[], print: (line:
     }
     const batch = await strapi.db.query('api::import-batch.import-batch').findOne({ where: { documentId: view.id } });
     const counts = await commitImport(strapi, batch, { skipErrors: args.skipErrors, author });
-    print(`Import terminé (${((Date.now() - started) / 1000).toFixed(1)} s) : ${counts.created} créée(s), ${counts.updated} mise(s) à jour, ${counts.unchanged} inchangée(s), ${counts.skipped} ignorée(s).`);
+    print(
+      `Import terminé (${((Date.now() - started) / 1000).toFixed(1)} s) : ${counts.created} créée(s), ${counts.updated} mise(s) à jour, ${counts.unchanged} inchangée(s), ${counts.skipped} ignorée(s).`
+    );
     return 0;
   } catch (e: any) {
     if (e?.name === 'ValidationError' || e?.name === 'ApplicationError' || e?.name === 'NotFoundError') {
@@ -81,4 +96,17 @@ export const runImportCli = async (strapi: Strapi, argv: string[], print: (line:
     }
     throw e;
   }
+};
+
+/**
+ * Waits until the database pool is idle: after a commit, Strapi still runs the document events of
+ * the written records; destroying Strapi before they end aborts them (« aborted »).
+ */
+export const settle = async (strapi: Strapi, maxMs = 60_000) => {
+  const pool = (strapi.db.connection as any).client?.pool;
+  const started = Date.now();
+  while (pool && Date.now() - started < maxMs && (pool.numUsed() > 0 || pool.numPendingAcquires() > 0 || pool.numPendingCreates() > 0)) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 200));
 };

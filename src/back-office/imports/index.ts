@@ -52,7 +52,11 @@ const imports: BackOfficeModule = {
       actions: [],
       handler: async (ctx) => {
         const kinds = kindsAllowed(canImport(ctx));
-        ctx.body = { kinds: kinds.map((k) => ({ kind: k, label: KIND_LABELS[k] })), maxMb: importMaxMb(), imports: await listImports(app, kinds) };
+        ctx.body = {
+          kinds: kinds.map((k) => ({ kind: k, label: KIND_LABELS[k] })),
+          maxMb: importMaxMb(),
+          imports: await listImports(app, kinds),
+        };
       },
     },
     {
@@ -65,7 +69,8 @@ const imports: BackOfficeModule = {
         try {
           const kind = parseKind(body.kind);
           requireKind(ctx, kind);
-          if (!file?.filepath) throw new errors.ValidationError('Fichier : joignez le fichier à importer (champ « file »).', { field: 'file' });
+          if (!file?.filepath)
+            throw new errors.ValidationError('Fichier : joignez le fichier à importer (champ « file »).', { field: 'file' });
           const buffer = fs.readFileSync(file.filepath);
           ctx.status = 201;
           ctx.body = await createImport(app, {
@@ -96,7 +101,10 @@ const imports: BackOfficeModule = {
       handler: async (ctx) => {
         const batch = await batchFor(app, ctx.params.id, canImport(ctx));
         ctx.set('Content-Type', 'text/csv; charset=utf-8');
-        ctx.set('Content-Disposition', `attachment; filename="import-${batch.kind}-${String(batch.createdAt ? new Date(batch.createdAt).toISOString().slice(0, 10) : '')}.csv"`);
+        ctx.set(
+          'Content-Disposition',
+          `attachment; filename="import-${batch.kind}-${String(batch.createdAt ? new Date(batch.createdAt).toISOString().slice(0, 10) : '')}.csv"`
+        );
         ctx.set('Cache-Control', 'no-store');
         ctx.body = reportCsv(batch);
       },
@@ -117,7 +125,10 @@ const imports: BackOfficeModule = {
       handler: async (ctx) => {
         const batch = await batchFor(app, ctx.params.id, canImport(ctx));
         const skip = ctx.request.body?.skipErrors;
-        ctx.body = await commitImport(app, batch, { skipErrors: skip === undefined ? undefined : skip === true || skip === 'true', author: authorOf(ctx.state.user) });
+        ctx.body = await commitImport(app, batch, {
+          skipErrors: skip === undefined ? undefined : skip === true || skip === 'true',
+          author: authorOf(ctx.state.user),
+        });
       },
     },
     {
@@ -140,7 +151,15 @@ const imports: BackOfficeModule = {
       } catch (e: any) {
         if (!/maxFileSize|exceeded|too large|FileTooBig/i.test(String(e?.message ?? ''))) throw e;
         ctx.status = 400;
-        ctx.body = { data: null, error: { status: 400, name: 'ValidationError', message: `Fichier : trop volumineux, un import est limité à ${importMaxMb()} Mo.`, details: { field: 'file' } } };
+        ctx.body = {
+          data: null,
+          error: {
+            status: 400,
+            name: 'ValidationError',
+            message: `Fichier : trop volumineux, un import est limité à ${importMaxMb()} Mo.`,
+            details: { field: 'file' },
+          },
+        };
       }
     });
   },

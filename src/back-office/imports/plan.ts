@@ -48,7 +48,9 @@ const TYPE = 'api::membership-type.membership-type';
 
 const frDate = (d: string | null | undefined) => (d ? d.split('-').reverse().join('/') : '');
 const euros = (cents: number | null | undefined) =>
-  cents === null || cents === undefined ? '' : `${(cents / 100).toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).replace(/\u202f|\u00a0/g, ' ')} €`;
+  cents === null || cents === undefined
+    ? ''
+    : `${(cents / 100).toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).replace(/\u202f|\u00a0/g, ' ')} €`;
 
 const personKey = (last: unknown, first: unknown) => `${nameKey(String(last ?? ''))}|${nameKey(String(first ?? ''))}`;
 const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => map.set(key, [...(map.get(key) ?? []), value]);
@@ -85,8 +87,8 @@ const changesOf = (uid: string, stored: Record<string, any>, data: Record<string
   for (const [field, next] of Object.entries(data)) {
     if (next === null || next === undefined) continue;
     if (same(uid, field, stored[field], next)) continue;
-    const from = field in labels ? labels[`${field}:${stored[field]}`] ?? stored[field] : shown(uid, field, stored[field]);
-    const to = field in labels ? labels[`${field}:${next}`] ?? next : shown(uid, field, next);
+    const from = field in labels ? (labels[`${field}:${stored[field]}`] ?? stored[field]) : shown(uid, field, stored[field]);
+    const to = field in labels ? (labels[`${field}:${next}`] ?? next) : shown(uid, field, next);
     changes.push({ field, label: labelOf(uid, field), from: from ?? null, to: to ?? null });
   }
   return changes;
@@ -98,7 +100,13 @@ const schemaErrors = (uid: string, read: ReadRow, data: Record<string, any>, cre
   for (const [field, attr] of Object.entries<any>(strapiModelAttributes[uid])) {
     const v = data[field];
     const column = read.columns[field] ?? '(aucune colonne)';
-    if (creating && attr.required && (v === null || v === undefined || v === '') && attr.default === undefined && attr.type !== 'relation') {
+    if (
+      creating &&
+      attr.required &&
+      (v === null || v === undefined || v === '') &&
+      attr.default === undefined &&
+      attr.type !== 'relation'
+    ) {
       errors.push({ row: read.row, column, message: `${labelOf(uid, field)} : ce champ est obligatoire` });
     }
     if (typeof v === 'string' && attr.maxLength && v.length > attr.maxLength) {
@@ -151,7 +159,14 @@ const errorRow = (read: ReadRow, label: string, errors: RowError[]): PlannedRow 
 };
 
 /** The row's outcome once matched: create, update (with its changes) or unchanged. */
-const outcome = (uid: string, read: ReadRow, label: string, stored: Record<string, any> | null, data: Record<string, any>, labels?: Record<string, string>): PlannedRow => {
+const outcome = (
+  uid: string,
+  read: ReadRow,
+  label: string,
+  stored: Record<string, any> | null,
+  data: Record<string, any>,
+  labels?: Record<string, string>
+): PlannedRow => {
   if (!stored) return { row: read.row, status: 'create', label, data };
   const changes = changesOf(uid, stored, data, labels);
   if (!changes.length) return { row: read.row, status: 'unchanged', label, documentId: stored.documentId };
@@ -171,7 +186,11 @@ interface MemberIndex {
 }
 
 const loadMembers = async (strapi: Strapi, fields: string[]): Promise<MemberIndex> => {
-  const rows = await strapi.db.query(MEMBER).findMany({ select: ['documentId', 'displayName', ...new Set([...fields, 'memberNumber', 'email', 'lastName', 'firstName', 'birthDate'])] });
+  const rows = await strapi.db
+    .query(MEMBER)
+    .findMany({
+      select: ['documentId', 'displayName', ...new Set([...fields, 'memberNumber', 'email', 'lastName', 'firstName', 'birthDate'])],
+    });
   const index: MemberIndex = { byNumber: new Map(), byEmail: new Map(), byName: new Map(), byFullName: new Map() };
   for (const m of rows) {
     m.birthDate = isoDay(m.birthDate);
@@ -208,7 +227,11 @@ const planMembers = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> => {
     const rowName = personKey(v.lastName, v.firstName);
 
     if (byNumber && byEmail && byNumber !== byEmail) {
-      errors.push({ row: read.row, column: col('email'), message: `« ${v.email} » est l\u2019e-mail de ${memberLabel(byEmail)}, mais le n° ${v.memberNumber} est ${memberLabel(byNumber)} : deux fiches différentes` });
+      errors.push({
+        row: read.row,
+        column: col('email'),
+        message: `« ${v.email} » est l\u2019e-mail de ${memberLabel(byEmail)}, mais le n° ${v.memberNumber} est ${memberLabel(byNumber)} : deux fiches différentes`,
+      });
     } else if (!byNumber && byEmail && v.lastName && v.firstName && personKey(byEmail.lastName, byEmail.firstName) !== rowName) {
       errors.push({
         row: read.row,
@@ -222,10 +245,18 @@ const planMembers = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> => {
         message: `${label} correspond à ${byName.length} fiches (${byName.map(memberLabel).join(', ')}) : ajoutez le n° d\u2019adhérent, l\u2019e-mail ou la date de naissance pour choisir`,
       });
     } else if (stored && byName.length && !byName.includes(stored) && personKey(stored.lastName, stored.firstName) !== rowName) {
-      errors.push({ row: read.row, column: col('lastName'), message: `${label} est une autre fiche (${byName.map(memberLabel).join(', ')}) que ${memberLabel(stored)}, trouvée par ${byNumber ? 'son n°' : 'son e-mail'}` });
+      errors.push({
+        row: read.row,
+        column: col('lastName'),
+        message: `${label} est une autre fiche (${byName.map(memberLabel).join(', ')}) que ${memberLabel(stored)}, trouvée par ${byNumber ? 'son n°' : 'son e-mail'}`,
+      });
     }
     if (stored && v.memberNumber && stored.memberNumber && stored.memberNumber !== v.memberNumber) {
-      errors.push({ row: read.row, column: col('memberNumber'), message: `la fiche trouvée (${memberLabel(stored)}) porte le n° ${stored.memberNumber} : un n° d\u2019adhérent ne change pas` });
+      errors.push({
+        row: read.row,
+        column: col('memberNumber'),
+        message: `la fiche trouvée (${memberLabel(stored)}) porte le n° ${stored.memberNumber} : un n° d\u2019adhérent ne change pas`,
+      });
     }
     errors.push(...schemaErrors(MEMBER, read, data, !stored));
     if (errors.length) {
@@ -255,7 +286,11 @@ const planMembers = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> => {
 const findMember = (index: MemberIndex, read: ReadRow): { member?: any; error?: RowError } => {
   const v = read.values;
   const col = (key: string) => read.columns[key] ?? '(aucune colonne)';
-  const none = (column: string, what: string): RowError => ({ row: read.row, column, message: `aucun adhérent ne correspond à ${what} : importez ou créez d\u2019abord l\u2019adhérent` });
+  const none = (column: string, what: string): RowError => ({
+    row: read.row,
+    column,
+    message: `aucun adhérent ne correspond à ${what} : importez ou créez d\u2019abord l\u2019adhérent`,
+  });
   if (v['member.number']) {
     const m = index.byNumber.get(v['member.number']);
     return m ? { member: m } : { error: none(col('member.number'), `n° ${v['member.number']}`) };
@@ -268,7 +303,9 @@ const findMember = (index: MemberIndex, read: ReadRow): { member?: any; error?: 
   let what = '';
   let column = '';
   if (v['member.lastName'] || v['member.firstName']) {
-    candidates = (index.byName.get(personKey(v['member.lastName'], v['member.firstName'])) ?? []).filter((m) => sameBirth(m.birthDate, v['member.birthDate']));
+    candidates = (index.byName.get(personKey(v['member.lastName'], v['member.firstName'])) ?? []).filter((m) =>
+      sameBirth(m.birthDate, v['member.birthDate'])
+    );
     what = `« ${[v['member.lastName'], v['member.firstName']].filter(Boolean).join(' ')} »`;
     column = col('member.lastName');
   } else if (v['member.fullName']) {
@@ -284,7 +321,11 @@ const findMember = (index: MemberIndex, read: ReadRow): { member?: any; error?: 
   if (candidates.length === 1) return { member: candidates[0] };
   if (!candidates.length) return { error: none(column, what) };
   return {
-    error: { row: read.row, column, message: `${what} correspond à ${candidates.length} adhérents (${candidates.map(memberLabel).join(', ')}) : ajoutez le n° d\u2019adhérent ou l\u2019e-mail pour choisir` },
+    error: {
+      row: read.row,
+      column,
+      message: `${what} correspond à ${candidates.length} adhérents (${candidates.map(memberLabel).join(', ')}) : ajoutez le n° d\u2019adhérent ou l\u2019e-mail pour choisir`,
+    },
   };
 };
 
@@ -330,11 +371,17 @@ const planContributions = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan
         });
       }
     }
-    if (!data.paidAt) errors.push({ row: read.row, column: col('paidAt'), message: `${labelOf(CONTRIBUTION, 'paidAt')} : ce champ est obligatoire` });
-    if (data.amount === undefined && !data.membershipType) errors.push({ row: read.row, column: col('amount'), message: `${labelOf(CONTRIBUTION, 'amount')} : ce champ est obligatoire` });
-    if (typeof data.amount === 'number' && data.amount < 0) errors.push({ row: read.row, column: col('amount'), message: 'un montant de cotisation ne peut pas être négatif' });
-    const who = member ? memberLabel(member) : [v['member.lastName'], v['member.firstName']].filter(Boolean).join(' ') || v['member.fullName'] || '';
-    const cents = v.amount ?? (data.membershipType ? decimalToCents(types.find((t: any) => t.documentId === data.membershipType)?.amount) : null);
+    if (!data.paidAt)
+      errors.push({ row: read.row, column: col('paidAt'), message: `${labelOf(CONTRIBUTION, 'paidAt')} : ce champ est obligatoire` });
+    if (data.amount === undefined && !data.membershipType)
+      errors.push({ row: read.row, column: col('amount'), message: `${labelOf(CONTRIBUTION, 'amount')} : ce champ est obligatoire` });
+    if (typeof data.amount === 'number' && data.amount < 0)
+      errors.push({ row: read.row, column: col('amount'), message: 'un montant de cotisation ne peut pas être négatif' });
+    const who = member
+      ? memberLabel(member)
+      : [v['member.lastName'], v['member.firstName']].filter(Boolean).join(' ') || v['member.fullName'] || '';
+    const cents =
+      v.amount ?? (data.membershipType ? decimalToCents(types.find((t: any) => t.documentId === data.membershipType)?.amount) : null);
     const label = `${who} : ${euros(cents)} le ${frDate(data.paidAt)}`;
     if (errors.length) {
       rows.push(errorRow(read, label, errors));
@@ -346,20 +393,47 @@ const planContributions = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan
     if (data.reference && byReference.has(data.reference)) {
       existing = byReference.get(data.reference);
       if (existing.member !== member.documentId) {
-        rows.push(errorRow(read, label, [{ row: read.row, column: col('reference'), message: `la référence « ${data.reference} » est déjà celle d\u2019une cotisation d\u2019un autre adhérent` }]));
+        rows.push(
+          errorRow(read, label, [
+            {
+              row: read.row,
+              column: col('reference'),
+              message: `la référence « ${data.reference} » est déjà celle d\u2019une cotisation d\u2019un autre adhérent`,
+            },
+          ])
+        );
         continue;
       }
     } else {
       const candidates = (byNatural.get(natural) ?? []).filter((c) => !data.reference || !c.reference);
       if (candidates.length > 1) {
-        rows.push(errorRow(read, label, [{ row: read.row, column: col('paidAt'), message: `${candidates.length} cotisations de ${who} ont déjà ce montant à cette date : impossible de savoir laquelle est celle de la ligne` }]));
+        rows.push(
+          errorRow(read, label, [
+            {
+              row: read.row,
+              column: col('paidAt'),
+              message: `${candidates.length} cotisations de ${who} ont déjà ce montant à cette date : impossible de savoir laquelle est celle de la ligne`,
+            },
+          ])
+        );
         continue;
       }
       existing = candidates[0] ?? null;
     }
-    const other = claims.claim(read.row, [existing ? `doc:${existing.documentId}` : `natural:${natural}`, data.reference && `ref:${data.reference}`]);
+    const other = claims.claim(read.row, [
+      existing ? `doc:${existing.documentId}` : `natural:${natural}`,
+      data.reference && `ref:${data.reference}`,
+    ]);
     if (other !== null) {
-      rows.push(errorRow(read, label, [{ row: read.row, column: col(data.reference ? 'reference' : 'paidAt'), message: `même cotisation que la ligne ${other} (même adhérent, même date, même montant ou même référence)` }]));
+      rows.push(
+        errorRow(read, label, [
+          {
+            row: read.row,
+            column: col(data.reference ? 'reference' : 'paidAt'),
+            message: `même cotisation que la ligne ${other} (même adhérent, même date, même montant ou même référence)`,
+          },
+        ])
+      );
       continue;
     }
     if (existing) delete data.member;
@@ -380,7 +454,9 @@ interface DonorIndex {
 const DONOR_FIELDS = TARGETS.donors.filter((t) => t.field).map((t) => t.field!);
 
 const loadDonors = async (strapi: Strapi, fields: string[]): Promise<DonorIndex> => {
-  const rows = await strapi.db.query(DONOR).findMany({ select: ['documentId', 'displayName', ...new Set([...fields, 'kind', 'email', 'lastName', 'firstName', 'companyName'])] });
+  const rows = await strapi.db
+    .query(DONOR)
+    .findMany({ select: ['documentId', 'displayName', ...new Set([...fields, 'kind', 'email', 'lastName', 'firstName', 'companyName'])] });
   const index: DonorIndex = { byEmail: new Map(), byCompany: new Map(), byName: new Map(), byFullName: new Map() };
   for (const d of rows) {
     if (d.email) push(index.byEmail, String(d.email).toLowerCase(), d);
@@ -421,14 +497,20 @@ const planDonors = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> => {
     const col = (key: string) => read.columns[key] ?? '(aucune colonne)';
     const data = ownData('donors', v);
     if (!data.kind) data.kind = data.companyName && !data.lastName ? 'company' : 'individual';
-    const label = data.kind === 'company' ? data.companyName ?? '' : [data.lastName, data.firstName].filter(Boolean).join(' ');
+    const label = data.kind === 'company' ? (data.companyName ?? '') : [data.lastName, data.firstName].filter(Boolean).join(' ');
     const errors = [...read.errors];
-    if (data.kind === 'company' && !data.companyName) errors.push({ row: read.row, column: col('companyName'), message: 'raison sociale obligatoire pour une entreprise' });
-    if (data.kind !== 'company' && !data.lastName) errors.push({ row: read.row, column: col('lastName'), message: 'nom obligatoire pour un particulier' });
+    if (data.kind === 'company' && !data.companyName)
+      errors.push({ row: read.row, column: col('companyName'), message: 'raison sociale obligatoire pour une entreprise' });
+    if (data.kind !== 'company' && !data.lastName)
+      errors.push({ row: read.row, column: col('lastName'), message: 'nom obligatoire pour un particulier' });
     errors.push(...schemaErrors(DONOR, read, data, true).filter((e) => !/obligatoire/.test(e.message)));
     const { key, donors } = findDonor(index, v, '');
     if (!errors.length && donors.length > 1) {
-      errors.push({ row: read.row, column: col(key!), message: `${label || v.email} correspond à ${donors.length} donateurs (${donors.map(donorLabel).join(', ')}) : impossible de choisir` });
+      errors.push({
+        row: read.row,
+        column: col(key!),
+        message: `${label || v.email} correspond à ${donors.length} donateurs (${donors.map(donorLabel).join(', ')}) : impossible de choisir`,
+      });
     }
     if (errors.length) {
       rows.push(errorRow(read, label, errors));
@@ -438,10 +520,20 @@ const planDonors = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> => {
     const other = claims.claim(read.row, [
       stored ? `doc:${stored.documentId}` : null,
       !stored && data.email && `email:${data.email}`,
-      !stored && !data.email && (data.kind === 'company' ? `company:${nameKey(data.companyName)}` : `name:${personKey(data.lastName, data.firstName)}`),
+      !stored &&
+        !data.email &&
+        (data.kind === 'company' ? `company:${nameKey(data.companyName)}` : `name:${personKey(data.lastName, data.firstName)}`),
     ]);
     if (other !== null) {
-      rows.push(errorRow(read, label, [{ row: read.row, column: col(data.email ? 'email' : 'lastName'), message: `même donateur que la ligne ${other} : une seule ligne par donateur` }]));
+      rows.push(
+        errorRow(read, label, [
+          {
+            row: read.row,
+            column: col(data.email ? 'email' : 'lastName'),
+            message: `même donateur que la ligne ${other} : une seule ligne par donateur`,
+          },
+        ])
+      );
       continue;
     }
     if (stored && !v.kind) delete data.kind;
@@ -474,16 +566,39 @@ const planDonations = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> =>
     const errors = [...read.errors];
     const data = ownData('donations', v);
     const { key, donors: found } = findDonor(donors, v, 'donor.');
-    const named = v['donor.companyName'] || [v['donor.lastName'], v['donor.firstName']].filter(Boolean).join(' ') || v['donor.fullName'] || v['donor.email'] || '';
+    const named =
+      v['donor.companyName'] ||
+      [v['donor.lastName'], v['donor.firstName']].filter(Boolean).join(' ') ||
+      v['donor.fullName'] ||
+      v['donor.email'] ||
+      '';
     if (!found.length) {
-      const column = col(v['donor.email'] ? 'donor.email' : v['donor.companyName'] ? 'donor.companyName' : v['donor.lastName'] ? 'donor.lastName' : 'donor.fullName');
-      errors.push({ row: read.row, column, message: `aucun donateur ne correspond à « ${named} » : importez ou créez d\u2019abord le donateur` });
+      const column = col(
+        v['donor.email']
+          ? 'donor.email'
+          : v['donor.companyName']
+            ? 'donor.companyName'
+            : v['donor.lastName']
+              ? 'donor.lastName'
+              : 'donor.fullName'
+      );
+      errors.push({
+        row: read.row,
+        column,
+        message: `aucun donateur ne correspond à « ${named} » : importez ou créez d\u2019abord le donateur`,
+      });
     } else if (found.length > 1) {
-      errors.push({ row: read.row, column: col(`donor.${key}`), message: `« ${named} » correspond à ${found.length} donateurs (${found.map(donorLabel).join(', ')}) : impossible de choisir` });
+      errors.push({
+        row: read.row,
+        column: col(`donor.${key}`),
+        message: `« ${named} » correspond à ${found.length} donateurs (${found.map(donorLabel).join(', ')}) : impossible de choisir`,
+      });
     }
-    if (data.amount === undefined) errors.push({ row: read.row, column: col('amount'), message: `${labelOf(DONATION, 'amount')} : ce champ est obligatoire` });
+    if (data.amount === undefined)
+      errors.push({ row: read.row, column: col('amount'), message: `${labelOf(DONATION, 'amount')} : ce champ est obligatoire` });
     else if (data.amount <= 0) errors.push({ row: read.row, column: col('amount'), message: 'un don doit être supérieur à 0' });
-    if (!data.receivedAt) errors.push({ row: read.row, column: col('receivedAt'), message: `${labelOf(DONATION, 'receivedAt')} : ce champ est obligatoire` });
+    if (!data.receivedAt)
+      errors.push({ row: read.row, column: col('receivedAt'), message: `${labelOf(DONATION, 'receivedAt')} : ce champ est obligatoire` });
     errors.push(...schemaErrors(DONATION, read, data, false));
     const donor = found.length === 1 ? found[0] : null;
     const label = `${donor ? donorLabel(donor) : named} : ${euros(v.amount)} le ${frDate(data.receivedAt)}`;
@@ -497,20 +612,47 @@ const planDonations = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> =>
     if (data.reference && byReference.has(data.reference)) {
       existing = byReference.get(data.reference);
       if (existing.donor !== donor.documentId) {
-        rows.push(errorRow(read, label, [{ row: read.row, column: col('reference'), message: `la référence « ${data.reference} » est déjà celle d\u2019un don d\u2019un autre donateur` }]));
+        rows.push(
+          errorRow(read, label, [
+            {
+              row: read.row,
+              column: col('reference'),
+              message: `la référence « ${data.reference} » est déjà celle d\u2019un don d\u2019un autre donateur`,
+            },
+          ])
+        );
         continue;
       }
     } else {
       const candidates = (byNatural.get(natural) ?? []).filter((d) => !data.reference || !d.reference);
       if (candidates.length > 1) {
-        rows.push(errorRow(read, label, [{ row: read.row, column: col('receivedAt'), message: `${candidates.length} dons de ce donateur ont déjà ce montant à cette date : impossible de savoir lequel est celui de la ligne` }]));
+        rows.push(
+          errorRow(read, label, [
+            {
+              row: read.row,
+              column: col('receivedAt'),
+              message: `${candidates.length} dons de ce donateur ont déjà ce montant à cette date : impossible de savoir lequel est celui de la ligne`,
+            },
+          ])
+        );
         continue;
       }
       existing = candidates[0] ?? null;
     }
-    const other = claims.claim(read.row, [existing ? `doc:${existing.documentId}` : `natural:${natural}`, data.reference && `ref:${data.reference}`]);
+    const other = claims.claim(read.row, [
+      existing ? `doc:${existing.documentId}` : `natural:${natural}`,
+      data.reference && `ref:${data.reference}`,
+    ]);
     if (other !== null) {
-      rows.push(errorRow(read, label, [{ row: read.row, column: col(data.reference ? 'reference' : 'receivedAt'), message: `même don que la ligne ${other} (même donateur, même date, même montant ou même référence)` }]));
+      rows.push(
+        errorRow(read, label, [
+          {
+            row: read.row,
+            column: col(data.reference ? 'reference' : 'receivedAt'),
+            message: `même don que la ligne ${other} (même donateur, même date, même montant ou même référence)`,
+          },
+        ])
+      );
       continue;
     }
     if (existing) delete data.donor;
@@ -521,7 +663,9 @@ const planDonations = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> =>
 
 /** The preview of a file's rows for this kind, against what is stored now. */
 export const planImport = async (strapi: Strapi, kind: ImportKind, reads: ReadRow[]): Promise<Plan> => {
-  strapiModelAttributes = Object.fromEntries([MEMBER, CONTRIBUTION, DONOR, DONATION].map((uid) => [uid, strapi.getModel(uid as any).attributes as any]));
+  strapiModelAttributes = Object.fromEntries(
+    [MEMBER, CONTRIBUTION, DONOR, DONATION].map((uid) => [uid, strapi.getModel(uid as any).attributes as any])
+  );
   if (kind === 'members') return planMembers(strapi, reads);
   if (kind === 'contributions') return planContributions(strapi, reads);
   if (kind === 'donors') return planDonors(strapi, reads);

@@ -27,7 +27,12 @@ export interface Table {
 export class ImportFileError extends Error {}
 
 const SEPARATORS = [';', ',', '\t', '|'];
-export const SEPARATOR_LABELS: Record<string, string> = { ';': 'point-virgule', ',': 'virgule', '\t': 'tabulation', '|': 'barre verticale' };
+export const SEPARATOR_LABELS: Record<string, string> = {
+  ';': 'point-virgule',
+  ',': 'virgule',
+  '\t': 'tabulation',
+  '|': 'barre verticale',
+};
 
 const startsWith = (buffer: Buffer, bytes: number[]) => bytes.every((b, i) => buffer[i] === b);
 
@@ -79,7 +84,10 @@ const countFields = (line: string, separator: string) => {
  * with the next lines agreeing (a comma inside a French amount does not win over the semicolons).
  */
 export const detectSeparator = (text: string) => {
-  const lines = text.split(/\r\n|\n|\r/).filter((l) => l.trim()).slice(0, 20);
+  const lines = text
+    .split(/\r\n|\n|\r/)
+    .filter((l) => l.trim())
+    .slice(0, 20);
   if (!lines.length) return ';';
   let best = ';';
   let bestScore = 0;
@@ -160,7 +168,10 @@ export const readXlsx = async (buffer: Buffer, sheetName?: string | null): Promi
   const sheets = workbook.worksheets.map((w) => w.name);
   if (!sheets.length) throw new ImportFileError('Le classeur ne contient aucune feuille.');
   const worksheet = sheetName ? workbook.worksheets.find((w) => w.name === sheetName) : workbook.worksheets[0];
-  if (!worksheet) throw new ImportFileError(`Le classeur n\u2019a pas de feuille « ${sheetName} » (feuilles : ${sheets.map((s) => `« ${s} »`).join(', ')}).`);
+  if (!worksheet)
+    throw new ImportFileError(
+      `Le classeur n\u2019a pas de feuille « ${sheetName} » (feuilles : ${sheets.map((s) => `« ${s} »`).join(', ')}).`
+    );
   const records: string[][] = [];
   const numbers: number[] = [];
   worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
@@ -184,16 +195,22 @@ export const readTable = async (buffer: Buffer, options: { sheet?: string | null
   if (!buffer.length) throw new ImportFileError('Le fichier est vide.');
   if (buffer.length > options.maxBytes) {
     const mb = Math.round(options.maxBytes / 1024 / 1024);
-    throw new ImportFileError(`Le fichier est trop volumineux (${(buffer.length / 1024 / 1024).toFixed(1).replace('.', ',')} Mo) : un import est limité à ${mb} Mo.`);
+    throw new ImportFileError(
+      `Le fichier est trop volumineux (${(buffer.length / 1024 / 1024).toFixed(1).replace('.', ',')} Mo) : un import est limité à ${mb} Mo.`
+    );
   }
   if (startsWith(buffer, ZIP)) {
     if (buffer.subarray(0, 200).toString('latin1').includes('application/vnd.oasis.opendocument')) {
-      throw new ImportFileError('Les fichiers LibreOffice (.ods) ne sont pas lus directement : dans LibreOffice, « Fichier > Enregistrer sous… » au format Excel (.xlsx) ou CSV, puis importez ce fichier.');
+      throw new ImportFileError(
+        'Les fichiers LibreOffice (.ods) ne sont pas lus directement : dans LibreOffice, « Fichier > Enregistrer sous… » au format Excel (.xlsx) ou CSV, puis importez ce fichier.'
+      );
     }
     return readXlsx(buffer, options.sheet);
   }
   if (startsWith(buffer, OLE2)) {
-    throw new ImportFileError('Ancien format Excel (.xls) : ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx ou CSV, puis importez ce fichier.');
+    throw new ImportFileError(
+      'Ancien format Excel (.xls) : ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx ou CSV, puis importez ce fichier.'
+    );
   }
   const encoding = detectEncoding(buffer);
   if (!encoding.startsWith('utf-16') && looksBinary(buffer)) {

@@ -28,14 +28,19 @@ export interface Author {
   name: string;
 }
 export const authorOf = (user: any): Author => ({
-  name: user ? `${[user.firstname, user.lastname].filter(Boolean).join(' ')}${user.email ? ` <${user.email}>` : ''}`.trim() : 'ligne de commande',
+  name: user
+    ? `${[user.firstname, user.lastname].filter(Boolean).join(' ')}${user.email ? ` <${user.email}>` : ''}`.trim()
+    : 'ligne de commande',
 });
 
 const badRequest = (message: string, details: Record<string, unknown> = {}) => new errors.ValidationError(message, details);
 
 export const parseKind = (value: unknown): ImportKind => {
   if (typeof value === 'string' && (KINDS as readonly string[]).includes(value)) return value as ImportKind;
-  throw badRequest(`Type d\u2019import : « ${value ?? ''} » inconnu ; types possibles : ${KINDS.map((k) => `${k} (${KIND_LABELS[k]})`).join(', ')}.`, { field: 'kind' });
+  throw badRequest(
+    `Type d\u2019import : « ${value ?? ''} » inconnu ; types possibles : ${KINDS.map((k) => `${k} (${KIND_LABELS[k]})`).join(', ')}.`,
+    { field: 'kind' }
+  );
 };
 
 /** The rows shown with a preview: the errors first, then the changes, at most `limit`. */
@@ -88,7 +93,7 @@ export const view = (batch: any, options: { status?: string; page?: number; page
       sourceLabel: source.label,
       encoding: batch.encoding ?? null,
       separator: batch.separator ?? null,
-      separatorLabel: batch.separator ? SEPARATOR_LABELS[batch.separator] ?? batch.separator : null,
+      separatorLabel: batch.separator ? (SEPARATOR_LABELS[batch.separator] ?? batch.separator) : null,
       sheet: batch.sheet ?? null,
       sheets: table?.sheets ?? [],
     },
@@ -127,7 +132,8 @@ const findBatch = async (strapi: Strapi, id: string) => {
 /** The import, if this admin may import its kind (403 otherwise). */
 export const batchFor = async (strapi: Strapi, id: string, can: (kind: ImportKind) => boolean) => {
   const batch = await findBatch(strapi, id);
-  if (!can(batch.kind)) throw forbidden(`Vous n\u2019avez pas le droit d\u2019importer des ${KIND_LABELS[batch.kind as ImportKind].toLowerCase()}.`);
+  if (!can(batch.kind))
+    throw forbidden(`Vous n\u2019avez pas le droit d\u2019importer des ${KIND_LABELS[batch.kind as ImportKind].toLowerCase()}.`);
   return batch;
 };
 
@@ -158,7 +164,10 @@ export const createImport = async (
       { field: 'file' }
     );
   }
-  if (!table.rows.length) throw badRequest(`Fichier « ${input.fileName} » : il n\u2019a qu\u2019une ligne de titres, aucune ligne à importer.`, { field: 'file' });
+  if (!table.rows.length)
+    throw badRequest(`Fichier « ${input.fileName} » : il n\u2019a qu\u2019une ligne de titres, aucune ligne à importer.`, {
+      field: 'file',
+    });
   const { plan, missing } = await previewOf(strapi, input.kind, table, mapping, source.id);
   const record = {
     kind: input.kind,
@@ -193,8 +202,16 @@ const parseMapping = (kind: ImportKind, current: MappingEntry[], input: unknown)
   if (!entries.length) throw badRequest('Correspondance : envoyez la liste des colonnes et du champ de chacune.', { field: 'mapping' });
   for (const entry of entries) {
     const found =
-      typeof entry.column === 'number' ? next.find((m) => m.column === entry.column) : next.filter((m) => m.header === entry.header).length === 1 ? next.find((m) => m.header === entry.header) : undefined;
-    if (!found) throw badRequest(`Correspondance : la colonne « ${entry.column ?? entry.header} » n\u2019existe pas dans le fichier (ou son titre est en double : désignez-la par son numéro).`, { field: 'mapping' });
+      typeof entry.column === 'number'
+        ? next.find((m) => m.column === entry.column)
+        : next.filter((m) => m.header === entry.header).length === 1
+          ? next.find((m) => m.header === entry.header)
+          : undefined;
+    if (!found)
+      throw badRequest(
+        `Correspondance : la colonne « ${entry.column ?? entry.header} » n\u2019existe pas dans le fichier (ou son titre est en double : désignez-la par son numéro).`,
+        { field: 'mapping' }
+      );
     const target = entry.target === '' || entry.target === undefined ? null : entry.target;
     if (target !== null && (typeof target !== 'string' || !known.has(target))) {
       throw badRequest(`Correspondance : champ « ${String(target)} » inconnu pour la colonne « ${found.header} ».`, { field: 'mapping' });
@@ -206,7 +223,8 @@ const parseMapping = (kind: ImportKind, current: MappingEntry[], input: unknown)
 
 /** Step 2: another mapping → a new preview. */
 export const updateMapping = async (strapi: Strapi, batch: any, input: { mapping: unknown; skipErrors?: unknown }) => {
-  if (batch.state !== 'preview') throw new errors.ApplicationError('Cet import a déjà été effectué : sa correspondance ne peut plus changer.', { field: 'mapping' });
+  if (batch.state !== 'preview')
+    throw new errors.ApplicationError('Cet import a déjà été effectué : sa correspondance ne peut plus changer.', { field: 'mapping' });
   const kind = batch.kind as ImportKind;
   const mapping = parseMapping(kind, batch.mapping ?? [], input.mapping);
   const { plan, missing } = await previewOf(strapi, kind, batch.table, mapping, batch.source);
@@ -225,12 +243,18 @@ const iso = (v: unknown) => (v ? new Date(v as any).toISOString() : null);
  * whole file, unless the user chose to skip them (they are listed in the report).
  */
 export const commitImport = async (strapi: Strapi, batch: any, options: { skipErrors?: boolean; author: Author }) => {
-  if (batch.state !== 'preview') throw new errors.ApplicationError(batch.state === 'committed' ? 'Cet import a déjà été effectué.' : 'Cet import a été annulé : déposez le fichier à nouveau.');
+  if (batch.state !== 'preview')
+    throw new errors.ApplicationError(
+      batch.state === 'committed' ? 'Cet import a déjà été effectué.' : 'Cet import a été annulé : déposez le fichier à nouveau.'
+    );
   const kind = batch.kind as ImportKind;
   const uid = KIND_UID[kind];
   const skipErrors = options.skipErrors ?? !!batch.skipErrors;
   const { plan, missing } = await previewOf(strapi, kind, batch.table, batch.mapping, batch.source);
-  if (missing.length) throw badRequest(`Import refusé : aucune colonne n\u2019est associée à ${missing.map((m) => `« ${m} »`).join(', ')}.`, { field: 'mapping' });
+  if (missing.length)
+    throw badRequest(`Import refusé : aucune colonne n\u2019est associée à ${missing.map((m) => `« ${m} »`).join(', ')}.`, {
+      field: 'mapping',
+    });
   const inError = plan.rows.filter((r) => r.status === 'error');
   if (inError.length && !skipErrors) {
     const first = inError[0].errors![0];
@@ -254,9 +278,15 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
           created.push({ documentId: doc.documentId, updatedAt: iso(doc.updatedAt), row: row.row });
         } else if (row.status === 'update') {
           const fields = Object.keys(row.data!);
-          const populate = Object.fromEntries(fields.filter((f) => attributes[f]?.type === 'relation').map((f) => [f, { select: ['documentId'] }]));
-          const stored: any = await strapi.db.query(uid as any).findOne({ where: { documentId: row.documentId }, select: fields.filter((f) => attributes[f]?.type !== 'relation'), populate });
-          const before = Object.fromEntries(fields.map((f) => [f, attributes[f]?.type === 'relation' ? stored?.[f]?.documentId ?? null : stored?.[f] ?? null]));
+          const populate = Object.fromEntries(
+            fields.filter((f) => attributes[f]?.type === 'relation').map((f) => [f, { select: ['documentId'] }])
+          );
+          const stored: any = await strapi.db
+            .query(uid as any)
+            .findOne({ where: { documentId: row.documentId }, select: fields.filter((f) => attributes[f]?.type !== 'relation'), populate });
+          const before = Object.fromEntries(
+            fields.map((f) => [f, attributes[f]?.type === 'relation' ? (stored?.[f]?.documentId ?? null) : (stored?.[f] ?? null)])
+          );
           const doc: any = await strapi.documents(uid as any).update({ documentId: row.documentId!, data: row.data as any });
           updated.push({ documentId: row.documentId!, updatedAt: iso(doc?.updatedAt), row: row.row, before });
         }
@@ -284,7 +314,9 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
       } as any,
     });
   });
-  strapi.log.info(`[imports] ${batch.fileName} (${KIND_LABELS[kind]}) : ${counts.created} créé(s), ${counts.updated} modifié(s), ${counts.unchanged} inchangé(s), ${counts.skipped} ignoré(s), par ${options.author.name}`);
+  strapi.log.info(
+    `[imports] ${batch.fileName} (${KIND_LABELS[kind]}) : ${counts.created} créé(s), ${counts.updated} modifié(s), ${counts.unchanged} inchangé(s), ${counts.skipped} ignoré(s), par ${options.author.name}`
+  );
   return counts;
 };
 
@@ -293,13 +325,17 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
  * as none of those records has been changed since (their last modification is still the import's).
  */
 export const undoImport = async (strapi: Strapi, batch: any, author: Author) => {
-  if (batch.state !== 'committed') throw new errors.ApplicationError(batch.state === 'undone' ? 'Cet import a déjà été annulé.' : 'Cet import n\u2019a pas été effectué : il n\u2019y a rien à annuler.');
+  if (batch.state !== 'committed')
+    throw new errors.ApplicationError(
+      batch.state === 'undone' ? 'Cet import a déjà été annulé.' : 'Cet import n\u2019a pas été effectué : il n\u2019y a rien à annuler.'
+    );
   const { uid, created = [], updated = [] } = batch.changes ?? {};
   const all = [...created, ...updated];
   const now = new Map<string, any>();
   for (let i = 0; i < all.length; i += 500) {
     const slice = all.slice(i, i + 500).map((c: any) => c.documentId);
-    for (const r of await strapi.db.query(uid).findMany({ where: { documentId: { $in: slice } }, select: ['documentId', 'updatedAt'] })) now.set(r.documentId, r);
+    for (const r of await strapi.db.query(uid).findMany({ where: { documentId: { $in: slice } }, select: ['documentId', 'updatedAt'] }))
+      now.set(r.documentId, r);
   }
   const changed = all.filter((c: any) => !now.has(c.documentId) || iso(now.get(c.documentId).updatedAt) !== c.updatedAt);
   if (changed.length) {
@@ -317,7 +353,8 @@ export const undoImport = async (strapi: Strapi, batch: any, author: Author) => 
       for (const c of [...created].reverse()) await strapi.documents(uid).delete({ documentId: c.documentId });
       for (const u of updated) await strapi.documents(uid).update({ documentId: u.documentId, data: u.before });
     } catch (e: any) {
-      if (e?.name === 'ValidationError') throw new errors.ApplicationError(`Annulation impossible, rien n\u2019a été annulé : ${e.message}`);
+      if (e?.name === 'ValidationError')
+        throw new errors.ApplicationError(`Annulation impossible, rien n\u2019a été annulé : ${e.message}`);
       throw e;
     }
     await strapi.documents(BATCH as any).update({
@@ -333,7 +370,22 @@ export const listImports = async (strapi: Strapi, kinds: ImportKind[]) => {
   if (!kinds.length) return [];
   const batches = await strapi.db.query(BATCH).findMany({
     where: { kind: { $in: kinds } },
-    select: ['documentId', 'kind', 'state', 'fileName', 'source', 'counts', 'skipped', 'uploadedBy', 'committedBy', 'committedAt', 'undoneBy', 'undoneAt', 'createdAt', 'preview'],
+    select: [
+      'documentId',
+      'kind',
+      'state',
+      'fileName',
+      'source',
+      'counts',
+      'skipped',
+      'uploadedBy',
+      'committedBy',
+      'committedAt',
+      'undoneBy',
+      'undoneAt',
+      'createdAt',
+      'preview',
+    ],
     orderBy: { createdAt: 'desc' },
     limit: 200,
   });

@@ -111,7 +111,9 @@ export const parseAmount = (raw: string): number | null | Problem => {
 
 /** A whole number (member numbers): « 42 », « 42,0 » from a spreadsheet, « n° 42 ». */
 export const parseInteger = (raw: string): number | null | Problem => {
-  const text = cleanText(raw).replace(/^n[°o]\s*/i, '').replace(/[\s.,]0+$/, '');
+  const text = cleanText(raw)
+    .replace(/^n[°o]\s*/i, '')
+    .replace(/[\s.,]0+$/, '');
   if (!text) return null;
   if (!/^\d+$/.test(text.replace(/\s/g, ''))) return new Problem(`« ${raw} » n'est pas un nombre entier`);
   return Number(text.replace(/\s/g, ''));
@@ -161,11 +163,56 @@ export const parseChoice = (kind: keyof typeof SYNONYMS, raw: string, labels: Re
 
 /** ISO 3166 codes of the countries an association in France meets most, alpha-3 and alpha-2. */
 const ALPHA3: Record<string, string> = {
-  FRA: 'FR', BEL: 'BE', CHE: 'CH', LUX: 'LU', MCO: 'MC', DEU: 'DE', ESP: 'ES', ITA: 'IT', PRT: 'PT', GBR: 'GB', IRL: 'IE',
-  NLD: 'NL', AUT: 'AT', POL: 'PL', ROU: 'RO', GRC: 'GR', SWE: 'SE', DNK: 'DK', NOR: 'NO', FIN: 'FI', CZE: 'CZ', HUN: 'HU',
-  USA: 'US', CAN: 'CA', MAR: 'MA', DZA: 'DZ', TUN: 'TN', SEN: 'SN', CIV: 'CI', CMR: 'CM', MLI: 'ML', MDG: 'MG', COD: 'CD',
-  COG: 'CG', HTI: 'HT', BRA: 'BR', CHN: 'CN', JPN: 'JP', VNM: 'VN', TUR: 'TR', UKR: 'UA', RUS: 'RU', AND: 'AD', REU: 'RE',
-  GLP: 'GP', MTQ: 'MQ', GUF: 'GF', MYT: 'YT', NCL: 'NC', PYF: 'PF',
+  FRA: 'FR',
+  BEL: 'BE',
+  CHE: 'CH',
+  LUX: 'LU',
+  MCO: 'MC',
+  DEU: 'DE',
+  ESP: 'ES',
+  ITA: 'IT',
+  PRT: 'PT',
+  GBR: 'GB',
+  IRL: 'IE',
+  NLD: 'NL',
+  AUT: 'AT',
+  POL: 'PL',
+  ROU: 'RO',
+  GRC: 'GR',
+  SWE: 'SE',
+  DNK: 'DK',
+  NOR: 'NO',
+  FIN: 'FI',
+  CZE: 'CZ',
+  HUN: 'HU',
+  USA: 'US',
+  CAN: 'CA',
+  MAR: 'MA',
+  DZA: 'DZ',
+  TUN: 'TN',
+  SEN: 'SN',
+  CIV: 'CI',
+  CMR: 'CM',
+  MLI: 'ML',
+  MDG: 'MG',
+  COD: 'CD',
+  COG: 'CG',
+  HTI: 'HT',
+  BRA: 'BR',
+  CHN: 'CN',
+  JPN: 'JP',
+  VNM: 'VN',
+  TUR: 'TR',
+  UKR: 'UA',
+  RUS: 'RU',
+  AND: 'AD',
+  REU: 'RE',
+  GLP: 'GP',
+  MTQ: 'MQ',
+  GUF: 'GF',
+  MYT: 'YT',
+  NCL: 'NC',
+  PYF: 'PF',
 };
 const regionNames = new Intl.DisplayNames(['fr'], { type: 'region' });
 
@@ -189,7 +236,9 @@ export const parseCountry = (raw: string): string | null => {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const parseEmail = (raw: string): string | null | Problem => {
-  const text = cleanText(raw).replace(/^mailto:/i, '').toLowerCase();
+  const text = cleanText(raw)
+    .replace(/^mailto:/i, '')
+    .toLowerCase();
   if (!text) return null;
   return EMAIL.test(text) ? text : new Problem(`« ${raw} » n'est pas une adresse e-mail`);
 };
@@ -230,4 +279,5 @@ export const splitFullName = (raw: string): { lastName: string | null; firstName
 /** Cents as the decimal the Document Service stores (« 2550 » → 25.5): never summed in JS. */
 export const centsToDecimal = (cents: number) => cents / 100;
 /** A stored decimal (number or string) as cents, for comparing a stored amount with a read one. */
-export const decimalToCents = (value: unknown) => (value === null || value === undefined || value === '' ? null : Math.round(Number(value) * 100));
+export const decimalToCents = (value: unknown) =>
+  value === null || value === undefined || value === '' ? null : Math.round(Number(value) * 100);

@@ -1,6 +1,22 @@
 import * as React from 'react';
 import { useFetchClient, Page, Layouts } from '@strapi/strapi/admin';
-import { Alert, Box, Button, Checkbox, Field, Flex, SingleSelect, SingleSelectOption, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import {
+  Alert,
+  Box,
+  Button,
+  Checkbox,
+  Field,
+  Flex,
+  SingleSelect,
+  SingleSelectOption,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 import { Download, Upload, ArrowLeft } from '@strapi/icons';
 
 interface Kind {
@@ -31,11 +47,28 @@ interface ImportView {
   kindLabel: string;
   state: 'preview' | 'committed' | 'undone';
   fileName: string;
-  detected: { source: string; sourceLabel: string; encoding: string | null; separator: string | null; separatorLabel: string | null; sheet: string | null; sheets: string[] };
+  detected: {
+    source: string;
+    sourceLabel: string;
+    encoding: string | null;
+    separator: string | null;
+    separatorLabel: string | null;
+    sheet: string | null;
+    sheets: string[];
+  };
   mapping: Array<{ column: number; header: string; target: string | null; samples: string[] }>;
   targets: Array<{ key: string; label: string }>;
   notes: string[];
-  preview: { create: number; update: number; unchanged: number; errorRows: number; errors: RowError[]; missing: string[]; rows: PreviewRow[]; rowsTotal: number };
+  preview: {
+    create: number;
+    update: number;
+    unchanged: number;
+    errorRows: number;
+    errors: RowError[];
+    missing: string[];
+    rows: PreviewRow[];
+    rowsTotal: number;
+  };
 }
 interface Listed {
   id: string;
@@ -57,9 +90,15 @@ interface ListState {
 
 const STATUS_LABELS: Record<string, string> = { create: 'Création', update: 'Mise à jour', unchanged: 'Inchangée', error: 'Erreur' };
 const STATE_LABELS: Record<string, string> = { preview: 'Aperçu (rien d’écrit)', committed: 'Importé', undone: 'Annulé' };
-const ENCODINGS: Record<string, string> = { 'utf-8': 'UTF-8', 'windows-1252': 'Windows-1252 (Excel français)', 'utf-16le': 'UTF-16', 'utf-16be': 'UTF-16' };
+const ENCODINGS: Record<string, string> = {
+  'utf-8': 'UTF-8',
+  'windows-1252': 'Windows-1252 (Excel français)',
+  'utf-16le': 'UTF-16',
+  'utf-16be': 'UTF-16',
+};
 const errorText = (e: any) => e?.response?.data?.error?.message ?? e?.message ?? 'Erreur inconnue';
-const dateTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }) : '');
+const dateTime = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }) : '';
 
 /**
  * « Importer »: choose the kind and the file → what was detected (tool, encoding, separator, sheet)
@@ -146,14 +185,20 @@ const ImportsPage = () => {
       if (!current) return;
       const { data } = await post(`/back-office/imports/${current.id}/commit`, { skipErrors });
       setResult(data as any);
-      setMessage({ variant: 'success', text: `Import terminé : ${(data as any).created} créée(s), ${(data as any).updated} mise(s) à jour, ${(data as any).unchanged} inchangée(s), ${(data as any).skipped} ignorée(s).` });
+      setMessage({
+        variant: 'success',
+        text: `Import terminé : ${(data as any).created} créée(s), ${(data as any).updated} mise(s) à jour, ${(data as any).unchanged} inchangée(s), ${(data as any).skipped} ignorée(s).`,
+      });
       await load();
     });
 
   const undo = (id: string) =>
     run(async () => {
       const { data } = await post(`/back-office/imports/${id}/undo`, {});
-      setMessage({ variant: 'success', text: `Import annulé : ${(data as any).deleted} fiche(s) supprimée(s), ${(data as any).restored} restaurée(s).` });
+      setMessage({
+        variant: 'success',
+        text: `Import annulé : ${(data as any).deleted} fiche(s) supprimée(s), ${(data as any).restored} restaurée(s).`,
+      });
       await load();
     });
 
@@ -188,7 +233,12 @@ const ImportsPage = () => {
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
           {message && (
-            <Alert variant={message.variant} title={message.variant === 'success' ? 'Terminé' : 'Erreur'} onClose={() => setMessage(null)} closeLabel="Fermer">
+            <Alert
+              variant={message.variant}
+              title={message.variant === 'success' ? 'Terminé' : 'Erreur'}
+              onClose={() => setMessage(null)}
+              closeLabel="Fermer"
+            >
               {message.text}
             </Alert>
           )}
@@ -209,7 +259,10 @@ const ImportsPage = () => {
                     ))}
                   </SingleSelect>
                 </Field.Root>
-                <Field.Root name="file" hint={`CSV (tout séparateur, UTF-8 ou Windows-1252) ou Excel .xlsx, ${list.maxMb} Mo au plus. Un seul type de fiches par fichier.`}>
+                <Field.Root
+                  name="file"
+                  hint={`CSV (tout séparateur, UTF-8 ou Windows-1252) ou Excel .xlsx, ${list.maxMb} Mo au plus. Un seul type de fiches par fichier.`}
+                >
                   <Field.Label>Fichier</Field.Label>
                   <input type="file" accept=".csv,.txt,.xlsx" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
                   <Field.Hint />
@@ -265,16 +318,26 @@ const ImportsPage = () => {
                 <Table colCount={3} rowCount={current.mapping.length + 1}>
                   <Thead>
                     <Tr>
-                      <Th><Typography variant="sigma">Colonne du fichier</Typography></Th>
-                      <Th><Typography variant="sigma">Exemples</Typography></Th>
-                      <Th><Typography variant="sigma">Champ</Typography></Th>
+                      <Th>
+                        <Typography variant="sigma">Colonne du fichier</Typography>
+                      </Th>
+                      <Th>
+                        <Typography variant="sigma">Exemples</Typography>
+                      </Th>
+                      <Th>
+                        <Typography variant="sigma">Champ</Typography>
+                      </Th>
                     </Tr>
                   </Thead>
                   <Tbody>
                     {current.mapping.map((m) => (
                       <Tr key={m.column}>
-                        <Td><Typography fontWeight="bold">{m.header || `(colonne ${m.column + 1})`}</Typography></Td>
-                        <Td><Typography textColor="neutral600">{m.samples.join(' · ')}</Typography></Td>
+                        <Td>
+                          <Typography fontWeight="bold">{m.header || `(colonne ${m.column + 1})`}</Typography>
+                        </Td>
+                        <Td>
+                          <Typography textColor="neutral600">{m.samples.join(' · ')}</Typography>
+                        </Td>
                         <Td>
                           <SingleSelect
                             aria-label={`Champ de la colonne ${m.header}`}
@@ -316,28 +379,52 @@ const ImportsPage = () => {
                   </Box>
                 )}
                 <Flex gap={2} paddingTop={2} wrap="wrap">
-                  <Button variant={filter === '' ? 'default' : 'tertiary'} onClick={() => showRows('')}>À écrire ou en erreur</Button>
-                  <Button variant={filter === 'create' ? 'default' : 'tertiary'} onClick={() => showRows('create')}>Créations : {p.create}</Button>
-                  <Button variant={filter === 'update' ? 'default' : 'tertiary'} onClick={() => showRows('update')}>Mises à jour : {p.update}</Button>
-                  <Button variant={filter === 'unchanged' ? 'default' : 'tertiary'} onClick={() => showRows('unchanged')}>Inchangées : {p.unchanged}</Button>
-                  <Button variant={filter === 'error' ? 'default' : 'tertiary'} onClick={() => showRows('error')}>Erreurs : {p.errorRows}</Button>
+                  <Button variant={filter === '' ? 'default' : 'tertiary'} onClick={() => showRows('')}>
+                    À écrire ou en erreur
+                  </Button>
+                  <Button variant={filter === 'create' ? 'default' : 'tertiary'} onClick={() => showRows('create')}>
+                    Créations : {p.create}
+                  </Button>
+                  <Button variant={filter === 'update' ? 'default' : 'tertiary'} onClick={() => showRows('update')}>
+                    Mises à jour : {p.update}
+                  </Button>
+                  <Button variant={filter === 'unchanged' ? 'default' : 'tertiary'} onClick={() => showRows('unchanged')}>
+                    Inchangées : {p.unchanged}
+                  </Button>
+                  <Button variant={filter === 'error' ? 'default' : 'tertiary'} onClick={() => showRows('error')}>
+                    Erreurs : {p.errorRows}
+                  </Button>
                 </Flex>
                 <Box paddingTop={4}>
                   <Table colCount={4} rowCount={rows.length + 1}>
                     <Thead>
                       <Tr>
-                        <Th><Typography variant="sigma">Ligne</Typography></Th>
-                        <Th><Typography variant="sigma">Résultat</Typography></Th>
-                        <Th><Typography variant="sigma">Fiche</Typography></Th>
-                        <Th><Typography variant="sigma">Détail</Typography></Th>
+                        <Th>
+                          <Typography variant="sigma">Ligne</Typography>
+                        </Th>
+                        <Th>
+                          <Typography variant="sigma">Résultat</Typography>
+                        </Th>
+                        <Th>
+                          <Typography variant="sigma">Fiche</Typography>
+                        </Th>
+                        <Th>
+                          <Typography variant="sigma">Détail</Typography>
+                        </Th>
                       </Tr>
                     </Thead>
                     <Tbody>
                       {rows.map((r) => (
                         <Tr key={r.row}>
-                          <Td><Typography>{r.row}</Typography></Td>
-                          <Td><Typography textColor={r.status === 'error' ? 'danger600' : 'neutral800'}>{STATUS_LABELS[r.status]}</Typography></Td>
-                          <Td><Typography>{r.label}</Typography></Td>
+                          <Td>
+                            <Typography>{r.row}</Typography>
+                          </Td>
+                          <Td>
+                            <Typography textColor={r.status === 'error' ? 'danger600' : 'neutral800'}>{STATUS_LABELS[r.status]}</Typography>
+                          </Td>
+                          <Td>
+                            <Typography>{r.label}</Typography>
+                          </Td>
                           <Td>
                             {(r.errors ?? []).map((e, i) => (
                               <Typography key={i} textColor="danger600" tag="p">
@@ -391,29 +478,58 @@ const ImportsPage = () => {
               <Table colCount={6} rowCount={list.imports.length + 1}>
                 <Thead>
                   <Tr>
-                    <Th><Typography variant="sigma">Date</Typography></Th>
-                    <Th><Typography variant="sigma">Fichier</Typography></Th>
-                    <Th><Typography variant="sigma">Type</Typography></Th>
-                    <Th><Typography variant="sigma">État</Typography></Th>
-                    <Th><Typography variant="sigma">Bilan</Typography></Th>
-                    <Th><Typography variant="sigma">Actions</Typography></Th>
+                    <Th>
+                      <Typography variant="sigma">Date</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Fichier</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Type</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">État</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Bilan</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Actions</Typography>
+                    </Th>
                   </Tr>
                 </Thead>
                 <Tbody>
                   {list.imports.map((i) => (
                     <Tr key={i.id}>
-                      <Td><Typography>{dateTime(i.committedAt ?? i.createdAt)}</Typography></Td>
-                      <Td><Typography>{i.fileName} ({i.sourceLabel})</Typography></Td>
-                      <Td><Typography>{i.kindLabel}</Typography></Td>
-                      <Td><Typography>{STATE_LABELS[i.state] ?? i.state}{i.committedBy ? ` par ${i.committedBy}` : ''}</Typography></Td>
+                      <Td>
+                        <Typography>{dateTime(i.committedAt ?? i.createdAt)}</Typography>
+                      </Td>
                       <Td>
                         <Typography>
-                          {i.counts ? `${i.counts.created} créée(s), ${i.counts.updated} mise(s) à jour, ${i.counts.skipped} ignorée(s)` : ''}
+                          {i.fileName} ({i.sourceLabel})
+                        </Typography>
+                      </Td>
+                      <Td>
+                        <Typography>{i.kindLabel}</Typography>
+                      </Td>
+                      <Td>
+                        <Typography>
+                          {STATE_LABELS[i.state] ?? i.state}
+                          {i.committedBy ? ` par ${i.committedBy}` : ''}
+                        </Typography>
+                      </Td>
+                      <Td>
+                        <Typography>
+                          {i.counts
+                            ? `${i.counts.created} créée(s), ${i.counts.updated} mise(s) à jour, ${i.counts.skipped} ignorée(s)`
+                            : ''}
                         </Typography>
                       </Td>
                       <Td>
                         <Flex gap={2}>
-                          <Button variant="tertiary" size="S" onClick={() => downloadReport(i.id)}>Rapport</Button>
+                          <Button variant="tertiary" size="S" onClick={() => downloadReport(i.id)}>
+                            Rapport
+                          </Button>
                           {i.state === 'committed' && (
                             <Button variant="danger-light" size="S" onClick={() => undo(i.id)} disabled={busy}>
                               Annuler l’import
