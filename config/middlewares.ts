@@ -39,7 +39,8 @@ export default () => [
       formLimit: '1mb',
       jsonLimit: '1mb',
       textLimit: '1mb',
-      formidable: { maxFileSize: readEnv('UPLOAD_MAX_MB') * 1024 * 1024 },
+      // the media library's own limit stays UPLOAD_MAX_MB (config/plugins.ts); an import may take IMPORT_MAX_MB
+      formidable: { maxFileSize: Math.max(readEnv('UPLOAD_MAX_MB'), readEnv('IMPORT_MAX_MB')) * 1024 * 1024 },
     },
   },
   // after the body parser: lets the admin save our business `status` fields (see the file)

@@ -27,6 +27,9 @@ const DB = opt('database', 'asso_bench');
 const SMALL_DB = `${DB}_small`;
 const SMALL_MEMBERS = Math.max(200, Math.round(MEMBERS / 10));
 const PORT = Number(opt('port', 1338));
+// `--only imports`: only the import measurements, printed (docs/PERFORMANCE.md is left as it is)
+const ONLY = opt('only', null);
+const IMPORT_DB = `${DB}_import`;
 
 const PG = {
   host: process.env.DATABASE_HOST || '127.0.0.1',
@@ -162,10 +165,62 @@ const autocannon = (urlPath, headers, seconds = 5) =>
     ac({ url: `http://127.0.0.1:${PORT}${urlPath}`, connections: 10, duration: seconds, headers }, (err, result) => (err ? reject(err) : resolve(result)));
   });
 
+/**
+ * Imports (in process, on an empty database of their own): a Galette members export of MEMBERS
+ * members, then its contributions export (3 per member), each previewed then committed through the
+ * Document Service; time and growth of the process's memory (peak RSS minus RSS before).
+ */
+const importMeasurements = async (add) => {
+  await pgAdmin(`DROP DATABASE IF EXISTS "${IMPORT_DB}" WITH (FORCE)`);
+  await pgAdmin(`CREATE DATABASE "${IMPORT_DB}"`);
+  const strapi = await loadStrapi(IMPORT_DB);
+  try {
+    const { createImport, commitImport } = dist('imports/service');
+    const { galetteMembers, galetteContributions } = require('./bench-imports');
+    await strapi.documents('api::association.association').create({ data: { name: 'Banc d’essai' } });
+    await strapi.documents('api::membership-type.membership-type').create({ data: { name: 'Cotisation annuelle', amount: 25, durationMonths: 12 } });
+    const author = { name: 'npm run bench' };
+    const measure = async (fn) => {
+      global.gc?.();
+      const before = process.memoryUsage().rss;
+      let peak = before;
+      const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+      const start = process.hrtime.bigint();
+      const result = await fn();
+      const t = ms(start);
+      clearInterval(timer);
+      return { result, ms: t, growth: (Math.max(peak, process.memoryUsage().rss) - before) / 1024 / 1024 };
+    };
+    for (const [kind, label, csv] of [
+      ['members', `${MEMBERS} adhérents (export Galette)`, galetteMembers(MEMBERS)],
+      ['contributions', `${MEMBERS * 3} cotisations (export Galette)`, galetteContributions(MEMBERS, 3)],
+    ]) {
+      log(`import ${label} …`);
+      const preview = await measure(() => createImport(strapi, { buffer: Buffer.from(csv), fileName: `bench-${kind}.csv`, kind, author, maxBytes: Number.MAX_SAFE_INTEGER }));
+      const p = preview.result.preview;
+      if (p.errorRows || p.create !== (kind === 'members' ? MEMBERS : MEMBERS * 3)) throw new Error(`import ${kind}: ${p.create} créations, ${p.errorRows} erreurs (${JSON.stringify(p.errors.slice(0, 3))})`);
+      const batch = await strapi.db.query('api::import-batch.import-batch').findOne({ where: { documentId: preview.result.id } });
+      const commit = await measure(() => commitImport(strapi, batch, { author }));
+      add(`Import de ${label} : aperçu`, `${fmt(preview.ms / 1000)} s`, '—', '—', '< 60 s', preview.ms < 60_000);
+      add(`Import de ${label} : écriture (Document Service, une transaction)`, `${fmt(commit.ms / 1000)} s`, '—', '—', '< 60 s', commit.ms < 60_000);
+      const growth = Math.max(preview.growth, commit.growth);
+      add(`Mémoire pendant l’import de ${label} (croissance)`, `${fmt(growth)} Mo`, '—', '—', '< 200 Mo', growth < 200);
+    }
+  } finally {
+    await dist('imports/cli').settle(strapi);
+    await strapi.destroy();
+  }
+};
+
 // ---------- the measurements ----------
 const main = async () => {
   const rows = [];
   const add = (what, value, reference, ratio, goal, ok) => rows.push({ what, value, reference, ratio, goal, ok });
+  if (ONLY === 'imports') {
+    await importMeasurements(add);
+    console.log(rows.map((r) => `| ${[r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'].join(' | ')} |`).join('\n'));
+    process.exit(0);
+  }
   const year = Number(new Date().toISOString().slice(0, 4));
 
   if (!REUSE) {
@@ -343,6 +398,9 @@ const main = async () => {
   } finally {
     server.kill('SIGTERM');
   }
+
+  log('imports, in process …');
+  await importMeasurements(add);
 
   // ---------- report ----------
   const header = ['Mesure', 'Valeur', 'Référence (même exécution)', 'Rapport', 'Objectif', ''];

@@ -17,6 +17,7 @@ import donations from './donations';
 import subsidies from './subsidies';
 import articles from './articles';
 import receipts from './receipts';
+import imports from './imports';
 
 /**
  * Every back-office feature, in one list. To add one: create src/back-office/<feature>/index.ts
@@ -39,6 +40,7 @@ export const modules: BackOfficeModule[] = [
   missions,
   backups,
   receipts,
+  imports,
 ];
 
 export const registerBackOffice = (strapi: Strapi) => {

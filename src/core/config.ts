@@ -174,6 +174,7 @@ const VARIABLES = {
 
   // --- media library ---
   UPLOAD_MAX_MB: integer(20, { min: 1 }),
+  IMPORT_MAX_MB: integer(20, { min: 1 }),
 
   // --- backups ---
   BACKUP_DIR: location('./backups'),

@@ -276,6 +276,28 @@ export const LABELS: Record<string, Record<string, string>> = {
     sentAt: 'Envoyée le',
     error: 'Erreur',
   },
+  'api::import-batch.import-batch': {
+    ...common,
+    kind: 'Type de fiches',
+    state: 'État',
+    fileName: 'Fichier',
+    source: 'Format reconnu',
+    encoding: 'Encodage',
+    separator: 'Séparateur',
+    sheet: 'Feuille',
+    mapping: 'Correspondance des colonnes',
+    table: 'Lignes du fichier',
+    preview: 'Aperçu',
+    skipErrors: 'Lignes en erreur ignorées',
+    counts: 'Bilan',
+    skipped: 'Lignes ignorées',
+    changes: 'Fiches créées ou modifiées',
+    uploadedBy: 'Déposé par',
+    committedBy: 'Importé par',
+    committedAt: 'Importé le',
+    undoneBy: 'Annulé par',
+    undoneAt: 'Annulé le',
+  },
 };
 
 /** Labels of the fields of the components (edit views of the content types that use them). */
@@ -370,6 +392,10 @@ export const ENUMS = {
   'api::subscriber.subscriber': { status: { pending: 'En attente de confirmation', confirmed: 'Confirmé', unsubscribed: 'Désinscrit' } },
   'api::subsidy.subsidy': {
     status: { draft: 'Brouillon', submitted: 'Déposée', granted: 'Accordée', refused: 'Refusée', paid: 'Versée', reported: 'Bilan rendu' },
+  },
+  'api::import-batch.import-batch': {
+    kind: { members: 'Adhérents', contributions: 'Cotisations', donors: 'Donateurs', donations: 'Dons' },
+    state: { preview: 'Aperçu (rien d\u2019écrit)', committed: 'Importé', undone: 'Annulé' },
   },
   'logistics.equipment-line': { status: { needed: 'À trouver', reserved: 'Réservé', available: 'Disponible', returned: 'Rendu' } },
 } as const satisfies Record<string, Record<string, Record<string, string>>>;

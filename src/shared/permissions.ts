@@ -17,6 +17,10 @@ export const ACTIONS = {
   receiptsGenerate: 'api::back-office.receipts.generate',
   receiptsCancel: 'api::back-office.receipts.cancel',
   receiptsSend: 'api::back-office.receipts.send',
+  importsMembers: 'api::back-office.imports.members',
+  importsContributions: 'api::back-office.imports.contributions',
+  importsDonors: 'api::back-office.imports.donors',
+  importsDonations: 'api::back-office.imports.donations',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -36,4 +40,8 @@ export const ACTION_DEFINITIONS = [
   { uid: 'back-office.receipts.generate', displayName: 'Émettre les reçus fiscaux', subCategory: 'Reçus fiscaux' },
   { uid: 'back-office.receipts.cancel', displayName: 'Annuler ou remplacer un reçu fiscal', subCategory: 'Reçus fiscaux' },
   { uid: 'back-office.receipts.send', displayName: 'Envoyer les reçus fiscaux par e-mail', subCategory: 'Reçus fiscaux' },
+  { uid: 'back-office.imports.members', displayName: 'Importer des adhérents', subCategory: 'Imports' },
+  { uid: 'back-office.imports.contributions', displayName: 'Importer des cotisations', subCategory: 'Imports' },
+  { uid: 'back-office.imports.donors', displayName: 'Importer des donateurs', subCategory: 'Imports' },
+  { uid: 'back-office.imports.donations', displayName: 'Importer des dons', subCategory: 'Imports' },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

@@ -18,6 +18,7 @@ const PERSONAL = [
   'api::document.document',
   'api::newsletter.newsletter',
   'api::receipt.receipt',
+  'api::import-batch.import-batch',
 ];
 const REFERENCE = ['/api/poles', '/api/skills', '/api/availability-slots', '/api/membership-types', '/api/association'];
 const SECRETS = [
@@ -65,6 +66,8 @@ describe(`API tokens and personal data (${DB_CLIENT})`, () => {
     await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 123.45, receivedAt: '2026-02-01', method: 'cheque', nature: 'cash' } });
     await docs('api::document.document').create({ data: { title: 'PV secret', category: 'minutes', confidential: true } });
     await docs('api::newsletter.newsletter').create({ data: { subject: 'Lettre secrète', audience: 'subscribers', pole: pole.documentId } });
+    // an import keeps the rows of its file
+    await docs('api::import-batch.import-batch').create({ data: { kind: 'members', state: 'preview', fileName: 'adherents.csv', table: { headers: ['Nom'], rows: [['Secretnom']] } } });
   }, 300_000); // a boot can be slow on a busy machine
   afterAll(() => app?.stop());
 

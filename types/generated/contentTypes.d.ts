@@ -803,6 +803,81 @@ export interface ApiDuesReminderDuesReminder extends Struct.CollectionTypeSchema
   };
 }
 
+export interface ApiImportBatchImportBatch extends Struct.CollectionTypeSchema {
+  collectionName: 'import_batches';
+  info: {
+    description: 'Journal des imports de fichiers (adh\u00E9rents, cotisations, donateurs, dons) : qui, quand, quel fichier, ce qui a \u00E9t\u00E9 cr\u00E9\u00E9 ou modifi\u00E9';
+    displayName: 'Import';
+    pluralName: 'import-batches';
+    singularName: 'import-batch';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    changes: Schema.Attribute.JSON & Schema.Attribute.Private;
+    committedAt: Schema.Attribute.DateTime;
+    committedBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    counts: Schema.Attribute.JSON;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    encoding: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    fileName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    kind: Schema.Attribute.Enumeration<['members', 'contributions', 'donors', 'donations']> & Schema.Attribute.Required;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::import-batch.import-batch'> & Schema.Attribute.Private;
+    mapping: Schema.Attribute.JSON;
+    preview: Schema.Attribute.JSON;
+    publishedAt: Schema.Attribute.DateTime;
+    separator: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 4;
+      }>;
+    sheet: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    skipErrors: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    skipped: Schema.Attribute.JSON;
+    source: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    state: Schema.Attribute.Enumeration<['preview', 'committed', 'undone']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'preview'>;
+    table: Schema.Attribute.JSON & Schema.Attribute.Private;
+    undoneAt: Schema.Attribute.DateTime;
+    undoneBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    uploadedBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+  };
+}
+
 export interface ApiMemberMember extends Struct.CollectionTypeSchema {
   collectionName: 'members';
   info: {
@@ -1967,6 +2042,7 @@ declare module '@strapi/strapi' {
       'api::donation.donation': ApiDonationDonation;
       'api::donor.donor': ApiDonorDonor;
       'api::dues-reminder.dues-reminder': ApiDuesReminderDuesReminder;
+      'api::import-batch.import-batch': ApiImportBatchImportBatch;
       'api::member.member': ApiMemberMember;
       'api::membership-type.membership-type': ApiMembershipTypeMembershipType;
       'api::mission-message-delivery.mission-message-delivery': ApiMissionMessageDeliveryMissionMessageDelivery;

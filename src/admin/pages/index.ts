@@ -9,6 +9,7 @@ import missionPanels from './missions';
 import volunteers from './volunteers';
 import access from './access';
 import receiptsPage from './receipts';
+import importsPage from './imports';
 
 /**
  * The back-office's admin pages and widgets. Each feature adds its own folder under
@@ -19,4 +20,4 @@ export interface AdminPage {
   bootstrap?: (app: StrapiApp) => void;
 }
 
-export const adminPages: AdminPage[] = [dashboard, dues, volunteers, exportsPage, newsletters, calendar, missionPanels, backupsPage, access, receiptsPage];
+export const adminPages: AdminPage[] = [dashboard, dues, volunteers, exportsPage, newsletters, calendar, missionPanels, backupsPage, access, receiptsPage, importsPage];

@@ -74,6 +74,11 @@ export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   [ACTIONS.receiptsGenerate]: ['asso-treasurer'],
   [ACTIONS.receiptsCancel]: ['asso-treasurer'],
   [ACTIONS.receiptsSend]: ['asso-treasurer'],
+  // bringing the lists of the tools the association leaves: each kind by whoever keeps it
+  [ACTIONS.importsMembers]: ['asso-secretary'],
+  [ACTIONS.importsContributions]: ['asso-treasurer'],
+  [ACTIONS.importsDonors]: ['asso-treasurer'],
+  [ACTIONS.importsDonations]: ['asso-treasurer'],
 };
 
 /**

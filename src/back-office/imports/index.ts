@@ -1,0 +1,168 @@
+import fs from 'fs';
+import { errors } from '@strapi/utils';
+import type { BackOfficeModule, Strapi } from '../types';
+import { routePath } from '../../utils/route-path';
+import { KIND_LABELS, type ImportKind } from './fields';
+import { forbidden } from '../../core/errors';
+import {
+  authorOf,
+  batchFor,
+  commitImport,
+  createImport,
+  IMPORT_ACTIONS,
+  importMaxMb,
+  kindsAllowed,
+  listImports,
+  parseKind,
+  reportCsv,
+  undoImport,
+  updateMapping,
+  view,
+} from './service';
+
+/**
+ * Imports: bring the association's existing lists in (members, contributions, donors, donations)
+ * from Excel, LibreOffice, Galette, Paheko or HelloAsso files. read.ts reads a file as a table,
+ * formats.ts recognises the tool and pre-fills the mapping, rows.ts reads the values, plan.ts
+ * matches them against the stored records (the preview), service.ts writes them all or nothing
+ * through the Document Service, and undoes them. Rights: one RBAC action per kind.
+ */
+let app: Strapi;
+
+/** Whether the admin of this request may import this kind. */
+const canImport = (ctx: any) => (kind: ImportKind) => !!ctx.state.userAbility?.can(IMPORT_ACTIONS[kind]);
+
+const requireKind = (ctx: any, kind: ImportKind) => {
+  if (!canImport(ctx)(kind)) throw forbidden(`Vous n\u2019avez pas le droit d\u2019importer des ${KIND_LABELS[kind].toLowerCase()}.`);
+};
+
+const fileOf = (ctx: any) => {
+  const file = ctx.request.files?.file;
+  return Array.isArray(file) ? file[0] : file;
+};
+
+const IMPORTS_PATH = /^\/back-office\/imports\/?$/i;
+
+const imports: BackOfficeModule = {
+  name: 'imports',
+  routes: [
+    {
+      method: 'GET',
+      path: '/imports',
+      actions: [],
+      handler: async (ctx) => {
+        const kinds = kindsAllowed(canImport(ctx));
+        ctx.body = {
+          kinds: kinds.map((k) => ({ kind: k, label: KIND_LABELS[k] })),
+          maxMb: importMaxMb(),
+          imports: await listImports(app, kinds),
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/imports',
+      actions: [],
+      handler: async (ctx) => {
+        const body = ctx.request.body ?? {};
+        const file = fileOf(ctx);
+        try {
+          const kind = parseKind(body.kind);
+          requireKind(ctx, kind);
+          if (!file?.filepath)
+            throw new errors.ValidationError('Fichier : joignez le fichier à importer (champ « file »).', { field: 'file' });
+          const buffer = fs.readFileSync(file.filepath);
+          ctx.status = 201;
+          ctx.body = await createImport(app, {
+            buffer,
+            fileName: String(file.originalFilename ?? file.name ?? 'fichier'),
+            kind,
+            sheet: typeof body.sheet === 'string' ? body.sheet : null,
+            author: authorOf(ctx.state.user),
+          });
+        } finally {
+          if (file?.filepath) fs.rm(file.filepath, { force: true }, () => undefined);
+        }
+      },
+    },
+    {
+      method: 'GET',
+      path: '/imports/:id',
+      actions: [],
+      handler: async (ctx) => {
+        const batch = await batchFor(app, ctx.params.id, canImport(ctx));
+        ctx.body = view(batch, { status: ctx.query.status, page: ctx.query.page, pageSize: ctx.query.pageSize });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/imports/:id/report',
+      actions: [],
+      handler: async (ctx) => {
+        const batch = await batchFor(app, ctx.params.id, canImport(ctx));
+        ctx.set('Content-Type', 'text/csv; charset=utf-8');
+        ctx.set(
+          'Content-Disposition',
+          `attachment; filename="import-${batch.kind}-${String(batch.createdAt ? new Date(batch.createdAt).toISOString().slice(0, 10) : '')}.csv"`
+        );
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = reportCsv(batch);
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/imports/:id/mapping',
+      actions: [],
+      handler: async (ctx) => {
+        const batch = await batchFor(app, ctx.params.id, canImport(ctx));
+        ctx.body = await updateMapping(app, batch, ctx.request.body ?? {});
+      },
+    },
+    {
+      method: 'POST',
+      path: '/imports/:id/commit',
+      actions: [],
+      handler: async (ctx) => {
+        const batch = await batchFor(app, ctx.params.id, canImport(ctx));
+        const skip = ctx.request.body?.skipErrors;
+        ctx.body = await commitImport(app, batch, {
+          skipErrors: skip === undefined ? undefined : skip === true || skip === 'true',
+          author: authorOf(ctx.state.user),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/imports/:id/undo',
+      actions: [],
+      handler: async (ctx) => {
+        const batch = await batchFor(app, ctx.params.id, canImport(ctx));
+        ctx.body = await undoImport(app, batch, authorOf(ctx.state.user));
+      },
+    },
+  ],
+  register(strapi) {
+    app = strapi;
+    // a file over the body parser's limit: the same French 400 as a file over IMPORT_MAX_MB, nothing written
+    strapi.server.use(async (ctx: any, next: () => Promise<void>) => {
+      if (ctx.method !== 'POST' || !IMPORTS_PATH.test(routePath(ctx.path))) return next();
+      try {
+        await next();
+      } catch (e: any) {
+        if (!/maxFileSize|exceeded|too large|FileTooBig/i.test(String(e?.message ?? ''))) throw e;
+        ctx.status = 400;
+        ctx.body = {
+          data: null,
+          error: {
+            status: 400,
+            name: 'ValidationError',
+            message: `Fichier : trop volumineux, un import est limité à ${importMaxMb()} Mo.`,
+            details: { field: 'file' },
+          },
+        };
+      }
+    });
+  },
+};
+
+export default imports;

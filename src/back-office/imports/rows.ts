@@ -1,0 +1,176 @@
+import { ENUMS } from '../../shared/labels';
+
+/** The French names of the values each choice column accepts (besides the values themselves and their synonyms). */
+const CHOICE_LABELS: Record<'gender' | 'paymentMethod' | 'donorKind' | 'nature', Record<string, string>> = {
+  gender: ENUMS['api::member.member'].gender,
+  paymentMethod: ENUMS['api::contribution.contribution'].paymentMethod,
+  donorKind: ENUMS['api::donor.donor'].kind,
+  nature: ENUMS['api::donation.donation'].nature,
+};
+import { TARGETS, REQUIRED, type ImportKind, type Target } from './fields';
+import type { MappingEntry, Source } from './formats';
+import type { Table } from './read';
+import {
+  cleanText,
+  isProblem,
+  nameKey,
+  parseAmount,
+  parseBirthDate,
+  parseBoolean,
+  parseChoice,
+  parseCountry,
+  parseDate,
+  parseEmail,
+  parseInteger,
+  Problem,
+  simplify,
+  splitFullName,
+} from './values';
+
+/** An error of the preview: the spreadsheet row, the column's header, the French reason. */
+export interface RowError {
+  row: number;
+  column: string;
+  message: string;
+}
+
+/** One data row read through the mapping: its values by target key, and what could not be read. */
+export interface ReadRow {
+  row: number;
+  values: Record<string, any>;
+  errors: RowError[];
+  /** the header of the column each value came from (for the messages of the later checks) */
+  columns: Record<string, string>;
+}
+
+/** Text read from a cell: one line (a multi-line address becomes « 12 rue X, Bât. B »), spaces folded. */
+const readText = (raw: string) =>
+  cleanText(
+    raw
+      .split(/\r\n|\n|\r/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(', ')
+  ) || null;
+
+/** HelloAsso statuses of an order that was really paid. */
+const PAID_ORDER = new Set(['valide', 'validee', 'paye', 'payee', 'autorise', 'autorisee', 'ok', 'processed', 'authorized']);
+
+export const readValue = (target: Target, raw: string, today: string, crosses = false): unknown => {
+  switch (target.type) {
+    case 'email':
+      return parseEmail(raw);
+    case 'date':
+      return parseDate(raw);
+    case 'birthDate':
+      return parseBirthDate(raw, today);
+    case 'amount':
+      return parseAmount(raw);
+    case 'integer':
+      return parseInteger(raw);
+    case 'boolean':
+      return parseBoolean(raw, crosses);
+    case 'gender':
+    case 'paymentMethod':
+    case 'donorKind':
+    case 'nature':
+      return parseChoice(target.type, raw, CHOICE_LABELS[target.type]);
+    case 'country':
+      return parseCountry(raw);
+    case 'orderStatus': {
+      const v = simplify(raw);
+      if (!v || PAID_ORDER.has(v)) return v || null;
+      return new Problem(`commande « ${cleanText(raw)} » : seules les commandes validées sont importées`);
+    }
+    case 'fullName':
+    case 'text':
+    default:
+      return readText(raw);
+  }
+};
+
+/** The mapping's columns grouped by target, in column order. */
+export const columnsByTarget = (mapping: MappingEntry[]) => {
+  const groups = new Map<string, MappingEntry[]>();
+  for (const entry of mapping) {
+    if (!entry.target) continue;
+    groups.set(entry.target, [...(groups.get(entry.target) ?? []), entry]);
+  }
+  return groups;
+};
+
+/**
+ * What mapped columns are missing for this kind (« Montant »...): the file cannot be imported
+ * until the mapping gives them a column.
+ */
+export const missingColumns = (kind: ImportKind, mapping: MappingEntry[]) => {
+  const mapped = new Set(mapping.map((m) => m.target).filter(Boolean));
+  return REQUIRED[kind].filter((r) => !r.anyOf.some((set) => set.every((k) => mapped.has(k)))).map((r) => r.label);
+};
+
+/**
+ * Reads every row through the mapping: each target takes the first filled column mapped to it (or
+ * all of them joined, for an address on two columns), read by its type. Pure: no database.
+ */
+export const readRows = (kind: ImportKind, table: Table, mapping: MappingEntry[], source: Source, today: string): ReadRow[] => {
+  const targets = new Map(TARGETS[kind].map((t) => [t.key, t]));
+  const groups = [...columnsByTarget(mapping)].filter(([key]) => targets.has(key));
+  // a column of crosses (« X » or empty): an empty cell there means « non »
+  const crosses = new Set<number>();
+  for (const [key, entries] of groups) {
+    if (targets.get(key)!.type !== 'boolean') continue;
+    for (const e of entries) if (table.rows.some((r) => simplify(r[e.column] ?? '') === 'x')) crosses.add(e.column);
+  }
+  const defaults = source.defaults?.[kind] ?? {};
+
+  return table.rows.map((cells, index) => {
+    const row = table.rowNumbers[index];
+    const values: Record<string, any> = {};
+    const columns: Record<string, string> = {};
+    const errors: RowError[] = [];
+    for (const [key, entries] of groups) {
+      const target = targets.get(key)!;
+      const read: Array<{ value: unknown; header: string }> = [];
+      for (const entry of entries) {
+        const raw = cells[entry.column] ?? '';
+        const value = readValue(target, raw, today, crosses.has(entry.column));
+        if (isProblem(value)) errors.push({ row, column: entry.header, message: value.message });
+        else if (value !== null && value !== undefined) read.push({ value, header: entry.header });
+      }
+      if (!read.length) {
+        columns[key] = entries[0].header;
+        continue;
+      }
+      columns[key] = read[0].header;
+      values[key] = target.join && read.length > 1 ? read.map((r) => r.value).join(', ') : read[0].value;
+    }
+    // Paheko's « Nom & prénom »: split by THE rule (values.ts), unless the names have their own columns
+    if (values.fullName) {
+      const { lastName, firstName } = splitFullName(values.fullName);
+      if (!values.lastName && lastName) [values.lastName, columns.lastName] = [lastName, columns.fullName];
+      if (!values.firstName && firstName) [values.firstName, columns.firstName] = [firstName, columns.fullName];
+    }
+    if (!columns.lastName && columns.fullName) columns.lastName = columns.fullName;
+    if (!columns.firstName && columns.fullName) columns.firstName = columns.fullName;
+    // HelloAsso: the member is the « adhérent »; the payer's e-mail is theirs only when they paid for themselves
+    if (values['payer.email'] && !values.email) {
+      const samePerson =
+        (!values.lastName || nameKey(values.lastName) === nameKey(values['payer.lastName'])) &&
+        (!values.firstName || nameKey(values.firstName) === nameKey(values['payer.firstName']));
+      if (samePerson) [values.email, columns.email] = [values['payer.email'], columns['payer.email']];
+    }
+    for (const [key, value] of Object.entries(defaults)) if (values[key] === undefined) values[key] = value;
+    return { row, values, errors, columns };
+  });
+};
+
+/** A few filled values of each column, shown next to it in the mapping step. */
+export const samplesOf = (table: Table, column: number, count = 3) => {
+  const samples: string[] = [];
+  for (const cells of table.rows) {
+    const v = cleanText(cells[column] ?? '');
+    if (v && !samples.includes(v)) samples.push(v.length > 60 ? `${v.slice(0, 57)}…` : v);
+    if (samples.length >= count) break;
+  }
+  return samples;
+};

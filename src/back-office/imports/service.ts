@@ -1,0 +1,439 @@
+import { readEnv } from '../../core/config';
+import { errors } from '@strapi/utils';
+import type { Strapi } from '../types';
+import { ACTIONS } from '../../shared/permissions';
+import { todayInParis } from '../dues/period';
+import { KINDS, KIND_LABELS, KIND_UID, TARGETS, type ImportKind } from './fields';
+import { detectSource, initialMapping, sourceById, type MappingEntry } from './formats';
+import { ImportFileError, readTable, SEPARATOR_LABELS, type Table } from './read';
+import { missingColumns, readRows, samplesOf, type RowError } from './rows';
+import { planImport, type Plan, type PlannedRow } from './plan';
+import { FULL_NAME_RULE } from './values';
+import { forbidden } from '../../core/errors';
+
+const BATCH = 'api::import-batch.import-batch';
+
+/** The RBAC action that lets an admin import each kind (secretary: members; treasurer: the rest). */
+export const IMPORT_ACTIONS: Record<ImportKind, string> = {
+  members: ACTIONS.importsMembers,
+  contributions: ACTIONS.importsContributions,
+  donors: ACTIONS.importsDonors,
+  donations: ACTIONS.importsDonations,
+};
+
+/** IMPORT_MAX_MB (default 20): the largest file an import reads. */
+export const importMaxMb = () => readEnv('IMPORT_MAX_MB');
+
+/** Who does it, as the imports log keeps it. */
+export interface Author {
+  name: string;
+}
+export const authorOf = (user: any): Author => ({
+  name: user
+    ? `${[user.firstname, user.lastname].filter(Boolean).join(' ')}${user.email ? ` <${user.email}>` : ''}`.trim()
+    : 'ligne de commande',
+});
+
+const badRequest = (message: string, details: Record<string, unknown> = {}) => new errors.ValidationError(message, details);
+
+export const parseKind = (value: unknown): ImportKind => {
+  if (typeof value === 'string' && (KINDS as readonly string[]).includes(value)) return value as ImportKind;
+  throw badRequest(
+    `Type d\u2019import : « ${value ?? ''} » inconnu ; types possibles : ${KINDS.map((k) => `${k} (${KIND_LABELS[k]})`).join(', ')}.`,
+    { field: 'kind' }
+  );
+};
+
+/** The rows shown with a preview: the errors first, then the changes, at most `limit`. */
+const ROWS_SHOWN = 500;
+
+interface StoredPreview {
+  counts: Plan['counts'];
+  errors: RowError[];
+  missing: string[];
+  rows: Array<Omit<PlannedRow, 'data'>>;
+}
+
+const summarise = (plan: Plan, missing: string[]): StoredPreview => ({
+  counts: plan.counts,
+  errors: plan.rows.flatMap((r) => r.errors ?? []),
+  missing,
+  rows: plan.rows.map(({ data: _data, ...row }) => row),
+});
+
+/** Notes shown above the preview: how the detected tool's file is read, Paheko's name rule. */
+const notesOf = (kind: ImportKind, sourceId: string, mapping: MappingEntry[]) => {
+  const notes = [...(sourceById(sourceId).notes?.[kind] ?? [])];
+  if (mapping.some((m) => m.target === 'fullName')) notes.push(FULL_NAME_RULE);
+  return notes;
+};
+
+/** What the API and the admin page show of an import. */
+export const view = (batch: any, options: { status?: string; page?: number; pageSize?: number } = {}) => {
+  const kind = batch.kind as ImportKind;
+  const table: Table | null = batch.table ?? null;
+  const source = sourceById(batch.source);
+  const preview: StoredPreview | null = batch.preview ?? null;
+  const pageSize = Math.min(Math.max(Number(options.pageSize) || ROWS_SHOWN, 1), 5000);
+  const page = Math.max(Number(options.page) || 1, 1);
+  const all = (preview?.rows ?? []).filter((r) => (options.status ? r.status === options.status : r.status !== 'unchanged'));
+  return {
+    id: batch.documentId,
+    kind,
+    kindLabel: KIND_LABELS[kind],
+    state: batch.state,
+    fileName: batch.fileName,
+    uploadedBy: batch.uploadedBy,
+    createdAt: batch.createdAt,
+    committedBy: batch.committedBy ?? null,
+    committedAt: batch.committedAt ?? null,
+    undoneBy: batch.undoneBy ?? null,
+    undoneAt: batch.undoneAt ?? null,
+    detected: {
+      source: source.id,
+      sourceLabel: source.label,
+      encoding: batch.encoding ?? null,
+      separator: batch.separator ?? null,
+      separatorLabel: batch.separator ? (SEPARATOR_LABELS[batch.separator] ?? batch.separator) : null,
+      sheet: batch.sheet ?? null,
+      sheets: table?.sheets ?? [],
+    },
+    mapping: (batch.mapping ?? []).map((m: MappingEntry) => ({ ...m, samples: table ? samplesOf(table, m.column) : [] })),
+    targets: TARGETS[kind].map((t) => ({ key: t.key, label: t.label })),
+    notes: notesOf(kind, batch.source, batch.mapping ?? []),
+    preview: preview && {
+      create: preview.counts.create,
+      update: preview.counts.update,
+      unchanged: preview.counts.unchanged,
+      errorRows: preview.counts.errors,
+      errors: preview.errors,
+      missing: preview.missing,
+      rows: all.slice((page - 1) * pageSize, page * pageSize),
+      rowsTotal: all.length,
+    },
+    skipErrors: !!batch.skipErrors,
+    counts: batch.counts ?? null,
+    skipped: batch.skipped ?? [],
+  };
+};
+
+/** Reads the stored table through the mapping and matches it against what is stored now. */
+const previewOf = async (strapi: Strapi, kind: ImportKind, table: Table, mapping: MappingEntry[], sourceId: string) => {
+  const reads = readRows(kind, table, mapping, sourceById(sourceId), todayInParis());
+  const plan = await planImport(strapi, kind, reads);
+  return { plan, missing: missingColumns(kind, mapping) };
+};
+
+const findBatch = async (strapi: Strapi, id: string) => {
+  const batch = await strapi.db.query(BATCH).findOne({ where: { documentId: id } });
+  if (!batch) throw new errors.NotFoundError(`Import introuvable : « ${id} ».`);
+  return batch;
+};
+
+/** The import, if this admin may import its kind (403 otherwise). */
+export const batchFor = async (strapi: Strapi, id: string, can: (kind: ImportKind) => boolean) => {
+  const batch = await findBatch(strapi, id);
+  if (!can(batch.kind))
+    throw forbidden(`Vous n\u2019avez pas le droit d\u2019importer des ${KIND_LABELS[batch.kind as ImportKind].toLowerCase()}.`);
+  return batch;
+};
+
+/**
+ * Step 1: a file and a kind → the table read (format, encoding, separator, sheet detected), the
+ * tool recognised from the headers, the pre-filled mapping and the preview. Nothing is written but
+ * the import's own record; a file that cannot be read is refused with a French 400 and leaves nothing.
+ */
+export const createImport = async (
+  strapi: Strapi,
+  input: { buffer: Buffer; fileName: string; kind: ImportKind; sheet?: string | null; author: Author; maxBytes?: number; dryRun?: boolean }
+) => {
+  let table: Table;
+  try {
+    table = await readTable(input.buffer, { sheet: input.sheet || null, maxBytes: input.maxBytes ?? importMaxMb() * 1024 * 1024 });
+  } catch (e) {
+    if (e instanceof ImportFileError) throw badRequest(`Fichier « ${input.fileName} » : ${e.message}`, { field: 'file' });
+    throw e;
+  }
+  const source = detectSource(table.headers);
+  const mapping = initialMapping(input.kind, table.headers, source);
+  if (!mapping.some((m) => m.target)) {
+    throw badRequest(
+      `Fichier « ${input.fileName} » : aucune colonne reconnue pour des ${KIND_LABELS[input.kind].toLowerCase()} dans la première ligne (${table.headers
+        .slice(0, 8)
+        .map((h) => `« ${h} »`)
+        .join(', ')}${table.headers.length > 8 ? '…' : ''}). La première ligne doit porter les titres des colonnes (Nom, Prénom, E-mail…).`,
+      { field: 'file' }
+    );
+  }
+  if (!table.rows.length)
+    throw badRequest(`Fichier « ${input.fileName} » : il n\u2019a qu\u2019une ligne de titres, aucune ligne à importer.`, {
+      field: 'file',
+    });
+  const { plan, missing } = await previewOf(strapi, input.kind, table, mapping, source.id);
+  const record = {
+    kind: input.kind,
+    state: 'preview',
+    fileName: input.fileName.slice(0, 255),
+    source: source.id,
+    encoding: table.encoding,
+    separator: table.separator,
+    sheet: table.sheet,
+    mapping,
+    table,
+    preview: summarise(plan, missing),
+    uploadedBy: input.author.name.slice(0, 255),
+  };
+  // a dry run (command line) shows the preview and writes nothing, not even the import's record
+  if (input.dryRun) return view({ ...record, documentId: null });
+  const batch = await strapi.documents(BATCH as any).create({
+    data: record as any,
+  });
+  return view({ ...batch, table });
+};
+
+/** The mapping the user sent: `[{ column, target }]` or `{ "<header>": "<target>" }`; French 400 on anything unknown. */
+const parseMapping = (kind: ImportKind, current: MappingEntry[], input: unknown): MappingEntry[] => {
+  const known = new Set(TARGETS[kind].map((t) => t.key));
+  const next = current.map((m) => ({ ...m }));
+  const entries: Array<{ column?: number; header?: string; target: unknown }> = Array.isArray(input)
+    ? input
+    : input && typeof input === 'object'
+      ? Object.entries(input).map(([header, target]) => ({ header, target }))
+      : [];
+  if (!entries.length) throw badRequest('Correspondance : envoyez la liste des colonnes et du champ de chacune.', { field: 'mapping' });
+  for (const entry of entries) {
+    const found =
+      typeof entry.column === 'number'
+        ? next.find((m) => m.column === entry.column)
+        : next.filter((m) => m.header === entry.header).length === 1
+          ? next.find((m) => m.header === entry.header)
+          : undefined;
+    if (!found)
+      throw badRequest(
+        `Correspondance : la colonne « ${entry.column ?? entry.header} » n\u2019existe pas dans le fichier (ou son titre est en double : désignez-la par son numéro).`,
+        { field: 'mapping' }
+      );
+    const target = entry.target === '' || entry.target === undefined ? null : entry.target;
+    if (target !== null && (typeof target !== 'string' || !known.has(target))) {
+      throw badRequest(`Correspondance : champ « ${String(target)} » inconnu pour la colonne « ${found.header} ».`, { field: 'mapping' });
+    }
+    found.target = target as string | null;
+  }
+  return next;
+};
+
+/** Step 2: another mapping → a new preview. */
+export const updateMapping = async (strapi: Strapi, batch: any, input: { mapping: unknown; skipErrors?: unknown }) => {
+  if (batch.state !== 'preview')
+    throw new errors.ApplicationError('Cet import a déjà été effectué : sa correspondance ne peut plus changer.', { field: 'mapping' });
+  const kind = batch.kind as ImportKind;
+  const mapping = parseMapping(kind, batch.mapping ?? [], input.mapping);
+  const { plan, missing } = await previewOf(strapi, kind, batch.table, mapping, batch.source);
+  const data: Record<string, any> = { mapping, preview: summarise(plan, missing) };
+  if (input.skipErrors !== undefined) data.skipErrors = input.skipErrors === true || input.skipErrors === 'true';
+  const updated = await strapi.documents(BATCH as any).update({ documentId: batch.documentId, data: data as any });
+  return view({ ...batch, ...updated, table: batch.table });
+};
+
+const iso = (v: unknown) => (v ? new Date(v as any).toISOString() : null);
+
+/**
+ * Step 3: the import itself, all or nothing in one transaction, each record written through the
+ * Document Service (so the write pipeline's rules apply: checks, member numbers, duesPaidUntil…).
+ * The preview is computed again against what is stored at this moment. Rows in error refuse the
+ * whole file, unless the user chose to skip them (they are listed in the report).
+ */
+export const commitImport = async (strapi: Strapi, batch: any, options: { skipErrors?: boolean; author: Author }) => {
+  if (batch.state !== 'preview')
+    throw new errors.ApplicationError(
+      batch.state === 'committed' ? 'Cet import a déjà été effectué.' : 'Cet import a été annulé : déposez le fichier à nouveau.'
+    );
+  const kind = batch.kind as ImportKind;
+  const uid = KIND_UID[kind];
+  const skipErrors = options.skipErrors ?? !!batch.skipErrors;
+  const { plan, missing } = await previewOf(strapi, kind, batch.table, batch.mapping, batch.source);
+  if (missing.length)
+    throw badRequest(`Import refusé : aucune colonne n\u2019est associée à ${missing.map((m) => `« ${m} »`).join(', ')}.`, {
+      field: 'mapping',
+    });
+  const inError = plan.rows.filter((r) => r.status === 'error');
+  if (inError.length && !skipErrors) {
+    const first = inError[0].errors![0];
+    throw badRequest(
+      `Import refusé : ${inError.length} ligne${inError.length > 1 ? 's sont' : ' est'} en erreur (ligne ${first.row}, colonne « ${first.column} » : ${first.message}). ` +
+        'Corrigez le fichier, ou choisissez d\u2019ignorer les lignes en erreur. Rien n\u2019a été écrit.',
+      { errors: plan.rows.flatMap((r) => r.errors ?? []).slice(0, 200) }
+    );
+  }
+  const created: Array<{ documentId: string; updatedAt: string | null; row: number }> = [];
+  const updated: Array<{ documentId: string; updatedAt: string | null; row: number; before: Record<string, any> }> = [];
+  const skipped = inError.map((r) => ({ row: r.row, label: r.label, errors: r.errors }));
+  const counts = { created: 0, updated: 0, unchanged: plan.counts.unchanged, skipped: skipped.length };
+  const attributes = strapi.getModel(uid as any).attributes as Record<string, any>;
+
+  await strapi.db.transaction(async () => {
+    for (const row of plan.rows) {
+      try {
+        if (row.status === 'create') {
+          const doc: any = await strapi.documents(uid as any).create({ data: row.data as any });
+          created.push({ documentId: doc.documentId, updatedAt: iso(doc.updatedAt), row: row.row });
+        } else if (row.status === 'update') {
+          const fields = Object.keys(row.data!);
+          const populate = Object.fromEntries(
+            fields.filter((f) => attributes[f]?.type === 'relation').map((f) => [f, { select: ['documentId'] }])
+          );
+          const stored: any = await strapi.db
+            .query(uid as any)
+            .findOne({ where: { documentId: row.documentId }, select: fields.filter((f) => attributes[f]?.type !== 'relation'), populate });
+          const before = Object.fromEntries(
+            fields.map((f) => [f, attributes[f]?.type === 'relation' ? (stored?.[f]?.documentId ?? null) : (stored?.[f] ?? null)])
+          );
+          const doc: any = await strapi.documents(uid as any).update({ documentId: row.documentId!, data: row.data as any });
+          updated.push({ documentId: row.documentId!, updatedAt: iso(doc?.updatedAt), row: row.row, before });
+        }
+      } catch (e: any) {
+        // the write pipeline refused a row the preview let through (a rule the preview does not know): nothing is kept
+        if (e instanceof errors.ValidationError || e?.name === 'ValidationError') {
+          throw badRequest(`Import refusé, rien n\u2019a été écrit : ligne ${row.row} (${row.label}) : ${e.message}`, { row: row.row });
+        }
+        throw e;
+      }
+    }
+    counts.created = created.length;
+    counts.updated = updated.length;
+    await strapi.documents(BATCH as any).update({
+      documentId: batch.documentId,
+      data: {
+        state: 'committed',
+        skipErrors,
+        counts,
+        skipped,
+        changes: { uid, created, updated },
+        preview: summarise(plan, missing),
+        committedBy: options.author.name.slice(0, 255),
+        committedAt: new Date().toISOString(),
+      } as any,
+    });
+  });
+  strapi.log.info(
+    `[imports] ${batch.fileName} (${KIND_LABELS[kind]}) : ${counts.created} créé(s), ${counts.updated} modifié(s), ${counts.unchanged} inchangé(s), ${counts.skipped} ignoré(s), par ${options.author.name}`
+  );
+  return counts;
+};
+
+/**
+ * Undo: deletes what the import created and restores what it updated, in one transaction, as long
+ * as none of those records has been changed since (their last modification is still the import's).
+ */
+export const undoImport = async (strapi: Strapi, batch: any, author: Author) => {
+  if (batch.state !== 'committed')
+    throw new errors.ApplicationError(
+      batch.state === 'undone' ? 'Cet import a déjà été annulé.' : 'Cet import n\u2019a pas été effectué : il n\u2019y a rien à annuler.'
+    );
+  const { uid, created = [], updated = [] } = batch.changes ?? {};
+  const all = [...created, ...updated];
+  const now = new Map<string, any>();
+  for (let i = 0; i < all.length; i += 500) {
+    const slice = all.slice(i, i + 500).map((c: any) => c.documentId);
+    for (const r of await strapi.db.query(uid).findMany({ where: { documentId: { $in: slice } }, select: ['documentId', 'updatedAt'] }))
+      now.set(r.documentId, r);
+  }
+  const changed = all.filter((c: any) => !now.has(c.documentId) || iso(now.get(c.documentId).updatedAt) !== c.updatedAt);
+  if (changed.length) {
+    throw new errors.ApplicationError(
+      `Annulation impossible : ${changed.length} fiche${changed.length > 1 ? 's ont été modifiées ou supprimées' : ' a été modifiée ou supprimée'} depuis l\u2019import ` +
+        `(lignes ${changed
+          .slice(0, 10)
+          .map((c: any) => c.row)
+          .join(', ')}${changed.length > 10 ? '…' : ''}). Rien n\u2019a été annulé.`,
+      { rows: changed.map((c: any) => c.row) }
+    );
+  }
+  await strapi.db.transaction(async () => {
+    try {
+      for (const c of [...created].reverse()) await strapi.documents(uid).delete({ documentId: c.documentId });
+      for (const u of updated) await strapi.documents(uid).update({ documentId: u.documentId, data: u.before });
+    } catch (e: any) {
+      if (e?.name === 'ValidationError')
+        throw new errors.ApplicationError(`Annulation impossible, rien n\u2019a été annulé : ${e.message}`);
+      throw e;
+    }
+    await strapi.documents(BATCH as any).update({
+      documentId: batch.documentId,
+      data: { state: 'undone', undoneBy: author.name.slice(0, 255), undoneAt: new Date().toISOString() } as any,
+    });
+  });
+  return { deleted: created.length, restored: updated.length };
+};
+
+/** The imports this admin may see (the kinds they may import), newest first, without their rows. */
+export const listImports = async (strapi: Strapi, kinds: ImportKind[]) => {
+  if (!kinds.length) return [];
+  const batches = await strapi.db.query(BATCH).findMany({
+    where: { kind: { $in: kinds } },
+    select: [
+      'documentId',
+      'kind',
+      'state',
+      'fileName',
+      'source',
+      'counts',
+      'skipped',
+      'uploadedBy',
+      'committedBy',
+      'committedAt',
+      'undoneBy',
+      'undoneAt',
+      'createdAt',
+      'preview',
+    ],
+    orderBy: { createdAt: 'desc' },
+    limit: 200,
+  });
+  return batches.map((b: any) => ({
+    id: b.documentId,
+    kind: b.kind,
+    kindLabel: KIND_LABELS[b.kind as ImportKind],
+    state: b.state,
+    fileName: b.fileName,
+    source: b.source,
+    sourceLabel: sourceById(b.source).label,
+    uploadedBy: b.uploadedBy,
+    createdAt: b.createdAt,
+    committedBy: b.committedBy,
+    committedAt: b.committedAt,
+    undoneBy: b.undoneBy,
+    undoneAt: b.undoneAt,
+    counts: b.counts ?? null,
+    preview: b.preview ? { ...b.preview.counts } : null,
+    skipped: b.skipped ?? [],
+  }));
+};
+
+const STATUS_LABELS: Record<string, string> = { create: 'Création', update: 'Mise à jour', unchanged: 'Inchangée', error: 'Erreur' };
+const csvCell = (v: unknown) => {
+  const s = String(v ?? '');
+  // a cell starting like a formula is written as text (the spreadsheet never evaluates it)
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+/** The report of an import, as a CSV for spreadsheets (UTF-8 with BOM, « ; »): one line per row of the file. */
+export const reportCsv = (batch: any) => {
+  const preview: StoredPreview | null = batch.preview;
+  const skipped = new Set((batch.skipped ?? []).map((s: any) => s.row));
+  const lines = [['Ligne', 'Résultat', 'Fiche', 'Détail']];
+  for (const r of preview?.rows ?? []) {
+    const result = r.status === 'error' && batch.state !== 'preview' && skipped.has(r.row) ? 'Ignorée (erreur)' : STATUS_LABELS[r.status];
+    const detail =
+      r.status === 'error'
+        ? (r.errors ?? []).map((e) => `colonne « ${e.column} » : ${e.message}`).join(' ; ')
+        : r.status === 'update'
+          ? (r.changes ?? []).map((c) => `${c.label} : ${c.from ?? '(vide)'} → ${c.to ?? '(vide)'}`).join(' ; ')
+          : '';
+    lines.push([String(r.row), result, r.label, detail]);
+  }
+  return `\ufeff${lines.map((l) => l.map(csvCell).join(';')).join('\r\n')}\r\n`;
+};
+
+export const kindsAllowed = (can: (kind: ImportKind) => boolean) => KINDS.filter(can);
