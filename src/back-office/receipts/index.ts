@@ -1,5 +1,5 @@
 import { errors } from '@strapi/utils';
-import type { BackOfficeModule, Strapi, WriteContext, WriteRule } from '../types';
+import type { BackOfficeModule, Strapi, WriteRule } from '../types';
 import { ACTIONS } from '../../shared/permissions';
 import { column, table } from '../sql';
 import { XLSX_CONTENT_TYPE } from '../exports/xlsx';

@@ -7,7 +7,6 @@ import {
   Button,
   Field,
   Flex,
-  NumberInput,
   Table,
   Tbody,
   Td,
