@@ -2,6 +2,8 @@
  * The back-office's own RBAC actions (beyond the content-manager rights of each content type).
  * They appear in the admin's role editor under Paramètres > « Back-office ».
  * Registered in register() so that the Super Admin gets them too.
+ * The admin panel receives them by these full ids, with a null subject (GET /admin/users/me/permissions);
+ * its pages check one with useCan(ACTIONS.x) from src/admin/_lib.
  */
 export const ACTIONS = {
   duesRead: 'api::back-office.dues.read',
