@@ -38,16 +38,22 @@ export interface MemberChoice {
   name: string;
 }
 
+type MemberOption = MemberChoice & { duesPaidUntil: string | null };
+const memberLabel = (o: MemberOption) => `${o.name} — payée jusqu’au ${frenchDay(o.duesPaidUntil)}`;
+
 const MemberSearch = ({ onPick }: { onPick: (m: MemberChoice | null) => void }) => {
   const { get } = useFetchClient();
   const [text, setText] = React.useState('');
-  const [options, setOptions] = React.useState<Array<MemberChoice & { duesPaidUntil: string | null }>>([]);
-  const [value, setValue] = React.useState<string | undefined>();
+  const [options, setOptions] = React.useState<MemberOption[]>([]);
+  const [picked, setPicked] = React.useState<MemberOption | null>(null);
+  // once someone is chosen, the field shows their label: that is not a new search
+  const search = picked && text === memberLabel(picked) ? null : text.trim();
   React.useEffect(() => {
-    if (text.trim().length < 2) return setOptions([]);
+    if (search === null) return;
+    if (search.length < 2) return setOptions([]);
     let live = true;
     const t = setTimeout(() => {
-      get<{ data: typeof options }>('/back-office/dues/members', { params: { search: text } })
+      get<{ data: MemberOption[] }>('/back-office/dues/members', { params: { search } })
         .then(({ data }) => live && setOptions(data.data))
         .catch(() => live && setOptions([]));
     }, 250);
@@ -55,32 +61,36 @@ const MemberSearch = ({ onPick }: { onPick: (m: MemberChoice | null) => void }) 
       live = false;
       clearTimeout(t);
     };
-  }, [get, text]);
+  }, [get, search]);
+  const shown = picked && !options.some((o) => o.documentId === picked.documentId) ? [picked, ...options] : options;
+  const choose = (o: MemberOption | null) => {
+    setPicked(o);
+    onPick(o ? { documentId: o.documentId, name: o.name } : null);
+  };
   return (
     <Field.Root name="member" required>
       <Field.Label>Adhérent</Field.Label>
       <Combobox
         placeholder="Tapez un nom ou un n° d’adhérent"
-        value={value}
+        value={picked?.documentId}
         textValue={text}
         onTextValueChange={setText}
         autocomplete={{ type: 'list', filter: () => true } as any}
         onChange={(v?: string) => {
-          setValue(v);
-          const picked = options.find((o) => o.documentId === v);
-          onPick(picked ? { documentId: picked.documentId, name: picked.name } : null);
+          const o = shown.find((x) => x.documentId === v);
+          if (o) choose(o);
+          else if (!v) choose(null);
         }}
         onClear={() => {
-          setValue(undefined);
           setText('');
-          onPick(null);
+          choose(null);
         }}
         noOptionsMessage={() => (text.trim().length < 2 ? 'Tapez au moins deux lettres' : 'Aucun adhérent trouvé')}
         data-testid="contribution-member"
       >
-        {options.map((o) => (
+        {shown.map((o) => (
           <ComboboxOption key={o.documentId} value={o.documentId}>
-            {`${o.name} — payée jusqu’au ${frenchDay(o.duesPaidUntil)}`}
+            {memberLabel(o)}
           </ComboboxOption>
         ))}
       </Combobox>

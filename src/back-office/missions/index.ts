@@ -5,13 +5,12 @@ import { missionRules, participationRules } from './rules';
 import { candidateOverlaps, memberMissions, missionOverlaps } from './schedule';
 import { calendarEntries, privateFeedState, regeneratePrivateFeed, revokePrivateFeed } from './calendar';
 import { addVolunteers, missionVolunteers, openMissions, readMemberList, setParticipationStatus } from './staffing';
-import { allVolunteers, fieldsRead, filterOptions, readFilters, searchVolunteers, VolunteerRow } from './volunteers';
+import { allVolunteers, fieldsRead, filterOptions, readFilters, RESULT_FIELDS, searchVolunteers, VOLUNTEER_CSV_COLUMNS, VolunteerRow } from './volunteers';
 import { missionMessages, previewMessage, readMessageForm, sendMessage } from './messages';
 import { attendanceSheet } from './attendance';
 import { contentRights } from '../access/rights';
 import { ensureDeliveryIndex, ensureUniqueIndex } from '../mail/deliveries';
 import { csvStream } from '../exports/engine';
-import { neutralise } from '../exports/format';
 
 const MEMBER = 'api::member.member';
 const READ_PARTICIPATIONS: any = ['plugin::content-manager.explorer.read', PARTICIPATION];
@@ -28,12 +27,6 @@ const assertMayReadPeople = (ctx: any) => {
   rights.assert('read', MEMBER, ['firstName', 'lastName'], 'les adhérents');
 };
 
-/** The columns of a search result and the member field each one shows (left out when the admin may not read it). */
-const RESULT_FIELDS: Record<string, string> = {
-  memberNumber: 'memberNumber', city: 'city', age: 'birthDate', phone: 'phone', email: 'email',
-  isVolunteer: 'isVolunteer', skills: 'skills', availability: 'availability', poles: 'poles',
-};
-
 /** Checks the search's filters against the admin's read rights (403) and returns the result columns they may see. */
 const volunteerSearch = (ctx: any) => {
   const filters = readFilters(ctx.query);
@@ -48,21 +41,6 @@ const volunteerSearch = (ctx: any) => {
   };
   return { filters, hidden, visible };
 };
-
-/** The CSV of a search (French spreadsheet format: BOM, `;`), the columns the admin may read. */
-const CSV_COLUMNS: Array<{ key: string; label: string; value: (r: VolunteerRow) => string }> = [
-  { key: 'memberNumber', label: 'N° d’adhérent', value: (r) => (r.memberNumber === null ? '' : String(r.memberNumber)) },
-  { key: 'lastName', label: 'Nom', value: (r) => neutralise(r.lastName) },
-  { key: 'firstName', label: 'Prénom', value: (r) => neutralise(r.firstName) },
-  { key: 'age', label: 'Âge', value: (r) => (r.age === null ? '' : String(r.age)) },
-  { key: 'city', label: 'Ville', value: (r) => neutralise(r.city ?? '') },
-  { key: 'phone', label: 'Téléphone', value: (r) => neutralise(r.phone ?? '') },
-  { key: 'email', label: 'E-mail', value: (r) => neutralise(r.email ?? '') },
-  { key: 'skills', label: 'Compétences', value: (r) => neutralise(r.skills.join(', ')) },
-  { key: 'availability', label: 'Disponibilités', value: (r) => neutralise(r.availability.join(', ')) },
-  { key: 'poles', label: 'Pôles', value: (r) => neutralise(r.poles.join(', ')) },
-  { key: 'isVolunteer', label: 'Bénévole', value: (r) => (r.isVolunteer ? 'Oui' : 'Non') },
-];
 
 const adminName = (ctx: any) => [ctx.state.user?.firstname, ctx.state.user?.lastname].filter(Boolean).join(' ') || ctx.state.user?.email || '';
 
@@ -239,7 +217,7 @@ const missions: BackOfficeModule = {
       actions: [READ_MEMBERS],
       handler: async (ctx) => {
         const { filters, hidden } = volunteerSearch(ctx);
-        const fields = CSV_COLUMNS.filter((c) => !hidden.includes(c.key)).map((c) => ({ label: c.label, value: c.value }));
+        const fields = VOLUNTEER_CSV_COLUMNS.filter((c) => !hidden.includes(c.key)).map((c) => ({ label: c.label, value: c.value }));
         ctx.set('Content-Type', 'text/csv; charset=utf-8');
         ctx.set('Content-Disposition', 'attachment; filename="benevoles.csv"');
         ctx.body = csvStream(fields, 'fr', () => allVolunteers(strapi, filters));

@@ -4,6 +4,7 @@ import { booleanValue, column, knex, link, table } from '../sql';
 import { todayInParis } from '../dues/period';
 import { invalidInput } from './schedule';
 import { statusLabel } from './staffing';
+import { neutralise } from '../exports/format';
 
 const MEMBER = 'api::member.member';
 const PARTICIPATION = 'api::participation.participation';
@@ -229,3 +230,24 @@ export const filterOptions = async (strapi: Strapi) => {
     poles: alphabetical(await list('api::pole.pole', { name: 'asc' })),
   };
 };
+
+/** The columns of a search result and the member field each one shows (left out when the admin may not read it). */
+export const RESULT_FIELDS: Record<string, string> = {
+  memberNumber: 'memberNumber', city: 'city', age: 'birthDate', phone: 'phone', email: 'email',
+  isVolunteer: 'isVolunteer', skills: 'skills', availability: 'availability', poles: 'poles',
+};
+
+/** The CSV of a search (French spreadsheet format: BOM, `;`), the columns the admin may read. */
+export const VOLUNTEER_CSV_COLUMNS: Array<{ key: string; label: string; value: (r: VolunteerRow) => string }> = [
+  { key: 'memberNumber', label: 'N° d’adhérent', value: (r) => (r.memberNumber === null ? '' : String(r.memberNumber)) },
+  { key: 'lastName', label: 'Nom', value: (r) => neutralise(r.lastName) },
+  { key: 'firstName', label: 'Prénom', value: (r) => neutralise(r.firstName) },
+  { key: 'age', label: 'Âge', value: (r) => (r.age === null ? '' : String(r.age)) },
+  { key: 'city', label: 'Ville', value: (r) => neutralise(r.city ?? '') },
+  { key: 'phone', label: 'Téléphone', value: (r) => neutralise(r.phone ?? '') },
+  { key: 'email', label: 'E-mail', value: (r) => neutralise(r.email ?? '') },
+  { key: 'skills', label: 'Compétences', value: (r) => neutralise(r.skills.join(', ')) },
+  { key: 'availability', label: 'Disponibilités', value: (r) => neutralise(r.availability.join(', ')) },
+  { key: 'poles', label: 'Pôles', value: (r) => neutralise(r.poles.join(', ')) },
+  { key: 'isVolunteer', label: 'Bénévole', value: (r) => (r.isVolunteer ? 'Oui' : 'Non') },
+];

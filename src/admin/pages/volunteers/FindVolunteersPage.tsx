@@ -25,14 +25,19 @@ interface OpenMission {
 const placesText = (m: OpenMission) =>
   m.places.capacity === null ? `${m.places.taken} inscrit(s), sans limite` : `${m.places.taken}/${m.places.capacity} places${m.places.free ? '' : ', complète'}`;
 
+const missionLabel = (m: OpenMission) => `${m.title} — ${frenchDateTime(m.startAt)} (${placesText(m)})`;
+
 const MissionPicker = ({ value, onChange }: { value: OpenMission | null; onChange: (m: OpenMission | null) => void }) => {
   const { get } = useFetchClient();
   const [text, setText] = React.useState('');
   const [missions, setMissions] = React.useState<OpenMission[]>([]);
+  // once a mission is chosen, the field shows its label: that is not a new search
+  const search = value && text === missionLabel(value) ? null : text;
   React.useEffect(() => {
+    if (search === null) return;
     let live = true;
     const t = setTimeout(() => {
-      get<{ data: OpenMission[] }>('/back-office/missions/open', { params: { search: text } })
+      get<{ data: OpenMission[] }>('/back-office/missions/open', { params: { search } })
         .then(({ data }) => live && setMissions(data.data))
         .catch(() => live && setMissions([]));
     }, 250);
@@ -40,7 +45,8 @@ const MissionPicker = ({ value, onChange }: { value: OpenMission | null; onChang
       live = false;
       clearTimeout(t);
     };
-  }, [get, text]);
+  }, [get, search]);
+  const options = value && !missions.some((m) => m.documentId === value.documentId) ? [value, ...missions] : missions;
   return (
     <Field.Root name="mission">
       <Field.Label>Mission</Field.Label>
@@ -50,7 +56,11 @@ const MissionPicker = ({ value, onChange }: { value: OpenMission | null; onChang
         textValue={text}
         onTextValueChange={setText}
         autocomplete={{ type: 'list', filter: () => true } as any}
-        onChange={(v?: string) => onChange(missions.find((m) => m.documentId === v) ?? null)}
+        onChange={(v?: string) => {
+          const picked = options.find((m) => m.documentId === v);
+          if (picked) onChange(picked);
+          else if (!v) onChange(null);
+        }}
         onClear={() => {
           setText('');
           onChange(null);
@@ -58,9 +68,9 @@ const MissionPicker = ({ value, onChange }: { value: OpenMission | null; onChang
         noOptionsMessage={() => 'Aucune mission à venir'}
         data-testid="mission-picker"
       >
-        {missions.map((m) => (
+        {options.map((m) => (
           <ComboboxOption key={m.documentId} value={m.documentId}>
-            {`${m.title} — ${frenchDateTime(m.startAt)} (${placesText(m)})`}
+            {missionLabel(m)}
           </ComboboxOption>
         ))}
       </Combobox>
