@@ -3,7 +3,7 @@ import path from 'path';
 import { PassThrough } from 'node:stream';
 import type { Strapi } from '../types';
 import { FONT, newPdfDocument } from '../pdf/fonts';
-import { formatCentsAsEuros, fr, typo } from '../pdf/typography';
+import { formatCentsAsEuros, fr, NBSP, typo } from '../pdf/typography';
 import { enumLabel } from '../../shared/labels';
 
 /**
@@ -31,7 +31,7 @@ type Doc = PDFKit.PDFDocument;
 
 const section = (doc: Doc, title: string) => {
   if (doc.y > doc.page.height - 120) doc.addPage();
-  doc.moveDown(0.6);
+  doc.moveDown(0.5);
   const y = doc.y;
   doc
     .moveTo(M, y)
@@ -53,8 +53,11 @@ const field = (doc: Doc, label: string, value: string | null | undefined) => {
     .text(value);
 };
 
+/** The form's boxes on one line (wrapped when long), the ones that apply checked. */
 const boxes = (doc: Doc, options: Array<[string, boolean]>) => {
-  for (const [label, checked] of options) doc.text(`${checked ? CHECKED : UNCHECKED} ${typo(label)}`, M + 10, doc.y, { width: WIDTH - 10 });
+  doc.text(options.map(([label, checked]) => `${checked ? CHECKED : UNCHECKED}${NBSP}${typo(label)}`).join('     '), M + 10, doc.y, {
+    width: WIDTH - 10,
+  });
 };
 
 const cashMeans = (method: string) =>
