@@ -353,7 +353,10 @@ export const ENUMS = {
       other: 'Autre organisme',
     },
   },
+  'api::mission-message.mission-message': { status: { sending: 'En cours d\u2019envoi', sent: 'Envoyé', failed: 'Envoi incomplet' } },
+  'api::mission-message-delivery.mission-message-delivery': { status: { pending: 'En attente', sent: 'Envoyé', failed: 'En échec' } },
   'api::receipt.receipt': {
+    donorKind: { individual: 'Particulier', company: 'Entreprise' },
     mode: { single: 'Reçu d\u2019un don', annual: 'Reçu récapitulatif annuel' },
     emailStatus: { pending: 'À envoyer', sent: 'Envoyé', failed: 'Échec' },
   },

@@ -113,11 +113,11 @@ describe('the shared contract', () => {
   it('gives one wording to the participation statuses, in the schema order', () => {
     expect(enumOptions('api::participation.participation', 'status')).toEqual([
       { value: 'pending', label: 'En attente de validation' },
-      { value: 'confirmed', label: 'Confirmée' },
+      { value: 'confirmed', label: 'Confirmé·e' },
       { value: 'waitlisted', label: 'Liste d\u2019attente' },
       { value: 'attended', label: 'Présent·e' },
       { value: 'absent', label: 'Absent·e' },
-      { value: 'cancelled', label: 'Annulée' },
+      { value: 'cancelled', label: 'Annulé·e' },
     ]);
     expect(enumOptions('api::mission.mission', 'status').map((o) => o.label)).toEqual(['Prévue', 'Confirmée', 'Réalisée', 'Annulée']);
   });

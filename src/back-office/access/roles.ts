@@ -45,6 +45,8 @@ export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rig
   'api::mission-message-delivery.mission-message-delivery': ['', '', 'R',  '',      ''],
   // Written only by the back-office (never edited, never deleted); partnerships: company receipts only (CONTENT_CONDITIONS)
   'api::receipt.receipt':                 ['R',     '',       '',       '',      'R'],
+  // the imports' log: read and undone through the page « Importer » only
+  'api::import-batch.import-batch':       ['',      '',       '',       '',      ''],
 };
 
 /** Permission conditions of the content-manager rights above, by content type and role (admin-roles.ts registers them). */
