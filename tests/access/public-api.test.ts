@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startStrapi, TestApp, DB_CLIENT, SUPER_ADMIN } from '../helpers/strapi';
 
 /**
- * Issue 3, points 2 and 3: the public content API gives the website what it needs and nothing
+ * The public content API gives the website what it needs and nothing
  * personal, whatever `populate`, `fields`, `filters` or `sort` it sends; every other content-API
  * route answers 403 to the public and to the authenticated roles; sign-up is refused. Then the
  * hardening: admin password rule, login throttling (switched on for this suite), CORS, headers.

@@ -2,7 +2,7 @@ import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
 import { loginAs, BUREAU_ROLES, RoleCode } from '../helpers/roles';
 
 /**
- * Issue 3, point 1: every bureau role × content type × action, through the content-manager routes
+ * Every bureau role × content type × action, through the content-manager routes
  * the admin panel calls, is allowed exactly as the issue's table says (copied here as the
  * specification, independent of src/back-office/access/roles.ts); confidential documents; the
  * back-office and media-library rights. One Strapi for the whole matrix.

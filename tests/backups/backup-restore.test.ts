@@ -9,7 +9,7 @@ import { startSmtp, TestSmtp } from '../helpers/smtp';
 import { seedDemo } from '../../src/back-office/demo';
 
 /**
- * Issue 9: backups taken while the app runs, and a restore proven on a fresh database — on SQLite
+ * Backups taken while the app runs, and a restore proven on a fresh database — on SQLite
  * and on PostgreSQL. The archives are written by the admin routes and the daily job; restores go
  * through `npm run restore` (scripts/restore.js) as a volunteer would run it; the restored database
  * is then booted by a second Strapi.

@@ -2,7 +2,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 
-/** Retention of the daily backups (issue 9): 7 daily, 4 weekly, 12 monthly, in Paris time. No Strapi needed. */
+/** Retention of the daily backups: 7 daily, 4 weekly, 12 monthly, in Paris time. No Strapi needed. */
 const dist = (file: string) => require(path.join(process.env.TEST_DIST_DIR!, 'src/back-office/backups', file));
 const { selectBackupsToKeep, applyRetention } = dist('retention.js');
 const { backupName, listBackups } = dist('archive.js');

@@ -6,7 +6,7 @@ import { duesStatus, DUES_STATUS_LABELS } from '../../src/back-office/dues/statu
 import { seatsTaken } from '../../src/back-office/missions/capacity';
 
 /**
- * Issue 5, CSV exports: every dataset parsed back and compared with the database, French and ISO
+ * CSV exports: every dataset parsed back and compared with the database, French and ISO
  * formats, CSV injection, filters with French 400s, and rights (exports.read, content-type read,
  * field-level read). SQLite and PostgreSQL.
  */

@@ -4,7 +4,7 @@ import { adminWithRights, download, parseCsv } from './helpers';
 const pdfParse = require('pdf-parse/lib/pdf-parse.js');
 
 /**
- * Issue 5, financial report of a fiscal year: totals against a fixture computed by hand, with amounts
+ * Financial report of a fiscal year: totals against a fixture computed by hand, with amounts
  * that break float sums (0.10 + 0.20 + 0.70), fiscal year bounds (July to June here, Paris days),
  * CSV and PDF, rights per section. SQLite and PostgreSQL.
  */

@@ -3,7 +3,7 @@ import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { download, parseCsv } from './helpers';
 
 /**
- * Issue 5, "rows read from the database in batches and streamed to the response: memory stays flat
+ * "Rows read from the database in batches and streamed to the response: memory stays flat
  * whatever the size". Over ten batches of members: every row exactly once across the batch
  * boundaries, one query per batch, a chunked response; and, reading the CSV stream slowly, the
  * export stops reading the database until the reader catches up (back-pressure), so only a couple

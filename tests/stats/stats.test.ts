@@ -7,7 +7,7 @@ import { download, parseCsv } from '../exports/helpers';
 const pdfParse = require('pdf-parse/lib/pdf-parse.js');
 
 /**
- * Statistics (issue 6): exact numbers on a fixture built here, the same JSON on SQLite and
+ * Statistics: exact numbers on a fixture built here, the same JSON on SQLite and
  * PostgreSQL (one expected object for both runs), the PDF report, and who sees the money.
  */
 describe(`statistics (${DB_CLIENT})`, () => {
@@ -281,8 +281,8 @@ describe(`statistics (${DB_CLIENT})`, () => {
       return loginAdmin(app.strapi.server.httpServer, email, 'Bureau-Test-2026');
     };
 
-    // Issue 6: every bureau role sees the dashboard; each money section only with the read right on that money
-    // (issue 3's table: contributions T S V, donations T P, subsidies T S P).
+    // Every bureau role sees the dashboard; each money section only with the read right on that money
+    // (the roles table: contributions T S V, donations T P, subsidies T S P).
     const MONEY_SEEN: Record<RoleCode, string[]> = {
       'strapi-super-admin': ['dues', 'donations', 'subsidies'],
       'asso-treasurer': ['dues', 'donations', 'subsidies'],
