@@ -2,7 +2,7 @@ import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { loginAs, BUREAU_ROLES, RoleCode } from '../helpers/roles';
 
 /**
- * Issue 3, media library, through the routes the admin panel calls: every role reads and uploads,
+ * Media library, through the routes the admin panel calls: every role reads and uploads,
  * only the communication officer and the super admin delete; and the file of a confidential
  * document stays out of the media library of the roles that may not read the document (a
  * permission condition: list, view, delete).

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 
 /**
- * Media library limits (issue 8) and the website's view of articles on the public REST API.
+ * Media library limits and the website's view of articles on the public REST API.
  * UPLOAD_MAX_MB is set to 1 for the suite.
  */
 /** A minimal ZIP archive (stored entries), the container of OpenDocument and Office 2007+ files. */

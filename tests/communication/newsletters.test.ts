@@ -6,7 +6,7 @@ import { startSmtp, TestSmtp } from '../helpers/smtp';
 import { loginAs } from '../helpers/roles';
 
 /**
- * Newsletters and website subscribers (issue 8), with a real SMTP server: audiences, tokens,
+ * Newsletters and website subscribers, with a real SMTP server: audiences, tokens,
  * one-click unsubscribe, resumable sending without duplicates, double opt-in.
  */
 describe(`newsletters and subscribers (${DB_CLIENT})`, () => {

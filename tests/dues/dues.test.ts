@@ -6,7 +6,7 @@ import { duesStatus } from '../../src/back-office/dues/status';
 import { adminWithRights } from '../exports/helpers';
 
 /**
- * Issue 4 end to end, on a booted Strapi with a real SMTP server: the dues list, the reminders
+ * Dues end to end, on a booted Strapi with a real SMTP server: the dues list, the reminders
  * (who gets which on which day, once, catch-up, renewal, retry after an SMTP failure), the weekly
  * digest and the RBAC of the endpoints. Runs on SQLite and PostgreSQL.
  */

@@ -2,7 +2,7 @@ import { env } from '@strapi/utils';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 
 /**
- * Issue 4, the parts around the reminders: without SMTP_HOST (development, demo) every mail is
+ * The parts around the reminders: without SMTP_HOST (development, demo) every mail is
  * written to the log with one clear line saying it was not sent; the daily and weekly jobs are
  * scheduled at 08:00 Europe/Paris, and CRON_ENABLED=false turns them off.
  */

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { DB_CLIENT, ROOT } from '../helpers/strapi';
 
 /**
- * The database settings of issue 2: DATABASE_FILENAME (relative to the project root, or absolute)
+ * The database settings: DATABASE_FILENAME (relative to the project root, or absolute)
  * for SQLite, DATABASE_URL or DATABASE_HOST/PORT/NAME/USERNAME/PASSWORD for PostgreSQL. Each case
  * boots the compiled app on the database the variables designate and looks at where the data went.
  */

@@ -5,7 +5,7 @@ import { startSmtp, TestSmtp } from '../helpers/smtp';
 import { loginAs } from '../helpers/roles';
 
 /**
- * Issue 7: capacity and waiting list under concurrency, public pre-registration, promotions and
+ * Capacity and waiting list under concurrency, public pre-registration, promotions and
  * their e-mails, the overlap warning, the member's history, the admin calendar and the iCal feeds.
  * Runs on SQLite and PostgreSQL.
  */
