@@ -98,6 +98,14 @@ export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boole
   if (receipt.mode === 'annual') doc.text(typo('Reçu récapitulatif des dons de la période.'), x, doc.y, { width: WIDTH - (x - M) });
   if (receipt.replacesNumber)
     doc.text(fr`Ce reçu annule et remplace le reçu n° ${receipt.replacesNumber}.`, x, doc.y, { width: WIDTH - (x - M) });
+  if (receipt.cancelled) {
+    // in the header, where it is read first and never collides with the end of a full page
+    doc.font(FONT.bold).fillColor(COLORS.cancelled);
+    doc.text(fr`REÇU ANNULÉ le ${dateTime(receipt.cancelledAt)} — motif : ${receipt.cancelReason}`, x, doc.y, {
+      width: WIDTH - (x - M),
+    });
+    doc.font(FONT.regular);
+  }
   doc.y = Math.max(doc.y, top + 70);
   doc.fillColor(COLORS.text);
 
@@ -238,10 +246,7 @@ export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boole
       .fillOpacity(0.25)
       .text('ANNULÉ', 0, page.height / 2 - 60, { width: page.width, align: 'center', lineBreak: false });
     doc.restore();
-    doc.fillOpacity(1).fillColor(COLORS.cancelled).font(FONT.bold).fontSize(10);
-    const y = Math.min(doc.y + 10, page.height - M - 30);
-    doc.text(fr`REÇU ANNULÉ le ${dateTime(receipt.cancelledAt)} — motif : ${receipt.cancelReason}`, M, y, { width: WIDTH });
-    doc.fillColor(COLORS.text).font(FONT.regular);
+    doc.fillOpacity(1).fillColor(COLORS.text).font(FONT.regular);
   }
 };
 
