@@ -10,21 +10,49 @@ import type { Strapi } from './types';
  */
 export const isPostgres = (strapi: Strapi) => strapi.db.dialect.client === 'postgres';
 
+/**
+ * What our SQL reads of Strapi's database metadata of a model (@strapi/database does not export
+ * the type of its metadata entries).
+ */
+export interface ModelMeta {
+  tableName: string;
+  attributes: Record<
+    string,
+    {
+      type: string;
+      columnName?: string;
+      target?: string;
+      mappedBy?: string;
+      joinTable?: {
+        name: string;
+        joinColumn: { name: string };
+        inverseJoinColumn: { name: string };
+        orderColumnName?: string;
+        inverseOrderColumnName?: string;
+        on?: Record<string, string>;
+      };
+    }
+  >;
+}
+
+/** The database metadata of a content type. */
+export const metaOf = (strapi: Strapi, uid: string) => strapi.db.metadata.get(uid) as unknown as ModelMeta;
+
 /** Table name of a content type. */
-export const table = (strapi: Strapi, uid: string) => strapi.db.metadata.get(uid as any).tableName;
+export const table = (strapi: Strapi, uid: string) => metaOf(strapi, uid).tableName;
 
 /** Column name of a field. */
 export const column = (strapi: Strapi, uid: string, field: string) => {
-  const attr: any = strapi.db.metadata.get(uid as any).attributes[field];
+  const attr = metaOf(strapi, uid).attributes[field];
   if (!attr) throw new Error(`Champ inconnu : ${uid}.${field}`);
   return attr.columnName ?? field;
 };
 
 /** Join table of a relation: { table, from (this side's id column), to (the target's id column) }. */
 export const link = (strapi: Strapi, uid: string, field: string) => {
-  const jt: any = (strapi.db.metadata.get(uid as any).attributes[field] as any).joinTable;
+  const jt = metaOf(strapi, uid).attributes[field]?.joinTable;
   if (!jt) throw new Error(`${uid}.${field} n'est pas une relation avec table de liaison`);
-  return { table: jt.name as string, from: jt.joinColumn.name as string, to: jt.inverseJoinColumn.name as string };
+  return { table: jt.name, from: jt.joinColumn.name, to: jt.inverseJoinColumn.name };
 };
 
 /** A datetime as stored, for comparisons in SQL. */
@@ -35,7 +63,7 @@ export const datetimeValue = (strapi: Strapi, value: Date | string) => {
 
 /** A stored datetime (number on SQLite, Date on PostgreSQL) as a Date. */
 export const datetimeFromDb = (value: unknown) =>
-  value === null || value === undefined ? null : value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as any));
+  value === null || value === undefined ? null : value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number));
 
 export const booleanValue = (strapi: Strapi, value: boolean) => (isPostgres(strapi) ? value : value ? 1 : 0);
 

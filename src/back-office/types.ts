@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Core } from '@strapi/strapi';
 
 export type Strapi = Core.Strapi;
@@ -17,6 +18,26 @@ export interface CronJob {
   task: (args: { strapi: Strapi }) => Promise<unknown> | unknown;
 }
 
+/** A record's values by field (any: a value of any field type, as Strapi's own records are typed). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Values = Record<string, any>;
+
+/** A content type's attribute, as the write pipeline and the generic checks read it from the schema. */
+export interface Attribute {
+  type: string;
+  required?: boolean;
+  unique?: boolean;
+  default?: unknown;
+  maxLength?: number;
+  min?: number;
+  max?: number;
+  enum?: string[];
+  relation?: string;
+  target?: string;
+  mappedBy?: string;
+}
+export type Attributes = Record<string, Attribute>;
+
 /** One write to a content type, as the write pipeline (rules/index.ts) hands it to a module's write rules. */
 export interface WriteContext {
   strapi: Strapi;
@@ -28,17 +49,17 @@ export interface WriteContext {
   /** documentId of the written record (undefined for a creation or a duplicate) */
   documentId?: string;
   /** what will be written: `prepare` may fill or remove fields; empty for a deletion */
-  data: Record<string, any>;
+  data: Values;
   /** the record before the write (to-one relations as documentIds), null for a creation or a duplicate */
-  stored: Record<string, any> | null;
+  stored: Values | null;
   /**
    * the record's values after the write (to-one relations as documentIds): the duplicated record's values
    * for a duplicate, the stored record for a deletion. In `prepare`, as the caller sent it; from `check`
    * on, with what every `prepare` changed.
    */
-  merged: Record<string, any>;
+  merged: Values;
   /** the request's transaction, in beforeWrite/afterWrite (knex transaction: trx.raw, strapi.db.query joins it) */
-  trx?: any;
+  trx?: Knex.Transaction;
   /**
    * In beforeWrite/afterWrite: runs `task` once the write's transaction is committed (e-mails), never
    * when it is rolled back. Awaited before the write returns when the write opened the transaction.

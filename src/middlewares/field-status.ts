@@ -37,6 +37,6 @@ export default (_config: unknown, { strapi }: { strapi: any }) =>
     const ids = docs.map((d) => d?.documentId).filter(Boolean);
     if (!ids.length) return;
     const rows = await strapi.db.query(uid).findMany({ where: { documentId: { $in: ids } }, select: ['documentId', 'status'] });
-    const byId = new Map(rows.map((r: any) => [r.documentId, r.status]));
+    const byId = new Map(rows.map((r) => [r.documentId, r.status]));
     for (const d of docs) if (byId.has(d.documentId)) d.status = byId.get(d.documentId);
   };

@@ -28,7 +28,7 @@ export const confidentialFileIds = async (strapi: Strapi): Promise<number[]> => 
     select: ['id'],
     populate: { file: { select: ['id'] } },
   });
-  return documents.map((d: any) => d.file?.id).filter((id: unknown): id is number => typeof id === 'number');
+  return documents.map((d) => d.file?.id).filter((id: unknown): id is number => typeof id === 'number');
 };
 
 export const registerConfidentialCondition = (strapi: Strapi) => {

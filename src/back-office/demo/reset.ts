@@ -1,4 +1,5 @@
 import type { Strapi } from '../types';
+import { metaOf } from '../sql';
 import { readEnv } from '../../core/config';
 
 /** The association's own data: a database holding any of these is not empty. */
@@ -15,12 +16,6 @@ export const BUSINESS_TYPES = [
   'api::document.document',
 ] as const;
 
-/** What the reset reads of Strapi's database metadata of a model. */
-interface ModelMeta {
-  tableName: string;
-  attributes: Record<string, { type: string; target?: string; joinTable?: { name: string; on?: unknown } }>;
-}
-const metaOf = (strapi: Strapi, uid: string) => strapi.db.metadata.get(uid) as unknown as ModelMeta;
 
 /** Documents per business type (an article's draft and published rows count once). */
 export const countContent = async (strapi: Strapi) => {

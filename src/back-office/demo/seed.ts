@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
 import { fiscalYearStart, periodEndFor, todayInParis, TZ } from '../dues/period';
 import { recomputeAllDuesPaidUntil } from '../dues/paid-until';
-import { isPostgres } from '../sql';
+import { isPostgres, table } from '../sql';
 import { donorDisplayName, memberDisplayName, participationDisplayName } from '../members/display-names';
 import { slugify } from '../../utils/slugify';
 import { BulkWriter } from './bulk';
@@ -435,7 +435,6 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
   return { sizes, counts, today, durationMs: Date.now() - started };
 };
 
-const table = (strapi: Strapi, uid: string) => (strapi.db.metadata.get(uid as any) as any).tableName as string;
 
 /** The association's settings: kept when they exist (the bureau may have set them), else the demo ones. */
 const upsertAssociation = async (strapi: Strapi) => {

@@ -48,7 +48,7 @@ const remindedDuring = async (strapi: Strapi, from: string, to: string) => {
     .where(r('status'), 'sent')
     .whereBetween(r('remindedOn'), [from, to])
     .orderBy([r('remindedOn'), m('lastName')]);
-  return rows.map((x: any) => ({ ...x, duesPaidUntil: String(x.duesPaidUntil).slice(0, 10), remindedOn: String(x.remindedOn).slice(0, 10) }));
+  return rows.map((x) => ({ ...x, duesPaidUntil: String(x.duesPaidUntil).slice(0, 10), remindedOn: String(x.remindedOn).slice(0, 10) }));
 };
 
 /** The weekly digest for the treasurers: who was reminded over the week, who must renew. */
@@ -80,7 +80,7 @@ export const buildDigest = async (strapi: Strapi, today: string) => {
 export const sendDigest = async (strapi: Strapi, { today = todayInParis() }: { today?: string } = {}) => {
   const admins = (
     await strapi.db.query('admin::user').findMany({ where: { isActive: true, roles: { code: TREASURER_ROLE } }, select: ['email', 'blocked'] })
-  ).filter((a: any) => !a.blocked);
+  ).filter((a) => !a.blocked);
   const digest = await buildDigest(strapi, today);
   const recipients: string[] = [];
   for (const admin of admins) {

@@ -81,7 +81,7 @@ export const duesRows = async (
   options.filter?.(qb, paid);
 
   const rows = await qb;
-  return rows.map((r: any) => ({
+  return rows.map((r) => ({
     ...r,
     memberNumber: toNumber(r.memberNumber),
     duesPaidUntil: r.duesPaidUntil ? String(r.duesPaidUntil).slice(0, 10) : null,

@@ -1,15 +1,16 @@
 import type { Strapi } from '../types';
+import { metaOf } from '../sql';
 
 /** Tables and columns the rule reads and writes. */
 const names = (strapi: Strapi) => {
-  const members = strapi.db.metadata.get('api::member.member');
-  const contributions = strapi.db.metadata.get('api::contribution.contribution');
+  const members = metaOf(strapi, 'api::member.member');
+  const contributions = metaOf(strapi, 'api::contribution.contribution');
   return {
     members: members.tableName,
     contributions: contributions.tableName,
-    link: (contributions.attributes.member as any).joinTable,
-    periodEnd: (contributions.attributes.periodEnd as any).columnName ?? 'period_end',
-    paidUntil: (members.attributes.duesPaidUntil as any).columnName ?? 'dues_paid_until',
+    link: contributions.attributes.member.joinTable!,
+    periodEnd: contributions.attributes.periodEnd.columnName ?? 'period_end',
+    paidUntil: members.attributes.duesPaidUntil.columnName ?? 'dues_paid_until',
   };
 };
 

@@ -188,7 +188,7 @@ export const contributionFormOptions = async (strapi: Strapi) => {
   const methods = (strapi.getModel(CONTRIBUTION as any).attributes as any).paymentMethod.enum as string[];
   return {
     today: todayInParis(),
-    membershipTypes: types.map((t: any) => ({ documentId: t.documentId, name: t.name, amount: t.amount === null ? null : Number(t.amount), durationMonths: t.durationMonths ?? null })),
+    membershipTypes: types.map((t) => ({ documentId: t.documentId, name: t.name, amount: t.amount === null ? null : Number(t.amount), durationMonths: t.durationMonths ?? null })),
     paymentMethods: methods.map((value) => ({ value, label: enumLabel(CONTRIBUTION, 'paymentMethod', value) })),
   };
 };
@@ -210,7 +210,7 @@ export const findMembers = async (strapi: Strapi, search: unknown) => {
     orderBy: [{ lastName: 'asc' }, { firstName: 'asc' }],
     limit: 20,
   });
-  return rows.map((m: any) => ({
+  return rows.map((m) => ({
     documentId: m.documentId,
     name: `${m.lastName} ${m.firstName}${m.memberNumber ? ` (n° ${m.memberNumber})` : ''}`,
     duesPaidUntil: m.duesPaidUntil ? String(m.duesPaidUntil).slice(0, 10) : null,

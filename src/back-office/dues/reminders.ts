@@ -1,7 +1,7 @@
 import crypto from 'crypto';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
-import { column, datetimeValue, knex, link, table } from '../sql';
+import { column, datetimeValue, knex, link, metaOf, table } from '../sql';
 import { mailBrand, sendMail } from '../mail';
 import { readAssociation } from '../../core/association';
 import { todayInParis } from '../../core/dates';
@@ -140,20 +140,12 @@ export const planReminders = async (strapi: Strapi, today: string) => {
   return { settings, planned, withoutEmail };
 };
 
-/** A relation's join table in Strapi's metadata, with its order columns. */
-interface JoinTable {
-  name: string;
-  joinColumn: { name: string };
-  inverseJoinColumn: { name: string };
-  orderColumnName?: string;
-  inverseOrderColumnName?: string;
-}
 
 /** Records the reminders about to be sent (status « sending »), in one insert per batch. */
 const claim = async (strapi: Strapi, today: string, batch: Array<PlannedReminder & { memberId: number }>) => {
   const col = (f: string) => column(strapi, LOG, f);
   const now = datetimeValue(strapi, new Date());
-  const byMember = (strapi.db.metadata.get(LOG).attributes.member as unknown as { joinTable: JoinTable }).joinTable;
+  const byMember = metaOf(strapi, LOG).attributes.member.joinTable!;
   return strapi.db.transaction(async ({ trx }) => {
     const inserted = await trx(table(strapi, LOG))
       .insert(

@@ -1,11 +1,10 @@
 import { Readable, Transform as NodeTransform } from 'node:stream';
 import { Transform } from '@json2csv/node';
 import { stringQuoteOnlyIfNecessary } from '@json2csv/formatters';
-import type { UID } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { Strapi } from '../types';
 import { badRequest, forbidden } from '../../core/errors';
-import { knex } from '../sql';
+import { knex, metaOf } from '../sql';
 import { todayInParis } from '../../core/dates';
 import { assertCanExport, type ReadAccess } from './access';
 import { cellFormatter, CSV_OPTIONS, xlsxCell, type CellType, type CsvFormat, type ExportFormat } from './format';
@@ -33,7 +32,7 @@ const typeOf = (strapi: Strapi, column: ExportColumn): CellType => {
   if (column.type) return column.type;
   const [uid, field] = column.reads[column.reads.length - 1];
   if (IDENTIFIERS.has(`${uid}:${field}`)) return 'text';
-  const attr = (strapi.db.metadata.get(uid as UID.Schema).attributes as Record<string, { type?: string } | undefined>)[field];
+  const attr = metaOf(strapi, uid).attributes[field];
   return SCHEMA_TYPES[attr?.type] ?? 'text';
 };
 

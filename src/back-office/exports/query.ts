@@ -1,5 +1,5 @@
 import type { Strapi } from '../types';
-import { column, isPostgres, link, table } from '../sql';
+import { column, isPostgres, link, metaOf, table } from '../sql';
 import type { ReadAccess } from './access';
 
 /** A piece of SQL with its bindings. */
@@ -74,8 +74,8 @@ export class ExportSql {
     return { uid: target, from: `${q(table(this.strapi, target))} x JOIN ${q(lnk.table)} l ON l.${q(lnk.from)} = x."id" WHERE l.${q(lnk.to)} = t."id"` };
   }
 
-  private attribute(uid: string, field: string): any {
-    return (this.strapi.db.metadata.get(uid as any).attributes as any)[field];
+  private attribute(uid: string, field: string) {
+    return metaOf(this.strapi, uid).attributes[field];
   }
 
   /** The content type (or component) a relation points to. */

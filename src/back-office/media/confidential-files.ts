@@ -1,4 +1,5 @@
 import type { Strapi } from '../types';
+import { column, table } from '../sql';
 import { confidentialFileIds } from '../access/admin-roles';
 
 const FILE = 'plugin::upload.file';
@@ -32,8 +33,8 @@ export const isConfidentialStoredFile = async (strapi: Strapi, name: string): Pr
   const candidates = new Set([lower, stem]);
   const format = stem.match(/^[a-z0-9]+_(.+)$/);
   if (format) candidates.add(format[1]);
-  const { collectionName } = strapi.getModel(FILE as any) as any;
-  const hashColumn = (strapi.db.metadata.get(FILE) as any).attributes.hash.columnName ?? 'hash';
+  const collectionName = table(strapi, FILE);
+  const hashColumn = column(strapi, FILE, 'hash');
   const values = [...candidates];
   const rows: Array<{ id: number }> = await strapi.db
     .connection(collectionName)

@@ -55,5 +55,5 @@ export const refreshParticipationDisplayNames = async (strapi: Strapi, ids: numb
 export const participationIdsOf = async (strapi: Strapi, memberId: number | null | undefined) => {
   if (!memberId) return [];
   const rows = await strapi.db.query(PARTICIPATION).findMany({ where: { member: { id: memberId } }, select: ['id'] });
-  return rows.map((r: any) => r.id as number);
+  return rows.map((r) => r.id as number);
 };

@@ -36,7 +36,7 @@ export const attendanceSheet = async (strapi: Strapi, documentId: string) => {
     populate: { member: { select: ['firstName', 'lastName', 'phone'] } },
   });
   const people = rows
-    .map((p: any) => ({
+    .map((p) => ({
       lastName: (p.lastName || p.member?.lastName || '') as string,
       firstName: (p.firstName || p.member?.firstName || '') as string,
       phone: (p.phone || p.member?.phone || '') as string,

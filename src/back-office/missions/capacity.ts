@@ -81,7 +81,7 @@ const promoteWaitlisted = async (strapi: Strapi, missionId: number): Promise<Sea
   for (const p of waiting) {
     await strapi.documents(PARTICIPATION as any).update({ documentId: p.documentId, data: { status: 'confirmed' } as any });
   }
-  return waiting.map((p: any) => ({ participation: p, mission }));
+  return waiting.map((p) => ({ participation: p, mission }));
 };
 
 const missionIdOf = async (strapi: Strapi, ref: { documentId?: string; id?: number } | null) => {

@@ -75,10 +75,10 @@ export const missionOverlaps = async (strapi: Strapi, documentId: string) => {
     where: { mission: { id: mission.id }, status: { $notIn: NOT_THERE }, member: { id: { $notNull: true } } },
     populate: { member: { select: ['id', 'documentId', 'firstName', 'lastName', 'memberNumber'] } },
   });
-  const found = await overlapsOf(strapi, mission, volunteers.map((v: any) => v.member.id));
+  const found = await overlapsOf(strapi, mission, volunteers.map((v) => v.member.id));
   const overlaps = volunteers
-    .map((v: any) => ({ member: { documentId: v.member.documentId, name: memberDisplayName(v.member) }, missions: found.get(v.member.id) ?? [] }))
-    .filter((o: any) => o.missions.length);
+    .map((v) => ({ member: { documentId: v.member.documentId, name: memberDisplayName(v.member) }, missions: found.get(v.member.id) ?? [] }))
+    .filter((o) => o.missions.length);
   return { mission: missionSummary(mission), overlaps };
 };
 
@@ -88,10 +88,10 @@ export const candidateOverlaps = async (strapi: Strapi, documentId: string, memb
   const members = memberDocumentIds.length
     ? await strapi.db.query(MEMBER).findMany({ where: { documentId: { $in: memberDocumentIds } }, select: ['id', 'documentId', 'firstName', 'lastName'] })
     : [];
-  const found = await overlapsOf(strapi, mission, members.map((m: any) => m.id));
+  const found = await overlapsOf(strapi, mission, members.map((m) => m.id));
   const overlaps = members
-    .map((m: any) => ({ member: { documentId: m.documentId, name: [m.firstName, m.lastName].filter(Boolean).join(' ') }, missions: found.get(m.id) ?? [] }))
-    .filter((o: any) => o.missions.length);
+    .map((m) => ({ member: { documentId: m.documentId, name: [m.firstName, m.lastName].filter(Boolean).join(' ') }, missions: found.get(m.id) ?? [] }))
+    .filter((o) => o.missions.length);
   return { mission: missionSummary(mission), overlaps };
 };
 
@@ -103,31 +103,31 @@ export const memberMissions = async (strapi: Strapi, documentId: string) => {
     where: { member: { id: member.id }, mission: { id: { $notNull: true } } },
     populate: { mission: { select: MISSION_FIELDS } },
   });
-  rows.sort((a: any, b: any) => effectiveStart(b.mission).getTime() - effectiveStart(a.mission).getTime());
-  const active = rows.filter((r: any) => !NOT_THERE.includes(r.status) && r.mission.status !== 'cancelled');
+  rows.sort((a, b) => effectiveStart(b.mission).getTime() - effectiveStart(a.mission).getTime());
+  const active = rows.filter((r) => !NOT_THERE.includes(r.status) && r.mission.status !== 'cancelled');
   const hoursOf = (r: any) => {
     if (r.hours !== null && r.hours !== undefined) return Math.round(Number(r.hours) * 100);
     if (r.status !== 'attended') return 0;
     return Math.round(((effectiveEnd(r.mission).getTime() - effectiveStart(r.mission).getTime()) / 3600_000) * 100);
   };
-  const participations = rows.map((r: any) => ({
+  const participations = rows.map((r) => ({
     documentId: r.documentId,
     status: r.status,
     role: r.role ?? null,
     hours: hoursOf(r) / 100,
     mission: missionSummary(r.mission),
     overlapsWith: active
-      .filter((o: any) => o !== r && !NOT_THERE.includes(r.status) && overlap(o.mission, r.mission))
-      .map((o: any) => o.mission.title),
+      .filter((o) => o !== r && !NOT_THERE.includes(r.status) && overlap(o.mission, r.mission))
+      .map((o) => o.mission.title),
   }));
-  const attended = rows.filter((r: any) => r.status === 'attended');
+  const attended = rows.filter((r) => r.status === 'attended');
   return {
     participations,
     totals: {
-      missions: rows.filter((r: any) => r.status !== 'cancelled').length,
+      missions: rows.filter((r) => r.status !== 'cancelled').length,
       attended: attended.length,
       // integer hundredths of hours: no float drift in the sum
-      hours: attended.reduce((sum: number, r: any) => sum + hoursOf(r), 0) / 100,
+      hours: attended.reduce((sum: number, r) => sum + hoursOf(r), 0) / 100,
     },
   };
 };

@@ -41,7 +41,7 @@ export const missionVolunteers = async (strapi: Strapi, documentId: string) => {
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
   let position = 0;
-  const people = rows.map((p: any) => ({
+  const people = rows.map((p) => ({
     documentId: p.documentId as string,
     name: personName(p),
     member: p.member ? { documentId: p.member.documentId as string, memberNumber: p.member.memberNumber ?? null } : null,
@@ -52,9 +52,9 @@ export const missionVolunteers = async (strapi: Strapi, documentId: string) => {
     waitlistPosition: p.status === 'waitlisted' ? ++position : null,
   }));
   people.sort((a, b) => GROUP[a.status] - GROUP[b.status] || (GROUP[a.status] === 1 ? a.waitlistPosition! - b.waitlistPosition! : a.name.localeCompare(b.name, 'fr')));
-  const taken = rows.filter((p: any) => SEATED.includes(p.status)).length;
+  const taken = rows.filter((p) => SEATED.includes(p.status)).length;
   const capacity: number | null = mission.capacity ?? null;
-  const count = (s: string) => rows.filter((p: any) => p.status === s).length;
+  const count = (s: string) => rows.filter((p) => p.status === s).length;
   return {
     mission: {
       documentId: mission.documentId,
@@ -98,9 +98,9 @@ export const addVolunteers = async (strapi: Strapi, missionDocumentId: string, m
   const mission = await findMission(strapi, missionDocumentId);
   if (mission.status === 'cancelled') throw invalidInput('mission', 'Mission annulée : on ne peut plus y inscrire personne.');
   const members = await strapi.db.query(MEMBER).findMany({ where: { documentId: { $in: memberDocumentIds } }, select: ['id', 'documentId', 'firstName', 'lastName'] });
-  const unknown = memberDocumentIds.filter((d) => !members.some((m: any) => m.documentId === d));
+  const unknown = memberDocumentIds.filter((d) => !members.some((m) => m.documentId === d));
   if (unknown.length) throw invalidInput('members', `Bénévoles : ${unknown.length} adhérent(s) introuvable(s) ; rechargez la liste et recommencez.`);
-  const byId = new Map(members.map((m: any) => [m.documentId, m]));
+  const byId = new Map(members.map((m) => [m.documentId, m]));
 
   const added = await withMissionsLocked(strapi, [mission.id], async () => {
     const results: Added[] = [];
@@ -112,7 +112,7 @@ export const addVolunteers = async (strapi: Strapi, missionDocumentId: string, m
         select: ['id', 'documentId', 'status'],
         orderBy: { id: 'desc' },
       });
-      const active = existing.find((p: any) => p.status !== 'cancelled');
+      const active = existing.find((p) => p.status !== 'cancelled');
       let status: string;
       if (active) {
         results.push({ member: documentId, name, outcome: 'already', status: active.status, statusLabel: statusLabel(active.status) });
@@ -169,10 +169,10 @@ export const openMissions = async (strapi: Strapi, search: unknown) => {
     limit: 50,
   });
   const taken = rows.length
-    ? await strapi.db.query(PARTICIPATION).findMany({ where: { mission: { id: { $in: rows.map((m: any) => m.id) } }, status: { $in: SEATED } }, select: ['id'], populate: { mission: { select: ['id'] } } })
+    ? await strapi.db.query(PARTICIPATION).findMany({ where: { mission: { id: { $in: rows.map((m) => m.id) } }, status: { $in: SEATED } }, select: ['id'], populate: { mission: { select: ['id'] } } })
     : [];
-  return rows.map((m: any) => {
-    const seats = taken.filter((p: any) => p.mission?.id === m.id).length;
+  return rows.map((m) => {
+    const seats = taken.filter((p) => p.mission?.id === m.id).length;
     return {
       documentId: m.documentId,
       title: m.title,

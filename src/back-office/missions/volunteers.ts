@@ -163,7 +163,7 @@ const toRow = (m: any, today: DateTime, registrations: Map<number, string>) => {
     email: m.email ?? null,
     isVolunteer: Boolean(m.isVolunteer),
     skills: names(m.skills),
-    availability: (m.availability ?? []).sort((a: any, b: any) => (a.position ?? 0) - (b.position ?? 0)).map((s: any) => s.name as string),
+    availability: (m.availability ?? []).sort((a, b) => (a.position ?? 0) - (b.position ?? 0)).map((s) => s.name as string),
     poles: names(m.poles),
     registration: registration ? { status: registration, statusLabel: statusLabel(registration) } : null,
   };
@@ -191,7 +191,7 @@ const loadRows = async (strapi: Strapi, memberIds: number[], missionDocumentId: 
     for (const r of rows) if (r.member) registrations.set(r.member.id, r.status);
   }
   const today = DateTime.fromISO(todayInParis());
-  const byId = new Map(members.map((m: any) => [m.id, m]));
+  const byId = new Map(members.map((m) => [m.id, m]));
   return memberIds.map((id) => byId.get(id)).filter(Boolean).map((m) => toRow(m, today, registrations));
 };
 
@@ -204,7 +204,7 @@ export const searchVolunteers = async (strapi: Strapi, filters: VolunteerFilters
   const { q } = found;
   const total = Number((await q.clone().clearSelect().count({ n: '*' }).first())?.n ?? 0);
   const page = await ordered(strapi, q.clone()).limit(PAGE_LIMIT);
-  return { total, rows: await loadRows(strapi, page.map((r: any) => r.id), filters.mission) };
+  return { total, rows: await loadRows(strapi, page.map((r) => r.id), filters.mission) };
 };
 
 /** Every match, by batches (for the CSV export). */
@@ -215,14 +215,14 @@ export async function* allVolunteers(strapi: Strapi, filters: VolunteerFilters, 
   for (let offset = 0; ; offset += batchSize) {
     const page = await ordered(strapi, q.clone()).limit(batchSize).offset(offset);
     if (!page.length) return;
-    yield await loadRows(strapi, page.map((r: any) => r.id), filters.mission);
+    yield await loadRows(strapi, page.map((r) => r.id), filters.mission);
   }
 }
 
 /** The search form's lists: skills, availability slots and poles. */
 export const filterOptions = async (strapi: Strapi) => {
   const list = async (uid: string, orderBy: any) =>
-    (await strapi.db.query(uid as any).findMany({ select: ['documentId', 'name'], orderBy })).map((r: any) => ({ documentId: r.documentId as string, name: r.name as string }));
+    (await strapi.db.query(uid as any).findMany({ select: ['documentId', 'name'], orderBy })).map((r) => ({ documentId: r.documentId as string, name: r.name as string }));
   const alphabetical = (rows: Array<{ name: string }>) => rows.sort((a, b) => byName(a.name, b.name));
   return {
     skills: alphabetical(await list('api::skill.skill', { name: 'asc' })),

@@ -20,7 +20,7 @@ export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 /** Addresses that asked to receive nothing more: honoured by every audience. */
 export const suppressedAddresses = async (strapi: Strapi) => {
   const rows = await strapi.db.query(SUBSCRIBER).findMany({ where: { status: 'unsubscribed' }, select: ['email'] });
-  return new Set(rows.map((r: any) => normaliseEmail(r.email)));
+  return new Set(rows.map((r) => normaliseEmail(r.email)));
 };
 
 const memberRecipients = async (strapi: Strapi, audience: Audience, poleId: number | null) => {

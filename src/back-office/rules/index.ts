@@ -1,19 +1,10 @@
-import type { BackOfficeModule, Strapi, WriteContext, WriteRule } from '../types';
+import type { Attribute, Attributes, BackOfficeModule, Strapi, Values, WriteContext, WriteRule } from '../types';
 import { checkDeleteLeavesNoOrphans, checkFields, checkNoOrphans, checkRequiredRelations, normalise } from './validation';
 import { relationChange, resolveDocumentId } from './relations';
 import { FIELD_STATUS_STATE } from '../../middlewares/field-status';
 
 const WRITES = ['create', 'update', 'delete', 'clone'];
 
-/** A schema attribute, as the pipeline reads it. */
-interface Attribute {
-  type: string;
-  relation?: string;
-  target?: string;
-}
-type Attributes = Record<string, Attribute>;
-/** A record's values by field (any: a value of any field type, as Strapi's own records). */
-type Values = Record<string, any>;
 
 const isToOne = (attr: Attribute) => attr.type === 'relation' && !attr.relation?.endsWith('ToMany');
 

@@ -1,5 +1,8 @@
+import type { UID } from '@strapi/strapi';
 import type { Strapi } from '../types';
 
+// the shapes callers send for a relation (string, number, { documentId }, { connect }, …)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const toRef = (v: any): { documentId?: string; id?: number } | null => {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return /^\d+$/.test(v) ? { id: Number(v) } : { documentId: v };
@@ -13,6 +16,7 @@ const toRef = (v: any): { documentId?: string; id?: number } | null => {
  * `"docId"`, `{ connect: [...] }`, `{ set: [...] }`; admin: `{ connect: [{ id, documentId }], disconnect: [...] }`).
  * Returns `undefined` when the relation is not changed, `null` when it is emptied, else the target's reference.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any shape a caller may send
 export const relationChange = (input: any): { documentId?: string; id?: number } | null | undefined => {
   if (input === undefined) return undefined;
   if (input === null) return null;
@@ -28,12 +32,12 @@ export const relationChange = (input: any): { documentId?: string; id?: number }
 export const resolveDocumentId = async (strapi: Strapi, targetUid: string, ref: { documentId?: string; id?: number } | null) => {
   if (!ref) return null;
   const where = ref.documentId ? { documentId: ref.documentId } : { id: ref.id };
-  const row = await strapi.db.query(targetUid as any).findOne({ where, select: ['documentId'] });
+  const row = await strapi.db.query(targetUid as UID.Schema).findOne({ where, select: ['documentId'] });
   return row?.documentId ?? null;
 };
 
 /** documentId of the entry a to-one relation of a stored document points to. */
 export const currentTarget = async (strapi: Strapi, uid: string, documentId: string, field: string) => {
-  const row = await strapi.db.query(uid as any).findOne({ where: { documentId }, populate: { [field]: { select: ['documentId'] } } });
+  const row = await strapi.db.query(uid as UID.Schema).findOne({ where: { documentId }, populate: { [field]: { select: ['documentId'] } } });
   return (row?.[field]?.documentId as string) ?? null;
 };

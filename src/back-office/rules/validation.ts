@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Strapi } from '../types';
+import type { UID } from '@strapi/strapi';
+import type { Attributes, Strapi, Values } from '../types';
 import { fieldError } from '../../core/errors';
 import { enumLabel, labelOf } from '../../shared/labels';
 import { relationChange, resolveDocumentId } from './relations';
@@ -20,8 +21,8 @@ export type RequiredRelations = (uid: string) => string[];
 const NULLABLE_UNIQUE = new Set(['email', 'reference', 'memberNumber']);
 
 /** Normalise what the callers send: trimmed strings, empty strings as null for optional fields. */
-export const normalise = (uid: string, data: Record<string, any>, attributes: Record<string, any>) => {
-  for (const [field, attr] of Object.entries<any>(attributes)) {
+export const normalise = (uid: string, data: Values, attributes: Attributes) => {
+  for (const [field, attr] of Object.entries(attributes)) {
     if (!(field in data)) continue;
     const v = data[field];
     if (typeof v === 'string' && ['string', 'text', 'email', 'uid'].includes(attr.type)) {
@@ -38,11 +39,11 @@ export const normalise = (uid: string, data: Record<string, any>, attributes: Re
 export const checkFields = async (
   strapi: Strapi,
   uid: string,
-  data: Record<string, any>,
-  attributes: Record<string, any>,
+  data: Values,
+  attributes: Attributes,
   { creating, documentId }: { creating: boolean; documentId?: string }
 ) => {
-  for (const [field, attr] of Object.entries<any>(attributes)) {
+  for (const [field, attr] of Object.entries(attributes)) {
     const present = field in data;
     const v = data[field];
     if (attr.type === 'relation' || attr.type === 'media' || attr.type === 'component' || attr.type === 'dynamiczone') continue;
@@ -95,9 +96,9 @@ export const checkFields = async (
     }
     if (attr.unique || (attr.type === 'uid' && field === 'slug')) {
       if (NULLABLE_UNIQUE.has(field) || attr.unique || attr.type === 'uid') {
-        const where: any = { [field]: v };
+        const where: Values = { [field]: v };
         if (documentId) where.documentId = { $ne: documentId };
-        const clash = await strapi.db.query(uid as any).findOne({ where, select: ['id'] });
+        const clash = await strapi.db.query(uid as UID.Schema).findOne({ where, select: ['id'] });
         if (clash) throw fieldError(uid, field, `la valeur « ${v} » est déjà utilisée.`);
       }
     }
@@ -111,11 +112,11 @@ export const checkFields = async (
 export const checkRequiredRelations = async (
   strapi: Strapi,
   uid: string,
-  data: Record<string, any>,
-  attributes: Record<string, any>,
+  data: Values,
+  attributes: Attributes,
   required: RequiredRelations,
   creating: boolean,
-  cloneOf?: Record<string, any>
+  cloneOf?: Values
 ) => {
   for (const field of required(uid)) {
     const change = relationChange(data[field]);
@@ -129,7 +130,7 @@ export const checkRequiredRelations = async (
   }
 };
 
-const toRef = (item: any) =>
+const toRef = (item: unknown) =>
   typeof item === 'object' && item !== null ? item : typeof item === 'number' || /^\d+$/.test(String(item)) ? { id: Number(item) } : { documentId: String(item) };
 
 /**
@@ -141,20 +142,20 @@ const toRef = (item: any) =>
 export const checkNoOrphans = async (
   strapi: Strapi,
   uid: string,
-  data: Record<string, any>,
-  attributes: Record<string, any>,
+  data: Values,
+  attributes: Attributes,
   required: RequiredRelations,
   documentId?: string
 ) => {
   if (!documentId) return;
-  for (const [field, attr] of Object.entries<any>(attributes)) {
+  for (const [field, attr] of Object.entries(attributes)) {
     const input = data[field];
     if (input === undefined || attr.type !== 'relation' || attr.relation !== 'oneToMany' || !attr.mappedBy) continue;
     if (!required(attr.target).includes(attr.mappedBy)) continue;
-    const row = await strapi.db.query(uid as any).findOne({ where: { documentId }, populate: { [field]: { select: ['documentId'] } } });
-    const linked = new Set<string>((row?.[field] ?? []).map((r: any) => r.documentId));
+    const row = await strapi.db.query(uid as UID.Schema).findOne({ where: { documentId }, populate: { [field]: { select: ['documentId'] } } });
+    const linked = new Set<string>((row?.[field] ?? []).map((r: { documentId: string }) => r.documentId));
     if (!linked.size) continue;
-    const ids = async (items: any[]) => (await Promise.all(items.map((i) => resolveDocumentId(strapi, attr.target, toRef(i))))).filter(Boolean) as string[];
+    const ids = async (items: unknown[]) => (await Promise.all(items.map((i) => resolveDocumentId(strapi, attr.target, toRef(i))))).filter(Boolean) as string[];
     let removed: string[] = [];
     if (input === null) removed = [...linked];
     else if (Array.isArray(input) || Array.isArray(input.set)) {
@@ -185,11 +186,11 @@ export const checkDeleteLeavesNoOrphans = async (
   strapi: Strapi,
   uid: string,
   documentId: string,
-  attributes: Record<string, any>,
+  attributes: Attributes,
   required: RequiredRelations,
   advice?: string
 ) => {
-  for (const [field, attr] of Object.entries<any>(attributes)) {
+  for (const [field, attr] of Object.entries(attributes)) {
     if (attr.type !== 'relation' || attr.relation !== 'oneToMany' || !attr.mappedBy) continue;
     if (!required(attr.target).includes(attr.mappedBy)) continue;
     const linked = await strapi.db.query(attr.target).count({ where: { [attr.mappedBy]: { documentId } } });
