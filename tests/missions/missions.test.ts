@@ -171,6 +171,25 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       await docs(PARTICIPATION).update({ documentId: first.documentId, data: { status: 'attended' } });
       expect(await statuses(m.documentId)).toEqual({ attended: 1, confirmed: 2 });
     });
+
+    it('a duplicated participation (« Dupliquer ») on a full mission goes to the waiting list; with a free place it is confirmed', async () => {
+      const m = await mission({ title: 'Tri des dons', capacity: 1, isPublic: false, publicRegistration: false });
+      const first = await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: 'Una', lastName: 'Première' } });
+      expect(first.status).toBe('confirmed');
+      const duplicate = (body: any) => app.admin('post', `/content-manager/collection-types/${PARTICIPATION}/clone/${first.documentId}`).send(body);
+
+      const full = await duplicate({ firstName: 'Dora', lastName: 'Double' });
+      expect(full.status).toBe(200);
+      expect(full.body.data.status).toBe('waitlisted');
+      expect(await statuses(m.documentId)).toEqual({ confirmed: 1, waitlisted: 1 });
+
+      // with a free place, the duplicate takes it
+      await app.admin('put', cm(MISSION, m.documentId)).send({ capacity: 3 }).expect(200);
+      const free = await duplicate({ firstName: 'Tina', lastName: 'Triple' });
+      expect(free.status).toBe(200);
+      expect(free.body.data.status).toBe('confirmed');
+      expect(await statuses(m.documentId)).toEqual({ confirmed: 3 });
+    });
   });
 
   describe('public pre-registration', () => {

@@ -134,29 +134,28 @@ const seatPlans = new WeakMap<WriteContext, SeatPlan>();
  */
 export const participationCapacity: WriteRule = {
   async needsTransaction(write) {
-    const { strapi, action, data, documentId } = write;
-    if (action === 'clone') return false;
-    const creating = action === 'create';
+    const { strapi, action, data, documentId, creating, cloning, merged } = write;
     const before = creating || !documentId ? null : await loadParticipation(strapi, documentId);
     if (!creating && !before) return false;
-    const change = relationChange(data.mission);
+    // a duplicate (« Dupliquer ») is a new participation on the original's mission, with its status, unless changed
+    const change = relationChange(data.mission) ?? (cloning ? relationChange(merged.mission) : undefined);
     const targetMission = change === undefined ? (before?.mission?.id ?? null) : await missionIdOf(strapi, change);
-    const newStatus = action === 'delete' ? 'deleted' : (data.status ?? before?.status ?? 'confirmed');
+    const newStatus = action === 'delete' ? 'deleted' : (data.status ?? (cloning ? merged.status : before?.status) ?? 'confirmed');
     const planned = seatMoves(before, targetMission, newStatus);
     seatPlans.set(write, { targetMission, newStatus, ...planned });
     return Boolean(planned.takes || planned.frees);
   },
 
   async beforeWrite(write) {
-    const { strapi, trx, action, documentId, data } = write;
+    const { strapi, trx, documentId, data } = write;
     const plan = seatPlans.get(write)!;
     await lockMissions(strapi, trx, [plan.takes, plan.frees]);
     // read again under the lock: another write may have changed it meanwhile
-    const stored = action === 'create' ? null : await loadParticipation(strapi, documentId!);
+    const stored = write.creating ? null : await loadParticipation(strapi, documentId!);
     Object.assign(plan, seatMoves(stored, plan.targetMission, plan.newStatus));
     if (!plan.takes) return;
     const { full, capacity } = await missionIsFull(strapi, plan.takes);
-    if (full && action === 'create') data.status = 'waitlisted';
+    if (full && write.creating) data.status = 'waitlisted';
     else if (full) {
       throw fieldError(
         PARTICIPATION,
