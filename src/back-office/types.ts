@@ -1,7 +1,25 @@
 import type { Knex } from 'knex';
+import type { Context } from 'koa';
 import type { Core } from '@strapi/strapi';
 
 export type Strapi = Core.Strapi;
+
+/**
+ * A back-office request: Koa's context, with what Strapi adds to it (the parsed body and uploaded
+ * files, and the signed-in administrator with their abilities).
+ */
+export interface AdminContext extends Context {
+  request: Context['request'] & {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body, read field by field by each route
+    body?: any;
+    files?: Record<string, unknown>;
+  };
+  state: {
+    user?: { id: number; firstname?: string | null; lastname?: string | null; email: string; roles?: Array<{ code: string }> };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Strapi's CASL ability, untyped in its own types
+    userAbility?: any;
+  };
+}
 
 /** An admin route mounted under /back-office, guarded by admin authentication and RBAC actions. */
 export interface BackOfficeRoute {
@@ -9,7 +27,7 @@ export interface BackOfficeRoute {
   path: string;
   /** RBAC action ids (see permissions.ts); the admin needs all of them. */
   actions: string[];
-  handler: (ctx: any) => Promise<void> | void;
+  handler: (ctx: AdminContext) => Promise<void> | void;
 }
 
 export interface CronJob {

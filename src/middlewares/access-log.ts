@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 /**
  * `global::access-log`, in place of `strapi::logger`: the same line per request
  * ("GET /api/articles (12 ms) 200", at the `http` level), with the secrets a URL can carry masked
@@ -13,7 +14,7 @@ const SECRET_QUERY = /([?&](?:token|code|registrationToken|resetPasswordToken|co
 export const maskUrl = (url: string) => String(url ?? '').replace(SECRET_PATH, '$1***').replace(SECRET_QUERY, '$1***');
 
 export default (_config: unknown, { strapi }: { strapi: any }) =>
-  async (ctx: any, next: () => Promise<void>) => {
+  async (ctx: Context, next: () => Promise<void>) => {
     const start = Date.now();
     await next();
     const delta = Math.ceil(Date.now() - start);

@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 /**
  * Several of our content types have a business field named `status` (participation, mission,
  * subsidy, newsletter, subscriber). Strapi's content manager takes `status` as the draft/published
@@ -18,7 +19,7 @@ export const FIELD_STATUS_STATE = 'assoFieldStatus';
 const hasBusinessStatus = (model: any) => Boolean(model?.attributes?.status && !model.options?.draftAndPublish);
 
 export default (_config: unknown, { strapi }: { strapi: any }) =>
-  async (ctx: any, next: () => Promise<void>) => {
+  async (ctx: Context, next: () => Promise<void>) => {
     const match = CM_PATH.exec(routePath(ctx.path));
     const uid = match ? match[1] : null;
     const model = uid ? strapi.contentTypes[uid] : null;
@@ -31,7 +32,8 @@ export default (_config: unknown, { strapi }: { strapi: any }) =>
     }
     await next();
 
-    const out = ctx.body;
+    // the content manager's answer: { data } for one document, { results } for a list
+    const out = ctx.body as { data?: { documentId?: string }; results?: unknown } | null;
     if (!out || typeof out !== 'object') return;
     const docs: any[] = out.data?.documentId ? [out.data] : Array.isArray(out.results) ? out.results : [];
     const ids = docs.map((d) => d?.documentId).filter(Boolean);

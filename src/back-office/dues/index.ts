@@ -1,6 +1,6 @@
 import { badRequest, messageOf } from '../../core/errors';
 import { DateTime } from 'luxon';
-import type { BackOfficeModule, Strapi } from '../types';
+import type { AdminContext, BackOfficeModule, Strapi } from '../types';
 import { ACTIONS } from '../../shared/permissions';
 import { todayInParis } from '../../core/dates';
 import { associationGraceDays, DEFAULT_EXPIRING_WITHIN_DAYS, DuesStatus, DUES_STATUSES, DUES_STATUS_LABELS } from './status';
@@ -70,7 +70,7 @@ const hiddenFields = (access: ReadAccess) =>
 const CREATE_CONTRIBUTIONS: any = ['plugin::content-manager.explorer.create', CONTRIBUTION];
 
 /** The fields the dialog writes and reads must be within the admin's rights, as in the content manager. */
-const assertMayRecord = (ctx: any, form?: { amount?: unknown; reference?: unknown }) => {
+const assertMayRecord = (ctx: AdminContext, form?: { amount?: unknown; reference?: unknown }) => {
   const rights = contentRights(strapi, ctx.state.userAbility);
   const written = ['member', 'membershipType', 'paidAt', 'periodStart', 'paymentMethod'];
   if (form && form.amount !== undefined && form.amount !== null && form.amount !== '') written.push('amount');

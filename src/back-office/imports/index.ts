@@ -91,7 +91,8 @@ const imports: BackOfficeModule = {
       actions: [],
       handler: async (ctx) => {
         const batch = await batchFor(app, ctx.params.id, canImport(ctx));
-        ctx.body = view(batch, { status: ctx.query.status, page: ctx.query.page, pageSize: ctx.query.pageSize });
+        const { status, page, pageSize } = ctx.query;
+        ctx.body = view(batch, { status: typeof status === 'string' ? status : undefined, page: Number(page), pageSize: Number(pageSize) });
       },
     },
     {

@@ -1,5 +1,6 @@
 import fs from 'fs';
 import path from 'path';
+import type { Context } from 'koa';
 import type { Strapi } from '../types';
 import { servedAs } from './file-types';
 import { isConfidentialStoredFile } from './confidential-files';
@@ -19,7 +20,7 @@ import { isConfidentialStoredFile } from './confidential-files';
  */
 
 /** The response headers of a stored file, whoever serves it. */
-export const hardenFileResponse = (ctx: any, fileName: string, downloadName = fileName) => {
+export const hardenFileResponse = (ctx: Context, fileName: string, downloadName = fileName) => {
   const { type, inline } = servedAs(fileName);
   ctx.state.fileHardened = true;
   if (!inline) ctx.attachment(downloadName);
@@ -55,7 +56,7 @@ const topFolder = (publicDir: string, file: string): string | null => {
 
 export const uploadsServing = (strapi: Strapi) => {
   const publicDir = path.resolve(strapi.dirs.static.public);
-  return async (ctx: any, next: () => Promise<void>) => {
+  return async (ctx: Context, next: () => Promise<void>) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     const target = resolveStaticPath(publicDir, ctx.path);
     const folder = target ? topFolder(publicDir, target) : null;

@@ -1,4 +1,4 @@
-import type { BackOfficeModule } from '../types';
+import type { AdminContext, BackOfficeModule, Strapi } from '../types';
 import { ACTIONS } from '../../shared/permissions';
 import { MISSION, PARTICIPATION } from './capacity';
 import { missionRules, participationRules } from './rules';
@@ -19,16 +19,16 @@ const UPDATE_PARTICIPATIONS: any = ['plugin::content-manager.explorer.update', P
 const READ_MEMBERS: any = ['plugin::content-manager.explorer.read', MEMBER];
 const READ_MISSIONS: any = ['plugin::content-manager.explorer.read', 'api::mission.mission'];
 
-const rightsOf = (ctx: any) => contentRights(strapi, ctx.state.userAbility);
+const rightsOf = (ctx: AdminContext) => contentRights(strapi, ctx.state.userAbility);
 /** Reading a mission's people: their participations and names, as the content manager would show them. */
-const assertMayReadPeople = (ctx: any) => {
+const assertMayReadPeople = (ctx: AdminContext) => {
   const rights = rightsOf(ctx);
   rights.assert('read', PARTICIPATION, ['status', 'member', 'mission'], 'les participations');
   rights.assert('read', MEMBER, ['firstName', 'lastName'], 'les adhérents');
 };
 
 /** Checks the search's filters against the admin's read rights (403) and returns the result columns they may see. */
-const volunteerSearch = (ctx: any) => {
+const volunteerSearch = (ctx: AdminContext) => {
   const filters = readFilters(ctx.query);
   const rights = rightsOf(ctx);
   rights.assert('read', MEMBER, ['firstName', 'lastName', ...fieldsRead(filters)], 'les adhérents');
@@ -42,9 +42,9 @@ const volunteerSearch = (ctx: any) => {
   return { filters, hidden, visible };
 };
 
-const adminName = (ctx: any) => [ctx.state.user?.firstname, ctx.state.user?.lastname].filter(Boolean).join(' ') || ctx.state.user?.email || '';
+const adminName = (ctx: AdminContext) => [ctx.state.user?.firstname, ctx.state.user?.lastname].filter(Boolean).join(' ') || ctx.state.user?.email || '';
 
-const feedUrl = (strapi: any, ctx: any, token: string) =>
+const feedUrl = (strapi: Strapi, ctx: AdminContext, token: string) =>
   `${(strapi.config.get('server.url', '') as string) || ctx.request.origin}/api/calendar/private/${token}.ics`;
 
 /**

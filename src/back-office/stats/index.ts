@@ -1,10 +1,10 @@
-import type { BackOfficeModule } from '../types';
+import type { AdminContext, BackOfficeModule } from '../types';
 import { ACTIONS } from '../../shared/permissions';
 import { allowedMoneySections, computeStats, parseYear } from './service';
 import { statsReport } from './report';
 
 /** The statistics asked for (`?year=`), with the money sections the admin may read. */
-const statsOf = (ctx: any) => computeStats(strapi, parseYear(ctx.query.year), allowedMoneySections(ctx.state.userAbility));
+const statsOf = (ctx: AdminContext) => computeStats(strapi, parseYear(ctx.query.year), allowedMoneySections(ctx.state.userAbility));
 
 /** Statistics of a year: the dashboard's JSON and its PDF report. */
 const stats: BackOfficeModule = {

@@ -1,9 +1,10 @@
+import type { Context } from 'koa';
 import { factories } from '@strapi/strapi';
 import { confirmSubscription, requestSubscription, SUBSCRIBE_ANSWER, unsubscribe } from '../../../back-office/newsletters/subscriptions';
 import { verifyToken } from '../../../back-office/newsletters/tokens';
 import { confirmedPage, invalidLinkPage, unsubscribeConfirmPage, unsubscribedPage, usedConfirmationLinkPage } from '../../../back-office/newsletters/pages';
 
-const html = (ctx: any, status: number, body: string) => {
+const html = (ctx: Context, status: number, body: string) => {
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = body;
@@ -11,7 +12,7 @@ const html = (ctx: any, status: number, body: string) => {
 
 /** Public subscription endpoints (routes/01-public.ts); the rules live in back-office/newsletters. */
 export default factories.createCoreController('api::subscriber.subscriber', ({ strapi }) => ({
-  async subscribe(ctx: any) {
+  async subscribe(ctx: Context) {
     const body = ctx.request.body ?? {};
     await requestSubscription(strapi, body.data ?? body);
     ctx.status = 202;
@@ -19,7 +20,7 @@ export default factories.createCoreController('api::subscriber.subscriber', ({ s
   },
 
   /** A link already used, replaced by a newer one or cancelled by an unsubscribe gets one neutral page. */
-  async confirm(ctx: any) {
+  async confirm(ctx: Context) {
     const outcome = await confirmSubscription(strapi, ctx.query.token);
     if (outcome === 'confirmed') html(ctx, 200, confirmedPage());
     else if (outcome === 'used') html(ctx, 200, usedConfirmationLinkPage());
@@ -27,14 +28,14 @@ export default factories.createCoreController('api::subscriber.subscriber', ({ s
   },
 
   /** GET never unsubscribes (mail scanners follow links): it asks for a click. */
-  async unsubscribePage(ctx: any) {
+  async unsubscribePage(ctx: Context) {
     const email = verifyToken(strapi, 'unsubscribe', ctx.query.token);
     if (email) html(ctx, 200, unsubscribeConfirmPage(email, String(ctx.query.token)));
     else html(ctx, 400, invalidLinkPage());
   },
 
   /** POST: the page's button, or the mail client's one-click (RFC 8058, List-Unsubscribe-Post). */
-  async unsubscribe(ctx: any) {
+  async unsubscribe(ctx: Context) {
     const email = await unsubscribe(strapi, ctx.query.token ?? ctx.request.body?.token);
     if (email) html(ctx, 200, unsubscribedPage(email));
     else html(ctx, 400, invalidLinkPage());
