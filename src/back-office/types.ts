@@ -25,8 +25,11 @@ export interface AdminContext extends Context {
 export interface BackOfficeRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
-  /** RBAC action ids (see permissions.ts); the admin needs all of them. */
-  actions: string[];
+  /**
+   * RBAC action ids (see permissions.ts), or [content-manager action, content type uid] for a right on
+   * a content type; the admin needs all of them.
+   */
+  actions: Array<string | [action: string, subject: string]>;
   handler: (ctx: AdminContext) => Promise<void> | void;
 }
 
@@ -39,6 +42,14 @@ export interface CronJob {
 /** A record's values by field (any: a value of any field type, as Strapi's own records are typed). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Values = Record<string, any>;
+
+/**
+ * The `data` handed to strapi.documents(uid).create/update, checked at run time by the write pipeline.
+ * Strapi types it from the generated schemas (enums as literal unions, relations in several shapes),
+ * which a status held in a string variable or a relation given by documentId does not satisfy.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Strapi's document-service input generics
+export type DocumentData = any;
 
 /** A content type's attribute, as the write pipeline and the generic checks read it from the schema. */
 export interface Attribute {
@@ -109,7 +120,8 @@ export interface WriteRule {
    */
   needsTransaction?: (write: WriteContext) => Promise<boolean> | boolean;
   beforeWrite?: (write: WriteContext) => Promise<void> | void;
-  afterWrite?: (write: WriteContext, result: any) => Promise<void> | void;
+  /** `result`: what the write returned (the written document; for a deletion, Strapi's answer) */
+  afterWrite?: (write: WriteContext, result: Values | null) => Promise<void> | void;
 }
 
 /**

@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { Strapi, WriteContext, WriteRule } from '../types';
+import type { MissionRow } from './rows';
 import { fieldError } from '../../core/errors';
 import { relationChange } from '../rules/relations';
 import { isPostgres, table } from '../sql';
@@ -30,7 +32,7 @@ export const missionIsFull = async (strapi: Strapi, missionId: number) => {
  * place on these missions waits for it, so counting then writing cannot overbook (no check-then-insert
  * race). Always in the order of their ids, so that two writes never wait for each other.
  */
-const lockMissions = async (strapi: Strapi, trx: any, missionIds: Array<number | null | undefined>) => {
+const lockMissions = async (strapi: Strapi, trx: Knex.Transaction, missionIds: Array<number | null | undefined>) => {
   const missions = table(strapi, MISSION);
   for (const id of [...new Set(missionIds.filter((m): m is number => Boolean(m)))].sort((a, b) => a - b)) {
     if (isPostgres(strapi)) await trx(missions).where('id', id).forUpdate().select('id');
@@ -49,7 +51,7 @@ type Locked = { promote: (missionId: number) => Promise<void> };
 export const withMissionsLocked = async <T>(strapi: Strapi, missionIds: Array<number | null | undefined>, fn: (locked: Locked) => Promise<T>) => {
   const outermost = !strapi.db.inTransaction();
   const promoted: Seated[] = [];
-  const result = await strapi.db.transaction(async ({ trx, onCommit }: any) => {
+  const result = await strapi.db.transaction(async ({ trx, onCommit }) => {
     await lockMissions(strapi, trx, missionIds);
     const value = await fn({ promote: async (missionId) => void promoted.push(...(await promoteWaitlisted(strapi, missionId))) });
     if (!outermost && promoted.length) onCommit(() => void notifyPromoted(strapi, promoted));
@@ -60,7 +62,7 @@ export const withMissionsLocked = async <T>(strapi: Strapi, missionIds: Array<nu
 };
 
 /** Nobody is promoted on a cancelled or finished mission (no e-mail about a past event). */
-const acceptsPromotion = (mission: any) =>
+const acceptsPromotion = (mission: MissionRow | null) =>
   mission && !['cancelled', 'done'].includes(mission.status) && effectiveEnd(mission).getTime() > Date.now();
 
 /**
@@ -79,7 +81,7 @@ const promoteWaitlisted = async (strapi: Strapi, missionId: number): Promise<Sea
     populate: { member: { select: ['firstName', 'lastName', 'email'] } },
   });
   for (const p of waiting) {
-    await strapi.documents(PARTICIPATION as any).update({ documentId: p.documentId, data: { status: 'confirmed' } as any });
+    await strapi.documents(PARTICIPATION).update({ documentId: p.documentId, data: { status: 'confirmed' } });
   }
   return waiting.map((p) => ({ participation: p, mission }));
 };

@@ -13,11 +13,11 @@ import { ensureDeliveryIndex, ensureUniqueIndex } from '../mail/deliveries';
 import { csvStream } from '../exports/engine';
 
 const MEMBER = 'api::member.member';
-const READ_PARTICIPATIONS: any = ['plugin::content-manager.explorer.read', PARTICIPATION];
-const CREATE_PARTICIPATIONS: any = ['plugin::content-manager.explorer.create', PARTICIPATION];
-const UPDATE_PARTICIPATIONS: any = ['plugin::content-manager.explorer.update', PARTICIPATION];
-const READ_MEMBERS: any = ['plugin::content-manager.explorer.read', MEMBER];
-const READ_MISSIONS: any = ['plugin::content-manager.explorer.read', 'api::mission.mission'];
+const READ_PARTICIPATIONS: [string, string] = ['plugin::content-manager.explorer.read', PARTICIPATION];
+const CREATE_PARTICIPATIONS: [string, string] = ['plugin::content-manager.explorer.create', PARTICIPATION];
+const UPDATE_PARTICIPATIONS: [string, string] = ['plugin::content-manager.explorer.update', PARTICIPATION];
+const READ_MEMBERS: [string, string] = ['plugin::content-manager.explorer.read', MEMBER];
+const READ_MISSIONS: [string, string] = ['plugin::content-manager.explorer.read', 'api::mission.mission'];
 
 const rightsOf = (ctx: AdminContext) => contentRights(strapi, ctx.state.userAbility);
 /** Reading a mission's people: their participations and names, as the content manager would show them. */

@@ -2,6 +2,7 @@ import { badRequest, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { datetimeFromDb } from '../sql';
 import { memberDisplayName } from '../../shared/display-names';
+import type { LocationRow, MissionRow, ParticipationRow } from './rows';
 
 const MISSION = 'api::mission.mission';
 const PARTICIPATION = 'api::participation.participation';
@@ -15,20 +16,20 @@ export const effectiveEnd = (mission: { startAt: unknown; endAt?: unknown }) =>
   (datetimeFromDb(mission.endAt) as Date | null) ?? new Date(effectiveStart(mission).getTime() + DEFAULT_DURATION_HOURS * 3600_000);
 
 /** The mission's place as one line: « Salle des fêtes, 1 rue X, 69001, Lyon ». */
-export const placeOf = (mission: any) =>
+export const placeOf = (mission: { location?: LocationRow | null }) =>
   [mission.location?.name, mission.location?.address, mission.location?.postalCode, mission.location?.city].filter(Boolean).join(', ') || null;
 
 /** A French 400 naming a field of a form or a query (not a content-type field: fieldError for those). */
 export const invalidInput = (field: string, message: string) => badRequest(message, field);
 
-const overlap = (a: any, b: any) => effectiveStart(a) < effectiveEnd(b) && effectiveStart(b) < effectiveEnd(a);
+const overlap = (a: Pick<MissionRow, 'startAt' | 'endAt'>, b: Pick<MissionRow, 'startAt' | 'endAt'>) => effectiveStart(a) < effectiveEnd(b) && effectiveStart(b) < effectiveEnd(a);
 
 /** Participations that do not put the person on the mission. */
 const NOT_THERE = ['cancelled', 'absent'];
 const MISSION_FIELDS = ['id', 'documentId', 'title', 'startAt', 'endAt', 'status', 'kind'];
 
 
-const missionSummary = (m: any) => ({
+const missionSummary = (m: MissionRow) => ({
   documentId: m.documentId,
   title: m.title,
   startAt: effectiveStart(m).toISOString(),
@@ -40,8 +41,10 @@ const missionSummary = (m: any) => ({
  * Members among `memberIds` (ids) who are on another mission at the same time as `mission`, with those
  * missions: the one overlap rule, for the volunteers of a mission and for the people about to be added.
  */
-const overlapsOf = async (strapi: Strapi, mission: any, memberIds: number[]) => {
-  if (!memberIds.length) return new Map<number, any[]>();
+type MissionSummary = ReturnType<typeof missionSummary>;
+
+const overlapsOf = async (strapi: Strapi, mission: MissionRow, memberIds: number[]) => {
+  if (!memberIds.length) return new Map<number, MissionSummary[]>();
   // candidates: other missions of these members starting before this one ends (and not long before it starts)
   const others = await strapi.db.query(PARTICIPATION).findMany({
     where: {
@@ -51,7 +54,7 @@ const overlapsOf = async (strapi: Strapi, mission: any, memberIds: number[]) => 
     },
     populate: { member: { select: ['id'] }, mission: { select: MISSION_FIELDS } },
   });
-  const byMember = new Map<number, any[]>();
+  const byMember = new Map<number, MissionSummary[]>();
   for (const o of others) {
     if (!o.member || !overlap(o.mission, mission)) continue;
     byMember.set(o.member.id, [...(byMember.get(o.member.id) ?? []), missionSummary(o.mission)]);
@@ -105,7 +108,7 @@ export const memberMissions = async (strapi: Strapi, documentId: string) => {
   });
   rows.sort((a, b) => effectiveStart(b.mission).getTime() - effectiveStart(a.mission).getTime());
   const active = rows.filter((r) => !NOT_THERE.includes(r.status) && r.mission.status !== 'cancelled');
-  const hoursOf = (r: any) => {
+  const hoursOf = (r: ParticipationRow) => {
     if (r.hours !== null && r.hours !== undefined) return Math.round(Number(r.hours) * 100);
     if (r.status !== 'attended') return 0;
     return Math.round(((effectiveEnd(r.mission).getTime() - effectiveStart(r.mission).getTime()) / 3600_000) * 100);

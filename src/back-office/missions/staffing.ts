@@ -1,5 +1,6 @@
 import { notFound } from '../../core/errors';
-import type { Strapi } from '../types';
+import type { DocumentData, Strapi } from '../types';
+import type { ParticipationRow } from './rows';
 import { enumLabel } from '../../shared/labels';
 import { MISSION, PARTICIPATION, SEATED, missionIsFull, withMissionsLocked } from './capacity';
 import { effectiveEnd, effectiveStart, invalidInput, placeOf } from './schedule';
@@ -21,7 +22,7 @@ export const PANEL_STATUSES = ['confirmed', 'waitlisted', 'attended', 'absent', 
 
 export const statusLabel = (status: string) => enumLabel(PARTICIPATION, 'status', status);
 
-const personName = (p: any) => [p.member?.lastName ?? p.lastName, p.member?.firstName ?? p.firstName].filter(Boolean).join(' ') || p.displayName || '—';
+const personName = (p: ParticipationRow) => [p.member?.lastName ?? p.lastName, p.member?.firstName ?? p.firstName].filter(Boolean).join(' ') || p.displayName || '—';
 
 const findMission = async (strapi: Strapi, documentId: string) => {
   const mission = await strapi.db.query(MISSION).findOne({ where: { documentId }, populate: { location: true } });
@@ -71,7 +72,7 @@ export const missionVolunteers = async (strapi: Strapi, documentId: string) => {
 };
 
 /** The list of members to add: documentIds, at least one, each once. French 400 naming the field. */
-export const readMemberList = (body: any) => {
+export const readMemberList = (body: { members?: unknown } | undefined) => {
   const list = body?.members;
   if (!Array.isArray(list) || !list.length) throw invalidInput('members', 'Bénévoles : choisissez au moins un adhérent.');
   if (list.length > MAX_ADDED_AT_ONCE) throw invalidInput('members', `Bénévoles : ${MAX_ADDED_AT_ONCE} personnes au plus à la fois.`);
@@ -105,7 +106,7 @@ export const addVolunteers = async (strapi: Strapi, missionDocumentId: string, m
   const added = await withMissionsLocked(strapi, [mission.id], async () => {
     const results: Added[] = [];
     for (const documentId of memberDocumentIds) {
-      const member: any = byId.get(documentId);
+      const member = byId.get(documentId);
       const name = [member.lastName, member.firstName].filter(Boolean).join(' ');
       const existing = await strapi.db.query(PARTICIPATION).findMany({
         where: { mission: { id: mission.id }, member: { id: member.id } },
@@ -120,11 +121,11 @@ export const addVolunteers = async (strapi: Strapi, missionDocumentId: string, m
       } else if (existing.length) {
         // cancelled before: the same record comes back, queued from now
         status = (await missionIsFull(strapi, mission.id)).full ? 'waitlisted' : 'confirmed';
-        await strapi.documents(PARTICIPATION as any).update({ documentId: existing[0].documentId, data: { status } as any });
+        await strapi.documents(PARTICIPATION).update({ documentId: existing[0].documentId, data: { status } as DocumentData });
         await strapi.db.query(PARTICIPATION).update({ where: { id: existing[0].id }, data: { createdAt: new Date() } });
       } else {
-        const created: any = await strapi.documents(PARTICIPATION as any).create({
-          data: { mission: mission.documentId, member: documentId, status: 'confirmed', source: 'backoffice' } as any,
+        const created = await strapi.documents(PARTICIPATION).create({
+          data: { mission: mission.documentId, member: documentId, status: 'confirmed', source: 'backoffice' },
         });
         status = created.status;
       }
@@ -144,7 +145,7 @@ export const addVolunteers = async (strapi: Strapi, missionDocumentId: string, m
 };
 
 /** Changes one participation's status from the panel; the capacity rule may refuse (French 400 naming the field). */
-export const setParticipationStatus = async (strapi: Strapi, missionDocumentId: string, participationDocumentId: string, body: any) => {
+export const setParticipationStatus = async (strapi: Strapi, missionDocumentId: string, participationDocumentId: string, body: { status?: unknown } | undefined) => {
   const status = body?.status;
   if (typeof status !== 'string' || !PANEL_STATUSES.includes(status)) {
     const known = PANEL_STATUSES.map((s) => `${s} (${statusLabel(s)})`).join(', ');
@@ -153,7 +154,7 @@ export const setParticipationStatus = async (strapi: Strapi, missionDocumentId: 
   const mission = await findMission(strapi, missionDocumentId);
   const participation = await strapi.db.query(PARTICIPATION).findOne({ where: { documentId: participationDocumentId, mission: { id: mission.id } }, select: ['id'] });
   if (!participation) throw notFound('Participation introuvable sur cette mission.');
-  await strapi.documents(PARTICIPATION as any).update({ documentId: participationDocumentId, data: { status } as any });
+  await strapi.documents(PARTICIPATION).update({ documentId: participationDocumentId, data: { status } as DocumentData });
   return missionVolunteers(strapi, missionDocumentId);
 };
 

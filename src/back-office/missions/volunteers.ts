@@ -1,10 +1,13 @@
 import { DateTime } from 'luxon';
+import type { Knex } from 'knex';
+import type { UID } from '@strapi/strapi';
 import type { Strapi } from '../types';
 import { booleanValue, column, knex, link, table } from '../sql';
 import { todayInParis } from '../dues/period';
 import { invalidInput } from './schedule';
 import { statusLabel } from './staffing';
 import { neutralise } from '../exports/format';
+import type { MemberRow } from './rows';
 
 const MEMBER = 'api::member.member';
 const PARTICIPATION = 'api::participation.participation';
@@ -96,7 +99,7 @@ export const readFilters = (query: Record<string, unknown>): VolunteerFilters =>
 /** The member fields a search with these filters reads. */
 export const fieldsRead = (filters: VolunteerFilters) =>
   [...new Set(Object.entries(FILTER_FIELDS).filter(([key]) => {
-    const v = (filters as any)[key];
+    const v: unknown = filters[key as keyof VolunteerFilters];
     return key === 'volunteersOnly' ? v === true : Array.isArray(v) ? v.length > 0 : v !== null;
   }).map(([, field]) => field))];
 
@@ -108,14 +111,14 @@ const contains = (value: string) => `%${value.toLowerCase().replace(/[\\%_]/g, (
  * skill, slot or pole was asked for (nobody matches). Wrapped in an object: a knex query is thenable,
  * an async function would run it.
  */
-const matching = async (strapi: Strapi, f: VolunteerFilters): Promise<{ q: any } | null> => {
+const matching = async (strapi: Strapi, f: VolunteerFilters): Promise<{ q: Knex.QueryBuilder } | null> => {
   const k = knex(strapi);
   const col = (field: string) => `m.${column(strapi, MEMBER, field)}`;
   const q = k(`${table(strapi, MEMBER)} as m`).select('m.id');
   if (f.volunteersOnly) q.where(col('isVolunteer'), booleanValue(strapi, true));
   if (f.search) {
     for (const word of f.search.split(/\s+/).slice(0, 4)) {
-      q.where((w: any) => {
+      q.where((w) => {
         w.whereRaw(`LOWER(${col('firstName')}) LIKE ? ESCAPE '\\'`, [contains(word)]).orWhereRaw(`LOWER(${col('lastName')}) LIKE ? ESCAPE '\\'`, [contains(word)]);
         if (/^\d+$/.test(word)) w.orWhere(col('memberNumber'), Number(word));
       });
@@ -134,7 +137,7 @@ const matching = async (strapi: Strapi, f: VolunteerFilters): Promise<{ q: any }
   for (const [field, target, documentIds] of relations) {
     if (!documentIds.length) continue;
     const lnk = link(strapi, MEMBER, field);
-    const targets = await strapi.db.query(target as any).findMany({ where: { documentId: { $in: documentIds } }, select: ['id'] });
+    const targets = await strapi.db.query(target as UID.Schema).findMany({ where: { documentId: { $in: documentIds } }, select: ['id'] });
     // an unknown value matches nobody (it was removed meanwhile)
     if (targets.length < documentIds.length) return null;
     for (const t of targets) q.whereIn('m.id', k(lnk.table).select(lnk.from).where(lnk.to, t.id));
@@ -144,13 +147,24 @@ const matching = async (strapi: Strapi, f: VolunteerFilters): Promise<{ q: any }
 
 /** Names in French alphabetical order (« Événements » before « Solidarité »). */
 const byName = (a: string, b: string) => a.localeCompare(b, 'fr');
-const names = (rows: any[] | undefined) => (rows ?? []).map((r) => r.name as string).sort(byName);
+const names = (rows: Array<{ name: string }> | undefined) => (rows ?? []).map((r) => r.name as string).sort(byName);
 
 const ageOn = (birthDate: string | null | undefined, today: DateTime) =>
   birthDate ? Math.floor(today.diff(DateTime.fromISO(String(birthDate).slice(0, 10)), 'years').years) : null;
 
 /** One result row: the attributes searched on, and the person's registration on the mission given. */
-const toRow = (m: any, today: DateTime, registrations: Map<number, string>) => {
+/** A member row as loadRows reads it. */
+interface VolunteerMemberRow extends MemberRow {
+  city?: string | null;
+  birthDate?: string | null;
+  phone?: string | null;
+  isVolunteer?: boolean | number | null;
+  skills?: Array<{ name: string }>;
+  poles?: Array<{ name: string }>;
+  availability?: Array<{ name: string; position?: number | null }>;
+}
+
+const toRow = (m: VolunteerMemberRow, today: DateTime, registrations: Map<number, string>) => {
   const registration = registrations.get(m.id);
   return {
     documentId: m.documentId as string,
@@ -195,7 +209,7 @@ const loadRows = async (strapi: Strapi, memberIds: number[], missionDocumentId: 
   return memberIds.map((id) => byId.get(id)).filter(Boolean).map((m) => toRow(m, today, registrations));
 };
 
-const ordered = (strapi: Strapi, q: any) => q.orderBy([`m.${column(strapi, MEMBER, 'lastName')}`, `m.${column(strapi, MEMBER, 'firstName')}`, 'm.id']);
+const ordered = (strapi: Strapi, q: Knex.QueryBuilder) => q.orderBy([`m.${column(strapi, MEMBER, 'lastName')}`, `m.${column(strapi, MEMBER, 'firstName')}`, 'm.id']);
 
 /** The first PAGE_LIMIT matches, sorted by name, and how many there are in all. */
 export const searchVolunteers = async (strapi: Strapi, filters: VolunteerFilters) => {
@@ -221,8 +235,8 @@ export async function* allVolunteers(strapi: Strapi, filters: VolunteerFilters, 
 
 /** The search form's lists: skills, availability slots and poles. */
 export const filterOptions = async (strapi: Strapi) => {
-  const list = async (uid: string, orderBy: any) =>
-    (await strapi.db.query(uid as any).findMany({ select: ['documentId', 'name'], orderBy })).map((r) => ({ documentId: r.documentId as string, name: r.name as string }));
+  const list = async (uid: UID.Schema, orderBy: Record<string, 'asc' | 'desc'> | Array<Record<string, 'asc' | 'desc'>>) =>
+    (await strapi.db.query(uid).findMany({ select: ['documentId', 'name'], orderBy })).map((r) => ({ documentId: r.documentId as string, name: r.name as string }));
   const alphabetical = (rows: Array<{ name: string }>) => rows.sort((a, b) => byName(a.name, b.name));
   return {
     skills: alphabetical(await list('api::skill.skill', { name: 'asc' })),
