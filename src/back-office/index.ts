@@ -1,4 +1,4 @@
-import type { BackOfficeModule, Strapi } from './types';
+import type { BackOfficeModule, CronJob, Strapi } from './types';
 import { ACTION_DEFINITIONS } from '../shared/permissions';
 import { writePipeline } from './rules';
 import members from './members';
@@ -44,7 +44,7 @@ export const modules: BackOfficeModule[] = [
 ];
 
 export const registerBackOffice = (strapi: Strapi) => {
-  strapi.admin.services.permission.actionProvider.registerMany(ACTION_DEFINITIONS as any);
+  strapi.admin.services.permission.actionProvider.registerMany(ACTION_DEFINITIONS);
   // every write, whatever its path, through the modules' write rules (first: outermost document middleware)
   strapi.documents.use(writePipeline(strapi, modules));
 
@@ -64,7 +64,8 @@ export const registerBackOffice = (strapi: Strapi) => {
           ],
         },
       })),
-    } as any);
+      // Strapi's Route type also requires `info`, which Strapi fills in for routes mounted this way
+    } as unknown as Parameters<Strapi['server']['routes']>[0]);
   }
 
   for (const m of modules) m.register?.(strapi);
@@ -78,8 +79,8 @@ export const bootstrapBackOffice = async (strapi: Strapi) => {
 
 /** The modules' jobs as Strapi cron tasks, in the association's timezone (scheduled unless CRON_ENABLED=false). */
 export const cronTasks = (strapi: Strapi) => {
-  const jobs = Object.assign({}, ...modules.map((m) => m.cron?.(strapi) ?? {}));
+  const jobs: Record<string, CronJob> = Object.assign({}, ...modules.map((m) => m.cron?.(strapi) ?? {}));
   return Object.fromEntries(
-    Object.entries(jobs).map(([name, job]: [string, any]) => [name, { task: job.task, options: { rule: job.rule, tz: 'Europe/Paris' } }])
+    Object.entries(jobs).map(([name, job]) => [name, { task: job.task as (args: { strapi: Strapi }) => Promise<unknown>, options: { rule: job.rule, tz: 'Europe/Paris' } }])
   );
 };

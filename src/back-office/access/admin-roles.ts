@@ -1,4 +1,4 @@
-import type { Strapi } from '../types';
+import type { Attributes, Strapi } from '../types';
 import {
   BACK_OFFICE_RIGHTS,
   CM_ACTIONS,
@@ -54,7 +54,7 @@ export const registerConfidentialCondition = (strapi: Strapi) => {
  * the communication officer).
  */
 const fieldsFor = (strapi: Strapi, code: RoleCode, uid: string): string[] => {
-  const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as any;
+  const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as unknown as { attributes: Attributes };
   const fields: string[] = strapi.service('admin::content-type').getNestedFields(model, { components: strapi.components });
   return fields.filter((path) => {
     const attr = model.attributes[path.split('.')[0]];
@@ -62,9 +62,17 @@ const fieldsFor = (strapi: Strapi, code: RoleCode, uid: string): string[] => {
   });
 };
 
+/** One right as the admin's role service assigns it (subject null: a plugin or back-office action). */
+interface DefaultPermission {
+  action: string;
+  subject: string | null;
+  properties: { fields?: string[] };
+  conditions: string[];
+}
+
 /** The whole default permission set of one role, from the table in roles.ts. */
 export const defaultPermissions = (strapi: Strapi, code: RoleCode) => {
-  const permissions: any[] = [];
+  const permissions: DefaultPermission[] = [];
   for (const uid of Object.keys(CONTENT_RIGHTS)) {
     if (!strapi.contentTypes[uid as keyof typeof strapi.contentTypes]) continue;
     const conditions = uid === 'api::document.document' && !CONFIDENTIAL_READERS.includes(code) ? [NOT_CONFIDENTIAL.id] : (CONTENT_CONDITIONS[uid]?.[code] ?? []);

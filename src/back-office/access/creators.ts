@@ -13,7 +13,10 @@ export const creatorsOf = async (strapi: Strapi, uid: unknown) => {
   if (typeof uid !== 'string' || !uid.startsWith('api::') || !strapi.contentTypes[uid as keyof typeof strapi.contentTypes]) {
     throw invalidInput('uid', 'Type de contenu : inconnu.');
   }
-  const model: any = strapi.contentTypes[uid as keyof typeof strapi.contentTypes];
+  const model = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as unknown as {
+    info?: { displayName?: string };
+    pluginOptions?: { 'content-type-builder'?: { visible?: boolean } };
+  };
   const permissions = await strapi.db.query('admin::permission').findMany({
     where: { action: CREATE, subject: uid },
     populate: { role: { select: ['id', 'name', 'code'] } },

@@ -67,7 +67,7 @@ const hiddenFields = (access: ReadAccess) =>
   );
 
 /** The content-manager right the « Enregistrer une cotisation » endpoints require (fields are checked in the handler). */
-const CREATE_CONTRIBUTIONS: any = ['plugin::content-manager.explorer.create', CONTRIBUTION];
+const CREATE_CONTRIBUTIONS: [string, string] = ['plugin::content-manager.explorer.create', CONTRIBUTION];
 
 /** The fields the dialog writes and reads must be within the admin's rights, as in the content manager. */
 const assertMayRecord = (ctx: AdminContext, form?: { amount?: unknown; reference?: unknown }) => {

@@ -1,6 +1,6 @@
 import { badRequest } from '../../core/errors';
 import { DateTime } from 'luxon';
-import type { Strapi } from '../types';
+import type { Attributes, DocumentData, Strapi } from '../types';
 import { enumLabel } from '../../shared/labels';
 import { fiscalYearBounds, fiscalYearStart, periodEndFor, todayInParis } from './period';
 
@@ -54,7 +54,7 @@ export interface ContributionForm {
 }
 
 /** The dialog's fields, checked for what the quote needs; the contribution rules check the rest at the write. */
-export const readContributionForm = (body: any): ContributionForm => {
+export const readContributionForm = (body: Record<string, unknown> | null | undefined): ContributionForm => {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('body', 'Formulaire', 'formulaire de cotisation manquant.');
   return {
     member: documentIdParam(body.member, 'member', 'Adhérent', true)!,
@@ -67,7 +67,7 @@ export const readContributionForm = (body: any): ContributionForm => {
   };
 };
 
-const personName = (m: any) => [m.firstName, m.lastName].filter(Boolean).join(' ');
+const personName = (m: { firstName?: string | null; lastName?: string | null }) => [m.firstName, m.lastName].filter(Boolean).join(' ');
 
 /** « l’exercice 2027 », or « l’exercice 2026-2027 » when it does not start in January. */
 const fiscalYearName = (firstDay: string, startMonth: number) => {
@@ -162,7 +162,7 @@ export const recordContribution = async (strapi: Strapi, form: ContributionForm)
   // an empty amount takes the membership type's (contribution rules); 0 is a real amount (free membership)
   if (form.amount !== undefined && form.amount !== null && form.amount !== '') data.amount = form.amount;
   if (form.reference !== undefined && form.reference !== null && form.reference !== '') data.reference = form.reference;
-  const created: any = await strapi.documents(CONTRIBUTION as any).create({ data: data as any });
+  const created = await strapi.documents(CONTRIBUTION).create({ data: data as DocumentData });
   const stored = await strapi.db.query(CONTRIBUTION).findOne({ where: { documentId: created.documentId } });
   const member = await strapi.db.query(MEMBER).findOne({ where: { documentId: form.member }, select: ['documentId', 'firstName', 'lastName', 'duesPaidUntil'] });
   const paidUntil: string | null = member?.duesPaidUntil ? String(member.duesPaidUntil).slice(0, 10) : null;
@@ -185,7 +185,7 @@ export const recordContribution = async (strapi: Strapi, form: ContributionForm)
 /** The dialog's lists: active membership types (with their amounts) and payment methods (French names). */
 export const contributionFormOptions = async (strapi: Strapi) => {
   const types = await strapi.db.query(TYPE).findMany({ where: { active: { $ne: false } }, select: ['documentId', 'name', 'amount', 'durationMonths'], orderBy: { name: 'asc' } });
-  const methods = (strapi.getModel(CONTRIBUTION as any).attributes as any).paymentMethod.enum as string[];
+  const methods = (strapi.getModel(CONTRIBUTION).attributes as unknown as Attributes).paymentMethod.enum as string[];
   return {
     today: todayInParis(),
     membershipTypes: types.map((t) => ({ documentId: t.documentId, name: t.name, amount: t.amount === null ? null : Number(t.amount), durationMonths: t.durationMonths ?? null })),

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { XlsxValue } from './format';
+import type { Values } from '../types';
 
 /**
  * Excel workbooks (.xlsx), written as a stream with ExcelJS's streaming writer: each row is turned
@@ -14,7 +15,7 @@ export interface SheetColumn {
   header: string;
   /** Excel number format of the column (euros, dates) */
   numFmt?: string;
-  value: (row: any) => XlsxValue | undefined;
+  value: (row: Values) => XlsxValue | undefined;
 }
 
 export interface Sheet {
@@ -22,9 +23,9 @@ export interface Sheet {
   /** lines above the table (title, period), then an empty line; the header row stays frozen below them */
   title?: string[];
   columns: SheetColumn[];
-  batches: () => AsyncIterable<any[]>;
+  batches: () => AsyncIterable<Values[]>;
   /** rows below the table after an empty line, in bold and outside the filter (totals) */
-  footer?: any[];
+  footer?: Values[];
 }
 
 /** A sheet name Excel accepts: at most 31 characters, none of [ ] : * ? / \ */
@@ -40,7 +41,7 @@ const shownLength = (value: XlsxValue | undefined, numFmt?: string) => {
 };
 
 /** Width of a column in characters: its header or its widest value among the first rows, within 10..50. */
-const widthOf = (column: SheetColumn, sample: any[]) => {
+const widthOf = (column: SheetColumn, sample: Values[]) => {
   let width = column.header.length;
   for (const row of sample.slice(0, 500)) width = Math.max(width, shownLength(column.value(row), column.numFmt));
   return Math.min(50, Math.max(10, width + 2));
@@ -86,12 +87,26 @@ const rowXml = (r: number, values: Array<XlsxValue | undefined>, letters: string
 /** Uncompressed bytes allowed to wait in the zip before the next batch is written. */
 const PENDING_LIMIT = 1 << 20;
 
+/** ExcelJS's internals used here (not in its types): the workbook's style table and defined names. */
+interface WorkbookInternals {
+  styles: { addStyleModel: (model: object) => number };
+  _definedNames: { model: unknown };
+}
+
+/** The sheet's XML stream, piped into the zip (archiver's PassThrough, from readable-stream 2). */
+interface SheetInternals {
+  stream: {
+    write: (xml: string) => void;
+    pipes?: Array<{ _writableState?: { length: number }; _readableState?: { length: number } }>;
+  };
+}
+
 /**
  * ExcelJS hands a sheet's XML to the zip without waiting for it to be read: before writing the next
  * batch, wait until the zip and the response have taken what was written, so that a slow download
  * slows the reading of the database instead of filling memory (the CSV gets this from its pipes).
  */
-const caughtUp = async (worksheet: { stream: any }, out: PassThrough) => {
+const caughtUp = async (worksheet: SheetInternals, out: PassThrough) => {
   // the zip's input for this sheet (archiver's PassThrough, from readable-stream 2: no writableLength getter)
   const zipInput = worksheet.stream?.pipes?.[0];
   const pending = () => (zipInput?._writableState?.length ?? 0) + (zipInput?._readableState?.length ?? 0);
@@ -120,12 +135,12 @@ export const workbookStream = (sheets: Sheet[]) => {
       let started = false;
       const letters = sheet.columns.map((_, i) => letter(i + 1));
       // ExcelJS's internals used here: the workbook's style table and the sheet's XML stream
-      const styles = (workbook as any).styles;
-      const sheetXml = (): { write: (xml: string) => void } => (worksheet as any).stream;
+      const styles = (workbook as unknown as WorkbookInternals).styles;
+      const sheetXml = (): { write: (xml: string) => void } => (worksheet as unknown as SheetInternals).stream;
       // style ids of the cells: the column's number format, in bold for the totals
       const styleIds = sheet.columns.map((c) => (c.numFmt ? styles.addStyleModel({ numFmt: c.numFmt }) : 0));
       const boldIds = sheet.columns.map((c) => styles.addStyleModel(c.numFmt ? { numFmt: c.numFmt, font: bold } : { font: bold }));
-      const start = (sample: any[]) => {
+      const start = (sample: Values[]) => {
         worksheet.columns = sheet.columns.map((c) => ({ width: widthOf(c, sample), style: c.numFmt ? { numFmt: c.numFmt } : {} }));
         for (const line of sheet.title ?? []) {
           const r = worksheet.addRow([line]);
@@ -153,7 +168,7 @@ export const workbookStream = (sheets: Sheet[]) => {
           }
         }
         if (xml) sheetXml().write(xml);
-        await caughtUp(worksheet as any, out);
+        await caughtUp(worksheet as unknown as SheetInternals, out);
       }
       if (out.destroyed) return;
       if (!started) start([]);
@@ -167,7 +182,7 @@ export const workbookStream = (sheets: Sheet[]) => {
       if (footer.length) sheetXml().write(footer.join(''));
       worksheet.commit();
     }
-    (workbook as any)._definedNames = { model: filterNames };
+    (workbook as unknown as WorkbookInternals)._definedNames = { model: filterNames };
     await workbook.commit();
   };
   write().catch((e) => out.destroy(e));

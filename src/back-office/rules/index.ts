@@ -89,7 +89,8 @@ export const writePipeline = (strapi: Strapi, modules: BackOfficeModule[]) => {
   const deleteAdvice = (uid: string) => (rulesByType.get(uid) ?? []).find((r) => r.deleteAdvice)?.deleteAdvice;
 
   // a document-service middleware: Strapi types its context and result loosely
-  return async (ctx: { uid: string; action: string; params?: any }, next: () => Promise<any>) => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- next() returns the result of any document-service method
+  return async (ctx: { uid: string; action: string; params?: Values }, next: () => Promise<any>) => {
     const { uid, action } = ctx;
     if (!uid?.startsWith('api::') || !WRITES.includes(action)) return next();
     const rules = rulesByType.get(uid) ?? [];

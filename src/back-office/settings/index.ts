@@ -65,21 +65,35 @@ const DEFAULT_SORT: Record<string, [string, 'ASC' | 'DESC']> = {
   'api::receipt.receipt': ['number', 'DESC'],
 };
 
+/** What is read here of a content type or a component (the content manager's services are untyped). */
+interface SchemaLike {
+  attributes?: Record<string, { type: string; target?: string }>;
+}
+
+/** What is read and changed here of the content manager's configuration of a type. */
+interface FieldMetadata {
+  edit?: { label?: string; mainField?: string; editable?: boolean };
+  list?: { label?: string };
+}
+interface CmConfiguration {
+  metadatas?: Record<string, FieldMetadata>;
+}
+
 /** What Strapi's content manager picks when nothing is configured: the first string field, or id. */
-const strapiDefaultMainField = (contentType: any) =>
+const strapiDefaultMainField = (contentType: SchemaLike) =>
   Object.keys(contentType.attributes ?? {}).find((key) => contentType.attributes[key].type === 'string' && key !== 'id') ?? 'id';
 
 /** Main fields that are still Strapi's default, so ours may replace them (the bureau's own choice is kept). */
-const replaceableMainFields = (target: any) => [strapiDefaultMainField(target), 'id'];
+const replaceableMainFields = (target: SchemaLike) => [strapiDefaultMainField(target), 'id'];
 
 /**
  * A relation field shows its target by the main field stored in the metadata of the relation itself
  * (contribution → member: `metadatas.member.edit.mainField`), not by the target's settings: set it
  * to the target's main field, unless the bureau chose another one.
  */
-const applyRelationMainFields = (strapi: Strapi, config: any, contentType: any) => {
+const applyRelationMainFields = (strapi: Strapi, config: CmConfiguration, contentType: SchemaLike) => {
   let changed = false;
-  for (const [field, attr] of Object.entries<any>(contentType.attributes ?? {})) {
+  for (const [field, attr] of Object.entries(contentType.attributes ?? {})) {
     const wanted = attr.type === 'relation' ? MAIN_FIELD[attr.target] : undefined;
     const edit = config.metadatas?.[field]?.edit;
     if (!wanted || !edit) continue;
@@ -96,12 +110,12 @@ const applyRelationMainFields = (strapi: Strapi, config: any, contentType: any) 
  * French labels in the content manager, applied at bootstrap only where the label is still
  * Strapi's default (the field's name): a label the bureau changed is kept.
  */
-const applyLabels = (config: any, labels: Record<string, string>, uid?: string) => {
+const applyLabels = (config: CmConfiguration, labels: Record<string, string>, uid?: string) => {
   let changed = false;
-  for (const [field, meta] of Object.entries<any>(config.metadatas ?? {})) {
+  for (const [field, meta] of Object.entries(config.metadatas ?? {})) {
     const label = labels[field];
     if (!label) continue;
-    for (const view of ['edit', 'list']) {
+    for (const view of ['edit', 'list'] as const) {
       if (meta[view] && (meta[view].label === field || !meta[view].label)) {
         meta[view].label = label;
         changed = true;
