@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { Core } from '@strapi/strapi';
 /**
  * `global::access-log`, in place of `strapi::logger`: the same line per request
  * ("GET /api/articles (12 ms) 200", at the `http` level), with the secrets a URL can carry masked
@@ -13,7 +14,7 @@ const SECRET_QUERY = /([?&](?:token|code|registrationToken|resetPasswordToken|co
 
 export const maskUrl = (url: string) => String(url ?? '').replace(SECRET_PATH, '$1***').replace(SECRET_QUERY, '$1***');
 
-export default (_config: unknown, { strapi }: { strapi: any }) =>
+export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
   async (ctx: Context, next: () => Promise<void>) => {
     const start = Date.now();
     await next();

@@ -177,7 +177,7 @@ export const verifyArchive = async (file: string): Promise<Manifest> => {
     await tar.t({
       file,
       strict: true,
-      onReadEntry: (entry: any) => {
+      onReadEntry: (entry) => {
         if (entry.type !== 'File') return;
         const rel = entry.path.replace(/^\.\//, '');
         const hash = crypto.createHash('sha256');
@@ -200,8 +200,8 @@ export const verifyArchive = async (file: string): Promise<Manifest> => {
       },
     });
     await Promise.all(pending);
-  } catch (e: any) {
-    throw corrupted(file, `lecture impossible : ${e.message}`);
+  } catch (e) {
+    throw corrupted(file, `lecture impossible : ${(e as Error).message}`);
   }
   if (manifestText === null) throw corrupted(file, 'manifest.json absent');
   let manifest: Manifest;

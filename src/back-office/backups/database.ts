@@ -6,7 +6,7 @@ import { dumpSqlite, SqliteTarget, sqliteTableCount, restoreSqlite } from './sql
 export type DatabaseTarget = SqliteTarget | PostgresTarget;
 
 /** From Strapi's `database.connection` config ({ client, connection: {...} }). */
-export const targetFromConfig = (connection: { client: string; connection: any }): DatabaseTarget => {
+export const targetFromConfig = (connection: { client: string; connection: { filename?: string } & PostgresTarget['connection'] }): DatabaseTarget => {
   if (connection.client === 'sqlite') return { client: 'sqlite', filename: connection.connection.filename };
   if (connection.client === 'postgres') return { client: 'postgres', connection: connection.connection };
   throw new BackupError(`Base de données « ${connection.client} » non prise en charge par les sauvegardes (sqlite ou postgres).`);
@@ -24,7 +24,7 @@ export const tableCount = (target: DatabaseTarget) =>
   target.client === 'sqlite' ? Promise.resolve(sqliteTableCount(target)) : postgresTableCount(target);
 
 /** Checks that the tools needed to restore this dump are there, before anything is touched. */
-export const checkRestoreTools = async (target: DatabaseTarget, details: Record<string, any>) => {
+export const checkRestoreTools = async (target: DatabaseTarget, details: Record<string, unknown>) => {
   if (target.client === 'postgres') await checkPgRestore(Number(details.pgDumpVersion ?? 0));
 };
 

@@ -4,7 +4,11 @@ import path from 'path';
 // better-sqlite3 ships no types; the driver Strapi itself uses for SQLite.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const Database = require('better-sqlite3');
-type Db = any;
+/** What is used here of a better-sqlite3 database. */
+interface Db {
+  prepare: (sql: string) => { all: (...params: unknown[]) => unknown[]; get: (...params: unknown[]) => unknown };
+  close: () => void;
+}
 
 export interface SqliteTarget {
   client: 'sqlite';

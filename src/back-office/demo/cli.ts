@@ -30,8 +30,8 @@ export const runSeedCli = async (strapi: Strapi, argv: string[], print: (line: s
   let args: SeedArgs;
   try {
     args = parseSeedArgs(argv);
-  } catch (e: any) {
-    print(e.message);
+  } catch (e) {
+    print((e as Error).message);
     return 1;
   }
   try {
@@ -39,7 +39,7 @@ export const runSeedCli = async (strapi: Strapi, argv: string[], print: (line: s
     print(`Données de démonstration créées en ${seconds(durationMs)} (situation au ${today.split('-').reverse().join('/')}) :`);
     for (const [uid, label] of Object.entries(SUMMARY_LABELS)) print(`  ${label.padEnd(30, ' ')} ${counts[uid].toLocaleString('fr-FR')}`);
     return 0;
-  } catch (e: any) {
+  } catch (e) {
     if (e instanceof SeedRefusedError || e instanceof ProductionDataError) {
       print(e.message);
       return 1;

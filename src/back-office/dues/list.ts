@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Strapi } from '../types';
 import { column, knex, link, table } from '../sql';
 import { DuesOptions, DuesStatus, duesStatusSql, duesStatusWhere, DUES_STATUSES } from './status';
@@ -33,7 +34,7 @@ const toNumber = (v: unknown) => (v === null || v === undefined ? null : Number(
  */
 export const duesRows = async (
   strapi: Strapi,
-  options: DuesOptions & { statuses?: DuesStatus[]; filter?: (qb: any, paidUntilColumn: string) => void }
+  options: DuesOptions & { statuses?: DuesStatus[]; filter?: (qb: Knex.QueryBuilder, paidUntilColumn: string) => void }
 ): Promise<DuesRow[]> => {
   const k = knex(strapi);
   const members = table(strapi, MEMBER);
@@ -74,8 +75,8 @@ export const duesRows = async (
     .orderByRaw(`${paid} IS NULL, ${paid} ASC, m.${column(strapi, MEMBER, 'lastName')} ASC, m.id ASC`);
 
   if (options.statuses && options.statuses.length < DUES_STATUSES.length) {
-    qb.where((w: any) => {
-      for (const s of options.statuses!) w.orWhere((one: any) => duesStatusWhere(one, paid, s, options));
+    qb.where((w) => {
+      for (const s of options.statuses!) w.orWhere((one) => duesStatusWhere(one, paid, s, options));
     });
   }
   options.filter?.(qb, paid);
@@ -99,6 +100,6 @@ export const duesCounts = async (strapi: Strapi, options: DuesOptions) => {
   const perMember = k(`${table(strapi, MEMBER)} as m`).select(k.raw(`${status.sql} as ??`, [...status.bindings, 'status']));
   const rows = await k.from(perMember.as('s')).select('s.status').count({ n: '*' }).groupBy('s.status');
   const counts = Object.fromEntries(DUES_STATUSES.map((s) => [s, 0])) as Record<DuesStatus, number>;
-  for (const r of rows as any[]) counts[r.status as DuesStatus] = Number(r.n);
+  for (const r of rows as Array<{ status: string; n: number | string }>) counts[r.status as DuesStatus] = Number(r.n);
   return counts;
 };

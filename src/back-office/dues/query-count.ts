@@ -15,7 +15,7 @@ export const countQueries = async <T>(strapi: Strapi, fn: () => Promise<T>): Pro
   const listener = (q: { sql?: string }) => {
     if (context.getStore()) sql.push(String(q?.sql ?? ''));
   };
-  const connection: any = strapi.db.connection;
+  const connection = strapi.db.connection;
   connection.on('query', listener);
   try {
     const result = await context.run(true, fn);

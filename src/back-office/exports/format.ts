@@ -47,7 +47,7 @@ const dateText = (value: unknown) => {
   return String(value).slice(0, 10);
 };
 
-type Formatter = (value: any) => string | undefined;
+type Formatter = (value: unknown) => string | undefined;
 
 /** `source`: the [uid, field] the cell reads (an enumeration value's name may depend on its field). */
 const formatters = (format: CsvFormat, source?: [string, string]): Record<CellType, Formatter> => ({
@@ -62,8 +62,9 @@ const formatters = (format: CsvFormat, source?: [string, string]): Record<CellTy
     const d = DateTime.fromJSDate(datetimeFromDb(v)!).setZone(TZ);
     return format === 'iso' ? d.toISO({ suppressMilliseconds: true })! : d.toFormat('dd/MM/yyyy HH:mm');
   },
-  money: (v) => formatCents(toCents(v), format),
-  cents: (v) => formatCents(v, format),
+  // a decimal column: a number on SQLite, a string on PostgreSQL
+  money: (v) => formatCents(toCents(v as string | number), format),
+  cents: (v) => formatCents(v as number | bigint | string, format),
   decimal: (v) => (format === 'iso' ? String(Number(v)) : String(Number(v)).replace('.', ',')),
   integer: (v) => String(v),
   boolean: (v) => (v === true || v === 1 || v === '1' || v === 't' ? 'Oui' : 'Non'),
@@ -102,14 +103,14 @@ const XLSX_NUMFMT: Partial<Record<CellType, string>> = {
   money: XLSX_FORMATS.euro, cents: XLSX_FORMATS.euro, date: XLSX_FORMATS.date, datetime: XLSX_FORMATS.datetime, integer: XLSX_FORMATS.integer,
 };
 
-const xlsxConverters = (source?: [string, string]): Record<CellType, (value: any) => XlsxValue> => ({
+const xlsxConverters = (source?: [string, string]): Record<CellType, (value: unknown) => XlsxValue> => ({
   text: (v) => String(v),
   enum: (v) => enumLabel(source?.[0], source?.[1], String(v)),
   duesStatus: (v) => DUES_STATUS_LABELS[v as DuesStatus] ?? String(v),
   date: xlsxDay,
   datetime: xlsxInstant,
   // cents → euros: the cell holds the amount to the cent (the display rounds it like the CSV)
-  money: (v) => toCents(v) / 100,
+  money: (v) => toCents(v as string | number) / 100,
   cents: (v) => Number(v) / 100,
   decimal: (v) => Number(v),
   integer: (v) => Number(v),

@@ -8,8 +8,11 @@ const FILE = 'plugin::upload.file';
  * The ids of the files of confidential documents (or without the flag: fail closed), read once
  * per request: a list of files signs each of them.
  */
+/** The request's state, where the ids are kept for the length of the request. */
+type RequestWithIds = { state?: { confidentialFileIds?: Promise<Set<number>> } } | undefined;
+
 export const confidentialIdsForRequest = (strapi: Strapi): Promise<Set<number>> => {
-  const ctx: any = strapi.requestContext.get();
+  const ctx = strapi.requestContext.get() as RequestWithIds;
   const load = async () => new Set(await confidentialFileIds(strapi));
   if (!ctx?.state) return load();
   ctx.state.confidentialFileIds ??= load();
@@ -18,7 +21,7 @@ export const confidentialIdsForRequest = (strapi: Strapi): Promise<Set<number>> 
 
 /** After a document is written in this request, the next read of the ids sees the change. */
 export const forgetConfidentialIds = (strapi: Strapi) => {
-  const ctx: any = strapi.requestContext.get();
+  const ctx = strapi.requestContext.get() as RequestWithIds;
   if (ctx?.state) delete ctx.state.confidentialFileIds;
 };
 

@@ -2,6 +2,16 @@ import type { Strapi } from '../types';
 import { checkFile, IncomingFile } from './file-types';
 
 const FILE = 'plugin::upload.file';
+/** What the upload service offers that is wrapped here. */
+interface UploadService {
+  upload: (input: unknown, opts?: unknown) => Promise<unknown>;
+  replace: (id: number | string, input: unknown, opts?: unknown) => Promise<unknown>;
+}
+
+/** What the check reads of a request: the multipart files Strapi's body parser puts on it. */
+type UploadRequest = { request?: { files?: { files?: IncomingFile | IncomingFile[] } } };
+type ControllerAction = (ctx: UploadRequest) => unknown;
+
 const asArray = <T>(value: T | T[] | undefined | null): T[] => (value == null ? [] : Array.isArray(value) ? value : [value]);
 
 /**
@@ -13,7 +23,7 @@ const asArray = <T>(value: T | T[] | undefined | null): T[] => (value == null ? 
  *   multi-file request and stores the others, we refuse the whole request (nothing stored).
  */
 export const guardUploads = (strapi: Strapi) => {
-  strapi.get('services').extend('plugin::upload.upload', (service: any) => ({
+  strapi.get('services').extend('plugin::upload.upload', (service: UploadService) => ({
     ...service,
     async upload(input: { data?: unknown; files: IncomingFile | IncomingFile[] }, opts?: unknown) {
       for (const file of asArray(input?.files)) await checkFile(file);
@@ -27,8 +37,8 @@ export const guardUploads = (strapi: Strapi) => {
     },
   }));
 
-  const checkRequestFiles = (action: (ctx: any) => unknown) =>
-    async function (this: unknown, ctx: any) {
+  const checkRequestFiles = (action: ControllerAction) =>
+    async function (this: unknown, ctx: UploadRequest) {
       for (const file of asArray<IncomingFile>(ctx.request?.files?.files)) await checkFile(file);
       return action.call(this, ctx);
     };
@@ -37,7 +47,7 @@ export const guardUploads = (strapi: Strapi) => {
     ['plugin::upload.admin-upload', ['upload', 'uploadFiles', 'uploadFile', 'replaceFile']],
     ['plugin::upload.content-api', ['upload', 'uploadFiles', 'replaceFile']],
   ] as const) {
-    controllers.extend(uid, (controller: any) => {
+    controllers.extend(uid, (controller: Record<string, ControllerAction>) => {
       const extended = { ...controller };
       for (const action of actions) if (typeof controller[action] === 'function') extended[action] = checkRequestFiles(controller[action]);
       return extended;

@@ -1,4 +1,4 @@
-import type { Strapi } from '../types';
+import type { Strapi, Values } from '../types';
 // The rule itself is pure and shared with the admin panel (pages and e-mails format names with it).
 import { donorDisplayName, memberDisplayName, participationDisplayName, personName } from '../../shared/display-names';
 
@@ -23,7 +23,7 @@ export const DISPLAY_NAME_TYPES = [MEMBER, DONOR, PARTICIPATION];
  * The displayName of a record as it will be after a write (`merged`: stored values overwritten by
  * the incoming ones, to-one relations as documentIds).
  */
-export const displayNameOf = async (strapi: Strapi, uid: string, merged: Record<string, any>) => {
+export const displayNameOf = async (strapi: Strapi, uid: string, merged: Values) => {
   if (uid === MEMBER) return memberDisplayName(merged);
   if (uid === DONOR) return donorDisplayName(merged);
   const member = merged.member

@@ -32,7 +32,7 @@ const memberRecipients = async (strapi: Strapi, audience: Audience, poleId: numb
   if (audience === 'opted_in_members') q.where(col('newsletterOptIn'), booleanValue(strapi, true));
   if (audience === 'volunteers') q.where(col('isVolunteer'), booleanValue(strapi, true));
   // "À jour de cotisation" = paid for today: the dues statuses up_to_date and expiring (dues/status.ts).
-  if (audience === 'members_up_to_date') q.where((b: any) => duesStatusWhere(b, col('duesPaidUntil'), 'up_to_date').orWhere((o: any) => duesStatusWhere(o, col('duesPaidUntil'), 'expiring')));
+  if (audience === 'members_up_to_date') q.where((b) => duesStatusWhere(b, col('duesPaidUntil'), 'up_to_date').orWhere((o) => duesStatusWhere(o, col('duesPaidUntil'), 'expiring')));
   if (audience === 'pole') {
     const lnk = link(strapi, MEMBER, 'poles');
     q.whereIn('m.id', knex(strapi)(lnk.table).select(lnk.from).where(lnk.to, poleId));

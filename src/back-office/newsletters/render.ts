@@ -1,6 +1,6 @@
 import React from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { BlocksRenderer } from '@strapi/blocks-react-renderer';
+import { BlocksRenderer, type BlocksContent } from '@strapi/blocks-react-renderer';
 import type { MailBody } from '../mail';
 
 /**
@@ -36,7 +36,7 @@ const fillHtml = (html: string, p: Personal) => {
 };
 
 export const blocksToHtml = (blocks: unknown) =>
-  Array.isArray(blocks) && blocks.length ? renderToStaticMarkup(React.createElement(BlocksRenderer, { content: blocks as any })) : '';
+  Array.isArray(blocks) && blocks.length ? renderToStaticMarkup(React.createElement(BlocksRenderer, { content: blocks as BlocksContent })) : '';
 
 export interface RenderedNewsletter {
   subject: string;

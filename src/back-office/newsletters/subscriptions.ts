@@ -110,7 +110,7 @@ export const unsubscribe = async (strapi: Strapi, token: unknown) => {
       });
     }
   } else {
-    await strapi.documents(SUBSCRIBER).create({ data: { email, status: 'unsubscribed', source: 'désinscription', unsubscribedAt: new Date() } as any });
+    await strapi.documents(SUBSCRIBER).create({ data: { email, status: 'unsubscribed', source: 'désinscription', unsubscribedAt: new Date() } });
   }
   return email;
 };

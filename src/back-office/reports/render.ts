@@ -106,7 +106,7 @@ export const financialCsv = async (strapi: Strapi, r: FinancialReport, format: C
   ].map(([key, label]) => ({
     label,
     // names typed by people (association, funders, missions) are neutralised like in the exports (CSV injection)
-    value: (row: any) => (row[key] === '' ? undefined : key === 'section' || key === 'detail' ? neutralise(row[key]) : row[key]),
+    value: (row: Record<string, string>) => (row[key] === '' ? undefined : key === 'section' || key === 'detail' ? neutralise(row[key]) : row[key]),
   }));
   return csvStream(fields, format, async function* () {
     yield rows;

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Strapi } from '../types';
+import type { Strapi, Values } from '../types';
 import { associationIdentity } from '../pdf/document';
 import { xlsxCell } from '../exports/format';
 import { workbookStream, type Sheet, type SheetColumn } from '../exports/xlsx';
@@ -25,10 +25,10 @@ const day = (iso: string) => DateTime.fromISO(String(iso).slice(0, 10)).toFormat
 /** A column reading `key` of the row objects, written as a cell of the given type. */
 const column = (header: string, key: string, type: Parameters<typeof xlsxCell>[0]): SheetColumn => {
   const cell = xlsxCell(type);
-  return { header, numFmt: cell.numFmt, value: (row: any) => cell.value(row[key]) };
+  return { header, numFmt: cell.numFmt, value: (row: Values) => cell.value(row[key]) };
 };
 
-const once = (rows: any[]) =>
+const once = <T extends object>(rows: T[]) =>
   async function* () {
     yield rows;
   };

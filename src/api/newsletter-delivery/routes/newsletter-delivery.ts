@@ -1,4 +1,4 @@
 import { factories } from '@strapi/strapi';
 
 // Delivery records are internal (admin panel only): no content-API route.
-export default factories.createCoreRouter('api::newsletter-delivery.newsletter-delivery', { only: [] as any });
+export default factories.createCoreRouter('api::newsletter-delivery.newsletter-delivery', { only: [] });
