@@ -40,7 +40,7 @@ export interface CronJob {
 }
 
 /** A record's values by field (any: a value of any field type, as Strapi's own records are typed). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Strapi types a record's values as any
 export type Values = Record<string, any>;
 
 /**

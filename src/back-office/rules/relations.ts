@@ -1,9 +1,16 @@
 import type { UID } from '@strapi/strapi';
 import type { Strapi } from '../types';
 
-// the shapes callers send for a relation (string, number, { documentId }, { connect }, …)
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const toRef = (v: any): { documentId?: string; id?: number } | null => {
+/**
+ * An entry as callers name it in a relation: its documentId, its id (a number or digits), or an object
+ * with either; a whole relation may also come as { set }, { connect } or { disconnect } lists of these.
+ */
+export type EntryRef = string | number | { documentId?: string; id?: number; set?: EntryRef[]; connect?: EntryRef[]; disconnect?: EntryRef[] } | null | undefined;
+
+/** A to-one relation in written data, in any of the shapes callers send. */
+export type RelationInput = EntryRef | EntryRef[];
+
+const toRef = (v: EntryRef): { documentId?: string; id?: number } | null => {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return /^\d+$/.test(v) ? { id: Number(v) } : { documentId: v };
   if (typeof v === 'number') return { id: v };
@@ -16,8 +23,7 @@ const toRef = (v: any): { documentId?: string; id?: number } | null => {
  * `"docId"`, `{ connect: [...] }`, `{ set: [...] }`; admin: `{ connect: [{ id, documentId }], disconnect: [...] }`).
  * Returns `undefined` when the relation is not changed, `null` when it is emptied, else the target's reference.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any shape a caller may send
-export const relationChange = (input: any): { documentId?: string; id?: number } | null | undefined => {
+export const relationChange = (input: RelationInput): { documentId?: string; id?: number } | null | undefined => {
   if (input === undefined) return undefined;
   if (input === null) return null;
   if (Array.isArray(input)) return input.length ? toRef(input[input.length - 1]) : null;
