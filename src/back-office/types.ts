@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Context } from 'koa';
 import type { Core } from '@strapi/strapi';
+import type { Ability } from './access/content-manager-guard';
 
 export type Strapi = Core.Strapi;
 
@@ -16,8 +17,8 @@ export interface AdminContext extends Context {
   };
   state: {
     user?: { id: number; firstname?: string | null; lastname?: string | null; email: string; roles?: Array<{ code: string }> };
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Strapi's CASL ability, untyped in its own types
-    userAbility?: any;
+    /** Strapi's CASL ability for this administrator (what our code uses of it) */
+    userAbility?: Ability;
   };
 }
 
