@@ -44,6 +44,12 @@ export interface WriteContext {
    * when it is rolled back. Awaited before the write returns when the write opened the transaction.
    */
   afterCommit: (task: () => Promise<unknown> | unknown) => void;
+  /**
+   * Reference data read once for many writes (createMany: the membership types, the association's
+   * settings): `readOnce(write, key, load)` (rules/index.ts) calls `load` once per key and batch.
+   * Absent for a single write, where `load` runs each time.
+   */
+  once?: <T>(key: string, load: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -71,6 +77,14 @@ export interface WriteRule {
   needsTransaction?: (write: WriteContext) => Promise<boolean> | boolean;
   beforeWrite?: (write: WriteContext) => Promise<void> | void;
   afterWrite?: (write: WriteContext, result: any) => Promise<void> | void;
+  /**
+   * The same as beforeWrite / afterWrite for many creations written together (createMany, rules/create-many.ts),
+   * in their transaction: `writes` are all the batch's writes (the rule picks those it concerns, as its
+   * needsTransaction would); in afterWriteMany each carries the documentId it was written with. A rule that needs the transaction on a creation and has
+   * no *Many variant makes createMany write those records one by one through the Document Service.
+   */
+  beforeWriteMany?: (writes: WriteContext[]) => Promise<void> | void;
+  afterWriteMany?: (writes: WriteContext[]) => Promise<void> | void;
 }
 
 /**

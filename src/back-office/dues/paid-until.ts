@@ -24,13 +24,16 @@ export const recomputeDuesPaidUntil = async (strapi: Strapi, memberDocumentIds: 
   const { members, contributions, link, periodEnd, paidUntil } = names(strapi);
 
   await strapi.db.transaction(async ({ trx }) => {
-    const latest = trx(contributions)
-      .max(`${contributions}.${periodEnd}`)
-      .join(link.name, `${link.name}.${link.joinColumn.name}`, `${contributions}.id`)
-      .where(`${link.name}.${link.inverseJoinColumn.name}`, trx.ref(`${members}.id`));
-    await trx(members)
-      .whereIn('document_id', ids)
-      .update({ [paidUntil]: latest });
+    // in slices: an import recomputes thousands of members, more than a query may bind
+    for (let i = 0; i < ids.length; i += 500) {
+      const latest = trx(contributions)
+        .max(`${contributions}.${periodEnd}`)
+        .join(link.name, `${link.name}.${link.joinColumn.name}`, `${contributions}.id`)
+        .where(`${link.name}.${link.inverseJoinColumn.name}`, trx.ref(`${members}.id`));
+      await trx(members)
+        .whereIn('document_id', ids.slice(i, i + 500))
+        .update({ [paidUntil]: latest });
+    }
   });
 };
 

@@ -1,5 +1,5 @@
 import type { WriteContext, WriteRule } from '../types';
-import { nextNumber } from '../../core/numbering';
+import { nextNumber, reserveNumbers } from '../../core/numbering';
 import {
   displayNameOf,
   memberDisplayName,
@@ -81,6 +81,29 @@ export const memberRules: WriteRule = {
       }
     }
   },
+
+  /**
+   * Many members created together (an import): one block of numbers reserved in one go, given in the
+   * order of the writes, gap-free and after the existing ones. Creations only: a renamed or deleted
+   * member goes through beforeWrite.
+   */
+  async beforeWriteMany(writes) {
+    if (writes.some((w) => !w.creating)) throw new Error('memberRules.beforeWriteMany : des créations seulement.');
+    const numbering = writes.filter((w) => plan(w).numbering);
+    if (!numbering.length) return;
+    const { strapi, trx } = numbering[0];
+    // after the stored numbers, and after those the batch brings itself (a file that keeps its own numbers)
+    const given = writes.map((w) => w.data.memberNumber).filter((n): n is number => Number.isInteger(n));
+    const reserved = await reserveNumbers(strapi, trx, MEMBER_NUMBERS, numbering.length);
+    const first = given.reduce((max, n) => Math.max(max, n + 1), reserved);
+    numbering.forEach((write, i) => {
+      write.data.memberNumber = first + i;
+      write.data.displayName = memberDisplayName({ ...write.merged, memberNumber: write.data.memberNumber });
+    });
+  },
+
+  // a new member has no participations yet: nothing follows its creation
+  afterWriteMany() {},
 
   async afterWrite(write) {
     const before = participationsBefore.get(write);

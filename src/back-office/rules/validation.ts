@@ -19,6 +19,9 @@ export type RequiredRelations = (uid: string) => string[];
 /** Fields that are unique only when set (several records may leave them empty). */
 const NULLABLE_UNIQUE = new Set(['email', 'reference', 'memberNumber']);
 
+/** Whether a field is checked for uniqueness. */
+const isUnique = (field: string, attr: any) => attr.unique || (attr.type === 'uid' && field === 'slug');
+
 /** Normalise what the callers send: trimmed strings, empty strings as null for optional fields. */
 export const normalise = (uid: string, data: Record<string, any>, attributes: Record<string, any>) => {
   for (const [field, attr] of Object.entries<any>(attributes)) {
@@ -40,7 +43,7 @@ export const checkFields = async (
   uid: string,
   data: Record<string, any>,
   attributes: Record<string, any>,
-  { creating, documentId }: { creating: boolean; documentId?: string }
+  { creating, documentId, unique = true }: { creating: boolean; documentId?: string; unique?: boolean }
 ) => {
   for (const [field, attr] of Object.entries<any>(attributes)) {
     const present = field in data;
@@ -93,13 +96,38 @@ export const checkFields = async (
       default:
         break;
     }
-    if (attr.unique || (attr.type === 'uid' && field === 'slug')) {
+    // many records written together check their unique fields in one go (checkUniqueMany)
+    if (unique && isUnique(field, attr)) {
       if (NULLABLE_UNIQUE.has(field) || attr.unique || attr.type === 'uid') {
         const where: any = { [field]: v };
         if (documentId) where.documentId = { $ne: documentId };
         const clash = await strapi.db.query(uid as any).findOne({ where, select: ['id'] });
         if (clash) throw fieldError(uid, field, `la valeur « ${v} » est déjà utilisée.`);
       }
+    }
+  }
+};
+
+/**
+ * The unique fields of many new records, checked in one query per field instead of one per record:
+ * against the stored records and between the new ones. Refuses with the same French message as
+ * checkFields; the error carries `index`, the position of the record refused.
+ */
+export const checkUniqueMany = async (strapi: Strapi, uid: string, records: Array<Record<string, any>>, attributes: Record<string, any>) => {
+  for (const [field, attr] of Object.entries<any>(attributes)) {
+    if (!isUnique(field, attr) || ['relation', 'media', 'component', 'dynamiczone'].includes(attr.type)) continue;
+    const seen = new Map<unknown, number>();
+    const refuse = (index: number, v: unknown) => Object.assign(fieldError(uid, field, `la valeur « ${v} » est déjà utilisée.`), { index });
+    records.forEach((r, index) => {
+      const v = r[field];
+      if (isEmpty(v)) return;
+      if (seen.has(v)) throw refuse(index, v);
+      seen.set(v, index);
+    });
+    const values = [...seen.keys()];
+    for (let i = 0; i < values.length; i += 500) {
+      const clash = await strapi.db.query(uid as any).findOne({ where: { [field]: { $in: values.slice(i, i + 500) } }, select: [field] });
+      if (clash) throw refuse(seen.get(clash[field]) ?? seen.get(String(clash[field])) ?? 0, clash[field]);
     }
   }
 };
@@ -115,7 +143,8 @@ export const checkRequiredRelations = async (
   attributes: Record<string, any>,
   required: RequiredRelations,
   creating: boolean,
-  cloneOf?: Record<string, any>
+  cloneOf?: Record<string, any>,
+  resolve: typeof resolveDocumentId = resolveDocumentId
 ) => {
   for (const field of required(uid)) {
     const change = relationChange(data[field]);
@@ -124,7 +153,7 @@ export const checkRequiredRelations = async (
       continue;
     }
     if (change === undefined && !creating) continue;
-    const target = await resolveDocumentId(strapi, attributes[field].target, change ?? null);
+    const target = await resolve(strapi, attributes[field].target, change ?? null);
     if (!target) throw fieldError(uid, field, 'ce champ est obligatoire.');
   }
 };

@@ -1,6 +1,22 @@
+import { randomInt } from 'crypto';
 import type { Strapi } from '../types';
 import { isPostgres } from '../sql';
-import type { Random } from './random';
+
+/**
+ * A documentId in Strapi's format (cuid2: 24 characters, a lowercase letter then [a-z0-9]);
+ * @strapi/core's own generator is not exported by the package.
+ */
+export const newDocumentId = () => {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let id = alphabet[randomInt(26)];
+  for (let i = 1; i < 24; i++) id += alphabet[randomInt(36)];
+  return id;
+};
+
+/** Where new documentIds come from: random (an import), or a seeded generator (the demo data, same seed, same ids). */
+export interface DocumentIds {
+  documentId(): string;
+}
 
 /** Rows per INSERT: well under SQLite's and PostgreSQL's limits on bound parameters. */
 const CHUNK = 400;
@@ -11,16 +27,22 @@ type Doc = Record<string, any>;
  * Writes many documents straight into the tables, the way Strapi stores them, for data sets far
  * too large for the Document Service (20,000 members load in a few minutes instead of hours):
  *   - field names become column names, datetimes/booleans/JSON are stored as each database expects;
+ *   - a field left out takes its schema default, as the Document Service gives it;
  *   - documentId, createdAt, updatedAt and publishedAt are filled in (these types have no drafts,
  *     so publishedAt is the creation time);
  *   - relations (given as database ids of the targets) go to their `*_lnk` tables with their order columns;
  *   - components (given as objects) go to their own tables and the owner's `*_cmps` table.
- * It bypasses the document-service rules: callers must give data that already satisfies them.
+ * It bypasses the document-service rules: the demo seed gives data that already satisfies them, an
+ * import goes through createMany (rules/create-many.ts), which runs the write rules first.
  */
 export class BulkWriter {
   private inverseOrder = new Map<string, number>();
 
-  constructor(private strapi: Strapi, private trx: any, private random: Random) {}
+  constructor(
+    private strapi: Strapi,
+    private trx: any,
+    private ids: DocumentIds = { documentId: newDocumentId }
+  ) {}
 
   private storeValue(attr: any, value: any) {
     if (value === undefined || value === null) return null;
@@ -41,13 +63,17 @@ export class BulkWriter {
   async insert(uid: string, docs: Doc[]): Promise<number[]> {
     if (!docs.length) return [];
     const meta: any = this.strapi.db.metadata.get(uid as any);
+    // the schema's defaults (content-type attributes: the database metadata does not keep them)
+    const defaults = Object.entries<any>(this.strapi.getModel(uid as any).attributes)
+      .filter(([field, a]) => a.default !== undefined && typeof a.default !== 'function' && a.type !== 'relation' && meta.attributes[field])
+      .map(([field, a]) => [field, a.default] as const);
     const now = new Date();
     const rows: Doc[] = [];
     const relations: Array<[number, string, any]> = [];
     const components: Array<[number, string, any]> = [];
     docs.forEach((doc, index) => {
       const createdAt = doc.createdAt ?? now;
-      const row: Doc = { document_id: doc.documentId ?? this.random.documentId() };
+      const row: Doc = { document_id: doc.documentId ?? this.ids.documentId() };
       for (const [field, value] of Object.entries(doc)) {
         if (['documentId', 'createdAt', 'updatedAt', 'publishedAt'].includes(field)) continue;
         const attr = meta.attributes[field];
@@ -58,6 +84,11 @@ export class BulkWriter {
         } else {
           row[attr.columnName ?? field] = this.storeValue(attr, value);
         }
+      }
+      for (const [field, dflt] of defaults) {
+        if (doc[field] !== undefined) continue;
+        const attr = meta.attributes[field];
+        row[attr.columnName ?? field] = this.storeValue(attr, dflt);
       }
       for (const field of ['createdAt', 'updatedAt', 'publishedAt']) {
         const attr = meta.attributes[field];
