@@ -167,8 +167,8 @@ const autocannon = (urlPath, headers, seconds = 5) =>
 
 /**
  * Imports (in process, on an empty database of their own): a Galette members export of MEMBERS
- * members, then its contributions export (3 per member), each previewed then committed through the
- * Document Service; time and growth of the process's memory (peak RSS minus RSS before).
+ * members, then its contributions export (3 per member), each previewed then committed through the write rules
+ * (new records together, createMany); time and growth of the process's memory (peak RSS minus RSS before).
  */
 const importMeasurements = async (add) => {
   await pgAdmin(`DROP DATABASE IF EXISTS "${IMPORT_DB}" WITH (FORCE)`);
@@ -202,7 +202,7 @@ const importMeasurements = async (add) => {
       const batch = await strapi.db.query('api::import-batch.import-batch').findOne({ where: { documentId: preview.result.id } });
       const commit = await measure(() => commitImport(strapi, batch, { author }));
       add(`Import de ${label} : aperçu`, `${fmt(preview.ms / 1000)} s`, '—', '—', '< 60 s', preview.ms < 60_000);
-      add(`Import de ${label} : écriture (Document Service, une transaction)`, `${fmt(commit.ms / 1000)} s`, '—', '—', '< 60 s', commit.ms < 60_000);
+      add(`Import de ${label} : écriture (règles d’écriture, une transaction)`, `${fmt(commit.ms / 1000)} s`, '—', '—', '< 60 s', commit.ms < 60_000);
       const growth = Math.max(preview.growth, commit.growth);
       add(`Mémoire pendant l’import de ${label} (croissance)`, `${fmt(growth)} Mo`, '—', '—', '< 200 Mo', growth < 200);
     }
