@@ -78,9 +78,11 @@ export interface WriteRule {
   beforeWrite?: (write: WriteContext) => Promise<void> | void;
   afterWrite?: (write: WriteContext, result: any) => Promise<void> | void;
   /**
-   * The same as beforeWrite / afterWrite for many creations written together (createMany, rules/create-many.ts),
-   * in their transaction: `writes` are all the batch's writes (the rule picks those it concerns, as its
-   * needsTransaction would); in afterWriteMany each carries the documentId it was written with. A rule that needs the transaction on a creation and has
+   * The same as beforeWrite / afterWrite for many creations written together (createMany, rules/many.ts),
+   * in their transaction: `writes` are the batch's writes (the rule picks those it concerns, as its
+   * needsTransaction would). createMany calls beforeWriteMany once per slice of a few thousand records,
+   * and afterWriteMany once for the whole batch, each write then carrying only its documentId and its
+   * to-one relations in `merged` (documentIds); deleteMany calls both once, with the stored records. A rule that needs the transaction on a creation and has
    * no *Many variant makes createMany write those records one by one through the Document Service.
    */
   beforeWriteMany?: (writes: WriteContext[]) => Promise<void> | void;

@@ -133,11 +133,20 @@ describe(`imports, new records written together (${DB_CLIENT})`, () => {
     expect(await count(MEMBER, { lastName: 'Garnier' })).toBe(0);
   });
 
-  it('undo: the contributions deleted and duesPaidUntil follows; then the members', async () => {
+  it('undo: members who have contributions are kept, nothing undone; the contributions deleted, duesPaidUntil follows; then the members', async () => {
+    const refused = await undo(membersImport);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/^Annulation impossible, rien n’a été annulé : .*suppression impossible : 2 éléments de la liste « cotisations »/);
+    expect(await count(MEMBER, { lastName: 'Blanc' })).toBe(1);
+
     const res = await undo(contributionsImport);
     expect(res.body).toEqual({ deleted: 4, restored: 0 });
     expect(await count(CONTRIBUTION)).toBe(0);
+    // their links to the members and types went with them
+    const link = app.strapi.db.metadata.get(CONTRIBUTION).attributes.member.joinTable.name;
+    expect(Number((await app.strapi.db.connection(link).count({ n: '*' }))[0].n)).toBe(0);
     expect((await member({ memberNumber: 3 })).duesPaidUntil).toBeNull();
+    expect((await member({ memberNumber: 6 })).duesPaidUntil).toBeNull();
     const members = await undo(membersImport);
     expect(members.body).toEqual({ deleted: 5, restored: 0 });
     expect(await count(MEMBER, { lastName: 'Blanc' })).toBe(0);

@@ -10,7 +10,7 @@ import { missingColumns, readRows, samplesOf, type RowError } from './rows';
 import { planImport, type Plan, type PlannedRow } from './plan';
 import { FULL_NAME_RULE } from './values';
 import { forbidden } from '../../core/errors';
-import { createMany } from '../rules/create-many';
+import { createMany, deleteMany } from '../rules/many';
 
 const BATCH = 'api::import-batch.import-batch';
 
@@ -281,7 +281,7 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
       : e;
 
   await strapi.db.transaction(async () => {
-    // the new records all at once, through the same write rules as one record (rules/create-many.ts)
+    // the new records all at once, through the same write rules as one record (rules/many.ts)
     const creations = plan.rows.filter((r) => r.status === 'create');
     try {
       const written = await createMany(
@@ -365,7 +365,12 @@ export const undoImport = async (strapi: Strapi, batch: any, author: Author) => 
   }
   await strapi.db.transaction(async () => {
     try {
-      for (const c of [...created].reverse()) await strapi.documents(uid).delete({ documentId: c.documentId });
+      // what the import created, all together through the deletion rules (rules/many.ts); what it changed, one by one
+      await deleteMany(
+        strapi,
+        uid,
+        created.map((c: any) => c.documentId)
+      );
       for (const u of updated) await strapi.documents(uid).update({ documentId: u.documentId, data: u.before });
     } catch (e: any) {
       if (e?.name === 'ValidationError')

@@ -6,6 +6,7 @@ import {
   MEMBER,
   PARTICIPATION,
   participationIdsOf,
+  participationIdsOfMany,
   personName,
   refreshParticipationDisplayNames,
 } from './display-names';
@@ -38,6 +39,25 @@ const plan = (write: WriteContext) => {
   };
 };
 
+/**
+ * A deleted member's participations stay (hours, attendance, statistics) but anonymous: those without
+ * a name of their own read « Adhérent supprimé ».
+ */
+const anonymise = async (strapi: WriteContext['strapi'], ids: number[]) => {
+  for (let i = 0; i < ids.length; i += 500) {
+    await strapi.db.query(PARTICIPATION).updateMany({
+      where: {
+        id: { $in: ids.slice(i, i + 500) },
+        $and: [{ $or: [{ lastName: null }, { lastName: '' }] }, { $or: [{ firstName: null }, { firstName: '' }] }],
+      },
+      data: { lastName: DELETED_MEMBER },
+    });
+  }
+};
+
+/** The participations of members deleted together, read before the deletion (for afterWriteMany). */
+const participationsBeforeMany = new WeakMap<WriteContext[], number[]>();
+
 /** The participations the write touches, read inside its transaction before the write (for afterWrite). */
 const participationsBefore = new WeakMap<WriteContext, number[]>();
 
@@ -66,29 +86,22 @@ export const memberRules: WriteRule = {
       data.displayName = memberDisplayName({ ...merged, memberNumber: data.memberNumber });
     }
     if (participationsFollow || anonymising) participationsBefore.set(write, await participationIdsOf(strapi, stored?.id));
-    if (anonymising) {
-      // the deleted member's participations stay (hours, attendance, statistics) but anonymous: those
-      // without a name of their own read « Adhérent supprimé »
-      const ids = participationsBefore.get(write)!;
-      if (ids.length) {
-        await strapi.db.query(PARTICIPATION).updateMany({
-          where: {
-            id: { $in: ids },
-            $and: [{ $or: [{ lastName: null }, { lastName: '' }] }, { $or: [{ firstName: null }, { firstName: '' }] }],
-          },
-          data: { lastName: DELETED_MEMBER },
-        });
-      }
-    }
+    if (anonymising) await anonymise(strapi, participationsBefore.get(write)!);
   },
 
   /**
-   * Many members created together (an import): one block of numbers reserved in one go, given in the
-   * order of the writes, gap-free and after the existing ones. Creations only: a renamed or deleted
-   * member goes through beforeWrite.
+   * Many members written together (an import, and its undoing). Created: one block of numbers reserved
+   * in one go, given in the order of the writes, gap-free and after the existing ones. Deleted: their
+   * participations kept anonymous, as for one. A renamed member goes through beforeWrite.
    */
   async beforeWriteMany(writes) {
-    if (writes.some((w) => !w.creating)) throw new Error('memberRules.beforeWriteMany : des créations seulement.');
+    if (writes.some((w) => w.action !== 'create' && w.action !== 'delete')) throw new Error('memberRules.beforeWriteMany : créations ou suppressions.');
+    const deleting = writes.filter((w) => plan(w).anonymising);
+    if (deleting.length) {
+      const ids = await participationIdsOfMany(deleting[0].strapi, deleting.map((w) => w.stored!.id as number));
+      participationsBeforeMany.set(writes, ids);
+      await anonymise(deleting[0].strapi, ids);
+    }
     const numbering = writes.filter((w) => plan(w).numbering);
     if (!numbering.length) return;
     const { strapi, trx } = numbering[0];
@@ -102,8 +115,11 @@ export const memberRules: WriteRule = {
     });
   },
 
-  // a new member has no participations yet: nothing follows its creation
-  afterWriteMany() {},
+  // a new member has no participations yet; a deleted one's keep their own name, or « Adhérent supprimé »
+  async afterWriteMany(writes) {
+    const before = participationsBeforeMany.get(writes);
+    if (before?.length) await refreshParticipationDisplayNames(writes[0].strapi, before);
+  },
 
   async afterWrite(write) {
     const before = participationsBefore.get(write);

@@ -18,8 +18,10 @@ export interface DocumentIds {
   documentId(): string;
 }
 
-/** Rows per INSERT: well under SQLite's and PostgreSQL's limits on bound parameters. */
+/** Rows per INSERT, at most: well under SQLite's and PostgreSQL's limits on bound parameters. */
 const CHUNK = 400;
+/** Bound parameters per INSERT, at most (SQLite allows 32,766, PostgreSQL 65,535). */
+const PARAMETERS = 30_000;
 
 type Doc = Record<string, any>;
 
@@ -33,7 +35,7 @@ type Doc = Record<string, any>;
  *   - relations (given as database ids of the targets) go to their `*_lnk` tables with their order columns;
  *   - components (given as objects) go to their own tables and the owner's `*_cmps` table.
  * It bypasses the document-service rules: the demo seed gives data that already satisfies them, an
- * import goes through createMany (rules/create-many.ts), which runs the write rules first.
+ * import goes through createMany (rules/many.ts), which runs the write rules first.
  */
 export class BulkWriter {
   private inverseOrder = new Map<string, number>();
@@ -55,8 +57,12 @@ export class BulkWriter {
     return value;
   }
 
+  /** As many rows per INSERT as the bound parameters allow (narrow link rows go thousands at a time). */
   private async insertChunks(tableName: string, rows: Doc[]) {
-    for (let i = 0; i < rows.length; i += CHUNK) await this.trx(tableName).insert(rows.slice(i, i + CHUNK));
+    const columns = new Set<string>();
+    for (const row of rows) for (const key of Object.keys(row)) columns.add(key);
+    const chunk = Math.max(1, Math.min(10 * CHUNK, Math.floor(PARAMETERS / Math.max(1, columns.size))));
+    for (let i = 0; i < rows.length; i += chunk) await this.trx(tableName).insert(rows.slice(i, i + chunk));
   }
 
   /** Inserts the documents of a content type; returns their database ids, in the same order. */
@@ -100,8 +106,8 @@ export class BulkWriter {
 
     const idByDocumentId = new Map<string, number>();
     const documentIds = rows.map((r) => r.document_id);
-    for (let i = 0; i < documentIds.length; i += CHUNK) {
-      const found = await this.trx(meta.tableName).select('id', 'document_id').whereIn('document_id', documentIds.slice(i, i + CHUNK));
+    for (let i = 0; i < documentIds.length; i += 5 * CHUNK) {
+      const found = await this.trx(meta.tableName).select('id', 'document_id').whereIn('document_id', documentIds.slice(i, i + 5 * CHUNK));
       for (const r of found) idByDocumentId.set(r.document_id, Number(r.id));
     }
     const ids = documentIds.map((d) => idByDocumentId.get(d)!);

@@ -17,20 +17,29 @@ type Values = Record<string, any>;
 
 const isToOne = (attr: Attribute) => attr.type === 'relation' && !attr.relation?.endsWith('ToMany');
 
-/** The stored record with its to-one relations as documentIds. */
-const loadStored = async (strapi: Strapi, uid: string, documentId: string, attributes: Attributes): Promise<Values | null> => {
+/** The stored records with their to-one relations as documentIds, by documentId (in slices of 500). */
+export const loadStoredMany = async (strapi: Strapi, uid: string, documentIds: string[], attributes: Attributes) => {
   const toOne = Object.entries(attributes)
     .filter(([, a]) => isToOne(a))
     .map(([f]) => f);
-  // the uid is a string here: Strapi's query types want a literal UID
-  const row = await strapi.db.query(uid as Parameters<Strapi['db']['query']>[0]).findOne({
-    where: { documentId },
-    populate: Object.fromEntries(toOne.map((f) => [f, { select: ['documentId'] }])),
-  });
-  if (!row) return null;
-  for (const f of toOne) row[f] = row[f]?.documentId ?? null;
-  return row;
+  const found = new Map<string, Values>();
+  for (let i = 0; i < documentIds.length; i += 500) {
+    // the uid is a string here: Strapi's query types want a literal UID
+    const rows = await strapi.db.query(uid as Parameters<Strapi['db']['query']>[0]).findMany({
+      where: { documentId: { $in: documentIds.slice(i, i + 500) } },
+      populate: Object.fromEntries(toOne.map((f) => [f, { select: ['documentId'] }])),
+    });
+    for (const row of rows) {
+      for (const f of toOne) row[f] = row[f]?.documentId ?? null;
+      found.set(row.documentId, row);
+    }
+  }
+  return found;
 };
+
+/** The stored record with its to-one relations as documentIds. */
+const loadStored = async (strapi: Strapi, uid: string, documentId: string, attributes: Attributes): Promise<Values | null> =>
+  (await loadStoredMany(strapi, uid, [documentId], attributes)).get(documentId) ?? null;
 
 /** How a relation's reference is turned into the target's documentId (null: no such record). */
 export type Resolve = typeof resolveDocumentId;
@@ -88,6 +97,7 @@ export const collectWriteRules = (modules: BackOfficeModule[]) => {
 let registered: Map<string, WriteRule[]> = new Map();
 export const rulesFor = (uid: string) => registered.get(uid) ?? [];
 export const requiredFor = (uid: string) => rulesFor(uid).flatMap((r) => r.requiredRelations ?? []);
+export const deleteAdviceFor = (uid: string) => rulesFor(uid).find((r) => r.deleteAdvice)?.deleteAdvice;
 
 /**
  * The stages of a creation, an update or a duplicate before the write itself:
@@ -147,7 +157,7 @@ export const writePipeline = (strapi: Strapi, modules: BackOfficeModule[]) => {
   const rulesByType = collectWriteRules(modules);
   registered = rulesByType;
   const required = requiredFor;
-  const deleteAdvice = (uid: string) => (rulesByType.get(uid) ?? []).find((r) => r.deleteAdvice)?.deleteAdvice;
+  const deleteAdvice = deleteAdviceFor;
 
   // a document-service middleware: Strapi types its context and result loosely
   return async (ctx: { uid: string; action: string; params?: any }, next: () => Promise<any>) => {
