@@ -115,7 +115,9 @@ describe(`imports, new records written together (${DB_CLIENT})`, () => {
     expect(res.body.preview).toMatchObject({ create: 2, errorRows: 0 });
     const refused = await commit(res.body.id);
     expect(refused.status).toBe(400);
-    expect(refused.body.error.message).toMatch(/^Import refusé, rien n’a été écrit : ligne 3 \(.*\) : .*fin de période doit être postérieure/);
+    expect(refused.body.error.message).toMatch(
+      /^Import refusé, rien n’a été écrit : ligne 3 \(.*\) : .*fin de période doit être postérieure/
+    );
     expect(await count(CONTRIBUTION)).toBe(before);
     expect((await member({ memberNumber: 5 })).duesPaidUntil).toBeNull();
     expect((await app.strapi.db.query(BATCH).findOne({ where: { documentId: res.body.id } })).state).toBe('preview');
@@ -136,7 +138,9 @@ describe(`imports, new records written together (${DB_CLIENT})`, () => {
   it('undo: members who have contributions are kept, nothing undone; the contributions deleted, duesPaidUntil follows; then the members', async () => {
     const refused = await undo(membersImport);
     expect(refused.status).toBe(400);
-    expect(refused.body.error.message).toMatch(/^Annulation impossible, rien n’a été annulé : .*suppression impossible : 2 éléments de la liste « cotisations »/);
+    expect(refused.body.error.message).toMatch(
+      /^Annulation impossible, rien n’a été annulé : .*suppression impossible : 2 éléments de la liste « cotisations »/
+    );
     expect(await count(MEMBER, { lastName: 'Blanc' })).toBe(1);
 
     const res = await undo(contributionsImport);

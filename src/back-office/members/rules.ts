@@ -95,10 +95,14 @@ export const memberRules: WriteRule = {
    * participations kept anonymous, as for one. A renamed member goes through beforeWrite.
    */
   async beforeWriteMany(writes) {
-    if (writes.some((w) => w.action !== 'create' && w.action !== 'delete')) throw new Error('memberRules.beforeWriteMany : créations ou suppressions.');
+    if (writes.some((w) => w.action !== 'create' && w.action !== 'delete'))
+      throw new Error('memberRules.beforeWriteMany : créations ou suppressions.');
     const deleting = writes.filter((w) => plan(w).anonymising);
     if (deleting.length) {
-      const ids = await participationIdsOfMany(deleting[0].strapi, deleting.map((w) => w.stored!.id as number));
+      const ids = await participationIdsOfMany(
+        deleting[0].strapi,
+        deleting.map((w) => w.stored!.id as number)
+      );
       participationsBeforeMany.set(writes, ids);
       await anonymise(deleting[0].strapi, ids);
     }

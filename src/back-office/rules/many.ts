@@ -81,7 +81,11 @@ export const createMany = async (strapi: Strapi, uid: string, records: Array<Rec
     targets.set(attr.target!, known);
   }
   const resolve: Resolve = async (s, target, ref) =>
-    ref?.documentId && targets.has(target) ? (targets.get(target)!.has(ref.documentId) ? ref.documentId : null) : resolveDocumentId(s, target, ref);
+    ref?.documentId && targets.has(target)
+      ? targets.get(target)!.has(ref.documentId)
+        ? ref.documentId
+        : null
+      : resolveDocumentId(s, target, ref);
 
   const toOne = Object.keys(attributes).filter((f) => isToOne(attributes[f]));
   return strapi.db.transaction(async ({ trx }) => {
@@ -176,7 +180,9 @@ export const deleteMany = async (strapi: Strapi, uid: string, documentIds: strin
   if (!documentIds.length) return;
   const rules = rulesFor(uid);
   const attributes = strapi.contentType(uid as Parameters<Strapi['contentType']>[0]).attributes as unknown as Record<string, Attribute>;
-  const owned = Object.values(attributes).some((a) => ['media', 'component', 'dynamiczone'].includes(a.type) || a.relation?.startsWith('morph'));
+  const owned = Object.values(attributes).some(
+    (a) => ['media', 'component', 'dynamiczone'].includes(a.type) || a.relation?.startsWith('morph')
+  );
   await strapi.db.transaction(async ({ trx }) => {
     const stored = await loadStoredMany(strapi, uid, documentIds, attributes);
     const present = documentIds.filter((d) => stored.has(d));
@@ -186,8 +192,23 @@ export const deleteMany = async (strapi: Strapi, uid: string, documentIds: strin
       const refused = e as RefusedAt;
       throw Object.assign(refused, { index: documentIds.indexOf(present[refused.index ?? 0]) });
     }
-    const base = { strapi, uid, action: 'delete' as const, creating: false, cloning: false, afterCommit: noAfterCommit, once: onceCache(), trx };
-    const writes: WriteContext[] = present.map((documentId) => ({ ...base, documentId, data: {}, stored: stored.get(documentId)!, merged: stored.get(documentId)! }));
+    const base = {
+      strapi,
+      uid,
+      action: 'delete' as const,
+      creating: false,
+      cloning: false,
+      afterCommit: noAfterCommit,
+      once: onceCache(),
+      trx,
+    };
+    const writes: WriteContext[] = present.map((documentId) => ({
+      ...base,
+      documentId,
+      data: {},
+      stored: stored.get(documentId)!,
+      merged: stored.get(documentId)!,
+    }));
     for (const [index, write] of writes.entries()) {
       try {
         for (const rule of rules) await rule.check?.(write);
