@@ -5,6 +5,9 @@ import { onceCache } from './once';
 import { relationChange, resolveDocumentId } from './relations';
 import { checkDeletesLeaveNoOrphans, checkUniqueMany } from './validation';
 
+// The content types are given as strings here: Strapi's query and document types want literal UIDs,
+// hence the `as any` on strapi.db.query / strapi.documents and on the records they return.
+
 /** A schema attribute, as createMany reads it. */
 interface Attribute {
   type: string;
