@@ -167,15 +167,16 @@ const autocannon = (urlPath, headers, seconds = 5) =>
 
 /**
  * Imports (in process, on an empty database of their own): a Galette members export of MEMBERS
- * members, then its contributions export (3 per member), each previewed then committed through the
- * Document Service; time and growth of the process's memory (peak RSS minus RSS before).
+ * members, then its contributions export (3 per member), each previewed then committed through the write rules
+ * (new records together, createMany), then undone; time and growth of the process's memory (peak RSS minus RSS before).
  */
 const importMeasurements = async (add) => {
   await pgAdmin(`DROP DATABASE IF EXISTS "${IMPORT_DB}" WITH (FORCE)`);
   await pgAdmin(`CREATE DATABASE "${IMPORT_DB}"`);
   const strapi = await loadStrapi(IMPORT_DB);
   try {
-    const { createImport, commitImport } = dist('imports/service');
+    const { createImport, commitImport, undoImport } = dist('imports/service');
+    const committed = [];
     const { galetteMembers, galetteContributions } = require('./bench-imports');
     await strapi.documents('api::association.association').create({ data: { name: 'Banc d’essai' } });
     await strapi.documents('api::membership-type.membership-type').create({ data: { name: 'Cotisation annuelle', amount: 25, durationMonths: 12 } });
@@ -202,9 +203,18 @@ const importMeasurements = async (add) => {
       const batch = await strapi.db.query('api::import-batch.import-batch').findOne({ where: { documentId: preview.result.id } });
       const commit = await measure(() => commitImport(strapi, batch, { author }));
       add(`Import de ${label} : aperçu`, `${fmt(preview.ms / 1000)} s`, '—', '—', '< 60 s', preview.ms < 60_000);
-      add(`Import de ${label} : écriture (Document Service, une transaction)`, `${fmt(commit.ms / 1000)} s`, '—', '—', '< 60 s', commit.ms < 60_000);
+      add(`Import de ${label} : écriture (règles d’écriture, une transaction)`, `${fmt(commit.ms / 1000)} s`, '—', '—', '< 60 s', commit.ms < 60_000);
       const growth = Math.max(preview.growth, commit.growth);
+      log(`${label} : mémoire aperçu +${fmt(preview.growth)} Mo, écriture +${fmt(commit.growth)} Mo`);
       add(`Mémoire pendant l’import de ${label} (croissance)`, `${fmt(growth)} Mo`, '—', '—', '< 200 Mo', growth < 200);
+      committed.push([label, preview.result.id]);
+    }
+    // undone in the reverse order (a member keeps its contributions: they go first)
+    for (const [label, id] of committed.reverse()) {
+      log(`annulation de l’import de ${label} …`);
+      const batch = await strapi.db.query('api::import-batch.import-batch').findOne({ where: { documentId: id } });
+      const undo = await measure(() => undoImport(strapi, batch, author));
+      add(`Annulation de l’import de ${label}`, `${fmt(undo.ms / 1000)} s`, '—', '—', '—', true);
     }
   } finally {
     await dist('imports/cli').settle(strapi);

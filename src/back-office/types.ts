@@ -95,6 +95,12 @@ export interface WriteContext {
    * when it is rolled back. Awaited before the write returns when the write opened the transaction.
    */
   afterCommit: (task: () => Promise<unknown> | unknown) => void;
+  /**
+   * Reference data read once for many writes (createMany: the membership types, the association's
+   * settings): `readOnce(write, key, load)` (rules/index.ts) calls `load` once per key and batch.
+   * Absent for a single write, where `load` runs each time.
+   */
+  once?: <T>(key: string, load: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -123,6 +129,16 @@ export interface WriteRule {
   beforeWrite?: (write: WriteContext) => Promise<void> | void;
   /** `result`: what the write returned (the written document; for a deletion, Strapi's answer) */
   afterWrite?: (write: WriteContext, result: Values | null) => Promise<void> | void;
+  /**
+   * The same as beforeWrite / afterWrite for many creations written together (createMany, rules/many.ts),
+   * in their transaction: `writes` are the batch's writes (the rule picks those it concerns, as its
+   * needsTransaction would). createMany calls beforeWriteMany once per slice of a few thousand records,
+   * and afterWriteMany once for the whole batch, each write then carrying only its documentId and its
+   * to-one relations in `merged` (documentIds); deleteMany calls both once, with the stored records. A rule that needs the transaction on a creation and has
+   * no *Many variant makes createMany write those records one by one through the Document Service.
+   */
+  beforeWriteMany?: (writes: WriteContext[]) => Promise<void> | void;
+  afterWriteMany?: (writes: WriteContext[]) => Promise<void> | void;
 }
 
 /**

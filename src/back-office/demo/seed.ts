@@ -5,7 +5,7 @@ import { recomputeAllDuesPaidUntil } from '../dues/paid-until';
 import { isPostgres, table } from '../sql';
 import { donorDisplayName, memberDisplayName, participationDisplayName } from '../members/display-names';
 import { slugify } from '../../utils/slugify';
-import { BulkWriter } from './bulk';
+import { BulkWriter } from '../rules/bulk-writer';
 import { Random } from './random';
 import { clearContent, countContent, isContentEmpty, refuseInProduction } from './reset';
 import { coverPng, signaturePng, simplePdf, uploadBuffer } from './media';

@@ -15,40 +15,42 @@ const names = (strapi: Strapi) => {
 };
 
 /**
+ * Sets duesPaidUntil of the members `only` selects (all when absent) from their contributions, in two
+ * statements: emptied, then the latest periodEnd per member, grouped in one query (a correlated
+ * subquery per member is planned badly right after thousands of rows were inserted).
+ */
+const recompute = async (strapi: Strapi, trx: any, only?: string[]) => {
+  const { members, contributions, link, periodEnd, paidUntil } = names(strapi);
+  const memberColumn = `${link.name}.${link.inverseJoinColumn.name}`;
+  let latest = trx(contributions)
+    .join(link.name, `${link.name}.${link.joinColumn.name}`, `${contributions}.id`)
+    .groupBy(memberColumn)
+    .select({ member_id: memberColumn })
+    .max({ latest: `${contributions}.${periodEnd}` });
+  if (only) latest = latest.whereIn(memberColumn, trx(members).select('id').whereIn('document_id', only));
+  const sql = latest.toSQL();
+  await (only ? trx(members).whereIn('document_id', only) : trx(members)).update({ [paidUntil]: null });
+  await trx.raw(`UPDATE ?? SET ?? = x.latest FROM (${sql.sql}) AS x WHERE x.member_id = ??.id`, [members, paidUntil, ...sql.bindings, members]);
+};
+
+/**
  * THE rule for `member.duesPaidUntil`: the latest `periodEnd` of the member's contributions
  * (null when there is none). Recomputed for the given members, in SQL, inside the current
- * transaction when there is one. Called by the rules module after every write that can change it.
+ * transaction when there is one. Called by the rules module after every write that can change it
+ * (once for all the members of many contributions written together).
  */
 export const recomputeDuesPaidUntil = async (strapi: Strapi, memberDocumentIds: Array<string | null | undefined>) => {
   const ids = [...new Set(memberDocumentIds.filter(Boolean))] as string[];
   if (!ids.length) return;
-  const { members, contributions, link, periodEnd, paidUntil } = names(strapi);
-
   await strapi.db.transaction(async ({ trx }) => {
-    const latest = trx(contributions)
-      .max(`${contributions}.${periodEnd}`)
-      .join(link.name, `${link.name}.${link.joinColumn.name}`, `${contributions}.id`)
-      .where(`${link.name}.${link.inverseJoinColumn.name}`, trx.ref(`${members}.id`));
-    await trx(members)
-      .whereIn('document_id', ids)
-      .update({ [paidUntil]: latest });
+    // in slices: an import recomputes thousands of members, more than a query may bind
+    for (let i = 0; i < ids.length; i += 500) await recompute(strapi, trx, ids.slice(i, i + 500));
   });
 };
 
 /**
- * The same rule for every member at once (after a bulk load: the demo data, an import), in two
- * statements instead of one correlated subquery per member.
+ * The same rule for every member at once (after a bulk load: the demo data).
  */
 export const recomputeAllDuesPaidUntil = async (strapi: Strapi) => {
-  const { members, contributions, link, periodEnd, paidUntil } = names(strapi);
-  await strapi.db.transaction(async ({ trx }) => {
-    const latest = trx(contributions)
-      .join(link.name, `${link.name}.${link.joinColumn.name}`, `${contributions}.id`)
-      .groupBy(`${link.name}.${link.inverseJoinColumn.name}`)
-      .select({ member_id: `${link.name}.${link.inverseJoinColumn.name}` })
-      .max({ latest: `${contributions}.${periodEnd}` })
-      .toSQL();
-    await trx(members).update({ [paidUntil]: null });
-    await trx.raw(`UPDATE ?? SET ?? = x.latest FROM (${latest.sql}) AS x WHERE x.member_id = ??.id`, [members, paidUntil, ...latest.bindings, members]);
-  });
+  await strapi.db.transaction(async ({ trx }) => recompute(strapi, trx));
 };

@@ -2,6 +2,7 @@ import type { Strapi, WriteContext, WriteRule } from '../types';
 import { fieldError } from '../../core/errors';
 import { isBefore } from '../rules/validation';
 import { currentTarget, resolveDocumentId } from '../rules/relations';
+import { readOnce } from '../rules/once';
 import { recomputeDuesPaidUntil } from './paid-until';
 import { periodEndFor, todayInParis } from './period';
 
@@ -30,7 +31,8 @@ export const checkReminderDays = (days: unknown) => {
  * What the treasurer does not have to type: paid today, a period starting on the payment, ending
  * as the membership type says (its duration, else the end of the fiscal year), and the type's amount.
  */
-const contributionDefaults = async ({ strapi, data, merged, creating, cloning }: WriteContext) => {
+const contributionDefaults = async (write: WriteContext) => {
+  const { strapi, data, merged, creating, cloning } = write;
   if (creating && !data.paidAt && !merged.paidAt) data.paidAt = todayInParis();
   const paidAt = data.paidAt ?? merged.paidAt;
   if ((creating || 'periodStart' in data) && !data.periodStart && !merged.periodStart) data.periodStart = paidAt;
@@ -39,9 +41,13 @@ const contributionDefaults = async ({ strapi, data, merged, creating, cloning }:
     const start = data.periodStart ?? merged.periodStart ?? paidAt;
     if (!isDay(start)) return;
     const type = merged.membershipType
-      ? await strapi.db.query(MEMBERSHIP_TYPE).findOne({ where: { documentId: merged.membershipType } })
+      ? await readOnce(write, `${MEMBERSHIP_TYPE}:${merged.membershipType}`, () =>
+          strapi.db.query(MEMBERSHIP_TYPE).findOne({ where: { documentId: merged.membershipType } })
+        )
       : null;
-    const association = await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] });
+    const association = await readOnce(write, 'association:fiscalYearStartMonth', () =>
+      strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] })
+    );
     data.periodEnd = periodEndFor(start, type?.durationMonths, association?.fiscalYearStartMonth ?? 1);
     if (creating && !data.amount && data.amount !== 0 && (merged.amount === null || merged.amount === undefined) && type)
       data.amount = type.amount;
@@ -64,6 +70,10 @@ export const contributionRules: WriteRule = {
   needsTransaction: (write) => write.action === 'delete' || ownersOf(write).length > 0,
   async afterWrite(write) {
     await recomputeDuesPaidUntil(write.strapi, ownersOf(write));
+  },
+  // many contributions written together (an import): each touched member recomputed once
+  async afterWriteMany(writes) {
+    if (writes.length) await recomputeDuesPaidUntil(writes[0].strapi, writes.flatMap(ownersOf));
   },
 };
 

@@ -25,7 +25,7 @@ import {
  * from Excel, LibreOffice, Galette, Paheko or HelloAsso files. read.ts reads a file as a table,
  * formats.ts recognises the tool and pre-fills the mapping, rows.ts reads the values, plan.ts
  * matches them against the stored records (the preview), service.ts writes them all or nothing
- * through the Document Service, and undoes them. Rights: one RBAC action per kind.
+ * through the write rules (the new records together, rules/many.ts), and undoes them. Rights: one RBAC action per kind.
  */
 let app: Strapi;
 

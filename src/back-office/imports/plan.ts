@@ -1,5 +1,6 @@
 import type { Strapi } from '../types';
 import { enumLabel, labelOf } from '../../shared/labels';
+import { formatCentsAsEuros } from '../../shared/format';
 import { KIND_UID, TARGETS, type ImportKind } from './fields';
 import type { ReadRow, RowError } from './rows';
 import { centsToDecimal, decimalToCents, nameKey } from './values';
@@ -47,10 +48,9 @@ const DONATION = 'api::donation.donation';
 const TYPE = 'api::membership-type.membership-type';
 
 const frDate = (d: string | null | undefined) => (d ? d.split('-').reverse().join('/') : '');
+// the shared euro format (one formatter, not one per row: a preview may show 60,000 amounts), with plain spaces
 const euros = (cents: number | null | undefined) =>
-  cents === null || cents === undefined
-    ? ''
-    : `${(cents / 100).toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).replace(/\u202f|\u00a0/g, ' ')} €`;
+  cents === null || cents === undefined ? '' : formatCentsAsEuros(cents).replace(/\u202f|\u00a0/g, ' ');
 
 const personKey = (last: unknown, first: unknown) => `${nameKey(String(last ?? ''))}|${nameKey(String(first ?? ''))}`;
 const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => map.set(key, [...(map.get(key) ?? []), value]);

@@ -10,6 +10,7 @@ import { missingColumns, readRows, samplesOf, type RowError } from './rows';
 import { planImport, type Plan, type PlannedRow } from './plan';
 import { FULL_NAME_RULE } from './values';
 import { forbidden } from '../../core/errors';
+import { createMany, deleteMany } from '../rules/many';
 
 const BATCH = 'api::import-batch.import-batch';
 
@@ -238,8 +239,10 @@ export const updateMapping = async (strapi: Strapi, batch: any, input: { mapping
 const iso = (v: unknown) => (v ? new Date(v as any).toISOString() : null);
 
 /**
- * Step 3: the import itself, all or nothing in one transaction, each record written through the
- * Document Service (so the write pipeline's rules apply: checks, member numbers, duesPaidUntil…).
+ * Step 3: the import itself, all or nothing in one transaction, through the write pipeline's rules
+ * (checks, member numbers, contribution defaults, duesPaidUntil…): the new records together
+ * (createMany: the rules run for each, the inserts and what follows them once for all), the changed
+ * ones one by one through the Document Service.
  * The preview is computed again against what is stored at this moment. Rows in error refuse the
  * whole file, unless the user chose to skip them (they are listed in the report).
  */
@@ -271,32 +274,43 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
   const counts = { created: 0, updated: 0, unchanged: plan.counts.unchanged, skipped: skipped.length };
   const attributes = strapi.getModel(uid as any).attributes as Record<string, any>;
 
+  /** The write pipeline refused a row the preview let through (a rule the preview does not know): nothing is kept. */
+  const refused = (row: PlannedRow, e: any) =>
+    e instanceof errors.ValidationError || e?.name === 'ValidationError'
+      ? badRequest(`Import refusé, rien n\u2019a été écrit : ligne ${row.row} (${row.label}) : ${e.message}`, { row: row.row })
+      : e;
+
   await strapi.db.transaction(async () => {
+    // the new records all at once, through the same write rules as one record (rules/many.ts)
+    const creations = plan.rows.filter((r) => r.status === 'create');
+    try {
+      const written = await createMany(
+        strapi,
+        uid,
+        creations.map((r) => r.data!)
+      );
+      written.forEach((w, i) => created.push({ ...w, row: creations[i].row }));
+    } catch (e: any) {
+      throw typeof e?.index === 'number' && creations[e.index] ? refused(creations[e.index], e) : e;
+    }
+    // the records changed, one by one through the Document Service (each keeps what it was, for undo)
     for (const row of plan.rows) {
+      if (row.status !== 'update') continue;
       try {
-        if (row.status === 'create') {
-          const doc: any = await strapi.documents(uid as any).create({ data: row.data as any });
-          created.push({ documentId: doc.documentId, updatedAt: iso(doc.updatedAt), row: row.row });
-        } else if (row.status === 'update') {
-          const fields = Object.keys(row.data!);
-          const populate = Object.fromEntries(
-            fields.filter((f) => attributes[f]?.type === 'relation').map((f) => [f, { select: ['documentId'] }])
-          );
-          const stored: any = await strapi.db
-            .query(uid as any)
-            .findOne({ where: { documentId: row.documentId }, select: fields.filter((f) => attributes[f]?.type !== 'relation'), populate });
-          const before = Object.fromEntries(
-            fields.map((f) => [f, attributes[f]?.type === 'relation' ? (stored?.[f]?.documentId ?? null) : (stored?.[f] ?? null)])
-          );
-          const doc: any = await strapi.documents(uid as any).update({ documentId: row.documentId!, data: row.data as any });
-          updated.push({ documentId: row.documentId!, updatedAt: iso(doc?.updatedAt), row: row.row, before });
-        }
+        const fields = Object.keys(row.data!);
+        const populate = Object.fromEntries(
+          fields.filter((f) => attributes[f]?.type === 'relation').map((f) => [f, { select: ['documentId'] }])
+        );
+        const stored: any = await strapi.db
+          .query(uid as any)
+          .findOne({ where: { documentId: row.documentId }, select: fields.filter((f) => attributes[f]?.type !== 'relation'), populate });
+        const before = Object.fromEntries(
+          fields.map((f) => [f, attributes[f]?.type === 'relation' ? (stored?.[f]?.documentId ?? null) : (stored?.[f] ?? null)])
+        );
+        const doc: any = await strapi.documents(uid as any).update({ documentId: row.documentId!, data: row.data as any });
+        updated.push({ documentId: row.documentId!, updatedAt: iso(doc?.updatedAt), row: row.row, before });
       } catch (e: any) {
-        // the write pipeline refused a row the preview let through (a rule the preview does not know): nothing is kept
-        if (e instanceof errors.ValidationError || e?.name === 'ValidationError') {
-          throw badRequest(`Import refusé, rien n\u2019a été écrit : ligne ${row.row} (${row.label}) : ${e.message}`, { row: row.row });
-        }
-        throw e;
+        throw refused(row, e);
       }
     }
     counts.created = created.length;
@@ -351,7 +365,12 @@ export const undoImport = async (strapi: Strapi, batch: any, author: Author) => 
   }
   await strapi.db.transaction(async () => {
     try {
-      for (const c of [...created].reverse()) await strapi.documents(uid).delete({ documentId: c.documentId });
+      // what the import created, all together through the deletion rules (rules/many.ts); what it changed, one by one
+      await deleteMany(
+        strapi,
+        uid,
+        created.map((c: any) => c.documentId)
+      );
       for (const u of updated) await strapi.documents(uid).update({ documentId: u.documentId, data: u.before });
     } catch (e: any) {
       if (e?.name === 'ValidationError')

@@ -52,8 +52,17 @@ export const refreshParticipationDisplayNames = async (strapi: Strapi, ids: numb
 };
 
 /** Database ids of a member's participations. */
-export const participationIdsOf = async (strapi: Strapi, memberId: number | null | undefined) => {
-  if (!memberId) return [];
-  const rows = await strapi.db.query(PARTICIPATION).findMany({ where: { member: { id: memberId } }, select: ['id'] });
-  return rows.map((r) => r.id as number);
+export const participationIdsOf = async (strapi: Strapi, memberId: number | null | undefined) =>
+  memberId ? participationIdsOfMany(strapi, [memberId]) : [];
+
+/** Database ids of the participations of several members (members deleted together). */
+export const participationIdsOfMany = async (strapi: Strapi, memberIds: number[]) => {
+  const ids: number[] = [];
+  for (let i = 0; i < memberIds.length; i += 500) {
+    const rows = await strapi.db
+      .query(PARTICIPATION)
+      .findMany({ where: { member: { id: { $in: memberIds.slice(i, i + 500) } } }, select: ['id'] });
+    ids.push(...rows.map((r: any) => r.id as number));
+  }
+  return ids;
 };

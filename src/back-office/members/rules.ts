@@ -1,11 +1,12 @@
 import type { WriteContext, WriteRule } from '../types';
-import { nextNumber } from '../../core/numbering';
+import { nextNumber, reserveNumbers } from '../../core/numbering';
 import {
   displayNameOf,
   memberDisplayName,
   MEMBER,
   PARTICIPATION,
   participationIdsOf,
+  participationIdsOfMany,
   personName,
   refreshParticipationDisplayNames,
 } from './display-names';
@@ -38,6 +39,25 @@ const plan = (write: WriteContext) => {
   };
 };
 
+/**
+ * A deleted member's participations stay (hours, attendance, statistics) but anonymous: those without
+ * a name of their own read « Adhérent supprimé ».
+ */
+const anonymise = async (strapi: WriteContext['strapi'], ids: number[]) => {
+  for (let i = 0; i < ids.length; i += 500) {
+    await strapi.db.query(PARTICIPATION).updateMany({
+      where: {
+        id: { $in: ids.slice(i, i + 500) },
+        $and: [{ $or: [{ lastName: null }, { lastName: '' }] }, { $or: [{ firstName: null }, { firstName: '' }] }],
+      },
+      data: { lastName: DELETED_MEMBER },
+    });
+  }
+};
+
+/** The participations of members deleted together, read before the deletion (for afterWriteMany). */
+const participationsBeforeMany = new WeakMap<WriteContext[], number[]>();
+
 /** The participations the write touches, read inside its transaction before the write (for afterWrite). */
 const participationsBefore = new WeakMap<WriteContext, number[]>();
 
@@ -66,20 +86,43 @@ export const memberRules: WriteRule = {
       data.displayName = memberDisplayName({ ...merged, memberNumber: data.memberNumber });
     }
     if (participationsFollow || anonymising) participationsBefore.set(write, await participationIdsOf(strapi, stored?.id));
-    if (anonymising) {
-      // the deleted member's participations stay (hours, attendance, statistics) but anonymous: those
-      // without a name of their own read « Adhérent supprimé »
-      const ids = participationsBefore.get(write)!;
-      if (ids.length) {
-        await strapi.db.query(PARTICIPATION).updateMany({
-          where: {
-            id: { $in: ids },
-            $and: [{ $or: [{ lastName: null }, { lastName: '' }] }, { $or: [{ firstName: null }, { firstName: '' }] }],
-          },
-          data: { lastName: DELETED_MEMBER },
-        });
-      }
+    if (anonymising) await anonymise(strapi, participationsBefore.get(write)!);
+  },
+
+  /**
+   * Many members written together (an import, and its undoing). Created: one block of numbers reserved
+   * in one go, given in the order of the writes, gap-free and after the existing ones. Deleted: their
+   * participations kept anonymous, as for one. A renamed member goes through beforeWrite.
+   */
+  async beforeWriteMany(writes) {
+    if (writes.some((w) => w.action !== 'create' && w.action !== 'delete'))
+      throw new Error('memberRules.beforeWriteMany : créations ou suppressions.');
+    const deleting = writes.filter((w) => plan(w).anonymising);
+    if (deleting.length) {
+      const ids = await participationIdsOfMany(
+        deleting[0].strapi,
+        deleting.map((w) => w.stored!.id as number)
+      );
+      participationsBeforeMany.set(writes, ids);
+      await anonymise(deleting[0].strapi, ids);
     }
+    const numbering = writes.filter((w) => plan(w).numbering);
+    if (!numbering.length) return;
+    const { strapi, trx } = numbering[0];
+    // after the stored numbers, and after those the batch brings itself (a file that keeps its own numbers)
+    const given = writes.map((w) => w.data.memberNumber).filter((n): n is number => Number.isInteger(n));
+    const reserved = await reserveNumbers(strapi, trx, MEMBER_NUMBERS, numbering.length);
+    const first = given.reduce((max, n) => Math.max(max, n + 1), reserved);
+    numbering.forEach((write, i) => {
+      write.data.memberNumber = first + i;
+      write.data.displayName = memberDisplayName({ ...write.merged, memberNumber: write.data.memberNumber });
+    });
+  },
+
+  // a new member has no participations yet; a deleted one's keep their own name, or « Adhérent supprimé »
+  async afterWriteMany(writes) {
+    const before = participationsBeforeMany.get(writes);
+    if (before?.length) await refreshParticipationDisplayNames(writes[0].strapi, before);
   },
 
   async afterWrite(write) {

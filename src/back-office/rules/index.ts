@@ -8,30 +8,42 @@ const WRITES = ['create', 'update', 'delete', 'clone'];
 
 const isToOne = (attr: Attribute) => attr.type === 'relation' && !attr.relation?.endsWith('ToMany');
 
-/** The stored record with its to-one relations as documentIds. */
-const loadStored = async (strapi: Strapi, uid: string, documentId: string, attributes: Attributes): Promise<Values | null> => {
+/** The stored records with their to-one relations as documentIds, by documentId (in slices of 500). */
+export const loadStoredMany = async (strapi: Strapi, uid: string, documentIds: string[], attributes: Attributes) => {
   const toOne = Object.entries(attributes)
     .filter(([, a]) => isToOne(a))
     .map(([f]) => f);
-  // the uid is a string here: Strapi's query types want a literal UID
-  const row = await strapi.db.query(uid as Parameters<Strapi['db']['query']>[0]).findOne({
-    where: { documentId },
-    populate: Object.fromEntries(toOne.map((f) => [f, { select: ['documentId'] }])),
-  });
-  if (!row) return null;
-  for (const f of toOne) row[f] = row[f]?.documentId ?? null;
-  return row;
+  const found = new Map<string, Values>();
+  for (let i = 0; i < documentIds.length; i += 500) {
+    // the uid is a string here: Strapi's query types want a literal UID
+    const rows = await strapi.db.query(uid as Parameters<Strapi['db']['query']>[0]).findMany({
+      where: { documentId: { $in: documentIds.slice(i, i + 500) } },
+      populate: Object.fromEntries(toOne.map((f) => [f, { select: ['documentId'] }])),
+    });
+    for (const row of rows) {
+      for (const f of toOne) row[f] = row[f]?.documentId ?? null;
+      found.set(row.documentId, row);
+    }
+  }
+  return found;
 };
 
+/** The stored record with its to-one relations as documentIds. */
+const loadStored = async (strapi: Strapi, uid: string, documentId: string, attributes: Attributes): Promise<Values | null> =>
+  (await loadStoredMany(strapi, uid, [documentId], attributes)).get(documentId) ?? null;
+
+/** How a relation's reference is turned into the target's documentId (null: no such record). */
+export type Resolve = typeof resolveDocumentId;
+
 /** Values the record will have after the write; to-one relations as documentIds. */
-const mergeWrite = async (strapi: Strapi, stored: Values | null, data: Values, attributes: Attributes) => {
+const mergeWrite = async (strapi: Strapi, stored: Values | null, data: Values, attributes: Attributes, resolve: Resolve) => {
   const merged: Values = { ...(stored ?? {}) };
   for (const [field, value] of Object.entries(data)) {
     const attr = attributes[field];
     if (!attr) continue;
     if (isToOne(attr)) {
       const change = relationChange(value);
-      if (change !== undefined) merged[field] = await resolveDocumentId(strapi, attr.target!, change);
+      if (change !== undefined) merged[field] = await resolve(strapi, attr.target!, change);
     } else if (attr.type !== 'relation') {
       merged[field] = value;
     }
@@ -72,6 +84,55 @@ export const collectWriteRules = (modules: BackOfficeModule[]) => {
   return byType;
 };
 
+/** The modules' rules, per content type, as the pipeline registered them (for createMany). */
+let registered: Map<string, WriteRule[]> = new Map();
+export const rulesFor = (uid: string) => registered.get(uid) ?? [];
+export const requiredFor = (uid: string) => rulesFor(uid).flatMap((r) => r.requiredRelations ?? []);
+export const deleteAdviceFor = (uid: string) => rulesFor(uid).find((r) => r.deleteAdvice)?.deleteAdvice;
+
+/**
+ * The stages of a creation, an update or a duplicate before the write itself:
+ *   normalise → merge → prepare → generic checks (schema fields, required relations, no orphans) → check.
+ * Shared by the pipeline (one write) and createMany (many creations: relations resolved from what it
+ * loaded once, unique fields checked together afterwards, reference data read once).
+ */
+export const prepareWrite = async (
+  strapi: Strapi,
+  base: Omit<WriteContext, 'documentId' | 'data' | 'stored' | 'merged'>,
+  input: { documentId?: string; data: Values; stored: Values | null },
+  options: { resolve?: Resolve; unique?: boolean } = {}
+): Promise<WriteContext> => {
+  const { uid, creating, cloning } = base;
+  const { documentId, data, stored } = input;
+  const resolve = options.resolve ?? resolveDocumentId;
+  const rules = rulesFor(uid);
+  const model = strapi.contentType(uid as Parameters<Strapi['contentType']>[0]);
+  const attributes = model.attributes as unknown as Attributes;
+  normalise(uid, data, attributes);
+  // a duplicate starts from the original's values, but is a new record (no documentId to exclude from the checks)
+  const from = cloning ? cloneBase(stored!, attributes, data) : stored;
+  const write: WriteContext = {
+    ...base,
+    documentId: cloning ? undefined : documentId,
+    data,
+    stored: cloning ? null : stored,
+    merged: await mergeWrite(strapi, from, data, attributes, resolve),
+  };
+  for (const rule of rules) await rule.prepare?.(write);
+
+  const own = cloning ? undefined : stored?.documentId;
+  await checkFields(strapi, uid, cloning ? { ...scalars(from!, attributes), ...data } : data, attributes, {
+    creating,
+    documentId: own,
+    unique: options.unique ?? true,
+  });
+  await checkRequiredRelations(strapi, uid, data, attributes, requiredFor, creating, cloning ? write.merged : undefined, resolve);
+  await checkNoOrphans(strapi, uid, data, attributes, requiredFor, creating ? undefined : own);
+  write.merged = await mergeWrite(strapi, from, data, attributes, resolve);
+  for (const rule of rules) await rule.check?.(write);
+  return write;
+};
+
 /**
  * The write pipeline: every write to a content type, whatever its path (admin, content API, services),
  * goes through this one document-service middleware, which runs the generic checks and the write rules
@@ -85,8 +146,9 @@ export const collectWriteRules = (modules: BackOfficeModule[]) => {
  */
 export const writePipeline = (strapi: Strapi, modules: BackOfficeModule[]) => {
   const rulesByType = collectWriteRules(modules);
-  const required = (uid: string) => (rulesByType.get(uid) ?? []).flatMap((r) => r.requiredRelations ?? []);
-  const deleteAdvice = (uid: string) => (rulesByType.get(uid) ?? []).find((r) => r.deleteAdvice)?.deleteAdvice;
+  registered = rulesByType;
+  const required = requiredFor;
+  const deleteAdvice = deleteAdviceFor;
 
   // a document-service middleware: Strapi types its context and result loosely
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- next() returns the result of any document-service method
@@ -120,27 +182,7 @@ export const writePipeline = (strapi: Strapi, modules: BackOfficeModule[]) => {
       // nothing to check on a record that does not exist (the write answers it); a single type's first save creates it
       if (!stored && (cloning || (!creating && model.kind !== 'singleType'))) return next();
 
-      normalise(uid, data, attributes);
-      // a duplicate starts from the original's values, but is a new record (no documentId to exclude from the checks)
-      const from = cloning ? cloneBase(stored!, attributes, data) : stored;
-      write = {
-        ...base,
-        documentId: cloning ? undefined : documentId,
-        data,
-        stored: cloning ? null : stored,
-        merged: await mergeWrite(strapi, from, data, attributes),
-      };
-      for (const rule of rules) await rule.prepare?.(write);
-
-      const own = cloning ? undefined : stored?.documentId;
-      await checkFields(strapi, uid, cloning ? { ...scalars(from!, attributes), ...data } : data, attributes, {
-        creating,
-        documentId: own,
-      });
-      await checkRequiredRelations(strapi, uid, data, attributes, required, creating, cloning ? write.merged : undefined);
-      await checkNoOrphans(strapi, uid, data, attributes, required, creating ? undefined : own);
-      write.merged = await mergeWrite(strapi, from, data, attributes);
-      for (const rule of rules) await rule.check?.(write);
+      write = await prepareWrite(strapi, base, { documentId, data, stored });
     }
 
     const inTransaction: WriteRule[] = [];

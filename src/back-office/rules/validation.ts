@@ -10,7 +10,17 @@ export { fieldError };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const isEmpty = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
-const isDate = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v).isValid;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** A calendar day 'YYYY-MM-DD' that exists (no 31/02), checked without a date library: imports check tens of thousands. */
+const isDate = (v: unknown): v is string => {
+  const m = typeof v === 'string' ? DAY.exec(v) : null;
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 && leap ? 29 : MONTH_DAYS[month - 1];
+  return days !== undefined && day >= 1 && day <= days;
+};
 const toDateTime = (v: unknown) =>
   v instanceof Date ? DateTime.fromJSDate(v) : typeof v === 'string' ? DateTime.fromISO(v) : typeof v === 'number' ? DateTime.fromMillis(v) : null;
 
@@ -20,9 +30,23 @@ export type RequiredRelations = (uid: string) => string[];
 /** Fields that are unique only when set (several records may leave them empty). */
 const NULLABLE_UNIQUE = new Set(['email', 'reference', 'memberNumber']);
 
+const entriesCache = new WeakMap<object, Array<[string, any]>>();
+/**
+ * A content type's attributes as [field, attribute] pairs, listed once per schema: every write walks
+ * them several times, and an import writes tens of thousands of records.
+ */
+export const attributeEntries = (attributes: Record<string, any>): Array<[string, any]> => {
+  let entries = entriesCache.get(attributes);
+  if (!entries) entriesCache.set(attributes, (entries = Object.entries(attributes)));
+  return entries;
+};
+
+/** Whether a field is checked for uniqueness. */
+const isUnique = (field: string, attr: any) => attr.unique || (attr.type === 'uid' && field === 'slug');
+
 /** Normalise what the callers send: trimmed strings, empty strings as null for optional fields. */
-export const normalise = (uid: string, data: Values, attributes: Attributes) => {
-  for (const [field, attr] of Object.entries(attributes)) {
+export const normalise = (uid: string, data: Record<string, any>, attributes: Record<string, any>) => {
+  for (const [field, attr] of attributeEntries(attributes)) {
     if (!(field in data)) continue;
     const v = data[field];
     if (typeof v === 'string' && ['string', 'text', 'email', 'uid'].includes(attr.type)) {
@@ -39,11 +63,11 @@ export const normalise = (uid: string, data: Values, attributes: Attributes) => 
 export const checkFields = async (
   strapi: Strapi,
   uid: string,
-  data: Values,
-  attributes: Attributes,
-  { creating, documentId }: { creating: boolean; documentId?: string }
+  data: Record<string, any>,
+  attributes: Record<string, any>,
+  { creating, documentId, unique = true }: { creating: boolean; documentId?: string; unique?: boolean }
 ) => {
-  for (const [field, attr] of Object.entries(attributes)) {
+  for (const [field, attr] of attributeEntries(attributes)) {
     const present = field in data;
     const v = data[field];
     if (attr.type === 'relation' || attr.type === 'media' || attr.type === 'component' || attr.type === 'dynamiczone') continue;
@@ -94,13 +118,38 @@ export const checkFields = async (
       default:
         break;
     }
-    if (attr.unique || (attr.type === 'uid' && field === 'slug')) {
+    // many records written together check their unique fields in one go (checkUniqueMany)
+    if (unique && isUnique(field, attr)) {
       if (NULLABLE_UNIQUE.has(field) || attr.unique || attr.type === 'uid') {
         const where: Values = { [field]: v };
         if (documentId) where.documentId = { $ne: documentId };
         const clash = await strapi.db.query(uid as UID.Schema).findOne({ where, select: ['id'] });
         if (clash) throw fieldError(uid, field, `la valeur « ${v} » est déjà utilisée.`);
       }
+    }
+  }
+};
+
+/**
+ * The unique fields of many new records, checked in one query per field instead of one per record:
+ * against the stored records and between the new ones. Refuses with the same French message as
+ * checkFields; the error carries `index`, the position of the record refused.
+ */
+export const checkUniqueMany = async (strapi: Strapi, uid: string, records: Array<Record<string, any>>, attributes: Record<string, any>) => {
+  for (const [field, attr] of attributeEntries(attributes)) {
+    if (!isUnique(field, attr) || ['relation', 'media', 'component', 'dynamiczone'].includes(attr.type)) continue;
+    const seen = new Map<unknown, number>();
+    const refuse = (index: number, v: unknown) => Object.assign(fieldError(uid, field, `la valeur « ${v} » est déjà utilisée.`), { index });
+    records.forEach((r, index) => {
+      const v = r[field];
+      if (isEmpty(v)) return;
+      if (seen.has(v)) throw refuse(index, v);
+      seen.set(v, index);
+    });
+    const values = [...seen.keys()];
+    for (let i = 0; i < values.length; i += 500) {
+      const clash = await strapi.db.query(uid as any).findOne({ where: { [field]: { $in: values.slice(i, i + 500) } }, select: [field] });
+      if (clash) throw refuse(seen.get(clash[field]) ?? seen.get(String(clash[field])) ?? 0, clash[field]);
     }
   }
 };
@@ -116,7 +165,8 @@ export const checkRequiredRelations = async (
   attributes: Attributes,
   required: RequiredRelations,
   creating: boolean,
-  cloneOf?: Values
+  cloneOf?: Record<string, any>,
+  resolve: typeof resolveDocumentId = resolveDocumentId
 ) => {
   for (const field of required(uid)) {
     const change = relationChange(data[field]);
@@ -125,7 +175,7 @@ export const checkRequiredRelations = async (
       continue;
     }
     if (change === undefined && !creating) continue;
-    const target = await resolveDocumentId(strapi, attributes[field].target, change ?? null);
+    const target = await resolve(strapi, attributes[field].target, change ?? null);
     if (!target) throw fieldError(uid, field, 'ce champ est obligatoire.');
   }
 };
@@ -148,7 +198,7 @@ export const checkNoOrphans = async (
   documentId?: string
 ) => {
   if (!documentId) return;
-  for (const [field, attr] of Object.entries(attributes)) {
+  for (const [field, attr] of attributeEntries(attributes)) {
     const input = data[field];
     if (input === undefined || attr.type !== 'relation' || attr.relation !== 'oneToMany' || !attr.mappedBy) continue;
     if (!required(attr.target).includes(attr.mappedBy)) continue;
@@ -189,25 +239,56 @@ export const checkDeleteLeavesNoOrphans = async (
   attributes: Attributes,
   required: RequiredRelations,
   advice?: string
+) => checkDeletesLeaveNoOrphans(strapi, uid, [documentId], attributes, required, advice);
+
+/**
+ * The same for many records deleted together (an import undone), in one query per list instead of
+ * one per record; the error carries `index`, the position of the first record refused.
+ */
+export const checkDeletesLeaveNoOrphans = async (
+  strapi: Strapi,
+  uid: string,
+  documentIds: string[],
+  attributes: Record<string, any>,
+  required: RequiredRelations,
+  advice?: string
 ) => {
-  for (const [field, attr] of Object.entries(attributes)) {
+  for (const [field, attr] of attributeEntries(attributes)) {
     if (attr.type !== 'relation' || attr.relation !== 'oneToMany' || !attr.mappedBy) continue;
     if (!required(attr.target).includes(attr.mappedBy)) continue;
-    const linked = await strapi.db.query(attr.target).count({ where: { [attr.mappedBy]: { documentId } } });
-    if (!linked) continue;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < documentIds.length; i += 500) {
+      const rows = await strapi.db.query(attr.target).findMany({
+        where: { [attr.mappedBy]: { documentId: { $in: documentIds.slice(i, i + 500) } } },
+        select: ['id'],
+        populate: { [attr.mappedBy]: { select: ['documentId'] } },
+      });
+      for (const row of rows) {
+        const owner = row[attr.mappedBy]?.documentId;
+        if (owner) counts.set(owner, (counts.get(owner) ?? 0) + 1);
+      }
+    }
+    const index = documentIds.findIndex((d) => counts.has(d));
+    if (index < 0) continue;
+    const linked = counts.get(documentIds[index])!;
     const what = labelOf(uid, field).toLowerCase();
-    throw fieldError(
-      uid,
-      field,
-      `suppression impossible : ${linked} ${linked > 1 ? 'éléments' : 'élément'} de la liste « ${what} » y ${linked > 1 ? 'sont rattachés' : 'est rattaché'} ` +
-        `et ne peu${linked > 1 ? 'vent' : 't'} pas exister sans cette fiche. Supprimez-les ou rattachez-les à une autre fiche d\u2019abord` +
-        (advice ? ` (${advice}).` : '.')
+    throw Object.assign(
+      fieldError(
+        uid,
+        field,
+        `suppression impossible : ${linked} ${linked > 1 ? 'éléments' : 'élément'} de la liste « ${what} » y ${linked > 1 ? 'sont rattachés' : 'est rattaché'} ` +
+          `et ne peu${linked > 1 ? 'vent' : 't'} pas exister sans cette fiche. Supprimez-les ou rattachez-les à une autre fiche d\u2019abord` +
+          (advice ? ` (${advice}).` : '.')
+      ),
+      { index }
     );
   }
 };
 
 /** Whether the date (or date and time) `a` is strictly before `b`; false when either is missing or invalid. */
 export const isBefore = (a: unknown, b: unknown) => {
+  // two calendar days compare as their text
+  if (isDate(a) && isDate(b)) return a < b;
   const x = toDateTime(a);
   const y = toDateTime(b);
   return x?.isValid && y?.isValid ? x.toMillis() < y.toMillis() : false;

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { useFetchClient, Page, Layouts } from '@strapi/strapi/admin';
+import { Page, Layouts } from '@strapi/strapi/admin';
 import {
   Alert,
   Box,
@@ -18,6 +18,7 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { Download, Upload, ArrowLeft } from '@strapi/icons';
+import { useDownload, useGet, usePost } from '../../_lib';
 
 interface Kind {
   kind: string;
@@ -82,6 +83,12 @@ interface Listed {
   committedAt: string | null;
   counts: { created: number; updated: number; unchanged: number; skipped: number } | null;
 }
+interface Counts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+}
 interface ListState {
   kinds: Kind[];
   maxMb: number;
@@ -96,7 +103,6 @@ const ENCODINGS: Record<string, string> = {
   'utf-16le': 'UTF-16',
   'utf-16be': 'UTF-16',
 };
-const errorText = (e: any) => e?.response?.data?.error?.message ?? e?.message ?? 'Erreur inconnue';
 const dateTime = (iso: string | null) =>
   iso ? new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }) : '';
 
@@ -106,8 +112,9 @@ const dateTime = (iso: string | null) =>
  * report (downloadable as CSV); and the list of past imports, each undoable while untouched.
  */
 const ImportsPage = () => {
-  const { get, post, put } = useFetchClient();
-  const [list, setList] = React.useState<ListState | null>(null);
+  const list = useGet<ListState>('/back-office/imports');
+  const request = usePost();
+  const report = useDownload();
   const [kind, setKind] = React.useState('');
   const [file, setFile] = React.useState<File | null>(null);
   const [current, setCurrent] = React.useState<ImportView | null>(null);
@@ -115,22 +122,14 @@ const ImportsPage = () => {
   const [filter, setFilter] = React.useState<string>('');
   const [rows, setRows] = React.useState<PreviewRow[]>([]);
   const [skipErrors, setSkipErrors] = React.useState(false);
-  const [result, setResult] = React.useState<{ created: number; updated: number; unchanged: number; skipped: number } | null>(null);
-  const [busy, setBusy] = React.useState(false);
-  const [message, setMessage] = React.useState<{ variant: 'success' | 'danger'; text: string } | null>(null);
-
-  const load = React.useCallback(async () => {
-    try {
-      const { data } = await get<ListState>('/back-office/imports');
-      setList(data);
-      setKind((k) => k || data.kinds[0]?.kind || '');
-    } catch (e) {
-      setMessage({ variant: 'danger', text: `Impossible de lire les imports : ${errorText(e)}` });
-    }
-  }, [get]);
+  const [result, setResult] = React.useState<Counts | null>(null);
+  const [success, setSuccess] = React.useState<string | null>(null);
+  const busy = request.loading;
+  const failure = request.error ?? report.error ?? (list.error && `Impossible de lire les imports : ${list.error}`);
+  const kinds = list.data?.kinds;
   React.useEffect(() => {
-    load();
-  }, [load]);
+    setKind((k) => k || kinds?.[0]?.kind || '');
+  }, [kinds]);
 
   const show = (view: ImportView) => {
     setCurrent(view);
@@ -139,81 +138,71 @@ const ImportsPage = () => {
     setFilter('');
   };
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      await action();
-    } catch (e) {
-      setMessage({ variant: 'danger', text: errorText(e) });
-    } finally {
-      setBusy(false);
-    }
+  /** One request of the page: the success message cleared first, the French error (if any) shown by the hook. */
+  const send = async <T,>(url: string, body?: unknown, options?: Parameters<typeof request.send>[2]) => {
+    setSuccess(null);
+    report.clearError();
+    const { data } = await request.send(url, body, options);
+    return data as T | undefined;
   };
 
-  const analyse = (sheet?: string) =>
-    run(async () => {
-      if (!file || !kind) return;
-      const form = new FormData();
-      form.append('kind', kind);
-      if (sheet) form.append('sheet', sheet);
-      form.append('file', file);
-      const { data } = await post<ImportView>('/back-office/imports', form);
-      setResult(null);
-      show(data);
-    });
+  const analyse = async (sheet?: string) => {
+    if (!file || !kind) return;
+    const form = new FormData();
+    form.append('kind', kind);
+    if (sheet) form.append('sheet', sheet);
+    form.append('file', file);
+    const view = await send<ImportView>('/back-office/imports', form);
+    if (!view) return;
+    setResult(null);
+    show(view);
+  };
 
-  const applyMapping = () =>
-    run(async () => {
-      if (!current) return;
-      const { data } = await put<ImportView>(`/back-office/imports/${current.id}/mapping`, {
-        mapping: Object.entries(mapping).map(([column, target]) => ({ column: Number(column), target: target || null })),
-      });
-      show(data);
-    });
+  const applyMapping = async () => {
+    if (!current) return;
+    const view = await send<ImportView>(
+      `/back-office/imports/${current.id}/mapping`,
+      { mapping: Object.entries(mapping).map(([column, target]) => ({ column: Number(column), target: target || null })) },
+      { method: 'PUT' }
+    );
+    if (view) show(view);
+  };
 
-  const showRows = (status: string) =>
-    run(async () => {
-      if (!current) return;
-      setFilter(status);
-      const { data } = await get<ImportView>(`/back-office/imports/${current.id}${status ? `?status=${status}` : ''}`);
-      setRows(data.preview.rows);
-    });
+  const showRows = async (status: string) => {
+    if (!current) return;
+    setFilter(status);
+    const view = await send<ImportView>(`/back-office/imports/${current.id}`, undefined, { method: 'GET', params: { status } });
+    if (view) setRows(view.preview.rows);
+  };
 
-  const commit = () =>
-    run(async () => {
-      if (!current) return;
-      const { data } = await post(`/back-office/imports/${current.id}/commit`, { skipErrors });
-      setResult(data as any);
-      setMessage({
-        variant: 'success',
-        text: `Import terminé : ${(data as any).created} créée(s), ${(data as any).updated} mise(s) à jour, ${(data as any).unchanged} inchangée(s), ${(data as any).skipped} ignorée(s).`,
-      });
-      await load();
-    });
+  const commit = async () => {
+    if (!current) return;
+    const counts = await send<Counts>(`/back-office/imports/${current.id}/commit`, { skipErrors });
+    if (!counts) return;
+    setResult(counts);
+    setSuccess(
+      `Import terminé : ${counts.created} créée(s), ${counts.updated} mise(s) à jour, ${counts.unchanged} inchangée(s), ${counts.skipped} ignorée(s).`
+    );
+    list.reload();
+  };
 
-  const undo = (id: string) =>
-    run(async () => {
-      const { data } = await post(`/back-office/imports/${id}/undo`, {});
-      setMessage({
-        variant: 'success',
-        text: `Import annulé : ${(data as any).deleted} fiche(s) supprimée(s), ${(data as any).restored} restaurée(s).`,
-      });
-      await load();
-    });
+  const undo = async (id: string) => {
+    const done = await send<{ deleted: number; restored: number }>(`/back-office/imports/${id}/undo`, {});
+    if (!done) return;
+    setSuccess(`Import annulé : ${done.deleted} fiche(s) supprimée(s), ${done.restored} restaurée(s).`);
+    list.reload();
+  };
 
-  const downloadReport = (id: string) =>
-    run(async () => {
-      const { data } = await get(`/back-office/imports/${id}/report`, { responseType: 'blob' } as any);
-      const url = URL.createObjectURL(data as Blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `rapport-import-${id}.csv`;
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
-    });
+  const downloadReport = (id: string) => {
+    setSuccess(null);
+    request.clearError();
+    report.download(`/back-office/imports/${id}/report`, `rapport-import-${id}.csv`, { key: id });
+  };
+  const dismiss = () => {
+    setSuccess(null);
+    request.clearError();
+    report.clearError();
+  };
 
   const p = current?.preview;
   return (
@@ -232,18 +221,18 @@ const ImportsPage = () => {
       />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
-          {message && (
-            <Alert
-              variant={message.variant}
-              title={message.variant === 'success' ? 'Terminé' : 'Erreur'}
-              onClose={() => setMessage(null)}
-              closeLabel="Fermer"
-            >
-              {message.text}
+          {failure && (
+            <Alert variant="danger" title="Erreur" onClose={dismiss} closeLabel="Fermer">
+              {failure}
+            </Alert>
+          )}
+          {success && !failure && (
+            <Alert variant="success" title="Terminé" onClose={dismiss} closeLabel="Fermer">
+              {success}
             </Alert>
           )}
 
-          {!current && list && (
+          {!current && list.data && (
             <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
               <Flex direction="column" alignItems="stretch" gap={4}>
                 <Typography variant="delta" tag="h2">
@@ -252,7 +241,7 @@ const ImportsPage = () => {
                 <Field.Root name="kind">
                   <Field.Label>Type de fiches</Field.Label>
                   <SingleSelect value={kind} onChange={(v: string | number) => setKind(String(v))}>
-                    {list.kinds.map((k) => (
+                    {list.data.kinds.map((k) => (
                       <SingleSelectOption key={k.kind} value={k.kind}>
                         {k.label}
                       </SingleSelectOption>
@@ -261,7 +250,7 @@ const ImportsPage = () => {
                 </Field.Root>
                 <Field.Root
                   name="file"
-                  hint={`CSV (tout séparateur, UTF-8 ou Windows-1252) ou Excel .xlsx, ${list.maxMb} Mo au plus. Un seul type de fiches par fichier.`}
+                  hint={`CSV (tout séparateur, UTF-8 ou Windows-1252) ou Excel .xlsx, ${list.data.maxMb} Mo au plus. Un seul type de fiches par fichier.`}
                 >
                   <Field.Label>Fichier</Field.Label>
                   <input type="file" accept=".csv,.txt,.xlsx" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
@@ -461,7 +450,12 @@ const ImportsPage = () => {
                   </Flex>
                 ) : (
                   <Flex gap={2} paddingTop={2}>
-                    <Button variant="secondary" startIcon={<Download />} onClick={() => downloadReport(current.id)}>
+                    <Button
+                      variant="secondary"
+                      startIcon={<Download />}
+                      onClick={() => downloadReport(current.id)}
+                      loading={report.busy === current.id}
+                    >
                       Télécharger le rapport (CSV)
                     </Button>
                   </Flex>
@@ -470,12 +464,12 @@ const ImportsPage = () => {
             </>
           )}
 
-          {list && list.imports.length > 0 && (
+          {list.data && list.data.imports.length > 0 && (
             <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
               <Typography variant="delta" tag="h2">
                 Imports précédents
               </Typography>
-              <Table colCount={6} rowCount={list.imports.length + 1}>
+              <Table colCount={6} rowCount={list.data.imports.length + 1}>
                 <Thead>
                   <Tr>
                     <Th>
@@ -499,7 +493,7 @@ const ImportsPage = () => {
                   </Tr>
                 </Thead>
                 <Tbody>
-                  {list.imports.map((i) => (
+                  {list.data.imports.map((i) => (
                     <Tr key={i.id}>
                       <Td>
                         <Typography>{dateTime(i.committedAt ?? i.createdAt)}</Typography>
@@ -527,7 +521,7 @@ const ImportsPage = () => {
                       </Td>
                       <Td>
                         <Flex gap={2}>
-                          <Button variant="tertiary" size="S" onClick={() => downloadReport(i.id)}>
+                          <Button variant="tertiary" size="S" onClick={() => downloadReport(i.id)} loading={report.busy === i.id}>
                             Rapport
                           </Button>
                           {i.state === 'committed' && (

@@ -1,9 +1,27 @@
+import { randomInt } from 'crypto';
 import type { Strapi } from '../types';
 import { isPostgres } from '../sql';
-import type { Random } from './random';
 
-/** Rows per INSERT: well under SQLite's and PostgreSQL's limits on bound parameters. */
+/**
+ * A documentId in Strapi's format (cuid2: 24 characters, a lowercase letter then [a-z0-9]);
+ * @strapi/core's own generator is not exported by the package.
+ */
+export const newDocumentId = () => {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let id = alphabet[randomInt(26)];
+  for (let i = 1; i < 24; i++) id += alphabet[randomInt(36)];
+  return id;
+};
+
+/** Where new documentIds come from: random (an import), or a seeded generator (the demo data, same seed, same ids). */
+export interface DocumentIds {
+  documentId(): string;
+}
+
+/** Rows per INSERT, at most: well under SQLite's and PostgreSQL's limits on bound parameters. */
 const CHUNK = 400;
+/** Bound parameters per INSERT, at most (SQLite allows 32,766, PostgreSQL 65,535). */
+const PARAMETERS = 30_000;
 
 type Doc = Record<string, any>;
 
@@ -11,16 +29,22 @@ type Doc = Record<string, any>;
  * Writes many documents straight into the tables, the way Strapi stores them, for data sets far
  * too large for the Document Service (20,000 members load in a few minutes instead of hours):
  *   - field names become column names, datetimes/booleans/JSON are stored as each database expects;
+ *   - a field left out takes its schema default, as the Document Service gives it;
  *   - documentId, createdAt, updatedAt and publishedAt are filled in (these types have no drafts,
  *     so publishedAt is the creation time);
  *   - relations (given as database ids of the targets) go to their `*_lnk` tables with their order columns;
  *   - components (given as objects) go to their own tables and the owner's `*_cmps` table.
- * It bypasses the document-service rules: callers must give data that already satisfies them.
+ * It bypasses the document-service rules: the demo seed gives data that already satisfies them, an
+ * import goes through createMany (rules/many.ts), which runs the write rules first.
  */
 export class BulkWriter {
   private inverseOrder = new Map<string, number>();
 
-  constructor(private strapi: Strapi, private trx: any, private random: Random) {}
+  constructor(
+    private strapi: Strapi,
+    private trx: any,
+    private ids: DocumentIds = { documentId: newDocumentId }
+  ) {}
 
   private storeValue(attr: any, value: any) {
     if (value === undefined || value === null) return null;
@@ -33,21 +57,29 @@ export class BulkWriter {
     return value;
   }
 
+  /** As many rows per INSERT as the bound parameters allow (narrow link rows go thousands at a time). */
   private async insertChunks(tableName: string, rows: Doc[]) {
-    for (let i = 0; i < rows.length; i += CHUNK) await this.trx(tableName).insert(rows.slice(i, i + CHUNK));
+    const columns = new Set<string>();
+    for (const row of rows) for (const key of Object.keys(row)) columns.add(key);
+    const chunk = Math.max(1, Math.min(10 * CHUNK, Math.floor(PARAMETERS / Math.max(1, columns.size))));
+    for (let i = 0; i < rows.length; i += chunk) await this.trx(tableName).insert(rows.slice(i, i + chunk));
   }
 
   /** Inserts the documents of a content type; returns their database ids, in the same order. */
   async insert(uid: string, docs: Doc[]): Promise<number[]> {
     if (!docs.length) return [];
     const meta: any = this.strapi.db.metadata.get(uid as any);
+    // the schema's defaults (content-type attributes: the database metadata does not keep them)
+    const defaults = Object.entries<any>(this.strapi.getModel(uid as any).attributes)
+      .filter(([field, a]) => a.default !== undefined && typeof a.default !== 'function' && a.type !== 'relation' && meta.attributes[field])
+      .map(([field, a]) => [field, a.default] as const);
     const now = new Date();
     const rows: Doc[] = [];
     const relations: Array<[number, string, any]> = [];
     const components: Array<[number, string, any]> = [];
     docs.forEach((doc, index) => {
       const createdAt = doc.createdAt ?? now;
-      const row: Doc = { document_id: doc.documentId ?? this.random.documentId() };
+      const row: Doc = { document_id: doc.documentId ?? this.ids.documentId() };
       for (const [field, value] of Object.entries(doc)) {
         if (['documentId', 'createdAt', 'updatedAt', 'publishedAt'].includes(field)) continue;
         const attr = meta.attributes[field];
@@ -59,6 +91,11 @@ export class BulkWriter {
           row[attr.columnName ?? field] = this.storeValue(attr, value);
         }
       }
+      for (const [field, dflt] of defaults) {
+        if (doc[field] !== undefined) continue;
+        const attr = meta.attributes[field];
+        row[attr.columnName ?? field] = this.storeValue(attr, dflt);
+      }
       for (const field of ['createdAt', 'updatedAt', 'publishedAt']) {
         const attr = meta.attributes[field];
         row[attr.columnName] = this.storeValue(attr, doc[field] ?? createdAt);
@@ -69,8 +106,8 @@ export class BulkWriter {
 
     const idByDocumentId = new Map<string, number>();
     const documentIds = rows.map((r) => r.document_id);
-    for (let i = 0; i < documentIds.length; i += CHUNK) {
-      const found = await this.trx(meta.tableName).select('id', 'document_id').whereIn('document_id', documentIds.slice(i, i + CHUNK));
+    for (let i = 0; i < documentIds.length; i += 5 * CHUNK) {
+      const found = await this.trx(meta.tableName).select('id', 'document_id').whereIn('document_id', documentIds.slice(i, i + 5 * CHUNK));
       for (const r of found) idByDocumentId.set(r.document_id, Number(r.id));
     }
     const ids = documentIds.map((d) => idByDocumentId.get(d)!);

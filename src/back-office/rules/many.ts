@@ -1,0 +1,238 @@
+import type { Strapi, WriteContext, WriteRule } from '../types';
+import { BulkWriter, newDocumentId } from './bulk-writer';
+import { deleteAdviceFor, loadStoredMany, prepareWrite, requiredFor, rulesFor, type Resolve } from './index';
+import { onceCache } from './once';
+import { relationChange, resolveDocumentId } from './relations';
+import { checkDeletesLeaveNoOrphans, checkUniqueMany } from './validation';
+
+// The content types are given as strings here: Strapi's query and document types want literal UIDs,
+// hence the `as any` on strapi.db.query / strapi.documents and on the records they return.
+
+/** A schema attribute, as createMany reads it. */
+interface Attribute {
+  type: string;
+  relation?: string;
+  target?: string;
+}
+
+/** What createMany wrote for each record given, in the same order. */
+export interface Created {
+  documentId: string;
+  updatedAt: string;
+}
+
+/** Records prepared, checked and inserted at a time: the memory a batch takes does not grow with the file. */
+const SLICE = 1000;
+
+/** A refusal of createMany: the rule's own error, with the position of the record refused. */
+export type RefusedAt = Error & { index?: number };
+
+const isToOne = (attr: Attribute) => attr.type === 'relation' && !attr.relation?.endsWith('ToMany');
+
+/** Whether a rule's hooks for a write that needs the transaction all have their many-records variant. */
+const handlesMany = (rule: WriteRule) => (!rule.beforeWrite || !!rule.beforeWriteMany) && (!rule.afterWrite || !!rule.afterWriteMany);
+
+/** The writes (by position) that a rule cannot take in bulk: they go one by one through the Document Service. */
+const writtenAlone = async (rules: WriteRule[], writes: WriteContext[], alone: (write: WriteContext) => boolean) => {
+  const result = new Set<number>();
+  for (const [index, write] of writes.entries()) {
+    if (alone(write)) result.add(index);
+    for (const rule of rules) {
+      if (result.has(index) || handlesMany(rule)) continue;
+      const wanted = rule.needsTransaction ? await rule.needsTransaction(write) : Boolean(rule.beforeWrite || rule.afterWrite);
+      if (wanted) result.add(index);
+    }
+  }
+  return result;
+};
+
+const noAfterCommit = () => {
+  throw new Error('afterCommit : pas d’envoi différé dans une écriture groupée.');
+};
+
+/**
+ * Many creations of one content type, through the same write rules as a single write, fast enough
+ * for an import of tens of thousands of records:
+ *   - each record goes through the pipeline's stages (prepareWrite: normalise → prepare → checks → check),
+ *     its relations resolved from the targets loaded once, reference data read once (`readOnce`);
+ *   - unique fields are checked in one query per field (checkUniqueMany);
+ *   - what a rule does around the write runs for many records at once, in the same transaction as the
+ *     inserts (BulkWriter): beforeWriteMany per slice of records (member numbers: one block per slice,
+ *     after the numbers already written), afterWriteMany once for all (duesPaidUntil: once per member);
+ *   - a record a rule cannot handle in bulk (it needs the transaction and has no *Many variant) is
+ *     written on its own through the Document Service, in the same transaction.
+ * All or nothing: call it inside `strapi.db.transaction`; a refused record throws its rule's French
+ * error with `index` (its position in `records`) and nothing is kept.
+ */
+export const createMany = async (strapi: Strapi, uid: string, records: Array<Record<string, any>>): Promise<Created[]> => {
+  if (!records.length) return [];
+  const rules = rulesFor(uid);
+  const attributes = strapi.contentType(uid as Parameters<Strapi['contentType']>[0]).attributes as unknown as Record<string, Attribute>;
+
+  // the relations' targets, loaded once: documentId → database id, per target type
+  const targets = new Map<string, Map<string, number>>();
+  for (const [field, attr] of Object.entries(attributes)) {
+    if (!isToOne(attr)) continue;
+    const wanted = [...new Set(records.map((r) => relationChange(r[field])?.documentId).filter(Boolean) as string[])];
+    const known = targets.get(attr.target!) ?? new Map<string, number>();
+    for (let i = 0; i < wanted.length; i += 500) {
+      const found = await strapi.db
+        .query(attr.target as any)
+        .findMany({ where: { documentId: { $in: wanted.slice(i, i + 500) } }, select: ['id', 'documentId'] });
+      for (const row of found) known.set(row.documentId, row.id);
+    }
+    targets.set(attr.target!, known);
+  }
+  const resolve: Resolve = async (s, target, ref) =>
+    ref?.documentId && targets.has(target)
+      ? targets.get(target)!.has(ref.documentId)
+        ? ref.documentId
+        : null
+      : resolveDocumentId(s, target, ref);
+
+  const toOne = Object.keys(attributes).filter((f) => isToOne(attributes[f]));
+  return strapi.db.transaction(async ({ trx }) => {
+    const once = onceCache();
+    const base = { strapi, uid, action: 'create' as const, creating: true, cloning: false, afterCommit: noAfterCommit, once, trx };
+    const writer = new BulkWriter(strapi, trx);
+    const now = new Date();
+    const created: Created[] = new Array(records.length);
+    const alone: number[] = [];
+    // what afterWriteMany sees of each write once its slice is inserted: its documentId and its to-one relations
+    const written: WriteContext[] = [];
+
+    // slice by slice (a few thousand records at a time in memory); each slice's numbers and unique
+    // values are checked against what the previous slices already wrote in this transaction
+    for (let from = 0; from < records.length; from += SLICE) {
+      const writes: WriteContext[] = [];
+      for (let index = from; index < Math.min(records.length, from + SLICE); index++) {
+        const data = Object.fromEntries(Object.entries(records[index]).filter(([field]) => attributes[field]));
+        try {
+          writes.push(await prepareWrite(strapi, base, { data, stored: null }, { resolve, unique: false }));
+        } catch (e) {
+          throw Object.assign(e as RefusedAt, { index });
+        }
+      }
+      try {
+        await checkUniqueMany(
+          strapi,
+          uid,
+          writes.map((w) => w.data),
+          attributes
+        );
+      } catch (e) {
+        const refused = e as RefusedAt;
+        throw Object.assign(refused, { index: from + (refused.index ?? 0) });
+      }
+
+      // which writes a rule cannot take in bulk: written one by one, through the Document Service, at the end
+      const apart = await writtenAlone(rules, writes, (write) =>
+        Object.keys(write.data).some((f) => attributes[f]?.type === 'relation' && !isToOne(attributes[f]))
+      );
+      apart.forEach((i) => alone.push(from + i));
+      const together = writes.filter((_, i) => !apart.has(i));
+
+      for (const rule of rules) await rule.beforeWriteMany?.(together);
+      const docs = together.map((write) => {
+        write.documentId = newDocumentId();
+        const doc: Record<string, any> = { documentId: write.documentId, createdAt: now, updatedAt: now };
+        for (const [field, value] of Object.entries(write.data)) {
+          const attr = attributes[field];
+          if (attr.type !== 'relation') doc[field] = value;
+          else {
+            const ref = relationChange(value);
+            if (ref) doc[field] = ref.documentId ? targets.get(attr.target!)?.get(ref.documentId) : ref.id;
+          }
+        }
+        return doc;
+      });
+      await writer.insert(uid, docs);
+      writes.forEach((write, i) => {
+        if (apart.has(i)) return;
+        created[from + i] = { documentId: write.documentId!, updatedAt: now.toISOString() };
+        const relations = Object.fromEntries(toOne.map((f) => [f, write.merged[f] ?? null]));
+        written.push({ ...base, documentId: write.documentId, data: {}, stored: null, merged: relations });
+      });
+    }
+    // once for all the records (duesPaidUntil: once per member, whichever slices its contributions were in)
+    for (const rule of rules) await rule.afterWriteMany?.(written);
+
+    for (const index of alone) {
+      try {
+        const doc: any = await strapi.documents(uid as any).create({ data: records[index] as any });
+        created[index] = { documentId: doc.documentId, updatedAt: new Date(doc.updatedAt).toISOString() };
+      } catch (e) {
+        throw Object.assign(e as RefusedAt, { index });
+      }
+    }
+    return created;
+  });
+};
+
+/**
+ * Many deletions of one content type (an import undone), through the same rules as one deletion:
+ * the records others cannot exist without are kept (checkDeletesLeaveNoOrphans, one query per list),
+ * each record's `check` rules, then what the rules do around the deletion once for all
+ * (beforeWriteMany / afterWriteMany: duesPaidUntil of the members of deleted contributions, the
+ * participations of deleted members). The rows go in one statement per slice; their links follow
+ * them (foreign keys ON DELETE CASCADE, on SQLite and PostgreSQL). A type with media or components,
+ * or a record a rule cannot take in bulk, is deleted on its own through the Document Service.
+ * All or nothing: a refusal throws the rule's French error with `index` (position in `documentIds`).
+ */
+export const deleteMany = async (strapi: Strapi, uid: string, documentIds: string[]) => {
+  if (!documentIds.length) return;
+  const rules = rulesFor(uid);
+  const attributes = strapi.contentType(uid as Parameters<Strapi['contentType']>[0]).attributes as unknown as Record<string, Attribute>;
+  const owned = Object.values(attributes).some(
+    (a) => ['media', 'component', 'dynamiczone'].includes(a.type) || a.relation?.startsWith('morph')
+  );
+  await strapi.db.transaction(async ({ trx }) => {
+    const stored = await loadStoredMany(strapi, uid, documentIds, attributes);
+    const present = documentIds.filter((d) => stored.has(d));
+    try {
+      await checkDeletesLeaveNoOrphans(strapi, uid, present, attributes, requiredFor, deleteAdviceFor(uid));
+    } catch (e) {
+      const refused = e as RefusedAt;
+      throw Object.assign(refused, { index: documentIds.indexOf(present[refused.index ?? 0]) });
+    }
+    const base = {
+      strapi,
+      uid,
+      action: 'delete' as const,
+      creating: false,
+      cloning: false,
+      afterCommit: noAfterCommit,
+      once: onceCache(),
+      trx,
+    };
+    const writes: WriteContext[] = present.map((documentId) => ({
+      ...base,
+      documentId,
+      data: {},
+      stored: stored.get(documentId)!,
+      merged: stored.get(documentId)!,
+    }));
+    for (const [index, write] of writes.entries()) {
+      try {
+        for (const rule of rules) await rule.check?.(write);
+      } catch (e) {
+        throw Object.assign(e as RefusedAt, { index: documentIds.indexOf(present[index]) });
+      }
+    }
+    const alone = await writtenAlone(rules, writes, () => owned);
+    const together = writes.filter((_, index) => !alone.has(index));
+    for (const rule of rules) await rule.beforeWriteMany?.(together);
+    const ids = together.map((w) => w.stored!.id as number);
+    for (let i = 0; i < ids.length; i += 500) {
+      await strapi.db.query(uid as any).deleteMany({ where: { id: { $in: ids.slice(i, i + 500) } } });
+    }
+    for (const rule of rules) await rule.afterWriteMany?.(together);
+    for (const index of alone) {
+      try {
+        await strapi.documents(uid as any).delete({ documentId: present[index] });
+      } catch (e) {
+        throw Object.assign(e as RefusedAt, { index: documentIds.indexOf(present[index]) });
+      }
+    }
+  });
+};
