@@ -1,4 +1,5 @@
 import type { Strapi } from '../types';
+import { receiptFileIds } from '../receipts/storage';
 import {
   BACK_OFFICE_RIGHTS,
   CM_ACTIONS,
@@ -21,14 +22,18 @@ export const NOT_CONFIDENTIAL = { name: 'not-confidential', id: 'api::not-confid
  */
 export const NOT_CONFIDENTIAL_FILE = { name: 'not-confidential-file', id: 'api::not-confidential-file' };
 
-/** Ids of the files attached to a document that is not explicitly non-confidential (fail closed). */
+/**
+ * Ids of the confidential files: those attached to a document that is not explicitly
+ * non-confidential (fail closed), and the tax receipts' PDFs (a donor's name, address and gifts).
+ */
 export const confidentialFileIds = async (strapi: Strapi): Promise<number[]> => {
   const documents = await strapi.db.query('api::document.document').findMany({
     where: { $or: [{ confidential: true }, { confidential: { $null: true } }] },
     select: ['id'],
     populate: { file: { select: ['id'] } },
   });
-  return documents.map((d: any) => d.file?.id).filter((id: unknown): id is number => typeof id === 'number');
+  const ids = documents.map((d: any) => d.file?.id).filter((id: unknown): id is number => typeof id === 'number');
+  return [...ids, ...(await receiptFileIds(strapi))];
 };
 
 export const registerConfidentialCondition = (strapi: Strapi) => {

@@ -45,6 +45,8 @@ export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rig
   'api::mission-message-delivery.mission-message-delivery': ['', '', 'R',  '',      ''],
   // Written only by the back-office (never edited, never deleted); partnerships: company receipts only (CONTENT_CONDITIONS)
   'api::receipt.receipt':                 ['R',     '',       '',       '',      'R'],
+  // the e-mailing of receipts (one record per receipt): the treasurer follows it
+  'api::receipt-delivery.receipt-delivery': ['R',   '',       '',       '',      ''],
   // the imports' log: read and undone through the page « Importer » only
   'api::import-batch.import-batch':       ['',      '',       '',       '',      ''],
 };
