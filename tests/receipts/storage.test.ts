@@ -106,6 +106,19 @@ describe(`tax receipts: stored PDFs (${DB_CLIENT})`, () => {
     // the partnerships manager reads company receipts only
     const partnerships = await loginAs(app, 'asso-partnerships');
     expect((await pdf(issued.documentId, partnerships)).status).toBe(403);
+    // the secretary reads confidential documents, not tax receipts: not in her media library either
+    const secretary = await loginAs(app, 'asso-secretary');
+    expect((await pdf(issued.documentId, secretary)).status).toBe(403);
+    expect([403, 404]).toContain((await app.admin('get', `/upload/files/${file.id}`, secretary)).status);
+    expect(JSON.stringify((await app.admin('get', '/upload/files?pageSize=100', secretary)).body)).not.toContain(file.hash);
+    // the treasurer finds it in the media library, behind a signed link only
+    const treasurer = await loginAs(app, 'asso-treasurer');
+    const seen = await app.admin('get', `/upload/files/${file.id}`, treasurer);
+    expect(seen.status).toBe(200);
+    expect(seen.body.url).toMatch(/^\/back-office\/files\//);
+    const signed = await anonymous.get(seen.body.url);
+    expect(signed.status).toBe(200);
+    expect(Buffer.compare(Buffer.from(signed.body), fs.readFileSync(path.join(uploadsDir, `${file.hash}${file.ext}`)))).toBe(0);
 
     // never deleted nor replaced, even by the super admin
     const del = await app.admin('delete', `/upload/files/${file.id}`);

@@ -4,6 +4,7 @@ import {
   BACK_OFFICE_RIGHTS,
   CM_ACTIONS,
   CONFIDENTIAL_READERS,
+  RECEIPT_FILE_READERS,
   CONTENT_CONDITIONS,
   CONTENT_RIGHTS,
   MEDIA_RIGHTS,
@@ -21,6 +22,13 @@ export const NOT_CONFIDENTIAL = { name: 'not-confidential', id: 'api::not-confid
  * Evaluated at each admin request (Strapi builds the user's abilities per request).
  */
 export const NOT_CONFIDENTIAL_FILE = { name: 'not-confidential-file', id: 'api::not-confidential-file' };
+
+/**
+ * Media-library condition of the roles that read confidential documents but not tax receipts: the
+ * receipts' PDFs are hidden (the other confidential files, covered by NOT_CONFIDENTIAL_FILE for
+ * everyone else, include them already).
+ */
+export const NOT_RECEIPT_FILE = { name: 'not-receipt-file', id: 'api::not-receipt-file' };
 
 /**
  * Ids of the confidential files: those attached to a document that is not explicitly
@@ -48,6 +56,14 @@ export const registerConfidentialCondition = (strapi: Strapi) => {
     name: NOT_CONFIDENTIAL_FILE.name,
     handler: async () => {
       const ids = await confidentialFileIds(strapi);
+      return ids.length ? { id: { $nin: ids } } : true;
+    },
+  });
+  strapi.admin.services.permission.conditionProvider.register({
+    displayName: 'Fichiers hors reçus fiscaux',
+    name: NOT_RECEIPT_FILE.name,
+    handler: async () => {
+      const ids = await receiptFileIds(strapi);
       return ids.length ? { id: { $nin: ids } } : true;
     },
   });
@@ -83,7 +99,12 @@ export const defaultPermissions = (strapi: Strapi, code: RoleCode) => {
     if (codes.includes(code)) permissions.push({ action, subject: null, properties: {}, conditions: [] });
   }
   // the files of confidential documents stay out of the media library of those who may not read them
-  const fileConditions = CONFIDENTIAL_READERS.includes(code) ? [] : [NOT_CONFIDENTIAL_FILE.id];
+  // (and the receipts' PDFs out of the media library of who reads them only through the receipts' page)
+  const fileConditions = !CONFIDENTIAL_READERS.includes(code)
+    ? [NOT_CONFIDENTIAL_FILE.id]
+    : RECEIPT_FILE_READERS.includes(code)
+      ? []
+      : [NOT_RECEIPT_FILE.id];
   for (const [action, codes] of Object.entries(MEDIA_RIGHTS)) {
     if (codes.includes(code)) permissions.push({ action, subject: null, properties: {}, conditions: action === 'plugin::upload.assets.create' ? [] : fileConditions });
   }

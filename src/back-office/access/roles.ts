@@ -59,6 +59,9 @@ export const CONTENT_CONDITIONS: Record<string, Partial<Record<RoleCode, string[
 /** Confidential documents: only these roles (and the super admin) see them. */
 export const CONFIDENTIAL_READERS: RoleCode[] = ['asso-treasurer', 'asso-secretary'];
 
+/** The tax receipts' PDFs in the media library: only these roles (and the super admin) see them; the others read receipts through their own page. */
+export const RECEIPT_FILE_READERS: RoleCode[] = ['asso-treasurer'];
+
 const ALL: RoleCode[] = [...ROLE_CODES];
 
 /** The back-office's own actions (src/shared/permissions.ts); backups stay with the super admin. */
