@@ -1,6 +1,6 @@
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
+import { Readable } from 'stream';
 import { forbidden, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { RECEIPT } from './plan';
@@ -23,13 +23,12 @@ const FILE = 'plugin::upload.file';
 
 /** The files stored during one transaction, removed from the disk if it does not commit. */
 export interface StoredFiles {
-  dir: string;
   files: any[];
 }
 
-/** Runs `work` (which opens the transaction) with a place to write PDFs; removes them from disk if it throws. */
+/** Runs `work` (which opens the transaction) with a list of the PDFs it stores; removes them from disk if it throws. */
 export const withStoredFiles = async <T>(strapi: Strapi, work: (stored: StoredFiles) => Promise<T>): Promise<T> => {
-  const stored: StoredFiles = { dir: await fs.promises.mkdtemp(path.join(os.tmpdir(), 'asso-receipts-')), files: [] };
+  const stored: StoredFiles = { files: [] };
   try {
     return await work(stored);
   } catch (e) {
@@ -42,25 +41,27 @@ export const withStoredFiles = async <T>(strapi: Strapi, work: (stored: StoredFi
       )
     );
     throw e;
-  } finally {
-    await fs.promises.rm(stored.dir, { recursive: true, force: true });
   }
 };
 
-/** Stores one PDF through the upload service (its checks, its record); returns the file record. */
+/**
+ * Stores one PDF as a media-library file: the upload service names it (hash, extension, size), the
+ * upload provider writes it within the upload size limit, and its record is written in the current
+ * transaction. The upload service's `upload` is not used: it copies the bytes to a temporary folder
+ * and asks the image library twice whether this is an image, for every one of thousands of receipts,
+ * and the bytes were drawn here (their type is known).
+ */
 export const storePdf = async (strapi: Strapi, stored: StoredFiles, pdf: Buffer, name: string) => {
-  const filepath = path.join(stored.dir, name);
-  await fs.promises.writeFile(filepath, pdf);
-  try {
-    const [file] = await strapi
-      .plugin('upload')
-      .service('upload')
-      .upload({ data: { fileInfo: { name } }, files: { filepath, originalFilename: name, mimetype: 'application/pdf', size: pdf.length } });
-    stored.files.push(file);
-    return file;
-  } finally {
-    await fs.promises.rm(filepath, { force: true });
-  }
+  const upload = strapi.plugin('upload');
+  const entity: any = await upload.service('upload').formatFileInfo({ filename: name, type: 'application/pdf', size: pdf.length }, { name });
+  entity.getStream = () => Readable.from([pdf]);
+  await upload.service('provider').checkFileSize(entity);
+  await upload.service('provider').upload(entity);
+  delete entity.getStream;
+  stored.files.push(entity);
+  const file = await strapi.db.query(FILE).create({ data: { ...entity, provider: strapi.config.get('plugin::upload.provider') } });
+  stored.files[stored.files.length - 1] = file;
+  return file;
 };
 
 /** The path of a stored file on disk (local provider), or null. */
