@@ -27,7 +27,7 @@ const DB = opt('database', 'asso_bench');
 const SMALL_DB = `${DB}_small`;
 const SMALL_MEMBERS = Math.max(200, Math.round(MEMBERS / 10));
 const PORT = Number(opt('port', 1338));
-// `--only imports`: only the import measurements, printed (docs/PERFORMANCE.md is left as it is)
+// `--only imports` / `--only receipts`: only those measurements, printed (docs/PERFORMANCE.md is left as it is)
 const ONLY = opt('only', null);
 const IMPORT_DB = `${DB}_import`;
 
@@ -223,6 +223,44 @@ const importMeasurements = async (add) => {
 };
 
 // ---------- the measurements ----------
+/**
+ * Tax receipts: last year's annual receipts issued in one request (each rendered PDF stored in the
+ * same transaction as its number), the server's memory growth meanwhile; then all of them in one PDF.
+ */
+const receiptMeasurements = async (add, { token, server, year }) => {
+  const giftYear = year - 1;
+  const issueYear = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Paris', year: 'numeric' }).format(new Date()));
+  const preview = await request('POST', '/back-office/receipts/preview', { token, body: { year: giftYear, mode: 'annual' } });
+  if (preview.status !== 200) throw new Error(`receipts preview: HTTP ${preview.status} ${preview.body}`);
+  const planned = JSON.parse(preview.body.toString()).count;
+  const rssBefore = rssOf(server.pid);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssOf(server.pid)); }, 50);
+  const issueStart = process.hrtime.bigint();
+  const issued = await request('POST', '/back-office/receipts/generate', { token, body: { year: giftYear, mode: 'annual' } });
+  const issueMs = ms(issueStart);
+  clearInterval(sampler);
+  if (issued.status !== 201) throw new Error(`receipts generate: HTTP ${issued.status} ${issued.body}`);
+  const count = JSON.parse(issued.body.toString()).length;
+  if (count) {
+    add(`Reçus fiscaux : émission des reçus annuels ${giftYear} (${count} reçus numérotés)`, `${fmt(issueMs / 1000, 0)} s`, '—', '—', '< 2 min', issueMs < 120_000 && count === planned);
+    add('Mémoire du serveur pendant l’émission (croissance)', `${fmt((rssPeak - rssBefore) / 1024 / 1024)} Mo`, '—', '—', '< 200 Mo', rssPeak - rssBefore < 200 * 1024 * 1024);
+  }
+  const printStart = process.hrtime.bigint();
+  const printed = await download(`/back-office/receipts/print?year=${issueYear}`, token);
+  const printMs = ms(printStart);
+  if (printed.status !== 200) throw new Error(`receipts print: HTTP ${printed.status}`);
+  add(`Reçus fiscaux : PDF de tous les reçus ${issueYear} à imprimer`, `${fmt(printMs / 1000, 0)} s (${fmt(printed.bytes / 1024 / 1024)} Mo)`, '—', '—', '—', true);
+};
+
+/** The bench's super admin: registered on a fresh database (as the first visitor of the admin panel would), logged in on a reused one. */
+const adminToken = async () => {
+  let login = await request('POST', '/admin/register-admin', { body: BENCH_ADMIN });
+  if (login.status !== 200 && login.status !== 201) login = await request('POST', '/admin/login', { body: { email: BENCH_ADMIN.email, password: BENCH_ADMIN.password } });
+  if (login.status !== 200 && login.status !== 201) throw new Error(`admin: HTTP ${login.status} ${login.body}`);
+  return JSON.parse(login.body.toString()).data.token;
+};
+
 const main = async () => {
   const rows = [];
   const add = (what, value, reference, ratio, goal, ok) => rows.push({ what, value, reference, ratio, goal, ok });
@@ -236,9 +274,24 @@ const main = async () => {
   if (!REUSE) {
     log(`seed ${MEMBERS} members into ${DB} …`);
     const seedMs = await seed(DB, MEMBERS);
-    log(`seed ${SMALL_MEMBERS} members into ${SMALL_DB} …`);
-    await seed(SMALL_DB, SMALL_MEMBERS);
+    if (ONLY !== 'receipts') {
+      log(`seed ${SMALL_MEMBERS} members into ${SMALL_DB} …`);
+      await seed(SMALL_DB, SMALL_MEMBERS);
+    }
     add(`Chargement des données (npm run seed -- --members ${MEMBERS})`, `${fmt(seedMs / 1000, 0)} s`, '—', '—', 'quelques minutes', seedMs < 10 * 60_000);
+  }
+
+  // `--only receipts`: the tax receipts' measurements only, printed (docs/PERFORMANCE.md is left as it is)
+  if (ONLY === 'receipts') {
+    log('starting the server …');
+    const server = await startServer(DB);
+    try {
+      await receiptMeasurements(add, { token: await adminToken(), server, year });
+    } finally {
+      server.kill('SIGTERM');
+    }
+    console.log(rows.map((r) => `| ${[r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'].join(' | ')} |`).join('\n'));
+    process.exit(0);
   }
 
   // In-process phase: reminders (time and SQL query count at two sizes), the stats' plain SQL, the admin account.
@@ -279,12 +332,7 @@ const main = async () => {
   log('starting the server …');
   const server = await startServer(DB);
   try {
-    // The bench's super admin: registered through the API on a fresh database (as the first visitor of
-    // the admin panel would), logged in on a reused one.
-    let login = await request('POST', '/admin/register-admin', { body: BENCH_ADMIN });
-    if (login.status !== 200 && login.status !== 201) login = await request('POST', '/admin/login', { body: { email: BENCH_ADMIN.email, password: BENCH_ADMIN.password } });
-    if (login.status !== 200 && login.status !== 201) throw new Error(`admin: HTTP ${login.status} ${login.body}`);
-    const token = JSON.parse(login.body.toString()).data.token;
+    const token = await adminToken();
 
     // Stats: the endpoint vs the same aggregates as plain SQL, alternated.
     const knex = require('knex')({ client: 'pg', connection: { ...PG, database: DB }, pool: { min: 0, max: 10 } });
@@ -380,31 +428,7 @@ const main = async () => {
     }
     await knex.destroy();
 
-    // Tax receipts: last year's annual receipts issued in one request (numbered one by one, each in its
-    // own transaction), the server's memory growth meanwhile; then all of them in one PDF, streamed.
-    const giftYear = year - 1;
-    const issueYear = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Paris', year: 'numeric' }).format(new Date()));
-    const preview = await request('POST', '/back-office/receipts/preview', { token, body: { year: giftYear, mode: 'annual' } });
-    if (preview.status !== 200) throw new Error(`receipts preview: HTTP ${preview.status} ${preview.body}`);
-    const planned = JSON.parse(preview.body.toString()).count;
-    const rssBefore = rssOf(server.pid);
-    let rssPeak = rssBefore;
-    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssOf(server.pid)); }, 50);
-    const issueStart = process.hrtime.bigint();
-    const issued = await request('POST', '/back-office/receipts/generate', { token, body: { year: giftYear, mode: 'annual' } });
-    const issueMs = ms(issueStart);
-    clearInterval(sampler);
-    if (issued.status !== 201) throw new Error(`receipts generate: HTTP ${issued.status} ${issued.body}`);
-    const count = JSON.parse(issued.body.toString()).length;
-    if (count) {
-      add(`Reçus fiscaux : émission des reçus annuels ${giftYear} (${count} reçus numérotés)`, `${fmt(issueMs / 1000, 0)} s`, '—', '—', '< 2 min', issueMs < 120_000 && count === planned);
-      add('Mémoire du serveur pendant l’émission (croissance)', `${fmt((rssPeak - rssBefore) / 1024 / 1024)} Mo`, '—', '—', '< 200 Mo', rssPeak - rssBefore < 200 * 1024 * 1024);
-    }
-    const printStart = process.hrtime.bigint();
-    const printed = await download(`/back-office/receipts/print?year=${issueYear}`, token);
-    const printMs = ms(printStart);
-    if (printed.status !== 200) throw new Error(`receipts print: HTTP ${printed.status}`);
-    add(`Reçus fiscaux : PDF de tous les reçus ${issueYear} à imprimer`, `${fmt(printMs / 1000, 0)} s (${fmt(printed.bytes / 1024 / 1024)} Mo)`, '—', '—', '—', true);
+    await receiptMeasurements(add, { token, server, year });
   } finally {
     server.kill('SIGTERM');
   }

@@ -27,6 +27,14 @@ export const ACTIONS = {
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 
+/** Strapi's content-manager rights (with a content type as subject), e.g. to show a menu link to who reads a type. */
+export const CONTENT_ACTIONS = {
+  create: 'plugin::content-manager.explorer.create',
+  read: 'plugin::content-manager.explorer.read',
+  update: 'plugin::content-manager.explorer.update',
+  delete: 'plugin::content-manager.explorer.delete',
+} as const;
+
 /** Definitions given to the action provider (uid is the action id without the `api::` prefix). */
 export const ACTION_DEFINITIONS = [
   { uid: 'back-office.dues.read', displayName: 'Voir les cotisations à renouveler', subCategory: 'Cotisations' },

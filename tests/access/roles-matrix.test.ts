@@ -120,6 +120,7 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
       'api::mission-message-delivery.mission-message-delivery': ['asso-volunteer-manager'],
       // tax receipts: written only by the generation; the partnerships manager reads company receipts (tests/receipts)
       'api::receipt.receipt': ['asso-treasurer', 'asso-partnerships'],
+      'api::receipt-delivery.receipt-delivery': ['asso-treasurer'],
     };
     for (const [uid, readers] of Object.entries(LOGS)) {
       expect2xx(`${uid} R list`, readers.includes(role), code(await as('get', cm(uid))));

@@ -326,6 +326,7 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
     expect(cmList.body.results.length).toBeGreaterThan(0);
     expect(cmList.body.results.every((r: any) => r.donorKind === 'company')).toBe(true);
     expect((await app.admin('get', cm(RECEIPT, ids.single), partnerships)).status).toBe(403);
+    expect((await app.admin('get', cm(RECEIPT, ids.companyReceipt), partnerships)).status).toBe(200);
 
     expect((await app.admin('get', `/back-office/receipts?year=${ISSUE_YEAR}`, secretary)).status).toBe(403);
     expect((await app.admin('get', `/back-office/receipts/${ids.single}/pdf`, secretary)).status).toBe(403);

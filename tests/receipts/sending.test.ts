@@ -8,6 +8,14 @@ import { configureReceipts, donation, donor, GIFT_YEAR, ISSUE_YEAR, RECEIPT } fr
  * server refuses some mails without sending anything twice, cancelled receipts not sent, donors
  * without e-mail listed for printing.
  */
+const DELIVERY = 'api::receipt-delivery.receipt-delivery';
+
+const binary = (res: any, done: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
 describe(`tax receipts by e-mail (${DB_CLIENT})`, () => {
   let app: TestApp;
   let smtp: TestSmtp;
@@ -76,7 +84,13 @@ describe(`tax receipts by e-mail (${DB_CLIENT})`, () => {
     expect(text).toContain(`Reçu fiscal n° ${receipt.number}`);
     expect(text).toContain('Nom : Alpha');
     expect(receipt.sentAt).toBeTruthy();
-    expect(receipt.emailStatus).toBe('sent');
+    // one delivery record per receipt (the engine of every mass mailing), sent once
+    const records = await app.strapi.db.query(DELIVERY).findMany({ where: { receipt: { id: receipt.id } } });
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ status: 'sent', email: 'alpha@exemple.org' });
+    // the attachment is the stored PDF, byte for byte
+    const download = await app.admin('get', `/back-office/receipts/${receipt.documentId}/pdf`).buffer(true).parse(binary);
+    expect(Buffer.compare(download.body, alpha.attachments[0].content)).toBe(0);
     // the cancelled one never left
     expect(smtp.to('echo@exemple.org')).toHaveLength(0);
   });
@@ -85,18 +99,25 @@ describe(`tax receipts by e-mail (${DB_CLIENT})`, () => {
     const d = await donor(app, { lastName: 'Foxtrot', email: 'foxtrot@exemple.org' });
     const g = await donation(app, d.documentId, { amount: 10 });
     const res = await app.admin('post', '/back-office/receipts/generate').send({ donation: g.documentId });
+    const receipt = await app.strapi.db.query(RECEIPT).findOne({ where: { documentId: res.body[0].documentId } });
     // as left by a process stopped after handing the mail to the server
-    await app.strapi.db
-      .query(RECEIPT)
-      .update({
-        where: { documentId: res.body[0].documentId },
-        data: { emailStatus: 'pending', emailAttemptedAt: new Date(), emailAttempts: 1 },
-      });
+    await app.strapi.db.query(DELIVERY).create({
+      data: {
+        receipt: receipt.id,
+        year: ISSUE_YEAR,
+        deliveryKey: `${ISSUE_YEAR}:receipt-${receipt.id}`,
+        email: 'foxtrot@exemple.org',
+        status: 'pending',
+        attemptedAt: new Date(),
+        attempts: 1,
+      },
+    });
     smtp.clear();
     const after = await send();
     expect(smtp.messages).toHaveLength(0);
     expect(after).toMatchObject({ failed: 1 });
-    const stored = await app.strapi.db.query(RECEIPT).findOne({ where: { documentId: res.body[0].documentId } });
-    expect(stored.emailError).toMatch(/interrompu/);
+    const record = await app.strapi.db.query(DELIVERY).findOne({ where: { receipt: { id: receipt.id } } });
+    expect(record.error).toMatch(/interrompu/);
+    expect(await app.strapi.db.query(DELIVERY).count({ where: { receipt: { id: receipt.id } } })).toBe(1);
   });
 });

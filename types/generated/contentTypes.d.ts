@@ -1423,6 +1423,60 @@ export interface ApiPolePole extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface ApiReceiptDeliveryReceiptDelivery extends Struct.CollectionTypeSchema {
+  collectionName: 'receipt_deliveries';
+  info: {
+    description: 'L\u2019envoi par e-mail d\u2019un re\u00E7u fiscal \u00E0 son donateur : en attente, envoy\u00E9 ou en \u00E9chec (reprise sans doublon, jamais deux fois)';
+    displayName: 'Envoi de re\u00E7u fiscal';
+    pluralName: 'receipt-deliveries';
+    singularName: 'receipt-delivery';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    attemptedAt: Schema.Attribute.DateTime;
+    attempts: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    deliveryKey: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Private &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 400;
+      }>;
+    email: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    error: Schema.Attribute.Text;
+    firstName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 100;
+      }>;
+    lastName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::receipt-delivery.receipt-delivery'> & Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    receipt: Schema.Attribute.Relation<'manyToOne', 'api::receipt.receipt'>;
+    sentAt: Schema.Attribute.DateTime;
+    status: Schema.Attribute.Enumeration<['pending', 'sent', 'failed']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'pending'>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    year: Schema.Attribute.Integer & Schema.Attribute.Required;
+  };
+}
+
 export interface ApiReceiptReceipt extends Struct.CollectionTypeSchema {
   collectionName: 'receipts';
   info: {
@@ -1446,6 +1500,7 @@ export interface ApiReceiptReceipt extends Struct.CollectionTypeSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 255;
       }>;
+    cancelledPdf: Schema.Attribute.Media<'files'>;
     cancelReason: Schema.Attribute.Text;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
@@ -1460,10 +1515,6 @@ export interface ApiReceiptReceipt extends Struct.CollectionTypeSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 255;
       }>;
-    emailAttemptedAt: Schema.Attribute.DateTime;
-    emailAttempts: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
-    emailError: Schema.Attribute.Text;
-    emailStatus: Schema.Attribute.Enumeration<['pending', 'sent', 'failed']>;
     issuedBy: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 255;
@@ -1478,6 +1529,7 @@ export interface ApiReceiptReceipt extends Struct.CollectionTypeSchema {
         maxLength: 20;
       }>;
     numberYear: Schema.Attribute.Integer & Schema.Attribute.Required;
+    pdf: Schema.Attribute.Media<'files'>;
     periodEnd: Schema.Attribute.Date & Schema.Attribute.Required;
     periodStart: Schema.Attribute.Date & Schema.Attribute.Required;
     publishedAt: Schema.Attribute.DateTime;
@@ -2053,6 +2105,7 @@ declare module '@strapi/strapi' {
       'api::participation.participation': ApiParticipationParticipation;
       'api::partner.partner': ApiPartnerPartner;
       'api::pole.pole': ApiPolePole;
+      'api::receipt-delivery.receipt-delivery': ApiReceiptDeliveryReceiptDelivery;
       'api::receipt.receipt': ApiReceiptReceipt;
       'api::skill.skill': ApiSkillSkill;
       'api::subscriber.subscriber': ApiSubscriberSubscriber;

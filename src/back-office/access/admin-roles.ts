@@ -1,8 +1,10 @@
 import type { Attributes, Strapi } from '../types';
+import { receiptFileIds } from '../receipts/storage';
 import {
   BACK_OFFICE_RIGHTS,
   CM_ACTIONS,
   CONFIDENTIAL_READERS,
+  RECEIPT_FILE_READERS,
   CONTENT_CONDITIONS,
   CONTENT_RIGHTS,
   MEDIA_RIGHTS,
@@ -21,14 +23,25 @@ export const NOT_CONFIDENTIAL = { name: 'not-confidential', id: 'api::not-confid
  */
 export const NOT_CONFIDENTIAL_FILE = { name: 'not-confidential-file', id: 'api::not-confidential-file' };
 
-/** Ids of the files attached to a document that is not explicitly non-confidential (fail closed). */
+/**
+ * Media-library condition of the roles that read confidential documents but not tax receipts: the
+ * receipts' PDFs are hidden (the other confidential files, covered by NOT_CONFIDENTIAL_FILE for
+ * everyone else, include them already).
+ */
+export const NOT_RECEIPT_FILE = { name: 'not-receipt-file', id: 'api::not-receipt-file' };
+
+/**
+ * Ids of the confidential files: those attached to a document that is not explicitly
+ * non-confidential (fail closed), and the tax receipts' PDFs (a donor's name, address and gifts).
+ */
 export const confidentialFileIds = async (strapi: Strapi): Promise<number[]> => {
   const documents = await strapi.db.query('api::document.document').findMany({
     where: { $or: [{ confidential: true }, { confidential: { $null: true } }] },
     select: ['id'],
     populate: { file: { select: ['id'] } },
   });
-  return documents.map((d) => d.file?.id).filter((id: unknown): id is number => typeof id === 'number');
+  const ids = documents.map((d) => d.file?.id).filter((id: unknown): id is number => typeof id === 'number');
+  return [...ids, ...(await receiptFileIds(strapi))];
 };
 
 export const registerConfidentialCondition = (strapi: Strapi) => {
@@ -43,6 +56,14 @@ export const registerConfidentialCondition = (strapi: Strapi) => {
     name: NOT_CONFIDENTIAL_FILE.name,
     handler: async () => {
       const ids = await confidentialFileIds(strapi);
+      return ids.length ? { id: { $nin: ids } } : true;
+    },
+  });
+  strapi.admin.services.permission.conditionProvider.register({
+    displayName: 'Fichiers hors reçus fiscaux',
+    name: NOT_RECEIPT_FILE.name,
+    handler: async () => {
+      const ids = await receiptFileIds(strapi);
       return ids.length ? { id: { $nin: ids } } : true;
     },
   });
@@ -86,7 +107,12 @@ export const defaultPermissions = (strapi: Strapi, code: RoleCode) => {
     if (codes.includes(code)) permissions.push({ action, subject: null, properties: {}, conditions: [] });
   }
   // the files of confidential documents stay out of the media library of those who may not read them
-  const fileConditions = CONFIDENTIAL_READERS.includes(code) ? [] : [NOT_CONFIDENTIAL_FILE.id];
+  // (and the receipts' PDFs out of the media library of who reads them only through the receipts' page)
+  const fileConditions = !CONFIDENTIAL_READERS.includes(code)
+    ? [NOT_CONFIDENTIAL_FILE.id]
+    : RECEIPT_FILE_READERS.includes(code)
+      ? []
+      : [NOT_RECEIPT_FILE.id];
   for (const [action, codes] of Object.entries(MEDIA_RIGHTS)) {
     if (codes.includes(code)) permissions.push({ action, subject: null, properties: {}, conditions: action === 'plugin::upload.assets.create' ? [] : fileConditions });
   }

@@ -45,6 +45,8 @@ export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rig
   'api::mission-message-delivery.mission-message-delivery': ['', '', 'R',  '',      ''],
   // Written only by the back-office (never edited, never deleted); partnerships: company receipts only (CONTENT_CONDITIONS)
   'api::receipt.receipt':                 ['R',     '',       '',       '',      'R'],
+  // the e-mailing of receipts (one record per receipt): the treasurer follows it
+  'api::receipt-delivery.receipt-delivery': ['R',   '',       '',       '',      ''],
   // the imports' log: read and undone through the page « Importer » only
   'api::import-batch.import-batch':       ['',      '',       '',       '',      ''],
 };
@@ -56,6 +58,9 @@ export const CONTENT_CONDITIONS: Record<string, Partial<Record<RoleCode, string[
 
 /** Confidential documents: only these roles (and the super admin) see them. */
 export const CONFIDENTIAL_READERS: RoleCode[] = ['asso-treasurer', 'asso-secretary'];
+
+/** The tax receipts' PDFs in the media library: only these roles (and the super admin) see them; the others read receipts through their own page. */
+export const RECEIPT_FILE_READERS: RoleCode[] = ['asso-treasurer'];
 
 const ALL: RoleCode[] = [...ROLE_CODES];
 

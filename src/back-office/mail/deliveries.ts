@@ -1,35 +1,47 @@
 import type { Strapi } from '../types';
 import { Mail, sendMail } from './index';
-import { knex, link, table } from '../sql';
+import { column, knex, link, table } from '../sql';
 import { readEnv } from '../../core/config';
 
 /**
  * Mail sent to many people, one record per recipient (newsletters, messages to a mission's
- * volunteers): pending, sent or failed. The records make a send resumable and guarantee that
- * nobody gets the same mail twice, even with two sends at the same moment or two server processes:
- *   - one record per mail and address (unique `deliveryKey`, enforced by the database);
+ * volunteers, tax receipts): pending, sent or failed. The records make a send resumable and
+ * guarantee that nobody gets the same mail twice, even with two sends at the same moment or two
+ * server processes:
+ *   - one record per mail and recipient (unique `deliveryKey`, enforced by the database);
  *   - a record is claimed by one conditional write before its mail leaves: whoever loses the claim
  *     does not send;
  *   - a record claimed but never confirmed (the process stopped while the SMTP server had the mail)
  *     is marked failed and never sent again: it may have been delivered.
  *
  * A delivery content type has the fields deliveryKey, email, firstName, lastName, status
- * (pending/sent/failed), attemptedAt, sentAt, attempts, error, and a relation to what is sent.
+ * (pending/sent/failed), attemptedAt, sentAt, attempts, error, and what makes a series: a relation
+ * to what is sent (a newsletter, a message) or plain fields (the receipts of a year).
  */
-export interface DeliverySeries {
-  /** content type of the per-recipient records */
-  uid: string;
-  /** relation from a record to what is sent (its newsletter, its message) */
-  parentField: string;
-  /** id and documentId of what is sent */
-  parentId: number;
-  parentDocumentId: string;
-}
+export type DeliverySeries =
+  | {
+      /** content type of the per-recipient records */
+      uid: string;
+      /** relation from a record to what is sent (its newsletter, its message) */
+      parentField: string;
+      /** id and documentId of what is sent */
+      parentId: number;
+      parentDocumentId: string;
+    }
+  | {
+      uid: string;
+      /** the fields every record of the series carries, e.g. `{ year: 2026 }` for the receipts of a year */
+      scope: Record<string, string | number>;
+    };
 
 export interface DeliveryRecipient {
   email: string;
   firstName?: string | null;
   lastName?: string | null;
+  /** what makes the record unique in its series (default: the address), e.g. `receipt-12` for the receipt it carries */
+  key?: string;
+  /** more fields of the record, e.g. the relation to the receipt it carries */
+  data?: Record<string, unknown>;
 }
 
 export const INTERRUPTED = 'Envoi interrompu pendant la remise au serveur : non renvoyé, pour ne jamais envoyer deux fois.';
@@ -45,10 +57,17 @@ export const bulkMailPace = () => ({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** One record per mail and address: `<id of what is sent>:<address>`. */
-export const deliveryKey = (parentId: number, email: string) => `${parentId}:${email}`;
+/** One record per mail and recipient: `<id of what is sent>:<address>`, or `<scope values>:<recipient key>`. */
+export const deliveryKey = (series: DeliverySeries, recipient: DeliveryRecipient) =>
+  `${'scope' in series ? Object.values(series.scope).join(':') : series.parentId}:${recipient.key ?? recipient.email}`;
 
-const ofSeries = (series: DeliverySeries) => ({ [series.parentField]: { id: series.parentId } });
+/** The filter of a series' records. */
+const ofSeries = (series: DeliverySeries): Record<string, unknown> =>
+  'scope' in series ? { ...series.scope } : { [series.parentField]: { id: series.parentId } };
+
+/** The fields a new record of the series starts with. */
+const seriesData = (series: DeliverySeries): Record<string, unknown> =>
+  'scope' in series ? { ...series.scope } : { [series.parentField]: series.parentDocumentId };
 
 /** A unique index on one field, created at boot (Strapi's `unique` is only checked before writing, not by the database). */
 export const ensureUniqueIndex = async (strapi: Strapi, uid: string, field: string) => {
@@ -63,15 +82,15 @@ export const ensureDeliveryIndex = (strapi: Strapi, uid: string) => ensureUnique
 /** Records for the recipients who have none yet (a first send, a send interrupted while preparing, new recipients). */
 export const addDeliveries = async (strapi: Strapi, series: DeliverySeries, recipients: DeliveryRecipient[]) => {
   const existing = new Set(
-    (await strapi.db.query(series.uid as any).findMany({ where: ofSeries(series), select: ['email'] })).map((d: any) => d.email)
+    (await strapi.db.query(series.uid as any).findMany({ where: ofSeries(series), select: ['deliveryKey'] })).map((d: any) => d.deliveryKey)
   );
   let added = 0;
   for (const r of recipients) {
-    if (existing.has(r.email)) continue;
-    const key = deliveryKey(series.parentId, r.email);
+    const key = deliveryKey(series, r);
+    if (existing.has(key)) continue;
     try {
       await strapi.documents(series.uid as any).create({
-        data: { [series.parentField]: series.parentDocumentId, deliveryKey: key, email: r.email, firstName: r.firstName ?? null, lastName: r.lastName ?? null } as any,
+        data: { ...seriesData(series), ...r.data, deliveryKey: key, email: r.email, firstName: r.firstName ?? null, lastName: r.lastName ?? null } as any,
       });
       added += 1;
     } catch (e: any) {
@@ -101,10 +120,14 @@ export const markInterrupted = async (strapi: Strapi, series: DeliverySeries) =>
 
 /** Recipients, sent and failed, counted in SQL. */
 export const countDeliveries = async (strapi: Strapi, series: DeliverySeries) => {
-  const lnk = link(strapi, series.uid, series.parentField);
-  const rows = await knex(strapi)(`${table(strapi, series.uid)} as d`)
-    .join(`${lnk.table} as l`, `l.${lnk.from}`, 'd.id')
-    .where(`l.${lnk.to}`, series.parentId)
+  let query = knex(strapi)(`${table(strapi, series.uid)} as d`);
+  if ('scope' in series) {
+    for (const [field, value] of Object.entries(series.scope)) query = query.where(`d.${column(strapi, series.uid, field)}`, value);
+  } else {
+    const lnk = link(strapi, series.uid, series.parentField);
+    query = query.join(`${lnk.table} as l`, `l.${lnk.from}`, 'd.id').where(`l.${lnk.to}`, series.parentId);
+  }
+  const rows = await query
     .select('d.status')
     .count({ n: '*' })
     .groupBy('d.status');
@@ -118,9 +141,13 @@ export const countDeliveries = async (strapi: Strapi, series: DeliverySeries) =>
 
 export interface SendOptions {
   /** the mail of one record */
-  mailFor: (delivery: any) => Mail;
+  mailFor: (delivery: any) => Mail | Promise<Mail>;
   /** addresses that must not be written to any more: their records are removed, nothing is sent */
   suppressed?: () => Promise<Set<string>>;
+  /** among a batch, the ids of the records not to send any more (e.g. a receipt cancelled meanwhile): removed, nothing is sent */
+  withdrawn?: (batch: any[]) => Promise<Set<number>>;
+  /** after a record's mail is confirmed sent (e.g. to date what it carried) */
+  afterSent?: (delivery: any) => Promise<unknown>;
   /** after each batch (e.g. to show the counts while sending) */
   afterBatch?: () => Promise<unknown>;
 }
@@ -145,9 +172,10 @@ export const sendDeliveries = async (strapi: Strapi, series: DeliverySeries, opt
     });
     if (!batch.length) break;
     const suppressed = (await options.suppressed?.()) ?? new Set<string>();
+    const withdrawn = (await options.withdrawn?.(batch)) ?? new Set<number>();
     for (const d of batch) {
       lastId = d.id;
-      if (suppressed.has(d.email)) {
+      if (suppressed.has(d.email) || withdrawn.has(d.id)) {
         await records.delete({ where: { id: d.id } });
         continue;
       }
@@ -160,8 +188,16 @@ export const sendDeliveries = async (strapi: Strapi, series: DeliverySeries, opt
         data: { attemptedAt: new Date(), attempts: (d.attempts ?? 0) + 1 },
       });
       if (claim.count !== 1) continue;
+      let mail: Mail;
       try {
-        await sendMail(strapi, options.mailFor(d));
+        mail = await options.mailFor(d);
+      } catch (e: any) {
+        // the mail could not be prepared (nothing left for the server): released for the next send
+        await records.update({ where: { id: d.id }, data: { status: 'failed', attemptedAt: null, error: String(e?.message ?? e).slice(0, 1000) } });
+        throw e;
+      }
+      try {
+        await sendMail(strapi, mail);
         await records.update({ where: { id: d.id }, data: { status: 'sent', sentAt: new Date(), error: null } });
         consecutiveFailures = 0;
       } catch (e: any) {
@@ -169,7 +205,9 @@ export const sendDeliveries = async (strapi: Strapi, series: DeliverySeries, opt
         await records.update({ where: { id: d.id }, data: { status: 'failed', attemptedAt: null, error: String(e?.message ?? e).slice(0, 1000) } });
         consecutiveFailures += 1;
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) break;
+        continue;
       }
+      await options.afterSent?.(d);
     }
     await options.afterBatch?.();
   }

@@ -1,4 +1,4 @@
-import { errors } from '@strapi/utils';
+import { forbidden, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { RECEIPT } from './plan';
 
@@ -10,7 +10,7 @@ import { RECEIPT } from './plan';
 const checker = (strapi: Strapi, ctx: any) =>
   strapi.plugin('content-manager').service('permission-checker').create({ userAbility: ctx.state.userAbility, model: RECEIPT });
 
-const refused = (message: string) => new errors.PolicyError(message);
+const refused = (message: string) => forbidden(message);
 
 /** The filters the admin's read right puts on receipts ({} when none); 403 without the right. */
 export const readableWhere = async (strapi: Strapi, ctx: any): Promise<Record<string, any>> => {
@@ -33,7 +33,7 @@ export const assertReadsAll = (strapi: Strapi, ctx: any) => {
 /** One receipt the admin may read, or 404 / 403. */
 export const readableReceipt = async (strapi: Strapi, ctx: any, documentId: string) => {
   const receipt = await strapi.db.query(RECEIPT).findOne({ where: { documentId } });
-  if (!receipt) throw new errors.NotFoundError('Reçu fiscal introuvable.');
+  if (!receipt) throw notFound('Reçu fiscal introuvable.');
   const pc = checker(strapi, ctx);
   if (pc.cannot.read(receipt)) throw refused('Vous n’avez pas le droit de consulter ce reçu fiscal.');
   return receipt;

@@ -1,14 +1,16 @@
-import { errors } from '@strapi/utils';
 import type { BackOfficeModule, Strapi, WriteRule } from '../types';
+import { badRequest, forbidden } from '../../core/errors';
+import { ensureDeliveryIndex } from '../mail/deliveries';
 import { ACTIONS } from '../../shared/permissions';
 import { column, table } from '../sql';
 import { XLSX_CONTENT_TYPE } from '../exports/xlsx';
 import { assertReadsAll, readableReceipt, readableWhere } from './access';
 import { declaration, declarationCsv, declarationXlsx, receiptsOfYear } from './declaration';
-import { cancel, ConflictError, generate, replace } from './issue';
+import { cancel, generate, replace } from './issue';
 import { DONATION, DONOR, planReceipts, previewOf, RECEIPT, Scope } from './plan';
 import { receiptPdf, receiptsPdfStream } from './pdf';
-import { resumeInterrupted, sendingStatus, startSending } from './sending';
+import { RECEIPT_DELIVERY, resumeInterrupted, sendingStatus, startSending } from './sending';
+import { guardReceiptFiles, storedPdf } from './storage';
 import { issuerSettings } from './settings';
 
 /** Condition of the partnerships manager's read right: company receipts only (roles.ts). */
@@ -34,7 +36,7 @@ export const writeRules: Record<string, WriteRule> = {
   [RECEIPT]: {
     // every write through the Document Service: the module itself writes with the query engine (issue.ts)
     check() {
-      throw new errors.PolicyError(NEVER_EDITED);
+      throw forbidden(NEVER_EDITED);
     },
   },
   [DONATION]: {
@@ -42,8 +44,9 @@ export const writeRules: Record<string, WriteRule> = {
       if (write.action !== 'delete' || !write.documentId) return;
       const numbers = await receiptNumbers(write.strapi, { donations: { documentId: write.documentId } });
       if (numbers.length) {
-        throw new errors.ValidationError(
-          `Don : il figure sur le reçu fiscal n° ${numbers.join(', ')} ; un don reçu ne se supprime pas (marquez-le « Remboursé » et annulez le reçu si besoin).`
+        throw badRequest(
+          `Don : il figure sur le reçu fiscal n° ${numbers.join(', ')} ; un don reçu ne se supprime pas (marquez-le « Remboursé » et annulez le reçu si besoin).`,
+          'documentId'
         );
       }
     },
@@ -53,9 +56,7 @@ export const writeRules: Record<string, WriteRule> = {
       if (write.action !== 'delete' || !write.documentId) return;
       const numbers = await receiptNumbers(write.strapi, { donor: { documentId: write.documentId } });
       if (numbers.length)
-        throw new errors.ValidationError(
-          `Donateur : des reçus fiscaux lui ont été émis (n° ${numbers.join(', ')}) ; sa fiche est conservée.`
-        );
+        throw badRequest(`Donateur : des reçus fiscaux lui ont été émis (n° ${numbers.join(', ')}) ; sa fiche est conservée.`, 'documentId');
     },
   },
 };
@@ -64,10 +65,7 @@ const scopeOf = (body: any): Scope => {
   const b = body ?? {};
   const text = (v: unknown, field: string) => {
     if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v !== 'string')
-      throw new errors.ValidationError(`${field} : identifiant (documentId) attendu.`, {
-        errors: [{ path: [field], message: 'invalide' }],
-      });
+    if (typeof v !== 'string') throw badRequest(`${field === 'donor' ? 'Donateur' : 'Don'} : identifiant (documentId) attendu.`, field);
     return v;
   };
   return {
@@ -81,25 +79,10 @@ const scopeOf = (body: any): Scope => {
 const yearParam = (raw: unknown) => {
   const year = Number(raw);
   if (!Number.isInteger(year) || year < 2000 || year > 2100) {
-    throw new errors.ValidationError('Année : indiquez une année sur quatre chiffres (par exemple 2026).', {
-      errors: [{ path: ['year'], message: 'année invalide' }],
-    });
+    throw badRequest('Année : indiquez une année sur quatre chiffres (par exemple 2026).', 'year');
   }
   return year;
 };
-
-/** Our 409 in Strapi's error shape (Strapi maps its own error classes to 400/403/404 only). */
-const handle =
-  (run: (ctx: any) => Promise<void>) =>
-  async (ctx: any): Promise<void> => {
-    try {
-      await run(ctx);
-    } catch (e: any) {
-      if (!(e instanceof ConflictError)) throw e;
-      ctx.status = 409;
-      ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message: e.message, details: e.details ?? {} } };
-    }
-  };
 
 const LIST_FIELDS = [
   'documentId',
@@ -117,9 +100,21 @@ const LIST_FIELDS = [
   'cancelled',
   'cancelledAt',
   'cancelReason',
-  'emailStatus',
   'sentAt',
 ];
+
+/** The e-mailing state of listed receipts: their delivery record's status (mail/deliveries.ts), or null. */
+const withEmailStatus = async (strapi: Strapi, rows: any[]) => {
+  const deliveries = rows.length
+    ? await strapi.db.query(RECEIPT_DELIVERY).findMany({
+        where: { receipt: { documentId: { $in: rows.map((r) => r.documentId) } } },
+        select: ['status'],
+        populate: { receipt: { select: ['documentId'] } },
+      })
+    : [];
+  const status = new Map(deliveries.map((d: any) => [d.receipt?.documentId, d.status]));
+  return rows.map((r) => ({ ...r, emailStatus: status.get(r.documentId) ?? null }));
+};
 
 /**
  * Tax receipts (reçus fiscaux): preview and generation (one donation, one donor's year, a whole
@@ -134,26 +129,26 @@ const receipts: BackOfficeModule = {
       method: 'POST',
       path: '/receipts/preview',
       actions: [ACTIONS.receiptsGenerate],
-      handler: handle(async (ctx) => {
+      handler: async (ctx: any) => {
         const scope = scopeOf(ctx.request.body);
         const issuer = await issuerSettings(strapi);
         ctx.body = previewOf(await planReceipts(strapi, scope, issuer), scope);
-      }),
+      },
     },
     {
       method: 'POST',
       path: '/receipts/generate',
       actions: [ACTIONS.receiptsGenerate],
-      handler: handle(async (ctx) => {
+      handler: async (ctx: any) => {
         ctx.status = 201;
         ctx.body = await generate(strapi, scopeOf(ctx.request.body), ctx.state.user);
-      }),
+      },
     },
     {
       method: 'GET',
       path: '/receipts',
       actions: [],
-      handler: handle(async (ctx) => {
+      handler: async (ctx: any) => {
         const where: any = { ...(await readableWhere(strapi, ctx)) };
         const and: any[] = [where];
         if (ctx.query.year) and.push({ numberYear: yearParam(ctx.query.year) });
@@ -171,14 +166,14 @@ const receipts: BackOfficeModule = {
           }),
           q.count({ where: { $and: and } }),
         ]);
-        ctx.body = { data: rows, pagination: { page, pageSize, total } };
-      }),
+        ctx.body = { data: await withEmailStatus(strapi, rows), pagination: { page, pageSize, total } };
+      },
     },
     {
       method: 'GET',
       path: '/receipts/declaration',
       actions: [],
-      handler: handle(async (ctx) => {
+      handler: async (ctx: any) => {
         assertReadsAll(strapi, ctx);
         const year = yearParam(ctx.query.year);
         const format = String(ctx.query.format ?? 'json');
@@ -193,13 +188,13 @@ const receipts: BackOfficeModule = {
         } else {
           ctx.body = await declaration(strapi, year);
         }
-      }),
+      },
     },
     {
       method: 'GET',
       path: '/receipts/print',
       actions: [],
-      handler: handle(async (ctx) => {
+      handler: async (ctx: any) => {
         const where: any = { ...(await readableWhere(strapi, ctx)) };
         const year = yearParam(ctx.query.year);
         const filter: any = { $and: [where, { cancelled: false }] };
@@ -208,55 +203,65 @@ const receipts: BackOfficeModule = {
         ctx.set('Content-Type', 'application/pdf');
         ctx.set('Content-Disposition', `attachment; filename="recus-fiscaux-${year}.pdf"`);
         ctx.body = receiptsPdfStream(strapi, receiptsOfYear(strapi, year, filter), `Reçus fiscaux ${year}`);
-      }),
+      },
     },
     {
       method: 'GET',
       path: '/receipts/:documentId/pdf',
       actions: [],
-      handler: handle(async (ctx) => {
+      handler: async (ctx: any) => {
         const receipt = await readableReceipt(strapi, ctx, ctx.params.documentId);
+        // the stored file: the cancelled version of a cancelled receipt, unless the original is asked for
+        const original = ctx.query.version === 'original';
+        const row = await strapi.db.query(RECEIPT).findOne({ where: { id: receipt.id }, select: ['id'], populate: { pdf: true, cancelledPdf: true } });
+        const file = receipt.cancelled && !original ? row?.cancelledPdf : row?.pdf;
+        const name = `recu-fiscal-${receipt.number}${receipt.cancelled && !original ? '-annule' : ''}.pdf`;
+        // a receipt issued before its PDF was stored is drawn from its frozen snapshot
+        const body = file ? await storedPdf(strapi, file) : await receiptPdf(strapi, receipt);
         ctx.set('Content-Type', 'application/pdf');
-        ctx.set('Content-Disposition', `attachment; filename="recu-fiscal-${receipt.number}.pdf"`);
-        ctx.body = await receiptPdf(strapi, receipt);
-      }),
+        ctx.set('Content-Disposition', `attachment; filename="${name}"`);
+        ctx.set('Cache-Control', 'private, no-store');
+        ctx.set('X-Content-Type-Options', 'nosniff');
+        ctx.body = body;
+      },
     },
     {
       method: 'POST',
       path: '/receipts/:documentId/cancel',
       actions: [ACTIONS.receiptsCancel],
-      handler: handle(async (ctx) => {
+      handler: async (ctx: any) => {
         ctx.body = await cancel(strapi, ctx.params.documentId, ctx.request.body?.reason, ctx.state.user);
-      }),
+      },
     },
     {
       method: 'POST',
       path: '/receipts/:documentId/replace',
       actions: [ACTIONS.receiptsCancel, ACTIONS.receiptsGenerate],
-      handler: handle(async (ctx) => {
+      handler: async (ctx: any) => {
         ctx.status = 201;
         ctx.body = await replace(strapi, ctx.params.documentId, ctx.request.body?.reason, ctx.state.user);
-      }),
+      },
     },
     {
       method: 'POST',
       path: '/receipts/send',
       actions: [ACTIONS.receiptsSend],
-      handler: handle(async (ctx) => {
+      handler: async (ctx: any) => {
         ctx.status = 202;
         ctx.body = await startSending(strapi, yearParam(ctx.request.body?.year));
-      }),
+      },
     },
     {
       method: 'GET',
       path: '/receipts/send',
       actions: [ACTIONS.receiptsSend],
-      handler: handle(async (ctx) => {
+      handler: async (ctx: any) => {
         ctx.body = await sendingStatus(strapi, yearParam(ctx.query.year));
-      }),
+      },
     },
   ],
   register(s) {
+    guardReceiptFiles(s);
     s.admin.services.permission.conditionProvider.register({
       displayName: 'Reçus fiscaux des entreprises',
       name: COMPANY_RECEIPTS.name,
@@ -269,6 +274,8 @@ const receipts: BackOfficeModule = {
     await s.db.connection.raw(
       `CREATE UNIQUE INDEX IF NOT EXISTS ${t}_year_sequence_uq ON ${t} (${column(s, RECEIPT, 'numberYear')}, ${column(s, RECEIPT, 'sequence')})`
     );
+    // one delivery record per receipt, ever
+    await ensureDeliveryIndex(s, RECEIPT_DELIVERY);
     await resumeInterrupted(s);
   },
 };

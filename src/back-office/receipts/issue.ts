@@ -1,5 +1,5 @@
-import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
+import { badRequest, conflict, notFound } from '../../core/errors';
 import { nextNumber } from '../../core/numbering';
 import { todayInParis } from '../dues/period';
 import { isPostgres } from '../sql';
@@ -15,18 +15,9 @@ import {
   Scope,
 } from './plan';
 import { issuerSettings, IssuerSettings } from './settings';
+import { receiptPdf } from './pdf';
+import { storePdf, StoredFiles, withStoredFiles } from './storage';
 import { amountInWords, centsToDecimal } from './words';
-
-/**
- * A 409: the request contradicts what is stored (a donation already receipted, a receipt already
- * cancelled). Our route handlers answer it with status 409 in Strapi's error shape.
- */
-export class ConflictError extends errors.ApplicationError {
-  constructor(message: string, details?: unknown) {
-    super(message, details as any);
-    (this as any).name = 'ConflictError';
-  }
-}
 
 /** One lock for every creation of a receipt (PostgreSQL): the coverage check and the write are one step. */
 const COVERAGE_LOCK = 7_310_019;
@@ -91,8 +82,8 @@ const snapshotOf = (r: PlannedReceipt, issuer: IssuerSettings, issuedOn: string,
 export interface IssueOptions {
   mode: 'single' | 'annual';
   issuedBy: string;
-  /** the cancelled receipt this one replaces */
-  replaces?: number;
+  /** the cancelled receipt this one replaces (its id and number) */
+  replaces?: { id: number; number: string };
   /** in a bulk generation, a receipt whose donations were covered meanwhile is skipped; otherwise it is a 409 */
   skipCovered?: boolean;
 }
@@ -103,14 +94,18 @@ const BATCH = 100;
 /**
  * Issues receipts, in one transaction: the coverage check (none of their donations in a live
  * receipt), the next numbers of the year (gap-free, src/core/numbering.ts: the first from the
- * stored numbers, the others following it under the same lock) and the writes. Two generations at
- * once wait for each other here: the second finds the donations covered. In a bulk generation a
- * receipt covered meanwhile is skipped; otherwise it is a 409 and nothing is written.
+ * stored numbers, the others following it under the same lock), the rendered PDFs stored
+ * (storage.ts) and the writes. Two generations at once wait for each other here: the second finds
+ * the donations covered. In a bulk generation a receipt covered meanwhile is skipped; otherwise it
+ * is a 409 and nothing is written. If anything fails (a PDF that cannot be stored included), the
+ * transaction rolls back: no number is consumed, and the PDFs already written are removed.
  *
  * Receipts are written here (and cancelled, and marked sent) with the query engine only: the
  * Document Service refuses every write to them (index.ts), so no other path can create one.
+ * `stored`: the files of an enclosing transaction (a replacement), removed with it if it fails.
  */
-export const issueBatch = async (strapi: Strapi, planned: PlannedReceipt[], issuer: IssuerSettings, options: IssueOptions) => {
+export const issueBatch = async (strapi: Strapi, planned: PlannedReceipt[], issuer: IssuerSettings, options: IssueOptions, stored?: StoredFiles) => {
+  if (!stored) return withStoredFiles(strapi, (files) => issueBatch(strapi, planned, issuer, options, files));
   const uploadsUrl = (p: string | null) => (p ? p.slice(strapi.dirs.static.public.length).replace(/\\/g, '/') : null);
   return strapi.db.transaction(async ({ trx }: any) => {
     if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [COVERAGE_LOCK]);
@@ -122,23 +117,28 @@ export const issueBatch = async (strapi: Strapi, planned: PlannedReceipt[], issu
     const free = planned.filter((r) => !r.donations.some((d) => covered.has(d.id)));
     if (free.length < planned.length && !options.skipCovered) {
       const numbers = [...new Set(covered.values())];
-      throw new ConflictError(
+      throw conflict(
         `Dons : déjà couverts par le reçu n° ${numbers.join(', ')} (un don figure sur un seul reçu non annulé ; annulez ou remplacez ce reçu).`,
-        { receipts: numbers }
+        'donations'
       );
     }
     if (!free.length) return [];
     const issuedOn = todayInParis();
     const numberYear = Number(issuedOn.slice(0, 4));
     const first = await nextNumber(strapi, trx, { uid: RECEIPT, field: 'sequence', scope: { numberYear } });
-    const replaced = options.replaces ? options.replaces : null;
+    const replaced = options.replaces ?? null;
     const created = [];
     for (const [i, r] of free.entries()) {
       const sequence = first + i;
       const now = new Date();
+      const number = formatNumber(numberYear, sequence);
+      const snapshot = snapshotOf(r, issuer, issuedOn, uploadsUrl);
+      // the PDF as it is issued, stored once: what every later download and e-mail carries
+      const pdf = await receiptPdf(strapi, { number, mode: options.mode, snapshot, cancelled: false, replacesNumber: replaced?.number ?? null });
+      const file = await storePdf(strapi, stored, pdf, `recu-fiscal-${number}.pdf`);
       const row = await strapi.db.query(RECEIPT).create({
         data: {
-          number: formatNumber(numberYear, sequence),
+          number,
           numberYear,
           sequence,
           mode: options.mode,
@@ -152,10 +152,10 @@ export const issueBatch = async (strapi: Strapi, planned: PlannedReceipt[], issu
           total: centsToDecimal(r.totalCents),
           issuedOn,
           issuedBy: options.issuedBy,
-          snapshot: snapshotOf(r, issuer, issuedOn, uploadsUrl),
+          snapshot,
+          pdf: file.id,
           cancelled: false,
-          emailAttempts: 0,
-          ...(replaced ? { replaces: replaced } : {}),
+          ...(replaced ? { replaces: replaced.id } : {}),
           // no drafts on this type: published when written, as the Document Service does
           publishedAt: now,
         },
@@ -173,8 +173,8 @@ export const issueBatch = async (strapi: Strapi, planned: PlannedReceipt[], issu
 };
 
 /** One receipt (a single donation, one donor's year, a replacement): a 409 if a donation is covered. */
-export const issueOne = async (strapi: Strapi, r: PlannedReceipt, issuer: IssuerSettings, options: IssueOptions) =>
-  (await issueBatch(strapi, [r], issuer, { ...options, skipCovered: false }))[0];
+export const issueOne = async (strapi: Strapi, r: PlannedReceipt, issuer: IssuerSettings, options: IssueOptions, stored?: StoredFiles) =>
+  (await issueBatch(strapi, [r], issuer, { ...options, skipCovered: false }, stored))[0];
 
 /** Generation by the treasurer: the plan (the preview's), then each receipt in its own transaction. */
 export const generate = async (strapi: Strapi, scope: Scope, user: any) => {
@@ -183,14 +183,12 @@ export const generate = async (strapi: Strapi, scope: Scope, user: any) => {
   if (scope.donation || scope.donor) {
     // one receipt asked for: say why it cannot be issued
     if (!plan.planned.length) {
-      if (plan.alreadyCovered.length) throw new ConflictError(`Dons : ${plan.alreadyCovered[0].reason}`);
-      if (plan.excluded.length) {
-        throw new errors.ValidationError(`Reçu non émis : ${plan.excluded[0].reason}`, { excluded: plan.excluded });
-      }
-      throw new errors.ValidationError('Dons : aucun don à couvrir pour ce donateur et cette année.');
+      const field = scope.donation ? 'donation' : 'donor';
+      if (plan.alreadyCovered.length) throw conflict(`Dons : ${plan.alreadyCovered[0].reason}`, field);
+      if (plan.excluded.length) throw badRequest(`Reçu non émis : ${plan.excluded[0].reason}`, field);
+      throw badRequest('Dons : aucun don à couvrir pour ce donateur et cette année.', field);
     }
-    if (scope.donation && plan.excluded.length)
-      throw new errors.ValidationError(`Reçu non émis : ${plan.excluded[0].reason}`, { excluded: plan.excluded });
+    if (scope.donation && plan.excluded.length) throw badRequest(`Reçu non émis : ${plan.excluded[0].reason}`, 'donation');
   }
   const bulk = !scope.donation && !scope.donor;
   const created = [];
@@ -206,33 +204,42 @@ export const generate = async (strapi: Strapi, scope: Scope, user: any) => {
   return created;
 };
 
-/** Cancels a receipt (reason required): its number stays used, its PDF says « ANNULÉ », its donations are free again. */
-export const cancel = async (strapi: Strapi, documentId: string, reason: unknown, user: any, trxDone?: (receipt: any) => Promise<any>) => {
+/**
+ * Cancels a receipt (reason required): its number stays used, its donations are free again, and its
+ * cancelled version (« ANNULÉ », the reason) is stored next to the original, which is kept.
+ */
+export const cancel = async (
+  strapi: Strapi,
+  documentId: string,
+  reason: unknown,
+  user: any,
+  trxDone?: (receipt: any, stored: StoredFiles) => Promise<any>
+) => {
   const text = typeof reason === 'string' ? reason.trim() : '';
-  if (!text)
-    throw new errors.ValidationError('Motif d’annulation : obligatoire (il figure dans le registre des reçus).', {
-      errors: [{ path: ['reason'], message: 'obligatoire' }],
-    });
-  if (text.length > 1000)
-    throw new errors.ValidationError('Motif d’annulation : 1 000 caractères au plus.', {
-      errors: [{ path: ['reason'], message: 'trop long' }],
-    });
-  return strapi.db.transaction(async ({ trx }: any) => {
-    if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [COVERAGE_LOCK]);
-    const receipt = await strapi.db.query(RECEIPT).findOne({ where: { documentId } });
-    if (!receipt) throw new errors.NotFoundError('Reçu fiscal introuvable.');
-    if (receipt.cancelled)
-      throw new ConflictError(
-        `Reçu n° ${receipt.number} : déjà annulé le ${new Date(receipt.cancelledAt).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })}.`
-      );
-    // the module's own write (strapi.db.query does not go through the Document Service's guard)
-    await strapi.db.query(RECEIPT).update({
-      where: { id: receipt.id },
-      data: { cancelled: true, cancelledAt: new Date(), cancelledBy: adminName(user), cancelReason: text },
-    });
-    const cancelled = { documentId, number: receipt.number, cancelled: true, cancelReason: text };
-    return trxDone ? { cancelled, replacement: await trxDone(receipt) } : cancelled;
-  });
+  if (!text) throw badRequest('Motif d’annulation : obligatoire (il figure dans le registre des reçus).', 'reason');
+  if (text.length > 1000) throw badRequest('Motif d’annulation : 1 000 caractères au plus.', 'reason');
+  return withStoredFiles(strapi, (stored) =>
+    strapi.db.transaction(async ({ trx }: any) => {
+      if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [COVERAGE_LOCK]);
+      const receipt = await strapi.db.query(RECEIPT).findOne({ where: { documentId }, populate: { replaces: { select: ['number'] } } });
+      if (!receipt) throw notFound('Reçu fiscal introuvable.');
+      if (receipt.cancelled)
+        throw conflict(
+          `Reçu n° ${receipt.number} : déjà annulé le ${new Date(receipt.cancelledAt).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })}.`,
+          'cancelled'
+        );
+      const cancelledAt = new Date();
+      const pdf = await receiptPdf(strapi, { ...receipt, cancelled: true, cancelledAt, cancelReason: text });
+      const file = await storePdf(strapi, stored, pdf, `recu-fiscal-${receipt.number}-annule.pdf`);
+      // the module's own write (strapi.db.query does not go through the Document Service's guard)
+      await strapi.db.query(RECEIPT).update({
+        where: { id: receipt.id },
+        data: { cancelled: true, cancelledAt, cancelledBy: adminName(user), cancelReason: text, cancelledPdf: file.id },
+      });
+      const cancelled = { documentId, number: receipt.number, cancelled: true, cancelReason: text };
+      return trxDone ? { cancelled, replacement: await trxDone(receipt, stored) } : cancelled;
+    })
+  );
 };
 
 /**
@@ -242,10 +249,10 @@ export const cancel = async (strapi: Strapi, documentId: string, reason: unknown
  */
 export const replace = async (strapi: Strapi, documentId: string, reason: unknown, user: any) => {
   const issuer = await issuerSettings(strapi);
-  return cancel(strapi, documentId, reason, user, async (old) => {
+  return cancel(strapi, documentId, reason, user, async (old, files) => {
     const stored = await strapi.db.query(RECEIPT).findOne({ where: { id: old.id }, populate: { donations: { select: ['id'] } } });
     const donations = await loadDonations(strapi, { id: { $in: stored.donations.map((d: any) => d.id) } });
-    const refuse = (why: string) => new errors.ValidationError(`Reçu de remplacement non émis : ${why}`);
+    const refuse = (why: string) => badRequest(`Reçu de remplacement non émis : ${why}`, 'documentId');
     if (!donations.length || donations.length !== stored.donations.length) throw refuse('un des dons du reçu n’existe plus.');
     const donor = donations[0].donor;
     if (!donor || donations.some((d) => d.donor?.id !== donor.id)) throw refuse('les dons n’ont plus tous le même donateur.');
@@ -262,6 +269,6 @@ export const replace = async (strapi: Strapi, documentId: string, reason: unknow
       periodStart: old.mode === 'single' ? donations[0].receivedAt : old.periodStart,
       periodEnd: old.mode === 'single' ? donations[0].receivedAt : old.periodEnd,
     };
-    return issueOne(strapi, planned, issuer, { mode: old.mode, issuedBy: adminName(user), replaces: old.id });
+    return issueOne(strapi, planned, issuer, { mode: old.mode, issuedBy: adminName(user), replaces: { id: old.id, number: old.number } }, files);
   });
 };

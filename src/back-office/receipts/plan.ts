@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { errors } from '@strapi/utils';
+import { badRequest, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { booleanValue, knex, link, table } from '../sql';
 import { IssuerSettings } from './settings';
@@ -199,9 +199,7 @@ const exclusion = (d: DonationFacts | null, donor: DonorFacts | null, reason: st
 const yearOf = (scope: Scope) => {
   const year = Number(scope.year);
   if (!Number.isInteger(year) || year < 2000 || year > 2100)
-    throw new errors.ValidationError('Année : indiquez une année sur quatre chiffres (par exemple 2026).', {
-      errors: [{ path: ['year'], message: 'année invalide' }],
-    });
+    throw badRequest('Année : indiquez une année sur quatre chiffres (par exemple 2026).', 'year');
   return year;
 };
 
@@ -211,22 +209,20 @@ const yearOf = (scope: Scope) => {
  */
 export const planReceipts = async (strapi: Strapi, scope: Scope, issuer: IssuerSettings) => {
   if (scope.mode !== 'single' && scope.mode !== 'annual') {
-    throw new errors.ValidationError('Type de reçu : « single » (un don) ou « annual » (récapitulatif annuel).', {
-      errors: [{ path: ['mode'], message: 'invalide' }],
-    });
+    throw badRequest('Type de reçu : « single » (un don) ou « annual » (récapitulatif annuel).', 'mode');
   }
   let donations: DonationFacts[];
   let year: number | null = null;
   if (scope.donation) {
     donations = await loadDonations(strapi, { documentId: scope.donation });
-    if (!donations.length) throw new errors.NotFoundError('Don introuvable.');
+    if (!donations.length) throw notFound('Don introuvable.');
   } else {
     year = yearOf(scope);
     // a company's financial year ending in `year` may start in the previous calendar year
     const where: any = { receivedAt: { $gte: `${year - 1}-01-01`, $lte: `${year}-12-31` } };
     if (scope.donor) {
       const donor = await strapi.db.query(DONOR).findOne({ where: { documentId: scope.donor }, select: ['id'] });
-      if (!donor) throw new errors.NotFoundError('Donateur introuvable.');
+      if (!donor) throw notFound('Donateur introuvable.');
       where.donor = { id: donor.id };
     }
     donations = (await loadDonations(strapi, where)).filter((d) => {

@@ -1,6 +1,6 @@
 import fs from 'fs';
 import path from 'path';
-import { errors } from '@strapi/utils';
+import { badRequest, ErrorDetails, fieldError } from '../../core/errors';
 import type { Strapi } from '../types';
 import { enumLabel, labelOf } from '../../shared/labels';
 
@@ -44,15 +44,12 @@ export const issuerSettings = async (strapi: Strapi): Promise<IssuerSettings> =>
     if (!ok) missing.push(field);
   };
   if (!a)
-    throw new errors.ValidationError(
-      'Association : renseignez d’abord la page « Association » (nom, adresse, réglages des reçus fiscaux).'
-    );
+    throw badRequest('Association : renseignez d’abord la page « Association » (nom, adresse, réglages des reçus fiscaux).', 'name');
   if (!a.receiptsEnabled) {
-    throw new errors.ValidationError(
-      `${labelOf(ASSOCIATION, 'receiptsEnabled')} : l’association n’est pas autorisée à émettre des reçus fiscaux (cochez la case dans la page « Association » si elle l’est).`,
-      {
-        errors: [{ path: ['receiptsEnabled'], message: 'non coché' }],
-      }
+    throw fieldError(
+      ASSOCIATION,
+      'receiptsEnabled',
+      'l’association n’est pas autorisée à émettre des reçus fiscaux (cochez la case dans la page « Association » si elle l’est).'
     );
   }
   const filled = (v: unknown) => typeof v === 'string' && v.trim() !== '';
@@ -77,12 +74,17 @@ export const issuerSettings = async (strapi: Strapi): Promise<IssuerSettings> =>
           ? 'Reçus fiscaux : au moins un article du CGI (200, 978 ou 238 bis)'
           : labelOf(ASSOCIATION, f)
     );
-    throw new errors.ValidationError(
+    const refused = badRequest(
       `Association : renseignez d’abord ${names.map((n) => `« ${n} »`).join(', ')} dans la page « Association » pour émettre des reçus fiscaux.`,
-      {
-        errors: missing.map((f) => ({ path: [f], message: `${labelOf(ASSOCIATION, f)} : obligatoire pour émettre des reçus fiscaux` })),
-      }
+      missing[0]
     );
+    // every missing field named, each with its own message
+    (refused.details as ErrorDetails).errors = missing.map((f) => ({
+      path: [f],
+      message: `${labelOf(ASSOCIATION, f)} : obligatoire pour émettre des reçus fiscaux`,
+      name: 'ValidationError',
+    }));
+    throw refused;
   }
   return {
     name: a.name,

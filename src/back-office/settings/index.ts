@@ -16,7 +16,8 @@ const LIST_COLUMNS: Record<string, string[]> = {
   'api::mission-message.mission-message': ['subject', 'mission', 'status', 'sentCount', 'recipientsCount', 'sentBy'],
   'api::mission-message-delivery.mission-message-delivery': ['missionMessage', 'email', 'status', 'sentAt', 'attempts'],
   'api::dues-reminder.dues-reminder': ['member', 'duesPaidUntil', 'offsetDays', 'remindedOn', 'status'],
-  'api::receipt.receipt': ['number', 'donorName', 'total', 'issuedOn', 'cancelled', 'emailStatus'],
+  'api::receipt.receipt': ['number', 'donorName', 'total', 'issuedOn', 'cancelled', 'sentAt'],
+  'api::receipt-delivery.receipt-delivery': ['receipt', 'email', 'status', 'sentAt', 'attempts'],
 };
 
 /** Derived fields: shown, never edited by hand. */
@@ -27,7 +28,7 @@ const READ_ONLY: Record<string, string[]> = {
   'api::newsletter.newsletter': ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount'],
   'api::mission-message.mission-message': ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount', 'sentBy'],
   // a tax receipt is never edited (src/back-office/receipts): every field is shown, none editable
-  'api::receipt.receipt': ['number', 'numberYear', 'sequence', 'mode', 'donorKind', 'donor', 'donations', 'donorName', 'donorEmail', 'periodStart', 'periodEnd', 'total', 'issuedOn', 'issuedBy', 'snapshot', 'cancelled', 'cancelledAt', 'cancelledBy', 'cancelReason', 'replaces', 'emailStatus', 'emailAttemptedAt', 'emailAttempts', 'emailError', 'sentAt'],
+  'api::receipt.receipt': ['number', 'numberYear', 'sequence', 'mode', 'donorKind', 'donor', 'donations', 'donorName', 'donorEmail', 'periodStart', 'periodEnd', 'total', 'issuedOn', 'issuedBy', 'snapshot', 'cancelled', 'cancelledAt', 'cancelledBy', 'cancelReason', 'replaces', 'pdf', 'cancelledPdf', 'sentAt'],
 };
 
 /** Main field (shown in relations) of each collection. */
@@ -47,6 +48,7 @@ const MAIN_FIELD: Record<string, string> = {
   'api::mission-message-delivery.mission-message-delivery': 'email',
   'api::dues-reminder.dues-reminder': 'remindedOn',
   'api::receipt.receipt': 'number',
+  'api::receipt-delivery.receipt-delivery': 'email',
 };
 
 /** Default order of the list views (Strapi sorts by the first text field, e.g. members by first name). */
@@ -63,6 +65,7 @@ const DEFAULT_SORT: Record<string, [string, 'ASC' | 'DESC']> = {
   'api::mission-message-delivery.mission-message-delivery': ['createdAt', 'DESC'],
   'api::dues-reminder.dues-reminder': ['createdAt', 'DESC'],
   'api::receipt.receipt': ['number', 'DESC'],
+  'api::receipt-delivery.receipt-delivery': ['createdAt', 'DESC'],
 };
 
 /** What is read here of a content type or a component (the content manager's services are untyped). */

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { useFetchClient, useRBAC, Page, Layouts } from '@strapi/strapi/admin';
+import { Page, Layouts } from '@strapi/strapi/admin';
 import {
   Alert,
   Badge,
@@ -18,6 +18,9 @@ import {
 } from '@strapi/design-system';
 import { Download, Eye, Mail, Cross, Check } from '@strapi/icons';
 import { ACTIONS } from '../../../shared/permissions';
+import { ENUMS } from '../../../shared/labels';
+import { formatDate, formatEuros } from '../../../shared/format';
+import { useCan, useDownload, useGet, usePost } from '../../_lib';
 
 /** Client side of src/back-office/receipts (routes under /back-office/receipts). */
 interface PreviewRow {
@@ -71,36 +74,11 @@ interface Declaration {
   cancelled: number;
 }
 
-const PERMISSIONS = {
-  generate: [{ action: ACTIONS.receiptsGenerate, subject: null }],
-  cancel: [{ action: ACTIONS.receiptsCancel, subject: null }],
-  send: [{ action: ACTIONS.receiptsSend, subject: null }],
-};
 const thisYear = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Paris', year: 'numeric' }).format(new Date()));
-const euros = (decimal: string | number) => new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(Number(decimal));
-const day = (iso: string | null) => (iso ? iso.slice(0, 10).split('-').reverse().join('/') : '—');
-const errorText = (e: any) => e?.response?.data?.error?.message ?? e?.message ?? 'Erreur inconnue';
-const EMAIL_LABELS: Record<string, string> = { pending: 'À envoyer', sent: 'Envoyé', failed: 'Échec' };
-
-/** Downloads a file from an admin route (the admin token goes with the request, a plain link would not carry it). */
-const useDownload = (onError: (text: string) => void) => {
-  const { get } = useFetchClient();
-  return async (url: string, name: string) => {
-    try {
-      const { data } = await get(url, { responseType: 'blob' } as any);
-      const href = URL.createObjectURL(data as Blob);
-      const link = document.createElement('a');
-      link.href = href;
-      link.download = name;
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(href), 10000);
-    } catch (e) {
-      onError(`Téléchargement impossible : ${errorText(e)}`);
-    }
-  };
-};
+const euros = formatEuros;
+const day = (iso: string | null) => formatDate(iso ? iso.slice(0, 10) : null);
+const EMAIL_LABELS: Record<string, string> = ENUMS['api::receipt-delivery.receipt-delivery'].status;
+const PAGE_SIZE = 50;
 
 /** A year typed as four digits (a NumberInput would print « 2 025 »). */
 const YearInput = ({ label, hint, value, onChange }: { label: string; hint: string; value: number; onChange: (v: number) => void }) => {
@@ -124,114 +102,96 @@ const YearInput = ({ label, hint, value, onChange }: { label: string; hint: stri
 
 /** Reçus fiscaux: preview and issue a year's receipts, the register (PDF, cancel, replace), e-mailing, annual declaration. */
 const ReceiptsPage = () => {
-  const { get, post } = useFetchClient();
-  const { allowedActions } = useRBAC(PERMISSIONS);
+  const canGenerate = useCan(ACTIONS.receiptsGenerate).allowed;
+  const canCancel = useCan(ACTIONS.receiptsCancel).allowed;
+  const canSend = useCan(ACTIONS.receiptsSend).allowed;
   const [message, setMessage] = React.useState<{ variant: 'success' | 'danger'; text: string } | null>(null);
   const fail = (text: string) => setMessage({ variant: 'danger', text });
-  const download = useDownload(fail);
+  const files = useDownload();
+  const download = (url: string, name: string) => files.download(url, name);
 
   const [giftYear, setGiftYear] = React.useState(thisYear - 1);
   const [issueYear, setIssueYear] = React.useState(thisYear);
   const [preview, setPreview] = React.useState<Preview | null>(null);
-  const [busy, setBusy] = React.useState(false);
-  const [receipts, setReceipts] = React.useState<Receipt[]>([]);
   const [page, setPage] = React.useState(1);
-  const [total, setTotal] = React.useState(0);
   const [cancelling, setCancelling] = React.useState<{ receipt: Receipt; replace: boolean } | null>(null);
   const [reason, setReason] = React.useState('');
-  const [sending, setSending] = React.useState<Sending | null>(null);
-  const [declaration, setDeclaration] = React.useState<Declaration | null>(null);
 
-  const loadList = React.useCallback(async () => {
-    try {
-      const { data } = await get<{ data: Receipt[]; pagination: { total: number } }>('/back-office/receipts', {
-        params: { year: issueYear, page, pageSize: 50 },
-      });
-      setReceipts(data.data);
-      setTotal(data.pagination.total);
-    } catch (e) {
-      fail(`Impossible de lire les reçus : ${errorText(e)}`);
-    }
-    get<Declaration>('/back-office/receipts/declaration', { params: { year: issueYear } })
-      .then(({ data }) => setDeclaration(data))
-      .catch(() => setDeclaration(null)); // the partnerships manager does not see the declaration
-  }, [get, issueYear, page]);
-  const loadSending = React.useCallback(async () => {
-    if (!allowedActions.canSend) return;
-    try {
-      const { data } = await get<Sending>('/back-office/receipts/send', { params: { year: issueYear } });
-      setSending(data);
-      return data;
-    } catch (e) {
-      fail(errorText(e));
-    }
-  }, [get, issueYear, allowedActions.canSend]);
-  React.useEffect(() => {
-    loadList();
-  }, [loadList]);
-  React.useEffect(() => {
-    loadSending();
-  }, [loadSending]);
-  // while a sending runs, its counts are refreshed every two seconds
-  React.useEffect(() => {
-    if (!sending?.running) return;
-    const timer = setTimeout(async () => {
-      const now = await loadSending();
-      if (now && !now.running) loadList();
-    }, 2000);
-    return () => clearTimeout(timer);
-  }, [sending, loadSending, loadList]);
+  const list = useGet<{ data: Receipt[]; pagination: { total: number } }>('/back-office/receipts', {
+    params: { year: issueYear, page, pageSize: PAGE_SIZE },
+  });
+  const receipts = list.data?.data ?? [];
+  const total = list.data?.pagination.total ?? 0;
+  // the partnerships manager does not read the declaration (403): it is simply not shown
+  const declarationState = useGet<Declaration>('/back-office/receipts/declaration', { params: { year: issueYear } });
+  const declaration = declarationState.data ?? null;
+  const sendingState = useGet<Sending>(canSend ? '/back-office/receipts/send' : null, { params: { year: issueYear } });
+  const sending = sendingState.data ?? null;
+  const action = usePost<any>();
+  const busy = action.loading;
 
-  const run = async (what: () => Promise<void>) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      await what();
-    } catch (e) {
-      fail(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+  const reloadList = () => {
+    list.reload();
+    declarationState.reload();
   };
-  const doPreview = () =>
-    run(async () => {
-      const { data } = await post<Preview>('/back-office/receipts/preview', { year: giftYear, mode: 'annual' });
-      setPreview(data);
+  // while a sending runs, its counts are refreshed every two seconds (and the register when it ends)
+  const { reload: reloadSending } = sendingState;
+  const { reload: reloadReceipts } = list;
+  const wasRunning = React.useRef(false);
+  React.useEffect(() => {
+    if (wasRunning.current && sending && !sending.running) reloadReceipts();
+    wasRunning.current = Boolean(sending?.running);
+    if (!sending?.running) return;
+    const timer = setTimeout(reloadSending, 2000);
+    return () => clearTimeout(timer);
+  }, [sending, reloadSending, reloadReceipts]);
+
+  const act = async <T,>(url: string, body: unknown): Promise<T | undefined> => {
+    setMessage(null);
+    const res = await action.send(url, body);
+    if (res.error !== undefined) {
+      fail(res.error);
+      return undefined;
+    }
+    return res.data as T;
+  };
+  const doPreview = async () => {
+    const data = await act<Preview>('/back-office/receipts/preview', { year: giftYear, mode: 'annual' });
+    if (data) setPreview(data);
+  };
+  const doGenerate = async () => {
+    const data = await act<Array<{ number: string }>>('/back-office/receipts/generate', { year: giftYear, mode: 'annual' });
+    if (!data) return;
+    setPreview(null);
+    setMessage({
+      variant: 'success',
+      text: data.length
+        ? `${data.length} reçu(s) émis, du n° ${data[0].number} au n° ${data[data.length - 1].number}.`
+        : 'Aucun reçu à émettre : tous les dons éligibles sont déjà couverts.',
     });
-  const doGenerate = () =>
-    run(async () => {
-      const { data } = await post<Array<{ number: string }>>('/back-office/receipts/generate', { year: giftYear, mode: 'annual' });
-      setPreview(null);
-      setMessage({
-        variant: 'success',
-        text: data.length
-          ? `${data.length} reçu(s) émis, du n° ${data[0].number} au n° ${data[data.length - 1].number}.`
-          : 'Aucun reçu à émettre : tous les dons éligibles sont déjà couverts.',
-      });
-      setIssueYear(thisYear);
-      await loadList();
-      await loadSending();
+    setIssueYear(thisYear);
+    reloadList();
+    sendingState.reload();
+  };
+  const doCancel = async () => {
+    if (!cancelling) return;
+    const { receipt, replace } = cancelling;
+    const data = await act<any>(`/back-office/receipts/${receipt.documentId}/${replace ? 'replace' : 'cancel'}`, { reason });
+    if (!data) return;
+    setMessage({
+      variant: 'success',
+      text: replace
+        ? `Reçu n° ${receipt.number} annulé et remplacé par le n° ${data.replacement.number}.`
+        : `Reçu n° ${receipt.number} annulé : son numéro reste utilisé.`,
     });
-  const doCancel = () =>
-    run(async () => {
-      if (!cancelling) return;
-      const { receipt, replace } = cancelling;
-      const { data } = await post<any>(`/back-office/receipts/${receipt.documentId}/${replace ? 'replace' : 'cancel'}`, { reason });
-      setMessage({
-        variant: 'success',
-        text: replace
-          ? `Reçu n° ${receipt.number} annulé et remplacé par le n° ${data.replacement.number}.`
-          : `Reçu n° ${receipt.number} annulé : son numéro reste utilisé.`,
-      });
-      setCancelling(null);
-      setReason('');
-      await loadList();
-    });
-  const doSend = () =>
-    run(async () => {
-      const { data } = await post<Sending>('/back-office/receipts/send', { year: issueYear });
-      setSending(data);
-    });
+    setCancelling(null);
+    setReason('');
+    reloadList();
+  };
+  const doSend = async () => {
+    if (await act<Sending>('/back-office/receipts/send', { year: issueYear })) sendingState.reload();
+  };
+  const loadError = list.error ? `Impossible de lire les reçus : ${list.error}` : (sendingState.error ?? files.error);
 
   return (
     <Page.Main>
@@ -242,6 +202,11 @@ const ReceiptsPage = () => {
       />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
+          {loadError && !message && (
+            <Alert variant="danger" title="Erreur" onClose={files.clearError} closeLabel="Fermer">
+              {loadError}
+            </Alert>
+          )}
           {message && (
             <Alert
               variant={message.variant}
@@ -253,7 +218,7 @@ const ReceiptsPage = () => {
             </Alert>
           )}
 
-          {allowedActions.canGenerate && (
+          {canGenerate && (
             <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
               <Flex direction="column" alignItems="stretch" gap={4}>
                 <Typography variant="delta" tag="h2">
@@ -472,7 +437,7 @@ const ReceiptsPage = () => {
                             >
                               PDF
                             </Button>
-                            {allowedActions.canCancel && !r.cancelled && (
+                            {canCancel && !r.cancelled && (
                               <Button
                                 variant="danger-light"
                                 size="S"
@@ -485,7 +450,7 @@ const ReceiptsPage = () => {
                                 Annuler
                               </Button>
                             )}
-                            {allowedActions.canCancel && allowedActions.canGenerate && !r.cancelled && (
+                            {canCancel && canGenerate && !r.cancelled && (
                               <Button
                                 variant="secondary"
                                 size="S"
@@ -504,15 +469,15 @@ const ReceiptsPage = () => {
                   </Tbody>
                 </Table>
               )}
-              {total > 50 && (
+              {total > PAGE_SIZE && (
                 <Flex gap={2}>
                   <Button variant="tertiary" disabled={page === 1} onClick={() => setPage(page - 1)}>
                     Précédents
                   </Button>
                   <Typography>
-                    Page {page} sur {Math.ceil(total / 50)}
+                    Page {page} sur {Math.ceil(total / PAGE_SIZE)}
                   </Typography>
-                  <Button variant="tertiary" disabled={page * 50 >= total} onClick={() => setPage(page + 1)}>
+                  <Button variant="tertiary" disabled={page * PAGE_SIZE >= total} onClick={() => setPage(page + 1)}>
                     Suivants
                   </Button>
                 </Flex>
@@ -520,7 +485,7 @@ const ReceiptsPage = () => {
             </Flex>
           </Box>
 
-          {allowedActions.canSend && sending && (
+          {canSend && sending && (
             <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
               <Flex direction="column" alignItems="stretch" gap={4}>
                 <Typography variant="delta" tag="h2">

@@ -1,6 +1,6 @@
 import { File } from '@strapi/icons';
 import type { AdminPage } from '..';
-import { ACTIONS } from '../../../shared/permissions';
+import { ACTIONS, CONTENT_ACTIONS } from '../../../shared/permissions';
 
 /** « Reçus fiscaux »: for who issues them (treasurer, president) and who reads some (partnerships manager). */
 const receiptsPage: AdminPage = {
@@ -11,7 +11,7 @@ const receiptsPage: AdminPage = {
       intlLabel: { id: 'asso.receipts.menu', defaultMessage: 'Reçus fiscaux' },
       permissions: [
         { action: ACTIONS.receiptsGenerate, subject: null },
-        { action: 'plugin::content-manager.explorer.read', subject: 'api::receipt.receipt' },
+        { action: CONTENT_ACTIONS.read, subject: 'api::receipt.receipt' },
       ],
       Component: () => import('./ReceiptsPage'),
       position: 45,

@@ -1,0 +1,135 @@
+import fs from 'fs';
+import path from 'path';
+import { Readable } from 'stream';
+import { forbidden, notFound } from '../../core/errors';
+import type { Strapi } from '../types';
+import { RECEIPT } from './plan';
+
+const FILE = 'plugin::upload.file';
+
+/**
+ * The rendered PDF of a receipt, stored once when it is issued (and its cancelled version when it
+ * is cancelled, the original kept): a receipt prints the same bytes forever, whatever later
+ * changes to the code, the logo or the settings. The PDFs are media-library files of the local
+ * provider, confidential (media/confidential-files.ts): `/uploads/...` answers 404 for them, the
+ * media library hides them from the roles that may not read confidential files, and the receipts'
+ * readers download them through `GET /back-office/receipts/:documentId/pdf`. They are never
+ * deleted nor replaced (guardReceiptFiles).
+ *
+ * Storing is part of the issue's transaction: the file's record is written in it (rolled back with
+ * the number), and the bytes written on disk meanwhile are removed if the transaction fails
+ * (`withStoredFiles`), so a failure leaves neither a consumed number nor an orphan file.
+ */
+
+/** The files stored during one transaction, removed from the disk if it does not commit. */
+export interface StoredFiles {
+  files: any[];
+}
+
+/** Runs `work` (which opens the transaction) with a list of the PDFs it stores; removes them from disk if it throws. */
+export const withStoredFiles = async <T>(strapi: Strapi, work: (stored: StoredFiles) => Promise<T>): Promise<T> => {
+  const stored: StoredFiles = { files: [] };
+  try {
+    return await work(stored);
+  } catch (e) {
+    // the file records were rolled back with the transaction; their bytes are removed here
+    await Promise.all(
+      stored.files.map((file) =>
+        Promise.resolve(strapi.plugin('upload').provider.delete(file)).catch((err: any) =>
+          strapi.log.error(`[reçus] fichier orphelin ${file.hash}${file.ext} non supprimé : ${err?.message ?? err}`)
+        )
+      )
+    );
+    throw e;
+  }
+};
+
+/**
+ * Stores one PDF as a media-library file: the upload service names it (hash, extension, size), the
+ * upload provider writes it within the upload size limit, and its record is written in the current
+ * transaction. The upload service's `upload` is not used: it copies the bytes to a temporary folder
+ * and asks the image library twice whether this is an image, for every one of thousands of receipts,
+ * and the bytes were drawn here (their type is known).
+ */
+export const storePdf = async (strapi: Strapi, stored: StoredFiles, pdf: Buffer, name: string) => {
+  const upload = strapi.plugin('upload');
+  const entity: any = await upload.service('upload').formatFileInfo({ filename: name, type: 'application/pdf', size: pdf.length }, { name });
+  entity.getStream = () => Readable.from([pdf]);
+  await upload.service('provider').checkFileSize(entity);
+  await upload.service('provider').upload(entity);
+  delete entity.getStream;
+  stored.files.push(entity);
+  const file = await strapi.db.query(FILE).create({ data: { ...entity, provider: strapi.config.get('plugin::upload.provider') } });
+  stored.files[stored.files.length - 1] = file;
+  return file;
+};
+
+/** The path of a stored file on disk (local provider), or null. */
+const diskPath = (strapi: Strapi, file: any): string | null => {
+  if (!file?.hash) return null;
+  const uploadsDir = path.resolve(strapi.dirs.static.public, 'uploads');
+  const full = path.resolve(uploadsDir, `${file.hash}${file.ext ?? ''}`);
+  return path.dirname(full) === uploadsDir ? full : null;
+};
+
+/** The stored bytes of a receipt's PDF (404 in French when missing). */
+export const storedPdf = async (strapi: Strapi, file: any): Promise<Buffer> => {
+  const full = diskPath(strapi, file);
+  const bytes = full ? await fs.promises.readFile(full).catch(() => null) : null;
+  if (!bytes) throw notFound('Reçu fiscal : le fichier PDF de ce reçu est introuvable.');
+  return bytes;
+};
+
+/** The ids of the receipts' files (issued and cancelled versions): confidential, never deleted. */
+export const receiptFileIds = async (strapi: Strapi, among?: number[]): Promise<number[]> => {
+  const meta: any = strapi.db.metadata.get(FILE);
+  const join = meta.attributes.related.joinTable;
+  const fileColumn = join.joinColumn.name;
+  const typeColumn = join.morphColumn.typeColumn.name;
+  let query = strapi.db.connection(join.name).distinct(fileColumn).where(typeColumn, RECEIPT);
+  if (among) query = query.whereIn(fileColumn, among);
+  const rows: any[] = await query;
+  return rows.map((r) => Number(r[fileColumn]));
+};
+
+const NEVER_DELETED = 'Médiathèque : ce fichier est le PDF d’un reçu fiscal ; il est conservé tel quel (ni supprimé, ni remplacé).';
+
+/**
+ * A receipt's PDF is never deleted nor replaced, whoever asks (the super admin included) and by
+ * whatever route: the upload service's `remove` and `replace` refuse it (403 in French), and the
+ * bulk delete checks every file it would remove (folders' contents included) before removing any.
+ */
+export const guardReceiptFiles = (strapi: Strapi) => {
+  const assertNotReceiptFiles = async (ids: number[]) => {
+    if (ids.length && (await receiptFileIds(strapi, ids)).length) throw forbidden(NEVER_DELETED, 'files');
+  };
+  strapi.get('services').extend('plugin::upload.upload', (service: any) => ({
+    ...service,
+    async remove(file: any) {
+      if (file?.id) await assertNotReceiptFiles([Number(file.id)]);
+      return service.remove(file);
+    },
+    async replace(id: number | string, input: unknown, opts?: unknown) {
+      await assertNotReceiptFiles([Number(id)]);
+      return service.replace(id, input, opts);
+    },
+  }));
+  strapi.get('controllers').extend('plugin::upload.admin-folder-file', (controller: any) => ({
+    ...controller,
+    async deleteMany(ctx: any) {
+      const fileIds: unknown[] = Array.isArray(ctx.request.body?.fileIds) ? ctx.request.body.fileIds : [];
+      const folderIds: unknown[] = Array.isArray(ctx.request.body?.folderIds) ? ctx.request.body.folderIds : [];
+      const folders = folderIds.length
+        ? await strapi.db.query('plugin::upload.folder').findMany({ where: { id: { $in: folderIds } }, select: ['path'] })
+        : [];
+      const inFolders = folders.length
+        ? await strapi.db.query(FILE).findMany({
+            where: { $or: folders.flatMap((f: any) => [{ folderPath: f.path }, { folderPath: { $startsWith: `${f.path}/` } }]) },
+            select: ['id'],
+          })
+        : [];
+      await assertNotReceiptFiles([...fileIds.map(Number).filter(Number.isFinite), ...inFolders.map((f: any) => Number(f.id))]);
+      return controller.deleteMany.call(this, ctx);
+    },
+  }));
+};
