@@ -217,4 +217,21 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
     expect(await ensureRoles(app.strapi, { reset: true })).toHaveLength(5);
     expect(await count()).toBeGreaterThan(10);
   });
+
+  it('shows only the bureau\u2019s roles: Strapi\u2019s unused « Author » and « Editor » are gone, one held by someone stays', async () => {
+    const list = await app.admin('get', '/admin/roles');
+    const codes = list.body.data.map((r: any) => r.code);
+    expect(codes).not.toContain('strapi-author');
+    expect(codes).not.toContain('strapi-editor');
+    expect(codes).toEqual(expect.arrayContaining(['strapi-super-admin', ...BUREAU_ROLES]));
+    // an « Editor » role that an account holds (given by hand) is kept at the next start
+    const { removeUnusedDefaultRoles } = require(`${process.env.TEST_DIST_DIR}/src/back-office/access/admin-roles`);
+    const roleService = app.strapi.service('admin::role');
+    const editor = await roleService.create({ code: 'strapi-editor', name: 'Editor', description: 'Rôle gardé' });
+    await app.strapi.service('admin::user').create({ email: 'gardee@test.local', firstname: 'Gardée', lastname: 'Rôle', password: 'Gardee-Test-2026', isActive: true, roles: [editor.id] });
+    const author = await roleService.create({ code: 'strapi-author', name: 'Author', description: 'Rôle sans personne' });
+    expect(await removeUnusedDefaultRoles(app.strapi)).toEqual(['strapi-author']);
+    expect(await roleService.findOne({ id: author.id })).toBeNull();
+    expect((await roleService.findOne({ id: editor.id }))?.code).toBe('strapi-editor');
+  });
 });

@@ -101,3 +101,25 @@ export const ensureRoles = async (strapi: Strapi, { reset = false } = {}) => {
   }
   return applied;
 };
+
+/** Strapi's default roles, which the bureau does not use: its own roles replace them (roles.ts). */
+export const STRAPI_UNUSED_ROLES = ['strapi-author', 'strapi-editor'];
+
+/**
+ * Removes Strapi's « Author » and « Editor » roles from the roles screen, unless someone holds one
+ * (an account given it by hand keeps it). Strapi creates them only on a database without any role,
+ * so they do not come back.
+ */
+export const removeUnusedDefaultRoles = async (strapi: Strapi) => {
+  const roleService = strapi.service('admin::role');
+  const removed: string[] = [];
+  for (const code of STRAPI_UNUSED_ROLES) {
+    const role = await roleService.findOne({ code });
+    if (!role) continue;
+    const holders = await strapi.db.query('admin::user').count({ where: { roles: { id: role.id } } });
+    if (holders > 0) continue;
+    await roleService.deleteByIds([role.id]);
+    removed.push(code);
+  }
+  return removed;
+};

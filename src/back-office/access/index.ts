@@ -1,5 +1,5 @@
 import type { BackOfficeModule } from '../types';
-import { ensureRoles, registerConfidentialCondition } from './admin-roles';
+import { ensureRoles, registerConfidentialCondition, removeUnusedDefaultRoles } from './admin-roles';
 import { guardContentManager } from './content-manager-guard';
 import { applyPublicPermissions } from './public-api';
 import { closePluginContentApi } from './closed-plugin-api';
@@ -35,6 +35,7 @@ const access: BackOfficeModule = {
     // before any request: the content manager's queries and answers are checked at every depth
     guardContentManager(strapi);
     await ensureRoles(strapi);
+    await removeUnusedDefaultRoles(strapi);
     await applyPublicPermissions(strapi);
   },
 };
