@@ -76,6 +76,12 @@ const admin = {
   'Settings.sessions.revokeAll': 'Déconnecter tous les appareils',
   'Settings.sessions.revokeAll.confirm': 'Fermer toutes les sessions, celle-ci comprise ? Il faudra vous reconnecter.',
   'global.sessions.active-devices': 'Appareils connectés',
+  // roles screen and settings menu
+  'Settings.roles.edit.title': 'Modifier un rôle',
+  'app.components.LeftMenuLinkContainer.settings': 'Paramètres',
+  'Settings.adminTokens.title': 'Jetons d’administration',
+  'email.SettingsNav.section-label': 'E-mail',
+  'users-permissions.Settings.section-label': 'Site web : comptes et autorisations',
   // main menu, errors, sessions
   'app.components.LeftMenu.general': 'Général',
   'app.components.LeftMenu.plugins': 'Extensions',
@@ -121,6 +127,10 @@ const contentManager = {
   'content-manager.containers.list.table-headers.status': 'État',
   'content-manager.popUpWarning.warning.has-draft-relations.message':
     'Cette fiche est liée à {count, plural, one {# brouillon, qui ne figurera pas} other {# brouillons, qui ne figureront pas}} dans la version publiée.',
+  'content-manager.components.Blocks.dnd.instruction':
+    'Pour déplacer un bloc, appuyez sur Ctrl (ou Cmd) et Maj avec les flèches haut ou bas',
+  'content-manager.components.Blocks.expand': 'Agrandir',
+  'content-manager.components.Blocks.collapse': 'Réduire',
   'content-manager.pages.ListView.header-subtitle': '{number, plural, =0 {Aucune fiche trouvée} one {# fiche trouvée} other {# fiches trouvées}}',
   'content-manager.actions.delete.label': 'Supprimer la fiche',
   'content-manager.actions.open-in-new-tab.label': 'Ouvrir dans un nouvel onglet',

@@ -69,10 +69,13 @@ export const frenchColumns = ({ displayedHeaders, layout }: { displayedHeaders: 
     // ids stay Strapi's (no thousands separator either)
     if (header.name === 'id') return header;
     if (attribute.type === 'relation' && !(SINGLE_RELATIONS.includes(attribute.relation ?? '') && ['date', 'datetime'].includes(header.mainField?.type ?? ''))) return header;
+    const field = header.name;
     return {
       ...header,
-      cellFormatter: (row: Record<string, unknown>, current: Header, { model }: { model: string }) => {
-        const field = current.name.split('.')[0];
+      // Strapi draws any column named `status` as its draft/published badge (« Confirmed »): ours is a
+      // business status, shown under another column name (not sortable then: the name is the sort key)
+      ...(field === 'status' ? { name: 'status__label', sortable: false } : {}),
+      cellFormatter: (row: Record<string, unknown>, _current: Header, { model }: { model: string }) => {
         const text = cellText(model, field, attribute, row[field], header.mainField) ?? EMPTY;
         return (
           <Typography textColor="neutral800" ellipsis maxWidth="30rem">
