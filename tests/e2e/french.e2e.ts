@@ -127,7 +127,7 @@ describe('the panel in French, as each role sees it', () => {
 
     // the filter offers the payment methods by name, and its chip says the name
     await page.getByRole('button', { name: 'Filtres' }).click();
-    await page.getByRole('combobox').filter({ hasText: /./ }).first().click();
+    await page.getByRole('combobox', { name: 'Sélectionner un champ' }).click();
     await page.getByRole('option', { name: 'Moyen de paiement' }).click();
     await page.getByRole('combobox', { name: 'Moyen de paiement' }).click();
     await page.getByRole('option', { name: 'Chèque', exact: true }).waitFor({ timeout: 30_000 });
@@ -205,7 +205,7 @@ describe('the panel in French, as each role sees it', () => {
     // the back-office's own rights, under their French names
     await page.getByText('Trésorier·ère').first().click();
     await page.getByRole('tab', { name: 'Paramètres' }).click();
-    await page.getByText('Back-office').first().click();
+    await page.getByRole('tabpanel').getByText(/^Back.office$/i).first().click();
     await page.getByText('Télécharger le bilan financier').first().waitFor({ timeout: 30_000 });
     await shot(page, 'president-role-droits-back-office');
     expect(problemsOf('rôles', await settle(page))).toEqual([]);
