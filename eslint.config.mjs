@@ -73,32 +73,31 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // The pages reach the server and check rights only through src/admin/_lib, and take the
-    // action ids, labels and formats from src/shared (the contract with the server).
-    // Warnings for now: the newest pages (imports, receipts, volunteers) still call useFetchClient/useRBAC.
-    files: ['src/admin/pages/**/*.{ts,tsx}'],
+  // The admin panel reaches the server and checks rights only through src/admin/_lib, and takes the
+  // action ids, labels and formats from src/shared (the contract with the server).
+  ...[{ level: 'error', files: ['src/admin/**/*.{ts,tsx}'], ignores: ['src/admin/_lib/**'] }].map(({ level, ...where }) => ({
+    ...where,
     rules: {
       'no-restricted-imports': [
-        'warn',
+        level,
         {
           paths: [
             {
               name: '@strapi/strapi/admin',
               importNames: ['useFetchClient', 'getFetchClient', 'useRBAC'],
-              message: 'Use useGet / usePost / useDownload / useCan from src/admin/_lib (French errors; useRBAC names its answers after the last word of the action id).',
+              message: 'Use useGet / usePost / useDownload / useCan / useCanContent from src/admin/_lib (French errors; useRBAC names its answers after the last word of the action id).',
             },
           ],
         },
       ],
       'no-restricted-syntax': [
-        'warn',
+        level,
         {
           selector: 'Literal[value=/^(api::back-office\\.|plugin::)/]',
-          message: 'An RBAC action id is part of the contract: use ACTIONS from src/shared/permissions.ts.',
+          message: 'An RBAC action id is part of the contract: use ACTIONS from src/shared/permissions.ts (content-manager rights: useCanContent / contentPermission from src/admin/_lib).',
         },
       ],
     },
-  },
+  })),
   prettier
 );

@@ -1,5 +1,6 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { adminPages } from './pages';
+import { FRENCH } from './translations/fr';
 
 // French by default: Strapi starts in English unless the browser remembers another choice.
 // Each user can still switch language in their profile.
@@ -34,6 +35,8 @@ export default {
         // content-manager hints that Strapi ships only in English
         'content-manager.form.Input.hint.character.unit': '{maxValue, plural, one { caractère} other { caractères}}',
         'content-manager.form.Input.hint.text': '{min, select, undefined {} other {min. {min}}}{divider}{max, select, undefined {} other {max. {max}}}{unit}{br}{description}',
+        // media library, relation pickers, counters, home page, validation, refusals, settings menu
+        ...FRENCH,
       },
     },
     tutorials: false,

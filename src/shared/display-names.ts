@@ -6,6 +6,8 @@
  * pages and the e-mails format names with them.
  */
 
+import { formatDate } from './format';
+
 /** Strapi's string column (varchar 255 on PostgreSQL). */
 const MAX_LENGTH = 255;
 
@@ -41,3 +43,19 @@ export const participationDisplayName = (
   p: { lastName?: unknown; firstName?: unknown; email?: unknown },
   member: { lastName?: unknown; firstName?: unknown } | null | undefined
 ) => fit((member && personName(member)) || personName(p) || text(p.email));
+
+/**
+ * A contribution: its member and the period it pays, « Martin Claire (n° 42) — du 01/01/2026 au
+ * 31/12/2026 » (« — payée le 30/11/2026 » without a period), never a bare date.
+ */
+export const contributionDisplayName = (
+  c: { periodStart?: unknown; periodEnd?: unknown; paidAt?: unknown },
+  member: { displayName?: unknown; lastName?: unknown; firstName?: unknown; memberNumber?: unknown } | null | undefined
+) => {
+  const who = text(member?.displayName) || (member ? memberDisplayName(member) : '') || 'Sans adhérent';
+  const start = text(c.periodStart);
+  const end = text(c.periodEnd);
+  const paid = text(c.paidAt);
+  const what = start && end ? `du ${formatDate(start)} au ${formatDate(end)}` : end ? `jusqu\u2019au ${formatDate(end)}` : paid ? `payée le ${formatDate(paid)}` : '';
+  return fit(what ? `${who} \u2014 ${what}` : who);
+};

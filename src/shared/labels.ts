@@ -58,6 +58,7 @@ export const LABELS: Record<string, Record<string, string>> = {
   },
   'api::contribution.contribution': {
     ...common,
+    displayName: 'Nom affiché',
     member: 'Adhérent',
     membershipType: 'Type d\u2019adhésion',
     amount: 'Montant (€)',

@@ -218,4 +218,47 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
     expect(await ensureRoles(app.strapi, { reset: true })).toHaveLength(5);
     expect(await count()).toBeGreaterThan(10);
   });
+
+  it('lets the roles created before a derived field read it (a contribution\u2019s name), once, leaving the rest as the bureau set it', async () => {
+    const { grantDerivedFields } = require(`${process.env.TEST_DIST_DIR}/src/back-office/access/admin-roles`);
+    const role = await app.strapi.service('admin::role').findOne({ code: 'asso-secretary' });
+    const where = { role: { id: role.id }, subject: 'api::contribution.contribution', action: 'plugin::content-manager.explorer.read' };
+    const before = await app.strapi.db.query('admin::permission').findOne({ where });
+    const older = before.properties.fields.filter((f: string) => f !== 'displayName' && f !== 'notes');
+    await app.strapi.db.query('admin::permission').update({ where: { id: before.id }, data: { properties: { fields: older } } });
+    expect(await grantDerivedFields(app.strapi)).toBe(1);
+    const after = await app.strapi.db.query('admin::permission').findOne({ where });
+    expect(after.properties.fields).toEqual([...older, 'displayName']);
+    expect(await grantDerivedFields(app.strapi)).toBe(0);
+    await app.strapi.db.query('admin::permission').update({ where: { id: before.id }, data: { properties: before.properties } });
+  });
+
+  it('names the types and fields in French on the roles screen, and the super admin role too', async () => {
+    const layout = await app.admin('get', '/admin/permissions');
+    const subjects = layout.body.data.sections.collectionTypes.subjects;
+    const member = subjects.find((s: any) => s.uid === 'api::member.member');
+    expect(member.label).toBe('Adhérent');
+    const fields = member.properties.find((p: any) => p.value === 'fields');
+    expect(fields.children.find((f: any) => f.value === 'duesPaidUntil').label).toBe('Cotisation payée jusqu\u2019au');
+    expect(subjects.find((s: any) => s.uid === 'api::dues-reminder.dues-reminder').label).not.toMatch(/reminder/i);
+    const superAdmin = await app.strapi.service('admin::role').findOne({ code: 'strapi-super-admin' });
+    expect(superAdmin.description).not.toMatch(/Super Admins can/);
+  });
+
+  it('shows only the bureau\u2019s roles: Strapi\u2019s unused « Author » and « Editor » are gone, one held by someone stays', async () => {
+    const list = await app.admin('get', '/admin/roles');
+    const codes = list.body.data.map((r: any) => r.code);
+    expect(codes).not.toContain('strapi-author');
+    expect(codes).not.toContain('strapi-editor');
+    expect(codes).toEqual(expect.arrayContaining(['strapi-super-admin', ...BUREAU_ROLES]));
+    // an « Editor » role that an account holds (given by hand) is kept at the next start
+    const { removeUnusedDefaultRoles } = require(`${process.env.TEST_DIST_DIR}/src/back-office/access/admin-roles`);
+    const roleService = app.strapi.service('admin::role');
+    const editor = await roleService.create({ code: 'strapi-editor', name: 'Editor', description: 'Rôle gardé' });
+    await app.strapi.service('admin::user').create({ email: 'gardee@test.local', firstname: 'Gardée', lastname: 'Rôle', password: 'Gardee-Test-2026', isActive: true, roles: [editor.id] });
+    const author = await roleService.create({ code: 'strapi-author', name: 'Author', description: 'Rôle sans personne' });
+    expect(await removeUnusedDefaultRoles(app.strapi)).toEqual(['strapi-author']);
+    expect(await roleService.findOne({ id: author.id })).toBeNull();
+    expect((await roleService.findOne({ id: editor.id }))?.code).toBe('strapi-editor');
+  });
 });

@@ -168,7 +168,7 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
 
     // anonymous, and a bureau user without the "Gérer les sauvegardes" right
     expect((await app.http().get('/back-office/backups')).status).toBe(401);
-    const editor = await app.strapi.db.query('admin::role').findOne({ where: { code: 'strapi-editor' } });
+    const editor = await app.strapi.db.query('admin::role').findOne({ where: { code: 'asso-communication' } });
     await app.strapi.service('admin::user').create({ email: 'editrice@test.local', firstname: 'Éva', lastname: 'Édit', password: 'Editr1ce-Test-2026', isActive: true, roles: [editor.id] });
     const editorToken = await loginAdmin(app.strapi.server.httpServer, 'editrice@test.local', 'Editr1ce-Test-2026');
     expect((await app.admin('get', '/back-office/backups', editorToken)).status).toBe(403);

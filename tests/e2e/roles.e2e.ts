@@ -73,7 +73,7 @@ describe('each bureau role sees its own collections', () => {
       await page.locator('nav a[aria-label="Tableau de bord"]').waitFor({ timeout: 60_000 });
       await page.waitForLoadState('networkidle');
       const menu = (await page.locator('nav a[aria-label]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).map((t) => t.trim());
-      expect(menu).toContain('Content Manager');
+      expect(menu).toContain('Gestion du contenu');
       for (const entry of MENU) {
         if (role.menu.includes(entry)) expect(menu).toContain(entry);
         else expect(menu).not.toContain(entry);

@@ -162,6 +162,37 @@ describe(`display names (${DB_CLIENT})`, () => {
       expect(await nameOf(PARTICIPATION, p.documentId)).toBe('Invitée');
     });
 
+    it('titles a contribution by its member and period, and follows the member\u2019s name', async () => {
+      const CONTRIBUTION = 'api::contribution.contribution';
+      const member = await docs(MEMBER).create({ data: { firstName: 'Rose', lastName: 'Payeur' } });
+      const created = await app.admin('post', cm(CONTRIBUTION)).send({
+        member: link(member.documentId),
+        amount: 20,
+        paidAt: '2026-11-30',
+        periodStart: '2026-11-30',
+        periodEnd: '2027-08-31',
+        paymentMethod: 'cheque',
+        displayName: 'Écrit à la main',
+      });
+      expect(created.status).toBe(201);
+      const title = (name: string) => `${name} (n° ${member.memberNumber}) \u2014 du 30/11/2026 au 31/08/2027`;
+      expect(created.body.data.displayName).toBe(title('Payeur Rose'));
+      // renamed from the admin: the contribution's title follows, in the same write
+      await app.admin('put', cm(MEMBER, member.documentId)).send({ lastName: 'Payeur-Durand' }).expect(200);
+      expect(await nameOf(CONTRIBUTION, created.body.data.documentId)).toBe(title('Payeur-Durand Rose'));
+      // a contribution named before the field existed gets its title at the next start
+      await app.strapi.db.query(CONTRIBUTION).update({ where: { documentId: created.body.data.documentId }, data: { displayName: null } });
+      const { nameUnnamedContributions } = require(`${process.env.TEST_DIST_DIR}/src/back-office/dues/rules`);
+      expect(await nameUnnamedContributions(app.strapi)).toBeGreaterThanOrEqual(1);
+      expect(await nameOf(CONTRIBUTION, created.body.data.documentId)).toBe(title('Payeur-Durand Rose'));
+      // the relation pickers show it so: a member's contributions, not a bare date
+      const config = (await app.admin('get', `/content-manager/content-types/${CONTRIBUTION}/configuration`)).body.data.contentType;
+      expect(config.settings.mainField).toBe('displayName');
+      expect(config.metadatas.displayName.edit).toMatchObject({ label: 'Nom affiché', editable: false });
+      const memberConfig = (await app.admin('get', `/content-manager/content-types/${MEMBER}/configuration`)).body.data.contentType;
+      expect(memberConfig.metadatas.contributions.edit.mainField).toBe('displayName');
+    });
+
     it('keeps a deleted member’s participations (attendance, hours) but anonymous', async () => {
       const member = await docs(MEMBER).create({ data: { firstName: 'Paul', lastName: 'Départ', email: 'paul.depart@example.org' } });
       const p = await docs(PARTICIPATION).create({ data: { mission: mission.documentId, member: member.documentId, status: 'attended', hours: 3 } });

@@ -578,6 +578,7 @@ export interface ApiContributionContribution extends Struct.CollectionTypeSchema
       >;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    displayName: Schema.Attribute.String;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<'oneToMany', 'api::contribution.contribution'> & Schema.Attribute.Private;
     member: Schema.Attribute.Relation<'manyToOne', 'api::member.member'>;

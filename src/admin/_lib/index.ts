@@ -6,3 +6,4 @@
 export { useGet, usePost, useDownload, downloadFile, type Loaded, type Params, type Sent } from './fetch';
 export { MESSAGES, RequestError } from './errors';
 export { permissionsFor, useCan } from './permissions';
+export { contentPermission, useCanContent, type ContentAction } from './content-rights';

@@ -1,8 +1,8 @@
 import * as React from 'react';
 import { Alert, Badge, Box, Button, Flex, Modal, Typography } from '@strapi/design-system';
-import { useFetchClient } from '@strapi/strapi/admin';
+import { useGet, usePost } from '../_lib';
 import { EMPTY_FILTERS, Filters, useVolunteerSearch, VolunteerFilters, VolunteerResults } from './VolunteerSearch';
-import { errorMessage, frenchDateTime } from './format';
+import { frenchDateTime } from './format';
 
 /**
  * « Ajouter des bénévoles » on a mission's page: search, select several, see who is elsewhere at the
@@ -19,24 +19,18 @@ interface Overlaps {
 
 /** Who among the selection is on another mission at the same time (a warning, not a refusal). */
 export const OverlapWarning = ({ mission, selected }: { mission: string; selected: Set<string> }) => {
-  const { get } = useFetchClient();
-  const [data, setData] = React.useState<Overlaps | null>(null);
   const key = [...selected].sort().join(',');
+  // asked once the selection stops changing for a moment
+  const [asked, setAsked] = React.useState(key);
   React.useEffect(() => {
-    setData(null);
-    if (!key) return;
-    let live = true;
-    const t = setTimeout(() => {
-      get<{ data: Overlaps }>(`/back-office/missions/${mission}/candidate-overlaps`, { params: { members: key } })
-        .then(({ data }) => live && setData(data.data))
-        .catch(() => live && setData(null));
-    }, 250);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [get, mission, key]);
-  if (!data?.overlaps.length) return null;
+    const t = setTimeout(() => setAsked(key), 250);
+    return () => clearTimeout(t);
+  }, [key]);
+  const { data } = useGet<Overlaps, { data: Overlaps }>(asked ? `/back-office/missions/${mission}/candidate-overlaps` : null, {
+    params: { members: asked },
+    select: (body) => body.data,
+  });
+  if (!key || !data?.overlaps.length) return null;
   return (
     <Alert variant="warning" title="Déjà pris au même moment" closeLabel="Masquer" data-testid="candidate-overlaps">
       {data.overlaps.map((o) => (
@@ -66,13 +60,11 @@ export const AddResultView = ({ result }: { result: AddResult }) => (
 );
 
 export const AddVolunteersButton = ({ mission, onAdded }: { mission: string; onAdded: () => void }) => {
-  const { post } = useFetchClient();
+  const { send, loading: busy, error, clearError } = usePost<{ data: AddResult }>();
   const [open, setOpen] = React.useState(false);
   const [filters, setFilters] = React.useState<Filters>(EMPTY_FILTERS);
   const [selected, setSelected] = React.useState<Set<string>>(new Set());
   const [result, setResult] = React.useState<AddResult | null>(null);
-  const [error, setError] = React.useState<string | null>(null);
-  const [busy, setBusy] = React.useState(false);
   const search = useVolunteerSearch(filters, mission);
 
   const reset = (next: boolean) => {
@@ -80,24 +72,17 @@ export const AddVolunteersButton = ({ mission, onAdded }: { mission: string; onA
     if (next) {
       setSelected(new Set());
       setResult(null);
-      setError(null);
+      clearError();
       search.reload();
     }
   };
   const add = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const { data } = await post<{ data: AddResult }>(`/back-office/missions/${mission}/volunteers`, { members: [...selected] });
-      setResult(data.data);
-      setSelected(new Set());
-      search.reload();
-      onAdded();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    const res = await send(`/back-office/missions/${mission}/volunteers`, { members: [...selected] });
+    if (res.error !== undefined) return;
+    setResult(res.data.data);
+    setSelected(new Set());
+    search.reload();
+    onAdded();
   };
 
   return (

@@ -1,6 +1,5 @@
-import * as React from 'react';
 import { Typography } from '@strapi/design-system';
-import { useFetchClient } from '@strapi/strapi/admin';
+import { useGet } from '../_lib';
 
 interface Creators {
   displayName: string;
@@ -16,17 +15,7 @@ const list = (names: string[]) => (names.length < 2 ? names.join('') : `${names.
  * `what` names the action (« Enregistrer une cotisation »); without it, the records of `uid`.
  */
 export const CreateRightNote = ({ uid, what }: { uid: string; what?: string }) => {
-  const { get } = useFetchClient();
-  const [creators, setCreators] = React.useState<Creators | null>(null);
-  React.useEffect(() => {
-    let live = true;
-    get<{ data: Creators }>('/back-office/access/creators', { params: { uid } })
-      .then(({ data }) => live && setCreators(data.data))
-      .catch(() => live && setCreators(null));
-    return () => {
-      live = false;
-    };
-  }, [get, uid]);
+  const { data: creators } = useGet<Creators, { data: Creators }>('/back-office/access/creators', { params: { uid }, select: (body) => body.data });
   if (!creators) return null;
   const subject = what ? `« ${what} »` : `Créer des fiches « ${creators.displayName} »`;
   const text = creators.writtenByTheBackOffice

@@ -1,7 +1,6 @@
-import * as React from 'react';
 import { useParams } from 'react-router-dom';
 import { Box } from '@strapi/design-system';
-import { useRBAC } from '@strapi/strapi/admin';
+import { useCanContent } from '../_lib';
 import { CreateRightNote } from './CreateRightNote';
 
 /**
@@ -11,9 +10,8 @@ import { CreateRightNote } from './CreateRightNote';
 export const ListCreateNote = () => {
   const { collectionType, slug } = useParams<{ collectionType?: string; slug?: string }>();
   const uid = collectionType === 'collection-types' && slug?.startsWith('api::') ? slug : null;
-  const permissions = React.useMemo(() => ({ create: [{ action: 'plugin::content-manager.explorer.create', subject: uid ?? 'none' }] }), [uid]);
-  const { allowedActions, isLoading } = useRBAC(permissions);
-  if (!uid || isLoading || allowedActions.canCreate) return null;
+  const { allowed, loading } = useCanContent('create', uid);
+  if (!uid || loading || allowed) return null;
   return (
     <Box maxWidth="420px">
       <CreateRightNote uid={uid} />

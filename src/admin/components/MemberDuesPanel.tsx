@@ -1,16 +1,15 @@
 import * as React from 'react';
 import { Flex, Typography } from '@strapi/design-system';
-import { useRBAC } from '@strapi/strapi/admin';
+import { useCanContent } from '../_lib';
 import { RecordContributionButton } from './RecordContributionDialog';
 import { CreateRightNote } from './CreateRightNote';
 import { frenchDay } from './format';
 
 const MEMBER = 'api::member.member';
 const CONTRIBUTION = 'api::contribution.contribution';
-const CREATE_CONTRIBUTIONS = [{ action: 'plugin::content-manager.explorer.create', subject: CONTRIBUTION }];
 
 const Content = ({ documentId, document }: { documentId?: string; document?: any }) => {
-  const { allowedActions, isLoading } = useRBAC({ create: CREATE_CONTRIBUTIONS });
+  const { allowed: canCreate, loading: isLoading } = useCanContent('create', CONTRIBUTION);
   const [paidUntil, setPaidUntil] = React.useState<string | null | undefined>(undefined);
   const shown = paidUntil === undefined ? (document?.duesPaidUntil ?? null) : paidUntil;
   const name = [document?.firstName, document?.lastName].filter(Boolean).join(' ');
@@ -21,7 +20,7 @@ const Content = ({ documentId, document }: { documentId?: string; document?: any
       </Typography>
       {!documentId ? (
         <Typography variant="pi" textColor="neutral600">Enregistrez d’abord la fiche : vous pourrez ensuite saisir sa cotisation.</Typography>
-      ) : isLoading ? null : allowedActions.canCreate ? (
+      ) : isLoading ? null : canCreate ? (
         <RecordContributionButton member={{ documentId, name }} onRecorded={(r) => setPaidUntil(r.member.duesPaidUntil)} />
       ) : (
         <CreateRightNote uid={CONTRIBUTION} what="Enregistrer une cotisation" />

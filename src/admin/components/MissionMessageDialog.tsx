@@ -1,7 +1,6 @@
 import * as React from 'react';
 import { Alert, Box, Button, Checkbox, Field, Flex, Modal, Textarea, TextInput, Typography } from '@strapi/design-system';
-import { useFetchClient } from '@strapi/strapi/admin';
-import { errorMessage } from './format';
+import { usePost } from '../_lib';
 
 /**
  * « Écrire aux bénévoles »: an e-mail to the people on the mission (POST /back-office/missions/:id/messages),
@@ -37,7 +36,8 @@ const VARIABLES: Array<[string, string]> = [
 export const MESSAGE_STATUS: Record<MessageSummary['status'], string> = { sending: 'envoi en cours', sent: 'envoyé', failed: 'envoi incomplet' };
 
 export const MissionMessageButton = ({ mission, onSent }: { mission: string; onSent: () => void }) => {
-  const { post } = useFetchClient();
+  const poster = usePost();
+  const post = poster.send;
   const [open, setOpen] = React.useState(false);
   const [subject, setSubject] = React.useState('');
   const [body, setBody] = React.useState('Bonjour {{firstName}},\n\n\n\nRendez-vous {{missionDate}}, {{missionPlace}}.\n\nMerci !');
@@ -45,8 +45,7 @@ export const MissionMessageButton = ({ mission, onSent }: { mission: string; onS
   const [preview, setPreview] = React.useState<Preview | null>(null);
   const [confirming, setConfirming] = React.useState(false);
   const [notice, setNotice] = React.useState<string | null>(null);
-  const [error, setError] = React.useState<string | null>(null);
-  const [busy, setBusy] = React.useState(false);
+  const { error, loading: busy, clearError } = poster;
   const form = { subject, body, includeWaitlisted: waitlisted };
 
   React.useEffect(() => {
@@ -54,29 +53,19 @@ export const MissionMessageButton = ({ mission, onSent }: { mission: string; onS
     setConfirming(false);
   }, [subject, body, waitlisted]);
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+  const showPreview = async () => {
+    clearError();
+    const res = await post(`/back-office/missions/${mission}/messages/preview`, form);
+    if (res.error === undefined) setPreview((res.data as { data: Preview }).data);
   };
-  const showPreview = () =>
-    run(async () => {
-      const { data } = await post<{ data: Preview }>(`/back-office/missions/${mission}/messages/preview`, form);
-      setPreview(data.data);
-    });
-  const send = () =>
-    run(async () => {
-      const { data } = await post<{ data: { notice: string } }>(`/back-office/missions/${mission}/messages`, form);
-      setNotice(data.data.notice);
-      setConfirming(false);
-      onSent();
-    });
+  const send = async () => {
+    clearError();
+    const res = await post(`/back-office/missions/${mission}/messages`, form);
+    if (res.error !== undefined) return;
+    setNotice((res.data as { data: { notice: string } }).data.notice);
+    setConfirming(false);
+    onSent();
+  };
   const toSend = preview ? preview.recipientsCount - preview.alreadyReceived : 0;
 
   return (

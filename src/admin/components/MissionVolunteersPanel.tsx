@@ -1,10 +1,11 @@
 import * as React from 'react';
 import { Badge, Box, Button, Flex, MenuItem, SimpleMenu, Typography } from '@strapi/design-system';
-import { useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { useNotification } from '@strapi/strapi/admin';
+import { ACTIONS } from '../../shared/permissions';
+import { useCan, useCanContent, useDownload, useGet, usePost } from '../_lib';
 import { AddVolunteersButton } from './AddVolunteersDialog';
 import { MESSAGE_STATUS, MessageSummary, MissionMessageButton } from './MissionMessageDialog';
 import { CreateRightNote } from './CreateRightNote';
-import { downloadErrorMessage, downloadFile, errorMessage } from './format';
 
 /**
  * The « Bénévoles » panel of a mission's page: places taken / capacity, each person's status in French
@@ -13,12 +14,6 @@ import { downloadErrorMessage, downloadFile, errorMessage } from './format';
  */
 const MISSION = 'api::mission.mission';
 const PARTICIPATION = 'api::participation.participation';
-const RIGHTS = {
-  read: [{ action: 'plugin::content-manager.explorer.read', subject: PARTICIPATION }],
-  create: [{ action: 'plugin::content-manager.explorer.create', subject: PARTICIPATION }],
-  update: [{ action: 'plugin::content-manager.explorer.update', subject: PARTICIPATION }],
-  message: [{ action: 'api::back-office.missions.message', subject: null }],
-};
 
 interface Person {
   documentId: string;
@@ -73,62 +68,61 @@ const PersonRow = ({ person, canUpdate, onChange }: { person: Person; canUpdate:
 };
 
 const Content = ({ documentId }: { documentId: string }) => {
-  const { get, put } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { allowedActions, isLoading } = useRBAC(RIGHTS);
-  const [data, setData] = React.useState<Volunteers | null>(null);
-  const [messages, setMessages] = React.useState<MessageSummary[]>([]);
-  const [error, setError] = React.useState<string | null>(null);
+  const canRead = useCanContent('read', PARTICIPATION);
+  const canCreate = useCanContent('create', PARTICIPATION);
+  const canUpdateRight = useCanContent('update', PARTICIPATION);
+  const canMessage = useCan(ACTIONS.missionsMessage);
+  const isLoading = canRead.loading || canCreate.loading || canUpdateRight.loading || canMessage.loading;
   const base = `/back-office/missions/${documentId}`;
-
+  const volunteers = useGet<Volunteers, { data: Volunteers }>(canRead.allowed ? `${base}/volunteers` : null, { select: (body) => body.data });
+  const sent = useGet<MessageSummary[], { data: MessageSummary[] }>(canMessage.allowed ? `${base}/messages` : null, { select: (body) => body.data });
+  // the answer of a status change, shown until the next load
+  const [changed, setChanged] = React.useState<Volunteers | null>(null);
+  const { send } = usePost<{ data: Volunteers }>();
+  const { download, error: sheetError, clearError } = useDownload();
+  const data = changed ?? volunteers.data ?? null;
+  const error = volunteers.error;
+  const messages = sent.data ?? [];
+  const reloadVolunteers = volunteers.reload;
   const load = React.useCallback(() => {
-    get<{ data: Volunteers }>(`${base}/volunteers`)
-      .then(({ data }) => setData(data.data))
-      .catch((e) => setError(errorMessage(e, 'Impossible de charger les bénévoles.')));
-  }, [get, base]);
-  const loadMessages = React.useCallback(() => {
-    get<{ data: MessageSummary[] }>(`${base}/messages`).then(({ data }) => setMessages(data.data)).catch(() => setMessages([]));
-  }, [get, base]);
-  React.useEffect(() => {
-    if (allowedActions.canRead) load();
-  }, [load, allowedActions.canRead]);
-  React.useEffect(() => {
-    if (allowedActions.canMessage) loadMessages();
-  }, [loadMessages, allowedActions.canMessage]);
+    setChanged(null);
+    reloadVolunteers();
+  }, [reloadVolunteers]);
+  const loadMessages = sent.reload;
   // while a message is being sent, its counts move
   React.useEffect(() => {
     if (!messages.some((m) => m.status === 'sending')) return;
     const t = setInterval(loadMessages, 2000);
     return () => clearInterval(t);
   }, [messages, loadMessages]);
+  React.useEffect(() => {
+    if (!sheetError) return;
+    toggleNotification({ type: 'danger', message: sheetError });
+    clearError();
+  }, [sheetError, clearError, toggleNotification]);
 
   const change = async (person: Person, status: string) => {
-    try {
-      const { data } = await put<{ data: Volunteers }>(`${base}/participations/${person.documentId}`, { status });
-      setData(data.data);
-      const now = data.data.participations.find((p) => p.documentId === person.documentId);
-      toggleNotification({ type: 'success', message: `${person.name} : ${now?.statusLabel ?? status}` });
-    } catch (e) {
-      toggleNotification({ type: 'danger', message: errorMessage(e) });
+    const res = await send(`${base}/participations/${person.documentId}`, { status }, { method: 'PUT' });
+    if (res.error !== undefined) {
+      toggleNotification({ type: 'danger', message: res.error });
+      return;
     }
+    setChanged(res.data.data);
+    const now = res.data.data.participations.find((p) => p.documentId === person.documentId);
+    toggleNotification({ type: 'success', message: `${person.name} : ${now?.statusLabel ?? status}` });
   };
-  const sheet = async () => {
-    try {
-      await downloadFile(get, `${base}/attendance-sheet.pdf`, 'feuille-emargement.pdf');
-    } catch (e) {
-      toggleNotification({ type: 'danger', message: await downloadErrorMessage(e) });
-    }
-  };
+  const sheet = () => download(`${base}/attendance-sheet.pdf`, 'feuille-emargement.pdf');
 
   if (isLoading) return null;
-  if (!allowedActions.canRead) return <CreateRightNote uid={PARTICIPATION} what="Voir les bénévoles de la mission" />;
+  if (!canRead.allowed) return <CreateRightNote uid={PARTICIPATION} what="Voir les bénévoles de la mission" />;
   if (error) return <Typography textColor="danger600">{error}</Typography>;
   if (!data) return <Typography variant="pi">Chargement…</Typography>;
   const seated = data.participations.filter((p) => ['confirmed', 'attended', 'absent'].includes(p.status));
   const waiting = data.participations.filter((p) => p.status === 'waitlisted');
   const others = data.participations.filter((p) => ['pending', 'cancelled'].includes(p.status));
   const { taken, capacity, free } = data.places;
-  const canUpdate = Boolean(allowedActions.canUpdate);
+  const canUpdate = canUpdateRight.allowed;
 
   return (
     <Flex direction="column" alignItems="stretch" gap={3} width="100%" data-testid="mission-volunteers">
@@ -157,7 +151,7 @@ const Content = ({ documentId }: { documentId: string }) => {
           </Box>
         )}
       </Box>
-      {allowedActions.canCreate ? (
+      {canCreate.allowed ? (
         data.mission.status === 'cancelled' ? (
           <Typography variant="pi" textColor="neutral600">Mission annulée : on ne peut plus y inscrire personne.</Typography>
         ) : (
@@ -166,7 +160,7 @@ const Content = ({ documentId }: { documentId: string }) => {
       ) : (
         <CreateRightNote uid={PARTICIPATION} what="Ajouter des bénévoles" />
       )}
-      {allowedActions.canMessage ? (
+      {canMessage.allowed ? (
         <MissionMessageButton mission={documentId} onSent={loadMessages} />
       ) : (
         <Typography variant="pi" textColor="neutral600" data-testid="message-right-note">

@@ -2,8 +2,8 @@ import * as React from 'react';
 import {
   Alert, Box, Button, Combobox, ComboboxOption, DatePicker, Field, Flex, Grid, Modal, SingleSelect, SingleSelectOption, TextInput, Typography,
 } from '@strapi/design-system';
-import { useFetchClient } from '@strapi/strapi/admin';
-import { errorMessage, euros, frenchDay, parseAmount } from './format';
+import { useGet, usePost } from '../_lib';
+import { euros, frenchDay, parseAmount } from './format';
 
 /**
  * « Enregistrer une cotisation »: one dialog for the treasurer (src/back-office/dues/record.ts). The
@@ -42,26 +42,22 @@ type MemberOption = MemberChoice & { duesPaidUntil: string | null };
 const memberLabel = (o: MemberOption) => `${o.name} — payée jusqu’au ${frenchDay(o.duesPaidUntil)}`;
 
 const MemberSearch = ({ onPick }: { onPick: (m: MemberChoice | null) => void }) => {
-  const { get } = useFetchClient();
   const [text, setText] = React.useState('');
-  const [options, setOptions] = React.useState<MemberOption[]>([]);
   const [picked, setPicked] = React.useState<MemberOption | null>(null);
   // once someone is chosen, the field shows their label: that is not a new search
   const search = picked && text === memberLabel(picked) ? null : text.trim();
+  // asked once the typing pauses, from two letters on
+  const [asked, setAsked] = React.useState('');
   React.useEffect(() => {
     if (search === null) return;
-    if (search.length < 2) return setOptions([]);
-    let live = true;
-    const t = setTimeout(() => {
-      get<{ data: MemberOption[] }>('/back-office/dues/members', { params: { search } })
-        .then(({ data }) => live && setOptions(data.data))
-        .catch(() => live && setOptions([]));
-    }, 250);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [get, search]);
+    const t = setTimeout(() => setAsked(search), 250);
+    return () => clearTimeout(t);
+  }, [search]);
+  const found = useGet<MemberOption[], { data: MemberOption[] }>(asked.length >= 2 ? '/back-office/dues/members' : null, {
+    params: { search: asked },
+    select: (body) => body.data,
+  });
+  const options = (search === null || search.length >= 2) && !found.error ? (found.data ?? []) : [];
   const shown = picked && !options.some((o) => o.documentId === picked.documentId) ? [picked, ...options] : options;
   const choose = (o: MemberOption | null) => {
     setPicked(o);
@@ -99,8 +95,9 @@ const MemberSearch = ({ onPick }: { onPick: (m: MemberChoice | null) => void }) 
 };
 
 const Form = ({ member: fixedMember, onRecorded, onClose }: { member?: MemberChoice; onRecorded?: (r: Recorded) => void; onClose: () => void }) => {
-  const { get, post } = useFetchClient();
-  const [options, setOptions] = React.useState<FormOptions | null>(null);
+  const form = useGet<FormOptions, { data: FormOptions }>('/back-office/dues/contribution-form', { select: (body) => body.data });
+  const options = form.data ?? null;
+  const { send: post } = usePost();
   const [member, setMember] = React.useState<MemberChoice | null>(fixedMember ?? null);
   const [type, setType] = React.useState<string>('');
   const [amount, setAmount] = React.useState('');
@@ -113,23 +110,25 @@ const Form = ({ member: fixedMember, onRecorded, onClose }: { member?: MemberCho
   const [busy, setBusy] = React.useState(false);
   const [done, setDone] = React.useState<Recorded | null>(null);
 
+  // paid today unless said otherwise
+  const today = options?.today;
   React.useEffect(() => {
-    get<{ data: FormOptions }>('/back-office/dues/contribution-form')
-      .then(({ data }) => {
-        setOptions(data.data);
-        setPaidAt(data.data.today);
-      })
-      .catch((e) => setError(errorMessage(e, 'Le formulaire n’a pas pu être chargé.')));
-  }, [get]);
+    if (today) setPaidAt((current) => current || today);
+  }, [today]);
+  React.useEffect(() => {
+    if (form.error) setError(`Le formulaire n’a pas pu être chargé : ${form.error}`);
+  }, [form.error]);
 
   // what the payment buys, recomputed when what decides it changes
   React.useEffect(() => {
     setQuote(null);
     if (!member || !type || !/^\d{4}-\d{2}-\d{2}$/.test(paidAt)) return;
     let live = true;
-    post<{ data: Quote }>('/back-office/dues/contributions/quote', { member: member.documentId, membershipType: type, paidAt, periodStart })
-      .then(({ data }) => live && setQuote(data.data))
-      .catch((e) => live && setError(errorMessage(e)));
+    post('/back-office/dues/contributions/quote', { member: member.documentId, membershipType: type, paidAt, periodStart }).then((res) => {
+      if (!live) return;
+      if (res.error !== undefined) setError(res.error);
+      else setQuote((res.data as { data: Quote }).data);
+    });
     return () => {
       live = false;
     };
@@ -148,23 +147,20 @@ const Form = ({ member: fixedMember, onRecorded, onClose }: { member?: MemberCho
     const value = parseAmount(amount);
     if (Number.isNaN(value)) return setError('Montant (€) : un nombre, par exemple 20 ou 20,50.');
     setBusy(true);
-    try {
-      const { data } = await post<{ data: Recorded }>('/back-office/dues/contributions', {
-        member: member?.documentId,
-        membershipType: type || undefined,
-        amount: value ?? undefined,
-        paymentMethod: method || undefined,
-        paidAt,
-        periodStart,
-        reference: reference.trim() || undefined,
-      });
-      setDone(data.data);
-      onRecorded?.(data.data);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    const res = await post('/back-office/dues/contributions', {
+      member: member?.documentId,
+      membershipType: type || undefined,
+      amount: value ?? undefined,
+      paymentMethod: method || undefined,
+      paidAt,
+      periodStart,
+      reference: reference.trim() || undefined,
+    });
+    setBusy(false);
+    if (res.error !== undefined) return setError(res.error);
+    const recorded = (res.data as { data: Recorded }).data;
+    setDone(recorded);
+    onRecorded?.(recorded);
   };
 
   if (done) {

@@ -2,8 +2,7 @@ import * as React from 'react';
 import {
   Badge, Box, Checkbox, Field, Flex, Grid, MultiSelect, MultiSelectOption, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography,
 } from '@strapi/design-system';
-import { useFetchClient } from '@strapi/strapi/admin';
-import { errorMessage } from './format';
+import { useGet } from '../_lib';
 
 /**
  * The search of « Trouver des bénévoles » and of the mission panel's « Ajouter des bénévoles »
@@ -58,24 +57,15 @@ export const searchParams = (f: Filters, mission?: string) => {
 
 /** Results of the search, reloaded (after a short pause) when the filters change; `reload()` fetches again. */
 export const useVolunteerSearch = (filters: Filters, mission?: string) => {
-  const { get } = useFetchClient();
-  const [state, setState] = React.useState<{ rows: VolunteerRow[]; total: number; loading: boolean; error: string | null }>({ rows: [], total: 0, loading: true, error: null });
-  const [tick, setTick] = React.useState(0);
   const query = searchParams(filters, mission);
+  // asked once the filters stop changing for a moment (typing a name)
+  const [asked, setAsked] = React.useState(query);
   React.useEffect(() => {
-    let live = true;
-    setState((s) => ({ ...s, loading: true }));
-    const t = setTimeout(() => {
-      get<{ data: VolunteerRow[]; meta: { total: number } }>(`/back-office/volunteers?${query}`)
-        .then(({ data }) => live && setState({ rows: data.data, total: data.meta.total, loading: false, error: null }))
-        .catch((e) => live && setState({ rows: [], total: 0, loading: false, error: errorMessage(e, 'La recherche a échoué.') }));
-    }, 300);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [get, query, tick]);
-  return { ...state, reload: () => setTick((n) => n + 1) };
+    const t = setTimeout(() => setAsked(query), 300);
+    return () => clearTimeout(t);
+  }, [query]);
+  const { data, error, loading, reload } = useGet<{ data: VolunteerRow[]; meta: { total: number } }>(`/back-office/volunteers?${asked}`);
+  return { rows: data?.data ?? [], total: data?.meta.total ?? 0, loading: loading || asked !== query, error, reload };
 };
 
 const Multi = ({ name, label, values, options, onChange }: { name: string; label: string; values: string[]; options: Options['skills']; onChange: (v: string[]) => void }) => (
@@ -98,12 +88,11 @@ const Multi = ({ name, label, values, options, onChange }: { name: string; label
   </Field.Root>
 );
 
+const NO_OPTIONS: Options = { skills: [], availability: [], poles: [] };
+
 export const VolunteerFilters = ({ filters, onChange }: { filters: Filters; onChange: (f: Filters) => void }) => {
-  const { get } = useFetchClient();
-  const [options, setOptions] = React.useState<Options>({ skills: [], availability: [], poles: [] });
-  React.useEffect(() => {
-    get<{ data: Options }>('/back-office/volunteers/filters').then(({ data }) => setOptions(data.data)).catch(() => undefined);
-  }, [get]);
+  const loaded = useGet<Options, { data: Options }>('/back-office/volunteers/filters', { select: (body) => body.data });
+  const options = loaded.data ?? NO_OPTIONS;
   const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
   const text = (key: 'search' | 'city' | 'ageMin' | 'ageMax') => (e: React.ChangeEvent<HTMLInputElement>) => set({ [key]: e.target.value } as Partial<Filters>);
   return (

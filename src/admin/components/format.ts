@@ -17,36 +17,5 @@ export const parseAmount = (text: string) => {
   return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
 };
 
-/** The French message of a back-office error answer, else `fallback`. */
-export const errorMessage = (e: any, fallback = 'Erreur inattendue, réessayez.') => e?.response?.data?.error?.message ?? fallback;
-
 /** « 1 personne », « 3 personnes ». */
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n > 1 ? many : one}`;
-
-/** Downloads a file the back-office answers (CSV, PDF) with the admin's session, under the name it gives. */
-export const downloadFile = async (get: (url: string, config?: any) => Promise<any>, url: string, fallbackName: string) => {
-  const res = await get(url, { responseType: 'blob' });
-  const disposition: string = res.headers?.get?.('content-disposition') ?? res.headers?.['content-disposition'] ?? '';
-  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
-  const blob: Blob = res.data instanceof Blob ? res.data : new Blob([res.data]);
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(blob);
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-};
-
-/** The French message of a failed download (the error body comes back as a Blob). */
-export const downloadErrorMessage = async (e: any) => {
-  const data = e?.response?.data;
-  if (data instanceof Blob) {
-    try {
-      return JSON.parse(await data.text())?.error?.message ?? 'Le téléchargement a échoué.';
-    } catch {
-      return 'Le téléchargement a échoué.';
-    }
-  }
-  return errorMessage(e, 'Le téléchargement a échoué.');
-};

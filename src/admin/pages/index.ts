@@ -10,14 +10,17 @@ import volunteers from './volunteers';
 import access from './access';
 import receiptsPage from './receipts';
 import importsPage from './imports';
+import labels from './labels';
+import home from './home';
 
 /**
  * The back-office's admin pages and widgets. Each feature adds its own folder under
- * src/admin/pages/<feature>/ exporting an AdminPage, and one line here.
+ * src/admin/pages/<feature>/ exporting an AdminPage, and one line here (before `home`, which orders
+ * the home page's widgets once all are registered).
  */
 export interface AdminPage {
   register?: (app: StrapiApp) => void;
   bootstrap?: (app: StrapiApp) => void;
 }
 
-export const adminPages: AdminPage[] = [dashboard, dues, volunteers, exportsPage, newsletters, calendar, missionPanels, backupsPage, access, receiptsPage, importsPage];
+export const adminPages: AdminPage[] = [dashboard, dues, volunteers, exportsPage, newsletters, calendar, missionPanels, backupsPage, access, receiptsPage, importsPage, labels, home];

@@ -135,3 +135,58 @@ export const ensureRoles = async (strapi: Strapi, { reset = false } = {}) => {
   }
   return applied;
 };
+
+/** Strapi's default roles, which the bureau does not use: its own roles replace them (roles.ts). */
+export const STRAPI_UNUSED_ROLES = ['strapi-author', 'strapi-editor'];
+
+/**
+ * Removes Strapi's « Author » and « Editor » roles from the roles screen, unless someone holds one
+ * (an account given it by hand keeps it). Strapi creates them only on a database without any role,
+ * so they do not come back.
+ */
+export const removeUnusedDefaultRoles = async (strapi: Strapi) => {
+  const roleService = strapi.service('admin::role');
+  const removed: string[] = [];
+  for (const code of STRAPI_UNUSED_ROLES) {
+    const role = await roleService.findOne({ code });
+    if (!role) continue;
+    const holders = await strapi.db.query('admin::user').count({ where: { roles: { id: role.id } } });
+    if (holders > 0) continue;
+    await roleService.deleteByIds([role.id]);
+    removed.push(code);
+  }
+  // the super admin's description, in French while it is still Strapi's English one
+  const superAdmin = await roleService.findOne({ code: 'strapi-super-admin' });
+  if (superAdmin && /^Super Admins can access/.test(superAdmin.description ?? '')) {
+    await strapi.db.query('admin::role').update({ where: { id: superAdmin.id }, data: { description: SUPER_ADMIN_DESCRIPTION } });
+  }
+  return removed;
+};
+
+/** The super admin role, held by the president. */
+export const SUPER_ADMIN_DESCRIPTION = 'Tous les droits, paramètres compris (la présidence).';
+
+/**
+ * Derived fields added to a content type after the bureau's roles were created: a role that reads
+ * the type reads them too (they only name a record, e.g. a contribution by its member and period).
+ * Roles are otherwise left as the bureau edited them.
+ */
+export const DERIVED_FIELDS: Record<string, string[]> = { 'api::contribution.contribution': ['displayName'] };
+
+export const grantDerivedFields = async (strapi: Strapi) => {
+  let changed = 0;
+  for (const [subject, fields] of Object.entries(DERIVED_FIELDS)) {
+    const permissions = await strapi.db.query('admin::permission').findMany({
+      where: { subject, action: CM_ACTIONS.R, role: { code: { $in: ROLES.map((r) => r.code) } } },
+    });
+    for (const permission of permissions) {
+      const current: unknown = permission.properties?.fields;
+      if (!Array.isArray(current)) continue;
+      const missing = fields.filter((f) => !current.includes(f));
+      if (!missing.length) continue;
+      await strapi.db.query('admin::permission').update({ where: { id: permission.id }, data: { properties: { ...permission.properties, fields: [...current, ...missing] } } });
+      changed += 1;
+    }
+  }
+  return changed;
+};

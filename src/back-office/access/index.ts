@@ -1,10 +1,11 @@
 import type { BackOfficeModule } from '../types';
-import { ensureRoles, registerConfidentialCondition } from './admin-roles';
+import { ensureRoles, grantDerivedFields, registerConfidentialCondition, removeUnusedDefaultRoles } from './admin-roles';
 import { guardContentManager } from './content-manager-guard';
 import { applyPublicPermissions } from './public-api';
 import { closePluginContentApi } from './closed-plugin-api';
 import { guardAdminPasswords } from './password';
 import { creatorsOf } from './creators';
+import { frenchRoleEditor } from './role-editor-labels';
 
 /**
  * Access control: the bureau's admin roles (roles.ts, the table of rights), the confidential
@@ -34,7 +35,11 @@ const access: BackOfficeModule = {
   async bootstrap(strapi) {
     // before any request: the content manager's queries and answers are checked at every depth
     guardContentManager(strapi);
+    // the roles screen names the types and fields in French
+    frenchRoleEditor(strapi);
     await ensureRoles(strapi);
+    await removeUnusedDefaultRoles(strapi);
+    await grantDerivedFields(strapi);
     await applyPublicPermissions(strapi);
   },
 };

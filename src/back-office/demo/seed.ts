@@ -4,6 +4,7 @@ import { fiscalYearStart, periodEndFor, todayInParis, TZ } from '../dues/period'
 import { recomputeAllDuesPaidUntil } from '../dues/paid-until';
 import { isPostgres, table } from '../sql';
 import { donorDisplayName, memberDisplayName, participationDisplayName } from '../members/display-names';
+import { contributionDisplayName } from '../../shared/display-names';
 import { slugify } from '../../utils/slugify';
 import { BulkWriter } from '../rules/bulk-writer';
 import { Random } from './random';
@@ -213,7 +214,7 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
     const memberIds = await bulk.insert(MEMBER, members);
     await bulk.insert(
       CONTRIBUTION,
-      contributions.map(({ memberIndex, ...c }) => ({ ...c, member: memberIds[memberIndex] }))
+      contributions.map(({ memberIndex, ...c }) => ({ ...c, displayName: contributionDisplayName(c, members[memberIndex]), member: memberIds[memberIndex] }))
     );
 
     // ---- missions and participations -------------------------------------------------------

@@ -8,7 +8,7 @@ import { duesCounts, duesRows } from './list';
 import { runReminders } from './reminders';
 import { sendDigest } from './digest';
 import { readAccess, type ReadAccess } from '../exports/access';
-import { CONTRIBUTION, contributionRules, MEMBER, memberDuesRules, MEMBERSHIP_TYPE, membershipTypeRules } from './rules';
+import { CONTRIBUTION, contributionRules, MEMBER, memberDuesRules, MEMBERSHIP_TYPE, membershipTypeRules, nameUnnamedContributions } from './rules';
 import { contentRights } from '../access/rights';
 import { contributionFormOptions, findMembers, quoteContribution, readContributionForm, recordContribution } from './record';
 
@@ -96,6 +96,10 @@ const logFailure = async (strapi: Strapi, what: string, job: () => Promise<unkno
  */
 const dues: BackOfficeModule = {
   name: 'dues',
+  async bootstrap(strapi) {
+    // contributions recorded before they had a displayName
+    await nameUnnamedContributions(strapi);
+  },
   writeRules: {
     [CONTRIBUTION]: contributionRules,
     [MEMBER]: memberDuesRules,

@@ -5,6 +5,7 @@ import { currentTarget, resolveDocumentId } from '../rules/relations';
 import { readOnce } from '../rules/once';
 import { recomputeDuesPaidUntil } from './paid-until';
 import { periodEndFor, todayInParis } from './period';
+import { contributionDisplayName, personName } from '../../shared/display-names';
 
 export const MEMBER = 'api::member.member';
 export const CONTRIBUTION = 'api::contribution.contribution';
@@ -54,6 +55,54 @@ const contributionDefaults = async (write: WriteContext) => {
   }
 };
 
+const MEMBER_NAME_FIELDS = ['displayName', 'firstName', 'lastName', 'memberNumber'];
+
+/** A contribution's displayName, from its member and period as they will be after the write. */
+const contributionName = async ({ strapi, data, merged }: WriteContext) => {
+  delete data.displayName;
+  // the period as the defaults just set it (in `data`); the member as a documentId (in `merged`)
+  const now = (field: string) => (field in data ? data[field] : merged[field]);
+  const period = { periodStart: now('periodStart'), periodEnd: now('periodEnd'), paidAt: now('paidAt') };
+  const member = merged.member ? await strapi.db.query(MEMBER).findOne({ where: { documentId: merged.member }, select: MEMBER_NAME_FIELDS }) : null;
+  data.displayName = contributionDisplayName(period, member);
+};
+
+/**
+ * Sets again the displayName of the contributions of these members (documentIds): after a member is
+ * renamed or contributions are moved from the member's side. Inside the current transaction when there is one.
+ */
+export const refreshContributionNames = async (strapi: Strapi, memberDocumentIds: string[]) => {
+  const unique = [...new Set(memberDocumentIds.filter(Boolean))];
+  if (!unique.length) return;
+  const members = await strapi.db.query(MEMBER).findMany({
+    where: { documentId: { $in: unique } },
+    select: MEMBER_NAME_FIELDS,
+    populate: { contributions: { select: ['id', 'displayName', 'periodStart', 'periodEnd', 'paidAt'] } },
+  });
+  for (const member of members) {
+    for (const c of member.contributions ?? []) {
+      const value = contributionDisplayName(c, member);
+      if (value !== c.displayName) await strapi.db.query(CONTRIBUTION).update({ where: { id: c.id }, data: { displayName: value } });
+    }
+  }
+};
+
+/** Contributions written without a displayName (before it existed, or by a bulk insert): named once, at start-up. */
+export const nameUnnamedContributions = async (strapi: Strapi) => {
+  let named = 0;
+  for (;;) {
+    const rows = await strapi.db.query(CONTRIBUTION).findMany({
+      where: { displayName: { $null: true } },
+      select: ['id', 'periodStart', 'periodEnd', 'paidAt'],
+      populate: { member: { select: MEMBER_NAME_FIELDS } },
+      limit: 500,
+    });
+    if (!rows.length) return named;
+    for (const c of rows) await strapi.db.query(CONTRIBUTION).update({ where: { id: c.id }, data: { displayName: contributionDisplayName(c, c.member) } });
+    named += rows.length;
+  }
+};
+
 /** The members whose duesPaidUntil a contribution write changes: its member before and after. */
 const ownersOf = ({ stored, merged }: WriteContext) => [stored?.member ?? null, merged.member ?? null].filter(Boolean) as string[];
 
@@ -63,7 +112,10 @@ const ownersOf = ({ stored, merged }: WriteContext) => [stored?.member ?? null, 
  */
 export const contributionRules: WriteRule = {
   requiredRelations: ['member'],
-  prepare: contributionDefaults,
+  async prepare(write) {
+    await contributionDefaults(write);
+    await contributionName(write);
+  },
   check(write) {
     if (write.action !== 'delete') checkContributionPeriod(write.merged);
   },
@@ -98,16 +150,21 @@ const previousOwners = new WeakMap<WriteContext, string[]>();
  * A member's duesPaidUntil is derived, never typed: recomputed when contributions are moved from the
  * member's side (its « Cotisations » list), for the member and the contributions' previous owners.
  */
+const renamed = ({ action, stored, merged }: WriteContext) => action === 'update' && personName(stored) !== personName(merged);
+
 export const memberDuesRules: WriteRule = {
   prepare({ data }) {
     delete data.duesPaidUntil;
   },
-  needsTransaction: ({ action, data }) => action !== 'delete' && data.contributions !== undefined,
+  // contributions moved, or the member renamed: their contributions' names follow
+  needsTransaction: (write) => write.action !== 'delete' && (write.data.contributions !== undefined || renamed(write)),
   async beforeWrite(write) {
-    previousOwners.set(write, await contributionsMovedBy(write.strapi, write.data.contributions));
+    if (write.data.contributions !== undefined) previousOwners.set(write, await contributionsMovedBy(write.strapi, write.data.contributions));
   },
   async afterWrite(write, result) {
-    await recomputeDuesPaidUntil(write.strapi, [...(previousOwners.get(write) ?? []), result?.documentId ?? write.documentId]);
+    const touched = [...(previousOwners.get(write) ?? []), result?.documentId ?? write.documentId];
+    if (write.data.contributions !== undefined) await recomputeDuesPaidUntil(write.strapi, touched);
+    await refreshContributionNames(write.strapi, touched);
   },
 };
 

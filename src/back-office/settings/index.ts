@@ -23,6 +23,7 @@ const LIST_COLUMNS: Record<string, string[]> = {
 /** Derived fields: shown, never edited by hand. */
 const READ_ONLY: Record<string, string[]> = {
   'api::member.member': ['duesPaidUntil', 'memberNumber', 'displayName'],
+  'api::contribution.contribution': ['displayName'],
   'api::donor.donor': ['displayName'],
   'api::participation.participation': ['displayName'],
   'api::newsletter.newsletter': ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount'],
@@ -37,7 +38,8 @@ const MAIN_FIELD: Record<string, string> = {
   'api::member.member': 'displayName',
   'api::donor.donor': 'displayName',
   'api::participation.participation': 'displayName',
-  'api::contribution.contribution': 'paidAt',
+  // « Martin Claire (n° 42) — du 01/01/2026 au 31/12/2026 », not a bare date
+  'api::contribution.contribution': 'displayName',
   'api::donation.donation': 'receivedAt',
   'api::subsidy.subsidy': 'title',
   'api::newsletter.newsletter': 'subject',
@@ -70,6 +72,7 @@ const DEFAULT_SORT: Record<string, [string, 'ASC' | 'DESC']> = {
 
 /** What is read here of a content type or a component (the content manager's services are untyped). */
 interface SchemaLike {
+  uid?: string;
   attributes?: Record<string, { type: string; target?: string }>;
 }
 
@@ -86,8 +89,15 @@ interface CmConfiguration {
 const strapiDefaultMainField = (contentType: SchemaLike) =>
   Object.keys(contentType.attributes ?? {}).find((key) => contentType.attributes[key].type === 'string' && key !== 'id') ?? 'id';
 
-/** Main fields that are still Strapi's default, so ours may replace them (the bureau's own choice is kept). */
-const replaceableMainFields = (target: SchemaLike) => [strapiDefaultMainField(target), 'id'];
+/** Main fields this module set before a better one existed: replaced like Strapi's defaults. */
+const FORMER_MAIN_FIELD: Record<string, string> = { 'api::contribution.contribution': 'paidAt' };
+
+/** Main fields that are still Strapi's default (or our former choice), so ours may replace them (the bureau's own choice is kept). */
+const replaceableMainFields = (target: SchemaLike) => [
+  strapiDefaultMainField(target),
+  'id',
+  ...(FORMER_MAIN_FIELD[target?.uid] ? [FORMER_MAIN_FIELD[target.uid]] : []),
+];
 
 /**
  * A relation field shows its target by the main field stored in the metadata of the relation itself
@@ -154,7 +164,7 @@ export const applyContentManagerSettings = async (strapi: Strapi) => {
     }
     if (applyRelationMainFields(strapi, config, contentType)) changed = true;
     const sortBy = DEFAULT_SORT[uid];
-    if (sortBy && config.settings && replaceableMainFields(contentType).includes(config.settings.defaultSortBy)) {
+    if (sortBy && config.settings && [strapiDefaultMainField(contentType), 'id'].includes(config.settings.defaultSortBy)) {
       config.settings.defaultSortBy = sortBy[0];
       config.settings.defaultSortOrder = sortBy[1];
       changed = true;

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Link } from 'react-router-dom';
-import { Layouts, Page, useRBAC } from '@strapi/strapi/admin';
+import { Layouts, Page } from '@strapi/strapi/admin';
 import {
   Badge, Box, Button, Dialog, Field, Flex, Grid, NumberInput, SingleSelect, SingleSelectOption, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography,
 } from '@strapi/design-system';
@@ -9,13 +9,12 @@ import { DUES_STATUS_LABELS as STATUS_LABELS, reminderOffsetLabel, type DuesStat
 import { memberDisplayName } from '../../../shared/display-names';
 import { formatDate, formatEuros } from '../../../shared/format';
 import { ACTIONS } from '../../../shared/permissions';
-import { useCan, useGet, usePost } from '../../_lib';
+import { useCan, useCanContent, useGet, usePost } from '../../_lib';
 import { DUES_READ, DuesRow, DuesSummary, RemindersReport, STATUSES, STATUS_COLORS, memberUrl, unwrap } from './api';
 import { RecordContributionButton } from '../../components/RecordContributionDialog';
 import { CreateRightNote } from '../../components/CreateRightNote';
 
 const CONTRIBUTION = 'api::contribution.contribution';
-const CREATE_CONTRIBUTIONS = [{ action: 'plugin::content-manager.explorer.create', subject: CONTRIBUTION }];
 
 /** « Cotisations »: who is up to date, who must renew, and the reminders by e-mail. */
 const PAGE_SIZE = 100;
@@ -151,7 +150,7 @@ const DuesPage = () => {
   const summary = useGet('/back-office/dues/summary', { params: { within }, select: unwrap<DuesSummary> });
   const list = useGet('/back-office/dues', { params, select: unwrap<DuesRow[]> });
   const canRemind = useCan(ACTIONS.duesRemind).allowed;
-  const { allowedActions: contributions } = useRBAC({ create: CREATE_CONTRIBUTIONS });
+  const { allowed: canRecord } = useCanContent('create', CONTRIBUTION);
   const refresh = () => {
     summary.reload();
     list.reload();
@@ -170,11 +169,11 @@ const DuesPage = () => {
       <Layouts.Header
         title="Cotisations"
         subtitle="Qui est à jour, qui doit renouveler, et les relances envoyées par e-mail"
-        primaryAction={contributions.canCreate ? <RecordContributionButton size="M" onRecorded={refresh} /> : undefined}
+        primaryAction={canRecord ? <RecordContributionButton size="M" onRecorded={refresh} /> : undefined}
       />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
-          {!contributions.canCreate && <CreateRightNote uid={CONTRIBUTION} what="Enregistrer une cotisation" />}
+          {!canRecord && <CreateRightNote uid={CONTRIBUTION} what="Enregistrer une cotisation" />}
           {summary.data && <Counts summary={summary.data} active={status} onPick={setStatus} />}
           {canRemind && <Reminders onDone={refresh} />}
           <Flex gap={4} alignItems="flex-end" wrap="wrap">
@@ -209,7 +208,7 @@ const DuesPage = () => {
               <Typography variant="pi" textColor="neutral600" data-testid="dues-total">
                 {filtered.length} adhérent(s){status ? ` — ${STATUS_LABELS[status].toLowerCase()}` : ''}, triés par échéance
               </Typography>
-              <Table colCount={contributions.canCreate ? 8 : 7} rowCount={Math.min(filtered.length, shown) + 1}>
+              <Table colCount={canRecord ? 8 : 7} rowCount={Math.min(filtered.length, shown) + 1}>
                 <Thead>
                   <Tr>
                     <Th><Typography variant="sigma">N°</Typography></Th>
@@ -219,7 +218,7 @@ const DuesPage = () => {
                     <Th><Typography variant="sigma">Statut</Typography></Th>
                     <Th><Typography variant="sigma">Type d’adhésion</Typography></Th>
                     <Th><Typography variant="sigma">Dernier montant</Typography></Th>
-                    {contributions.canCreate && <Th><Typography variant="sigma">Cotisation</Typography></Th>}
+                    {canRecord && <Th><Typography variant="sigma">Cotisation</Typography></Th>}
                   </Tr>
                 </Thead>
                 <Tbody>
@@ -232,7 +231,7 @@ const DuesPage = () => {
                       <Td><StatusBadge status={r.status} /></Td>
                       <Td><Typography>{r.membershipType === undefined ? 'masqué (droits)' : r.membershipType ?? '—'}</Typography></Td>
                       <Td><Typography>{r.lastAmount === undefined ? 'masqué (droits)' : formatEuros(r.lastAmount)}</Typography></Td>
-                      {contributions.canCreate && (
+                      {canRecord && (
                         <Td>
                           <RecordContributionButton member={{ documentId: r.documentId, name: `${r.firstName} ${r.lastName}` }} variant="tertiary" size="S" label="Enregistrer" onRecorded={refresh} />
                         </Td>

@@ -1,9 +1,8 @@
 import * as React from 'react';
-import { useRBAC } from '@strapi/strapi/admin';
 import { Box, Flex, Typography } from '@strapi/design-system';
 import { formatCentsAsEuros as euros, formatDateTime, formatHours } from '../../../shared/format';
 import { enumLabel } from '../../../shared/labels';
-import { useGet } from '../../_lib';
+import { useCanContent, useGet } from '../../_lib';
 import type { AdminPage } from '../index';
 
 /**
@@ -132,13 +131,12 @@ const MemberHistory = ({ documentId }: { documentId: string }) => {
   );
 };
 
-const READ_PARTICIPATIONS = { read: [{ action: 'plugin::content-manager.explorer.read', subject: 'api::participation.participation' }] };
 
 /** A role that does not read participations (the treasurer) reads why the history is not shown, not a refusal in English. */
 const MemberHistoryIfAllowed = ({ documentId }: { documentId: string }) => {
-  const { allowedActions, isLoading } = useRBAC(READ_PARTICIPATIONS);
-  if (isLoading) return null;
-  if (!allowedActions.canRead) {
+  const { allowed, loading } = useCanContent('read', 'api::participation.participation');
+  if (loading) return null;
+  if (!allowed) {
     return <Typography variant="pi" textColor="neutral600">Réservé aux rôles qui consultent les participations (responsable des bénévoles, secrétaire, président).</Typography>;
   }
   return <MemberHistory documentId={documentId} />;

@@ -1,19 +1,19 @@
 import * as React from 'react';
-import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
+import { Layouts, Page } from '@strapi/strapi/admin';
 import { Box, Button, Combobox, ComboboxOption, Field, Flex, Typography } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
 import { EMPTY_FILTERS, Filters, searchParams, useVolunteerSearch, VolunteerFilters, VolunteerResults } from '../../components/VolunteerSearch';
 import { AddResult, AddResultView, OverlapWarning } from '../../components/AddVolunteersDialog';
 import { CreateRightNote } from '../../components/CreateRightNote';
-import { downloadErrorMessage, downloadFile, errorMessage, frenchDateTime } from '../../components/format';
+import { frenchDateTime } from '../../components/format';
+import { contentPermission, useCanContent, useDownload, useGet, usePost } from '../../_lib';
 
 /**
  * « Trouver des bénévoles »: the members who match every criterion, exportable as CSV, and the
  * selection added to a mission in one click (each confirmed or put on the waiting list).
  */
-export const READ_MEMBERS = [{ action: 'plugin::content-manager.explorer.read', subject: 'api::member.member' }];
+export const READ_MEMBERS = [contentPermission('read', 'api::member.member')];
 const PARTICIPATION = 'api::participation.participation';
-const CREATE_PARTICIPATIONS = [{ action: 'plugin::content-manager.explorer.create', subject: PARTICIPATION }];
 
 interface OpenMission {
   documentId: string;
@@ -28,24 +28,18 @@ const placesText = (m: OpenMission) =>
 const missionLabel = (m: OpenMission) => `${m.title} — ${frenchDateTime(m.startAt)} (${placesText(m)})`;
 
 const MissionPicker = ({ value, onChange }: { value: OpenMission | null; onChange: (m: OpenMission | null) => void }) => {
-  const { get } = useFetchClient();
   const [text, setText] = React.useState('');
-  const [missions, setMissions] = React.useState<OpenMission[]>([]);
   // once a mission is chosen, the field shows its label: that is not a new search
   const search = value && text === missionLabel(value) ? null : text;
+  // asked once the typing pauses
+  const [asked, setAsked] = React.useState('');
   React.useEffect(() => {
     if (search === null) return;
-    let live = true;
-    const t = setTimeout(() => {
-      get<{ data: OpenMission[] }>('/back-office/missions/open', { params: { search } })
-        .then(({ data }) => live && setMissions(data.data))
-        .catch(() => live && setMissions([]));
-    }, 250);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [get, search]);
+    const t = setTimeout(() => setAsked(search), 250);
+    return () => clearTimeout(t);
+  }, [search]);
+  const found = useGet<OpenMission[], { data: OpenMission[] }>('/back-office/missions/open', { params: { search: asked }, select: (body) => body.data });
+  const missions = found.error ? [] : (found.data ?? []);
   const options = value && !missions.some((m) => m.documentId === value.documentId) ? [value, ...missions] : missions;
   return (
     <Field.Root name="mission">
@@ -79,8 +73,9 @@ const MissionPicker = ({ value, onChange }: { value: OpenMission | null; onChang
 };
 
 const FindVolunteersPage = () => {
-  const { get, post } = useFetchClient();
-  const { allowedActions } = useRBAC({ create: CREATE_PARTICIPATIONS });
+  const canAdd = useCanContent('create', PARTICIPATION);
+  const { send } = usePost<{ data: AddResult }>();
+  const csv = useDownload();
   const [filters, setFilters] = React.useState<Filters>(EMPTY_FILTERS);
   const [selected, setSelected] = React.useState<Set<string>>(new Set());
   const [mission, setMission] = React.useState<OpenMission | null>(null);
@@ -92,28 +87,22 @@ const FindVolunteersPage = () => {
   const exportCsv = async () => {
     setBusy('csv');
     setError(null);
-    try {
-      await downloadFile(get, `/back-office/volunteers/export.csv?${searchParams(filters)}`, 'benevoles.csv');
-    } catch (e) {
-      setError(await downloadErrorMessage(e));
-    } finally {
-      setBusy(null);
-    }
+    await csv.download(`/back-office/volunteers/export.csv?${searchParams(filters)}`, 'benevoles.csv');
+    setBusy(null);
   };
+  React.useEffect(() => {
+    if (csv.error) setError(csv.error);
+  }, [csv.error]);
   const add = async () => {
     if (!mission) return;
     setBusy('add');
     setError(null);
-    try {
-      const { data } = await post<{ data: AddResult }>(`/back-office/missions/${mission.documentId}/volunteers`, { members: [...selected] });
-      setResult(data.data);
-      setSelected(new Set());
-      search.reload();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
+    const res = await send(`/back-office/missions/${mission.documentId}/volunteers`, { members: [...selected] });
+    setBusy(null);
+    if (res.error !== undefined) return setError(res.error);
+    setResult(res.data.data);
+    setSelected(new Set());
+    search.reload();
   };
 
   return (
@@ -136,7 +125,7 @@ const FindVolunteersPage = () => {
           <Box background="neutral0" padding={5} hasRadius shadow="tableShadow">
             <Flex direction="column" alignItems="stretch" gap={3}>
               <Typography variant="delta" tag="h2">Ajouter la sélection à une mission</Typography>
-              {allowedActions.canCreate ? (
+              {canAdd.allowed ? (
                 <>
                   <Flex gap={3} alignItems="flex-end" wrap="wrap">
                     <Box width="520px">

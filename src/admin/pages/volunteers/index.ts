@@ -1,8 +1,9 @@
 import { User } from '@strapi/icons';
 import type { AdminPage } from '../index';
 import { MissionVolunteersPanel } from '../../components/MissionVolunteersPanel';
+import { contentPermission } from '../../_lib';
 
-const READ_MEMBERS = [{ action: 'plugin::content-manager.explorer.read', subject: 'api::member.member' }];
+const READ_MEMBERS = [contentPermission('read', 'api::member.member')];
 
 /**
  * Volunteers: « Trouver des bénévoles » in the main menu (roles that read members), and the
