@@ -432,7 +432,7 @@ describe(`admin content manager and business "status" fields (${DB_CLIENT})`, ()
     const config = (await app.admin('get', url)).body.data.contentType;
     expect(config.settings).toMatchObject({ mainField: 'displayName', defaultSortBy: 'lastName', defaultSortOrder: 'ASC' });
     const contributions = (await app.admin('get', '/content-manager/content-types/api::contribution.contribution/configuration')).body.data.contentType;
-    expect(contributions.settings).toMatchObject({ mainField: 'paidAt', defaultSortBy: 'paidAt', defaultSortOrder: 'DESC' });
+    expect(contributions.settings).toMatchObject({ mainField: 'displayName', defaultSortBy: 'paidAt', defaultSortOrder: 'DESC' });
     // a choice made in the admin survives the next start
     const cts = app.strapi.plugin('content-manager').service('content-types');
     const contentType = cts.findContentType('api::member.member');

@@ -22,6 +22,8 @@ export interface DocumentIds {
 const CHUNK = 400;
 /** Bound parameters per INSERT, at most (SQLite allows 32,766, PostgreSQL 65,535). */
 const PARAMETERS = 30_000;
+/** Rows per INSERT on SQLite, at most: knex writes a multi-row insert as a compound SELECT, limited to 500 terms. */
+const SQLITE_ROWS = 500;
 
 type Doc = Record<string, any>;
 
@@ -61,7 +63,8 @@ export class BulkWriter {
   private async insertChunks(tableName: string, rows: Doc[]) {
     const columns = new Set<string>();
     for (const row of rows) for (const key of Object.keys(row)) columns.add(key);
-    const chunk = Math.max(1, Math.min(10 * CHUNK, Math.floor(PARAMETERS / Math.max(1, columns.size))));
+    const rowsAtMost = isPostgres(this.strapi) ? 10 * CHUNK : SQLITE_ROWS;
+    const chunk = Math.max(1, Math.min(rowsAtMost, Math.floor(PARAMETERS / Math.max(1, columns.size))));
     for (let i = 0; i < rows.length; i += chunk) await this.trx(tableName).insert(rows.slice(i, i + chunk));
   }
 
