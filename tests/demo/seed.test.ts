@@ -9,12 +9,13 @@ import { PROFESSIONS } from '../../src/back-office/demo/data';
 import { DateTime } from 'luxon';
 
 /**
- * The demo data set: what `npm run seed -- --members 40` writes (same function as the CLI), checked
+ * The demo data set: what `npm run seed -- --members 200` writes (same function as the CLI), checked
  * through the Document Service and the database as the back-office reads them.
  */
 let app: TestApp;
 const today = todayInParis();
-const MEMBERS = 40;
+// the size of `npm run demo`: about 700 contributions, more rows than one SQLite INSERT may carry
+const MEMBERS = 200;
 const lines: string[] = [];
 const FEMININE = new Set([...PROFESSIONS.map(([, feminine]) => feminine), 'Lycéenne', 'Étudiante', 'Retraitée']);
 
