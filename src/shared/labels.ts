@@ -26,6 +26,17 @@ const common = {
   updatedAt: 'Modifié le',
 };
 
+/** The fields of every record of a mailing (one per recipient: newsletters, mission messages, receipts). */
+const delivery = {
+  ...common,
+  deliveryKey: 'Clé d\u2019envoi (technique)',
+  status: 'État',
+  attemptedAt: 'Dernier essai le',
+  sentAt: 'Envoyé le',
+  attempts: 'Nombre d\u2019essais',
+  error: 'Erreur',
+};
+
 export const LABELS: Record<string, Record<string, string>> = {
   'api::member.member': {
     ...common,
@@ -203,17 +214,9 @@ export const LABELS: Record<string, Record<string, string>> = {
     receiptSignature: 'Reçus fiscaux : image de la signature',
   },
   'api::newsletter-delivery.newsletter-delivery': {
-    ...common,
+    ...delivery,
     newsletter: 'Lettre d\u2019information',
-    deliveryKey: 'Clé d\u2019envoi (technique)',
-    email: 'E-mail',
-    firstName: 'Prénom',
-    lastName: 'Nom',
-    status: 'État',
-    attemptedAt: 'Dernier essai le',
     sentAt: 'Envoyée le',
-    attempts: 'Nombre d\u2019essais',
-    error: 'Erreur',
   },
   'api::mission-message.mission-message': {
     ...common,
@@ -230,14 +233,8 @@ export const LABELS: Record<string, Record<string, string>> = {
     sentBy: 'Écrit par',
   },
   'api::mission-message-delivery.mission-message-delivery': {
-    ...common,
+    ...delivery,
     missionMessage: 'Message aux bénévoles',
-    deliveryKey: 'Clé d\u2019envoi (technique)',
-    status: 'État',
-    attemptedAt: 'Dernier essai le',
-    sentAt: 'Envoyé le',
-    attempts: 'Nombre d\u2019essais',
-    error: 'Erreur',
   },
   'api::receipt.receipt': {
     ...common,
@@ -266,18 +263,9 @@ export const LABELS: Record<string, Record<string, string>> = {
     sentAt: 'Envoyé le',
   },
   'api::receipt-delivery.receipt-delivery': {
-    ...common,
+    ...delivery,
     receipt: 'Reçu fiscal',
     year: 'Année des reçus',
-    deliveryKey: 'Clé d\u2019envoi (technique)',
-    email: 'E-mail',
-    firstName: 'Prénom',
-    lastName: 'Nom',
-    status: 'État',
-    attemptedAt: 'Dernier essai le',
-    sentAt: 'Envoyé le',
-    attempts: 'Nombre d\u2019essais',
-    error: 'Erreur',
   },
   'api::dues-reminder.dues-reminder': {
     ...common,
