@@ -23,6 +23,7 @@ export const ACTIONS = {
   importsContributions: 'api::back-office.imports.contributions',
   importsDonors: 'api::back-office.imports.donors',
   importsDonations: 'api::back-office.imports.donations',
+  helloassoManage: 'api::back-office.helloasso.manage',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -54,4 +55,5 @@ export const ACTION_DEFINITIONS = [
   { uid: 'back-office.imports.contributions', displayName: 'Importer des cotisations', subCategory: 'Imports' },
   { uid: 'back-office.imports.donors', displayName: 'Importer des donateurs', subCategory: 'Imports' },
   { uid: 'back-office.imports.donations', displayName: 'Importer des dons', subCategory: 'Imports' },
+  { uid: 'back-office.helloasso.manage', displayName: 'Synchroniser HelloAsso (état, formulaires, paiements à vérifier)', subCategory: 'HelloAsso' },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

@@ -30,7 +30,7 @@ const ASSOCIATION = 'api::association.association';
 
 const BO = 'api::back-office.';
 const BACK_OFFICE: Record<string, string[]> = {
-  'asso-treasurer': ['dues.read', 'dues.remind', 'exports.read', 'reports.read', 'stats.read', 'calendar.read', 'receipts.generate', 'receipts.cancel', 'receipts.send', 'imports.contributions', 'imports.donors', 'imports.donations'],
+  'asso-treasurer': ['dues.read', 'dues.remind', 'exports.read', 'reports.read', 'stats.read', 'calendar.read', 'receipts.generate', 'receipts.cancel', 'receipts.send', 'imports.contributions', 'imports.donors', 'imports.donations', 'helloasso.manage'],
   'asso-secretary': ['dues.read', 'exports.read', 'stats.read', 'calendar.read', 'imports.members'],
   'asso-volunteer-manager': ['dues.read', 'exports.read', 'stats.read', 'calendar.read', 'calendar.feed', 'missions.message'],
   'asso-communication': ['exports.read', 'stats.read', 'calendar.read', 'newsletters.send'],

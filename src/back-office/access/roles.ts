@@ -86,6 +86,8 @@ export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   [ACTIONS.importsContributions]: ['asso-treasurer'],
   [ACTIONS.importsDonors]: ['asso-treasurer'],
   [ACTIONS.importsDonations]: ['asso-treasurer'],
+  // online payments arrive as contributions, donations and tickets: the treasurer watches them
+  [ACTIONS.helloassoManage]: ['asso-treasurer'],
 };
 
 /**
