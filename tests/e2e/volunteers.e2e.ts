@@ -36,4 +36,27 @@ describe('volunteer manager', () => {
     await shot(page, 'benevoles-mission');
     await context.close();
   });
+
+  it('finds on the home page the next missions that still have free places, and opens one', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'fr-FR' });
+    const page = await context.newPage();
+    await login(page, DEMO.volunteers.email, DEMO.volunteers.password);
+    const widget = page.getByTestId('widget-open-missions');
+    await widget.waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'Missions avec des places libres' }).first().waitFor({ timeout: 30_000 });
+    const lines = await widget.locator(':scope > div').allInnerTexts();
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThanOrEqual(5);
+    // each line: a title, its date in French, and its free places (never a full mission)
+    for (const line of lines) expect(line).toMatch(/\d{1,2} \S+ \d{4}[\s\S]*(\d+ places? libres? sur \d+|sans limite)/);
+    for (const line of lines) expect(line).not.toMatch(/\b0 place/);
+    await shot(page, 'benevoles-accueil-missions-libres');
+    const first = widget.getByRole('link').first();
+    const title = (await first.innerText()).trim();
+    await first.click();
+    await page.waitForURL(/api::mission\.mission\//, { timeout: 60_000 });
+    await page.locator('input[name="title"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('input[name="title"]').inputValue()).toBe(title);
+    await context.close();
+  });
 });

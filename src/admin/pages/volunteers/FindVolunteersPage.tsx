@@ -7,6 +7,7 @@ import { AddResult, AddResultView, OverlapWarning } from '../../components/AddVo
 import { CreateRightNote } from '../../components/CreateRightNote';
 import { frenchDateTime } from '../../components/format';
 import { contentPermission, useCanContent, useDownload, useGet, usePost } from '../../_lib';
+import type { OpenMission } from './open-missions';
 
 /**
  * « Trouver des bénévoles »: the members who match every criterion, exportable as CSV, and the
@@ -14,13 +15,6 @@ import { contentPermission, useCanContent, useDownload, useGet, usePost } from '
  */
 export const READ_MEMBERS = [contentPermission('read', 'api::member.member')];
 const PARTICIPATION = 'api::participation.participation';
-
-interface OpenMission {
-  documentId: string;
-  title: string;
-  startAt: string;
-  places: { taken: number; capacity: number | null; free: number | null };
-}
 
 const placesText = (m: OpenMission) =>
   m.places.capacity === null ? `${m.places.taken} inscrit(s), sans limite` : `${m.places.taken}/${m.places.capacity} places${m.places.free ? '' : ', complète'}`;

@@ -1,12 +1,15 @@
-import { User } from '@strapi/icons';
+import { Calendar, User } from '@strapi/icons';
 import type { AdminPage } from '../index';
 import { MissionVolunteersPanel } from '../../components/MissionVolunteersPanel';
 import { contentPermission } from '../../_lib';
 
 const READ_MEMBERS = [contentPermission('read', 'api::member.member')];
+// what GET /back-office/missions/open asks for
+const READ_MISSIONS = [contentPermission('read', 'api::mission.mission'), contentPermission('read', 'api::participation.participation')];
 
 /**
- * Volunteers: « Trouver des bénévoles » in the main menu (roles that read members), and the
+ * Volunteers: « Trouver des bénévoles » in the main menu (roles that read members), the homepage
+ * widget « Missions avec des places libres » (roles that read missions and participations), and the
  * « Bénévoles » panel of a mission's page (places, waiting list, adding people, writing to them,
  * the attendance sheet).
  */
@@ -20,6 +23,14 @@ const volunteers: AdminPage = {
       position: 4,
       Component: () => import('./FindVolunteersPage'),
     } as any);
+    app.widgets.register({
+      id: 'back-office-open-missions',
+      icon: Calendar,
+      title: { id: 'back-office.volunteers.widget.title', defaultMessage: 'Missions avec des places libres' },
+      link: { label: { id: 'back-office.volunteers.widget.link', defaultMessage: 'Voir le calendrier' }, href: '/calendrier' },
+      component: () => import('./widget').then((m) => m.OpenMissionsWidget),
+      permissions: READ_MISSIONS,
+    });
   },
   bootstrap(app) {
     (app.getPlugin('content-manager') as any).apis.addEditViewSidePanel([MissionVolunteersPanel]);
