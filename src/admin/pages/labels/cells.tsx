@@ -73,7 +73,8 @@ export const frenchColumns = ({ displayedHeaders, layout }: { displayedHeaders: 
     return {
       ...header,
       // Strapi draws any column named `status` as its draft/published badge (« Confirmed »): ours is a
-      // business status, shown under another column name (not sortable then: the name is the sort key)
+      // business status, shown under another column name (not sortable then: the name is the sort key,
+      // and Strapi's database layer reads any sort on `status` as the draft/published order)
       ...(field === 'status' ? { name: 'status__label', sortable: false } : {}),
       cellFormatter: (row: Record<string, unknown>, _current: Header, { model }: { model: string }) => {
         const text = cellText(model, field, attribute, row[field], header.mainField) ?? EMPTY;
