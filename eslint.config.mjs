@@ -72,6 +72,7 @@ export default tseslint.config(
       'src/back-office/stats/**/*.ts',
       'src/back-office/subsidies/**/*.ts',
       'src/admin/**/*.{ts,tsx}',
+      'tests/helpers/**/*.ts',
     ],
     ignores: [
       'src/back-office/access/roles.ts',
