@@ -44,6 +44,45 @@ export default tseslint.config(
     },
   },
   {
+    // Folders cleared of `any`: an error there, so that none comes back. What Strapi's own types force
+    // stays, each place with `// eslint-disable-next-line @typescript-eslint/no-explicit-any -- <reason>`.
+    // The other folders keep the warning until they are cleared too, then join this list.
+    files: [
+      'src/index.ts',
+      'src/core/**/*.ts',
+      'src/middlewares/**/*.ts',
+      'src/back-office/index.ts',
+      'src/back-office/sql.ts',
+      'src/back-office/types.ts',
+      'src/back-office/access/**/*.ts',
+      'src/back-office/articles/**/*.ts',
+      'src/back-office/backups/**/*.ts',
+      'src/back-office/demo/**/*.ts',
+      'src/back-office/donations/**/*.ts',
+      'src/back-office/dues/**/*.ts',
+      'src/back-office/exports/**/*.ts',
+      'src/back-office/mail/**/*.ts',
+      'src/back-office/media/**/*.ts',
+      'src/back-office/members/**/*.ts',
+      'src/back-office/missions/**/*.ts',
+      'src/back-office/newsletters/**/*.ts',
+      'src/back-office/reports/**/*.ts',
+      'src/back-office/rules/**/*.ts',
+      'src/back-office/settings/**/*.ts',
+      'src/back-office/stats/**/*.ts',
+      'src/back-office/subsidies/**/*.ts',
+      'src/admin/**/*.{ts,tsx}',
+      'tests/helpers/**/*.ts',
+    ],
+    ignores: [
+      'src/back-office/access/roles.ts',
+      'src/back-office/rules/many.ts',
+      'src/back-office/rules/bulk-writer.ts',
+      'src/admin/pages/volunteers/**',
+    ],
+    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+  },
+  {
     // Launchers and config files run by Node as CommonJS.
     files: ['scripts/**/*.js', '**/*.cjs', 'jest.config.js', 'jest.e2e.config.js'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, ParsedMail } from 'mailparser';
 
@@ -32,9 +33,7 @@ export const startSmtp = async (): Promise<TestSmtp> => {
       stream.on('end', async () => {
         if (down || failures > 0) {
           if (failures > 0) failures -= 1;
-          const err: any = new Error('Service temporairement indisponible');
-          err.responseCode = 451;
-          return callback(err);
+          return callback(Object.assign(new Error('Service temporairement indisponible'), { responseCode: 451 }));
         }
         messages.push(await simpleParser(Buffer.concat(chunks)));
         callback();
@@ -43,7 +42,7 @@ export const startSmtp = async (): Promise<TestSmtp> => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const to = (address: string) => messages.filter((m) => JSON.stringify(m.to ?? '').toLowerCase().includes(address.toLowerCase()));
-  const port = (server.server.address() as any).port;
+  const port = (server.server.address() as AddressInfo).port;
   return {
     port,
     messages,

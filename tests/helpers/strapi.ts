@@ -1,4 +1,5 @@
 import fs from 'fs';
+import type { Server } from 'http';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
@@ -8,6 +9,7 @@ export const ROOT = path.resolve(__dirname, '../..');
 export const DB_CLIENT = process.env.DATABASE_CLIENT === 'postgres' ? 'postgres' : 'sqlite';
 
 export interface TestApp {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Strapi loaded from the compiled build by require(); tests call its services with uids held in plain strings, which Strapi's typed APIs refuse
   strapi: any;
   /** supertest agent on the booted server */
   http: () => request.Agent;
@@ -97,7 +99,7 @@ export const startStrapi = async (options: { env?: Record<string, string> } = {}
   return app;
 };
 
-export const loginAdmin = async (server: any, email: string, password: string) => {
+export const loginAdmin = async (server: Server, email: string, password: string) => {
   const res = await request(server).post('/admin/login').send({ email, password });
   if (res.status !== 200) throw new Error(`login ${email} → ${res.status} ${JSON.stringify(res.body)}`);
   return (res.body.data.token ?? res.body.data.accessToken) as string;

@@ -4,11 +4,12 @@ import { useCanContent } from '../_lib';
 import { RecordContributionButton } from './RecordContributionDialog';
 import { CreateRightNote } from './CreateRightNote';
 import { frenchDay } from './format';
+import type { PanelProps } from './panels';
 
 const MEMBER = 'api::member.member';
 const CONTRIBUTION = 'api::contribution.contribution';
 
-const Content = ({ documentId, document }: { documentId?: string; document?: any }) => {
+const Content = ({ documentId, document }: Pick<PanelProps, 'documentId' | 'document'>) => {
   const { allowed: canCreate, loading: isLoading } = useCanContent('create', CONTRIBUTION);
   const [paidUntil, setPaidUntil] = React.useState<string | null | undefined>(undefined);
   const shown = paidUntil === undefined ? (document?.duesPaidUntil ?? null) : paidUntil;
@@ -30,7 +31,7 @@ const Content = ({ documentId, document }: { documentId?: string; document?: any
 };
 
 /** Side panel of a member's edit view: their « payée jusqu’au » and « Enregistrer une cotisation ». */
-export const MemberDuesPanel = ({ model, documentId, document }: { model: string; documentId?: string; document?: any }) => {
+export const MemberDuesPanel = ({ model, documentId, document }: PanelProps) => {
   if (model !== MEMBER) return null;
   return { title: 'Cotisation', content: <Content documentId={documentId} document={document} /> };
 };

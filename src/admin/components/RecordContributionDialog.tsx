@@ -71,6 +71,8 @@ const MemberSearch = ({ onPick }: { onPick: (m: MemberChoice | null) => void }) 
         value={picked?.documentId}
         textValue={text}
         onTextValueChange={setText}
+        // the server has filtered: a filter other than 'contains' or 'startsWith' keeps every option shown
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the design system's Combobox types name only its two string filters
         autocomplete={{ type: 'list', filter: () => true } as any}
         onChange={(v?: string) => {
           const o = shown.find((x) => x.documentId === v);

@@ -1,3 +1,4 @@
+import type { Schema, UID } from '@strapi/strapi';
 import type { Strapi } from '../types';
 import { COMPONENT_LABELS, LABELS } from '../../shared/labels';
 
@@ -18,20 +19,25 @@ interface Subject {
   properties?: Array<{ value: string; label: string; children?: FieldNode[] }>;
 }
 
-const relabel = (strapi: Strapi, nodes: FieldNode[] | undefined, labels: Record<string, string> | undefined, attributes: Record<string, any> | undefined) => {
+const relabel = (strapi: Strapi, nodes: FieldNode[] | undefined, labels: Record<string, string> | undefined, attributes: Schema.Attributes | undefined) => {
   for (const node of nodes ?? []) {
     node.label = labels?.[node.value] ?? node.label;
     const attribute = attributes?.[node.value];
     if (node.children && attribute?.type === 'component') {
-      const component = strapi.components[attribute.component as keyof typeof strapi.components] as any;
+      const component = strapi.components[attribute.component as UID.Component];
       relabel(strapi, node.children, COMPONENT_LABELS[attribute.component], component?.attributes);
     }
   }
 };
 
-export const frenchPermissionSubjects = (strapi: Strapi) => ({ section }: { section: { subjects?: Subject[] } }) => {
+type SubjectsHandler = (arg: { section: { subjects?: Subject[] } }) => void;
+interface SectionsBuilder {
+  addHandler(section: string, handler: SubjectsHandler): void;
+}
+
+export const frenchPermissionSubjects = (strapi: Strapi): SubjectsHandler => ({ section }) => {
   for (const subject of section.subjects ?? []) {
-    const model = strapi.contentTypes[subject.uid as keyof typeof strapi.contentTypes] as any;
+    const model = strapi.contentTypes[subject.uid as UID.ContentType];
     if (!model) continue;
     if (model.info?.displayName) subject.label = model.info.displayName;
     for (const property of subject.properties ?? []) {
@@ -44,7 +50,7 @@ export const frenchPermissionSubjects = (strapi: Strapi) => ({ section }: { sect
 };
 
 export const frenchRoleEditor = (strapi: Strapi) => {
-  // any: the permission service's section builder is not in Strapi's public types
-  const builder = (strapi.admin.services.permission as any).sectionsBuilder;
+  // the permission service's section builder is not in Strapi's public types: what this file uses of it
+  const { sectionsBuilder: builder } = strapi.admin.services.permission as { sectionsBuilder: SectionsBuilder };
   for (const section of ['collectionTypes', 'singleTypes']) builder.addHandler(section, frenchPermissionSubjects(strapi));
 };

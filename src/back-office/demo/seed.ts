@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Strapi } from '../types';
+import type { Knex } from 'knex';
+import type { DocumentData, Strapi, Values } from '../types';
 import { fiscalYearStart, periodEndFor, todayInParis, TZ } from '../dues/period';
 import { recomputeAllDuesPaidUntil } from '../dues/paid-until';
 import { isPostgres, table } from '../sql';
@@ -107,8 +108,8 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
 
     // ---- members and their dues -------------------------------------------------------------
     const lastNumber = Number((await trx(table(strapi, MEMBER)).max({ n: 'member_number' }))[0]?.n ?? 0);
-    const members: any[] = [];
-    const contributions: any[] = [];
+    const members: Values[] = [];
+    const contributions: Values[] = [];
     let reference = 0;
     const fy0 = DateTime.fromISO(fiscalYearStart(today, fyMonth));
     const fyEnd = (start: DateTime) => periodEndFor(day(start), null, fyMonth);
@@ -228,7 +229,7 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
     const missionDays = Array.from({ length: sizes.missions }, (_, i) => (i < upcoming ? T.plus({ days: random.int(1, 90) }) : startDay.plus({ days: random.int(0, pastDays) }))).sort(
       (a, b) => a.toMillis() - b.toMillis()
     );
-    const missions: any[] = [];
+    const missions: Values[] = [];
     const plans: Array<{ template: (typeof D.MISSION_TEMPLATES)[number]; past: boolean; status: string; capacity: number | null; approval: boolean; publicRegistration: boolean }> = [];
     const slugs = new Map<string, number>();
     missionDays.forEach((d, index) => {
@@ -288,7 +289,7 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         stuck = 0;
       } else stuck++;
     }
-    const participations: any[] = [];
+    const participations: Values[] = [];
     plans.forEach((plan, m) => {
       const pool = pools[m];
       const count = counts[m];
@@ -301,7 +302,7 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         else if (plan.past) status = random.chance(0.86) ? 'attended' : 'absent';
         else if (plan.capacity && position >= plan.capacity) status = 'waitlisted';
         else status = random.chance(0.05) ? 'cancelled' : plan.approval && random.chance(0.4) ? 'pending' : 'confirmed';
-        const row: any = {
+        const row: Values = {
           mission: missionIds[m],
           status,
           role: memberIndex === null ? null : position === 0 ? 'Responsable' : plan.template.kind === 'mission' ? 'Bénévole' : random.pick(['Bénévole', 'Participant', 'Participant']),
@@ -322,7 +323,7 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
     await bulk.insert(PARTICIPATION, participations);
 
     // ---- partners and subsidies ------------------------------------------------------------
-    const partners: any[] = [];
+    const partners: Values[] = [];
     for (let i = 0; i < sizes.partners; i++) {
       const known = D.PARTNERS[i];
       const generated = { name: `${random.pick(['Boulangerie', 'Garage', 'Cabinet', 'Pharmacie', 'Librairie', 'Menuiserie'])} ${random.pick(D.LAST_NAMES)} (${i + 1})`, kind: 'company' as const, contact: `${random.pick(D.FEMALE_FIRST_NAMES)} ${random.pick(D.LAST_NAMES)}`, website: '', description: 'Entreprise du quartier qui soutient nos actions.' };
@@ -342,7 +343,7 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
     const partnerIds = await bulk.insert('api::partner.partner', partners);
     const funders = partners.map((p, i) => (p.kind === 'company' && i >= 6 ? -1 : i)).filter((i) => i >= 0);
     const subsidyStatuses = ['draft', 'submitted', 'granted', 'refused', 'paid', 'reported'] as const;
-    const subsidies: any[] = [];
+    const subsidies: Values[] = [];
     for (let i = 0; i < sizes.subsidies; i++) {
       const status = i < subsidyStatuses.length ? subsidyStatuses[i] : random.weighted(subsidyStatuses, [8, 15, 15, 10, 25, 27]);
       const decided = ['granted', 'refused', 'paid', 'reported'].includes(status);
@@ -371,7 +372,7 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
     await bulk.insert('api::subsidy.subsidy', subsidies);
 
     // ---- donors and donations --------------------------------------------------------------
-    const donors: any[] = [];
+    const donors: Values[] = [];
     const donorIsCompany: boolean[] = [];
     for (let i = 0; i < sizes.donors; i++) {
       const company = random.chance(0.15);
@@ -392,7 +393,7 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
       }
     }
     const donorIds = await bulk.insert('api::donor.donor', donors.map((d) => ({ ...d, displayName: donorDisplayName(d) })));
-    const donations: any[] = [];
+    const donations: Values[] = [];
     const firstDonationDay = T.minus({ years: 3 });
     for (let i = 0; i < sizes.donations; i++) {
       const d = i < donors.length ? i : random.int(0, donors.length - 1);
@@ -439,20 +440,20 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
 
 /** The association's settings: kept when they exist (the bureau may have set them), else the demo ones. */
 const upsertAssociation = async (strapi: Strapi) => {
-  const service = strapi.documents('api::association.association' as any);
-  const existing: any = await service.findFirst({});
+  const service = strapi.documents('api::association.association');
+  const existing = await service.findFirst({});
   if (existing) return existing;
   const signature = await uploadBuffer(strapi, await signaturePng(D.RECEIPT_SETTINGS.receiptSignatoryName), 'signature-tresoriere.png', 'image/png', 'Signature de la trésorière');
-  return (await service.create({ data: { ...D.ASSOCIATION, ...D.RECEIPT_SETTINGS, receiptSignature: signature.id } as any })) as any;
+  return await service.create({ data: { ...D.ASSOCIATION, ...D.RECEIPT_SETTINGS, receiptSignature: signature.id } as DocumentData });
 };
 
 /** A company donor's legal form and SIREN (what its tax receipt prints), derived from its rank: no draw. */
 const companyIdentity = (i: number) => ({ legalForm: ['SARL', 'SAS', 'SA', 'EURL'][i % 4], siren: String(400_000_000 + ((i * 7_919) % 99_999_999)) });
 
 /** Poles, skills, availability slots and membership types: reused by name when they exist. */
-const referenceData = async (strapi: Strapi, trx: any, bulk: BulkWriter) => {
-  const ensure = async (uid: string, key: string, wanted: any[]) => {
-    const rows: any[] = await trx(table(strapi, uid)).select('*');
+const referenceData = async (strapi: Strapi, trx: Knex.Transaction, bulk: BulkWriter) => {
+  const ensure = async (uid: string, key: string, wanted: Values[]) => {
+    const rows: Values[] = await trx(table(strapi, uid)).select('*');
     const byKey = new Map(rows.map((r) => [String(r[key]), r]));
     const missing = wanted.filter((w) => !byKey.has(String(w[key])));
     const ids = await bulk.insert(uid, missing);
@@ -480,15 +481,15 @@ const referenceData = async (strapi: Strapi, trx: any, bulk: BulkWriter) => {
 
 /** Published articles with a generated cover (and a small gallery for some), dated over the last months. */
 const createArticles = async (strapi: Strapi, random: Random, T: DateTime) => {
-  const articles = strapi.documents('api::article.article' as any);
+  const articles = strapi.documents('api::article.article');
   for (const [i, a] of D.ARTICLES.entries()) {
     const cover = await uploadBuffer(strapi, await coverPng(a.title, a.color, i), `${slugify(a.title)}.png`, 'image/png', a.title);
     const gallery = [];
     if (i % 3 === 0) {
       for (let g = 1; g <= 2; g++) gallery.push((await uploadBuffer(strapi, await coverPng(`${a.title} (${g})`, a.color, i * 10 + g), `${slugify(a.title)}-${g}.png`, 'image/png', `${a.title}, photo ${g}`)).id);
     }
-    const created: any = await articles.create({
-      data: { title: a.title, excerpt: a.excerpt, body: a.paragraphs.flatMap(paragraph), category: a.category, cover: cover.id, gallery } as any,
+    const created = await articles.create({
+      data: { title: a.title, excerpt: a.excerpt, body: a.paragraphs.flatMap(paragraph), category: a.category, cover: cover.id, gallery } as DocumentData,
       status: 'published',
     });
     // Spread the publication dates, newest first, so the website's news list looks lived in.
@@ -503,8 +504,8 @@ const createDocuments = async (strapi: Strapi, T: DateTime) => {
   for (const [i, d] of D.DOCUMENTS.entries()) {
     const pdf = await simplePdf(d.title, [D.ASSOCIATION.name, d.description, d.confidential ? 'Document confidentiel : réservé au bureau.' : 'Document diffusable aux adhérents.']);
     const file = await uploadBuffer(strapi, pdf, `${slugify(d.title)}.pdf`, 'application/pdf', d.title);
-    await strapi.documents('api::document.document' as any).create({
-      data: { title: d.title, category: d.category, confidential: d.confidential, description: d.description, documentDate: day(T.minus({ days: 30 + i * 45 })), file: file.id } as any,
+    await strapi.documents('api::document.document').create({
+      data: { title: d.title, category: d.category, confidential: d.confidential, description: d.description, documentDate: day(T.minus({ days: 30 + i * 45 })), file: file.id } as DocumentData,
     });
   }
 };

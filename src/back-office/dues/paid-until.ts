@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Strapi } from '../types';
 import { metaOf } from '../sql';
 
@@ -19,7 +20,7 @@ const names = (strapi: Strapi) => {
  * statements: emptied, then the latest periodEnd per member, grouped in one query (a correlated
  * subquery per member is planned badly right after thousands of rows were inserted).
  */
-const recompute = async (strapi: Strapi, trx: any, only?: string[]) => {
+const recompute = async (strapi: Strapi, trx: Knex.Transaction, only?: string[]) => {
   const { members, contributions, link, periodEnd, paidUntil } = names(strapi);
   const memberColumn = `${link.name}.${link.inverseJoinColumn.name}`;
   let latest = trx(contributions)

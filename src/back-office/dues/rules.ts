@@ -1,7 +1,7 @@
 import type { Strapi, WriteContext, WriteRule } from '../types';
 import { fieldError } from '../../core/errors';
 import { isBefore } from '../rules/validation';
-import { currentTarget, resolveDocumentId } from '../rules/relations';
+import { currentTarget, RelationInput, resolveDocumentId } from '../rules/relations';
 import { readOnce } from '../rules/once';
 import { recomputeDuesPaidUntil } from './paid-until';
 import { periodEndFor, todayInParis } from './period';
@@ -130,8 +130,8 @@ export const contributionRules: WriteRule = {
 };
 
 /** Members whose contributions a member write takes or lets go (connect/set/disconnect on member.contributions). */
-// any: the list as the caller sent it, in any of Strapi's shapes
-const contributionsMovedBy = async (strapi: Strapi, input: any) => {
+// the list as the caller sent it, in any of Strapi's shapes
+const contributionsMovedBy = async (strapi: Strapi, input: RelationInput) => {
   if (!input || typeof input !== 'object') return [];
   const items = Array.isArray(input) ? input : [...(input.connect ?? []), ...(input.set ?? []), ...(input.disconnect ?? [])];
   const owners: string[] = [];

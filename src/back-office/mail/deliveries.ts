@@ -1,6 +1,7 @@
-import type { Strapi } from '../types';
+import type { UID } from '@strapi/strapi';
+import type { DocumentData, Strapi } from '../types';
 import { Mail, sendMail } from './index';
-import { column, knex, link, table } from '../sql';
+import { column, knex, link, metaOf, table } from '../sql';
 import { readEnv } from '../../core/config';
 
 /**
@@ -44,6 +45,21 @@ export interface DeliveryRecipient {
   data?: Record<string, unknown>;
 }
 
+/** A delivery record, as the sending reads it (the fields every delivery content type has). */
+export interface Delivery {
+  id: number;
+  documentId: string;
+  deliveryKey: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  status: 'pending' | 'sent' | 'failed';
+  attempts?: number | null;
+}
+
+/** The text of what was thrown, as kept on a failed record (its message, or the value itself). */
+const errorText = (e: unknown) => String((e as { message?: unknown } | null | undefined)?.message ?? e).slice(0, 1000);
+
 export const INTERRUPTED = 'Envoi interrompu pendant la remise au serveur : non renvoyé, pour ne jamais envoyer deux fois.';
 
 /** Stop a run after this many refusals in a row: the SMTP server is down, resume later. */
@@ -72,7 +88,7 @@ const seriesData = (series: DeliverySeries): Record<string, unknown> =>
 /** A unique index on one field, created at boot (Strapi's `unique` is only checked before writing, not by the database). */
 export const ensureUniqueIndex = async (strapi: Strapi, uid: string, field: string) => {
   const t = table(strapi, uid);
-  const column = (strapi.db.metadata.get(uid as any).attributes as any)[field].columnName ?? field;
+  const column = metaOf(strapi, uid).attributes[field].columnName ?? field;
   await strapi.db.connection.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ${t}_${column}_uq ON ${t} (${column})`);
 };
 
@@ -82,20 +98,22 @@ export const ensureDeliveryIndex = (strapi: Strapi, uid: string) => ensureUnique
 /** Records for the recipients who have none yet (a first send, a send interrupted while preparing, new recipients). */
 export const addDeliveries = async (strapi: Strapi, series: DeliverySeries, recipients: DeliveryRecipient[]) => {
   const existing = new Set(
-    (await strapi.db.query(series.uid as any).findMany({ where: ofSeries(series), select: ['deliveryKey'] })).map((d: any) => d.deliveryKey)
+    ((await strapi.db.query(series.uid as UID.Schema).findMany({ where: ofSeries(series), select: ['deliveryKey'] })) as Array<Pick<Delivery, 'deliveryKey'>>).map(
+      (d) => d.deliveryKey
+    )
   );
   let added = 0;
   for (const r of recipients) {
     const key = deliveryKey(series, r);
     if (existing.has(key)) continue;
     try {
-      await strapi.documents(series.uid as any).create({
-        data: { ...seriesData(series), ...r.data, deliveryKey: key, email: r.email, firstName: r.firstName ?? null, lastName: r.lastName ?? null } as any,
+      await strapi.documents(series.uid as UID.ContentType).create({
+        data: { ...seriesData(series), ...r.data, deliveryKey: key, email: r.email, firstName: r.firstName ?? null, lastName: r.lastName ?? null } as DocumentData,
       });
       added += 1;
-    } catch (e: any) {
+    } catch (e: unknown) {
       // another run created it in the meantime: the unique index keeps one record per address
-      if (!(await strapi.db.query(series.uid as any).findOne({ where: { deliveryKey: key }, select: ['id'] }))) throw e;
+      if (!(await strapi.db.query(series.uid as UID.Schema).findOne({ where: { deliveryKey: key }, select: ['id'] }))) throw e;
     }
   }
   return added;
@@ -106,14 +124,14 @@ export const addDeliveries = async (strapi: Strapi, series: DeliverySeries, reci
  * It may have been delivered, so it is marked failed and not sent again.
  */
 export const markInterrupted = async (strapi: Strapi, series: DeliverySeries) => {
-  const interrupted = await strapi.db.query(series.uid as any).findMany({
+  const interrupted: Array<Pick<Delivery, 'id'>> = await strapi.db.query(series.uid as UID.Schema).findMany({
     where: { ...ofSeries(series), status: 'pending', attemptedAt: { $notNull: true } },
     select: ['id'],
   });
   if (!interrupted.length) return;
   // still pending: one that another process has meanwhile confirmed keeps its "sent"
-  await strapi.db.query(series.uid as any).updateMany({
-    where: { id: { $in: interrupted.map((d: any) => d.id) }, status: 'pending' },
+  await strapi.db.query(series.uid as UID.Schema).updateMany({
+    where: { id: { $in: interrupted.map((d) => d.id) }, status: 'pending' },
     data: { status: 'failed', error: INTERRUPTED },
   });
 };
@@ -127,13 +145,13 @@ export const countDeliveries = async (strapi: Strapi, series: DeliverySeries) =>
     const lnk = link(strapi, series.uid, series.parentField);
     query = query.join(`${lnk.table} as l`, `l.${lnk.from}`, 'd.id').where(`l.${lnk.to}`, series.parentId);
   }
-  const rows = await query
+  const rows: Array<{ status: string; n: number | string }> = await query
     .select('d.status')
     .count({ n: '*' })
     .groupBy('d.status');
-  const count = (s: string) => Number(rows.find((r: any) => r.status === s)?.n ?? 0);
+  const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
   return {
-    recipientsCount: rows.reduce((sum: number, r: any) => sum + Number(r.n), 0),
+    recipientsCount: rows.reduce((sum: number, r) => sum + Number(r.n), 0),
     sentCount: count('sent'),
     failedCount: count('failed'),
   };
@@ -141,13 +159,13 @@ export const countDeliveries = async (strapi: Strapi, series: DeliverySeries) =>
 
 export interface SendOptions {
   /** the mail of one record */
-  mailFor: (delivery: any) => Mail | Promise<Mail>;
+  mailFor: (delivery: Delivery) => Mail | Promise<Mail>;
   /** addresses that must not be written to any more: their records are removed, nothing is sent */
   suppressed?: () => Promise<Set<string>>;
   /** among a batch, the ids of the records not to send any more (e.g. a receipt cancelled meanwhile): removed, nothing is sent */
-  withdrawn?: (batch: any[]) => Promise<Set<number>>;
+  withdrawn?: (batch: Delivery[]) => Promise<Set<number>>;
   /** after a record's mail is confirmed sent (e.g. to date what it carried) */
-  afterSent?: (delivery: any) => Promise<unknown>;
+  afterSent?: (delivery: Delivery) => Promise<unknown>;
   /** after each batch (e.g. to show the counts while sending) */
   afterBatch?: () => Promise<unknown>;
 }
@@ -160,12 +178,12 @@ export interface SendOptions {
 export const sendDeliveries = async (strapi: Strapi, series: DeliverySeries, options: SendOptions) => {
   const { ratePerMinute, batchSize } = bulkMailPace();
   const interval = 60_000 / ratePerMinute;
-  const records = strapi.db.query(series.uid as any);
+  const records = strapi.db.query(series.uid as UID.Schema);
   let lastId = 0;
   let consecutiveFailures = 0;
   let next = Date.now();
   while (consecutiveFailures < MAX_CONSECUTIVE_FAILURES) {
-    const batch = await records.findMany({
+    const batch: Delivery[] = await records.findMany({
       where: { ...ofSeries(series), id: { $gt: lastId }, status: { $in: ['pending', 'failed'] }, attemptedAt: { $null: true } },
       orderBy: { id: 'asc' },
       limit: batchSize,
@@ -191,18 +209,18 @@ export const sendDeliveries = async (strapi: Strapi, series: DeliverySeries, opt
       let mail: Mail;
       try {
         mail = await options.mailFor(d);
-      } catch (e: any) {
+      } catch (e: unknown) {
         // the mail could not be prepared (nothing left for the server): released for the next send
-        await records.update({ where: { id: d.id }, data: { status: 'failed', attemptedAt: null, error: String(e?.message ?? e).slice(0, 1000) } });
+        await records.update({ where: { id: d.id }, data: { status: 'failed', attemptedAt: null, error: errorText(e) } });
         throw e;
       }
       try {
         await sendMail(strapi, mail);
         await records.update({ where: { id: d.id }, data: { status: 'sent', sentAt: new Date(), error: null } });
         consecutiveFailures = 0;
-      } catch (e: any) {
+      } catch (e: unknown) {
         // Refused by the SMTP server: not delivered, so it is retried by the next send.
-        await records.update({ where: { id: d.id }, data: { status: 'failed', attemptedAt: null, error: String(e?.message ?? e).slice(0, 1000) } });
+        await records.update({ where: { id: d.id }, data: { status: 'failed', attemptedAt: null, error: errorText(e) } });
         consecutiveFailures += 1;
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) break;
         continue;

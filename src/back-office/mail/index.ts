@@ -78,7 +78,7 @@ export const sendMail = async (strapi: Strapi, mail: Mail) => {
   await strapi
     .plugin('email')
     .service('email')
-    .send({ to, subject, html, text, ...(replyTo ? { replyTo } : {}), ...(headers ? { headers } : {}), ...(attachments?.length ? { attachments } : {}) } as any);
+    .send({ to, subject, html, text, ...(replyTo ? { replyTo } : {}), ...(headers ? { headers } : {}), ...(attachments?.length ? { attachments } : {}) });
 };
 
 /** True when a real SMTP server is configured (otherwise mail goes to the log). */

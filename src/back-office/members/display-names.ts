@@ -59,10 +59,10 @@ export const participationIdsOf = async (strapi: Strapi, memberId: number | null
 export const participationIdsOfMany = async (strapi: Strapi, memberIds: number[]) => {
   const ids: number[] = [];
   for (let i = 0; i < memberIds.length; i += 500) {
-    const rows = await strapi.db
+    const rows: Array<{ id: number }> = await strapi.db
       .query(PARTICIPATION)
       .findMany({ where: { member: { id: { $in: memberIds.slice(i, i + 500) } } }, select: ['id'] });
-    ids.push(...rows.map((r: any) => r.id as number));
+    ids.push(...rows.map((r) => r.id));
   }
   return ids;
 };

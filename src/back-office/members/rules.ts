@@ -1,5 +1,6 @@
 import type { WriteContext, WriteRule } from '../types';
 import { nextNumber, reserveNumbers } from '../../core/numbering';
+import type { RelationInput } from '../rules/relations';
 import {
   displayNameOf,
   memberDisplayName,
@@ -18,8 +19,8 @@ export const DELETED_MEMBER = 'Adhérent supprimé';
 export const MEMBER_NUMBERS = { uid: MEMBER, field: 'memberNumber' };
 
 /** Whether a write changes a to-many list (the admin sends `{ connect: [], disconnect: [] }` for an untouched one). */
-// any: the list as the caller sent it, in any of Strapi's shapes
-export const listChanged = (input: any) =>
+// the list as the caller sent it, in any of Strapi's shapes
+export const listChanged = (input: RelationInput) =>
   input !== undefined &&
   (input === null ||
     typeof input !== 'object' ||

@@ -1,12 +1,13 @@
 import { createHash } from 'crypto';
 import { notFound } from '../../core/errors';
-import type { Strapi } from '../types';
+import type { DocumentData, Strapi } from '../types';
 import { composeMail, Mail, MailBody, mailBrand } from '../mail';
 import { textBody } from '../mail/layout';
-import { addDeliveries, countDeliveries, DeliveryRecipient, DeliverySeries, markInterrupted, sendDeliveries } from '../mail/deliveries';
+import { addDeliveries, countDeliveries, Delivery, DeliveryRecipient, DeliverySeries, markInterrupted, sendDeliveries } from '../mail/deliveries';
 import { MISSION, PARTICIPATION } from './capacity';
 import { effectiveStart, invalidInput, placeOf } from './schedule';
 import { frenchDateTime } from './notify';
+import type { MissionRow, ParticipationRow } from './rows';
 
 const MESSAGE = 'api::mission-message.mission-message';
 const DELIVERY = 'api::mission-message-delivery.mission-message-delivery';
@@ -28,13 +29,32 @@ const RECIPIENT_STATUSES = ['confirmed', 'attended'];
 
 const TOKEN = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 
+/** What this file reads of a stored message (strapi.db.query rows are typed as any). */
+interface MessageRow {
+  id: number;
+  documentId: string;
+  subject: string;
+  body: string;
+  includeWaitlisted?: boolean | null;
+  status: string;
+  recipientsCount?: number | null;
+  sentCount?: number | null;
+  failedCount?: number | null;
+  sentAt?: unknown;
+  sentBy?: string | null;
+  createdAt: unknown;
+}
+
+/** A message's counts, and the status it moves to. */
+type MessageCounts = Awaited<ReturnType<typeof countDeliveries>> & { status?: string; sentAt?: Date };
+
 export interface MessageForm {
   subject: string;
   body: string;
   includeWaitlisted: boolean;
 }
 
-const textField = (body: any, field: string, label: string, max: number) => {
+const textField = (body: Record<string, unknown>, field: string, label: string, max: number) => {
   const v = body?.[field];
   if (v === undefined || v === null || (typeof v === 'string' && !v.trim())) throw invalidInput(field, `${label} : ce champ est obligatoire.`);
   if (typeof v !== 'string') throw invalidInput(field, `${label} : doit être un texte.`);
@@ -47,8 +67,10 @@ const textField = (body: any, field: string, label: string, max: number) => {
 };
 
 /** The form: subject, text, whether the waiting list gets it too. French 400 naming the field. */
-export const readMessageForm = (body: any): MessageForm => {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalidInput('body', 'Message manquant.');
+export const readMessageForm = (input: unknown): MessageForm => {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) throw invalidInput('body', 'Message manquant.');
+  // a JSON object, checked just above: its fields are read one by one below
+  const body = input as Record<string, unknown>;
   const subject = textField(body, 'subject', 'Objet', 200);
   if (/[\r\n]/.test(subject)) throw invalidInput('subject', 'Objet : une seule ligne.');
   const text = textField(body, 'body', 'Texte', 20000);
@@ -58,7 +80,7 @@ export const readMessageForm = (body: any): MessageForm => {
 };
 
 const findMission = async (strapi: Strapi, documentId: string) => {
-  const mission = await strapi.db.query(MISSION).findOne({ where: { documentId }, populate: { location: true } });
+  const mission: MissionRow | null = await strapi.db.query(MISSION).findOne({ where: { documentId }, populate: { location: true } });
   if (!mission) throw notFound('Mission introuvable.');
   return mission;
 };
@@ -70,8 +92,8 @@ export interface Recipients {
 }
 
 /** The people a message goes to: each address once (case-insensitive), in registration order. */
-export const messageRecipients = async (strapi: Strapi, mission: any, includeWaitlisted: boolean): Promise<Recipients> => {
-  const rows = await strapi.db.query(PARTICIPATION).findMany({
+export const messageRecipients = async (strapi: Strapi, mission: Pick<MissionRow, 'id'>, includeWaitlisted: boolean): Promise<Recipients> => {
+  const rows: ParticipationRow[] = await strapi.db.query(PARTICIPATION).findMany({
     where: { mission: { id: mission.id }, status: { $in: includeWaitlisted ? [...RECIPIENT_STATUSES, 'waitlisted'] : RECIPIENT_STATUSES } },
     populate: { member: { select: ['firstName', 'lastName', 'email'] } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -95,7 +117,7 @@ export const messageRecipients = async (strapi: Strapi, mission: any, includeWai
 };
 
 /** The message as one recipient reads it: variables replaced, the association's layout, a line saying why they get it. */
-export const messageMail = (mission: any, form: Pick<MessageForm, 'subject' | 'body'>, r: DeliveryRecipient, replyTo?: string): Mail => {
+export const messageMail = (mission: MissionRow, form: Pick<MessageForm, 'subject' | 'body'>, r: DeliveryRecipient, replyTo?: string): Mail => {
   const values: Record<Variable, string> = {
     firstName: r.firstName ?? '',
     lastName: r.lastName ?? '',
@@ -127,20 +149,20 @@ export const previewMessage = async (strapi: Strapi, missionDocumentId: string, 
 };
 
 /** The identity of a message: its mission, subject and text (the same text is the same message). */
-const messageKey = (mission: any, form: Pick<MessageForm, 'subject' | 'body'>) =>
+const messageKey = (mission: Pick<MissionRow, 'id'>, form: Pick<MessageForm, 'subject' | 'body'>) =>
   createHash('sha256').update(`${mission.id}\n${form.subject}\n${form.body}`).digest('hex');
 
-const alreadyServed = async (strapi: Strapi, mission: any, form: MessageForm) => {
+const alreadyServed = async (strapi: Strapi, mission: Pick<MissionRow, 'id'>, form: MessageForm) => {
   const message = await strapi.db.query(MESSAGE).findOne({ where: { messageKey: messageKey(mission, form) }, select: ['id'] });
   if (!message) return new Set<string>();
-  const sent = await strapi.db.query(DELIVERY).findMany({ where: { missionMessage: { id: message.id }, status: 'sent' }, select: ['email'] });
-  return new Set(sent.map((d: any) => d.email as string));
+  const sent: Array<Pick<Delivery, 'email'>> = await strapi.db.query(DELIVERY).findMany({ where: { missionMessage: { id: message.id }, status: 'sent' }, select: ['email'] });
+  return new Set(sent.map((d) => d.email));
 };
 
-const seriesOf = (message: any): DeliverySeries => ({ uid: DELIVERY, parentField: 'missionMessage', parentId: message.id, parentDocumentId: message.documentId });
+const seriesOf = (message: Pick<MessageRow, 'id' | 'documentId'>): DeliverySeries => ({ uid: DELIVERY, parentField: 'missionMessage', parentId: message.id, parentDocumentId: message.documentId });
 
-const updateCounts = async (strapi: Strapi, message: any, status?: string) => {
-  const data: any = await countDeliveries(strapi, seriesOf(message));
+const updateCounts = async (strapi: Strapi, message: Pick<MessageRow, 'id' | 'documentId'>, status?: string) => {
+  const data: MessageCounts = await countDeliveries(strapi, seriesOf(message));
   if (status) data.status = status;
   if (status === 'sent') data.sentAt = new Date();
   await strapi.db.query(MESSAGE).update({ where: { id: message.id }, data });
@@ -150,7 +172,7 @@ const updateCounts = async (strapi: Strapi, message: any, status?: string) => {
 /** Sends being run by this process, by message: a second click joins the run in progress. */
 const running = new Map<string, Promise<void>>();
 
-const run = async (strapi: Strapi, message: any, mission: any, replyTo?: string) => {
+const run = async (strapi: Strapi, message: MessageRow, mission: MissionRow, replyTo?: string) => {
   const series = seriesOf(message);
   const brand = await mailBrand(strapi);
   await markInterrupted(strapi, series);
@@ -162,7 +184,7 @@ const run = async (strapi: Strapi, message: any, mission: any, replyTo?: string)
   await updateCounts(strapi, message, counts.sentCount === counts.recipientsCount ? 'sent' : 'failed');
 };
 
-const summary = (m: any) => ({
+const summary = (m: MessageRow) => ({
   documentId: m.documentId,
   subject: m.subject,
   includeWaitlisted: Boolean(m.includeWaitlisted),
@@ -186,11 +208,11 @@ export const sendMessage = async (strapi: Strapi, missionDocumentId: string, for
   const { recipients, withoutEmail } = await messageRecipients(strapi, mission, form.includeWaitlisted);
   if (!recipients.length) throw invalidInput('recipients', 'Destinataires : aucun inscrit de cette mission n’a d’adresse e-mail.');
   const key = messageKey(mission, form);
-  let message = await strapi.db.query(MESSAGE).findOne({ where: { messageKey: key } });
+  let message: MessageRow | null = await strapi.db.query(MESSAGE).findOne({ where: { messageKey: key } });
   if (!message) {
     try {
-      await strapi.documents(MESSAGE as any).create({
-        data: { mission: mission.documentId, subject: form.subject, body: form.body, includeWaitlisted: form.includeWaitlisted, messageKey: key, status: 'sending', sentBy: author.name } as any,
+      await strapi.documents(MESSAGE).create({
+        data: { mission: mission.documentId, subject: form.subject, body: form.body, includeWaitlisted: form.includeWaitlisted, messageKey: key, status: 'sending', sentBy: author.name } as DocumentData,
       });
     } catch (e) {
       // the same message created by a second click meanwhile: the unique key keeps one

@@ -43,6 +43,7 @@ export interface ParticipationRow {
   /** a person registered without a member record */
   firstName?: string | null;
   lastName?: string | null;
+  email?: string | null;
   displayName?: string | null;
   mission?: MissionRow | null;
   member?: MemberRow | null;

@@ -12,10 +12,26 @@ export { INTERRUPTED } from '../mail/deliveries';
 const NEWSLETTER = 'api::newsletter.newsletter';
 const DELIVERY = 'api::newsletter-delivery.newsletter-delivery';
 
+/** What the sending reads of a stored newsletter (strapi.db.query rows are typed as any). */
+export interface NewsletterRow {
+  id: number;
+  documentId: string;
+  subject: string;
+  body?: unknown;
+  status: string;
+  recipientsCount?: number;
+  sentCount?: number;
+  failedCount?: number;
+  sentAt?: unknown;
+}
+
+/** A newsletter's counts, and the status it moves to. */
+type NewsletterCounts = Awaited<ReturnType<typeof countDeliveries>> & { status?: string; sentAt?: Date };
+
 export const senderName = async (strapi: Strapi) => (await readAssociation(strapi, ['name'])).name;
 
 /** One recipient's mail, with the one-click unsubscribe headers (RFC 2369 / RFC 8058). */
-export const newsletterMail = (strapi: Strapi, newsletter: any, r: Recipient, sender: string, subjectPrefix = ''): Mail => {
+export const newsletterMail = (strapi: Strapi, newsletter: Pick<NewsletterRow, 'subject' | 'body'>, r: Recipient, sender: string, subjectPrefix = ''): Mail => {
   const url = unsubscribeUrl(strapi, r.email);
   const rendered = renderNewsletter(newsletter, { firstName: r.firstName, lastName: r.lastName, unsubscribeUrl: url }, sender);
   return {
@@ -27,11 +43,11 @@ export const newsletterMail = (strapi: Strapi, newsletter: any, r: Recipient, se
 };
 
 /** The newsletter's delivery records (mail/deliveries.ts). */
-const seriesOf = (newsletter: any): DeliverySeries => ({ uid: DELIVERY, parentField: 'newsletter', parentId: newsletter.id, parentDocumentId: newsletter.documentId });
+const seriesOf = (newsletter: Pick<NewsletterRow, 'id' | 'documentId'>): DeliverySeries => ({ uid: DELIVERY, parentField: 'newsletter', parentId: newsletter.id, parentDocumentId: newsletter.documentId });
 
 /** Recounts the deliveries into the newsletter (status and counts shown in the admin). */
-const updateCounts = async (strapi: Strapi, newsletter: any, status?: string) => {
-  const data: any = await countDeliveries(strapi, seriesOf(newsletter));
+const updateCounts = async (strapi: Strapi, newsletter: Pick<NewsletterRow, 'id' | 'documentId'>, status?: string) => {
+  const data: NewsletterCounts = await countDeliveries(strapi, seriesOf(newsletter));
   if (status) data.status = status;
   if (status === 'sent') data.sentAt = new Date();
   await strapi.db.query(NEWSLETTER).update({ where: { id: newsletter.id }, data });
@@ -42,7 +58,7 @@ const running = new Map<string, Promise<void>>();
 
 /** The sending: a record per recipient, then the records still to send (mail/deliveries.ts). */
 const run = async (strapi: Strapi, documentId: string) => {
-  const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
+  const newsletter: NewsletterRow = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
   const series = seriesOf(newsletter);
   const sender = await senderName(strapi);
   const brand = await mailBrand(strapi);
@@ -64,7 +80,7 @@ const alreadySent = () => badRequest('Statut : cette lettre a déjà été envoy
 
 /** The checks, then the run in the background (the caller holds this newsletter's `opening` slot). */
 const open = async (strapi: Strapi, documentId: string) => {
-  const newsletter = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
+  const newsletter: NewsletterRow | null = await strapi.db.query(NEWSLETTER).findOne({ where: { documentId } });
   if (!newsletter) throw notFound('Lettre d’information introuvable.');
   if (newsletter.status === 'sent') throw alreadySent();
   const recipients = await recipientsOf(strapi, documentId); // French 400 before anything changes (e.g. no pole)
@@ -88,7 +104,10 @@ const opening = new Map<string, Promise<void>>();
  * Starts (or resumes) the sending of a newsletter in the background and answers at once.
  * Resuming is calling it again: only the deliveries not yet sent (or refused by the server) go out.
  */
-export const startSending = async (strapi: Strapi, documentId: string): Promise<any> => {
+export const startSending = async (
+  strapi: Strapi,
+  documentId: string
+): Promise<Pick<NewsletterRow, 'documentId' | 'status' | 'recipientsCount' | 'sentCount' | 'failedCount'>> => {
   const other = opening.get(documentId);
   if (other) {
     // another request is opening this send: wait for it, then answer as if it had come first

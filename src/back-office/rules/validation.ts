@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { UID } from '@strapi/strapi';
-import type { Attributes, Strapi, Values } from '../types';
+import type { Attribute, Attributes, Strapi, Values } from '../types';
 import { fieldError } from '../../core/errors';
 import { enumLabel, labelOf } from '../../shared/labels';
 import { relationChange, resolveDocumentId } from './relations';
@@ -30,22 +30,22 @@ export type RequiredRelations = (uid: string) => string[];
 /** Fields that are unique only when set (several records may leave them empty). */
 const NULLABLE_UNIQUE = new Set(['email', 'reference', 'memberNumber']);
 
-const entriesCache = new WeakMap<object, Array<[string, any]>>();
+const entriesCache = new WeakMap<object, Array<[string, Attribute]>>();
 /**
  * A content type's attributes as [field, attribute] pairs, listed once per schema: every write walks
  * them several times, and an import writes tens of thousands of records.
  */
-export const attributeEntries = (attributes: Record<string, any>): Array<[string, any]> => {
+export const attributeEntries = (attributes: Attributes): Array<[string, Attribute]> => {
   let entries = entriesCache.get(attributes);
   if (!entries) entriesCache.set(attributes, (entries = Object.entries(attributes)));
   return entries;
 };
 
 /** Whether a field is checked for uniqueness. */
-const isUnique = (field: string, attr: any) => attr.unique || (attr.type === 'uid' && field === 'slug');
+const isUnique = (field: string, attr: Attribute) => attr.unique || (attr.type === 'uid' && field === 'slug');
 
 /** Normalise what the callers send: trimmed strings, empty strings as null for optional fields. */
-export const normalise = (uid: string, data: Record<string, any>, attributes: Record<string, any>) => {
+export const normalise = (uid: string, data: Values, attributes: Attributes) => {
   for (const [field, attr] of attributeEntries(attributes)) {
     if (!(field in data)) continue;
     const v = data[field];
@@ -63,8 +63,8 @@ export const normalise = (uid: string, data: Record<string, any>, attributes: Re
 export const checkFields = async (
   strapi: Strapi,
   uid: string,
-  data: Record<string, any>,
-  attributes: Record<string, any>,
+  data: Values,
+  attributes: Attributes,
   { creating, documentId, unique = true }: { creating: boolean; documentId?: string; unique?: boolean }
 ) => {
   for (const [field, attr] of attributeEntries(attributes)) {
@@ -135,7 +135,7 @@ export const checkFields = async (
  * against the stored records and between the new ones. Refuses with the same French message as
  * checkFields; the error carries `index`, the position of the record refused.
  */
-export const checkUniqueMany = async (strapi: Strapi, uid: string, records: Array<Record<string, any>>, attributes: Record<string, any>) => {
+export const checkUniqueMany = async (strapi: Strapi, uid: string, records: Values[], attributes: Attributes) => {
   for (const [field, attr] of attributeEntries(attributes)) {
     if (!isUnique(field, attr) || ['relation', 'media', 'component', 'dynamiczone'].includes(attr.type)) continue;
     const seen = new Map<unknown, number>();
@@ -148,7 +148,7 @@ export const checkUniqueMany = async (strapi: Strapi, uid: string, records: Arra
     });
     const values = [...seen.keys()];
     for (let i = 0; i < values.length; i += 500) {
-      const clash = await strapi.db.query(uid as any).findOne({ where: { [field]: { $in: values.slice(i, i + 500) } }, select: [field] });
+      const clash = await strapi.db.query(uid as UID.Schema).findOne({ where: { [field]: { $in: values.slice(i, i + 500) } }, select: [field] });
       if (clash) throw refuse(seen.get(clash[field]) ?? seen.get(String(clash[field])) ?? 0, clash[field]);
     }
   }
@@ -165,7 +165,7 @@ export const checkRequiredRelations = async (
   attributes: Attributes,
   required: RequiredRelations,
   creating: boolean,
-  cloneOf?: Record<string, any>,
+  cloneOf?: Values,
   resolve: typeof resolveDocumentId = resolveDocumentId
 ) => {
   for (const field of required(uid)) {
@@ -249,7 +249,7 @@ export const checkDeletesLeaveNoOrphans = async (
   strapi: Strapi,
   uid: string,
   documentIds: string[],
-  attributes: Record<string, any>,
+  attributes: Attributes,
   required: RequiredRelations,
   advice?: string
 ) => {

@@ -57,7 +57,7 @@ const PrivateFeed = () => {
         {state?.url ? (
           <Flex direction="column" alignItems="stretch" gap={2}>
             <Typography fontWeight="bold">Adresse secrète du calendrier du bureau (copiez-la maintenant : elle ne sera plus affichée) :</Typography>
-            <TextInput aria-label="Adresse du calendrier du bureau" value={state.url} readOnly onFocus={(e: any) => e.target.select()} />
+            <TextInput aria-label="Adresse du calendrier du bureau" value={state.url} readOnly onFocus={(e: React.FocusEvent<HTMLInputElement>) => e.target.select()} />
           </Flex>
         ) : (
           <Typography>
@@ -110,7 +110,7 @@ const CalendarPage = () => {
           <Box width="240px">
             <Field.Root name="colourBy">
               <Field.Label>Couleurs</Field.Label>
-              <SingleSelect aria-label="Couleurs" value={colourBy} onChange={(v: any) => setColourBy(v as ColourBy)}>
+              <SingleSelect aria-label="Couleurs" value={colourBy} onChange={(v: string | number) => setColourBy(v as ColourBy)}>
                 <SingleSelectOption value="pole">Par pôle</SingleSelectOption>
                 <SingleSelectOption value="status">Par statut</SingleSelectOption>
               </SingleSelect>

@@ -2,6 +2,7 @@ import { PriceTag } from '@strapi/icons';
 import type { AdminPage } from '../index';
 import { DUES_READ } from './api';
 import { MemberDuesPanel } from '../../components/MemberDuesPanel';
+import { addEditViewSidePanels } from '../../components/panels';
 
 /** « Cotisations »: the menu entry and the homepage widget, for roles with dues.read; the « Cotisation » panel of a member's page. */
 const dues: AdminPage = {
@@ -24,7 +25,7 @@ const dues: AdminPage = {
     });
   },
   bootstrap(app) {
-    (app.getPlugin('content-manager') as any).apis.addEditViewSidePanel([MemberDuesPanel]);
+    addEditViewSidePanels(app, [MemberDuesPanel]);
   },
 };
 

@@ -1,3 +1,4 @@
+import type * as React from 'react';
 import type { AdminPage } from '../index';
 import { frenchColumns } from './cells';
 import { EnumerationFilterInput, EnumerationInput } from './EnumerationInput';
@@ -33,8 +34,9 @@ const labels: AdminPage = {
   bootstrap(app) {
     app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', frenchColumns);
     app.registerHook('Admin/CM/pages/ListView/inject-in-filters', frenchFilters);
-    // any: bootstrap's typed argument leaves addFields out, the app object has it
-    (app as any).addFields({ type: 'enumeration', Component: EnumerationInput });
+    // sound: the content manager renders a field's Component with the input's props, which Strapi's
+    // Field type (a React.ComponentType without props) leaves out
+    app.addFields({ type: 'enumeration', Component: EnumerationInput as unknown as React.ComponentType });
   },
 };
 

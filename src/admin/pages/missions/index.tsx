@@ -4,6 +4,7 @@ import { formatCentsAsEuros as euros, formatDateTime, formatHours } from '../../
 import { enumLabel } from '../../../shared/labels';
 import { useCanContent, useGet } from '../../_lib';
 import type { AdminPage } from '../index';
+import { addEditViewSidePanels, type PanelProps } from '../../components/panels';
 
 /**
  * Side panels of the content manager's edit views: on a mission, the overlap warning and the
@@ -75,7 +76,7 @@ const Section = ({ title, children }: { title: string; children: React.ReactNode
   </Box>
 );
 
-const MissionPanel = ({ model, documentId, document }: any) => {
+const MissionPanel = ({ model, documentId, document }: PanelProps) => {
   if (model !== MISSION || !documentId) return null;
   return {
     title: 'Bénévoles et logistique',
@@ -89,7 +90,7 @@ const MissionPanel = ({ model, documentId, document }: any) => {
         </Section>
         {Array.isArray(document?.equipment) && document.equipment.length > 0 && (
           <Section title="Matériel">
-            {document.equipment.map((e: any, i: number) => (
+            {document.equipment.map((e: { item: string; quantity?: number | null }, i: number) => (
               <Typography key={i} variant="pi" tag="p">{`${e.quantity ?? 1} × ${e.item}`}</Typography>
             ))}
           </Section>
@@ -142,14 +143,14 @@ const MemberHistoryIfAllowed = ({ documentId }: { documentId: string }) => {
   return <MemberHistory documentId={documentId} />;
 };
 
-const MemberPanel = ({ model, documentId }: any) => {
+const MemberPanel = ({ model, documentId }: PanelProps) => {
   if (model !== MEMBER || !documentId) return null;
   return { title: 'Missions et heures', content: <MemberHistoryIfAllowed documentId={documentId} /> };
 };
 
 const missionPanels: AdminPage = {
-  bootstrap(app: any) {
-    app.getPlugin('content-manager').apis.addEditViewSidePanel([MissionPanel, MemberPanel]);
+  bootstrap(app) {
+    addEditViewSidePanels(app, [MissionPanel, MemberPanel]);
   },
 };
 

@@ -1,10 +1,11 @@
 import type { AdminPage } from '../index';
 import { NewsletterPanel } from './NewsletterPanel';
+import { addEditViewSidePanels } from '../../components/panels';
 
 /** Newsletters: the send / preview / test panel in the newsletter's edit view. */
 const newsletters: AdminPage = {
   bootstrap(app) {
-    (app.getPlugin('content-manager') as any).apis.addEditViewSidePanel([NewsletterPanel]);
+    addEditViewSidePanels(app, [NewsletterPanel]);
   },
 };
 

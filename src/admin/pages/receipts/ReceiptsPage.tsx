@@ -127,7 +127,7 @@ const ReceiptsPage = () => {
   const declaration = declarationState.data ?? null;
   const sendingState = useGet<Sending>(canSend ? '/back-office/receipts/send' : null, { params: { year: issueYear } });
   const sending = sendingState.data ?? null;
-  const action = usePost<any>();
+  const action = usePost();
   const busy = action.loading;
 
   const reloadList = () => {
@@ -176,12 +176,13 @@ const ReceiptsPage = () => {
   const doCancel = async () => {
     if (!cancelling) return;
     const { receipt, replace } = cancelling;
-    const data = await act<any>(`/back-office/receipts/${receipt.documentId}/${replace ? 'replace' : 'cancel'}`, { reason });
+    // a replacement answers with the new receipt too
+    const data = await act<{ replacement?: Pick<Receipt, 'number'> }>(`/back-office/receipts/${receipt.documentId}/${replace ? 'replace' : 'cancel'}`, { reason });
     if (!data) return;
     setMessage({
       variant: 'success',
       text: replace
-        ? `Reçu n° ${receipt.number} annulé et remplacé par le n° ${data.replacement.number}.`
+        ? `Reçu n° ${receipt.number} annulé et remplacé par le n° ${data.replacement!.number}.`
         : `Reçu n° ${receipt.number} annulé : son numéro reste utilisé.`,
     });
     setCancelling(null);

@@ -15,7 +15,7 @@ const receiptsPage: AdminPage = {
       ],
       Component: () => import('./ReceiptsPage'),
       position: 45,
-    } as any);
+    });
   },
 };
 
