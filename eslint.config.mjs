@@ -75,10 +75,8 @@ export default tseslint.config(
       'tests/helpers/**/*.ts',
     ],
     ignores: [
-      'src/back-office/access/roles.ts',
       'src/back-office/rules/many.ts',
       'src/back-office/rules/bulk-writer.ts',
-      'src/admin/pages/volunteers/**',
     ],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },

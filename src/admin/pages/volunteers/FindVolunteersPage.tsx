@@ -43,6 +43,8 @@ const MissionPicker = ({ value, onChange }: { value: OpenMission | null; onChang
         value={value?.documentId}
         textValue={text}
         onTextValueChange={setText}
+        // the server has filtered: a filter other than 'contains' or 'startsWith' keeps every option shown
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the design system's Combobox types name only its two string filters
         autocomplete={{ type: 'list', filter: () => true } as any}
         onChange={(v?: string) => {
           const picked = options.find((m) => m.documentId === v);

@@ -2,6 +2,7 @@ import { Calendar, User } from '@strapi/icons';
 import type { AdminPage } from '../index';
 import { MissionVolunteersPanel } from '../../components/MissionVolunteersPanel';
 import { contentPermission } from '../../_lib';
+import { addEditViewSidePanels } from '../../components/panels';
 
 const READ_MEMBERS = [contentPermission('read', 'api::member.member')];
 // what GET /back-office/missions/open asks for
@@ -19,10 +20,10 @@ const volunteers: AdminPage = {
       to: 'benevoles',
       icon: User,
       intlLabel: { id: 'back-office.volunteers.menu', defaultMessage: 'Trouver des bénévoles' },
-      permissions: READ_MEMBERS as any,
+      permissions: READ_MEMBERS,
       position: 4,
       Component: () => import('./FindVolunteersPage'),
-    } as any);
+    });
     app.widgets.register({
       id: 'back-office-open-missions',
       icon: Calendar,
@@ -33,7 +34,7 @@ const volunteers: AdminPage = {
     });
   },
   bootstrap(app) {
-    (app.getPlugin('content-manager') as any).apis.addEditViewSidePanel([MissionVolunteersPanel]);
+    addEditViewSidePanels(app, [MissionVolunteersPanel]);
   },
 };
 
