@@ -83,7 +83,7 @@ const Content = ({ documentId }: { documentId: string }) => {
   const { download, error: sheetError, clearError } = useDownload();
   const data = changed ?? volunteers.data ?? null;
   const error = volunteers.error;
-  const messages = sent.data ?? [];
+  const messages = React.useMemo(() => sent.data ?? [], [sent.data]);
   const reloadVolunteers = volunteers.reload;
   const load = React.useCallback(() => {
     setChanged(null);
