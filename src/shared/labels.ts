@@ -307,7 +307,7 @@ export const LABELS: Record<string, Record<string, string>> = {
     openingBalances: 'Soldes d\u2019ouverture',
     entries: 'Écritures',
   },
-  'api::ledger-category.ledger-category': { ...common, number: 'N° de compte', kind: 'Sens', active: 'Active', entries: 'Écritures' },
+  'api::ledger-category.ledger-category': { ...common, displayName: 'Catégorie', number: 'N° de compte', kind: 'Sens', active: 'Active', entries: 'Écritures' },
   'api::ledger-entry.ledger-entry': {
     ...common,
     date: 'Date',

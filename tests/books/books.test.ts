@@ -77,13 +77,37 @@ describe(`books (${DB_CLIENT})`, () => {
     expect(categories.map((c: any) => [c.number, c.kind])).toEqual(
       [...DEFAULT_CATEGORIES].sort((a, b) => a.number.localeCompare(b.number)).map((c) => [c.number, c.kind])
     );
-    expect(categories.find((c: any) => c.number === '756')).toMatchObject({ name: 'Cotisations', kind: 'income', active: true });
+    expect(categories.find((c: any) => c.number === '756')).toMatchObject({
+      name: 'Cotisations',
+      displayName: '756 Cotisations',
+      kind: 'income',
+      active: true,
+    });
     expect((await app.strapi.db.query(ACCOUNT).findMany({ where: { name: 'Compte courant' } })).length).toBe(1);
     // a second start adds nothing
     expect(await ensureDefaultBooks(app.strapi)).toBe(false);
     expect(await app.strapi.db.query(CATEGORY).count()).toBe(DEFAULT_CATEGORIES.length);
     // the IBAN as the bank prints it, kept without spaces
     expect((await app.strapi.db.query(ACCOUNT).findOne({ where: { documentId: bank } })).iban).toBe('FR7630006000011234567890189');
+  });
+
+  it('shows the books in French in the content manager: labels, categories as « 606 Achats », entries newest first', async () => {
+    const missing: string[] = [];
+    for (const uid of [ENTRY, ACCOUNT, CATEGORY, FISCAL_YEAR]) {
+      const model = app.strapi.getModel(uid);
+      const res = await app.admin('get', `/content-manager/content-types/${uid}/configuration`, treasurer);
+      expect(res.status).toBe(200);
+      for (const field of Object.keys(model.attributes).filter((f) => !['createdBy', 'updatedBy'].includes(f))) {
+        if (res.body.data.contentType.metadatas[field]?.edit?.label === field) missing.push(`${uid}.${field}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    const entries = (await app.admin('get', `/content-manager/content-types/${ENTRY}/configuration`, treasurer)).body.data.contentType;
+    expect(entries.metadatas.category.edit).toMatchObject({ label: 'Catégorie', mainField: 'displayName' });
+    expect(entries.settings).toMatchObject({ defaultSortBy: 'date', defaultSortOrder: 'DESC' });
+    const categories = (await app.admin('get', `/content-manager/content-types/${CATEGORY}/configuration`, treasurer)).body.data
+      .contentType;
+    expect(categories.metadatas.displayName.edit.editable).toBe(false);
   });
 
   it('refuses each bad entry with a French 400 naming the field, and writes nothing', async () => {
@@ -295,6 +319,25 @@ describe(`books (${DB_CLIENT})`, () => {
           data: { date: '2023-03-01', label: 'Oubli', amount: 10, direction: 'expense', category: category['606'], cashAccount: bank },
         })
       ).rejects.toThrow(/est clos/);
+      // the content API, with a full-access token (an integration)
+      const token = (await app.strapi.service('admin::api-token').create({ name: 'compta', type: 'full-access', lifespan: null }))
+        .accessKey;
+      const api = (method: 'post' | 'put' | 'delete', url: string) => app.http()[method](url).set('Authorization', `Bearer ${token}`);
+      const forgotten = {
+        date: '2023-05-01',
+        label: 'Oubli',
+        amount: 10,
+        direction: 'expense',
+        category: category['606'],
+        cashAccount: bank,
+      };
+      expectRefused(await api('post', '/api/ledger-entries').send({ data: forgotten }), 'date', /est clos/);
+      expectRefused(
+        await api('put', `/api/ledger-entries/${closedEntry}`).send({ data: { amount: 1 } }),
+        'date',
+        /ne peut plus être modifiée/
+      );
+      expectRefused(await api('delete', `/api/ledger-entries/${closedEntry}`), 'date', /ne peut plus être supprimée/);
       // createMany / deleteMany (src/back-office/rules/many.ts), the module instance the running server uses
       const { createMany, deleteMany } = require(path.join(process.env.TEST_DIST_DIR!, 'src/back-office/rules/many'));
       const before = await count();

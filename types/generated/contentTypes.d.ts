@@ -969,6 +969,10 @@ export interface ApiLedgerCategoryLedgerCategory extends Struct.CollectionTypeSc
     active: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<true>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    displayName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
     entries: Schema.Attribute.Relation<'oneToMany', 'api::ledger-entry.ledger-entry'>;
     kind: Schema.Attribute.Enumeration<['income', 'expense']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'expense'>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;

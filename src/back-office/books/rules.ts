@@ -162,6 +162,14 @@ const countEntries = (strapi: Strapi, field: 'category' | 'toCashAccount', docum
 
 /** A category: a number of the chart of accounts; its kind fixed once entries use it; kept while entries use it. */
 export const categoryRules: WriteRule = {
+  prepare(write) {
+    // « 606 Achats »: how entries show their category (its main field)
+    delete write.data.displayName;
+    const number = 'number' in write.data ? write.data.number : write.merged.number;
+    const name = 'name' in write.data ? write.data.name : write.merged.name;
+    if (write.creating || 'number' in write.data || 'name' in write.data)
+      write.data.displayName = [number, name].filter(Boolean).join(' ') || null;
+  },
   async check(write) {
     const { strapi, merged, stored, documentId } = write;
     const used = documentId && stored ? await countEntries(strapi, 'category', documentId) : 0;
