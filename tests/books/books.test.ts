@@ -84,6 +84,10 @@ describe(`books (${DB_CLIENT})`, () => {
       active: true,
     });
     expect((await app.strapi.db.query(ACCOUNT).findMany({ where: { name: 'Compte courant' } })).length).toBe(1);
+    // an entry's payment methods are a contribution's
+    expect(app.strapi.getModel(ENTRY).attributes.paymentMethod.enum).toEqual(
+      app.strapi.getModel('api::contribution.contribution').attributes.paymentMethod.enum
+    );
     // a second start adds nothing
     expect(await ensureDefaultBooks(app.strapi)).toBe(false);
     expect(await app.strapi.db.query(CATEGORY).count()).toBe(DEFAULT_CATEGORIES.length);
