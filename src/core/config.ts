@@ -186,6 +186,10 @@ const VARIABLES = {
   /** set by npm: the folder the command was typed in (`npm run restore -- archive.tar.gz`) */
   INIT_CWD: optional(),
 
+  // --- books ---
+  /** euros: an income or an expense of at least this amount needs its voucher (0: every one) */
+  BOOKS_VOUCHER_REQUIRED_ABOVE: integer(150, { min: 0 }),
+
   // --- tests ---
   TEST_LOG_LEVEL: choice('error', ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const),
 } satisfies Record<string, Variable<unknown>>;

@@ -299,12 +299,39 @@ export const LABELS: Record<string, Record<string, string>> = {
     undoneBy: 'Annulé par',
     undoneAt: 'Annulé le',
   },
+  // --- books (cash-basis accounts) ---
+  'api::cash-account.cash-account': {
+    ...common,
+    kind: 'Type de compte',
+    iban: 'IBAN',
+    openingBalances: 'Soldes d\u2019ouverture',
+    entries: 'Écritures',
+  },
+  'api::ledger-category.ledger-category': { ...common, displayName: 'Catégorie', number: 'N° de compte', kind: 'Sens', active: 'Active', entries: 'Écritures' },
+  'api::ledger-entry.ledger-entry': {
+    ...common,
+    date: 'Date',
+    label: 'Libellé',
+    amount: 'Montant (€)',
+    direction: 'Type d\u2019écriture',
+    category: 'Catégorie',
+    cashAccount: 'Compte',
+    toCashAccount: 'Vers le compte (virement)',
+    paymentMethod: 'Moyen de paiement',
+    reference: 'Référence (n° de chèque, de facture)',
+    voucher: 'Justificatif',
+    mission: 'Mission',
+    subsidy: 'Subvention',
+    partner: 'Partenaire',
+  },
+  'api::fiscal-year.fiscal-year': { ...common, year: 'Exercice', closedAt: 'Clos le', closedBy: 'Clos par' },
 };
 
 /** Labels of the fields of the components (edit views of the content types that use them). */
 export const COMPONENT_LABELS: Record<string, Record<string, string>> = {
   'shared.location': { name: 'Nom du lieu', address: 'Adresse', postalCode: 'Code postal', city: 'Ville', latitude: 'Latitude', longitude: 'Longitude' },
   'logistics.equipment-line': { item: 'Matériel', quantity: 'Quantité', status: 'État' },
+  'books.opening-balance': { fiscalYear: 'Exercice', amount: 'Solde au premier jour de l\u2019exercice (€)' },
 };
 
 /** French label of a field, falling back to its name. */
@@ -402,6 +429,13 @@ export const ENUMS = {
     state: { preview: 'Aperçu (rien d\u2019écrit)', committed: 'Importé', undone: 'Annulé' },
   },
   'logistics.equipment-line': { status: { needed: 'À trouver', reserved: 'Réservé', available: 'Disponible', returned: 'Rendu' } },
+  // --- books (cash-basis accounts) ---
+  'api::cash-account.cash-account': { kind: { bank: 'Compte bancaire', cash: 'Caisse', helloasso: 'Solde HelloAsso', other: 'Autre' } },
+  'api::ledger-category.ledger-category': { kind: { income: 'Recette', expense: 'Dépense' } },
+  'api::ledger-entry.ledger-entry': {
+    direction: { income: 'Recette', expense: 'Dépense', transfer: 'Virement entre comptes' },
+    paymentMethod: PAYMENT_METHODS,
+  },
 } as const satisfies Record<string, Record<string, Record<string, string>>>;
 
 type Enums = typeof ENUMS;

@@ -24,6 +24,8 @@ export const ACTIONS = {
   importsDonors: 'api::back-office.imports.donors',
   importsDonations: 'api::back-office.imports.donations',
   helloassoManage: 'api::back-office.helloasso.manage',
+  booksRead: 'api::back-office.books.read',
+  booksClose: 'api::back-office.books.close',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -56,4 +58,6 @@ export const ACTION_DEFINITIONS = [
   { uid: 'back-office.imports.donors', displayName: 'Importer des donateurs', subCategory: 'Imports' },
   { uid: 'back-office.imports.donations', displayName: 'Importer des dons', subCategory: 'Imports' },
   { uid: 'back-office.helloasso.manage', displayName: 'Synchroniser HelloAsso (état, formulaires, paiements à vérifier)', subCategory: 'HelloAsso' },
+  { uid: 'back-office.books.read', displayName: 'Voir les soldes des comptes', subCategory: 'Comptabilité' },
+  { uid: 'back-office.books.close', displayName: 'Clôturer un exercice', subCategory: 'Comptabilité' },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

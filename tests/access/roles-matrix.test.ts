@@ -25,6 +25,10 @@ const TABLE: Record<string, string[]> = {
   'api::document.document':               ['R',    'CRUD', 'R',   'R',     'R'],
   'api::pole.pole':                       ['R',    'R',   'CRUD', 'R',     'R'],
   'api::skill.skill':                     ['R',    'R',   'CRUD', 'R',     'R'],
+  // the books: the treasurer keeps them (the president, super admin, reads and closes)
+  'api::cash-account.cash-account':       ['CRUD', '',    '',     '',      ''],
+  'api::ledger-category.ledger-category': ['CRUD', '',    '',     '',      ''],
+  'api::ledger-entry.ledger-entry':       ['CRUD', '',    '',     '',      ''],
 };
 const ASSOCIATION = 'api::association.association';
 
@@ -36,6 +40,7 @@ const BACK_OFFICE: Record<string, string[]> = {
   'asso-communication': ['exports.read', 'stats.read', 'calendar.read', 'newsletters.send'],
   'asso-partnerships': ['exports.read', 'reports.read', 'stats.read', 'calendar.read'],
 };
+BACK_OFFICE['asso-treasurer'].push('books.read', 'books.close');
 
 describe(`admin roles and rights (${DB_CLIENT})`, () => {
   let app: TestApp;
@@ -63,6 +68,16 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
       'api::document.document': { title: `Document ${n}`, category: 'minutes', confidential: false },
       'api::pole.pole': { name: `Pôle ${n}` },
       'api::skill.skill': { name: `Compétence ${n}` },
+      'api::cash-account.cash-account': { name: `Compte ${n}`, kind: 'bank' },
+      'api::ledger-category.ledger-category': { number: `${800000 + n}`, name: `Catégorie ${n}`, kind: 'expense' },
+      'api::ledger-entry.ledger-entry': {
+        date: '2026-03-01',
+        label: `Achat ${n}`,
+        amount: 12.5,
+        direction: 'expense',
+        category: link(ids.category),
+        cashAccount: link(ids.cashAccount),
+      },
     };
     return samples[uid];
   };
@@ -78,6 +93,8 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
     ids.mission = await createDoc('api::mission.mission');
     ids.partner = await createDoc('api::partner.partner');
     ids.donor = await createDoc('api::donor.donor');
+    ids.category = await createDoc('api::ledger-category.ledger-category');
+    ids.cashAccount = await createDoc('api::cash-account.cash-account');
     if (!(await docs(ASSOCIATION).findFirst())) await docs(ASSOCIATION).create({ data: { name: 'Association test' } });
   }, 300_000); // a boot can be slow on a busy machine
   afterAll(() => app?.stop());
@@ -121,6 +138,8 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
       // tax receipts: written only by the generation; the partnerships manager reads company receipts (tests/receipts)
       'api::receipt.receipt': ['asso-treasurer', 'asso-partnerships'],
       'api::receipt-delivery.receipt-delivery': ['asso-treasurer'],
+      // fiscal years closed: written only by « Clôturer l’exercice »
+      'api::fiscal-year.fiscal-year': ['asso-treasurer'],
     };
     for (const [uid, readers] of Object.entries(LOGS)) {
       expect2xx(`${uid} R list`, readers.includes(role), code(await as('get', cm(uid))));

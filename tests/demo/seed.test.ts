@@ -4,7 +4,7 @@ import path from 'path';
 import { seedDemo, runSeedCli, demoSizes, countContent, createDemoAccounts, clearContent } from '../../src/back-office/demo';
 import { DB_CLIENT } from '../helpers/strapi';
 import { duesStatus, DUES_STATUSES } from '../../src/back-office/dues/status';
-import { todayInParis } from '../../src/back-office/dues/period';
+import { todayInParis, fiscalYearStart } from '../../src/back-office/dues/period';
 import { PROFESSIONS } from '../../src/back-office/demo/data';
 import { DateTime } from 'luxon';
 
@@ -14,6 +14,7 @@ import { DateTime } from 'luxon';
  */
 let app: TestApp;
 const today = todayInParis();
+const fiscalYearStartOf = (day: string) => fiscalYearStart(day, 1);
 // the size of `npm run demo`: about 700 contributions, more rows than one SQLite INSERT may carry
 const MEMBERS = 200;
 const lines: string[] = [];
@@ -152,6 +153,30 @@ describe('npm run seed', () => {
     }
   });
 
+  it('keeps believable books: accounts, the previous and the current year, balances that carry over', async () => {
+    const entries = await docs('api::ledger-entry.ledger-entry', { populate: ['category', 'cashAccount', 'toCashAccount', 'voucher'] });
+    expect(entries.length).toBeGreaterThanOrEqual(20);
+    expect(entries.length).toBeLessThanOrEqual(50);
+    const fyStart = fiscalYearStartOf(today);
+    expect(entries.every((e: any) => e.date <= today && e.date >= `${Number(fyStart.slice(0, 4)) - 1}${fyStart.slice(4)}`)).toBe(true);
+    expect(entries.some((e: any) => e.label.startsWith('Assurance MAIF'))).toBe(true);
+    for (const e of entries) {
+      if (e.direction === 'transfer') expect([e.category, e.toCashAccount?.documentId !== e.cashAccount.documentId]).toEqual([null, true]);
+      else expect(e.category.kind).toBe(e.direction);
+      if (e.direction !== 'transfer' && Number(e.amount) >= 150) expect(e.voucher?.mime).toBe('application/pdf');
+    }
+    // the current year opens with what the previous one closed with, account by account
+    const previousEnd = DateTime.fromISO(fyStart).minus({ days: 1 }).toISODate();
+    const res = await app.admin('get', `/back-office/books/balances?date=${previousEnd}`);
+    expect(res.status).toBe(200);
+    const accounts = await docs('api::cash-account.cash-account', { populate: ['openingBalances'] });
+    expect(accounts.map((a: any) => a.name).sort()).toEqual(['Caisse', 'Compte courant', 'Livret A', 'Solde HelloAsso']);
+    for (const a of accounts) {
+      const opening = a.openingBalances.find((b: any) => b.fiscalYear === Number(fyStart.slice(0, 4)));
+      expect(Math.round(Number(opening.amount) * 100)).toBe(res.body.data.accounts.find((b: any) => b.documentId === a.documentId).balance);
+    }
+  });
+
   it('publishes articles with generated covers in several formats', async () => {
     const published = await docs('api::article.article', { status: 'published', populate: ['cover', 'gallery'] });
     expect(published.length).toBeGreaterThanOrEqual(5);
@@ -246,7 +271,8 @@ describe('npm run seed', () => {
     const numbers = (await docs('api::member.member', { sort: 'memberNumber:asc' })).map((m: any) => m.memberNumber);
     expect(numbers[0]).toBe(1);
     const files = await filesOnDisk();
-    expect(files.rows).toBeLessThan(40);
+    // about 45 files (covers, documents, the books' vouchers): twice as many if the old ones had stayed
+    expect(files.rows).toBeLessThan(70);
     // the old files went with the old data; the new ones are all there
     expect(files.present).toBe(files.urls.length);
     expect(fs.readdirSync(path.join(process.env.PUBLIC_DIR!, 'uploads')).length).toBe(files.urls.length);

@@ -1,5 +1,25 @@
 import type { Schema, Struct } from '@strapi/strapi';
 
+export interface BooksOpeningBalance extends Struct.ComponentSchema {
+  collectionName: 'components_books_opening_balances';
+  info: {
+    displayName: "Solde d'ouverture";
+    icon: 'priceTag';
+  };
+  attributes: {
+    amount: Schema.Attribute.Decimal & Schema.Attribute.Required;
+    fiscalYear: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 2100;
+          min: 2000;
+        },
+        number
+      >;
+  };
+}
+
 export interface LogisticsEquipmentLine extends Struct.ComponentSchema {
   collectionName: 'components_logistics_equipment_lines';
   info: {
@@ -69,6 +89,7 @@ export interface SharedLocation extends Struct.ComponentSchema {
 declare module '@strapi/strapi' {
   export namespace Public {
     export interface ComponentSchemas {
+      'books.opening-balance': BooksOpeningBalance;
       'logistics.equipment-line': LogisticsEquipmentLine;
       'shared.location': SharedLocation;
     }

@@ -556,6 +556,44 @@ export interface ApiAvailabilitySlotAvailabilitySlot extends Struct.CollectionTy
   };
 }
 
+export interface ApiCashAccountCashAccount extends Struct.CollectionTypeSchema {
+  collectionName: 'cash_accounts';
+  info: {
+    description: "Comptes bancaires, caisse, solde HelloAsso : l\u00E0 o\u00F9 est l'argent de l'association";
+    displayName: 'Compte de tr\u00E9sorerie';
+    pluralName: 'cash-accounts';
+    singularName: 'cash-account';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    entries: Schema.Attribute.Relation<'oneToMany', 'api::ledger-entry.ledger-entry'>;
+    iban: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 42;
+      }>;
+    kind: Schema.Attribute.Enumeration<['bank', 'cash', 'helloasso', 'other']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'bank'>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::cash-account.cash-account'> & Schema.Attribute.Private;
+    name: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    notes: Schema.Attribute.Text;
+    openingBalances: Schema.Attribute.Component<'books.opening-balance', true>;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
 export interface ApiContributionContribution extends Struct.CollectionTypeSchema {
   collectionName: 'contributions';
   info: {
@@ -804,6 +842,43 @@ export interface ApiDuesReminderDuesReminder extends Struct.CollectionTypeSchema
   };
 }
 
+export interface ApiFiscalYearFiscalYear extends Struct.CollectionTypeSchema {
+  collectionName: 'fiscal_years';
+  info: {
+    description: 'Les exercices cl\u00F4tur\u00E9s : leurs \u00E9critures ne se modifient plus';
+    displayName: 'Exercice clos';
+    pluralName: 'fiscal-years';
+    singularName: 'fiscal-year';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    closedAt: Schema.Attribute.DateTime;
+    closedBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::fiscal-year.fiscal-year'> & Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    year: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 2100;
+          min: 2000;
+        },
+        number
+      >;
+  };
+}
+
 export interface ApiImportBatchImportBatch extends Struct.CollectionTypeSchema {
   collectionName: 'import_batches';
   info: {
@@ -876,6 +951,91 @@ export interface ApiImportBatchImportBatch extends Struct.CollectionTypeSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 255;
       }>;
+  };
+}
+
+export interface ApiLedgerCategoryLedgerCategory extends Struct.CollectionTypeSchema {
+  collectionName: 'ledger_categories';
+  info: {
+    description: 'Comptes de charges et de produits du plan comptable associatif (r\u00E8glement ANC 2018-06)';
+    displayName: 'Cat\u00E9gorie comptable';
+    pluralName: 'ledger-categories';
+    singularName: 'ledger-category';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    active: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<true>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    displayName: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    entries: Schema.Attribute.Relation<'oneToMany', 'api::ledger-entry.ledger-entry'>;
+    kind: Schema.Attribute.Enumeration<['income', 'expense']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'expense'>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::ledger-category.ledger-category'> & Schema.Attribute.Private;
+    name: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    number: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 10;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
+export interface ApiLedgerEntryLedgerEntry extends Struct.CollectionTypeSchema {
+  collectionName: 'ledger_entries';
+  info: {
+    description: 'Recettes, d\u00E9penses et virements entre comptes (comptabilit\u00E9 de tr\u00E9sorerie)';
+    displayName: '\u00C9criture';
+    pluralName: 'ledger-entries';
+    singularName: 'ledger-entry';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    amount: Schema.Attribute.Decimal & Schema.Attribute.Required;
+    cashAccount: Schema.Attribute.Relation<'manyToOne', 'api::cash-account.cash-account'>;
+    category: Schema.Attribute.Relation<'manyToOne', 'api::ledger-category.ledger-category'>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    date: Schema.Attribute.Date & Schema.Attribute.Required;
+    direction: Schema.Attribute.Enumeration<['income', 'expense', 'transfer']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'expense'>;
+    label: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::ledger-entry.ledger-entry'> & Schema.Attribute.Private;
+    mission: Schema.Attribute.Relation<'manyToOne', 'api::mission.mission'>;
+    notes: Schema.Attribute.Text;
+    partner: Schema.Attribute.Relation<'manyToOne', 'api::partner.partner'>;
+    paymentMethod: Schema.Attribute.Enumeration<['cash', 'cheque', 'transfer', 'card', 'helloasso', 'other']>;
+    publishedAt: Schema.Attribute.DateTime;
+    reference: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    subsidy: Schema.Attribute.Relation<'manyToOne', 'api::subsidy.subsidy'>;
+    toCashAccount: Schema.Attribute.Relation<'manyToOne', 'api::cash-account.cash-account'>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    voucher: Schema.Attribute.Media<'images' | 'files'>;
   };
 }
 
@@ -2090,12 +2250,16 @@ declare module '@strapi/strapi' {
       'api::article.article': ApiArticleArticle;
       'api::association.association': ApiAssociationAssociation;
       'api::availability-slot.availability-slot': ApiAvailabilitySlotAvailabilitySlot;
+      'api::cash-account.cash-account': ApiCashAccountCashAccount;
       'api::contribution.contribution': ApiContributionContribution;
       'api::document.document': ApiDocumentDocument;
       'api::donation.donation': ApiDonationDonation;
       'api::donor.donor': ApiDonorDonor;
       'api::dues-reminder.dues-reminder': ApiDuesReminderDuesReminder;
+      'api::fiscal-year.fiscal-year': ApiFiscalYearFiscalYear;
       'api::import-batch.import-batch': ApiImportBatchImportBatch;
+      'api::ledger-category.ledger-category': ApiLedgerCategoryLedgerCategory;
+      'api::ledger-entry.ledger-entry': ApiLedgerEntryLedgerEntry;
       'api::member.member': ApiMemberMember;
       'api::membership-type.membership-type': ApiMembershipTypeMembershipType;
       'api::mission-message-delivery.mission-message-delivery': ApiMissionMessageDeliveryMissionMessageDelivery;

@@ -49,6 +49,12 @@ export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rig
   'api::receipt-delivery.receipt-delivery': ['R',   '',       '',       '',      ''],
   // the imports' log: read and undone through the page « Importer » only
   'api::import-batch.import-batch':       ['',      '',       '',       '',      ''],
+  // the books: the treasurer keeps them; the president (super admin) reads and closes the fiscal years
+  'api::cash-account.cash-account':       ['CRUD',  '',       '',       '',      ''],
+  'api::ledger-category.ledger-category': ['CRUD',  '',       '',       '',      ''],
+  'api::ledger-entry.ledger-entry':       ['CRUD',  '',       '',       '',      ''],
+  // written only by « Clôturer l’exercice » (POST /back-office/books/fiscal-years/:year/close), never changed
+  'api::fiscal-year.fiscal-year':         ['R',     '',       '',       '',      ''],
 };
 
 /** Permission conditions of the content-manager rights above, by content type and role (admin-roles.ts registers them). */
@@ -88,6 +94,9 @@ export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   [ACTIONS.importsDonations]: ['asso-treasurer'],
   // online payments arrive as contributions, donations and tickets: the treasurer watches them
   [ACTIONS.helloassoManage]: ['asso-treasurer'],
+  // the books: the treasurer reads the balances and closes a fiscal year (as the president, super admin)
+  [ACTIONS.booksRead]: ['asso-treasurer'],
+  [ACTIONS.booksClose]: ['asso-treasurer'],
 };
 
 /**

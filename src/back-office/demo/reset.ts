@@ -14,6 +14,8 @@ export const BUSINESS_TYPES = [
   'api::donation.donation',
   'api::article.article',
   'api::document.document',
+  // the books' entries (not their accounts nor categories: the first start creates a current account and the chart)
+  'api::ledger-entry.ledger-entry',
 ] as const;
 
 

@@ -12,6 +12,7 @@ import { Random } from './random';
 import { clearContent, countContent, isContentEmpty, refuseInProduction } from './reset';
 import { coverPng, signaturePng, simplePdf, uploadBuffer } from './media';
 import * as D from './data';
+import { seedBooks } from './books';
 
 export interface SeedOptions {
   /** number of members (default 200); everything else scales with it */
@@ -430,6 +431,8 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
   log('Articles, images et documents internes...');
   await createArticles(strapi, random, T);
   await createDocuments(strapi, T);
+  log('Comptabilité : comptes, catégories et écritures...');
+  await seedBooks(strapi, today, fyMonth);
   // once more: duesPaidUntil was empty at the first ANALYZE (a range on it would be planned as empty)
   if (isPostgres(strapi)) await strapi.db.connection.raw('ANALYZE');
 
@@ -522,4 +525,5 @@ export const SUMMARY_LABELS: Record<string, string> = {
   'api::donation.donation': 'Dons',
   'api::article.article': 'Articles publiés',
   'api::document.document': 'Documents internes',
+  'api::ledger-entry.ledger-entry': 'Écritures comptables',
 };

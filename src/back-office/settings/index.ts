@@ -18,6 +18,10 @@ const LIST_COLUMNS: Record<string, string[]> = {
   'api::dues-reminder.dues-reminder': ['member', 'duesPaidUntil', 'offsetDays', 'remindedOn', 'status'],
   'api::receipt.receipt': ['number', 'donorName', 'total', 'issuedOn', 'cancelled', 'sentAt'],
   'api::receipt-delivery.receipt-delivery': ['receipt', 'email', 'status', 'sentAt', 'attempts'],
+  'api::cash-account.cash-account': ['name', 'kind', 'iban'],
+  'api::ledger-category.ledger-category': ['number', 'name', 'kind', 'active'],
+  'api::ledger-entry.ledger-entry': ['date', 'label', 'amount', 'direction', 'category', 'cashAccount'],
+  'api::fiscal-year.fiscal-year': ['year', 'closedAt', 'closedBy'],
 };
 
 /** Derived fields: shown, never edited by hand. */
@@ -30,6 +34,8 @@ const READ_ONLY: Record<string, string[]> = {
   'api::mission-message.mission-message': ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount', 'sentBy'],
   // a tax receipt is never edited (src/back-office/receipts): every field is shown, none editable
   'api::receipt.receipt': ['number', 'numberYear', 'sequence', 'mode', 'donorKind', 'donor', 'donations', 'donorName', 'donorEmail', 'periodStart', 'periodEnd', 'total', 'issuedOn', 'issuedBy', 'snapshot', 'cancelled', 'cancelledAt', 'cancelledBy', 'cancelReason', 'replaces', 'pdf', 'cancelledPdf', 'sentAt'],
+  'api::ledger-category.ledger-category': ['displayName'],
+  'api::fiscal-year.fiscal-year': ['year', 'closedAt', 'closedBy'],
 };
 
 /** Main field (shown in relations) of each collection. */
@@ -51,6 +57,9 @@ const MAIN_FIELD: Record<string, string> = {
   'api::dues-reminder.dues-reminder': 'remindedOn',
   'api::receipt.receipt': 'number',
   'api::receipt-delivery.receipt-delivery': 'email',
+  // « 606 Achats », not a bare number
+  'api::ledger-category.ledger-category': 'displayName',
+  'api::ledger-entry.ledger-entry': 'label',
 };
 
 /** Default order of the list views (Strapi sorts by the first text field, e.g. members by first name). */
@@ -68,6 +77,9 @@ const DEFAULT_SORT: Record<string, [string, 'ASC' | 'DESC']> = {
   'api::dues-reminder.dues-reminder': ['createdAt', 'DESC'],
   'api::receipt.receipt': ['number', 'DESC'],
   'api::receipt-delivery.receipt-delivery': ['createdAt', 'DESC'],
+  'api::ledger-category.ledger-category': ['number', 'ASC'],
+  'api::ledger-entry.ledger-entry': ['date', 'DESC'],
+  'api::fiscal-year.fiscal-year': ['year', 'DESC'],
 };
 
 /** What is read here of a content type or a component (the content manager's services are untyped). */
