@@ -324,7 +324,15 @@ export const LABELS: Record<string, Record<string, string>> = {
     subsidy: 'Subvention',
     partner: 'Partenaire',
   },
-  'api::fiscal-year.fiscal-year': { ...common, year: 'Exercice', closedAt: 'Clos le', closedBy: 'Clos par' },
+  'api::fiscal-year.fiscal-year': {
+    ...common,
+    year: 'Exercice',
+    closedAt: 'Clos le',
+    closedBy: 'Clos par',
+    entryCount: 'Écritures à la clôture',
+    income: 'Recettes à la clôture (€)',
+    expense: 'Dépenses à la clôture (€)',
+  },
 };
 
 /** Labels of the fields of the components (edit views of the content types that use them). */

@@ -4,7 +4,7 @@ import { readEnv } from '../../core/config';
 import { readAssociation } from '../../core/association';
 import { readOnce } from '../rules/once';
 import { formatEuros } from '../../shared/format';
-import { closedYears, describeFiscalYear, fiscalYearOf, FISCAL_YEAR } from './fiscal-years';
+import { closedYears, describeFiscalYear, fiscalYearOf, FISCAL_YEAR, lockBooks, notEndedYet, yearTotals } from './fiscal-years';
 
 export const CASH_ACCOUNT = 'api::cash-account.cash-account';
 export const CATEGORY = 'api::ledger-category.ledger-category';
@@ -38,8 +38,9 @@ const booksContext = async (write: WriteContext) => {
  * A closed fiscal year's entries are never created, changed nor deleted, whatever the write path (the
  * content manager, the content API, createMany / deleteMany): a correction is a new entry in an open year.
  */
-const checkOpenYear = async (write: WriteContext) => {
-  const { startMonth, closed } = await booksContext(write);
+const checkOpenYear = async (write: WriteContext, closedNow?: Set<number>) => {
+  const { startMonth, closed: closedBefore } = await booksContext(write);
+  const closed = closedNow ?? closedBefore;
   const closedYear = (day: unknown) =>
     typeof day === 'string' && closed.has(fiscalYearOf(day, startMonth)) ? fiscalYearOf(day, startMonth) : null;
   const before = write.stored ? closedYear(write.stored.date) : null;
@@ -138,8 +139,20 @@ const checkVoucher = async (write: WriteContext) => {
 };
 
 /** An entry: in an open fiscal year, a positive amount, what its kind needs, its voucher. */
+/** The closed years again, in the write's transaction and under the books' lock: a closing may have just committed. */
+const checkOpenYearLocked = async (writes: WriteContext[]) => {
+  const [first] = writes;
+  if (!first?.trx) return;
+  await lockBooks(first.strapi, first.trx, 'entries');
+  const closed = await closedYears(first.strapi);
+  for (const write of writes) await checkOpenYear(write, closed);
+};
+
 export const entryRules: WriteRule = {
   requiredRelations: ['cashAccount'],
+  needsTransaction: () => true,
+  beforeWrite: (write) => checkOpenYearLocked([write]),
+  beforeWriteMany: checkOpenYearLocked,
   async check(write) {
     await checkOpenYear(write);
     if (write.action === 'delete') return;
@@ -271,16 +284,49 @@ export const cashAccountRules: WriteRule = {
   },
 };
 
+/** 409 when the year being closed is closed already. */
+const refuseClosedTwice = async (write: WriteContext) => {
+  const year = Number(write.merged.year ?? write.data.year);
+  if (!Number.isInteger(year)) return;
+  if (await write.strapi.db.query(FISCAL_YEAR).findOne({ where: { year }, select: ['id'] })) {
+    const { startMonth } = await booksContext(write);
+    throw conflict(`${describeFiscalYear(year, startMonth).replace(/^l/, 'L')} est déjà clos.`, 'year');
+  }
+};
+
 /** A closed fiscal year stays closed: the record of its closing is never changed nor deleted. */
 export const fiscalYearRules: WriteRule = {
-  prepare(write) {
-    if (write.creating && !write.data.closedAt) write.data.closedAt = new Date().toISOString();
+  async prepare(write) {
+    if (!write.creating) return;
+    // said before the generic uniqueness check (« la valeur est déjà utilisée »), in the books' words;
+    // closings at the same moment are told apart under the books' lock (beforeWrite)
+    await refuseClosedTwice(write);
+    if (!write.data.closedAt) write.data.closedAt = new Date().toISOString();
+    // what the year holds is counted at the closing, never given
+    for (const field of ['entryCount', 'income', 'expense']) delete write.data[field];
   },
-  check(write) {
-    if (write.creating) return;
-    throw conflict(
-      'Un exercice clos ne se rouvre pas et sa clôture ne se modifie pas : corrigez par une écriture dans l\u2019exercice ouvert.'
-    );
+  async check(write) {
+    if (!write.creating) {
+      throw conflict(
+        'Un exercice clos ne se rouvre pas et sa clôture ne se modifie pas : corrigez par une écriture dans l\u2019exercice ouvert.'
+      );
+    }
+    const { startMonth } = await booksContext(write);
+    const year = Number(write.merged.year);
+    const notEnded = Number.isInteger(year) ? notEndedYet(year, startMonth) : null;
+    if (notEnded) throw fieldError(FISCAL_YEAR, 'year', notEnded);
+  },
+  needsTransaction: (write) => write.creating,
+  // under the books' lock: the entries being written commit first, and one closing per year
+  async beforeWrite(write) {
+    if (!write.trx) return;
+    await lockBooks(write.strapi, write.trx, 'closing');
+    await refuseClosedTwice(write);
+    const year = Number(write.merged.year);
+    const { startMonth } = await booksContext(write);
+    // the year as it is closed: no entry can come in or change any more
+    const totals = await yearTotals(write.strapi, write.trx, year, startMonth);
+    Object.assign(write.data, { entryCount: totals.entryCount, income: totals.income / 100, expense: totals.expense / 100 });
   },
 };
 

@@ -21,7 +21,7 @@ const LIST_COLUMNS: Record<string, string[]> = {
   'api::cash-account.cash-account': ['name', 'kind', 'iban'],
   'api::ledger-category.ledger-category': ['number', 'name', 'kind', 'active'],
   'api::ledger-entry.ledger-entry': ['date', 'label', 'amount', 'direction', 'category', 'cashAccount'],
-  'api::fiscal-year.fiscal-year': ['year', 'closedAt', 'closedBy'],
+  'api::fiscal-year.fiscal-year': ['year', 'closedAt', 'closedBy', 'entryCount', 'income', 'expense'],
 };
 
 /** Derived fields: shown, never edited by hand. */
@@ -35,7 +35,7 @@ const READ_ONLY: Record<string, string[]> = {
   // a tax receipt is never edited (src/back-office/receipts): every field is shown, none editable
   'api::receipt.receipt': ['number', 'numberYear', 'sequence', 'mode', 'donorKind', 'donor', 'donations', 'donorName', 'donorEmail', 'periodStart', 'periodEnd', 'total', 'issuedOn', 'issuedBy', 'snapshot', 'cancelled', 'cancelledAt', 'cancelledBy', 'cancelReason', 'replaces', 'pdf', 'cancelledPdf', 'sentAt'],
   'api::ledger-category.ledger-category': ['displayName'],
-  'api::fiscal-year.fiscal-year': ['year', 'closedAt', 'closedBy'],
+  'api::fiscal-year.fiscal-year': ['year', 'closedAt', 'closedBy', 'entryCount', 'income', 'expense'],
 };
 
 /** Main field (shown in relations) of each collection. */
