@@ -18,6 +18,7 @@ import subsidies from './subsidies';
 import articles from './articles';
 import receipts from './receipts';
 import imports from './imports';
+import helloasso from './helloasso';
 
 /**
  * Every back-office feature, in one list. To add one: create src/back-office/<feature>/index.ts
@@ -41,6 +42,7 @@ export const modules: BackOfficeModule[] = [
   backups,
   receipts,
   imports,
+  helloasso,
 ];
 
 export const registerBackOffice = (strapi: Strapi) => {

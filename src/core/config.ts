@@ -186,6 +186,17 @@ const VARIABLES = {
   /** set by npm: the folder the command was typed in (`npm run restore -- archive.tar.gz`) */
   INIT_CWD: optional(),
 
+  // --- HelloAsso ---
+  HELLOASSO_CLIENT_ID: optional(),
+  HELLOASSO_CLIENT_SECRET: optional(),
+  HELLOASSO_ORGANIZATION_SLUG: optional(),
+  HELLOASSO_API_URL: text('https://api.helloasso.com/v5'),
+  HELLOASSO_OAUTH_URL: text('https://api.helloasso.com/oauth2/token'),
+  /** first synchronisation: from this day (YYYY-MM-DD); by default the 1st of January of the previous year */
+  HELLOASSO_SYNC_FROM: optional(),
+  HELLOASSO_RETRY_DELAY_MS: integer(1000, { min: 0 }),
+  HELLOASSO_NOTIFICATIONS_PER_MINUTE: integer(120, { min: 1 }),
+
   // --- tests ---
   TEST_LOG_LEVEL: choice('error', ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const),
 } satisfies Record<string, Variable<unknown>>;

@@ -49,6 +49,10 @@ export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rig
   'api::receipt-delivery.receipt-delivery': ['R',   '',       '',       '',      ''],
   // the imports' log: read and undone through the page « Importer » only
   'api::import-batch.import-batch':       ['',      '',       '',       '',      ''],
+  // HelloAsso's log, forms and imported items: read and changed through the page « HelloAsso » only
+  'api::helloasso-item.helloasso-item':   ['',      '',       '',       '',      ''],
+  'api::helloasso-form.helloasso-form':   ['',      '',       '',       '',      ''],
+  'api::helloasso-sync.helloasso-sync':   ['',      '',       '',       '',      ''],
 };
 
 /** Permission conditions of the content-manager rights above, by content type and role (admin-roles.ts registers them). */
