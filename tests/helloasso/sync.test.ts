@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { loginAs } from '../helpers/roles';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the stand-in is plain JS, shared with scripts/bench.js
+// the stand-in is plain JS, shared with scripts/bench.js
 const { startHelloAssoStandIn, makeOrder, refund } = require('../helpers/helloasso-stand-in');
 
 /**
@@ -202,6 +202,9 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     await app.admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer).send({}).expect(400);
     const done = await app.admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer).send({ member: ref.jean2.documentId }).expect(200);
     expect(done.body.created).toEqual({ members: 0, contributions: 1, donors: 0, donations: 0, participations: 0 });
+    // what HelloAsso knows and the record did not: written, never over a stored value
+    expect(done.body.updated).toBe(1);
+    expect(await app.strapi.db.query(MEMBER).findOne({ where: { documentId: ref.jean2.documentId } })).toMatchObject({ email: 'jd@exemple.org', city: 'Villeurbanne' });
     expect(await count(CONTRIBUTION, { member: { documentId: ref.jean2.documentId } })).toBe(1);
     expect(await count(CONTRIBUTION, { member: { documentId: ref.jean1.documentId } })).toBe(0);
     const again = await app.admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer).send({ member: ref.jean1.documentId }).expect(409);

@@ -33,8 +33,6 @@ const CONTRIBUTION = 'api::contribution.contribution';
 const DONOR = 'api::donor.donor';
 const DONATION = 'api::donation.donation';
 const PARTICIPATION = 'api::participation.participation';
-const TYPE = 'api::membership-type.membership-type';
-const MISSION = 'api::mission.mission';
 
 /** What a synchronisation (or one item) did, as the admin page shows it. */
 export interface SyncCounts {
@@ -154,6 +152,24 @@ const createMember = async (ctx: ImportContext, person: HaPerson, joinedAt: stri
   return row;
 };
 
+const FILLED = ['email', 'phone', 'birthDate', 'address', 'postalCode', 'city'] as const;
+
+/**
+ * What HelloAsso knows and the member's record does not (an e-mail, a phone, a birth date, an address):
+ * written on the record, never over a stored value; an e-mail another member already has is left out.
+ */
+const fillBlanks = async (ctx: ImportContext, member: Values, person: HaPerson, counts: SyncCounts) => {
+  const stored = await ctx.strapi.db.query(MEMBER).findOne({ where: { documentId: member.documentId }, select: [...FILLED] });
+  if (!stored) return;
+  const data: Values = {};
+  for (const field of FILLED) if (!stored[field] && person[field]) data[field] = person[field];
+  if (data.email && ctx.members.byEmail.has(String(data.email).toLowerCase())) delete data.email;
+  if (!Object.keys(data).length) return;
+  await ctx.strapi.documents(MEMBER).update({ documentId: member.documentId, data });
+  if (data.email) ctx.members.byEmail.set(String(data.email).toLowerCase(), member);
+  counts.updated += 1;
+};
+
 // ---------------------------------------------------------------- items
 
 /** How a review or its resolution forces the beneficiary. */
@@ -262,6 +278,7 @@ const importItem = async (ctx: ImportContext, order: HaOrder, item: HaItem, coun
       member = match.member;
     }
     if (!member) member = await createMember(ctx, person, paidAt, counts, added);
+    else await fillBlanks(ctx, member, person, counts);
     const membershipType = mapping?.kind === 'membership' ? mapping.membershipType : null;
     const contribution = await strapi.documents(CONTRIBUTION).create({
       data: {
