@@ -360,7 +360,13 @@ export const importOrder = async (ctx: ImportContext, order: HaOrder, counts: Sy
   const added: Values[] = [];
   try {
     await strapi.db.transaction(async ({ trx }) => {
-      if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [ITEMS_LOCK]);
+      if (isPostgres(strapi)) {
+        await trx.raw('SELECT pg_advisory_xact_lock(?)', [ITEMS_LOCK]);
+        // No wait for the disk at each order's commit: a crash can only lose the last orders committed,
+        // together (the log is written in order), and before the run's record that moves the cursor past
+        // them (committed normally): the next synchronisation imports them again.
+        await trx.raw('SET LOCAL synchronous_commit TO OFF');
+      }
       for (const item of order.items ?? []) {
         if (options.only && itemKey(item) !== options.only) continue;
         await importItem(ctx, order, item, local, added, options.forced);
