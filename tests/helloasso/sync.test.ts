@@ -302,6 +302,26 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     expect(status.body.lastSyncs.some((s: any) => s.trigger === 'notification' && s.errors.some((e: string) => /987654321 est inconnue/.test(e)))).toBe(true);
   });
 
+  it('an e-mail held by someone else is a doubt: the treasurer can create a new record (without that e-mail)', async () => {
+    ha.state.orders.push(
+      makeOrder({
+        date: new Date(),
+        payer: { firstName: 'Claire', lastName: 'Martin', email: 'claire.martin@exemple.org' },
+        items: [{ amount: 2500, user: { firstName: 'Lucie', lastName: 'Martin' }, customFields: [{ name: 'E-mail de l’adhérent', type: 'Email', answer: 'claire.martin@exemple.org' }] }],
+      })
+    );
+    const res = await sync().expect(200);
+    expect(res.body).toMatchObject({ created: { members: 0, contributions: 0 }, toReview: 1 });
+    const [review] = (await app.admin('get', '/back-office/helloasso/reviews', treasurer).expect(200)).body.reviews;
+    expect(review.reason).toMatch(/claire\.martin@exemple\.org est celui de .*Claire/);
+    expect(review.candidates.map((c: any) => c.documentId)).toEqual([ref.claire.documentId]);
+    const done = await app.admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer).send({ createMember: true }).expect(200);
+    expect(done.body).toMatchObject({ created: { members: 1, contributions: 1 }, errors: [] });
+    const lucie = await app.strapi.db.query(MEMBER).findOne({ where: { firstName: 'Lucie', lastName: 'Martin' } });
+    expect(lucie.email).toBeNull();
+    expect(await count(CONTRIBUTION, { member: { id: lucie.id } })).toBe(1);
+  });
+
   it('refuses a second synchronisation while one is running (409), and says when HelloAsso is not configured or refuses the credentials', async () => {
     const running = await app.strapi.db.query('api::helloasso-sync.helloasso-sync').create({ data: { trigger: 'cron', state: 'running', startedAt: new Date() } });
     const busy = await sync().expect(409);

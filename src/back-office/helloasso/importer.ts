@@ -134,7 +134,8 @@ const createMember = async (ctx: ImportContext, person: HaPerson, joinedAt: stri
     data: {
       firstName: person.firstName || '(inconnu)',
       lastName: person.lastName || '(inconnu)',
-      email: person.email,
+      // an e-mail belongs to one member: one already taken (the reason of a review) is left out
+      email: person.email && !ctx.members.byEmail.has(person.email) ? person.email : null,
       phone: person.phone,
       birthDate: person.birthDate,
       address: person.address,

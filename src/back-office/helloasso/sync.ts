@@ -36,7 +36,7 @@ export const syncStart = async (strapi: Strapi) => {
   const until = last?.processedUntil ? new Date(last.processedUntil) : null;
   if (until) return DateTime.fromJSDate(until).minus({ days: OVERLAP_DAYS }).toJSDate();
   const setting = readEnv('HELLOASSO_SYNC_FROM');
-  if (setting && /^\d{4}-\d{2}-\d{2}$/.test(setting.trim())) return DateTime.fromISO(setting.trim(), { zone: TZ }).toJSDate();
+  if (setting) return DateTime.fromISO(setting, { zone: TZ }).toJSDate();
   return DateTime.now().setZone(TZ).minus({ years: 1 }).startOf('year').toJSDate();
 };
 
