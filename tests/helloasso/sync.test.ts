@@ -274,13 +274,18 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
   });
 
   it('renews an access token that expires in the middle (refresh token, rotated)', async () => {
-    ha.state.orders.push(makeOrder({ date: daysAgo(1), payer: { firstName: 'Olivia', lastName: 'Marchand', email: 'olivia@exemple.org' }, items: [{ amount: 2500 }] }));
-    ha.expireTokens();
+    ha.state.orders.push(makeOrder({ date: new Date(), payer: { firstName: 'Olivia', lastName: 'Marchand', email: 'olivia@exemple.org' }, items: [{ amount: 2500 }] }));
+    // the window holds three pages (the 45 orders above and this one): the token expires after the first
+    ha.expireTokensAfter(1);
     const grants = ha.state.tokenGrants.length;
+    const requests = ha.state.requests.length;
     const res = await sync().expect(200);
     expect(res.body.errors).toEqual([]);
     expect(res.body.created.members).toBe(1);
-    expect(ha.state.tokenGrants.slice(grants)).toContain('refresh_token');
+    expect(ha.state.tokenGrants.slice(grants)).toEqual(['refresh_token']);
+    // the second page was asked twice: refused (401), then with the new token
+    const pages = ha.state.requests.slice(requests).filter((r: any) => r.path.endsWith('/orders'));
+    expect(pages.length).toBe(4 + 1);
   });
 
   it('notifications: the order is read from HelloAsso and imported once; an unknown order changes nothing', async () => {

@@ -28,6 +28,8 @@ const startHelloAssoStandIn = async ({ clientId = 'client-test', clientSecret = 
     expiresIn,
     /** the largest page served, whatever pageSize asks (pages of 20 like a small HelloAsso page) */
     maxPageSize,
+    /** API requests still served before every access token expires (null: never) */
+    expireAfter: null,
   };
 
   const send = (res, status, body) => {
@@ -77,6 +79,10 @@ const startHelloAssoStandIn = async ({ clientId = 'client-test', clientSecret = 
     }
 
     if (!path.startsWith('/v5/')) return send(res, 404, { message: 'Not found' });
+    if (state.expireAfter !== null && state.expireAfter-- <= 0) {
+      state.expireAfter = null;
+      for (const k of state.tokens.keys()) state.tokens.set(k, 0);
+    }
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
     const expiresAt = state.tokens.get(token);
     if (!expiresAt || expiresAt <= Date.now()) return send(res, 401, { message: 'Unauthorized' });
@@ -145,6 +151,10 @@ const startHelloAssoStandIn = async ({ clientId = 'client-test', clientSecret = 
     /** every access token issued so far expires now (refresh tokens stay valid) */
     expireTokens: () => {
       for (const k of state.tokens.keys()) state.tokens.set(k, 0);
+    },
+    /** every access token issued so far expires after `count` more API requests (in the middle of a synchronisation) */
+    expireTokensAfter: (count) => {
+      state.expireAfter = count;
     },
     stop: () => new Promise((resolve) => server.close(resolve)),
   };
