@@ -343,6 +343,15 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     } finally {
       process.env.HELLOASSO_CLIENT_ID = id;
     }
+    // HelloAsso down (nothing listens): a few tries, then a French sentence, nothing written
+    const api = process.env.HELLOASSO_API_URL;
+    process.env.HELLOASSO_API_URL = 'http://127.0.0.1:1/v5';
+    try {
+      const res = await sync().expect(200);
+      expect(res.body).toMatchObject({ created: { members: 0, contributions: 0 }, errors: [expect.stringMatching(/HelloAsso est injoignable/)] });
+    } finally {
+      process.env.HELLOASSO_API_URL = api;
+    }
     const slug = process.env.HELLOASSO_ORGANIZATION_SLUG;
     process.env.HELLOASSO_ORGANIZATION_SLUG = '';
     try {

@@ -135,7 +135,7 @@ export class HelloAssoClient {
       if (attempt) await sleep(this.settings.retryDelayMs * 2 ** (attempt - 1));
       let res: Response;
       try {
-        res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+        res = await fetch(url, { ...init, signal: AbortSignal.timeout(20_000) });
       } catch {
         lastStatus = undefined;
         continue;

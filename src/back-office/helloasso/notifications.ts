@@ -31,7 +31,10 @@ export const handleNotification = async (strapi: Strapi, body: Values | null | u
   try {
     const order = await client.order(orderId);
     if (order) await importOrder(await loadContext(strapi), order, counts);
-    else counts.errors.push(`Notification HelloAsso : la commande ${orderId} est inconnue de HelloAsso ; rien n’a été modifié.`);
+    else {
+      counts.errors.push(`Notification HelloAsso : la commande ${orderId} est inconnue de HelloAsso ; rien n’a été modifié.`);
+      strapi.log.warn(`HelloAsso : notification d’une commande inconnue (${orderId}) : ignorée`);
+    }
   } catch (e) {
     failed = true;
     counts.errors.push(`Notification HelloAsso (commande ${orderId}) non traitée : ${messageOf(e)}`);
