@@ -27,9 +27,10 @@ const DB = opt('database', 'asso_bench');
 const SMALL_DB = `${DB}_small`;
 const SMALL_MEMBERS = Math.max(200, Math.round(MEMBERS / 10));
 const PORT = Number(opt('port', 1338));
-// `--only imports` / `--only receipts`: only those measurements, printed (docs/PERFORMANCE.md is left as it is)
+// `--only imports` / `--only receipts` / `--only helloasso`: only those measurements, printed (docs/PERFORMANCE.md is left as it is)
 const ONLY = opt('only', null);
 const IMPORT_DB = `${DB}_import`;
+const HELLOASSO_DB = `${DB}_helloasso`;
 
 const PG = {
   host: process.env.DATABASE_HOST || '127.0.0.1',
@@ -222,6 +223,57 @@ const importMeasurements = async (add) => {
   }
 };
 
+/**
+ * HelloAsso (in process, on an empty database of its own): 2,000 orders served by the stand-in of the API
+ * (tests/helpers/helloasso-stand-in.js, on 127.0.0.1) in 100 pages of 20, all paid in the last 36 hours:
+ * 1,600 memberships (new members, one in ten paid by a parent for a child), 400 donations (one donor in
+ * four a company). The first synchronisation imports them all; the second finds nothing new but reads
+ * the same 100 pages again (they are all inside its two-day overlap): the worst case of the hourly run.
+ */
+const helloassoMeasurements = async (add) => {
+  const { startHelloAssoStandIn, makeOrder } = require('../tests/helpers/helloasso-stand-in');
+  const ha = await startHelloAssoStandIn({ maxPageSize: 20 });
+  await pgAdmin(`DROP DATABASE IF EXISTS "${HELLOASSO_DB}" WITH (FORCE)`);
+  await pgAdmin(`CREATE DATABASE "${HELLOASSO_DB}"`);
+  Object.assign(process.env, ha.env);
+  const strapi = await loadStrapi(HELLOASSO_DB);
+  try {
+    const type = await strapi.documents('api::membership-type.membership-type').create({ data: { name: 'Cotisation annuelle', amount: 25, durationMonths: 12 } });
+    await strapi.documents('api::association.association').create({ data: { name: 'Banc d’essai' } });
+    await strapi.db.query('api::helloasso-form.helloasso-form').create({ data: { formType: 'Membership', formSlug: 'adhesion', title: 'Adhésion', kind: 'membership', membershipType: type.documentId } });
+    await strapi.db.query('api::helloasso-form.helloasso-form').create({ data: { formType: 'Donation', formSlug: 'dons', title: 'Dons', kind: 'donation', campaign: 'Banc d’essai' } });
+    const start = Date.now() - 36 * 3600 * 1000;
+    for (let i = 0; i < 2000; i++) {
+      const date = new Date(start + i * 60_000);
+      const payer = { firstName: `Prénom${i}`, lastName: `Nom${i}`, email: `personne${i}@exemple.org`, address: `${i} rue des Lilas`, city: 'Lyon', zipCode: '69003' };
+      ha.state.orders.push(
+        i % 5 === 4
+          ? makeOrder({ date, formSlug: 'dons', formType: 'Donation', payer: { ...payer, ...(i % 20 === 4 ? { company: `Entreprise ${i}` } : {}) }, items: [{ type: 'Donation', amount: 1000 + i }] })
+          : makeOrder({ date, formSlug: 'adhesion', payer, items: [{ amount: 2500, ...(i % 10 === 0 ? { user: { firstName: `Enfant${i}`, lastName: `Nom${i}` } } : {}) }] })
+      );
+    }
+    const { runSync } = dist('helloasso/sync');
+    for (const [label, goal, limit] of [
+      ['Synchronisation HelloAsso : 2000 commandes (100 pages de 20), première fois', '< 60 s', 60_000],
+      ['Synchronisation HelloAsso : les mêmes 2000 commandes, rien de nouveau', '< 5 s', 5_000],
+    ]) {
+      log(`${label} …`);
+      const t0 = process.hrtime.bigint();
+      const cpu0 = process.cpuUsage();
+      const counts = await runSync(strapi, 'manual');
+      const t = ms(t0);
+      const cpu = process.cpuUsage(cpu0);
+      if (counts.errors.length) throw new Error(`helloasso: ${counts.errors.slice(0, 3).join(' ; ')}`);
+      log(`${label} : ${JSON.stringify(counts.created)}`);
+      // the process's own CPU time beside the wall-clock time: on a shared machine the difference is waiting (database, other work)
+      add(label, `${fmt(t / 1000)} s (CPU du processus ${fmt((cpu.user + cpu.system) / 1e6)} s)`, '—', '—', goal, t < limit);
+    }
+  } finally {
+    await strapi.destroy();
+    await ha.stop();
+  }
+};
+
 // ---------- the measurements ----------
 /**
  * Tax receipts: last year's annual receipts issued in one request (each rendered PDF stored in the
@@ -264,8 +316,8 @@ const adminToken = async () => {
 const main = async () => {
   const rows = [];
   const add = (what, value, reference, ratio, goal, ok) => rows.push({ what, value, reference, ratio, goal, ok });
-  if (ONLY === 'imports') {
-    await importMeasurements(add);
+  if (ONLY === 'imports' || ONLY === 'helloasso') {
+    await (ONLY === 'imports' ? importMeasurements(add) : helloassoMeasurements(add));
     console.log(rows.map((r) => `| ${[r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'].join(' | ')} |`).join('\n'));
     process.exit(0);
   }
@@ -435,6 +487,8 @@ const main = async () => {
 
   log('imports, in process …');
   await importMeasurements(add);
+  log('HelloAsso, in process …');
+  await helloassoMeasurements(add);
 
   // ---------- report ----------
   const header = ['Mesure', 'Valeur', 'Référence (même exécution)', 'Rapport', 'Objectif', ''];

@@ -19,6 +19,7 @@ import articles from './articles';
 import receipts from './receipts';
 import imports from './imports';
 import books from './books';
+import helloasso from './helloasso';
 
 /**
  * Every back-office feature, in one list. To add one: create src/back-office/<feature>/index.ts
@@ -43,6 +44,7 @@ export const modules: BackOfficeModule[] = [
   receipts,
   imports,
   books,
+  helloasso,
 ];
 
 export const registerBackOffice = (strapi: Strapi) => {

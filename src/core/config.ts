@@ -189,6 +189,23 @@ const VARIABLES = {
   // --- books ---
   /** euros: an income or an expense of at least this amount needs its voucher (0: every one) */
   BOOKS_VOUCHER_REQUIRED_ABOVE: integer(150, { min: 0 }),
+  // --- HelloAsso ---
+  HELLOASSO_CLIENT_ID: optional(),
+  HELLOASSO_CLIENT_SECRET: optional(),
+  HELLOASSO_ORGANIZATION_SLUG: optional(),
+  HELLOASSO_API_URL: text('https://api.helloasso.com/v5'),
+  HELLOASSO_OAUTH_URL: text('https://api.helloasso.com/oauth2/token'),
+  /** first synchronisation: from this day (YYYY-MM-DD); by default the 1st of January of the previous year */
+  HELLOASSO_SYNC_FROM: {
+    ...optional(),
+    parse: (raw: string, name: string) => {
+      const day = raw.trim();
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) throw invalid(name, raw, 'un jour AAAA-MM-JJ', '');
+      return day;
+    },
+  },
+  HELLOASSO_RETRY_DELAY_MS: integer(1000, { min: 0 }),
+  HELLOASSO_NOTIFICATIONS_PER_MINUTE: integer(120, { min: 1 }),
 
   // --- tests ---
   TEST_LOG_LEVEL: choice('error', ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const),

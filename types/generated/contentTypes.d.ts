@@ -634,6 +634,7 @@ export interface ApiContributionContribution extends Struct.CollectionTypeSchema
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 120;
       }>;
+    refunded: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
   };
@@ -897,6 +898,159 @@ export interface ApiFiscalYearFiscalYear extends Struct.CollectionTypeSchema {
         },
         number
       >;
+  };
+}
+
+export interface ApiHelloassoFormHelloassoForm extends Struct.CollectionTypeSchema {
+  collectionName: 'helloasso_forms';
+  info: {
+    description: 'Ce que devient chaque formulaire HelloAsso : un type d\u2019adh\u00E9sion, une campagne de dons, une mission, ou rien';
+    displayName: 'Formulaire HelloAsso';
+    pluralName: 'helloasso-forms';
+    singularName: 'helloasso-form';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    campaign: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 150;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    formSlug: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    formType: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    kind: Schema.Attribute.Enumeration<['membership', 'donation', 'mission', 'ignored']> & Schema.Attribute.Required;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::helloasso-form.helloasso-form'> & Schema.Attribute.Private;
+    membershipType: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    mission: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    title: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
+export interface ApiHelloassoItemHelloassoItem extends Struct.CollectionTypeSchema {
+  collectionName: 'helloasso_items';
+  info: {
+    description: 'Chaque \u00E9l\u00E9ment d\u2019une commande HelloAsso import\u00E9 une fois (adh\u00E9sion, don, billet) : ce qu\u2019il a produit, ou pourquoi il attend une v\u00E9rification';
+    displayName: '\u00C9l\u00E9ment HelloAsso';
+    pluralName: 'helloasso-items';
+    singularName: 'helloasso-item';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    amount: Schema.Attribute.Decimal &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      >;
+    candidates: Schema.Attribute.JSON & Schema.Attribute.Private;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    formSlug: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    formType: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    itemId: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    itemType: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    key: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 80;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::helloasso-item.helloasso-item'> & Schema.Attribute.Private;
+    orderData: Schema.Attribute.JSON & Schema.Attribute.Private;
+    orderDate: Schema.Attribute.DateTime;
+    orderId: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    person: Schema.Attribute.JSON & Schema.Attribute.Private;
+    produced: Schema.Attribute.JSON;
+    publishedAt: Schema.Attribute.DateTime;
+    reason: Schema.Attribute.Text;
+    resolvedAt: Schema.Attribute.DateTime;
+    resolvedBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    state: Schema.Attribute.Enumeration<['imported', 'review', 'refunded', 'ignored']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'imported'>;
+    tier: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
+export interface ApiHelloassoSyncHelloassoSync extends Struct.CollectionTypeSchema {
+  collectionName: 'helloasso_syncs';
+  info: {
+    description: 'Journal des synchronisations avec HelloAsso : quand, pourquoi, ce qui a \u00E9t\u00E9 cr\u00E9\u00E9, les erreurs';
+    displayName: 'Synchronisation HelloAsso';
+    pluralName: 'helloasso-syncs';
+    singularName: 'helloasso-sync';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    counts: Schema.Attribute.JSON;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    finishedAt: Schema.Attribute.DateTime;
+    fromDate: Schema.Attribute.DateTime;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::helloasso-sync.helloasso-sync'> & Schema.Attribute.Private;
+    messages: Schema.Attribute.JSON;
+    processedUntil: Schema.Attribute.DateTime;
+    publishedAt: Schema.Attribute.DateTime;
+    startedAt: Schema.Attribute.DateTime;
+    state: Schema.Attribute.Enumeration<['running', 'done', 'failed']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'running'>;
+    toDate: Schema.Attribute.DateTime;
+    trigger: Schema.Attribute.Enumeration<['cron', 'manual', 'notification']> & Schema.Attribute.Required;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
   };
 }
 
@@ -1513,7 +1667,9 @@ export interface ApiParticipationParticipation extends Struct.CollectionTypeSche
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 120;
       }>;
-    source: Schema.Attribute.Enumeration<['backoffice', 'website']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'backoffice'>;
+    source: Schema.Attribute.Enumeration<['backoffice', 'website', 'helloasso']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'backoffice'>;
     status: Schema.Attribute.Enumeration<['pending', 'confirmed', 'waitlisted', 'attended', 'absent', 'cancelled']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'confirmed'>;
@@ -2278,6 +2434,9 @@ declare module '@strapi/strapi' {
       'api::donor.donor': ApiDonorDonor;
       'api::dues-reminder.dues-reminder': ApiDuesReminderDuesReminder;
       'api::fiscal-year.fiscal-year': ApiFiscalYearFiscalYear;
+      'api::helloasso-form.helloasso-form': ApiHelloassoFormHelloassoForm;
+      'api::helloasso-item.helloasso-item': ApiHelloassoItemHelloassoItem;
+      'api::helloasso-sync.helloasso-sync': ApiHelloassoSyncHelloassoSync;
       'api::import-batch.import-batch': ApiImportBatchImportBatch;
       'api::ledger-category.ledger-category': ApiLedgerCategoryLedgerCategory;
       'api::ledger-entry.ledger-entry': ApiLedgerEntryLedgerEntry;

@@ -55,6 +55,10 @@ export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rig
   'api::ledger-entry.ledger-entry':       ['CRUD',  '',       '',       '',      ''],
   // written only by « Clôturer l’exercice » (POST /back-office/books/fiscal-years/:year/close), never changed
   'api::fiscal-year.fiscal-year':         ['R',     '',       '',       '',      ''],
+  // HelloAsso's log, forms and imported items: read and changed through the page « HelloAsso » only
+  'api::helloasso-item.helloasso-item':   ['',      '',       '',       '',      ''],
+  'api::helloasso-form.helloasso-form':   ['',      '',       '',       '',      ''],
+  'api::helloasso-sync.helloasso-sync':   ['',      '',       '',       '',      ''],
 };
 
 /** Permission conditions of the content-manager rights above, by content type and role (admin-roles.ts registers them). */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Strapi } from '../types';
 import { column, knex, link, table } from '../sql';
+import { countedSql } from './counted';
 import { DuesOptions, DuesStatus, duesStatusSql, duesStatusWhere, DUES_STATUSES } from './status';
 
 const MEMBER = 'api::member.member';
@@ -67,6 +68,7 @@ export const duesRows = async (
     .joinRaw(
       `LEFT JOIN (SELECT l0.${byMember.to} AS member_id, MAX(c0.id) AS contribution_id FROM ${contributions} c0` +
         ` JOIN ${byMember.table} l0 ON l0.${byMember.from} = c0.id JOIN ${members} m0 ON m0.id = l0.${byMember.to} AND c0.${periodEnd} = m0.${paidColumn}` +
+        ` WHERE ${countedSql(`c0.${column(strapi, CONTRIBUTION, 'refunded')}`)}` +
         ` GROUP BY l0.${byMember.to}) lc ON lc.member_id = m.id`
     )
     .joinRaw(`LEFT JOIN ${contributions} c ON c.id = lc.contribution_id`)

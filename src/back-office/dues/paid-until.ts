@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Strapi } from '../types';
 import { metaOf } from '../sql';
+import { countedSql } from './counted';
 
 /** Tables and columns the rule reads and writes. */
 const names = (strapi: Strapi) => {
@@ -11,6 +12,7 @@ const names = (strapi: Strapi) => {
     contributions: contributions.tableName,
     link: contributions.attributes.member.joinTable!,
     periodEnd: contributions.attributes.periodEnd.columnName ?? 'period_end',
+    refunded: contributions.attributes.refunded.columnName ?? 'refunded',
     paidUntil: members.attributes.duesPaidUntil.columnName ?? 'dues_paid_until',
   };
 };
@@ -21,10 +23,11 @@ const names = (strapi: Strapi) => {
  * subquery per member is planned badly right after thousands of rows were inserted).
  */
 const recompute = async (strapi: Strapi, trx: Knex.Transaction, only?: string[]) => {
-  const { members, contributions, link, periodEnd, paidUntil } = names(strapi);
+  const { members, contributions, link, periodEnd, paidUntil, refunded } = names(strapi);
   const memberColumn = `${link.name}.${link.inverseJoinColumn.name}`;
   let latest = trx(contributions)
     .join(link.name, `${link.name}.${link.joinColumn.name}`, `${contributions}.id`)
+    .whereRaw(countedSql(`${contributions}.${refunded}`))
     .groupBy(memberColumn)
     .select({ member_id: memberColumn })
     .max({ latest: `${contributions}.${periodEnd}` });
@@ -35,8 +38,8 @@ const recompute = async (strapi: Strapi, trx: Knex.Transaction, only?: string[])
 };
 
 /**
- * THE rule for `member.duesPaidUntil`: the latest `periodEnd` of the member's contributions
- * (null when there is none). Recomputed for the given members, in SQL, inside the current
+ * THE rule for `member.duesPaidUntil`: the latest `periodEnd` of the member's contributions that count
+ * (not refunded: counted.ts), null when there is none. Recomputed for the given members, in SQL, inside the current
  * transaction when there is one. Called by the rules module after every write that can change it
  * (once for all the members of many contributions written together).
  */

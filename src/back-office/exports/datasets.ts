@@ -1,5 +1,6 @@
 import { labelOf } from '../../shared/labels';
 import { duesStatusSql } from '../dues/status';
+import { countedSql } from '../dues/counted';
 import { SEATED } from '../missions/capacity';
 import type { CellType } from './format';
 import type { ExportSql, Sql } from './query';
@@ -164,7 +165,7 @@ export const DATASETS: Dataset[] = [
       },
       {
         key: 'donationsTotal', header: 'Total des dons (€)', type: 'cents', reads: [[DONOR, 'donations'], [DONATION, 'amount']],
-        sql: (s) => `(SELECT ${sumCentsSql(`x.${s.quoted(DONATION, 'amount')}`)} FROM ${s.related('donations').from})`,
+        sql: (s) => `(SELECT ${sumCentsSql(`x.${s.quoted(DONATION, 'amount')}`)} FROM ${s.related('donations').from} AND ${countedSql(`x.${s.quoted(DONATION, 'refunded')}`)})`,
       },
       {
         key: 'lastDonation', header: 'Dernier don le', type: 'date', reads: [[DONOR, 'donations'], [DONATION, 'receivedAt']],

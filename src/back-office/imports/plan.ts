@@ -178,34 +178,67 @@ const outcome = (
 
 const MEMBER_FIELDS = TARGETS.members.filter((t) => t.field).map((t) => t.field!);
 
-interface MemberIndex {
+export interface MemberIndex {
   byNumber: Map<number, any>;
   byEmail: Map<string, any>;
   byName: Map<string, any[]>;
   byFullName: Map<string, any[]>;
 }
 
-const loadMembers = async (strapi: Strapi, fields: string[]): Promise<MemberIndex> => {
+/** Adds a member (as loadMembers selects it) to the index: a record created after the index was loaded. */
+export const indexMember = (index: MemberIndex, m: any) => {
+  m.birthDate = isoDay(m.birthDate);
+  if (m.memberNumber) index.byNumber.set(m.memberNumber, m);
+  if (m.email) index.byEmail.set(String(m.email).toLowerCase(), m);
+  push(index.byName, personKey(m.lastName, m.firstName), m);
+  push(index.byFullName, nameKey(`${m.lastName ?? ''}${m.firstName ?? ''}`), m);
+  push(index.byFullName, nameKey(`${m.firstName ?? ''}${m.lastName ?? ''}`), m);
+};
+
+/** Every member, indexed for matchMember (one query). */
+export const loadMembers = async (strapi: Strapi, fields: string[] = []): Promise<MemberIndex> => {
   const rows = await strapi.db
     .query(MEMBER)
     .findMany({
       select: ['documentId', 'displayName', ...new Set([...fields, 'memberNumber', 'email', 'lastName', 'firstName', 'birthDate'])],
     });
   const index: MemberIndex = { byNumber: new Map(), byEmail: new Map(), byName: new Map(), byFullName: new Map() };
-  for (const m of rows) {
-    m.birthDate = isoDay(m.birthDate);
-    if (m.memberNumber) index.byNumber.set(m.memberNumber, m);
-    if (m.email) index.byEmail.set(String(m.email).toLowerCase(), m);
-    push(index.byName, personKey(m.lastName, m.firstName), m);
-    push(index.byFullName, nameKey(`${m.lastName ?? ''}${m.firstName ?? ''}`), m);
-    push(index.byFullName, nameKey(`${m.firstName ?? ''}${m.lastName ?? ''}`), m);
-  }
+  for (const m of rows) indexMember(index, m);
   return index;
 };
 
-const memberLabel = (m: any) => m.displayName || `${m.lastName ?? ''} ${m.firstName ?? ''}`.trim();
+export const memberLabel = (m: any) => m.displayName || `${m.lastName ?? ''} ${m.firstName ?? ''}`.trim();
 /** Birth dates that do not contradict each other: equal, or unknown on one side. */
 const sameBirth = (a: unknown, b: unknown) => !a || !b || a === b;
+
+/** Who a person is, as a file row or a HelloAsso order tells it. */
+export interface PersonKeys {
+  memberNumber?: number | null;
+  email?: string | null;
+  lastName?: string | null;
+  firstName?: string | null;
+  /** YYYY-MM-DD */
+  birthDate?: string | null;
+}
+
+/**
+ * THE member matching rule (imports and HelloAsso): member number; else e-mail (case ignored); else
+ * last name + first name (accents, case and punctuation ignored) with the birth date when both sides
+ * know it. `member` is the one found (by number, e-mail, or the only name match); `byName` lists every
+ * name match, so that a caller can tell an ambiguous name (several) from a contradiction (number and
+ * e-mail naming two records, an e-mail held by someone of another name).
+ */
+export const matchMember = (index: MemberIndex, p: PersonKeys) => {
+  const byNumber: any = p.memberNumber ? index.byNumber.get(p.memberNumber) : undefined;
+  const byEmail: any = p.email ? index.byEmail.get(String(p.email).toLowerCase()) : undefined;
+  const byName = (index.byName.get(personKey(p.lastName, p.firstName)) ?? []).filter((m) => sameBirth(m.birthDate, p.birthDate));
+  const member: any = byNumber ?? byEmail ?? (byName.length === 1 ? byName[0] : undefined);
+  return { byNumber, byEmail, byName, member };
+};
+
+/** Whether two people carry the same name (the matching rule's comparison). */
+export const sameName = (a: Pick<PersonKeys, 'lastName' | 'firstName'>, b: Pick<PersonKeys, 'lastName' | 'firstName'>) =>
+  personKey(a.lastName, a.firstName) === personKey(b.lastName, b.firstName);
 
 const planMembers = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> => {
   const index = await loadMembers(strapi, MEMBER_FIELDS);
@@ -220,10 +253,7 @@ const planMembers = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> => {
     for (const field of ['lastName', 'firstName']) {
       if (!data[field]) errors.push({ row: read.row, column: col(field), message: `${labelOf(MEMBER, field)} : ce champ est obligatoire` });
     }
-    const byNumber = v.memberNumber ? index.byNumber.get(v.memberNumber) : undefined;
-    const byEmail = v.email ? index.byEmail.get(v.email) : undefined;
-    const byName = (index.byName.get(personKey(v.lastName, v.firstName)) ?? []).filter((m) => sameBirth(m.birthDate, v.birthDate));
-    const stored = byNumber ?? byEmail ?? (byName.length === 1 ? byName[0] : undefined);
+    const { byNumber, byEmail, byName, member: stored } = matchMember(index, v);
     const rowName = personKey(v.lastName, v.firstName);
 
     if (byNumber && byEmail && byNumber !== byEmail) {
@@ -292,20 +322,18 @@ const findMember = (index: MemberIndex, read: ReadRow): { member?: any; error?: 
     message: `aucun adhérent ne correspond à ${what} : importez ou créez d\u2019abord l\u2019adhérent`,
   });
   if (v['member.number']) {
-    const m = index.byNumber.get(v['member.number']);
+    const m = matchMember(index, { memberNumber: v['member.number'] }).byNumber;
     return m ? { member: m } : { error: none(col('member.number'), `n° ${v['member.number']}`) };
   }
   if (v['member.email']) {
-    const m = index.byEmail.get(v['member.email']);
+    const m = matchMember(index, { email: v['member.email'] }).byEmail;
     if (m) return { member: m };
   }
   let candidates: any[] = [];
   let what = '';
   let column = '';
   if (v['member.lastName'] || v['member.firstName']) {
-    candidates = (index.byName.get(personKey(v['member.lastName'], v['member.firstName'])) ?? []).filter((m) =>
-      sameBirth(m.birthDate, v['member.birthDate'])
-    );
+    candidates = matchMember(index, { lastName: v['member.lastName'], firstName: v['member.firstName'], birthDate: v['member.birthDate'] }).byName;
     what = `« ${[v['member.lastName'], v['member.firstName']].filter(Boolean).join(' ')} »`;
     column = col('member.lastName');
   } else if (v['member.fullName']) {
@@ -444,7 +472,7 @@ const planContributions = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan
 
 // ---------------------------------------------------------------- donors
 
-interface DonorIndex {
+export interface DonorIndex {
   byEmail: Map<string, any[]>;
   byCompany: Map<string, any[]>;
   byName: Map<string, any[]>;
@@ -453,27 +481,31 @@ interface DonorIndex {
 
 const DONOR_FIELDS = TARGETS.donors.filter((t) => t.field).map((t) => t.field!);
 
-const loadDonors = async (strapi: Strapi, fields: string[]): Promise<DonorIndex> => {
+/** Adds a donor (as loadDonors selects it) to the index: a record created after the index was loaded. */
+export const indexDonor = (index: DonorIndex, d: any) => {
+  if (d.email) push(index.byEmail, String(d.email).toLowerCase(), d);
+  if (d.companyName) push(index.byCompany, nameKey(d.companyName), d);
+  if (d.lastName) {
+    push(index.byName, personKey(d.lastName, d.firstName), d);
+    push(index.byFullName, nameKey(`${d.lastName}${d.firstName ?? ''}`), d);
+    push(index.byFullName, nameKey(`${d.firstName ?? ''}${d.lastName}`), d);
+  }
+};
+
+/** Every donor, indexed for findDonor (one query). */
+export const loadDonors = async (strapi: Strapi, fields: string[] = []): Promise<DonorIndex> => {
   const rows = await strapi.db
     .query(DONOR)
     .findMany({ select: ['documentId', 'displayName', ...new Set([...fields, 'kind', 'email', 'lastName', 'firstName', 'companyName'])] });
   const index: DonorIndex = { byEmail: new Map(), byCompany: new Map(), byName: new Map(), byFullName: new Map() };
-  for (const d of rows) {
-    if (d.email) push(index.byEmail, String(d.email).toLowerCase(), d);
-    if (d.companyName) push(index.byCompany, nameKey(d.companyName), d);
-    if (d.lastName) {
-      push(index.byName, personKey(d.lastName, d.firstName), d);
-      push(index.byFullName, nameKey(`${d.lastName}${d.firstName ?? ''}`), d);
-      push(index.byFullName, nameKey(`${d.firstName ?? ''}${d.lastName}`), d);
-    }
-  }
+  for (const d of rows) indexDonor(index, d);
   return index;
 };
 
 const donorLabel = (d: any) => d.displayName || d.companyName || `${d.lastName ?? ''} ${d.firstName ?? ''}`.trim();
 
 /** The donor a row names, by the first of e-mail, company, name that finds someone. */
-const findDonor = (index: DonorIndex, v: Record<string, any>, prefix: '' | 'donor.') => {
+export const findDonor = (index: DonorIndex, v: Record<string, any>, prefix: '' | 'donor.') => {
   const get = (k: string) => v[`${prefix}${k}`];
   const tries: Array<[string, any[] | undefined]> = [
     ['email', get('email') ? index.byEmail.get(get('email')) : undefined],

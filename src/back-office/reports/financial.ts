@@ -6,6 +6,7 @@ import { readAssociation } from '../../core/association';
 import { nextDay, parisDayStart } from '../exports/filters';
 import type { ReadAccess } from '../exports/access';
 import { ExportSql } from '../exports/query';
+import { countedSql } from '../dues/counted';
 import { CONTRIBUTION, DONATION, MEMBERSHIP_TYPE, MISSION, PARTNER, SUBSIDY, sumCentsSql } from '../exports/datasets';
 import { enumLabel } from '../../shared/labels';
 import { SUBSIDY_AMOUNTS, subsidyCounted, subsidyCountedSql, type SubsidyAmount } from '../stats/definitions';
@@ -129,7 +130,7 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
 
   if (sections.includes('dues')) {
     const s = new ExportSql(strapi, CONTRIBUTION, access);
-    const where = `${s.col('paidAt')} BETWEEN ? AND ?`;
+    const where = `${s.col('paidAt')} BETWEEN ? AND ? AND ${countedSql(s.col('refunded'))}`;
     const type = s.ref('membershipType', 'name');
     const [total] = rowsOf(await db.raw(`SELECT COUNT(*) AS "count", ${sumCentsSql(s.col('amount'))} AS "cents" FROM ${s.from()} WHERE ${where}`, [start, end]));
     report.dues = {
@@ -142,7 +143,7 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
 
   if (sections.includes('donations')) {
     const s = new ExportSql(strapi, DONATION, access);
-    const where = `${s.col('receivedAt')} BETWEEN ? AND ?`;
+    const where = `${s.col('receivedAt')} BETWEEN ? AND ? AND ${countedSql(s.col('refunded'))}`;
     const donorId = `"${s.one('donor')}"."id"`;
     const [total] = rowsOf(
       await db.raw(`SELECT COUNT(*) AS "count", ${sumCentsSql(s.col('amount'))} AS "cents", COUNT(DISTINCT ${donorId}) AS "donors" FROM ${s.from()} WHERE ${where}`, [start, end])

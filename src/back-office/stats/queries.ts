@@ -1,6 +1,7 @@
 import type { Strapi } from '../types';
 import { column, datetimeValue, link, table } from '../sql';
 import { duesStatusSql } from '../dues/status';
+import { countedSql } from '../dues/counted';
 import { todayInParis } from '../dues/period';
 import {
   AGE_GROUPS, AGE_UNKNOWN, MISSION_CANCELLED, MISSION_DONE, MISSION_PLANNED, MoneySection, SubsidyAmount,
@@ -62,7 +63,7 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
   const paidThen = historic
     ? {
         sql: `LEFT JOIN (SELECT l.${toPayer.to} AS member_id, MAX(ct.${c(CONTRIBUTION, 'periodEnd')}) AS paid_until FROM ${contributions} ct
-          JOIN ${toPayer.table} l ON l.${toPayer.from} = ct.id WHERE ct.${c(CONTRIBUTION, 'paidAt')} <= ? GROUP BY l.${toPayer.to}) d ON d.member_id = ${members}.id`,
+          JOIN ${toPayer.table} l ON l.${toPayer.from} = ct.id WHERE ct.${c(CONTRIBUTION, 'paidAt')} <= ? AND ${countedSql(`ct.${c(CONTRIBUTION, 'refunded')}`)} GROUP BY l.${toPayer.to}) d ON d.member_id = ${members}.id`,
         bindings: [refDay],
       }
     : { sql: '', bindings: [] };
@@ -134,7 +135,7 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
     const month = monthIndexSql(date, year);
     return {
       sql: `SELECT ${month.sql} AS month_index, COUNT(*) AS count, SUM(ROUND(${c(uid, 'amount')} * 100)) AS cents
-        FROM ${table(strapi, uid)} WHERE ${date} >= ? AND ${date} <= ? GROUP BY 1`,
+        FROM ${table(strapi, uid)} WHERE ${date} >= ? AND ${date} <= ? AND ${countedSql(c(uid, 'refunded'))} GROUP BY 1`,
       bindings: [...month.bindings, first, last],
     };
   };
@@ -145,7 +146,7 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
     const receivedAt = c(DONATION, 'receivedAt');
     queries.donors = {
       sql: `SELECT COUNT(DISTINCT dd.${toDonor.to}) AS donors FROM ${table(strapi, DONATION)} d
-        JOIN ${toDonor.table} dd ON dd.${toDonor.from} = d.id WHERE d.${receivedAt} >= ? AND d.${receivedAt} <= ?`,
+        JOIN ${toDonor.table} dd ON dd.${toDonor.from} = d.id WHERE d.${receivedAt} >= ? AND d.${receivedAt} <= ? AND ${countedSql(`d.${c(DONATION, 'refunded')}`)}`,
       bindings: [first, last],
     };
   }
