@@ -10,6 +10,7 @@ import volunteers from './volunteers';
 import access from './access';
 import receiptsPage from './receipts';
 import importsPage from './imports';
+import helloassoPage from './helloasso';
 import labels from './labels';
 import home from './home';
 
@@ -23,4 +24,4 @@ export interface AdminPage {
   bootstrap?: (app: StrapiApp) => void;
 }
 
-export const adminPages: AdminPage[] = [dashboard, dues, volunteers, exportsPage, newsletters, calendar, missionPanels, backupsPage, access, receiptsPage, importsPage, labels, home];
+export const adminPages: AdminPage[] = [dashboard, dues, volunteers, exportsPage, newsletters, calendar, missionPanels, backupsPage, access, receiptsPage, importsPage, helloassoPage, labels, home];
