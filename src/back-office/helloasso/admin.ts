@@ -4,11 +4,12 @@ import { HelloAssoClient, isConfigured } from './client';
 import { FORM, ITEM, emptyCounts, formKey, importOrder, loadContext, type SyncCounts } from './importer';
 import { centsToEuros } from './orders';
 import { lastSyncs, withRun } from './sync';
+import type { FormsState, HelloAssoForm, Review, Status } from './contract';
 
 /**
  * What the HelloAsso page of the admin panel reads and does: the connection's status, the forms and
  * what each becomes, the review list and its resolution. The contract of these answers is shared with
- * the page: change them together.
+ * the page (contract.ts).
  */
 
 const MEMBER = 'api::member.member';
@@ -17,7 +18,7 @@ const MISSION = 'api::mission.mission';
 const KINDS = ['membership', 'donation', 'mission', 'ignored'] as const;
 type Kind = (typeof KINDS)[number];
 
-export const status = async (strapi: Strapi) => {
+export const status = async (strapi: Strapi): Promise<Status> => {
   const client = new HelloAssoClient(strapi);
   const configured = isConfigured(client.settings);
   let connected = false;
@@ -68,7 +69,7 @@ const formView = (form: { formSlug: string; formType: string; title?: string | n
 };
 
 /** The forms as HelloAsso lists them (with those mapped before and no longer listed), and what each becomes. */
-export const listForms = async (strapi: Strapi) => {
+export const listForms = async (strapi: Strapi): Promise<FormsState> => {
   const client = new HelloAssoClient(strapi);
   if (!isConfigured(client.settings)) throw badRequest('HelloAsso n’est pas configuré : renseignez HELLOASSO_CLIENT_ID, HELLOASSO_CLIENT_SECRET et HELLOASSO_ORGANIZATION_SLUG.');
   const listed = await client.forms();
@@ -82,7 +83,7 @@ export const listForms = async (strapi: Strapi) => {
 };
 
 /** Sets what a form becomes; 400 in French naming the field when the kind's target is missing or unknown. */
-export const mapForm = async (strapi: Strapi, formType: string, formSlug: string, body: Values) => {
+export const mapForm = async (strapi: Strapi, formType: string, formSlug: string, body: Values): Promise<HelloAssoForm> => {
   const kind = body?.kind;
   if (!KINDS.includes(kind)) throw badRequest('Devient : choisissez « Adhésion », « Don », « Mission » ou « Ignoré ».', 'kind');
   const data: Values = { formType, formSlug, kind, membershipType: null, campaign: null, mission: null };
@@ -122,7 +123,7 @@ export const mapForm = async (strapi: Strapi, formType: string, formSlug: string
 
 // ---------------------------------------------------------------- reviews
 
-export const listReviews = async (strapi: Strapi) => {
+export const listReviews = async (strapi: Strapi): Promise<{ reviews: Review[] }> => {
   const rows = await strapi.db.query(ITEM).findMany({ where: { state: 'review' }, orderBy: [{ orderDate: 'asc' }, { id: 'asc' }] });
   const ids = [...new Set(rows.flatMap((r: Values) => (r.candidates ?? []) as string[]))];
   const members = ids.length

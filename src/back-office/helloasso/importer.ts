@@ -2,6 +2,7 @@ import type { DocumentData, Strapi, Values } from '../types';
 import { isPostgres } from '../sql';
 import { messageOf } from '../../core/errors';
 import { indexDonor, indexMember, loadDonors, loadMembers, matchMember, memberLabel, sameName, findDonor, type DonorIndex, type MemberIndex, type PersonKeys } from '../imports/plan';
+import type { SyncResult } from './contract';
 import {
   beneficiaryOf,
   centsToEuros,
@@ -35,13 +36,7 @@ const DONATION = 'api::donation.donation';
 const PARTICIPATION = 'api::participation.participation';
 
 /** What a synchronisation (or one item) did, as the admin page shows it. */
-export interface SyncCounts {
-  created: { members: number; contributions: number; donors: number; donations: number; participations: number };
-  updated: number;
-  refunded: number;
-  toReview: number;
-  errors: string[];
-}
+export type SyncCounts = SyncResult;
 export const emptyCounts = (): SyncCounts => ({
   created: { members: 0, contributions: 0, donors: 0, donations: 0, participations: 0 },
   updated: 0,

@@ -7,6 +7,7 @@ import { HelloAssoClient, HelloAssoError, isConfigured } from './client';
 import { emptyCounts, importOrder, knownItems, loadContext, orderNeedsWork, type SyncCounts } from './importer';
 import { itemKey } from './orders';
 import { parseInstant } from './orders';
+import type { SyncRun, SyncTrigger } from './contract';
 
 /**
  * The synchronisation: every hour (cron), on demand (« Synchroniser ») and for a notification. Reads the
@@ -18,7 +19,7 @@ import { parseInstant } from './orders';
  */
 
 export const SYNC = 'api::helloasso-sync.helloasso-sync';
-export type Trigger = 'cron' | 'manual' | 'notification';
+export type Trigger = SyncTrigger;
 
 const OVERLAP_DAYS = 2;
 /** a run older than this without an end crashed (its process stopped): it no longer blocks */
@@ -130,7 +131,7 @@ export const scheduledSync = async (strapi: Strapi) => {
 };
 
 /** The last synchronisations, newest first, as the admin page shows them. */
-export const lastSyncs = async (strapi: Strapi, limit = 10) => {
+export const lastSyncs = async (strapi: Strapi, limit = 10): Promise<SyncRun[]> => {
   const rows = await strapi.db.query(SYNC).findMany({ orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], limit });
   return rows.map((r: Values) => {
     const counts = { ...emptyCounts(), ...(r.counts ?? {}) };
