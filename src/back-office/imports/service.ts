@@ -81,21 +81,28 @@ export type BatchStep = keyof typeof COLUMNS;
 const storeBatch = (strapi: Strapi, documentId: string, data: Record<string, unknown>) =>
   strapi.db.transaction(async ({ trx }) => {
     const { attributes } = metaOf(strapi, BATCH);
+    const record = () => trx(tableOf(strapi, BATCH)).where(column(strapi, BATCH, 'documentId'), documentId);
     const row: Record<string, unknown> = {};
+    const json: string[] = [];
     for (const [field, value] of Object.entries({ ...data, updatedAt: new Date() })) {
       const type = attributes[field].type;
-      row[column(strapi, BATCH, field)] =
-        value === null || value === undefined
-          ? null
-          : type === 'json'
-            ? JSON.stringify(value)
+      if (type === 'json') json.push(field);
+      else
+        row[column(strapi, BATCH, field)] =
+          value === null || value === undefined
+            ? null
             : type === 'datetime'
               ? datetimeValue(strapi, value as Date)
               : type === 'boolean'
                 ? booleanValue(strapi, Boolean(value))
                 : value;
     }
-    await trx(tableOf(strapi, BATCH)).where(column(strapi, BATCH, 'documentId'), documentId).update(row);
+    await record().update(row);
+    // one statement per JSON field: only one of them is held as text at a time
+    for (const field of json) {
+      const value = data[field];
+      await record().update({ [column(strapi, BATCH, field)]: value === null || value === undefined ? null : JSON.stringify(value) });
+    }
   });
 
 /** Notes shown above the preview: how the detected tool's file is read, Paheko's name rule. */
