@@ -4,8 +4,9 @@
  * each measured in the same run beside its reference, repeated, median reported.
  *
  * On PostgreSQL (127.0.0.1:5432 by default, DATABASE_HOST/PORT/USERNAME/PASSWORD to change), in a
- * database of its own (`asso_bench`, recreated and seeded with `npm run seed -- --members N` unless
- * --reuse), with the server started from the build (`strapi start`, admin panel not served).
+ * database of its own (`asso_bench`, or BENCH_DATABASE / --database; recreated and seeded with
+ * `npm run seed -- --members N` unless --reuse), with the server started from the build (`strapi start`,
+ * admin panel not served, port 1338 or BENCH_PORT / --port).
  * Prints one table and writes it to docs/PERFORMANCE.md.
  */
 const fs = require('fs');
