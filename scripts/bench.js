@@ -4,8 +4,9 @@
  * each measured in the same run beside its reference, repeated, median reported.
  *
  * On PostgreSQL (127.0.0.1:5432 by default, DATABASE_HOST/PORT/USERNAME/PASSWORD to change), in a
- * database of its own (`asso_bench`, recreated and seeded with `npm run seed -- --members N` unless
- * --reuse), with the server started from the build (`strapi start`, admin panel not served).
+ * database of its own (`asso_bench`, or BENCH_DATABASE / --database; recreated and seeded with
+ * `npm run seed -- --members N` unless --reuse), with the server started from the build (`strapi start`,
+ * admin panel not served, port 1338 or BENCH_PORT / --port).
  * Prints one table and writes it to docs/PERFORMANCE.md.
  */
 const fs = require('fs');
@@ -23,10 +24,11 @@ const opt = (name, dflt) => {
 const MEMBERS = Number(opt('members', 20000));
 const REPEAT = Number(opt('repeat', 7));
 const REUSE = args.includes('--reuse');
-const DB = opt('database', 'asso_bench');
+// BENCH_DATABASE / BENCH_PORT (or --database / --port): a database and a port of one's own on a shared machine
+const DB = opt('database', process.env.BENCH_DATABASE || 'asso_bench');
 const SMALL_DB = `${DB}_small`;
 const SMALL_MEMBERS = Math.max(200, Math.round(MEMBERS / 10));
-const PORT = Number(opt('port', 1338));
+const PORT = Number(opt('port', process.env.BENCH_PORT || 1338));
 // `--only imports` / `--only receipts` / `--only helloasso`: only those measurements, printed (docs/PERFORMANCE.md is left as it is)
 const ONLY = opt('only', null);
 const IMPORT_DB = `${DB}_import`;
@@ -167,23 +169,35 @@ const autocannon = (urlPath, headers, seconds = 5) =>
   });
 
 /**
+ * A full garbage collection, so that a memory growth starts from what is really in use. `npm run bench`
+ * runs node without --expose-gc: the flag is set here, and gc() taken from a fresh context.
+ */
+const collectGarbage = (() => {
+  if (global.gc) return global.gc;
+  require('v8').setFlagsFromString('--expose-gc');
+  return require('vm').runInNewContext('gc');
+})();
+
+/**
  * Imports (in process, on an empty database of their own): a Galette members export of MEMBERS
  * members, then its contributions export (3 per member), each previewed then committed through the write rules
- * (new records together, createMany), then undone; time and growth of the process's memory (peak RSS minus RSS before).
+ * (new records together, createMany), then undone; time and growth of the process's memory: peak RSS
+ * (sampled every 20 ms) minus RSS before, after a full garbage collection. The commit is measured from
+ * the reading of the import's record, as the server's route does it.
  */
 const importMeasurements = async (add) => {
   await pgAdmin(`DROP DATABASE IF EXISTS "${IMPORT_DB}" WITH (FORCE)`);
   await pgAdmin(`CREATE DATABASE "${IMPORT_DB}"`);
   const strapi = await loadStrapi(IMPORT_DB);
   try {
-    const { createImport, commitImport, undoImport } = dist('imports/service');
+    const { createImport, commitImport, undoImport, findBatch } = dist('imports/service');
     const committed = [];
     const { galetteMembers, galetteContributions } = require('./bench-imports');
     await strapi.documents('api::association.association').create({ data: { name: 'Banc d’essai' } });
     await strapi.documents('api::membership-type.membership-type').create({ data: { name: 'Cotisation annuelle', amount: 25, durationMonths: 12 } });
     const author = { name: 'npm run bench' };
     const measure = async (fn) => {
-      global.gc?.();
+      collectGarbage();
       const before = process.memoryUsage().rss;
       let peak = before;
       const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
@@ -201,8 +215,7 @@ const importMeasurements = async (add) => {
       const preview = await measure(() => createImport(strapi, { buffer: Buffer.from(csv), fileName: `bench-${kind}.csv`, kind, author, maxBytes: Number.MAX_SAFE_INTEGER }));
       const p = preview.result.preview;
       if (p.errorRows || p.create !== (kind === 'members' ? MEMBERS : MEMBERS * 3)) throw new Error(`import ${kind}: ${p.create} créations, ${p.errorRows} erreurs (${JSON.stringify(p.errors.slice(0, 3))})`);
-      const batch = await strapi.db.query('api::import-batch.import-batch').findOne({ where: { documentId: preview.result.id } });
-      const commit = await measure(() => commitImport(strapi, batch, { author }));
+      const commit = await measure(async () => commitImport(strapi, await findBatch(strapi, preview.result.id, 'commit'), { author }));
       add(`Import de ${label} : aperçu`, `${fmt(preview.ms / 1000)} s`, '—', '—', '< 60 s', preview.ms < 60_000);
       add(`Import de ${label} : écriture (règles d’écriture, une transaction)`, `${fmt(commit.ms / 1000)} s`, '—', '—', '< 60 s', commit.ms < 60_000);
       const growth = Math.max(preview.growth, commit.growth);
@@ -213,8 +226,7 @@ const importMeasurements = async (add) => {
     // undone in the reverse order (a member keeps its contributions: they go first)
     for (const [label, id] of committed.reverse()) {
       log(`annulation de l’import de ${label} …`);
-      const batch = await strapi.db.query('api::import-batch.import-batch').findOne({ where: { documentId: id } });
-      const undo = await measure(() => undoImport(strapi, batch, author));
+      const undo = await measure(async () => undoImport(strapi, await findBatch(strapi, id, 'undo'), author));
       add(`Annulation de l’import de ${label}`, `${fmt(undo.ms / 1000)} s`, '—', '—', '—', true);
     }
   } finally {

@@ -58,12 +58,18 @@ const contributionDefaults = async (write: WriteContext) => {
 const MEMBER_NAME_FIELDS = ['displayName', 'firstName', 'lastName', 'memberNumber'];
 
 /** A contribution's displayName, from its member and period as they will be after the write. */
-const contributionName = async ({ strapi, data, merged }: WriteContext) => {
+const contributionName = async (write: WriteContext) => {
+  const { strapi, data, merged } = write;
   delete data.displayName;
   // the period as the defaults just set it (in `data`); the member as a documentId (in `merged`)
   const now = (field: string) => (field in data ? data[field] : merged[field]);
   const period = { periodStart: now('periodStart'), periodEnd: now('periodEnd'), paidAt: now('paidAt') };
-  const member = merged.member ? await strapi.db.query(MEMBER).findOne({ where: { documentId: merged.member }, select: MEMBER_NAME_FIELDS }) : null;
+  // many contributions written together (an import) share their members' names: read once per member
+  const member = merged.member
+    ? await readOnce(write, `${MEMBER}:name:${merged.member}`, () =>
+        strapi.db.query(MEMBER).findOne({ where: { documentId: merged.member }, select: MEMBER_NAME_FIELDS })
+      )
+    : null;
   data.displayName = contributionDisplayName(period, member);
 };
 

@@ -3,7 +3,7 @@ import os from 'os';
 import path from 'path';
 import type { Strapi } from '../types';
 import { KINDS } from './fields';
-import { commitImport, createImport, parseKind, type Author } from './service';
+import { commitImport, createImport, findBatch, parseKind, type Author } from './service';
 
 export interface ImportArgs {
   kind: string;
@@ -83,7 +83,7 @@ export const runImportCli = async (strapi: Strapi, argv: string[], print: (line:
       print('Essai (--dry-run) : rien n\u2019a été écrit.');
       return p.errorRows || p.missing.length ? 1 : 0;
     }
-    const batch = await strapi.db.query('api::import-batch.import-batch').findOne({ where: { documentId: view.id } });
+    const batch = await findBatch(strapi, view.id, 'commit');
     const counts = await commitImport(strapi, batch, { skipErrors: args.skipErrors, author });
     print(
       `Import terminé (${((Date.now() - started) / 1000).toFixed(1)} s) : ${counts.created} créée(s), ${counts.updated} mise(s) à jour, ${counts.unchanged} inchangée(s), ${counts.skipped} ignorée(s).`

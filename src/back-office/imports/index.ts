@@ -124,7 +124,7 @@ const imports: BackOfficeModule = {
       path: '/imports/:id/commit',
       actions: [],
       handler: async (ctx) => {
-        const batch = await batchFor(app, ctx.params.id, canImport(ctx));
+        const batch = await batchFor(app, ctx.params.id, canImport(ctx), 'commit');
         const skip = ctx.request.body?.skipErrors;
         ctx.body = await commitImport(app, batch, {
           skipErrors: skip === undefined ? undefined : skip === true || skip === 'true',
@@ -137,7 +137,7 @@ const imports: BackOfficeModule = {
       path: '/imports/:id/undo',
       actions: [],
       handler: async (ctx) => {
-        const batch = await batchFor(app, ctx.params.id, canImport(ctx));
+        const batch = await batchFor(app, ctx.params.id, canImport(ctx), 'undo');
         ctx.body = await undoImport(app, batch, authorOf(ctx.state.user));
       },
     },

@@ -30,7 +30,7 @@ export interface PlannedRow {
   /** who or what the row is, in French (« Martin Claire », « Martin Claire : 25,00 € le 15/01/2025 ») */
   label: string;
   documentId?: string;
-  /** what would be written (Document Service data: relations as documentIds) */
+  /** what would be written (Document Service data: relations as documentIds); only in a plan made to be written */
   data?: Record<string, any>;
   changes?: Change[];
   errors?: RowError[];
@@ -126,6 +126,9 @@ const ownData = (kind: ImportKind, values: Record<string, any>) => {
   return data;
 };
 
+/** The rows' outcomes, one at a time in the file's order, against the stored records loaded once. */
+export type RowPlanner = (reads: Iterable<ReadRow>, options: PlanOptions) => Generator<PlannedRow>;
+
 /** Rows already taken by an earlier row of the file, by key. */
 class Claims {
   private taken = new Map<string, number>();
@@ -158,8 +161,17 @@ const errorRow = (read: ReadRow, label: string, errors: RowError[]): PlannedRow 
   return { row: read.row, status: 'error', label, errors: shownErrors };
 };
 
+/**
+ * How a plan is made: `write` keeps what each row would write (the import itself); a preview keeps
+ * only what it shows (a file of 60,000 rows, each with its data, would take tens of MB for nothing).
+ */
+export interface PlanOptions {
+  write: boolean;
+}
+
 /** The row's outcome once matched: create, update (with its changes) or unchanged. */
 const outcome = (
+  options: PlanOptions,
   uid: string,
   read: ReadRow,
   label: string,
@@ -167,11 +179,12 @@ const outcome = (
   data: Record<string, any>,
   labels?: Record<string, string>
 ): PlannedRow => {
-  if (!stored) return { row: read.row, status: 'create', label, data };
+  if (!stored) return options.write ? { row: read.row, status: 'create', label, data } : { row: read.row, status: 'create', label };
   const changes = changesOf(uid, stored, data, labels);
   if (!changes.length) return { row: read.row, status: 'unchanged', label, documentId: stored.documentId };
-  const update = Object.fromEntries(changes.map((c) => [c.field, data[c.field]]));
-  return { row: read.row, status: 'update', label, documentId: stored.documentId, data: update, changes };
+  const row: PlannedRow = { row: read.row, status: 'update', label, documentId: stored.documentId, changes };
+  if (options.write) row.data = Object.fromEntries(changes.map((c) => [c.field, data[c.field]]));
+  return row;
 };
 
 // ---------------------------------------------------------------- members
@@ -240,76 +253,76 @@ export const matchMember = (index: MemberIndex, p: PersonKeys) => {
 export const sameName = (a: Pick<PersonKeys, 'lastName' | 'firstName'>, b: Pick<PersonKeys, 'lastName' | 'firstName'>) =>
   personKey(a.lastName, a.firstName) === personKey(b.lastName, b.firstName);
 
-const planMembers = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> => {
+const planMembers = async (strapi: Strapi): Promise<RowPlanner> => {
   const index = await loadMembers(strapi, MEMBER_FIELDS);
-  const claims = new Claims();
-  const rows: PlannedRow[] = [];
-  for (const read of reads) {
-    const v = read.values;
-    const label = [v.lastName, v.firstName].filter(Boolean).join(' ') || (v.email ?? `ligne ${read.row}`);
-    const data = ownData('members', v);
-    const errors = [...read.errors];
-    const col = (key: string) => read.columns[key] ?? '(aucune colonne)';
-    for (const field of ['lastName', 'firstName']) {
-      if (!data[field]) errors.push({ row: read.row, column: col(field), message: `${labelOf(MEMBER, field)} : ce champ est obligatoire` });
-    }
-    const { byNumber, byEmail, byName, member: stored } = matchMember(index, v);
-    const rowName = personKey(v.lastName, v.firstName);
+  return function* (reads, options) {
+    const claims = new Claims();
+    for (const read of reads) {
+      const v = read.values;
+      const label = [v.lastName, v.firstName].filter(Boolean).join(' ') || (v.email ?? `ligne ${read.row}`);
+      const data = ownData('members', v);
+      const errors = [...read.errors];
+      const col = (key: string) => read.columns[key] ?? '(aucune colonne)';
+      for (const field of ['lastName', 'firstName']) {
+        if (!data[field]) errors.push({ row: read.row, column: col(field), message: `${labelOf(MEMBER, field)} : ce champ est obligatoire` });
+      }
+      const { byNumber, byEmail, byName, member: stored } = matchMember(index, v);
+      const rowName = personKey(v.lastName, v.firstName);
 
-    if (byNumber && byEmail && byNumber !== byEmail) {
-      errors.push({
-        row: read.row,
-        column: col('email'),
-        message: `« ${v.email} » est l\u2019e-mail de ${memberLabel(byEmail)}, mais le n° ${v.memberNumber} est ${memberLabel(byNumber)} : deux fiches différentes`,
-      });
-    } else if (!byNumber && byEmail && v.lastName && v.firstName && personKey(byEmail.lastName, byEmail.firstName) !== rowName) {
-      errors.push({
-        row: read.row,
-        column: col('email'),
-        message: `« ${v.email} » est déjà l\u2019e-mail de ${memberLabel(byEmail)}, une autre personne (adresse partagée ?) : un e-mail n\u2019appartient qu\u2019à un adhérent ; videz-le sur cette ligne ou corrigez le nom`,
-      });
-    } else if (!stored && byName.length > 1) {
-      errors.push({
-        row: read.row,
-        column: col('lastName'),
-        message: `${label} correspond à ${byName.length} fiches (${byName.map(memberLabel).join(', ')}) : ajoutez le n° d\u2019adhérent, l\u2019e-mail ou la date de naissance pour choisir`,
-      });
-    } else if (stored && byName.length && !byName.includes(stored) && personKey(stored.lastName, stored.firstName) !== rowName) {
-      errors.push({
-        row: read.row,
-        column: col('lastName'),
-        message: `${label} est une autre fiche (${byName.map(memberLabel).join(', ')}) que ${memberLabel(stored)}, trouvée par ${byNumber ? 'son n°' : 'son e-mail'}`,
-      });
+      if (byNumber && byEmail && byNumber !== byEmail) {
+        errors.push({
+          row: read.row,
+          column: col('email'),
+          message: `« ${v.email} » est l\u2019e-mail de ${memberLabel(byEmail)}, mais le n° ${v.memberNumber} est ${memberLabel(byNumber)} : deux fiches différentes`,
+        });
+      } else if (!byNumber && byEmail && v.lastName && v.firstName && personKey(byEmail.lastName, byEmail.firstName) !== rowName) {
+        errors.push({
+          row: read.row,
+          column: col('email'),
+          message: `« ${v.email} » est déjà l\u2019e-mail de ${memberLabel(byEmail)}, une autre personne (adresse partagée ?) : un e-mail n\u2019appartient qu\u2019à un adhérent ; videz-le sur cette ligne ou corrigez le nom`,
+        });
+      } else if (!stored && byName.length > 1) {
+        errors.push({
+          row: read.row,
+          column: col('lastName'),
+          message: `${label} correspond à ${byName.length} fiches (${byName.map(memberLabel).join(', ')}) : ajoutez le n° d\u2019adhérent, l\u2019e-mail ou la date de naissance pour choisir`,
+        });
+      } else if (stored && byName.length && !byName.includes(stored) && personKey(stored.lastName, stored.firstName) !== rowName) {
+        errors.push({
+          row: read.row,
+          column: col('lastName'),
+          message: `${label} est une autre fiche (${byName.map(memberLabel).join(', ')}) que ${memberLabel(stored)}, trouvée par ${byNumber ? 'son n°' : 'son e-mail'}`,
+        });
+      }
+      if (stored && v.memberNumber && stored.memberNumber && stored.memberNumber !== v.memberNumber) {
+        errors.push({
+          row: read.row,
+          column: col('memberNumber'),
+          message: `la fiche trouvée (${memberLabel(stored)}) porte le n° ${stored.memberNumber} : un n° d\u2019adhérent ne change pas`,
+        });
+      }
+      errors.push(...schemaErrors(MEMBER, read, data, !stored));
+      if (errors.length) {
+        yield (errorRow(read, label, errors));
+        continue;
+      }
+      const other = claims.claim(read.row, [
+        stored && `doc:${stored.documentId}`,
+        v.memberNumber && `number:${v.memberNumber}`,
+        v.email && `email:${v.email}`,
+        !stored && !v.email && !v.memberNumber && `name:${rowName}|${v.birthDate ?? ''}`,
+      ]);
+      if (other !== null) {
+        const message = v.email
+          ? `« ${v.email} » est déjà sur la ligne ${other} : même personne en double, ou adresse partagée (un e-mail n\u2019appartient qu\u2019à un adhérent ; videz-le sur l\u2019une des deux lignes)`
+          : `même adhérent que la ligne ${other} : une seule ligne par personne`;
+        yield (errorRow(read, label, [{ row: read.row, column: col(v.email ? 'email' : 'lastName'), message }]));
+        continue;
+      }
+      if (stored) delete data.memberNumber; // never changed once given
+      yield (outcome(options, MEMBER, read, label, stored ?? null, data));
     }
-    if (stored && v.memberNumber && stored.memberNumber && stored.memberNumber !== v.memberNumber) {
-      errors.push({
-        row: read.row,
-        column: col('memberNumber'),
-        message: `la fiche trouvée (${memberLabel(stored)}) porte le n° ${stored.memberNumber} : un n° d\u2019adhérent ne change pas`,
-      });
-    }
-    errors.push(...schemaErrors(MEMBER, read, data, !stored));
-    if (errors.length) {
-      rows.push(errorRow(read, label, errors));
-      continue;
-    }
-    const other = claims.claim(read.row, [
-      stored && `doc:${stored.documentId}`,
-      v.memberNumber && `number:${v.memberNumber}`,
-      v.email && `email:${v.email}`,
-      !stored && !v.email && !v.memberNumber && `name:${rowName}|${v.birthDate ?? ''}`,
-    ]);
-    if (other !== null) {
-      const message = v.email
-        ? `« ${v.email} » est déjà sur la ligne ${other} : même personne en double, ou adresse partagée (un e-mail n\u2019appartient qu\u2019à un adhérent ; videz-le sur l\u2019une des deux lignes)`
-        : `même adhérent que la ligne ${other} : une seule ligne par personne`;
-      rows.push(errorRow(read, label, [{ row: read.row, column: col(v.email ? 'email' : 'lastName'), message }]));
-      continue;
-    }
-    if (stored) delete data.memberNumber; // never changed once given
-    rows.push(outcome(MEMBER, read, label, stored ?? null, data));
-  }
-  return finish(rows);
+  };
 };
 
 /** The member a contribution row names: by number, else e-mail, else name (with the birth date when given). */
@@ -359,7 +372,7 @@ const findMember = (index: MemberIndex, read: ReadRow): { member?: any; error?: 
 
 // ---------------------------------------------------------------- contributions
 
-const planContributions = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> => {
+const planContributions = async (strapi: Strapi): Promise<RowPlanner> => {
   const members = await loadMembers(strapi, []);
   const types = await strapi.db.query(TYPE).findMany({ select: ['documentId', 'name', 'amount'] });
   const typeByName = new Map(types.map((t: any) => [nameKey(t.name), t]));
@@ -378,96 +391,96 @@ const planContributions = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan
     if (c.reference) byReference.set(String(c.reference).trim(), c);
     push(byNatural, `${c.member}|${c.paidAt}|${decimalToCents(c.amount)}`, c);
   }
-  const claims = new Claims();
-  const rows: PlannedRow[] = [];
-  for (const read of reads) {
-    const v = read.values;
-    const col = (key: string) => read.columns[key] ?? '(aucune colonne)';
-    const errors = [...read.errors];
-    const { member, error } = findMember(members, read);
-    if (error) errors.push(error);
-    const data = ownData('contributions', v);
-    delete data.membershipType;
-    if (v.membershipType) {
-      const type = typeByName.get(nameKey(v.membershipType));
-      if (type) data.membershipType = type.documentId;
-      else {
-        errors.push({
-          row: read.row,
-          column: col('membershipType'),
-          message: `type d\u2019adhésion « ${v.membershipType} » inconnu (types existants : ${types.map((t: any) => t.name).join(', ') || 'aucun'}) : créez-le dans « Types d\u2019adhésion » ou retirez cette colonne`,
-        });
-      }
-    }
-    if (!data.paidAt)
-      errors.push({ row: read.row, column: col('paidAt'), message: `${labelOf(CONTRIBUTION, 'paidAt')} : ce champ est obligatoire` });
-    if (data.amount === undefined && !data.membershipType)
-      errors.push({ row: read.row, column: col('amount'), message: `${labelOf(CONTRIBUTION, 'amount')} : ce champ est obligatoire` });
-    if (typeof data.amount === 'number' && data.amount < 0)
-      errors.push({ row: read.row, column: col('amount'), message: 'un montant de cotisation ne peut pas être négatif' });
-    const who = member
-      ? memberLabel(member)
-      : [v['member.lastName'], v['member.firstName']].filter(Boolean).join(' ') || v['member.fullName'] || '';
-    const cents =
-      v.amount ?? (data.membershipType ? decimalToCents(types.find((t: any) => t.documentId === data.membershipType)?.amount) : null);
-    const label = `${who} : ${euros(cents)} le ${frDate(data.paidAt)}`;
-    if (errors.length) {
-      rows.push(errorRow(read, label, errors));
-      continue;
-    }
-    data.member = member.documentId;
-    const natural = `${member.documentId}|${data.paidAt}|${cents}`;
-    let existing: any = null;
-    if (data.reference && byReference.has(data.reference)) {
-      existing = byReference.get(data.reference);
-      if (existing.member !== member.documentId) {
-        rows.push(
-          errorRow(read, label, [
-            {
-              row: read.row,
-              column: col('reference'),
-              message: `la référence « ${data.reference} » est déjà celle d\u2019une cotisation d\u2019un autre adhérent`,
-            },
-          ])
-        );
-        continue;
-      }
-    } else {
-      const candidates = (byNatural.get(natural) ?? []).filter((c) => !data.reference || !c.reference);
-      if (candidates.length > 1) {
-        rows.push(
-          errorRow(read, label, [
-            {
-              row: read.row,
-              column: col('paidAt'),
-              message: `${candidates.length} cotisations de ${who} ont déjà ce montant à cette date : impossible de savoir laquelle est celle de la ligne`,
-            },
-          ])
-        );
-        continue;
-      }
-      existing = candidates[0] ?? null;
-    }
-    const other = claims.claim(read.row, [
-      existing ? `doc:${existing.documentId}` : `natural:${natural}`,
-      data.reference && `ref:${data.reference}`,
-    ]);
-    if (other !== null) {
-      rows.push(
-        errorRow(read, label, [
-          {
+  return function* (reads, options) {
+    const claims = new Claims();
+    for (const read of reads) {
+      const v = read.values;
+      const col = (key: string) => read.columns[key] ?? '(aucune colonne)';
+      const errors = [...read.errors];
+      const { member, error } = findMember(members, read);
+      if (error) errors.push(error);
+      const data = ownData('contributions', v);
+      delete data.membershipType;
+      if (v.membershipType) {
+        const type = typeByName.get(nameKey(v.membershipType));
+        if (type) data.membershipType = type.documentId;
+        else {
+          errors.push({
             row: read.row,
-            column: col(data.reference ? 'reference' : 'paidAt'),
-            message: `même cotisation que la ligne ${other} (même adhérent, même date, même montant ou même référence)`,
-          },
-        ])
-      );
-      continue;
+            column: col('membershipType'),
+            message: `type d\u2019adhésion « ${v.membershipType} » inconnu (types existants : ${types.map((t: any) => t.name).join(', ') || 'aucun'}) : créez-le dans « Types d\u2019adhésion » ou retirez cette colonne`,
+          });
+        }
+      }
+      if (!data.paidAt)
+        errors.push({ row: read.row, column: col('paidAt'), message: `${labelOf(CONTRIBUTION, 'paidAt')} : ce champ est obligatoire` });
+      if (data.amount === undefined && !data.membershipType)
+        errors.push({ row: read.row, column: col('amount'), message: `${labelOf(CONTRIBUTION, 'amount')} : ce champ est obligatoire` });
+      if (typeof data.amount === 'number' && data.amount < 0)
+        errors.push({ row: read.row, column: col('amount'), message: 'un montant de cotisation ne peut pas être négatif' });
+      const who = member
+        ? memberLabel(member)
+        : [v['member.lastName'], v['member.firstName']].filter(Boolean).join(' ') || v['member.fullName'] || '';
+      const cents =
+        v.amount ?? (data.membershipType ? decimalToCents(types.find((t: any) => t.documentId === data.membershipType)?.amount) : null);
+      const label = `${who} : ${euros(cents)} le ${frDate(data.paidAt)}`;
+      if (errors.length) {
+        yield (errorRow(read, label, errors));
+        continue;
+      }
+      data.member = member.documentId;
+      const natural = `${member.documentId}|${data.paidAt}|${cents}`;
+      let existing: any = null;
+      if (data.reference && byReference.has(data.reference)) {
+        existing = byReference.get(data.reference);
+        if (existing.member !== member.documentId) {
+          yield (
+            errorRow(read, label, [
+              {
+                row: read.row,
+                column: col('reference'),
+                message: `la référence « ${data.reference} » est déjà celle d\u2019une cotisation d\u2019un autre adhérent`,
+              },
+            ])
+          );
+          continue;
+        }
+      } else {
+        const candidates = (byNatural.get(natural) ?? []).filter((c) => !data.reference || !c.reference);
+        if (candidates.length > 1) {
+          yield (
+            errorRow(read, label, [
+              {
+                row: read.row,
+                column: col('paidAt'),
+                message: `${candidates.length} cotisations de ${who} ont déjà ce montant à cette date : impossible de savoir laquelle est celle de la ligne`,
+              },
+            ])
+          );
+          continue;
+        }
+        existing = candidates[0] ?? null;
+      }
+      const other = claims.claim(read.row, [
+        existing ? `doc:${existing.documentId}` : `natural:${natural}`,
+        data.reference && `ref:${data.reference}`,
+      ]);
+      if (other !== null) {
+        yield (
+          errorRow(read, label, [
+            {
+              row: read.row,
+              column: col(data.reference ? 'reference' : 'paidAt'),
+              message: `même cotisation que la ligne ${other} (même adhérent, même date, même montant ou même référence)`,
+            },
+          ])
+        );
+        continue;
+      }
+      if (existing) delete data.member;
+      yield (outcome(options, CONTRIBUTION, read, label, existing, data, typeLabels));
     }
-    if (existing) delete data.member;
-    rows.push(outcome(CONTRIBUTION, read, label, existing, data, typeLabels));
-  }
-  return finish(rows);
+  };
 };
 
 // ---------------------------------------------------------------- donors
@@ -520,63 +533,63 @@ export const findDonor = (index: DonorIndex, v: Record<string, any>, prefix: '' 
   return { key: null, donors: [] as any[] };
 };
 
-const planDonors = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> => {
+const planDonors = async (strapi: Strapi): Promise<RowPlanner> => {
   const index = await loadDonors(strapi, DONOR_FIELDS);
-  const claims = new Claims();
-  const rows: PlannedRow[] = [];
-  for (const read of reads) {
-    const v = read.values;
-    const col = (key: string) => read.columns[key] ?? '(aucune colonne)';
-    const data = ownData('donors', v);
-    if (!data.kind) data.kind = data.companyName && !data.lastName ? 'company' : 'individual';
-    const label = data.kind === 'company' ? (data.companyName ?? '') : [data.lastName, data.firstName].filter(Boolean).join(' ');
-    const errors = [...read.errors];
-    if (data.kind === 'company' && !data.companyName)
-      errors.push({ row: read.row, column: col('companyName'), message: 'raison sociale obligatoire pour une entreprise' });
-    if (data.kind !== 'company' && !data.lastName)
-      errors.push({ row: read.row, column: col('lastName'), message: 'nom obligatoire pour un particulier' });
-    errors.push(...schemaErrors(DONOR, read, data, true).filter((e) => !/obligatoire/.test(e.message)));
-    const { key, donors } = findDonor(index, v, '');
-    if (!errors.length && donors.length > 1) {
-      errors.push({
-        row: read.row,
-        column: col(key!),
-        message: `${label || v.email} correspond à ${donors.length} donateurs (${donors.map(donorLabel).join(', ')}) : impossible de choisir`,
-      });
+  return function* (reads, options) {
+    const claims = new Claims();
+    for (const read of reads) {
+      const v = read.values;
+      const col = (key: string) => read.columns[key] ?? '(aucune colonne)';
+      const data = ownData('donors', v);
+      if (!data.kind) data.kind = data.companyName && !data.lastName ? 'company' : 'individual';
+      const label = data.kind === 'company' ? (data.companyName ?? '') : [data.lastName, data.firstName].filter(Boolean).join(' ');
+      const errors = [...read.errors];
+      if (data.kind === 'company' && !data.companyName)
+        errors.push({ row: read.row, column: col('companyName'), message: 'raison sociale obligatoire pour une entreprise' });
+      if (data.kind !== 'company' && !data.lastName)
+        errors.push({ row: read.row, column: col('lastName'), message: 'nom obligatoire pour un particulier' });
+      errors.push(...schemaErrors(DONOR, read, data, true).filter((e) => !/obligatoire/.test(e.message)));
+      const { key, donors } = findDonor(index, v, '');
+      if (!errors.length && donors.length > 1) {
+        errors.push({
+          row: read.row,
+          column: col(key!),
+          message: `${label || v.email} correspond à ${donors.length} donateurs (${donors.map(donorLabel).join(', ')}) : impossible de choisir`,
+        });
+      }
+      if (errors.length) {
+        yield (errorRow(read, label, errors));
+        continue;
+      }
+      const stored = donors[0] ?? null;
+      const other = claims.claim(read.row, [
+        stored ? `doc:${stored.documentId}` : null,
+        !stored && data.email && `email:${data.email}`,
+        !stored &&
+          !data.email &&
+          (data.kind === 'company' ? `company:${nameKey(data.companyName)}` : `name:${personKey(data.lastName, data.firstName)}`),
+      ]);
+      if (other !== null) {
+        yield (
+          errorRow(read, label, [
+            {
+              row: read.row,
+              column: col(data.email ? 'email' : 'lastName'),
+              message: `même donateur que la ligne ${other} : une seule ligne par donateur`,
+            },
+          ])
+        );
+        continue;
+      }
+      if (stored && !v.kind) delete data.kind;
+      yield (outcome(options, DONOR, read, label, stored, data));
     }
-    if (errors.length) {
-      rows.push(errorRow(read, label, errors));
-      continue;
-    }
-    const stored = donors[0] ?? null;
-    const other = claims.claim(read.row, [
-      stored ? `doc:${stored.documentId}` : null,
-      !stored && data.email && `email:${data.email}`,
-      !stored &&
-        !data.email &&
-        (data.kind === 'company' ? `company:${nameKey(data.companyName)}` : `name:${personKey(data.lastName, data.firstName)}`),
-    ]);
-    if (other !== null) {
-      rows.push(
-        errorRow(read, label, [
-          {
-            row: read.row,
-            column: col(data.email ? 'email' : 'lastName'),
-            message: `même donateur que la ligne ${other} : une seule ligne par donateur`,
-          },
-        ])
-      );
-      continue;
-    }
-    if (stored && !v.kind) delete data.kind;
-    rows.push(outcome(DONOR, read, label, stored, data));
-  }
-  return finish(rows);
+  };
 };
 
 // ---------------------------------------------------------------- donations
 
-const planDonations = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> => {
+const planDonations = async (strapi: Strapi): Promise<RowPlanner> => {
   const donors = await loadDonors(strapi, []);
   const stored = await strapi.db.query(DONATION).findMany({
     select: ['documentId', 'amount', 'receivedAt', 'method', 'nature', 'campaign', 'reference', 'notes'],
@@ -590,118 +603,129 @@ const planDonations = async (strapi: Strapi, reads: ReadRow[]): Promise<Plan> =>
     if (d.reference) byReference.set(String(d.reference).trim(), d);
     push(byNatural, `${d.donor}|${d.receivedAt}|${decimalToCents(d.amount)}`, d);
   }
-  const claims = new Claims();
-  const rows: PlannedRow[] = [];
-  for (const read of reads) {
-    const v = read.values;
-    const col = (key: string) => read.columns[key] ?? '(aucune colonne)';
-    const errors = [...read.errors];
-    const data = ownData('donations', v);
-    const { key, donors: found } = findDonor(donors, v, 'donor.');
-    const named =
-      v['donor.companyName'] ||
-      [v['donor.lastName'], v['donor.firstName']].filter(Boolean).join(' ') ||
-      v['donor.fullName'] ||
-      v['donor.email'] ||
-      '';
-    if (!found.length) {
-      const column = col(
-        v['donor.email']
-          ? 'donor.email'
-          : v['donor.companyName']
-            ? 'donor.companyName'
-            : v['donor.lastName']
-              ? 'donor.lastName'
-              : 'donor.fullName'
-      );
-      errors.push({
-        row: read.row,
-        column,
-        message: `aucun donateur ne correspond à « ${named} » : importez ou créez d\u2019abord le donateur`,
-      });
-    } else if (found.length > 1) {
-      errors.push({
-        row: read.row,
-        column: col(`donor.${key}`),
-        message: `« ${named} » correspond à ${found.length} donateurs (${found.map(donorLabel).join(', ')}) : impossible de choisir`,
-      });
-    }
-    if (data.amount === undefined)
-      errors.push({ row: read.row, column: col('amount'), message: `${labelOf(DONATION, 'amount')} : ce champ est obligatoire` });
-    else if (data.amount <= 0) errors.push({ row: read.row, column: col('amount'), message: 'un don doit être supérieur à 0' });
-    if (!data.receivedAt)
-      errors.push({ row: read.row, column: col('receivedAt'), message: `${labelOf(DONATION, 'receivedAt')} : ce champ est obligatoire` });
-    errors.push(...schemaErrors(DONATION, read, data, false));
-    const donor = found.length === 1 ? found[0] : null;
-    const label = `${donor ? donorLabel(donor) : named} : ${euros(v.amount)} le ${frDate(data.receivedAt)}`;
-    if (errors.length) {
-      rows.push(errorRow(read, label, errors));
-      continue;
-    }
-    data.donor = donor.documentId;
-    const natural = `${donor.documentId}|${data.receivedAt}|${v.amount}`;
-    let existing: any = null;
-    if (data.reference && byReference.has(data.reference)) {
-      existing = byReference.get(data.reference);
-      if (existing.donor !== donor.documentId) {
-        rows.push(
+  return function* (reads, options) {
+    const claims = new Claims();
+    for (const read of reads) {
+      const v = read.values;
+      const col = (key: string) => read.columns[key] ?? '(aucune colonne)';
+      const errors = [...read.errors];
+      const data = ownData('donations', v);
+      const { key, donors: found } = findDonor(donors, v, 'donor.');
+      const named =
+        v['donor.companyName'] ||
+        [v['donor.lastName'], v['donor.firstName']].filter(Boolean).join(' ') ||
+        v['donor.fullName'] ||
+        v['donor.email'] ||
+        '';
+      if (!found.length) {
+        const column = col(
+          v['donor.email']
+            ? 'donor.email'
+            : v['donor.companyName']
+              ? 'donor.companyName'
+              : v['donor.lastName']
+                ? 'donor.lastName'
+                : 'donor.fullName'
+        );
+        errors.push({
+          row: read.row,
+          column,
+          message: `aucun donateur ne correspond à « ${named} » : importez ou créez d\u2019abord le donateur`,
+        });
+      } else if (found.length > 1) {
+        errors.push({
+          row: read.row,
+          column: col(`donor.${key}`),
+          message: `« ${named} » correspond à ${found.length} donateurs (${found.map(donorLabel).join(', ')}) : impossible de choisir`,
+        });
+      }
+      if (data.amount === undefined)
+        errors.push({ row: read.row, column: col('amount'), message: `${labelOf(DONATION, 'amount')} : ce champ est obligatoire` });
+      else if (data.amount <= 0) errors.push({ row: read.row, column: col('amount'), message: 'un don doit être supérieur à 0' });
+      if (!data.receivedAt)
+        errors.push({ row: read.row, column: col('receivedAt'), message: `${labelOf(DONATION, 'receivedAt')} : ce champ est obligatoire` });
+      errors.push(...schemaErrors(DONATION, read, data, false));
+      const donor = found.length === 1 ? found[0] : null;
+      const label = `${donor ? donorLabel(donor) : named} : ${euros(v.amount)} le ${frDate(data.receivedAt)}`;
+      if (errors.length) {
+        yield (errorRow(read, label, errors));
+        continue;
+      }
+      data.donor = donor.documentId;
+      const natural = `${donor.documentId}|${data.receivedAt}|${v.amount}`;
+      let existing: any = null;
+      if (data.reference && byReference.has(data.reference)) {
+        existing = byReference.get(data.reference);
+        if (existing.donor !== donor.documentId) {
+          yield (
+            errorRow(read, label, [
+              {
+                row: read.row,
+                column: col('reference'),
+                message: `la référence « ${data.reference} » est déjà celle d\u2019un don d\u2019un autre donateur`,
+              },
+            ])
+          );
+          continue;
+        }
+      } else {
+        const candidates = (byNatural.get(natural) ?? []).filter((d) => !data.reference || !d.reference);
+        if (candidates.length > 1) {
+          yield (
+            errorRow(read, label, [
+              {
+                row: read.row,
+                column: col('receivedAt'),
+                message: `${candidates.length} dons de ce donateur ont déjà ce montant à cette date : impossible de savoir lequel est celui de la ligne`,
+              },
+            ])
+          );
+          continue;
+        }
+        existing = candidates[0] ?? null;
+      }
+      const other = claims.claim(read.row, [
+        existing ? `doc:${existing.documentId}` : `natural:${natural}`,
+        data.reference && `ref:${data.reference}`,
+      ]);
+      if (other !== null) {
+        yield (
           errorRow(read, label, [
             {
               row: read.row,
-              column: col('reference'),
-              message: `la référence « ${data.reference} » est déjà celle d\u2019un don d\u2019un autre donateur`,
+              column: col(data.reference ? 'reference' : 'receivedAt'),
+              message: `même don que la ligne ${other} (même donateur, même date, même montant ou même référence)`,
             },
           ])
         );
         continue;
       }
-    } else {
-      const candidates = (byNatural.get(natural) ?? []).filter((d) => !data.reference || !d.reference);
-      if (candidates.length > 1) {
-        rows.push(
-          errorRow(read, label, [
-            {
-              row: read.row,
-              column: col('receivedAt'),
-              message: `${candidates.length} dons de ce donateur ont déjà ce montant à cette date : impossible de savoir lequel est celui de la ligne`,
-            },
-          ])
-        );
-        continue;
-      }
-      existing = candidates[0] ?? null;
+      if (existing) delete data.donor;
+      yield (outcome(options, DONATION, read, label, existing, data));
     }
-    const other = claims.claim(read.row, [
-      existing ? `doc:${existing.documentId}` : `natural:${natural}`,
-      data.reference && `ref:${data.reference}`,
-    ]);
-    if (other !== null) {
-      rows.push(
-        errorRow(read, label, [
-          {
-            row: read.row,
-            column: col(data.reference ? 'reference' : 'receivedAt'),
-            message: `même don que la ligne ${other} (même donateur, même date, même montant ou même référence)`,
-          },
-        ])
-      );
-      continue;
-    }
-    if (existing) delete data.donor;
-    rows.push(outcome(DONATION, read, label, existing, data));
-  }
-  return finish(rows);
+  };
 };
 
-/** The preview of a file's rows for this kind, against what is stored now. */
-export const planImport = async (strapi: Strapi, kind: ImportKind, reads: ReadRow[]): Promise<Plan> => {
+/**
+ * The planner of a kind: the stored records read once, then the outcome of each row as it is read.
+ * The same planner can go through the file twice (an import: its preview, then its rows as they are
+ * written, without holding what each would write).
+ */
+export const plannerFor = async (strapi: Strapi, kind: ImportKind): Promise<RowPlanner> => {
   strapiModelAttributes = Object.fromEntries(
     [MEMBER, CONTRIBUTION, DONOR, DONATION].map((uid) => [uid, strapi.getModel(uid as any).attributes as any])
   );
-  if (kind === 'members') return planMembers(strapi, reads);
-  if (kind === 'contributions') return planContributions(strapi, reads);
-  if (kind === 'donors') return planDonors(strapi, reads);
-  return planDonations(strapi, reads);
+  if (kind === 'members') return planMembers(strapi);
+  if (kind === 'contributions') return planContributions(strapi);
+  if (kind === 'donors') return planDonors(strapi);
+  return planDonations(strapi);
 };
+
+/** The preview of a file's rows (all of them, with the counts). */
+export const planWith = (planner: RowPlanner, reads: Iterable<ReadRow>, options: PlanOptions): Plan => finish([...planner(reads, options)]);
+
+/** The preview of a file's rows for this kind, against what is stored now. */
+export const planImport = async (strapi: Strapi, kind: ImportKind, reads: Iterable<ReadRow>, options: PlanOptions): Promise<Plan> =>
+  planWith(await plannerFor(strapi, kind), reads, options);
 
 export const uidOf = (kind: ImportKind) => KIND_UID[kind];

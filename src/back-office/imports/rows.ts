@@ -111,8 +111,9 @@ export const missingColumns = (kind: ImportKind, mapping: MappingEntry[]) => {
 /**
  * Reads every row through the mapping: each target takes the first filled column mapped to it (or
  * all of them joined, for an address on two columns), read by its type. Pure: no database.
+ * One row at a time, as the plan asks for them: a file of 60,000 rows is never held twice in memory.
  */
-export const readRows = (kind: ImportKind, table: Table, mapping: MappingEntry[], source: Source, today: string): ReadRow[] => {
+export function* eachRow(kind: ImportKind, table: Table, mapping: MappingEntry[], source: Source, today: string): Generator<ReadRow> {
   const targets = new Map(TARGETS[kind].map((t) => [t.key, t]));
   const groups = [...columnsByTarget(mapping)].filter(([key]) => targets.has(key));
   // a column of crosses (« X » or empty): an empty cell there means « non »
@@ -123,7 +124,8 @@ export const readRows = (kind: ImportKind, table: Table, mapping: MappingEntry[]
   }
   const defaults = source.defaults?.[kind] ?? {};
 
-  return table.rows.map((cells, index) => {
+  for (let index = 0; index < table.rows.length; index++) {
+    const cells = table.rows[index];
     const row = table.rowNumbers[index];
     const values: Record<string, any> = {};
     const columns: Record<string, string> = {};
@@ -160,9 +162,14 @@ export const readRows = (kind: ImportKind, table: Table, mapping: MappingEntry[]
       if (samePerson) [values.email, columns.email] = [values['payer.email'], columns['payer.email']];
     }
     for (const [key, value] of Object.entries(defaults)) if (values[key] === undefined) values[key] = value;
-    return { row, values, errors, columns };
-  });
-};
+    yield { row, values, errors, columns };
+  }
+}
+
+/** Every row read through the mapping, at once. */
+export const readRows = (kind: ImportKind, table: Table, mapping: MappingEntry[], source: Source, today: string): ReadRow[] => [
+  ...eachRow(kind, table, mapping, source, today),
+];
 
 /** A few filled values of each column, shown next to it in the mapping step. */
 export const samplesOf = (table: Table, column: number, count = 3) => {

@@ -6,11 +6,12 @@ import { todayInParis } from '../dues/period';
 import { KINDS, KIND_LABELS, KIND_UID, TARGETS, type ImportKind } from './fields';
 import { detectSource, initialMapping, sourceById, type MappingEntry } from './formats';
 import { ImportFileError, readTable, SEPARATOR_LABELS, type Table } from './read';
-import { missingColumns, readRows, samplesOf, type RowError } from './rows';
-import { planImport, type Plan, type PlannedRow } from './plan';
+import { eachRow, missingColumns, samplesOf, type RowError } from './rows';
+import { plannerFor, planWith, type Plan, type PlannedRow } from './plan';
 import { FULL_NAME_RULE } from './values';
 import { forbidden } from '../../core/errors';
 import { createMany, deleteMany } from '../rules/many';
+import { booleanValue, column, datetimeValue, metaOf, table as tableOf } from '../sql';
 
 const BATCH = 'api::import-batch.import-batch';
 
@@ -55,12 +56,54 @@ interface StoredPreview {
   rows: Array<Omit<PlannedRow, 'data'>>;
 }
 
+/** The preview as stored: the plan's own rows (a preview's rows carry no data; an import's lose theirs once written). */
 const summarise = (plan: Plan, missing: string[]): StoredPreview => ({
   counts: plan.counts,
   errors: plan.rows.flatMap((r) => r.errors ?? []),
   missing,
-  rows: plan.rows.map(({ data: _data, ...row }) => row),
+  rows: plan.rows,
 });
+
+/** The columns a step reads of an import: the commit and the undo never read the preview of every row (tens of MB for a large file). */
+const COLUMNS = {
+  commit: ['id', 'documentId', 'kind', 'state', 'fileName', 'source', 'mapping', 'table', 'skipErrors'],
+  undo: ['id', 'documentId', 'kind', 'state', 'fileName', 'changes'],
+};
+export type BatchStep = keyof typeof COLUMNS;
+
+/**
+ * Writes the import's own record once it exists: its state and its large JSON fields (the file's
+ * table, the preview of every row, the changes made), in one UPDATE of its row, in the current
+ * transaction. The Document Service, the write pipeline and even the Query Engine read the whole
+ * record before a write, the table and preview of a 60,000-row file included (measured: ten times
+ * the JSON's size at the peak). The import's log has no write rules; every value is built here.
+ */
+const storeBatch = (strapi: Strapi, documentId: string, data: Record<string, unknown>) =>
+  strapi.db.transaction(async ({ trx }) => {
+    const { attributes } = metaOf(strapi, BATCH);
+    const record = () => trx(tableOf(strapi, BATCH)).where(column(strapi, BATCH, 'documentId'), documentId);
+    const row: Record<string, unknown> = {};
+    const json: string[] = [];
+    for (const [field, value] of Object.entries({ ...data, updatedAt: new Date() })) {
+      const type = attributes[field].type;
+      if (type === 'json') json.push(field);
+      else
+        row[column(strapi, BATCH, field)] =
+          value === null || value === undefined
+            ? null
+            : type === 'datetime'
+              ? datetimeValue(strapi, value as Date)
+              : type === 'boolean'
+                ? booleanValue(strapi, Boolean(value))
+                : value;
+    }
+    await record().update(row);
+    // one statement per JSON field: only one of them is held as text at a time
+    for (const field of json) {
+      const value = data[field];
+      await record().update({ [column(strapi, BATCH, field)]: value === null || value === undefined ? null : JSON.stringify(value) });
+    }
+  });
 
 /** Notes shown above the preview: how the detected tool's file is read, Paheko's name rule. */
 const notesOf = (kind: ImportKind, sourceId: string, mapping: MappingEntry[]) => {
@@ -120,20 +163,24 @@ export const view = (batch: any, options: { status?: string; page?: number; page
 
 /** Reads the stored table through the mapping and matches it against what is stored now. */
 const previewOf = async (strapi: Strapi, kind: ImportKind, table: Table, mapping: MappingEntry[], sourceId: string) => {
-  const reads = readRows(kind, table, mapping, sourceById(sourceId), todayInParis());
-  const plan = await planImport(strapi, kind, reads);
-  return { plan, missing: missingColumns(kind, mapping) };
+  const planner = await plannerFor(strapi, kind);
+  // the rows are read one at a time as the plan matches them
+  const today = todayInParis();
+  const reads = () => eachRow(kind, table, mapping, sourceById(sourceId), today);
+  const plan = planWith(planner, reads(), { write: false });
+  return { plan, missing: missingColumns(kind, mapping), planner, reads };
 };
 
-const findBatch = async (strapi: Strapi, id: string) => {
-  const batch = await strapi.db.query(BATCH).findOne({ where: { documentId: id } });
+/** An import's record: all of it, or only the columns a step reads. */
+export const findBatch = async (strapi: Strapi, id: string, step?: BatchStep) => {
+  const batch = await strapi.db.query(BATCH).findOne({ where: { documentId: id }, ...(step ? { select: COLUMNS[step] } : {}) });
   if (!batch) throw new errors.NotFoundError(`Import introuvable : « ${id} ».`);
   return batch;
 };
 
-/** The import, if this admin may import its kind (403 otherwise). */
-export const batchFor = async (strapi: Strapi, id: string, can: (kind: ImportKind) => boolean) => {
-  const batch = await findBatch(strapi, id);
+/** The import (or the columns a step reads of it), if this admin may import its kind (403 otherwise). */
+export const batchFor = async (strapi: Strapi, id: string, can: (kind: ImportKind) => boolean, step?: BatchStep) => {
+  const batch = await findBatch(strapi, id, step);
   if (!can(batch.kind))
     throw forbidden(`Vous n\u2019avez pas le droit d\u2019importer des ${KIND_LABELS[batch.kind as ImportKind].toLowerCase()}.`);
   return batch;
@@ -180,16 +227,17 @@ export const createImport = async (
     separator: table.separator,
     sheet: table.sheet,
     mapping,
-    table,
-    preview: summarise(plan, missing),
     uploadedBy: input.author.name.slice(0, 255),
   };
+  const preview = summarise(plan, missing);
   // a dry run (command line) shows the preview and writes nothing, not even the import's record
-  if (input.dryRun) return view({ ...record, documentId: null });
-  const batch = await strapi.documents(BATCH as any).create({
-    data: record as any,
+  if (input.dryRun) return view({ ...record, table, preview, documentId: null });
+  const batch = await strapi.db.transaction(async () => {
+    const created = await strapi.documents(BATCH as any).create({ data: record as any });
+    await storeBatch(strapi, created.documentId, { table, preview });
+    return created;
   });
-  return view({ ...batch, table });
+  return view({ ...batch, table, preview });
 };
 
 /** The mapping the user sent: `[{ column, target }]` or `{ "<header>": "<target>" }`; French 400 on anything unknown. */
@@ -232,8 +280,8 @@ export const updateMapping = async (strapi: Strapi, batch: any, input: { mapping
   const { plan, missing } = await previewOf(strapi, kind, batch.table, mapping, batch.source);
   const data: Record<string, any> = { mapping, preview: summarise(plan, missing) };
   if (input.skipErrors !== undefined) data.skipErrors = input.skipErrors === true || input.skipErrors === 'true';
-  const updated = await strapi.documents(BATCH as any).update({ documentId: batch.documentId, data: data as any });
-  return view({ ...batch, ...updated, table: batch.table });
+  await storeBatch(strapi, batch.documentId, data);
+  return view({ ...batch, ...data });
 };
 
 const iso = (v: unknown) => (v ? new Date(v as any).toISOString() : null);
@@ -245,6 +293,9 @@ const iso = (v: unknown) => (v ? new Date(v as any).toISOString() : null);
  * ones one by one through the Document Service.
  * The preview is computed again against what is stored at this moment. Rows in error refuse the
  * whole file, unless the user chose to skip them (they are listed in the report).
+ * Then, in the transaction, the rows are planned once more (against the same stored records), one at
+ * a time, each new record handed to createMany as it comes: what each row writes is never held for the
+ * whole file (60,000 rows).
  */
 export const commitImport = async (strapi: Strapi, batch: any, options: { skipErrors?: boolean; author: Author }) => {
   if (batch.state !== 'preview')
@@ -254,7 +305,7 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
   const kind = batch.kind as ImportKind;
   const uid = KIND_UID[kind];
   const skipErrors = options.skipErrors ?? !!batch.skipErrors;
-  const { plan, missing } = await previewOf(strapi, kind, batch.table, batch.mapping, batch.source);
+  const { plan, missing, planner, reads } = await previewOf(strapi, kind, batch.table, batch.mapping, batch.source);
   if (missing.length)
     throw badRequest(`Import refusé : aucune colonne n\u2019est associée à ${missing.map((m) => `« ${m} »`).join(', ')}.`, {
       field: 'mapping',
@@ -281,21 +332,29 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
       : e;
 
   await strapi.db.transaction(async () => {
-    // the new records all at once, through the same write rules as one record (rules/many.ts)
-    const creations = plan.rows.filter((r) => r.status === 'create');
+    // the preview's row of each new record (for the report, and to name a refused one)
+    const creations: PlannedRow[] = [];
+    const updates: PlannedRow[] = [];
+    let position = 0;
+    // the same planner (same stored records, same rows): each row has the outcome the preview shows
+    function* newRecords() {
+      for (const row of planner(reads(), { write: true })) {
+        const shown = plan.rows[position++];
+        if (row.status === 'create') {
+          creations.push(shown);
+          yield row.data!;
+        } else if (row.status === 'update') updates.push(row);
+      }
+    }
+    // the new records together, through the same write rules as one record (rules/many.ts)
     try {
-      const written = await createMany(
-        strapi,
-        uid,
-        creations.map((r) => r.data!)
-      );
+      const written = await createMany(strapi, uid, newRecords());
       written.forEach((w, i) => created.push({ ...w, row: creations[i].row }));
     } catch (e: any) {
       throw typeof e?.index === 'number' && creations[e.index] ? refused(creations[e.index], e) : e;
     }
     // the records changed, one by one through the Document Service (each keeps what it was, for undo)
-    for (const row of plan.rows) {
-      if (row.status !== 'update') continue;
+    for (const row of updates) {
       try {
         const fields = Object.keys(row.data!);
         const populate = Object.fromEntries(
@@ -315,18 +374,15 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
     }
     counts.created = created.length;
     counts.updated = updated.length;
-    await strapi.documents(BATCH as any).update({
-      documentId: batch.documentId,
-      data: {
-        state: 'committed',
-        skipErrors,
-        counts,
-        skipped,
-        changes: { uid, created, updated },
-        preview: summarise(plan, missing),
-        committedBy: options.author.name.slice(0, 255),
-        committedAt: new Date().toISOString(),
-      } as any,
+    await storeBatch(strapi, batch.documentId, {
+      state: 'committed',
+      skipErrors,
+      counts,
+      skipped,
+      changes: { uid, created, updated },
+      preview: summarise(plan, missing),
+      committedBy: options.author.name.slice(0, 255),
+      committedAt: new Date(),
     });
   });
   strapi.log.info(
@@ -377,10 +433,7 @@ export const undoImport = async (strapi: Strapi, batch: any, author: Author) => 
         throw new errors.ApplicationError(`Annulation impossible, rien n\u2019a été annulé : ${e.message}`);
       throw e;
     }
-    await strapi.documents(BATCH as any).update({
-      documentId: batch.documentId,
-      data: { state: 'undone', undoneBy: author.name.slice(0, 255), undoneAt: new Date().toISOString() } as any,
-    });
+    await storeBatch(strapi, batch.documentId, { state: 'undone', undoneBy: author.name.slice(0, 255), undoneAt: new Date() });
   });
   return { deleted: created.length, restored: updated.length };
 };

@@ -21,8 +21,11 @@ export interface Created {
   updatedAt: string;
 }
 
-/** Records prepared, checked and inserted at a time: the memory a batch takes does not grow with the file. */
-const SLICE = 1000;
+/**
+ * Records prepared, checked and inserted at a time: the memory a batch takes does not grow with the file,
+ * and a slice is released before its records pile up in the heap (1,000 at a time let an import's peak grow more).
+ */
+const SLICE = 200;
 
 /** A refusal of createMany: the rule's own error, with the position of the record refused. */
 export type RefusedAt = Error & { index?: number };
@@ -54,63 +57,78 @@ const noAfterCommit = () => {
  * Many creations of one content type, through the same write rules as a single write, fast enough
  * for an import of tens of thousands of records:
  *   - each record goes through the pipeline's stages (prepareWrite: normalise → prepare → checks → check),
- *     its relations resolved from the targets loaded once, reference data read once (`readOnce`);
+ *     its relations resolved from the targets loaded once per slice, reference data read once (`readOnce`);
  *   - unique fields are checked in one query per field (checkUniqueMany);
  *   - what a rule does around the write runs for many records at once, in the same transaction as the
  *     inserts (BulkWriter): beforeWriteMany per slice of records (member numbers: one block per slice,
  *     after the numbers already written), afterWriteMany once for all (duesPaidUntil: once per member);
  *   - a record a rule cannot handle in bulk (it needs the transaction and has no *Many variant) is
  *     written on its own through the Document Service, in the same transaction.
+ * The records may come one at a time (an import planning its rows as they are written): they are taken
+ * a slice at a time, and only what afterWriteMany needs is kept of each once written.
  * All or nothing: call it inside `strapi.db.transaction`; a refused record throws its rule's French
  * error with `index` (its position in `records`) and nothing is kept.
  */
-export const createMany = async (strapi: Strapi, uid: string, records: Array<Record<string, any>>): Promise<Created[]> => {
-  if (!records.length) return [];
+export const createMany = async (strapi: Strapi, uid: string, records: Iterable<Record<string, any>>): Promise<Created[]> => {
+  const source = records[Symbol.iterator]();
+  let next = source.next();
+  if (next.done) return [];
   const rules = rulesFor(uid);
   const attributes = strapi.contentType(uid as Parameters<Strapi['contentType']>[0]).attributes as unknown as Record<string, Attribute>;
+  const toOne = Object.keys(attributes).filter((f) => isToOne(attributes[f]));
 
-  // the relations' targets, loaded once: documentId → database id, per target type
-  const targets = new Map<string, Map<string, number>>();
-  for (const [field, attr] of Object.entries(attributes)) {
-    if (!isToOne(attr)) continue;
-    const wanted = [...new Set(records.map((r) => relationChange(r[field])?.documentId).filter(Boolean) as string[])];
-    const known = targets.get(attr.target!) ?? new Map<string, number>();
-    for (let i = 0; i < wanted.length; i += 500) {
-      const found = await strapi.db
-        .query(attr.target as any)
-        .findMany({ where: { documentId: { $in: wanted.slice(i, i + 500) } }, select: ['id', 'documentId'] });
-      for (const row of found) known.set(row.documentId, row.id);
+  // the relations' targets, per target type: documentId → database id (null: no such record), loaded for each slice
+  const targets = new Map<string, Map<string, number | null>>();
+  const loadTargets = async (slice: Array<Record<string, any>>) => {
+    for (const field of toOne) {
+      const target = attributes[field].target!;
+      const known = targets.get(target) ?? new Map<string, number | null>();
+      targets.set(target, known);
+      const wanted = [...new Set(slice.map((r) => relationChange(r[field])?.documentId).filter((d) => d && !known.has(d)) as string[])];
+      for (let i = 0; i < wanted.length; i += 500) {
+        const part = wanted.slice(i, i + 500);
+        for (const documentId of part) known.set(documentId, null);
+        const found = await strapi.db.query(target as any).findMany({ where: { documentId: { $in: part } }, select: ['id', 'documentId'] });
+        for (const row of found) known.set(row.documentId, row.id);
+      }
     }
-    targets.set(attr.target!, known);
-  }
+  };
   const resolve: Resolve = async (s, target, ref) =>
     ref?.documentId && targets.has(target)
-      ? targets.get(target)!.has(ref.documentId)
+      ? targets.get(target)!.get(ref.documentId)
         ? ref.documentId
         : null
       : resolveDocumentId(s, target, ref);
 
-  const toOne = Object.keys(attributes).filter((f) => isToOne(attributes[f]));
   return strapi.db.transaction(async ({ trx }) => {
-    const once = onceCache();
-    const base = { strapi, uid, action: 'create' as const, creating: true, cloning: false, afterCommit: noAfterCommit, once, trx };
+    const base = { strapi, uid, action: 'create' as const, creating: true, cloning: false, afterCommit: noAfterCommit, once: onceCache(), trx };
     const writer = new BulkWriter(strapi, trx);
     const now = new Date();
-    const created: Created[] = new Array(records.length);
-    const alone: number[] = [];
+    const updatedAt = now.toISOString();
+    const created: Created[] = [];
+    // the records a rule cannot take in bulk, by position: written one by one at the end
+    const alone: Array<[number, Record<string, any>]> = [];
     // what afterWriteMany sees of each write once its slice is inserted: its documentId and its to-one relations
     const written: WriteContext[] = [];
 
-    // slice by slice (a few thousand records at a time in memory); each slice's numbers and unique
+    // slice by slice (a thousand records at a time in memory); each slice's numbers and unique
     // values are checked against what the previous slices already wrote in this transaction
-    for (let from = 0; from < records.length; from += SLICE) {
+    for (let from = 0; !next.done; ) {
+      const slice: Array<Record<string, any>> = [];
+      while (slice.length < SLICE && !next.done) {
+        slice.push(next.value);
+        next = source.next();
+      }
+      await loadTargets(slice);
+      // what the rules read once (a membership type, a member's name…), read again for each slice: it does not pile up
+      base.once = onceCache();
       const writes: WriteContext[] = [];
-      for (let index = from; index < Math.min(records.length, from + SLICE); index++) {
-        const data = Object.fromEntries(Object.entries(records[index]).filter(([field]) => attributes[field]));
+      for (const [i, record] of slice.entries()) {
+        const data = Object.fromEntries(Object.entries(record).filter(([field]) => attributes[field]));
         try {
           writes.push(await prepareWrite(strapi, base, { data, stored: null }, { resolve, unique: false }));
         } catch (e) {
-          throw Object.assign(e as RefusedAt, { index });
+          throw Object.assign(e as RefusedAt, { index: from + i });
         }
       }
       try {
@@ -129,7 +147,7 @@ export const createMany = async (strapi: Strapi, uid: string, records: Array<Rec
       const apart = await writtenAlone(rules, writes, (write) =>
         Object.keys(write.data).some((f) => attributes[f]?.type === 'relation' && !isToOne(attributes[f]))
       );
-      apart.forEach((i) => alone.push(from + i));
+      apart.forEach((i) => alone.push([from + i, slice[i]]));
       const together = writes.filter((_, i) => !apart.has(i));
 
       for (const rule of rules) await rule.beforeWriteMany?.(together);
@@ -149,17 +167,19 @@ export const createMany = async (strapi: Strapi, uid: string, records: Array<Rec
       await writer.insert(uid, docs);
       writes.forEach((write, i) => {
         if (apart.has(i)) return;
-        created[from + i] = { documentId: write.documentId!, updatedAt: now.toISOString() };
+        created[from + i] = { documentId: write.documentId!, updatedAt };
         const relations = Object.fromEntries(toOne.map((f) => [f, write.merged[f] ?? null]));
-        written.push({ ...base, documentId: write.documentId, data: {}, stored: null, merged: relations });
+        // kept until the end for every record: the shared context as prototype, not copied into each
+        written.push(Object.assign(Object.create(base), { documentId: write.documentId, data: {}, stored: null, merged: relations }));
       });
+      from += slice.length;
     }
     // once for all the records (duesPaidUntil: once per member, whichever slices its contributions were in)
     for (const rule of rules) await rule.afterWriteMany?.(written);
 
-    for (const index of alone) {
+    for (const [index, record] of alone) {
       try {
-        const doc: any = await strapi.documents(uid as any).create({ data: records[index] as any });
+        const doc: any = await strapi.documents(uid as any).create({ data: record as any });
         created[index] = { documentId: doc.documentId, updatedAt: new Date(doc.updatedAt).toISOString() };
       } catch (e) {
         throw Object.assign(e as RefusedAt, { index });
