@@ -1,6 +1,6 @@
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { download } from '../exports/helpers';
-import { expectEmbeddedFontsOnly, flat, pdfjsText, pdftotext } from '../outputs/pdf-tools';
+import { drawnText, expectEmbeddedFontsOnly, flat, pdfjsText, pdftotext } from '../outputs/pdf-tools';
 import { configureReceipts, donation, donor, GIFT_YEAR, ISSUE_YEAR } from './helpers';
 
 /**
@@ -88,6 +88,33 @@ describe(`tax receipt PDF (${DB_CLIENT})`, () => {
     expect(text).not.toContain('ANNULÉ');
     // a second reader agrees on the names
     expect(flat((await pdfjsText(pdf)).text)).toContain('Żółć-Øre');
+  });
+
+  it('prints names and a cancellation reason outside the Latin alphabet exactly as typed (Vietnamese, Greek)', async () => {
+    // receipts are drawn with a reduced font (Latin and French typography); these characters are not in it
+    for (const [lastName, firstName] of [
+      ['Nguyễn', 'Thị Ánh'],
+      ['Παπαδοπούλου', 'Ελένη'],
+      ['Lefèvre-Łoś', 'Zoé Ștefania'],
+    ]) {
+      const receipt = await single('40', { lastName, firstName });
+      const { text, pdf } = await textOf(receipt.documentId);
+      expect(text).toContain(`Nom : ${lastName}`);
+      expect(text).toContain(`Prénoms : ${firstName}`);
+      expect(flat((await pdfjsText(pdf)).text)).toContain(lastName);
+      // the characters drawn, read through the font's Unicode map: the name itself, nothing else
+      const drawn = drawnText(pdf);
+      expect(drawn).toContain(lastName);
+      expect(drawn).toContain(firstName);
+      expect(drawn.join('')).not.toContain('\ufffd');
+    }
+    const latin = await single('25', { lastName: 'Martin', firstName: 'Paul' });
+    const reason = 'Nom mal orthographié : Μαρτίν, Đặng';
+    const cancelled = await app.admin('post', `/back-office/receipts/${latin.documentId}/cancel`).send({ reason });
+    expect(cancelled.status).toBe(200);
+    const { text, pdf } = await textOf(latin.documentId);
+    expect(text).toContain(`motif : ${reason}`);
+    expect(drawnText(pdf).join('')).toContain('Μαρτίν, Đặng');
   });
 
   it('a company’s receipt: article 238 bis, legal form and SIREN; an annual summary lists each gift; in-kind and waived expenses', async () => {

@@ -127,14 +127,9 @@ export const issueBatch = async (strapi: Strapi, planned: PlannedReceipt[], issu
     const numberYear = Number(issuedOn.slice(0, 4));
     const first = await nextNumber(strapi, trx, { uid: RECEIPT, field: 'sequence', scope: { numberYear } });
     const replaced = options.replaces ?? null;
-    const created = [];
-    for (const [i, r] of free.entries()) {
-      const sequence = first + i;
-      const now = new Date();
-      const number = formatNumber(numberYear, sequence);
-      const snapshot = snapshotOf(r, issuer, issuedOn, uploadsUrl);
-      // the PDF as it is issued, stored once: what every later download and e-mail carries
-      const pdf = await receiptPdf(strapi, { number, mode: options.mode, snapshot, cancelled: false, replacesNumber: replaced?.number ?? null });
+    const created: Array<{ documentId: string; number: string; donor: { documentId: string; name: string }; total: string }> = [];
+    /** Stores one rendered PDF and writes its receipt (in this transaction). */
+    const write = async (r: PlannedReceipt, sequence: number, number: string, snapshot: ReturnType<typeof snapshotOf>, pdf: Buffer) => {
       const file = await storePdf(strapi, stored, pdf, `recu-fiscal-${number}.pdf`);
       const row = await strapi.db.query(RECEIPT).create({
         data: {
@@ -157,7 +152,7 @@ export const issueBatch = async (strapi: Strapi, planned: PlannedReceipt[], issu
           cancelled: false,
           ...(replaced ? { replaces: replaced.id } : {}),
           // no drafts on this type: published when written, as the Document Service does
-          publishedAt: now,
+          publishedAt: new Date(),
         },
         select: ['id', 'documentId', 'number', 'donorName', 'total'],
       });
@@ -167,7 +162,30 @@ export const issueBatch = async (strapi: Strapi, planned: PlannedReceipt[], issu
         donor: { documentId: r.donor.documentId, name: row.donorName },
         total: centsToDecimal(r.totalCents),
       });
+    };
+    // Each PDF is drawn while the previous receipt's writes run in the database (drawing is the
+    // process's work, writing mostly the database's): the writes stay in order, one at a time, in
+    // this transaction, and the first failure is thrown here, which rolls everything back.
+    let writing: Promise<void> = Promise.resolve();
+    for (const [i, r] of free.entries()) {
+      const sequence = first + i;
+      const number = formatNumber(numberYear, sequence);
+      const snapshot = snapshotOf(r, issuer, issuedOn, uploadsUrl);
+      // the PDF as it is issued, stored once: what every later download and e-mail carries
+      let pdf: Buffer;
+      try {
+        pdf = await receiptPdf(strapi, { number, mode: options.mode, snapshot, cancelled: false, replacesNumber: replaced?.number ?? null });
+      } catch (e) {
+        // the writes under way end before the transaction is rolled back (their files are then removed)
+        await writing.catch(() => undefined);
+        throw e;
+      }
+      await writing;
+      writing = write(r, sequence, number, snapshot, pdf);
+      // awaited above or below; a failure meanwhile is not an unhandled rejection
+      writing.catch(() => undefined);
     }
+    await writing;
     return created;
   });
 };

@@ -2,9 +2,10 @@ import fs from 'fs';
 import path from 'path';
 import { PassThrough } from 'node:stream';
 import type { Strapi } from '../types';
-import { FONT, newPdfDocument } from '../pdf/fonts';
+import { FONT, newPdfDocument, newPdfDocumentFor } from '../pdf/fonts';
 import { formatCentsAsEuros, fr, NBSP, typo } from '../pdf/typography';
 import { enumLabel } from '../../shared/labels';
+import { renderInWorker } from './render';
 
 /**
  * A tax receipt as a PDF (A4, the embedded Unicode font, French typography): the association's own
@@ -21,9 +22,10 @@ const UNCHECKED = '☐';
 const date = (iso: string | null | undefined) => (iso ? iso.slice(0, 10).split('-').reverse().join('/') : '');
 const dateTime = (value: unknown) => (value ? new Date(value as any).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '');
 
-const imagePath = (strapi: Strapi, url: string | null | undefined) => {
+/** An image of the snapshot (logo, signature) in the public folder, or null. */
+const imagePath = (publicDir: string, url: string | null | undefined) => {
   if (!url || !url.startsWith('/')) return null;
-  const file = path.join(strapi.dirs.static.public, url);
+  const file = path.join(publicDir, url);
   return fs.existsSync(file) ? file : null;
 };
 
@@ -63,14 +65,14 @@ const boxes = (doc: Doc, options: Array<[string, boolean]>) => {
 const cashMeans = (method: string) =>
   method === 'cash' ? 'cash' : method === 'cheque' ? 'cheque' : ['transfer', 'card', 'helloasso'].includes(method) ? 'transfer' : 'other';
 
-/** Draws one receipt on the document, from a new page. */
-export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boolean) => {
+/** Draws one receipt on the document, from a new page; its images are read from `publicDir` (the public folder). */
+export const drawReceipt = (publicDir: string, doc: Doc, receipt: any, first: boolean) => {
   if (!first) doc.addPage();
   const s = receipt.snapshot;
   const company = s.donor.kind === 'company';
   const top = M;
   let x = M;
-  const logo = imagePath(strapi, s.issuer.logo);
+  const logo = imagePath(publicDir, s.issuer.logo);
   if (logo) {
     try {
       doc.image(logo, M, top, { fit: [64, 64] });
@@ -225,7 +227,7 @@ export const drawReceipt = (strapi: Strapi, doc: Doc, receipt: any, first: boole
     .fontSize(9.5)
     .text(fr`Fait à ${s.issuer.city}, le ${date(s.issuedOn)}`, M, doc.y, { width: WIDTH });
   doc.text(`${s.issuer.signatoryName}, ${s.issuer.signatoryCapacity}`, M, doc.y, { width: WIDTH });
-  const signature = imagePath(strapi, s.issuer.signature);
+  const signature = imagePath(publicDir, s.issuer.signature);
   if (signature) {
     try {
       doc.image(signature, M, doc.y + 4, { fit: [150, 60] });
@@ -263,19 +265,34 @@ const withReplaced = async (strapi: Strapi, receipt: any) => {
   return { ...receipt, replacesNumber: row?.replaces?.number ?? null };
 };
 
-/** One receipt as a PDF in memory (download, e-mail attachment). */
-export const receiptPdf = async (strapi: Strapi, receipt: any): Promise<Buffer> => {
-  const doc = newDocument(`Reçu fiscal n° ${receipt.number}`);
+/**
+ * Every value a receipt prints besides our own labels: its frozen data, its number, the number it
+ * replaces, the reason of its cancellation. One string, scanned for the characters of the font.
+ */
+const printedValues = (receipt: any) => JSON.stringify([receipt.number, receipt.snapshot, receipt.replacesNumber ?? null, receipt.cancelReason ?? null]);
+
+/**
+ * One receipt (with its `replacesNumber`) as a PDF in memory: with the compact fonts (pdf/fonts.ts),
+ * made once per process or worker, unless a value it prints has a character they do not keep.
+ * Needs no Strapi: it runs in the receipts' worker thread (render.ts).
+ */
+export const renderReceipt = async (publicDir: string, receipt: any, warn?: (message: string) => void): Promise<Buffer> => {
+  const title = `Reçu fiscal n° ${receipt.number}`;
+  const doc = (await newPdfDocumentFor(printedValues(receipt), { size: 'A4', margin: M, info: { Title: title } }, warn)).fillColor(COLORS.text);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  drawReceipt(strapi, doc, await withReplaced(strapi, receipt), true);
+  drawReceipt(publicDir, doc, receipt, true);
   doc.end();
   return done;
 };
+
+/** One receipt as a PDF in memory (issue, cancellation, download of a receipt without a stored PDF). */
+export const receiptPdf = async (strapi: Strapi, receipt: any): Promise<Buffer> =>
+  renderInWorker(strapi, await withReplaced(strapi, receipt), renderReceipt);
 
 /**
  * Many receipts in one PDF to print (a bulk generation, the donors without e-mail), streamed: each
@@ -289,7 +306,7 @@ export const receiptsPdfStream = (strapi: Strapi, batches: () => AsyncIterable<a
     let first = true;
     for await (const batch of batches()) {
       for (const receipt of batch) {
-        drawReceipt(strapi, doc, await withReplaced(strapi, receipt), first);
+        drawReceipt(strapi.dirs.static.public, doc, await withReplaced(strapi, receipt), first);
         first = false;
       }
     }

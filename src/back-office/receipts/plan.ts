@@ -144,29 +144,51 @@ const DONOR_FIELDS = [
   'fiscalYearEndMonth',
 ];
 
-/** Donations with their donor, as the rules read them. */
+/** Donations read per query: a year of a large association is read in pages, not in one result. */
+const PAGE = 2000;
+
+/**
+ * Donations with their donor, as the rules read them, in the order they were received. Read in
+ * pages of PAGE (by id), each page's rows turned into compact facts before the next is read, and one
+ * object per donor however many donations it has: reading a whole year does not swell the memory.
+ */
 export const loadDonations = async (strapi: Strapi, where: Record<string, any>): Promise<DonationFacts[]> => {
-  const rows = await strapi.db.query(DONATION).findMany({
-    where,
-    select: ['id', 'documentId', 'amount', 'receivedAt', 'method', 'nature', 'giftForm', 'description', 'refunded', 'receiptedElsewhere'],
-    populate: { donor: { select: DONOR_FIELDS }, waiverDocument: { select: ['id'] }, expenseDocuments: { select: ['id'] } },
-    orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
-  });
-  return rows.map((r: any) => ({
-    id: r.id,
-    documentId: r.documentId,
-    amountCents: toCents(r.amount),
-    receivedAt: r.receivedAt,
-    method: r.method,
-    nature: r.nature ?? 'cash',
-    giftForm: r.giftForm ?? 'manual_gift',
-    description: r.description ?? null,
-    refunded: Boolean(r.refunded),
-    receiptedElsewhere: Boolean(r.receiptedElsewhere),
-    hasWaiver: Boolean(r.waiverDocument),
-    hasExpenseDocuments: Boolean(r.expenseDocuments?.length),
-    donor: r.donor ?? null,
-  }));
+  const donations: DonationFacts[] = [];
+  const donors = new Map<number, DonorFacts>();
+  for (let after = 0; ; ) {
+    const rows = await strapi.db.query(DONATION).findMany({
+      where: { $and: [where, { id: { $gt: after } }] },
+      select: ['id', 'documentId', 'amount', 'receivedAt', 'method', 'nature', 'giftForm', 'description', 'refunded', 'receiptedElsewhere'],
+      populate: { donor: { select: DONOR_FIELDS }, waiverDocument: { select: ['id'] }, expenseDocuments: { select: ['id'] } },
+      orderBy: { id: 'asc' },
+      limit: PAGE,
+    });
+    for (const r of rows) {
+      let donor: DonorFacts | null = r.donor ?? null;
+      if (donor) {
+        if (!donors.has(donor.id)) donors.set(donor.id, donor);
+        donor = donors.get(donor.id)!;
+      }
+      donations.push({
+        id: r.id,
+        documentId: r.documentId,
+        amountCents: toCents(r.amount),
+        receivedAt: r.receivedAt,
+        method: r.method,
+        nature: r.nature ?? 'cash',
+        giftForm: r.giftForm ?? 'manual_gift',
+        description: r.description ?? null,
+        refunded: Boolean(r.refunded),
+        receiptedElsewhere: Boolean(r.receiptedElsewhere),
+        hasWaiver: Boolean(r.waiverDocument),
+        hasExpenseDocuments: Boolean(r.expenseDocuments?.length),
+        donor,
+      });
+    }
+    if (rows.length < PAGE) break;
+    after = rows[rows.length - 1].id;
+  }
+  return donations.sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : a.id - b.id));
 };
 
 /**
