@@ -509,7 +509,11 @@ const main = async () => {
   const machine = `${os.cpus().length} cœurs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} Gio, Node ${process.version}`;
   const doc = `# Performances\n\nMesuré par \`npm run bench\` le ${new Date().toISOString().slice(0, 10)} sur PostgreSQL, avec \`--members ${MEMBERS}\` (et ${SMALL_MEMBERS} adhérents pour la comparaison du nombre de requêtes), ${REPEAT} répétitions, médianes ; chaque chiffre est mesuré dans la même exécution que sa référence.\n\nMachine : ${machine}.\n\n${md}\n`;
   console.log(md);
-  fs.writeFileSync(path.join(ROOT, 'docs', 'PERFORMANCE.md'), doc);
+  // the sections after the table (« ## … »: measurements taken apart with --only, their notes) are kept
+  const file = path.join(ROOT, 'docs', 'PERFORMANCE.md');
+  const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const kept = previous.indexOf('\n## ');
+  fs.writeFileSync(file, kept >= 0 ? `${doc}${previous.slice(kept)}` : doc);
   log('written to docs/PERFORMANCE.md');
 };
 
