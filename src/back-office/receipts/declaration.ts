@@ -2,10 +2,11 @@ import type { Strapi } from '../types';
 import { booleanValue, column, knex, table } from '../sql';
 import { sumCentsSql } from '../exports/datasets';
 import { csvStream } from '../exports/engine';
-import { cellFormatter, formatCents, xlsxCell, type CsvFormat } from '../exports/format';
+import { cellFormatter, formatCents, xlsxCell, type CellType, type CsvFormat } from '../exports/format';
 import { workbookStream } from '../exports/xlsx';
 import { labelOf } from '../../shared/labels';
 import { RECEIPT } from './plan';
+import type { ReceiptRow } from './rows';
 
 /**
  * The annual declaration (article 222 bis of the CGI; form 2065-bis box L / 2070-SD): for a
@@ -14,22 +15,22 @@ import { RECEIPT } from './plan';
  * « numbered 2026-… ». Summed in SQL, in cents.
  */
 export const declaration = async (strapi: Strapi, year: number) => {
-  const row: any = await knex(strapi)(table(strapi, RECEIPT))
+  const row = await knex(strapi)(table(strapi, RECEIPT))
     .where(column(strapi, RECEIPT, 'numberYear'), year)
     .andWhere(column(strapi, RECEIPT, 'cancelled'), booleanValue(strapi, false))
     .select(knex(strapi).raw('COUNT(*) AS n'), knex(strapi).raw(`${sumCentsSql(column(strapi, RECEIPT, 'total'))} AS cents`))
-    .first();
+    .first<{ n: number | string; cents: number | string | null } | undefined>();
   const cents = BigInt(row?.cents ?? 0);
   const cancelled = await strapi.db.query(RECEIPT).count({ where: { numberYear: year, cancelled: true } });
   return { year, count: Number(row?.n ?? 0), total: formatCents(cents, 'iso'), totalCents: Number(cents), cancelled };
 };
 
 /** The receipts of a year (cancelled ones included, marked), in number order, batch by batch. */
-export const receiptsOfYear = (strapi: Strapi, year: number, where: Record<string, any> = {}) =>
-  async function* () {
+export const receiptsOfYear = (strapi: Strapi, year: number, where: Record<string, unknown> = {}) =>
+  async function* (): AsyncGenerator<ReceiptRow[]> {
     let after = 0;
     for (;;) {
-      const batch = await strapi.db.query(RECEIPT).findMany({
+      const batch: ReceiptRow[] = await strapi.db.query(RECEIPT).findMany({
         where: { ...where, numberYear: year, sequence: { $gt: after } },
         orderBy: { sequence: 'asc' },
         populate: { replaces: { select: ['number'] } },
@@ -41,7 +42,7 @@ export const receiptsOfYear = (strapi: Strapi, year: number, where: Record<strin
     }
   };
 
-const COLUMNS: Array<{ field: string; type: any }> = [
+const COLUMNS: Array<{ field: keyof ReceiptRow; type: CellType }> = [
   { field: 'number', type: 'text' },
   { field: 'issuedOn', type: 'date' },
   { field: 'donorName', type: 'text' },
@@ -59,7 +60,7 @@ export const declarationCsv = (strapi: Strapi, year: number, format: CsvFormat =
   csvStream(
     COLUMNS.map((c) => {
       const f = cellFormatter(c.type, format, [RECEIPT, c.field]);
-      return { label: labelOf(RECEIPT, c.field), value: (row: any) => f(row[c.field]) };
+      return { label: labelOf(RECEIPT, c.field), value: (row: ReceiptRow) => f(row[c.field]) };
     }),
     format,
     receiptsOfYear(strapi, year)
@@ -78,7 +79,7 @@ export const declarationXlsx = async (strapi: Strapi, year: number) => {
       ],
       columns: COLUMNS.map((c) => {
         const cell = xlsxCell(c.type, [RECEIPT, c.field]);
-        return { header: labelOf(RECEIPT, c.field), numFmt: cell.numFmt, value: (row: any) => cell.value(row[c.field]) };
+        return { header: labelOf(RECEIPT, c.field), numFmt: cell.numFmt, value: (row: ReceiptRow) => cell.value(row[c.field]) };
       }),
       batches: receiptsOfYear(strapi, year),
       footer: [{ number: 'Total (hors annulés)', total: d.totalCents / 100 }],

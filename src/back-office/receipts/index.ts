@@ -1,4 +1,4 @@
-import type { BackOfficeModule, Strapi, WriteRule } from '../types';
+import type { AdminContext, BackOfficeModule, Strapi, WriteRule } from '../types';
 import { badRequest, forbidden } from '../../core/errors';
 import { ensureDeliveryIndex } from '../mail/deliveries';
 import { ACTIONS } from '../../shared/permissions';
@@ -11,6 +11,7 @@ import { DONATION, DONOR, planReceipts, previewOf, RECEIPT, Scope } from './plan
 import { receiptPdf, receiptsPdfStream } from './pdf';
 import { RECEIPT_DELIVERY, resumeInterrupted, sendingStatus, startSending } from './sending';
 import { guardReceiptFiles, storedPdf } from './storage';
+import type { FileRow, ReceiptRow } from './rows';
 import { issuerSettings } from './settings';
 
 /** Condition of the partnerships manager's read right: company receipts only (roles.ts). */
@@ -20,9 +21,9 @@ const NEVER_EDITED =
   'Reçu fiscal : un reçu émis n’est jamais modifié ni supprimé. Pour le corriger, annulez-le (avec un motif) ou remplacez-le depuis la page « Reçus fiscaux ».';
 
 /** Whether records are attached to receipts (live or cancelled), with a few of their numbers. */
-const receiptNumbers = async (strapi: Strapi, where: Record<string, any>) =>
+const receiptNumbers = async (strapi: Strapi, where: Record<string, unknown>) =>
   (await strapi.db.query(RECEIPT).findMany({ where, select: ['number'], orderBy: { sequence: 'asc' }, limit: 3 })).map(
-    (r: any) => r.number as string
+    (r: { number: string }) => r.number
   );
 
 /**
@@ -61,8 +62,9 @@ export const writeRules: Record<string, WriteRule> = {
   },
 };
 
-const scopeOf = (body: any): Scope => {
-  const b = body ?? {};
+const scopeOf = (body: unknown): Scope => {
+  // a JSON body's fields (none when there is no object: a string or a number has none of these fields either)
+  const b: Record<string, unknown> = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const text = (v: unknown, field: string) => {
     if (v === undefined || v === null || v === '') return undefined;
     if (typeof v !== 'string') throw badRequest(`${field === 'donor' ? 'Donateur' : 'Don'} : identifiant (documentId) attendu.`, field);
@@ -72,7 +74,8 @@ const scopeOf = (body: any): Scope => {
     year: b.year === undefined || b.year === null || b.year === '' ? undefined : Number(b.year),
     donor: text(b.donor, 'donor'),
     donation: text(b.donation, 'donation'),
-    mode: b.mode ?? (b.donation ? 'single' : 'annual'),
+    // checked by planReceipts (« single » or « annual »), before anything is issued
+    mode: (b.mode ?? (b.donation ? 'single' : 'annual')) as Scope['mode'],
   };
 };
 
@@ -104,7 +107,7 @@ const LIST_FIELDS = [
 ];
 
 /** The e-mailing state of listed receipts: their delivery record's status (mail/deliveries.ts), or null. */
-const withEmailStatus = async (strapi: Strapi, rows: any[]) => {
+const withEmailStatus = async <R extends { documentId: string }>(strapi: Strapi, rows: R[]) => {
   const deliveries = rows.length
     ? await strapi.db.query(RECEIPT_DELIVERY).findMany({
         where: { receipt: { documentId: { $in: rows.map((r) => r.documentId) } } },
@@ -112,7 +115,7 @@ const withEmailStatus = async (strapi: Strapi, rows: any[]) => {
         populate: { receipt: { select: ['documentId'] } },
       })
     : [];
-  const status = new Map(deliveries.map((d: any) => [d.receipt?.documentId, d.status]));
+  const status = new Map(deliveries.map((d: { status: string; receipt?: { documentId: string } | null }) => [d.receipt?.documentId, d.status]));
   return rows.map((r) => ({ ...r, emailStatus: status.get(r.documentId) ?? null }));
 };
 
@@ -129,7 +132,7 @@ const receipts: BackOfficeModule = {
       method: 'POST',
       path: '/receipts/preview',
       actions: [ACTIONS.receiptsGenerate],
-      handler: async (ctx: any) => {
+      handler: async (ctx: AdminContext) => {
         const scope = scopeOf(ctx.request.body);
         const issuer = await issuerSettings(strapi);
         ctx.body = previewOf(await planReceipts(strapi, scope, issuer), scope);
@@ -139,7 +142,7 @@ const receipts: BackOfficeModule = {
       method: 'POST',
       path: '/receipts/generate',
       actions: [ACTIONS.receiptsGenerate],
-      handler: async (ctx: any) => {
+      handler: async (ctx: AdminContext) => {
         ctx.status = 201;
         ctx.body = await generate(strapi, scopeOf(ctx.request.body), ctx.state.user);
       },
@@ -148,15 +151,15 @@ const receipts: BackOfficeModule = {
       method: 'GET',
       path: '/receipts',
       actions: [],
-      handler: async (ctx: any) => {
-        const where: any = { ...(await readableWhere(strapi, ctx)) };
-        const and: any[] = [where];
+      handler: async (ctx: AdminContext) => {
+        const where = { ...(await readableWhere(strapi, ctx)) };
+        const and: Array<Record<string, unknown>> = [where];
         if (ctx.query.year) and.push({ numberYear: yearParam(ctx.query.year) });
         if (ctx.query.donor) and.push({ donor: { documentId: String(ctx.query.donor) } });
         const page = Math.max(1, Number(ctx.query.page) || 1);
         const pageSize = Math.min(200, Math.max(1, Number(ctx.query.pageSize) || 50));
         const q = strapi.db.query(RECEIPT);
-        const [rows, total] = await Promise.all([
+        const [rows, total]: [Array<Partial<ReceiptRow> & { documentId: string }>, number] = await Promise.all([
           q.findMany({
             where: { $and: and },
             select: LIST_FIELDS,
@@ -173,7 +176,7 @@ const receipts: BackOfficeModule = {
       method: 'GET',
       path: '/receipts/declaration',
       actions: [],
-      handler: async (ctx: any) => {
+      handler: async (ctx: AdminContext) => {
         assertReadsAll(strapi, ctx);
         const year = yearParam(ctx.query.year);
         const format = String(ctx.query.format ?? 'json');
@@ -194,10 +197,10 @@ const receipts: BackOfficeModule = {
       method: 'GET',
       path: '/receipts/print',
       actions: [],
-      handler: async (ctx: any) => {
-        const where: any = { ...(await readableWhere(strapi, ctx)) };
+      handler: async (ctx: AdminContext) => {
+        const where = { ...(await readableWhere(strapi, ctx)) };
         const year = yearParam(ctx.query.year);
-        const filter: any = { $and: [where, { cancelled: false }] };
+        const filter: { $and: Array<Record<string, unknown>> } = { $and: [where, { cancelled: false }] };
         if (ctx.query.withoutEmail === '1' || ctx.query.withoutEmail === 'true')
           filter.$and.push({ $or: [{ donorEmail: { $null: true } }, { donorEmail: '' }] });
         ctx.set('Content-Type', 'application/pdf');
@@ -209,11 +212,13 @@ const receipts: BackOfficeModule = {
       method: 'GET',
       path: '/receipts/:documentId/pdf',
       actions: [],
-      handler: async (ctx: any) => {
+      handler: async (ctx: AdminContext) => {
         const receipt = await readableReceipt(strapi, ctx, ctx.params.documentId);
         // the stored file: the cancelled version of a cancelled receipt, unless the original is asked for
         const original = ctx.query.version === 'original';
-        const row = await strapi.db.query(RECEIPT).findOne({ where: { id: receipt.id }, select: ['id'], populate: { pdf: true, cancelledPdf: true } });
+        const row: { pdf: FileRow | null; cancelledPdf: FileRow | null } | null = await strapi.db
+          .query(RECEIPT)
+          .findOne({ where: { id: receipt.id }, select: ['id'], populate: { pdf: true, cancelledPdf: true } });
         const file = receipt.cancelled && !original ? row?.cancelledPdf : row?.pdf;
         const name = `recu-fiscal-${receipt.number}${receipt.cancelled && !original ? '-annule' : ''}.pdf`;
         // a receipt issued before its PDF was stored is drawn from its frozen snapshot
@@ -229,7 +234,7 @@ const receipts: BackOfficeModule = {
       method: 'POST',
       path: '/receipts/:documentId/cancel',
       actions: [ACTIONS.receiptsCancel],
-      handler: async (ctx: any) => {
+      handler: async (ctx: AdminContext) => {
         ctx.body = await cancel(strapi, ctx.params.documentId, ctx.request.body?.reason, ctx.state.user);
       },
     },
@@ -237,7 +242,7 @@ const receipts: BackOfficeModule = {
       method: 'POST',
       path: '/receipts/:documentId/replace',
       actions: [ACTIONS.receiptsCancel, ACTIONS.receiptsGenerate],
-      handler: async (ctx: any) => {
+      handler: async (ctx: AdminContext) => {
         ctx.status = 201;
         ctx.body = await replace(strapi, ctx.params.documentId, ctx.request.body?.reason, ctx.state.user);
       },
@@ -246,7 +251,7 @@ const receipts: BackOfficeModule = {
       method: 'POST',
       path: '/receipts/send',
       actions: [ACTIONS.receiptsSend],
-      handler: async (ctx: any) => {
+      handler: async (ctx: AdminContext) => {
         ctx.status = 202;
         ctx.body = await startSending(strapi, yearParam(ctx.request.body?.year));
       },
@@ -255,7 +260,7 @@ const receipts: BackOfficeModule = {
       method: 'GET',
       path: '/receipts/send',
       actions: [ACTIONS.receiptsSend],
-      handler: async (ctx: any) => {
+      handler: async (ctx: AdminContext) => {
         ctx.body = await sendingStatus(strapi, yearParam(ctx.query.year));
       },
     },

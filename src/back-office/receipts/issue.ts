@@ -1,4 +1,5 @@
-import type { Strapi } from '../types';
+import type { Knex } from 'knex';
+import type { AdminContext, Strapi } from '../types';
 import { badRequest, conflict, notFound } from '../../core/errors';
 import { nextNumber } from '../../core/numbering';
 import { todayInParis } from '../dues/period';
@@ -18,6 +19,18 @@ import { issuerSettings, IssuerSettings } from './settings';
 import { receiptPdf } from './pdf';
 import { storePdf, StoredFiles, withStoredFiles } from './storage';
 import { amountInWords, centsToDecimal } from './words';
+import type { ReceiptRow, ReceiptSnapshot } from './rows';
+
+/** The signed-in administrator who issues or cancels (absent for a script). */
+type Admin = AdminContext['state']['user'];
+
+/** What a generation answers for each receipt issued. */
+export interface IssuedReceipt {
+  documentId: string;
+  number: string;
+  donor: { documentId: string; name: string };
+  total: string;
+}
 
 /** One lock for every creation of a receipt (PostgreSQL): the coverage check and the write are one step. */
 const COVERAGE_LOCK = 7_310_019;
@@ -25,7 +38,7 @@ const COVERAGE_LOCK = 7_310_019;
 export const formatNumber = (year: number, sequence: number) => `${year}-${String(sequence).padStart(5, '0')}`;
 
 /** Who issued or cancelled: the admin's name and e-mail, as they were at that moment. */
-export const adminName = (user: any) =>
+export const adminName = (user: Admin) =>
   user ? `${[user.firstname, user.lastname].filter(Boolean).join(' ')} <${user.email}>`.trim() : 'Back-office';
 
 /** The articles of the CGI a receipt certifies: 238 bis for a company, 200 and/or 978 for an individual. */
@@ -33,7 +46,12 @@ const articlesFor = (kind: string, issuer: IssuerSettings) =>
   kind === 'company' ? ['238 bis'] : [...(issuer.articles.a200 ? ['200'] : []), ...(issuer.articles.a978 ? ['978'] : [])];
 
 /** Everything the receipt prints, frozen when it is issued: a later change of the donor or the settings does not change it. */
-const snapshotOf = (r: PlannedReceipt, issuer: IssuerSettings, issuedOn: string, uploadsUrl: (p: string | null) => string | null) => ({
+const snapshotOf = (
+  r: PlannedReceipt,
+  issuer: IssuerSettings,
+  issuedOn: string,
+  uploadsUrl: (p: string | null) => string | null
+): ReceiptSnapshot => ({
   version: 1,
   issuer: {
     name: issuer.name,
@@ -104,10 +122,16 @@ const BATCH = 100;
  * Document Service refuses every write to them (index.ts), so no other path can create one.
  * `stored`: the files of an enclosing transaction (a replacement), removed with it if it fails.
  */
-export const issueBatch = async (strapi: Strapi, planned: PlannedReceipt[], issuer: IssuerSettings, options: IssueOptions, stored?: StoredFiles) => {
+export const issueBatch = async (
+  strapi: Strapi,
+  planned: PlannedReceipt[],
+  issuer: IssuerSettings,
+  options: IssueOptions,
+  stored?: StoredFiles
+): Promise<IssuedReceipt[]> => {
   if (!stored) return withStoredFiles(strapi, (files) => issueBatch(strapi, planned, issuer, options, files));
   const uploadsUrl = (p: string | null) => (p ? p.slice(strapi.dirs.static.public.length).replace(/\\/g, '/') : null);
-  return strapi.db.transaction(async ({ trx }: any) => {
+  return strapi.db.transaction(async ({ trx }: { trx: Knex.Transaction }) => {
     if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [COVERAGE_LOCK]);
     const covered = await coveringReceipts(
       strapi,
@@ -127,11 +151,11 @@ export const issueBatch = async (strapi: Strapi, planned: PlannedReceipt[], issu
     const numberYear = Number(issuedOn.slice(0, 4));
     const first = await nextNumber(strapi, trx, { uid: RECEIPT, field: 'sequence', scope: { numberYear } });
     const replaced = options.replaces ?? null;
-    const created: Array<{ documentId: string; number: string; donor: { documentId: string; name: string }; total: string }> = [];
+    const created: IssuedReceipt[] = [];
     /** Stores one rendered PDF and writes its receipt (in this transaction). */
-    const write = async (r: PlannedReceipt, sequence: number, number: string, snapshot: ReturnType<typeof snapshotOf>, pdf: Buffer) => {
+    const write = async (r: PlannedReceipt, sequence: number, number: string, snapshot: ReceiptSnapshot, pdf: Buffer) => {
       const file = await storePdf(strapi, stored, pdf, `recu-fiscal-${number}.pdf`);
-      const row = await strapi.db.query(RECEIPT).create({
+      const row: Pick<ReceiptRow, 'id' | 'documentId' | 'number' | 'donorName'> = await strapi.db.query(RECEIPT).create({
         data: {
           number,
           numberYear,
@@ -195,7 +219,7 @@ export const issueOne = async (strapi: Strapi, r: PlannedReceipt, issuer: Issuer
   (await issueBatch(strapi, [r], issuer, { ...options, skipCovered: false }, stored))[0];
 
 /** Generation by the treasurer: the plan (the preview's), then each receipt in its own transaction. */
-export const generate = async (strapi: Strapi, scope: Scope, user: any) => {
+export const generate = async (strapi: Strapi, scope: Scope, user: Admin) => {
   const issuer = await issuerSettings(strapi);
   const plan = await planReceipts(strapi, scope, issuer);
   if (scope.donation || scope.donor) {
@@ -209,7 +233,7 @@ export const generate = async (strapi: Strapi, scope: Scope, user: any) => {
     if (scope.donation && plan.excluded.length) throw badRequest(`Reçu non émis : ${plan.excluded[0].reason}`, 'donation');
   }
   const bulk = !scope.donation && !scope.donor;
-  const created = [];
+  const created: IssuedReceipt[] = [];
   for (let i = 0; i < plan.planned.length; i += BATCH) {
     created.push(
       ...(await issueBatch(strapi, plan.planned.slice(i, i + BATCH), issuer, {
@@ -230,16 +254,16 @@ export const cancel = async (
   strapi: Strapi,
   documentId: string,
   reason: unknown,
-  user: any,
-  trxDone?: (receipt: any, stored: StoredFiles) => Promise<any>
+  user: Admin,
+  trxDone?: (receipt: ReceiptRow, stored: StoredFiles) => Promise<unknown>
 ) => {
   const text = typeof reason === 'string' ? reason.trim() : '';
   if (!text) throw badRequest('Motif d’annulation : obligatoire (il figure dans le registre des reçus).', 'reason');
   if (text.length > 1000) throw badRequest('Motif d’annulation : 1 000 caractères au plus.', 'reason');
   return withStoredFiles(strapi, (stored) =>
-    strapi.db.transaction(async ({ trx }: any) => {
+    strapi.db.transaction(async ({ trx }: { trx: Knex.Transaction }) => {
       if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [COVERAGE_LOCK]);
-      const receipt = await strapi.db.query(RECEIPT).findOne({ where: { documentId }, populate: { replaces: { select: ['number'] } } });
+      const receipt: ReceiptRow | null = await strapi.db.query(RECEIPT).findOne({ where: { documentId }, populate: { replaces: { select: ['number'] } } });
       if (!receipt) throw notFound('Reçu fiscal introuvable.');
       if (receipt.cancelled)
         throw conflict(
@@ -265,11 +289,13 @@ export const cancel = async (
  * donations from the donor's and donations' current data, referencing the one it replaces — both
  * in one transaction (if the new one cannot be issued, the old one stays as it was).
  */
-export const replace = async (strapi: Strapi, documentId: string, reason: unknown, user: any) => {
+export const replace = async (strapi: Strapi, documentId: string, reason: unknown, user: Admin) => {
   const issuer = await issuerSettings(strapi);
   return cancel(strapi, documentId, reason, user, async (old, files) => {
-    const stored = await strapi.db.query(RECEIPT).findOne({ where: { id: old.id }, populate: { donations: { select: ['id'] } } });
-    const donations = await loadDonations(strapi, { id: { $in: stored.donations.map((d: any) => d.id) } });
+    const stored: { donations: Array<{ id: number }> } = await strapi.db
+      .query(RECEIPT)
+      .findOne({ where: { id: old.id }, populate: { donations: { select: ['id'] } } });
+    const donations = await loadDonations(strapi, { id: { $in: stored.donations.map((d) => d.id) } });
     const refuse = (why: string) => badRequest(`Reçu de remplacement non émis : ${why}`, 'documentId');
     if (!donations.length || donations.length !== stored.donations.length) throw refuse('un des dons du reçu n’existe plus.');
     const donor = donations[0].donor;

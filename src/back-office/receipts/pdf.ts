@@ -6,6 +6,7 @@ import { FONT, newPdfDocument, newPdfDocumentFor } from '../pdf/fonts';
 import { formatCentsAsEuros, fr, NBSP, typo } from '../pdf/typography';
 import { enumLabel } from '../../shared/labels';
 import { renderInWorker } from './render';
+import type { PrintedReceipt, ReceiptRow } from './rows';
 
 /**
  * A tax receipt as a PDF (A4, the embedded Unicode font, French typography): the association's own
@@ -20,7 +21,7 @@ const CHECKED = '☒';
 const UNCHECKED = '☐';
 
 const date = (iso: string | null | undefined) => (iso ? iso.slice(0, 10).split('-').reverse().join('/') : '');
-const dateTime = (value: unknown) => (value ? new Date(value as any).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '');
+const dateTime = (value: string | Date | null | undefined) => (value ? new Date(value).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '');
 
 /** An image of the snapshot (logo, signature) in the public folder, or null. */
 const imagePath = (publicDir: string, url: string | null | undefined) => {
@@ -66,7 +67,7 @@ const cashMeans = (method: string) =>
   method === 'cash' ? 'cash' : method === 'cheque' ? 'cheque' : ['transfer', 'card', 'helloasso'].includes(method) ? 'transfer' : 'other';
 
 /** Draws one receipt on the document, from a new page; its images are read from `publicDir` (the public folder). */
-export const drawReceipt = (publicDir: string, doc: Doc, receipt: any, first: boolean) => {
+export const drawReceipt = (publicDir: string, doc: Doc, receipt: PrintedReceipt, first: boolean) => {
   if (!first) doc.addPage();
   const s = receipt.snapshot;
   const company = s.donor.kind === 'company';
@@ -173,7 +174,7 @@ export const drawReceipt = (publicDir: string, doc: Doc, receipt: any, first: bo
     doc.fontSize(9.5);
   }
 
-  const articles: string[] = s.articles;
+  const articles = s.articles;
   const certified = articles.map((a) => `${a} du code général des impôts`).join(', et à l’article ');
   section(doc, 'Certification');
   doc.text(
@@ -185,9 +186,9 @@ export const drawReceipt = (publicDir: string, doc: Doc, receipt: any, first: bo
     { width: WIDTH }
   );
 
-  const forms = new Set<string>(s.lines.map((l: any) => l.giftForm));
-  const natures = new Set<string>(s.lines.map((l: any) => l.nature));
-  const means = new Set<string>(s.lines.filter((l: any) => l.nature === 'cash').map((l: any) => cashMeans(l.method)));
+  const forms = new Set<string>(s.lines.map((l) => l.giftForm));
+  const natures = new Set<string>(s.lines.map((l) => l.nature));
+  const means = new Set<string>(s.lines.filter((l) => l.nature === 'cash').map((l) => cashMeans(l.method)));
   section(doc, 'Forme du don');
   boxes(doc, [
     ['Acte authentique', forms.has('authentic_deed')],
@@ -196,7 +197,7 @@ export const drawReceipt = (publicDir: string, doc: Doc, receipt: any, first: bo
     ['Autres', forms.has('other')],
   ]);
   section(doc, 'Nature du don');
-  const inKind = s.lines.filter((l: any) => l.nature === 'in_kind');
+  const inKind = s.lines.filter((l) => l.nature === 'in_kind');
   boxes(doc, [
     ['Numéraire', natures.has('cash')],
     ['Titres de sociétés cotés', false],
@@ -208,7 +209,7 @@ export const drawReceipt = (publicDir: string, doc: Doc, receipt: any, first: bo
     doc.text(`${typo('Description et valeur :')} ${l.description} — ${formatCentsAsEuros(l.amountCents)}`, M + 22, doc.y, {
       width: WIDTH - 22,
     });
-  for (const l of s.lines.filter((x: any) => x.nature === 'waived_expenses' && x.description))
+  for (const l of s.lines.filter((x) => x.nature === 'waived_expenses' && x.description))
     doc.text(`${typo('Frais :')} ${l.description} — ${formatCentsAsEuros(l.amountCents)}`, M + 22, doc.y, { width: WIDTH - 22 });
   if (natures.has('cash')) {
     section(doc, 'Mode de versement du don (numéraire)');
@@ -255,7 +256,10 @@ export const drawReceipt = (publicDir: string, doc: Doc, receipt: any, first: bo
 const newDocument = (title: string) => newPdfDocument({ size: 'A4', margin: M, info: { Title: title } }).fillColor(COLORS.text);
 
 /** The number of the receipt a receipt replaces, for its header. */
-const withReplaced = async (strapi: Strapi, receipt: any) => {
+const withReplaced = async (
+  strapi: Strapi,
+  receipt: PrintedReceipt & Partial<Pick<ReceiptRow, 'id' | 'replaces'>>
+): Promise<PrintedReceipt> => {
   if (receipt.replacesNumber !== undefined) return receipt;
   // read with its list (receiptsOfYear): no query per receipt
   if (receipt.replaces !== undefined) return { ...receipt, replacesNumber: receipt.replaces?.number ?? null };
@@ -269,14 +273,14 @@ const withReplaced = async (strapi: Strapi, receipt: any) => {
  * Every value a receipt prints besides our own labels: its frozen data, its number, the number it
  * replaces, the reason of its cancellation. One string, scanned for the characters of the font.
  */
-const printedValues = (receipt: any) => JSON.stringify([receipt.number, receipt.snapshot, receipt.replacesNumber ?? null, receipt.cancelReason ?? null]);
+const printedValues = (receipt: PrintedReceipt) => JSON.stringify([receipt.number, receipt.snapshot, receipt.replacesNumber ?? null, receipt.cancelReason ?? null]);
 
 /**
  * One receipt (with its `replacesNumber`) as a PDF in memory: with the compact fonts (pdf/fonts.ts),
  * made once per process or worker, unless a value it prints has a character they do not keep.
  * Needs no Strapi: it runs in the receipts' worker thread (render.ts).
  */
-export const renderReceipt = async (publicDir: string, receipt: any, warn?: (message: string) => void): Promise<Buffer> => {
+export const renderReceipt = async (publicDir: string, receipt: PrintedReceipt, warn?: (message: string) => void): Promise<Buffer> => {
   const title = `Reçu fiscal n° ${receipt.number}`;
   const doc = (await newPdfDocumentFor(printedValues(receipt), { size: 'A4', margin: M, info: { Title: title } }, warn)).fillColor(COLORS.text);
   const chunks: Buffer[] = [];
@@ -291,14 +295,14 @@ export const renderReceipt = async (publicDir: string, receipt: any, warn?: (mes
 };
 
 /** One receipt as a PDF in memory (issue, cancellation, download of a receipt without a stored PDF). */
-export const receiptPdf = async (strapi: Strapi, receipt: any): Promise<Buffer> =>
+export const receiptPdf = async (strapi: Strapi, receipt: Parameters<typeof withReplaced>[1]): Promise<Buffer> =>
   renderInWorker(strapi, await withReplaced(strapi, receipt), renderReceipt);
 
 /**
  * Many receipts in one PDF to print (a bulk generation, the donors without e-mail), streamed: each
  * page is written out as soon as it is drawn, the receipts are read in batches.
  */
-export const receiptsPdfStream = (strapi: Strapi, batches: () => AsyncIterable<any[]>, title: string) => {
+export const receiptsPdfStream = (strapi: Strapi, batches: () => AsyncIterable<ReceiptRow[]>, title: string) => {
   const out = new PassThrough();
   const doc = newDocument(title);
   doc.pipe(out);

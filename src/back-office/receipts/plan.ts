@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { Knex } from 'knex';
 import { badRequest, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { booleanValue, knex, link, table } from '../sql';
@@ -144,6 +145,23 @@ const DONOR_FIELDS = [
   'fiscalYearEndMonth',
 ];
 
+/** A donation as read here, with its donor (DONOR_FIELDS) and whether its documents are attached. */
+type DonationRow = {
+  id: number;
+  documentId: string;
+  amount: number | string | null;
+  receivedAt: string;
+  method: string;
+  nature: string | null;
+  giftForm: string | null;
+  description: string | null;
+  refunded: boolean | null;
+  receiptedElsewhere: boolean | null;
+  donor: DonorFacts | null;
+  waiverDocument: { id: number } | null;
+  expenseDocuments: Array<{ id: number }> | null;
+};
+
 /** Donations read per query: a year of a large association is read in pages, not in one result. */
 const PAGE = 2000;
 
@@ -152,11 +170,11 @@ const PAGE = 2000;
  * pages of PAGE (by id), each page's rows turned into compact facts before the next is read, and one
  * object per donor however many donations it has: reading a whole year does not swell the memory.
  */
-export const loadDonations = async (strapi: Strapi, where: Record<string, any>): Promise<DonationFacts[]> => {
+export const loadDonations = async (strapi: Strapi, where: Record<string, unknown>): Promise<DonationFacts[]> => {
   const donations: DonationFacts[] = [];
   const donors = new Map<number, DonorFacts>();
   for (let after = 0; ; ) {
-    const rows = await strapi.db.query(DONATION).findMany({
+    const rows: DonationRow[] = await strapi.db.query(DONATION).findMany({
       where: { $and: [where, { id: { $gt: after } }] },
       select: ['id', 'documentId', 'amount', 'receivedAt', 'method', 'nature', 'giftForm', 'description', 'refunded', 'receiptedElsewhere'],
       populate: { donor: { select: DONOR_FIELDS }, waiverDocument: { select: ['id'] }, expenseDocuments: { select: ['id'] } },
@@ -195,16 +213,16 @@ export const loadDonations = async (strapi: Strapi, where: Record<string, any>):
  * The donations already covered by a receipt that is not cancelled, with its number: a donation is
  * in at most one live receipt. Read with the request's transaction when there is one.
  */
-export const coveringReceipts = async (strapi: Strapi, donationIds: number[], trx?: any): Promise<Map<number, string>> => {
+export const coveringReceipts = async (strapi: Strapi, donationIds: number[], trx?: Knex.Transaction): Promise<Map<number, string>> => {
   const covered = new Map<number, string>();
   if (!donationIds.length) return covered;
   const lnk = link(strapi, RECEIPT, 'donations');
   for (let i = 0; i < donationIds.length; i += 500) {
     // raw knex does not join the current transaction by itself: inside one, its trx must be used
-    const rows = await (trx ?? knex(strapi))(`${lnk.table} as l`)
+    const rows: Array<{ donation: number | string; number: string }> = await (trx ?? knex(strapi))(`${lnk.table} as l`)
       .join(`${table(strapi, RECEIPT)} as r`, 'r.id', `l.${lnk.from}`)
       .whereIn(`l.${lnk.to}`, donationIds.slice(i, i + 500))
-      .andWhere((q: any) => q.where('r.cancelled', booleanValue(strapi, false)).orWhereNull('r.cancelled'))
+      .andWhere((q) => q.where('r.cancelled', booleanValue(strapi, false)).orWhereNull('r.cancelled'))
       .select(`l.${lnk.to} as donation`, 'r.number as number');
     for (const r of rows) covered.set(Number(r.donation), r.number);
   }
@@ -241,7 +259,7 @@ export const planReceipts = async (strapi: Strapi, scope: Scope, issuer: IssuerS
   } else {
     year = yearOf(scope);
     // a company's financial year ending in `year` may start in the previous calendar year
-    const where: any = { receivedAt: { $gte: `${year - 1}-01-01`, $lte: `${year}-12-31` } };
+    const where: Record<string, unknown> = { receivedAt: { $gte: `${year - 1}-01-01`, $lte: `${year}-12-31` } };
     if (scope.donor) {
       const donor = await strapi.db.query(DONOR).findOne({ where: { documentId: scope.donor }, select: ['id'] });
       if (!donor) throw notFound('Donateur introuvable.');

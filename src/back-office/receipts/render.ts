@@ -2,6 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { Worker } from 'worker_threads';
 import type { Strapi } from '../types';
+import type { PrintedReceipt } from './rows';
 
 /**
  * The receipts' PDFs are drawn in a worker thread of their own, one for the process, started at the
@@ -15,7 +16,7 @@ import type { Strapi } from '../types';
  * Without the compiled worker file (code run from its TypeScript sources), the receipt is drawn in
  * the process, the same way.
  */
-type Draw = (publicDir: string, receipt: any, warn?: (message: string) => void) => Promise<Buffer>;
+type Draw = (publicDir: string, receipt: PrintedReceipt, warn?: (message: string) => void) => Promise<Buffer>;
 interface Pending {
   resolve: (pdf: Buffer) => void;
   reject: (e: Error) => void;
@@ -70,7 +71,7 @@ const start = (strapi: Strapi): Renderer => {
 };
 
 /** Draws one receipt (with its `replacesNumber`) in the worker; `draw` in the process when there is no compiled worker. */
-export const renderInWorker = (strapi: Strapi, receipt: any, draw: Draw): Promise<Buffer> => {
+export const renderInWorker = (strapi: Strapi, receipt: PrintedReceipt, draw: Draw): Promise<Buffer> => {
   const publicDir = strapi.dirs.static.public;
   if (!fs.existsSync(WORKER_FILE)) return draw(publicDir, receipt, (message) => strapi.log.warn(message));
   const renderer = (current ??= start(strapi));

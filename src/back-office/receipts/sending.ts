@@ -1,8 +1,9 @@
 import type { Strapi } from '../types';
 import { Mail, mailBrand } from '../mail';
-import { addDeliveries, countDeliveries, DeliverySeries, markInterrupted, sendDeliveries } from '../mail/deliveries';
+import { addDeliveries, countDeliveries, Delivery, DeliverySeries, markInterrupted, sendDeliveries } from '../mail/deliveries';
 import { formatCentsAsEuros } from '../pdf/typography';
 import { RECEIPT } from './plan';
+import type { FileRow, ReceiptRow } from './rows';
 import { storedPdf } from './storage';
 import { toCents } from './words';
 
@@ -21,8 +22,8 @@ const seriesOf = (year: number): DeliverySeries => ({ uid: RECEIPT_DELIVERY, sco
 
 const running = new Map<number, Promise<void>>();
 
-const mailOf = async (strapi: Strapi, delivery: any, brand: Mail['brand']): Promise<Mail> => {
-  const record = await strapi.db
+const mailOf = async (strapi: Strapi, delivery: Delivery, brand: Mail['brand']): Promise<Mail> => {
+  const record: { receipt?: (ReceiptRow & { pdf: FileRow | null }) | null } | null = await strapi.db
     .query(RECEIPT_DELIVERY)
     .findOne({ where: { id: delivery.id }, select: ['id'], populate: { receipt: { populate: { pdf: true } } } });
   const receipt = record?.receipt;
@@ -72,7 +73,7 @@ const queue = async (strapi: Strapi, year: number) => {
   await addDeliveries(
     strapi,
     seriesOf(year),
-    receipts.map((r: any) => ({ email: r.donorEmail, lastName: r.donorName, key: `receipt-${r.id}`, data: { receipt: r.documentId } }))
+    receipts.map((r: Pick<ReceiptRow, 'id' | 'documentId' | 'donorEmail' | 'donorName'>) => ({ email: r.donorEmail, lastName: r.donorName, key: `receipt-${r.id}`, data: { receipt: r.documentId } }))
   );
 };
 
@@ -91,7 +92,7 @@ const run = async (strapi: Strapi, year: number) => {
             where: { id: { $in: batch.map((d) => d.id) }, $or: [{ receipt: { cancelled: true } }, { receipt: { id: { $null: true } } }] },
             select: ['id'],
           })
-        ).map((d: any) => d.id as number)
+        ).map((d: { id: number }) => d.id)
       ),
     afterSent: async (d) => {
       const record = await strapi.db.query(RECEIPT_DELIVERY).findOne({ where: { id: d.id }, select: ['id', 'sentAt'], populate: { receipt: { select: ['id'] } } });
@@ -123,7 +124,7 @@ export const startSending = async (strapi: Strapi, year: number) => {
 /** At boot: sendings left half-done by a stop or a crash are resumed. */
 export const resumeInterrupted = async (strapi: Strapi) => {
   const rows = await strapi.db.query(RECEIPT_DELIVERY).findMany({ where: { status: 'pending' }, select: ['year'] });
-  for (const year of new Set<number>(rows.map((r: any) => r.year))) {
+  for (const year of new Set<number>(rows.map((r: { year: number }) => r.year))) {
     strapi.log.info(`[reçus] reprise de l'envoi des reçus ${year}`);
     await startSending(strapi, year).catch((e) => strapi.log.error(`[reçus] reprise impossible : ${e?.message ?? e}`));
   }

@@ -1,7 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import { badRequest, ErrorDetails, fieldError } from '../../core/errors';
-import type { Strapi } from '../types';
+import type { Strapi, Values } from '../types';
 import { enumLabel, labelOf } from '../../shared/labels';
 
 const ASSOCIATION = 'api::association.association';
@@ -26,8 +26,8 @@ export interface IssuerSettings {
   signaturePath: string | null;
 }
 
-const localFile = (strapi: Strapi, file: any): string | null => {
-  const url: string | undefined = file?.url;
+const localFile = (strapi: Strapi, file: { url?: string | null } | null | undefined): string | null => {
+  const url = file?.url;
   if (!url || !url.startsWith('/') || !/\.(png|jpe?g)$/i.test(url)) return null;
   const full = path.join(strapi.dirs.static.public, url);
   return fs.existsSync(full) ? full : null;
@@ -38,7 +38,8 @@ const localFile = (strapi: Strapi, file: any): string | null => {
  * receipt may be issued (a receipt missing a mention would not pass a tax inspection).
  */
 export const issuerSettings = async (strapi: Strapi): Promise<IssuerSettings> => {
-  const a: any = await strapi.db.query(ASSOCIATION).findOne({ populate: { logo: true, receiptSignature: true } });
+  // the association's record, its fields checked one by one below
+  const a: Values | null = await strapi.db.query(ASSOCIATION).findOne({ populate: { logo: true, receiptSignature: true } });
   const missing: string[] = [];
   const need = (field: string, ok: boolean) => {
     if (!ok) missing.push(field);

@@ -2,8 +2,9 @@ import fs from 'fs';
 import path from 'path';
 import { Readable } from 'stream';
 import { forbidden, notFound } from '../../core/errors';
-import type { Strapi } from '../types';
+import type { AdminContext, Strapi } from '../types';
 import { RECEIPT } from './plan';
+import type { FileRow } from './rows';
 
 const FILE = 'plugin::upload.file';
 
@@ -23,8 +24,12 @@ const FILE = 'plugin::upload.file';
 
 /** The files stored during one transaction, removed from the disk if it does not commit. */
 export interface StoredFiles {
-  files: any[];
+  /** the upload provider's file (before its record is written), then the file's record */
+  files: UploadedFile[];
 }
+
+/** A file as the upload service names it and the upload provider writes and deletes it (the fields read here). */
+type UploadedFile = Omit<FileRow, 'id'> & { id?: number; getStream?: () => Readable; [field: string]: unknown };
 
 /** Runs `work` (which opens the transaction) with a list of the PDFs it stores; removes them from disk if it throws. */
 export const withStoredFiles = async <T>(strapi: Strapi, work: (stored: StoredFiles) => Promise<T>): Promise<T> => {
@@ -35,8 +40,8 @@ export const withStoredFiles = async <T>(strapi: Strapi, work: (stored: StoredFi
     // the file records were rolled back with the transaction; their bytes are removed here
     await Promise.all(
       stored.files.map((file) =>
-        Promise.resolve(strapi.plugin('upload').provider.delete(file)).catch((err: any) =>
-          strapi.log.error(`[reçus] fichier orphelin ${file.hash}${file.ext} non supprimé : ${err?.message ?? err}`)
+        Promise.resolve(strapi.plugin('upload').provider.delete(file)).catch((err: unknown) =>
+          strapi.log.error(`[reçus] fichier orphelin ${file.hash}${file.ext} non supprimé : ${(err as { message?: unknown } | null)?.message ?? err}`)
         )
       )
     );
@@ -53,19 +58,19 @@ export const withStoredFiles = async <T>(strapi: Strapi, work: (stored: StoredFi
  */
 export const storePdf = async (strapi: Strapi, stored: StoredFiles, pdf: Buffer, name: string) => {
   const upload = strapi.plugin('upload');
-  const entity: any = await upload.service('upload').formatFileInfo({ filename: name, type: 'application/pdf', size: pdf.length }, { name });
+  const entity: UploadedFile = await upload.service('upload').formatFileInfo({ filename: name, type: 'application/pdf', size: pdf.length }, { name });
   entity.getStream = () => Readable.from([pdf]);
   await upload.service('provider').checkFileSize(entity);
   await upload.service('provider').upload(entity);
   delete entity.getStream;
   stored.files.push(entity);
-  const file = await strapi.db.query(FILE).create({ data: { ...entity, provider: strapi.config.get('plugin::upload.provider') } });
+  const file: FileRow = await strapi.db.query(FILE).create({ data: { ...entity, provider: strapi.config.get('plugin::upload.provider') } });
   stored.files[stored.files.length - 1] = file;
   return file;
 };
 
 /** The path of a stored file on disk (local provider), or null. */
-const diskPath = (strapi: Strapi, file: any): string | null => {
+const diskPath = (strapi: Strapi, file: Pick<FileRow, 'hash' | 'ext'> | null | undefined): string | null => {
   if (!file?.hash) return null;
   const uploadsDir = path.resolve(strapi.dirs.static.public, 'uploads');
   const full = path.resolve(uploadsDir, `${file.hash}${file.ext ?? ''}`);
@@ -73,24 +78,42 @@ const diskPath = (strapi: Strapi, file: any): string | null => {
 };
 
 /** The stored bytes of a receipt's PDF (404 in French when missing). */
-export const storedPdf = async (strapi: Strapi, file: any): Promise<Buffer> => {
+export const storedPdf = async (strapi: Strapi, file: Pick<FileRow, 'hash' | 'ext'> | null | undefined): Promise<Buffer> => {
   const full = diskPath(strapi, file);
   const bytes = full ? await fs.promises.readFile(full).catch(() => null) : null;
   if (!bytes) throw notFound('Reçu fiscal : le fichier PDF de ce reçu est introuvable.');
   return bytes;
 };
 
+/** What the files' query reads of their polymorphic `related` relation (ModelMeta, sql.ts, has no morph column). */
+interface FileMeta {
+  attributes: { related: { joinTable: { name: string; joinColumn: { name: string }; morphColumn: { typeColumn: { name: string } } } } };
+}
+
 /** The ids of the receipts' files (issued and cancelled versions): confidential, never deleted. */
 export const receiptFileIds = async (strapi: Strapi, among?: number[]): Promise<number[]> => {
-  const meta: any = strapi.db.metadata.get(FILE);
+  // sound: @strapi/database does not export its metadata's type; the files' `related` attribute is its
+  // polymorphic relation, whose join table has a morph column
+  const meta = strapi.db.metadata.get(FILE) as unknown as FileMeta;
   const join = meta.attributes.related.joinTable;
   const fileColumn = join.joinColumn.name;
   const typeColumn = join.morphColumn.typeColumn.name;
   let query = strapi.db.connection(join.name).distinct(fileColumn).where(typeColumn, RECEIPT);
   if (among) query = query.whereIn(fileColumn, among);
-  const rows: any[] = await query;
+  const rows: Array<Record<string, unknown>> = await query;
   return rows.map((r) => Number(r[fileColumn]));
 };
+
+/** What is wrapped of the upload service. */
+interface UploadService {
+  remove: (file: unknown) => Promise<unknown>;
+  replace: (id: number | string, input: unknown, opts?: unknown) => Promise<unknown>;
+}
+
+/** What is wrapped of the media library's folder-and-file controller. */
+interface FolderFileController {
+  deleteMany: (ctx: AdminContext) => Promise<unknown>;
+}
 
 const NEVER_DELETED = 'Médiathèque : ce fichier est le PDF d’un reçu fiscal ; il est conservé tel quel (ni supprimé, ni remplacé).';
 
@@ -103,9 +126,9 @@ export const guardReceiptFiles = (strapi: Strapi) => {
   const assertNotReceiptFiles = async (ids: number[]) => {
     if (ids.length && (await receiptFileIds(strapi, ids)).length) throw forbidden(NEVER_DELETED, 'files');
   };
-  strapi.get('services').extend('plugin::upload.upload', (service: any) => ({
+  strapi.get('services').extend('plugin::upload.upload', (service: UploadService) => ({
     ...service,
-    async remove(file: any) {
+    async remove(file: { id?: number | string } | null | undefined) {
       if (file?.id) await assertNotReceiptFiles([Number(file.id)]);
       return service.remove(file);
     },
@@ -114,9 +137,9 @@ export const guardReceiptFiles = (strapi: Strapi) => {
       return service.replace(id, input, opts);
     },
   }));
-  strapi.get('controllers').extend('plugin::upload.admin-folder-file', (controller: any) => ({
+  strapi.get('controllers').extend('plugin::upload.admin-folder-file', (controller: FolderFileController) => ({
     ...controller,
-    async deleteMany(ctx: any) {
+    async deleteMany(ctx: AdminContext) {
       const fileIds: unknown[] = Array.isArray(ctx.request.body?.fileIds) ? ctx.request.body.fileIds : [];
       const folderIds: unknown[] = Array.isArray(ctx.request.body?.folderIds) ? ctx.request.body.folderIds : [];
       const folders = folderIds.length
@@ -124,11 +147,11 @@ export const guardReceiptFiles = (strapi: Strapi) => {
         : [];
       const inFolders = folders.length
         ? await strapi.db.query(FILE).findMany({
-            where: { $or: folders.flatMap((f: any) => [{ folderPath: f.path }, { folderPath: { $startsWith: `${f.path}/` } }]) },
+            where: { $or: folders.flatMap((f: { path: string }) => [{ folderPath: f.path }, { folderPath: { $startsWith: `${f.path}/` } }]) },
             select: ['id'],
           })
         : [];
-      await assertNotReceiptFiles([...fileIds.map(Number).filter(Number.isFinite), ...inFolders.map((f: any) => Number(f.id))]);
+      await assertNotReceiptFiles([...fileIds.map(Number).filter(Number.isFinite), ...inFolders.map((f: { id: number }) => Number(f.id))]);
       return controller.deleteMany.call(this, ctx);
     },
   }));

@@ -1,5 +1,4 @@
 // n2words is an ES module; Node (20.19+) and the tests' transform load it with require.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { toCardinal } = require('n2words/fr-FR') as { toCardinal: (value: number | string | bigint) => string };
 
 /**
