@@ -98,10 +98,17 @@ export const receiptFileIds = async (strapi: Strapi, among?: number[]): Promise<
   const join = meta.attributes.related.joinTable;
   const fileColumn = join.joinColumn.name;
   const typeColumn = join.morphColumn.typeColumn.name;
-  let query = strapi.db.connection(join.name).distinct(fileColumn).where(typeColumn, RECEIPT);
-  if (among) query = query.whereIn(fileColumn, among);
-  const rows: Array<Record<string, unknown>> = await query;
-  return rows.map((r) => Number(r[fileColumn]));
+  const read = async (ids?: number[]) => {
+    let query = strapi.db.connection(join.name).distinct(fileColumn).where(typeColumn, RECEIPT);
+    if (ids) query = query.whereIn(fileColumn, ids);
+    const rows: Array<Record<string, unknown>> = await query;
+    return rows.map((r) => Number(r[fileColumn]));
+  };
+  if (!among) return read();
+  // by slices: a folder of tens of thousands of files would pass SQLite's limit of bound values
+  const found: number[] = [];
+  for (let i = 0; i < among.length; i += 5000) found.push(...(await read(among.slice(i, i + 5000))));
+  return found;
 };
 
 /** What is wrapped of the upload service. */
