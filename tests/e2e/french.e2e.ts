@@ -37,6 +37,7 @@ const BACK_OFFICE_PAGES: Record<string, string> = {
   Exports: '/admin/exports',
   Sauvegardes: '/admin/sauvegardes',
   Médiathèque: '/admin/plugins/upload',
+  HelloAsso: '/admin/helloasso',
 };
 
 /** The page's visible text once its requests are done. */
@@ -112,7 +113,8 @@ describe('the panel in French, as each role sees it', () => {
       await shot(page, `francais-${name}`);
       expect(problems).toEqual([]);
       await context.close();
-    });
+      // every page and every collection of the role, two pages each: the president's walk is long
+    }, 600_000);
   }
 
   it('the treasurer reads contributions in French: member and period, jj/mm/aaaa, €, payment methods, and chooses a method by its French name', async () => {

@@ -12,15 +12,15 @@ const COLLECTIONS: Record<string, { code: string; email: string; password: strin
     code: 'strapi-super-admin',
     email: 'president@demo.local',
     password: 'Demo-President-2026',
-    sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Article', 'Lettre d’information', 'Abonné', 'Document interne', 'Pôle', 'Compétence'],
-    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque'],
+    sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Article', 'Lettre d’information', 'Abonné', 'Document interne', 'Pôle', 'Compétence', 'Compte de trésorerie', 'Catégorie comptable', 'Écriture', 'Exercice clos'],
+    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque', 'HelloAsso'],
   },
   tresoriere: {
     code: 'asso-treasurer',
     email: 'tresoriere@demo.local',
     password: 'Demo-Tresoriere-2026',
-    sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Document interne', 'Pôle', 'Compétence'],
-    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Médiathèque'],
+    sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Document interne', 'Pôle', 'Compétence', 'Compte de trésorerie', 'Catégorie comptable', 'Écriture', 'Exercice clos'],
+    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Médiathèque', 'HelloAsso'],
   },
   secretaire: {
     code: 'asso-secretary',
@@ -52,9 +52,9 @@ const COLLECTIONS: Record<string, { code: string; email: string; password: strin
   },
 };
 
-const MENU = ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque'];
+const MENU = ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque', 'HelloAsso'];
 
-const ALL = ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Article', 'Lettre d’information', 'Abonné', 'Document interne', 'Pôle', 'Compétence'];
+const ALL = ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Article', 'Lettre d’information', 'Abonné', 'Document interne', 'Pôle', 'Compétence', 'Compte de trésorerie', 'Catégorie comptable', 'Écriture', 'Exercice clos'];
 
 describe('each bureau role sees its own collections', () => {
   let browser: Browser;
