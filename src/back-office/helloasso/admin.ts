@@ -3,7 +3,7 @@ import { badRequest, conflict, messageOf, notFound } from '../../core/errors';
 import { HelloAssoClient, isConfigured } from './client';
 import { FORM, ITEM, emptyCounts, formKey, importOrder, loadContext, type SyncCounts } from './importer';
 import { centsToEuros } from './orders';
-import { lastSyncs, withRun } from './sync';
+import { SYNC, lastSyncs, withRun } from './sync';
 import type { FormsState, HelloAssoForm, Review, Status } from './contract';
 
 /**
@@ -59,6 +59,7 @@ const formView = (form: { formSlug: string; formType: string; title?: string | n
     formSlug: form.formSlug,
     formType: form.formType,
     title: form.title ?? mapping?.title ?? form.formSlug,
+    pastOrdersPending: Boolean(mapping?.pastOrdersPending),
     mapping: {
       kind: (mapping?.kind ?? null) as Kind | null,
       membershipType: type ? { documentId: type.documentId, name: type.name } : null,
@@ -117,6 +118,10 @@ export const mapForm = async (strapi: Strapi, formType: string, formSlug: string
   }
   const existing = await strapi.db.query(FORM).findOne({ where: { formType, formSlug } });
   if (title || !existing) data.title = title ?? existing?.title ?? formSlug;
+  // mapped after its orders (never mapped, or ignored until now) once a synchronisation has begun: « à reprendre »,
+  // the next synchronisation reads the form's orders from the start (before any, the first one reads them all)
+  if (kind === 'ignored') data.pastOrdersPending = false;
+  else if ((!existing?.kind || existing.kind === 'ignored') && (await strapi.db.query(SYNC).count({})) > 0) data.pastOrdersPending = true;
   const saved = existing ? await strapi.db.query(FORM).update({ where: { id: existing.id }, data }) : await strapi.db.query(FORM).create({ data });
   return formView({ formSlug, formType, title: saved.title }, saved, await choices(strapi));
 };

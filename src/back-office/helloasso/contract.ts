@@ -54,6 +54,8 @@ export interface HelloAssoForm {
   formSlug: string;
   formType: string;
   title: string;
+  /** mapped after its orders: the next synchronisation reads them all (« à reprendre ») */
+  pastOrdersPending: boolean;
   mapping: Mapping;
 }
 export interface FormsState {
