@@ -196,7 +196,7 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     const list = await app.admin('get', '/back-office/helloasso/reviews', treasurer).expect(200);
     expect(list.body.reviews).toHaveLength(1);
     const [review] = list.body.reviews;
-    expect(review).toMatchObject({ itemType: 'Membership', orderId: String(orders.jean.id), amount: '25.00', formTitle: 'Adhésion 2026', tier: 'Tarif normal', person: { firstName: 'Jean', lastName: 'Dupont', email: 'jd@exemple.org' } });
+    expect(review).toMatchObject({ itemType: 'Membership', candidateKind: 'member', orderId: String(orders.jean.id), amount: '25.00', formTitle: 'Adhésion 2026', tier: 'Tarif normal', person: { firstName: 'Jean', lastName: 'Dupont', email: 'jd@exemple.org' } });
     expect(review.reason).toMatch(/2 adhérents portent ce nom/);
     expect(review.candidates.map((c: any) => c.documentId).sort()).toEqual([ref.jean1.documentId, ref.jean2.documentId].sort());
     expect((await app.admin('get', '/back-office/helloasso/status', treasurer)).body.toReviewCount).toBe(1);

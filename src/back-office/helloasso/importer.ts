@@ -185,13 +185,19 @@ const fillBlanks = async (ctx: ImportContext, member: Values, person: HaPerson, 
 export interface Forced {
   member?: string;
   createMember?: boolean;
+  donor?: string;
+  createDonor?: boolean;
 }
+
+/** The item types whose person is the payer as a donor (their review's candidates are donors). */
+export const DONATION_TYPES = ['Donation', 'MonthlyDonation'];
 
 interface ItemWrite {
   state: 'imported' | 'review' | 'refunded' | 'ignored';
   produced?: Record<string, string>;
   reason?: string | null;
-  person?: HaPerson | null;
+  /** the beneficiary, or the payer as a donor */
+  person?: HaPerson | ReturnType<typeof donorOf> | null;
   candidates?: string[] | null;
 }
 
@@ -239,10 +245,22 @@ const importItem = async (ctx: ImportContext, order: HaOrder, item: HaItem, coun
   const formTitle = mapping?.title ?? order.formName ?? order.formSlug ?? '';
   const type = String(item.type ?? '');
 
-  if (type === 'Donation' || type === 'MonthlyDonation') {
+  if (DONATION_TYPES.includes(type)) {
     const payer = donorOf(order);
-    const found = findDonor(ctx.donors, payer, '').donors;
-    let donor = found[0];
+    let donor: Values | null = null;
+    if (forced?.donor) {
+      donor = await strapi.db.query(DONOR).findOne({ where: { documentId: forced.donor }, select: ['documentId'] });
+    } else if (!forced?.createDonor) {
+      // the first of e-mail, company, name that finds someone; several donors found that way: the treasurer chooses
+      const found = findDonor(ctx.donors, payer, '').donors as Values[];
+      if (found.length > 1) {
+        if (stored) return;
+        counts.toReview += 1;
+        const reason = `${found.length} donateurs correspondent (${payer.email && ctx.donors.byEmail.has(payer.email) ? 'même e-mail' : payer.companyName ? 'même raison sociale' : 'même nom, aucun e-mail pour les départager'}) : choisissez le bon, ou créez une nouvelle fiche`;
+        return save({ state: 'review', reason, person: payer, candidates: [...new Set(found.map((d) => d.documentId as string))] });
+      }
+      donor = found[0] ?? null;
+    }
     if (!donor) {
       donor = await strapi.documents(DONOR).create({ data: { ...payer, country: payer.country ?? undefined } as DocumentData });
       counts.created.donors += 1;
