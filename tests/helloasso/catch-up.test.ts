@@ -26,28 +26,61 @@ describe(`HelloAsso catch-up (${DB_CLIENT})`, () => {
 
   const sync = () => app.admin('post', '/back-office/helloasso/sync', treasurer).expect(200);
   const count = (uid: string, where: any = {}) => app.strapi.db.query(uid).count({ where });
-  const map = (formType: string, formSlug: string, body: any) => app.admin('put', `/back-office/helloasso/forms/${formType}/${formSlug}`, treasurer).send(body).expect(200);
-  const formRequests = (formSlug: string) => ha.state.requests.filter((r: any) => r.path.endsWith(`/forms/Event/${formSlug}/orders`) || r.path.endsWith(`/forms/Membership/${formSlug}/orders`)).length;
+  const map = (formType: string, formSlug: string, body: any) =>
+    app.admin('put', `/back-office/helloasso/forms/${formType}/${formSlug}`, treasurer).send(body).expect(200);
+  const formRequests = (formSlug: string) =>
+    ha.state.requests.filter(
+      (r: any) => r.path.endsWith(`/forms/Event/${formSlug}/orders`) || r.path.endsWith(`/forms/Membership/${formSlug}/orders`)
+    ).length;
 
   beforeAll(async () => {
     ha = await startHelloAssoStandIn({ maxPageSize: 20 });
     app = await startStrapi({ env: ha.env });
     await docs('api::association.association').create({ data: { name: 'Les Amis du Quartier' } });
-    ref.annual = await docs('api::membership-type.membership-type').create({ data: { name: 'Adhésion annuelle', amount: 25, durationMonths: 12 } });
-    ref.concert = await docs('api::mission.mission').create({ data: { title: 'Concert de printemps', kind: 'event', startAt: DateTime.now().plus({ days: 20 }).toISO(), capacity: 50 } });
+    ref.annual = await docs('api::membership-type.membership-type').create({
+      data: { name: 'Adhésion annuelle', amount: 25, durationMonths: 12 },
+    });
+    ref.concert = await docs('api::mission.mission').create({
+      data: { title: 'Concert de printemps', kind: 'event', startAt: DateTime.now().plus({ days: 20 }).toISO(), capacity: 50 },
+    });
     ha.state.forms.push(
       { formSlug: 'adhesion-2026', formType: 'Membership', title: 'Adhésion 2026', state: 'Public' },
       { formSlug: 'concert', formType: 'Event', title: 'Concert de printemps', state: 'Public' },
       { formSlug: 'adhesion-famille', formType: 'Membership', title: 'Adhésion famille', state: 'Public' }
     );
     // paid three months ago: beyond the synchronisation's two-day window once imported
-    orders.old = makeOrder({ date: daysAgo(90), payer: { firstName: 'Marc', lastName: 'Lefèvre', email: 'marc@exemple.org' }, items: [{ amount: 2500 }] });
-    orders.other = makeOrder({ date: daysAgo(80), payer: { firstName: 'Anne', lastName: 'Simon', email: 'anne@exemple.org' }, items: [{ amount: 2500 }] });
+    orders.old = makeOrder({
+      date: daysAgo(90),
+      payer: { firstName: 'Marc', lastName: 'Lefèvre', email: 'marc@exemple.org' },
+      items: [{ amount: 2500 }],
+    });
+    orders.other = makeOrder({
+      date: daysAgo(80),
+      payer: { firstName: 'Anne', lastName: 'Simon', email: 'anne@exemple.org' },
+      items: [{ amount: 2500 }],
+    });
     // tickets sold before the form is linked to its mission: set aside by the first synchronisations
-    orders.ticket1 = makeOrder({ date: daysAgo(60), formSlug: 'concert', formType: 'Event', payer: { firstName: 'Hugo', lastName: 'Petit', email: 'hugo@exemple.org' }, items: [{ type: 'Registration', amount: 1000, name: 'Entrée' }] });
-    orders.ticket2 = makeOrder({ date: daysAgo(45), formSlug: 'concert', formType: 'Event', payer: { firstName: 'Inès', lastName: 'Roux', email: 'ines@exemple.org' }, items: [{ type: 'Registration', amount: 1000, name: 'Entrée' }] });
+    orders.ticket1 = makeOrder({
+      date: daysAgo(60),
+      formSlug: 'concert',
+      formType: 'Event',
+      payer: { firstName: 'Hugo', lastName: 'Petit', email: 'hugo@exemple.org' },
+      items: [{ type: 'Registration', amount: 1000, name: 'Entrée' }],
+    });
+    orders.ticket2 = makeOrder({
+      date: daysAgo(45),
+      formSlug: 'concert',
+      formType: 'Event',
+      payer: { firstName: 'Inès', lastName: 'Roux', email: 'ines@exemple.org' },
+      items: [{ type: 'Registration', amount: 1000, name: 'Entrée' }],
+    });
     // a membership form ignored at first, then mapped
-    orders.family = makeOrder({ date: daysAgo(50), formSlug: 'adhesion-famille', payer: { firstName: 'Paul', lastName: 'Bernard', email: 'paul@exemple.org' }, items: [{ amount: 4000 }] });
+    orders.family = makeOrder({
+      date: daysAgo(50),
+      formSlug: 'adhesion-famille',
+      payer: { firstName: 'Paul', lastName: 'Bernard', email: 'paul@exemple.org' },
+      items: [{ amount: 4000 }],
+    });
     ha.state.orders.push(...Object.values(orders));
     treasurer = await loginAs(app, 'asso-treasurer');
     await map('Membership', 'adhesion-2026', { kind: 'membership', membershipType: ref.annual.documentId });
@@ -98,16 +131,28 @@ describe(`HelloAsso catch-up (${DB_CLIENT})`, () => {
     expect(listed.body.forms.find((f: any) => f.formSlug === 'concert').pastOrdersPending).toBe(true);
     expect(listed.body.forms.find((f: any) => f.formSlug === 'adhesion-2026').pastOrdersPending).toBe(false);
     // the ignored form mapped to a membership type: its set-aside item is imported too
-    expect((await map('Membership', 'adhesion-famille', { kind: 'membership', membershipType: ref.annual.documentId })).body.pastOrdersPending).toBe(true);
+    expect(
+      (await map('Membership', 'adhesion-famille', { kind: 'membership', membershipType: ref.annual.documentId })).body.pastOrdersPending
+    ).toBe(true);
 
     const res = await sync();
-    expect(res.body).toEqual({ created: { ...none, members: 1, contributions: 1, participations: 2 }, updated: 0, refunded: 0, toReview: 0, errors: [] });
-    const tickets = await app.strapi.db.query(PARTICIPATION).findMany({ where: { mission: { documentId: ref.concert.documentId } }, orderBy: { id: 'asc' } });
+    expect(res.body).toEqual({
+      created: { ...none, members: 1, contributions: 1, participations: 2 },
+      updated: 0,
+      refunded: 0,
+      toReview: 0,
+      errors: [],
+    });
+    const tickets = await app.strapi.db
+      .query(PARTICIPATION)
+      .findMany({ where: { mission: { documentId: ref.concert.documentId } }, orderBy: { id: 'asc' } });
     expect(tickets.map((p: any) => [p.lastName, p.status, p.source])).toEqual([
       ['Petit', 'confirmed', 'helloasso'],
       ['Roux', 'confirmed', 'helloasso'],
     ]);
-    const paul = await app.strapi.db.query(MEMBER).findOne({ where: { lastName: 'Bernard' }, populate: { contributions: { populate: { membershipType: true } } } });
+    const paul = await app.strapi.db
+      .query(MEMBER)
+      .findOne({ where: { lastName: 'Bernard' }, populate: { contributions: { populate: { membershipType: true } } } });
     expect(paul.contributions.map((c: any) => [c.amount, c.membershipType?.name])).toEqual([[40, 'Adhésion annuelle']]);
     expect(await app.strapi.db.query(FORM).count({ where: { pastOrdersPending: true } })).toBe(0);
 
@@ -124,7 +169,13 @@ describe(`HelloAsso catch-up (${DB_CLIENT})`, () => {
   });
 
   it('a form whose past orders fail to come keeps its flag, and is read again next time', async () => {
-    const late = makeOrder({ date: daysAgo(40), formSlug: 'concert', formType: 'Event', payer: { firstName: 'Léo', lastName: 'Garnier', email: 'leo@exemple.org' }, items: [{ type: 'Registration', amount: 1000, name: 'Entrée' }] });
+    const late = makeOrder({
+      date: daysAgo(40),
+      formSlug: 'concert',
+      formType: 'Event',
+      payer: { firstName: 'Léo', lastName: 'Garnier', email: 'leo@exemple.org' },
+      items: [{ type: 'Registration', amount: 1000, name: 'Entrée' }],
+    });
     ha.state.orders.push(late);
     await map('Event', 'concert', { kind: 'mission', mission: ref.concert.documentId });
     ha.failNext(/\/forms\/Event\/concert\/orders/, 10, 500);

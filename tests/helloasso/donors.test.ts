@@ -24,15 +24,26 @@ describe(`HelloAsso donors to check (${DB_CLIENT})`, () => {
   const count = (uid: string, where: any = {}) => app.strapi.db.query(uid).count({ where });
   const reviews = async () => (await app.admin('get', '/back-office/helloasso/reviews', treasurer).expect(200)).body.reviews;
   const resolve = (id: number, body: any) => app.admin('post', `/back-office/helloasso/reviews/${id}/resolve`, treasurer).send(body);
-  const donation = (payer: any, days: number, amount = 5000) => makeOrder({ date: daysAgo(days), formSlug: 'dons', formType: 'Donation', payer, items: [{ type: 'Donation', amount, name: 'Don libre' }] });
+  const donation = (payer: any, days: number, amount = 5000) =>
+    makeOrder({
+      date: daysAgo(days),
+      formSlug: 'dons',
+      formType: 'Donation',
+      payer,
+      items: [{ type: 'Donation', amount, name: 'Don libre' }],
+    });
 
   beforeAll(async () => {
     ha = await startHelloAssoStandIn();
     app = await startStrapi({ env: ha.env });
     await docs('api::association.association').create({ data: { name: 'Les Amis du Quartier' } });
     ref.jeanLyon = await docs(DONOR).create({ data: { kind: 'individual', firstName: 'Jean', lastName: 'Dupont', city: 'Lyon' } });
-    ref.jeanParis = await docs(DONOR).create({ data: { kind: 'individual', firstName: 'Jean', lastName: 'Dupont', email: 'jean.dupont@exemple.org', city: 'Paris' } });
-    ref.alice1 = await docs(DONOR).create({ data: { kind: 'individual', firstName: 'Alice', lastName: 'Moreau', email: 'alice@exemple.org' } });
+    ref.jeanParis = await docs(DONOR).create({
+      data: { kind: 'individual', firstName: 'Jean', lastName: 'Dupont', email: 'jean.dupont@exemple.org', city: 'Paris' },
+    });
+    ref.alice1 = await docs(DONOR).create({
+      data: { kind: 'individual', firstName: 'Alice', lastName: 'Moreau', email: 'alice@exemple.org' },
+    });
     ref.alice2 = await docs(DONOR).create({ data: { kind: 'individual', firstName: 'Alice', lastName: 'Moreau' } });
     ha.state.forms.push({ formSlug: 'dons', formType: 'Donation', title: 'Appel de fin d’année', state: 'Public' });
     ha.state.orders.push(
@@ -43,7 +54,10 @@ describe(`HelloAsso donors to check (${DB_CLIENT})`, () => {
       donation({ firstName: 'Alice', lastName: 'Moreau', email: 'Alice@Exemple.org' }, 8, 3000)
     );
     treasurer = await loginAs(app, 'asso-treasurer');
-    await app.admin('put', '/back-office/helloasso/forms/Donation/dons', treasurer).send({ kind: 'donation', campaign: 'Fin d’année' }).expect(200);
+    await app
+      .admin('put', '/back-office/helloasso/forms/Donation/dons', treasurer)
+      .send({ kind: 'donation', campaign: 'Fin d’année' })
+      .expect(200);
   }, 300_000);
   afterAll(async () => {
     await app?.stop();
@@ -59,11 +73,31 @@ describe(`HelloAsso donors to check (${DB_CLIENT})`, () => {
 
     const list = await reviews();
     expect(list).toHaveLength(2);
-    expect(list[0]).toMatchObject({ itemType: 'Donation', amount: '50.00', formTitle: 'Appel de fin d’année', candidateKind: 'donor', person: { firstName: 'Jean', lastName: 'DUPONT', email: 'jd@exemple.org' } });
+    expect(list[0]).toMatchObject({
+      itemType: 'Donation',
+      amount: '50.00',
+      formTitle: 'Appel de fin d’année',
+      candidateKind: 'donor',
+      person: { firstName: 'Jean', lastName: 'DUPONT', email: 'jd@exemple.org' },
+    });
     expect(list[0].reason).toMatch(/2 donateurs correspondent \(même nom, aucun e-mail pour les départager\)/);
     expect(list[0].candidates.sort((a: any, b: any) => a.city.localeCompare(b.city))).toEqual([
-      { documentId: ref.jeanLyon.documentId, memberNumber: null, displayName: ref.jeanLyon.displayName, email: null, birthDate: null, city: 'Lyon' },
-      { documentId: ref.jeanParis.documentId, memberNumber: null, displayName: ref.jeanParis.displayName, email: 'jean.dupont@exemple.org', birthDate: null, city: 'Paris' },
+      {
+        documentId: ref.jeanLyon.documentId,
+        memberNumber: null,
+        displayName: ref.jeanLyon.displayName,
+        email: null,
+        birthDate: null,
+        city: 'Lyon',
+      },
+      {
+        documentId: ref.jeanParis.documentId,
+        memberNumber: null,
+        displayName: ref.jeanParis.displayName,
+        email: 'jean.dupont@exemple.org',
+        birthDate: null,
+        city: 'Paris',
+      },
     ]);
     // twice: still waiting, nothing created
     expect((await sync()).body).toEqual({ created: none, updated: 0, refunded: 0, toReview: 0, errors: [] });

@@ -74,7 +74,11 @@ export const FormRow = ({ form, choices }: { form: HelloAssoForm; choices: Forms
             Enregistrer
           </Button>
           {done && <Typography textColor="success600">Enregistré.</Typography>}
-          {pastOrders && <Typography textColor="neutral600">À reprendre : ses commandes passées seront importées à la prochaine synchronisation.</Typography>}
+          {pastOrders && (
+            <Typography textColor="neutral600">
+              À reprendre : ses commandes passées seront importées à la prochaine synchronisation.
+            </Typography>
+          )}
           {save.error && <Typography textColor="danger600">{save.error}</Typography>}
           {!body && !save.error && <Typography textColor="warning600">Pas encore choisi : ses paiements attendent.</Typography>}
         </Flex>
