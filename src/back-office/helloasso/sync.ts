@@ -12,9 +12,10 @@ import type { SyncRun, SyncTrigger } from './contract';
  * The synchronisation: every hour (cron), on demand (« Synchroniser ») and for a notification. Reads the
  * orders paid since the last synchronisation, minus an overlap of two days (an order paid late, a refund),
  * oldest first; each order in its own transaction. Then the past orders of the forms mapped late, and the
- * refunds of older orders (HelloAsso's refunded payments), whose notification may have been lost. It stops at the first failure of HelloAsso (wrong
- * credentials, HelloAsso down, a page failing after the retries), keeps what it committed, records why in
- * French, and the next one starts again from the last order fully processed. Two never run together, even
+ * refunds of older orders (HelloAsso's refunded payments), whose notification may have been lost. It stops
+ * at the first failure of HelloAsso (wrong credentials, HelloAsso down, a page failing after the retries),
+ * keeps what it committed, records why in French, and the next one starts again from the last order fully
+ * processed. Two never run together, even
  * on two instances: a run first writes its record, and gives way to an older run still going.
  */
 
