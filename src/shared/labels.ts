@@ -306,6 +306,7 @@ export const LABELS: Record<string, Record<string, string>> = {
     membershipType: 'Type d\u2019adhésion',
     campaign: 'Campagne',
     mission: 'Mission',
+    pastOrdersPending: 'Commandes passées à reprendre',
   },
   'api::helloasso-sync.helloasso-sync': {
     ...common,

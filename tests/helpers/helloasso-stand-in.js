@@ -2,8 +2,9 @@
 /**
  * A stand-in for the HelloAsso API v5, on 127.0.0.1 (port 0), for the tests and `npm run bench`: the
  * token endpoint (client credentials, refresh tokens that rotate, tokens that expire), the organisation's
- * orders (date range with `to` excluded, oldest first, pages followed by a continuation token that still
- * comes with the last page), one order by id, one payment, the forms. Failures can be injected
+ * orders (date range with `to` excluded, sorted by date, pages followed by a continuation token that still
+ * comes with the last page), the orders of one form, the payments (filtered by state), one order by id, one
+ * payment, the forms. Failures can be injected
  * (`failNext`), tokens expired at will (`expireTokens`). Plain JS: required by the jest suites and by the bench.
  */
 const http = require('http');
@@ -88,20 +89,15 @@ const startHelloAssoStandIn = async ({ clientId = 'client-test', clientSecret = 
     if (!expiresAt || expiresAt <= Date.now()) return send(res, 401, { message: 'Unauthorized' });
     if (req.headers.accept !== 'application/json') return send(res, 406, { message: 'Not acceptable' });
 
-    let m;
-    if ((m = /^\/v5\/organizations\/([^/]+)\/orders$/.exec(path))) {
-      if (m[1] !== slug) return send(res, 404, { message: 'Organization not found' });
+    // a list filtered on a date (`from` included, `to` excluded), sorted (`sortOrder`, HelloAsso's default: Desc), paginated
+    const list = (rows, dateOf) => {
       const from = url.searchParams.get('from') ? new Date(url.searchParams.get('from')).getTime() : -Infinity;
       const to = url.searchParams.get('to') ? new Date(url.searchParams.get('to')).getTime() : Infinity;
-      const types = url.searchParams.getAll('formTypes');
       const pageSize = Math.min(state.maxPageSize, Number(url.searchParams.get('pageSize') || 20));
       const offset = url.searchParams.get('continuationToken') ? Number(Buffer.from(url.searchParams.get('continuationToken'), 'base64').toString()) : 0;
-      const matching = state.orders
-        .filter((o) => {
-          const t = new Date(o.date.replace(/(\.\d{3})\d+/, '$1')).getTime();
-          return t >= from && t < to && (!types.length || types.includes(o.formType));
-        })
-        .sort((a, b) => new Date(a.date.replace(/(\.\d{3})\d+/, '$1')) - new Date(b.date.replace(/(\.\d{3})\d+/, '$1')));
+      const time = (row) => new Date(dateOf(row).replace(/(\.\d{3})\d+/, '$1')).getTime();
+      const asc = url.searchParams.get('sortOrder') === 'Asc';
+      const matching = rows.filter((r) => time(r) >= from && time(r) < to).sort((a, b) => (asc ? time(a) - time(b) : time(b) - time(a)));
       const data = matching.slice(offset, offset + pageSize);
       return send(res, 200, {
         data,
@@ -114,6 +110,42 @@ const startHelloAssoStandIn = async ({ clientId = 'client-test', clientSecret = 
           continuationToken: Buffer.from(String(offset + data.length)).toString('base64'),
         },
       });
+    };
+
+    let m;
+    if ((m = /^\/v5\/organizations\/([^/]+)\/orders$/.exec(path))) {
+      if (m[1] !== slug) return send(res, 404, { message: 'Organization not found' });
+      const types = url.searchParams.getAll('formTypes');
+      return list(
+        state.orders.filter((o) => !types.length || types.includes(o.formType)),
+        (o) => o.date
+      );
+    }
+    if ((m = /^\/v5\/organizations\/([^/]+)\/forms\/([^/]+)\/([^/]+)\/orders$/.exec(path))) {
+      if (m[1] !== slug) return send(res, 404, { message: 'Organization not found' });
+      const [formType, formSlug] = [decodeURIComponent(m[2]), decodeURIComponent(m[3])];
+      if (!state.forms.some((f) => f.formType === formType && f.formSlug === formSlug)) return send(res, 404, { message: 'Form not found' });
+      return list(
+        state.orders.filter((o) => o.formType === formType && o.formSlug === formSlug),
+        (o) => o.date
+      );
+    }
+    if ((m = /^\/v5\/organizations\/([^/]+)\/payments$/.exec(path))) {
+      if (m[1] !== slug) return send(res, 404, { message: 'Organization not found' });
+      const states = url.searchParams.getAll('states');
+      // a payment as the payments list gives it: its order and the items it pays, with their share
+      const payments = state.orders.flatMap((o) =>
+        (o.payments || []).map((p) => ({
+          ...p,
+          order: { id: o.id, date: o.date, formSlug: o.formSlug, formType: o.formType },
+          payer: o.payer,
+          items: (o.items || []).filter((it) => (it.payments || []).some((ip) => ip.id === p.id)).map((it) => ({ id: it.id, shareAmount: it.payments.find((ip) => ip.id === p.id).shareAmount })),
+        }))
+      );
+      return list(
+        payments.filter((p) => !states.length || states.includes(p.state)),
+        (p) => p.date
+      );
     }
     if ((m = /^\/v5\/orders\/(\d+)$/.exec(path))) {
       const order = state.orders.find((o) => String(o.id) === m[1]);

@@ -940,6 +940,7 @@ export interface ApiHelloassoFormHelloassoForm extends Struct.CollectionTypeSche
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 40;
       }>;
+    pastOrdersPending: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
     publishedAt: Schema.Attribute.DateTime;
     title: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{

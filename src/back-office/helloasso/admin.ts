@@ -1,10 +1,10 @@
 import type { Strapi, Values } from '../types';
 import { badRequest, conflict, messageOf, notFound } from '../../core/errors';
 import { HelloAssoClient, isConfigured } from './client';
-import { FORM, ITEM, emptyCounts, formKey, importOrder, loadContext, type SyncCounts } from './importer';
+import { DONATION_TYPES, FORM, ITEM, emptyCounts, formKey, importOrder, loadContext, type Forced, type SyncCounts } from './importer';
 import { centsToEuros } from './orders';
-import { lastSyncs, withRun } from './sync';
-import type { FormsState, HelloAssoForm, Review, Status } from './contract';
+import { SYNC, lastSyncs, withRun } from './sync';
+import type { CandidateKind, FormsState, HelloAssoForm, Review, Status } from './contract';
 
 /**
  * What the HelloAsso page of the admin panel reads and does: the connection's status, the forms and
@@ -13,6 +13,7 @@ import type { FormsState, HelloAssoForm, Review, Status } from './contract';
  */
 
 const MEMBER = 'api::member.member';
+const DONOR = 'api::donor.donor';
 const TYPE = 'api::membership-type.membership-type';
 const MISSION = 'api::mission.mission';
 const KINDS = ['membership', 'donation', 'mission', 'ignored'] as const;
@@ -59,6 +60,7 @@ const formView = (form: { formSlug: string; formType: string; title?: string | n
     formSlug: form.formSlug,
     formType: form.formType,
     title: form.title ?? mapping?.title ?? form.formSlug,
+    pastOrdersPending: Boolean(mapping?.pastOrdersPending),
     mapping: {
       kind: (mapping?.kind ?? null) as Kind | null,
       membershipType: type ? { documentId: type.documentId, name: type.name } : null,
@@ -117,23 +119,37 @@ export const mapForm = async (strapi: Strapi, formType: string, formSlug: string
   }
   const existing = await strapi.db.query(FORM).findOne({ where: { formType, formSlug } });
   if (title || !existing) data.title = title ?? existing?.title ?? formSlug;
+  // mapped after its orders (never mapped, or ignored until now) once a synchronisation has begun: « à reprendre »,
+  // the next synchronisation reads the form's orders from the start (before any, the first one reads them all)
+  if (kind === 'ignored') data.pastOrdersPending = false;
+  else if ((!existing?.kind || existing.kind === 'ignored') && (await strapi.db.query(SYNC).count({})) > 0) data.pastOrdersPending = true;
   const saved = existing ? await strapi.db.query(FORM).update({ where: { id: existing.id }, data }) : await strapi.db.query(FORM).create({ data });
   return formView({ formSlug, formType, title: saved.title }, saved, await choices(strapi));
 };
 
 // ---------------------------------------------------------------- reviews
 
+/** A donation's review chooses a donor (the payer); any other item's, a member (the beneficiary). */
+const candidateKind = (item: Values): CandidateKind => (DONATION_TYPES.includes(String(item.itemType)) ? 'donor' : 'member');
+
 export const listReviews = async (strapi: Strapi): Promise<{ reviews: Review[] }> => {
   const rows = await strapi.db.query(ITEM).findMany({ where: { state: 'review' }, orderBy: [{ orderDate: 'asc' }, { id: 'asc' }] });
-  const ids = [...new Set(rows.flatMap((r: Values) => (r.candidates ?? []) as string[]))];
-  const members = ids.length
-    ? await strapi.db.query(MEMBER).findMany({ where: { documentId: { $in: ids } }, select: ['documentId', 'memberNumber', 'displayName', 'email', 'birthDate'] })
+  const ids = (kind: CandidateKind) => [...new Set(rows.filter((r: Values) => candidateKind(r) === kind).flatMap((r: Values) => (r.candidates ?? []) as string[]))];
+  const memberIds = ids('member');
+  const donorIds = ids('donor');
+  const members = memberIds.length
+    ? await strapi.db.query(MEMBER).findMany({ where: { documentId: { $in: memberIds } }, select: ['documentId', 'memberNumber', 'displayName', 'email', 'birthDate'] })
     : [];
-  const byId = new Map<string, Values>(members.map((m: Values) => [m.documentId, m]));
+  const donors = donorIds.length ? await strapi.db.query(DONOR).findMany({ where: { documentId: { $in: donorIds } }, select: ['documentId', 'displayName', 'email', 'city'] }) : [];
+  const byId = {
+    member: new Map<string, Values>(members.map((m: Values) => [m.documentId, m])),
+    donor: new Map<string, Values>(donors.map((d: Values) => [d.documentId, d])),
+  };
   const forms = new Map<string, Values>((await strapi.db.query(FORM).findMany({})).map((f: Values) => [formKey(f.formType, f.formSlug), f]));
   return {
     reviews: rows.map((r: Values) => {
       const person = (r.person ?? {}) as Values;
+      const kind = candidateKind(r);
       return {
         id: r.id as number,
         itemType: r.itemType,
@@ -145,22 +161,34 @@ export const listReviews = async (strapi: Strapi): Promise<{ reviews: Review[] }
         tier: r.tier,
         person: { firstName: person.firstName ?? null, lastName: person.lastName ?? null, email: person.email ?? null, birthDate: person.birthDate ?? null },
         reason: r.reason,
+        candidateKind: kind,
         candidates: ((r.candidates ?? []) as string[])
-          .map((id) => byId.get(id))
+          .map((id) => byId[kind].get(id))
           .filter(Boolean)
-          .map((m) => ({ documentId: m!.documentId, memberNumber: m!.memberNumber ?? null, displayName: m!.displayName, email: m!.email ?? null, birthDate: m!.birthDate ?? null })),
+          .map((m) =>
+            kind === 'donor'
+              ? { documentId: m!.documentId, memberNumber: null, displayName: m!.displayName, email: m!.email ?? null, birthDate: null, city: m!.city ?? null }
+              : { documentId: m!.documentId, memberNumber: m!.memberNumber ?? null, displayName: m!.displayName, email: m!.email ?? null, birthDate: m!.birthDate ?? null }
+          ),
       };
     }),
   };
 };
 
-/** The treasurer links a waiting item to a member (or creates one): the item is imported as the synchronisation would. */
+/** The treasurer links a waiting item to a member or a donor (or creates one): the item is imported as the synchronisation would. */
 export const resolveReview = async (strapi: Strapi, id: number, body: Values, by: string): Promise<SyncCounts> => {
   const item = await strapi.db.query(ITEM).findOne({ where: { id } });
   if (!item) throw notFound('Cet élément à vérifier n’existe pas.');
   if (item.state !== 'review') throw conflict('Cet élément a déjà été traité.');
-  const forced: { member?: string; createMember?: boolean } = {};
-  if (body?.createMember === true) forced.createMember = true;
+  const forced: Forced = {};
+  if (candidateKind(item) === 'donor') {
+    if (body?.createDonor === true) forced.createDonor = true;
+    else if (typeof body?.donor === 'string' && body.donor) {
+      const donor = await strapi.db.query(DONOR).findOne({ where: { documentId: body.donor }, select: ['documentId'] });
+      if (!donor) throw badRequest('Donateur : cette fiche n’existe pas.', 'donor');
+      forced.donor = donor.documentId;
+    } else throw badRequest('Donateur : choisissez le donateur, ou demandez une nouvelle fiche.', 'donor');
+  } else if (body?.createMember === true) forced.createMember = true;
   else if (typeof body?.member === 'string' && body.member) {
     const member = await strapi.db.query(MEMBER).findOne({ where: { documentId: body.member }, select: ['documentId'] });
     if (!member) throw badRequest('Adhérent : cette fiche n’existe pas.', 'member');

@@ -120,6 +120,17 @@ export interface HaForm {
   state?: string;
 }
 
+/** A payment of the payments list: its order, and the items it pays (with the share of each). */
+export interface HaRefundedPayment {
+  id: number | string;
+  state?: string;
+  amount?: number;
+  date?: string;
+  order?: { id: number | string };
+  items?: Array<{ id: number | string; shareAmount?: number }>;
+  refundOperations?: unknown[];
+}
+
 export class HelloAssoClient {
   private tokens: Tokens | null = null;
 
@@ -223,27 +234,52 @@ export class HelloAssoClient {
     return `/organizations/${encodeURIComponent(this.settings.organizationSlug ?? '')}`;
   }
 
-  /** The organisation's orders paid between `from` (included) and `to` (excluded), oldest first, page by page. */
-  async *orderPages(from: Date, to: Date, pageSize = 100): AsyncGenerator<HaOrder[]> {
+  /** Every page of a list, followed by its continuation token (HelloAsso gives one even with the last page). */
+  private async *pages<T>(path: string, query: Array<[string, string | number | boolean | null | undefined]>): AsyncGenerator<T[]> {
     let continuationToken: string | undefined;
     for (;;) {
-      const page = await this.get<Page<HaOrder>>(`${this.org}/orders`, [
-        ['from', from.toISOString()],
-        ['to', to.toISOString()],
-        ['pageSize', pageSize],
-        ['continuationToken', continuationToken],
-        ['formTypes', 'Membership'],
-        ['formTypes', 'Donation'],
-        ['formTypes', 'Event'],
-        ['withDetails', true],
-        ['sortOrder', 'Asc'],
-      ]);
+      const page = await this.get<Page<T>>(path, [...query, ['continuationToken', continuationToken]]);
       const data = page?.data ?? [];
       if (!data.length) return;
       yield data;
       continuationToken = page?.pagination?.continuationToken;
       if (!continuationToken) return;
     }
+  }
+
+  /** The organisation's orders paid between `from` (included) and `to` (excluded), oldest first, page by page. */
+  orderPages(from: Date, to: Date, pageSize = 100): AsyncGenerator<HaOrder[]> {
+    return this.pages<HaOrder>(`${this.org}/orders`, [
+      ['from', from.toISOString()],
+      ['to', to.toISOString()],
+      ['pageSize', pageSize],
+      ['formTypes', 'Membership'],
+      ['formTypes', 'Donation'],
+      ['formTypes', 'Event'],
+      ['withDetails', true],
+      ['sortOrder', 'Asc'],
+    ]);
+  }
+
+  /** The orders of one form between `from` (included) and `to` (excluded), oldest first, page by page. */
+  formOrderPages(formType: string, formSlug: string, from: Date, to: Date, pageSize = 100): AsyncGenerator<HaOrder[]> {
+    return this.pages<HaOrder>(`${this.org}/forms/${encodeURIComponent(formType)}/${encodeURIComponent(formSlug)}/orders`, [
+      ['from', from.toISOString()],
+      ['to', to.toISOString()],
+      ['pageSize', pageSize],
+      ['withDetails', true],
+      ['sortOrder', 'Asc'],
+    ]);
+  }
+
+  /** The organisation's payments refunded or being refunded, made since `from`, page by page. */
+  refundedPaymentPages(from: Date, pageSize = 100): AsyncGenerator<HaRefundedPayment[]> {
+    return this.pages<HaRefundedPayment>(`${this.org}/payments`, [
+      ['states', 'Refunded'],
+      ['states', 'Refunding'],
+      ['from', from.toISOString()],
+      ['pageSize', pageSize],
+    ]);
   }
 
   /** One order with its items and payments; null when HelloAsso does not know it. */

@@ -54,6 +54,8 @@ export interface HelloAssoForm {
   formSlug: string;
   formType: string;
   title: string;
+  /** mapped after its orders: the next synchronisation reads them all (« à reprendre ») */
+  pastOrdersPending: boolean;
   mapping: Mapping;
 }
 export interface FormsState {
@@ -68,13 +70,18 @@ export interface MappingBody {
   mission?: string;
 }
 
+/** A record the waiting item could belong to: a member (a membership), or a donor (a donation: no number nor birth date, a city). */
 export interface Candidate {
   documentId: string;
   memberNumber: number | string | null;
   displayName: string;
   email: string | null;
   birthDate: string | null;
+  city?: string | null;
 }
+export type CandidateKind = 'member' | 'donor';
+/** The body of POST /reviews/:id/resolve: a member review takes a member, a donor review a donor. */
+export type ResolveBody = { member: string } | { createMember: true } | { donor: string } | { createDonor: true };
 export interface Review {
   id: number | string;
   itemType: string;
@@ -86,5 +93,7 @@ export interface Review {
   tier: string | null;
   person: { firstName: string | null; lastName: string | null; email: string | null; birthDate: string | null };
   reason: string;
+  /** what the candidates are (and what the resolution takes) */
+  candidateKind: CandidateKind;
   candidates: Candidate[];
 }

@@ -97,6 +97,19 @@ export const knownItems = async (strapi: Strapi, keys: string[]) => {
 /** One lock for every write of an imported item (PostgreSQL; SQLite has one writer): the check and the write are one step. */
 const ITEMS_LOCK = 740_211_913;
 
+/** One transaction holding the items' lock: what `fn` writes is all kept, or nothing. */
+const inItemsTransaction = (strapi: Strapi, fn: () => Promise<void>) =>
+  strapi.db.transaction(async ({ trx }) => {
+    if (isPostgres(strapi)) {
+      await trx.raw('SELECT pg_advisory_xact_lock(?)', [ITEMS_LOCK]);
+      // No wait for the disk at each commit: a crash can only lose the last orders committed, together
+      // (the log is written in order), and before the run's record that moves the cursor past them
+      // (committed normally): the next synchronisation imports them again.
+      await trx.raw('SET LOCAL synchronous_commit TO OFF');
+    }
+    await fn();
+  });
+
 // ---------------------------------------------------------------- people
 
 export type PersonMatch = { member: Values } | { member: null } | { review: string; candidates: Values[] };
@@ -172,13 +185,19 @@ const fillBlanks = async (ctx: ImportContext, member: Values, person: HaPerson, 
 export interface Forced {
   member?: string;
   createMember?: boolean;
+  donor?: string;
+  createDonor?: boolean;
 }
+
+/** The item types whose person is the payer as a donor (their review's candidates are donors). */
+export const DONATION_TYPES = ['Donation', 'MonthlyDonation'];
 
 interface ItemWrite {
   state: 'imported' | 'review' | 'refunded' | 'ignored';
   produced?: Record<string, string>;
   reason?: string | null;
-  person?: HaPerson | null;
+  /** the beneficiary, or the payer as a donor */
+  person?: HaPerson | ReturnType<typeof donorOf> | null;
   candidates?: string[] | null;
 }
 
@@ -213,12 +232,7 @@ const importItem = async (ctx: ImportContext, order: HaOrder, item: HaItem, coun
   };
 
   if (stored) {
-    if (status === 'refunded' && stored.state === 'imported') return refundProduced(ctx, stored, counts);
-    if (status === 'refunded' && stored.state === 'review') {
-      await strapi.db.query(ITEM).update({ where: { id: stored.id }, data: { state: 'refunded', reason: 'remboursé sur HelloAsso avant d’être vérifié : rien n’a été enregistré', orderData: null } });
-      counts.refunded += 1;
-      return;
-    }
+    if (status === 'refunded') return markRefunded(ctx, stored, counts);
     if (!(forced && stored.state === 'review')) return;
   }
   if (status === 'pending' || status === 'void') return;
@@ -231,10 +245,22 @@ const importItem = async (ctx: ImportContext, order: HaOrder, item: HaItem, coun
   const formTitle = mapping?.title ?? order.formName ?? order.formSlug ?? '';
   const type = String(item.type ?? '');
 
-  if (type === 'Donation' || type === 'MonthlyDonation') {
+  if (DONATION_TYPES.includes(type)) {
     const payer = donorOf(order);
-    const found = findDonor(ctx.donors, payer, '').donors;
-    let donor = found[0];
+    let donor: Values | null = null;
+    if (forced?.donor) {
+      donor = await strapi.db.query(DONOR).findOne({ where: { documentId: forced.donor }, select: ['documentId'] });
+    } else if (!forced?.createDonor) {
+      // the first of e-mail, company, name that finds someone; several donors found that way: the treasurer chooses
+      const found = findDonor(ctx.donors, payer, '').donors as Values[];
+      if (found.length > 1) {
+        if (stored) return;
+        counts.toReview += 1;
+        const reason = `${found.length} donateurs correspondent (${payer.email && ctx.donors.byEmail.has(payer.email) ? 'même e-mail' : payer.companyName ? 'même raison sociale' : 'même nom, aucun e-mail pour les départager'}) : choisissez le bon, ou créez une nouvelle fiche`;
+        return save({ state: 'review', reason, person: payer, candidates: [...new Set(found.map((d) => d.documentId as string))] });
+      }
+      donor = found[0] ?? null;
+    }
     if (!donor) {
       donor = await strapi.documents(DONOR).create({ data: { ...payer, country: payer.country ?? undefined } as DocumentData });
       counts.created.donors += 1;
@@ -326,15 +352,75 @@ const itemPaymentDate = (order: HaOrder, item: HaItem) => {
   return payment?.date ?? order.date ?? null;
 };
 
-/** A refund or a cancellation on HelloAsso: what the item produced is kept, marked refunded (cancelled for a participation). */
-const refundProduced = async (ctx: ImportContext, stored: Values, counts: SyncCounts) => {
+/**
+ * THE refund of an imported item, whichever way it is learnt (its order read again, or the catch-up of
+ * refunded payments): what the item produced is kept, marked refunded (cancelled for a participation);
+ * an item still waiting for review is closed without anything written. An item already refunded or
+ * ignored is left as it is (counted once).
+ */
+const markRefunded = async (ctx: ImportContext, stored: Values, counts: SyncCounts) => {
   const { strapi } = ctx;
+  if (stored.state === 'review') {
+    await strapi.db.query(ITEM).update({ where: { id: stored.id }, data: { state: 'refunded', reason: 'remboursé sur HelloAsso avant d’être vérifié : rien n’a été enregistré', orderData: null } });
+    counts.refunded += 1;
+    return;
+  }
+  if (stored.state !== 'imported') return;
   const produced = (stored.produced ?? {}) as Record<string, string>;
   if (produced.contribution) await strapi.documents(CONTRIBUTION).update({ documentId: produced.contribution, data: { refunded: true } });
   if (produced.donation) await strapi.documents(DONATION).update({ documentId: produced.donation, data: { refunded: true } });
   if (produced.participation) await strapi.documents(PARTICIPATION).update({ documentId: produced.participation, data: { status: 'cancelled' } });
   await strapi.db.query(ITEM).update({ where: { id: stored.id }, data: { state: 'refunded', reason: 'remboursé ou annulé sur HelloAsso' } });
   counts.refunded += 1;
+};
+
+/**
+ * The keys of the items, imported or waiting for review, that these refunded payments pay (a payment's own
+ * items, else every item of its order), in one query.
+ */
+export const unrefundedItems = async (strapi: Strapi, payments: Array<{ order?: { id: number | string }; items?: Array<{ id: number | string }> }>) => {
+  const paid = new Map<string, Set<string> | null>();
+  for (const p of payments) {
+    if (p.order?.id === undefined || p.order?.id === null) continue;
+    const orderId = String(p.order.id);
+    const ids = (p.items ?? []).map((i) => String(i.id));
+    const seen = paid.get(orderId);
+    if (!ids.length || seen === null) paid.set(orderId, null);
+    else paid.set(orderId, new Set([...(seen ?? []), ...ids]));
+  }
+  const keys: string[] = [];
+  const orderIds = [...paid.keys()];
+  for (let i = 0; i < orderIds.length; i += 500) {
+    const rows = await strapi.db.query(ITEM).findMany({ where: { orderId: { $in: orderIds.slice(i, i + 500) }, state: { $in: ['imported', 'review'] } }, select: ['key', 'orderId', 'itemId'] });
+    for (const r of rows as Values[]) {
+      const items = paid.get(String(r.orderId));
+      if (items === null || items?.has(String(r.itemId))) keys.push(String(r.key));
+    }
+  }
+  return keys;
+};
+
+/**
+ * The refund of items learnt from HelloAsso's refunded payments (an order too old to be read again):
+ * each item in its own transaction, read again under the lock, through the same refund as an order's.
+ * False when one failed (the failure is in `counts.errors`).
+ */
+export const refundItems = async (ctx: ImportContext, keys: string[], counts: SyncCounts) => {
+  let ok = true;
+  for (const key of keys) {
+    const local = emptyCounts();
+    try {
+      await inItemsTransaction(ctx.strapi, async () => {
+        const stored = await ctx.strapi.db.query(ITEM).findOne({ where: { key }, select: ['id', 'state', 'produced'] });
+        if (stored) await markRefunded(ctx, stored, local);
+      });
+      addCounts(counts, local);
+    } catch (e) {
+      ok = false;
+      counts.errors.push(`Remboursement HelloAsso de l’élément ${key.replace(/^.*:/, '')} non enregistré : ${messageOf(e)}`);
+    }
+  }
+  return ok;
 };
 
 /** Whether an order has anything to do: an item never seen (and paid or refunded), or an imported item now refunded. */
@@ -355,14 +441,7 @@ export const importOrder = async (ctx: ImportContext, order: HaOrder, counts: Sy
   const local = emptyCounts();
   const added: Values[] = [];
   try {
-    await strapi.db.transaction(async ({ trx }) => {
-      if (isPostgres(strapi)) {
-        await trx.raw('SELECT pg_advisory_xact_lock(?)', [ITEMS_LOCK]);
-        // No wait for the disk at each order's commit: a crash can only lose the last orders committed,
-        // together (the log is written in order), and before the run's record that moves the cursor past
-        // them (committed normally): the next synchronisation imports them again.
-        await trx.raw('SET LOCAL synchronous_commit TO OFF');
-      }
+    await inItemsTransaction(strapi, async () => {
       for (const item of order.items ?? []) {
         if (options.only && itemKey(item) !== options.only) continue;
         await importItem(ctx, order, item, local, added, options.forced);

@@ -4,17 +4,18 @@ import { TZ } from '../../core/dates';
 import { readEnv } from '../../core/config';
 import { badRequest, conflict, messageOf } from '../../core/errors';
 import { HelloAssoClient, HelloAssoError, isConfigured } from './client';
-import { emptyCounts, importOrder, knownItems, loadContext, orderNeedsWork, type SyncCounts } from './importer';
-import { itemKey } from './orders';
-import { parseInstant } from './orders';
+import { FORM, ITEM, emptyCounts, importOrder, knownItems, loadContext, loadMappings, orderNeedsWork, refundItems, unrefundedItems, type ImportContext, type SyncCounts } from './importer';
+import { itemKey, parseInstant, type HaOrder } from './orders';
 import type { SyncRun, SyncTrigger } from './contract';
 
 /**
  * The synchronisation: every hour (cron), on demand (« Synchroniser ») and for a notification. Reads the
  * orders paid since the last synchronisation, minus an overlap of two days (an order paid late, a refund),
- * oldest first; each order in its own transaction. It stops at the first failure of HelloAsso (wrong
- * credentials, HelloAsso down, a page failing after the retries), keeps what it committed, records why in
- * French, and the next one starts again from the last order fully processed. Two never run together, even
+ * oldest first; each order in its own transaction. Then the past orders of the forms mapped late, and the
+ * refunds of older orders (HelloAsso's refunded payments), whose notification may have been lost. It stops
+ * at the first failure of HelloAsso (wrong credentials, HelloAsso down, a page failing after the retries),
+ * keeps what it committed, records why in French, and the next one starts again from the last order fully
+ * processed. Two never run together, even
  * on two instances: a run first writes its record, and gives way to an older run still going.
  */
 
@@ -27,6 +28,16 @@ const STALE_MS = 2 * 60 * 60 * 1000;
 
 const now = () => new Date();
 
+/** How far back refunds are looked for among HelloAsso's payments (orders older than the sync's overlap). */
+const REFUNDS_MONTHS = 12;
+
+/** Where the very first synchronisation starts (and a form mapped late is read from): HELLOASSO_SYNC_FROM, else 1 January of last year. */
+export const firstStart = () => {
+  const setting = readEnv('HELLOASSO_SYNC_FROM');
+  if (setting) return DateTime.fromISO(setting, { zone: TZ }).toJSDate();
+  return DateTime.now().setZone(TZ).minus({ years: 1 }).startOf('year').toJSDate();
+};
+
 /** Where the next synchronisation starts: the furthest point already processed, minus the overlap. */
 export const syncStart = async (strapi: Strapi) => {
   const last = await strapi.db.query(SYNC).findOne({
@@ -36,9 +47,7 @@ export const syncStart = async (strapi: Strapi) => {
   });
   const until = last?.processedUntil ? new Date(last.processedUntil) : null;
   if (until) return DateTime.fromJSDate(until).minus({ days: OVERLAP_DAYS }).toJSDate();
-  const setting = readEnv('HELLOASSO_SYNC_FROM');
-  if (setting) return DateTime.fromISO(setting, { zone: TZ }).toJSDate();
-  return DateTime.now().setZone(TZ).minus({ years: 1 }).startOf('year').toJSDate();
+  return firstStart();
 };
 
 /**
@@ -85,7 +94,55 @@ export const withRun = async <T>(strapi: Strapi, trigger: Trigger, range: { from
 const failureMessage = (e: unknown) =>
   e instanceof HelloAssoError ? e.message : `Erreur pendant la synchronisation : ${messageOf(e)}. Ce qui a été importé avant est conservé ; la prochaine synchronisation reprendra.`;
 
-/** One synchronisation of the orders since the last one. */
+/** Imports the orders of these pages that have something to do; false when one of them failed. */
+const importPages = async (ctx: ImportContext, pages: AsyncIterable<HaOrder[]>, counts: SyncCounts, onOrder?: (order: HaOrder, ok: boolean) => void) => {
+  let allOk = true;
+  for await (const page of pages) {
+    const known = await knownItems(ctx.strapi, page.flatMap((o) => (o.items ?? []).map(itemKey)));
+    for (const order of page) {
+      const ok = orderNeedsWork(order, known) ? await importOrder(ctx, order, counts) : true;
+      if (!ok) allOk = false;
+      onOrder?.(order, ok);
+    }
+  }
+  return allOk;
+};
+
+/**
+ * The forms mapped after their orders (« à reprendre », set by mapForm): each one's orders read from the
+ * start, imported like any order (what is already imported is skipped), then the flag cleared. A form
+ * with an order that failed keeps its flag: the next synchronisation reads it again.
+ */
+const catchUpForms = async (ctx: ImportContext, client: HelloAssoClient, to: Date, counts: SyncCounts) => {
+  const { strapi } = ctx;
+  const forms = (await strapi.db.query(FORM).findMany({ where: { pastOrdersPending: true }, select: ['id', 'formType', 'formSlug', 'kind', 'updatedAt'] })) as Values[];
+  if (!forms.length) return;
+  // the mappings as they are now (one may have been saved while this synchronisation was running)
+  ctx.mappings = await loadMappings(strapi);
+  for (const form of forms) {
+    if (form.kind === 'ignored') continue;
+    // what was set aside while the form was ignored is imported this time
+    await strapi.db.query(ITEM).deleteMany({ where: { formType: form.formType, formSlug: form.formSlug, state: 'ignored' } });
+    const ok = await importPages(ctx, client.formOrderPages(form.formType, form.formSlug, firstStart(), to), counts);
+    // cleared unless the mapping was saved again meanwhile (then read again next time)
+    if (ok) await strapi.db.query(FORM).updateMany({ where: { id: form.id, updatedAt: form.updatedAt }, data: { pastOrdersPending: false } });
+  }
+};
+
+/**
+ * The refunds of orders older than the overlap, whose notification may have been lost: HelloAsso's
+ * payments refunded (or being refunded) over the last twelve months, and every item they pay that is
+ * imported (or waiting for review) marked refunded, by the same rule as an order read again.
+ */
+const catchUpRefunds = async (ctx: ImportContext, client: HelloAssoClient, counts: SyncCounts) => {
+  const since = DateTime.now().minus({ months: REFUNDS_MONTHS }).toJSDate();
+  for await (const page of client.refundedPaymentPages(since)) {
+    const keys = await unrefundedItems(ctx.strapi, page);
+    if (keys.length) await refundItems(ctx, keys, counts);
+  }
+};
+
+/** One synchronisation of the orders since the last one, of the forms mapped late, and of the refunds of older orders. */
 export const runSync = async (strapi: Strapi, trigger: Trigger, client = new HelloAssoClient(strapi)): Promise<SyncCounts> => {
   if (!isConfigured(client.settings)) {
     throw badRequest('HelloAsso n’est pas configuré : renseignez HELLOASSO_CLIENT_ID, HELLOASSO_CLIENT_SECRET et HELLOASSO_ORGANIZATION_SLUG (voir docs/helloasso.md).');
@@ -100,15 +157,13 @@ export const runSync = async (strapi: Strapi, trigger: Trigger, client = new Hel
     let failed = false;
     try {
       const ctx = await loadContext(strapi);
-      for await (const page of client.orderPages(from, to)) {
-        const known = await knownItems(strapi, page.flatMap((o) => (o.items ?? []).map(itemKey)));
-        for (const order of page) {
-          const ok = orderNeedsWork(order, known) ? await importOrder(ctx, order, counts) : true;
-          if (!ok) advancing = false;
-          if (advancing) processedUntil = parseInstant(order.date) ?? processedUntil;
-        }
-      }
+      await importPages(ctx, client.orderPages(from, to), counts, (order, ok) => {
+        if (!ok) advancing = false;
+        if (advancing) processedUntil = parseInstant(order.date) ?? processedUntil;
+      });
       if (advancing) processedUntil = to;
+      await catchUpForms(ctx, client, to, counts);
+      await catchUpRefunds(ctx, client, counts);
     } catch (e) {
       failed = true;
       counts.errors.push(failureMessage(e));

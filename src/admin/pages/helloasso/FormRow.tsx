@@ -11,6 +11,7 @@ export const FormRow = ({ form, choices }: { form: HelloAssoForm; choices: Forms
   const [choice, setChoice] = React.useState(choiceOf(form.mapping));
   const [campaign, setCampaign] = React.useState(form.mapping.campaign ?? '');
   const [done, setDone] = React.useState(false);
+  const [pastOrders, setPastOrders] = React.useState(form.pastOrdersPending);
   const options = React.useMemo(() => optionsOf(choices, saved), [choices, saved]);
   const body = bodyOf(choice, campaign);
   const changed = choice !== choiceOf(saved) || (choice === 'donation' && campaign.trim() !== (saved.campaign ?? ''));
@@ -23,6 +24,7 @@ export const FormRow = ({ form, choices }: { form: HelloAssoForm; choices: Forms
     });
     if (!data) return;
     setSaved(data.mapping);
+    setPastOrders(data.pastOrdersPending);
     setChoice(choiceOf(data.mapping));
     setCampaign(data.mapping.campaign ?? '');
     setDone(true);
@@ -72,6 +74,11 @@ export const FormRow = ({ form, choices }: { form: HelloAssoForm; choices: Forms
             Enregistrer
           </Button>
           {done && <Typography textColor="success600">Enregistré.</Typography>}
+          {pastOrders && (
+            <Typography textColor="neutral600">
+              À reprendre : ses commandes passées seront importées à la prochaine synchronisation.
+            </Typography>
+          )}
           {save.error && <Typography textColor="danger600">{save.error}</Typography>}
           {!body && !save.error && <Typography textColor="warning600">Pas encore choisi : ses paiements attendent.</Typography>}
         </Flex>

@@ -2,9 +2,9 @@ import type { ReactNode } from 'react';
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { formatDate, formatDateTime, formatEuros, NONE } from '../../../shared/format';
 import { personName } from '../../../shared/display-names';
-import type { Candidate, Review } from './api';
+import type { Candidate, Review, ResolveBody } from './api';
 
-export type Resolution = { member: string } | { createMember: true };
+export type Resolution = ResolveBody;
 
 export const fullName = (p: Review['person']) => personName(p) || 'Personne sans nom';
 /** The member's display name already ends with « (n° 42) » once the member has a number (src/shared/display-names.ts). */
@@ -20,6 +20,16 @@ const Line = ({ label, children }: { label: string; children: ReactNode }) => (
   </Typography>
 );
 
+/** What a candidate is called and how it is told apart: a member (number, e-mail, birth date) or a donor (e-mail, city). */
+const candidateView = (review: Review, c: Candidate) =>
+  review.candidateKind === 'donor'
+    ? { label: c.displayName, details: [c.email || 'sans e-mail', c.city || 'ville inconnue'], how: { donor: c.documentId } as Resolution }
+    : {
+        label: memberLabel(c),
+        details: [c.email || 'sans e-mail', c.birthDate ? `né(e) le ${formatDate(c.birthDate)}` : 'date de naissance inconnue'],
+        how: { member: c.documentId } as Resolution,
+      };
+
 /** One payment to check: who paid, for what, why it waits, and the ways to settle it. */
 export const ReviewCard = ({
   review,
@@ -31,6 +41,7 @@ export const ReviewCard = ({
   onResolve: (r: Review, how: Resolution, label: string) => void;
 }) => {
   const p = review.person;
+  const donor = review.candidateKind === 'donor';
   return (
     <Box padding={4} hasRadius borderColor="neutral200" data-testid="helloasso-review">
       <Flex direction="column" alignItems="stretch" gap={2}>
@@ -38,7 +49,7 @@ export const ReviewCard = ({
           {fullName(p)}
         </Typography>
         <Line label="E-mail">{p.email || NONE}</Line>
-        <Line label="Date de naissance">{formatDate(p.birthDate)}</Line>
+        {!donor && <Line label="Date de naissance">{formatDate(p.birthDate)}</Line>}
         <Line label="Paiement">
           {review.formTitle}
           {review.tier ? ` — ${review.tier}` : ''} — {formatEuros(review.amount)} le {formatDateTime(review.date, 'medium')}
@@ -46,32 +57,32 @@ export const ReviewCard = ({
         <Line label="À vérifier parce que">{review.reason}</Line>
         {review.candidates.length > 0 && (
           <Typography tag="p" textColor="neutral600">
-            Adhérents qui pourraient être cette personne :
+            {donor ? 'Donateurs qui pourraient être cette personne :' : 'Adhérents qui pourraient être cette personne :'}
           </Typography>
         )}
-        {review.candidates.map((c) => (
-          <Flex key={c.documentId} gap={3} wrap="wrap">
-            <Button
-              variant="secondary"
-              size="S"
-              disabled={busy}
-              onClick={() => onResolve(review, { member: c.documentId }, `rattaché à ${memberLabel(c)}`)}
-            >
-              Rattacher à {memberLabel(c)}
-            </Button>
-            <Typography textColor="neutral600">
-              {[c.email || 'sans e-mail', c.birthDate ? `né(e) le ${formatDate(c.birthDate)}` : 'date de naissance inconnue'].join(', ')}
-            </Typography>
-          </Flex>
-        ))}
+        {review.candidates.map((c) => {
+          const v = candidateView(review, c);
+          return (
+            <Flex key={c.documentId} gap={3} wrap="wrap">
+              <Button variant="secondary" size="S" disabled={busy} onClick={() => onResolve(review, v.how, `rattaché à ${v.label}`)}>
+                Rattacher à {v.label}
+              </Button>
+              <Typography textColor="neutral600">{v.details.join(', ')}</Typography>
+            </Flex>
+          );
+        })}
         <Box>
           <Button
             variant="default"
             size="S"
             disabled={busy}
-            onClick={() => onResolve(review, { createMember: true }, 'enregistré avec un nouvel adhérent')}
+            onClick={() =>
+              donor
+                ? onResolve(review, { createDonor: true }, 'enregistré avec un nouveau donateur')
+                : onResolve(review, { createMember: true }, 'enregistré avec un nouvel adhérent')
+            }
           >
-            Créer un nouvel adhérent
+            {donor ? 'Créer un nouveau donateur' : 'Créer un nouvel adhérent'}
           </Button>
         </Box>
       </Flex>

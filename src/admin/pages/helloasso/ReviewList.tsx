@@ -7,8 +7,8 @@ import { summarizeSync } from './summary';
 import { SyncErrors } from './SyncErrors';
 
 /**
- * « À vérifier »: the payments the synchronisation could not attach to a member with certainty.
- * Each is attached to one of the candidate members or creates a new member; the list then reloads.
+ * « À vérifier »: the payments the synchronisation could not attach to a member (or a donor) with certainty.
+ * Each is attached to one of the candidates or creates a new record; the list then reloads.
  */
 export const ReviewList = ({ reviews, onResolved }: { reviews: Loaded<Review[]>; onResolved: () => void }) => {
   const resolve = usePost<SyncResult>();

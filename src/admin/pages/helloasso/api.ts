@@ -4,6 +4,7 @@ import { permissionsFor, useGet } from '../../_lib';
 
 export type {
   Candidate,
+  CandidateKind,
   Created,
   FormsState,
   HelloAssoForm,
@@ -12,6 +13,7 @@ export type {
   MappingKind,
   MembershipTypeChoice,
   MissionChoice,
+  ResolveBody,
   Review,
   Status,
   SyncResult,
