@@ -1,4 +1,5 @@
 import type { DonorFacts, Mode } from './plan';
+import type { IssuerSettings } from './settings';
 
 /**
  * What the receipts' code reads of the rows the query engine (strapi.db.query) returns, and of the
@@ -24,21 +25,11 @@ export type SnapshotLine = {
 /** Everything a receipt prints, frozen when it is issued (issue.ts snapshotOf, stored as JSON). */
 export type ReceiptSnapshot = {
   version: number;
-  issuer: {
-    name: string;
-    rna: string | null;
-    siren: string | null;
-    address: string;
-    postalCode: string;
-    city: string;
-    object: string;
-    category: string;
-    categoryLabel: string;
+  /** the association as its settings said when the receipt was issued, its files by their path under the public folder */
+  issuer: Pick<IssuerSettings, 'name' | 'rna' | 'siren' | 'address' | 'postalCode' | 'city' | 'object' | 'category' | 'categoryLabel' | 'signatoryName' | 'signatoryCapacity'> & {
     /** path under the public folder, or null */
     logo: string | null;
     signature: string | null;
-    signatoryName: string;
-    signatoryCapacity: string;
   };
   donor: Pick<
     DonorFacts,
