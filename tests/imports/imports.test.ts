@@ -235,6 +235,20 @@ describe(`imports (${DB_CLIENT})`, () => {
       expect(lastName.samples.length).toBeLessThanOrEqual(3);
     });
 
+    it('opened again, an import shows the samples the upload showed, for a column filled only far down too', async () => {
+      const lines = ['Nom;Prénom;Ville'];
+      for (let i = 1; i <= 250; i++)
+        lines.push(`Clairsemé${i};Anne;${i === 230 ? 'Lyon' : i === 240 ? ' Lyon ' : i === 245 ? 'Grenoble' : ''}`);
+      const uploaded = await upload('members', { name: 'clairseme.csv', content: Buffer.from(lines.join('\n')) });
+      expect(uploaded.status).toBe(201);
+      const opened = (
+        await app.admin('get', `/back-office/imports/${uploaded.body.id}`, await loginAs(app, 'strapi-super-admin')).expect(200)
+      ).body;
+      expect(opened.mapping.map((m: any) => m.samples)).toEqual(uploaded.body.mapping.map((m: any) => m.samples));
+      expect(opened.mapping.find((m: any) => m.header === 'Ville').samples).toEqual(['Lyon', 'Grenoble']);
+      expect(opened.preview.rowsTotal).toBe(uploaded.body.preview.rowsTotal);
+    });
+
     it('the report lists every row with its result, as a CSV for spreadsheets', async () => {
       const res = await app
         .admin('get', `/back-office/imports/${id}/report`, await loginAs(app, 'asso-secretary'))

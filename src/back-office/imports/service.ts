@@ -6,7 +6,7 @@ import { todayInParis } from '../dues/period';
 import { KINDS, KIND_LABELS, KIND_UID, TARGETS, type ImportKind } from './fields';
 import { detectSource, initialMapping, sourceById, type MappingEntry } from './formats';
 import { ImportFileError, readTable, SEPARATOR_LABELS, type Table } from './read';
-import { addSample, eachRow, missingColumns, samplesOf, type RowError } from './rows';
+import { addSample, eachRow, missingColumns, samplesOf, SAMPLES, type RowError } from './rows';
 import { plannerFor, planWith, type Plan, type PlannedRow } from './plan';
 import { FULL_NAME_RULE } from './values';
 import { forbidden } from '../../core/errors';
@@ -259,12 +259,37 @@ const jsonElements = async (
   return rows.map((r: { value: unknown }) => fromJson(r.value));
 };
 
+/** The rows of the table read first for the samples of the mapping's columns. */
+const FIRST_ROWS = 200;
+
+/**
+ * The distinct values of a column of an import's table, in the order they first appear (at most 20,
+ * empty cells left out): a column's samples when the first rows have too few of them, read by the database.
+ */
+const firstValues = async (strapi: Strapi, id: number, columnIndex: number): Promise<string[]> => {
+  const db = knex(strapi);
+  const [table, rows, key] = [tableOf(strapi, BATCH), column(strapi, BATCH, 'table'), column(strapi, BATCH, 'id')];
+  const result = isPostgres(strapi)
+    ? await db.raw(
+        `select v from (select e.value ->> ?::int as v, min(e.n) as first from ?? as b cross join lateral
+           jsonb_array_elements(coalesce(b.?? -> 'rows', '[]'::jsonb)) with ordinality as e(value, n) where b.?? = ? group by 1) t
+         where trim(v) <> '' order by first limit 20`,
+        [columnIndex, table, rows, key, id]
+      )
+    : await db.raw(
+        `select v from (select json_extract(e.value, ?) as v, min(e.key) as first from ?? as b, json_each(b.??, '$.rows') as e
+           where b.?? = ? group by 1) t where trim(v) <> '' order by first limit 20`,
+        [`$[${columnIndex}]`, table, rows, key, id]
+      );
+  const found: Array<{ v: unknown }> = Array.isArray(result) ? result : result.rows;
+  return found.map((r) => String(r.v));
+};
+
 /**
  * One import as the admin page opens it, without reading its whole table and preview (tens of MB for
  * a large file): `batch` has the columns of the `open` step; the database gives the preview's counts,
  * errors and missing columns, the page of rows asked for and how many there are, the table's sheets,
- * and the rows of the table the samples of the mapping's columns are taken from (the first ones, until
- * each column has its samples).
+ * and the samples of the mapping's columns (from the first rows, else from a column's distinct values).
  */
 export const readPreviewPage = async (strapi: Strapi, batch: any, options: RowsShown = {}) => {
   const [summary] = await knex(strapi)
@@ -283,11 +308,16 @@ export const readPreviewPage = async (strapi: Strapi, batch: any, options: RowsS
   const rows = preview ? await jsonElements(strapi, batch.id, 'preview', ['rows'], { status, offset, limit }) : [];
   const rowsTotal = preview ? await jsonElements(strapi, batch.id, 'preview', ['rows'], { status, count: true }) : 0;
   const mapping: MappingEntry[] = batch.mapping ?? [];
+  // the samples from the table's first rows; a column with too few filled cells there, from its distinct values
   const samples = mapping.map(() => [] as string[]);
-  for (let from = 0, done = !mapping.length; !done; from += 200) {
-    const cells: string[][] = await jsonElements(strapi, batch.id, 'table', ['rows'], { offset: from, limit: 200 });
-    for (const row of cells) done = mapping.map((m, i) => addSample(samples[i], row, m.column)).every(Boolean);
-    if (cells.length < 200) done = true;
+  const first: string[][] = mapping.length ? await jsonElements(strapi, batch.id, 'table', ['rows'], { limit: FIRST_ROWS }) : [];
+  for (const [i, m] of mapping.entries()) for (const cells of first) if (addSample(samples[i], cells, m.column)) break;
+  if (first.length === FIRST_ROWS) {
+    for (const [i, m] of mapping.entries()) {
+      if (samples[i].length >= SAMPLES) continue;
+      samples[i] = [];
+      for (const value of await firstValues(strapi, batch.id, m.column)) if (addSample(samples[i], [value], 0)) break;
+    }
   }
   return view({ ...batch, preview }, options, { sheets: fromJson(summary?.sheets) ?? [], samples, rows, rowsTotal });
 };
