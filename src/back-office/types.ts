@@ -103,6 +103,9 @@ export interface WriteContext {
   once?: <T>(key: string, load: () => Promise<T>) => Promise<T>;
 }
 
+/** What the writes of a batch (createMany) share: everything of a write but the record itself. */
+export type WriteBatch = Omit<WriteContext, 'documentId' | 'data' | 'stored' | 'merged'>;
+
 /**
  * A module's rules for one content type, called by the single write pipeline in this order:
  * prepare (defaults, derived values) → the generic checks (schema, required relations) → check
@@ -120,6 +123,14 @@ export interface WriteRule {
   /** what to do instead of deleting a record others still need, added to the refusal (e.g. « passez la mission en « Annulée » ») */
   deleteAdvice?: string;
   prepare?: (write: WriteContext) => Promise<void> | void;
+  /**
+   * Before `prepare`, for a slice of creations written together (createMany, rules/many.ts): reads at once
+   * what `prepare` would read record by record, into the batch's `once` (readOnce, same keys), so that
+   * `prepare` stays the one place of the rule. `batch`: the shared context (strapi, uid, once, trx);
+   * `records`: the slice's records as the caller gave them (relations in any of Strapi's shapes:
+   * relationChange). Never called for a single write.
+   */
+  prepareMany?: (batch: WriteBatch, records: Values[]) => Promise<void> | void;
   check?: (write: WriteContext) => Promise<void> | void;
   /**
    * whether this write needs the transaction (beforeWrite/afterWrite run only when it returns true);

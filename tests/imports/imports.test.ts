@@ -215,6 +215,40 @@ describe(`imports (${DB_CLIENT})`, () => {
       expect((await commit(id, { skipErrors: true }, 'asso-secretary')).status).toBe(400);
     });
 
+    it('opened again, the import shows its preview: counts, samples of each column, its rows page by page or by result', async () => {
+      const token = await loginAs(app, 'asso-secretary');
+      const open = async (query = '') => (await app.admin('get', `/back-office/imports/${id}${query}`, token).expect(200)).body;
+      const whole = await open();
+      expect(whole).toMatchObject({ state: 'committed', fileName: 'galette-adherents.csv', preview: { create: 4, errorRows: 2 } });
+      expect(whole.preview.rowsTotal).toBe(whole.preview.create + whole.preview.update + whole.preview.errorRows);
+      expect(whole.preview.rows).toHaveLength(whole.preview.rowsTotal);
+      const second = (await open('?pageSize=1&page=2')).preview;
+      expect(second.rows).toEqual([whole.preview.rows[1]]);
+      expect(second.rowsTotal).toBe(whole.preview.rowsTotal);
+      const inError = (await open('?status=error')).preview.rows;
+      expect(inError.map((r: any) => [r.row, r.status])).toEqual([
+        [4, 'error'],
+        [6, 'error'],
+      ]);
+      const lastName = whole.mapping.find((m: any) => m.target === 'lastName');
+      expect(lastName.samples).toContain('DUPONT');
+      expect(lastName.samples.length).toBeLessThanOrEqual(3);
+    });
+
+    it('opened again, an import shows the samples the upload showed, for a column filled only far down too', async () => {
+      const lines = ['Nom;Prénom;Ville'];
+      for (let i = 1; i <= 250; i++)
+        lines.push(`Clairsemé${i};Anne;${i === 230 ? 'Lyon' : i === 240 ? ' Lyon ' : i === 245 ? 'Grenoble' : ''}`);
+      const uploaded = await upload('members', { name: 'clairseme.csv', content: Buffer.from(lines.join('\n')) });
+      expect(uploaded.status).toBe(201);
+      const opened = (
+        await app.admin('get', `/back-office/imports/${uploaded.body.id}`, await loginAs(app, 'strapi-super-admin')).expect(200)
+      ).body;
+      expect(opened.mapping.map((m: any) => m.samples)).toEqual(uploaded.body.mapping.map((m: any) => m.samples));
+      expect(opened.mapping.find((m: any) => m.header === 'Ville').samples).toEqual(['Lyon', 'Grenoble']);
+      expect(opened.preview.rowsTotal).toBe(uploaded.body.preview.rowsTotal);
+    });
+
     it('the report lists every row with its result, as a CSV for spreadsheets', async () => {
       const res = await app
         .admin('get', `/back-office/imports/${id}/report`, await loginAs(app, 'asso-secretary'))

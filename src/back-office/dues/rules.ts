@@ -1,7 +1,7 @@
-import type { Strapi, WriteContext, WriteRule } from '../types';
+import type { Strapi, Values, WriteBatch, WriteContext, WriteRule } from '../types';
 import { fieldError } from '../../core/errors';
 import { isBefore } from '../rules/validation';
-import { currentTarget, RelationInput, resolveDocumentId } from '../rules/relations';
+import { currentTarget, relationChange, RelationInput, resolveDocumentId } from '../rules/relations';
 import { readOnce } from '../rules/once';
 import { recomputeDuesPaidUntil } from './paid-until';
 import { periodEndFor, todayInParis } from './period';
@@ -57,16 +57,48 @@ const contributionDefaults = async (write: WriteContext) => {
 
 const MEMBER_NAME_FIELDS = ['displayName', 'firstName', 'lastName', 'memberNumber'];
 
+/** The key of a member's name in a batch's `once` (read by contributionName, filled by readMemberNames). */
+const memberNameKey = (documentId: string) => `${MEMBER}:name:${documentId}`;
+
+/**
+ * The names of the members of many contributions written together (createMany: a slice of an import),
+ * in one query, where contributionName reads them (`once`); a member not found is read as none.
+ */
+const readMemberNames = async (batch: WriteBatch, records: Values[]) => {
+  if (!batch.once) return;
+  const wanted = new Set<string>();
+  for (const record of records) {
+    const documentId = relationChange(record.member)?.documentId;
+    if (documentId) wanted.add(documentId);
+  }
+  if (!wanted.size) return;
+  const ids = [...wanted];
+  const found = new Map<string, Values>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await batch.strapi.db
+      .query(MEMBER)
+      .findMany({ where: { documentId: { $in: ids.slice(i, i + 500) } }, select: ['documentId', ...MEMBER_NAME_FIELDS] });
+    for (const row of rows) found.set(row.documentId, row);
+  }
+  for (const documentId of ids) {
+    const member = found.get(documentId) ?? null;
+    await batch.once(memberNameKey(documentId), async () => member);
+  }
+};
+
 /** A contribution's displayName, from its member and period as they will be after the write. */
 const contributionName = async (write: WriteContext) => {
   const { strapi, data, merged } = write;
   delete data.displayName;
   // the period as the defaults just set it (in `data`); the member as a documentId (in `merged`)
-  const now = (field: string) => (field in data ? data[field] : merged[field]);
-  const period = { periodStart: now('periodStart'), periodEnd: now('periodEnd'), paidAt: now('paidAt') };
-  // many contributions written together (an import) share their members' names: read once per member
+  const period = {
+    periodStart: 'periodStart' in data ? data.periodStart : merged.periodStart,
+    periodEnd: 'periodEnd' in data ? data.periodEnd : merged.periodEnd,
+    paidAt: 'paidAt' in data ? data.paidAt : merged.paidAt,
+  };
+  // many contributions written together (an import): read for the whole slice before (readMemberNames)
   const member = merged.member
-    ? await readOnce(write, `${MEMBER}:name:${merged.member}`, () =>
+    ? await readOnce(write, memberNameKey(merged.member), () =>
         strapi.db.query(MEMBER).findOne({ where: { documentId: merged.member }, select: MEMBER_NAME_FIELDS })
       )
     : null;
@@ -118,6 +150,7 @@ const ownersOf = ({ stored, merged }: WriteContext) => [stored?.member ?? null, 
  */
 export const contributionRules: WriteRule = {
   requiredRelations: ['member'],
+  prepareMany: readMemberNames,
   async prepare(write) {
     await contributionDefaults(write);
     await contributionName(write);
@@ -165,7 +198,8 @@ export const memberDuesRules: WriteRule = {
   // contributions moved, or the member renamed: their contributions' names follow
   needsTransaction: (write) => write.action !== 'delete' && (write.data.contributions !== undefined || renamed(write)),
   async beforeWrite(write) {
-    if (write.data.contributions !== undefined) previousOwners.set(write, await contributionsMovedBy(write.strapi, write.data.contributions));
+    if (write.data.contributions !== undefined)
+      previousOwners.set(write, await contributionsMovedBy(write.strapi, write.data.contributions));
   },
   async afterWrite(write, result) {
     const touched = [...(previousOwners.get(write) ?? []), result?.documentId ?? write.documentId];

@@ -14,10 +14,10 @@ import {
   kindsAllowed,
   listImports,
   parseKind,
+  readPreviewPage,
   reportCsv,
   undoImport,
   updateMapping,
-  view,
 } from './service';
 
 /**
@@ -90,9 +90,13 @@ const imports: BackOfficeModule = {
       path: '/imports/:id',
       actions: [],
       handler: async (ctx) => {
-        const batch = await batchFor(app, ctx.params.id, canImport(ctx));
+        const batch = await batchFor(app, ctx.params.id, canImport(ctx), 'open');
         const { status, page, pageSize } = ctx.query;
-        ctx.body = view(batch, { status: typeof status === 'string' ? status : undefined, page: Number(page), pageSize: Number(pageSize) });
+        ctx.body = await readPreviewPage(app, batch, {
+          status: typeof status === 'string' ? status : undefined,
+          page: Number(page),
+          pageSize: Number(pageSize),
+        });
       },
     },
     {

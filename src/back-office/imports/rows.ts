@@ -132,19 +132,24 @@ export function* eachRow(kind: ImportKind, table: Table, mapping: MappingEntry[]
     const errors: RowError[] = [];
     for (const [key, entries] of groups) {
       const target = targets.get(key)!;
-      const read: Array<{ value: unknown; header: string }> = [];
+      // the first filled column's value (all of them, for a target that joins its columns): nothing built for the others
+      let header: string | undefined;
+      let first: unknown;
+      let joined: unknown[] | undefined;
       for (const entry of entries) {
         const raw = cells[entry.column] ?? '';
         const value = readValue(target, raw, today, crosses.has(entry.column));
         if (isProblem(value)) errors.push({ row, column: entry.header, message: value.message });
-        else if (value !== null && value !== undefined) read.push({ value, header: entry.header });
+        else if (value === null || value === undefined) continue;
+        else if (header === undefined) [header, first] = [entry.header, value];
+        else if (target.join) (joined ??= [first]).push(value);
       }
-      if (!read.length) {
+      if (header === undefined) {
         columns[key] = entries[0].header;
         continue;
       }
-      columns[key] = read[0].header;
-      values[key] = target.join && read.length > 1 ? read.map((r) => r.value).join(', ') : read[0].value;
+      columns[key] = header;
+      values[key] = joined ? joined.join(', ') : first;
     }
     // Paheko's « Nom & prénom »: split by THE rule (values.ts), unless the names have their own columns
     if (values.fullName) {
@@ -171,13 +176,20 @@ export const readRows = (kind: ImportKind, table: Table, mapping: MappingEntry[]
   ...eachRow(kind, table, mapping, source, today),
 ];
 
+/** How many filled values of each column the mapping step shows. */
+export const SAMPLES = 3;
+
+/** One more row for a column's samples (the rows taken in the file's order); whether the column has its SAMPLES. */
+export const addSample = (samples: string[], cells: string[], column: number) => {
+  if (samples.length >= SAMPLES) return true;
+  const v = cleanText(cells[column] ?? '');
+  if (v && !samples.includes(v)) samples.push(v.length > 60 ? `${v.slice(0, 57)}…` : v);
+  return samples.length >= SAMPLES;
+};
+
 /** A few filled values of each column, shown next to it in the mapping step. */
-export const samplesOf = (table: Table, column: number, count = 3) => {
+export const samplesOf = (table: Pick<Table, 'rows'>, column: number) => {
   const samples: string[] = [];
-  for (const cells of table.rows) {
-    const v = cleanText(cells[column] ?? '');
-    if (v && !samples.includes(v)) samples.push(v.length > 60 ? `${v.slice(0, 57)}…` : v);
-    if (samples.length >= count) break;
-  }
+  for (const cells of table.rows) if (addSample(samples, cells, column)) break;
   return samples;
 };

@@ -6,12 +6,12 @@ import { todayInParis } from '../dues/period';
 import { KINDS, KIND_LABELS, KIND_UID, TARGETS, type ImportKind } from './fields';
 import { detectSource, initialMapping, sourceById, type MappingEntry } from './formats';
 import { ImportFileError, readTable, SEPARATOR_LABELS, type Table } from './read';
-import { eachRow, missingColumns, samplesOf, type RowError } from './rows';
+import { addSample, eachRow, missingColumns, samplesOf, SAMPLES, type RowError } from './rows';
 import { plannerFor, planWith, type Plan, type PlannedRow } from './plan';
 import { FULL_NAME_RULE } from './values';
 import { forbidden } from '../../core/errors';
 import { createMany, deleteMany } from '../rules/many';
-import { booleanValue, column, datetimeValue, metaOf, table as tableOf } from '../sql';
+import { booleanValue, column, datetimeValue, isPostgres, knex, metaOf, table as tableOf } from '../sql';
 
 const BATCH = 'api::import-batch.import-batch';
 
@@ -66,6 +66,28 @@ const summarise = (plan: Plan, missing: string[]): StoredPreview => ({
 
 /** The columns a step reads of an import: the commit and the undo never read the preview of every row (tens of MB for a large file). */
 const COLUMNS = {
+  // opening an import: its record; the table's samples and a page of the preview's rows are read by the database (readPreviewPage)
+  open: [
+    'id',
+    'documentId',
+    'kind',
+    'state',
+    'fileName',
+    'source',
+    'encoding',
+    'separator',
+    'sheet',
+    'mapping',
+    'skipErrors',
+    'counts',
+    'skipped',
+    'uploadedBy',
+    'committedBy',
+    'committedAt',
+    'undoneBy',
+    'undoneAt',
+    'createdAt',
+  ],
   commit: ['id', 'documentId', 'kind', 'state', 'fileName', 'source', 'mapping', 'table', 'skipErrors'],
   undo: ['id', 'documentId', 'kind', 'state', 'fileName', 'changes'],
 };
@@ -112,15 +134,42 @@ const notesOf = (kind: ImportKind, sourceId: string, mapping: MappingEntry[]) =>
   return notes;
 };
 
-/** What the API and the admin page show of an import. */
-export const view = (batch: any, options: { status?: string; page?: number; pageSize?: number } = {}) => {
+/** Which rows of the preview are shown: one status, or every row but the unchanged ones; a page of them. */
+export interface RowsShown {
+  status?: string;
+  page?: number;
+  pageSize?: number;
+}
+const pageOf = (options: RowsShown) => {
+  const pageSize = Math.min(Math.max(Number(options.pageSize) || ROWS_SHOWN, 1), 5000);
+  const page = Math.max(Number(options.page) || 1, 1);
+  return { offset: (page - 1) * pageSize, limit: pageSize };
+};
+
+/** What readPreviewPage read of the table and the preview, instead of the whole of them. */
+interface ReadParts {
+  sheets: string[];
+  /** the samples of each column of the mapping, in its order */
+  samples: string[][];
+  rows: StoredPreview['rows'];
+  rowsTotal: number;
+}
+
+/**
+ * What the API and the admin page show of an import: from its whole table and preview (just read or
+ * written), or from the parts of them readPreviewPage read (`parts`).
+ */
+export const view = (batch: any, options: RowsShown = {}, parts?: ReadParts) => {
   const kind = batch.kind as ImportKind;
   const table: Table | null = batch.table ?? null;
   const source = sourceById(batch.source);
-  const preview: StoredPreview | null = batch.preview ?? null;
-  const pageSize = Math.min(Math.max(Number(options.pageSize) || ROWS_SHOWN, 1), 5000);
-  const page = Math.max(Number(options.page) || 1, 1);
-  const all = (preview?.rows ?? []).filter((r) => (options.status ? r.status === options.status : r.status !== 'unchanged'));
+  const preview: Omit<StoredPreview, 'rows'> | null = batch.preview ?? null;
+  const { offset, limit } = pageOf(options);
+  const all = parts
+    ? []
+    : (batch.preview?.rows ?? ([] as StoredPreview['rows'])).filter((r: PlannedRow) =>
+        options.status ? r.status === options.status : r.status !== 'unchanged'
+      );
   return {
     id: batch.documentId,
     kind,
@@ -140,9 +189,12 @@ export const view = (batch: any, options: { status?: string; page?: number; page
       separator: batch.separator ?? null,
       separatorLabel: batch.separator ? (SEPARATOR_LABELS[batch.separator] ?? batch.separator) : null,
       sheet: batch.sheet ?? null,
-      sheets: table?.sheets ?? [],
+      sheets: parts ? parts.sheets : (table?.sheets ?? []),
     },
-    mapping: (batch.mapping ?? []).map((m: MappingEntry) => ({ ...m, samples: table ? samplesOf(table, m.column) : [] })),
+    mapping: (batch.mapping ?? []).map((m: MappingEntry, i: number) => ({
+      ...m,
+      samples: parts ? (parts.samples[i] ?? []) : table ? samplesOf(table, m.column) : [],
+    })),
     targets: TARGETS[kind].map((t) => ({ key: t.key, label: t.label })),
     notes: notesOf(kind, batch.source, batch.mapping ?? []),
     preview: preview && {
@@ -152,13 +204,122 @@ export const view = (batch: any, options: { status?: string; page?: number; page
       errorRows: preview.counts.errors,
       errors: preview.errors,
       missing: preview.missing,
-      rows: all.slice((page - 1) * pageSize, page * pageSize),
-      rowsTotal: all.length,
+      rows: parts ? parts.rows : all.slice(offset, offset + limit),
+      rowsTotal: parts ? parts.rowsTotal : all.length,
     },
     skipErrors: !!batch.skipErrors,
     counts: batch.counts ?? null,
     skipped: batch.skipped ?? [],
   };
+};
+
+/** A JSON value as the database gives it: parsed on PostgreSQL (jsonb), text on SQLite. */
+const fromJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : (value ?? null));
+
+/** A part of an import's JSON column (`path`: its keys), read by the database without sending the column. */
+const jsonAt = (strapi: Strapi, field: string, path: string[], alias = '') =>
+  isPostgres(strapi)
+    ? knex(strapi).raw('?? #> ?', [`${alias}${column(strapi, BATCH, field)}`, `{${path.join(',')}}`])
+    : knex(strapi).raw('json_extract(??, ?)', [`${alias}${column(strapi, BATCH, field)}`, `$.${path.join('.')}`]);
+
+/**
+ * Elements of a JSON array of one import's column (the preview's rows, the table's rows), read by the
+ * database in the array's order: those whose `status` is (or, with `not`, is not) the one given, a
+ * page of them (`offset`, `limit`), or only how many there are (`count`).
+ */
+const jsonElements = async (
+  strapi: Strapi,
+  id: number,
+  field: string,
+  path: string[],
+  options: { status?: { is: string } | { not: string }; offset?: number; limit?: number; count?: boolean }
+  // a page of elements, or their number with `count`
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<any> => {
+  const db = knex(strapi);
+  const pg = isPostgres(strapi);
+  const query = db.from(db.raw('?? as b', [tableOf(strapi, BATCH)]));
+  if (pg)
+    query.joinRaw("cross join lateral jsonb_array_elements(coalesce(?, '[]'::jsonb)) with ordinality as e(value, n)", [
+      jsonAt(strapi, field, path, 'b.'),
+    ]);
+  else query.joinRaw(', json_each(??, ?) as e', [`b.${column(strapi, BATCH, field)}`, `$.${path.join('.')}`]);
+  query.where(`b.${column(strapi, BATCH, 'id')}`, id);
+  if (options.status) {
+    const status = pg ? "e.value ->> 'status'" : "json_extract(e.value, '$.status')";
+    if ('is' in options.status) query.whereRaw(`${status} = ?`, [options.status.is]);
+    else query.whereRaw(`${status} <> ?`, [options.status.not]);
+  }
+  if (options.count) return Number((await query.count({ n: '*' }))[0].n);
+  const rows = await query
+    .select({ value: 'e.value' })
+    .orderBy(pg ? 'e.n' : 'e.key')
+    .offset(options.offset ?? 0)
+    .limit(options.limit ?? 500);
+  return rows.map((r: { value: unknown }) => fromJson(r.value));
+};
+
+/** The rows of the table read first for the samples of the mapping's columns. */
+const FIRST_ROWS = 200;
+
+/**
+ * The distinct values of a column of an import's table, in the order they first appear (at most 20,
+ * empty cells left out): a column's samples when the first rows have too few of them, read by the database.
+ */
+const firstValues = async (strapi: Strapi, id: number, columnIndex: number): Promise<string[]> => {
+  const db = knex(strapi);
+  const [table, rows, key] = [tableOf(strapi, BATCH), column(strapi, BATCH, 'table'), column(strapi, BATCH, 'id')];
+  const result = isPostgres(strapi)
+    ? await db.raw(
+        `select v from (select e.value ->> ?::int as v, min(e.n) as first from ?? as b cross join lateral
+           jsonb_array_elements(coalesce(b.?? -> 'rows', '[]'::jsonb)) with ordinality as e(value, n) where b.?? = ? group by 1) t
+         where trim(v) <> '' order by first limit 20`,
+        [columnIndex, table, rows, key, id]
+      )
+    : await db.raw(
+        `select v from (select json_extract(e.value, ?) as v, min(e.key) as first from ?? as b, json_each(b.??, '$.rows') as e
+           where b.?? = ? group by 1) t where trim(v) <> '' order by first limit 20`,
+        [`$[${columnIndex}]`, table, rows, key, id]
+      );
+  const found: Array<{ v: unknown }> = Array.isArray(result) ? result : result.rows;
+  return found.map((r) => String(r.v));
+};
+
+/**
+ * One import as the admin page opens it, without reading its whole table and preview (tens of MB for
+ * a large file): `batch` has the columns of the `open` step; the database gives the preview's counts,
+ * errors and missing columns, the page of rows asked for and how many there are, the table's sheets,
+ * and the samples of the mapping's columns (from the first rows, else from a column's distinct values).
+ */
+export const readPreviewPage = async (strapi: Strapi, batch: any, options: RowsShown = {}) => {
+  const [summary] = await knex(strapi)
+    .from(tableOf(strapi, BATCH))
+    .where(column(strapi, BATCH, 'id'), batch.id)
+    .select({
+      counts: jsonAt(strapi, 'preview', ['counts']),
+      errors: jsonAt(strapi, 'preview', ['errors']),
+      missing: jsonAt(strapi, 'preview', ['missing']),
+      sheets: jsonAt(strapi, 'table', ['sheets']),
+    });
+  const counts = fromJson(summary?.counts);
+  const preview = counts && { counts, errors: fromJson(summary.errors) ?? [], missing: fromJson(summary.missing) ?? [] };
+  const status = options.status ? { is: options.status } : { not: 'unchanged' };
+  const { offset, limit } = pageOf(options);
+  const rows = preview ? await jsonElements(strapi, batch.id, 'preview', ['rows'], { status, offset, limit }) : [];
+  const rowsTotal = preview ? await jsonElements(strapi, batch.id, 'preview', ['rows'], { status, count: true }) : 0;
+  const mapping: MappingEntry[] = batch.mapping ?? [];
+  // the samples from the table's first rows; a column with too few filled cells there, from its distinct values
+  const samples = mapping.map(() => [] as string[]);
+  const first: string[][] = mapping.length ? await jsonElements(strapi, batch.id, 'table', ['rows'], { limit: FIRST_ROWS }) : [];
+  for (const [i, m] of mapping.entries()) for (const cells of first) if (addSample(samples[i], cells, m.column)) break;
+  if (first.length === FIRST_ROWS) {
+    for (const [i, m] of mapping.entries()) {
+      if (samples[i].length >= SAMPLES) continue;
+      samples[i] = [];
+      for (const value of await firstValues(strapi, batch.id, m.column)) if (addSample(samples[i], [value], 0)) break;
+    }
+  }
+  return view({ ...batch, preview }, options, { sheets: fromJson(summary?.sheets) ?? [], samples, rows, rowsTotal });
 };
 
 /** Reads the stored table through the mapping and matches it against what is stored now. */
@@ -457,11 +618,23 @@ export const listImports = async (strapi: Strapi, kinds: ImportKind[]) => {
       'undoneBy',
       'undoneAt',
       'createdAt',
-      'preview',
     ],
     orderBy: { createdAt: 'desc' },
     limit: 200,
   });
+  // the preview's counts, read by the database: never the preview of every row of 200 imports
+  const previewCounts = new Map<string, unknown>();
+  if (batches.length) {
+    const documentId = column(strapi, BATCH, 'documentId');
+    const rows = await knex(strapi)
+      .from(tableOf(strapi, BATCH))
+      .whereIn(
+        documentId,
+        batches.map((b: any) => b.documentId)
+      )
+      .select({ documentId, counts: jsonAt(strapi, 'preview', ['counts']) });
+    for (const r of rows) previewCounts.set(r.documentId, fromJson(r.counts));
+  }
   return batches.map((b: any) => ({
     id: b.documentId,
     kind: b.kind,
@@ -477,7 +650,7 @@ export const listImports = async (strapi: Strapi, kinds: ImportKind[]) => {
     undoneBy: b.undoneBy,
     undoneAt: b.undoneAt,
     counts: b.counts ?? null,
-    preview: b.preview ? { ...b.preview.counts } : null,
+    preview: previewCounts.get(b.documentId) ?? null,
     skipped: b.skipped ?? [],
   }));
 };

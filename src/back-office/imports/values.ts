@@ -1,5 +1,3 @@
-import { DateTime } from 'luxon';
-
 /**
  * How the values of a spreadsheet are read: what French Excel, LibreOffice, Galette, Paheko and
  * HelloAsso write for a yes/no, a date, an amount, a gender, a payment method, a country. Pure
@@ -13,20 +11,25 @@ export const isProblem = (v: unknown): v is Problem => v instanceof Problem;
 
 /** Lower case, no accents, ligatures spelt out, only letters and digits: how headers and names are compared. */
 export const simplify = (text: string) =>
-  text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae')
-    .replace(/ß/g, 'ss')
-    .replace(/[^a-z0-9]+/g, '');
+  // plain ASCII (most cells): no accent nor ligature to take out, nothing built but the result
+  /^[\x20-\x7e]*$/.test(text)
+    ? text.toLowerCase().replace(/[^a-z0-9]+/g, '')
+    : text
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .replace(/œ/g, 'oe')
+        .replace(/æ/g, 'ae')
+        .replace(/ß/g, 'ss')
+        .replace(/[^a-z0-9]+/g, '');
 
 /** A person's name for matching: accents, case, spaces, hyphens and apostrophes ignored. */
 export const nameKey = (text: string | null | undefined) => simplify(text ?? '');
 
 /** Spaces of every kind (Excel writes no-break spaces in « 1 234,50 ») folded into one plain space. */
-export const cleanText = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+export const cleanText = (text: string) =>
+  // most cells have nothing to fold (no space but single plain ones): nothing built but the trimmed text
+  (/[^\S ]| {2}/.test(text) ? text.replace(/[\s\u00a0\u202f]+/g, ' ') : text).trim();
 
 const YES = new Set(['oui', 'o', 'x', 'yes', 'y', 'true', 'vrai', '1', 'v', 'ok', 'coche']);
 const NO = new Set(['non', 'n', 'no', 'false', 'faux', '0', '']);
@@ -44,6 +47,10 @@ export const parseBoolean = (raw: string, crosses = false): boolean | null | Pro
 };
 
 const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The days of a month of the Gregorian calendar (29 in February of a leap year): read for every date of a file, without building a date. */
+const daysInMonth = (year: number, month: number) =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 
 /**
  * dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy (two-digit years: 19xx above the current year's two digits),
@@ -63,8 +70,7 @@ export const parseDate = (raw: string): string | null | Problem => {
   } else {
     return new Problem(`« ${raw} » n'est pas une date (attendu : JJ/MM/AAAA ou AAAA-MM-JJ)`);
   }
-  const date = DateTime.fromObject({ year: y, month: m, day: d });
-  if (!date.isValid) return new Problem(`« ${raw} » n'est pas une date`);
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return new Problem(`« ${raw} » n'est pas une date`);
   return `${y}-${pad(m)}-${pad(d)}`;
 };
 

@@ -37,10 +37,11 @@ export type Resolve = typeof resolveDocumentId;
 
 /** Values the record will have after the write; to-one relations as documentIds. */
 const mergeWrite = async (strapi: Strapi, stored: Values | null, data: Values, attributes: Attributes, resolve: Resolve) => {
-  const merged: Values = { ...(stored ?? {}) };
-  for (const [field, value] of Object.entries(data)) {
+  const merged: Values = stored ? { ...stored } : {};
+  for (const field in data) {
     const attr = attributes[field];
     if (!attr) continue;
+    const value = data[field];
     if (isToOne(attr)) {
       const change = relationChange(value);
       if (change !== undefined) merged[field] = await resolve(strapi, attr.target!, change);

@@ -57,7 +57,8 @@ const noAfterCommit = () => {
  * Many creations of one content type, through the same write rules as a single write, fast enough
  * for an import of tens of thousands of records:
  *   - each record goes through the pipeline's stages (prepareWrite: normalise → prepare → checks → check),
- *     its relations resolved from the targets loaded once per slice, reference data read once (`readOnce`);
+ *     its relations resolved from the targets loaded once per slice, reference data read once (`readOnce`),
+ *     what `prepare` reads of each record's relations read for the whole slice first (the rules' prepareMany);
  *   - unique fields are checked in one query per field (checkUniqueMany);
  *   - what a rule does around the write runs for many records at once, in the same transaction as the
  *     inserts (BulkWriter): beforeWriteMany per slice of records (member numbers: one block per slice,
@@ -122,9 +123,14 @@ export const createMany = async (strapi: Strapi, uid: string, records: Iterable<
       await loadTargets(slice);
       // what the rules read once (a membership type, a member's name…), read again for each slice: it does not pile up
       base.once = onceCache();
+      // what the rules' `prepare` would read record by record (a member's name…), read for the whole slice at once
+      for (const rule of rules) await rule.prepareMany?.(base, slice);
       const writes: WriteContext[] = [];
-      for (const [i, record] of slice.entries()) {
-        const data = Object.fromEntries(Object.entries(record).filter(([field]) => attributes[field]));
+      for (let i = 0; i < slice.length; i++) {
+        // the schema's fields of the record (a new object: the rules fill and remove fields of `data`)
+        const record = slice[i];
+        const data: Record<string, any> = {};
+        for (const field in record) if (attributes[field]) data[field] = record[field];
         try {
           writes.push(await prepareWrite(strapi, base, { data, stored: null }, { resolve, unique: false }));
         } catch (e) {
@@ -154,8 +160,10 @@ export const createMany = async (strapi: Strapi, uid: string, records: Iterable<
       const docs = together.map((write) => {
         write.documentId = newDocumentId();
         const doc: Record<string, any> = { documentId: write.documentId, createdAt: now, updatedAt: now };
-        for (const [field, value] of Object.entries(write.data)) {
+        const { data } = write;
+        for (const field in data) {
           const attr = attributes[field];
+          const value = data[field];
           if (attr.type !== 'relation') doc[field] = value;
           else {
             const ref = relationChange(value);
@@ -168,7 +176,8 @@ export const createMany = async (strapi: Strapi, uid: string, records: Iterable<
       writes.forEach((write, i) => {
         if (apart.has(i)) return;
         created[from + i] = { documentId: write.documentId!, updatedAt };
-        const relations = Object.fromEntries(toOne.map((f) => [f, write.merged[f] ?? null]));
+        const relations: Record<string, unknown> = {};
+        for (const f of toOne) relations[f] = write.merged[f] ?? null;
         // kept until the end for every record: the shared context as prototype, not copied into each
         written.push(Object.assign(Object.create(base), { documentId: write.documentId, data: {}, stored: null, merged: relations }));
       });
