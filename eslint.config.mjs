@@ -79,10 +79,7 @@ export default tseslint.config(
       'src/admin/**/*.{ts,tsx}',
       'tests/helpers/**/*.ts',
     ],
-    ignores: [
-      'src/back-office/rules/many.ts',
-      'src/back-office/rules/bulk-writer.ts',
-    ],
+    ignores: ['src/back-office/rules/many.ts', 'src/back-office/rules/bulk-writer.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
   {
@@ -127,7 +124,8 @@ export default tseslint.config(
             {
               name: '@strapi/strapi/admin',
               importNames: ['useFetchClient', 'getFetchClient', 'useRBAC'],
-              message: 'Use useGet / usePost / useDownload / useCan / useCanContent from src/admin/_lib (French errors; useRBAC names its answers after the last word of the action id).',
+              message:
+                'Use useGet / usePost / useDownload / useCan / useCanContent from src/admin/_lib (French errors; useRBAC names its answers after the last word of the action id).',
             },
           ],
         },
@@ -136,7 +134,8 @@ export default tseslint.config(
         level,
         {
           selector: 'Literal[value=/^(api::back-office\\.|plugin::)/]',
-          message: 'An RBAC action id is part of the contract: use ACTIONS from src/shared/permissions.ts (content-manager rights: useCanContent / contentPermission from src/admin/_lib).',
+          message:
+            'An RBAC action id is part of the contract: use ACTIONS from src/shared/permissions.ts (content-manager rights: useCanContent / contentPermission from src/admin/_lib).',
         },
       ],
     },

@@ -12,7 +12,9 @@ module.exports = (command) => {
     process.exit(1);
   }
   const args = process.argv.slice(2);
-  cli.run(() => (command === 'backup' ? cli.backupCommand() : cli.restoreCommand(args))).then((code) => {
-    process.exitCode = code;
-  });
+  cli
+    .run(() => (command === 'backup' ? cli.backupCommand() : cli.restoreCommand(args)))
+    .then((code) => {
+      process.exitCode = code;
+    });
 };

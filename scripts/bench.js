@@ -118,7 +118,12 @@ const startServer = async (database) => {
   });
   for (let i = 0; i < 240; i++) {
     const status = await new Promise((resolve) =>
-      http.get({ host: '127.0.0.1', port: PORT, path: '/_health' }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', () => resolve(0))
+      http
+        .get({ host: '127.0.0.1', port: PORT, path: '/_health' }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        })
+        .on('error', () => resolve(0))
     );
     if (status === 204) return child;
     await new Promise((r) => setTimeout(r, 500));
@@ -136,7 +141,16 @@ const request = (method, urlPath, { token, body } = {}) =>
   new Promise((resolve, reject) => {
     const payload = body ? Buffer.from(JSON.stringify(body)) : null;
     const req = http.request(
-      { host: '127.0.0.1', port: PORT, path: urlPath, method, headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) } },
+      {
+        host: '127.0.0.1',
+        port: PORT,
+        path: urlPath,
+        method,
+        headers: {
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
+        },
+      },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -151,21 +165,25 @@ const request = (method, urlPath, { token, body } = {}) =>
 /** Streams a download, counting lines, without keeping it. */
 const download = (urlPath, token) =>
   new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: PORT, path: urlPath, headers: { Authorization: `Bearer ${token}` } }, (res) => {
-      let lines = 0;
-      let bytes = 0;
-      res.on('data', (c) => {
-        bytes += c.length;
-        for (let i = 0; i < c.length; i++) if (c[i] === 10) lines++;
-      });
-      res.on('end', () => resolve({ status: res.statusCode, lines, bytes }));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port: PORT, path: urlPath, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+        let lines = 0;
+        let bytes = 0;
+        res.on('data', (c) => {
+          bytes += c.length;
+          for (let i = 0; i < c.length; i++) if (c[i] === 10) lines++;
+        });
+        res.on('end', () => resolve({ status: res.statusCode, lines, bytes }));
+      })
+      .on('error', reject);
   });
 
 const autocannon = (urlPath, headers, seconds = 5) =>
   new Promise((resolve, reject) => {
     const ac = require('autocannon');
-    ac({ url: `http://127.0.0.1:${PORT}${urlPath}`, connections: 10, duration: seconds, headers }, (err, result) => (err ? reject(err) : resolve(result)));
+    ac({ url: `http://127.0.0.1:${PORT}${urlPath}`, connections: 10, duration: seconds, headers }, (err, result) =>
+      err ? reject(err) : resolve(result)
+    );
   });
 
 /**
@@ -194,13 +212,17 @@ const importMeasurements = async (add) => {
     const committed = [];
     const { galetteMembers, galetteContributions } = require('./bench-imports');
     await strapi.documents('api::association.association').create({ data: { name: 'Banc d’essai' } });
-    await strapi.documents('api::membership-type.membership-type').create({ data: { name: 'Cotisation annuelle', amount: 25, durationMonths: 12 } });
+    await strapi
+      .documents('api::membership-type.membership-type')
+      .create({ data: { name: 'Cotisation annuelle', amount: 25, durationMonths: 12 } });
     const author = { name: 'npm run bench' };
     const measure = async (fn) => {
       collectGarbage();
       const before = process.memoryUsage().rss;
       let peak = before;
-      const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+      const timer = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }, 20);
       const start = process.hrtime.bigint();
       const result = await fn();
       const t = ms(start);
@@ -212,12 +234,22 @@ const importMeasurements = async (add) => {
       ['contributions', `${MEMBERS * 3} cotisations (export Galette)`, galetteContributions(MEMBERS, 3)],
     ]) {
       log(`import ${label} …`);
-      const preview = await measure(() => createImport(strapi, { buffer: Buffer.from(csv), fileName: `bench-${kind}.csv`, kind, author, maxBytes: Number.MAX_SAFE_INTEGER }));
+      const preview = await measure(() =>
+        createImport(strapi, { buffer: Buffer.from(csv), fileName: `bench-${kind}.csv`, kind, author, maxBytes: Number.MAX_SAFE_INTEGER })
+      );
       const p = preview.result.preview;
-      if (p.errorRows || p.create !== (kind === 'members' ? MEMBERS : MEMBERS * 3)) throw new Error(`import ${kind}: ${p.create} créations, ${p.errorRows} erreurs (${JSON.stringify(p.errors.slice(0, 3))})`);
+      if (p.errorRows || p.create !== (kind === 'members' ? MEMBERS : MEMBERS * 3))
+        throw new Error(`import ${kind}: ${p.create} créations, ${p.errorRows} erreurs (${JSON.stringify(p.errors.slice(0, 3))})`);
       const commit = await measure(async () => commitImport(strapi, await findBatch(strapi, preview.result.id, 'commit'), { author }));
       add(`Import de ${label} : aperçu`, `${fmt(preview.ms / 1000)} s`, '—', '—', '< 60 s', preview.ms < 60_000);
-      add(`Import de ${label} : écriture (règles d’écriture, une transaction)`, `${fmt(commit.ms / 1000)} s`, '—', '—', '< 60 s', commit.ms < 60_000);
+      add(
+        `Import de ${label} : écriture (règles d’écriture, une transaction)`,
+        `${fmt(commit.ms / 1000)} s`,
+        '—',
+        '—',
+        '< 60 s',
+        commit.ms < 60_000
+      );
       const growth = Math.max(preview.growth, commit.growth);
       log(`${label} : mémoire aperçu +${fmt(preview.growth)} Mo, écriture +${fmt(commit.growth)} Mo`);
       add(`Mémoire pendant l’import de ${label} (croissance)`, `${fmt(growth)} Mo`, '—', '—', '< 200 Mo', growth < 200);
@@ -250,18 +282,42 @@ const helloassoMeasurements = async (add) => {
   Object.assign(process.env, ha.env);
   const strapi = await loadStrapi(HELLOASSO_DB);
   try {
-    const type = await strapi.documents('api::membership-type.membership-type').create({ data: { name: 'Cotisation annuelle', amount: 25, durationMonths: 12 } });
+    const type = await strapi
+      .documents('api::membership-type.membership-type')
+      .create({ data: { name: 'Cotisation annuelle', amount: 25, durationMonths: 12 } });
     await strapi.documents('api::association.association').create({ data: { name: 'Banc d’essai' } });
-    await strapi.db.query('api::helloasso-form.helloasso-form').create({ data: { formType: 'Membership', formSlug: 'adhesion', title: 'Adhésion', kind: 'membership', membershipType: type.documentId } });
-    await strapi.db.query('api::helloasso-form.helloasso-form').create({ data: { formType: 'Donation', formSlug: 'dons', title: 'Dons', kind: 'donation', campaign: 'Banc d’essai' } });
+    await strapi.db.query('api::helloasso-form.helloasso-form').create({
+      data: { formType: 'Membership', formSlug: 'adhesion', title: 'Adhésion', kind: 'membership', membershipType: type.documentId },
+    });
+    await strapi.db
+      .query('api::helloasso-form.helloasso-form')
+      .create({ data: { formType: 'Donation', formSlug: 'dons', title: 'Dons', kind: 'donation', campaign: 'Banc d’essai' } });
     const start = Date.now() - 36 * 3600 * 1000;
     for (let i = 0; i < 2000; i++) {
       const date = new Date(start + i * 60_000);
-      const payer = { firstName: `Prénom${i}`, lastName: `Nom${i}`, email: `personne${i}@exemple.org`, address: `${i} rue des Lilas`, city: 'Lyon', zipCode: '69003' };
+      const payer = {
+        firstName: `Prénom${i}`,
+        lastName: `Nom${i}`,
+        email: `personne${i}@exemple.org`,
+        address: `${i} rue des Lilas`,
+        city: 'Lyon',
+        zipCode: '69003',
+      };
       ha.state.orders.push(
         i % 5 === 4
-          ? makeOrder({ date, formSlug: 'dons', formType: 'Donation', payer: { ...payer, ...(i % 20 === 4 ? { company: `Entreprise ${i}` } : {}) }, items: [{ type: 'Donation', amount: 1000 + i }] })
-          : makeOrder({ date, formSlug: 'adhesion', payer, items: [{ amount: 2500, ...(i % 10 === 0 ? { user: { firstName: `Enfant${i}`, lastName: `Nom${i}` } } : {}) }] })
+          ? makeOrder({
+              date,
+              formSlug: 'dons',
+              formType: 'Donation',
+              payer: { ...payer, ...(i % 20 === 4 ? { company: `Entreprise ${i}` } : {}) },
+              items: [{ type: 'Donation', amount: 1000 + i }],
+            })
+          : makeOrder({
+              date,
+              formSlug: 'adhesion',
+              payer,
+              items: [{ amount: 2500, ...(i % 10 === 0 ? { user: { firstName: `Enfant${i}`, lastName: `Nom${i}` } } : {}) }],
+            })
       );
     }
     const { runSync } = dist('helloasso/sync');
@@ -299,7 +355,9 @@ const receiptMeasurements = async (add, { token, server, year }) => {
   const planned = JSON.parse(preview.body.toString()).count;
   const rssBefore = rssOf(server.pid);
   let rssPeak = rssBefore;
-  const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssOf(server.pid)); }, 50);
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, rssOf(server.pid));
+  }, 50);
   const issueStart = process.hrtime.bigint();
   const issued = await request('POST', '/back-office/receipts/generate', { token, body: { year: giftYear, mode: 'annual' } });
   const issueMs = ms(issueStart);
@@ -307,20 +365,42 @@ const receiptMeasurements = async (add, { token, server, year }) => {
   if (issued.status !== 201) throw new Error(`receipts generate: HTTP ${issued.status} ${issued.body}`);
   const count = JSON.parse(issued.body.toString()).length;
   if (count) {
-    add(`Reçus fiscaux : émission des reçus annuels ${giftYear} (${count} reçus numérotés)`, `${fmt(issueMs / 1000, 0)} s`, '—', '—', '< 2 min', issueMs < 120_000 && count === planned);
-    add('Mémoire du serveur pendant l’émission (croissance)', `${fmt((rssPeak - rssBefore) / 1024 / 1024)} Mo`, '—', '—', '< 200 Mo', rssPeak - rssBefore < 200 * 1024 * 1024);
+    add(
+      `Reçus fiscaux : émission des reçus annuels ${giftYear} (${count} reçus numérotés)`,
+      `${fmt(issueMs / 1000, 0)} s`,
+      '—',
+      '—',
+      '< 2 min',
+      issueMs < 120_000 && count === planned
+    );
+    add(
+      'Mémoire du serveur pendant l’émission (croissance)',
+      `${fmt((rssPeak - rssBefore) / 1024 / 1024)} Mo`,
+      '—',
+      '—',
+      '< 200 Mo',
+      rssPeak - rssBefore < 200 * 1024 * 1024
+    );
   }
   const printStart = process.hrtime.bigint();
   const printed = await download(`/back-office/receipts/print?year=${issueYear}`, token);
   const printMs = ms(printStart);
   if (printed.status !== 200) throw new Error(`receipts print: HTTP ${printed.status}`);
-  add(`Reçus fiscaux : PDF de tous les reçus ${issueYear} à imprimer`, `${fmt(printMs / 1000, 0)} s (${fmt(printed.bytes / 1024 / 1024)} Mo)`, '—', '—', '—', true);
+  add(
+    `Reçus fiscaux : PDF de tous les reçus ${issueYear} à imprimer`,
+    `${fmt(printMs / 1000, 0)} s (${fmt(printed.bytes / 1024 / 1024)} Mo)`,
+    '—',
+    '—',
+    '—',
+    true
+  );
 };
 
 /** The bench's super admin: registered on a fresh database (as the first visitor of the admin panel would), logged in on a reused one. */
 const adminToken = async () => {
   let login = await request('POST', '/admin/register-admin', { body: BENCH_ADMIN });
-  if (login.status !== 200 && login.status !== 201) login = await request('POST', '/admin/login', { body: { email: BENCH_ADMIN.email, password: BENCH_ADMIN.password } });
+  if (login.status !== 200 && login.status !== 201)
+    login = await request('POST', '/admin/login', { body: { email: BENCH_ADMIN.email, password: BENCH_ADMIN.password } });
   if (login.status !== 200 && login.status !== 201) throw new Error(`admin: HTTP ${login.status} ${login.body}`);
   return JSON.parse(login.body.toString()).data.token;
 };
@@ -330,7 +410,9 @@ const main = async () => {
   const add = (what, value, reference, ratio, goal, ok) => rows.push({ what, value, reference, ratio, goal, ok });
   if (ONLY === 'imports' || ONLY === 'helloasso') {
     await (ONLY === 'imports' ? importMeasurements(add) : helloassoMeasurements(add));
-    console.log(rows.map((r) => `| ${[r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'].join(' | ')} |`).join('\n'));
+    console.log(
+      rows.map((r) => `| ${[r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'].join(' | ')} |`).join('\n')
+    );
     process.exit(0);
   }
   const year = Number(new Date().toISOString().slice(0, 4));
@@ -342,7 +424,14 @@ const main = async () => {
       log(`seed ${SMALL_MEMBERS} members into ${SMALL_DB} …`);
       await seed(SMALL_DB, SMALL_MEMBERS);
     }
-    add(`Chargement des données (npm run seed -- --members ${MEMBERS})`, `${fmt(seedMs / 1000, 0)} s`, '—', '—', 'quelques minutes', seedMs < 10 * 60_000);
+    add(
+      `Chargement des données (npm run seed -- --members ${MEMBERS})`,
+      `${fmt(seedMs / 1000, 0)} s`,
+      '—',
+      '—',
+      'quelques minutes',
+      seedMs < 10 * 60_000
+    );
   }
 
   // `--only receipts`: the tax receipts' measurements only, printed (docs/PERFORMANCE.md is left as it is)
@@ -354,7 +443,9 @@ const main = async () => {
     } finally {
       server.kill('SIGTERM');
     }
-    console.log(rows.map((r) => `| ${[r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'].join(' | ')} |`).join('\n'));
+    console.log(
+      rows.map((r) => `| ${[r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'].join(' | ')} |`).join('\n')
+    );
     process.exit(0);
   }
 
@@ -379,7 +470,8 @@ const main = async () => {
     let apiToken = null;
     if (database === DB) {
       // The reference route (/api/skills) is not public: every route is read with the same read-only API token.
-      apiToken = (await strapi.service('admin::api-token').create({ name: `bench-${Date.now()}`, type: 'read-only', lifespan: null })).accessKey;
+      apiToken = (await strapi.service('admin::api-token').create({ name: `bench-${Date.now()}`, type: 'read-only', lifespan: null }))
+        .accessKey;
       const { statsQueries } = dist('stats/queries');
       const { referenceDay } = dist('stats/definitions');
       statsSql = statsQueries(strapi, { year, refDay: referenceDay(year), sections: ['dues', 'donations', 'subsidies'] });
@@ -390,8 +482,22 @@ const main = async () => {
   log('reminders (dry run), in process …');
   const big = await inProcess(DB);
   const small = await inProcess(SMALL_DB);
-  add(`Relances en simulation, ${big.members} adhérents (${big.planned} relances prévues)`, `${fmt(median(big.times) / 1000, 2)} s`, '—', '—', '< 5 s', median(big.times) < 5000);
-  add('Requêtes SQL des relances : grand jeu / petit jeu', `${big.queries}`, `${small.queries} (${small.members} adhérents)`, fmt(big.queries / Math.max(1, small.queries), 2), 'constant (1,00)', big.queries === small.queries);
+  add(
+    `Relances en simulation, ${big.members} adhérents (${big.planned} relances prévues)`,
+    `${fmt(median(big.times) / 1000, 2)} s`,
+    '—',
+    '—',
+    '< 5 s',
+    median(big.times) < 5000
+  );
+  add(
+    'Requêtes SQL des relances : grand jeu / petit jeu',
+    `${big.queries}`,
+    `${small.queries} (${small.members} adhérents)`,
+    fmt(big.queries / Math.max(1, small.queries), 2),
+    'constant (1,00)',
+    big.queries === small.queries
+  );
 
   log('starting the server …');
   const server = await startServer(DB);
@@ -415,11 +521,19 @@ const main = async () => {
       await plain();
       sql.push(ms(start));
     }
-    add('GET /back-office/stats : médiane (p95)', `${fmt(median(api))} ms (${fmt(p95(api))})`, `${fmt(median(sql))} ms (${fmt(p95(sql))}) SQL seul`, fmt(median(api) / median(sql), 2), '≤ 1,5×', median(api) / median(sql) <= 1.5);
+    add(
+      'GET /back-office/stats : médiane (p95)',
+      `${fmt(median(api))} ms (${fmt(p95(api))})`,
+      `${fmt(median(sql))} ms (${fmt(p95(sql))}) SQL seul`,
+      fmt(median(api) / median(sql), 2),
+      '≤ 1,5×',
+      median(api) / median(sql) <= 1.5
+    );
 
     // Members CSV export vs COPY, and the server's memory growth during the export.
     // the reference: the same 24 columns as the export (pole, skill and availability names aggregated, dues status)
-    const namesOf = (lnk, target, fk) => `(SELECT string_agg(x.name, ', ' ORDER BY x.name) FROM ${target} x JOIN ${lnk} l ON l.${fk} = x.id WHERE l.member_id = m.id)`;
+    const namesOf = (lnk, target, fk) =>
+      `(SELECT string_agg(x.name, ', ' ORDER BY x.name) FROM ${target} x JOIN ${lnk} l ON l.${fk} = x.id WHERE l.member_id = m.id)`;
     const copySql = `COPY (SELECT m.member_number, m.last_name, m.first_name, m.email, m.phone, m.birth_date, m.gender, m.profession, m.address, m.postal_code, m.city, m.country, m.origin, m.joined_at, m.is_volunteer,
         ${namesOf('members_poles_lnk', 'poles', 'pole_id')}, ${namesOf('members_skills_lnk', 'skills', 'skill_id')}, ${namesOf('members_availability_lnk', 'availability_slots', 'availability_slot_id')},
         m.newsletter_opt_in, m.image_rights, m.dues_paid_until,
@@ -428,14 +542,19 @@ const main = async () => {
       FROM members m ORDER BY m.id) TO STDOUT WITH CSV HEADER`;
     const copy = () => {
       const start = process.hrtime.bigint();
-      const out = execFileSync('psql', ['-h', PG.host, '-p', String(PG.port), '-U', PG.user, '-d', DB, '-c', copySql], { env: { ...process.env, PGPASSWORD: PG.password }, maxBuffer: 1 << 30 });
+      const out = execFileSync('psql', ['-h', PG.host, '-p', String(PG.port), '-U', PG.user, '-d', DB, '-c', copySql], {
+        env: { ...process.env, PGPASSWORD: PG.password },
+        maxBuffer: 1 << 30,
+      });
       return { ms: ms(start), lines: out.toString().split('\n').length - 2 };
     };
     /** One download: its time, and the server's memory growth meanwhile (peak RSS minus RSS before). */
     const measuredDownload = async (urlPath) => {
       const before = rssOf(server.pid);
       let peak = before;
-      const timer = setInterval(() => { peak = Math.max(peak, rssOf(server.pid)); }, 20);
+      const timer = setInterval(() => {
+        peak = Math.max(peak, rssOf(server.pid));
+      }, 20);
       const start = process.hrtime.bigint();
       const d = await download(urlPath, token);
       const t = ms(start);
@@ -461,11 +580,39 @@ const main = async () => {
       copyRates.push(c.lines / (c.ms / 1000));
     }
     const ratio = median(exportRates) / median(copyRates);
-    add('Export CSV des adhérents : lignes/s', fmt(median(exportRates), 0), `${fmt(median(copyRates), 0)} (COPY … TO STDOUT)`, fmt(ratio, 2), '≥ 0,5×', ratio >= 0.5);
-    add('Mémoire du serveur pendant l’export (croissance)', `${fmt(median(growth))} Mo (max ${fmt(Math.max(...growth))})`, '—', '—', '< 50 Mo', Math.max(...growth) < 50);
+    add(
+      'Export CSV des adhérents : lignes/s',
+      fmt(median(exportRates), 0),
+      `${fmt(median(copyRates), 0)} (COPY … TO STDOUT)`,
+      fmt(ratio, 2),
+      '≥ 0,5×',
+      ratio >= 0.5
+    );
+    add(
+      'Mémoire du serveur pendant l’export (croissance)',
+      `${fmt(median(growth))} Mo (max ${fmt(Math.max(...growth))})`,
+      '—',
+      '—',
+      '< 50 Mo',
+      Math.max(...growth) < 50
+    );
     const xlsxRatio = median(xlsxRates) / median(exportRates);
-    add('Export Excel (.xlsx) des adhérents : lignes/s', fmt(median(xlsxRates), 0), `${fmt(median(exportRates), 0)} (export CSV)`, fmt(xlsxRatio, 2), '≥ 0,3×', xlsxRatio >= 0.3);
-    add('Mémoire du serveur pendant l’export Excel (croissance)', `${fmt(median(xlsxGrowth))} Mo (max ${fmt(Math.max(...xlsxGrowth))})`, '—', '—', '< 100 Mo', Math.max(...xlsxGrowth) < 100);
+    add(
+      'Export Excel (.xlsx) des adhérents : lignes/s',
+      fmt(median(xlsxRates), 0),
+      `${fmt(median(exportRates), 0)} (export CSV)`,
+      fmt(xlsxRatio, 2),
+      '≥ 0,3×',
+      xlsxRatio >= 0.3
+    );
+    add(
+      'Mémoire du serveur pendant l’export Excel (croissance)',
+      `${fmt(median(xlsxGrowth))} Mo (max ${fmt(Math.max(...xlsxGrowth))})`,
+      '—',
+      '—',
+      '< 100 Mo',
+      Math.max(...xlsxGrowth) < 100
+    );
 
     // Public API throughput vs a plain core route, alternated. The reference /api/skills runs Strapi's
     // own controller and service; only a check of the query parameters (no database access) comes
@@ -488,7 +635,14 @@ const main = async () => {
     const refRps = median(measured[reference]);
     for (const route of ['/api/articles', '/api/missions']) {
       const rps = median(measured[route]);
-      add(`${route} : requêtes/s (10 clients, même jeton API en lecture)`, fmt(rps, 0), `${fmt(refRps, 0)} (${reference}, contrôleur et service du cœur de Strapi${refCheck.status === 200 ? '' : `, HTTP ${refCheck.status}`})`, fmt(rps / refRps, 2), '≥ 0,9×', rps / refRps >= 0.9);
+      add(
+        `${route} : requêtes/s (10 clients, même jeton API en lecture)`,
+        fmt(rps, 0),
+        `${fmt(refRps, 0)} (${reference}, contrôleur et service du cœur de Strapi${refCheck.status === 200 ? '' : `, HTTP ${refCheck.status}`})`,
+        fmt(rps / refRps, 2),
+        '≥ 0,9×',
+        rps / refRps >= 0.9
+      );
     }
     await knex.destroy();
 
@@ -504,7 +658,11 @@ const main = async () => {
 
   // ---------- report ----------
   const header = ['Mesure', 'Valeur', 'Référence (même exécution)', 'Rapport', 'Objectif', ''];
-  const table = [header, header.map(() => '---'), ...rows.map((r) => [r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'])];
+  const table = [
+    header,
+    header.map(() => '---'),
+    ...rows.map((r) => [r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint']),
+  ];
   const md = table.map((r) => `| ${r.join(' | ')} |`).join('\n');
   const machine = `${os.cpus().length} cœurs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} Gio, Node ${process.version}`;
   const doc = `# Performances\n\nMesuré par \`npm run bench\` le ${new Date().toISOString().slice(0, 10)} sur PostgreSQL, avec \`--members ${MEMBERS}\` (et ${SMALL_MEMBERS} adhérents pour la comparaison du nombre de requêtes), ${REPEAT} répétitions, médianes ; chaque chiffre est mesuré dans la même exécution que sa référence.\n\nMachine : ${machine}.\n\n${md}\n`;

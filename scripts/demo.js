@@ -15,7 +15,9 @@ const { execFileSync } = require('child_process');
 const { ROOT, DIST, ensureServerBuild, loadStrapi, demo } = require('./seed');
 
 if (process.env.NODE_ENV === 'production') {
-  console.error('npm run demo est réservé à la démonstration : il crée des comptes aux mots de passe publics. Il refuse NODE_ENV=production.');
+  console.error(
+    'npm run demo est réservé à la démonstration : il crée des comptes aux mots de passe publics. Il refuse NODE_ENV=production.'
+  );
   process.exit(1);
 }
 process.env.NODE_ENV = process.env.NODE_ENV || 'development';
@@ -35,14 +37,17 @@ const main = async () => {
     if (await isContentEmpty(strapi)) {
       console.log('Base vide : création de l’association de démonstration...');
       const { counts } = await seedDemo(strapi, { log: (l) => console.log(l) });
-      console.log(`${counts['api::member.member']} adhérents, ${counts['api::mission.mission']} missions et événements, ${counts['api::donation.donation']} dons créés.`);
+      console.log(
+        `${counts['api::member.member']} adhérents, ${counts['api::mission.mission']} missions et événements, ${counts['api::donation.donation']} dons créés.`
+      );
     } else {
       console.log('La base contient déjà des données : elles sont conservées (npm run seed -- --reset pour repartir de zéro).');
     }
     const accounts = await createDemoAccounts(strapi);
     console.log('\nComptes de démonstration (mode démo uniquement) :');
     for (const a of accounts) {
-      const state = a.outcome === 'role_missing' ? '(rôle absent : compte non créé)' : a.outcome === 'existing' ? '(déjà présent)' : '(créé)';
+      const state =
+        a.outcome === 'role_missing' ? '(rôle absent : compte non créé)' : a.outcome === 'existing' ? '(déjà présent)' : '(créé)';
       console.log(`  ${a.roleLabel.padEnd(34)} ${a.email.padEnd(28)} ${a.password.padEnd(26)} ${state}`);
     }
   } finally {

@@ -34,7 +34,10 @@ const ensureServerBuild = () => {
   const entry = path.join(DIST, 'src', 'index.js');
   if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs >= newestSource()) return;
   console.log('Compilation du serveur (dist/)...');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', path.join(ROOT, 'tsconfig.json')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   fs.utimesSync(entry, new Date(), new Date());
 };
 

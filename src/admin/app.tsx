@@ -34,7 +34,8 @@ export default {
         'Auth.form.welcome.subtitle': 'Connectez-vous avec votre compte du bureau',
         // content-manager hints that Strapi ships only in English
         'content-manager.form.Input.hint.character.unit': '{maxValue, plural, one { caractère} other { caractères}}',
-        'content-manager.form.Input.hint.text': '{min, select, undefined {} other {min. {min}}}{divider}{max, select, undefined {} other {max. {max}}}{unit}{br}{description}',
+        'content-manager.form.Input.hint.text':
+          '{min, select, undefined {} other {min. {min}}}{divider}{max, select, undefined {} other {max. {max}}}{unit}{br}{description}',
         // media library, relation pickers, counters, home page, validation, refusals, settings menu
         ...FRENCH,
       },

@@ -85,6 +85,9 @@ export const bootstrapBackOffice = async (strapi: Strapi) => {
 export const cronTasks = (strapi: Strapi) => {
   const jobs: Record<string, CronJob> = Object.assign({}, ...modules.map((m) => m.cron?.(strapi) ?? {}));
   return Object.fromEntries(
-    Object.entries(jobs).map(([name, job]) => [name, { task: job.task as (args: { strapi: Strapi }) => Promise<unknown>, options: { rule: job.rule, tz: 'Europe/Paris' } }])
+    Object.entries(jobs).map(([name, job]) => [
+      name,
+      { task: job.task as (args: { strapi: Strapi }) => Promise<unknown>, options: { rule: job.rule, tz: 'Europe/Paris' } },
+    ])
   );
 };

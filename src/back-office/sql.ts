@@ -63,7 +63,11 @@ export const datetimeValue = (strapi: Strapi, value: Date | string) => {
 
 /** A stored datetime (number on SQLite, Date on PostgreSQL) as a Date. */
 export const datetimeFromDb = (value: unknown) =>
-  value === null || value === undefined ? null : value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number));
+  value === null || value === undefined
+    ? null
+    : value instanceof Date
+      ? value
+      : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as string | number));
 
 export const booleanValue = (strapi: Strapi, value: boolean) => (isPostgres(strapi) ? value : value ? 1 : 0);
 

@@ -12,7 +12,10 @@ import type { Core } from '@strapi/strapi';
 const SECRET_PATH = /(\/calendar\/private\/)[^?#]*/gi;
 const SECRET_QUERY = /([?&](?:token|code|registrationToken|resetPasswordToken|confirmation|access_token|id_token|refresh_token)=)[^&#]*/gi;
 
-export const maskUrl = (url: string) => String(url ?? '').replace(SECRET_PATH, '$1***').replace(SECRET_QUERY, '$1***');
+export const maskUrl = (url: string) =>
+  String(url ?? '')
+    .replace(SECRET_PATH, '$1***')
+    .replace(SECRET_QUERY, '$1***');
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
   async (ctx: Context, next: () => Promise<void>) => {

@@ -17,7 +17,8 @@ const CM_PATH = /^\/content-manager\/(?:collection-types|single-types)\/([^/]+)/
 
 export const FIELD_STATUS_STATE = 'assoFieldStatus';
 
-const hasBusinessStatus = (model: { attributes?: Record<string, unknown>; options?: { draftAndPublish?: boolean } } | null) => Boolean(model?.attributes?.status && !model.options?.draftAndPublish);
+const hasBusinessStatus = (model: { attributes?: Record<string, unknown>; options?: { draftAndPublish?: boolean } } | null) =>
+  Boolean(model?.attributes?.status && !model.options?.draftAndPublish);
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
   async (ctx: Context, next: () => Promise<void>) => {
@@ -36,10 +37,16 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
     // the content manager's answer: { data } for one document, { results } for a list
     const out = ctx.body as { data?: { documentId?: string }; results?: unknown } | null;
     if (!out || typeof out !== 'object') return;
-    const docs: Array<{ documentId?: string; status?: unknown }> = out.data?.documentId ? [out.data] : Array.isArray(out.results) ? out.results : [];
+    const docs: Array<{ documentId?: string; status?: unknown }> = out.data?.documentId
+      ? [out.data]
+      : Array.isArray(out.results)
+        ? out.results
+        : [];
     const ids = docs.map((d) => d?.documentId).filter(Boolean);
     if (!ids.length) return;
-    const rows = await strapi.db.query(uid as UID.Schema).findMany({ where: { documentId: { $in: ids } }, select: ['documentId', 'status'] });
+    const rows = await strapi.db
+      .query(uid as UID.Schema)
+      .findMany({ where: { documentId: { $in: ids } }, select: ['documentId', 'status'] });
     const byId = new Map(rows.map((r) => [r.documentId, r.status]));
     for (const d of docs) if (byId.has(d.documentId)) d.status = byId.get(d.documentId);
   };

@@ -28,7 +28,13 @@ export const memberDisplayName = (m: { lastName?: unknown; firstName?: unknown; 
 };
 
 /** A company: "Boulangerie Durand (Durand Paul)", its contact in parentheses when known; a person: "Nom Prénom". */
-export const donorDisplayName = (d: { kind?: unknown; companyName?: unknown; lastName?: unknown; firstName?: unknown; email?: unknown }) => {
+export const donorDisplayName = (d: {
+  kind?: unknown;
+  companyName?: unknown;
+  lastName?: unknown;
+  firstName?: unknown;
+  email?: unknown;
+}) => {
   const company = text(d.companyName);
   const person = personName(d);
   if (d.kind === 'company' && company) return fit(person ? `${company} (${person})` : company);
@@ -56,6 +62,13 @@ export const contributionDisplayName = (
   const start = text(c.periodStart);
   const end = text(c.periodEnd);
   const paid = text(c.paidAt);
-  const what = start && end ? `du ${formatDate(start)} au ${formatDate(end)}` : end ? `jusqu\u2019au ${formatDate(end)}` : paid ? `payée le ${formatDate(paid)}` : '';
+  const what =
+    start && end
+      ? `du ${formatDate(start)} au ${formatDate(end)}`
+      : end
+        ? `jusqu\u2019au ${formatDate(end)}`
+        : paid
+          ? `payée le ${formatDate(paid)}`
+          : '';
   return fit(what ? `${who} \u2014 ${what}` : who);
 };

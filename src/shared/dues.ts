@@ -16,4 +16,8 @@ export const DUES_STATUS_LABELS: Record<DuesStatus, string> = {
 
 /** When a reminder goes, from its offset in days before the end of the dues: « 7 j avant l’échéance ». */
 export const reminderOffsetLabel = (offsetDays: number) =>
-  offsetDays > 0 ? `${offsetDays} j avant l\u2019échéance` : offsetDays === 0 ? 'le jour de l\u2019échéance' : `${-offsetDays} j après l\u2019échéance`;
+  offsetDays > 0
+    ? `${offsetDays} j avant l\u2019échéance`
+    : offsetDays === 0
+      ? 'le jour de l\u2019échéance'
+      : `${-offsetDays} j après l\u2019échéance`;

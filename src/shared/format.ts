@@ -9,7 +9,12 @@ export const NONE = '—';
 
 const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 const countFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
-const euroFormat = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const euroFormat = new Intl.NumberFormat('fr-FR', {
+  style: 'currency',
+  currency: 'EUR',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
 
 const missing = (v: unknown) => v === null || v === undefined || v === '';
 
@@ -26,7 +31,8 @@ export const formatEuros = (value: number | string | null | undefined) => (missi
 export const formatCentsAsEuros = (cents: number | null | undefined) => (missing(cents) ? NONE : euroFormat.format(Number(cents) / 100));
 
 /** A rate (0.8) as a percentage with one decimal: 80,0 %. */
-export const formatRate = (rate: number | null | undefined) => (missing(rate) ? NONE : `${(Number(rate) * 100).toFixed(1).replace('.', ',')} %`);
+export const formatRate = (rate: number | null | undefined) =>
+  missing(rate) ? NONE : `${(Number(rate) * 100).toFixed(1).replace('.', ',')} %`;
 
 /** A year, fiscal or not: 2027 (no thousands separator). */
 export const formatYear = (year: number | string | null | undefined) => (missing(year) ? NONE : String(year));
@@ -36,7 +42,9 @@ export const formatHours = (hours: number | string | null | undefined) => `${for
 
 /** A file size: 512 Ko, 12,3 Mo. */
 export const formatFileSize = (bytes: number) =>
-  bytes < 1024 * 1024 ? `${countFormat.format(Math.round(bytes / 1024))} Ko` : `${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(bytes / 1024 / 1024)} Mo`;
+  bytes < 1024 * 1024
+    ? `${countFormat.format(Math.round(bytes / 1024))} Ko`
+    : `${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(bytes / 1024 / 1024)} Mo`;
 
 const parisDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -54,12 +62,22 @@ export const formatDate = (day: string | Date | null | undefined) => {
 export const formatLongDate = (day: string | null | undefined) =>
   missing(day)
     ? NONE
-    : new Date(`${String(day).slice(0, 10)}T12:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+    : new Date(`${String(day).slice(0, 10)}T12:00:00Z`).toLocaleDateString('fr-FR', {
+        timeZone: 'UTC',
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+      });
 
 /** An instant at Paris time: « 1 juin 2026 à 10:00 » (long), « 1 juin 2026, 10:00 » (medium), with the weekday (full). */
 export const formatDateTime = (instant: string | Date | null | undefined, dateStyle: 'medium' | 'long' | 'full' = 'long') =>
-  missing(instant) ? NONE : new Date(instant as string | Date).toLocaleString('fr-FR', { timeZone: TIME_ZONE, dateStyle, timeStyle: 'short' });
+  missing(instant)
+    ? NONE
+    : new Date(instant as string | Date).toLocaleString('fr-FR', { timeZone: TIME_ZONE, dateStyle, timeStyle: 'short' });
 
 /** A month (YYYY-MM) by its short French name: « 2026-01 » → janv. */
 export const formatMonth = (month: string) =>
-  new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 15)).toLocaleDateString('fr-FR', { timeZone: 'UTC', month: 'short' });
+  new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 15)).toLocaleDateString('fr-FR', {
+    timeZone: 'UTC',
+    month: 'short',
+  });

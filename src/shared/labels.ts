@@ -160,7 +160,14 @@ export const LABELS: Record<string, Record<string, string>> = {
     waiverDocument: 'Renonciation signée au remboursement (abandon de frais)',
     expenseDocuments: 'Justificatifs des frais (abandon de frais)',
   },
-  'api::article.article': { ...common, excerpt: 'Chapô', body: 'Texte', cover: 'Image de couverture', gallery: 'Galerie', category: 'Rubrique' },
+  'api::article.article': {
+    ...common,
+    excerpt: 'Chapô',
+    body: 'Texte',
+    cover: 'Image de couverture',
+    gallery: 'Galerie',
+    category: 'Rubrique',
+  },
   'api::newsletter.newsletter': {
     ...common,
     subject: 'Objet',
@@ -350,7 +357,14 @@ export const LABELS: Record<string, Record<string, string>> = {
     openingBalances: 'Soldes d\u2019ouverture',
     entries: 'Écritures',
   },
-  'api::ledger-category.ledger-category': { ...common, displayName: 'Catégorie', number: 'N° de compte', kind: 'Sens', active: 'Active', entries: 'Écritures' },
+  'api::ledger-category.ledger-category': {
+    ...common,
+    displayName: 'Catégorie',
+    number: 'N° de compte',
+    kind: 'Sens',
+    active: 'Active',
+    entries: 'Écritures',
+  },
   'api::ledger-entry.ledger-entry': {
     ...common,
     date: 'Date',
@@ -380,7 +394,14 @@ export const LABELS: Record<string, Record<string, string>> = {
 
 /** Labels of the fields of the components (edit views of the content types that use them). */
 export const COMPONENT_LABELS: Record<string, Record<string, string>> = {
-  'shared.location': { name: 'Nom du lieu', address: 'Adresse', postalCode: 'Code postal', city: 'Ville', latitude: 'Latitude', longitude: 'Longitude' },
+  'shared.location': {
+    name: 'Nom du lieu',
+    address: 'Adresse',
+    postalCode: 'Code postal',
+    city: 'Ville',
+    latitude: 'Latitude',
+    longitude: 'Longitude',
+  },
   'logistics.equipment-line': { item: 'Matériel', quantity: 'Quantité', status: 'État' },
   'books.opening-balance': { fiscalYear: 'Exercice', amount: 'Solde au premier jour de l\u2019exercice (€)' },
 };
@@ -405,11 +426,24 @@ const PAYMENT_METHODS = {
  */
 export const ENUMS = {
   'api::article.article': {
-    category: { news: 'Actualité', event: 'Événement', association_life: 'Vie de l\u2019association', partners: 'Partenaires', press: 'Presse' },
+    category: {
+      news: 'Actualité',
+      event: 'Événement',
+      association_life: 'Vie de l\u2019association',
+      partners: 'Partenaires',
+      press: 'Presse',
+    },
   },
   'api::contribution.contribution': { paymentMethod: PAYMENT_METHODS },
   'api::document.document': {
-    category: { minutes: 'Compte rendu', statutes: 'Statuts', financial: 'Document financier', report: 'Rapport', contract: 'Contrat', other: 'Autre' },
+    category: {
+      minutes: 'Compte rendu',
+      statutes: 'Statuts',
+      financial: 'Document financier',
+      report: 'Rapport',
+      contract: 'Contrat',
+      other: 'Autre',
+    },
   },
   'api::donation.donation': {
     method: PAYMENT_METHODS,
@@ -513,4 +547,5 @@ export const enumLabel = (uid: string | undefined, field: string | undefined, va
 export const hasEnumLabel = (uid: string, field: string, value: string) => enumsOf(uid, field)?.[value] !== undefined;
 
 /** The values of an enumeration field with their French names, in the schema's order (selects, legends). */
-export const enumOptions = (uid: string, field: string) => Object.entries(enumsOf(uid, field) ?? {}).map(([value, label]) => ({ value, label }));
+export const enumOptions = (uid: string, field: string) =>
+  Object.entries(enumsOf(uid, field) ?? {}).map(([value, label]) => ({ value, label }));

@@ -46,7 +46,11 @@ export const ACTION_DEFINITIONS = [
   { uid: 'back-office.reports.read', displayName: 'Télécharger le bilan financier', subCategory: 'Exports' },
   { uid: 'back-office.stats.read', displayName: 'Voir le tableau de bord', subCategory: 'Statistiques' },
   { uid: 'back-office.calendar.read', displayName: 'Voir le calendrier', subCategory: 'Missions' },
-  { uid: 'back-office.calendar.feed', displayName: 'Créer, régénérer ou désactiver l’adresse secrète du calendrier du bureau', subCategory: 'Missions' },
+  {
+    uid: 'back-office.calendar.feed',
+    displayName: 'Créer, régénérer ou désactiver l’adresse secrète du calendrier du bureau',
+    subCategory: 'Missions',
+  },
   { uid: 'back-office.newsletters.send', displayName: 'Envoyer les newsletters', subCategory: 'Communication' },
   { uid: 'back-office.missions.message', displayName: 'Écrire par e-mail aux bénévoles d’une mission', subCategory: 'Missions' },
   { uid: 'back-office.backups.manage', displayName: 'Gérer les sauvegardes', subCategory: 'Sauvegardes' },
@@ -57,7 +61,11 @@ export const ACTION_DEFINITIONS = [
   { uid: 'back-office.imports.contributions', displayName: 'Importer des cotisations', subCategory: 'Imports' },
   { uid: 'back-office.imports.donors', displayName: 'Importer des donateurs', subCategory: 'Imports' },
   { uid: 'back-office.imports.donations', displayName: 'Importer des dons', subCategory: 'Imports' },
-  { uid: 'back-office.helloasso.manage', displayName: 'Synchroniser HelloAsso (état, formulaires, paiements à vérifier)', subCategory: 'HelloAsso' },
+  {
+    uid: 'back-office.helloasso.manage',
+    displayName: 'Synchroniser HelloAsso (état, formulaires, paiements à vérifier)',
+    subCategory: 'HelloAsso',
+  },
   { uid: 'back-office.books.read', displayName: 'Voir les soldes des comptes', subCategory: 'Comptabilité' },
   { uid: 'back-office.books.close', displayName: 'Clôturer un exercice', subCategory: 'Comptabilité' },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

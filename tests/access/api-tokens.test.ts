@@ -22,9 +22,21 @@ const PERSONAL = [
 ];
 const REFERENCE = ['/api/poles', '/api/skills', '/api/availability-slots', '/api/membership-types', '/api/association'];
 const SECRETS = [
-  'Secretnom', 'perso.secret@example.org', '0611223399', '1985-05-05', '9 rue Cachée',
-  'REF-SECRETE-42', '37.37', 'participant.secret@example.org', 'Donateursecret', 'donateur.secret@example.org',
-  '123.45', 'Subvention secrète', 'PV secret', 'Lettre secrète', 'Notes internes cachées',
+  'Secretnom',
+  'perso.secret@example.org',
+  '0611223399',
+  '1985-05-05',
+  '9 rue Cachée',
+  'REF-SECRETE-42',
+  '37.37',
+  'participant.secret@example.org',
+  'Donateursecret',
+  'donateur.secret@example.org',
+  '123.45',
+  'Subvention secrète',
+  'PV secret',
+  'Lettre secrète',
+  'Notes internes cachées',
 ];
 
 describe(`API tokens and personal data (${DB_CLIENT})`, () => {
@@ -48,26 +60,64 @@ describe(`API tokens and personal data (${DB_CLIENT})`, () => {
     const skill = await docs('api::skill.skill').create({ data: { name: 'Cuisine' } });
     const slot = await docs('api::availability-slot.availability-slot').create({ data: { code: 'samedi', name: 'Samedi', position: 1 } });
     const type = await docs('api::membership-type.membership-type').create({ data: { name: 'Adhésion annuelle', amount: 20 } });
-    if (!(await docs('api::association.association').findFirst())) await docs('api::association.association').create({ data: { name: 'Association test' } });
+    if (!(await docs('api::association.association').findFirst()))
+      await docs('api::association.association').create({ data: { name: 'Association test' } });
     const member = await docs('api::member.member').create({
       data: {
-        firstName: 'Perso', lastName: 'Secretnom', email: 'perso.secret@example.org', phone: '0611223399', birthDate: '1985-05-05',
-        address: '9 rue Cachée', notes: 'Notes internes cachées', poles: [pole.documentId], skills: [skill.documentId], availability: [slot.documentId],
+        firstName: 'Perso',
+        lastName: 'Secretnom',
+        email: 'perso.secret@example.org',
+        phone: '0611223399',
+        birthDate: '1985-05-05',
+        address: '9 rue Cachée',
+        notes: 'Notes internes cachées',
+        poles: [pole.documentId],
+        skills: [skill.documentId],
+        availability: [slot.documentId],
       },
     });
     ids.member = member.documentId;
-    await docs('api::contribution.contribution').create({ data: { member: member.documentId, membershipType: type.documentId, amount: 37.37, paidAt: '2026-01-15', paymentMethod: 'cash', reference: 'REF-SECRETE-42' } });
-    const mission = await docs('api::mission.mission').create({ data: { title: 'Maraude', kind: 'mission', startAt: '2026-06-01T08:00:00.000Z', isPublic: true, pole: pole.documentId } });
-    await docs('api::participation.participation').create({ data: { mission: mission.documentId, member: member.documentId, source: 'backoffice' } });
-    await docs('api::participation.participation').create({ data: { mission: mission.documentId, firstName: 'Invité', lastName: 'Secretnom', email: 'participant.secret@example.org', source: 'website' } });
+    await docs('api::contribution.contribution').create({
+      data: {
+        member: member.documentId,
+        membershipType: type.documentId,
+        amount: 37.37,
+        paidAt: '2026-01-15',
+        paymentMethod: 'cash',
+        reference: 'REF-SECRETE-42',
+      },
+    });
+    const mission = await docs('api::mission.mission').create({
+      data: { title: 'Maraude', kind: 'mission', startAt: '2026-06-01T08:00:00.000Z', isPublic: true, pole: pole.documentId },
+    });
+    await docs('api::participation.participation').create({
+      data: { mission: mission.documentId, member: member.documentId, source: 'backoffice' },
+    });
+    await docs('api::participation.participation').create({
+      data: {
+        mission: mission.documentId,
+        firstName: 'Invité',
+        lastName: 'Secretnom',
+        email: 'participant.secret@example.org',
+        source: 'website',
+      },
+    });
     const partner = await docs('api::partner.partner').create({ data: { name: 'Mairie', kind: 'public_body', isPublic: true } });
     await docs('api::subsidy.subsidy').create({ data: { title: 'Subvention secrète', funder: partner.documentId } });
-    const donor = await docs('api::donor.donor').create({ data: { kind: 'individual', lastName: 'Donateursecret', email: 'donateur.secret@example.org', member: member.documentId } });
-    await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 123.45, receivedAt: '2026-02-01', method: 'cheque', nature: 'cash' } });
+    const donor = await docs('api::donor.donor').create({
+      data: { kind: 'individual', lastName: 'Donateursecret', email: 'donateur.secret@example.org', member: member.documentId },
+    });
+    await docs('api::donation.donation').create({
+      data: { donor: donor.documentId, amount: 123.45, receivedAt: '2026-02-01', method: 'cheque', nature: 'cash' },
+    });
     await docs('api::document.document').create({ data: { title: 'PV secret', category: 'minutes', confidential: true } });
-    await docs('api::newsletter.newsletter').create({ data: { subject: 'Lettre secrète', audience: 'subscribers', pole: pole.documentId } });
+    await docs('api::newsletter.newsletter').create({
+      data: { subject: 'Lettre secrète', audience: 'subscribers', pole: pole.documentId },
+    });
     // an import keeps the rows of its file
-    await docs('api::import-batch.import-batch').create({ data: { kind: 'members', state: 'preview', fileName: 'adherents.csv', table: { headers: ['Nom'], rows: [['Secretnom']] } } });
+    await docs('api::import-batch.import-batch').create({
+      data: { kind: 'members', state: 'preview', fileName: 'adherents.csv', table: { headers: ['Nom'], rows: [['Secretnom']] } },
+    });
   }, 300_000); // a boot can be slow on a busy machine
   afterAll(() => app?.stop());
 
@@ -75,11 +125,15 @@ describe(`API tokens and personal data (${DB_CLIENT})`, () => {
     const wrong: string[] = [];
     for (const uid of PERSONAL) {
       const [first] = await docs(uid).findMany({ limit: 1 });
-      for (const [name, token] of [['lecture', readOnly], ['complet', fullAccess]]) {
+      for (const [name, token] of [
+        ['lecture', readOnly],
+        ['complet', fullAccess],
+      ]) {
         // (receipts are issued only by the back-office: none in this suite, any id will do)
         for (const url of [path(uid), `${path(uid)}?populate=*`, `${path(uid)}/${first?.documentId ?? 'x1'}`]) {
           const res = await as(token, 'get', url);
-          if (![404, 405].includes(res.status) || leaks(res).length) wrong.push(`${name} GET ${url} → ${res.status} ${leaks(res).join(', ')}`);
+          if (![404, 405].includes(res.status) || leaks(res).length)
+            wrong.push(`${name} GET ${url} → ${res.status} ${leaks(res).join(', ')}`);
         }
       }
     }
@@ -145,7 +199,8 @@ describe(`API tokens and personal data (${DB_CLIENT})`, () => {
         for (const target of one ? [url, one] : [url]) {
           const res = await as(readOnly, 'get', `${target}?${query}`);
           if (res.status !== 400 || leaks(res).length) wrong.push(`GET ${target}?${query} → ${res.status} ${leaks(res).join(', ')}`);
-          else if (!/^(fields|populate|filters|sort) : /.test(res.body.error?.message ?? '')) wrong.push(`GET ${target}?${query} : message « ${res.body.error?.message} »`);
+          else if (!/^(fields|populate|filters|sort) : /.test(res.body.error?.message ?? ''))
+            wrong.push(`GET ${target}?${query} : message « ${res.body.error?.message} »`);
         }
       }
     }
@@ -185,7 +240,9 @@ describe(`API tokens and personal data (${DB_CLIENT})`, () => {
 
   it('the media library and the accounts are not listed through the content API, whatever the token', async () => {
     // a file in the media library, as the bureau uploads them (a confidential document's file, say)
-    const upload = await app.admin('post', '/upload').attach('files', Buffer.from('compte rendu confidentiel'), { filename: 'pv-bureau-secret.txt', contentType: 'text/plain' });
+    const upload = await app
+      .admin('post', '/upload')
+      .attach('files', Buffer.from('compte rendu confidentiel'), { filename: 'pv-bureau-secret.txt', contentType: 'text/plain' });
     expect(upload.status).toBe(201);
     for (const token of [readOnly, fullAccess]) {
       for (const url of ['/api/upload/files', `/api/upload/files/${upload.body[0].id}`, '/api/users', '/api/users-permissions/roles']) {

@@ -28,7 +28,11 @@ describe(`every content type (${DB_CLIENT})`, () => {
   afterAll(() => app?.stop());
 
   it('the pure safety nets read the same content types as Strapi', () => {
-    expect(apiContentTypes().map((t) => t.uid).sort()).toEqual(apiTypes().sort());
+    expect(
+      apiContentTypes()
+        .map((t) => t.uid)
+        .sort()
+    ).toEqual(apiTypes().sort());
   });
 
   it('no content-API read route outside the public and reference lists', () => {
@@ -57,11 +61,14 @@ describe(`every content type (${DB_CLIENT})`, () => {
     for (const uid of apiTypes().filter((u) => !READABLE.has(u))) {
       const model = app.strapi.getModel(uid);
       const urls =
-        model.kind === 'singleType' ? [`/api/${model.info.singularName}`] : [`/api/${model.info.pluralName}`, `/api/${model.info.pluralName}/x1`];
+        model.kind === 'singleType'
+          ? [`/api/${model.info.singularName}`]
+          : [`/api/${model.info.pluralName}`, `/api/${model.info.pluralName}/x1`];
       for (const url of urls) {
         const withToken = await app.http().get(url).set('Authorization', `Bearer ${readOnly}`);
         const anonymous = await app.http().get(url);
-        if (withToken.status < 400 || anonymous.status < 400) wrong.push(`${uid} : GET ${url} → jeton en lecture ${withToken.status}, visiteur ${anonymous.status}`);
+        if (withToken.status < 400 || anonymous.status < 400)
+          wrong.push(`${uid} : GET ${url} → jeton en lecture ${withToken.status}, visiteur ${anonymous.status}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -86,7 +93,9 @@ describe(`every content type (${DB_CLIENT})`, () => {
     expect(all.map((p) => p.action).sort()).toEqual([...ours].sort());
     for (const p of all) expect(p.subject).toBeNull();
     for (const code of BUREAU_ROLES) {
-      const expected = Object.entries(BACK_OFFICE_RIGHTS).filter(([, roles]) => (roles as string[]).includes(code)).map(([action]) => action);
+      const expected = Object.entries(BACK_OFFICE_RIGHTS)
+        .filter(([, roles]) => (roles as string[]).includes(code))
+        .map(([action]) => action);
       const got = await held(await loginAs(app, code));
       expect({ code, actions: got.map((p) => p.action).sort() }).toEqual({ code, actions: expected.sort() });
       for (const p of got) expect(p.subject).toBeNull();

@@ -34,8 +34,12 @@ describe(`media library rights (${DB_CLIENT})`, () => {
     app = await startStrapi();
     secretFile = await uploadId('pv-confidentiel.txt');
     openFile = await uploadId('compte-rendu.txt');
-    await app.strapi.documents('api::document.document').create({ data: { title: 'PV confidentiel', category: 'minutes', confidential: true, file: secretFile } });
-    await app.strapi.documents('api::document.document').create({ data: { title: 'Compte rendu', category: 'minutes', confidential: false, file: openFile } });
+    await app.strapi
+      .documents('api::document.document')
+      .create({ data: { title: 'PV confidentiel', category: 'minutes', confidential: true, file: secretFile } });
+    await app.strapi
+      .documents('api::document.document')
+      .create({ data: { title: 'Compte rendu', category: 'minutes', confidential: false, file: openFile } });
   }, 300_000); // a boot can be slow on a busy machine
   afterAll(() => app?.stop());
 
@@ -68,7 +72,9 @@ describe(`media library rights (${DB_CLIENT})`, () => {
     expect(await listed(token, '&_q=confidentiel')).toEqual(sees ? [secretFile] : []);
     const one = await app.admin('get', `/upload/files/${secretFile}`, token);
     expect(one.status).toBe(sees ? 200 : 403);
-    expect(JSON.stringify(one.body)).toEqual(sees ? expect.stringContaining('pv-confidentiel') : expect.not.stringContaining('pv-confidentiel'));
+    expect(JSON.stringify(one.body)).toEqual(
+      sees ? expect.stringContaining('pv-confidentiel') : expect.not.stringContaining('pv-confidentiel')
+    );
     if (role === 'asso-communication') {
       // may delete files, but not one it cannot see
       expect((await app.admin('delete', `/upload/files/${secretFile}`, token)).status).toBe(403);

@@ -15,8 +15,7 @@ describe(`client address behind a proxy (${DB_CLIENT})`, () => {
   }, 300_000); // a boot can be slow on a busy machine
   afterAll(() => app?.stop());
 
-  const subscribe = (xff: string) =>
-    app.http().post('/api/subscribers').set('X-Forwarded-For', xff).send({ email: 'pas-une-adresse' });
+  const subscribe = (xff: string) => app.http().post('/api/subscribers').set('X-Forwarded-For', xff).send({ email: 'pas-une-adresse' });
 
   it('a public form: a new X-Forwarded-For value at each request does not escape the limit', async () => {
     const statuses: number[] = [];
@@ -35,16 +34,28 @@ describe(`client address behind a proxy (${DB_CLIENT})`, () => {
   it('the admin login throttling: a new X-Forwarded-For value at each attempt does not escape it', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
-      const res = await app.http().post('/admin/login').set('X-Forwarded-For', forwarded(`10.1.0.${i}`, '203.0.113.20')).send({ email: SUPER_ADMIN.email, password: `Mauvais-${i}-Essai` });
+      const res = await app
+        .http()
+        .post('/admin/login')
+        .set('X-Forwarded-For', forwarded(`10.1.0.${i}`, '203.0.113.20'))
+        .send({ email: SUPER_ADMIN.email, password: `Mauvais-${i}-Essai` });
       statuses.push(res.status);
     }
     expect(statuses.slice(0, 3)).toEqual([400, 400, 400]);
     expect(statuses.slice(-3)).toEqual([429, 429, 429]);
     // the right password waits too, from that address, whatever it writes
-    const right = await app.http().post('/admin/login').set('X-Forwarded-For', forwarded('10.1.1.1', '203.0.113.20')).send({ email: SUPER_ADMIN.email, password: SUPER_ADMIN.password });
+    const right = await app
+      .http()
+      .post('/admin/login')
+      .set('X-Forwarded-For', forwarded('10.1.1.1', '203.0.113.20'))
+      .send({ email: SUPER_ADMIN.email, password: SUPER_ADMIN.password });
     expect(right.status).toBe(429);
     // the president, from another address, logs in
-    const other = await app.http().post('/admin/login').set('X-Forwarded-For', forwarded('203.0.113.20', '203.0.113.21')).send({ email: SUPER_ADMIN.email, password: SUPER_ADMIN.password });
+    const other = await app
+      .http()
+      .post('/admin/login')
+      .set('X-Forwarded-For', forwarded('203.0.113.20', '203.0.113.21'))
+      .send({ email: SUPER_ADMIN.email, password: SUPER_ADMIN.password });
     expect(other.status).toBe(200);
   });
 });

@@ -13,7 +13,20 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
   let app: TestApp;
   let userJwt: string;
   const ids: Record<string, string> = {};
-  const SECRETS = ['secret-budget-9876', 'benevole.prive@example.org', '0611223344', 'contact.prive@example.org', '0799887766', 'Jean Contact', 'Notes internes secrètes', 'BROUILLON-SECRET', 'Mission privée', 'Partenaire caché', '1 rue Secrète', '1990-01-01'];
+  const SECRETS = [
+    'secret-budget-9876',
+    'benevole.prive@example.org',
+    '0611223344',
+    'contact.prive@example.org',
+    '0799887766',
+    'Jean Contact',
+    'Notes internes secrètes',
+    'BROUILLON-SECRET',
+    'Mission privée',
+    'Partenaire caché',
+    '1 rue Secrète',
+    '1990-01-01',
+  ];
 
   const anon = () => app.http();
   const asUser = (url: string) => app.http().get(url).set('Authorization', `Bearer ${userJwt}`);
@@ -21,39 +34,123 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
   const expectNoSecret = (res: any) => {
     for (const s of SECRETS) expect(JSON.stringify(res.body)).not.toContain(s);
     // (a mission's `location.address` is the venue's, public by design)
-    expect(JSON.stringify(res.body.data ?? null)).not.toMatch(/"(email|phone|contactName|budgetPlanned|budgetActual|internalNotes|equipment|participations|documents|isPublic|birthDate|member|members)"/);
+    expect(JSON.stringify(res.body.data ?? null)).not.toMatch(
+      /"(email|phone|contactName|budgetPlanned|budgetActual|internalNotes|equipment|participations|documents|isPublic|birthDate|member|members)"/
+    );
   };
 
   beforeAll(async () => {
     app = await startStrapi({ env: { ADMIN_RATE_LIMIT: 'true', CORS_ORIGINS: SITE } });
     const pole = await docs('api::pole.pole').create({ data: { name: 'Solidarité', color: '#336699' } });
-    const member = await docs('api::member.member').create({ data: { firstName: 'Bénévole', lastName: 'Privé', email: 'benevole.prive@example.org', phone: '0611223344', birthDate: '1990-01-01', address: '1 rue Secrète' } });
+    const member = await docs('api::member.member').create({
+      data: {
+        firstName: 'Bénévole',
+        lastName: 'Privé',
+        email: 'benevole.prive@example.org',
+        phone: '0611223344',
+        birthDate: '1990-01-01',
+        address: '1 rue Secrète',
+      },
+    });
     const mission = await docs('api::mission.mission').create({
       data: {
-        title: 'Collecte alimentaire', slug: 'collecte', kind: 'event', startAt: '2026-05-01T08:00:00.000Z', status: 'confirmed', isPublic: true,
-        capacity: 20, budgetPlanned: 9876, internalNotes: 'Notes internes secrètes secret-budget-9876', pole: pole.documentId,
-        location: { name: 'Salle des fêtes', city: 'Lyon' }, equipment: [{ item: 'Tables', quantity: 4 }],
+        title: 'Collecte alimentaire',
+        slug: 'collecte',
+        kind: 'event',
+        startAt: '2026-05-01T08:00:00.000Z',
+        status: 'confirmed',
+        isPublic: true,
+        capacity: 20,
+        budgetPlanned: 9876,
+        internalNotes: 'Notes internes secrètes secret-budget-9876',
+        pole: pole.documentId,
+        location: { name: 'Salle des fêtes', city: 'Lyon' },
+        equipment: [{ item: 'Tables', quantity: 4 }],
       },
     });
     ids.mission = mission.documentId;
-    await docs('api::participation.participation').create({ data: { mission: mission.documentId, member: member.documentId, status: 'confirmed', source: 'backoffice' } });
-    ids.mission2 = (await docs('api::mission.mission').create({ data: { title: 'Maraude', slug: 'maraude', kind: 'mission', startAt: '2026-03-01T19:00:00.000Z', status: 'planned', isPublic: true } })).documentId;
-    ids.privateMission = (await docs('api::mission.mission').create({ data: { title: 'Mission privée', kind: 'mission', startAt: '2026-04-01T08:00:00.000Z', status: 'planned', isPublic: false } })).documentId;
-    ids.partner = (await docs('api::partner.partner').create({ data: { name: 'Mairie', kind: 'public_body', contactName: 'Jean Contact', email: 'contact.prive@example.org', phone: '0799887766', isPublic: true } })).documentId;
-    ids.hiddenPartner = (await docs('api::partner.partner').create({ data: { name: 'Partenaire caché', kind: 'company', isPublic: false } })).documentId;
-    const image = await app.strapi.db.query('plugin::upload.file').create({
-      data: { name: 'collecte.jpg', hash: 'collecte_abc', ext: '.jpg', mime: 'image/jpeg', size: 12.5, width: 1200, height: 800, url: '/uploads/collecte_abc.jpg', provider: 'local',
-        formats: { small: { name: 'small_collecte.jpg', hash: 'small_collecte_abc', ext: '.jpg', mime: 'image/jpeg', width: 500, height: 333, size: 4.2, url: '/uploads/small_collecte_abc.jpg' } } },
+    await docs('api::participation.participation').create({
+      data: { mission: mission.documentId, member: member.documentId, status: 'confirmed', source: 'backoffice' },
     });
-    const a1 = await docs('api::article.article').create({ data: { title: 'Bilan de la collecte', slug: 'bilan', category: 'news', cover: image.id, gallery: [image.id] } });
+    ids.mission2 = (
+      await docs('api::mission.mission').create({
+        data: {
+          title: 'Maraude',
+          slug: 'maraude',
+          kind: 'mission',
+          startAt: '2026-03-01T19:00:00.000Z',
+          status: 'planned',
+          isPublic: true,
+        },
+      })
+    ).documentId;
+    ids.privateMission = (
+      await docs('api::mission.mission').create({
+        data: { title: 'Mission privée', kind: 'mission', startAt: '2026-04-01T08:00:00.000Z', status: 'planned', isPublic: false },
+      })
+    ).documentId;
+    ids.partner = (
+      await docs('api::partner.partner').create({
+        data: {
+          name: 'Mairie',
+          kind: 'public_body',
+          contactName: 'Jean Contact',
+          email: 'contact.prive@example.org',
+          phone: '0799887766',
+          isPublic: true,
+        },
+      })
+    ).documentId;
+    ids.hiddenPartner = (
+      await docs('api::partner.partner').create({ data: { name: 'Partenaire caché', kind: 'company', isPublic: false } })
+    ).documentId;
+    const image = await app.strapi.db.query('plugin::upload.file').create({
+      data: {
+        name: 'collecte.jpg',
+        hash: 'collecte_abc',
+        ext: '.jpg',
+        mime: 'image/jpeg',
+        size: 12.5,
+        width: 1200,
+        height: 800,
+        url: '/uploads/collecte_abc.jpg',
+        provider: 'local',
+        formats: {
+          small: {
+            name: 'small_collecte.jpg',
+            hash: 'small_collecte_abc',
+            ext: '.jpg',
+            mime: 'image/jpeg',
+            width: 500,
+            height: 333,
+            size: 4.2,
+            url: '/uploads/small_collecte_abc.jpg',
+          },
+        },
+      },
+    });
+    const a1 = await docs('api::article.article').create({
+      data: { title: 'Bilan de la collecte', slug: 'bilan', category: 'news', cover: image.id, gallery: [image.id] },
+    });
     await docs('api::article.article').publish({ documentId: a1.documentId });
-    const a2 = await docs('api::article.article').create({ data: { title: 'Nouveaux partenaires', slug: 'partenaires', category: 'partners' } });
+    const a2 = await docs('api::article.article').create({
+      data: { title: 'Nouveaux partenaires', slug: 'partenaires', category: 'partners' },
+    });
     await docs('api::article.article').publish({ documentId: a2.documentId });
     ids.article = a1.documentId;
-    ids.draft = (await docs('api::article.article').create({ data: { title: 'BROUILLON-SECRET', slug: 'brouillon', category: 'news' } })).documentId;
+    ids.draft = (
+      await docs('api::article.article').create({ data: { title: 'BROUILLON-SECRET', slug: 'brouillon', category: 'news' } })
+    ).documentId;
 
     const authenticated = await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
-    const user = await app.strapi.plugin('users-permissions').service('user').add({ username: 'compte', email: 'compte@example.org', password: 'Compte-Test-2026', provider: 'local', confirmed: true, role: authenticated.id });
+    const user = await app.strapi.plugin('users-permissions').service('user').add({
+      username: 'compte',
+      email: 'compte@example.org',
+      password: 'Compte-Test-2026',
+      provider: 'local',
+      confirmed: true,
+      role: authenticated.id,
+    });
     userJwt = app.strapi.plugin('users-permissions').service('jwt').issue({ id: user.id });
   }, 300_000); // a boot can be slow on a busy machine
   afterAll(() => app?.stop());
@@ -64,7 +161,11 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
       expect(all.body.data.map((a: any) => a.title).sort()).toEqual(['Bilan de la collecte', 'Nouveaux partenaires']);
       expect(all.body.data[0].publishedAt >= all.body.data[1].publishedAt).toBe(true);
       const bilan = all.body.data.find((a: any) => a.slug === 'bilan');
-      expect(bilan.cover).toMatchObject({ url: '/uploads/collecte_abc.jpg', width: 1200, formats: { small: { url: '/uploads/small_collecte_abc.jpg' } } });
+      expect(bilan.cover).toMatchObject({
+        url: '/uploads/collecte_abc.jpg',
+        width: 1200,
+        formats: { small: { url: '/uploads/small_collecte_abc.jpg' } },
+      });
       expect(bilan.gallery.map((g: any) => g.url)).toEqual(['/uploads/collecte_abc.jpg']);
       expect(bilan.cover).not.toHaveProperty('provider');
       const bySlug = await anon().get('/api/articles?filters[slug][$eq]=bilan').expect(200);
@@ -85,7 +186,13 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
       const res = await anon().get('/api/missions?sort=startAt:asc&populate=*').expect(200);
       expect(res.body.data.map((m: any) => m.slug)).toEqual(['maraude', 'collecte']);
       const collecte = res.body.data[1];
-      expect(collecte).toMatchObject({ title: 'Collecte alimentaire', kind: 'event', capacity: 20, location: { name: 'Salle des fêtes', city: 'Lyon' }, pole: { name: 'Solidarité' } });
+      expect(collecte).toMatchObject({
+        title: 'Collecte alimentaire',
+        kind: 'event',
+        capacity: 20,
+        location: { name: 'Salle des fêtes', city: 'Lyon' },
+        pole: { name: 'Solidarité' },
+      });
       expect(collecte).toHaveProperty('poster');
       expectNoSecret(res);
       const events = await anon().get('/api/missions?filters[kind][$eq]=event&filters[startAt][$gte]=2026-04-01').expect(200);
@@ -146,62 +253,94 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
       expect(refused.body.error.message).toMatch(/^filters : filtre non autorisé « email »/);
     });
 
-    const PUBLIC_RELATIONS: Record<string, string[]> = { article: ['cover', 'gallery'], mission: ['location', 'poster', 'pole'], partner: ['logo'] };
-    it.each([['/api/articles', 'article'], ['/api/missions', 'mission'], ['/api/partners', 'partner']])(
-      '%s/:documentId: every probing query is refused (400) or answers the same public record',
-      async (path, key) => {
-        const baseline = await anon().get(`${path}/${ids[key]}`).expect(200);
-        // relations come only when asked (populate), always in their fixed public shape
-        const full = await anon().get(`${path}/${ids[key]}?populate=*`).expect(200);
-        const relations = Object.keys(full.body.data).filter((k) => !(k in baseline.body.data));
-        expect(relations.sort()).toEqual(PUBLIC_RELATIONS[key].sort());
-        for (const query of ATTEMPTS) {
-          const res = await anon().get(`${path}/${ids[key]}?${query}`);
-          expect([200, 400]).toContain(res.status);
-          expectNoSecret(res);
-          // an item query ignores filters and sort: they cannot probe the record either
-          if (res.status === 200) {
-            const expected = { ...baseline.body.data, ...Object.fromEntries(relations.filter((r) => r in res.body.data).map((r) => [r, full.body.data[r]])) };
-            expect({ query, data: res.body.data }).toEqual({ query, data: expected });
-          }
-          if (/^fields|^populate.*participations/.test(query)) expect({ query, status: res.status }).toEqual({ query, status: 400 });
+    const PUBLIC_RELATIONS: Record<string, string[]> = {
+      article: ['cover', 'gallery'],
+      mission: ['location', 'poster', 'pole'],
+      partner: ['logo'],
+    };
+    it.each([
+      ['/api/articles', 'article'],
+      ['/api/missions', 'mission'],
+      ['/api/partners', 'partner'],
+    ])('%s/:documentId: every probing query is refused (400) or answers the same public record', async (path, key) => {
+      const baseline = await anon().get(`${path}/${ids[key]}`).expect(200);
+      // relations come only when asked (populate), always in their fixed public shape
+      const full = await anon().get(`${path}/${ids[key]}?populate=*`).expect(200);
+      const relations = Object.keys(full.body.data).filter((k) => !(k in baseline.body.data));
+      expect(relations.sort()).toEqual(PUBLIC_RELATIONS[key].sort());
+      for (const query of ATTEMPTS) {
+        const res = await anon().get(`${path}/${ids[key]}?${query}`);
+        expect([200, 400]).toContain(res.status);
+        expectNoSecret(res);
+        // an item query ignores filters and sort: they cannot probe the record either
+        if (res.status === 200) {
+          const expected = {
+            ...baseline.body.data,
+            ...Object.fromEntries(relations.filter((r) => r in res.body.data).map((r) => [r, full.body.data[r]])),
+          };
+          expect({ query, data: res.body.data }).toEqual({ query, data: expected });
         }
+        if (/^fields|^populate.*participations/.test(query)) expect({ query, status: res.status }).toEqual({ query, status: 400 });
       }
-    );
+    });
 
     it('answers 403 on every other content-API route, to the public and to an authenticated account', async () => {
-      const allowed = new Set(['api::article.article.find', 'api::article.article.findOne', 'api::mission.mission.find', 'api::mission.mission.findOne', 'api::partner.partner.find', 'api::partner.partner.findOne']);
+      const allowed = new Set([
+        'api::article.article.find',
+        'api::article.article.findOne',
+        'api::mission.mission.find',
+        'api::mission.mission.findOne',
+        'api::partner.partner.find',
+        'api::partner.partner.findOne',
+      ]);
       const routes: { method: string; path: string; handler: string }[] = [];
       for (const [apiName, api] of Object.entries<any>(app.strapi.apis)) {
         for (const router of Object.values<any>(api.routes ?? {})) {
           for (const r of router.routes ?? []) {
             if (r.config?.auth === false) continue; // deliberately public custom endpoints (rate limited, own tests)
-            const handler = typeof r.handler === 'string' ? (r.handler.startsWith('api::') ? r.handler : `api::${apiName}.${r.handler}`) : '';
+            const handler =
+              typeof r.handler === 'string' ? (r.handler.startsWith('api::') ? r.handler : `api::${apiName}.${r.handler}`) : '';
             routes.push({ method: r.method, path: `/api${r.path.replace(/:[a-zA-Z]+/g, 'x1')}`, handler });
           }
         }
       }
       expect(routes.length).toBeGreaterThan(60);
       const plugins = [
-        ['POST', '/api/auth/local'], ['POST', '/api/auth/local/register'], ['POST', '/api/auth/forgot-password'],
-        ['GET', '/api/users'], ['GET', '/api/users/me'], ['GET', '/api/users-permissions/roles'], ['GET', '/api/upload/files'],
-        ['POST', '/api/upload'], ['GET', '/api/i18n/locales'], ['GET', '/api/connect/github'],
+        ['POST', '/api/auth/local'],
+        ['POST', '/api/auth/local/register'],
+        ['POST', '/api/auth/forgot-password'],
+        ['GET', '/api/users'],
+        ['GET', '/api/users/me'],
+        ['GET', '/api/users-permissions/roles'],
+        ['GET', '/api/upload/files'],
+        ['POST', '/api/upload'],
+        ['GET', '/api/i18n/locales'],
+        ['GET', '/api/connect/github'],
       ].map(([method, path]) => ({ method, path, handler: '' }));
       const wrong: string[] = [];
       for (const r of [...routes, ...plugins]) {
         const m = r.method.toLowerCase() as 'get';
-        const pub = await anon()[m](r.path).send({ data: { name: 'x' } });
-        const auth = await app.http()[m](r.path).set('Authorization', `Bearer ${userJwt}`).send({ data: { name: 'x' } });
+        const pub = await anon()
+          [m](r.path)
+          .send({ data: { name: 'x' } });
+        const auth = await app
+          .http()
+          [m](r.path)
+          .set('Authorization', `Bearer ${userJwt}`)
+          .send({ data: { name: 'x' } });
         const publicOk = allowed.has(r.handler) ? [200, 404].includes(pub.status) : pub.status === 403;
         // sign-up and sign-in are refused outright; 404 for an unknown provider is as good as 403
         const pluginOk = !r.handler && [403, 404].includes(pub.status) && [401, 403, 404].includes(auth.status);
-        if (!(publicOk && auth.status === 403) && !pluginOk) wrong.push(`${r.method} ${r.path} public=${pub.status} authentifié=${auth.status}`);
+        if (!(publicOk && auth.status === 403) && !pluginOk)
+          wrong.push(`${r.method} ${r.path} public=${pub.status} authentifié=${auth.status}`);
       }
       expect(wrong).toEqual([]);
     });
 
     it('refuses account sign-up: volunteers have no accounts', async () => {
-      const res = await anon().post('/api/auth/local/register').send({ username: 'intrus', email: 'intrus@example.org', password: 'Intrus-2026-xx' });
+      const res = await anon()
+        .post('/api/auth/local/register')
+        .send({ username: 'intrus', email: 'intrus@example.org', password: 'Intrus-2026-xx' });
       expect(res.status).toBe(403);
       expect(await app.strapi.db.query('plugin::users-permissions.user').count({ where: { email: 'intrus@example.org' } })).toBe(0);
     });
@@ -220,12 +359,27 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
         expect(res.status).toBe(400);
         expect(res.body.error.message).toMatch(/^Mot de passe : /);
       }
-      const invite = await app.admin('post', '/admin/users').send({ firstname: 'Nouvel', lastname: 'Admin', email: 'nouvel@test.local', roles: [(await app.strapi.service('admin::role').findOne({ code: 'asso-secretary' })).id] });
+      const invite = await app.admin('post', '/admin/users').send({
+        firstname: 'Nouvel',
+        lastname: 'Admin',
+        email: 'nouvel@test.local',
+        roles: [(await app.strapi.service('admin::role').findOne({ code: 'asso-secretary' })).id],
+      });
       expect(invite.status).toBe(201);
-      const registration = await anon().post('/admin/register').send({ registrationToken: invite.body.data.registrationToken, userInfo: { firstname: 'Nouvel', lastname: 'Admin', password: 'faible1A' } });
+      const registration = await anon()
+        .post('/admin/register')
+        .send({
+          registrationToken: invite.body.data.registrationToken,
+          userInfo: { firstname: 'Nouvel', lastname: 'Admin', password: 'faible1A' },
+        });
       expect(registration.status).toBe(400);
       expect(registration.body.error.message).toMatch(/^Mot de passe : au moins 12 caractères/);
-      const strong = await anon().post('/admin/register').send({ registrationToken: invite.body.data.registrationToken, userInfo: { firstname: 'Nouvel', lastname: 'Admin', password: 'Secretaire-Solide-2026' } });
+      const strong = await anon()
+        .post('/admin/register')
+        .send({
+          registrationToken: invite.body.data.registrationToken,
+          userInfo: { firstname: 'Nouvel', lastname: 'Admin', password: 'Secretaire-Solide-2026' },
+        });
       expect(strong.status).toBe(200);
       // nor may the president give someone a weak password
       const weakByPresident = await app.admin('put', `/admin/users/${invite.body.data.id}`).send({ password: 'court1A' });
@@ -239,7 +393,14 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
 
     it('throttles repeated admin logins', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i < 8; i += 1) statuses.push((await anon().post('/admin/login').send({ email: 'nouvel@test.local', password: `Mauvais-${i}-Essai` })).status);
+      for (let i = 0; i < 8; i += 1)
+        statuses.push(
+          (
+            await anon()
+              .post('/admin/login')
+              .send({ email: 'nouvel@test.local', password: `Mauvais-${i}-Essai` })
+          ).status
+        );
       expect(statuses.slice(0, 3).every((s) => s === 400)).toBe(true);
       expect(statuses).toContain(429);
       // once throttled, even the right password waits
@@ -253,7 +414,10 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
       const evil = await anon().get('/api/articles').set('Origin', 'https://evil.example.com');
       expect(evil.headers['access-control-allow-origin']).not.toBe('https://evil.example.com');
       expect(evil.headers['access-control-allow-origin']).not.toBe('*');
-      const preflight = await request(app.strapi.server.httpServer).options('/api/articles').set('Origin', 'https://evil.example.com').set('Access-Control-Request-Method', 'GET');
+      const preflight = await request(app.strapi.server.httpServer)
+        .options('/api/articles')
+        .set('Origin', 'https://evil.example.com')
+        .set('Access-Control-Request-Method', 'GET');
       expect(preflight.headers['access-control-allow-origin']).not.toBe('https://evil.example.com');
     });
 

@@ -19,7 +19,8 @@ describe(`names typed in the public forms (${DB_CLIENT})`, () => {
   const count = (uid: string) => app.strapi.db.query(uid).count();
   // each request from its own visitor (IS_PROXIED): the rate limits are tested elsewhere
   const post = (url: string, body: any) => app.http().post(url).set('X-Forwarded-For', visitor()).send(body);
-  const register = (body: any) => post(`/api/missions/${missionId}/registrations`, { lastName: 'Martin', email: `visiteur${++n}@example.org`, consent: true, ...body });
+  const register = (body: any) =>
+    post(`/api/missions/${missionId}/registrations`, { lastName: 'Martin', email: `visiteur${++n}@example.org`, consent: true, ...body });
   const subscribe = (body: any) => post('/api/subscribers', { email: `abonne${++n}@example.org`, ...body });
   const until = async (what: string, check: () => boolean) => {
     for (let i = 0; i < 200; i++) {
@@ -38,7 +39,7 @@ describe(`names typed in the public forms (${DB_CLIENT})`, () => {
     ['Jean\nCliquez ici', /seuls les lettres/],
     ['<b>Jean</b>', /seuls les lettres/],
     ['Jean@exemple', /seuls les lettres/],
-    ['. - \'', /seuls les lettres/],
+    [". - '", /seuls les lettres/],
     ['a'.repeat(61), /60 caractères au maximum/],
   ];
   const GOOD = ['Zoé', 'Jean-Édouard', 'D’Artagnan', "O'Brien", 'J.-P.', 'St. Exupéry', 'Ōtsuka', 'a'.repeat(60)];
@@ -48,7 +49,13 @@ describe(`names typed in the public forms (${DB_CLIENT})`, () => {
     app = await startStrapi({ env: { ...smtp.env, IS_PROXIED: 'true', PUBLIC_URL: 'https://gestion.asso.test' } });
     const start = DateTime.now().plus({ days: 20 });
     const m = await app.strapi.documents('api::mission.mission').create({
-      data: { title: 'Collecte', startAt: start.toISO(), endAt: start.plus({ hours: 2 }).toISO(), isPublic: true, publicRegistration: true },
+      data: {
+        title: 'Collecte',
+        startAt: start.toISO(),
+        endAt: start.plus({ hours: 2 }).toISO(),
+        isPublic: true,
+        publicRegistration: true,
+      },
     });
     missionId = m.documentId;
   }, 300_000); // a boot can be slow on a busy machine
@@ -58,7 +65,10 @@ describe(`names typed in the public forms (${DB_CLIENT})`, () => {
   });
 
   it.each(BAD)('pre-registration refuses the first or last name %j, writes nothing, sends nothing', async (name, reason) => {
-    for (const [field, label] of [['firstName', 'Prénom'], ['lastName', 'Nom']]) {
+    for (const [field, label] of [
+      ['firstName', 'Prénom'],
+      ['lastName', 'Nom'],
+    ]) {
       const before = await count(PARTICIPATION);
       smtp.clear();
       const res = await register({ firstName: 'Claire', [field]: name });

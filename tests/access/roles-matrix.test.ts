@@ -10,31 +10,45 @@ import { loginAs, BUREAU_ROLES, RoleCode } from '../helpers/roles';
 
 //                                 treasurer secretary volunteer communication partnerships
 const TABLE: Record<string, string[]> = {
-  'api::member.member':                   ['CRU',  'CRU', 'CRUD', '',      ''],
-  'api::membership-type.membership-type': ['CRUD', 'R',   'R',    '',      ''],
-  'api::contribution.contribution':       ['CRUD', 'R',   'R',    '',      ''],
-  'api::mission.mission':                 ['R',    'R',   'CRUD', 'R',     'R'],
-  'api::participation.participation':     ['',     'R',   'CRUD', '',      ''],
-  'api::partner.partner':                 ['R',    'R',   'R',    'R',     'CRUD'],
-  'api::subsidy.subsidy':                 ['CRUD', 'R',   '',     '',      'CRUD'],
-  'api::donor.donor':                     ['CRUD', '',    '',     '',      'CRUD'],
-  'api::donation.donation':               ['CRUD', '',    '',     '',      'CRUD'],
-  'api::article.article':                 ['',     'R',   '',     'CRUDP', ''],
-  'api::newsletter.newsletter':           ['',     '',    '',     'CRUD',  ''],
-  'api::subscriber.subscriber':           ['',     '',    '',     'CRUD',  ''],
-  'api::document.document':               ['R',    'CRUD', 'R',   'R',     'R'],
-  'api::pole.pole':                       ['R',    'R',   'CRUD', 'R',     'R'],
-  'api::skill.skill':                     ['R',    'R',   'CRUD', 'R',     'R'],
+  'api::member.member': ['CRU', 'CRU', 'CRUD', '', ''],
+  'api::membership-type.membership-type': ['CRUD', 'R', 'R', '', ''],
+  'api::contribution.contribution': ['CRUD', 'R', 'R', '', ''],
+  'api::mission.mission': ['R', 'R', 'CRUD', 'R', 'R'],
+  'api::participation.participation': ['', 'R', 'CRUD', '', ''],
+  'api::partner.partner': ['R', 'R', 'R', 'R', 'CRUD'],
+  'api::subsidy.subsidy': ['CRUD', 'R', '', '', 'CRUD'],
+  'api::donor.donor': ['CRUD', '', '', '', 'CRUD'],
+  'api::donation.donation': ['CRUD', '', '', '', 'CRUD'],
+  'api::article.article': ['', 'R', '', 'CRUDP', ''],
+  'api::newsletter.newsletter': ['', '', '', 'CRUD', ''],
+  'api::subscriber.subscriber': ['', '', '', 'CRUD', ''],
+  'api::document.document': ['R', 'CRUD', 'R', 'R', 'R'],
+  'api::pole.pole': ['R', 'R', 'CRUD', 'R', 'R'],
+  'api::skill.skill': ['R', 'R', 'CRUD', 'R', 'R'],
   // the books: the treasurer keeps them (the president, super admin, reads and closes)
-  'api::cash-account.cash-account':       ['CRUD', '',    '',     '',      ''],
-  'api::ledger-category.ledger-category': ['CRUD', '',    '',     '',      ''],
-  'api::ledger-entry.ledger-entry':       ['CRUD', '',    '',     '',      ''],
+  'api::cash-account.cash-account': ['CRUD', '', '', '', ''],
+  'api::ledger-category.ledger-category': ['CRUD', '', '', '', ''],
+  'api::ledger-entry.ledger-entry': ['CRUD', '', '', '', ''],
 };
 const ASSOCIATION = 'api::association.association';
 
 const BO = 'api::back-office.';
 const BACK_OFFICE: Record<string, string[]> = {
-  'asso-treasurer': ['dues.read', 'dues.remind', 'exports.read', 'reports.read', 'stats.read', 'calendar.read', 'receipts.generate', 'receipts.cancel', 'receipts.send', 'imports.contributions', 'imports.donors', 'imports.donations', 'helloasso.manage'],
+  'asso-treasurer': [
+    'dues.read',
+    'dues.remind',
+    'exports.read',
+    'reports.read',
+    'stats.read',
+    'calendar.read',
+    'receipts.generate',
+    'receipts.cancel',
+    'receipts.send',
+    'imports.contributions',
+    'imports.donors',
+    'imports.donations',
+    'helloasso.manage',
+  ],
   'asso-secretary': ['dues.read', 'exports.read', 'stats.read', 'calendar.read', 'imports.members'],
   'asso-volunteer-manager': ['dues.read', 'exports.read', 'stats.read', 'calendar.read', 'calendar.feed', 'missions.message'],
   'asso-communication': ['exports.read', 'stats.read', 'calendar.read', 'newsletters.send'],
@@ -57,7 +71,12 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
       'api::membership-type.membership-type': { name: `Adhésion ${n}`, amount: 20 },
       'api::contribution.contribution': { member: link(ids.member), amount: 20, paidAt: '2026-01-15', paymentMethod: 'cash' },
       'api::mission.mission': { title: `Mission ${n}`, kind: 'mission', startAt: '2026-06-01T08:00:00.000Z' },
-      'api::participation.participation': { mission: link(ids.mission), lastName: `Invité${n}`, email: `invite${n}@example.org`, source: 'backoffice' },
+      'api::participation.participation': {
+        mission: link(ids.mission),
+        lastName: `Invité${n}`,
+        email: `invite${n}@example.org`,
+        source: 'backoffice',
+      },
       'api::partner.partner': { name: `Partenaire ${n}`, kind: 'company' },
       'api::subsidy.subsidy': { title: `Subvention ${n}`, funder: link(ids.partner) },
       'api::donor.donor': { kind: 'individual', lastName: `Donateur${n}` },
@@ -102,55 +121,59 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
   const code = (res: any) => res.status;
   const ok = (status: number) => status >= 200 && status < 300;
 
-  it.each(BUREAU_ROLES.map((r, i) => [r, i] as [RoleCode, number]))('%s: content manager allows exactly its column', async (role, col) => {
-    const token = await loginAs(app, role);
-    const as = (method: 'get' | 'post' | 'put' | 'delete', url: string) => app.admin(method, url, token);
-    const mismatches: string[] = [];
-    const expect2xx = (what: string, allowed: boolean, status: number) => {
-      if (allowed ? !ok(status) : status !== 403) mismatches.push(`${what}: ${status}, attendu ${allowed ? '2xx' : '403'}`);
-    };
-    for (const [uid, columns] of Object.entries(TABLE)) {
-      const rights = columns[col];
-      const target = await createDoc(uid);
-      expect2xx(`${uid} R list`, rights.includes('R'), code(await as('get', cm(uid))));
-      expect2xx(`${uid} R one`, rights.includes('R'), code(await as('get', cm(uid, target))));
+  it.each(BUREAU_ROLES.map((r, i) => [r, i] as [RoleCode, number]))(
+    '%s: content manager allows exactly its column',
+    async (role, col) => {
+      const token = await loginAs(app, role);
+      const as = (method: 'get' | 'post' | 'put' | 'delete', url: string) => app.admin(method, url, token);
+      const mismatches: string[] = [];
+      const expect2xx = (what: string, allowed: boolean, status: number) => {
+        if (allowed ? !ok(status) : status !== 403) mismatches.push(`${what}: ${status}, attendu ${allowed ? '2xx' : '403'}`);
+      };
+      for (const [uid, columns] of Object.entries(TABLE)) {
+        const rights = columns[col];
+        const target = await createDoc(uid);
+        expect2xx(`${uid} R list`, rights.includes('R'), code(await as('get', cm(uid))));
+        expect2xx(`${uid} R one`, rights.includes('R'), code(await as('get', cm(uid, target))));
 
-      const before = await app.strapi.db.query(uid).count();
-      const created = await as('post', cm(uid)).send(sample(uid));
-      expect2xx(`${uid} C`, rights.includes('C'), code(created));
-      if (!rights.includes('C') && (await app.strapi.db.query(uid).count()) !== before) mismatches.push(`${uid} C refusé mais écrit`);
+        const before = await app.strapi.db.query(uid).count();
+        const created = await as('post', cm(uid)).send(sample(uid));
+        expect2xx(`${uid} C`, rights.includes('C'), code(created));
+        if (!rights.includes('C') && (await app.strapi.db.query(uid).count()) !== before) mismatches.push(`${uid} C refusé mais écrit`);
 
-      const updated = await as('put', cm(uid, target)).send(sample(uid));
-      expect2xx(`${uid} U`, rights.includes('U'), code(updated));
+        const updated = await as('put', cm(uid, target)).send(sample(uid));
+        expect2xx(`${uid} U`, rights.includes('U'), code(updated));
 
-      if (uid === 'api::article.article') {
-        expect2xx(`${uid} P`, rights.includes('P'), code(await as('post', `${cm(uid, target)}/actions/publish`).send({})));
+        if (uid === 'api::article.article') {
+          expect2xx(`${uid} P`, rights.includes('P'), code(await as('post', `${cm(uid, target)}/actions/publish`).send({})));
+        }
+        expect2xx(`${uid} D`, rights.includes('D'), code(await as('delete', cm(uid, target))));
+        if (!rights.includes('D') && !(await docs(uid).findOne({ documentId: target }))) mismatches.push(`${uid} D refusé mais supprimé`);
       }
-      expect2xx(`${uid} D`, rights.includes('D'), code(await as('delete', cm(uid, target))));
-      if (!rights.includes('D') && !(await docs(uid).findOne({ documentId: target }))) mismatches.push(`${uid} D refusé mais supprimé`);
-    }
-    // Logs the back-office writes: read by those who follow them, written by nobody.
-    const LOGS: Record<string, string[]> = {
-      'api::dues-reminder.dues-reminder': ['asso-treasurer', 'asso-secretary', 'asso-volunteer-manager'],
-      'api::newsletter-delivery.newsletter-delivery': ['asso-communication'],
-      'api::mission-message.mission-message': ['asso-volunteer-manager'],
-      'api::mission-message-delivery.mission-message-delivery': ['asso-volunteer-manager'],
-      // tax receipts: written only by the generation; the partnerships manager reads company receipts (tests/receipts)
-      'api::receipt.receipt': ['asso-treasurer', 'asso-partnerships'],
-      'api::receipt-delivery.receipt-delivery': ['asso-treasurer'],
-      // fiscal years closed: written only by « Clôturer l’exercice »
-      'api::fiscal-year.fiscal-year': ['asso-treasurer'],
-    };
-    for (const [uid, readers] of Object.entries(LOGS)) {
-      expect2xx(`${uid} R list`, readers.includes(role), code(await as('get', cm(uid))));
-      expect2xx(`${uid} C`, false, code(await as('post', cm(uid)).send({ email: 'x@example.org' })));
-    }
-    // The association's settings: everyone reads, nobody but the president changes them.
-    const single = `/content-manager/single-types/${ASSOCIATION}`;
-    expect2xx('association R', true, code(await as('get', single)));
-    expect2xx('association U', false, code(await as('put', single).send({ name: 'Piratée' })));
-    expect(mismatches).toEqual([]);
-  }, 300_000); // ~80 requests per role
+      // Logs the back-office writes: read by those who follow them, written by nobody.
+      const LOGS: Record<string, string[]> = {
+        'api::dues-reminder.dues-reminder': ['asso-treasurer', 'asso-secretary', 'asso-volunteer-manager'],
+        'api::newsletter-delivery.newsletter-delivery': ['asso-communication'],
+        'api::mission-message.mission-message': ['asso-volunteer-manager'],
+        'api::mission-message-delivery.mission-message-delivery': ['asso-volunteer-manager'],
+        // tax receipts: written only by the generation; the partnerships manager reads company receipts (tests/receipts)
+        'api::receipt.receipt': ['asso-treasurer', 'asso-partnerships'],
+        'api::receipt-delivery.receipt-delivery': ['asso-treasurer'],
+        // fiscal years closed: written only by « Clôturer l’exercice »
+        'api::fiscal-year.fiscal-year': ['asso-treasurer'],
+      };
+      for (const [uid, readers] of Object.entries(LOGS)) {
+        expect2xx(`${uid} R list`, readers.includes(role), code(await as('get', cm(uid))));
+        expect2xx(`${uid} C`, false, code(await as('post', cm(uid)).send({ email: 'x@example.org' })));
+      }
+      // The association's settings: everyone reads, nobody but the president changes them.
+      const single = `/content-manager/single-types/${ASSOCIATION}`;
+      expect2xx('association R', true, code(await as('get', single)));
+      expect2xx('association U', false, code(await as('put', single).send({ name: 'Piratée' })));
+      expect(mismatches).toEqual([]);
+    },
+    300_000
+  ); // ~80 requests per role
 
   it('hides relations towards what a role cannot read (a pole\u2019s members, a member\u2019s participations)', async () => {
     const pole = await createDoc('api::pole.pole', { members: [ids.member] });
@@ -217,7 +240,10 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
     const res = await app.admin('get', '/admin/users/me/permissions', await loginAs(app, role));
     expect(res.status).toBe(200);
     const actions: string[] = res.body.data.map((p: any) => p.action);
-    const backOffice = actions.filter((a) => a.startsWith(BO)).map((a) => a.slice(BO.length)).sort();
+    const backOffice = actions
+      .filter((a) => a.startsWith(BO))
+      .map((a) => a.slice(BO.length))
+      .sort();
     expect(backOffice).toEqual([...BACK_OFFICE[role]].sort());
     expect(backOffice).not.toContain('backups.manage');
     const media = actions.filter((a) => a.startsWith('plugin::upload.'));
@@ -274,7 +300,14 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
     const { removeUnusedDefaultRoles } = require(`${process.env.TEST_DIST_DIR}/src/back-office/access/admin-roles`);
     const roleService = app.strapi.service('admin::role');
     const editor = await roleService.create({ code: 'strapi-editor', name: 'Editor', description: 'Rôle gardé' });
-    await app.strapi.service('admin::user').create({ email: 'gardee@test.local', firstname: 'Gardée', lastname: 'Rôle', password: 'Gardee-Test-2026', isActive: true, roles: [editor.id] });
+    await app.strapi.service('admin::user').create({
+      email: 'gardee@test.local',
+      firstname: 'Gardée',
+      lastname: 'Rôle',
+      password: 'Gardee-Test-2026',
+      isActive: true,
+      roles: [editor.id],
+    });
     const author = await roleService.create({ code: 'strapi-author', name: 'Author', description: 'Rôle sans personne' });
     expect(await removeUnusedDefaultRoles(app.strapi)).toEqual(['strapi-author']);
     expect(await roleService.findOne({ id: author.id })).toBeNull();

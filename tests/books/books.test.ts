@@ -282,7 +282,11 @@ describe(`books (${DB_CLIENT})`, () => {
       const closed2023 = (await close(2023)).body; // 409, the record stays as it was
       expect(closed2023.error.message).toMatch(/est déjà clos/);
       const record = await app.strapi.db.query(FISCAL_YEAR).findOne({ where: { year: 2023 } });
-      expect({ entries: record.entryCount, income: Number(record.income), expense: Number(record.expense) }).toEqual({ entries: 1, income: 0, expense: 90 });
+      expect({ entries: record.entryCount, income: Number(record.income), expense: Number(record.expense) }).toEqual({
+        entries: 1,
+        income: 0,
+        expense: 90,
+      });
       // what is sent for them is ignored: they are counted
       const forged = await app.admin('post', cm(FISCAL_YEAR), app.adminToken).send({ year: 2017, entryCount: 99, income: 1000000 });
       expect(forged.status).toBe(201);
@@ -292,7 +296,11 @@ describe(`books (${DB_CLIENT})`, () => {
     it('lets no entry into a year while it is being closed: the closing counts exactly the entries the year keeps', async () => {
       const day = (i: number) => `2018-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
       const write = (i: number) => post(entry({ date: day(i), label: `Achat n° ${i}`, amount: 10 + i }));
-      const answers = await Promise.all([...Array.from({ length: 12 }, (_, i) => write(i)), close(2018), ...Array.from({ length: 12 }, (_, i) => write(12 + i))]);
+      const answers = await Promise.all([
+        ...Array.from({ length: 12 }, (_, i) => write(i)),
+        close(2018),
+        ...Array.from({ length: 12 }, (_, i) => write(12 + i)),
+      ]);
       const closing = answers[12];
       expect(closing.status).toBe(200);
       const writes = answers.filter((_, i) => i !== 12);
@@ -302,10 +310,15 @@ describe(`books (${DB_CLIENT})`, () => {
       }
       const kept = writes.filter((res) => res.status === 201);
       const record = await app.strapi.db.query(FISCAL_YEAR).findOne({ where: { year: 2018 } });
-      const stored = await app.strapi.db.query(ENTRY).findMany({ where: { date: { $between: ['2018-01-01', '2018-12-31'] } }, select: ['amount'] });
+      const stored = await app.strapi.db
+        .query(ENTRY)
+        .findMany({ where: { date: { $between: ['2018-01-01', '2018-12-31'] } }, select: ['amount'] });
       expect(stored).toHaveLength(kept.length);
       const cents = stored.reduce((sum: number, e: { amount: string | number }) => sum + Math.round(Number(e.amount) * 100), 0);
-      expect({ entries: record.entryCount, expense: Math.round(Number(record.expense) * 100) }).toEqual({ entries: stored.length, expense: cents });
+      expect({ entries: record.entryCount, expense: Math.round(Number(record.expense) * 100) }).toEqual({
+        entries: stored.length,
+        expense: cents,
+      });
       // and after it, none comes in
       expectRefused(await write(99), 'date', /est clos/);
     });

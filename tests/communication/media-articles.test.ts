@@ -58,7 +58,9 @@ describe(`media library and public articles (${DB_CLIENT})`, () => {
 
   beforeAll(async () => {
     app = await startStrapi({ env: { UPLOAD_MAX_MB: '1' } });
-    photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 30, g: 120, b: 200 } } }).png().toBuffer();
+    photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 30, g: 120, b: 200 } } })
+      .png()
+      .toBuffer();
   }, 300_000);
   afterAll(() => app?.stop());
 
@@ -81,9 +83,30 @@ describe(`media library and public articles (${DB_CLIENT})`, () => {
       const csv = await upload('budget.csv', Buffer.from('poste;montant\nlocation;120\n'), 'text/csv');
       expect(csv.status).toBe(201);
       const office: Array<[string, Buffer, string]> = [
-        ['compte-rendu.odt', zip([['mimetype', 'application/vnd.oasis.opendocument.text'], ['content.xml', '<office:document-content/>']]), 'application/vnd.oasis.opendocument.text'],
-        ['statuts.docx', zip([['[Content_Types].xml', '<Types/>'], ['word/document.xml', '<w:document/>']]), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
-        ['budget.xlsx', zip([['[Content_Types].xml', '<Types/>'], ['xl/workbook.xml', '<workbook/>']]), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        [
+          'compte-rendu.odt',
+          zip([
+            ['mimetype', 'application/vnd.oasis.opendocument.text'],
+            ['content.xml', '<office:document-content/>'],
+          ]),
+          'application/vnd.oasis.opendocument.text',
+        ],
+        [
+          'statuts.docx',
+          zip([
+            ['[Content_Types].xml', '<Types/>'],
+            ['word/document.xml', '<w:document/>'],
+          ]),
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        ],
+        [
+          'budget.xlsx',
+          zip([
+            ['[Content_Types].xml', '<Types/>'],
+            ['xl/workbook.xml', '<workbook/>'],
+          ]),
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        ],
         ['ancien-rapport.doc', compoundFile(), 'application/msword'],
         ['ancien-budget.xls', compoundFile(), 'application/octet-stream'],
       ];
@@ -125,14 +148,24 @@ describe(`media library and public articles (${DB_CLIENT})`, () => {
     it('are listed with their category and found by title, description or category in the admin', async () => {
       const DOCUMENT = 'api::document.document';
       const pdf = (await upload('pv-ag.pdf', Buffer.from('%PDF-1.4\n%%EOF\n'), 'application/pdf')).body[0];
-      await app.strapi.documents(DOCUMENT).create({ data: { title: 'PV de l’AG 2026', category: 'minutes', description: 'Budget prévisionnel voté', file: pdf.id, documentDate: '2026-03-14' } });
+      await app.strapi.documents(DOCUMENT).create({
+        data: {
+          title: 'PV de l’AG 2026',
+          category: 'minutes',
+          description: 'Budget prévisionnel voté',
+          file: pdf.id,
+          documentDate: '2026-03-14',
+        },
+      });
       await app.strapi.documents(DOCUMENT).create({ data: { title: 'Statuts', category: 'statutes', confidential: true } });
       const list = (query: Record<string, string>) => app.admin('get', `/content-manager/collection-types/${DOCUMENT}`).query(query);
       expect((await list({ _q: 'budget' })).body.results.map((d: any) => d.title)).toEqual(['PV de l’AG 2026']);
       expect((await list({ _q: 'statuts' })).body.results.map((d: any) => d.title)).toEqual(['Statuts']);
       expect((await list({ 'filters[$and][0][category][$eq]': 'minutes' })).body.results).toHaveLength(1);
       const config = await app.admin('get', `/content-manager/content-types/${DOCUMENT}/configuration`);
-      expect(config.body.data.contentType.layouts.list).toEqual(expect.arrayContaining(['title', 'category', 'documentDate', 'confidential']));
+      expect(config.body.data.contentType.layouts.list).toEqual(
+        expect.arrayContaining(['title', 'category', 'documentDate', 'confidential'])
+      );
       expect(config.body.data.contentType.metadatas.description.list.searchable).toBe(true);
     });
   });
@@ -147,7 +180,8 @@ describe(`media library and public articles (${DB_CLIENT})`, () => {
         if (!exists) await app.strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
       }
       cover = (await upload('couverture.png', photo, 'image/png')).body[0];
-      const article = (data: any, publish: boolean) => app.strapi.documents(ARTICLE).create({ data, ...(publish ? { status: 'published' } : {}) });
+      const article = (data: any, publish: boolean) =>
+        app.strapi.documents(ARTICLE).create({ data, ...(publish ? { status: 'published' } : {}) });
       await article({ title: 'Fête de quartier', category: 'event', cover: cover.id, excerpt: 'Le 14 juin' }, true);
       await article({ title: 'Fête de quartier', category: 'event' }, true);
       await article({ title: 'Assemblée générale', category: 'association_life' }, true);
@@ -166,7 +200,10 @@ describe(`media library and public articles (${DB_CLIENT})`, () => {
       expect(bySlug.body.data[0].cover.formats.small.url).toMatch(/^\/uploads\/small_/);
       expect(bySlug.body.data[0].cover.formats.thumbnail.url).toMatch(/^\/uploads\/thumbnail_/);
 
-      const events = await app.http().get('/api/articles').query({ 'filters[category][$eq]': 'event', 'pagination[pageSize]': 1, 'pagination[page]': 2 });
+      const events = await app
+        .http()
+        .get('/api/articles')
+        .query({ 'filters[category][$eq]': 'event', 'pagination[pageSize]': 1, 'pagination[page]': 2 });
       expect(events.body.data).toHaveLength(1);
       expect(events.body.meta.pagination).toMatchObject({ page: 2, pageSize: 1, pageCount: 2, total: 2 });
 

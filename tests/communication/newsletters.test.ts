@@ -46,7 +46,13 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
         body: [
           { type: 'heading', level: 2, children: [{ type: 'text', text: 'Les nouvelles du mois' }] },
           { type: 'paragraph', children: [{ type: 'text', text: 'Bonjour {{firstName}} {{lastName}}, voici nos nouvelles <à suivre>.' }] },
-          { type: 'paragraph', children: [{ type: 'text', text: 'Ne plus recevoir : {{unsubscribeUrl}}' }, { type: 'link', url: 'https://asso.test/agenda', children: [{ type: 'text', text: 'agenda' }] }] },
+          {
+            type: 'paragraph',
+            children: [
+              { type: 'text', text: 'Ne plus recevoir : {{unsubscribeUrl}}' },
+              { type: 'link', url: 'https://asso.test/agenda', children: [{ type: 'text', text: 'agenda' }] },
+            ],
+          },
         ],
         ...extra,
       },
@@ -88,7 +94,9 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       expect(count.body).toMatchObject({ status: 'draft', audienceCount: 4 });
 
       const preview = await app.admin('get', `/back-office/newsletters/${n.documentId}/preview`);
-      expect(preview.body.html).toContain(`Bonjour ${SUPER_ADMIN.firstname} ${SUPER_ADMIN.lastname}, voici nos nouvelles &lt;à suivre&gt;.`);
+      expect(preview.body.html).toContain(
+        `Bonjour ${SUPER_ADMIN.firstname} ${SUPER_ADMIN.lastname}, voici nos nouvelles &lt;à suivre&gt;.`
+      );
       expect(preview.body.html).toContain('<h2>Les nouvelles du mois</h2>');
       expect(preview.body.text).toContain('Les nouvelles du mois');
 
@@ -123,16 +131,21 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       expect(bruno.html).not.toContain('{{');
       const link = unsubscribeLink(bruno.text as string);
       expect(link).toMatch(/^\/api\/subscribers\/unsubscribe\?token=/);
-      expect(bruno.html).toContain(`<a href="http://localhost:${app.strapi.config.get("server.port")}${link.replace(/&/g, "&amp;")}">`);
+      expect(bruno.html).toContain(`<a href="http://localhost:${app.strapi.config.get('server.port')}${link.replace(/&/g, '&amp;')}">`);
       expect(header(bruno, 'list-unsubscribe')).toContain(link.replace(/&/g, '&'));
       expect(header(bruno, 'list-unsubscribe-post')).toMatch(/List-Unsubscribe=One-Click/);
 
       // saving the form in the admin with the values it loaded before the send changes neither status nor counts
-      const saved = await app.admin('put', `/content-manager/collection-types/${NEWSLETTER}/${n.documentId}`)
+      const saved = await app
+        .admin('put', `/content-manager/collection-types/${NEWSLETTER}/${n.documentId}`)
         .send({ subject: 'Lettre de décembre', status: 'draft', recipientsCount: 0, sentCount: 0, failedCount: 0, sentAt: null });
       expect(saved.status).toBe(200);
       expect(saved.body.data).toMatchObject({ status: 'sent', recipientsCount: 4, sentCount: 4 });
-      expect(await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId: n.documentId } })).toMatchObject({ status: 'sent', recipientsCount: 4, sentCount: 4 });
+      expect(await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId: n.documentId } })).toMatchObject({
+        status: 'sent',
+        recipientsCount: 4,
+        sentCount: 4,
+      });
 
       // sending a sent newsletter again sends nothing
       const again = await app.admin('post', `/back-office/newsletters/${n.documentId}/send`);
@@ -149,7 +162,9 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       expect(down).toMatchObject({ status: 'failed', recipientsCount: 4, sentCount: 0, failedCount: 3 });
       smtp.setDown(false);
       // As if the server had stopped while handing Chloé's mail to the SMTP server.
-      const chloe = await app.strapi.db.query(DELIVERY).findOne({ where: { email: 'chloe@exemple.org', newsletter: { documentId: n.documentId } } });
+      const chloe = await app.strapi.db
+        .query(DELIVERY)
+        .findOne({ where: { email: 'chloe@exemple.org', newsletter: { documentId: n.documentId } } });
       await app.strapi.db.query(DELIVERY).update({ where: { id: chloe.id }, data: { status: 'pending', attemptedAt: new Date() } });
       const resumed = await send(n.documentId);
       expect(resumed).toMatchObject({ status: 'failed', recipientsCount: 4, sentCount: 3, failedCount: 1 });
@@ -184,11 +199,21 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
 
     it('reaches the members up to date with their dues, and the members of a pole, each once, never an unsubscribed address', async () => {
       const today = DateTime.now().setZone('Europe/Paris').startOf('day');
-      const type = await docs('api::membership-type.membership-type').create({ data: { name: 'Annuelle', amount: 20, durationMonths: 12 } });
+      const type = await docs('api::membership-type.membership-type').create({
+        data: { name: 'Annuelle', amount: 20, durationMonths: 12 },
+      });
       const pay = (member: any, paidUntil: DateTime) => {
         const start = paidUntil.minus({ years: 1 }).plus({ days: 1 }).toISODate();
         return docs('api::contribution.contribution').create({
-          data: { member: member.documentId, membershipType: type.documentId, amount: 20, paidAt: start, periodStart: start, periodEnd: paidUntil.toISODate(), paymentMethod: 'cheque' },
+          data: {
+            member: member.documentId,
+            membershipType: type.documentId,
+            amount: 20,
+            paidAt: start,
+            periodStart: start,
+            periodEnd: paidUntil.toISODate(),
+            paymentMethod: 'cheque',
+          },
         });
       };
       const member = (email: string) => app.strapi.db.query(MEMBER).findOne({ where: { email } });
@@ -222,8 +247,16 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
     it('lets only the communication officer (RBAC action) count, preview, test and send', async () => {
       const n = await newsletter('Réservé à la communication', 'volunteers');
       const secretary = await loginAs(app, 'asso-secretary');
-      for (const [method, suffix] of [['get', 'recipients'], ['get', 'preview'], ['post', 'test'], ['post', 'send']] as const) {
-        expect([suffix, (await app.admin(method, `/back-office/newsletters/${n.documentId}/${suffix}`, secretary)).status]).toEqual([suffix, 403]);
+      for (const [method, suffix] of [
+        ['get', 'recipients'],
+        ['get', 'preview'],
+        ['post', 'test'],
+        ['post', 'send'],
+      ] as const) {
+        expect([suffix, (await app.admin(method, `/back-office/newsletters/${n.documentId}/${suffix}`, secretary)).status]).toEqual([
+          suffix,
+          403,
+        ]);
         expect([suffix, (await app.http()[method](`/back-office/newsletters/${n.documentId}/${suffix}`)).status]).toEqual([suffix, 401]);
       }
       expect(await app.strapi.db.query(DELIVERY).count({ where: { newsletter: { documentId: n.documentId } } })).toBe(0);
@@ -233,7 +266,10 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       expect((await app.admin('post', `/back-office/newsletters/${n.documentId}/test`, officer)).status).toBe(200);
       await until('envoi de test', () => smtp.to('asso-communication@test.local').length === 1);
       expect((await app.admin('post', `/back-office/newsletters/${n.documentId}/send`, officer)).status).toBe(202);
-      await until('fin de l’envoi', async () => (await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId: n.documentId } })).status === 'sent');
+      await until(
+        'fin de l’envoi',
+        async () => (await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId: n.documentId } })).status === 'sent'
+      );
       expect(smtp.to('david@exemple.org')).toHaveLength(1);
     });
 
@@ -242,7 +278,9 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       const row = await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId: n.documentId } });
       // The state a crash leaves: "sending", Bruno served, Chloé's record prepared but not tried, the others not prepared yet.
       const delivery = (email: string, firstName: string, data: any) =>
-        app.strapi.db.query(DELIVERY).create({ data: { newsletter: row.id, deliveryKey: `${row.id}:${email}`, email, firstName, ...data } });
+        app.strapi.db
+          .query(DELIVERY)
+          .create({ data: { newsletter: row.id, deliveryKey: `${row.id}:${email}`, email, firstName, ...data } });
       await delivery('bruno.petit@exemple.org', 'Bruno', { status: 'sent', attemptedAt: new Date(), sentAt: new Date(), attempts: 1 });
       await delivery('chloe@exemple.org', 'Chloé', { status: 'pending' });
       await app.strapi.db.query(NEWSLETTER).update({ where: { id: row.id }, data: { status: 'sending' } });
@@ -274,16 +312,28 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
         // a pole of their own (not opted in, not volunteers): the other audiences stay as they are
         pole = await docs('api::pole.pole').create({ data: { name: 'Double envoi' } });
         for (const [i, email] of ADDRESSES.entries()) {
-          await docs(MEMBER).create({ data: { firstName: `Hugo${i}`, lastName: 'Double', email, newsletterOptIn: false, poles: [pole.documentId] } });
+          await docs(MEMBER).create({
+            data: { firstName: `Hugo${i}`, lastName: 'Double', email, newsletterOptIn: false, poles: [pole.documentId] },
+          });
         }
       });
 
       /** Each address of the pole got exactly one mail of this subject, and the newsletter says so. */
       const servedOnce = async (documentId: string, subject: string) => {
-        await until('fin de l’envoi', async () => (await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId } })).status === 'sent');
-        const got = smtp.messages.filter((m: any) => m.subject === subject).map((m: any) => m.to.value[0].address).sort();
+        await until(
+          'fin de l’envoi',
+          async () => (await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId } })).status === 'sent'
+        );
+        const got = smtp.messages
+          .filter((m: any) => m.subject === subject)
+          .map((m: any) => m.to.value[0].address)
+          .sort();
         expect(got).toEqual(ADDRESSES);
-        expect(await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId } })).toMatchObject({ recipientsCount: 7, sentCount: 7, failedCount: 0 });
+        expect(await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId } })).toMatchObject({
+          recipientsCount: 7,
+          sentCount: 7,
+          failedCount: 0,
+        });
         expect(await app.strapi.db.query(DELIVERY).count({ where: { newsletter: { documentId }, status: 'sent' } })).toBe(7);
       };
 
@@ -324,7 +374,8 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
 
   describe('website subscribers', () => {
     const subscribe = (body: any) => app.http().post('/api/subscribers').send(body);
-    const confirmLink = (address: string) => pathOf(/(https?:\/\/\S+\/api\/subscribers\/confirm\?token=\S+)/.exec(smtp.to(address)[0].text as string)![1]);
+    const confirmLink = (address: string) =>
+      pathOf(/(https?:\/\/\S+\/api\/subscribers\/confirm\?token=\S+)/.exec(smtp.to(address)[0].text as string)![1]);
 
     it('double opt-in: same answer for a new or known address, confirmation link, unsubscribe link; core routes closed', async () => {
       smtp.clear();

@@ -57,7 +57,10 @@ describe('npm run seed', () => {
   });
 
   it('gives members their numbers in sequence, French profiles and consistent relations', async () => {
-    const members = await docs('api::member.member', { populate: ['availability', 'skills', 'poles', 'contributions', 'participations'], sort: 'memberNumber:asc' });
+    const members = await docs('api::member.member', {
+      populate: ['availability', 'skills', 'poles', 'contributions', 'participations'],
+      sort: 'memberNumber:asc',
+    });
     expect(members.map((m: any) => m.memberNumber)).toEqual(members.map((_: any, i: number) => i + 1));
     for (const m of members) {
       expect(m.firstName).toBeTruthy();
@@ -241,15 +244,24 @@ describe('npm run seed', () => {
     const knex = app.strapi.db.connection;
     // a real failure of the database in the middle of the deletions: members cannot be deleted
     if (DB_CLIENT === 'postgres') {
-      await knex.raw(`CREATE FUNCTION asso_test_refuse_delete() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'suppression refusée (test)'; END $$ LANGUAGE plpgsql`);
-      await knex.raw(`CREATE TRIGGER asso_test_refuse_delete BEFORE DELETE ON "${members}" FOR EACH ROW EXECUTE FUNCTION asso_test_refuse_delete()`);
+      await knex.raw(
+        `CREATE FUNCTION asso_test_refuse_delete() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'suppression refusée (test)'; END $$ LANGUAGE plpgsql`
+      );
+      await knex.raw(
+        `CREATE TRIGGER asso_test_refuse_delete BEFORE DELETE ON "${members}" FOR EACH ROW EXECUTE FUNCTION asso_test_refuse_delete()`
+      );
     } else {
-      await knex.raw(`CREATE TRIGGER asso_test_refuse_delete BEFORE DELETE ON "${members}" BEGIN SELECT RAISE(ABORT, 'suppression refusée (test)'); END`);
+      await knex.raw(
+        `CREATE TRIGGER asso_test_refuse_delete BEFORE DELETE ON "${members}" BEGIN SELECT RAISE(ABORT, 'suppression refusée (test)'); END`
+      );
     }
     try {
       // the error comes from better-sqlite3's native module, whose Error class belongs to the first test file
       // that loaded it: compare messages, not classes (`rejects.toThrow` says "did not throw" otherwise)
-      const failure = await seedDemo(app.strapi, { members: 12, reset: true }).then(() => null, (e: any) => e);
+      const failure = await seedDemo(app.strapi, { members: 12, reset: true }).then(
+        () => null,
+        (e: any) => e
+      );
       expect(String(failure?.message ?? failure)).toMatch(/suppression refusée \(test\)/);
     } finally {
       await knex.raw(`DROP TRIGGER asso_test_refuse_delete${DB_CLIENT === 'postgres' ? ` ON "${members}"` : ''}`);

@@ -30,18 +30,30 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
   const pay = (memberId: string, paidUntil: string, amount = 20) => {
     const start = DateTime.fromISO(paidUntil).minus({ years: 1 }).plus({ days: 1 }).toISODate();
     return docs(CONTRIBUTION).create({
-      data: { member: memberId, membershipType: yearly.documentId, amount, paidAt: start, periodStart: start, periodEnd: paidUntil, paymentMethod: 'cheque' },
+      data: {
+        member: memberId,
+        membershipType: yearly.documentId,
+        amount,
+        paidAt: start,
+        periodStart: start,
+        periodEnd: paidUntil,
+        paymentMethod: 'cheque',
+      },
     });
   };
   const run = (body: object, token?: string) => app.admin('post', '/back-office/dues/reminders/run', token).send(body);
   const offsetsSentTo = async (documentId: string) =>
-    (await app.strapi.db.query(LOG).findMany({ where: { member: { documentId }, status: 'sent' }, orderBy: { id: 'asc' } })).map((r: any) => r.offsetDays);
+    (await app.strapi.db.query(LOG).findMany({ where: { member: { documentId }, status: 'sent' }, orderBy: { id: 'asc' } })).map(
+      (r: any) => r.offsetDays
+    );
 
   beforeAll(async () => {
     smtp = await startSmtp();
     app = await startStrapi({ env: smtp.env });
     await docs('api::association.association').create({ data: { name: 'Les Amis du Quartier' } });
-    yearly = await docs('api::membership-type.membership-type').create({ data: { name: 'Annuelle', amount: 25, durationMonths: 12, reminderDays: [30, 7, 0, -30] } });
+    yearly = await docs('api::membership-type.membership-type').create({
+      data: { name: 'Annuelle', amount: 25, durationMonths: 12, reminderDays: [30, 7, 0, -30] },
+    });
   });
   afterAll(async () => {
     await app?.stop();
@@ -96,7 +108,11 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
       expect(expiring.body.data.filter((r: any) => r.firstName === 'Liste').map((r: any) => r.lastName)).toEqual(['today', 'plus30']);
       expect(expiring.body.data.every((r: any) => r.status === 'expiring')).toBe(true);
       const wider = await app.admin('get', '/back-office/dues?status=expiring&within=31');
-      expect(wider.body.data.filter((r: any) => r.firstName === 'Liste').map((r: any) => r.lastName)).toEqual(['today', 'plus30', 'plus31']);
+      expect(wider.body.data.filter((r: any) => r.firstName === 'Liste').map((r: any) => r.lastName)).toEqual([
+        'today',
+        'plus30',
+        'plus31',
+      ]);
 
       const all = (await app.admin('get', '/back-office/dues')).body.data;
       const summary = await app.admin('get', '/back-office/dues/summary');
@@ -110,7 +126,11 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
     it('follows the association\u2019s grace period (Paramètres de l\u2019association)', async () => {
       const association = await docs('api::association.association').findFirst();
       const statusOf = async () =>
-        Object.fromEntries((await app.admin('get', '/back-office/dues')).body.data.filter((r: any) => r.firstName === 'Liste').map((r: any) => [r.lastName, r.status]));
+        Object.fromEntries(
+          (await app.admin('get', '/back-office/dues')).body.data
+            .filter((r: any) => r.firstName === 'Liste')
+            .map((r: any) => [r.lastName, r.status])
+        );
       try {
         await docs('api::association.association').update({ documentId: association.documentId, data: { duesGraceDays: 1 } });
         // the last day of a one-day grace is the day after expiry; the day after that, expired
@@ -135,8 +155,14 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
       expect(res.status).toBe(200);
       const row = res.body.data.find((r: any) => r.firstName === 'Liste' && r.lastName === 'today');
       expect(row).toEqual({
-        documentId: made.today.documentId, memberNumber: made.today.memberNumber, firstName: 'Liste', lastName: 'today',
-        duesPaidUntil: day(0), status: 'expiring', membershipType: 'Annuelle', lastAmount: 20,
+        documentId: made.today.documentId,
+        memberNumber: made.today.memberNumber,
+        firstName: 'Liste',
+        lastName: 'today',
+        duesPaidUntil: day(0),
+        status: 'expiring',
+        membershipType: 'Annuelle',
+        lastAmount: 20,
       });
       expect(res.body.data.every((r: any) => !('email' in r))).toBe(true);
       expect(JSON.stringify(res.body)).not.toContain('@liste.test');
@@ -168,7 +194,10 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
     });
 
     it('lets the content manager filter and sort members by duesPaidUntil', async () => {
-      const res = await app.admin('get', `${cm(MEMBER)}?sort=duesPaidUntil:DESC&filters[duesPaidUntil][$lte]=${day(0)}&filters[firstName][$eq]=Liste`);
+      const res = await app.admin(
+        'get',
+        `${cm(MEMBER)}?sort=duesPaidUntil:DESC&filters[duesPaidUntil][$lte]=${day(0)}&filters[firstName][$eq]=Liste`
+      );
       expect(res.status).toBe(200);
       expect(res.body.results.map((r: any) => r.lastName)).toEqual(['today', 'minus1', 'minus30', 'minus31']);
     });
@@ -237,7 +266,10 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
       await pay(m.david.documentId, '2031-03-31');
       await docs('api::association.association').update({
         documentId: (await docs('api::association.association').findFirst()).documentId,
-        data: { reminderSubject: 'Rappel {{association}}', reminderTemplate: '{{firstName}} {{lastName}}, échéance {{duesPaidUntil}}, montant {{amount}}.' },
+        data: {
+          reminderSubject: 'Rappel {{association}}',
+          reminderTemplate: '{{firstName}} {{lastName}}, échéance {{duesPaidUntil}}, montant {{amount}}.',
+        },
       });
       smtp.clear();
       // Chloé's « day of expiry » reminder fell due on 03-05 while nothing ran: sent on the next run
@@ -260,7 +292,11 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
     it('refuses a malformed day or dryRun, and sends nothing', async () => {
       smtp.clear();
       const before = await app.strapi.db.query(LOG).count();
-      for (const [body, field] of [[{ today: '2030-02-30' }, 'today'], [{ today: '01/03/2030' }, 'today'], [{ dryRun: 'oui', today: '2030-06-01' }, 'dryRun']] as const) {
+      for (const [body, field] of [
+        [{ today: '2030-02-30' }, 'today'],
+        [{ today: '01/03/2030' }, 'today'],
+        [{ dryRun: 'oui', today: '2030-06-01' }, 'dryRun'],
+      ] as const) {
         const res = await run(body);
         expect(res.status).toBe(400);
         expect(res.body.error.message).toMatch(new RegExp(`^${field} : `));
@@ -279,7 +315,12 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
       // a former treasurer whose account was deactivated: no digest
       const treasurers = await app.strapi.service('admin::role').findOne({ code: 'asso-treasurer' });
       await app.strapi.service('admin::user').create({
-        email: 'ancienne-tresoriere@test.local', firstname: 'Ancienne', lastname: 'Trésorière', password: 'Bureau-Test-2026', roles: [treasurers.id], isActive: false,
+        email: 'ancienne-tresoriere@test.local',
+        firstname: 'Ancienne',
+        lastname: 'Trésorière',
+        password: 'Bureau-Test-2026',
+        roles: [treasurers.id],
+        isActive: false,
       });
     });
 
@@ -293,9 +334,14 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
       const [digest] = smtp.to('asso-treasurer@test.local');
       expect(digest.subject).toBe('Cotisations : le point de la semaine (27/03/2030)');
       const text = digest.text!;
-      const reminders = text.slice(text.indexOf('Relances envoyées du 21/03/2030 au 27/03/2030 (2)'), text.indexOf('Cotisations à renouveler'));
+      const reminders = text.slice(
+        text.indexOf('Relances envoyées du 21/03/2030 au 27/03/2030 (2)'),
+        text.indexOf('Cotisations à renouveler')
+      );
       // the member as everywhere in the back-office: THE display-name rule, "Nom Prénom (n° 42)"
-      expect(reminders).toContain(`Martin Alice (n° ${m.alice.memberNumber}) — échéance le 31/03/2030, relance 7 j avant l\u2019échéance, le 24/03/2030`);
+      expect(reminders).toContain(
+        `Martin Alice (n° ${m.alice.memberNumber}) — échéance le 31/03/2030, relance 7 j avant l\u2019échéance, le 24/03/2030`
+      );
       expect(reminders).toContain(`Durand Chloé (n° ${m.chloe.memberNumber})`);
       expect(reminders).not.toContain('David');
       const toRenew = text.slice(text.indexOf('Cotisations à renouveler'));

@@ -22,10 +22,22 @@ describe(`mail without SMTP and scheduled jobs (${DB_CLIENT})`, () => {
     };
     const docs = (uid: string) => app.strapi.documents(uid);
     await docs('api::association.association').create({ data: { name: 'Les Amis du Quartier' } });
-    const type = await docs('api::membership-type.membership-type').create({ data: { name: 'Annuelle', amount: 25, durationMonths: 12, reminderDays: [30] } });
-    const member = await docs('api::member.member').create({ data: { firstName: 'Alice', lastName: 'Martin', email: 'alice@membres.test' } });
+    const type = await docs('api::membership-type.membership-type').create({
+      data: { name: 'Annuelle', amount: 25, durationMonths: 12, reminderDays: [30] },
+    });
+    const member = await docs('api::member.member').create({
+      data: { firstName: 'Alice', lastName: 'Martin', email: 'alice@membres.test' },
+    });
     await docs('api::contribution.contribution').create({
-      data: { member: member.documentId, membershipType: type.documentId, amount: 25, paidAt: '2029-04-01', periodStart: '2029-04-01', periodEnd: '2030-03-31', paymentMethod: 'cheque' },
+      data: {
+        member: member.documentId,
+        membershipType: type.documentId,
+        amount: 25,
+        paidAt: '2029-04-01',
+        periodStart: '2029-04-01',
+        periodEnd: '2030-03-31',
+        paymentMethod: 'cheque',
+      },
     });
   });
   afterAll(() => app?.stop());

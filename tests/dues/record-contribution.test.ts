@@ -33,7 +33,9 @@ describe(`recording a payment (${DB_CLIENT})`, () => {
   afterAll(() => app?.stop());
 
   it('lets the treasurer create a new member in the content manager, then gives the dialog its lists in French', async () => {
-    const created = await app.admin('post', cm(MEMBER), treasurer).send({ firstName: 'Claire', lastName: 'Martin', email: 'claire@exemple.org' });
+    const created = await app
+      .admin('post', cm(MEMBER), treasurer)
+      .send({ firstName: 'Claire', lastName: 'Martin', email: 'claire@exemple.org' });
     expect(created.status).toBe(201);
     expect(created.body.data.memberNumber).toBe(1);
     const updated = await app.admin('put', cm(MEMBER, created.body.data.documentId), treasurer).send({ city: 'Lyon' });
@@ -46,7 +48,12 @@ describe(`recording a payment (${DB_CLIENT})`, () => {
       { documentId: rolling.documentId, name: 'Adhésion 12 mois', amount: 25, durationMonths: 12 },
       { documentId: annual.documentId, name: 'Adhésion annuelle', amount: 20, durationMonths: null },
     ]);
-    expect(form.body.data.paymentMethods).toEqual(expect.arrayContaining([{ value: 'cheque', label: 'Chèque' }, { value: 'transfer', label: 'Virement' }]));
+    expect(form.body.data.paymentMethods).toEqual(
+      expect.arrayContaining([
+        { value: 'cheque', label: 'Chèque' },
+        { value: 'transfer', label: 'Virement' },
+      ])
+    );
     expect(form.body.data.today).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
     const found = await app.admin('get', '/back-office/dues/members?search=mart', treasurer);
@@ -69,14 +76,32 @@ describe(`recording a payment (${DB_CLIENT})`, () => {
     expect(await contributions()).toBe(before);
 
     // the same payment counted for the next fiscal year: no warning
-    const next = await quote({ member: claire.documentId, membershipType: annual.documentId, paidAt: '2026-12-10', periodStart: '2027-01-01' });
+    const next = await quote({
+      member: claire.documentId,
+      membershipType: annual.documentId,
+      paidAt: '2026-12-10',
+      periodStart: '2027-01-01',
+    });
     expect(next.body.data).toMatchObject({ periodStart: '2027-01-01', periodEnd: '2027-12-31', warnings: [] });
 
     // recorded without an amount: the membership type's
-    const res = await record({ member: claire.documentId, membershipType: annual.documentId, paidAt: '2026-12-10', periodStart: '2027-01-01', paymentMethod: 'cheque', reference: 'CHQ-0042' });
+    const res = await record({
+      member: claire.documentId,
+      membershipType: annual.documentId,
+      paidAt: '2026-12-10',
+      periodStart: '2027-01-01',
+      paymentMethod: 'cheque',
+      reference: 'CHQ-0042',
+    });
     expect(res.status).toBe(201);
     expect(res.body.data.contribution).toMatchObject({
-      amount: 20, paidAt: '2026-12-10', periodStart: '2027-01-01', periodEnd: '2027-12-31', paymentMethod: 'cheque', paymentMethodLabel: 'Chèque', reference: 'CHQ-0042',
+      amount: 20,
+      paidAt: '2026-12-10',
+      periodStart: '2027-01-01',
+      periodEnd: '2027-12-31',
+      paymentMethod: 'cheque',
+      paymentMethodLabel: 'Chèque',
+      reference: 'CHQ-0042',
     });
     expect(res.body.data.member).toEqual({ documentId: claire.documentId, name: 'Claire Martin', duesPaidUntil: '2027-12-31' });
     expect(res.body.data.message).toBe('Cotisation enregistrée : Claire Martin est à jour jusqu’au 31/12/2027.');
@@ -92,15 +117,25 @@ describe(`recording a payment (${DB_CLIENT})`, () => {
     expect(q.body.data.warnings).toEqual([
       {
         code: 'already_covered',
-        message: 'Claire Martin est déjà à jour jusqu’au 31/12/2027 : la période du 15/06/2027 au 31/12/2027 serait payée deux fois. Faire commencer la période le 01/01/2028 ?',
+        message:
+          'Claire Martin est déjà à jour jusqu’au 31/12/2027 : la période du 15/06/2027 au 31/12/2027 serait payée deux fois. Faire commencer la période le 01/01/2028 ?',
         suggestion: { periodStart: '2028-01-01', periodEnd: '2028-12-31', label: 'Commencer le 01/01/2028' },
       },
     ]);
     // a fiscal year that starts in September is named by its two years
     await app.strapi.db.query('api::association.association').updateMany({ where: {}, data: { fiscalYearStartMonth: 9 } });
     try {
-      const september = await quote({ member: claire.documentId, membershipType: annual.documentId, paidAt: '2028-08-20', periodStart: '2028-08-20' });
-      expect(september.body.data.warnings[0].suggestion).toEqual({ periodStart: '2028-09-01', periodEnd: '2029-08-31', label: 'Compter pour l’exercice 2028-2029' });
+      const september = await quote({
+        member: claire.documentId,
+        membershipType: annual.documentId,
+        paidAt: '2028-08-20',
+        periodStart: '2028-08-20',
+      });
+      expect(september.body.data.warnings[0].suggestion).toEqual({
+        periodStart: '2028-09-01',
+        periodEnd: '2029-08-31',
+        label: 'Compter pour l’exercice 2028-2029',
+      });
     } finally {
       await app.strapi.db.query('api::association.association').updateMany({ where: {}, data: { fiscalYearStartMonth: 1 } });
     }
@@ -118,7 +153,11 @@ describe(`recording a payment (${DB_CLIENT})`, () => {
       [{ ...base, periodStart: '2027-02-30' }, 'periodStart', /^Début de période : « 2027-02-30 » n’est pas une date valide/],
       [{ ...base, amount: -5 }, 'amount', /^Montant \(€\) : doit être supérieur ou égal à 0\.$/],
       [{ ...base, amount: 12.345 }, 'amount', /^Montant \(€\) : deux décimales au maximum/],
-      [{ ...base, paymentMethod: 'bitcoin' }, 'paymentMethod', /^Moyen de paiement : valeur « bitcoin » inconnue ; valeurs possibles : .*cheque \(Chèque\)/],
+      [
+        { ...base, paymentMethod: 'bitcoin' },
+        'paymentMethod',
+        /^Moyen de paiement : valeur « bitcoin » inconnue ; valeurs possibles : .*cheque \(Chèque\)/,
+      ],
       [{ ...base, reference: 'CHQ-0042' }, 'reference', /^Référence : la valeur « CHQ-0042 » est déjà utilisée\.$/],
     ];
     for (const [body, field, message] of cases) {
@@ -151,8 +190,17 @@ describe(`recording a payment (${DB_CLIENT})`, () => {
     const res = await app.admin('get', `/back-office/access/creators?uid=${CONTRIBUTION}`, secretary);
     expect(res.status).toBe(200);
     // Strapi's default « Author » and « Editor » roles hold the right but nobody has them: not named
-    expect(res.body.data).toEqual({ uid: CONTRIBUTION, displayName: 'Cotisation', writtenByTheBackOffice: false, roles: ['Super Admin', 'Trésorier·ère'] });
-    const log = await app.admin('get', '/back-office/access/creators?uid=api::mission-message-delivery.mission-message-delivery', secretary);
+    expect(res.body.data).toEqual({
+      uid: CONTRIBUTION,
+      displayName: 'Cotisation',
+      writtenByTheBackOffice: false,
+      roles: ['Super Admin', 'Trésorier·ère'],
+    });
+    const log = await app.admin(
+      'get',
+      '/back-office/access/creators?uid=api::mission-message-delivery.mission-message-delivery',
+      secretary
+    );
     expect(log.body.data).toMatchObject({ writtenByTheBackOffice: true, roles: [] });
     const bad = await app.admin('get', '/back-office/access/creators?uid=admin::user', secretary);
     expect([bad.status, bad.body.error.message]).toEqual([400, 'Type de contenu : inconnu.']);

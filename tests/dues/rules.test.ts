@@ -11,7 +11,8 @@ import { checkContributionPeriod, checkReminderDays } from '../../src/back-offic
  */
 describe('dues status', () => {
   const today = '2026-03-31';
-  const at = (paidUntil: string | null, more: object = {}) => duesStatus(paidUntil, { today, graceDays: 30, expiringWithinDays: 30, ...more });
+  const at = (paidUntil: string | null, more: object = {}) =>
+    duesStatus(paidUntil, { today, graceDays: 30, expiringWithinDays: 30, ...more });
 
   it('is never_paid without any contribution', () => {
     expect(at(null)).toBe('never_paid');
@@ -33,7 +34,11 @@ describe('dues status', () => {
     expect(at('2026-03-30', { graceDays: 0 })).toBe('expired');
     expect(at('2026-05-01', { expiringWithinDays: 31 })).toBe('expiring');
     expect(at('2026-04-01', { expiringWithinDays: 0 })).toBe('up_to_date');
-    expect(duesThresholds({ today, graceDays: 10, expiringWithinDays: 5 })).toEqual({ today, expiringUntil: '2026-04-05', graceFrom: '2026-03-21' });
+    expect(duesThresholds({ today, graceDays: 10, expiringWithinDays: 5 })).toEqual({
+      today,
+      expiringUntil: '2026-04-05',
+      graceFrom: '2026-03-21',
+    });
   });
 });
 
@@ -67,7 +72,11 @@ describe('which reminder is due', () => {
 describe('reminder e-mail', () => {
   it('fills the placeholders, with a French date and amount', () => {
     const mail = reminderMail(
-      { name: 'Les Amis du Quartier', reminderSubject: 'Cotisation {{ association }}', reminderTemplate: '{{firstName}} {{lastName}} : {{duesPaidUntil}}, {{amount}} ; {{inconnu}}' },
+      {
+        name: 'Les Amis du Quartier',
+        reminderSubject: 'Cotisation {{ association }}',
+        reminderTemplate: '{{firstName}} {{lastName}} : {{duesPaidUntil}}, {{amount}} ; {{inconnu}}',
+      },
       { firstName: 'Alice', lastName: 'Martin', duesPaidUntil: '2026-03-31', amount: 1234.5 }
     );
     expect(mail.subject).toBe('Cotisation Les Amis du Quartier');
@@ -75,9 +84,19 @@ describe('reminder e-mail', () => {
   });
 
   it('uses the default French text when the association leaves the template empty', () => {
-    const mail = reminderMail({ name: 'Les Amis', reminderSubject: ' ', reminderTemplate: null }, { firstName: 'Bruno', lastName: 'Petit', duesPaidUntil: '2026-12-31', amount: 20 });
+    const mail = reminderMail(
+      { name: 'Les Amis', reminderSubject: ' ', reminderTemplate: null },
+      { firstName: 'Bruno', lastName: 'Petit', duesPaidUntil: '2026-12-31', amount: 20 }
+    );
     expect(mail.subject).toBe('Les Amis : votre cotisation (échéance le 31/12/2026)');
-    expect(mail.text).toBe(renderTemplate(DEFAULT_REMINDER_TEMPLATE, { firstName: 'Bruno', duesPaidUntil: '31/12/2026', amount: '20,00 €', association: 'Les Amis' }));
+    expect(mail.text).toBe(
+      renderTemplate(DEFAULT_REMINDER_TEMPLATE, {
+        firstName: 'Bruno',
+        duesPaidUntil: '31/12/2026',
+        amount: '20,00 €',
+        association: 'Les Amis',
+      })
+    );
     expect(mail.text).toMatch(/^Bonjour Bruno,/);
     expect(mail.text).toContain('le montant est de 20,00 €');
   });
@@ -131,7 +150,10 @@ describe('contribution and membership type checks', () => {
   it('accepts reminder days as whole numbers of days within a year around the expiry', () => {
     for (const ok of [[30, 7, 0, -30], [], [365, -365], null, undefined]) expect(refusal(() => checkReminderDays(ok))).toBeNull();
     for (const bad of [[1.5], [366], [-400], ['7'], '30,7', { days: 7 }]) {
-      expect(refusal(() => checkReminderDays(bad))).toMatchObject({ field: 'reminderDays', message: expect.stringMatching(/^Relances \(jours avant l’échéance\) : une liste de nombres entiers/) });
+      expect(refusal(() => checkReminderDays(bad))).toMatchObject({
+        field: 'reminderDays',
+        message: expect.stringMatching(/^Relances \(jours avant l’échéance\) : une liste de nombres entiers/),
+      });
     }
   });
 });

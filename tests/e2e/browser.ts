@@ -55,7 +55,11 @@ export const DEMO = {
 
 /** An admin token for direct API calls (to compare what the page shows with what the API says). */
 export const adminToken = async (account: { email: string; password: string }) => {
-  const res = await fetch(`${BASE_URL()}/admin/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(account) });
+  const res = await fetch(`${BASE_URL()}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(account),
+  });
   const body: any = await res.json();
   return body.data.token as string;
 };

@@ -29,17 +29,29 @@ describe('communication officer', () => {
     await page.locator('input[name="title"]').fill(title);
     await page.locator('textarea[name="excerpt"]').fill('Un article publié par le test du navigateur.');
     // the cover field (Strapi 5.54's media library dialog): add a new file from the computer
-    await page.getByRole('button', { name: /Cliquer pour ajouter un média|Click to add an asset/ }).first().click();
+    await page
+      .getByRole('button', { name: /Cliquer pour ajouter un média|Click to add an asset/ })
+      .first()
+      .click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     await dialog.getByRole('button', { name: /Ajouter plus de médias|Add more assets/ }).click();
     await page.locator('input[type="file"]').first().setInputFiles(file);
     await page.getByRole('button', { name: /Importer 1 média dans la médiathèque|Upload 1 asset to the library/ }).click();
-    await page.getByRole('button', { name: /^Terminer$|^Finish$/ }).last().click({ timeout: 60_000 });
+    await page
+      .getByRole('button', { name: /^Terminer$|^Finish$/ })
+      .last()
+      .click({ timeout: 60_000 });
     await page.getByText('fete-des-voisins.png').first().waitFor({ timeout: 30_000 });
     await shot(page, 'communication-article');
-    await page.getByRole('button', { name: /^Publier$|^Publish$/ }).first().click();
-    await page.getByText(/Publié|Published/).first().waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('button', { name: /^Publier$|^Publish$/ })
+      .first()
+      .click();
+    await page
+      .getByText(/Publié|Published/)
+      .first()
+      .waitFor({ timeout: 60_000 });
     // the edit view reloads the published article: wait for it before the picture
     await page.locator(`input[name="title"][value="${title}"]`).waitFor({ timeout: 60_000 });
     await shot(page, 'communication-article-publie');

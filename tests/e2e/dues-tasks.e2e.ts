@@ -103,7 +103,10 @@ describe('treasurer: recording payments', () => {
     // « Envoyer les relances maintenant »: a secondary button (not the page's main action)
     const remind = page.getByTestId('reminders-run');
     const colors = await remind.evaluate((el) => getComputedStyle(el).backgroundColor);
-    const main = await page.getByRole('button', { name: 'Enregistrer une cotisation' }).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const main = await page
+      .getByRole('button', { name: 'Enregistrer une cotisation' })
+      .first()
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(colors).not.toBe(main);
     const expected = (await api(token, 'POST', '/back-office/dues/reminders/run', { dryRun: true })).body.data.counts.sent as number;
     await remind.click();
@@ -124,7 +127,9 @@ describe('treasurer: recording payments', () => {
     await page.goto(`${BASE_URL()}/admin/content-manager/collection-types/api::contribution.contribution`);
     const note = page.getByTestId('create-right-note');
     await note.waitFor({ timeout: 60_000 });
-    expect(await note.innerText()).toBe('Créer des fiches « Cotisation » : votre rôle ne le permet pas ; réservé à Super Admin et Trésorier·ère (droits dans Paramètres > Rôles).');
+    expect(await note.innerText()).toBe(
+      'Créer des fiches « Cotisation » : votre rôle ne le permet pas ; réservé à Super Admin et Trésorier·ère (droits dans Paramètres > Rôles).'
+    );
     await shot(page, 'secretaire-cotisations-note');
     await page.goto(`${BASE_URL()}/admin/content-manager/collection-types/api::member.member`);
     await page.locator('tbody tr').first().click();

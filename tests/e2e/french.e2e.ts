@@ -13,12 +13,26 @@ import { ENUMS } from '../../src/shared/labels';
 
 /** Every raw value of the schemas' enumerations, except those that are also ordinary French words. */
 const FRENCH_WORDS = new Set(['mission', 'association', 'absent', 'minutes', 'donations', 'contributions']);
-const RAW_VALUES = [...new Set(Object.values(ENUMS).flatMap((fields) => Object.values(fields).flatMap((table) => Object.keys(table))))].filter((v) => !FRENCH_WORDS.has(v));
+const RAW_VALUES = [
+  ...new Set(Object.values(ENUMS).flatMap((fields) => Object.values(fields).flatMap((table) => Object.keys(table)))),
+].filter((v) => !FRENCH_WORDS.has(v));
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const RAW = new RegExp(`(^|[^\\p{L}\\p{N}_·-])(${RAW_VALUES.map(escape).join('|')})(?=$|[^\\p{L}\\p{N}_·-])`, 'u');
 
 /** What the bureau met in English (or misspelt) on Strapi's own screens. */
-const ENGLISH = ['Add Widget', 'Create a relation', 'Forbidden', 'entrées trouvée', 'Last edited entries', 'Last published entries', 'Project statistics', 'Paramètre Globaux', 'aministration', 'Content Manager', 'Untitled'];
+const ENGLISH = [
+  'Add Widget',
+  'Create a relation',
+  'Forbidden',
+  'entrées trouvée',
+  'Last edited entries',
+  'Last published entries',
+  'Project statistics',
+  'Paramètre Globaux',
+  'aministration',
+  'Content Manager',
+  'Untitled',
+];
 
 const ROLES = [
   { name: 'president', account: DEMO.president },
@@ -59,7 +73,8 @@ const problemsOf = (where: string, text: string) => {
   return found;
 };
 
-const api = async (token: string, url: string) => (await (await fetch(`${BASE_URL()}${url}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as any;
+const api = async (token: string, url: string) =>
+  (await (await fetch(`${BASE_URL()}${url}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as any;
 
 describe('the panel in French, as each role sees it', () => {
   let browser: Browser;
@@ -97,12 +112,18 @@ describe('the panel in French, as each role sees it', () => {
       const nav = page.locator('nav').filter({ hasText: 'Types de collections' }).first();
       await nav.waitFor({ timeout: 60_000 });
       const collections = await nav.locator('a[href*="collection-types/api::"]').evaluateAll((els) =>
-        els.map((e) => ({ label: (e.textContent ?? '').trim(), uid: decodeURIComponent(/collection-types\/([^/?]+)/.exec(e.getAttribute('href') ?? '')?.[1] ?? '') }))
+        els.map((e) => ({
+          label: (e.textContent ?? '').trim(),
+          uid: decodeURIComponent(/collection-types\/([^/?]+)/.exec(e.getAttribute('href') ?? '')?.[1] ?? ''),
+        }))
       );
       expect(collections.length).toBeGreaterThan(3);
       for (const { label, uid } of collections) {
         await page.goto(`${BASE_URL()}/admin/content-manager/collection-types/${uid}`);
-        await page.getByText(/fiches? trouvées?|Aucune fiche trouvée/).first().waitFor({ timeout: 60_000 });
+        await page
+          .getByText(/fiches? trouvées?|Aucune fiche trouvée/)
+          .first()
+          .waitFor({ timeout: 60_000 });
         problems.push(...problemsOf(`liste « ${label} »`, await settle(page)));
         const first = (await api(token, `/content-manager/collection-types/${uid}?page=1&pageSize=1`)).results?.[0];
         if (!first) continue;
@@ -124,7 +145,9 @@ describe('the panel in French, as each role sees it', () => {
     await rows.first().waitFor({ timeout: 60_000 });
     const cells = (await rows.first().locator('td').allInnerTexts()).map((t) => t.trim());
     // Adhérent, Montant (€), Payée le, Fin de période, Moyen de paiement
-    expect(cells).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+,\d{2}\s€$/), expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/)]));
+    expect(cells).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\d+,\d{2}\s€$/), expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/)])
+    );
     expect(cells.some((c) => Object.values(ENUMS['api::contribution.contribution'].paymentMethod).includes(c as never))).toBe(true);
 
     // the filter offers the payment methods by name, and its chip says the name
@@ -136,13 +159,18 @@ describe('the panel in French, as each role sees it', () => {
     expect(await page.getByRole('option', { name: 'cheque', exact: true }).count()).toBe(0);
     await page.getByRole('option', { name: 'Chèque', exact: true }).click();
     await page.getByRole('button', { name: /Ajouter (un )?filtre/ }).click();
-    await page.getByText(/Moyen de paiement .* Chèque/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/Moyen de paiement .* Chèque/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await shot(page, 'tresoriere-cotisations-filtre');
 
     // a contribution's page is titled by its member and period; its form chooses « Chèque », not `cheque`
     await rows.first().click();
     await page.waitForURL(/api::contribution\.contribution\/[a-z0-9]+/, { timeout: 60_000 });
-    await page.getByRole('heading', { name: /\(n° \d+\) — (du \d{2}\/\d{2}\/\d{4} au \d{2}\/\d{2}\/\d{4}|payée le)/ }).waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('heading', { name: /\(n° \d+\) — (du \d{2}\/\d{2}\/\d{4} au \d{2}\/\d{2}\/\d{4}|payée le)/ })
+      .waitFor({ timeout: 60_000 });
     const method = page.getByRole('combobox', { name: /Moyen de paiement/ });
     expect(Object.values(ENUMS['api::contribution.contribution'].paymentMethod)).toContain((await method.innerText()).trim());
     await method.click();
@@ -156,7 +184,10 @@ describe('the panel in French, as each role sees it', () => {
     await page.getByText('Cotisations à renouveler').first().waitFor({ timeout: 60_000 });
     await settle(page);
     for (const strapiWidget of ['Dernières entrées éditées', 'Dernières entrées publiées', 'Profil', 'Statistiques du projet']) {
-      expect({ strapiWidget, count: await page.getByRole('heading', { name: strapiWidget, exact: true }).count() }).toEqual({ strapiWidget, count: 0 });
+      expect({ strapiWidget, count: await page.getByRole('heading', { name: strapiWidget, exact: true }).count() }).toEqual({
+        strapiWidget,
+        count: 0,
+      });
     }
     expect(await page.getByRole('button', { name: 'Ajouter un bloc' }).count()).toBe(1);
     await context.close();
@@ -179,7 +210,12 @@ describe('the panel in French, as each role sees it', () => {
     await page.goto(`${BASE_URL()}/admin/content-manager/collection-types/api::mission.mission`);
     await page.locator('tbody tr').first().waitFor({ timeout: 60_000 });
     const missions = (await page.locator('tbody').innerText()).split('\n').map((t) => t.trim());
-    expect(missions).toEqual(expect.arrayContaining([expect.stringMatching(/^(Prévue|Confirmée|Réalisée|Annulée)$/), expect.stringMatching(/^(Mission|Événement)$/)]));
+    expect(missions).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^(Prévue|Confirmée|Réalisée|Annulée)$/),
+        expect.stringMatching(/^(Mission|Événement)$/),
+      ])
+    );
     await page.goto(`${BASE_URL()}/admin/content-manager/collection-types/api::member.member`);
     await page.locator('tbody tr').first().waitFor({ timeout: 60_000 });
     const members = (await page.locator('tbody').innerText()).split('\n').map((t) => t.trim());
@@ -202,13 +238,24 @@ describe('the panel in French, as each role sees it', () => {
     await page.goto(`${BASE_URL()}/admin/settings/roles`);
     await page.getByText('Trésorier·ère').first().waitFor({ timeout: 60_000 });
     const roles = await settle(page);
-    for (const role of ['Trésorier·ère', 'Secrétaire', 'Responsable des bénévoles', 'Chargé·e de communication', 'Responsable des partenariats']) expect(roles).toContain(role);
+    for (const role of [
+      'Trésorier·ère',
+      'Secrétaire',
+      'Responsable des bénévoles',
+      'Chargé·e de communication',
+      'Responsable des partenariats',
+    ])
+      expect(roles).toContain(role);
     expect(roles).not.toMatch(/\bAuthor\b|\bEditor\b/);
     expect(problemsOf('rôles', roles)).toEqual([]);
     // the back-office's own rights, under their French names
     await page.getByText('Trésorier·ère').first().click();
     await page.getByRole('tab', { name: 'Paramètres' }).click();
-    await page.getByRole('tabpanel').getByText(/^Back.office$/i).first().click();
+    await page
+      .getByRole('tabpanel')
+      .getByText(/^Back.office$/i)
+      .first()
+      .click();
     await page.getByText('Télécharger le bilan financier').first().waitFor({ timeout: 30_000 });
     await shot(page, 'president-role-droits-back-office');
     await context.close();

@@ -37,7 +37,12 @@ describe('back-office pages', () => {
     await page.locator('[data-testid="dashboard"][aria-busy="false"]').waitFor({ timeout: 60_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-pdf').click()]);
     expect(download.suggestedFilename()).toBe(`tableau-de-bord-${new Date().getFullYear()}.pdf`);
-    expect(fs.readFileSync((await download.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      fs
+        .readFileSync((await download.path())!)
+        .subarray(0, 5)
+        .toString()
+    ).toBe('%PDF-');
     // the connection drops: the page tells it instead of doing nothing
     await page.route('**/back-office/stats/report.pdf**', (route) => route.abort('internetdisconnected'));
     await page.getByTestId('download-pdf').click();
@@ -57,7 +62,9 @@ describe('back-office pages', () => {
     }
     await page.getByTestId('reminders-dry-run').click();
     await page.getByTestId('reminders-report').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('reminders-report').innerText()).toMatch(/^Simulation du \d{2}\/\d{2}\/\d{4} : \d+ relance\(s\) seraient envoyées/);
+    expect(await page.getByTestId('reminders-report').innerText()).toMatch(
+      /^Simulation du \d{2}\/\d{2}\/\d{4} : \d+ relance\(s\) seraient envoyées/
+    );
     await shot(page, 'cotisations');
   });
 
@@ -69,8 +76,13 @@ describe('back-office pages', () => {
   it('the side panels of a mission and of a member load their data', async () => {
     await page.goto(edit('api::mission.mission', await firstDocumentId(token, 'api::mission.mission')));
     await page.getByText('Bénévoles et logistique').waitFor({ timeout: 60_000 });
-    await page.getByText(/Aucun bénévole n’est pris sur une autre mission au même moment|déjà sur une autre mission au même moment/).waitFor({ timeout: 30_000 });
-    await page.getByText(/Aucun budget saisi|Prévu : /).first().waitFor();
+    await page
+      .getByText(/Aucun bénévole n’est pris sur une autre mission au même moment|déjà sur une autre mission au même moment/)
+      .waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/Aucun budget saisi|Prévu : /)
+      .first()
+      .waitFor();
     await page.goto(edit('api::member.member', await firstDocumentId(token, 'api::member.member')));
     await page.getByTestId('member-missions').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('member-missions').innerText()).toMatch(/\d+ mission\(s\), \d+ réalisée\(s\), [\d,]+ h de bénévolat/);

@@ -12,28 +12,86 @@ const COLLECTIONS: Record<string, { code: string; email: string; password: strin
     code: 'strapi-super-admin',
     email: 'president@demo.local',
     password: 'Demo-President-2026',
-    sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Article', 'Lettre d’information', 'Abonné', 'Document interne', 'Pôle', 'Compétence', 'Compte de trésorerie', 'Catégorie comptable', 'Écriture', 'Exercice clos'],
+    sees: [
+      'Adhérent',
+      'Type d’adhésion',
+      'Cotisation',
+      'Mission / événement',
+      'Participation',
+      'Partenaire',
+      'Subvention',
+      'Donateur',
+      'Don',
+      'Article',
+      'Lettre d’information',
+      'Abonné',
+      'Document interne',
+      'Pôle',
+      'Compétence',
+      'Compte de trésorerie',
+      'Catégorie comptable',
+      'Écriture',
+      'Exercice clos',
+    ],
     menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque', 'HelloAsso'],
   },
   tresoriere: {
     code: 'asso-treasurer',
     email: 'tresoriere@demo.local',
     password: 'Demo-Tresoriere-2026',
-    sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Document interne', 'Pôle', 'Compétence', 'Compte de trésorerie', 'Catégorie comptable', 'Écriture', 'Exercice clos'],
+    sees: [
+      'Adhérent',
+      'Type d’adhésion',
+      'Cotisation',
+      'Mission / événement',
+      'Partenaire',
+      'Subvention',
+      'Donateur',
+      'Don',
+      'Document interne',
+      'Pôle',
+      'Compétence',
+      'Compte de trésorerie',
+      'Catégorie comptable',
+      'Écriture',
+      'Exercice clos',
+    ],
     menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Médiathèque', 'HelloAsso'],
   },
   secretaire: {
     code: 'asso-secretary',
     email: 'secretaire@demo.local',
     password: 'Demo-Secretaire-2026',
-    sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Article', 'Document interne', 'Pôle', 'Compétence'],
+    sees: [
+      'Adhérent',
+      'Type d’adhésion',
+      'Cotisation',
+      'Mission / événement',
+      'Participation',
+      'Partenaire',
+      'Subvention',
+      'Article',
+      'Document interne',
+      'Pôle',
+      'Compétence',
+    ],
     menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Médiathèque'],
   },
   benevoles: {
     code: 'asso-volunteer-manager',
     email: 'benevoles@demo.local',
     password: 'Demo-Benevoles-2026',
-    sees: ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Document interne', 'Pôle', 'Compétence'],
+    sees: [
+      'Adhérent',
+      'Type d’adhésion',
+      'Cotisation',
+      'Mission / événement',
+      'Participation',
+      'Partenaire',
+      'Document interne',
+      'Pôle',
+      'Compétence',
+    ],
     menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Médiathèque'],
   },
   communication: {
@@ -52,9 +110,38 @@ const COLLECTIONS: Record<string, { code: string; email: string; password: strin
   },
 };
 
-const MENU = ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque', 'HelloAsso'];
+const MENU = [
+  'Tableau de bord',
+  'Cotisations',
+  'Trouver des bénévoles',
+  'Calendrier',
+  'Exports',
+  'Sauvegardes',
+  'Médiathèque',
+  'HelloAsso',
+];
 
-const ALL = ['Adhérent', 'Type d’adhésion', 'Cotisation', 'Mission / événement', 'Participation', 'Partenaire', 'Subvention', 'Donateur', 'Don', 'Article', 'Lettre d’information', 'Abonné', 'Document interne', 'Pôle', 'Compétence', 'Compte de trésorerie', 'Catégorie comptable', 'Écriture', 'Exercice clos'];
+const ALL = [
+  'Adhérent',
+  'Type d’adhésion',
+  'Cotisation',
+  'Mission / événement',
+  'Participation',
+  'Partenaire',
+  'Subvention',
+  'Donateur',
+  'Don',
+  'Article',
+  'Lettre d’information',
+  'Abonné',
+  'Document interne',
+  'Pôle',
+  'Compétence',
+  'Compte de trésorerie',
+  'Catégorie comptable',
+  'Écriture',
+  'Exercice clos',
+];
 
 describe('each bureau role sees its own collections', () => {
   let browser: Browser;
@@ -72,7 +159,9 @@ describe('each bureau role sees its own collections', () => {
       // and the menu is complete once the permission checks are done (network idle)
       await page.locator('nav a[aria-label="Tableau de bord"]').waitFor({ timeout: 60_000 });
       await page.waitForLoadState('networkidle');
-      const menu = (await page.locator('nav a[aria-label]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).map((t) => t.trim());
+      const menu = (await page.locator('nav a[aria-label]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).map(
+        (t) => t.trim()
+      );
       expect(menu).toContain('Gestion du contenu');
       for (const entry of MENU) {
         if (role.menu.includes(entry)) expect(menu).toContain(entry);

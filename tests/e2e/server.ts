@@ -56,10 +56,17 @@ export default async function setup() {
 
   // Demo data and demo accounts, with the same code as `npm run demo`.
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'seed.js')], { cwd: ROOT, env, stdio: 'inherit' });
-  execFileSync(process.execPath, ['-e', `
+  execFileSync(
+    process.execPath,
+    [
+      '-e',
+      `
     const { loadStrapi, demo } = require(${JSON.stringify(path.join(ROOT, 'scripts', 'seed.js'))});
     loadStrapi().then(async (s) => { await demo().createDemoAccounts(s); await s.destroy(); process.exit(0); })
-      .catch((e) => { console.error(e); process.exit(1); });`], { cwd: ROOT, env, stdio: 'inherit' });
+      .catch((e) => { console.error(e); process.exit(1); });`,
+    ],
+    { cwd: ROOT, env, stdio: 'inherit' }
+  );
 
   const server = spawn(process.execPath, [path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], {
     cwd: ROOT,

@@ -14,7 +14,9 @@ describe('treasurer', () => {
   it('sees the dashboard with the demo numbers and its charts', async () => {
     const token = await adminToken(DEMO.treasurer);
     const year = new Date().getFullYear();
-    const stats: any = await (await fetch(`${BASE_URL()}/back-office/stats?year=${year}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const stats: any = await (
+      await fetch(`${BASE_URL()}/back-office/stats?year=${year}`, { headers: { Authorization: `Bearer ${token}` } })
+    ).json();
     expect(stats.members.total).toBeGreaterThan(100);
 
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'fr-FR', acceptDownloads: true });
@@ -29,7 +31,14 @@ describe('treasurer', () => {
     expect(await digits('kpi-members-new')).toBe(String(stats.members.new));
     expect(await digits('kpi-volunteers-active')).toBe(String(stats.volunteers.active));
     expect(await digits('kpi-missions-done')).toBe(String(stats.missions.done));
-    for (const chart of ['chart-members-over-time', 'chart-new-members', 'chart-age-groups', 'chart-professions', 'chart-money', 'chart-participation']) {
+    for (const chart of [
+      'chart-members-over-time',
+      'chart-new-members',
+      'chart-age-groups',
+      'chart-professions',
+      'chart-money',
+      'chart-participation',
+    ]) {
       const svg = page.getByTestId(chart).locator('svg.recharts-surface').first();
       await svg.waitFor({ timeout: 30_000 });
       expect(await page.getByTestId(chart).locator('svg.recharts-surface path, svg.recharts-surface rect').count()).toBeGreaterThan(0);
@@ -40,16 +49,28 @@ describe('treasurer', () => {
     await shot(page, 'tresoriere-tableau-de-bord');
 
     await page.getByRole('link', { name: 'Exports' }).first().click();
-    const card = page.locator('div').filter({ has: page.getByRole('heading', { name: 'Adhérents', exact: true }) }).last();
+    const card = page
+      .locator('div')
+      .filter({ has: page.getByRole('heading', { name: 'Adhérents', exact: true }) })
+      .last();
     await card.waitFor({ timeout: 30_000 });
     await shot(page, 'tresoriere-exports');
     // the financial report of the fiscal year, in its three formats (the treasurer holds « Télécharger le bilan financier »)
-    const report = page.locator('div').filter({ has: page.getByRole('heading', { name: 'Bilan financier de l’exercice' }) }).last();
+    const report = page
+      .locator('div')
+      .filter({ has: page.getByRole('heading', { name: 'Bilan financier de l’exercice' }) })
+      .last();
     await report.waitFor({ timeout: 30_000 });
-    for (const format of ['PDF', 'CSV', 'Excel (.xlsx)']) await report.getByRole('button', { name: format, exact: true }).waitFor({ timeout: 30_000 });
+    for (const format of ['PDF', 'CSV', 'Excel (.xlsx)'])
+      await report.getByRole('button', { name: format, exact: true }).waitFor({ timeout: 30_000 });
     const [pdf] = await Promise.all([page.waitForEvent('download'), report.getByRole('button', { name: 'PDF', exact: true }).click()]);
     expect(pdf.suggestedFilename()).toMatch(/^bilan-financier-\d{4}\.pdf$/);
-    expect(fs.readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      fs
+        .readFileSync((await pdf.path())!)
+        .subarray(0, 5)
+        .toString()
+    ).toBe('%PDF-');
     const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: /Télécharger/ }).click()]);
     const file = await download.path();
     const raw = fs.readFileSync(file!, 'utf8');

@@ -59,7 +59,9 @@ describe('volunteer manager: staffing a mission from its page', () => {
     await panel.getByText('Personne n’est encore inscrit.').waitFor();
 
     // three volunteers with an e-mail address (so that all of them can be written to)
-    const people = ((await api(token, 'GET', '/back-office/volunteers?volunteersOnly=true')).body.data as any[]).filter((p) => p.email).slice(0, 3);
+    const people = ((await api(token, 'GET', '/back-office/volunteers?volunteersOnly=true')).body.data as any[])
+      .filter((p) => p.email)
+      .slice(0, 3);
     const names = people.map((p) => `${p.lastName} ${p.firstName}`);
     await panel.getByRole('button', { name: 'Ajouter des bénévoles' }).click();
     const dialog = page.getByRole('dialog');
@@ -99,7 +101,8 @@ describe('volunteer manager: staffing a mission from its page', () => {
     await write.getByTestId('message-preview-button').click();
     const preview = write.getByTestId('message-preview');
     await preview.waitFor({ timeout: 30_000 });
-    const expected = (await api(token, 'POST', `/back-office/missions/${mission.documentId}/messages/preview`, { subject: 'x', body: 'x' })).body.data;
+    const expected = (await api(token, 'POST', `/back-office/missions/${mission.documentId}/messages/preview`, { subject: 'x', body: 'x' }))
+      .body.data;
     expect(await preview.innerText()).toContain(`${expected.recipientsCount} destinataire`);
     const frame = page.frameLocator('iframe[title="Aperçu du message"]');
     // the preview is written for the first one registered: Bonjour <first name>,
@@ -107,15 +110,24 @@ describe('volunteer manager: staffing a mission from its page', () => {
     expect(expected.recipientsCount).toBe(2);
     await shot(page, 'benevoles-message-apercu');
     await write.getByTestId('message-send').click();
-    await write.getByTestId('message-send-confirm').filter({ hasText: `Confirmer l’envoi à ${expected.recipientsCount} personne` }).click();
+    await write
+      .getByTestId('message-send-confirm')
+      .filter({ hasText: `Confirmer l’envoi à ${expected.recipientsCount} personne` })
+      .click();
     const notice = write.getByTestId('message-notice');
     await notice.waitFor({ timeout: 30_000 });
     expect(await notice.innerText()).toContain(`Envoi en cours à ${expected.recipientsCount} personne`);
     await write.getByRole('button', { name: 'Fermer' }).last().click();
-    await panel.getByTestId('mission-messages').getByText(`${expected.recipientsCount}/${expected.recipientsCount} envoyé`).waitFor({ timeout: 60_000 });
+    await panel
+      .getByTestId('mission-messages')
+      .getByText(`${expected.recipientsCount}/${expected.recipientsCount} envoyé`)
+      .waitFor({ timeout: 60_000 });
 
     // the attendance sheet
-    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Feuille d’émargement (PDF)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Feuille d’émargement (PDF)' }).click(),
+    ]);
     const file = await download.path();
     const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file!, '-']).toString('utf8');
     expect(text).toContain('Feuille d’émargement');
@@ -139,13 +151,15 @@ describe('volunteer manager: staffing a mission from its page', () => {
     await page.getByRole('combobox', { name: 'Compétences' }).click();
     await page.getByRole('option', { name: skill.name }).click();
     await page.keyboard.press('Escape');
-    const expected = (await api(token, 'GET', `/back-office/volunteers?skills=${skill.documentId}&volunteersOnly=true`)).body.meta.total as number;
+    const expected = (await api(token, 'GET', `/back-office/volunteers?skills=${skill.documentId}&volunteersOnly=true`)).body.meta
+      .total as number;
     expect(expected).toBeGreaterThan(0);
     const total = page.getByTestId('volunteer-total');
     await total.filter({ hasText: new RegExp(`^${expected} personnes? trouvées?`) }).waitFor({ timeout: 30_000 });
     const rows = page.getByTestId('volunteer-row');
     expect(await rows.count()).toBe(Math.min(expected, 200));
-    for (const cells of await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[4].textContent ?? ''))) expect(cells).toContain(skill.name);
+    for (const cells of await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[4].textContent ?? '')))
+      expect(cells).toContain(skill.name);
     await shot(page, 'benevoles-recherche');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exporter en CSV' }).click()]);

@@ -16,54 +16,117 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
   const docs = (uid: string) => app.strapi.documents(uid);
   const ids: Record<string, any> = {};
   const today = DateTime.now().setZone('Europe/Paris').toISODate();
-  const INJECTIONS = ['=cmd|\' /C calc\'!A0', '+33 6 00', '-2+3', '@SUM(A1)'];
+  const INJECTIONS = ["=cmd|' /C calc'!A0", '+33 6 00', '-2+3', '@SUM(A1)'];
 
   beforeAll(async () => {
     app = await startStrapi();
-    await docs('api::association.association').create({ data: { name: 'Les Amis du Quartier', rna: 'W751234567', fiscalYearStartMonth: 9, duesGraceDays: 30 } });
+    await docs('api::association.association').create({
+      data: { name: 'Les Amis du Quartier', rna: 'W751234567', fiscalYearStartMonth: 9, duesGraceDays: 30 },
+    });
     ids.animation = await docs('api::pole.pole').create({ data: { name: 'Animation' } });
     ids.logistique = await docs('api::pole.pole').create({ data: { name: 'Logistique' } });
     ids.annual = await docs('api::membership-type.membership-type').create({ data: { name: 'Annuelle', amount: 20 } });
     ids.monthly = await docs('api::membership-type.membership-type').create({ data: { name: 'Mensuelle', amount: 5, durationMonths: 1 } });
     ids.alice = await docs(MEMBER).create({
       data: {
-        firstName: 'Alice', lastName: 'Martin', email: 'alice@example.org', phone: '06 12 34 56 78', city: 'Lyon', postalCode: '69001', birthDate: '1990-05-17',
-        gender: 'female', isVolunteer: true, joinedAt: '2024-03-01', notes: 'Ligne 1\nLigne 2 ; "citée"',
+        firstName: 'Alice',
+        lastName: 'Martin',
+        email: 'alice@example.org',
+        phone: '06 12 34 56 78',
+        city: 'Lyon',
+        postalCode: '69001',
+        birthDate: '1990-05-17',
+        gender: 'female',
+        isVolunteer: true,
+        joinedAt: '2024-03-01',
+        notes: 'Ligne 1\nLigne 2 ; "citée"',
         poles: [ids.logistique.documentId, ids.animation.documentId],
       },
     });
     ids.bruno = await docs(MEMBER).create({ data: { firstName: 'Bruno', lastName: 'Petit', city: 'lyon' } });
-    ids.chloe = await docs(MEMBER).create({ data: { firstName: 'Chloé', lastName: 'Durand', city: 'Paris', poles: [ids.logistique.documentId] } });
-    for (const lastName of [...INJECTIONS, 'Tab', 'Retour']) ids[lastName] = await docs(MEMBER).create({ data: { firstName: 'X', lastName } });
+    ids.chloe = await docs(MEMBER).create({
+      data: { firstName: 'Chloé', lastName: 'Durand', city: 'Paris', poles: [ids.logistique.documentId] },
+    });
+    for (const lastName of [...INJECTIONS, 'Tab', 'Retour'])
+      ids[lastName] = await docs(MEMBER).create({ data: { firstName: 'X', lastName } });
     // tab and carriage return are trimmed by the write rules: put them in the database directly (an import, a restore...)
     const table = app.strapi.db.metadata.get(MEMBER).tableName;
     await app.strapi.db.connection(table).where({ document_id: ids.Tab.documentId }).update({ last_name: '\t=1+1' });
     await app.strapi.db.connection(table).where({ document_id: ids.Retour.documentId }).update({ last_name: '\r=1+1' });
 
     const contribution = (member: any, type: any, amount: number, paidAt: string, paymentMethod: string, reference?: string) =>
-      docs('api::contribution.contribution').create({ data: { member: member.documentId, membershipType: type.documentId, amount, paidAt, paymentMethod, reference } });
+      docs('api::contribution.contribution').create({
+        data: { member: member.documentId, membershipType: type.documentId, amount, paidAt, paymentMethod, reference },
+      });
     await contribution(ids.alice, ids.annual, 0.1, '2025-09-15', 'cheque', 'CHQ-1');
     await contribution(ids.alice, ids.annual, 0.2, '2026-09-10', 'helloasso');
     await contribution(ids.bruno, ids.monthly, 5, '2025-10-01', 'cash');
 
-    const donor = await docs('api::donor.donor').create({ data: { kind: 'individual', lastName: 'Généreux', firstName: 'Gaston', city: 'Lyon', member: ids.alice.documentId } });
-    const company = await docs('api::donor.donor').create({ data: { kind: 'company', companyName: 'Boulangerie Dupain' } });
-    await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 0.1, receivedAt: '2026-01-05', method: 'transfer', nature: 'cash' } });
-    await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 0.2, receivedAt: '2026-02-05', method: 'cheque', nature: 'cash', campaign: 'Noël' } });
-    await docs('api::donation.donation').create({ data: { donor: company.documentId, amount: 150, receivedAt: '2026-03-01', method: 'other', nature: 'in_kind' } });
-    await docs('api::donation.donation').create({ data: { donor: company.documentId, amount: 10, receivedAt: '2024-12-01', method: 'cash', nature: 'cash' } }); // fiscal year 2024
-    const town = await docs('api::partner.partner').create({ data: { name: 'Ville de Lyon', kind: 'public_body', isPublic: true } });
-    await docs('api::subsidy.subsidy').create({ data: { title: 'Fête de quartier', funder: town.documentId, fiscalYear: 2025, amountRequested: 1000, amountGranted: 800.5, status: 'granted', reportDueAt: '2026-06-30' } });
-    ids.foundation = await docs('api::partner.partner').create({ data: { name: 'Fondation Solidaire', kind: 'foundation', isPublic: false } });
-    await docs('api::subsidy.subsidy').create({ data: { title: 'Local associatif', funder: ids.foundation.documentId, fiscalYear: 2026, amountRequested: 300, status: 'submitted' } });
-    ids.mission = await docs('api::mission.mission').create({
-      data: { title: 'Collecte alimentaire', startAt: '2026-06-01T08:30:00.000Z', status: 'done', pole: ids.animation.documentId, budgetPlanned: 100, budgetActual: 99.9, location: { name: 'Salle des fêtes', city: 'Lyon' } },
+    const donor = await docs('api::donor.donor').create({
+      data: { kind: 'individual', lastName: 'Généreux', firstName: 'Gaston', city: 'Lyon', member: ids.alice.documentId },
     });
-    await docs('api::participation.participation').create({ data: { mission: ids.mission.documentId, member: ids.alice.documentId, status: 'attended', hours: 2.5 } });
-    await docs('api::participation.participation').create({ data: { mission: ids.mission.documentId, lastName: 'Visiteur', firstName: 'Victor', email: 'victor@example.org', status: 'confirmed', source: 'website' } });
+    const company = await docs('api::donor.donor').create({ data: { kind: 'company', companyName: 'Boulangerie Dupain' } });
+    await docs('api::donation.donation').create({
+      data: { donor: donor.documentId, amount: 0.1, receivedAt: '2026-01-05', method: 'transfer', nature: 'cash' },
+    });
+    await docs('api::donation.donation').create({
+      data: { donor: donor.documentId, amount: 0.2, receivedAt: '2026-02-05', method: 'cheque', nature: 'cash', campaign: 'Noël' },
+    });
+    await docs('api::donation.donation').create({
+      data: { donor: company.documentId, amount: 150, receivedAt: '2026-03-01', method: 'other', nature: 'in_kind' },
+    });
+    await docs('api::donation.donation').create({
+      data: { donor: company.documentId, amount: 10, receivedAt: '2024-12-01', method: 'cash', nature: 'cash' },
+    }); // fiscal year 2024
+    const town = await docs('api::partner.partner').create({ data: { name: 'Ville de Lyon', kind: 'public_body', isPublic: true } });
+    await docs('api::subsidy.subsidy').create({
+      data: {
+        title: 'Fête de quartier',
+        funder: town.documentId,
+        fiscalYear: 2025,
+        amountRequested: 1000,
+        amountGranted: 800.5,
+        status: 'granted',
+        reportDueAt: '2026-06-30',
+      },
+    });
+    ids.foundation = await docs('api::partner.partner').create({
+      data: { name: 'Fondation Solidaire', kind: 'foundation', isPublic: false },
+    });
+    await docs('api::subsidy.subsidy').create({
+      data: { title: 'Local associatif', funder: ids.foundation.documentId, fiscalYear: 2026, amountRequested: 300, status: 'submitted' },
+    });
+    ids.mission = await docs('api::mission.mission').create({
+      data: {
+        title: 'Collecte alimentaire',
+        startAt: '2026-06-01T08:30:00.000Z',
+        status: 'done',
+        pole: ids.animation.documentId,
+        budgetPlanned: 100,
+        budgetActual: 99.9,
+        location: { name: 'Salle des fêtes', city: 'Lyon' },
+      },
+    });
+    await docs('api::participation.participation').create({
+      data: { mission: ids.mission.documentId, member: ids.alice.documentId, status: 'attended', hours: 2.5 },
+    });
+    await docs('api::participation.participation').create({
+      data: {
+        mission: ids.mission.documentId,
+        lastName: 'Visiteur',
+        firstName: 'Victor',
+        email: 'victor@example.org',
+        status: 'confirmed',
+        source: 'website',
+      },
+    });
     // an earlier mission (fiscal year 2024), to tell the mission filters apart
-    ids.maraude = await docs('api::mission.mission').create({ data: { title: 'Maraude', kind: 'event', startAt: '2024-10-15T17:00:00.000Z', status: 'planned', pole: ids.logistique.documentId } });
-    await docs('api::participation.participation').create({ data: { mission: ids.maraude.documentId, member: ids.bruno.documentId, status: 'cancelled' } });
+    ids.maraude = await docs('api::mission.mission').create({
+      data: { title: 'Maraude', kind: 'event', startAt: '2024-10-15T17:00:00.000Z', status: 'planned', pole: ids.logistique.documentId },
+    });
+    await docs('api::participation.participation').create({
+      data: { mission: ids.maraude.documentId, member: ids.bruno.documentId, status: 'cancelled' },
+    });
   }, 300_000); // booting on PostgreSQL on a busy CI machine can take long
   afterAll(() => app?.stop());
 
@@ -79,15 +142,24 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
     expect(res.headers['content-disposition']).toBe(`attachment; filename="adherents-${today}.csv"`);
     expect(bom).toBe(true);
     expect(text.split('\r\n')[0]).toContain('N° d’adhérent;Nom;Prénom;E-mail');
-    expect(header).toEqual(expect.arrayContaining(['Date de naissance', 'Bénévole', 'Pôles', 'Cotisation payée jusqu’au', 'Statut de cotisation']));
+    expect(header).toEqual(
+      expect.arrayContaining(['Date de naissance', 'Bénévole', 'Pôles', 'Cotisation payée jusqu’au', 'Statut de cotisation'])
+    );
 
     const members = await app.strapi.db.query(MEMBER).findMany({ orderBy: { id: 'asc' } });
     expect(rows).toHaveLength(members.length);
     expect(rows.map((r) => r['N° d’adhérent'])).toEqual(members.map((m: any) => String(m.memberNumber)));
     const alice = rows.find((r) => r['Nom'] === 'Martin')!;
     expect(alice).toMatchObject({
-      'Prénom': 'Alice', 'E-mail': 'alice@example.org', 'Date de naissance': '17/05/1990', 'Genre': 'Femme', 'Bénévole': 'Oui',
-      'Date d’adhésion': '01/03/2024', 'Pôles': 'Animation, Logistique', 'Cotisation payée jusqu’au': '31/08/2027', 'Notes': 'Ligne 1\nLigne 2 ; "citée"',
+      Prénom: 'Alice',
+      'E-mail': 'alice@example.org',
+      'Date de naissance': '17/05/1990',
+      Genre: 'Femme',
+      Bénévole: 'Oui',
+      'Date d’adhésion': '01/03/2024',
+      Pôles: 'Animation, Logistique',
+      'Cotisation payée jusqu’au': '31/08/2027',
+      Notes: 'Ligne 1\nLigne 2 ; "citée"',
     });
     expect(rows.find((r) => r['Nom'] === 'Petit')!['Bénévole']).toBe('Non');
     for (const m of members) {
@@ -119,16 +191,25 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
     const { rows } = await csv('/back-office/exports/contributions.csv');
     expect(rows).toHaveLength(await app.strapi.db.query('api::contribution.contribution').count());
     expect(rows.find((r) => r['Référence'] === 'CHQ-1')).toMatchObject({
-      'N° d’adhérent': String(ids.alice.memberNumber), 'Nom de l’adhérent': 'Martin', 'Prénom de l’adhérent': 'Alice',
-      'Type d’adhésion': 'Annuelle', 'Montant (€)': '0,10', 'Payée le': '15/09/2025', 'Moyen de paiement': 'Chèque',
+      'N° d’adhérent': String(ids.alice.memberNumber),
+      'Nom de l’adhérent': 'Martin',
+      'Prénom de l’adhérent': 'Alice',
+      'Type d’adhésion': 'Annuelle',
+      'Montant (€)': '0,10',
+      'Payée le': '15/09/2025',
+      'Moyen de paiement': 'Chèque',
     });
     // fiscal years start in September here: 2025 = 2025-09-01 … 2026-08-31
     const fy2025 = await csv('/back-office/exports/contributions.csv?fiscalYear=2025');
     expect(fy2025.rows.map((r) => r['Montant (€)']).sort()).toEqual(['0,10', '5,00']);
     expect((await csv('/back-office/exports/contributions.csv?fiscalYear=2026')).rows.map((r) => r['Montant (€)'])).toEqual(['0,20']);
-    expect((await csv('/back-office/exports/contributions.csv?paidFrom=2025-09-16&paidTo=2025-10-01')).rows.map((r) => r['Montant (€)'])).toEqual(['5,00']);
+    expect(
+      (await csv('/back-office/exports/contributions.csv?paidFrom=2025-09-16&paidTo=2025-10-01')).rows.map((r) => r['Montant (€)'])
+    ).toEqual(['5,00']);
     expect((await csv('/back-office/exports/contributions.csv?paymentMethod=helloasso')).rows).toHaveLength(1);
-    expect((await csv(`/back-office/exports/contributions.csv?membershipType=${ids.monthly.documentId}`)).rows.map((r) => r['Nom de l’adhérent'])).toEqual(['Petit']);
+    expect(
+      (await csv(`/back-office/exports/contributions.csv?membershipType=${ids.monthly.documentId}`)).rows.map((r) => r['Nom de l’adhérent'])
+    ).toEqual(['Petit']);
   });
 
   it('filters members by city, pole, dues status and volunteering', async () => {
@@ -139,7 +220,9 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
     expect(await names('volunteer=true')).toEqual(['Martin']);
     const members = await app.strapi.db.query(MEMBER).findMany();
     for (const status of ['up_to_date', 'expired', 'never_paid'] as const) {
-      const expected = members.filter((m: any) => duesStatus(m.duesPaidUntil, { graceDays: 30 }) === status).map((m: any) => m.lastName.trim());
+      const expected = members
+        .filter((m: any) => duesStatus(m.duesPaidUntil, { graceDays: 30 }) === status)
+        .map((m: any) => m.lastName.trim());
       const exported = (await names(`duesStatus=${status}`)).map((n) => n.replace(/^'/, '').trim());
       expect(exported.sort()).toEqual(expected.sort());
     }
@@ -166,39 +249,70 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
     const donors = await csv('/back-office/exports/donors.csv');
     expect(donors.rows).toHaveLength(2);
     expect(donors.rows.find((r) => r['Nom'] === 'Généreux')).toMatchObject({
-      'Type': 'Particulier', 'Nombre de dons': '2', 'Total des dons (€)': '0,30', 'Dernier don le': '05/02/2026', 'N° d’adhérent lié': String(ids.alice.memberNumber),
+      Type: 'Particulier',
+      'Nombre de dons': '2',
+      'Total des dons (€)': '0,30',
+      'Dernier don le': '05/02/2026',
+      'N° d’adhérent lié': String(ids.alice.memberNumber),
     });
     const donations = await csv('/back-office/exports/donations.csv?nature=in_kind');
-    expect(donations.rows).toEqual([expect.objectContaining({ 'Raison sociale': 'Boulangerie Dupain', 'Montant (€)': '150,00', 'Nature': 'En nature', 'Moyen de paiement': 'Autre' })]);
+    expect(donations.rows).toEqual([
+      expect.objectContaining({
+        'Raison sociale': 'Boulangerie Dupain',
+        'Montant (€)': '150,00',
+        Nature: 'En nature',
+        'Moyen de paiement': 'Autre',
+      }),
+    ]);
     expect((await csv('/back-office/exports/donations.csv?fiscalYear=2025')).rows).toHaveLength(3);
     // money given (nature « cash ») is « Numéraire »; « Espèces » is the payment method
     expect((await csv('/back-office/exports/donations.csv?fiscalYear=2024')).rows).toEqual([
-      expect.objectContaining({ 'Raison sociale': 'Boulangerie Dupain', 'Nature': 'Numéraire', 'Moyen de paiement': 'Espèces' }),
+      expect.objectContaining({ 'Raison sociale': 'Boulangerie Dupain', Nature: 'Numéraire', 'Moyen de paiement': 'Espèces' }),
     ]);
     const catalog = (await app.admin('get', '/back-office/exports')).body.datasets.find((d: any) => d.name === 'donations');
-    const option = (param: string, value: string) => catalog.filters.find((f: any) => f.param === param).options.find((o: any) => o.value === value).label;
+    const option = (param: string, value: string) =>
+      catalog.filters.find((f: any) => f.param === param).options.find((o: any) => o.value === value).label;
     expect([option('nature', 'cash'), option('method', 'cash')]).toEqual(['Numéraire', 'Espèces']);
     const subsidies = await csv('/back-office/exports/subsidies.csv?fiscalYear=2025&status=granted');
     expect(subsidies.rows).toEqual([
-      expect.objectContaining({ 'Titre': 'Fête de quartier', 'Financeur': 'Ville de Lyon', 'Montant demandé (€)': '1000,00', 'Montant accordé (€)': '800,50', 'Montant reçu (€)': '', 'Statut': 'Accordée', 'Bilan à rendre le': '30/06/2026' }),
+      expect.objectContaining({
+        Titre: 'Fête de quartier',
+        Financeur: 'Ville de Lyon',
+        'Montant demandé (€)': '1000,00',
+        'Montant accordé (€)': '800,50',
+        'Montant reçu (€)': '',
+        Statut: 'Accordée',
+        'Bilan à rendre le': '30/06/2026',
+      }),
     ]);
     expect((await csv('/back-office/exports/subsidies.csv?status=refused')).rows).toHaveLength(0);
-    expect((await csv('/back-office/exports/partners.csv?isPublic=true')).rows).toEqual([expect.objectContaining({ 'Nom': 'Ville de Lyon', 'Type': 'Organisme public', 'Affiché sur le site': 'Oui' })]);
+    expect((await csv('/back-office/exports/partners.csv?isPublic=true')).rows).toEqual([
+      expect.objectContaining({ Nom: 'Ville de Lyon', Type: 'Organisme public', 'Affiché sur le site': 'Oui' }),
+    ]);
   });
 
   it('exports missions (Paris time, place, pole, registrations) and participations by mission and date', async () => {
     const missions = await csv('/back-office/exports/missions.csv?fiscalYear=2025');
     expect(missions.rows).toEqual([
       expect.objectContaining({
-        'Titre': 'Collecte alimentaire', 'Début': '01/06/2026 10:30', 'Lieu': 'Salle des fêtes', 'Ville': 'Lyon', 'Pôle': 'Animation',
-        'Inscrits (places occupées)': '2', 'Budget prévu (€)': '100,00', 'Budget réel (€)': '99,90', 'Statut': 'Réalisée',
+        Titre: 'Collecte alimentaire',
+        Début: '01/06/2026 10:30',
+        Lieu: 'Salle des fêtes',
+        Ville: 'Lyon',
+        Pôle: 'Animation',
+        'Inscrits (places occupées)': '2',
+        'Budget prévu (€)': '100,00',
+        'Budget réel (€)': '99,90',
+        Statut: 'Réalisée',
       }),
     ]);
     expect((await csv('/back-office/exports/missions.csv?startFrom=2026-06-02')).rows).toHaveLength(0);
     const iso = parseCsv((await download(app, '/back-office/exports/missions.csv?format=iso')).body, ',');
     expect(iso.rows[0]['Début']).toBe('2026-06-01T10:30:00+02:00');
 
-    const participations = await csv(`/back-office/exports/participations.csv?mission=${ids.mission.documentId}&missionFrom=2026-06-01&missionTo=2026-06-01`);
+    const participations = await csv(
+      `/back-office/exports/participations.csv?mission=${ids.mission.documentId}&missionFrom=2026-06-01&missionTo=2026-06-01`
+    );
     expect(participations.rows.map((r) => [r['Nom'], r['Prénom'], r['Statut'], r['Heures']]).sort()).toEqual([
       ['Martin', 'Alice', 'Présent·e', '2,5'],
       ['Visiteur', 'Victor', 'Confirmé·e', ''],
@@ -213,9 +327,14 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
    */
   describe('each filter of each dataset', () => {
     type Case = [string, string, Record<string, any>];
-    const DATASETS: Record<string, { uid: string; populate?: any; rowKey: (r: Record<string, string>) => string; recordKey: (x: any) => string; cases: () => Case[] }> = {
+    const DATASETS: Record<
+      string,
+      { uid: string; populate?: any; rowKey: (r: Record<string, string>) => string; recordKey: (x: any) => string; cases: () => Case[] }
+    > = {
       members: {
-        uid: MEMBER, rowKey: (r) => r['N° d’adhérent'], recordKey: (m) => String(m.memberNumber),
+        uid: MEMBER,
+        rowKey: (r) => r['N° d’adhérent'],
+        recordKey: (m) => String(m.memberNumber),
         cases: () => [
           ['city', 'LYON', { city: { $eqi: 'lyon' } }],
           ['postalCode', '69001', { postalCode: '69001' }],
@@ -228,7 +347,9 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
         ],
       },
       contributions: {
-        uid: 'api::contribution.contribution', rowKey: (r) => r['Payée le'], recordKey: (c) => c.paidAt,
+        uid: 'api::contribution.contribution',
+        rowKey: (r) => r['Payée le'],
+        recordKey: (c) => c.paidAt,
         cases: () => [
           ['paidFrom', '2025-10-01', { paidAt: { $gte: '2025-10-01' } }],
           ['paidTo', '2025-10-01', { paidAt: { $lte: '2025-10-01' } }],
@@ -238,7 +359,9 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
         ],
       },
       donations: {
-        uid: 'api::donation.donation', rowKey: (r) => r['Reçu le'], recordKey: (d) => d.receivedAt,
+        uid: 'api::donation.donation',
+        rowKey: (r) => r['Reçu le'],
+        recordKey: (d) => d.receivedAt,
         cases: () => [
           ['receivedFrom', '2026-02-05', { receivedAt: { $gte: '2026-02-05' } }],
           ['receivedTo', '2026-02-05', { receivedAt: { $lte: '2026-02-05' } }],
@@ -249,14 +372,18 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
         ],
       },
       donors: {
-        uid: 'api::donor.donor', rowKey: (r) => `${r['Nom']}|${r['Raison sociale']}`, recordKey: (d) => `${d.lastName ?? ''}|${d.companyName ?? ''}`,
+        uid: 'api::donor.donor',
+        rowKey: (r) => `${r['Nom']}|${r['Raison sociale']}`,
+        recordKey: (d) => `${d.lastName ?? ''}|${d.companyName ?? ''}`,
         cases: () => [
           ['kind', 'company', { kind: 'company' }],
           ['city', 'lyon', { city: 'Lyon' }],
         ],
       },
       subsidies: {
-        uid: 'api::subsidy.subsidy', rowKey: (r) => r['Titre'], recordKey: (x) => x.title,
+        uid: 'api::subsidy.subsidy',
+        rowKey: (r) => r['Titre'],
+        recordKey: (x) => x.title,
         cases: () => [
           ['fiscalYear', '2026', { fiscalYear: 2026 }],
           ['status', 'submitted', { status: 'submitted' }],
@@ -266,14 +393,18 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
         ],
       },
       partners: {
-        uid: 'api::partner.partner', rowKey: (r) => r['Nom'], recordKey: (x) => x.name,
+        uid: 'api::partner.partner',
+        rowKey: (r) => r['Nom'],
+        recordKey: (x) => x.name,
         cases: () => [
           ['kind', 'foundation', { kind: 'foundation' }],
           ['isPublic', 'false', { $or: [{ isPublic: false }, { isPublic: null }] }],
         ],
       },
       missions: {
-        uid: 'api::mission.mission', rowKey: (r) => r['Titre'], recordKey: (x) => x.title,
+        uid: 'api::mission.mission',
+        rowKey: (r) => r['Titre'],
+        recordKey: (x) => x.title,
         cases: () => [
           // 1 June 2026 in Paris starts at 22:00 UTC the day before (summer time)
           ['startFrom', '2026-06-01', { startAt: { $gte: '2026-05-31T22:00:00.000Z' } }],
@@ -285,7 +416,10 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
         ],
       },
       participations: {
-        uid: 'api::participation.participation', populate: { member: true }, rowKey: (r) => r['Nom'], recordKey: (p) => p.lastName ?? p.member?.lastName,
+        uid: 'api::participation.participation',
+        populate: { member: true },
+        rowKey: (r) => r['Nom'],
+        recordKey: (p) => p.lastName ?? p.member?.lastName,
         cases: () => [
           ['mission', ids.maraude.documentId, { mission: { documentId: ids.maraude.documentId } }],
           ['status', 'attended', { status: 'attended' }],
@@ -404,10 +538,18 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
   it('counts as « Inscrits » of a mission the places taken by the capacity rule (confirmed, present, absent), as the calendar does', async () => {
     // last of the file: the filter cases above are written for the other missions
     const m = await docs('api::mission.mission').create({
-      data: { title: 'Atelier réparation', startAt: '2025-03-08T09:00:00.000Z', endAt: '2025-03-08T12:00:00.000Z', status: 'done', capacity: 10 },
+      data: {
+        title: 'Atelier réparation',
+        startAt: '2025-03-08T09:00:00.000Z',
+        endAt: '2025-03-08T12:00:00.000Z',
+        status: 'done',
+        capacity: 10,
+      },
     });
     for (const status of ['confirmed', 'attended', 'absent', 'absent', 'waitlisted', 'pending', 'cancelled']) {
-      await docs('api::participation.participation').create({ data: { mission: m.documentId, firstName: 'Statut', lastName: status, status } });
+      await docs('api::participation.participation').create({
+        data: { mission: m.documentId, firstName: 'Statut', lastName: status, status },
+      });
     }
     const row = (await csv('/back-office/exports/missions.csv?fiscalYear=2024')).rows.find((r) => r['Titre'] === 'Atelier réparation')!;
     expect(row['Inscrits (places occupées)']).toBe('4');

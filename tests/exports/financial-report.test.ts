@@ -1,6 +1,6 @@
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { adminWithRights, download, parseCsv } from './helpers';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+
 const pdfParse = require('pdf-parse/lib/pdf-parse.js');
 
 /**
@@ -14,7 +14,9 @@ describe(`financial report (${DB_CLIENT})`, () => {
 
   beforeAll(async () => {
     app = await startStrapi();
-    await docs('api::association.association').create({ data: { name: 'Les Amis du Quartier', rna: 'W691234567', siren: '123456789', fiscalYearStartMonth: 7 } });
+    await docs('api::association.association').create({
+      data: { name: 'Les Amis du Quartier', rna: 'W691234567', siren: '123456789', fiscalYearStartMonth: 7 },
+    });
     const annual = await docs('api::membership-type.membership-type').create({ data: { name: 'Annuelle', amount: 20 } });
     const support = await docs('api::membership-type.membership-type').create({ data: { name: 'Soutien', amount: 50 } });
     const ana = await docs('api::member.member').create({ data: { firstName: 'Ana', lastName: 'Lopez' } });
@@ -28,7 +30,9 @@ describe(`financial report (${DB_CLIENT})`, () => {
       [ben, annual, 1, '2026-07-01', 'cash'], // next one
     ];
     for (const [member, type, amount, paidAt, paymentMethod] of dues) {
-      await docs('api::contribution.contribution').create({ data: { member: member.documentId, membershipType: type.documentId, amount, paidAt, paymentMethod } });
+      await docs('api::contribution.contribution').create({
+        data: { member: member.documentId, membershipType: type.documentId, amount, paidAt, paymentMethod },
+      });
     }
     const donorA = await docs('api::donor.donor').create({ data: { kind: 'individual', lastName: 'Aimable' } });
     const donorB = await docs('api::donor.donor').create({ data: { kind: 'company', companyName: 'Garage Central' } });
@@ -45,13 +49,41 @@ describe(`financial report (${DB_CLIENT})`, () => {
     }
     const town = await docs('api::partner.partner').create({ data: { name: 'Mairie de Lyon', kind: 'public_body' } });
     const region = await docs('api::partner.partner').create({ data: { name: 'Région', kind: 'public_body' } });
-    await docs('api::subsidy.subsidy').create({ data: { title: 'Animations', funder: town.documentId, fiscalYear: 2025, amountRequested: 1000.1, amountGranted: 800.2, amountReceived: 400.1, status: 'paid', reportDueAt: '2026-09-30' } });
-    await docs('api::subsidy.subsidy').create({ data: { title: 'Équipement', funder: region.documentId, fiscalYear: 2025, amountRequested: 0.7, status: 'submitted' } });
-    await docs('api::subsidy.subsidy').create({ data: { title: 'Fête', funder: town.documentId, fiscalYear: 2025, amountRequested: 0.2, amountGranted: 0.1, status: 'granted' } });
-    await docs('api::subsidy.subsidy').create({ data: { title: 'Ancienne', funder: town.documentId, fiscalYear: 2024, amountRequested: 9999, status: 'reported' } });
+    await docs('api::subsidy.subsidy').create({
+      data: {
+        title: 'Animations',
+        funder: town.documentId,
+        fiscalYear: 2025,
+        amountRequested: 1000.1,
+        amountGranted: 800.2,
+        amountReceived: 400.1,
+        status: 'paid',
+        reportDueAt: '2026-09-30',
+      },
+    });
+    await docs('api::subsidy.subsidy').create({
+      data: { title: 'Équipement', funder: region.documentId, fiscalYear: 2025, amountRequested: 0.7, status: 'submitted' },
+    });
+    await docs('api::subsidy.subsidy').create({
+      data: { title: 'Fête', funder: town.documentId, fiscalYear: 2025, amountRequested: 0.2, amountGranted: 0.1, status: 'granted' },
+    });
+    await docs('api::subsidy.subsidy').create({
+      data: { title: 'Ancienne', funder: town.documentId, fiscalYear: 2024, amountRequested: 9999, status: 'reported' },
+    });
     // listed, but out of the totals like on the dashboard: a draft never sent, an amount granted then refused
-    await docs('api::subsidy.subsidy').create({ data: { title: 'Projet en préparation', funder: town.documentId, fiscalYear: 2025, amountRequested: 5000, status: 'draft' } });
-    await docs('api::subsidy.subsidy').create({ data: { title: 'Minibus', funder: region.documentId, fiscalYear: 2025, amountRequested: 300.3, amountGranted: 100, status: 'refused' } });
+    await docs('api::subsidy.subsidy').create({
+      data: { title: 'Projet en préparation', funder: town.documentId, fiscalYear: 2025, amountRequested: 5000, status: 'draft' },
+    });
+    await docs('api::subsidy.subsidy').create({
+      data: {
+        title: 'Minibus',
+        funder: region.documentId,
+        fiscalYear: 2025,
+        amountRequested: 300.3,
+        amountGranted: 100,
+        status: 'refused',
+      },
+    });
     const missions: Array<[string, string, string, number, number | null]> = [
       ['Fête de l’été', '2025-06-30T22:30:00.000Z', 'done', 100.1, 99.95], // 1 July 00:30 in Paris: in
       ['Brocante', '2026-06-30T21:00:00.000Z', 'done', 0.2, 0.1], // 30 June 23:00 in Paris: in
@@ -78,7 +110,7 @@ describe(`financial report (${DB_CLIENT})`, () => {
     expect(line(rows, 'Période', 'Exercice 2025 — du 01/07/2025 au 30/06/2026')).toBeTruthy();
 
     const expectLine = (section: string, detail: string, count: string, amount: string) =>
-      expect(line(rows, section, detail)).toMatchObject({ 'Nombre': count, 'Montant (€)': amount });
+      expect(line(rows, section, detail)).toMatchObject({ Nombre: count, 'Montant (€)': amount });
     expectLine('Cotisations', 'Total', '4', '11,00');
     expectLine('Cotisations', 'Type d’adhésion : Annuelle', '2', '0,30');
     expectLine('Cotisations', 'Type d’adhésion : Soutien', '2', '10,70');
@@ -124,9 +156,28 @@ describe(`financial report (${DB_CLIENT})`, () => {
     const { text } = await pdfParse(res.body);
     const flat = text.replace(/\s+/g, ' ');
     for (const expected of [
-      'Les Amis du Quartier', 'RNA W691234567', 'SIREN 123456789', 'Bilan financier', 'Exercice 2025 — du 01/07/2025 au 30/06/2026',
-      'Total des cotisations', '11,00 €', '10,70 €', '1 234,87 €', '1 301,30 €', '800,30 €', '400,10 €', '100,30 €', '100,05 €', 'Mairie de Lyon — Animations',
-      'Par financeur', '1 000,30 €', 'Numéraire', 'demandé hors brouillons', 'Projet en préparation', '5 000,00 € (non compté)', '100,00 € (non compté)',
+      'Les Amis du Quartier',
+      'RNA W691234567',
+      'SIREN 123456789',
+      'Bilan financier',
+      'Exercice 2025 — du 01/07/2025 au 30/06/2026',
+      'Total des cotisations',
+      '11,00 €',
+      '10,70 €',
+      '1 234,87 €',
+      '1 301,30 €',
+      '800,30 €',
+      '400,10 €',
+      '100,30 €',
+      '100,05 €',
+      'Mairie de Lyon — Animations',
+      'Par financeur',
+      '1 000,30 €',
+      'Numéraire',
+      'demandé hors brouillons',
+      'Projet en préparation',
+      '5 000,00 € (non compté)',
+      '100,00 € (non compté)',
     ]) {
       expect(flat).toContain(expected);
     }
@@ -139,15 +190,21 @@ describe(`financial report (${DB_CLIENT})`, () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^Paramètre « year » \(Exercice\) : /);
     const { rows } = parseCsv((await download(app, '/back-office/reports/financial.csv?year=2030')).body);
-    expect(line(rows, 'Cotisations', 'Total')).toMatchObject({ 'Nombre': '0', 'Montant (€)': '0,00' });
+    expect(line(rows, 'Cotisations', 'Total')).toMatchObject({ Nombre: '0', 'Montant (€)': '0,00' });
     expect((await app.admin('get', '/back-office/reports/financial.ods?year=2025')).status).toBe(404);
   });
 
   it('neutralises names typed by people that a spreadsheet would run as formulas (another fiscal year)', async () => {
     const evil = await docs('api::partner.partner').create({ data: { name: '@SUM(1+1)', kind: 'company' } });
-    await docs('api::subsidy.subsidy').create({ data: { title: 'Projet', funder: evil.documentId, fiscalYear: 2031, amountRequested: 12.5, status: 'submitted' } });
-    await docs('api::mission.mission').create({ data: { title: '=HYPERLINK("http://example.com")', startAt: '2031-10-01T08:00:00.000Z', status: 'planned', budgetPlanned: 3 } });
-    await docs('api::mission.mission').create({ data: { title: '-2+3', startAt: '2031-10-02T08:00:00.000Z', status: 'planned', budgetPlanned: 4 } });
+    await docs('api::subsidy.subsidy').create({
+      data: { title: 'Projet', funder: evil.documentId, fiscalYear: 2031, amountRequested: 12.5, status: 'submitted' },
+    });
+    await docs('api::mission.mission').create({
+      data: { title: '=HYPERLINK("http://example.com")', startAt: '2031-10-01T08:00:00.000Z', status: 'planned', budgetPlanned: 3 },
+    });
+    await docs('api::mission.mission').create({
+      data: { title: '-2+3', startAt: '2031-10-02T08:00:00.000Z', status: 'planned', budgetPlanned: 4 },
+    });
     const { rows } = parseCsv((await download(app, '/back-office/reports/financial.csv?year=2031')).body);
     const details = rows.map((r) => r['Détail']);
     expect(details).toContain("'@SUM(1+1) — Projet (Déposée)");
@@ -155,7 +212,7 @@ describe(`financial report (${DB_CLIENT})`, () => {
     expect(details).toContain(`'=HYPERLINK("http://example.com") (01/10/2031, Prévue)`);
     expect(details).toContain("'-2+3 (02/10/2031, Prévue)");
     expect(details.filter((d) => /^[=+\-@\t\r]/.test(d))).toEqual([]);
-    expect(line(rows, 'Budget prévu des missions', 'Total')).toMatchObject({ 'Nombre': '2', 'Montant (€)': '7,00' });
+    expect(line(rows, 'Budget prévu des missions', 'Total')).toMatchObject({ Nombre: '2', 'Montant (€)': '7,00' });
   });
 
   it('includes only the sections the role may read, and refuses a role that may read none or lacks reports.read', async () => {

@@ -4,11 +4,14 @@ import { loginAdmin } from '../helpers/strapi';
 
 /** A supertest request that buffers the body as text (CSV) or bytes (PDF). */
 export const download = async (app: TestApp, url: string, token = app.adminToken) =>
-  app.admin('get', url, token).buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  app
+    .admin('get', url, token)
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
 
 /** A CSV body parsed back: the BOM flag, the header and the rows as objects keyed by header. */
 export const parseCsv = (body: Buffer, delimiter = ';') => {
@@ -40,12 +43,18 @@ export const adminWithRights = async (
     })),
   ]);
   const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}@test.local`;
-  await app.strapi.service('admin::user').create({ email, firstname: name, lastname: 'Test', password: 'Export-Test-2026', roles: [role.id], isActive: true });
+  await app.strapi
+    .service('admin::user')
+    .create({ email, firstname: name, lastname: 'Test', password: 'Export-Test-2026', roles: [role.id], isActive: true });
   return loginAdmin(app.strapi.server.httpServer, email, 'Export-Test-2026');
 };
 
 /** Every field of a content type (what the role editor grants when "all fields" is ticked). */
 const fieldsOf = (app: TestApp, uid: string) =>
   Object.entries<any>(app.strapi.getModel(uid).attributes)
-    .filter(([f, a]) => !['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'].includes(f) && a.writable !== false)
+    .filter(
+      ([f, a]) =>
+        !['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'].includes(f) &&
+        a.writable !== false
+    )
     .map(([f]) => f);

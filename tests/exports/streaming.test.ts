@@ -12,9 +12,9 @@ import { download, parseCsv } from './helpers';
 describe(`CSV exports in batches (${DB_CLIENT})`, () => {
   let app: TestApp;
   const dist = process.env.TEST_DIST_DIR!;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+
   const { BATCH_SIZE, prepareExport, csvStream } = require(`${dist}/src/back-office/exports/engine`);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+
   const { datasetByName } = require(`${dist}/src/back-office/exports/datasets`);
   const TOTAL = 10 * BATCH_SIZE + 123;
   const BATCHES = Math.ceil(TOTAL / BATCH_SIZE); // the last one is short: no extra query

@@ -6,8 +6,19 @@ import { ACTIONS, ACTION_DEFINITIONS } from '../../src/shared/permissions';
 import { DUES_STATUSES, DUES_STATUS_LABELS, reminderOffsetLabel } from '../../src/shared/dues';
 import { donorDisplayName, memberDisplayName, participationDisplayName } from '../../src/shared/display-names';
 import {
-  dayInParis, formatCentsAsEuros, formatCount, formatDate, formatDateTime, formatEuros, formatFileSize, formatHours, formatLongDate,
-  formatMonth, formatNumber, formatRate, formatYear,
+  dayInParis,
+  formatCentsAsEuros,
+  formatCount,
+  formatDate,
+  formatDateTime,
+  formatEuros,
+  formatFileSize,
+  formatHours,
+  formatLongDate,
+  formatMonth,
+  formatNumber,
+  formatRate,
+  formatYear,
 } from '../../src/shared/format';
 import { BACK_OFFICE_RIGHTS, CONTENT_RIGHTS } from '../../src/back-office/access/roles';
 
@@ -34,7 +45,9 @@ describe('every content type brings its labels and its rights', () => {
     const missing = TYPES.flatMap(({ uid, schema }) =>
       Object.keys(schema.attributes)
         .filter((field) => !LABELS[uid]?.[field])
-        .map((field) => `${uid} : le champ « ${field} » n’a pas de libellé français ; ajoutez-le à LABELS['${uid}'] dans src/shared/labels.ts`)
+        .map(
+          (field) => `${uid} : le champ « ${field} » n’a pas de libellé français ; ajoutez-le à LABELS['${uid}'] dans src/shared/labels.ts`
+        )
     );
     expect(missing).toEqual([]);
   });
@@ -43,7 +56,10 @@ describe('every content type brings its labels and its rights', () => {
     const missing = COMPONENTS.flatMap(({ uid, schema }) =>
       Object.keys(schema.attributes)
         .filter((field) => !COMPONENT_LABELS[uid]?.[field])
-        .map((field) => `${uid} : le champ « ${field} » n’a pas de libellé français ; ajoutez-le à COMPONENT_LABELS['${uid}'] dans src/shared/labels.ts`)
+        .map(
+          (field) =>
+            `${uid} : le champ « ${field} » n’a pas de libellé français ; ajoutez-le à COMPONENT_LABELS['${uid}'] dans src/shared/labels.ts`
+        )
     );
     expect(missing).toEqual([]);
   });
@@ -53,14 +69,19 @@ describe('every content type brings its labels and its rights', () => {
     for (const { uid, schema } of [...TYPES, ...COMPONENTS]) {
       for (const [field, attr] of Object.entries(schema.attributes)) {
         if (attr.type !== 'enumeration') {
-          if (ENUM_TABLE[uid]?.[field]) problems.push(`${uid}.${field} n’est pas une énumération : retirez-le de ENUMS dans src/shared/labels.ts`);
+          if (ENUM_TABLE[uid]?.[field])
+            problems.push(`${uid}.${field} n’est pas une énumération : retirez-le de ENUMS dans src/shared/labels.ts`);
           continue;
         }
         for (const value of attr.enum ?? []) {
-          if (!hasEnumLabel(uid, field, value)) problems.push(`${uid}.${field} : la valeur « ${value} » n’a pas de nom français ; ajoutez-la à ENUMS['${uid}'].${field} dans src/shared/labels.ts`);
+          if (!hasEnumLabel(uid, field, value))
+            problems.push(
+              `${uid}.${field} : la valeur « ${value} » n’a pas de nom français ; ajoutez-la à ENUMS['${uid}'].${field} dans src/shared/labels.ts`
+            );
         }
         for (const value of Object.keys(ENUM_TABLE[uid]?.[field] ?? {})) {
-          if (!attr.enum?.includes(value)) problems.push(`${uid}.${field} : « ${value} » n’est plus une valeur du schéma ; retirez-la de ENUMS dans src/shared/labels.ts`);
+          if (!attr.enum?.includes(value))
+            problems.push(`${uid}.${field} : « ${value} » n’est plus une valeur du schéma ; retirez-la de ENUMS dans src/shared/labels.ts`);
         }
       }
     }
@@ -73,7 +94,8 @@ describe('every content type brings its labels and its rights', () => {
 
   it('a row in the roles matrix for every api:: type (CONTENT_RIGHTS in src/back-office/access/roles.ts)', () => {
     const missing = TYPES.filter(({ uid }) => !CONTENT_RIGHTS[uid]).map(
-      ({ uid }) => `${uid} n’a pas de ligne dans CONTENT_RIGHTS (src/back-office/access/roles.ts) : donnez les droits de chaque rôle ('' pour aucun), et la ligne du tableau « Rôles et droits » du README`
+      ({ uid }) =>
+        `${uid} n’a pas de ligne dans CONTENT_RIGHTS (src/back-office/access/roles.ts) : donnez les droits de chaque rôle ('' pour aucun), et la ligne du tableau « Rôles et droits » du README`
     );
     expect(missing).toEqual([]);
     const known = new Set(TYPES.map((t) => t.uid));
@@ -83,8 +105,10 @@ describe('every content type brings its labels and its rights', () => {
   it('every back-office action has its French name in the role editor and a line in the roles matrix', () => {
     const problems: string[] = [];
     for (const action of Object.values(ACTIONS)) {
-      if (!ACTION_DEFINITIONS.some((d) => `api::${d.uid}` === action)) problems.push(`${action} : ajoutez sa définition (nom français) à ACTION_DEFINITIONS dans src/shared/permissions.ts`);
-      if (!BACK_OFFICE_RIGHTS[action]) problems.push(`${action} : dites quels rôles l’ont dans BACK_OFFICE_RIGHTS (src/back-office/access/roles.ts)`);
+      if (!ACTION_DEFINITIONS.some((d) => `api::${d.uid}` === action))
+        problems.push(`${action} : ajoutez sa définition (nom français) à ACTION_DEFINITIONS dans src/shared/permissions.ts`);
+      if (!BACK_OFFICE_RIGHTS[action])
+        problems.push(`${action} : dites quels rôles l’ont dans BACK_OFFICE_RIGHTS (src/back-office/access/roles.ts)`);
     }
     expect(problems).toEqual([]);
     expect(ACTION_DEFINITIONS.map((d) => `api::${d.uid}`).sort()).toEqual(Object.values(ACTIONS).sort());
@@ -96,7 +120,9 @@ describe('the shared contract', () => {
     const dir = path.resolve(__dirname, '../../src/shared');
     const imports = fs
       .readdirSync(dir)
-      .flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => `${f}: ${m[1]}`))
+      .flatMap((f) =>
+        [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => `${f}: ${m[1]}`)
+      )
       .filter((line) => !/: \.\/[\w-]+$/.test(line));
     expect(imports).toEqual([]);
   });
@@ -123,8 +149,18 @@ describe('the shared contract', () => {
   });
 
   it('names the dues statuses and the reminders', () => {
-    expect(DUES_STATUSES.map((s) => DUES_STATUS_LABELS[s])).toEqual(['À jour', 'À renouveler bientôt', 'En période de grâce', 'Expirée', 'Jamais cotisé']);
-    expect([30, 0, -30].map(reminderOffsetLabel)).toEqual(['30 j avant l\u2019échéance', 'le jour de l\u2019échéance', '30 j après l\u2019échéance']);
+    expect(DUES_STATUSES.map((s) => DUES_STATUS_LABELS[s])).toEqual([
+      'À jour',
+      'À renouveler bientôt',
+      'En période de grâce',
+      'Expirée',
+      'Jamais cotisé',
+    ]);
+    expect([30, 0, -30].map(reminderOffsetLabel)).toEqual([
+      '30 j avant l\u2019échéance',
+      'le jour de l\u2019échéance',
+      '30 j après l\u2019échéance',
+    ]);
   });
 
   it('formats numbers, amounts and dates the French way', () => {
@@ -155,7 +191,9 @@ describe('the shared contract', () => {
   it('names a member, a donor and a participation with THE display-name rule', () => {
     expect(memberDisplayName({ firstName: 'Claire', lastName: 'Martin', memberNumber: 42 })).toBe('Martin Claire (n° 42)');
     expect(memberDisplayName({ firstName: ' Claire ', lastName: 'Martin', memberNumber: null })).toBe('Martin Claire');
-    expect(donorDisplayName({ kind: 'company', companyName: 'Boulangerie Durand', firstName: 'Paul', lastName: 'Durand' })).toBe('Boulangerie Durand (Durand Paul)');
+    expect(donorDisplayName({ kind: 'company', companyName: 'Boulangerie Durand', firstName: 'Paul', lastName: 'Durand' })).toBe(
+      'Boulangerie Durand (Durand Paul)'
+    );
     expect(donorDisplayName({ kind: 'individual', email: 'sans.nom@example.org' })).toBe('sans.nom@example.org');
     expect(participationDisplayName({ firstName: 'x', lastName: 'y' }, { firstName: 'Claire', lastName: 'Martin' })).toBe('Martin Claire');
     expect(participationDisplayName({ email: 'site@example.org' }, null)).toBe('site@example.org');

@@ -9,7 +9,17 @@ import { DB_CLIENT, ROOT } from '../helpers/strapi';
  * for SQLite, DATABASE_URL or DATABASE_HOST/PORT/NAME/USERNAME/PASSWORD for PostgreSQL. Each case
  * boots the compiled app on the database the variables designate and looks at where the data went.
  */
-const DB_VARS = ['DATABASE_CLIENT', 'DATABASE_FILENAME', 'DATABASE_URL', 'DATABASE_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_USERNAME', 'DATABASE_PASSWORD', 'PUBLIC_DIR'];
+const DB_VARS = [
+  'DATABASE_CLIENT',
+  'DATABASE_FILENAME',
+  'DATABASE_URL',
+  'DATABASE_NAME',
+  'DATABASE_HOST',
+  'DATABASE_PORT',
+  'DATABASE_USERNAME',
+  'DATABASE_PASSWORD',
+  'PUBLIC_DIR',
+];
 const saved = Object.fromEntries(DB_VARS.map((name) => [name, process.env[name]]));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'asso-database-'));
 fs.mkdirSync(path.join(work, 'public', 'uploads'), { recursive: true });
@@ -49,7 +59,9 @@ describe('database settings', () => {
   it('refuses another DATABASE_CLIENT with a French message', () => {
     process.env.DATABASE_CLIENT = 'mysql';
     try {
-      expect(() => databaseConfig()({ env })).toThrow(/DATABASE_CLIENT : « mysql » n'est pas valide \(attendu : « sqlite » ou « postgres »/);
+      expect(() => databaseConfig()({ env })).toThrow(
+        /DATABASE_CLIENT : « mysql » n'est pas valide \(attendu : « sqlite » ou « postgres »/
+      );
     } finally {
       process.env.DATABASE_CLIENT = saved.DATABASE_CLIENT;
       if (saved.DATABASE_CLIENT === undefined) delete process.env.DATABASE_CLIENT;
@@ -91,7 +103,12 @@ describe('database settings', () => {
   });
 
   (DB_CLIENT === 'postgres' ? describe : describe.skip)('PostgreSQL', () => {
-    const admin = { host: process.env.DATABASE_HOST || '127.0.0.1', port: Number(process.env.DATABASE_PORT || 5432), user: process.env.DATABASE_USERNAME || 'postgres', password: process.env.DATABASE_PASSWORD || undefined };
+    const admin = {
+      host: process.env.DATABASE_HOST || '127.0.0.1',
+      port: Number(process.env.DATABASE_PORT || 5432),
+      user: process.env.DATABASE_USERNAME || 'postgres',
+      password: process.env.DATABASE_PASSWORD || undefined,
+    };
     const name = `asso_test_url_${process.pid}_${Date.now().toString(36)}`;
     const pg = async (sql: string, database = 'postgres') => {
       const client = new Client({ ...admin, database });
@@ -106,9 +123,15 @@ describe('database settings', () => {
     afterAll(() => pg(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 
     it('connects with DATABASE_URL, which wins over DATABASE_NAME', async () => {
-      const auth = admin.password ? `${encodeURIComponent(admin.user)}:${encodeURIComponent(admin.password)}` : encodeURIComponent(admin.user);
+      const auth = admin.password
+        ? `${encodeURIComponent(admin.user)}:${encodeURIComponent(admin.password)}`
+        : encodeURIComponent(admin.user);
       await withStrapi(
-        { DATABASE_CLIENT: 'postgres', DATABASE_URL: `postgres://${auth}@${admin.host}:${admin.port}/${name}`, DATABASE_NAME: 'asso_base_qui_n_existe_pas' },
+        {
+          DATABASE_CLIENT: 'postgres',
+          DATABASE_URL: `postgres://${auth}@${admin.host}:${admin.port}/${name}`,
+          DATABASE_NAME: 'asso_base_qui_n_existe_pas',
+        },
         async (strapi) => {
           expect((await strapi.db.connection.raw('SELECT current_database() AS db')).rows[0].db).toBe(name);
           await strapi.db.query('api::skill.skill').create({ data: { name: 'Comptabilité' } });
@@ -119,7 +142,14 @@ describe('database settings', () => {
 
     it('connects with DATABASE_HOST, DATABASE_PORT, DATABASE_NAME and DATABASE_USERNAME', async () => {
       await withStrapi(
-        { DATABASE_CLIENT: 'postgres', DATABASE_URL: '', DATABASE_NAME: name, DATABASE_HOST: admin.host, DATABASE_PORT: String(admin.port), DATABASE_USERNAME: admin.user },
+        {
+          DATABASE_CLIENT: 'postgres',
+          DATABASE_URL: '',
+          DATABASE_NAME: name,
+          DATABASE_HOST: admin.host,
+          DATABASE_PORT: String(admin.port),
+          DATABASE_USERNAME: admin.user,
+        },
         async (strapi) => {
           expect((await strapi.db.connection.raw('SELECT current_database() AS db')).rows[0].db).toBe(name);
           expect((await strapi.documents('api::skill.skill').findMany()).map((s: any) => s.name)).toEqual(['Comptabilité']);

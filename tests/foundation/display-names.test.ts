@@ -20,7 +20,8 @@ describe(`display names (${DB_CLIENT})`, () => {
   const docs = (uid: string) => app.strapi.documents(uid);
   const api = (method: 'get' | 'post' | 'put', url: string) => app.http()[method](url).set('Authorization', `Bearer ${apiToken}`);
   const link = (documentId: string) => ({ connect: [{ documentId }] });
-  const nameOf = async (uid: string, documentId: string) => (await app.strapi.db.query(uid).findOne({ where: { documentId }, select: ['displayName'] }))?.displayName;
+  const nameOf = async (uid: string, documentId: string) =>
+    (await app.strapi.db.query(uid).findOne({ where: { documentId }, select: ['displayName'] }))?.displayName;
   let mission: any;
 
   beforeAll(async () => {
@@ -44,7 +45,9 @@ describe(`display names (${DB_CLIENT})`, () => {
     });
 
     it('shows a company donor by its name (and its contact), a person by "Nom Prénom"', async () => {
-      const company = await docs(DONOR).create({ data: { kind: 'company', companyName: 'Boulangerie du Parc', lastName: 'Durand', firstName: 'Paul' } });
+      const company = await docs(DONOR).create({
+        data: { kind: 'company', companyName: 'Boulangerie du Parc', lastName: 'Durand', firstName: 'Paul' },
+      });
       expect(company.displayName).toBe('Boulangerie du Parc (Durand Paul)');
       const alone = await app.admin('post', cm(DONOR)).send({ kind: 'company', companyName: 'Garage Petit' });
       expect(alone.status).toBe(201);
@@ -58,10 +61,14 @@ describe(`display names (${DB_CLIENT})`, () => {
 
     it('shows a member\u2019s participation by the member\u2019s name, anyone else\u2019s by their own', async () => {
       const member = await docs(MEMBER).create({ data: { firstName: 'Claire', lastName: 'Martin', email: 'claire.martin@example.org' } });
-      const ofMember = await app.admin('post', cm(PARTICIPATION)).send({ mission: link(mission.documentId), member: link(member.documentId), source: 'backoffice' });
+      const ofMember = await app
+        .admin('post', cm(PARTICIPATION))
+        .send({ mission: link(mission.documentId), member: link(member.documentId), source: 'backoffice' });
       expect(ofMember.status).toBe(201);
       expect(ofMember.body.data.displayName).toBe('Martin Claire');
-      const visitor = await api('post', '/api/participations').send({ data: { mission: mission.documentId, lastName: 'Dupont', firstName: 'Jean', email: 'jean@example.org' } });
+      const visitor = await api('post', '/api/participations').send({
+        data: { mission: mission.documentId, lastName: 'Dupont', firstName: 'Jean', email: 'jean@example.org' },
+      });
       expect(visitor.status).toBe(201);
       expect(visitor.body.data.displayName).toBe('Dupont Jean');
       const emailOnly = await docs(PARTICIPATION).create({ data: { mission: mission.documentId, email: 'anonyme@example.org' } });
@@ -69,17 +76,31 @@ describe(`display names (${DB_CLIENT})`, () => {
 
       // the participation changes member, then loses it: its name follows
       const other = await docs(MEMBER).create({ data: { firstName: 'Paul', lastName: 'Martin' } });
-      await app.admin('put', cm(PARTICIPATION, ofMember.body.data.documentId)).send({ member: { connect: [{ documentId: other.documentId }], disconnect: [{ documentId: member.documentId }] } }).expect(200);
+      await app
+        .admin('put', cm(PARTICIPATION, ofMember.body.data.documentId))
+        .send({ member: { connect: [{ documentId: other.documentId }], disconnect: [{ documentId: member.documentId }] } })
+        .expect(200);
       expect(await nameOf(PARTICIPATION, ofMember.body.data.documentId)).toBe('Martin Paul');
-      await docs(PARTICIPATION).update({ documentId: ofMember.body.data.documentId, data: { member: null, lastName: 'Martin', firstName: 'Pauline' } });
+      await docs(PARTICIPATION).update({
+        documentId: ofMember.body.data.documentId,
+        data: { member: null, lastName: 'Martin', firstName: 'Pauline' },
+      });
       expect(await nameOf(PARTICIPATION, ofMember.body.data.documentId)).toBe('Martin Pauline');
       // a visitor recognised as a member by their e-mail on the website
-      const web = await docs(MISSION).create({ data: { title: 'Fête du quartier', startAt: '2099-06-20T08:00:00.000Z', isPublic: true, publicRegistration: true } });
-      await app.http().post(`/api/missions/${web.documentId}/registrations`).send({ firstName: 'C.', lastName: 'M.', email: 'claire.martin@example.org', consent: true }).expect(202);
+      const web = await docs(MISSION).create({
+        data: { title: 'Fête du quartier', startAt: '2099-06-20T08:00:00.000Z', isPublic: true, publicRegistration: true },
+      });
+      await app
+        .http()
+        .post(`/api/missions/${web.documentId}/registrations`)
+        .send({ firstName: 'C.', lastName: 'M.', email: 'claire.martin@example.org', consent: true })
+        .expect(202);
       // the registration is recorded just after the website's answer
       let registered: any = null;
       for (let i = 0; i < 200 && !registered; i++) {
-        registered = await app.strapi.db.query(PARTICIPATION).findOne({ where: { mission: { documentId: web.documentId } }, select: ['displayName'] });
+        registered = await app.strapi.db
+          .query(PARTICIPATION)
+          .findOne({ where: { mission: { documentId: web.documentId } }, select: ['displayName'] });
         if (!registered) await new Promise((r) => setTimeout(r, 50));
       }
       expect(registered.displayName).toBe('Martin Claire');
@@ -112,7 +133,9 @@ describe(`display names (${DB_CLIENT})`, () => {
 
     it('gives a duplicated member its own number in its name', async () => {
       const original = await docs(MEMBER).create({ data: { firstName: 'Léa', lastName: 'Copie' } });
-      const clone = await app.admin('post', `/content-manager/collection-types/${MEMBER}/clone/${original.documentId}`).send({ firstName: 'Léo', lastName: 'Copie' });
+      const clone = await app
+        .admin('post', `/content-manager/collection-types/${MEMBER}/clone/${original.documentId}`)
+        .send({ firstName: 'Léo', lastName: 'Copie' });
       expect(clone.status).toBe(200);
       expect(clone.body.data.memberNumber).not.toBe(original.memberNumber);
       expect(await nameOf(MEMBER, clone.body.data.documentId)).toBe(`Copie Léo (n° ${clone.body.data.memberNumber})`);
@@ -121,11 +144,17 @@ describe(`display names (${DB_CLIENT})`, () => {
 
   describe('kept right', () => {
     const participationsOf = async (memberDocumentId: string) =>
-      (await app.strapi.db.query(PARTICIPATION).findMany({ where: { member: { documentId: memberDocumentId } }, select: ['id', 'displayName'] })).map((p: any) => p.displayName);
+      (
+        await app.strapi.db
+          .query(PARTICIPATION)
+          .findMany({ where: { member: { documentId: memberDocumentId } }, select: ['id', 'displayName'] })
+      ).map((p: any) => p.displayName);
 
     it('renames a member\u2019s participations with the member, in the same write', async () => {
       const member = await docs(MEMBER).create({ data: { firstName: 'Claire', lastName: 'Martin' } });
-      const missions = await Promise.all([1, 2, 3].map((i) => docs(MISSION).create({ data: { title: `Permanence ${i}`, startAt: `2026-05-0${i}T08:00:00.000Z` } })));
+      const missions = await Promise.all(
+        [1, 2, 3].map((i) => docs(MISSION).create({ data: { title: `Permanence ${i}`, startAt: `2026-05-0${i}T08:00:00.000Z` } }))
+      );
       for (const m of missions) await docs(PARTICIPATION).create({ data: { mission: m.documentId, member: member.documentId } });
       const other = await docs(MEMBER).create({ data: { firstName: 'Paul', lastName: 'Martin' } });
       await docs(PARTICIPATION).create({ data: { mission: missions[0].documentId, member: other.documentId } });
@@ -136,7 +165,9 @@ describe(`display names (${DB_CLIENT})`, () => {
       expect(res.body.data.displayName).toBe(`Martin-Leroy Claire (n° ${member.memberNumber})`);
       expect(await participationsOf(member.documentId)).toEqual(['Martin-Leroy Claire', 'Martin-Leroy Claire', 'Martin-Leroy Claire']);
       // the content API and the services too; the other Martin is left alone
-      await api('put', `/api/members/${member.documentId}`).send({ data: { firstName: 'Clara' } }).expect(200);
+      await api('put', `/api/members/${member.documentId}`)
+        .send({ data: { firstName: 'Clara' } })
+        .expect(200);
       expect(await participationsOf(member.documentId)).toEqual(['Martin-Leroy Clara', 'Martin-Leroy Clara', 'Martin-Leroy Clara']);
       expect(await participationsOf(other.documentId)).toEqual(['Martin Paul']);
 
@@ -151,9 +182,14 @@ describe(`display names (${DB_CLIENT})`, () => {
       const member = await docs(MEMBER).create({ data: { firstName: 'Inès', lastName: 'Moreau' } });
       const p = await docs(PARTICIPATION).create({ data: { mission: mission.documentId, lastName: 'Invitée', email: 'ines@example.org' } });
       expect(p.displayName).toBe('Invitée');
-      await app.admin('put', cm(MEMBER, member.documentId)).send({ participations: { connect: [{ documentId: p.documentId }] } }).expect(200);
+      await app
+        .admin('put', cm(MEMBER, member.documentId))
+        .send({ participations: { connect: [{ documentId: p.documentId }] } })
+        .expect(200);
       expect(await nameOf(PARTICIPATION, p.documentId)).toBe('Moreau Inès');
-      await api('put', `/api/members/${member.documentId}`).send({ data: { participations: [] } }).expect(200);
+      await api('put', `/api/members/${member.documentId}`)
+        .send({ data: { participations: [] } })
+        .expect(200);
       expect(await nameOf(PARTICIPATION, p.documentId)).toBe('Invitée');
 
       await docs(PARTICIPATION).update({ documentId: p.documentId, data: { member: member.documentId } });
@@ -195,17 +231,26 @@ describe(`display names (${DB_CLIENT})`, () => {
 
     it('keeps a deleted member’s participations (attendance, hours) but anonymous', async () => {
       const member = await docs(MEMBER).create({ data: { firstName: 'Paul', lastName: 'Départ', email: 'paul.depart@example.org' } });
-      const p = await docs(PARTICIPATION).create({ data: { mission: mission.documentId, member: member.documentId, status: 'attended', hours: 3 } });
+      const p = await docs(PARTICIPATION).create({
+        data: { mission: mission.documentId, member: member.documentId, status: 'attended', hours: 3 },
+      });
       expect(p.displayName).toBe('Départ Paul');
       await app.admin('delete', cm(MEMBER, member.documentId)).expect(200);
       const kept = await docs(PARTICIPATION).findOne({ documentId: p.documentId, populate: ['member'] });
-      expect(kept).toMatchObject({ status: 'attended', hours: 3, member: null, lastName: 'Adhérent supprimé', displayName: 'Adhérent supprimé' });
+      expect(kept).toMatchObject({
+        status: 'attended',
+        hours: 3,
+        member: null,
+        lastName: 'Adhérent supprimé',
+        displayName: 'Adhérent supprimé',
+      });
       expect(JSON.stringify(kept)).not.toMatch(/Paul|paul\.depart/);
     });
   });
 
   describe('admin content manager', () => {
-    const configuration = async (uid: string) => (await app.admin('get', `/content-manager/content-types/${uid}/configuration`)).body.data.contentType;
+    const configuration = async (uid: string) =>
+      (await app.admin('get', `/content-manager/content-types/${uid}/configuration`)).body.data.contentType;
 
     it('shows members, donors and participations by their display name, read-only, labelled in French', async () => {
       for (const uid of [MEMBER, DONOR, PARTICIPATION]) {
@@ -226,7 +271,8 @@ describe(`display names (${DB_CLIENT})`, () => {
         ['api::pole.pole', 'members'],
         ['api::dues-reminder.dues-reminder', 'member'],
       ];
-      for (const [uid, field] of relations) expect([uid, field, (await configuration(uid)).metadatas[field].edit.mainField]).toEqual([uid, field, 'displayName']);
+      for (const [uid, field] of relations)
+        expect([uid, field, (await configuration(uid)).metadatas[field].edit.mainField]).toEqual([uid, field, 'displayName']);
       // a mission's participations are listed by name first, no more empty last names
       expect((await configuration(PARTICIPATION)).layouts.list).toEqual(['displayName', 'mission', 'member', 'status', 'hours']);
     });
@@ -235,9 +281,16 @@ describe(`display names (${DB_CLIENT})`, () => {
       const a = await docs(MEMBER).create({ data: { firstName: 'Zoé', lastName: 'Trésor' } });
       const b = await docs(MEMBER).create({ data: { firstName: 'Yves', lastName: 'Trésor' } });
       const treasurer = await loginAs(app, 'asso-treasurer');
-      const found = await app.admin('get', `/content-manager/relations/api::contribution.contribution/member?_q=Trésor&pageSize=10`, treasurer);
+      const found = await app.admin(
+        'get',
+        `/content-manager/relations/api::contribution.contribution/member?_q=Trésor&pageSize=10`,
+        treasurer
+      );
       expect(found.status).toBe(200);
-      expect(found.body.results.map((r: any) => r.displayName).sort()).toEqual([`Trésor Yves (n° ${b.memberNumber})`, `Trésor Zoé (n° ${a.memberNumber})`]);
+      expect(found.body.results.map((r: any) => r.displayName).sort()).toEqual([
+        `Trésor Yves (n° ${b.memberNumber})`,
+        `Trésor Zoé (n° ${a.memberNumber})`,
+      ]);
 
       const volunteers = await loginAs(app, 'asso-volunteer-manager');
       const m = await docs(MISSION).create({ data: { title: 'Maraude', startAt: '2026-12-01T19:00:00.000Z' } });
@@ -250,8 +303,15 @@ describe(`display names (${DB_CLIENT})`, () => {
       // every bureau role that reads a type reads its display name
       for (const code of ['asso-treasurer', 'asso-secretary', 'asso-volunteer-manager', 'asso-partnerships'] as const) {
         const role = await app.strapi.service('admin::role').findOne({ code });
-        const perms = await app.strapi.db.query('admin::permission').findMany({ where: { role: { id: role.id }, action: 'plugin::content-manager.explorer.read', subject: { $in: [MEMBER, DONOR, PARTICIPATION] } } });
-        for (const perm of perms) expect([code, perm.subject, perm.properties.fields.includes('displayName')]).toEqual([code, perm.subject, true]);
+        const perms = await app.strapi.db.query('admin::permission').findMany({
+          where: {
+            role: { id: role.id },
+            action: 'plugin::content-manager.explorer.read',
+            subject: { $in: [MEMBER, DONOR, PARTICIPATION] },
+          },
+        });
+        for (const perm of perms)
+          expect([code, perm.subject, perm.properties.fields.includes('displayName')]).toEqual([code, perm.subject, true]);
       }
     });
   });

@@ -1,4 +1,13 @@
-import { beneficiaryOf, centsToEuros, donorOf, itemKey, itemStatus, parisDay, parseInstant, writtenDay } from '../../src/back-office/helloasso/orders';
+import {
+  beneficiaryOf,
+  centsToEuros,
+  donorOf,
+  itemKey,
+  itemStatus,
+  parisDay,
+  parseInstant,
+  writtenDay,
+} from '../../src/back-office/helloasso/orders';
 import { findBeneficiary } from '../../src/back-office/helloasso/importer';
 import { indexMember, type MemberIndex } from '../../src/back-office/imports/plan';
 
@@ -34,15 +43,48 @@ describe('reading a HelloAsso order', () => {
   });
 
   it('finds the beneficiary’s own details, and the payer’s only when they are the same person', () => {
-    const payer = { firstName: 'Paul', lastName: 'Bernard', email: 'paul@exemple.org', address: '3 rue des Lilas', zipCode: '69003', city: 'Lyon', country: 'FRA', dateOfBirth: '1975-01-02T00:00:00+01:00' };
+    const payer = {
+      firstName: 'Paul',
+      lastName: 'Bernard',
+      email: 'paul@exemple.org',
+      address: '3 rue des Lilas',
+      zipCode: '69003',
+      city: 'Lyon',
+      country: 'FRA',
+      dateOfBirth: '1975-01-02T00:00:00+01:00',
+    };
     const child = beneficiaryOf(
       { id: 1, payer },
-      { id: 2, user: { firstName: 'Léa', lastName: 'Bernard' }, customFields: [{ name: 'Date de naissance', type: 'Date', answer: '2008-04-12' }, { name: 'N° d’adhérent', type: 'TextInput', answer: '0042' }] }
+      {
+        id: 2,
+        user: { firstName: 'Léa', lastName: 'Bernard' },
+        customFields: [
+          { name: 'Date de naissance', type: 'Date', answer: '2008-04-12' },
+          { name: 'N° d’adhérent', type: 'TextInput', answer: '0042' },
+        ],
+      }
     );
-    expect(child).toMatchObject({ firstName: 'Léa', email: null, birthDate: '2008-04-12', address: null, memberNumber: 42, isPayer: false });
+    expect(child).toMatchObject({
+      firstName: 'Léa',
+      email: null,
+      birthDate: '2008-04-12',
+      address: null,
+      memberNumber: 42,
+      isPayer: false,
+    });
     const self = beneficiaryOf({ id: 1, payer }, { id: 3, user: { firstName: 'paul', lastName: 'BERNARD' } });
-    expect(self).toMatchObject({ email: 'paul@exemple.org', birthDate: '1975-01-02', address: '3 rue des Lilas', postalCode: '69003', country: 'France', isPayer: true });
-    expect(donorOf({ id: 1, payer: { ...payer, company: 'Boulangerie Leroy' } })).toMatchObject({ kind: 'company', companyName: 'Boulangerie Leroy' });
+    expect(self).toMatchObject({
+      email: 'paul@exemple.org',
+      birthDate: '1975-01-02',
+      address: '3 rue des Lilas',
+      postalCode: '69003',
+      country: 'France',
+      isPayer: true,
+    });
+    expect(donorOf({ id: 1, payer: { ...payer, company: 'Boulangerie Leroy' } })).toMatchObject({
+      kind: 'company',
+      companyName: 'Boulangerie Leroy',
+    });
   });
 
   it('matches people by the imports’ rule: one record, none, several, first and last names swapped', () => {
@@ -52,13 +94,25 @@ describe('reading a HelloAsso order', () => {
     add({ documentId: 'b', memberNumber: 2, lastName: 'Dupont', firstName: 'Jean', birthDate: '1970-01-01' });
     add({ documentId: 'c', memberNumber: 3, lastName: 'Dupont', firstName: 'Jean', birthDate: null });
     add({ documentId: 'd', memberNumber: 4, lastName: 'Noël', firstName: 'Élise', birthDate: null });
-    expect(findBeneficiary(index, { email: 'CLAIRE@exemple.org', lastName: 'Martin', firstName: 'Claire' })).toEqual({ member: expect.objectContaining({ documentId: 'a' }) });
-    expect(findBeneficiary(index, { memberNumber: 3, lastName: 'Dupont', firstName: 'Jean' })).toEqual({ member: expect.objectContaining({ documentId: 'c' }) });
-    expect(findBeneficiary(index, { lastName: 'Dupont', firstName: 'Jean' })).toMatchObject({ review: expect.stringMatching(/2 adhérents/) });
+    expect(findBeneficiary(index, { email: 'CLAIRE@exemple.org', lastName: 'Martin', firstName: 'Claire' })).toEqual({
+      member: expect.objectContaining({ documentId: 'a' }),
+    });
+    expect(findBeneficiary(index, { memberNumber: 3, lastName: 'Dupont', firstName: 'Jean' })).toEqual({
+      member: expect.objectContaining({ documentId: 'c' }),
+    });
+    expect(findBeneficiary(index, { lastName: 'Dupont', firstName: 'Jean' })).toMatchObject({
+      review: expect.stringMatching(/2 adhérents/),
+    });
     // a birth date rules out the record born another day; the one without a birth date remains
-    expect(findBeneficiary(index, { lastName: 'Dupont', firstName: 'Jean', birthDate: '1980-05-05' })).toEqual({ member: expect.objectContaining({ documentId: 'c' }) });
-    expect(findBeneficiary(index, { lastName: 'ELISE', firstName: 'noel' })).toEqual({ member: expect.objectContaining({ documentId: 'd' }) });
+    expect(findBeneficiary(index, { lastName: 'Dupont', firstName: 'Jean', birthDate: '1980-05-05' })).toEqual({
+      member: expect.objectContaining({ documentId: 'c' }),
+    });
+    expect(findBeneficiary(index, { lastName: 'ELISE', firstName: 'noel' })).toEqual({
+      member: expect.objectContaining({ documentId: 'd' }),
+    });
     expect(findBeneficiary(index, { lastName: 'Inconnu', firstName: 'Personne' })).toEqual({ member: null });
-    expect(findBeneficiary(index, { memberNumber: 2, email: 'claire@exemple.org', lastName: 'Dupont', firstName: 'Jean' })).toMatchObject({ review: expect.stringMatching(/n° d’adhérent 2/) });
+    expect(findBeneficiary(index, { memberNumber: 2, email: 'claire@exemple.org', lastName: 'Dupont', firstName: 'Jean' })).toMatchObject({
+      review: expect.stringMatching(/n° d’adhérent 2/),
+    });
   });
 });

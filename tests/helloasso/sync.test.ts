@@ -34,7 +34,9 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     ha = await startHelloAssoStandIn({ maxPageSize: 20, expiresIn: 1800 });
     app = await startStrapi({ env: ha.env });
     await docs('api::association.association').create({ data: { name: 'Les Amis du Quartier' } });
-    ref.annual = await docs('api::membership-type.membership-type').create({ data: { name: 'Adhésion annuelle', amount: 25, durationMonths: 12 } });
+    ref.annual = await docs('api::membership-type.membership-type').create({
+      data: { name: 'Adhésion annuelle', amount: 25, durationMonths: 12 },
+    });
     ref.claire = await docs(MEMBER).create({ data: { firstName: 'Claire', lastName: 'Martin', email: 'claire.martin@exemple.org' } });
     ref.jean1 = await docs(MEMBER).create({ data: { firstName: 'Jean', lastName: 'Dupont', city: 'Lyon' } });
     ref.jean2 = await docs(MEMBER).create({ data: { firstName: 'Jean', lastName: 'Dupont', city: 'Villeurbanne' } });
@@ -49,7 +51,14 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     // a parent pays the membership of their daughter, whose own e-mail and birth date are custom fields
     orders.child = makeOrder({
       date: daysAgo(30),
-      payer: { firstName: 'Paul', lastName: 'Bernard', email: 'paul.bernard@exemple.org', address: '3 rue des Lilas', city: 'Lyon', zipCode: '69003' },
+      payer: {
+        firstName: 'Paul',
+        lastName: 'Bernard',
+        email: 'paul.bernard@exemple.org',
+        address: '3 rue des Lilas',
+        city: 'Lyon',
+        zipCode: '69003',
+      },
       items: [
         {
           amount: 2500,
@@ -64,26 +73,64 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
       ],
     });
     // Claire pays for herself, with her e-mail in capitals: the member she already is
-    orders.claire = makeOrder({ date: daysAgo(29), payer: { firstName: 'CLAIRE', lastName: 'martin', email: 'Claire.Martin@Exemple.org' }, items: [{ amount: 2500 }] });
+    orders.claire = makeOrder({
+      date: daysAgo(29),
+      payer: { firstName: 'CLAIRE', lastName: 'martin', email: 'Claire.Martin@Exemple.org' },
+      items: [{ amount: 2500 }],
+    });
     // a company gives through the donation form; HelloAsso issued the tax receipt; order.id == item.id
     orders.company = makeOrder({
       orderId: 777001,
       date: daysAgo(28),
       formSlug: 'dons-hiver',
       formType: 'Donation',
-      payer: { firstName: 'Sophie', lastName: 'Leroy', email: 'compta@boulangerie-leroy.fr', company: 'Boulangerie Leroy', address: '1 place Carnot', city: 'Lyon', zipCode: '69002', country: 'BEL' },
+      payer: {
+        firstName: 'Sophie',
+        lastName: 'Leroy',
+        email: 'compta@boulangerie-leroy.fr',
+        company: 'Boulangerie Leroy',
+        address: '1 place Carnot',
+        city: 'Lyon',
+        zipCode: '69002',
+        country: 'BEL',
+      },
       items: [{ id: 777001, type: 'Donation', amount: 15050, name: 'Don libre' }],
       fiscalReceiptUrl: 'https://www.helloasso.com/recu/777001',
     });
     // Jean Dupont: two members carry the name, neither has a birth date → review
-    orders.jean = makeOrder({ date: daysAgo(27), payer: { firstName: 'Jean', lastName: 'Dupont', email: 'jd@exemple.org' }, items: [{ amount: 2500 }] });
+    orders.jean = makeOrder({
+      date: daysAgo(27),
+      payer: { firstName: 'Jean', lastName: 'Dupont', email: 'jd@exemple.org' },
+      items: [{ amount: 2500 }],
+    });
     // two tickets for a mission with one place
-    orders.ticket1 = makeOrder({ date: daysAgo(26), formSlug: 'repas-solidaire', formType: 'Event', payer: { firstName: 'Hugo', lastName: 'Petit', email: 'hugo@exemple.org' }, items: [{ type: 'Registration', amount: 1000, name: 'Repas adulte' }] });
-    orders.ticket2 = makeOrder({ date: daysAgo(25), formSlug: 'repas-solidaire', formType: 'Event', payer: { firstName: 'Inès', lastName: 'Roux', email: 'ines@exemple.org' }, items: [{ type: 'Registration', amount: 1000, name: 'Repas adulte' }] });
+    orders.ticket1 = makeOrder({
+      date: daysAgo(26),
+      formSlug: 'repas-solidaire',
+      formType: 'Event',
+      payer: { firstName: 'Hugo', lastName: 'Petit', email: 'hugo@exemple.org' },
+      items: [{ type: 'Registration', amount: 1000, name: 'Repas adulte' }],
+    });
+    orders.ticket2 = makeOrder({
+      date: daysAgo(25),
+      formSlug: 'repas-solidaire',
+      formType: 'Event',
+      payer: { firstName: 'Inès', lastName: 'Roux', email: 'ines@exemple.org' },
+      items: [{ type: 'Registration', amount: 1000, name: 'Repas adulte' }],
+    });
     // a membership that will be refunded
-    orders.later = makeOrder({ date: daysAgo(24), payer: { firstName: 'Marc', lastName: 'Lefèvre', email: 'marc@exemple.org', dateOfBirth: '1980-05-01T00:00:00+02:00' }, items: [{ amount: 2500 }] });
+    orders.later = makeOrder({
+      date: daysAgo(24),
+      payer: { firstName: 'Marc', lastName: 'Lefèvre', email: 'marc@exemple.org', dateOfBirth: '1980-05-01T00:00:00+02:00' },
+      items: [{ amount: 2500 }],
+    });
     // not paid yet: nothing
-    orders.pending = makeOrder({ date: daysAgo(23), paymentState: 'Pending', payer: { firstName: 'Nina', lastName: 'Garnier', email: 'nina@exemple.org' }, items: [{ amount: 2500 }] });
+    orders.pending = makeOrder({
+      date: daysAgo(23),
+      paymentState: 'Pending',
+      payer: { firstName: 'Nina', lastName: 'Garnier', email: 'nina@exemple.org' },
+      items: [{ amount: 2500 }],
+    });
     ha.state.orders.push(...Object.values(orders));
     treasurer = await loginAs(app, 'asso-treasurer');
   }, 300_000);
@@ -107,7 +154,14 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
 
   it('connects with the credentials; the tokens are stored encrypted', async () => {
     const res = await app.admin('get', '/back-office/helloasso/status', treasurer).expect(200);
-    expect(res.body).toMatchObject({ configured: true, connected: true, organization: 'les-amis', error: null, lastSyncs: [], toReviewCount: 0 });
+    expect(res.body).toMatchObject({
+      configured: true,
+      connected: true,
+      organization: 'les-amis',
+      error: null,
+      lastSyncs: [],
+      toReviewCount: 0,
+    });
     const stored = String(await app.strapi.store({ type: 'plugin', name: 'back-office-helloasso' }).get({ key: 'tokens' }));
     const issued = [...ha.state.tokens.keys()];
     expect(issued.length).toBeGreaterThan(0);
@@ -121,22 +175,42 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     expect(list.body.forms[0].mapping).toEqual({ kind: null, membershipType: null, campaign: null, mission: null });
     expect(list.body.choices.membershipTypes).toEqual([{ documentId: ref.annual.documentId, name: 'Adhésion annuelle' }]);
 
-    const bad = await app.admin('put', '/back-office/helloasso/forms/Membership/adhesion-2026', treasurer).send({ kind: 'membership', membershipType: 'inconnu' }).expect(400);
+    const bad = await app
+      .admin('put', '/back-office/helloasso/forms/Membership/adhesion-2026', treasurer)
+      .send({ kind: 'membership', membershipType: 'inconnu' })
+      .expect(400);
     expect(bad.body.error.message).toMatch(/Type d’adhésion/);
-    const missing = await app.admin('put', '/back-office/helloasso/forms/Event/repas-solidaire', treasurer).send({ kind: 'mission' }).expect(400);
+    const missing = await app
+      .admin('put', '/back-office/helloasso/forms/Event/repas-solidaire', treasurer)
+      .send({ kind: 'mission' })
+      .expect(400);
     expect(missing.body.error.message).toMatch(/Mission/);
 
-    const membership = await app.admin('put', '/back-office/helloasso/forms/Membership/adhesion-2026', treasurer).send({ kind: 'membership', membershipType: ref.annual.documentId }).expect(200);
+    const membership = await app
+      .admin('put', '/back-office/helloasso/forms/Membership/adhesion-2026', treasurer)
+      .send({ kind: 'membership', membershipType: ref.annual.documentId })
+      .expect(200);
     expect(membership.body).toEqual({
       formSlug: 'adhesion-2026',
       formType: 'Membership',
       title: 'Adhésion 2026',
       // mapped before the first synchronisation, which reads every order anyway: nothing to take up again
       pastOrdersPending: false,
-      mapping: { kind: 'membership', membershipType: { documentId: ref.annual.documentId, name: 'Adhésion annuelle' }, campaign: null, mission: null },
+      mapping: {
+        kind: 'membership',
+        membershipType: { documentId: ref.annual.documentId, name: 'Adhésion annuelle' },
+        campaign: null,
+        mission: null,
+      },
     });
-    await app.admin('put', '/back-office/helloasso/forms/Donation/dons-hiver', treasurer).send({ kind: 'donation', campaign: 'Hiver 2026' }).expect(200);
-    const event = await app.admin('put', '/back-office/helloasso/forms/Event/repas-solidaire', treasurer).send({ kind: 'mission', mission: ref.gala.documentId }).expect(200);
+    await app
+      .admin('put', '/back-office/helloasso/forms/Donation/dons-hiver', treasurer)
+      .send({ kind: 'donation', campaign: 'Hiver 2026' })
+      .expect(200);
+    const event = await app
+      .admin('put', '/back-office/helloasso/forms/Event/repas-solidaire', treasurer)
+      .send({ kind: 'mission', mission: ref.gala.documentId })
+      .expect(200);
     expect(event.body.mapping.mission).toEqual({ documentId: ref.gala.documentId, title: 'Repas solidaire' });
   });
 
@@ -151,12 +225,27 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     });
 
     // the daughter, with her own e-mail (lower case), birth date and phone; the parent's address is not hers
-    const lea = await app.strapi.db.query(MEMBER).findOne({ where: { lastName: 'Bernard', firstName: 'Léa' }, populate: { contributions: { populate: { membershipType: true } } } });
-    expect(lea).toMatchObject({ email: 'lea.bernard@exemple.org', birthDate: '2008-04-12', phone: '06 12 34 56 78', address: null, origin: 'HelloAsso' });
+    const lea = await app.strapi.db
+      .query(MEMBER)
+      .findOne({ where: { lastName: 'Bernard', firstName: 'Léa' }, populate: { contributions: { populate: { membershipType: true } } } });
+    expect(lea).toMatchObject({
+      email: 'lea.bernard@exemple.org',
+      birthDate: '2008-04-12',
+      phone: '06 12 34 56 78',
+      address: null,
+      origin: 'HelloAsso',
+    });
     expect(lea.memberNumber).toBeGreaterThan(0);
     const [c] = lea.contributions;
     const paidAt = DateTime.fromJSDate(daysAgo(30)).setZone('Europe/Paris').toISODate()!;
-    expect(c).toMatchObject({ amount: 25, paymentMethod: 'helloasso', paidAt, periodStart: paidAt, periodEnd: DateTime.fromISO(paidAt).plus({ years: 1 }).minus({ days: 1 }).toISODate(), refunded: false });
+    expect(c).toMatchObject({
+      amount: 25,
+      paymentMethod: 'helloasso',
+      paidAt,
+      periodStart: paidAt,
+      periodEnd: DateTime.fromISO(paidAt).plus({ years: 1 }).minus({ days: 1 }).toISODate(),
+      refunded: false,
+    });
     expect(c.membershipType.name).toBe('Adhésion annuelle');
     expect(c.reference).toContain(String(orders.child.id));
     expect(lea.duesPaidUntil).toBe(c.periodEnd);
@@ -169,10 +258,18 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     const donor = await app.strapi.db.query(DONOR).findOne({ where: { companyName: 'Boulangerie Leroy' } });
     expect(donor).toMatchObject({ kind: 'company', email: 'compta@boulangerie-leroy.fr', country: 'Belgique', postalCode: '69002' });
     const donation = await app.strapi.db.query(DONATION).findOne({ where: { donor: { id: donor.id } } });
-    expect(donation).toMatchObject({ amount: 150.5, method: 'helloasso', campaign: 'Hiver 2026', receiptedElsewhere: true, refunded: false });
+    expect(donation).toMatchObject({
+      amount: 150.5,
+      method: 'helloasso',
+      campaign: 'Hiver 2026',
+      receiptedElsewhere: true,
+      refunded: false,
+    });
 
     // one place: the second paid ticket waits, flagged for the volunteer manager
-    const tickets = await app.strapi.db.query(PARTICIPATION).findMany({ where: { mission: { documentId: ref.gala.documentId } }, orderBy: { id: 'asc' } });
+    const tickets = await app.strapi.db
+      .query(PARTICIPATION)
+      .findMany({ where: { mission: { documentId: ref.gala.documentId } }, orderBy: { id: 'asc' } });
     expect(tickets.map((p: any) => [p.lastName, p.status, p.source])).toEqual([
       ['Petit', 'confirmed', 'helloasso'],
       ['Roux', 'waitlisted', 'helloasso'],
@@ -188,28 +285,53 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
   it('a second synchronisation creates nothing twice', async () => {
     const before = { m: await count(MEMBER), c: await count(CONTRIBUTION), d: await count(DONATION), p: await count(PARTICIPATION) };
     const res = await sync().expect(200);
-    expect(res.body).toEqual({ created: { members: 0, contributions: 0, donors: 0, donations: 0, participations: 0 }, updated: 0, refunded: 0, toReview: 0, errors: [] });
-    expect({ m: await count(MEMBER), c: await count(CONTRIBUTION), d: await count(DONATION), p: await count(PARTICIPATION) }).toEqual(before);
+    expect(res.body).toEqual({
+      created: { members: 0, contributions: 0, donors: 0, donations: 0, participations: 0 },
+      updated: 0,
+      refunded: 0,
+      toReview: 0,
+      errors: [],
+    });
+    expect({ m: await count(MEMBER), c: await count(CONTRIBUTION), d: await count(DONATION), p: await count(PARTICIPATION) }).toEqual(
+      before
+    );
   });
 
   it('lists the person to check with the candidates, and imports the item once linked', async () => {
     const list = await app.admin('get', '/back-office/helloasso/reviews', treasurer).expect(200);
     expect(list.body.reviews).toHaveLength(1);
     const [review] = list.body.reviews;
-    expect(review).toMatchObject({ itemType: 'Membership', candidateKind: 'member', orderId: String(orders.jean.id), amount: '25.00', formTitle: 'Adhésion 2026', tier: 'Tarif normal', person: { firstName: 'Jean', lastName: 'Dupont', email: 'jd@exemple.org' } });
+    expect(review).toMatchObject({
+      itemType: 'Membership',
+      candidateKind: 'member',
+      orderId: String(orders.jean.id),
+      amount: '25.00',
+      formTitle: 'Adhésion 2026',
+      tier: 'Tarif normal',
+      person: { firstName: 'Jean', lastName: 'Dupont', email: 'jd@exemple.org' },
+    });
     expect(review.reason).toMatch(/2 adhérents portent ce nom/);
     expect(review.candidates.map((c: any) => c.documentId).sort()).toEqual([ref.jean1.documentId, ref.jean2.documentId].sort());
     expect((await app.admin('get', '/back-office/helloasso/status', treasurer)).body.toReviewCount).toBe(1);
 
     await app.admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer).send({}).expect(400);
-    const done = await app.admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer).send({ member: ref.jean2.documentId }).expect(200);
+    const done = await app
+      .admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer)
+      .send({ member: ref.jean2.documentId })
+      .expect(200);
     expect(done.body.created).toEqual({ members: 0, contributions: 1, donors: 0, donations: 0, participations: 0 });
     // what HelloAsso knows and the record did not: written, never over a stored value
     expect(done.body.updated).toBe(1);
-    expect(await app.strapi.db.query(MEMBER).findOne({ where: { documentId: ref.jean2.documentId } })).toMatchObject({ email: 'jd@exemple.org', city: 'Villeurbanne' });
+    expect(await app.strapi.db.query(MEMBER).findOne({ where: { documentId: ref.jean2.documentId } })).toMatchObject({
+      email: 'jd@exemple.org',
+      city: 'Villeurbanne',
+    });
     expect(await count(CONTRIBUTION, { member: { documentId: ref.jean2.documentId } })).toBe(1);
     expect(await count(CONTRIBUTION, { member: { documentId: ref.jean1.documentId } })).toBe(0);
-    const again = await app.admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer).send({ member: ref.jean1.documentId }).expect(409);
+    const again = await app
+      .admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer)
+      .send({ member: ref.jean1.documentId })
+      .expect(409);
     expect(again.body.error.message).toMatch(/déjà été traité/);
     await app.admin('post', '/back-office/helloasso/reviews/999999/resolve', treasurer).send({ createMember: true }).expect(404);
     expect((await app.admin('get', '/back-office/helloasso/reviews', treasurer)).body.reviews).toEqual([]);
@@ -222,7 +344,11 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     expect(marc.birthDate).toBe('1980-05-01');
     expect(marc.duesPaidUntil).not.toBeNull();
     // a recent order refunded: seen by the synchronisation (its window overlaps the last two days)
-    const recent = makeOrder({ date: daysAgo(1), payer: { firstName: 'Zoé', lastName: 'Aubert', email: 'zoe@exemple.org' }, items: [{ amount: 2500 }] });
+    const recent = makeOrder({
+      date: daysAgo(1),
+      payer: { firstName: 'Zoé', lastName: 'Aubert', email: 'zoe@exemple.org' },
+      items: [{ amount: 2500 }],
+    });
     ha.state.orders.push(recent);
     expect((await sync().expect(200)).body.created.contributions).toBe(1);
     refund(recent);
@@ -232,14 +358,20 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     // older refunds come with HelloAsso's payment notifications
     for (const order of [orders.later, orders.company, orders.ticket1]) {
       refund(order);
-      await app.http().post('/api/helloasso/notifications').send({ eventType: 'Payment', data: { id: order.payments[0].id, state: 'Refunded', order: { id: order.id } } }).expect(200);
+      await app
+        .http()
+        .post('/api/helloasso/notifications')
+        .send({ eventType: 'Payment', data: { id: order.payments[0].id, state: 'Refunded', order: { id: order.id } } })
+        .expect(200);
     }
     const contribution = await app.strapi.db.query(CONTRIBUTION).findOne({ where: { member: { id: marc.id } } });
     expect(contribution.refunded).toBe(true);
     expect((await app.strapi.db.query(MEMBER).findOne({ where: { id: marc.id } })).duesPaidUntil).toBeNull();
     expect((await app.strapi.db.query(DONATION).findOne({ where: { campaign: 'Hiver 2026' } })).refunded).toBe(true);
     // the cancelled ticket frees its place: the waiting paid ticket gets it
-    const tickets = await app.strapi.db.query(PARTICIPATION).findMany({ where: { mission: { documentId: ref.gala.documentId } }, orderBy: { id: 'asc' } });
+    const tickets = await app.strapi.db
+      .query(PARTICIPATION)
+      .findMany({ where: { mission: { documentId: ref.gala.documentId } }, orderBy: { id: 'asc' } });
     expect(tickets.map((p: any) => p.status)).toEqual(['cancelled', 'confirmed']);
     // the dashboard's totals leave the refunds out: Léa, Claire and Jean counted, Marc and Zoé not
     const year = DateTime.fromJSDate(daysAgo(24)).setZone('Europe/Paris').year;
@@ -253,7 +385,11 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
   it('retries a page failing once; a page failing for good stops the synchronisation, which resumes next time', async () => {
     const base = daysAgo(1).getTime();
     const batch = Array.from({ length: 45 }, (_, i) =>
-      makeOrder({ date: new Date(base + i * 60_000), payer: { firstName: `Prénom${i}`, lastName: `Nouveau${i}`, email: `nouveau${i}@exemple.org` }, items: [{ amount: 2500 }] })
+      makeOrder({
+        date: new Date(base + i * 60_000),
+        payer: { firstName: `Prénom${i}`, lastName: `Nouveau${i}`, email: `nouveau${i}@exemple.org` },
+        items: [{ amount: 2500 }],
+      })
     );
     ha.state.orders.push(...batch);
     // page 2 fails for good (every retry): page 1 is kept
@@ -276,7 +412,13 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
   });
 
   it('renews an access token that expires in the middle (refresh token, rotated)', async () => {
-    ha.state.orders.push(makeOrder({ date: new Date(), payer: { firstName: 'Olivia', lastName: 'Marchand', email: 'olivia@exemple.org' }, items: [{ amount: 2500 }] }));
+    ha.state.orders.push(
+      makeOrder({
+        date: new Date(),
+        payer: { firstName: 'Olivia', lastName: 'Marchand', email: 'olivia@exemple.org' },
+        items: [{ amount: 2500 }],
+      })
+    );
     // the window holds three pages (the 45 orders above and this one): the token expires after the first
     ha.expireTokensAfter(1);
     const grants = ha.state.tokenGrants.length;
@@ -291,22 +433,40 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
   });
 
   it('notifications: the order is read from HelloAsso and imported once; an unknown order changes nothing', async () => {
-    const order = makeOrder({ date: new Date(), payer: { firstName: 'Rose', lastName: 'Fontaine', email: 'rose@exemple.org' }, items: [{ amount: 2500 }] });
+    const order = makeOrder({
+      date: new Date(),
+      payer: { firstName: 'Rose', lastName: 'Fontaine', email: 'rose@exemple.org' },
+      items: [{ amount: 2500 }],
+    });
     ha.state.orders.push(order);
     const members = await count(MEMBER);
-    await app.http().post('/api/helloasso/notifications').send({ eventType: 'Order', data: { id: 987654321 } }).expect(200);
+    await app
+      .http()
+      .post('/api/helloasso/notifications')
+      .send({ eventType: 'Order', data: { id: 987654321 } })
+      .expect(200);
     expect(await count(MEMBER)).toBe(members);
     // the notification's content is never trusted: only its order id
-    await app.http().post('/api/helloasso/notifications').send({ eventType: 'Order', data: { id: order.id, payer: { firstName: 'Faux', lastName: 'Nom' } } }).expect(200);
+    await app
+      .http()
+      .post('/api/helloasso/notifications')
+      .send({ eventType: 'Order', data: { id: order.id, payer: { firstName: 'Faux', lastName: 'Nom' } } })
+      .expect(200);
     expect(await count(MEMBER, { lastName: 'Fontaine' })).toBe(1);
     expect(await count(MEMBER, { lastName: 'Nom' })).toBe(0);
-    await app.http().post('/api/helloasso/notifications').send({ eventType: 'Payment', data: { id: order.payments[0].id, order: { id: order.id } } }).expect(200);
+    await app
+      .http()
+      .post('/api/helloasso/notifications')
+      .send({ eventType: 'Payment', data: { id: order.payments[0].id, order: { id: order.id } } })
+      .expect(200);
     await app.http().post('/api/helloasso/notifications').send('pas du json').expect(200);
     expect((await sync().expect(200)).body.created).toEqual({ members: 0, contributions: 0, donors: 0, donations: 0, participations: 0 });
     expect(await count(CONTRIBUTION, { member: { lastName: 'Fontaine' } })).toBe(1);
     const status = await app.admin('get', '/back-office/helloasso/status', treasurer).expect(200);
     expect(status.body.lastSyncs.length).toBeLessThanOrEqual(10);
-    expect(status.body.lastSyncs.some((s: any) => s.trigger === 'notification' && s.errors.some((e: string) => /987654321 est inconnue/.test(e)))).toBe(true);
+    expect(
+      status.body.lastSyncs.some((s: any) => s.trigger === 'notification' && s.errors.some((e: string) => /987654321 est inconnue/.test(e)))
+    ).toBe(true);
   });
 
   it('an e-mail held by someone else is a doubt: the treasurer can create a new record (without that e-mail)', async () => {
@@ -314,7 +474,13 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
       makeOrder({
         date: new Date(),
         payer: { firstName: 'Claire', lastName: 'Martin', email: 'claire.martin@exemple.org' },
-        items: [{ amount: 2500, user: { firstName: 'Lucie', lastName: 'Martin' }, customFields: [{ name: 'E-mail de l’adhérent', type: 'Email', answer: 'claire.martin@exemple.org' }] }],
+        items: [
+          {
+            amount: 2500,
+            user: { firstName: 'Lucie', lastName: 'Martin' },
+            customFields: [{ name: 'E-mail de l’adhérent', type: 'Email', answer: 'claire.martin@exemple.org' }],
+          },
+        ],
       })
     );
     const res = await sync().expect(200);
@@ -322,7 +488,10 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     const [review] = (await app.admin('get', '/back-office/helloasso/reviews', treasurer).expect(200)).body.reviews;
     expect(review.reason).toMatch(/claire\.martin@exemple\.org est celui de .*Claire/);
     expect(review.candidates.map((c: any) => c.documentId)).toEqual([ref.claire.documentId]);
-    const done = await app.admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer).send({ createMember: true }).expect(200);
+    const done = await app
+      .admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer)
+      .send({ createMember: true })
+      .expect(200);
     expect(done.body).toMatchObject({ created: { members: 1, contributions: 1 }, errors: [] });
     const lucie = await app.strapi.db.query(MEMBER).findOne({ where: { firstName: 'Lucie', lastName: 'Martin' } });
     expect(lucie.email).toBeNull();
@@ -330,10 +499,14 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
   });
 
   it('refuses a second synchronisation while one is running (409), and says when HelloAsso is not configured or refuses the credentials', async () => {
-    const running = await app.strapi.db.query('api::helloasso-sync.helloasso-sync').create({ data: { trigger: 'cron', state: 'running', startedAt: new Date() } });
+    const running = await app.strapi.db
+      .query('api::helloasso-sync.helloasso-sync')
+      .create({ data: { trigger: 'cron', state: 'running', startedAt: new Date() } });
     const busy = await sync().expect(409);
     expect(busy.body.error.message).toMatch(/déjà en cours/);
-    await app.strapi.db.query('api::helloasso-sync.helloasso-sync').update({ where: { id: running.id }, data: { state: 'done', finishedAt: new Date() } });
+    await app.strapi.db
+      .query('api::helloasso-sync.helloasso-sync')
+      .update({ where: { id: running.id }, data: { state: 'done', finishedAt: new Date() } });
 
     const id = process.env.HELLOASSO_CLIENT_ID;
     process.env.HELLOASSO_CLIENT_ID = 'mauvais-identifiant';
@@ -350,7 +523,10 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     process.env.HELLOASSO_API_URL = 'http://127.0.0.1:1/v5';
     try {
       const res = await sync().expect(200);
-      expect(res.body).toMatchObject({ created: { members: 0, contributions: 0 }, errors: [expect.stringMatching(/HelloAsso est injoignable/)] });
+      expect(res.body).toMatchObject({
+        created: { members: 0, contributions: 0 },
+        errors: [expect.stringMatching(/HelloAsso est injoignable/)],
+      });
     } finally {
       process.env.HELLOASSO_API_URL = api;
     }
@@ -359,7 +535,10 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     try {
       const res = await sync().expect(400);
       expect(res.body.error.message).toMatch(/n’est pas configuré/);
-      expect((await app.admin('get', '/back-office/helloasso/status', treasurer)).body).toMatchObject({ configured: false, connected: false });
+      expect((await app.admin('get', '/back-office/helloasso/status', treasurer)).body).toMatchObject({
+        configured: false,
+        connected: false,
+      });
     } finally {
       process.env.HELLOASSO_ORGANIZATION_SLUG = slug;
     }

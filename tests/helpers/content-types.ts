@@ -15,13 +15,22 @@ export interface Schema {
 }
 
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
-const dirs = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : []);
+const dirs = (dir: string) =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+    : [];
 
 export const apiContentTypes = (): Array<{ uid: string; schema: Schema }> =>
   dirs(path.join(ROOT, 'src/api')).flatMap((api) =>
     dirs(path.join(ROOT, 'src/api', api, 'content-types'))
       .filter((name) => fs.existsSync(path.join(ROOT, 'src/api', api, 'content-types', name, 'schema.json')))
-      .map((name) => ({ uid: `api::${api}.${name}`, schema: readJson(path.join(ROOT, 'src/api', api, 'content-types', name, 'schema.json')) as Schema }))
+      .map((name) => ({
+        uid: `api::${api}.${name}`,
+        schema: readJson(path.join(ROOT, 'src/api', api, 'content-types', name, 'schema.json')) as Schema,
+      }))
   );
 
 export const components = (): Array<{ uid: string; schema: Schema }> =>

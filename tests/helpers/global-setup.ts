@@ -10,10 +10,14 @@ export default async function globalSetup() {
   const root = path.resolve(__dirname, '../..');
   const distDir = process.env.TEST_DIST_DIR || path.join(root, '.tmp', 'test-dist', String(process.pid));
   fs.rmSync(distDir, { recursive: true, force: true });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--outDir', distDir, '--incremental', 'false'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--outDir', distDir, '--incremental', 'false'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    }
+  );
   process.env.TEST_DIST_DIR = distDir;
   process.env.TEST_DIST_OWNED = process.env.TEST_DIST_OWNED ?? '1';
   process.env.STRAPI_TELEMETRY_DISABLED = 'true';

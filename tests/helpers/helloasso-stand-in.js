@@ -17,7 +17,13 @@ const haDate = (date) => {
   return `${paris.toISOString().slice(0, 19)}.${String(d.getMilliseconds()).padStart(3, '0')}4567+01:00`;
 };
 
-const startHelloAssoStandIn = async ({ clientId = 'client-test', clientSecret = 'secret-test', slug = 'les-amis', expiresIn = 1800, maxPageSize = 100 } = {}) => {
+const startHelloAssoStandIn = async ({
+  clientId = 'client-test',
+  clientSecret = 'secret-test',
+  slug = 'les-amis',
+  expiresIn = 1800,
+  maxPageSize = 100,
+} = {}) => {
   const state = {
     orders: [],
     forms: [],
@@ -94,7 +100,9 @@ const startHelloAssoStandIn = async ({ clientId = 'client-test', clientSecret = 
       const from = url.searchParams.get('from') ? new Date(url.searchParams.get('from')).getTime() : -Infinity;
       const to = url.searchParams.get('to') ? new Date(url.searchParams.get('to')).getTime() : Infinity;
       const pageSize = Math.min(state.maxPageSize, Number(url.searchParams.get('pageSize') || 20));
-      const offset = url.searchParams.get('continuationToken') ? Number(Buffer.from(url.searchParams.get('continuationToken'), 'base64').toString()) : 0;
+      const offset = url.searchParams.get('continuationToken')
+        ? Number(Buffer.from(url.searchParams.get('continuationToken'), 'base64').toString())
+        : 0;
       const time = (row) => new Date(dateOf(row).replace(/(\.\d{3})\d+/, '$1')).getTime();
       const asc = url.searchParams.get('sortOrder') === 'Asc';
       const matching = rows.filter((r) => time(r) >= from && time(r) < to).sort((a, b) => (asc ? time(a) - time(b) : time(b) - time(a)));
@@ -124,7 +132,8 @@ const startHelloAssoStandIn = async ({ clientId = 'client-test', clientSecret = 
     if ((m = /^\/v5\/organizations\/([^/]+)\/forms\/([^/]+)\/([^/]+)\/orders$/.exec(path))) {
       if (m[1] !== slug) return send(res, 404, { message: 'Organization not found' });
       const [formType, formSlug] = [decodeURIComponent(m[2]), decodeURIComponent(m[3])];
-      if (!state.forms.some((f) => f.formType === formType && f.formSlug === formSlug)) return send(res, 404, { message: 'Form not found' });
+      if (!state.forms.some((f) => f.formType === formType && f.formSlug === formSlug))
+        return send(res, 404, { message: 'Form not found' });
       return list(
         state.orders.filter((o) => o.formType === formType && o.formSlug === formSlug),
         (o) => o.date
@@ -139,7 +148,9 @@ const startHelloAssoStandIn = async ({ clientId = 'client-test', clientSecret = 
           ...p,
           order: { id: o.id, date: o.date, formSlug: o.formSlug, formType: o.formType },
           payer: o.payer,
-          items: (o.items || []).filter((it) => (it.payments || []).some((ip) => ip.id === p.id)).map((it) => ({ id: it.id, shareAmount: it.payments.find((ip) => ip.id === p.id).shareAmount })),
+          items: (o.items || [])
+            .filter((it) => (it.payments || []).some((ip) => ip.id === p.id))
+            .map((it) => ({ id: it.id, shareAmount: it.payments.find((ip) => ip.id === p.id).shareAmount })),
         }))
       );
       return list(
@@ -158,9 +169,18 @@ const startHelloAssoStandIn = async ({ clientId = 'client-test', clientSecret = 
     }
     if ((m = /^\/v5\/organizations\/([^/]+)\/forms$/.exec(path))) {
       if (m[1] !== slug) return send(res, 404, { message: 'Organization not found' });
-      const offset = url.searchParams.get('continuationToken') ? Number(Buffer.from(url.searchParams.get('continuationToken'), 'base64').toString()) : 0;
+      const offset = url.searchParams.get('continuationToken')
+        ? Number(Buffer.from(url.searchParams.get('continuationToken'), 'base64').toString())
+        : 0;
       const data = state.forms.slice(offset, offset + 100);
-      return send(res, 200, { data, pagination: { pageSize: 100, totalCount: state.forms.length, continuationToken: Buffer.from(String(offset + data.length)).toString('base64') } });
+      return send(res, 200, {
+        data,
+        pagination: {
+          pageSize: 100,
+          totalCount: state.forms.length,
+          continuationToken: Buffer.from(String(offset + data.length)).toString('base64'),
+        },
+      });
     }
     return send(res, 404, { message: 'Not found' });
   });
@@ -199,7 +219,18 @@ const id = () => (nextId += 1);
  * An order as HelloAsso's API describes it (withDetails): `items` are [{ type, amount (cents), name, user, customFields, state }];
  * every item is paid by one payment of the whole amount unless `payments` is given.
  */
-const makeOrder = ({ date = new Date(), formSlug = 'adhesion-2026', formType = 'Membership', formName, payer, items, payments, orderId, paymentState = 'Authorized', fiscalReceiptUrl } = {}) => {
+const makeOrder = ({
+  date = new Date(),
+  formSlug = 'adhesion-2026',
+  formType = 'Membership',
+  formName,
+  payer,
+  items,
+  payments,
+  orderId,
+  paymentState = 'Authorized',
+  fiscalReceiptUrl,
+} = {}) => {
   const oid = orderId ?? id();
   const builtItems = items.map((it) => ({
     id: it.id ?? id(),

@@ -3,12 +3,7 @@ import { loginAdmin } from './strapi';
 
 /** The bureau's admin role codes (src/back-office/access/roles.ts), plus Strapi's super admin. */
 export type RoleCode =
-  | 'asso-treasurer'
-  | 'asso-secretary'
-  | 'asso-volunteer-manager'
-  | 'asso-communication'
-  | 'asso-partnerships'
-  | 'strapi-super-admin';
+  'asso-treasurer' | 'asso-secretary' | 'asso-volunteer-manager' | 'asso-communication' | 'asso-partnerships' | 'strapi-super-admin';
 
 export const BUREAU_ROLES: RoleCode[] = [
   'asso-treasurer',
@@ -50,4 +45,3 @@ export const loginAs = async (app: TestApp, code: RoleCode): Promise<string> => 
   cache.set(code, token);
   return token;
 };
-

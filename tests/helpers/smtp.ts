@@ -41,7 +41,12 @@ export const startSmtp = async (): Promise<TestSmtp> => {
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const to = (address: string) => messages.filter((m) => JSON.stringify(m.to ?? '').toLowerCase().includes(address.toLowerCase()));
+  const to = (address: string) =>
+    messages.filter((m) =>
+      JSON.stringify(m.to ?? '')
+        .toLowerCase()
+        .includes(address.toLowerCase())
+    );
   const port = (server.server.address() as AddressInfo).port;
   return {
     port,
@@ -59,10 +64,17 @@ export const startSmtp = async (): Promise<TestSmtp> => {
     waitFor: async (address, count = 1) => {
       const received = () => (address === null ? messages : to(address));
       for (let i = 0; i < 200 && received().length < count; i++) await new Promise((r) => setTimeout(r, 50));
-      if (received().length < count) throw new Error(`attendu en vain : ${count} e-mail(s)${address ? ` pour ${address}` : ''}, reçu(s) : ${received().length}`);
+      if (received().length < count)
+        throw new Error(`attendu en vain : ${count} e-mail(s)${address ? ` pour ${address}` : ''}, reçu(s) : ${received().length}`);
       return received();
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_SECURE: 'false', SMTP_IGNORE_TLS: 'true', EMAIL_FROM: 'Association Test <bureau@asso.test>' },
+    env: {
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(port),
+      SMTP_SECURE: 'false',
+      SMTP_IGNORE_TLS: 'true',
+      EMAIL_FROM: 'Association Test <bureau@asso.test>',
+    },
   };
 };

@@ -65,7 +65,7 @@ export const startStrapi = async (options: { env?: Record<string, string> } = {}
 
   const distDir = process.env.TEST_DIST_DIR;
   if (!distDir) throw new Error('TEST_DIST_DIR manquant : lancez les tests avec `npm test`.');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+
   const { createStrapi } = require('@strapi/strapi');
   const strapi = await createStrapi({ appDir: ROOT, distDir }).load();
   await strapi.server.mount();
@@ -106,5 +106,4 @@ export const loginAdmin = async (server: Server, email: string, password: string
 };
 
 /** Content-manager URL of a collection type, as the admin panel calls it. */
-export const cm = (uid: string, documentId?: string) =>
-  `/content-manager/collection-types/${uid}${documentId ? `/${documentId}` : ''}`;
+export const cm = (uid: string, documentId?: string) => `/content-manager/collection-types/${uid}${documentId ? `/${documentId}` : ''}`;

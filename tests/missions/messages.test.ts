@@ -23,8 +23,10 @@ describe(`writing to a mission's volunteers (${DB_CLIENT})`, () => {
   const start = DateTime.fromISO('2027-03-13T09:30:00', { zone: 'Europe/Paris' });
   let mission: any;
 
-  const preview = (body: object, token = manager) => app.admin('post', `/back-office/missions/${mission.documentId}/messages/preview`, token).send(body);
-  const send = (body: object, token = manager) => app.admin('post', `/back-office/missions/${mission.documentId}/messages`, token).send(body);
+  const preview = (body: object, token = manager) =>
+    app.admin('post', `/back-office/missions/${mission.documentId}/messages/preview`, token).send(body);
+  const send = (body: object, token = manager) =>
+    app.admin('post', `/back-office/missions/${mission.documentId}/messages`, token).send(body);
   /** Waits until no message of the mission is being sent any more; returns the messages. */
   const settled = async () => {
     for (let i = 0; i < 200; i++) {
@@ -34,16 +36,27 @@ describe(`writing to a mission's volunteers (${DB_CLIENT})`, () => {
     }
     throw new Error('envoi jamais terminé');
   };
-  const recipientsOf = (subject: string) => smtp.messages.filter((m: any) => m.subject === subject).map((m: any) => m.to.value[0].address).sort();
+  const recipientsOf = (subject: string) =>
+    smtp.messages
+      .filter((m: any) => m.subject === subject)
+      .map((m: any) => m.to.value[0].address)
+      .sort();
 
   beforeAll(async () => {
     smtp = await startSmtp();
     app = await startStrapi({ env: { ...smtp.env, NEWSLETTER_RATE_PER_MINUTE: '6000' } });
     await docs('api::association.association').create({ data: { name: 'Les Amis du Quartier' } });
     mission = await docs(MISSION).create({
-      data: { title: 'Collecte de printemps', startAt: start.toISO(), endAt: start.plus({ hours: 3 }).toISO(), capacity: 3, location: { name: 'Salle Paul Bert', address: '12 rue Paul Bert', postalCode: '69003', city: 'Lyon' } },
+      data: {
+        title: 'Collecte de printemps',
+        startAt: start.toISO(),
+        endAt: start.plus({ hours: 3 }).toISO(),
+        capacity: 3,
+        location: { name: 'Salle Paul Bert', address: '12 rue Paul Bert', postalCode: '69003', city: 'Lyon' },
+      },
     });
-    const member = (firstName: string, lastName: string, email: string | null) => docs(MEMBER).create({ data: { firstName, lastName, email, isVolunteer: true } });
+    const member = (firstName: string, lastName: string, email: string | null) =>
+      docs(MEMBER).create({ data: { firstName, lastName, email, isVolunteer: true } });
     const people = [
       await member('Alice', 'Martin', 'alice@exemple.org'),
       await member('Bruno', 'Petit', null),
@@ -51,7 +64,9 @@ describe(`writing to a mission's volunteers (${DB_CLIENT})`, () => {
     ];
     for (const p of people) await docs(PARTICIPATION).create({ data: { mission: mission.documentId, member: p.documentId } });
     // a visitor from the website: the mission is full, so the waiting list
-    await docs(PARTICIPATION).create({ data: { mission: mission.documentId, firstName: 'Victor', lastName: 'Zola', email: 'victor@exemple.org', source: 'website' } });
+    await docs(PARTICIPATION).create({
+      data: { mission: mission.documentId, firstName: 'Victor', lastName: 'Zola', email: 'victor@exemple.org', source: 'website' },
+    });
     manager = await loginAs(app, 'asso-volunteer-manager');
   }, 300_000);
   afterAll(async () => {
@@ -91,13 +106,21 @@ describe(`writing to a mission's volunteers (${DB_CLIENT})`, () => {
     expect(res.body.data).toMatchObject({ recipientsCount: 2, alreadyReceived: 0, toSend: 2, withoutEmail: ['Bruno Petit'] });
     expect(res.body.data.notice).toBe('Envoi en cours à 2 personnes ; sans adresse e-mail, à prévenir autrement : Bruno Petit.');
     const [message] = await settled();
-    expect(message).toMatchObject({ status: 'sent', recipientsCount: 2, sentCount: 2, failedCount: 0, sentBy: 'asso-volunteer-manager Test' });
+    expect(message).toMatchObject({
+      status: 'sent',
+      recipientsCount: 2,
+      sentCount: 2,
+      failedCount: 0,
+      sentBy: 'asso-volunteer-manager Test',
+    });
     expect(recipientsOf('Rendez-vous samedi 13 mars 2027 à 09h30')).toEqual(['alice@exemple.org', 'chloe@exemple.org']);
     const chloe = smtp.to('chloe@exemple.org')[0];
     expect(chloe.text).toContain('Bonjour Chloé,');
     expect(chloe.text).toContain('Vous recevez ce message parce que vous êtes inscrit·e à « Collecte de printemps ».');
     expect(chloe.replyTo?.value[0].address).toBe('asso-volunteer-manager@test.local');
-    const deliveries = await app.strapi.db.query(DELIVERY).findMany({ where: { missionMessage: { documentId: message.documentId } }, orderBy: { email: 'asc' } });
+    const deliveries = await app.strapi.db
+      .query(DELIVERY)
+      .findMany({ where: { missionMessage: { documentId: message.documentId } }, orderBy: { email: 'asc' } });
     expect(deliveries.map((d: any) => [d.email, d.firstName, d.status])).toEqual([
       ['alice@exemple.org', 'Alice', 'sent'],
       ['chloe@exemple.org', 'Chloé', 'sent'],
@@ -149,8 +172,16 @@ describe(`writing to a mission's volunteers (${DB_CLIENT})`, () => {
     const cases: Array<[object, string, RegExp]> = [
       [{ body: 'Bonjour' }, 'subject', /^Objet : ce champ est obligatoire\.$/],
       [{ subject: 'Bonjour', body: '  ' }, 'body', /^Texte : ce champ est obligatoire\.$/],
-      [{ subject: 'Bonjour', body: 'Bonjour {{prenom}}' }, 'body', /^Texte : variable \{\{prenom\}\} inconnue ; variables possibles : \{\{firstName\}\}, /],
-      [{ subject: 'Bonjour', body: 'Bonjour', includeWaitlisted: 'oui' }, 'includeWaitlisted', /^Liste d’attente : attendu true ou false\.$/],
+      [
+        { subject: 'Bonjour', body: 'Bonjour {{prenom}}' },
+        'body',
+        /^Texte : variable \{\{prenom\}\} inconnue ; variables possibles : \{\{firstName\}\}, /,
+      ],
+      [
+        { subject: 'Bonjour', body: 'Bonjour', includeWaitlisted: 'oui' },
+        'includeWaitlisted',
+        /^Liste d’attente : attendu true ou false\.$/,
+      ],
     ];
     for (const [body, field, message] of cases) {
       for (const res of [await send(body), await preview(body)]) {

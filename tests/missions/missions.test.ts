@@ -16,7 +16,8 @@ describe(`missions and events (${DB_CLIENT})`, () => {
   const PARTICIPATION = 'api::participation.participation';
   const MEMBER = 'api::member.member';
   const docs = (uid: string) => app.strapi.documents(uid);
-  const inDays = (days: number, hour = 10) => DateTime.now().setZone('Europe/Paris').plus({ days }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+  const inDays = (days: number, hour = 10) =>
+    DateTime.now().setZone('Europe/Paris').plus({ days }).set({ hour, minute: 0, second: 0, millisecond: 0 });
 
   // every visitor comes from their own address (the server trusts X-Forwarded-For: IS_PROXIED=true)
   let ipCounter = 0;
@@ -24,12 +25,28 @@ describe(`missions and events (${DB_CLIENT})`, () => {
   const register = (missionId: string, body: any, ip = visitorIp()) =>
     app.http().post(`/api/missions/${missionId}/registrations`).set('X-Forwarded-For', ip).send(body);
   // a name is letters only (public forms refuse digits in names): c0_12 → Prénomca-bc
-  const asName = (n: string | number) => String(n).replace(/\d/g, (d) => 'abcdefghij'[Number(d)]).replace(/_/g, '-');
-  const person = (n: string | number, extra: any = {}) => ({ firstName: `Prénom${asName(n)}`, lastName: `Nom${asName(n)}`, email: `personne${n}@example.org`, consent: true, ...extra });
+  const asName = (n: string | number) =>
+    String(n)
+      .replace(/\d/g, (d) => 'abcdefghij'[Number(d)])
+      .replace(/_/g, '-');
+  const person = (n: string | number, extra: any = {}) => ({
+    firstName: `Prénom${asName(n)}`,
+    lastName: `Nom${asName(n)}`,
+    email: `personne${n}@example.org`,
+    consent: true,
+    ...extra,
+  });
 
   const mission = (data: any = {}) =>
     docs(MISSION).create({
-      data: { title: 'Mission', startAt: inDays(20).toISO(), endAt: inDays(20, 12).toISO(), isPublic: true, publicRegistration: true, ...data },
+      data: {
+        title: 'Mission',
+        startAt: inDays(20).toISO(),
+        endAt: inDays(20, 12).toISO(),
+        isPublic: true,
+        publicRegistration: true,
+        ...data,
+      },
     });
   // the one answer of the public form, whoever is registered: the outcome goes by e-mail
   const ANSWER = { data: { status: 'received', message: expect.stringMatching(/^Merci ! /) } };
@@ -45,15 +62,23 @@ describe(`missions and events (${DB_CLIENT})`, () => {
     return (await smtp.waitFor(address, before + 1))[before];
   };
   const statusOf = async (missionDocumentId: string, email: string) =>
-    (await app.strapi.db.query(PARTICIPATION).findOne({ where: { mission: { documentId: missionDocumentId }, email }, select: ['id', 'status'] }))?.status;
+    (
+      await app.strapi.db
+        .query(PARTICIPATION)
+        .findOne({ where: { mission: { documentId: missionDocumentId }, email }, select: ['id', 'status'] })
+    )?.status;
   const statuses = async (missionDocumentId: string) => {
-    const rows = await app.strapi.db.query(PARTICIPATION).findMany({ where: { mission: { documentId: missionDocumentId } }, select: ['id', 'status'] }); // with the id: a join selects distinct rows
+    const rows = await app.strapi.db
+      .query(PARTICIPATION)
+      .findMany({ where: { mission: { documentId: missionDocumentId } }, select: ['id', 'status'] }); // with the id: a join selects distinct rows
     return rows.reduce((acc: Record<string, number>, r: any) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
   };
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    app = await startStrapi({ env: { ...smtp.env, IS_PROXIED: 'true', REGISTRATION_RATE_LIMIT_MAX: '3', PUBLIC_URL: 'https://gestion.asso.test' } });
+    app = await startStrapi({
+      env: { ...smtp.env, IS_PROXIED: 'true', REGISTRATION_RATE_LIMIT_MAX: '3', PUBLIC_URL: 'https://gestion.asso.test' },
+    });
   }, 300_000); // the shared test machine can be slow to boot
   afterAll(async () => {
     await app?.stop();
@@ -82,7 +107,9 @@ describe(`missions and events (${DB_CLIENT})`, () => {
         for (let i = 0; i < 30; i++) {
           const email = `personnec${k}_${i}@example.org`;
           const [mail] = smtp.to(email);
-          expect(mail.subject).toMatch((await statusOf(m.documentId, email)) === 'confirmed' ? /^Inscription confirmée/ : /^Inscription en liste d’attente/);
+          expect(mail.subject).toMatch(
+            (await statusOf(m.documentId, email)) === 'confirmed' ? /^Inscription confirmée/ : /^Inscription en liste d’attente/
+          );
         }
       }
       expect(smtp.messages).toHaveLength(90);
@@ -91,9 +118,19 @@ describe(`missions and events (${DB_CLIENT})`, () => {
     it('gives a freed place to the oldest waitlisted person, never to a newcomer, under concurrent cancellations and registrations', async () => {
       const m = await mission({ title: 'Banque alimentaire', capacity: 5 });
       const seated: any[] = [];
-      for (let i = 0; i < 5; i++) seated.push(await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: `S${i}`, lastName: 'Assis', email: `s${i}@banque.test` } }));
+      for (let i = 0; i < 5; i++)
+        seated.push(
+          await docs(PARTICIPATION).create({
+            data: { mission: m.documentId, firstName: `S${i}`, lastName: 'Assis', email: `s${i}@banque.test` },
+          })
+        );
       const waiting: any[] = [];
-      for (let i = 0; i < 4; i++) waiting.push(await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: `W${i}`, lastName: 'Attente', email: `w${i}@banque.test` } }));
+      for (let i = 0; i < 4; i++)
+        waiting.push(
+          await docs(PARTICIPATION).create({
+            data: { mission: m.documentId, firstName: `W${i}`, lastName: 'Attente', email: `w${i}@banque.test` },
+          })
+        );
       expect(waiting.map((p) => p.status)).toEqual(['waitlisted', 'waitlisted', 'waitlisted', 'waitlisted']);
       smtp.clear();
 
@@ -105,12 +142,16 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       expect(results.map((r) => r.status)).toEqual([...Array(3).fill(200), ...Array(15).fill(202)]);
       await smtp.waitFor(null, 3 + 15);
       for (let i = 0; i < 15; i++) expect(await statusOf(m.documentId, `personnen${i}@example.org`)).toBe('waitlisted');
-      for (let i = 0; i < 15; i++) expect(smtp.to(`personnen${i}@example.org`).map((mail) => mail.subject)).toEqual(['Inscription en liste d’attente : Banque alimentaire']);
+      for (let i = 0; i < 15; i++)
+        expect(smtp.to(`personnen${i}@example.org`).map((mail) => mail.subject)).toEqual([
+          'Inscription en liste d’attente : Banque alimentaire',
+        ]);
 
       expect(await statuses(m.documentId)).toEqual({ cancelled: 3, confirmed: 5, waitlisted: 1 + 15 });
       const now = await Promise.all(waiting.map((p) => docs(PARTICIPATION).findOne({ documentId: p.documentId })));
       expect(now.map((p) => p.status)).toEqual(['confirmed', 'confirmed', 'confirmed', 'waitlisted']);
-      for (const i of [0, 1, 2]) expect(smtp.to(`w${i}@banque.test`).map((mail) => mail.subject)).toEqual(['Une place s’est libérée : Banque alimentaire']);
+      for (const i of [0, 1, 2])
+        expect(smtp.to(`w${i}@banque.test`).map((mail) => mail.subject)).toEqual(['Une place s’est libérée : Banque alimentaire']);
       expect(smtp.to('w3@banque.test')).toHaveLength(0);
     });
 
@@ -118,7 +159,9 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       const m = await mission({ title: 'Maraude du soir', capacity: 2, location: { name: 'Gare', city: 'Lyon' } });
       const made: any[] = [];
       for (const n of ['a', 'b', 'w1', 'w2', 'w3']) {
-        made.push(await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: n, lastName: 'Test', email: `${n}@maraude.test` } }));
+        made.push(
+          await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: n, lastName: 'Test', email: `${n}@maraude.test` } })
+        );
       }
       expect(made.map((p) => p.status)).toEqual(['confirmed', 'confirmed', 'waitlisted', 'waitlisted', 'waitlisted']);
 
@@ -150,7 +193,11 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       const first = await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: 'Un', lastName: 'Premier' } });
       expect(first.status).toBe('confirmed');
 
-      const created = await app.admin('post', cm(PARTICIPATION)).send({ mission: { connect: [{ documentId: m.documentId }] }, member: { connect: [{ documentId: vol.documentId }] }, status: 'confirmed' });
+      const created = await app.admin('post', cm(PARTICIPATION)).send({
+        mission: { connect: [{ documentId: m.documentId }] },
+        member: { connect: [{ documentId: vol.documentId }] },
+        status: 'confirmed',
+      });
       expect(created.status).toBe(201);
       expect(created.body.data.status).toBe('waitlisted');
 
@@ -159,7 +206,9 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       expect(confirm.body.error.message).toMatch(/^Statut : la mission est complète \(1 places confirmées\)/);
       expect(JSON.stringify(confirm.body.error.details)).toContain('status');
 
-      const second = await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: 'Deux', lastName: 'Second', status: 'waitlisted' } });
+      const second = await docs(PARTICIPATION).create({
+        data: { mission: m.documentId, firstName: 'Deux', lastName: 'Second', status: 'waitlisted' },
+      });
       await app.admin('put', cm(MISSION, m.documentId)).send({ capacity: 3 }).expect(200);
       const lower = await app.admin('put', cm(MISSION, m.documentId)).send({ capacity: 1 });
       expect(lower.status).toBe(400);
@@ -176,7 +225,8 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       const m = await mission({ title: 'Tri des dons', capacity: 1, isPublic: false, publicRegistration: false });
       const first = await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: 'Una', lastName: 'Première' } });
       expect(first.status).toBe('confirmed');
-      const duplicate = (body: any) => app.admin('post', `/content-manager/collection-types/${PARTICIPATION}/clone/${first.documentId}`).send(body);
+      const duplicate = (body: any) =>
+        app.admin('post', `/content-manager/collection-types/${PARTICIPATION}/clone/${first.documentId}`).send(body);
 
       const full = await duplicate({ firstName: 'Dora', lastName: 'Double' });
       expect(full.status).toBe(200);
@@ -218,12 +268,22 @@ describe(`missions and events (${DB_CLIENT})`, () => {
 
     it('answers the same to everyone, links an existing member without revealing them, and tells a second registration of the same e-mail by e-mail only', async () => {
       const m = await mission({ title: 'Nettoyage des berges', capacity: 5, internalNotes: 'clé chez Mme X' });
-      const member = await docs(MEMBER).create({ data: { firstName: 'Marie', lastName: 'Adhérente', email: 'marie@asso.test', phone: '0601020304' } });
-      const res = await register(m.documentId, { firstName: 'Marie', lastName: 'Adhérente', email: 'Marie@Asso.test', phone: '06 11 22 33 44', consent: true });
+      const member = await docs(MEMBER).create({
+        data: { firstName: 'Marie', lastName: 'Adhérente', email: 'marie@asso.test', phone: '0601020304' },
+      });
+      const res = await register(m.documentId, {
+        firstName: 'Marie',
+        lastName: 'Adhérente',
+        email: 'Marie@Asso.test',
+        phone: '06 11 22 33 44',
+        consent: true,
+      });
       expect(res.status).toBe(202);
       expect(res.body).toEqual(ANSWER);
       const mail = await smtp.waitFor('marie@asso.test');
-      const stored = await app.strapi.db.query(PARTICIPATION).findOne({ where: { mission: { documentId: m.documentId } }, populate: { member: true } });
+      const stored = await app.strapi.db
+        .query(PARTICIPATION)
+        .findOne({ where: { mission: { documentId: m.documentId } }, populate: { member: true } });
       expect(stored.member.documentId).toBe(member.documentId);
       expect(stored.source).toBe('website');
       expect(stored.email).toBe('marie@asso.test');
@@ -241,13 +301,16 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       const [, told] = await smtp.waitFor('marie@asso.test', 2);
       expect(await statuses(m.documentId)).toEqual({ confirmed: 1 });
       expect(told.subject).toBe('Vous êtes déjà inscrit·e : Nettoyage des berges');
-      expect(told.text).toMatch(/^Bonjour Marie,[\s\S]*déjà inscrit·e à cette mission, rien n’a été modifié[\s\S]*Statut : inscription confirmée/);
+      expect(told.text).toMatch(
+        /^Bonjour Marie,[\s\S]*déjà inscrit·e à cette mission, rien n’a été modifié[\s\S]*Statut : inscription confirmée/
+      );
       expect(told.text).not.toMatch(/Prénomx|clé chez/);
     });
 
     it('takes back a cancelled registration of the same e-mail by the rule of a new one: a place, else the waiting list (last in line), or approval', async () => {
       const m = await mission({ title: 'Jardin partagé', capacity: 2 });
-      const rows = (email: string) => app.strapi.db.query(PARTICIPATION).findMany({ where: { mission: { documentId: m.documentId }, email } });
+      const rows = (email: string) =>
+        app.strapi.db.query(PARTICIPATION).findMany({ where: { mission: { documentId: m.documentId }, email } });
       const cancel = async (email: string) => {
         const [p] = await rows(email);
         await app.admin('put', cm(PARTICIPATION, p.documentId)).send({ status: 'cancelled' }).expect(200);
@@ -259,7 +322,9 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       await cancel('personneja@example.org');
       smtp.clear();
       // a place is free: confirmed again, on the same record (no second participation), and told so
-      expect((await registered(m.documentId, person('ja', { phone: '06 00 00 00 01' }))).subject).toBe('Inscription confirmée : Jardin partagé');
+      expect((await registered(m.documentId, person('ja', { phone: '06 00 00 00 01' }))).subject).toBe(
+        'Inscription confirmée : Jardin partagé'
+      );
       const [again] = await rows('personneja@example.org');
       expect((await rows('personneja@example.org')).map((p: any) => p.documentId)).toEqual([first.documentId]);
       expect(again).toMatchObject({ status: 'confirmed', source: 'website', phone: '06 00 00 00 01' });
@@ -282,17 +347,27 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       await cancel('personnejb@example.org');
       expect((await rows('personnejd@example.org'))[0].status).toBe('confirmed'); // jd waited longer
       expect((await rows('personneja@example.org'))[0].status).toBe('waitlisted');
-      expect(await app.strapi.db.query(PARTICIPATION).count({ where: { mission: { documentId: m.documentId }, email: 'personneja@example.org' } })).toBe(1);
+      expect(
+        await app.strapi.db
+          .query(PARTICIPATION)
+          .count({ where: { mission: { documentId: m.documentId }, email: 'personneja@example.org' } })
+      ).toBe(1);
 
       // a volunteer put on the mission in the back-office (by their member record), then cancelled, comes back the same way
       const approval = await mission({ title: 'Visite guidée', registrationRequiresApproval: true });
       const vol = await docs(MEMBER).create({ data: { firstName: 'Inès', lastName: 'Revenue', email: 'ines@asso.test' } });
-      const made = await docs(PARTICIPATION).create({ data: { mission: approval.documentId, member: vol.documentId, status: 'cancelled' } });
-      expect((await registered(approval.documentId, { firstName: 'Inès', lastName: 'Revenue', email: 'ines@asso.test', consent: true })).subject).toBe(
-        'Demande d’inscription reçue : Visite guidée'
-      );
-      const stored = await app.strapi.db.query(PARTICIPATION).findMany({ where: { mission: { documentId: approval.documentId } }, populate: { member: true } });
-      expect(stored.map((p: any) => [p.documentId, p.status, p.member?.documentId])).toEqual([[made.documentId, 'pending', vol.documentId]]);
+      const made = await docs(PARTICIPATION).create({
+        data: { mission: approval.documentId, member: vol.documentId, status: 'cancelled' },
+      });
+      expect(
+        (await registered(approval.documentId, { firstName: 'Inès', lastName: 'Revenue', email: 'ines@asso.test', consent: true })).subject
+      ).toBe('Demande d’inscription reçue : Visite guidée');
+      const stored = await app.strapi.db
+        .query(PARTICIPATION)
+        .findMany({ where: { mission: { documentId: approval.documentId } }, populate: { member: true } });
+      expect(stored.map((p: any) => [p.documentId, p.status, p.member?.documentId])).toEqual([
+        [made.documentId, 'pending', vol.documentId],
+      ]);
     });
 
     it('says pending when the mission requires approval, and e-mails it', async () => {
@@ -344,20 +419,36 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       const b = await mission({ title: 'Accueil mairie', isPublic: false, startAt: inDays(40, 11).toISO(), endAt: inDays(40, 13).toISO() });
       const c = await mission({ title: 'Rangement', isPublic: false, startAt: inDays(40, 14).toISO(), endAt: null });
       const past = await mission({ title: 'Brocante', isPublic: false, startAt: inDays(-10, 8).toISO(), endAt: inDays(-10, 12).toISO() });
-      for (const [m, who] of [[a, vol], [b, vol], [c, vol], [a, calm], [c, calm]] as any[]) {
+      for (const [m, who] of [
+        [a, vol],
+        [b, vol],
+        [c, vol],
+        [a, calm],
+        [c, calm],
+      ] as any[]) {
         await docs(PARTICIPATION).create({ data: { mission: m.documentId, member: who.documentId } });
       }
       await docs(PARTICIPATION).create({ data: { mission: past.documentId, member: vol.documentId, status: 'attended' } });
 
       const res = await app.admin('get', `/back-office/missions/${a.documentId}/overlaps`);
       expect(res.status).toBe(200);
-      expect(res.body.data.overlaps).toEqual([{ member: { documentId: vol.documentId, name: `Chevauche Olga (n° ${vol.memberNumber})` }, missions: [expect.objectContaining({ documentId: b.documentId, title: 'Accueil mairie' })] }]);
+      expect(res.body.data.overlaps).toEqual([
+        {
+          member: { documentId: vol.documentId, name: `Chevauche Olga (n° ${vol.memberNumber})` },
+          missions: [expect.objectContaining({ documentId: b.documentId, title: 'Accueil mairie' })],
+        },
+      ]);
       expect((await app.admin('get', `/back-office/missions/${c.documentId}/overlaps`)).body.data.overlaps).toEqual([]);
       expect((await app.http().get(`/back-office/missions/${a.documentId}/overlaps`)).status).toBe(401);
 
       const history = await app.admin('get', `/back-office/members/${vol.documentId}/missions`);
       expect(history.status).toBe(200);
-      expect(history.body.data.participations.map((p: any) => p.mission.title)).toEqual(['Rangement', 'Accueil mairie', 'Distribution', 'Brocante']);
+      expect(history.body.data.participations.map((p: any) => p.mission.title)).toEqual([
+        'Rangement',
+        'Accueil mairie',
+        'Distribution',
+        'Brocante',
+      ]);
       expect(history.body.data.participations[2].overlapsWith).toEqual(['Accueil mairie']);
       expect(history.body.data.totals).toEqual({ missions: 4, attended: 1, hours: 4 });
     });
@@ -366,23 +457,48 @@ describe(`missions and events (${DB_CLIENT})`, () => {
   describe('calendar', () => {
     it('lists the missions of a period with their pole colour and places, and refuses a bad period', async () => {
       const pole = await docs('api::pole.pole').create({ data: { name: 'Solidarité', color: '#e63946' } });
-      const m = await mission({ title: 'Repas partagé', capacity: 4, pole: pole.documentId, startAt: inDays(60, 19).toISO(), endAt: inDays(60, 22).toISO() });
+      const m = await mission({
+        title: 'Repas partagé',
+        capacity: 4,
+        pole: pole.documentId,
+        startAt: inDays(60, 19).toISO(),
+        endAt: inDays(60, 22).toISO(),
+      });
       await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: 'Zoé', lastName: 'Z' } });
       const from = inDays(59).toISODate();
       const to = inDays(61).toISODate();
       const res = await app.admin('get', `/back-office/calendar?from=${from}&to=${to}`);
       expect(res.status).toBe(200);
-      expect(res.body.data).toEqual([expect.objectContaining({ documentId: m.documentId, title: 'Repas partagé', confirmed: 1, capacity: 4, pole: { name: 'Solidarité', color: '#e63946' } })]);
+      expect(res.body.data).toEqual([
+        expect.objectContaining({
+          documentId: m.documentId,
+          title: 'Repas partagé',
+          confirmed: 1,
+          capacity: 4,
+          pole: { name: 'Solidarité', color: '#e63946' },
+        }),
+      ]);
       const bad = await app.admin('get', `/back-office/calendar?from=demain&to=${to}`);
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/^Du : « demain » n'est pas une date valide/);
     });
 
     it('publishes public events only in the iCal feed, without any personal data', async () => {
-      const pub = await mission({ title: 'Concert solidaire', summary: 'Entrée libre', internalNotes: 'code alarme 1234', location: { name: 'Salle des fêtes', city: 'Lyon' } });
+      const pub = await mission({
+        title: 'Concert solidaire',
+        summary: 'Entrée libre',
+        internalNotes: 'code alarme 1234',
+        location: { name: 'Salle des fêtes', city: 'Lyon' },
+      });
       await mission({ title: 'Réunion interne', isPublic: false });
       await mission({ title: 'Sortie annulée', status: 'cancelled' });
-      await register(pub.documentId, { firstName: 'Secret', lastName: 'Participant', email: 'secret.participant@example.org', phone: '0699887766', consent: true });
+      await register(pub.documentId, {
+        firstName: 'Secret',
+        lastName: 'Participant',
+        email: 'secret.participant@example.org',
+        phone: '0699887766',
+        consent: true,
+      });
 
       const res = await app.http().get('/api/calendar.ics');
       expect(res.status).toBe(200);
@@ -435,8 +551,14 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       for (const code of ['asso-treasurer', 'asso-secretary', 'asso-communication', 'asso-partnerships'] as const) {
         const token = await loginAs(app, code);
         expect((await app.admin('get', '/back-office/calendar/private-feed', token)).body.data.active).toBe(true);
-        expect({ code, status: (await app.admin('post', '/back-office/calendar/private-feed', token)).status }).toEqual({ code, status: 403 });
-        expect({ code, status: (await app.admin('delete', '/back-office/calendar/private-feed', token)).status }).toEqual({ code, status: 403 });
+        expect({ code, status: (await app.admin('post', '/back-office/calendar/private-feed', token)).status }).toEqual({
+          code,
+          status: 403,
+        });
+        expect({ code, status: (await app.admin('delete', '/back-office/calendar/private-feed', token)).status }).toEqual({
+          code,
+          status: 403,
+        });
       }
       // refused attempts changed nothing: the URL the manager handed out still works
       expect((await app.http().get(new URL(created.body.data.url).pathname)).status).toBe(200);

@@ -20,7 +20,8 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
   const MEMBER = 'api::member.member';
   const PARTICIPATION = 'api::participation.participation';
   const docs = (uid: string) => app.strapi.documents(uid);
-  const inDays = (days: number, hour = 10) => DateTime.now().setZone('Europe/Paris').plus({ days }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+  const inDays = (days: number, hour = 10) =>
+    DateTime.now().setZone('Europe/Paris').plus({ days }).set({ hour, minute: 0, second: 0, millisecond: 0 });
   /** a birth date giving this age today */
   const bornYearsAgo = (years: number, days = 10) => DateTime.now().setZone('Europe/Paris').minus({ years, days }).toISODate();
   const ref: Record<string, any> = {};
@@ -29,7 +30,8 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
   let other: any;
 
   const volunteers = (missionId: string, token = manager) => app.admin('get', `/back-office/missions/${missionId}/volunteers`, token);
-  const add = (missionId: string, members: string[], token = manager) => app.admin('post', `/back-office/missions/${missionId}/volunteers`, token).send({ members });
+  const add = (missionId: string, members: string[], token = manager) =>
+    app.admin('post', `/back-office/missions/${missionId}/volunteers`, token).send({ members });
   const setStatus = (missionId: string, participationId: string, status: unknown, token = manager) =>
     app.admin('put', `/back-office/missions/${missionId}/participations/${participationId}`, token).send({ status });
   const participationOf = async (missionId: string, memberId: string) =>
@@ -40,20 +42,77 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
     app = await startStrapi({ env: smtp.env });
     await docs('api::association.association').create({ data: { name: 'Les Amis du Quartier' } });
     for (const name of ['Cuisine', 'Premiers secours', 'Conduite']) ref[name] = await docs('api::skill.skill').create({ data: { name } });
-    for (const [i, name] of ['Week-ends', 'Soirées en semaine'].entries()) ref[name] = await docs('api::availability-slot.availability-slot').create({ data: { code: `slot-${i}`, name, position: i } });
+    for (const [i, name] of ['Week-ends', 'Soirées en semaine'].entries())
+      ref[name] = await docs('api::availability-slot.availability-slot').create({ data: { code: `slot-${i}`, name, position: i } });
     for (const name of ['Solidarité', 'Événements']) ref[name] = await docs('api::pole.pole').create({ data: { name } });
     const ids = (...names: string[]) => names.map((n) => ref[n].documentId);
-    const member = (key: string, data: any) => docs(MEMBER).create({ data: { isVolunteer: true, ...data } }).then((r: any) => (m[key] = r));
-    await member('alice', { firstName: 'Alice', lastName: 'Martin', city: 'Lyon', phone: '06 11 22 33 44', email: 'alice@exemple.org', birthDate: bornYearsAgo(30), skills: ids('Cuisine', 'Premiers secours'), availability: ids('Week-ends'), poles: ids('Solidarité') });
-    await member('bruno', { firstName: 'Bruno', lastName: 'Petit', city: 'Villeurbanne', phone: '06 55 66 77 88', birthDate: bornYearsAgo(45), skills: ids('Cuisine'), availability: ids('Week-ends', 'Soirées en semaine'), poles: ids('Solidarité', 'Événements') });
-    await member('chloe', { firstName: 'Chloé', lastName: 'Durand', city: 'LYON', email: 'chloe@exemple.org', birthDate: bornYearsAgo(19), skills: ids('Premiers secours'), availability: ids('Soirées en semaine'), poles: ids('Événements') });
-    await member('david', { firstName: 'David', lastName: 'Bernard', city: 'Lyon', email: 'david@exemple.org', skills: ids('Cuisine', 'Premiers secours', 'Conduite'), availability: ids('Week-ends'), poles: ids('Solidarité') });
-    await member('emma', { firstName: 'Emma', lastName: 'Leroy', city: 'Lyon', isVolunteer: false, birthDate: bornYearsAgo(30), skills: ids('Cuisine'), availability: ids('Week-ends'), poles: ids('Solidarité') });
+    const member = (key: string, data: any) =>
+      docs(MEMBER)
+        .create({ data: { isVolunteer: true, ...data } })
+        .then((r: any) => (m[key] = r));
+    await member('alice', {
+      firstName: 'Alice',
+      lastName: 'Martin',
+      city: 'Lyon',
+      phone: '06 11 22 33 44',
+      email: 'alice@exemple.org',
+      birthDate: bornYearsAgo(30),
+      skills: ids('Cuisine', 'Premiers secours'),
+      availability: ids('Week-ends'),
+      poles: ids('Solidarité'),
+    });
+    await member('bruno', {
+      firstName: 'Bruno',
+      lastName: 'Petit',
+      city: 'Villeurbanne',
+      phone: '06 55 66 77 88',
+      birthDate: bornYearsAgo(45),
+      skills: ids('Cuisine'),
+      availability: ids('Week-ends', 'Soirées en semaine'),
+      poles: ids('Solidarité', 'Événements'),
+    });
+    await member('chloe', {
+      firstName: 'Chloé',
+      lastName: 'Durand',
+      city: 'LYON',
+      email: 'chloe@exemple.org',
+      birthDate: bornYearsAgo(19),
+      skills: ids('Premiers secours'),
+      availability: ids('Soirées en semaine'),
+      poles: ids('Événements'),
+    });
+    await member('david', {
+      firstName: 'David',
+      lastName: 'Bernard',
+      city: 'Lyon',
+      email: 'david@exemple.org',
+      skills: ids('Cuisine', 'Premiers secours', 'Conduite'),
+      availability: ids('Week-ends'),
+      poles: ids('Solidarité'),
+    });
+    await member('emma', {
+      firstName: 'Emma',
+      lastName: 'Leroy',
+      city: 'Lyon',
+      isVolunteer: false,
+      birthDate: bornYearsAgo(30),
+      skills: ids('Cuisine'),
+      availability: ids('Week-ends'),
+      poles: ids('Solidarité'),
+    });
     mission = await docs(MISSION).create({
-      data: { title: 'Collecte de printemps', startAt: inDays(10).toISO(), endAt: inDays(10, 13).toISO(), capacity: 2, location: { name: 'Salle Paul Bert', address: '12 rue Paul Bert', postalCode: '69003', city: 'Lyon' } },
+      data: {
+        title: 'Collecte de printemps',
+        startAt: inDays(10).toISO(),
+        endAt: inDays(10, 13).toISO(),
+        capacity: 2,
+        location: { name: 'Salle Paul Bert', address: '12 rue Paul Bert', postalCode: '69003', city: 'Lyon' },
+      },
     });
     // Bruno is already on another mission at the same time
-    other = await docs(MISSION).create({ data: { title: 'Maraude du samedi', startAt: inDays(10, 11).toISO(), endAt: inDays(10, 14).toISO() } });
+    other = await docs(MISSION).create({
+      data: { title: 'Maraude du samedi', startAt: inDays(10, 11).toISO(), endAt: inDays(10, 14).toISO() },
+    });
     await docs(PARTICIPATION).create({ data: { mission: other.documentId, member: m.bruno.documentId } });
     manager = await loginAs(app, 'asso-volunteer-manager');
   }, 300_000);
@@ -64,10 +123,17 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
 
   describe('the « Bénévoles » panel', () => {
     it('warns before adding about who is elsewhere at the same time', async () => {
-      const res = await app.admin('get', `/back-office/missions/${mission.documentId}/candidate-overlaps?members=${m.alice.documentId},${m.bruno.documentId}`, manager);
+      const res = await app.admin(
+        'get',
+        `/back-office/missions/${mission.documentId}/candidate-overlaps?members=${m.alice.documentId},${m.bruno.documentId}`,
+        manager
+      );
       expect(res.status).toBe(200);
       expect(res.body.data.overlaps).toEqual([
-        { member: { documentId: m.bruno.documentId, name: 'Bruno Petit' }, missions: [expect.objectContaining({ documentId: other.documentId, title: 'Maraude du samedi' })] },
+        {
+          member: { documentId: m.bruno.documentId, name: 'Bruno Petit' },
+          missions: [expect.objectContaining({ documentId: other.documentId, title: 'Maraude du samedi' })],
+        },
       ]);
     });
 
@@ -93,7 +159,9 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
       ]);
       // someone already on it is left as they are
       const again = await add(mission.documentId, [m.alice.documentId]);
-      expect(again.body.data.added).toEqual([expect.objectContaining({ name: 'Martin Alice', outcome: 'already', statusLabel: 'Confirmé·e' })]);
+      expect(again.body.data.added).toEqual([
+        expect.objectContaining({ name: 'Martin Alice', outcome: 'already', statusLabel: 'Confirmé·e' }),
+      ]);
       expect(again.body.data.message).toBe('Ajout terminé : 0 confirmé·e, 1 déjà inscrit·e.');
       expect(await app.strapi.db.query(PARTICIPATION).count({ where: { mission: { documentId: mission.documentId } } })).toBe(4);
     });
@@ -128,18 +196,32 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
 
     it('brings back a cancelled person by the rule of a new one (here: the end of the waiting list)', async () => {
       const res = await add(mission.documentId, [m.bruno.documentId]);
-      expect(res.body.data.added).toEqual([expect.objectContaining({ name: 'Petit Bruno', outcome: 'waitlisted', statusLabel: 'Liste d’attente' })]);
-      const waiting = res.body.data.volunteers.participations.filter((p: any) => p.status === 'waitlisted').map((p: any) => [p.name, p.waitlistPosition]);
-      expect(waiting).toEqual([['Bernard David', 1], ['Petit Bruno', 2]]);
+      expect(res.body.data.added).toEqual([
+        expect.objectContaining({ name: 'Petit Bruno', outcome: 'waitlisted', statusLabel: 'Liste d’attente' }),
+      ]);
+      const waiting = res.body.data.volunteers.participations
+        .filter((p: any) => p.status === 'waitlisted')
+        .map((p: any) => [p.name, p.waitlistPosition]);
+      expect(waiting).toEqual([
+        ['Bernard David', 1],
+        ['Petit Bruno', 2],
+      ]);
     });
 
     it('refuses bad input in French naming the field, unknown records with 404, a cancelled mission with 400; nothing is written', async () => {
       const count = () => app.strapi.db.query(PARTICIPATION).count();
       const before = await count();
       const bad = await add(mission.documentId, []);
-      expect([bad.status, bad.body.error.message, bad.body.error.details.errors[0].path]).toEqual([400, 'Bénévoles : choisissez au moins un adhérent.', ['members']]);
+      expect([bad.status, bad.body.error.message, bad.body.error.details.errors[0].path]).toEqual([
+        400,
+        'Bénévoles : choisissez au moins un adhérent.',
+        ['members'],
+      ]);
       const unknown = await add(mission.documentId, [m.emma.documentId, 'inconnu123']);
-      expect([unknown.status, unknown.body.error.message]).toEqual([400, 'Bénévoles : 1 adhérent(s) introuvable(s) ; rechargez la liste et recommencez.']);
+      expect([unknown.status, unknown.body.error.message]).toEqual([
+        400,
+        'Bénévoles : 1 adhérent(s) introuvable(s) ; rechargez la liste et recommencez.',
+      ]);
       const alice = await participationOf(mission.documentId, m.alice.documentId);
       const status = await setStatus(mission.documentId, alice.documentId, 'present');
       expect(status.status).toBe(400);
@@ -170,7 +252,13 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
     it('lists the missions one can still add people to, with their free places', async () => {
       const res = await app.admin('get', '/back-office/missions/open?search=collecte', manager);
       expect(res.status).toBe(200);
-      expect(res.body.data).toEqual([expect.objectContaining({ documentId: mission.documentId, title: 'Collecte de printemps', places: { taken: 2, capacity: 2, free: 0 } })]);
+      expect(res.body.data).toEqual([
+        expect.objectContaining({
+          documentId: mission.documentId,
+          title: 'Collecte de printemps',
+          places: { taken: 2, capacity: 2, free: 0 },
+        }),
+      ]);
     });
   });
 
@@ -181,21 +269,35 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
     it('combines every criterion with AND, and shows the attributes searched on', async () => {
       expect(names(await search(''))).toEqual(['David Bernard', 'Chloé Durand', 'Alice Martin', 'Bruno Petit']);
       // both skills: Alice and David, not Bruno (cooking only) nor Chloé (first aid only)
-      expect(names(await search(`skills=${ref.Cuisine.documentId},${ref['Premiers secours'].documentId}`))).toEqual(['David Bernard', 'Alice Martin']);
-      expect(names(await search(`skills=${ref.Cuisine.documentId}&availability=${ref['Soirées en semaine'].documentId}`))).toEqual(['Bruno Petit']);
+      expect(names(await search(`skills=${ref.Cuisine.documentId},${ref['Premiers secours'].documentId}`))).toEqual([
+        'David Bernard',
+        'Alice Martin',
+      ]);
+      expect(names(await search(`skills=${ref.Cuisine.documentId}&availability=${ref['Soirées en semaine'].documentId}`))).toEqual([
+        'Bruno Petit',
+      ]);
       expect(names(await search(`poles=${ref['Événements'].documentId}&city=lyon`))).toEqual(['Chloé Durand']);
       // age: Alice 30, Bruno 45, Chloé 19, David unknown (left out by an age criterion)
       expect(names(await search('ageMin=20&ageMax=45'))).toEqual(['Alice Martin', 'Bruno Petit']);
       expect(names(await search('ageMax=29'))).toEqual(['Chloé Durand']);
       expect(names(await search('search=mart'))).toEqual(['Alice Martin']);
       // members who are not volunteers only when asked
-      expect(names(await search(`volunteersOnly=false&skills=${ref.Cuisine.documentId}&ageMin=30&ageMax=30`))).toEqual(['Emma Leroy', 'Alice Martin']);
+      expect(names(await search(`volunteersOnly=false&skills=${ref.Cuisine.documentId}&ageMin=30&ageMax=30`))).toEqual([
+        'Emma Leroy',
+        'Alice Martin',
+      ]);
 
       const res = await search(`search=alice&mission=${mission.documentId}`);
       expect(res.body.meta).toEqual({ total: 1, shown: 1, hiddenFields: [] });
       expect(res.body.data[0]).toMatchObject({
-        firstName: 'Alice', lastName: 'Martin', city: 'Lyon', age: 30, phone: '06 11 22 33 44',
-        skills: ['Cuisine', 'Premiers secours'], availability: ['Week-ends'], poles: ['Solidarité'],
+        firstName: 'Alice',
+        lastName: 'Martin',
+        city: 'Lyon',
+        age: 30,
+        phone: '06 11 22 33 44',
+        skills: ['Cuisine', 'Premiers secours'],
+        availability: ['Week-ends'],
+        poles: ['Solidarité'],
         registration: { status: 'attended', statusLabel: 'Présent·e' },
       });
     });
@@ -206,7 +308,19 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       const csv = parseCsv(res.body);
       expect(csv.bom).toBe(true);
-      expect(csv.header).toEqual(['N° d’adhérent', 'Nom', 'Prénom', 'Âge', 'Ville', 'Téléphone', 'E-mail', 'Compétences', 'Disponibilités', 'Pôles', 'Bénévole']);
+      expect(csv.header).toEqual([
+        'N° d’adhérent',
+        'Nom',
+        'Prénom',
+        'Âge',
+        'Ville',
+        'Téléphone',
+        'E-mail',
+        'Compétences',
+        'Disponibilités',
+        'Pôles',
+        'Bénévole',
+      ]);
       expect(csv.rows.map((r) => [r['Nom'], r['Prénom'], r['Compétences'], r['Disponibilités'], r['Âge']])).toEqual([
         ['Bernard', 'David', 'Conduite, Cuisine, Premiers secours', 'Week-ends', ''],
         ['Martin', 'Alice', 'Cuisine, Premiers secours', 'Week-ends', '30'],
@@ -252,7 +366,16 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
     it('prints the people holding a place, their phone for the day and a column to sign, in the embedded font', async () => {
       // a visitor registered from the website, with the phone given for the day
       await app.strapi.db.query(MISSION).update({ where: { documentId: mission.documentId }, data: { capacity: 3 } });
-      await docs(PARTICIPATION).create({ data: { mission: mission.documentId, firstName: 'Victor', lastName: 'Zola', email: 'victor@exemple.org', phone: '07 00 00 00 01', source: 'website' } });
+      await docs(PARTICIPATION).create({
+        data: {
+          mission: mission.documentId,
+          firstName: 'Victor',
+          lastName: 'Zola',
+          email: 'victor@exemple.org',
+          phone: '07 00 00 00 01',
+          source: 'website',
+        },
+      });
       const pdf = await downloadPdf(app, `/back-office/missions/${mission.documentId}/attendance-sheet.pdf`, manager);
       const text = flat(pdftotext(pdf, { layout: true }));
       expect(text).toContain('Feuille d’émargement');
@@ -266,7 +389,10 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
       expectEmbeddedFontsOnly(pdf);
       const res = await download(app, `/back-office/missions/${mission.documentId}/attendance-sheet.pdf`, manager);
       expect(res.headers['content-disposition']).toBe('attachment; filename="feuille-emargement-collecte-de-printemps.pdf"');
-      expect((await download(app, `/back-office/missions/${mission.documentId}/attendance-sheet.pdf`, await loginAs(app, 'asso-treasurer'))).status).toBe(403);
+      expect(
+        (await download(app, `/back-office/missions/${mission.documentId}/attendance-sheet.pdf`, await loginAs(app, 'asso-treasurer')))
+          .status
+      ).toBe(403);
     });
   });
 });

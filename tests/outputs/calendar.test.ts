@@ -58,13 +58,18 @@ describe(`calendar feeds are valid iCalendar (${DB_CLIENT})`, () => {
   }, 300_000);
   afterAll(() => app?.stop());
 
-  const feeds = () => [
-    ['public', publicFeed],
-    ['bureau', bureauFeed],
-  ] as const;
+  const feeds = () =>
+    [
+      ['public', publicFeed],
+      ['bureau', bureauFeed],
+    ] as const;
 
   /** The content lines, unfolded (RFC 5545, 3.1). */
-  const unfolded = (text: string) => text.replace(/\r\n[ \t]/g, '').split('\r\n').filter(Boolean);
+  const unfolded = (text: string) =>
+    text
+      .replace(/\r\n[ \t]/g, '')
+      .split('\r\n')
+      .filter(Boolean);
   const name = (line: string) => line.split(/[;:]/)[0];
 
   it('ends every line, the last one included, with CRLF, and folds lines longer than 75 octets', () => {
@@ -83,8 +88,27 @@ describe(`calendar feeds are valid iCalendar (${DB_CLIENT})`, () => {
     // RFC 5545 and RFC 7986 (NAME) properties of what the feeds contain, plus X-WR-CALNAME, the calendar's
     // name for the programs that do not read NAME yet (Apple, Google)
     const allowed = new Set([
-      'BEGIN', 'END', 'VERSION', 'PRODID', 'NAME', 'X-WR-CALNAME', 'TZID', 'TZOFFSETFROM', 'TZOFFSETTO', 'TZNAME', 'DTSTART', 'RRULE',
-      'UID', 'SEQUENCE', 'DTSTAMP', 'DTEND', 'SUMMARY', 'LOCATION', 'DESCRIPTION', 'STATUS', 'LAST-MODIFIED',
+      'BEGIN',
+      'END',
+      'VERSION',
+      'PRODID',
+      'NAME',
+      'X-WR-CALNAME',
+      'TZID',
+      'TZOFFSETFROM',
+      'TZOFFSETTO',
+      'TZNAME',
+      'DTSTART',
+      'RRULE',
+      'UID',
+      'SEQUENCE',
+      'DTSTAMP',
+      'DTEND',
+      'SUMMARY',
+      'LOCATION',
+      'DESCRIPTION',
+      'STATUS',
+      'LAST-MODIFIED',
     ]);
     for (const [audience, text] of feeds()) {
       const lines = unfolded(text);

@@ -32,7 +32,11 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
 
   let ip = 0;
   const register = (missionId: string, body: any) =>
-    app.http().post(`/api/missions/${missionId}/registrations`).set('X-Forwarded-For', `198.51.100.${++ip}`).send({ consent: true, ...body });
+    app
+      .http()
+      .post(`/api/missions/${missionId}/registrations`)
+      .set('X-Forwarded-For', `198.51.100.${++ip}`)
+      .send({ consent: true, ...body });
   const until = async <T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false) => {
     for (let i = 0; i < 200; i++) {
       const v = await check();
@@ -49,17 +53,50 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     app = await startStrapi({
-      env: { ...smtp.env, PUBLIC_URL, IS_PROXIED: 'true', REGISTRATION_RATE_LIMIT_MAX: '100', SUBSCRIBE_RATE_PER_MINUTE: '100', NEWSLETTER_RATE_PER_MINUTE: '60000' },
+      env: {
+        ...smtp.env,
+        PUBLIC_URL,
+        IS_PROXIED: 'true',
+        REGISTRATION_RATE_LIMIT_MAX: '100',
+        SUBSCRIBE_RATE_PER_MINUTE: '100',
+        NEWSLETTER_RATE_PER_MINUTE: '60000',
+      },
     });
     // the logo, as the upload plugin records it (with its thumbnail)
     const logo = await app.strapi.db.query('plugin::upload.file').create({
       data: {
-        name: 'logo.png', hash: 'logo_abc', ext: '.png', mime: 'image/png', size: 1.2, width: 400, height: 400, url: '/uploads/logo_abc.png', provider: 'local',
-        formats: { thumbnail: { name: 'thumbnail_logo.png', hash: 'thumbnail_logo_abc', ext: '.png', mime: 'image/png', width: 156, height: 156, size: 0.5, url: '/uploads/thumbnail_logo_abc.png' } },
+        name: 'logo.png',
+        hash: 'logo_abc',
+        ext: '.png',
+        mime: 'image/png',
+        size: 1.2,
+        width: 400,
+        height: 400,
+        url: '/uploads/logo_abc.png',
+        provider: 'local',
+        formats: {
+          thumbnail: {
+            name: 'thumbnail_logo.png',
+            hash: 'thumbnail_logo_abc',
+            ext: '.png',
+            mime: 'image/png',
+            width: 156,
+            height: 156,
+            size: 0.5,
+            url: '/uploads/thumbnail_logo_abc.png',
+          },
+        },
       },
     });
     await docs('api::association.association').create({
-      data: { name: ASSOCIATION, address: '3 rue des Lilas', postalCode: '69001', city: 'Lyon', website: 'https://asso.test', logo: logo.id },
+      data: {
+        name: ASSOCIATION,
+        address: '3 rue des Lilas',
+        postalCode: '69001',
+        city: 'Lyon',
+        website: 'https://asso.test',
+        logo: logo.id,
+      },
     });
   }, 300_000);
   afterAll(async () => {
@@ -112,7 +149,13 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
       await mailTo('marie@exemple.org', `Inscription confirmée : ${TITLE}`);
       expect((await register(full.documentId, { firstName: 'Paul', lastName: 'Martin', email: 'paul@exemple.org' })).status).toBe(202);
       const approval = await docs(MISSION).create({
-        data: { title: 'Tri & <recyclage>', startAt: '2030-07-01T08:00:00.000Z', isPublic: true, publicRegistration: true, registrationRequiresApproval: true },
+        data: {
+          title: 'Tri & <recyclage>',
+          startAt: '2030-07-01T08:00:00.000Z',
+          isPublic: true,
+          publicRegistration: true,
+          registrationRequiresApproval: true,
+        },
       });
       expect((await register(approval.documentId, { firstName: 'Léa', lastName: 'Roux', email: 'lea@exemple.org' })).status).toBe(202);
 
@@ -125,7 +168,9 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
         [pending, 'Elle doit être validée par l’équipe', 'Tri & <recyclage>', 'Tri &amp; &lt;recyclage&gt;'],
       ] as const) {
         const { html, text } = inLayout(mail);
-        expect(html).toContain(`<title>${mail.subject!.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</title>`);
+        expect(html).toContain(
+          `<title>${mail.subject!.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</title>`
+        );
         expect(html).toContain(`« ${titleHtml} »`);
         expect(html).not.toContain(title);
         expect(text).toMatch(/^Bonjour \S+,\n\n/);
@@ -140,7 +185,9 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
     });
 
     it('promotion from the waiting list, to a name with < & and quotes', async () => {
-      const waiting = await docs(PARTICIPATION).create({ data: { mission: full.documentId, firstName: NAME, lastName: 'Test', email: 'zoe@exemple.org' } });
+      const waiting = await docs(PARTICIPATION).create({
+        data: { mission: full.documentId, firstName: NAME, lastName: 'Test', email: 'zoe@exemple.org' },
+      });
       expect(waiting.status).toBe('waitlisted');
       const marie = await app.strapi.db.query(PARTICIPATION).findOne({ where: { email: 'marie@exemple.org' } });
       await app.admin('put', cm(PARTICIPATION, marie.documentId)).send({ status: 'cancelled' }).expect(200);
@@ -173,10 +220,20 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
   describe('dues', () => {
     let member: any;
     beforeAll(async () => {
-      const type = await docs('api::membership-type.membership-type').create({ data: { name: 'Annuelle', amount: 25, durationMonths: 12, reminderDays: [30, 7] } });
+      const type = await docs('api::membership-type.membership-type').create({
+        data: { name: 'Annuelle', amount: 25, durationMonths: 12, reminderDays: [30, 7] },
+      });
       member = await docs(MEMBER).create({ data: { firstName: NAME, lastName: 'Martin', email: 'zoe.martin@exemple.org' } });
       await docs('api::contribution.contribution').create({
-        data: { member: member.documentId, membershipType: type.documentId, amount: 25, paidAt: '2029-04-01', periodStart: '2029-04-01', periodEnd: '2030-03-31', paymentMethod: 'cheque' },
+        data: {
+          member: member.documentId,
+          membershipType: type.documentId,
+          amount: 25,
+          paidAt: '2029-04-01',
+          periodStart: '2029-04-01',
+          periodEnd: '2030-03-31',
+          paymentMethod: 'cheque',
+        },
       });
     });
     const run = (today: string) => app.admin('post', '/back-office/dues/reminders/run').send({ dryRun: false, today });
@@ -198,14 +255,22 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
       const association = await docs('api::association.association').findFirst();
       await docs('api::association.association').update({
         documentId: association.documentId,
-        data: { reminderSubject: 'Rappel {{association}}', reminderTemplate: 'Bonjour {{ firstName }} {{lastName}},\n\nRenouvelez en ligne : https://asso.test/adhesion?type=annuelle&x=1.\n{{inconnu}}' },
+        data: {
+          reminderSubject: 'Rappel {{association}}',
+          reminderTemplate:
+            'Bonjour {{ firstName }} {{lastName}},\n\nRenouvelez en ligne : https://asso.test/adhesion?type=annuelle&x=1.\n{{inconnu}}',
+        },
       });
       smtp.clear();
       expect((await run('2030-03-24')).body.data.counts.sent).toBe(1);
       const mail = await mailTo('zoe.martin@exemple.org', `Rappel ${ASSOCIATION}`);
       const { html, text } = inLayout(mail);
-      expect(text.trim()).toBe(`Bonjour ${NAME} Martin,\n\nRenouvelez en ligne : https://asso.test/adhesion?type=annuelle&x=1.\n{{inconnu}}`);
-      expect(html).toMatch(/Renouvelez en ligne : <a href="https:\/\/asso\.test\/adhesion\?type=annuelle&amp;x=1"[^>]*>https:\/\/asso\.test\/adhesion\?type=annuelle&amp;x=1<\/a>\.<br\/>\{\{inconnu\}\}/);
+      expect(text.trim()).toBe(
+        `Bonjour ${NAME} Martin,\n\nRenouvelez en ligne : https://asso.test/adhesion?type=annuelle&x=1.\n{{inconnu}}`
+      );
+      expect(html).toMatch(
+        /Renouvelez en ligne : <a href="https:\/\/asso\.test\/adhesion\?type=annuelle&amp;x=1"[^>]*>https:\/\/asso\.test\/adhesion\?type=annuelle&amp;x=1<\/a>\.<br\/>\{\{inconnu\}\}/
+      );
     });
 
     it('weekly digest: headings and lists in HTML, « - » lines in the text', async () => {
@@ -215,9 +280,15 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
       const mail = await mailTo('asso-treasurer@test.local', 'Cotisations : le point de la semaine (27/03/2030)');
       const { html, text } = inLayout(mail);
       expect(html).toMatch(/<h2[^>]*>Relances envoyées du 21\/03\/2030 au 27\/03\/2030 \(1\)<\/h2>/);
-      expect(html).toContain(`<li>Martin ${NAME_HTML} (n° ${member.memberNumber}) — échéance le 31/03/2030, relance 7 j avant l’échéance, le 24/03/2030</li>`);
-      expect(text).toContain(`Relances envoyées du 21/03/2030 au 27/03/2030 (1)\n\n- Martin ${NAME} (n° ${member.memberNumber}) — échéance le 31/03/2030`);
-      expect(text).toMatch(/Cotisations à renouveler \(1\)\n\n- Martin Zoé & <Lou> "Lu" \(n° \d+\) — à renouveler bientôt, payée jusqu’au 31\/03\/2030/);
+      expect(html).toContain(
+        `<li>Martin ${NAME_HTML} (n° ${member.memberNumber}) — échéance le 31/03/2030, relance 7 j avant l’échéance, le 24/03/2030</li>`
+      );
+      expect(text).toContain(
+        `Relances envoyées du 21/03/2030 au 27/03/2030 (1)\n\n- Martin ${NAME} (n° ${member.memberNumber}) — échéance le 31/03/2030`
+      );
+      expect(text).toMatch(
+        /Cotisations à renouveler \(1\)\n\n- Martin Zoé & <Lou> "Lu" \(n° \d+\) — à renouveler bientôt, payée jusqu’au 31\/03\/2030/
+      );
     });
   });
 
@@ -239,7 +310,9 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
       }
       const mail = await mailTo(SUPER_ADMIN.email, 'Échec de la sauvegarde automatique du back-office');
       const { html, text } = inLayout(mail);
-      expect(text).toMatch(new RegExp(`^Bonjour ${SUPER_ADMIN.firstname},\n\nLa sauvegarde automatique du .* a échoué :\n\n.*fichier <b> & "x"`));
+      expect(text).toMatch(
+        new RegExp(`^Bonjour ${SUPER_ADMIN.firstname},\n\nLa sauvegarde automatique du .* a échoué :\n\n.*fichier <b> & "x"`)
+      );
       expect(text).toContain('Les sauvegardes précédentes sont conservées');
       expect(html).toContain('fichier &lt;b&gt; &amp; &quot;x&quot;');
       expect(html).not.toContain('fichier <b>');
@@ -263,7 +336,14 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
           audience: 'opted_in_members',
           body: [
             { type: 'heading', level: 2, children: [{ type: 'text', text: 'Atelier <b> & co' }] },
-            { type: 'paragraph', children: [{ type: 'text', text: 'Bonjour {{firstName}}, voici le ' }, { type: 'link', url: 'https://asso.test/agenda', children: [{ type: 'text', text: 'programme' }] }, { type: 'text', text: '.' }] },
+            {
+              type: 'paragraph',
+              children: [
+                { type: 'text', text: 'Bonjour {{firstName}}, voici le ' },
+                { type: 'link', url: 'https://asso.test/agenda', children: [{ type: 'text', text: 'programme' }] },
+                { type: 'text', text: '.' },
+              ],
+            },
           ],
         },
       });
@@ -277,7 +357,12 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
       await app.admin('post', `/back-office/newsletters/${newsletter.documentId}/send`).expect(202);
       const mail = await mailTo('ines@exemple.org', 'Nouvelles de juin');
       await mailTo('hugo@exemple.org', 'Nouvelles de juin');
-      await until('fin de l’envoi', async () => (await app.strapi.db.query('api::newsletter.newsletter').findOne({ where: { documentId: newsletter.documentId } })).status === 'sent');
+      await until(
+        'fin de l’envoi',
+        async () =>
+          (await app.strapi.db.query('api::newsletter.newsletter').findOne({ where: { documentId: newsletter.documentId } })).status ===
+          'sent'
+      );
       const { html, text } = inLayout(mail);
       expect(html).toContain('<h2>Atelier &lt;b&gt; &amp; co</h2>');
       expect(html).toContain('Bonjour Inès, voici le <a href="https://asso.test/agenda">programme</a>.');
@@ -295,7 +380,9 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
       expect(page.status).toBe(200);
       expect(page.headers['content-type']).toMatch(/^text\/html/);
       expect(page.text).toContain('Confirmez-vous la désinscription de <strong>ines@exemple.org</strong> ?');
-      expect(page.text).toMatch(/<form method="post" action="\?token=[^"]+"><button type="submit"[^>]*>Confirmer la désinscription<\/button><\/form>/);
+      expect(page.text).toMatch(
+        /<form method="post" action="\?token=[^"]+"><button type="submit"[^>]*>Confirmer la désinscription<\/button><\/form>/
+      );
       // a mail scanner following the link, with any parameter, changes nothing
       for (const extra of ['', '&confirm=1', '&List-Unsubscribe=One-Click']) {
         expect((await app.http().get(link + extra)).status).toBe(200);

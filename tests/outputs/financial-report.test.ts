@@ -28,7 +28,13 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
       [zoe, annual, 99, '2024-12-31', 'cash'], // another year
     ];
     for (const [member, type, amount, paidAt, paymentMethod] of dues) {
-      await create('api::contribution.contribution', { member: member.documentId, membershipType: type?.documentId ?? null, amount, paidAt, paymentMethod });
+      await create('api::contribution.contribution', {
+        member: member.documentId,
+        membershipType: type?.documentId ?? null,
+        amount,
+        paidAt,
+        paymentMethod,
+      });
     }
     const donorA = await create('api::donor.donor', { kind: 'individual', lastName: 'Παπαδοπούλου', firstName: 'Ζωή' });
     const donorB = await create('api::donor.donor', { kind: 'company', companyName: 'Œuvre d’art SARL' });
@@ -50,7 +56,15 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
       [russian, 'Fête', 'granted', 0.2, 0.1, null],
     ];
     for (const [funder, title, status, amountRequested, amountGranted, amountReceived] of subsidies) {
-      await create('api::subsidy.subsidy', { title, funder: funder.documentId, fiscalYear: 2025, status, amountRequested, amountGranted, amountReceived });
+      await create('api::subsidy.subsidy', {
+        title,
+        funder: funder.documentId,
+        fiscalYear: 2025,
+        status,
+        amountRequested,
+        amountGranted,
+        amountReceived,
+      });
     }
     const missions: Array<[string, string, string, number | null, number | null]> = [
       // 2025: all held (their dates are past)
@@ -65,7 +79,14 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
       ['Bilan déjà saisi', '2099-05-01T09:00:00.000Z', 'planned', null, 0.3],
     ];
     // a long table in 2099: 70 more missions to come
-    for (let i = 1; i <= 70; i++) missions.push([`Mission n°${i} — Дмитрий`, `2099-06-${String((i % 28) + 1).padStart(2, '0')}T08:00:00.000Z`, 'planned', i + 0.01, null]);
+    for (let i = 1; i <= 70; i++)
+      missions.push([
+        `Mission n°${i} — Дмитрий`,
+        `2099-06-${String((i % 28) + 1).padStart(2, '0')}T08:00:00.000Z`,
+        'planned',
+        i + 0.01,
+        null,
+      ]);
     for (const [title, startAt, status, budgetPlanned, budgetActual] of missions) {
       await create('api::mission.mission', { title, kind: 'mission', startAt, status, budgetPlanned, budgetActual });
     }
@@ -99,7 +120,10 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
     const total = (name: string, detail = 'Total') => section(name).find((r) => r['Détail'] === detail)!;
     const startingWith = (name: string, prefix: string) => section(name).filter((r) => r['Détail'].startsWith(prefix));
 
-    for (const [name, groups] of [['Cotisations', ['Type d’adhésion : ', 'Moyen de paiement : ']], ['Dons', ['Nature : ', 'Moyen de paiement : ']]] as const) {
+    for (const [name, groups] of [
+      ['Cotisations', ['Type d’adhésion : ', 'Moyen de paiement : ']],
+      ['Dons', ['Nature : ', 'Moyen de paiement : ']],
+    ] as const) {
       for (const prefix of groups) {
         expect(sumOf(startingWith(name, prefix))).toBe(toCents(total(name)['Montant (€)']));
         expect(countOf(startingWith(name, prefix))).toBe(Number(total(name)['Nombre']));
@@ -114,7 +138,9 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
       const all = section(name);
       const totalRow = all.find((r) => r['Détail'].startsWith('Total ('))!;
       const funders = all.filter((r) => r['Détail'].startsWith('Financeur : '));
-      const counted = all.filter((r) => r !== totalRow && !funders.includes(r) && r['Montant (€)'] !== '' && !r['Détail'].endsWith('non compté dans le total'));
+      const counted = all.filter(
+        (r) => r !== totalRow && !funders.includes(r) && r['Montant (€)'] !== '' && !r['Détail'].endsWith('non compté dans le total')
+      );
       expect(sumOf(counted)).toBe(toCents(totalRow['Montant (€)']));
       expect(counted.length).toBe(Number(totalRow['Nombre']));
       expect(sumOf(funders)).toBe(toCents(totalRow['Montant (€)']));
@@ -143,7 +169,8 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
       ['Total (cotisations + dons + subventions reçues (quel que soit le statut))', '', '2936,27'],
     ]);
     // each part is its section's total, and the grand total their sum
-    const sectionTotal = (name: string, detail: (d: string) => boolean) => rows.find((r) => r['Rubrique'] === name && detail(r['Détail']))!['Montant (€)'];
+    const sectionTotal = (name: string, detail: (d: string) => boolean) =>
+      rows.find((r) => r['Rubrique'] === name && detail(r['Détail']))!['Montant (€)'];
     expect(receipts[0]['Montant (€)']).toBe(sectionTotal('Cotisations', (d) => d === 'Total'));
     expect(receipts[1]['Montant (€)']).toBe(sectionTotal('Dons', (d) => d === 'Total'));
     expect(receipts[2]['Montant (€)']).toBe(sectionTotal('Subventions reçues', (d) => d.startsWith('Total (')));
@@ -161,8 +188,16 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
       [2099, { compared: 2, total: '-149,20' }], // -149,50 + 0,30; the 71 missions to come without actual are not compared
     ] as const) {
       const { rows } = await csv(year);
-      const planned = new Map(rows.filter((r) => r['Rubrique'] === 'Budget prévu des missions' && r['Détail'] !== 'Total').map((r) => [r['Détail'], toCents(r['Montant (€)'])]));
-      const actual = new Map(rows.filter((r) => r['Rubrique'] === 'Budget réel des missions' && r['Détail'] !== 'Total').map((r) => [r['Détail'], toCents(r['Montant (€)'])]));
+      const planned = new Map(
+        rows
+          .filter((r) => r['Rubrique'] === 'Budget prévu des missions' && r['Détail'] !== 'Total')
+          .map((r) => [r['Détail'], toCents(r['Montant (€)'])])
+      );
+      const actual = new Map(
+        rows
+          .filter((r) => r['Rubrique'] === 'Budget réel des missions' && r['Détail'] !== 'Total')
+          .map((r) => [r['Détail'], toCents(r['Montant (€)'])])
+      );
       const difference = rows.filter((r) => r['Rubrique'] === 'Écart des missions');
       expect(difference[0]['Détail']).toMatch(/^Écart = réel − prévu, pour les missions passées ou dont le budget réel est saisi/);
       const total = difference[difference.length - 1];
@@ -189,7 +224,12 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
   it('CSV: without the right to one receipts section, no grand total (a partial sum would read as the total), and it says why', async () => {
     const token = await adminWithRights(app, 'Sans subventions', {
       actions: ['api::back-office.reports.read'],
-      read: { 'api::contribution.contribution': true, 'api::membership-type.membership-type': true, 'api::donation.donation': true, 'api::donor.donor': true },
+      read: {
+        'api::contribution.contribution': true,
+        'api::membership-type.membership-type': true,
+        'api::donation.donation': true,
+        'api::donor.donor': true,
+      },
     });
     const { rows } = await csv(2025, token);
     expect(rows.filter((r) => r['Rubrique'] === 'Total des recettes').map((r) => [r['Détail'], r['Montant (€)']])).toEqual([
@@ -199,19 +239,32 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
 
   // ---- PDF ---------------------------------------------------------------------------------------
 
-  const linesOf = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const linesOf = (text: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   const pdfLines = (pdf: Buffer) => linesOf(pdftotext(pdf, { layout: true }));
   const ROW = new RegExp(`^(.+?)\\s{2,}(\\d{2}/\\d{2}/\\d{4})\\s+(${AMOUNT}|—)\\s+(${AMOUNT}|—)\\s+(${AMOUNT}|—)$`);
   const TOTAL = new RegExp(`^Total\\s+(${AMOUNT}|—)\\s+(${AMOUNT}|—)\\s+(${AMOUNT}|—)$`);
   const missionTable = (lines: string[]) => {
-    const rows = lines.map((l) => ROW.exec(l)).filter(Boolean).map((m) => ({ title: m![1], planned: cents(m![3]), actual: cents(m![4]), difference: cents(m![5]), differenceText: m![5] }));
-    const total = lines.map((l) => TOTAL.exec(l)).filter(Boolean).pop()!;
+    const rows = lines
+      .map((l) => ROW.exec(l))
+      .filter(Boolean)
+      .map((m) => ({ title: m![1], planned: cents(m![3]), actual: cents(m![4]), difference: cents(m![5]), differenceText: m![5] }));
+    const total = lines
+      .map((l) => TOTAL.exec(l))
+      .filter(Boolean)
+      .pop()!;
     return { rows, total: { planned: cents(total[1]), actual: cents(total[2]), difference: cents(total[3]) } };
   };
   const sum = (values: Array<number | null>) => values.reduce<number>((t, v) => t + (v ?? 0), 0);
 
   it('PDF: the mission totals are the sums of the rows printed, the « Écart » compares only what can be, and says its convention', async () => {
-    for (const [year, count, compared] of [[2025, 4, 4], [2099, 73, 2]] as const) {
+    for (const [year, count, compared] of [
+      [2025, 4, 4],
+      [2099, 73, 2],
+    ] as const) {
       const pdf = await downloadPdf(app, `/back-office/reports/financial.pdf?year=${year}`);
       expectEmbeddedFontsOnly(pdf);
       const { rows, total } = missionTable(pdfLines(pdf));
@@ -224,7 +277,9 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
         else expect(r.difference).toBe((r.actual ?? 0) - (r.planned ?? 0));
       }
       expect(rows.filter((r) => r.differenceText !== '—')).toHaveLength(compared);
-      expect(flat(pdftotext(pdf))).toContain('Écart = réel − prévu, pour les missions passées ou dont le budget réel est saisi ; « — » : mission à venir sans budget réel, hors du total de l’écart.');
+      expect(flat(pdftotext(pdf))).toContain(
+        'Écart = réel − prévu, pour les missions passées ou dont le budget réel est saisi ; « — » : mission à venir sans budget réel, hors du total de l’écart.'
+      );
     }
     const { rows, total } = missionTable(pdfLines(await downloadPdf(app, '/back-office/reports/financial.pdf?year=2025')));
     expect(rows.map((r) => r.title)).toEqual(['Atelier vélo Łódź ≥ 2 €', 'Œuvre d’art', 'Fête imprévue', 'Sans budget']);
@@ -263,7 +318,9 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
     const at = lines.findIndex((l) => l === 'Total des recettes');
     expect(at).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Par financeur')));
     expect(at).toBeLessThan(lines.findIndex((l) => l.startsWith('Budgets des missions')));
-    const parts = ['Cotisations', 'Dons', 'Subventions reçues (quel que soit le statut)'].map((p) => amountsOf(lines.slice(at).find((l) => l.startsWith(p))!)[0]);
+    const parts = ['Cotisations', 'Dons', 'Subventions reçues (quel que soit le statut)'].map(
+      (p) => amountsOf(lines.slice(at).find((l) => l.startsWith(p))!)[0]
+    );
     const grand = amountsOf(lines.slice(at + 1).find((l) => l.startsWith('Total des recettes'))!)[0];
     expect(parts).toEqual([123556, 100031, 70040]);
     expect(grand).toBe(sum(parts));
@@ -273,7 +330,11 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
     // by membership type / payment method: the rows add up to the total of the dues
     expect(sum(block('Par type d’adhésion').map((l) => amountsOf(l)[0]))).toBe(parts[0]);
     expect(sum(block('Par moyen de paiement').map((l) => amountsOf(l)[0]))).toBe(parts[0]);
-    expect(block('Par type d’adhésion').map((l) => l.split(/\s{2,}/)[0]).sort()).toEqual(['Adhésion « Solidarité »', 'Annuelle', 'Non renseigné']);
+    expect(
+      block('Par type d’adhésion')
+        .map((l) => l.split(/\s{2,}/)[0])
+        .sort()
+    ).toEqual(['Adhésion « Solidarité »', 'Annuelle', 'Non renseigné']);
     // by funder: requested, granted, received add up to the subsidies' totals
     const funders = block('Par financeur');
     expect(funders.map((l) => l.split(/\s{2,}/)[0]).sort()).toEqual(['Mairie de Łódź', 'Ζωή Παπαδοπούλου', 'Дмитрий Иванов']);

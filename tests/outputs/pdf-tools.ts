@@ -5,7 +5,7 @@ import path from 'path';
 import zlib from 'zlib';
 import type { TestApp } from '../helpers/strapi';
 import { download } from '../exports/helpers';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+
 const pdfParse = require('pdf-parse/lib/pdf-parse.js');
 
 /**
@@ -26,7 +26,14 @@ const withFile = <T>(pdf: Buffer, run: (file: string) => T): T => {
 /** pdftotext's text (UTF-8); `pages` = [first, last] (1-based). */
 export const pdftotext = (pdf: Buffer, { layout = false, pages }: { layout?: boolean; pages?: [number, number] } = {}) =>
   withFile(pdf, (file) =>
-    execFileSync('pdftotext', [...(layout ? ['-layout'] : []), ...(pages ? ['-f', String(pages[0]), '-l', String(pages[1])] : []), '-enc', 'UTF-8', file, '-']).toString('utf8')
+    execFileSync('pdftotext', [
+      ...(layout ? ['-layout'] : []),
+      ...(pages ? ['-f', String(pages[0]), '-l', String(pages[1])] : []),
+      '-enc',
+      'UTF-8',
+      file,
+      '-',
+    ]).toString('utf8')
   );
 
 /**
@@ -44,14 +51,23 @@ export const drawnText = (pdf: Buffer): string[] => {
     if (at < 0) objects.set(m[1], { dict: body });
     else {
       const data = Buffer.from(body.slice(at + 7, body.lastIndexOf('\nendstream')), 'latin1');
-      objects.set(m[1], { dict: body.slice(0, at), stream: (/FlateDecode/.test(body.slice(0, at)) ? zlib.inflateSync(data) : data).toString('latin1') });
+      objects.set(m[1], {
+        dict: body.slice(0, at),
+        stream: (/FlateDecode/.test(body.slice(0, at)) ? zlib.inflateSync(data) : data).toString('latin1'),
+      });
     }
   }
   const toUnicode = (id: string) => {
     const map = new Map<number, string>();
     const cmap = objects.get(id)!.stream!;
     // an entry may map one glyph to several code points: <0066 0069>
-    const hex = (h: string) => String.fromCharCode(...h.trim().split(/\s+/).map((x) => parseInt(x, 16)));
+    const hex = (h: string) =>
+      String.fromCharCode(
+        ...h
+          .trim()
+          .split(/\s+/)
+          .map((x) => parseInt(x, 16))
+      );
     for (const [, first, list] of cmap.matchAll(/<([0-9a-f]+)> <[0-9a-f]+> \[([^\]]*)\]/gi)) {
       [...list.matchAll(/<([0-9a-f ]+)>/gi)].forEach((u, i) => map.set(parseInt(first, 16) + i, hex(u[1])));
     }
@@ -68,7 +84,12 @@ export const drawnText = (pdf: Buffer): string[] => {
     let font: Map<number, string> | undefined;
     for (const op of stream.matchAll(/\/(F\d+) [\d.]+ Tf|\[((?:<[0-9a-f]*>|[\s\d.-])*)\] TJ/gi)) {
       if (op[1]) font = fonts.get(op[1]);
-      else out.push([...op[2].matchAll(/<([0-9a-f]*)>/gi)].map((h) => (h[1].match(/.{4}/g) ?? []).map((g) => font?.get(parseInt(g, 16)) ?? '\ufffd').join('')).join(''));
+      else
+        out.push(
+          [...op[2].matchAll(/<([0-9a-f]*)>/gi)]
+            .map((h) => (h[1].match(/.{4}/g) ?? []).map((g) => font?.get(parseInt(g, 16)) ?? '\ufffd').join(''))
+            .join('')
+        );
     }
   }
   return out;
@@ -84,10 +105,13 @@ export const pdffonts = (pdf: Buffer) =>
     // columns are fixed width; the header's dashes give them
     const dashes = lines[1];
     const cols = [...dashes.matchAll(/-+/g)].map((m) => [m.index!, m.index! + m[0].length]);
-    return lines.slice(2).filter((l) => l.trim()).map((l) => {
-      const [name, type, encoding, emb, sub, uni] = cols.map(([a, b]) => l.slice(a, b + 1).trim());
-      return { name, type, encoding, emb, sub, uni };
-    });
+    return lines
+      .slice(2)
+      .filter((l) => l.trim())
+      .map((l) => {
+        const [name, type, encoding, emb, sub, uni] = cols.map(([a, b]) => l.slice(a, b + 1).trim());
+        return { name, type, encoding, emb, sub, uni };
+      });
   });
 
 /** Every word with its box, by page (pdftotext -bbox). */
@@ -95,10 +119,20 @@ export const words = (pdf: Buffer) =>
   withFile(pdf, (file) => {
     const html = execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', file, '-']).toString('utf8');
     const pages = html.split('<page ').slice(1);
-    const decode = (t: string) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const decode = (t: string) =>
+      t
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
     return pages.map((p) =>
       [...p.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
-        xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text: decode(m[5]),
+        xMin: Number(m[1]),
+        yMin: Number(m[2]),
+        xMax: Number(m[3]),
+        yMax: Number(m[4]),
+        text: decode(m[5]),
       }))
     );
   });

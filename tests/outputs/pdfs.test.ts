@@ -10,17 +10,36 @@ import { downloadPdf, drawnText, expectEmbeddedFontsOnly, pdffonts, pdfjsText, p
  * extract as typed (read back by poppler's pdftotext and pdffonts, and by pdf.js); long tables
  * repeat their header on every page; count axes are whole numbers. SQLite and PostgreSQL.
  */
-const NAMES = ['Atelier vélo Łódź ≥ 2 €', 'Ζωή Παπαδοπούλου', 'Дмитрий Иванов', 'Œuvre d’art', 'Zoë Ærøskøbing « Ça » ß', 'Šárka Dvořáková', 'İlkay Şahin'];
+const NAMES = [
+  'Atelier vélo Łódź ≥ 2 €',
+  'Ζωή Παπαδοπούλου',
+  'Дмитрий Иванов',
+  'Œuvre d’art',
+  'Zoë Ærøskøbing « Ça » ß',
+  'Šárka Dvořáková',
+  'İlkay Şahin',
+];
 
 describe('PDF building blocks (the ones the receipts will use too)', () => {
-  const identity = { name: 'Les Amis de Łódź', rna: 'W691234567', siren: null, address: '1 rue de l’Œuvre', postalCode: '69001', city: 'Lyon' };
+  const identity = {
+    name: 'Les Amis de Łódź',
+    rna: 'W691234567',
+    siren: null,
+    address: '1 rue de l’Œuvre',
+    postalCode: '69001',
+    city: 'Lyon',
+  };
 
   const longTable = async () => {
     const doc = createReport(identity, { title: "Liste d'adhérents", subtitle: 'Au 31/12/2025 : tous les adhérents' });
     heading(doc, "Adhérents de l'année");
     paragraph(doc, 'Un texte à nous ; avec « guillemets » et des questions ? Oui ! À 80 %.');
     // 120 rows: the table runs over three pages
-    const rows = Array.from({ length: 120 }, (_, i) => [`${NAMES[i % NAMES.length]} n°${i + 1}`, i + 1, formatCentsAsEuros(123456 * (i + 1))]);
+    const rows = Array.from({ length: 120 }, (_, i) => [
+      `${NAMES[i % NAMES.length]} n°${i + 1}`,
+      i + 1,
+      formatCentsAsEuros(123456 * (i + 1)),
+    ]);
     table(doc, ['Adhérent', 'Numéro', 'Cotisation'], rows);
     return endToBuffer(doc, identity);
   };
@@ -48,7 +67,10 @@ describe('PDF building blocks (the ones the receipts will use too)', () => {
     const { numpages } = await pdfjsText(pdf);
     expect(numpages).toBeGreaterThanOrEqual(3);
     for (let page = 2; page <= numpages; page++) {
-      const lines = pdftotext(pdf, { layout: true, pages: [page, page] }).split('\n').map((l) => l.trim()).filter(Boolean);
+      const lines = pdftotext(pdf, { layout: true, pages: [page, page] })
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
       // the first line of the page is the header, then rows continue where the previous page stopped
       expect(lines[0].split(/\s{2,}/)).toEqual(['Adhérent', 'Numéro', 'Cotisation']);
       expect(lines[1]).toMatch(/n°\d+\s+\d+\s+[\d\s\u202f]+,\d{2}\s?€$/);
@@ -64,12 +86,16 @@ describe('PDF building blocks (the ones the receipts will use too)', () => {
     expect(text).toContain('Liste d’adhérents');
     expect(text).toContain(`Adhérents de l’année`);
     expect(text).toContain(`Au 31/12/2025${NBSP}: tous les adhérents`);
-    expect(text).toContain(`Un texte à nous${NNBSP}; avec «${NBSP}guillemets${NBSP}» et des questions${NNBSP}? Oui${NNBSP}! À 80${NNBSP}%.`);
+    expect(text).toContain(
+      `Un texte à nous${NNBSP}; avec «${NBSP}guillemets${NBSP}» et des questions${NNBSP}? Oui${NNBSP}! À 80${NNBSP}%.`
+    );
     expect(text).toContain(`1${NNBSP}234,56${NBSP}€`);
     expect(text).toContain(`148${NNBSP}147,20${NBSP}€`);
     expect(text).not.toContain("'");
     // the helpers themselves
-    expect(typo("L'exercice : total ; reste ? oui ! « cité »")).toBe(`L’exercice${NBSP}: total${NNBSP}; reste${NNBSP}? oui${NNBSP}! «${NBSP}cité${NBSP}»`);
+    expect(typo("L'exercice : total ; reste ? oui ! « cité »")).toBe(
+      `L’exercice${NBSP}: total${NNBSP}; reste${NNBSP}? oui${NNBSP}! «${NBSP}cité${NBSP}»`
+    );
     expect(typo('Total: 10:30 ?year=2025')).toBe(`Total${NBSP}: 10:30 ?year=2025`);
     expect(fr`Mission « ${"L'atelier : vélo"} » d'été`).toBe(`Mission «${NBSP}L'atelier : vélo${NBSP}» d’été`);
     expect(formatCount(1234567)).toBe(`1${NNBSP}234${NNBSP}567`);
@@ -82,7 +108,15 @@ describe('PDF building blocks (the ones the receipts will use too)', () => {
 
   it('uses whole-number axis ticks (no 0,5 nor 37,5) reaching above the highest value', () => {
     for (const [max, ticks] of [
-      [0, [0, 1]], [1, [0, 1]], [2, [0, 1, 2]], [3, [0, 1, 2, 3]], [5, [0, 2, 4, 6]], [37, [0, 10, 20, 30, 40]], [50, [0, 20, 40, 60]], [150, [0, 50, 100, 150]], [100.3, [0, 50, 100, 150]],
+      [0, [0, 1]],
+      [1, [0, 1]],
+      [2, [0, 1, 2]],
+      [3, [0, 1, 2, 3]],
+      [5, [0, 2, 4, 6]],
+      [37, [0, 10, 20, 30, 40]],
+      [50, [0, 20, 40, 60]],
+      [150, [0, 50, 100, 150]],
+      [100.3, [0, 50, 100, 150]],
     ] as Array<[number, number[]]>) {
       expect(axisTicks(max)).toEqual(ticks);
     }
@@ -115,8 +149,22 @@ describe(`PDFs of the back-office (${DB_CLIENT})`, () => {
       await create('api::contribution.contribution', { member: m.documentId, paidAt: joinedAt, amount: 12.5, paymentMethod: 'cash' });
     }
     const funder = await create('api::partner.partner', { name: 'Дмитрий Иванов', kind: 'other' });
-    await create('api::subsidy.subsidy', { title: 'Œuvre d’art', funder: funder.documentId, fiscalYear: 2025, amountRequested: 1234.5, amountGranted: 1000, status: 'granted' });
-    await create('api::mission.mission', { title: 'Atelier vélo Łódź ≥ 2 €', kind: 'mission', status: 'done', startAt: '2025-05-10T08:00:00.000Z', budgetPlanned: 20, budgetActual: 22.5 });
+    await create('api::subsidy.subsidy', {
+      title: 'Œuvre d’art',
+      funder: funder.documentId,
+      fiscalYear: 2025,
+      amountRequested: 1234.5,
+      amountGranted: 1000,
+      status: 'granted',
+    });
+    await create('api::mission.mission', {
+      title: 'Atelier vélo Łódź ≥ 2 €',
+      kind: 'mission',
+      status: 'done',
+      startAt: '2025-05-10T08:00:00.000Z',
+      budgetPlanned: 20,
+      budgetActual: 22.5,
+    });
   }, 300_000);
   afterAll(() => app?.stop());
 
@@ -130,7 +178,22 @@ describe(`PDFs of the back-office (${DB_CLIENT})`, () => {
 
   it('prints every name as typed in the dashboard (cities, professions, origins) and the report (funder, subsidy, mission)', async () => {
     const checks: Array<[Buffer, string[]]> = [
-      [await dashboard(), ['Œuvre d’art — Les Amis de Łódź', 'Θεσσαλονίκη', 'Москва', 'Łódź', 'Ζωγράφος', 'Инженер', 'Œnologue', 'Professeur d’œnologie', 'Ingénieur ≥ 2', 'Ελλάδα', 'Россия']],
+      [
+        await dashboard(),
+        [
+          'Œuvre d’art — Les Amis de Łódź',
+          'Θεσσαλονίκη',
+          'Москва',
+          'Łódź',
+          'Ζωγράφος',
+          'Инженер',
+          'Œnologue',
+          'Professeur d’œnologie',
+          'Ingénieur ≥ 2',
+          'Ελλάδα',
+          'Россия',
+        ],
+      ],
       [await report(), ['Œuvre d’art — Les Amis de Łódź', 'Дмитрий Иванов', 'Œuvre d’art', 'Atelier vélo Łódź ≥ 2 €']],
     ];
     for (const [pdf, names] of checks) {
@@ -163,7 +226,10 @@ describe(`PDFs of the back-office (${DB_CLIENT})`, () => {
   it('labels the count axes of the dashboard with whole numbers only', async () => {
     const pages = words(await dashboard());
     // the value axis labels are the numbers written left of the plots (x < 80 pt)
-    const labels = pages.flat().filter((w) => w.xMax < 80 && /^[\d,.\u202f]+$/.test(w.text)).map((w) => w.text);
+    const labels = pages
+      .flat()
+      .filter((w) => w.xMax < 80 && /^[\d,.\u202f]+$/.test(w.text))
+      .map((w) => w.text);
     expect(labels.length).toBeGreaterThanOrEqual(12);
     expect(labels.filter((l) => !/^\d+$/.test(l.replace(/\u202f/g, '')))).toEqual([]);
     // new members by month: at most 3 (March), so 0 1 2 3 and no 0,5 / 1,5 / 2,5

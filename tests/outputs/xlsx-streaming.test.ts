@@ -12,11 +12,11 @@ import { download } from '../exports/helpers';
 describe(`Excel exports in batches (${DB_CLIENT})`, () => {
   let app: TestApp;
   const dist = process.env.TEST_DIST_DIR!;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+
   const { BATCH_SIZE, prepareExport } = require(`${dist}/src/back-office/exports/engine`);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+
   const { workbookStream } = require(`${dist}/src/back-office/exports/xlsx`);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+
   const { datasetByName } = require(`${dist}/src/back-office/exports/datasets`);
   const TOTAL = 10 * BATCH_SIZE + 123;
   const BATCHES = Math.ceil(TOTAL / BATCH_SIZE);

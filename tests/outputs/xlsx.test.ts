@@ -29,31 +29,84 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
 
   beforeAll(async () => {
     app = await startStrapi();
-    await docs('api::association.association').create({ data: { name: 'Les Amis du Quartier', rna: 'W751234567', fiscalYearStartMonth: 1 } });
+    await docs('api::association.association').create({
+      data: { name: 'Les Amis du Quartier', rna: 'W751234567', fiscalYearStartMonth: 1 },
+    });
     const pole = await docs('api::pole.pole').create({ data: { name: 'Animation' } });
     const annual = await docs('api::membership-type.membership-type').create({ data: { name: 'Annuelle', amount: 20 } });
     const ain = await docs(MEMBER).create({
       data: {
-        firstName: 'Zoé', lastName: 'Ain', email: 'zoe@example.org', phone: '0612345678', postalCode: '01000', city: 'Bourg-en-Bresse',
-        birthDate: '1990-01-31', joinedAt: '2026-03-01', isVolunteer: true, poles: [pole.documentId], notes: '=1+1',
+        firstName: 'Zoé',
+        lastName: 'Ain',
+        email: 'zoe@example.org',
+        phone: '0612345678',
+        postalCode: '01000',
+        city: 'Bourg-en-Bresse',
+        birthDate: '1990-01-31',
+        joinedAt: '2026-03-01',
+        isVolunteer: true,
+        poles: [pole.documentId],
+        notes: '=1+1',
       },
     });
-    await docs(MEMBER).create({ data: { firstName: 'Luc', lastName: 'Corse', postalCode: '02100', phone: '+33 6 00 00 00 00', joinedAt: '2025-12-31' } });
-    await docs('api::contribution.contribution').create({
-      data: { member: ain.documentId, membershipType: annual.documentId, amount: 1234.5, paidAt: '2026-03-01', paymentMethod: 'cheque', reference: '0001234' },
+    await docs(MEMBER).create({
+      data: { firstName: 'Luc', lastName: 'Corse', postalCode: '02100', phone: '+33 6 00 00 00 00', joinedAt: '2025-12-31' },
     });
-    await docs('api::contribution.contribution').create({ data: { member: ain.documentId, membershipType: annual.documentId, amount: 0.1, paidAt: '2026-01-01', paymentMethod: 'cash' } });
-    const donor = await docs('api::donor.donor').create({ data: { kind: 'individual', lastName: 'Généreux', postalCode: '01000', phone: '0478000000', member: ain.documentId } });
-    await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 0.1, receivedAt: '2026-03-01', method: 'transfer', nature: 'cash', reference: 'DON-000042' } });
-    await docs('api::donation.donation').create({ data: { donor: donor.documentId, amount: 0.2, receivedAt: '2026-01-15', method: 'cheque', nature: 'cash' } });
-    const town = await docs('api::partner.partner').create({ data: { name: 'Ville de Bourg', kind: 'public_body', phone: '0474000000', since: '2020-01-01' } });
-    await docs('api::subsidy.subsidy').create({ data: { title: 'Fête', funder: town.documentId, fiscalYear: 2026, amountRequested: 1000, amountGranted: 800.5, amountReceived: 300, status: 'granted', reportDueAt: '2026-03-01' } });
+    await docs('api::contribution.contribution').create({
+      data: {
+        member: ain.documentId,
+        membershipType: annual.documentId,
+        amount: 1234.5,
+        paidAt: '2026-03-01',
+        paymentMethod: 'cheque',
+        reference: '0001234',
+      },
+    });
+    await docs('api::contribution.contribution').create({
+      data: { member: ain.documentId, membershipType: annual.documentId, amount: 0.1, paidAt: '2026-01-01', paymentMethod: 'cash' },
+    });
+    const donor = await docs('api::donor.donor').create({
+      data: { kind: 'individual', lastName: 'Généreux', postalCode: '01000', phone: '0478000000', member: ain.documentId },
+    });
+    await docs('api::donation.donation').create({
+      data: { donor: donor.documentId, amount: 0.1, receivedAt: '2026-03-01', method: 'transfer', nature: 'cash', reference: 'DON-000042' },
+    });
+    await docs('api::donation.donation').create({
+      data: { donor: donor.documentId, amount: 0.2, receivedAt: '2026-01-15', method: 'cheque', nature: 'cash' },
+    });
+    const town = await docs('api::partner.partner').create({
+      data: { name: 'Ville de Bourg', kind: 'public_body', phone: '0474000000', since: '2020-01-01' },
+    });
+    await docs('api::subsidy.subsidy').create({
+      data: {
+        title: 'Fête',
+        funder: town.documentId,
+        fiscalYear: 2026,
+        amountRequested: 1000,
+        amountGranted: 800.5,
+        amountReceived: 300,
+        status: 'granted',
+        reportDueAt: '2026-03-01',
+      },
+    });
     // 28 February 23:30 UTC is 1 March 00:30 in Paris: the day shown must be the 1st
     const mission = await docs('api::mission.mission').create({
-      data: { title: 'Collecte', startAt: '2026-02-28T23:30:00.000Z', status: 'done', pole: pole.documentId, budgetPlanned: 100, budgetActual: 99.9, capacity: 10 },
+      data: {
+        title: 'Collecte',
+        startAt: '2026-02-28T23:30:00.000Z',
+        status: 'done',
+        pole: pole.documentId,
+        budgetPlanned: 100,
+        budgetActual: 99.9,
+        capacity: 10,
+      },
     });
-    await docs('api::participation.participation').create({ data: { mission: mission.documentId, member: ain.documentId, status: 'attended', hours: 2.5 } });
-    await docs('api::participation.participation').create({ data: { mission: mission.documentId, lastName: 'Visiteur', firstName: 'Victor', phone: '0699999999', status: 'confirmed' } });
+    await docs('api::participation.participation').create({
+      data: { mission: mission.documentId, member: ain.documentId, status: 'attended', hours: 2.5 },
+    });
+    await docs('api::participation.participation').create({
+      data: { mission: mission.documentId, lastName: 'Visiteur', firstName: 'Victor', phone: '0699999999', status: 'confirmed' },
+    });
 
     for (const name of DATASETS) {
       const res = await download(app, `/back-office/exports/${name}.csv?format=xlsx`);
@@ -85,7 +138,11 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     const ws = (await workbook(body)).worksheets[0];
     const [header, ...rows] = rowsOf(ws, headerRow);
     const names = header.map((c) => String(c.value ?? ''));
-    return { ws, header: names, rows: rows.filter((r) => r.some((c) => c.value !== null)).map((r) => Object.fromEntries(names.map((h, i) => [h, r[i]]))) };
+    return {
+      ws,
+      header: names,
+      rows: rows.filter((r) => r.some((c) => c.value !== null)).map((r) => Object.fromEntries(names.map((h, i) => [h, r[i]]))),
+    };
   };
   const utcDay = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 
@@ -152,7 +209,10 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     expect(donations.find((r) => r['Référence'].value === 'DON-000042')!['Montant (€)']).toMatchObject({ value: 0.1, numFmt: EURO });
 
     const subsidy = (await table(files.subsidies)).rows[0];
-    expect(subsidy['Montant accordé (€)'] ?? subsidy[Object.keys(subsidy).find((k) => /accordé/i.test(k))!]).toMatchObject({ value: 800.5, numFmt: EURO });
+    expect(subsidy['Montant accordé (€)'] ?? subsidy[Object.keys(subsidy).find((k) => /accordé/i.test(k))!]).toMatchObject({
+      value: 800.5,
+      numFmt: EURO,
+    });
     expect(subsidy[Object.keys(subsidy).find((k) => /bilan/i.test(k))!].value).toEqual(utcDay('2026-03-01'));
   });
 
@@ -183,7 +243,10 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     for (const name of DATASETS) {
       const [sheet, view] = Object.entries(calc[name].views)[0];
       const rows = calc[name].sheets[sheet].filter((r) => r.some((c) => c.type !== 'empty')).length;
-      expect({ name, view }).toEqual({ name, view: { frozenRows: 1, filter: [1, rows, 1, calc[name].sheets[sheet][0].filter((c) => c.type !== 'empty').length] } });
+      expect({ name, view }).toEqual({
+        name,
+        view: { frozenRows: 1, filter: [1, rows, 1, calc[name].sheets[sheet][0].filter((c) => c.type !== 'empty').length] },
+      });
     }
 
     const contributions = calc.contributions.sheets['Cotisations'];
@@ -205,7 +268,9 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe(XLSX);
     expect(res.headers['content-disposition']).toBe('attachment; filename="bilan-financier-2026.xlsx"');
-    expect((await download(app, '/back-office/reports/financial.csv?year=2026&format=xlsx')).headers['content-disposition']).toBe('attachment; filename="bilan-financier-2026.xlsx"');
+    expect((await download(app, '/back-office/reports/financial.csv?year=2026&format=xlsx')).headers['content-disposition']).toBe(
+      'attachment; filename="bilan-financier-2026.xlsx"'
+    );
     expect((await app.admin('get', '/back-office/reports/financial.xlsx?year=2026&format=iso')).status).toBe(400);
 
     const wb = await workbook(files.report);
@@ -214,7 +279,8 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     expect(summary.getCell('A1').value).toBe('Les Amis du Quartier — RNA W751234567');
     expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
     expect(summary.getRow(4).values).toEqual([undefined, 'Rubrique', 'Détail', 'Nombre', 'Montant (€)']);
-    const line = (detail: string, section = 'Cotisations') => rowsOf(summary, 5).find((r) => r[0].value === section && r[1].value === detail)!;
+    const line = (detail: string, section = 'Cotisations') =>
+      rowsOf(summary, 5).find((r) => r[0].value === section && r[1].value === detail)!;
     expect(line('Total')[2].value).toBe(2);
     expect(line('Total')[3]).toMatchObject({ value: 1234.6, numFmt: EURO });
     expect(line('Total', 'Dons')[3].value).toBe(0.3);
@@ -245,7 +311,12 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
   it('closes the report\u2019s first sheet with the total of receipts, the report\u2019s own figures in euros', async () => {
     const wb = await workbook(files.report);
     const block = rowsOf(wb.getWorksheet('Cotisations et dons')!).filter((r) => r[0].value === 'Total des recettes');
-    expect(block.map((r) => r[1].value)).toEqual(['Cotisations', 'Dons', expect.stringMatching(/^Subventions reçues/), expect.stringMatching(/^Total \(cotisations \+ dons \+ subventions reçues/)]);
+    expect(block.map((r) => r[1].value)).toEqual([
+      'Cotisations',
+      'Dons',
+      expect.stringMatching(/^Subventions reçues/),
+      expect.stringMatching(/^Total \(cotisations \+ dons \+ subventions reçues/),
+    ]);
     expect(block.map((r) => r[3].value)).toEqual([1234.6, 0.3, 300, 1534.9]);
     for (const r of block) expect(r[3].numFmt).toBe(EURO);
     // the total is the sum of the three lines above it (cents, to avoid float noise)
@@ -253,18 +324,30 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     expect(cents[3]).toBe(cents[0] + cents[1] + cents[2]);
     expect(block.map((r) => r[2].value)).toEqual([2, 2, 1, null]);
     // LibreOffice reads numbers too
-    const calcTotal = calc.report.sheets['Cotisations et dons'].find((r) => r[0]?.text === 'Total des recettes' && /^Total/.test(r[1]?.text ?? ''))!;
+    const calcTotal = calc.report.sheets['Cotisations et dons'].find(
+      (r) => r[0]?.text === 'Total des recettes' && /^Total/.test(r[1]?.text ?? '')
+    )!;
     expect(calcTotal[3]).toMatchObject({ type: 'float', value: '1534.9' });
 
     // a role that may not read the subsidies (or the dues) gets the « Non calculé » line, no partial sum
     const noSubsidies = await adminWithRights(app, 'Recettes sans subventions', {
       actions: ['api::back-office.reports.read'],
-      read: { 'api::contribution.contribution': true, 'api::membership-type.membership-type': true, 'api::donation.donation': true, 'api::donor.donor': true },
+      read: {
+        'api::contribution.contribution': true,
+        'api::membership-type.membership-type': true,
+        'api::donation.donation': true,
+        'api::donor.donor': true,
+      },
     });
-    for (const [session, missing] of [[noSubsidies, 'Subventions'], [await loginAs(app, 'asso-partnerships'), 'Cotisations']] as const) {
+    for (const [session, missing] of [
+      [noSubsidies, 'Subventions'],
+      [await loginAs(app, 'asso-partnerships'), 'Cotisations'],
+    ] as const) {
       const mine = await workbook((await download(app, '/back-office/reports/financial.xlsx?year=2026', session)).body);
       const lines = rowsOf(mine.worksheets[0]).filter((r) => r[0].value === 'Total des recettes');
-      expect(lines.map((r) => [r[1].value, r[3].value])).toEqual([[expect.stringMatching(new RegExp(`^Non calculé : .*\\(${missing}\\)\\.$`)), null]]);
+      expect(lines.map((r) => [r[1].value, r[3].value])).toEqual([
+        [expect.stringMatching(new RegExp(`^Non calculé : .*\\(${missing}\\)\\.$`)), null],
+      ]);
     }
   });
 
@@ -272,14 +355,30 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     // missions still to come: one with its actual budget entered (compared), one without (not compared)
     const soon = DateTime.now().setZone('Europe/Paris').plus({ days: 2 }).set({ hour: 10 });
     const startAt = soon.toUTC().toISO();
-    await docs('api::mission.mission').create({ data: { title: 'Atelier', startAt, status: 'planned', budgetPlanned: 40, budgetActual: 55.5 } });
+    await docs('api::mission.mission').create({
+      data: { title: 'Atelier', startAt, status: 'planned', budgetPlanned: 40, budgetActual: 55.5 },
+    });
     await docs('api::mission.mission').create({ data: { title: 'Braderie', startAt, status: 'planned', budgetPlanned: 30 } });
     const wb = await workbook((await download(app, `/back-office/reports/financial.xlsx?year=${soon.year}`)).body);
     const ws = wb.getWorksheet('Missions')!;
     const all = rowsOf(ws);
-    expect(all.some((r) => r[0].value === 'Écart = réel − prévu, pour les missions passées ou dont le budget réel est saisi ; « — » : mission à venir sans budget réel, hors du total de l’écart.')).toBe(true);
+    expect(
+      all.some(
+        (r) =>
+          r[0].value ===
+          'Écart = réel − prévu, pour les missions passées ou dont le budget réel est saisi ; « — » : mission à venir sans budget réel, hors du total de l’écart.'
+      )
+    ).toBe(true);
     const h = all.findIndex((r) => r[0].value === 'Mission');
-    expect(all[h].map((c) => c.value)).toEqual(['Mission', 'Début', 'Statut', 'Budget prévu (€)', 'Budget réel (€)', 'Écart réel − prévu (€)', 'Remarque']);
+    expect(all[h].map((c) => c.value)).toEqual([
+      'Mission',
+      'Début',
+      'Statut',
+      'Budget prévu (€)',
+      'Budget réel (€)',
+      'Écart réel − prévu (€)',
+      'Remarque',
+    ]);
     const rows = all.slice(h + 1).filter((r) => r[0].value !== null && !/^Total/.test(String(r[0].value)));
     const byTitle = (t: string) => rows.find((r) => r[0].value === t)!;
     expect(byTitle('Atelier')[5]).toMatchObject({ value: 15.5, numFmt: EURO });
@@ -292,7 +391,9 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     expect(total[5]).toMatchObject({ numFmt: EURO });
     // the total of the difference is the sum of the compared rows of the sheet, and says how many
     expect(Math.round(Number(total[5].value) * 100)).toBe(compared.reduce((t, r) => t + Math.round(Number(r[5].value) * 100), 0));
-    expect(total[6].value).toBe(`écart sur ${compared.length} mission${compared.length > 1 ? 's' : ''} comparée${compared.length > 1 ? 's' : ''}`);
+    expect(total[6].value).toBe(
+      `écart sur ${compared.length} mission${compared.length > 1 ? 's' : ''} comparée${compared.length > 1 ? 's' : ''}`
+    );
     expect(Math.round(Number(total[3].value) * 100)).toBe(rows.reduce((t, r) => t + Math.round(Number(r[3].value ?? 0) * 100), 0));
     // the same figures as the CSV
     const csv = parseCsv((await download(app, `/back-office/reports/financial.csv?year=${soon.year}`)).body);
@@ -302,9 +403,17 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
 
   it('follows the CSV\u2019s rights: same 403 for a role refused, same columns for a role limited to some fields', async () => {
     const communication = await loginAs(app, 'asso-communication');
-    for (const url of ['/back-office/exports/members.csv', '/back-office/exports/members.csv?format=xlsx', '/back-office/exports/members.xlsx']) {
+    for (const url of [
+      '/back-office/exports/members.csv',
+      '/back-office/exports/members.csv?format=xlsx',
+      '/back-office/exports/members.xlsx',
+    ]) {
       const res = await app.admin('get', url, communication);
-      expect({ url, status: res.status, message: res.body.error?.message }).toEqual({ url, status: 403, message: 'Vous n’avez pas le droit de consulter les adhérents : export refusé.' });
+      expect({ url, status: res.status, message: res.body.error?.message }).toEqual({
+        url,
+        status: 403,
+        message: 'Vous n’avez pas le droit de consulter les adhérents : export refusé.',
+      });
     }
     expect((await app.admin('get', '/back-office/reports/financial.csv?year=2026&format=xlsx', communication)).status).toBe(403);
     expect((await app.admin('get', '/back-office/reports/financial.xlsx?year=2026', communication)).status).toBe(403);
@@ -315,7 +424,10 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     const xlsx = await table((await download(app, '/back-office/exports/members.csv?format=xlsx', treasurer)).body);
     expect(xlsx.header).toEqual(csv.header);
 
-    const limited = await adminWithRights(app, 'Accueil xlsx', { actions: ['api::back-office.exports.read'], read: { [MEMBER]: ['memberNumber', 'lastName', 'postalCode'] } });
+    const limited = await adminWithRights(app, 'Accueil xlsx', {
+      actions: ['api::back-office.exports.read'],
+      read: { [MEMBER]: ['memberNumber', 'lastName', 'postalCode'] },
+    });
     const mine = await table((await download(app, '/back-office/exports/members.csv?format=xlsx&postalCode=01000', limited)).body);
     expect(mine.header).toEqual(['N° d’adhérent', 'Nom', 'Code postal']);
     expect(mine.rows.map((r) => r['Nom'].value)).toEqual(['Ain']);
@@ -345,7 +457,14 @@ interface FodsBook {
   views: Record<string, { frozenRows: number; filter: number[] | null }>;
 }
 
-const decode = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const decode = (s: string) =>
+  s
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 const attr = (attrs: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(attrs)?.[1];
 
 const parseFods = (xml: string): FodsBook['sheets'] => {
@@ -380,16 +499,35 @@ const libreOffice = (files: Record<string, Buffer>): Record<string, FodsBook> =>
       return file;
     });
     // a profile of its own: other LibreOffice processes on the machine do not lock it
-    execFileSync('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--norestore', '--convert-to', 'fods', '--outdir', path.join(dir, 'out'), ...inputs], {
-      timeout: 180_000,
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'soffice',
+      [
+        `-env:UserInstallation=file://${dir}/profile`,
+        '--headless',
+        '--norestore',
+        '--convert-to',
+        'fods',
+        '--outdir',
+        path.join(dir, 'out'),
+        ...inputs,
+      ],
+      {
+        timeout: 180_000,
+        stdio: 'ignore',
+      }
+    );
     // a converted file keeps no view (frozen rows): Calc itself, through its UNO bridge, says what it shows
     const views = JSON.parse(
-      execFileSync('/usr/bin/python3', [path.join(__dirname, 'calc-view.py'), path.join(dir, 'profile-view'), ...inputs], { timeout: 180_000, encoding: 'utf8' })
+      execFileSync('/usr/bin/python3', [path.join(__dirname, 'calc-view.py'), path.join(dir, 'profile-view'), ...inputs], {
+        timeout: 180_000,
+        encoding: 'utf8',
+      })
     );
     return Object.fromEntries(
-      Object.keys(files).map((name) => [name, { sheets: parseFods(fs.readFileSync(path.join(dir, 'out', `${name}.fods`), 'utf8')), views: views[`${name}.xlsx`] }])
+      Object.keys(files).map((name) => [
+        name,
+        { sheets: parseFods(fs.readFileSync(path.join(dir, 'out', `${name}.fods`), 'utf8')), views: views[`${name}.xlsx`] },
+      ])
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

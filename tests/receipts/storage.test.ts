@@ -83,7 +83,11 @@ describe(`tax receipts: stored PDFs (${DB_CLIENT})`, () => {
     const anonymous = app.http();
 
     // the public folder, in any spelling
-    for (const url of [`/uploads/${file.hash}${file.ext}`, `/UPLOADS/${file.hash}${file.ext}`, `/uploads/${file.hash.toUpperCase()}${file.ext}`]) {
+    for (const url of [
+      `/uploads/${file.hash}${file.ext}`,
+      `/UPLOADS/${file.hash}${file.ext}`,
+      `/uploads/${file.hash.toUpperCase()}${file.ext}`,
+    ]) {
       const res = await anonymous.get(url);
       expect(res.status).toBe(404);
     }
@@ -134,11 +138,17 @@ describe(`tax receipts: stored PDFs (${DB_CLIENT})`, () => {
     const small = await receiptRow((await issueOne('Mesure')).documentId);
     const year = 2023;
     const big = await donor(app, { lastName: 'Zola' });
-    for (let i = 1; i <= 60; i++) await donation(app, big.documentId, { amount: 10 + i, receivedAt: `${year}-0${1 + (i % 9)}-${String(1 + (i % 27)).padStart(2, '0')}` });
+    for (let i = 1; i <= 60; i++)
+      await donation(app, big.documentId, {
+        amount: 10 + i,
+        receivedAt: `${year}-0${1 + (i % 9)}-${String(1 + (i % 27)).padStart(2, '0')}`,
+      });
     const tiny = await donor(app, { lastName: 'Abel' });
     await donation(app, tiny.documentId, { amount: 80, receivedAt: `${year}-05-05` });
 
-    const numberBefore = (await app.strapi.db.query(RECEIPT).findMany({ where: { numberYear: ISSUE_YEAR }, orderBy: { sequence: 'desc' }, limit: 1 }))[0];
+    const numberBefore = (
+      await app.strapi.db.query(RECEIPT).findMany({ where: { numberYear: ISSUE_YEAR }, orderBy: { sequence: 'desc' }, limit: 1 })
+    )[0];
     const receiptsBefore = await app.strapi.db.query(RECEIPT).count();
     const filesBefore = await app.strapi.db.query(FILE).count();
     const diskBefore = uploadsOnDisk();

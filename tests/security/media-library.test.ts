@@ -16,7 +16,11 @@ import { loginAs } from '../helpers/roles';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Title (PV secret) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const DOCUMENT = 'api::document.document';
 
-interface RawResponse { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
+interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
 /** A request sent with its path exactly as written (no URL normalisation by the client). */
 const raw = (app: TestApp, method: 'GET' | 'HEAD', rawPath: string, headers: Record<string, string> = {}) =>
   new Promise<RawResponse>((resolve, reject) => {
@@ -49,14 +53,23 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
     return res.body.data;
   };
   const attach = async (title: string, file: number, confidential: boolean | null) => {
-    const doc = await app.strapi.documents(DOCUMENT).create({ data: { title, category: 'minutes', confidential: confidential ?? false, file } });
+    const doc = await app.strapi
+      .documents(DOCUMENT)
+      .create({ data: { title, category: 'minutes', confidential: confidential ?? false, file } });
     // a document saved without the flag (older rows, an import): treated as confidential
     if (confidential === null) await app.strapi.db.query(DOCUMENT).update({ where: { id: doc.id }, data: { confidential: null } });
     return doc;
   };
   const state = async (id: number) => {
     const file = await files().findOne({ where: { id }, populate: ['folder'] });
-    return file && { name: file.name, folder: file.folder?.id ?? null, folderPath: file.folderPath, onDisk: fs.existsSync(path.join(uploadsDir(), `${file.hash}${file.ext}`)) };
+    return (
+      file && {
+        name: file.name,
+        folder: file.folder?.id ?? null,
+        folderPath: file.folderPath,
+        onDisk: fs.existsSync(path.join(uploadsDir(), `${file.hash}${file.ext}`)),
+      }
+    );
   };
   const expectRefused = (res: any, label: string) => {
     expect([label, res.status]).toEqual([label, 403]);
@@ -77,7 +90,9 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
 
   beforeAll(async () => {
     app = await startStrapi();
-    png = await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 90, g: 10, b: 10 } } }).png().toBuffer();
+    png = await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 90, g: 10, b: 10 } } })
+      .png()
+      .toBuffer();
     dossiers = await folder('Bureau');
     archives = await folder('Archives', dossiers.id);
     secretPdf = await upload('pv-secret.pdf', PDF, archives.id);
@@ -109,10 +124,15 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
       expect(await Promise.all([secretPdf, secretImage, unflagged, openFile, openInFolder].map((f) => state(f.id)))).toEqual(before);
       expect(await folders().findMany({ populate: ['parent'], orderBy: { id: 'asc' } })).toEqual(foldersBefore);
       // what the role may see still moves
-      const ok = await app.admin('post', '/upload/actions/bulk-move', token).send({ fileIds: [openFile.id], folderIds: [], destinationFolderId: dossiers.id });
+      const ok = await app
+        .admin('post', '/upload/actions/bulk-move', token)
+        .send({ fileIds: [openFile.id], folderIds: [], destinationFolderId: dossiers.id });
       expect(ok.status).toBe(200);
       expect((await state(openFile.id))!.folder).toBe(dossiers.id);
-      await app.admin('post', '/upload/actions/bulk-move').send({ fileIds: [openFile.id], folderIds: [], destinationFolderId: null }).expect(200);
+      await app
+        .admin('post', '/upload/actions/bulk-move')
+        .send({ fileIds: [openFile.id], folderIds: [], destinationFolderId: null })
+        .expect(200);
     });
 
     it('bulk delete (files and folders) refuses any file the role may not see, and deletes nothing', async () => {
@@ -140,11 +160,19 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
       const token = await loginAs(app, 'asso-communication');
       const before = await Promise.all([secretPdf, secretImage, openFile].map((f) => state(f.id)));
       expectRefused(
-        await app.admin('post', '/upload/actions/bulk-update', token).send({ updates: [{ id: openFile.id, fileInfo: { name: 'renomme.pdf' } }, { id: secretImage.id, fileInfo: { name: 'renomme.png' } }] }),
+        await app.admin('post', '/upload/actions/bulk-update', token).send({
+          updates: [
+            { id: openFile.id, fileInfo: { name: 'renomme.pdf' } },
+            { id: secretImage.id, fileInfo: { name: 'renomme.png' } },
+          ],
+        }),
         'bulk update'
       );
       const other = await folder('Communication');
-      expectRefused(await app.admin('put', `/upload/folders/${dossiers.id}`, token).send({ name: 'Bureau', parent: other.id }), 'folder move');
+      expectRefused(
+        await app.admin('put', `/upload/folders/${dossiers.id}`, token).send({ name: 'Bureau', parent: other.id }),
+        'folder move'
+      );
       expect((await folders().findOne({ where: { id: dossiers.id }, populate: ['parent'] })).parent).toBeNull();
       // a rename (the dialog sends the unchanged parent) is not a move
       const renamed = await app.admin('put', `/upload/folders/${dossiers.id}`, token).send({ name: 'Bureau (2026)', parent: null });
@@ -153,20 +181,42 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
       expect((await app.admin('get', `/upload/files/${secretImage.id}`, token)).status).toBe(403);
       expect((await app.admin('put', `/upload/files/${secretImage.id}`, token).send({ fileInfo: { name: 'x.png' } })).status).toBe(403);
       expect((await app.admin('delete', `/upload/files/${secretImage.id}`, token)).status).toBe(403);
-      expect((await app.admin('post', `/upload?id=${secretImage.id}`, token).attach('files', png, { filename: 'x.png', contentType: 'image/png' })).status).toBe(403);
-      expect((await app.admin('post', `/upload/files/${secretImage.id}/replace`, token).attach('files', png, { filename: 'x.png', contentType: 'image/png' })).status).toBe(403);
+      expect(
+        (
+          await app
+            .admin('post', `/upload?id=${secretImage.id}`, token)
+            .attach('files', png, { filename: 'x.png', contentType: 'image/png' })
+        ).status
+      ).toBe(403);
+      expect(
+        (
+          await app
+            .admin('post', `/upload/files/${secretImage.id}/replace`, token)
+            .attach('files', png, { filename: 'x.png', contentType: 'image/png' })
+        ).status
+      ).toBe(403);
       expect(await Promise.all([secretPdf, secretImage, openFile].map((f) => state(f.id)))).toEqual(before);
       // the super admin, without conditions, still does everything
-      const all = await app.admin('post', '/upload/actions/bulk-update').send({ updates: [{ id: secretImage.id, fileInfo: { alternativeText: 'Plan' } }] });
+      const all = await app
+        .admin('post', '/upload/actions/bulk-update')
+        .send({ updates: [{ id: secretImage.id, fileInfo: { alternativeText: 'Plan' } }] });
       expect(all.status).toBe(200);
     });
   });
 
   describe('confidential files by URL', () => {
     it('are never served under /uploads, whatever the spelling, the format or the method', async () => {
-      const names = [secretPdf.url, secretImage.url, secretImage.formats.thumbnail.url, secretImage.formats.small.url, unflagged.url].map((u: string) => u.replace('/uploads/', ''));
+      const names = [secretPdf.url, secretImage.url, secretImage.formats.thumbnail.url, secretImage.formats.small.url, unflagged.url].map(
+        (u: string) => u.replace('/uploads/', '')
+      );
       for (const name of names) {
-        for (const url of [`/uploads/${name}`, `/uploads//${name}`, `/%75ploads/${name}`, `/robots.txt/../uploads/${name}`, `/uploads/${name.replace(/\./g, '%2E')}`]) {
+        for (const url of [
+          `/uploads/${name}`,
+          `/uploads//${name}`,
+          `/%75ploads/${name}`,
+          `/robots.txt/../uploads/${name}`,
+          `/uploads/${name.replace(/\./g, '%2E')}`,
+        ]) {
           for (const method of ['GET', 'HEAD'] as const) {
             const res = await raw(app, method, url);
             expect([method, url, res.status]).toEqual([method, url, 404]);
@@ -187,12 +237,16 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
       expect((await raw(app, 'GET', openFile.url)).status).toBe(200);
       // the same from the document form: the answer already carries the signed link
       const secretary = await loginAs(app, 'asso-secretary');
-      const saved = await app.admin('put', `/content-manager/collection-types/${DOCUMENT}/${openDoc.documentId}`, secretary).send({ confidential: true });
+      const saved = await app
+        .admin('put', `/content-manager/collection-types/${DOCUMENT}/${openDoc.documentId}`, secretary)
+        .send({ confidential: true });
       expect(saved.status).toBe(200);
       expect(saved.body.data.file.url).toMatch(/^\/back-office\/files\//);
       expect((await raw(app, 'GET', saved.body.data.file.url)).status).toBe(200);
       expect((await raw(app, 'GET', openFile.url)).status).toBe(404);
-      const reopened = await app.admin('put', `/content-manager/collection-types/${DOCUMENT}/${openDoc.documentId}`, secretary).send({ confidential: false });
+      const reopened = await app
+        .admin('put', `/content-manager/collection-types/${DOCUMENT}/${openDoc.documentId}`, secretary)
+        .send({ confidential: false });
       expect(reopened.body.data.file.url).toBe(openFile.url);
       expect((await raw(app, 'GET', openFile.url)).status).toBe(200);
     });
@@ -241,7 +295,10 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
       const token = new URL(url, 'http://x').searchParams.get('token')!;
       const [body] = token.split('.');
       const claim = JSON.parse(Buffer.from(body, 'base64url').toString());
-      const key = crypto.createHmac('sha256', String(app.strapi.config.get('admin.auth.secret'))).update('asso-back-office:private-file-url').digest();
+      const key = crypto
+        .createHmac('sha256', String(app.strapi.config.get('admin.auth.secret')))
+        .update('asso-back-office:private-file-url')
+        .digest();
       const sign = (c: object) => {
         const b = Buffer.from(JSON.stringify(c)).toString('base64url');
         return `${b}.${crypto.createHmac('sha256', key).update(b).digest('base64url')}`;
@@ -253,7 +310,10 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
         ['another format', url.replace('format=original', 'format=thumbnail')],
         ['a thumbnail link for the original', thumbnail.replace('format=thumbnail', 'format=original')],
         ['an altered claim', url.replace(body, Buffer.from(JSON.stringify({ ...claim, f: secretPdf.id })).toString('base64url'))],
-        ['a signature from another key', `/back-office/files/${secretPdf.id}?format=original&token=${body}.${crypto.createHmac('sha256', 'autre').update(body).digest('base64url')}`],
+        [
+          'a signature from another key',
+          `/back-office/files/${secretPdf.id}?format=original&token=${body}.${crypto.createHmac('sha256', 'autre').update(body).digest('base64url')}`,
+        ],
         ['an expired link', forged({ ...claim, e: Math.floor(Date.now() / 1000) - 1 })],
         ['a made-up session', forged({ ...claim, s: 'session-inventee' })],
       ] as const) {
@@ -264,8 +324,18 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
 
       // a bureau member whose role changes, or whose account is deactivated, loses the link at once
       const roleService = app.strapi.service('admin::role');
-      const [secretaryRole, communicationRole] = [await roleService.findOne({ code: 'asso-secretary' }), await roleService.findOne({ code: 'asso-communication' })];
-      const user = await app.strapi.service('admin::user').create({ email: 'passage@test.local', firstname: 'Passage', lastname: 'Test', password: 'Bureau-Test-2026', roles: [secretaryRole.id], isActive: true });
+      const [secretaryRole, communicationRole] = [
+        await roleService.findOne({ code: 'asso-secretary' }),
+        await roleService.findOne({ code: 'asso-communication' }),
+      ];
+      const user = await app.strapi.service('admin::user').create({
+        email: 'passage@test.local',
+        firstname: 'Passage',
+        lastname: 'Test',
+        password: 'Bureau-Test-2026',
+        roles: [secretaryRole.id],
+        isActive: true,
+      });
       const own = await loginAdmin(app.strapi.server.httpServer, 'passage@test.local', 'Bureau-Test-2026');
       const link: string = (await app.admin('get', `/upload/files/${secretPdf.id}`, own)).body.url;
       expect((await raw(app, 'GET', link)).status).toBe(200);

@@ -44,10 +44,12 @@ describe(`admin password rule on every path (${DB_CLIENT})`, () => {
   afterAll(() => app?.stop());
 
   it('the rule itself, and the accounts we ship or test with pass it', () => {
-    for (const [kind, password] of Object.entries(WEAK)) expect({ kind, reason: weakPasswordReason(password) }).not.toEqual({ kind, reason: null });
+    for (const [kind, password] of Object.entries(WEAK))
+      expect({ kind, reason: weakPasswordReason(password) }).not.toEqual({ kind, reason: null });
     expect(weakPasswordReason(undefined)).not.toBeNull();
     expect(weakPasswordReason('')).not.toBeNull();
-    for (const password of [STRONG, SUPER_ADMIN.password, 'Bureau-Test-2026', ...DEMO_ACCOUNTS.map((a) => a.password)]) expect({ password, reason: weakPasswordReason(password) }).toEqual({ password, reason: null });
+    for (const password of [STRONG, SUPER_ADMIN.password, 'Bureau-Test-2026', ...DEMO_ACCOUNTS.map((a) => a.password)])
+      expect({ password, reason: weakPasswordReason(password) }).toEqual({ password, reason: null });
   });
 
   it('PUT /admin/users/me: every weak password refused in French, in every spelling of the URL; the old one still works', async () => {
@@ -68,12 +70,16 @@ describe(`admin password rule on every path (${DB_CLIENT})`, () => {
   });
 
   it('invitation: POST /admin/register refuses a weak password and keeps the invitation usable', async () => {
-    const invite = await app.admin('post', '/admin/users').send({ firstname: 'Nouvel', lastname: 'Admin', email: 'nouvel@test.local', roles: [await secretaryRole()] });
+    const invite = await app
+      .admin('post', '/admin/users')
+      .send({ firstname: 'Nouvel', lastname: 'Admin', email: 'nouvel@test.local', roles: [await secretaryRole()] });
     expect(invite.status).toBe(201);
     const registrationToken = invite.body.data.registrationToken;
     for (const url of ['/admin/register', '/ADMIN/REGISTER', '/admin/register/', '/Admin/Register/']) {
       for (const [kind, password] of Object.entries(WEAK)) {
-        const res = await anon().post(url).send({ registrationToken, userInfo: { firstname: 'Nouvel', lastname: 'Admin', password } });
+        const res = await anon()
+          .post(url)
+          .send({ registrationToken, userInfo: { firstname: 'Nouvel', lastname: 'Admin', password } });
         expectFrenchRefusal(res, `${url} ${kind}`);
       }
     }
@@ -81,16 +87,19 @@ describe(`admin password rule on every path (${DB_CLIENT})`, () => {
     expect(pending.password ?? null).toBeNull();
     expect(pending.isActive).toBe(false);
     expect(pending.registrationToken).toBe(registrationToken);
-    const ok = await anon().post('/admin/register').send({ registrationToken, userInfo: { firstname: 'Nouvel', lastname: 'Admin', password: STRONG } });
+    const ok = await anon()
+      .post('/admin/register')
+      .send({ registrationToken, userInfo: { firstname: 'Nouvel', lastname: 'Admin', password: STRONG } });
     expect(ok.status).toBe(200);
     await loginAdmin(app.strapi.server.httpServer, 'nouvel@test.local', STRONG);
   });
 
-  it("PUT /admin/users/:id: the president cannot give anyone a weak password either", async () => {
+  it('PUT /admin/users/:id: the president cannot give anyone a weak password either', async () => {
     const user = await app.strapi.db.query('admin::user').findOne({ where: { email: 'nouvel@test.local' } });
     const before = await storedHash('nouvel@test.local');
     for (const url of [`/admin/users/${user.id}`, `/ADMIN/USERS/${user.id}`, `/admin/users/${user.id}/`]) {
-      for (const [kind, password] of Object.entries(WEAK)) expectFrenchRefusal(await app.admin('put', url).send({ password }), `${url} ${kind}`);
+      for (const [kind, password] of Object.entries(WEAK))
+        expectFrenchRefusal(await app.admin('put', url).send({ password }), `${url} ${kind}`);
     }
     expect(await storedHash('nouvel@test.local')).toBe(before);
     expect((await app.admin('put', `/admin/users/${user.id}`).send({ password: 'Autre-Solide-2026' })).status).toBe(200);
@@ -100,10 +109,13 @@ describe(`admin password rule on every path (${DB_CLIENT})`, () => {
   it('POST /admin/reset-password refuses a weak password and keeps the reset link usable', async () => {
     const email = 'nouvel@test.local';
     const resetPasswordToken = 'jeton-de-reinitialisation-test';
-    await app.strapi.db.query('admin::user').update({ where: { email }, data: { resetPasswordToken, resetPasswordTokenExpiresAt: new Date(Date.now() + 3600_000) } });
+    await app.strapi.db
+      .query('admin::user')
+      .update({ where: { email }, data: { resetPasswordToken, resetPasswordTokenExpiresAt: new Date(Date.now() + 3600_000) } });
     const before = await storedHash(email);
     for (const url of ['/admin/reset-password', '/ADMIN/RESET-PASSWORD', '/admin/reset-password/', '/Admin/Reset-Password/']) {
-      for (const [kind, password] of Object.entries(WEAK)) expectFrenchRefusal(await anon().post(url).send({ resetPasswordToken, password }), `${url} ${kind}`);
+      for (const [kind, password] of Object.entries(WEAK))
+        expectFrenchRefusal(await anon().post(url).send({ resetPasswordToken, password }), `${url} ${kind}`);
     }
     expect(await storedHash(email)).toBe(before);
     expect((await app.strapi.db.query('admin::user').findOne({ where: { email } })).resetPasswordToken).toBe(resetPasswordToken);
@@ -121,13 +133,34 @@ describe(`admin password rule on every path (${DB_CLIENT})`, () => {
     const count = await app.strapi.db.query('admin::user').count();
     const before = await storedHash('nouvel@test.local');
     const user = await app.strapi.db.query('admin::user').findOne({ where: { email: 'nouvel@test.local' } });
-    await app.strapi.db.query('admin::user').update({ where: { id: user.id }, data: { resetPasswordToken: 'autre-jeton', resetPasswordTokenExpiresAt: new Date(Date.now() + 3600_000) } });
+    await app.strapi.db.query('admin::user').update({
+      where: { id: user.id },
+      data: { resetPasswordToken: 'autre-jeton', resetPasswordTokenExpiresAt: new Date(Date.now() + 3600_000) },
+    });
     for (const [kind, password] of Object.entries(WEAK)) {
       const calls: [string, () => Promise<unknown>][] = [
-        ['user.create (admin:create-user)', () => users.create({ email: `cli.${kind.toLowerCase()}@test.local`, firstname: 'Cli', lastname: 'Test', password, roles, isActive: true, registrationToken: null })],
+        [
+          'user.create (admin:create-user)',
+          () =>
+            users.create({
+              email: `cli.${kind.toLowerCase()}@test.local`,
+              firstname: 'Cli',
+              lastname: 'Test',
+              password,
+              roles,
+              isActive: true,
+              registrationToken: null,
+            }),
+        ],
         ['user.resetPasswordByEmail (admin:reset-user-password)', () => users.resetPasswordByEmail('nouvel@test.local', password)],
         ['user.updateById', () => app.strapi.service('admin::user').updateById(user.id, { password })],
-        ['user.register', () => app.strapi.service('admin::user').register({ registrationToken: invited.registrationToken, userInfo: { firstname: 'X', lastname: 'Y', password } })],
+        [
+          'user.register',
+          () =>
+            app.strapi
+              .service('admin::user')
+              .register({ registrationToken: invited.registrationToken, userInfo: { firstname: 'X', lastname: 'Y', password } }),
+        ],
         ['auth.resetPassword', () => auth.resetPassword({ resetPasswordToken: 'autre-jeton', password })],
         ['auth.hashPassword', () => auth.hashPassword(password)],
       ];
@@ -153,14 +186,26 @@ describe(`admin password rule on every path (${DB_CLIENT})`, () => {
     await app.strapi.db.query('admin::user').deleteMany({});
     for (const url of ['/admin/register-admin', '/ADMIN/REGISTER-ADMIN', '/admin/register-admin/']) {
       for (const [kind, password] of Object.entries(WEAK)) {
-        expectFrenchRefusal(await anon().post(url).send({ email: 'premier@test.local', firstname: 'Premier', lastname: 'Admin', password }), `${url} ${kind}`);
+        expectFrenchRefusal(
+          await anon().post(url).send({ email: 'premier@test.local', firstname: 'Premier', lastname: 'Admin', password }),
+          `${url} ${kind}`
+        );
       }
     }
     expect(await app.strapi.db.query('admin::user').count()).toBe(0);
     // the service behind it, directly
-    await expect(app.strapi.admin.services.user.createFirstAdmin({ email: 'premier@test.local', firstname: 'Premier', lastname: 'Admin', password: WEAK.short })).rejects.toThrow(/^Mot de passe : /);
+    await expect(
+      app.strapi.admin.services.user.createFirstAdmin({
+        email: 'premier@test.local',
+        firstname: 'Premier',
+        lastname: 'Admin',
+        password: WEAK.short,
+      })
+    ).rejects.toThrow(/^Mot de passe : /);
     expect(await app.strapi.db.query('admin::user').count()).toBe(0);
-    const ok = await anon().post('/Admin/Register-Admin/').send({ email: 'premier@test.local', firstname: 'Premier', lastname: 'Admin', password: STRONG });
+    const ok = await anon()
+      .post('/Admin/Register-Admin/')
+      .send({ email: 'premier@test.local', firstname: 'Premier', lastname: 'Admin', password: STRONG });
     expect(ok.status).toBe(200);
     await loginAdmin(app.strapi.server.httpServer, 'premier@test.local', STRONG);
   });

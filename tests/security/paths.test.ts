@@ -14,7 +14,11 @@ const spellings = (path: string) => {
   const q = query ? `?${query}` : '';
   const title = p.replace(/\/([a-z])/g, (_m, c) => `/${c.toUpperCase()}`);
   const routed = [p, p.toUpperCase(), title, `${p}/`, `${p.toUpperCase()}/`, `${title}/`].map((s) => `${s}${q}`);
-  const refused = [p.replace(/^\/([a-z-]+)\//, '/$1//'), p.replace(/\/([a-z])/, (_m, c) => `/%${c.charCodeAt(0).toString(16)}`), `${p}%2F`].map((s) => `${s}${q}`);
+  const refused = [
+    p.replace(/^\/([a-z-]+)\//, '/$1//'),
+    p.replace(/\/([a-z])/, (_m, c) => `/%${c.charCodeAt(0).toString(16)}`),
+    `${p}%2F`,
+  ].map((s) => `${s}${q}`);
   return { routed: [...new Set(routed)], refused: [...new Set(refused)] };
 };
 
@@ -36,19 +40,31 @@ describe(`path guards follow the router (${DB_CLIENT})`, () => {
     const tokens = app.strapi.service('admin::api-token');
     readOnly = (await tokens.create({ name: 'lecture', type: 'read-only', lifespan: null })).accessKey;
     fullAccess = (await tokens.create({ name: 'intégration', type: 'full-access', lifespan: null })).accessKey;
-    const upload = await app.admin('post', '/upload').attach('files', Buffer.from('compte rendu confidentiel'), { filename: 'pv-bureau-secret.txt', contentType: 'text/plain' });
+    const upload = await app
+      .admin('post', '/upload')
+      .attach('files', Buffer.from('compte rendu confidentiel'), { filename: 'pv-bureau-secret.txt', contentType: 'text/plain' });
     expect(upload.status).toBe(201);
     fileId = upload.body[0].id;
     const authenticated = await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
-    const account = await app.strapi.plugin('users-permissions').service('user').add({ username: 'compte', email: 'compte.secret@example.org', password: 'Compte-Test-2026', provider: 'local', confirmed: true, role: authenticated.id });
+    const account = await app.strapi.plugin('users-permissions').service('user').add({
+      username: 'compte',
+      email: 'compte.secret@example.org',
+      password: 'Compte-Test-2026',
+      provider: 'local',
+      confirmed: true,
+      role: authenticated.id,
+    });
     accountId = account.id;
     await app.strapi.documents('api::pole.pole').create({ data: { name: 'Solidarité' } });
   }, 300_000);
   afterAll(() => app?.stop());
 
   it('the canonical path: case, trailing and repeated slashes, percent-encoding; an encoded slash stays in its segment, dot segments stay', () => {
-    for (const p of ['/API/UPLOAD/files', '/api/upload/files/', '/api//upload//files//', '/api/%75pload/files', '/Api/Upload/Files/']) expect(routePath(p)).toBe('/api/upload/files');
-    expect(routePath('/content-manager/collection-types/api%3A%3Amission.mission')).toBe('/content-manager/collection-types/api::mission.mission');
+    for (const p of ['/API/UPLOAD/files', '/api/upload/files/', '/api//upload//files//', '/api/%75pload/files', '/Api/Upload/Files/'])
+      expect(routePath(p)).toBe('/api/upload/files');
+    expect(routePath('/content-manager/collection-types/api%3A%3Amission.mission')).toBe(
+      '/content-manager/collection-types/api::mission.mission'
+    );
     expect(routePath('/admin/users/me%2Fx')).toBe('/admin/users/me%2fx');
     expect(routePath('/api/users/..')).toBe('/api/users/..');
     expect(routePath('/a/%E0%A4%A/b')).toBe('/a/%e0%a4%a/b');
@@ -65,19 +81,32 @@ describe(`path guards follow the router (${DB_CLIENT})`, () => {
 
   it('the media library and accounts content API are closed to every caller, in every spelling and method', async () => {
     const closed = [
-      '/api/upload/files', `/api/upload/files/${fileId}`, '/api/upload/files?populate=*',
-      '/api/users', `/api/users/${accountId}`, '/api/users/count', '/api/users/me', '/api/users/..',
-      '/api/users-permissions/roles', '/api/users-permissions/roles/1', '/api/users-permissions/permissions',
+      '/api/upload/files',
+      `/api/upload/files/${fileId}`,
+      '/api/upload/files?populate=*',
+      '/api/users',
+      `/api/users/${accountId}`,
+      '/api/users/count',
+      '/api/users/me',
+      '/api/users/..',
+      '/api/users-permissions/roles',
+      '/api/users-permissions/roles/1',
+      '/api/users-permissions/permissions',
     ];
     const wrong: string[] = [];
     for (const path of closed) {
       const { routed, refused } = spellings(path);
       for (const url of [...routed, ...refused]) {
-        for (const [who, token] of [['visiteur', null], ['lecture', readOnly], ['complet', fullAccess]] as const) {
+        for (const [who, token] of [
+          ['visiteur', null],
+          ['lecture', readOnly],
+          ['complet', fullAccess],
+        ] as const) {
           for (const method of ['get', 'head']) {
             const res = await as(token, method, url);
             const leak = /pv-bureau-secret|compte\.secret|Authenticated/.test(res.text ?? '');
-            if (![403, 404, 405].includes(res.status) || leak) wrong.push(`${who} ${method.toUpperCase()} ${url} → ${res.status} ${String(res.text).slice(0, 60)}`);
+            if (![403, 404, 405].includes(res.status) || leak)
+              wrong.push(`${who} ${method.toUpperCase()} ${url} → ${res.status} ${String(res.text).slice(0, 60)}`);
           }
         }
       }
@@ -89,7 +118,10 @@ describe(`path guards follow the router (${DB_CLIENT})`, () => {
     const filesBefore = await app.strapi.db.query('plugin::upload.file').count();
     const wrong: string[] = [];
     for (const url of spellings('/api/upload').routed) {
-      const res = await as(fullAccess, 'post', url).attach('files', Buffer.from('intrus'), { filename: 'intrus.txt', contentType: 'text/plain' });
+      const res = await as(fullAccess, 'post', url).attach('files', Buffer.from('intrus'), {
+        filename: 'intrus.txt',
+        contentType: 'text/plain',
+      });
       if (res.status !== 403) wrong.push(`POST ${url} → ${res.status}`);
     }
     for (const url of spellings(`/api/upload/files/${fileId}`).routed) {
@@ -97,7 +129,12 @@ describe(`path guards follow the router (${DB_CLIENT})`, () => {
       if (res.status !== 403) wrong.push(`DELETE ${url} → ${res.status}`);
     }
     for (const url of spellings('/api/users').routed) {
-      const res = await as(fullAccess, 'post', url).send({ username: 'intrus', email: 'intrus@example.org', password: 'Intrus-2026-xx', role: 1 });
+      const res = await as(fullAccess, 'post', url).send({
+        username: 'intrus',
+        email: 'intrus@example.org',
+        password: 'Intrus-2026-xx',
+        role: 1,
+      });
       if (res.status !== 403) wrong.push(`POST ${url} → ${res.status}`);
     }
     for (const url of spellings('/api/users-permissions/roles/1').routed) {
@@ -121,10 +158,18 @@ describe(`path guards follow the router (${DB_CLIENT})`, () => {
     const wrong: string[] = [];
     let i = 0;
     const base = cm('api::mission.mission');
-    const variants = [base, base.replace('/content-manager/collection-types', '/CONTENT-MANAGER/COLLECTION-TYPES'), base.replace('/content-manager/', '/Content-Manager/'), base.replace('api::mission.mission', 'api%3A%3Amission.mission'), `${base}/`];
+    const variants = [
+      base,
+      base.replace('/content-manager/collection-types', '/CONTENT-MANAGER/COLLECTION-TYPES'),
+      base.replace('/content-manager/', '/Content-Manager/'),
+      base.replace('api::mission.mission', 'api%3A%3Amission.mission'),
+      `${base}/`,
+    ];
     for (const url of variants) {
       i += 1;
-      const created = await app.admin('post', url).send({ title: `Mission ${i}`, kind: 'mission', startAt: '2026-07-01T08:00:00.000Z', status: 'confirmed' });
+      const created = await app
+        .admin('post', url)
+        .send({ title: `Mission ${i}`, kind: 'mission', startAt: '2026-07-01T08:00:00.000Z', status: 'confirmed' });
       if (created.status !== 201 && created.status !== 200) {
         wrong.push(`POST ${url} → ${created.status} ${created.body?.error?.message}`);
         continue;
@@ -147,7 +192,11 @@ describe(`path guards follow the router (${DB_CLIENT})`, () => {
     expect(reference.body.error.message).not.toMatch(/not allowed|Cannot verify/i);
     for (const url of ['/UPLOAD', '/Upload/', '/upload/']) {
       const res = await send(url);
-      expect({ url, status: res.status, message: res.body?.error?.message }).toEqual({ url, status: reference.status, message: reference.body.error.message });
+      expect({ url, status: res.status, message: res.body?.error?.message }).toEqual({
+        url,
+        status: reference.status,
+        message: reference.body.error.message,
+      });
     }
   });
 
@@ -162,7 +211,9 @@ describe(`path guards follow the router (${DB_CLIENT})`, () => {
   it('failed admin sign-ins under other spellings of /admin/login count together, then even the right password waits', async () => {
     const email = 'tresoriere.throttle@test.local';
     const role = await app.strapi.service('admin::role').findOne({ code: 'asso-treasurer' });
-    await app.strapi.service('admin::user').create({ email, firstname: 'Tré', lastname: 'Sorière', password: 'Tresoriere-Test-2026', roles: [role.id], isActive: true });
+    await app.strapi
+      .service('admin::user')
+      .create({ email, firstname: 'Tré', lastname: 'Sorière', password: 'Tresoriere-Test-2026', roles: [role.id], isActive: true });
     const statuses: number[] = [];
     for (const url of ['/admin/login', '/ADMIN/LOGIN', '/admin/login/', '/Admin/Login', '/admin/LOGIN/']) {
       statuses.push((await app.http().post(url).send({ email, password: 'Mauvais-Essai-2026' })).status);

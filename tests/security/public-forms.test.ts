@@ -17,14 +17,17 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
   const MEMBER = 'api::member.member';
   const SUBSCRIBER = 'api::subscriber.subscriber';
   const docs = (uid: string) => app.strapi.documents(uid);
-  const inDays = (days: number, hour = 10) => DateTime.now().setZone('Europe/Paris').plus({ days }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+  const inDays = (days: number, hour = 10) =>
+    DateTime.now().setZone('Europe/Paris').plus({ days }).set({ hour, minute: 0, second: 0, millisecond: 0 });
 
   let ipCounter = 0;
   const visitorIp = () => `198.51.100.${++ipCounter}`;
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    app = await startStrapi({ env: { ...smtp.env, IS_PROXIED: 'true', PUBLIC_URL: 'https://gestion.asso.test', SUBSCRIBE_RATE_PER_MINUTE: '1000' } });
+    app = await startStrapi({
+      env: { ...smtp.env, IS_PROXIED: 'true', PUBLIC_URL: 'https://gestion.asso.test', SUBSCRIBE_RATE_PER_MINUTE: '1000' },
+    });
   }, 300_000);
   afterAll(async () => {
     await app?.stop();
@@ -59,7 +62,12 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
   };
 
   /** A statement without its values. */
-  const shapeOf = (sql: string) => sql.replace(/\s+/g, ' ').trim().replace(/\$\d+/g, '?').replace(/\b(in|values) \([^)]*\)/gi, '$1 (…)');
+  const shapeOf = (sql: string) =>
+    sql
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/\$\d+/g, '?')
+      .replace(/\b(in|values) \([^)]*\)/gi, '$1 (…)');
   const until = async (what: string, check: () => boolean) => {
     for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
     if (!check()) throw new Error(`attendu en vain : ${what}`);
@@ -68,7 +76,13 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
   describe('mission pre-registration', () => {
     const register = (missionId: string, body: any) =>
       app.http().post(`/api/missions/${missionId}/registrations`).set('X-Forwarded-For', visitorIp()).send(body);
-    const form = (email: string, firstName = 'Visiteur', extra: any = {}) => ({ firstName, lastName: 'Curieux', email, consent: true, ...extra });
+    const form = (email: string, firstName = 'Visiteur', extra: any = {}) => ({
+      firstName,
+      lastName: 'Curieux',
+      email,
+      consent: true,
+      ...extra,
+    });
     /** Sends the form and waits for the mail that follows (the registration is recorded after the answer). */
     const registered = async (missionId: string, body: any) => {
       const address = body.email.trim().toLowerCase();
@@ -91,7 +105,14 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
     beforeAll(async () => {
       // A full mission: a member put on it by the bureau, a visitor confirmed, a visitor waiting.
       full = await docs(MISSION).create({
-        data: { title: 'Collecte solidaire', startAt: inDays(15).toISO(), endAt: inDays(15, 12).toISO(), isPublic: true, publicRegistration: true, capacity: 2 },
+        data: {
+          title: 'Collecte solidaire',
+          startAt: inDays(15).toISO(),
+          endAt: inDays(15, 12).toISO(),
+          isPublic: true,
+          publicRegistration: true,
+          capacity: 2,
+        },
       });
       const member = await docs(MEMBER).create({ data: { firstName: 'Mireille', lastName: 'Adhérente', email: 'mireille@asso.test' } });
       await docs(PARTICIPATION).create({ data: { mission: full.documentId, member: member.documentId, status: 'confirmed' } });
@@ -99,7 +120,13 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
       await registered(full.documentId, form('carole@exemple.fr', 'Carole'));
       // A mission whose registrations are approved by the team: one request pending.
       approval = await docs(MISSION).create({
-        data: { title: 'Visite du jardin', startAt: inDays(16).toISO(), isPublic: true, publicRegistration: true, registrationRequiresApproval: true },
+        data: {
+          title: 'Visite du jardin',
+          startAt: inDays(16).toISO(),
+          isPublic: true,
+          publicRegistration: true,
+          registrationRequiresApproval: true,
+        },
       });
       await registered(approval.documentId, form('paul@exemple.fr', 'Paul'));
       const statuses = (await rowsOf(full.documentId)).map((r: any) => [r[1], r[2]]);
@@ -167,7 +194,9 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
         paul: only('paul@exemple.fr'),
       };
       expect(told.alice.subject).toBe('Vous êtes déjà inscrit·e : Collecte solidaire');
-      expect(told.alice.text).toMatch(/^Bonjour Alice,[\s\S]*Vous êtes déjà inscrit·e à cette mission, rien n’a été modifié[\s\S]*« Collecte solidaire »[\s\S]*Statut : inscription confirmée\./);
+      expect(told.alice.text).toMatch(
+        /^Bonjour Alice,[\s\S]*Vous êtes déjà inscrit·e à cette mission, rien n’a été modifié[\s\S]*« Collecte solidaire »[\s\S]*Statut : inscription confirmée\./
+      );
       expect(told.carole.subject).toBe('Vous êtes déjà inscrit·e : Collecte solidaire');
       expect(told.carole.text).toMatch(/^Bonjour Carole,[\s\S]*Statut : liste d’attente\./);
       // the member put on the mission by the bureau: greeted by the name of their record
@@ -230,11 +259,16 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
 
   describe('newsletter subscription', () => {
     const subscribe = (email: string, firstName?: string) =>
-      app.http().post('/api/subscribers').set('X-Forwarded-For', visitorIp()).send({ email, ...(firstName ? { firstName } : {}) });
+      app
+        .http()
+        .post('/api/subscribers')
+        .set('X-Forwarded-For', visitorIp())
+        .send({ email, ...(firstName ? { firstName } : {}) });
     const row = (email: string) => app.strapi.db.query(SUBSCRIBER).findOne({ where: { email } });
     const pathOf = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
     /** The confirmation link of the latest mail received by `email`. */
-    const latestLink = (email: string) => pathOf(/(https?:\/\/\S+\/api\/subscribers\/confirm\?token=\S+)/.exec(smtp.to(email).at(-1)!.text as string)![1]);
+    const latestLink = (email: string) =>
+      pathOf(/(https?:\/\/\S+\/api\/subscribers\/confirm\?token=\S+)/.exec(smtp.to(email).at(-1)!.text as string)![1]);
     /** Asks to subscribe and returns the link of the confirmation mail that follows. */
     const requestLink = async (email: string, firstName?: string) => {
       const before = smtp.to(email).length;
@@ -248,11 +282,12 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
     /** An unsubscribe link, as every newsletter carries (HMAC of the test APP_KEYS' first key). */
     const unsubscribeLink = (email: string) => {
       const payload = `unsubscribe|${email}`;
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+
       const sig = require('crypto').createHmac('sha256', 'testKeyA').update(payload).digest('base64url');
       return `/api/subscribers/unsubscribe?token=${encodeURIComponent(`${Buffer.from(payload).toString('base64url')}.${sig}`)}`;
     };
-    const unsubscribe = async (email: string) => expect((await app.http().post(unsubscribeLink(email)).type('form').send('List-Unsubscribe=One-Click')).status).toBe(200);
+    const unsubscribe = async (email: string) =>
+      expect((await app.http().post(unsubscribeLink(email)).type('form').send('List-Unsubscribe=One-Click')).status).toBe(200);
 
     beforeAll(async () => {
       await requestLink('attente@exemple.fr', 'Anne');
@@ -278,7 +313,9 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
         const start = shapes.findIndex((sql) => /^begin\b/i.test(sql));
         const end = shapes.findIndex((sql, i) => i > start && /^commit\b/i.test(sql));
         expect([start >= 0, end > start]).toEqual([true, true]);
-        const statementsOf = shapes.slice(start, end + 1).map((sql) => (/^(insert into|update) \S*subscribers\S* /i.test(sql) ? 'one write of subscribers' : sql));
+        const statementsOf = shapes
+          .slice(start, end + 1)
+          .map((sql) => (/^(insert into|update) \S*subscribers\S* /i.test(sql) ? 'one write of subscribers' : sql));
         return { answer: observed(res), work: statementsOf };
       };
       smtp.clear();
@@ -398,7 +435,7 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
       const { confirmationNonce: nonce } = await row('signature@exemple.fr');
       expect(nonce).toEqual(expect.any(String));
       const payload = `confirm|signature@exemple.fr|${Date.now()}|${nonce}`;
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+
       const sig = (key: string) => require('crypto').createHmac('sha256', key).update(payload).digest('base64url');
       const token = (key: string) => `${Buffer.from(payload).toString('base64url')}.${sig(key)}`;
       const forged = await click(`/api/subscribers/confirm?token=${encodeURIComponent(token('une-autre-cle'))}`);

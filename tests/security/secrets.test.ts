@@ -50,7 +50,10 @@ describe('secret strength (rule)', () => {
   it('short, repetitive, sequential or one-kind values are refused, with a French reason', () => {
     for (const [kind, value] of Object.entries(WEAK)) {
       expect(value.length >= 32 || kind === 'short').toBe(true);
-      expect({ kind, reason: weakSecretReason(value) }).toEqual({ kind, reason: expect.stringMatching(/trop court|trop peu varié|valeur de développement/) });
+      expect({ kind, reason: weakSecretReason(value) }).toEqual({
+        kind,
+        reason: expect.stringMatching(/trop court|trop peu varié|valeur de développement/),
+      });
     }
   });
 
@@ -144,7 +147,12 @@ describe(`the access log masks secrets in URLs (${DB_CLIENT})`, () => {
     const token = url.pathname.replace(/^.*\/private\//, '').replace(/\.ics$/, '');
     expect(token.length).toBeGreaterThan(20);
     lines.length = 0;
-    for (const p of [`/api/calendar/private/${token}.ics`, `/API/CALENDAR/PRIVATE/${token}.ics`, `/api/calendar/private/${token}.ics/`, `/Api/Calendar/Private/${token}.ics?refresh=1`]) {
+    for (const p of [
+      `/api/calendar/private/${token}.ics`,
+      `/API/CALENDAR/PRIVATE/${token}.ics`,
+      `/api/calendar/private/${token}.ics/`,
+      `/Api/Calendar/Private/${token}.ics?refresh=1`,
+    ]) {
       const res = await app.http().get(p);
       expect({ p, status: res.status }).toEqual({ p, status: 200 });
       expect(res.text).toMatch(/BEGIN:VCALENDAR/);

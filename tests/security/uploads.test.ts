@@ -48,7 +48,11 @@ const zip = (name: string, content: string) => {
 
 const FORBIDDEN_TYPES = /html|javascript|ecmascript|svg|xml|xhtml/i;
 
-interface RawResponse { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
+interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
 /** A request sent with its path exactly as written (a URL parser would resolve `..` and `%2e`). */
 const raw = (app: TestApp, method: 'GET' | 'HEAD', rawPath: string, headers: Record<string, string> = {}) =>
   new Promise<RawResponse>((resolve, reject) => {
@@ -93,23 +97,62 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
 
   beforeAll(async () => {
     app = await startStrapi();
-    png = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 30, b: 30 } } }).png().toBuffer();
-    jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 30, g: 200, b: 30 } } }).jpeg().toBuffer();
+    png = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 30, b: 30 } } })
+      .png()
+      .toBuffer();
+    jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 30, g: 200, b: 30 } } })
+      .jpeg()
+      .toBuffer();
   }, 300_000);
   afterAll(() => app?.stop());
 
   describe('what is stored', () => {
     it.each([
-      'x.html', 'x.htm', 'X.HTML', 'x.Html', 'x.js', 'x.mjs', 'x.svg', 'x.xml', 'x.xhtml', 'x.shtml', 'x.gif.html', 'x.gif.js',
-      'x', 'x.', 'x.html ', 'x.gif ', 'x.gif.', 'x.ｈｔｍｌ', 'x.html\u200b', 'x\u202elmth.gif', 'x.php', 'x.exe', 'x.json', 'x.css',
+      'x.html',
+      'x.htm',
+      'X.HTML',
+      'x.Html',
+      'x.js',
+      'x.mjs',
+      'x.svg',
+      'x.xml',
+      'x.xhtml',
+      'x.shtml',
+      'x.gif.html',
+      'x.gif.js',
+      'x',
+      'x.',
+      'x.html ',
+      'x.gif ',
+      'x.gif.',
+      'x.ｈｔｍｌ',
+      'x.html\u200b',
+      'x\u202elmth.gif',
+      'x.php',
+      'x.exe',
+      'x.json',
+      'x.css',
     ])('refuses GIF bytes named %j (declared application/octet-stream)', async (name) => {
       await expectRefused(() => upload(name, GIF), name);
     });
 
     it.each([
-      ['x.txt', GIF], ['x.csv', GIF], ['x.png', GIF], ['x.jpg', GIF], ['x.pdf', GIF], ['x.docx', GIF],
-      ['page.png', HTML], ['page.gif', HTML], ['page.jpg', HTML], ['page.pdf', HTML], ['page.doc', HTML],
-      ['x.png', 'jpeg'], ['doc.pdf', CFB], ['doc.odt', PDF], ['x.txt', PDF], ['x.csv', CFB],
+      ['x.txt', GIF],
+      ['x.csv', GIF],
+      ['x.png', GIF],
+      ['x.jpg', GIF],
+      ['x.pdf', GIF],
+      ['x.docx', GIF],
+      ['page.png', HTML],
+      ['page.gif', HTML],
+      ['page.jpg', HTML],
+      ['page.pdf', HTML],
+      ['page.doc', HTML],
+      ['x.png', 'jpeg'],
+      ['doc.pdf', CFB],
+      ['doc.odt', PDF],
+      ['x.txt', PDF],
+      ['x.csv', CFB],
     ] as Array<[string, Buffer | 'jpeg']>)('refuses %s whose bytes say otherwise', async (name, content) => {
       // (the JPEG is made in beforeAll, after this table)
       const bytes = content === 'jpeg' ? jpeg : content;
@@ -120,10 +163,18 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
 
     it('accepts the files of the allow-list (recorded with the type of their extension), but refuses a whole multi-file request when one file is refused', async () => {
       const good: Array<[string, Buffer, string]> = [
-        ['photo.png', png, 'image/png'], ['photo.JPG', jpeg, 'image/jpeg'], ['photo.jpeg', jpeg, 'image/jpeg'], ['anim.gif', GIF, 'image/gif'],
-        ['compte-rendu.pdf', PDF, 'application/pdf'], ['notes.txt', Buffer.from('<script>ceci reste du texte</script>'), 'text/plain'],
+        ['photo.png', png, 'image/png'],
+        ['photo.JPG', jpeg, 'image/jpeg'],
+        ['photo.jpeg', jpeg, 'image/jpeg'],
+        ['anim.gif', GIF, 'image/gif'],
+        ['compte-rendu.pdf', PDF, 'application/pdf'],
+        ['notes.txt', Buffer.from('<script>ceci reste du texte</script>'), 'text/plain'],
         ['budget.csv', Buffer.from('poste;montant\nlocation;120\n'), 'text/csv'],
-        ['statuts.docx', zip('word/document.xml', '<w:document/>'), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+        [
+          'statuts.docx',
+          zip('word/document.xml', '<w:document/>'),
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        ],
         ['pv.odt', zip('mimetype', 'application/vnd.oasis.opendocument.text'), 'application/vnd.oasis.opendocument.text'],
         ['ancien.xls', CFB, 'application/vnd.ms-excel'],
       ];
@@ -132,7 +183,8 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
         expect([name, file.mime]).toEqual([name, mime]);
       }
       const [rows, files] = [await count(), onDisk()];
-      const res = await app.admin('post', '/upload')
+      const res = await app
+        .admin('post', '/upload')
         .attach('files', png, { filename: 'bonne.png', contentType: 'image/png' })
         .attach('files', GIF, { filename: 'mauvaise.html', contentType: 'application/octet-stream' })
         .attach('files', PDF, { filename: 'autre.pdf', contentType: 'application/pdf' });
@@ -146,22 +198,46 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
       const original = await uploaded('logo.png', png);
       const stored = path.join(uploadsDir(), `${original.hash}${original.ext}`);
       const bytesBefore = fs.readFileSync(stored);
-      for (const [name, content] of [['logo.html', GIF], ['logo.png', HTML], ['logo.gif', GIF], ['logo.jpg', jpeg], ['logo.svg', png]] as Array<[string, Buffer]>) {
+      for (const [name, content] of [
+        ['logo.html', GIF],
+        ['logo.png', HTML],
+        ['logo.gif', GIF],
+        ['logo.jpg', jpeg],
+        ['logo.svg', png],
+      ] as Array<[string, Buffer]>) {
         for (const url of [`/upload?id=${original.id}`, `/upload/files/${original.id}/replace`]) {
-          await expectRefused(() => app.admin('post', url).attach('files', content, { filename: name, contentType: 'application/octet-stream' }), name);
+          await expectRefused(
+            () => app.admin('post', url).attach('files', content, { filename: name, contentType: 'application/octet-stream' }),
+            name
+          );
         }
         // and the service itself, whoever calls it
         const tmp = path.join(uploadsDir(), '..', `tmp-${name}`);
         fs.writeFileSync(tmp, content);
-        await expect(app.strapi.plugin('upload').service('upload').replace(original.id, { data: {}, file: { filepath: tmp, originalFilename: name, mimetype: 'image/png', size: content.length } }))
-          .rejects.toMatchObject({ name: 'ValidationError', details: { errors: [{ path: ['files'] }] } });
+        await expect(
+          app.strapi
+            .plugin('upload')
+            .service('upload')
+            .replace(original.id, {
+              data: {},
+              file: { filepath: tmp, originalFilename: name, mimetype: 'image/png', size: content.length },
+            })
+        ).rejects.toMatchObject({ name: 'ValidationError', details: { errors: [{ path: ['files'] }] } });
         fs.rmSync(tmp);
       }
       expect(fs.readFileSync(stored).equals(bytesBefore)).toBe(true);
-      expect(await app.strapi.db.query('plugin::upload.file').findOne({ where: { id: original.id } })).toMatchObject({ name: 'logo.png', ext: '.png', mime: 'image/png' });
+      expect(await app.strapi.db.query('plugin::upload.file').findOne({ where: { id: original.id } })).toMatchObject({
+        name: 'logo.png',
+        ext: '.png',
+        mime: 'image/png',
+      });
       // a real replacement of the same type still works
-      const other = await sharp({ create: { width: 20, height: 20, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer();
-      const ok = await app.admin('post', `/upload?id=${original.id}`).attach('files', other, { filename: 'nouveau-logo.png', contentType: 'image/png' });
+      const other = await sharp({ create: { width: 20, height: 20, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+        .png()
+        .toBuffer();
+      const ok = await app
+        .admin('post', `/upload?id=${original.id}`)
+        .attach('files', other, { filename: 'nouveau-logo.png', contentType: 'image/png' });
       expect(ok.status).toBe(200);
       expect((await sharp(fs.readFileSync(stored)).metadata()).width).toBe(20);
     });
@@ -171,14 +247,27 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
       await expectRefused(() => upload('x.html', GIF, 'application/octet-stream', token), 'x.html');
       await expectRefused(() => upload('x.txt', GIF, 'text/plain', token), 'x.txt');
       // the single-file upload route of the new media library
-      await expectRefused(() => app.admin('post', '/upload/files', token).attach('files', GIF, { filename: 'x.htm', contentType: 'image/gif' }), 'x.htm');
+      await expectRefused(
+        () => app.admin('post', '/upload/files', token).attach('files', GIF, { filename: 'x.htm', contentType: 'image/gif' }),
+        'x.htm'
+      );
 
       // the content API's upload route is closed to every caller, a full-access token included
-      const fullAccess = (await app.strapi.service('admin::api-token').create({ name: 'intégration', type: 'full-access', lifespan: null })).accessKey;
-      for (const [name, content] of [['x.html', GIF], ['x.csv', GIF], ['x.png', HTML], ['ok.gif', GIF]] as Array<[string, Buffer]>) {
+      const fullAccess = (await app.strapi.service('admin::api-token').create({ name: 'intégration', type: 'full-access', lifespan: null }))
+        .accessKey;
+      for (const [name, content] of [
+        ['x.html', GIF],
+        ['x.csv', GIF],
+        ['x.png', HTML],
+        ['ok.gif', GIF],
+      ] as Array<[string, Buffer]>) {
         for (const url of ['/api/upload', '/api/UPLOAD', '/api/upload/']) {
           const [rows, files] = [await count(), onDisk()];
-          const res = await app.http().post(url).set('Authorization', `Bearer ${fullAccess}`).attach('files', content, { filename: name, contentType: 'application/octet-stream' });
+          const res = await app
+            .http()
+            .post(url)
+            .set('Authorization', `Bearer ${fullAccess}`)
+            .attach('files', content, { filename: name, contentType: 'application/octet-stream' });
           expect([name, url, res.status]).toEqual([name, url, 403]);
           expect([await count(), onDisk()]).toEqual([rows, files]);
         }
@@ -187,22 +276,49 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
       const tmp = path.join(uploadsDir(), '..', 'tmp-service.html');
       fs.writeFileSync(tmp, GIF);
       const rows = await count();
-      await expect(app.strapi.plugin('upload').service('upload').upload({ data: {}, files: { filepath: tmp, originalFilename: 'page.html', mimetype: 'image/gif', size: GIF.length } }))
-        .rejects.toMatchObject({ name: 'ValidationError', details: { errors: [{ path: ['files'] }] } });
-      await expect(app.strapi.plugin('upload').service('upload').upload({ data: {}, files: [{ filepath: tmp, originalFilename: 'ok.gif', mimetype: 'image/gif', size: GIF.length }, { filepath: tmp, originalFilename: 'page.gif.htm', mimetype: 'image/gif', size: GIF.length }] }))
-        .rejects.toMatchObject({ name: 'ValidationError' });
+      await expect(
+        app.strapi
+          .plugin('upload')
+          .service('upload')
+          .upload({ data: {}, files: { filepath: tmp, originalFilename: 'page.html', mimetype: 'image/gif', size: GIF.length } })
+      ).rejects.toMatchObject({ name: 'ValidationError', details: { errors: [{ path: ['files'] }] } });
+      await expect(
+        app.strapi
+          .plugin('upload')
+          .service('upload')
+          .upload({
+            data: {},
+            files: [
+              { filepath: tmp, originalFilename: 'ok.gif', mimetype: 'image/gif', size: GIF.length },
+              { filepath: tmp, originalFilename: 'page.gif.htm', mimetype: 'image/gif', size: GIF.length },
+            ],
+          })
+      ).rejects.toMatchObject({ name: 'ValidationError' });
       expect(await count()).toBe(rows);
       fs.rmSync(tmp);
     });
   });
 
   describe('how /uploads is served', () => {
-    const planted = ['page.html', 'page.htm', 'SCRIPT.JS', 'module.mjs', 'dessin.svg', 'flux.xml', 'page.xhtml', 'sans-extension', 'page.gif.html'];
+    const planted = [
+      'page.html',
+      'page.htm',
+      'SCRIPT.JS',
+      'module.mjs',
+      'dessin.svg',
+      'flux.xml',
+      'page.xhtml',
+      'sans-extension',
+      'page.gif.html',
+    ];
     beforeAll(() => {
       // files already on disk (older uploads, a copy by hand) with names outside the allow-list
       for (const name of planted) fs.writeFileSync(path.join(uploadsDir(), name), HTML);
       // what a case-insensitive disk (macOS, Windows) would find for /UPLOADS/... and /Uploads/PAGE.HTML
-      for (const [folder, rename] of [['UPLOADS', (n: string) => n], ['Uploads', (n: string) => n.toUpperCase()]] as const) {
+      for (const [folder, rename] of [
+        ['UPLOADS', (n: string) => n],
+        ['Uploads', (n: string) => n.toUpperCase()],
+      ] as const) {
         fs.mkdirSync(path.join(process.env.PUBLIC_DIR!, folder), { recursive: true });
         for (const name of planted) fs.writeFileSync(path.join(process.env.PUBLIC_DIR!, folder, rename(name)), HTML);
       }
@@ -261,17 +377,28 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
       const text = await uploaded('lisez-moi.txt', Buffer.from('<html>du texte</html>'));
       const docx = await uploaded('statuts.docx', zip('word/document.xml', '<w:document/>'));
       for (const [file, type, inline] of [
-        [image, 'image/gif', true], [photo, 'image/jpeg', true], [pdf, 'application/pdf', false],
-        [text, 'text/plain; charset=utf-8', false], [docx, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', false],
+        [image, 'image/gif', true],
+        [photo, 'image/jpeg', true],
+        [pdf, 'application/pdf', false],
+        [text, 'text/plain; charset=utf-8', false],
+        [docx, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', false],
       ] as Array<[any, string, boolean]>) {
         const res = await app.http().get(file.url);
         expect([file.name, res.status, res.headers['content-type']]).toEqual([file.name, 200, type]);
         expect(res.headers['x-content-type-options']).toBe('nosniff');
         expect(res.headers['content-security-policy']).toMatch(/(^|;\s*)sandbox(;|$)/);
-        expect([file.name, res.headers['content-disposition'] ?? 'inline']).toEqual([file.name, inline ? 'inline' : expect.stringMatching(/^attachment/)]);
+        expect([file.name, res.headers['content-disposition'] ?? 'inline']).toEqual([
+          file.name,
+          inline ? 'inline' : expect.stringMatching(/^attachment/),
+        ]);
       }
       // an image's generated formats too
-      const big = await uploaded('grande.png', await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer());
+      const big = await uploaded(
+        'grande.png',
+        await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 1, g: 2, b: 3 } } })
+          .png()
+          .toBuffer()
+      );
       const thumb = await app.http().get(big.formats.thumbnail.url);
       expect(thumb.headers['content-type']).toBe('image/png');
       expect(thumb.headers['content-security-policy']).toMatch(/sandbox/);
@@ -280,4 +407,3 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
     });
   });
 });
-

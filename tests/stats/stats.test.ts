@@ -3,7 +3,7 @@ import { loginAs, RoleCode } from '../helpers/roles';
 import { todayInParis } from '../../src/back-office/dues/period';
 import { activeVolunteerWindow, referenceDay } from '../../src/back-office/stats/definitions';
 import { download, parseCsv } from '../exports/helpers';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+
 const pdfParse = require('pdf-parse/lib/pdf-parse.js');
 
 /**
@@ -49,14 +49,32 @@ describe(`statistics (${DB_CLIENT})`, () => {
     app = await startStrapi();
     await create('api::association.association', { name: 'Les Amis du Quartier' });
     for (const [key, joinedAt, birthDate, gender, profession, city, origin, isVolunteer] of MEMBERS) {
-      const m = await create(MEMBER, { firstName: key, lastName: 'Test', joinedAt, birthDate, gender, profession, city, origin, isVolunteer });
+      const m = await create(MEMBER, {
+        firstName: key,
+        lastName: 'Test',
+        joinedAt,
+        birthDate,
+        gender,
+        profession,
+        city,
+        origin,
+        isVolunteer,
+      });
       member[key] = m.documentId;
     }
     for (const [key, paidAt, amount, periodStart, periodEnd] of DUES) {
-      await create('api::contribution.contribution', { member: member[key], paidAt, amount, periodStart, periodEnd, paymentMethod: 'cash' });
+      await create('api::contribution.contribution', {
+        member: member[key],
+        paidAt,
+        amount,
+        periodStart,
+        periodEnd,
+        paymentMethod: 'cash',
+      });
     }
 
-    const mission = async (title: string, status: string, startAt: string) => (await create('api::mission.mission', { title, kind: 'mission', status, startAt })).documentId;
+    const mission = async (title: string, status: string, startAt: string) =>
+      (await create('api::mission.mission', { title, kind: 'mission', status, startAt })).documentId;
     const M0 = await mission('Veille du Nouvel An 2024', 'done', '2024-12-31T23:30:00+01:00');
     const M7 = await mission('Premier de l’an', 'done', '2025-01-01T00:00:00+01:00');
     const M1 = await mission('Collecte', 'done', '2025-03-01T09:00:00+01:00');
@@ -78,7 +96,9 @@ describe(`statistics (${DB_CLIENT})`, () => {
     ];
     for (const [m, key, status] of participations) {
       await create('api::participation.participation', {
-        mission: m, status, source: 'backoffice',
+        mission: m,
+        status,
+        source: 'backoffice',
         ...(key ? { member: member[key] } : { firstName: 'Jean', lastName: 'Externe', email: 'jean.externe@example.org' }),
       });
     }
@@ -86,7 +106,12 @@ describe(`statistics (${DB_CLIENT})`, () => {
     const donor = async (lastName: string) => (await create('api::donor.donor', { kind: 'individual', lastName })).documentId;
     const D1 = await donor('Généreux');
     const D2 = await donor('Mécène');
-    for (const [d, amount, receivedAt] of [[D1, 0.1, '2025-02-03'], [D1, 0.2, '2025-02-28'], [D2, 100, '2025-12-31'], [D2, 50, '2024-12-31']] as Array<[string, number, string]>) {
+    for (const [d, amount, receivedAt] of [
+      [D1, 0.1, '2025-02-03'],
+      [D1, 0.2, '2025-02-28'],
+      [D2, 100, '2025-12-31'],
+      [D2, 50, '2024-12-31'],
+    ] as Array<[string, number, string]>) {
       await create('api::donation.donation', { donor: d, amount, receivedAt, method: 'transfer', nature: 'cash' });
     }
 
@@ -99,13 +124,22 @@ describe(`statistics (${DB_CLIENT})`, () => {
       ['paid', 9999, 9999, 9999, 2024],
     ];
     for (const [status, amountRequested, amountGranted, amountReceived, fiscalYear] of subsidies) {
-      await create('api::subsidy.subsidy', { funder, title: `Subvention ${status}`, status, amountRequested, amountGranted, amountReceived, fiscalYear });
+      await create('api::subsidy.subsidy', {
+        funder,
+        title: `Subvention ${status}`,
+        status,
+        amountRequested,
+        amountGranted,
+        amountReceived,
+        fiscalYear,
+      });
     }
   });
   afterAll(() => app?.stop());
 
   const months = (values: number[], key: string) => values.map((v, i) => ({ month: `2025-${String(i + 1).padStart(2, '0')}`, [key]: v }));
-  const money = (amounts: number[], counts: number[]) => amounts.map((amount, i) => ({ month: `2025-${String(i + 1).padStart(2, '0')}`, amount, count: counts[i] }));
+  const money = (amounts: number[], counts: number[]) =>
+    amounts.map((amount, i) => ({ month: `2025-${String(i + 1).padStart(2, '0')}`, amount, count: counts[i] }));
 
   /** The expected statistics of 2025, identical on SQLite and PostgreSQL. */
   const EXPECTED_2025 = {
@@ -136,15 +170,29 @@ describe(`statistics (${DB_CLIENT})`, () => {
     professions: [
       { label: 'Enseignant', count: 3 },
       { label: 'Étudiant', count: 3 },
-      ...['Artisan', 'Boulanger', 'Cadre', 'Dessinateur', 'Facteur', 'Graphiste', 'Infirmière', 'Juriste'].map((label) => ({ label, count: 1 })),
+      ...['Artisan', 'Boulanger', 'Cadre', 'Dessinateur', 'Facteur', 'Graphiste', 'Infirmière', 'Juriste'].map((label) => ({
+        label,
+        count: 1,
+      })),
       { label: 'Autres', count: 2 },
     ],
-    cities: [{ label: 'Paris', count: 3 }, { label: 'Lyon', count: 1 }],
-    origins: [{ label: 'France', count: 2 }, { label: 'Maroc', count: 1 }],
+    cities: [
+      { label: 'Paris', count: 3 },
+      { label: 'Lyon', count: 1 },
+    ],
+    origins: [
+      { label: 'France', count: 2 },
+      { label: 'Maroc', count: 1 },
+    ],
     newMembersByMonth: months([2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1], 'count'),
     membersByMonth: months([17, 18, 19, 19, 19, 19, 19, 19, 19, 19, 19, 20], 'count'),
     dues: { total: 20.3, count: 4, byMonth: money([0.3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20], [2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]) },
-    donations: { total: 100.3, count: 3, donors: 2, byMonth: money([0, 0.3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100], [0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]) },
+    donations: {
+      total: 100.3,
+      count: 3,
+      donors: 2,
+      byMonth: money([0, 0.3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100], [0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+    },
     subsidies: { requested: 5500, granted: 2500, received: 1000.55 },
   };
 
@@ -153,7 +201,19 @@ describe(`statistics (${DB_CLIENT})`, () => {
     expect(res.body).toEqual(EXPECTED_2025);
     // the issue's keys, in its order
     expect(Object.keys(res.body).filter((k) => !['referenceDay', 'ageGroupsByGender', 'membersByMonth'].includes(k))).toEqual([
-      'year', 'members', 'volunteers', 'missions', 'participation', 'ageGroups', 'professions', 'cities', 'origins', 'newMembersByMonth', 'dues', 'donations', 'subsidies',
+      'year',
+      'members',
+      'volunteers',
+      'missions',
+      'participation',
+      'ageGroups',
+      'professions',
+      'cities',
+      'origins',
+      'newMembersByMonth',
+      'dues',
+      'donations',
+      'subsidies',
     ]);
   });
 
@@ -168,7 +228,13 @@ describe(`statistics (${DB_CLIENT})`, () => {
     expect(res.body.participation).toEqual({ rate: 1, attended: 1, absent: 0 });
     // ages at the end of 2024: A6 (born 31 Dec 1959) is 65 there, 66 at the end of 2025; C2 is 35, C4 is 50
     expect(res.body.ageGroups.map((g: any) => [g.label, g.count])).toEqual([
-      ['<18', 0], ['18-25', 0], ['26-35', 2], ['36-50', 3], ['51-65', 1], ['>65', 0], ['inconnu', 9],
+      ['<18', 0],
+      ['18-25', 0],
+      ['26-35', 2],
+      ['36-50', 3],
+      ['51-65', 1],
+      ['>65', 0],
+      ['inconnu', 9],
     ]);
     expect(res.body.dues).toEqual(expect.objectContaining({ total: 20, count: 1 }));
     expect(res.body.donations).toEqual(expect.objectContaining({ total: 50, count: 1, donors: 1 }));
@@ -203,14 +269,22 @@ describe(`statistics (${DB_CLIENT})`, () => {
     expect(res.status).toBe(200);
     const { rows } = parseCsv(res.body, ',');
     const total = (section: string) => rows.find((r) => r['Rubrique'] === section && r['Détail'].startsWith('Total'))?.['Montant (€)'];
-    const report = { requested: total('Subventions demandées'), granted: total('Subventions accordées'), received: total('Subventions reçues') };
-    expect(report).toEqual({ requested: subsidies.requested.toFixed(2), granted: subsidies.granted.toFixed(2), received: subsidies.received.toFixed(2) });
+    const report = {
+      requested: total('Subventions demandées'),
+      granted: total('Subventions accordées'),
+      received: total('Subventions reçues'),
+    };
+    expect(report).toEqual({
+      requested: subsidies.requested.toFixed(2),
+      granted: subsidies.granted.toFixed(2),
+      received: subsidies.received.toFixed(2),
+    });
     expect(report).toEqual({ requested: '5500.00', granted: '2500.00', received: '1000.55' });
     // the report still lists the draft and the refused application, whose requests are 1000 and 500
     const requested = rows.filter((r) => r['Rubrique'] === 'Subventions demandées').map((r) => r['Détail']);
-    expect(requested).toEqual(expect.arrayContaining([
-      'Mairie — Subvention draft (Brouillon) — non compté dans le total', 'Mairie — Subvention refused (Refusée)',
-    ]));
+    expect(requested).toEqual(
+      expect.arrayContaining(['Mairie — Subvention draft (Brouillon) — non compté dans le total', 'Mairie — Subvention refused (Refusée)'])
+    );
   });
 
   it('windows: the 12 months before the reference day, in Paris time', () => {
@@ -222,11 +296,15 @@ describe(`statistics (${DB_CLIENT})`, () => {
   });
 
   it('prints the PDF report with the association, the key figures and the charts', async () => {
-    const res = await app.admin('get', '/back-office/stats/report.pdf?year=2025').buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const res = await app
+      .admin('get', '/back-office/stats/report.pdf?year=2025')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.headers['content-disposition']).toContain('tableau-de-bord-2025.pdf');
     const pdf: Buffer = res.body;
@@ -237,14 +315,32 @@ describe(`statistics (${DB_CLIENT})`, () => {
     const squeeze = (t: string) => t.replace(/\s+/g, '');
     const flat = squeeze(text);
     for (const expected of [
-      'Les Amis du Quartier', 'Tableau de bord 2025', 'Chiffres au 31 décembre 2025',
-      'Adhérents 20', 'À jour de cotisation 2', 'Nouveaux adhérents en 2025 5', 'Bénévoles actifs (12 mois) 3',
-      'Missions réalisées 3', 'Taux de participation 80,0 %', 'Cotisations encaissées 20,30 € (4)',
-      'Dons reçus 100,30 € (3 dons, 2 donateurs)', 'Subventions accordées 2 500,00 €',
-      'Adhérents en fin de mois', 'Nouveaux adhérents par mois', 'Âge au 31 décembre 2025', 'Professions', 'Villes', 'Origines',
-      'Enseignant', 'Autres', 'Participation aux missions (80,0 % de présence)', 'Montants encaissés par mois',
+      'Les Amis du Quartier',
+      'Tableau de bord 2025',
+      'Chiffres au 31 décembre 2025',
+      'Adhérents 20',
+      'À jour de cotisation 2',
+      'Nouveaux adhérents en 2025 5',
+      'Bénévoles actifs (12 mois) 3',
+      'Missions réalisées 3',
+      'Taux de participation 80,0 %',
+      'Cotisations encaissées 20,30 € (4)',
+      'Dons reçus 100,30 € (3 dons, 2 donateurs)',
+      'Subventions accordées 2 500,00 €',
+      'Adhérents en fin de mois',
+      'Nouveaux adhérents par mois',
+      'Âge au 31 décembre 2025',
+      'Professions',
+      'Villes',
+      'Origines',
+      'Enseignant',
+      'Autres',
+      'Participation aux missions (80,0 % de présence)',
+      'Montants encaissés par mois',
       // the subsidy totals say their definitions (the same as the financial report's)
-      'Demandées (hors brouillons) 5 500,00 €', 'Accordées (statut Accordée, Versée ou Bilan rendu) 2 500,00 €', 'Reçues (quel que soit le statut) 1 000,55 €',
+      'Demandées (hors brouillons) 5 500,00 €',
+      'Accordées (statut Accordée, Versée ou Bilan rendu) 2 500,00 €',
+      'Reçues (quel que soit le statut) 1 000,55 €',
     ]) {
       expect(flat).toContain(squeeze(expected));
     }
@@ -252,20 +348,31 @@ describe(`statistics (${DB_CLIENT})`, () => {
 
   it('prints the association\u2019s logo in the report header, as an image', async () => {
     const pdfOf = async () =>
-      (await app.admin('get', '/back-office/stats/report.pdf?year=2025').buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      }).expect(200)).body as Buffer;
+      (
+        await app
+          .admin('get', '/back-office/stats/report.pdf?year=2025')
+          .buffer(true)
+          .parse((r, cb) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (c: Buffer) => chunks.push(c));
+            r.on('end', () => cb(null, Buffer.concat(chunks)));
+          })
+          .expect(200)
+      ).body as Buffer;
     const images = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Subtype \/Image/g) ?? []).length;
     expect(images(await pdfOf())).toBe(0);
 
     // a 16×16 blue PNG
-    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAGUlEQVQokWPwdP1PEmIY1eA6GkqewzVpAABYoY0QTUaSggAAAABJRU5ErkJggg==', 'base64');
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAGUlEQVQokWPwdP1PEmIY1eA6GkqewzVpAABYoY0QTUaSggAAAABJRU5ErkJggg==',
+      'base64'
+    );
     const upload = await app.admin('post', '/upload').attach('files', png, { filename: 'logo.png', contentType: 'image/png' });
     expect(upload.status).toBe(201);
     const association = await app.strapi.documents('api::association.association').findFirst();
-    await app.strapi.documents('api::association.association').update({ documentId: association.documentId, data: { logo: upload.body[0].id } });
+    await app.strapi
+      .documents('api::association.association')
+      .update({ documentId: association.documentId, data: { logo: upload.body[0].id } });
 
     const pdf = await pdfOf();
     expect(images(pdf)).toBe(1);
@@ -275,9 +382,14 @@ describe(`statistics (${DB_CLIENT})`, () => {
   describe('access', () => {
     const createUser = async (name: string, permissions: Array<{ action: string; subject?: string }>) => {
       const role = await app.strapi.service('admin::role').create({ name, description: name });
-      await app.strapi.service('admin::role').assignPermissions(role.id, permissions.map((p) => ({ ...p, subject: p.subject ?? null, properties: {}, conditions: [] })));
+      await app.strapi.service('admin::role').assignPermissions(
+        role.id,
+        permissions.map((p) => ({ ...p, subject: p.subject ?? null, properties: {}, conditions: [] }))
+      );
       const email = `role-${role.id}@test.local`;
-      await app.strapi.service('admin::user').create({ email, firstname: name, lastname: 'Test', password: 'Bureau-Test-2026', roles: [role.id], isActive: true });
+      await app.strapi
+        .service('admin::user')
+        .create({ email, firstname: name, lastname: 'Test', password: 'Bureau-Test-2026', roles: [role.id], isActive: true });
       return loginAdmin(app.strapi.server.httpServer, email, 'Bureau-Test-2026');
     };
 
@@ -299,11 +411,15 @@ describe(`statistics (${DB_CLIENT})`, () => {
       const expected: Record<string, unknown> = { ...EXPECTED_2025 };
       for (const k of money) if (!MONEY_SEEN[role].includes(k)) delete expected[k];
       expect(res.body).toEqual(expected);
-      const pdf = await app.admin('get', '/back-office/stats/report.pdf?year=2025', token).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      }).expect(200);
+      const pdf = await app
+        .admin('get', '/back-office/stats/report.pdf?year=2025', token)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
       const { text } = await pdfParse(pdf.body);
       expect(text.includes('Cotisations encaissées')).toBe(MONEY_SEEN[role].includes('dues'));
       expect(text.includes('Dons reçus')).toBe(MONEY_SEEN[role].includes('donations'));
@@ -323,11 +439,15 @@ describe(`statistics (${DB_CLIENT})`, () => {
       const res = await app.admin('get', '/back-office/stats?year=2025', noMoney).expect(200);
       const { dues, donations, subsidies, ...rest } = EXPECTED_2025;
       expect(res.body).toEqual(rest);
-      const pdf = await app.admin('get', '/back-office/stats/report.pdf?year=2025', noMoney).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      }).expect(200);
+      const pdf = await app
+        .admin('get', '/back-office/stats/report.pdf?year=2025', noMoney)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
       const { text } = await pdfParse(pdf.body);
       expect(text).toContain('Taux de participation');
       expect(text).not.toContain('Cotisations encaissées');

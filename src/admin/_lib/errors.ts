@@ -9,7 +9,8 @@ export const MESSAGES = {
   session: 'Votre session a expiré : reconnectez-vous, puis réessayez.',
   notFound: 'Introuvable : cette fiche a peut-être été supprimée entre-temps.',
   tooMany: 'Trop de demandes en peu de temps : patientez une minute, puis réessayez.',
-  server: (status: number) => `Le serveur a rencontré une erreur (${status}). Réessayez ; si cela continue, prévenez la personne qui gère le back-office.`,
+  server: (status: number) =>
+    `Le serveur a rencontré une erreur (${status}). Réessayez ; si cela continue, prévenez la personne qui gère le back-office.`,
   invalid: 'La demande n’a pas été acceptée par le serveur.',
 };
 
@@ -24,11 +25,13 @@ export class RequestError extends Error {
 }
 
 /** Strapi's own English messages, which say nothing a bureau member can use. */
-const STRAPI_DEFAULT = /^(forbidden|policy failed|unauthorized|not found|bad request|internal server error|server error|unknown server error)\.?$/i;
+const STRAPI_DEFAULT =
+  /^(forbidden|policy failed|unauthorized|not found|bad request|internal server error|server error|unknown server error)\.?$/i;
 
 /** The French sentence for an HTTP status, preferring the server's own French message when it is one. */
 export const messageForStatus = (status: number, serverMessage?: unknown) => {
-  const own = typeof serverMessage === 'string' && serverMessage.trim() && !STRAPI_DEFAULT.test(serverMessage.trim()) ? serverMessage.trim() : null;
+  const own =
+    typeof serverMessage === 'string' && serverMessage.trim() && !STRAPI_DEFAULT.test(serverMessage.trim()) ? serverMessage.trim() : null;
   if (status === 401) return MESSAGES.session;
   if (status === 403) return own ?? MESSAGES.forbidden;
   if (status === 404) return own ?? MESSAGES.notFound;
@@ -52,4 +55,3 @@ export const toRequestError = (e: unknown): RequestError => {
   }
   return new RequestError(MESSAGES.network);
 };
-

@@ -15,7 +15,8 @@ export type Params = Record<string, string | number | boolean | null | undefined
 /** The query string, encoded (Strapi's client does not encode the params it is given). */
 const queryOf = (params?: Params) => {
   const q = new URLSearchParams();
-  for (const [key, value] of Object.entries(params ?? {})) if (value !== undefined && value !== null && value !== '') q.set(key, String(value));
+  for (const [key, value] of Object.entries(params ?? {}))
+    if (value !== undefined && value !== null && value !== '') q.set(key, String(value));
   return q.toString();
 };
 const withQuery = (url: string, query: string) => (query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url);
@@ -74,7 +75,7 @@ export type Sent<T> = { data: T; error?: undefined } | { data?: undefined; error
  * An action the admin triggers (a button): `send(url, body)` POSTs by default (`method` for PUT,
  * DELETE, or a GET made on demand). Never throws: it resolves to `{ data }` or `{ error }`.
  */
-export const usePost = <T = unknown,>() => {
+export const usePost = <T = unknown>() => {
   const client = useFetchClient();
   const [state, setState] = React.useState<{ data?: T; error: string | null; loading: boolean }>({ error: null, loading: false });
 

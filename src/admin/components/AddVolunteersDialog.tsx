@@ -14,7 +14,10 @@ export interface AddResult {
   message: string;
 }
 interface Overlaps {
-  overlaps: Array<{ member: { documentId: string; name: string }; missions: Array<{ documentId: string; title: string; startAt: string }> }>;
+  overlaps: Array<{
+    member: { documentId: string; name: string };
+    missions: Array<{ documentId: string; title: string; startAt: string }>;
+  }>;
 }
 
 /** Who among the selection is on another mission at the same time (a warning, not a refusal). */

@@ -15,7 +15,10 @@ const list = (names: string[]) => (names.length < 2 ? names.join('') : `${names.
  * `what` names the action (« Enregistrer une cotisation »); without it, the records of `uid`.
  */
 export const CreateRightNote = ({ uid, what }: { uid: string; what?: string }) => {
-  const { data: creators } = useGet<Creators, { data: Creators }>('/back-office/access/creators', { params: { uid }, select: (body) => body.data });
+  const { data: creators } = useGet<Creators, { data: Creators }>('/back-office/access/creators', {
+    params: { uid },
+    select: (body) => body.data,
+  });
   if (!creators) return null;
   const subject = what ? `« ${what} »` : `Créer des fiches « ${creators.displayName} »`;
   const text = creators.writtenByTheBackOffice

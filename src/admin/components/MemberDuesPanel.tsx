@@ -20,7 +20,9 @@ const Content = ({ documentId, document }: Pick<PanelProps, 'documentId' | 'docu
         Payée jusqu’au : {frenchDay(shown)}
       </Typography>
       {!documentId ? (
-        <Typography variant="pi" textColor="neutral600">Enregistrez d’abord la fiche : vous pourrez ensuite saisir sa cotisation.</Typography>
+        <Typography variant="pi" textColor="neutral600">
+          Enregistrez d’abord la fiche : vous pourrez ensuite saisir sa cotisation.
+        </Typography>
       ) : isLoading ? null : canCreate ? (
         <RecordContributionButton member={{ documentId, name }} onRecorded={(r) => setPaidUntil(r.member.duesPaidUntil)} />
       ) : (

@@ -33,7 +33,11 @@ const VARIABLES: Array<[string, string]> = [
   ['{{missionPlace}}', 'lieu'],
 ];
 
-export const MESSAGE_STATUS: Record<MessageSummary['status'], string> = { sending: 'envoi en cours', sent: 'envoyé', failed: 'envoi incomplet' };
+export const MESSAGE_STATUS: Record<MessageSummary['status'], string> = {
+  sending: 'envoi en cours',
+  sent: 'envoyé',
+  failed: 'envoi incomplet',
+};
 
 export const MissionMessageButton = ({ mission, onSent }: { mission: string; onSent: () => void }) => {
   const poster = usePost();
@@ -88,7 +92,13 @@ export const MissionMessageButton = ({ mission, onSent }: { mission: string; onS
         <Modal.Body>
           <Flex direction="column" alignItems="stretch" gap={4}>
             {notice && (
-              <Alert variant="success" title="Message envoyé" closeLabel="Masquer" onClose={() => setNotice(null)} data-testid="message-notice">
+              <Alert
+                variant="success"
+                title="Message envoyé"
+                closeLabel="Masquer"
+                onClose={() => setNotice(null)}
+                data-testid="message-notice"
+              >
                 {notice}
               </Alert>
             )}
@@ -98,7 +108,11 @@ export const MissionMessageButton = ({ mission, onSent }: { mission: string; onS
             </Field.Root>
             <Field.Root name="body" required hint={`Variables : ${VARIABLES.map(([v, what]) => `${v} (${what})`).join(', ')}`}>
               <Field.Label>Texte</Field.Label>
-              <Textarea value={body} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setBody(e.target.value)} style={{ minHeight: '180px' }} />
+              <Textarea
+                value={body}
+                onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setBody(e.target.value)}
+                style={{ minHeight: '180px' }}
+              />
               <Field.Hint />
             </Field.Root>
             <Checkbox checked={waitlisted} onCheckedChange={(v: boolean | 'indeterminate') => setWaitlisted(v === true)}>
@@ -108,7 +122,9 @@ export const MissionMessageButton = ({ mission, onSent }: { mission: string; onS
               <Box data-testid="message-preview">
                 <Typography tag="p" fontWeight="bold">
                   {preview.recipientsCount} destinataire{preview.recipientsCount > 1 ? 's' : ''}
-                  {preview.alreadyReceived ? ` dont ${preview.alreadyReceived} l’ont déjà reçu (ils ne le recevront pas une seconde fois)` : ''}
+                  {preview.alreadyReceived
+                    ? ` dont ${preview.alreadyReceived} l’ont déjà reçu (ils ne le recevront pas une seconde fois)`
+                    : ''}
                 </Typography>
                 {preview.withoutEmail.length > 0 && (
                   <Typography tag="p" textColor="warning700">
@@ -118,7 +134,12 @@ export const MissionMessageButton = ({ mission, onSent }: { mission: string; onS
                 <Typography tag="p" variant="pi" textColor="neutral600">
                   Aperçu pour {preview.sampleName} — objet : « {preview.subject} »
                 </Typography>
-                <iframe title="Aperçu du message" srcDoc={preview.html} sandbox="" style={{ width: '100%', height: '360px', border: '1px solid #dcdce4', borderRadius: '4px', marginTop: '8px' }} />
+                <iframe
+                  title="Aperçu du message"
+                  srcDoc={preview.html}
+                  sandbox=""
+                  style={{ width: '100%', height: '360px', border: '1px solid #dcdce4', borderRadius: '4px', marginTop: '8px' }}
+                />
               </Box>
             )}
             {error && (

@@ -29,7 +29,14 @@ interface Volunteers {
   participations: Person[];
 }
 
-const COLORS: Record<string, string> = { confirmed: 'success', attended: 'success', absent: 'danger', waitlisted: 'warning', pending: 'secondary', cancelled: 'neutral' };
+const COLORS: Record<string, string> = {
+  confirmed: 'success',
+  attended: 'success',
+  absent: 'danger',
+  waitlisted: 'warning',
+  pending: 'secondary',
+  cancelled: 'neutral',
+};
 /** What the menu offers, by current status: presence after the event, cancellation, confirmation of someone waiting. */
 const CHOICES: Array<{ status: string; label: string; from: string[] }> = [
   { status: 'attended', label: 'Présent·e', from: ['confirmed', 'absent'] },
@@ -38,7 +45,15 @@ const CHOICES: Array<{ status: string; label: string; from: string[] }> = [
   { status: 'cancelled', label: 'Annulé·e', from: ['confirmed', 'waitlisted', 'pending', 'attended', 'absent'] },
 ];
 
-const PersonRow = ({ person, canUpdate, onChange }: { person: Person; canUpdate: boolean; onChange: (p: Person, status: string) => void }) => {
+const PersonRow = ({
+  person,
+  canUpdate,
+  onChange,
+}: {
+  person: Person;
+  canUpdate: boolean;
+  onChange: (p: Person, status: string) => void;
+}) => {
   const color = COLORS[person.status] ?? 'neutral';
   const badge = (
     <Badge backgroundColor={`${color}100`} textColor={`${color}700`}>
@@ -75,8 +90,12 @@ const Content = ({ documentId }: { documentId: string }) => {
   const canMessage = useCan(ACTIONS.missionsMessage);
   const isLoading = canRead.loading || canCreate.loading || canUpdateRight.loading || canMessage.loading;
   const base = `/back-office/missions/${documentId}`;
-  const volunteers = useGet<Volunteers, { data: Volunteers }>(canRead.allowed ? `${base}/volunteers` : null, { select: (body) => body.data });
-  const sent = useGet<MessageSummary[], { data: MessageSummary[] }>(canMessage.allowed ? `${base}/messages` : null, { select: (body) => body.data });
+  const volunteers = useGet<Volunteers, { data: Volunteers }>(canRead.allowed ? `${base}/volunteers` : null, {
+    select: (body) => body.data,
+  });
+  const sent = useGet<MessageSummary[], { data: MessageSummary[] }>(canMessage.allowed ? `${base}/messages` : null, {
+    select: (body) => body.data,
+  });
   // the answer of a status change, shown until the next load
   const [changed, setChanged] = React.useState<Volunteers | null>(null);
   const { send } = usePost<{ data: Volunteers }>();
@@ -128,7 +147,9 @@ const Content = ({ documentId }: { documentId: string }) => {
     <Flex direction="column" alignItems="stretch" gap={3} width="100%" data-testid="mission-volunteers">
       <Box>
         <Typography variant="omega" fontWeight="bold" tag="p" data-testid="mission-places">
-          {capacity === null ? `${taken} place${taken > 1 ? 's' : ''} prise${taken > 1 ? 's' : ''} (sans limite)` : `Places prises : ${taken} / ${capacity}`}
+          {capacity === null
+            ? `${taken} place${taken > 1 ? 's' : ''} prise${taken > 1 ? 's' : ''} (sans limite)`
+            : `Places prises : ${taken} / ${capacity}`}
         </Typography>
         <Typography variant="pi" textColor="neutral600" tag="p">
           {capacity === null ? '' : free ? `${free} place${free > 1 ? 's' : ''} libre${free > 1 ? 's' : ''}` : 'Mission complète'}
@@ -136,24 +157,40 @@ const Content = ({ documentId }: { documentId: string }) => {
         </Typography>
       </Box>
       <Box style={{ maxHeight: '360px', overflowY: 'auto' }}>
-        {seated.length === 0 && <Typography variant="pi" textColor="neutral600">Personne n’est encore inscrit.</Typography>}
-        {seated.map((p) => <PersonRow key={p.documentId} person={p} canUpdate={canUpdate} onChange={change} />)}
+        {seated.length === 0 && (
+          <Typography variant="pi" textColor="neutral600">
+            Personne n’est encore inscrit.
+          </Typography>
+        )}
+        {seated.map((p) => (
+          <PersonRow key={p.documentId} person={p} canUpdate={canUpdate} onChange={change} />
+        ))}
         {waiting.length > 0 && (
           <Box paddingTop={2} data-testid="mission-waitlist">
-            <Typography variant="sigma" textColor="neutral600">Liste d’attente (dans l’ordre)</Typography>
-            {waiting.map((p) => <PersonRow key={p.documentId} person={p} canUpdate={canUpdate} onChange={change} />)}
+            <Typography variant="sigma" textColor="neutral600">
+              Liste d’attente (dans l’ordre)
+            </Typography>
+            {waiting.map((p) => (
+              <PersonRow key={p.documentId} person={p} canUpdate={canUpdate} onChange={change} />
+            ))}
           </Box>
         )}
         {others.length > 0 && (
           <Box paddingTop={2}>
-            <Typography variant="sigma" textColor="neutral600">Autres</Typography>
-            {others.map((p) => <PersonRow key={p.documentId} person={p} canUpdate={canUpdate} onChange={change} />)}
+            <Typography variant="sigma" textColor="neutral600">
+              Autres
+            </Typography>
+            {others.map((p) => (
+              <PersonRow key={p.documentId} person={p} canUpdate={canUpdate} onChange={change} />
+            ))}
           </Box>
         )}
       </Box>
       {canCreate.allowed ? (
         data.mission.status === 'cancelled' ? (
-          <Typography variant="pi" textColor="neutral600">Mission annulée : on ne peut plus y inscrire personne.</Typography>
+          <Typography variant="pi" textColor="neutral600">
+            Mission annulée : on ne peut plus y inscrire personne.
+          </Typography>
         ) : (
           <AddVolunteersButton mission={documentId} onAdded={load} />
         )
@@ -164,7 +201,8 @@ const Content = ({ documentId }: { documentId: string }) => {
         <MissionMessageButton mission={documentId} onSent={loadMessages} />
       ) : (
         <Typography variant="pi" textColor="neutral600" data-testid="message-right-note">
-          « Écrire aux bénévoles » : réservé aux rôles qui ont le droit « Écrire par e-mail aux bénévoles d’une mission » (par défaut, la responsable des bénévoles et le président).
+          « Écrire aux bénévoles » : réservé aux rôles qui ont le droit « Écrire par e-mail aux bénévoles d’une mission » (par défaut, la
+          responsable des bénévoles et le président).
         </Typography>
       )}
       <Button variant="tertiary" fullWidth onClick={sheet}>
@@ -172,7 +210,9 @@ const Content = ({ documentId }: { documentId: string }) => {
       </Button>
       {messages.length > 0 && (
         <Box data-testid="mission-messages">
-          <Typography variant="sigma" textColor="neutral600">Messages envoyés</Typography>
+          <Typography variant="sigma" textColor="neutral600">
+            Messages envoyés
+          </Typography>
           {messages.slice(0, 5).map((m) => (
             <Typography key={m.documentId} variant="pi" tag="p">
               « {m.subject} » — {m.sentCount}/{m.recipientsCount} {MESSAGE_STATUS[m.status]}
@@ -188,6 +228,10 @@ const Content = ({ documentId }: { documentId: string }) => {
 /** Side panel of a mission's edit view (saved missions only). */
 export const MissionVolunteersPanel = ({ model, documentId }: { model: string; documentId?: string }) => {
   if (model !== MISSION) return null;
-  if (!documentId) return { title: 'Bénévoles', content: <Typography variant="pi">Enregistrez d’abord la mission : vous pourrez ensuite y inscrire des bénévoles.</Typography> };
+  if (!documentId)
+    return {
+      title: 'Bénévoles',
+      content: <Typography variant="pi">Enregistrez d’abord la mission : vous pourrez ensuite y inscrire des bénévoles.</Typography>,
+    };
   return { title: 'Bénévoles', content: <Content documentId={documentId} /> };
 };

@@ -1,6 +1,19 @@
 import * as React from 'react';
 import {
-  Alert, Box, Button, Combobox, ComboboxOption, DatePicker, Field, Flex, Grid, Modal, SingleSelect, SingleSelectOption, TextInput, Typography,
+  Alert,
+  Box,
+  Button,
+  Combobox,
+  ComboboxOption,
+  DatePicker,
+  Field,
+  Flex,
+  Grid,
+  Modal,
+  SingleSelect,
+  SingleSelectOption,
+  TextInput,
+  Typography,
 } from '@strapi/design-system';
 import { useGet, usePost } from '../_lib';
 import { euros, frenchDay, parseAmount } from './format';
@@ -30,7 +43,8 @@ interface Recorded {
   message: string;
 }
 /** A calendar day 'YYYY-MM-DD' as the date picker's Date (local midnight), and back. */
-const toDate = (day: string) => (/^\d{4}-\d{2}-\d{2}$/.test(day) ? new Date(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) : undefined);
+const toDate = (day: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(day) ? new Date(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) : undefined;
 const fromDate = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 export interface MemberChoice {
@@ -96,7 +110,15 @@ const MemberSearch = ({ onPick }: { onPick: (m: MemberChoice | null) => void }) 
   );
 };
 
-const Form = ({ member: fixedMember, onRecorded, onClose }: { member?: MemberChoice; onRecorded?: (r: Recorded) => void; onClose: () => void }) => {
+const Form = ({
+  member: fixedMember,
+  onRecorded,
+  onClose,
+}: {
+  member?: MemberChoice;
+  onRecorded?: (r: Recorded) => void;
+  onClose: () => void;
+}) => {
   const form = useGet<FormOptions, { data: FormOptions }>('/back-office/dues/contribution-form', { select: (body) => body.data });
   const options = form.data ?? null;
   const { send: post } = usePost();
@@ -174,7 +196,8 @@ const Form = ({ member: fixedMember, onRecorded, onClose }: { member?: MemberCho
               {done.message}
             </Alert>
             <Typography>
-              {euros(done.contribution.amount)} ({done.contribution.paymentMethodLabel}), période du {frenchDay(done.contribution.periodStart)} au {frenchDay(done.contribution.periodEnd)}.
+              {euros(done.contribution.amount)} ({done.contribution.paymentMethodLabel}), période du{' '}
+              {frenchDay(done.contribution.periodStart)} au {frenchDay(done.contribution.periodEnd)}.
             </Typography>
             <Typography fontWeight="bold" data-testid="contribution-paid-until">
               Payée jusqu’au : {frenchDay(done.member.duesPaidUntil)}
@@ -219,7 +242,11 @@ const Form = ({ member: fixedMember, onRecorded, onClose }: { member?: MemberCho
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
                 <Field.Root name="amount" hint="Vide : le montant du type d’adhésion">
                   <Field.Label>Montant (€)</Field.Label>
-                  <TextInput inputMode="decimal" value={amount} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setAmount(e.target.value)} />
+                  <TextInput
+                    inputMode="decimal"
+                    value={amount}
+                    onChange={(e: React.ChangeEvent<HTMLInputElement>) => setAmount(e.target.value)}
+                  />
                   <Field.Hint />
                 </Field.Root>
               </Grid.Item>
@@ -265,7 +292,8 @@ const Form = ({ member: fixedMember, onRecorded, onClose }: { member?: MemberCho
                   {periodStart ? ' (choisie)' : ''}
                 </Typography>
                 <Typography tag="p" fontWeight="bold">
-                  Payée jusqu’au après cet enregistrement : {frenchDay(quote.duesPaidUntilAfter)} (aujourd’hui : {frenchDay(quote.member.duesPaidUntil)})
+                  Payée jusqu’au après cet enregistrement : {frenchDay(quote.duesPaidUntilAfter)} (aujourd’hui :{' '}
+                  {frenchDay(quote.member.duesPaidUntil)})
                 </Typography>
                 {periodStart && (
                   <Button variant="tertiary" size="S" onClick={() => setPeriodStart(null)}>
@@ -337,7 +365,12 @@ export const RecordContributionButton = ({
   return (
     <Modal.Root open={open} onOpenChange={change}>
       <Modal.Trigger>
-        <Button variant={variant} size={size} fullWidth={!size} aria-label={member ? `Enregistrer une cotisation pour ${member.name}` : undefined}>
+        <Button
+          variant={variant}
+          size={size}
+          fullWidth={!size}
+          aria-label={member ? `Enregistrer une cotisation pour ${member.name}` : undefined}
+        >
           {label}
         </Button>
       </Modal.Trigger>

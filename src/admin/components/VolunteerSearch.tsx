@@ -1,6 +1,21 @@
 import * as React from 'react';
 import {
-  Badge, Box, Checkbox, Field, Flex, Grid, MultiSelect, MultiSelectOption, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography,
+  Badge,
+  Box,
+  Checkbox,
+  Field,
+  Flex,
+  Grid,
+  MultiSelect,
+  MultiSelectOption,
+  Table,
+  Tbody,
+  Td,
+  TextInput,
+  Th,
+  Thead,
+  Tr,
+  Typography,
 } from '@strapi/design-system';
 import { useGet } from '../_lib';
 
@@ -19,7 +34,16 @@ export interface Filters {
   ageMax: string;
   volunteersOnly: boolean;
 }
-export const EMPTY_FILTERS: Filters = { search: '', skills: [], availability: [], poles: [], city: '', ageMin: '', ageMax: '', volunteersOnly: true };
+export const EMPTY_FILTERS: Filters = {
+  search: '',
+  skills: [],
+  availability: [],
+  poles: [],
+  city: '',
+  ageMin: '',
+  ageMax: '',
+  volunteersOnly: true,
+};
 
 export interface VolunteerRow {
   documentId: string;
@@ -68,17 +92,22 @@ export const useVolunteerSearch = (filters: Filters, mission?: string) => {
   return { rows: data?.data ?? [], total: data?.meta.total ?? 0, loading: loading || asked !== query, error, reload };
 };
 
-const Multi = ({ name, label, values, options, onChange }: { name: string; label: string; values: string[]; options: Options['skills']; onChange: (v: string[]) => void }) => (
+const Multi = ({
+  name,
+  label,
+  values,
+  options,
+  onChange,
+}: {
+  name: string;
+  label: string;
+  values: string[];
+  options: Options['skills'];
+  onChange: (v: string[]) => void;
+}) => (
   <Field.Root name={name}>
     <Field.Label>{label}</Field.Label>
-    <MultiSelect
-      value={values}
-      onChange={onChange}
-      onClear={() => onChange([])}
-      placeholder="Tous"
-      withTags
-      data-testid={`filter-${name}`}
-    >
+    <MultiSelect value={values} onChange={onChange} onClear={() => onChange([])} placeholder="Tous" withTags data-testid={`filter-${name}`}>
       {options.map((o) => (
         <MultiSelectOption key={o.documentId} value={o.documentId}>
           {o.name}
@@ -94,7 +123,8 @@ export const VolunteerFilters = ({ filters, onChange }: { filters: Filters; onCh
   const loaded = useGet<Options, { data: Options }>('/back-office/volunteers/filters', { select: (body) => body.data });
   const options = loaded.data ?? NO_OPTIONS;
   const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
-  const text = (key: 'search' | 'city' | 'ageMin' | 'ageMax') => (e: React.ChangeEvent<HTMLInputElement>) => set({ [key]: e.target.value } as Partial<Filters>);
+  const text = (key: 'search' | 'city' | 'ageMin' | 'ageMax') => (e: React.ChangeEvent<HTMLInputElement>) =>
+    set({ [key]: e.target.value } as Partial<Filters>);
   return (
     <Flex direction="column" alignItems="stretch" gap={3}>
       <Grid.Root gap={3}>
@@ -105,10 +135,22 @@ export const VolunteerFilters = ({ filters, onChange }: { filters: Filters; onCh
           </Field.Root>
         </Grid.Item>
         <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-          <Multi name="skills" label="Compétences" values={filters.skills} options={options.skills} onChange={(skills) => set({ skills })} />
+          <Multi
+            name="skills"
+            label="Compétences"
+            values={filters.skills}
+            options={options.skills}
+            onChange={(skills) => set({ skills })}
+          />
         </Grid.Item>
         <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-          <Multi name="availability" label="Disponibilités" values={filters.availability} options={options.availability} onChange={(availability) => set({ availability })} />
+          <Multi
+            name="availability"
+            label="Disponibilités"
+            values={filters.availability}
+            options={options.availability}
+            onChange={(availability) => set({ availability })}
+          />
         </Grid.Item>
         <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
           <Multi name="poles" label="Pôles" values={filters.poles} options={options.poles} onChange={(poles) => set({ poles })} />
@@ -178,7 +220,9 @@ export const VolunteerResults = ({
   return (
     <Box>
       <Typography variant="pi" textColor="neutral600" tag="p" data-testid="volunteer-total">
-        {loading ? 'Recherche…' : `${total} personne${total > 1 ? 's' : ''} trouvée${total > 1 ? 's' : ''}${total > rows.length ? ` (les ${rows.length} premières affichées)` : ''}`}
+        {loading
+          ? 'Recherche…'
+          : `${total} personne${total > 1 ? 's' : ''} trouvée${total > 1 ? 's' : ''}${total > rows.length ? ` (les ${rows.length} premières affichées)` : ''}`}
         {selected.size ? ` — ${selected.size} sélectionnée${selected.size > 1 ? 's' : ''}` : ''}
       </Typography>
       <Table colCount={showRegistration ? 8 : 7} rowCount={rows.length + 1}>
@@ -198,13 +242,29 @@ export const VolunteerResults = ({
                 }}
               />
             </Th>
-            <Th><Typography variant="sigma">Nom</Typography></Th>
-            <Th><Typography variant="sigma">Âge</Typography></Th>
-            <Th><Typography variant="sigma">Ville</Typography></Th>
-            <Th><Typography variant="sigma">Compétences</Typography></Th>
-            <Th><Typography variant="sigma">Disponibilités</Typography></Th>
-            <Th><Typography variant="sigma">Pôles</Typography></Th>
-            {showRegistration && <Th><Typography variant="sigma">Sur la mission</Typography></Th>}
+            <Th>
+              <Typography variant="sigma">Nom</Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma">Âge</Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma">Ville</Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma">Compétences</Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma">Disponibilités</Typography>
+            </Th>
+            <Th>
+              <Typography variant="sigma">Pôles</Typography>
+            </Th>
+            {showRegistration && (
+              <Th>
+                <Typography variant="sigma">Sur la mission</Typography>
+              </Th>
+            )}
           </Tr>
         </Thead>
         <Tbody>
@@ -214,16 +274,35 @@ export const VolunteerResults = ({
             return (
               <Tr key={r.documentId} data-testid="volunteer-row">
                 <Td>
-                  <Checkbox aria-label={`Sélectionner ${name}`} disabled={!canPick} checked={selected.has(r.documentId)} onCheckedChange={(v: boolean | 'indeterminate') => toggle(r.documentId, v === true)} />
+                  <Checkbox
+                    aria-label={`Sélectionner ${name}`}
+                    disabled={!canPick}
+                    checked={selected.has(r.documentId)}
+                    onCheckedChange={(v: boolean | 'indeterminate') => toggle(r.documentId, v === true)}
+                  />
                 </Td>
-                <Td><Typography fontWeight="bold">{name}</Typography></Td>
-                <Td><Typography>{r.age === null || r.age === undefined ? '—' : `${r.age} ans`}</Typography></Td>
-                <Td><Typography>{r.city ?? '—'}</Typography></Td>
-                <Td><Typography style={WRAP}>{join(r.skills)}</Typography></Td>
-                <Td><Typography style={WRAP}>{join(r.availability)}</Typography></Td>
-                <Td><Typography style={WRAP}>{join(r.poles)}</Typography></Td>
+                <Td>
+                  <Typography fontWeight="bold">{name}</Typography>
+                </Td>
+                <Td>
+                  <Typography>{r.age === null || r.age === undefined ? '—' : `${r.age} ans`}</Typography>
+                </Td>
+                <Td>
+                  <Typography>{r.city ?? '—'}</Typography>
+                </Td>
+                <Td>
+                  <Typography style={WRAP}>{join(r.skills)}</Typography>
+                </Td>
+                <Td>
+                  <Typography style={WRAP}>{join(r.availability)}</Typography>
+                </Td>
+                <Td>
+                  <Typography style={WRAP}>{join(r.poles)}</Typography>
+                </Td>
                 {showRegistration && (
-                  <Td>{r.registration ? <Badge>{r.registration.statusLabel}</Badge> : <Typography textColor="neutral500">—</Typography>}</Td>
+                  <Td>
+                    {r.registration ? <Badge>{r.registration.statusLabel}</Badge> : <Typography textColor="neutral500">—</Typography>}
+                  </Td>
                 )}
               </Tr>
             );

@@ -5,7 +5,15 @@ export const frenchDay = (day: string | null | undefined) => (day ? `${day.slice
 
 /** An instant as « sam. 13 mars 2027, 09:30 » in Paris time. */
 export const frenchDateTime = (iso: string) =>
-  new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  new Date(iso).toLocaleString('fr-FR', {
+    timeZone: 'Europe/Paris',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 
 const EUROS = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
 export const euros = (n: number | null | undefined) => (n === null || n === undefined ? '—' : EUROS.format(n));

@@ -24,4 +24,19 @@ export interface AdminPage {
   bootstrap?: (app: StrapiApp) => void;
 }
 
-export const adminPages: AdminPage[] = [dashboard, dues, volunteers, exportsPage, newsletters, calendar, missionPanels, backupsPage, access, receiptsPage, importsPage, helloassoPage, labels, home];
+export const adminPages: AdminPage[] = [
+  dashboard,
+  dues,
+  volunteers,
+  exportsPage,
+  newsletters,
+  calendar,
+  missionPanels,
+  backupsPage,
+  access,
+  receiptsPage,
+  importsPage,
+  helloassoPage,
+  labels,
+  home,
+];

@@ -8,11 +8,14 @@
 
 /** What the server answers in English when it refuses (shown by Strapi's notifications as `apiError.<message>`). */
 const refusals = (prefix: string) => ({
-  [`${prefix}apiError.Forbidden`]: 'Vous n’avez pas le droit de faire cette action avec votre rôle. Si vous en avez besoin, demandez-le à la présidence.',
-  [`${prefix}apiError.Policy Failed`]: 'Vous n’avez pas le droit de faire cette action avec votre rôle. Si vous en avez besoin, demandez-le à la présidence.',
+  [`${prefix}apiError.Forbidden`]:
+    'Vous n’avez pas le droit de faire cette action avec votre rôle. Si vous en avez besoin, demandez-le à la présidence.',
+  [`${prefix}apiError.Policy Failed`]:
+    'Vous n’avez pas le droit de faire cette action avec votre rôle. Si vous en avez besoin, demandez-le à la présidence.',
   [`${prefix}apiError.Unauthorized`]: 'Votre session a expiré : reconnectez-vous, puis réessayez.',
   [`${prefix}apiError.Not Found`]: 'Introuvable : cette fiche a peut-être été supprimée entre-temps.',
-  [`${prefix}apiError.Internal Server Error`]: 'Le serveur a rencontré une erreur. Réessayez ; si cela continue, prévenez la personne qui gère le back-office.',
+  [`${prefix}apiError.Internal Server Error`]:
+    'Le serveur a rencontré une erreur. Réessayez ; si cela continue, prévenez la personne qui gère le back-office.',
   [`${prefix}apiError.This attribute must be unique`]: 'Cette valeur est déjà utilisée par une autre fiche.',
 });
 
@@ -35,7 +38,8 @@ const admin = {
   'app.components.ToggleCheckbox.enabled-label': 'Activé',
   'app.components.ToggleCheckbox.disabled-label': 'Désactivé',
   // validation messages of the edit forms (the server names the field in its own French messages)
-  'components.Input.error.validation.min': '{min, plural, =0 {La valeur doit être positive ou nulle (pas de montant négatif).} other {La valeur doit être au moins {min}.}}',
+  'components.Input.error.validation.min':
+    '{min, plural, =0 {La valeur doit être positive ou nulle (pas de montant négatif).} other {La valeur doit être au moins {min}.}}',
   'components.Input.error.validation.max': 'La valeur doit être au plus {max}.',
   'components.Input.error.validation.minLength': 'Le texte est trop court : au moins {min} caractères.',
   'components.Input.error.validation.maxLength': 'Le texte est trop long : au plus {max} caractères.',
@@ -88,7 +92,8 @@ const admin = {
   'app.components.LeftMenuLinkContainer.plugins': 'Extensions',
   'app.components.Select.placeholder': 'Choisir',
   'app.error.chunk.title': 'Cet écran n’a pas pu être chargé',
-  'app.error.chunk.message': 'Le panneau n’a pas pu charger cet écran : le serveur redémarrait peut-être, ou la connexion a été coupée. Rechargez la page.',
+  'app.error.chunk.message':
+    'Le panneau n’a pas pu charger cet écran : le serveur redémarrait peut-être, ou la connexion a été coupée. Rechargez la page.',
   'app.error.chunk.reload': 'Recharger la page',
   'app.session.ended.title': 'Session terminée',
   'app.session.ended.unsaved': 'Votre session est terminée. Les modifications non enregistrées seront perdues à la déconnexion.',
@@ -131,7 +136,8 @@ const contentManager = {
     'Pour déplacer un bloc, appuyez sur Ctrl (ou Cmd) et Maj avec les flèches haut ou bas',
   'content-manager.components.Blocks.expand': 'Agrandir',
   'content-manager.components.Blocks.collapse': 'Réduire',
-  'content-manager.pages.ListView.header-subtitle': '{number, plural, =0 {Aucune fiche trouvée} one {# fiche trouvée} other {# fiches trouvées}}',
+  'content-manager.pages.ListView.header-subtitle':
+    '{number, plural, =0 {Aucune fiche trouvée} one {# fiche trouvée} other {# fiches trouvées}}',
   'content-manager.actions.delete.label': 'Supprimer la fiche',
   'content-manager.actions.open-in-new-tab.label': 'Ouvrir dans un nouvel onglet',
   'content-manager.actions.copy-documentId.label': 'Copier l’identifiant de la fiche',
@@ -166,9 +172,11 @@ const contentManager = {
   'content-manager.validation.error.unreadable-required-field':
     'Votre rôle ne permet pas de voir certains champs obligatoires. Demandez cet accès à la présidence.',
   'content-manager.history.content.missing-assets.title': '{number, plural, =1 {Fichier manquant} other {{number} fichiers manquants}}',
-  'content-manager.history.content.missing-assets.message': '{number, plural, =1 {Il a été supprimé} other {Ils ont été supprimés}} de la médiathèque et ne peuvent pas être restaurés.',
+  'content-manager.history.content.missing-assets.message':
+    '{number, plural, =1 {Il a été supprimé} other {Ils ont été supprimés}} de la médiathèque et ne peuvent pas être restaurés.',
   'content-manager.history.content.missing-relations.title': '{number, plural, =1 {Lien manquant} other {{number} liens manquants}}',
-  'content-manager.history.content.missing-relations.message': '{number, plural, =1 {La fiche liée a été supprimée} other {Les fiches liées ont été supprimées}} et ne peut pas être restaurée.',
+  'content-manager.history.content.missing-relations.message':
+    '{number, plural, =1 {La fiche liée a été supprimée} other {Les fiches liées ont été supprimées}} et ne peut pas être restaurée.',
   ...refusals('content-manager.'),
 };
 
@@ -286,7 +294,8 @@ const upload = {
   'upload.header.content.item-count': '{count, plural, =1 {# élément} other {# éléments}}',
   'upload.header.search.placeholder': 'Rechercher',
   'upload.header.search-results': 'Résultats pour « {query} »',
-  'upload.header.search-results.count': '{numberFolders, plural, one {1 dossier} other {# dossiers}} - {numberAssets, plural, one {1 fichier} other {# fichiers}}',
+  'upload.header.search-results.count':
+    '{numberFolders, plural, one {1 dossier} other {# dossiers}} - {numberAssets, plural, one {1 fichier} other {# fichiers}}',
   'upload.header.search-results.count.assets': '{numberAssets, plural, =0 {0 fichier} one {1 fichier} other {# fichiers}}',
   'upload.header.search-results.count.folders': '{numberFolders, plural, one {1 dossier} other {# dossiers}}',
   'upload.import-files': 'Envoi de fichiers',
@@ -376,8 +385,10 @@ const upload = {
   'upload.list.bulk-actions.move.no-destination': 'Il n’y a pas d’autre dossier où le déplacer.',
   'upload.list.bulk-actions.move.load-error': 'La liste des dossiers n’a pas pu être chargée. Réessayez.',
   'upload.list.bulk-actions.move.submit': 'Déplacer',
-  'upload.list.bulk-actions.move.success': '{count, plural, =1 {# élément a été déplacé} other {# éléments ont été déplacés}} de {source} vers {destination}',
-  'upload.list.bulk-actions.move.success-multiple-sources': '{count, plural, =1 {# élément a été déplacé} other {# éléments ont été déplacés}} vers {destination}',
+  'upload.list.bulk-actions.move.success':
+    '{count, plural, =1 {# élément a été déplacé} other {# éléments ont été déplacés}} de {source} vers {destination}',
+  'upload.list.bulk-actions.move.success-multiple-sources':
+    '{count, plural, =1 {# élément a été déplacé} other {# éléments ont été déplacés}} vers {destination}',
   'upload.list.bulk-actions.move.error': 'Les éléments n’ont pas pu être déplacés.',
   'upload.list.bulk-actions.delete': 'Supprimer',
   'upload.list.bulk-actions.delete.confirm.title': 'Supprimer {count, plural, =1 {# élément} other {# éléments}} ?',

@@ -96,7 +96,10 @@ export const defaultPermissions = (strapi: Strapi, code: RoleCode) => {
   const permissions: DefaultPermission[] = [];
   for (const uid of Object.keys(CONTENT_RIGHTS)) {
     if (!strapi.contentTypes[uid as keyof typeof strapi.contentTypes]) continue;
-    const conditions = uid === 'api::document.document' && !CONFIDENTIAL_READERS.includes(code) ? [NOT_CONFIDENTIAL.id] : (CONTENT_CONDITIONS[uid]?.[code] ?? []);
+    const conditions =
+      uid === 'api::document.document' && !CONFIDENTIAL_READERS.includes(code)
+        ? [NOT_CONFIDENTIAL.id]
+        : (CONTENT_CONDITIONS[uid]?.[code] ?? []);
     for (const letter of rightsOf(code, uid)) {
       const action = CM_ACTIONS[letter];
       const properties = letter === 'P' || letter === 'D' ? {} : { fields: fieldsFor(strapi, code, uid) };
@@ -114,7 +117,13 @@ export const defaultPermissions = (strapi: Strapi, code: RoleCode) => {
       ? []
       : [NOT_RECEIPT_FILE.id];
   for (const [action, codes] of Object.entries(MEDIA_RIGHTS)) {
-    if (codes.includes(code)) permissions.push({ action, subject: null, properties: {}, conditions: action === 'plugin::upload.assets.create' ? [] : fileConditions });
+    if (codes.includes(code))
+      permissions.push({
+        action,
+        subject: null,
+        properties: {},
+        conditions: action === 'plugin::upload.assets.create' ? [] : fileConditions,
+      });
   }
   return permissions;
 };
@@ -184,7 +193,9 @@ export const grantDerivedFields = async (strapi: Strapi) => {
       if (!Array.isArray(current)) continue;
       const missing = fields.filter((f) => !current.includes(f));
       if (!missing.length) continue;
-      await strapi.db.query('admin::permission').update({ where: { id: permission.id }, data: { properties: { ...permission.properties, fields: [...current, ...missing] } } });
+      await strapi.db
+        .query('admin::permission')
+        .update({ where: { id: permission.id }, data: { properties: { ...permission.properties, fields: [...current, ...missing] } } });
       changed += 1;
     }
   }

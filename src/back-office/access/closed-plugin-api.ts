@@ -39,7 +39,8 @@ export const closePluginContentApi = (strapi: Strapi) => {
     const plugin = strapi.plugin(name) as unknown as { routes?: Record<string, { routes?: PluginRoute[] }> } | undefined;
     const routes = plugin?.routes?.['content-api']?.routes;
     // fail loudly if an upgrade of Strapi changes the shape: never start with these routes open
-    if (!Array.isArray(routes) || !routes.length) throw new Error(`Routes de l'API du plugin ${name} introuvables : impossible de les fermer.`);
+    if (!Array.isArray(routes) || !routes.length)
+      throw new Error(`Routes de l'API du plugin ${name} introuvables : impossible de les fermer.`);
     for (const route of routes) {
       if (typeof route.handler !== 'string' || !isClosed(route.handler)) continue;
       const middlewares = route.config?.middlewares ?? [];

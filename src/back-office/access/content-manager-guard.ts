@@ -57,11 +57,14 @@ const modelOf = (strapi: Strapi, uid: string) => strapi.getModel(uid as UID.Sche
 const isObject = (value: unknown): value is Record<string, unknown> => Boolean(value) && typeof value === 'object';
 
 /** The French 403 naming the refused path (populate, filters or sort). */
-export const refusedPath = (path: string) => forbidden(`Accès refusé : le champ « ${path} » ne peut pas être lu avec votre rôle.`, path.split('.'));
+export const refusedPath = (path: string) =>
+  forbidden(`Accès refusé : le champ « ${path} » ne peut pas être lu avec votre rôle.`, path.split('.'));
 
 /** What one admin may read, from their abilities (built by Strapi for each request). */
 export const readRights = (strapi: Strapi, ability: Ability | null | undefined) => {
-  const { actionProvider } = strapi.service('admin::permission') as { actionProvider: { unstable_aliases?: (action: string, uid: string) => string[] } };
+  const { actionProvider } = strapi.service('admin::permission') as {
+    actionProvider: { unstable_aliases?: (action: string, uid: string) => string[] };
+  };
   const rules = (action: string, uid: string): AbilityRule[] => {
     if (typeof ability?.rulesFor !== 'function') return [];
     const aliases: string[] = actionProvider.unstable_aliases?.(action, uid) ?? [];
@@ -128,7 +131,10 @@ export const readRights = (strapi: Strapi, ability: Ability | null | undefined) 
       if (everything === undefined) {
         everything = Object.keys(strapi.contentTypes)
           .filter((uid) => uid.startsWith('api::'))
-          .every((uid) => rights.type(uid) === 'yes' && Object.keys(modelOf(strapi, uid)?.attributes ?? {}).every((key) => rights.field(uid, key)));
+          .every(
+            (uid) =>
+              rights.type(uid) === 'yes' && Object.keys(modelOf(strapi, uid)?.attributes ?? {}).every((key) => rights.field(uid, key))
+          );
       }
       return everything;
     },
@@ -343,7 +349,15 @@ export const assertReadableQuery = (strapi: Strapi, ability: Ability | null | un
  * Output: admin accounts reduced to their public fields (unless the admin may read accounts),
  * nested records reduced to the fields the role may read (the first level is Strapi's job).
  */
-export const sanitizeNested = (strapi: Strapi, rights: Rights, schema: Schema, subject: string, prefix: string, data: unknown, depth: number): unknown => {
+export const sanitizeNested = (
+  strapi: Strapi,
+  rights: Rights,
+  schema: Schema,
+  subject: string,
+  prefix: string,
+  data: unknown,
+  depth: number
+): unknown => {
   if (Array.isArray(data)) return data.map((d) => sanitizeNested(strapi, rights, schema, subject, prefix, d, depth));
   if (!isObject(data)) return data;
   for (const key of Object.keys(data)) {
@@ -369,7 +383,9 @@ export const sanitizeNested = (strapi: Strapi, rights: Rights, schema: Schema, s
     else if (attribute.type === 'media') data[key] = into(FILE, value);
     else if (attribute.type === 'component') data[key] = into(attribute.component, value);
     else if (attribute.type === 'dynamiczone' && Array.isArray(value)) {
-      data[key] = value.map((item: unknown) => (isObject(item) && typeof item.__component === 'string' ? into(item.__component, item) : item));
+      data[key] = value.map((item: unknown) =>
+        isObject(item) && typeof item.__component === 'string' ? into(item.__component, item) : item
+      );
     }
   }
   if (subject === ADMIN_USER && !rights.adminUsers()) {

@@ -24,10 +24,17 @@ export const creatorsOf = async (strapi: Strapi, uid: unknown) => {
   const roleIds = [...new Set(permissions.filter((p) => p.role && p.role.code !== 'strapi-super-admin').map((p) => p.role.id as number))];
   // the roles someone holds: whom to ask (a role nobody has, such as Strapi's unused defaults, helps nobody)
   const held = roleIds.length
-    ? await strapi.db.query('admin::role').findMany({ where: { id: { $in: roleIds }, users: { id: { $notNull: true } } }, select: ['name'] })
+    ? await strapi.db
+        .query('admin::role')
+        .findMany({ where: { id: { $in: roleIds }, users: { id: { $notNull: true } } }, select: ['name'] })
     : [];
   const roles = [...new Set(held.map((r) => r.name as string))].sort((a, b) => a.localeCompare(b, 'fr'));
   // the Super Admin holds every right, but nobody creates by hand a log the back-office writes
   const writtenByTheBackOffice = roles.length === 0 && model.pluginOptions?.['content-type-builder']?.visible === false;
-  return { uid, displayName: model.info?.displayName ?? uid, writtenByTheBackOffice, roles: writtenByTheBackOffice ? [] : ['Super Admin', ...roles] };
+  return {
+    uid,
+    displayName: model.info?.displayName ?? uid,
+    writtenByTheBackOffice,
+    roles: writtenByTheBackOffice ? [] : ['Super Admin', ...roles],
+  };
 };

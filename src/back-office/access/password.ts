@@ -94,7 +94,8 @@ export const guardAdminPasswords = (strapi: Strapi) => {
       if (middlewares.some((m) => typeof m === 'function' && (m as Marked<() => void>)[MARK])) continue;
       const early = marked(async (ctx: Context, next: Next) => {
         const password = read(ctx.request.body);
-        if (password !== undefined) assertStrongAdminPassword(password, route.handler === 'authentication.register' ? ['userInfo', 'password'] : ['password']);
+        if (password !== undefined)
+          assertStrongAdminPassword(password, route.handler === 'authentication.register' ? ['userInfo', 'password'] : ['password']);
         return next();
       });
       // after the route's own middlewares (the sign-up rate limit counts refused attempts too)

@@ -25,7 +25,9 @@ export interface PublicContent {
   published?: boolean;
 }
 
-const MEDIA = { fields: ['name', 'alternativeText', 'caption', 'width', 'height', 'formats', 'hash', 'ext', 'mime', 'size', 'url', 'previewUrl'] };
+const MEDIA = {
+  fields: ['name', 'alternativeText', 'caption', 'width', 'height', 'formats', 'hash', 'ext', 'mime', 'size', 'url', 'previewUrl'],
+};
 
 export const PUBLIC_CONTENT: Record<string, PublicContent> = {
   'api::article.article': {
@@ -40,9 +42,33 @@ export const PUBLIC_CONTENT: Record<string, PublicContent> = {
   'api::mission.mission': {
     label: 'Mission',
     // not budget, equipment, documents, internal notes, participations
-    fields: ['title', 'slug', 'summary', 'description', 'kind', 'startAt', 'endAt', 'capacity', 'status', 'publicRegistration', 'registrationRequiresApproval'],
+    fields: [
+      'title',
+      'slug',
+      'summary',
+      'description',
+      'kind',
+      'startAt',
+      'endAt',
+      'capacity',
+      'status',
+      'publicRegistration',
+      'registrationRequiresApproval',
+    ],
     populate: { location: {}, poster: MEDIA, pole: { fields: ['name', 'color'] } },
-    filterable: ['documentId', 'title', 'slug', 'kind', 'startAt', 'endAt', 'status', 'publicRegistration', 'location.city', 'pole.name', 'pole.documentId'],
+    filterable: [
+      'documentId',
+      'title',
+      'slug',
+      'kind',
+      'startAt',
+      'endAt',
+      'status',
+      'publicRegistration',
+      'location.city',
+      'pole.name',
+      'pole.documentId',
+    ],
     sortable: ['startAt', 'endAt', 'title'],
     scope: { isPublic: true },
   },
@@ -74,8 +100,27 @@ export const REFERENCE_CONTENT = [
 export const PUBLIC_ACTIONS = Object.keys(PUBLIC_CONTENT).flatMap((uid) => [`${uid}.find`, `${uid}.findOne`]);
 
 const OPERATORS = new Set([
-  '$eq', '$eqi', '$ne', '$nei', '$lt', '$lte', '$gt', '$gte', '$in', '$notIn', '$contains', '$notContains',
-  '$containsi', '$notContainsi', '$startsWith', '$startsWithi', '$endsWith', '$endsWithi', '$null', '$notNull', '$between',
+  '$eq',
+  '$eqi',
+  '$ne',
+  '$nei',
+  '$lt',
+  '$lte',
+  '$gt',
+  '$gte',
+  '$in',
+  '$notIn',
+  '$contains',
+  '$notContains',
+  '$containsi',
+  '$notContainsi',
+  '$startsWith',
+  '$startsWithi',
+  '$endsWith',
+  '$endsWithi',
+  '$null',
+  '$notNull',
+  '$between',
 ]);
 const LOGICAL = new Set(['$and', '$or', '$not']);
 
@@ -112,7 +157,10 @@ const asList = (value: unknown): string[] => {
   if (value === undefined || value === null || value === '') return [];
   if (Array.isArray(value)) return value.flatMap(asList);
   if (typeof value === 'object') return Object.entries(value as object).map(([k, v]) => (typeof v === 'string' ? `${k}:${v}` : k));
-  return String(value).split(',').map((s) => s.trim()).filter(Boolean);
+  return String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 };
 
 const checkSort = (spec: PublicContent, sort: unknown) => {
@@ -180,7 +228,9 @@ export const publicReadActions = (strapi: Strapi, uid: string) => ({
 
   async findOne(this: CoreController, ctx: Context) {
     const { params, spec } = publicQuery(uid, ctx.query ?? {}, { list: false });
-    const entity = await strapi.documents(uid as UID.ContentType).findFirst({ ...params, filters: { $and: [{ documentId: ctx.params.id }, spec.scope] } });
+    const entity = await strapi
+      .documents(uid as UID.ContentType)
+      .findFirst({ ...params, filters: { $and: [{ documentId: ctx.params.id }, spec.scope] } });
     if (!entity) throw notFound(`${spec.label} introuvable.`);
     return this.transformResponse(entity);
   },
@@ -199,7 +249,10 @@ export const publicReadActions = (strapi: Strapi, uid: string) => ({
 const NOT_OWN = new Set(['relation', 'media', 'component', 'dynamiczone']);
 
 const referenceSpec = (uid: string): PublicContent => {
-  const model = strapi.getModel(uid as UID.ContentType) as unknown as { info?: { displayName?: string }; attributes: Record<string, { type: string; private?: boolean }> };
+  const model = strapi.getModel(uid as UID.ContentType) as unknown as {
+    info?: { displayName?: string };
+    attributes: Record<string, { type: string; private?: boolean }>;
+  };
   const attributes = Object.entries(model.attributes);
   const own = attributes.filter(([, a]) => !NOT_OWN.has(a.type) && !a.private).map(([name]) => name);
   const images = attributes.filter(([, a]) => a.type === 'media').map(([name]) => name);

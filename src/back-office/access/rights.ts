@@ -19,7 +19,8 @@ interface PermissionChecker {
 export const contentRights = (strapi: Strapi, userAbility: AdminContext['state']['userAbility']) => {
   const checkers = new Map<string, PermissionChecker>();
   const checker = (uid: string) => {
-    if (!checkers.has(uid)) checkers.set(uid, strapi.plugin('content-manager').service('permission-checker').create({ userAbility, model: uid }));
+    if (!checkers.has(uid))
+      checkers.set(uid, strapi.plugin('content-manager').service('permission-checker').create({ userAbility, model: uid }));
     return checkers.get(uid);
   };
   /** Whether the admin may do `action` on `uid` (on `field` when given; on `entity` when the right has conditions). */
@@ -38,7 +39,9 @@ export const contentRights = (strapi: Strapi, userAbility: AdminContext['state']
       if (!can(action, uid, undefined, entity)) throw forbidden(`Votre rôle ne permet pas de ${VERB[action]} ${what}.`);
       const refused = fields.filter((f) => !can(action, uid, f, entity));
       if (refused.length) {
-        throw forbidden(`Votre rôle ne permet pas de ${VERB[action]} ${refused.map((f) => `« ${labelOf(uid, f)} »`).join(', ')} pour ${what}.`);
+        throw forbidden(
+          `Votre rôle ne permet pas de ${VERB[action]} ${refused.map((f) => `« ${labelOf(uid, f)} »`).join(', ')} pour ${what}.`
+        );
       }
     },
   };

@@ -19,7 +19,12 @@ interface Subject {
   properties?: Array<{ value: string; label: string; children?: FieldNode[] }>;
 }
 
-const relabel = (strapi: Strapi, nodes: FieldNode[] | undefined, labels: Record<string, string> | undefined, attributes: Schema.Attributes | undefined) => {
+const relabel = (
+  strapi: Strapi,
+  nodes: FieldNode[] | undefined,
+  labels: Record<string, string> | undefined,
+  attributes: Schema.Attributes | undefined
+) => {
   for (const node of nodes ?? []) {
     node.label = labels?.[node.value] ?? node.label;
     const attribute = attributes?.[node.value];
@@ -35,19 +40,21 @@ interface SectionsBuilder {
   addHandler(section: string, handler: SubjectsHandler): void;
 }
 
-export const frenchPermissionSubjects = (strapi: Strapi): SubjectsHandler => ({ section }) => {
-  for (const subject of section.subjects ?? []) {
-    const model = strapi.contentTypes[subject.uid as UID.ContentType];
-    if (!model) continue;
-    if (model.info?.displayName) subject.label = model.info.displayName;
-    for (const property of subject.properties ?? []) {
-      if (property.value === 'fields') {
-        property.label = 'Champs';
-        relabel(strapi, property.children, LABELS[subject.uid], model.attributes);
+export const frenchPermissionSubjects =
+  (strapi: Strapi): SubjectsHandler =>
+  ({ section }) => {
+    for (const subject of section.subjects ?? []) {
+      const model = strapi.contentTypes[subject.uid as UID.ContentType];
+      if (!model) continue;
+      if (model.info?.displayName) subject.label = model.info.displayName;
+      for (const property of subject.properties ?? []) {
+        if (property.value === 'fields') {
+          property.label = 'Champs';
+          relabel(strapi, property.children, LABELS[subject.uid], model.attributes);
+        }
       }
     }
-  }
-};
+  };
 
 export const frenchRoleEditor = (strapi: Strapi) => {
   // the permission service's section builder is not in Strapi's public types: what this file uses of it

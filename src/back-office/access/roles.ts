@@ -7,7 +7,11 @@ import { ACTIONS } from '../../shared/permissions';
 export const ROLES = [
   { code: 'asso-treasurer', name: 'Trésorier·ère', description: 'Cotisations, dons, subventions et finances.' },
   { code: 'asso-secretary', name: 'Secrétaire', description: 'Adhérents, documents et vie statutaire.' },
-  { code: 'asso-volunteer-manager', name: 'Responsable des bénévoles', description: 'Bénévoles, missions, participations, pôles et compétences.' },
+  {
+    code: 'asso-volunteer-manager',
+    name: 'Responsable des bénévoles',
+    description: 'Bénévoles, missions, participations, pôles et compétences.',
+  },
   { code: 'asso-communication', name: 'Chargé·e de communication', description: 'Articles, médiathèque et newsletters.' },
   { code: 'asso-partnerships', name: 'Responsable des partenariats', description: 'Partenaires, subventions, donateurs et dons.' },
 ] as const;
@@ -20,45 +24,45 @@ type Rights = string;
 //                                       treasurer secretary volunteer communication partnerships
 export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rights]> = {
   // the treasurer records a new member with their first payment
-  'api::member.member':                   ['CRU',   'CRU',    'CRUD',   '',      ''],
-  'api::membership-type.membership-type': ['CRUD',  'R',      'R',      '',      ''],
-  'api::contribution.contribution':       ['CRUD',  'R',      'R',      '',      ''],
-  'api::mission.mission':                 ['R',     'R',      'CRUD',   'R',     'R'],
-  'api::participation.participation':     ['',      'R',      'CRUD',   '',      ''],
-  'api::partner.partner':                 ['R',     'R',      'R',      'R',     'CRUD'],
-  'api::subsidy.subsidy':                 ['CRUD',  'R',      '',       '',      'CRUD'],
-  'api::donor.donor':                     ['CRUD',  '',       '',       '',      'CRUD'],
-  'api::donation.donation':               ['CRUD',  '',       '',       '',      'CRUD'],
-  'api::article.article':                 ['',      'R',      '',       'CRUDP', ''],
-  'api::newsletter.newsletter':           ['',      '',       '',       'CRUD',  ''],
-  'api::subscriber.subscriber':           ['',      '',       '',       'CRUD',  ''],
-  'api::document.document':               ['R',     'CRUD',   'R',      'R',     'R'],
-  'api::pole.pole':                       ['R',     'R',      'CRUD',   'R',     'R'],
-  'api::skill.skill':                     ['R',     'R',      'CRUD',   'R',     'R'],
+  'api::member.member': ['CRU', 'CRU', 'CRUD', '', ''],
+  'api::membership-type.membership-type': ['CRUD', 'R', 'R', '', ''],
+  'api::contribution.contribution': ['CRUD', 'R', 'R', '', ''],
+  'api::mission.mission': ['R', 'R', 'CRUD', 'R', 'R'],
+  'api::participation.participation': ['', 'R', 'CRUD', '', ''],
+  'api::partner.partner': ['R', 'R', 'R', 'R', 'CRUD'],
+  'api::subsidy.subsidy': ['CRUD', 'R', '', '', 'CRUD'],
+  'api::donor.donor': ['CRUD', '', '', '', 'CRUD'],
+  'api::donation.donation': ['CRUD', '', '', '', 'CRUD'],
+  'api::article.article': ['', 'R', '', 'CRUDP', ''],
+  'api::newsletter.newsletter': ['', '', '', 'CRUD', ''],
+  'api::subscriber.subscriber': ['', '', '', 'CRUD', ''],
+  'api::document.document': ['R', 'CRUD', 'R', 'R', 'R'],
+  'api::pole.pole': ['R', 'R', 'CRUD', 'R', 'R'],
+  'api::skill.skill': ['R', 'R', 'CRUD', 'R', 'R'],
   // Not in the issue's table: the availability slots are reference data like poles and skills.
-  'api::availability-slot.availability-slot': ['R', 'R',      'CRUD',   'R',     'R'],
-  'api::association.association':         ['R',     'R',      'R',      'R',     'R'],
+  'api::availability-slot.availability-slot': ['R', 'R', 'CRUD', 'R', 'R'],
+  'api::association.association': ['R', 'R', 'R', 'R', 'R'],
   // Logs written by the back-office (not in the issue's table): read by those who follow them.
-  'api::dues-reminder.dues-reminder':     ['R',     'R',      'R',      '',      ''],
-  'api::newsletter-delivery.newsletter-delivery': ['', '',    '',       'R',     ''],
-  'api::mission-message.mission-message': ['',      '',       'R',      '',      ''],
-  'api::mission-message-delivery.mission-message-delivery': ['', '', 'R',  '',      ''],
+  'api::dues-reminder.dues-reminder': ['R', 'R', 'R', '', ''],
+  'api::newsletter-delivery.newsletter-delivery': ['', '', '', 'R', ''],
+  'api::mission-message.mission-message': ['', '', 'R', '', ''],
+  'api::mission-message-delivery.mission-message-delivery': ['', '', 'R', '', ''],
   // Written only by the back-office (never edited, never deleted); partnerships: company receipts only (CONTENT_CONDITIONS)
-  'api::receipt.receipt':                 ['R',     '',       '',       '',      'R'],
+  'api::receipt.receipt': ['R', '', '', '', 'R'],
   // the e-mailing of receipts (one record per receipt): the treasurer follows it
-  'api::receipt-delivery.receipt-delivery': ['R',   '',       '',       '',      ''],
+  'api::receipt-delivery.receipt-delivery': ['R', '', '', '', ''],
   // the imports' log: read and undone through the page « Importer » only
-  'api::import-batch.import-batch':       ['',      '',       '',       '',      ''],
+  'api::import-batch.import-batch': ['', '', '', '', ''],
   // the books: the treasurer keeps them; the president (super admin) reads and closes the fiscal years
-  'api::cash-account.cash-account':       ['CRUD',  '',       '',       '',      ''],
-  'api::ledger-category.ledger-category': ['CRUD',  '',       '',       '',      ''],
-  'api::ledger-entry.ledger-entry':       ['CRUD',  '',       '',       '',      ''],
+  'api::cash-account.cash-account': ['CRUD', '', '', '', ''],
+  'api::ledger-category.ledger-category': ['CRUD', '', '', '', ''],
+  'api::ledger-entry.ledger-entry': ['CRUD', '', '', '', ''],
   // written only by « Clôturer l’exercice » (POST /back-office/books/fiscal-years/:year/close), never changed
-  'api::fiscal-year.fiscal-year':         ['R',     '',       '',       '',      ''],
+  'api::fiscal-year.fiscal-year': ['R', '', '', '', ''],
   // HelloAsso's log, forms and imported items: read and changed through the page « HelloAsso » only
-  'api::helloasso-item.helloasso-item':   ['',      '',       '',       '',      ''],
-  'api::helloasso-form.helloasso-form':   ['',      '',       '',       '',      ''],
-  'api::helloasso-sync.helloasso-sync':   ['',      '',       '',       '',      ''],
+  'api::helloasso-item.helloasso-item': ['', '', '', '', ''],
+  'api::helloasso-form.helloasso-form': ['', '', '', '', ''],
+  'api::helloasso-sync.helloasso-sync': ['', '', '', '', ''],
 };
 
 /** Permission conditions of the content-manager rights above, by content type and role (admin-roles.ts registers them). */

@@ -16,7 +16,7 @@ import { backupSettings, uploadsDirFromEnv } from './settings';
  * works on a new machine with an empty database, before the first start.
  */
 const loadConfiguration = () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   require('dotenv').config({ path: path.join(projectRoot, '.env') });
   return { target: targetFromConfig(databaseConfig().connection), uploadsDir: uploadsDirFromEnv(), settings: backupSettings() };
 };

@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 
 // better-sqlite3 ships no types; the driver Strapi itself uses for SQLite.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const Database = require('better-sqlite3');
 /** What is used here of a better-sqlite3 database. */
 interface Db {

@@ -43,7 +43,9 @@ export const lockBooks = async (strapi: Strapi, trx: Knex.Transaction, mode: 'en
 /** Why year `year` cannot be closed yet (it has not ended), or null. */
 export const notEndedYet = (year: number, startMonth: number) => {
   const [, last] = fiscalYearBounds(year, startMonth);
-  return last >= todayInParis() ? `${describeFiscalYear(year, startMonth).replace(/^l/, 'L')} n\u2019est pas terminé : il se clôt à partir du lendemain de son dernier jour.` : null;
+  return last >= todayInParis()
+    ? `${describeFiscalYear(year, startMonth).replace(/^l/, 'L')} n\u2019est pas terminé : il se clôt à partir du lendemain de son dernier jour.`
+    : null;
 };
 
 /**

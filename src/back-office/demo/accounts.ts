@@ -7,12 +7,54 @@ import { readEnv } from '../../core/config';
  * printed in the README: they exist only in demo mode (`npm run demo`), never in production.
  */
 export const DEMO_ACCOUNTS = [
-  { role: 'strapi-super-admin', roleLabel: 'Super administrateur (président)', email: 'president@demo.local', password: 'Demo-President-2026', firstname: 'Paulo', lastname: 'Maricoulous' },
-  { role: 'asso-treasurer', roleLabel: 'Trésorière', email: 'tresoriere@demo.local', password: 'Demo-Tresoriere-2026', firstname: 'Sophie', lastname: 'Lambert' },
-  { role: 'asso-secretary', roleLabel: 'Secrétaire', email: 'secretaire@demo.local', password: 'Demo-Secretaire-2026', firstname: 'Antoine', lastname: 'Perez' },
-  { role: 'asso-volunteer-manager', roleLabel: 'Responsable des bénévoles', email: 'benevoles@demo.local', password: 'Demo-Benevoles-2026', firstname: 'Nadia', lastname: 'Benali' },
-  { role: 'asso-communication', roleLabel: 'Chargé de communication', email: 'communication@demo.local', password: 'Demo-Communication-2026', firstname: 'Thomas', lastname: 'Morel' },
-  { role: 'asso-partnerships', roleLabel: 'Responsable des partenariats', email: 'partenariats@demo.local', password: 'Demo-Partenariats-2026', firstname: 'Julie', lastname: 'Roche' },
+  {
+    role: 'strapi-super-admin',
+    roleLabel: 'Super administrateur (président)',
+    email: 'president@demo.local',
+    password: 'Demo-President-2026',
+    firstname: 'Paulo',
+    lastname: 'Maricoulous',
+  },
+  {
+    role: 'asso-treasurer',
+    roleLabel: 'Trésorière',
+    email: 'tresoriere@demo.local',
+    password: 'Demo-Tresoriere-2026',
+    firstname: 'Sophie',
+    lastname: 'Lambert',
+  },
+  {
+    role: 'asso-secretary',
+    roleLabel: 'Secrétaire',
+    email: 'secretaire@demo.local',
+    password: 'Demo-Secretaire-2026',
+    firstname: 'Antoine',
+    lastname: 'Perez',
+  },
+  {
+    role: 'asso-volunteer-manager',
+    roleLabel: 'Responsable des bénévoles',
+    email: 'benevoles@demo.local',
+    password: 'Demo-Benevoles-2026',
+    firstname: 'Nadia',
+    lastname: 'Benali',
+  },
+  {
+    role: 'asso-communication',
+    roleLabel: 'Chargé de communication',
+    email: 'communication@demo.local',
+    password: 'Demo-Communication-2026',
+    firstname: 'Thomas',
+    lastname: 'Morel',
+  },
+  {
+    role: 'asso-partnerships',
+    roleLabel: 'Responsable des partenariats',
+    email: 'partenariats@demo.local',
+    password: 'Demo-Partenariats-2026',
+    firstname: 'Julie',
+    lastname: 'Roche',
+  },
 ] as const;
 
 export type DemoAccountResult = (typeof DEMO_ACCOUNTS)[number] & { outcome: 'created' | 'existing' | 'role_missing' };

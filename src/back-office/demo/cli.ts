@@ -16,7 +16,8 @@ export const parseSeedArgs = (argv: string[]): SeedArgs => {
     else if (arg === '--members' || arg.startsWith('--members=')) {
       const value = arg.includes('=') ? arg.split('=')[1] : argv[++i];
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new Error(`--members : un nombre entier d’adhérents est attendu (reçu « ${value ?? ''} »).`);
+      if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+        throw new Error(`--members : un nombre entier d’adhérents est attendu (reçu « ${value ?? ''} »).`);
       args.members = n;
     } else throw new Error(`Option inconnue : ${arg}. Options : --members N (200 par défaut), --reset.`);
   }

@@ -29,7 +29,10 @@ export const coverPng = async (title: string, color: string, variant: number) =>
     })
     .join('');
   const text = lines
-    .map((l, i) => `<text x="80" y="${300 + (i - (lines.length - 1) / 2) * 72}" font-family="DejaVu Sans, sans-serif" font-size="60" font-weight="bold" fill="#ffffff">${escapeXml(l)}</text>`)
+    .map(
+      (l, i) =>
+        `<text x="80" y="${300 + (i - (lines.length - 1) / 2) * 72}" font-family="DejaVu Sans, sans-serif" font-size="60" font-weight="bold" fill="#ffffff">${escapeXml(l)}</text>`
+    )
     .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630">
     <rect width="1200" height="630" fill="${color}"/>${circles}

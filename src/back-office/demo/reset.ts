@@ -18,7 +18,6 @@ export const BUSINESS_TYPES = [
   'api::ledger-entry.ledger-entry',
 ] as const;
 
-
 /** Documents per business type (an article's draft and published rows count once). */
 export const countContent = async (strapi: Strapi) => {
   const counts: Record<string, number> = {};

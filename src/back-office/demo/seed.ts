@@ -121,13 +121,37 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
     for (let i = 0; i < sizes.members; i++) {
       const duesCase = DUES_ROTATION[i % DUES_ROTATION.length];
       const gender = random.weighted(['female', 'male', 'non_binary', 'undisclosed'] as const, [51, 46, 1.5, 1.5]);
-      const firstName = random.pick(gender === 'male' ? D.MALE_FIRST_NAMES : gender === 'female' ? D.FEMALE_FIRST_NAMES : random.chance(0.5) ? D.MALE_FIRST_NAMES : D.FEMALE_FIRST_NAMES);
+      const firstName = random.pick(
+        gender === 'male'
+          ? D.MALE_FIRST_NAMES
+          : gender === 'female'
+            ? D.FEMALE_FIRST_NAMES
+            : random.chance(0.5)
+              ? D.MALE_FIRST_NAMES
+              : D.FEMALE_FIRST_NAMES
+      );
       const lastName = random.pick(D.LAST_NAMES);
       const age = random.weighted([16, 18, 25, 35, 50, 65, 75], [4, 14, 18, 18, 20, 18, 8]) + random.int(0, 9);
       const birthDate = day(T.minus({ years: Math.min(age, 85), days: random.int(1, 360) }));
-      const place = random.weighted(D.CITIES, D.CITIES.map((c) => c.weight));
+      const place = random.weighted(
+        D.CITIES,
+        D.CITIES.map((c) => c.weight)
+      );
       const feminine = gender === 'female';
-      const profession = age < 18 ? (feminine ? 'Lycéenne' : 'Lycéen') : age < 24 && random.chance(0.7) ? (feminine ? 'Étudiante' : 'Étudiant') : age >= 65 ? (feminine ? 'Retraitée' : 'Retraité') : random.pick(D.PROFESSIONS)[feminine ? 1 : 0];
+      const profession =
+        age < 18
+          ? feminine
+            ? 'Lycéenne'
+            : 'Lycéen'
+          : age < 24 && random.chance(0.7)
+            ? feminine
+              ? 'Étudiante'
+              : 'Étudiant'
+            : age >= 65
+              ? feminine
+                ? 'Retraitée'
+                : 'Retraité'
+              : random.pick(D.PROFESSIONS)[feminine ? 1 : 0];
       const isVolunteer = random.chance(0.45);
 
       // Contributions: [type, periodStart, periodEnd, paidAt]
@@ -140,7 +164,9 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
       };
       const payRolling = (end: string, history: number) => {
         for (let k = history; k >= 0; k--) {
-          const periodStart = DateTime.fromISO(end).plus({ days: 1 }).minus({ months: 12 * (k + 1) });
+          const periodStart = DateTime.fromISO(end)
+            .plus({ days: 1 })
+            .minus({ months: 12 * (k + 1) });
           dues.push(['rolling', day(periodStart), periodEndFor(day(periodStart), 12), day(periodStart)]);
         }
       };
@@ -167,7 +193,9 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
       }
 
       const firstPaid = dues.length ? dues.map((d) => d[3]).sort()[0] : null;
-      const joinedAt = firstPaid ? day(DateTime.fromISO(firstPaid).minus({ days: random.int(0, 10) })) : day(T.minus({ days: random.int(3, 240) }));
+      const joinedAt = firstPaid
+        ? day(DateTime.fromISO(firstPaid).minus({ days: random.int(0, 10) }))
+        : day(T.minus({ days: random.int(3, 240) }));
       const memberNumber = lastNumber + i + 1;
       const hasEmail = random.chance(0.92);
       const member = {
@@ -176,7 +204,9 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         firstName,
         lastName,
         email: hasEmail ? `${ascii(firstName)}.${ascii(lastName)}.${memberNumber}@example.fr` : null,
-        phone: random.chance(0.85) ? `0${random.pick(['6', '7'])} ${[0, 0, 0, 0].map(() => String(random.int(0, 99)).padStart(2, '0')).join(' ')}` : null,
+        phone: random.chance(0.85)
+          ? `0${random.pick(['6', '7'])} ${[0, 0, 0, 0].map(() => String(random.int(0, 99)).padStart(2, '0')).join(' ')}`
+          : null,
         birthDate: random.chance(0.95) ? birthDate : null,
         gender,
         profession: random.chance(0.93) ? profession : null,
@@ -189,7 +219,14 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         isVolunteer,
         newsletterOptIn: random.chance(0.6),
         imageRights: random.chance(0.55),
-        notes: random.chance(0.05) ? random.pick(['Préfère être contacté par SMS.', 'Membre du conseil d’administration.', 'Allergie aux arachides (repas partagés).', 'Disponible surtout pendant les vacances scolaires.']) : null,
+        notes: random.chance(0.05)
+          ? random.pick([
+              'Préfère être contacté par SMS.',
+              'Membre du conseil d’administration.',
+              'Allergie aux arachides (repas partagés).',
+              'Disponible surtout pendant les vacances scolaires.',
+            ])
+          : null,
         availability: isVolunteer ? random.sample(ref.slots, random.int(1, 3)) : random.chance(0.2) ? [random.pick(ref.slots)] : [],
         skills: random.sample(ref.skills, isVolunteer ? random.int(0, 3) : random.weighted([0, 1], [70, 30])),
         poles: isVolunteer ? random.sample(ref.poles, random.weighted([1, 2], [70, 30])) : [],
@@ -208,7 +245,14 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
           periodStart,
           periodEnd,
           paymentMethod: method,
-          reference: method === 'helloasso' ? `HA-${paidAt.slice(0, 4)}-${String(reference).padStart(6, '0')}` : method === 'cheque' ? `CHQ-${String(reference).padStart(7, '0')}` : method === 'transfer' ? `VIR-${String(reference).padStart(7, '0')}` : null,
+          reference:
+            method === 'helloasso'
+              ? `HA-${paidAt.slice(0, 4)}-${String(reference).padStart(6, '0')}`
+              : method === 'cheque'
+                ? `CHQ-${String(reference).padStart(7, '0')}`
+                : method === 'transfer'
+                  ? `VIR-${String(reference).padStart(7, '0')}`
+                  : null,
           createdAt: at(paidAt, 18, random.int(0, 59)),
         });
       }
@@ -216,7 +260,11 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
     const memberIds = await bulk.insert(MEMBER, members);
     await bulk.insert(
       CONTRIBUTION,
-      contributions.map(({ memberIndex, ...c }) => ({ ...c, displayName: contributionDisplayName(c, members[memberIndex]), member: memberIds[memberIndex] }))
+      contributions.map(({ memberIndex, ...c }) => ({
+        ...c,
+        displayName: contributionDisplayName(c, members[memberIndex]),
+        member: memberIds[memberIndex],
+      }))
     );
 
     // ---- missions and participations -------------------------------------------------------
@@ -227,16 +275,25 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
     const startDay = T.minus({ months: 30 });
     const pastDays = Math.floor(T.diff(startDay, 'days').days) - 1;
     const upcoming = Math.max(1, Math.round(sizes.missions / 4));
-    const missionDays = Array.from({ length: sizes.missions }, (_, i) => (i < upcoming ? T.plus({ days: random.int(1, 90) }) : startDay.plus({ days: random.int(0, pastDays) }))).sort(
-      (a, b) => a.toMillis() - b.toMillis()
-    );
+    const missionDays = Array.from({ length: sizes.missions }, (_, i) =>
+      i < upcoming ? T.plus({ days: random.int(1, 90) }) : startDay.plus({ days: random.int(0, pastDays) })
+    ).sort((a, b) => a.toMillis() - b.toMillis());
     const missions: Values[] = [];
-    const plans: Array<{ template: (typeof D.MISSION_TEMPLATES)[number]; past: boolean; status: string; capacity: number | null; approval: boolean; publicRegistration: boolean }> = [];
+    const plans: Array<{
+      template: (typeof D.MISSION_TEMPLATES)[number];
+      past: boolean;
+      status: string;
+      capacity: number | null;
+      approval: boolean;
+      publicRegistration: boolean;
+    }> = [];
     const slugs = new Map<string, number>();
     missionDays.forEach((d, index) => {
       const template = random.pick(D.MISSION_TEMPLATES);
       const past = d < T;
-      const status = past ? random.weighted(['done', 'cancelled'], [92, 8]) : random.weighted(['planned', 'confirmed', 'cancelled'], [45, 50, 5]);
+      const status = past
+        ? random.weighted(['done', 'cancelled'], [92, 8])
+        : random.weighted(['planned', 'confirmed', 'cancelled'], [45, 50, 5]);
       const publicRegistration = template.public && random.chance(0.8);
       const capacity = publicRegistration ? random.pick([20, 30, 50, 80, 120]) : random.chance(0.3) ? random.pick([6, 8, 10, 15]) : null;
       const hour = template.kind === 'event' ? random.pick([10, 14, 19]) : random.pick([9, 14, 18]);
@@ -270,20 +327,42 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         isPublic: template.public,
         publicRegistration,
         registrationRequiresApproval: publicRegistration && random.chance(0.25),
-        internalNotes: random.chance(0.2) ? random.pick(['Prévoir les clés du local la veille.', 'Penser à l’attestation d’assurance.', 'Demander l’autorisation d’occupation du domaine public.']) : null,
+        internalNotes: random.chance(0.2)
+          ? random.pick([
+              'Prévoir les clés du local la veille.',
+              'Penser à l’attestation d’assurance.',
+              'Demander l’autorisation d’occupation du domaine public.',
+            ])
+          : null,
         createdAt: at(day(DateTime.min(d.minus({ days: random.int(15, 60) }), T)), 10),
       });
-      plans.push({ template, past, status, capacity, approval: publicRegistration && missions[index].registrationRequiresApproval, publicRegistration });
+      plans.push({
+        template,
+        past,
+        status,
+        capacity,
+        approval: publicRegistration && missions[index].registrationRequiresApproval,
+        publicRegistration,
+      });
     });
     const missionIds = await bulk.insert(MISSION, missions);
 
     const weights = plans.map((p) => (p.template.kind === 'event' ? 2 : 1));
     const totalWeight = weights.reduce((a, b) => a + b, 0);
     const pools = plans.map((plan) => (plan.template.kind === 'event' ? everyone : volunteers.length ? volunteers : everyone));
-    const limits = plans.map((plan, m) => Math.min(pools[m].length + (plan.publicRegistration ? 1_000_000 : 0), plan.capacity ? (plan.past ? plan.capacity : Math.ceil(plan.capacity * 1.2)) : 1_000_000));
+    const limits = plans.map((plan, m) =>
+      Math.min(
+        pools[m].length + (plan.publicRegistration ? 1_000_000 : 0),
+        plan.capacity ? (plan.past ? plan.capacity : Math.ceil(plan.capacity * 1.2)) : 1_000_000
+      )
+    );
     const counts = plans.map((_, m) => Math.min(limits[m], Math.max(1, Math.round((sizes.participations * weights[m]) / totalWeight))));
     // What the capacities cut goes to the activities that still have room, so the total stays about 2 per member.
-    for (let missing = sizes.participations - counts.reduce((a, b) => a + b, 0), m = 0, stuck = 0; missing > 0 && stuck < plans.length; m = (m + 1) % plans.length) {
+    for (
+      let missing = sizes.participations - counts.reduce((a, b) => a + b, 0), m = 0, stuck = 0;
+      missing > 0 && stuck < plans.length;
+      m = (m + 1) % plans.length
+    ) {
       if (counts[m] < limits[m] && plans[m].status !== 'cancelled') {
         counts[m]++;
         missing--;
@@ -306,7 +385,14 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         const row: Values = {
           mission: missionIds[m],
           status,
-          role: memberIndex === null ? null : position === 0 ? 'Responsable' : plan.template.kind === 'mission' ? 'Bénévole' : random.pick(['Bénévole', 'Participant', 'Participant']),
+          role:
+            memberIndex === null
+              ? null
+              : position === 0
+                ? 'Responsable'
+                : plan.template.kind === 'mission'
+                  ? 'Bénévole'
+                  : random.pick(['Bénévole', 'Participant', 'Participant']),
           hours: status === 'attended' ? String(random.int(plan.template.hours[0], plan.template.hours[1])) : null,
           source: memberIndex === null ? 'website' : random.chance(0.85) ? 'backoffice' : 'website',
           createdAt: new Date(Math.min(missions[m].startAt.getTime() - random.int(1, 20) * 86400_000, Date.now())),
@@ -315,7 +401,12 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         else {
           const first = random.pick(random.chance(0.5) ? D.FEMALE_FIRST_NAMES : D.MALE_FIRST_NAMES);
           const last = random.pick(D.LAST_NAMES);
-          Object.assign(row, { firstName: first, lastName: last, email: `${ascii(first)}.${ascii(last)}.${m}-${position}@example.org`, phone: random.chance(0.5) ? `06 ${random.int(10, 99)} ${random.int(10, 99)} ${random.int(10, 99)} ${random.int(10, 99)}` : null });
+          Object.assign(row, {
+            firstName: first,
+            lastName: last,
+            email: `${ascii(first)}.${ascii(last)}.${m}-${position}@example.org`,
+            phone: random.chance(0.5) ? `06 ${random.int(10, 99)} ${random.int(10, 99)} ${random.int(10, 99)} ${random.int(10, 99)}` : null,
+          });
         }
         row.displayName = participationDisplayName(row, memberIndex === null ? null : members[memberIndex]);
         participations.push(row);
@@ -327,7 +418,13 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
     const partners: Values[] = [];
     for (let i = 0; i < sizes.partners; i++) {
       const known = D.PARTNERS[i];
-      const generated = { name: `${random.pick(['Boulangerie', 'Garage', 'Cabinet', 'Pharmacie', 'Librairie', 'Menuiserie'])} ${random.pick(D.LAST_NAMES)} (${i + 1})`, kind: 'company' as const, contact: `${random.pick(D.FEMALE_FIRST_NAMES)} ${random.pick(D.LAST_NAMES)}`, website: '', description: 'Entreprise du quartier qui soutient nos actions.' };
+      const generated = {
+        name: `${random.pick(['Boulangerie', 'Garage', 'Cabinet', 'Pharmacie', 'Librairie', 'Menuiserie'])} ${random.pick(D.LAST_NAMES)} (${i + 1})`,
+        kind: 'company' as const,
+        contact: `${random.pick(D.FEMALE_FIRST_NAMES)} ${random.pick(D.LAST_NAMES)}`,
+        website: '',
+        description: 'Entreprise du quartier qui soutient nos actions.',
+      };
       const p = known ?? generated;
       partners.push({
         name: p.name,
@@ -351,9 +448,16 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
       const year = status === 'draft' ? fy0.year + 1 : status === 'submitted' ? fy0.year + random.int(0, 1) : fy0.year - random.int(0, 2);
       const requested = random.int(4, 120) * 500_00;
       const granted = status === 'refused' ? 0 : Math.round((requested * random.int(50, 100)) / 100 / 100) * 100;
-      const submitted = status === 'draft' ? null : DateTime.min(DateTime.fromObject({ year: year - 1, month: random.int(9, 12), day: random.int(1, 28) }), T.minus({ days: decided ? 120 : random.int(5, 60) }));
+      const submitted =
+        status === 'draft'
+          ? null
+          : DateTime.min(
+              DateTime.fromObject({ year: year - 1, month: random.int(9, 12), day: random.int(1, 28) }),
+              T.minus({ days: decided ? 120 : random.int(5, 60) })
+            );
       const decidedAt = decided && submitted ? DateTime.min(submitted.plus({ days: random.int(30, 90) }), T.minus({ days: 45 })) : null;
-      const receivedAt = (status === 'paid' || status === 'reported') && decidedAt ? DateTime.min(decidedAt.plus({ days: random.int(15, 40) }), T) : null;
+      const receivedAt =
+        (status === 'paid' || status === 'reported') && decidedAt ? DateTime.min(decidedAt.plus({ days: random.int(15, 40) }), T) : null;
       const reportDue = DateTime.fromObject({ year: year + 1, month: 6, day: 30 });
       subsidies.push({
         funder: partnerIds[funders[i % funders.length]],
@@ -366,7 +470,10 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         submittedAt: submitted ? day(submitted) : null,
         decidedAt: decidedAt ? day(decidedAt) : null,
         receivedAt: receivedAt ? day(receivedAt) : null,
-        reportDueAt: status === 'paid' || status === 'granted' || status === 'reported' ? day(status === 'reported' ? DateTime.min(reportDue, T.minus({ days: 10 })) : reportDue) : null,
+        reportDueAt:
+          status === 'paid' || status === 'granted' || status === 'reported'
+            ? day(status === 'reported' ? DateTime.min(reportDue, T.minus({ days: 10 })) : reportDue)
+            : null,
         notes: status === 'refused' ? 'Dossier à retravailler pour la prochaine campagne.' : null,
       });
     }
@@ -381,19 +488,56 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
       if (company) {
         const name = D.COMPANY_DONORS[i % D.COMPANY_DONORS.length] + (i >= D.COMPANY_DONORS.length ? ` (${i})` : '');
         const place = random.pick(D.CITIES);
-        donors.push({ kind: 'company', companyName: name, lastName: random.pick(D.LAST_NAMES), firstName: random.pick(D.MALE_FIRST_NAMES), email: `contact.${i}@${slugify(name).slice(0, 24)}.example.fr`, address: `${random.int(1, 90)} ${random.pick(D.STREETS)}`, postalCode: place.postalCode, city: place.city, country: 'France', ...companyIdentity(i) });
+        donors.push({
+          kind: 'company',
+          companyName: name,
+          lastName: random.pick(D.LAST_NAMES),
+          firstName: random.pick(D.MALE_FIRST_NAMES),
+          email: `contact.${i}@${slugify(name).slice(0, 24)}.example.fr`,
+          address: `${random.int(1, 90)} ${random.pick(D.STREETS)}`,
+          postalCode: place.postalCode,
+          city: place.city,
+          country: 'France',
+          ...companyIdentity(i),
+        });
       } else if (random.chance(0.35)) {
         const m = random.int(0, members.length - 1);
         const member = members[m];
-        donors.push({ kind: 'individual', firstName: member.firstName, lastName: member.lastName, email: member.email, phone: member.phone, address: member.address, postalCode: member.postalCode, city: member.city, country: 'France', member: memberIds[m] });
+        donors.push({
+          kind: 'individual',
+          firstName: member.firstName,
+          lastName: member.lastName,
+          email: member.email,
+          phone: member.phone,
+          address: member.address,
+          postalCode: member.postalCode,
+          city: member.city,
+          country: 'France',
+          member: memberIds[m],
+        });
       } else {
         const first = random.pick(random.chance(0.5) ? D.FEMALE_FIRST_NAMES : D.MALE_FIRST_NAMES);
         const last = random.pick(D.LAST_NAMES);
-        const place = random.weighted(D.CITIES, D.CITIES.map((c) => c.weight));
-        donors.push({ kind: 'individual', firstName: first, lastName: last, email: random.chance(0.8) ? `${ascii(first)}.${ascii(last)}.d${i}@example.org` : null, address: `${random.int(1, 140)} ${random.pick(D.STREETS)}`, postalCode: place.postalCode, city: place.city, country: 'France' });
+        const place = random.weighted(
+          D.CITIES,
+          D.CITIES.map((c) => c.weight)
+        );
+        donors.push({
+          kind: 'individual',
+          firstName: first,
+          lastName: last,
+          email: random.chance(0.8) ? `${ascii(first)}.${ascii(last)}.d${i}@example.org` : null,
+          address: `${random.int(1, 140)} ${random.pick(D.STREETS)}`,
+          postalCode: place.postalCode,
+          city: place.city,
+          country: 'France',
+        });
       }
     }
-    const donorIds = await bulk.insert('api::donor.donor', donors.map((d) => ({ ...d, displayName: donorDisplayName(d) })));
+    const donorIds = await bulk.insert(
+      'api::donor.donor',
+      donors.map((d) => ({ ...d, displayName: donorDisplayName(d) }))
+    );
     const donations: Values[] = [];
     const firstDonationDay = T.minus({ years: 3 });
     for (let i = 0; i < sizes.donations; i++) {
@@ -404,9 +548,14 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         ? DateTime.fromObject({ year: T.year - random.int(T.month === 12 ? 0 : 1, 3), month: 12, day: random.int(1, 31) })
         : firstDonationDay.plus({ days: random.int(0, Math.floor(T.diff(firstDonationDay, 'days').days)) });
       const receivedAt = DateTime.max(DateTime.min(when, T), firstDonationDay);
-      const nature = random.weighted(['cash', 'in_kind', 'waived_expenses'] as const, company ? [70, 30, 0] : [90, 3, donors[d].member ? 7 : 0]);
+      const nature = random.weighted(
+        ['cash', 'in_kind', 'waived_expenses'] as const,
+        company ? [70, 30, 0] : [90, 3, donors[d].member ? 7 : 0]
+      );
       const method = nature === 'cash' ? random.weighted(PAYMENT_METHODS, [8, 25, 30, 12, 24, 1]) : 'other';
-      const amount = company ? random.pick([150, 200, 300, 500, 800, 1000, 2500]) * 100 : random.weighted([1000, 2000, 3000, 5000, 10000, 15000, 20000, 50000], [10, 20, 15, 25, 15, 6, 6, 3]);
+      const amount = company
+        ? random.pick([150, 200, 300, 500, 800, 1000, 2500]) * 100
+        : random.weighted([1000, 2000, 3000, 5000, 10000, 15000, 20000, 50000], [10, 20, 15, 25, 15, 6, 6, 3]);
       donations.push({
         donor: donorIds[d],
         amount: euros(amount),
@@ -416,7 +565,12 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
         campaign: random.pick(D.CAMPAIGNS),
         reference: method === 'cash' || method === 'other' ? null : `DON-${receivedAt.year}-${String(i + 1).padStart(6, '0')}`,
         // what a tax receipt prints for a gift in kind or waived expenses
-        description: nature === 'in_kind' ? random.pick(['Denrées alimentaires', 'Matériel informatique', 'Fournitures scolaires', 'Impression d’affiches']) : nature === 'waived_expenses' ? 'Frais de déplacement abandonnés' : null,
+        description:
+          nature === 'in_kind'
+            ? random.pick(['Denrées alimentaires', 'Matériel informatique', 'Fournitures scolaires', 'Impression d’affiches'])
+            : nature === 'waived_expenses'
+              ? 'Frais de déplacement abandonnés'
+              : null,
         createdAt: at(day(receivedAt), 11),
       });
     }
@@ -440,18 +594,26 @@ export const seedDemo = async (strapi: Strapi, options: SeedOptions = {}) => {
   return { sizes, counts, today, durationMs: Date.now() - started };
 };
 
-
 /** The association's settings: kept when they exist (the bureau may have set them), else the demo ones. */
 const upsertAssociation = async (strapi: Strapi) => {
   const service = strapi.documents('api::association.association');
   const existing = await service.findFirst({});
   if (existing) return existing;
-  const signature = await uploadBuffer(strapi, await signaturePng(D.RECEIPT_SETTINGS.receiptSignatoryName), 'signature-tresoriere.png', 'image/png', 'Signature de la trésorière');
+  const signature = await uploadBuffer(
+    strapi,
+    await signaturePng(D.RECEIPT_SETTINGS.receiptSignatoryName),
+    'signature-tresoriere.png',
+    'image/png',
+    'Signature de la trésorière'
+  );
   return await service.create({ data: { ...D.ASSOCIATION, ...D.RECEIPT_SETTINGS, receiptSignature: signature.id } as DocumentData });
 };
 
 /** A company donor's legal form and SIREN (what its tax receipt prints), derived from its rank: no draw. */
-const companyIdentity = (i: number) => ({ legalForm: ['SARL', 'SAS', 'SA', 'EURL'][i % 4], siren: String(400_000_000 + ((i * 7_919) % 99_999_999)) });
+const companyIdentity = (i: number) => ({
+  legalForm: ['SARL', 'SAS', 'SA', 'EURL'][i % 4],
+  siren: String(400_000_000 + ((i * 7_919) % 99_999_999)),
+});
 
 /** Poles, skills, availability slots and membership types: reused by name when they exist. */
 const referenceData = async (strapi: Strapi, trx: Knex.Transaction, bulk: BulkWriter) => {
@@ -464,15 +626,25 @@ const referenceData = async (strapi: Strapi, trx: Knex.Transaction, bulk: BulkWr
     return wanted.map((w) => byKey.get(String(w[key]))!);
   };
   const poles = await ensure('api::pole.pole', 'name', D.POLES);
-  const skills = await ensure('api::skill.skill', 'name', D.SKILLS.map((name) => ({ name })));
-  const slots = await ensure('api::availability-slot.availability-slot', 'code', D.AVAILABILITY_SLOTS.map((s, i) => ({ ...s, position: i + 1 })));
+  const skills = await ensure(
+    'api::skill.skill',
+    'name',
+    D.SKILLS.map((name) => ({ name }))
+  );
+  const slots = await ensure(
+    'api::availability-slot.availability-slot',
+    'code',
+    D.AVAILABILITY_SLOTS.map((s, i) => ({ ...s, position: i + 1 }))
+  );
   const typeRows = await ensure(
     'api::membership-type.membership-type',
     'name',
     D.MEMBERSHIP_TYPES.map(({ key, ...t }) => ({ ...t, amount: euros(t.amount * 100), reminderDays: [30, 7, 0, -30], active: true }))
   );
   const types: Record<string, { id: number; amount: string }> = {};
-  D.MEMBERSHIP_TYPES.forEach((t, i) => (types[t.key] = { id: typeRows[i].id, amount: euros(Math.round(Number(typeRows[i].amount) * 100)) }));
+  D.MEMBERSHIP_TYPES.forEach(
+    (t, i) => (types[t.key] = { id: typeRows[i].id, amount: euros(Math.round(Number(typeRows[i].amount) * 100)) })
+  );
   return {
     poles: poles.map((p) => p.id as number),
     poleByName: Object.fromEntries(poles.map((p) => [p.name, p.id as number])),
@@ -489,26 +661,59 @@ const createArticles = async (strapi: Strapi, random: Random, T: DateTime) => {
     const cover = await uploadBuffer(strapi, await coverPng(a.title, a.color, i), `${slugify(a.title)}.png`, 'image/png', a.title);
     const gallery = [];
     if (i % 3 === 0) {
-      for (let g = 1; g <= 2; g++) gallery.push((await uploadBuffer(strapi, await coverPng(`${a.title} (${g})`, a.color, i * 10 + g), `${slugify(a.title)}-${g}.png`, 'image/png', `${a.title}, photo ${g}`)).id);
+      for (let g = 1; g <= 2; g++)
+        gallery.push(
+          (
+            await uploadBuffer(
+              strapi,
+              await coverPng(`${a.title} (${g})`, a.color, i * 10 + g),
+              `${slugify(a.title)}-${g}.png`,
+              'image/png',
+              `${a.title}, photo ${g}`
+            )
+          ).id
+        );
     }
     const created = await articles.create({
-      data: { title: a.title, excerpt: a.excerpt, body: a.paragraphs.flatMap(paragraph), category: a.category, cover: cover.id, gallery } as DocumentData,
+      data: {
+        title: a.title,
+        excerpt: a.excerpt,
+        body: a.paragraphs.flatMap(paragraph),
+        category: a.category,
+        cover: cover.id,
+        gallery,
+      } as DocumentData,
       status: 'published',
     });
     // Spread the publication dates, newest first, so the website's news list looks lived in.
     const publishedAt = at(day(T.minus({ days: i * 17 + random.int(0, 5) })), 9);
-    await strapi.db.query('api::article.article').updateMany({ where: { documentId: created.documentId }, data: { createdAt: publishedAt, updatedAt: publishedAt } });
-    await strapi.db.query('api::article.article').updateMany({ where: { documentId: created.documentId, publishedAt: { $notNull: true } }, data: { publishedAt } });
+    await strapi.db
+      .query('api::article.article')
+      .updateMany({ where: { documentId: created.documentId }, data: { createdAt: publishedAt, updatedAt: publishedAt } });
+    await strapi.db
+      .query('api::article.article')
+      .updateMany({ where: { documentId: created.documentId, publishedAt: { $notNull: true } }, data: { publishedAt } });
   }
 };
 
 /** The internal documents (statutes, minutes, financial report...), some confidential, each with a PDF. */
 const createDocuments = async (strapi: Strapi, T: DateTime) => {
   for (const [i, d] of D.DOCUMENTS.entries()) {
-    const pdf = await simplePdf(d.title, [D.ASSOCIATION.name, d.description, d.confidential ? 'Document confidentiel : réservé au bureau.' : 'Document diffusable aux adhérents.']);
+    const pdf = await simplePdf(d.title, [
+      D.ASSOCIATION.name,
+      d.description,
+      d.confidential ? 'Document confidentiel : réservé au bureau.' : 'Document diffusable aux adhérents.',
+    ]);
     const file = await uploadBuffer(strapi, pdf, `${slugify(d.title)}.pdf`, 'application/pdf', d.title);
     await strapi.documents('api::document.document').create({
-      data: { title: d.title, category: d.category, confidential: d.confidential, description: d.description, documentDate: day(T.minus({ days: 30 + i * 45 })), file: file.id } as DocumentData,
+      data: {
+        title: d.title,
+        category: d.category,
+        confidential: d.confidential,
+        description: d.description,
+        documentDate: day(T.minus({ days: 30 + i * 45 })),
+        file: file.id,
+      } as DocumentData,
     });
   }
 };

@@ -65,21 +65,33 @@ export const buildDigest = async (strapi: Strapi, today: string) => {
     `Voici le point hebdomadaire des cotisations au ${frenchDate(today)}.`,
     { type: 'list', items: DUES_STATUSES.map((s) => `${DUES_STATUS_LABELS[s]} : ${counts[s]}`) },
     { type: 'heading', text: `Relances envoyées du ${frenchDate(from)} au ${frenchDate(today)} (${reminded.length})` },
-    listed(reminded, (x) => `${whoIs(x)} — échéance le ${frenchDate(x.duesPaidUntil)}, relance ${reminderOffsetLabel(Number(x.offsetDays))}, le ${frenchDate(x.remindedOn)}`),
+    listed(
+      reminded,
+      (x) =>
+        `${whoIs(x)} — échéance le ${frenchDate(x.duesPaidUntil)}, relance ${reminderOffsetLabel(Number(x.offsetDays))}, le ${frenchDate(x.remindedOn)}`
+    ),
     { type: 'heading', text: `Cotisations à renouveler (${toRenew.length})` },
     listed(
       toRenew,
-      (x) => `${whoIs(x)} — ${DUES_STATUS_LABELS[x.status].toLowerCase()}, payée jusqu\u2019au ${frenchDate(x.duesPaidUntil!)}${x.email ? '' : ' — pas d\u2019e-mail : à contacter autrement'}`
+      (x) =>
+        `${whoIs(x)} — ${DUES_STATUS_LABELS[x.status].toLowerCase()}, payée jusqu\u2019au ${frenchDate(x.duesPaidUntil!)}${x.email ? '' : ' — pas d\u2019e-mail : à contacter autrement'}`
     ),
     { type: 'small', lines: ['Ce message est envoyé chaque lundi par le back-office aux trésorier·ères.'] },
   ];
-  return { subject: `Cotisations : le point de la semaine (${frenchDate(today)})`, body, reminded: reminded.length, toRenew: toRenew.length };
+  return {
+    subject: `Cotisations : le point de la semaine (${frenchDate(today)})`,
+    body,
+    reminded: reminded.length,
+    toRenew: toRenew.length,
+  };
 };
 
 /** Sends the digest to every active admin with the treasurer role; returns who received it. */
 export const sendDigest = async (strapi: Strapi, { today = todayInParis() }: { today?: string } = {}) => {
   const admins = (
-    await strapi.db.query('admin::user').findMany({ where: { isActive: true, roles: { code: TREASURER_ROLE } }, select: ['email', 'blocked'] })
+    await strapi.db
+      .query('admin::user')
+      .findMany({ where: { isActive: true, roles: { code: TREASURER_ROLE } }, select: ['email', 'blocked'] })
   ).filter((a) => !a.blocked);
   const digest = await buildDigest(strapi, today);
   const recipients: string[] = [];
@@ -87,6 +99,7 @@ export const sendDigest = async (strapi: Strapi, { today = todayInParis() }: { t
     await sendMail(strapi, { to: admin.email, subject: digest.subject, body: digest.body });
     recipients.push(admin.email);
   }
-  if (!recipients.length) strapi.log.warn('[cotisations] récapitulatif hebdomadaire non envoyé : aucun administrateur actif n\u2019a le rôle trésorier.');
+  if (!recipients.length)
+    strapi.log.warn('[cotisations] récapitulatif hebdomadaire non envoyé : aucun administrateur actif n\u2019a le rôle trésorier.');
   return { today, recipients, reminded: digest.reminded, toRenew: digest.toRenew };
 };

@@ -8,7 +8,15 @@ import { duesCounts, duesRows } from './list';
 import { runReminders } from './reminders';
 import { sendDigest } from './digest';
 import { readAccess, type ReadAccess } from '../exports/access';
-import { CONTRIBUTION, contributionRules, MEMBER, memberDuesRules, MEMBERSHIP_TYPE, membershipTypeRules, nameUnnamedContributions } from './rules';
+import {
+  CONTRIBUTION,
+  contributionRules,
+  MEMBER,
+  memberDuesRules,
+  MEMBERSHIP_TYPE,
+  membershipTypeRules,
+  nameUnnamedContributions,
+} from './rules';
 import { contentRights } from '../access/rights';
 import { contributionFormOptions, findMembers, quoteContribution, readContributionForm, recordContribution } from './record';
 
@@ -58,7 +66,10 @@ const listOptions = async (strapi: Strapi, query: Record<string, unknown>) => ({
 const GUARDED_COLUMNS: Record<'email' | 'lastAmount' | 'membershipType', Array<[string, string]>> = {
   email: [['api::member.member', 'email']],
   lastAmount: [['api::contribution.contribution', 'amount']],
-  membershipType: [['api::contribution.contribution', 'membershipType'], ['api::membership-type.membership-type', 'name']],
+  membershipType: [
+    ['api::contribution.contribution', 'membershipType'],
+    ['api::membership-type.membership-type', 'name'],
+  ],
 };
 
 const hiddenFields = (access: ReadAccess) =>
@@ -119,7 +130,17 @@ const dues: BackOfficeModule = {
         const hidden = hiddenFields(readAccess(strapi, ctx.state.userAbility));
         ctx.body = {
           data: rows.map(({ documentId, memberNumber, firstName, lastName, email, duesPaidUntil, status, membershipType, lastAmount }) => {
-            const row: Record<string, unknown> = { documentId, memberNumber, firstName, lastName, email, duesPaidUntil, status, membershipType, lastAmount };
+            const row: Record<string, unknown> = {
+              documentId,
+              memberNumber,
+              firstName,
+              lastName,
+              email,
+              duesPaidUntil,
+              status,
+              membershipType,
+              lastAmount,
+            };
             for (const key of hidden) delete row[key];
             return row;
           }),
@@ -135,7 +156,15 @@ const dues: BackOfficeModule = {
       async handler(ctx) {
         const options = await listOptions(strapi, ctx.query);
         const counts = await duesCounts(strapi, options);
-        ctx.body = { data: { today: options.today, within: options.expiringWithinDays, graceDays: options.graceDays, counts, labels: DUES_STATUS_LABELS } };
+        ctx.body = {
+          data: {
+            today: options.today,
+            within: options.expiringWithinDays,
+            graceDays: options.graceDays,
+            counts,
+            labels: DUES_STATUS_LABELS,
+          },
+        };
       },
     },
     {

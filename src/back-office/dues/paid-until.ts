@@ -34,7 +34,12 @@ const recompute = async (strapi: Strapi, trx: Knex.Transaction, only?: string[])
   if (only) latest = latest.whereIn(memberColumn, trx(members).select('id').whereIn('document_id', only));
   const sql = latest.toSQL();
   await (only ? trx(members).whereIn('document_id', only) : trx(members)).update({ [paidUntil]: null });
-  await trx.raw(`UPDATE ?? SET ?? = x.latest FROM (${sql.sql}) AS x WHERE x.member_id = ??.id`, [members, paidUntil, ...sql.bindings, members]);
+  await trx.raw(`UPDATE ?? SET ?? = x.latest FROM (${sql.sql}) AS x WHERE x.member_id = ??.id`, [
+    members,
+    paidUntil,
+    ...sql.bindings,
+    members,
+  ]);
 };
 
 /**

@@ -19,8 +19,7 @@ const TYPE = 'api::membership-type.membership-type';
 export const SHORT_PERIOD_MONTHS = 2;
 
 /** HTTP 400 naming a field of the form, in French; nothing is written. */
-const invalid = (field: string, label: string, message: string) =>
-  badRequest(`${label} : ${message}`, field);
+const invalid = (field: string, label: string, message: string) => badRequest(`${label} : ${message}`, field);
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const frenchDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
@@ -95,21 +94,34 @@ export interface Warning {
  * already covered for part of it (the day after the current end is offered).
  */
 export const quoteContribution = async (strapi: Strapi, form: ContributionForm) => {
-  const member = await strapi.db.query(MEMBER).findOne({ where: { documentId: form.member }, select: ['documentId', 'firstName', 'lastName', 'memberNumber', 'duesPaidUntil'] });
+  const member = await strapi.db
+    .query(MEMBER)
+    .findOne({ where: { documentId: form.member }, select: ['documentId', 'firstName', 'lastName', 'memberNumber', 'duesPaidUntil'] });
   if (!member) throw invalid('member', 'Adhérent', 'adhérent introuvable.');
-  const type = await strapi.db.query(TYPE).findOne({ where: { documentId: form.membershipType }, select: ['documentId', 'name', 'amount', 'durationMonths', 'active'] });
+  const type = await strapi.db
+    .query(TYPE)
+    .findOne({ where: { documentId: form.membershipType }, select: ['documentId', 'name', 'amount', 'durationMonths', 'active'] });
   if (!type) throw invalid('membershipType', 'Type d’adhésion', 'type d’adhésion introuvable.');
-  const startMonth = ((await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] }))?.fiscalYearStartMonth as number) ?? 1;
+  const startMonth =
+    ((await strapi.db.query('api::association.association').findOne({ select: ['fiscalYearStartMonth'] }))
+      ?.fiscalYearStartMonth as number) ?? 1;
 
   const periodStart = form.periodStart ?? form.paidAt;
   const periodEnd = periodEndFor(periodStart, type.durationMonths, startMonth);
   const currentEnd: string | null = member.duesPaidUntil ? String(member.duesPaidUntil).slice(0, 10) : null;
   const days = DateTime.fromISO(periodEnd).diff(DateTime.fromISO(periodStart), 'days').days + 1;
-  const suggestionFrom = (start: string, label: string): Suggestion => ({ periodStart: start, periodEnd: periodEndFor(start, type.durationMonths, startMonth), label });
+  const suggestionFrom = (start: string, label: string): Suggestion => ({
+    periodStart: start,
+    periodEnd: periodEndFor(start, type.durationMonths, startMonth),
+    label,
+  });
 
   const warnings: Warning[] = [];
   const fiscalYearType = !type.durationMonths;
-  if (fiscalYearType && DateTime.fromISO(periodEnd) < DateTime.fromISO(periodStart).plus({ months: SHORT_PERIOD_MONTHS }).minus({ days: 1 })) {
+  if (
+    fiscalYearType &&
+    DateTime.fromISO(periodEnd) < DateTime.fromISO(periodStart).plus({ months: SHORT_PERIOD_MONTHS }).minus({ days: 1 })
+  ) {
     const nextStart = DateTime.fromISO(fiscalYearStart(periodStart, startMonth)).plus({ years: 1 }).toISODate()!;
     const [first, last] = fiscalYearBounds(Number(nextStart.slice(0, 4)), startMonth);
     warnings.push({
@@ -127,15 +139,27 @@ export const quoteContribution = async (strapi: Strapi, form: ContributionForm) 
       code: 'already_covered',
       message:
         `${personName(member)} est déjà à jour jusqu’au ${frenchDate(currentEnd)} : ` +
-        (currentEnd >= periodEnd ? 'cette cotisation ne prolongerait pas son adhésion.' : `la période du ${frenchDate(periodStart)} au ${frenchDate(currentEnd)} serait payée deux fois.`) +
+        (currentEnd >= periodEnd
+          ? 'cette cotisation ne prolongerait pas son adhésion.'
+          : `la période du ${frenchDate(periodStart)} au ${frenchDate(currentEnd)} serait payée deux fois.`) +
         (already ? '' : ` Faire commencer la période le ${frenchDate(dayAfter)} ?`),
       suggestion: already ? null : suggestionFrom(dayAfter, `Commencer le ${frenchDate(dayAfter)}`),
     });
   }
 
   return {
-    member: { documentId: member.documentId, name: personName(member), memberNumber: member.memberNumber ?? null, duesPaidUntil: currentEnd },
-    membershipType: { documentId: type.documentId, name: type.name, amount: type.amount === null ? null : Number(type.amount), durationMonths: type.durationMonths ?? null },
+    member: {
+      documentId: member.documentId,
+      name: personName(member),
+      memberNumber: member.memberNumber ?? null,
+      duesPaidUntil: currentEnd,
+    },
+    membershipType: {
+      documentId: type.documentId,
+      name: type.name,
+      amount: type.amount === null ? null : Number(type.amount),
+      durationMonths: type.durationMonths ?? null,
+    },
     paidAt: form.paidAt,
     periodStart,
     periodEnd,
@@ -164,7 +188,9 @@ export const recordContribution = async (strapi: Strapi, form: ContributionForm)
   if (form.reference !== undefined && form.reference !== null && form.reference !== '') data.reference = form.reference;
   const created = await strapi.documents(CONTRIBUTION).create({ data: data as DocumentData });
   const stored = await strapi.db.query(CONTRIBUTION).findOne({ where: { documentId: created.documentId } });
-  const member = await strapi.db.query(MEMBER).findOne({ where: { documentId: form.member }, select: ['documentId', 'firstName', 'lastName', 'duesPaidUntil'] });
+  const member = await strapi.db
+    .query(MEMBER)
+    .findOne({ where: { documentId: form.member }, select: ['documentId', 'firstName', 'lastName', 'duesPaidUntil'] });
   const paidUntil: string | null = member?.duesPaidUntil ? String(member.duesPaidUntil).slice(0, 10) : null;
   return {
     contribution: {
@@ -184,11 +210,18 @@ export const recordContribution = async (strapi: Strapi, form: ContributionForm)
 
 /** The dialog's lists: active membership types (with their amounts) and payment methods (French names). */
 export const contributionFormOptions = async (strapi: Strapi) => {
-  const types = await strapi.db.query(TYPE).findMany({ where: { active: { $ne: false } }, select: ['documentId', 'name', 'amount', 'durationMonths'], orderBy: { name: 'asc' } });
+  const types = await strapi.db
+    .query(TYPE)
+    .findMany({ where: { active: { $ne: false } }, select: ['documentId', 'name', 'amount', 'durationMonths'], orderBy: { name: 'asc' } });
   const methods = (strapi.getModel(CONTRIBUTION).attributes as unknown as Attributes).paymentMethod.enum as string[];
   return {
     today: todayInParis(),
-    membershipTypes: types.map((t) => ({ documentId: t.documentId, name: t.name, amount: t.amount === null ? null : Number(t.amount), durationMonths: t.durationMonths ?? null })),
+    membershipTypes: types.map((t) => ({
+      documentId: t.documentId,
+      name: t.name,
+      amount: t.amount === null ? null : Number(t.amount),
+      durationMonths: t.durationMonths ?? null,
+    })),
     paymentMethods: methods.map((value) => ({ value, label: enumLabel(CONTRIBUTION, 'paymentMethod', value) })),
   };
 };

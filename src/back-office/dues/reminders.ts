@@ -45,7 +45,8 @@ export const reminderOffsets = (raw: unknown): number[] => {
  * (day = duesPaidUntil − offset), the latest one. After a downtime several may have come at once:
  * only the latest is sent, the older ones are out of date.
  */
-export const dueOffset = (duesPaidUntil: string, offsets: number[], today: string): number | null => dueOffsetOn(today)(duesPaidUntil, offsets);
+export const dueOffset = (duesPaidUntil: string, offsets: number[], today: string): number | null =>
+  dueOffsetOn(today)(duesPaidUntil, offsets);
 
 /** dueOffset for one day, for many members: « due » is duesPaidUntil ≤ today + offset, a string comparison. */
 export const dueOffsetOn = (today: string) => {
@@ -98,14 +99,22 @@ const alreadySent = async (strapi: Strapi, from: string) => {
     .select(`l.${byMember.to} as memberId`, `r.${paid} as duesPaidUntil`, `r.${offset} as offsetDays`)
     .whereIn(`r.${column(strapi, LOG, 'status')}`, ['sending', 'sent'])
     .where(`r.${paid}`, '>=', from);
-  return new Set(rows.map((r: { memberId: unknown; duesPaidUntil: unknown; offsetDays: unknown }) => onceKey(Number(r.memberId), String(r.duesPaidUntil).slice(0, 10), Number(r.offsetDays))));
+  return new Set(
+    rows.map((r: { memberId: unknown; duesPaidUntil: unknown; offsetDays: unknown }) =>
+      onceKey(Number(r.memberId), String(r.duesPaidUntil).slice(0, 10), Number(r.offsetDays))
+    )
+  );
 };
 
 /** Who gets which reminder today: a handful of set-based queries, whatever the number of members. */
 export const planReminders = async (strapi: Strapi, today: string) => {
   const settings = await readAssociation(strapi, ['name', 'duesGraceDays', 'reminderSubject', 'reminderTemplate']);
   const types = await strapi.db.query(TYPE).findMany({ select: ['reminderDays'] });
-  const longest = Math.max(0, ...DEFAULT_REMINDER_DAYS, ...types.flatMap((t: { reminderDays: unknown }) => reminderOffsets(t.reminderDays)));
+  const longest = Math.max(
+    0,
+    ...DEFAULT_REMINDER_DAYS,
+    ...types.flatMap((t: { reminderDays: unknown }) => reminderOffsets(t.reminderDays))
+  );
   const day = DateTime.fromISO(today);
   const from = day.minus({ days: STOP_AFTER_DAYS }).toISODate()!;
   const to = day.plus({ days: longest }).toISODate()!;
@@ -139,7 +148,6 @@ export const planReminders = async (strapi: Strapi, today: string) => {
   }
   return { settings, planned, withoutEmail };
 };
-
 
 /** Records the reminders about to be sent (status « sending »), in one insert per batch. */
 const claim = async (strapi: Strapi, today: string, batch: Array<PlannedReminder & { memberId: number }>) => {
@@ -179,7 +187,9 @@ const claim = async (strapi: Strapi, today: string, batch: Array<PlannedReminder
 const mark = async (strapi: Strapi, ids: number[], values: Record<string, unknown>) => {
   if (!ids.length) return;
   const data = Object.fromEntries(Object.entries(values).map(([f, v]) => [column(strapi, LOG, f), v]));
-  await knex(strapi)(table(strapi, LOG)).whereIn('id', ids).update({ ...data, updated_at: datetimeValue(strapi, new Date()) });
+  await knex(strapi)(table(strapi, LOG))
+    .whereIn('id', ids)
+    .update({ ...data, updated_at: datetimeValue(strapi, new Date()) });
 };
 
 // One run at a time in this process: the daily job and a click on « Envoyer » never overlap.
@@ -230,8 +240,17 @@ export const runReminders = (strapi: Strapi, { today = todayInParis(), dryRun = 
         for (const [error, failedIds] of byError) await mark(strapi, failedIds, { status: 'failed', error });
       }
       if (sent.length || failed.length) {
-        strapi.log.info(`[cotisations] relances du ${today} : ${sent.length} envoyée(s), ${failed.length} en échec, ${withoutEmail.length} sans e-mail`);
+        strapi.log.info(
+          `[cotisations] relances du ${today} : ${sent.length} envoyée(s), ${failed.length} en échec, ${withoutEmail.length} sans e-mail`
+        );
       }
     }
-    return { today, dryRun, sent, failed, withoutEmail, counts: { sent: sent.length, failed: failed.length, withoutEmail: withoutEmail.length } };
+    return {
+      today,
+      dryRun,
+      sent,
+      failed,
+      withoutEmail,
+      counts: { sent: sent.length, failed: failed.length, withoutEmail: withoutEmail.length },
+    };
   });

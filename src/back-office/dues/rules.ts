@@ -136,7 +136,8 @@ export const nameUnnamedContributions = async (strapi: Strapi) => {
       limit: 500,
     });
     if (!rows.length) return named;
-    for (const c of rows) await strapi.db.query(CONTRIBUTION).update({ where: { id: c.id }, data: { displayName: contributionDisplayName(c, c.member) } });
+    for (const c of rows)
+      await strapi.db.query(CONTRIBUTION).update({ where: { id: c.id }, data: { displayName: contributionDisplayName(c, c.member) } });
     named += rows.length;
   }
 };

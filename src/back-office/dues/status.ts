@@ -27,7 +27,11 @@ export interface DuesOptions {
 }
 
 /** The three dates that separate the statuses, for a given day. */
-export const duesThresholds = ({ today = todayInParis(), graceDays = DEFAULT_GRACE_DAYS, expiringWithinDays = DEFAULT_EXPIRING_WITHIN_DAYS }: DuesOptions = {}) => {
+export const duesThresholds = ({
+  today = todayInParis(),
+  graceDays = DEFAULT_GRACE_DAYS,
+  expiringWithinDays = DEFAULT_EXPIRING_WITHIN_DAYS,
+}: DuesOptions = {}) => {
   const t = DateTime.fromISO(today);
   return {
     today,

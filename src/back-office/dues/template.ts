@@ -23,7 +23,7 @@ export const frenchDate = (day: string) => formatDate(day);
 
 /** Replaces {{name}} (spaces allowed inside the braces); unknown names are left as written. */
 export const renderTemplate = (template: string, values: Partial<TemplateValues>) =>
-  template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => ((values as Record<string, string | undefined>)[name] ?? whole));
+  template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => (values as Record<string, string | undefined>)[name] ?? whole);
 
 /** Subject and text of one member's reminder, from the association's templates (or the defaults). */
 export const reminderMail = (

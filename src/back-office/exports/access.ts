@@ -41,6 +41,8 @@ export const assertCanExport = (access: ReadAccess, uid: string, what: string) =
     throw forbidden(`Vous n\u2019avez pas le droit de consulter les ${what} : export refusé.`);
   }
   if (access.isConditional(uid)) {
-    throw forbidden(`Votre droit de lecture sur les ${what} est limité par des conditions : l\u2019export complet n\u2019est pas autorisé.`);
+    throw forbidden(
+      `Votre droit de lecture sur les ${what} est limité par des conditions : l\u2019export complet n\u2019est pas autorisé.`
+    );
   }
 };

@@ -20,8 +20,18 @@ export type Row = Record<string, unknown>;
 export const BATCH_SIZE = 2000;
 
 const SCHEMA_TYPES: Record<string, CellType> = {
-  string: 'text', text: 'text', email: 'text', uid: 'text', enumeration: 'enum', date: 'date', datetime: 'datetime',
-  decimal: 'money', float: 'decimal', integer: 'integer', biginteger: 'integer', boolean: 'boolean',
+  string: 'text',
+  text: 'text',
+  email: 'text',
+  uid: 'text',
+  enumeration: 'enum',
+  date: 'date',
+  datetime: 'datetime',
+  decimal: 'money',
+  float: 'decimal',
+  integer: 'integer',
+  biginteger: 'integer',
+  boolean: 'boolean',
 };
 
 /** Numbers that name rather than count (member numbers): text in both writers, never summed nor reformatted. */
@@ -61,7 +71,10 @@ export const prepareExport = async (strapi: Strapi, dataset: Dataset, access: Re
   const known = new Set(['format', ...dataset.filters.map((f) => f.param)]);
   for (const param of Object.keys(query)) {
     if (!known.has(param)) {
-      throw badRequest(`Paramètre « ${param} » inconnu pour l\u2019export ${dataset.label.toLowerCase()} (paramètres possibles : ${[...known].join(', ')}).`, param);
+      throw badRequest(
+        `Paramètre « ${param} » inconnu pour l\u2019export ${dataset.label.toLowerCase()} (paramètres possibles : ${[...known].join(', ')}).`,
+        param
+      );
     }
   }
   const values: Record<string, FilterValue> = {};
@@ -154,7 +167,11 @@ const coalesce = (size = 64 * 1024) => {
 };
 
 /** The CSV as a stream (json2csv's Transform): rows flow batch by batch, memory stays flat. */
-export const csvStream = (fields: Array<{ label: string; value: (row: Row) => string | undefined }>, format: CsvFormat, batches: () => AsyncGenerator<Row[]>) => {
+export const csvStream = (
+  fields: Array<{ label: string; value: (row: Row) => string | undefined }>,
+  format: CsvFormat,
+  batches: () => AsyncGenerator<Row[]>
+) => {
   const { delimiter, withBOM, eol } = CSV_OPTIONS[format];
   const rows = Readable.from(
     (async function* () {
@@ -163,7 +180,14 @@ export const csvStream = (fields: Array<{ label: string; value: (row: Row) => st
     { objectMode: true, highWaterMark: BATCH_SIZE }
   );
   const csv = new Transform(
-    { fields, delimiter, withBOM, eol, defaultValue: '', formatters: { string: stringQuoteOnlyIfNecessary({ separator: delimiter, eol }) } },
+    {
+      fields,
+      delimiter,
+      withBOM,
+      eol,
+      defaultValue: '',
+      formatters: { string: stringQuoteOnlyIfNecessary({ separator: delimiter, eol }) },
+    },
     {},
     { objectMode: true }
   );

@@ -52,11 +52,13 @@ export const parseFilterValue = (strapi: Strapi, filter: ExportFilter, raw: unkn
   const text = String(value ?? '').trim();
   switch (filter.kind) {
     case 'date':
-      if (!DAY.test(text) || !DateTime.fromISO(text).isValid) throw badParam(filter.param, filter.label, `« ${text} » n\u2019est pas une date valide (format AAAA-MM-JJ).`);
+      if (!DAY.test(text) || !DateTime.fromISO(text).isValid)
+        throw badParam(filter.param, filter.label, `« ${text} » n\u2019est pas une date valide (format AAAA-MM-JJ).`);
       return text;
     case 'year': {
       const year = Number(text);
-      if (!/^\d{4}$/.test(text) || year < 2000 || year > 2100) throw badParam(filter.param, filter.label, `« ${text} » n\u2019est pas une année valide (entre 2000 et 2100).`);
+      if (!/^\d{4}$/.test(text) || year < 2000 || year > 2100)
+        throw badParam(filter.param, filter.label, `« ${text} » n\u2019est pas une année valide (entre 2000 et 2100).`);
       return year;
     }
     case 'enum': {
@@ -67,13 +69,15 @@ export const parseFilterValue = (strapi: Strapi, filter: ExportFilter, raw: unkn
       return text;
     }
     case 'boolean':
-      if (!['true', 'false', '1', '0', 'oui', 'non'].includes(text.toLowerCase())) throw badParam(filter.param, filter.label, `« ${text} » : attendu true ou false.`);
+      if (!['true', 'false', '1', '0', 'oui', 'non'].includes(text.toLowerCase()))
+        throw badParam(filter.param, filter.label, `« ${text} » : attendu true ou false.`);
       return ['true', '1', 'oui'].includes(text.toLowerCase());
     case 'text':
       if (!text || text.length > 200) throw badParam(filter.param, filter.label, 'texte vide ou trop long (200 caractères au plus).');
       return text;
     case 'relation':
-      if (!/^[a-z0-9]{10,40}$/i.test(text)) throw badParam(filter.param, filter.label, `« ${text} » n\u2019est pas un identifiant de document valide.`);
+      if (!/^[a-z0-9]{10,40}$/i.test(text))
+        throw badParam(filter.param, filter.label, `« ${text} » n\u2019est pas un identifiant de document valide.`);
       return text;
   }
 };
@@ -98,8 +102,20 @@ export const filterContext = async (strapi: Strapi, sql: ExportSql): Promise<Fil
 
 /** `<prefix>From` / `<prefix>To` on a date field (inclusive days). */
 export const dateRange = (uid: string, field: string, prefix: string, label: string): ExportFilter[] => [
-  { param: `${prefix}From`, label: `${label} (du)`, kind: 'date', reads: [[uid, field]], where: (v, { sql }) => ({ sql: `${sql.col(field)} >= ?`, bindings: [v] }) },
-  { param: `${prefix}To`, label: `${label} (au)`, kind: 'date', reads: [[uid, field]], where: (v, { sql }) => ({ sql: `${sql.col(field)} <= ?`, bindings: [v] }) },
+  {
+    param: `${prefix}From`,
+    label: `${label} (du)`,
+    kind: 'date',
+    reads: [[uid, field]],
+    where: (v, { sql }) => ({ sql: `${sql.col(field)} >= ?`, bindings: [v] }),
+  },
+  {
+    param: `${prefix}To`,
+    label: `${label} (au)`,
+    kind: 'date',
+    reads: [[uid, field]],
+    where: (v, { sql }) => ({ sql: `${sql.col(field)} <= ?`, bindings: [v] }),
+  },
 ];
 
 /** Start of a day in Paris as the stored datetime. */
@@ -110,12 +126,35 @@ export const nextDay = (day: string) => DateTime.fromISO(day).plus({ days: 1 }).
  * Same on a datetime field: days in Europe/Paris. `via` reads the field on a to-one related record
  * (participations by their mission's date).
  */
-export const datetimeRange = (uid: string, field: string, prefix: string, label: string, via?: { field: string; uid: string }): ExportFilter[] => {
+export const datetimeRange = (
+  uid: string,
+  field: string,
+  prefix: string,
+  label: string,
+  via?: { field: string; uid: string }
+): ExportFilter[] => {
   const col = (sql: ExportSql) => (via ? sql.ref(via.field, field) : sql.col(field));
-  const reads: Array<[string, string]> = via ? [[uid, via.field], [via.uid, field]] : [[uid, field]];
+  const reads: Array<[string, string]> = via
+    ? [
+        [uid, via.field],
+        [via.uid, field],
+      ]
+    : [[uid, field]];
   return [
-    { param: `${prefix}From`, label: `${label} (du)`, kind: 'date', reads, where: (v, { sql, strapi }) => ({ sql: `${col(sql)} >= ?`, bindings: [parisDayStart(strapi, String(v))] }) },
-    { param: `${prefix}To`, label: `${label} (au)`, kind: 'date', reads, where: (v, { sql, strapi }) => ({ sql: `${col(sql)} < ?`, bindings: [parisDayStart(strapi, nextDay(String(v)))] }) },
+    {
+      param: `${prefix}From`,
+      label: `${label} (du)`,
+      kind: 'date',
+      reads,
+      where: (v, { sql, strapi }) => ({ sql: `${col(sql)} >= ?`, bindings: [parisDayStart(strapi, String(v))] }),
+    },
+    {
+      param: `${prefix}To`,
+      label: `${label} (au)`,
+      kind: 'date',
+      reads,
+      where: (v, { sql, strapi }) => ({ sql: `${col(sql)} < ?`, bindings: [parisDayStart(strapi, nextDay(String(v)))] }),
+    },
   ];
 };
 
@@ -129,37 +168,67 @@ export const fiscalYear = (uid: string, field: string, kind: 'date' | 'datetime'
     const [first, last] = fiscalYearBounds(Number(year), fiscalYearStartMonth);
     return kind === 'date'
       ? { sql: `${sql.col(field)} BETWEEN ? AND ?`, bindings: [first, last] }
-      : { sql: `${sql.col(field)} >= ? AND ${sql.col(field)} < ?`, bindings: [parisDayStart(strapi, first), parisDayStart(strapi, nextDay(last))] };
+      : {
+          sql: `${sql.col(field)} >= ? AND ${sql.col(field)} < ?`,
+          bindings: [parisDayStart(strapi, first), parisDayStart(strapi, nextDay(last))],
+        };
   },
 });
 
 /** An integer year field equal to the value (subsidies' fiscalYear). */
 export const yearEquals = (uid: string, field: string, param: string, label: string): ExportFilter => ({
-  param, label, kind: 'year', reads: [[uid, field]], where: (v, { sql }) => ({ sql: `${sql.col(field)} = ?`, bindings: [v] }),
+  param,
+  label,
+  kind: 'year',
+  reads: [[uid, field]],
+  where: (v, { sql }) => ({ sql: `${sql.col(field)} = ?`, bindings: [v] }),
 });
 
 /** The values of an enumeration filter. */
 export const filterValues = (strapi: Strapi, filter: ExportFilter): string[] =>
-  filter.values ?? (filter.enumOf ? (strapi.getModel(filter.enumOf[0] as UID.Schema).attributes as Record<string, { enum?: string[] }>)[filter.enumOf[1]].enum ?? [] : []);
+  filter.values ??
+  (filter.enumOf
+    ? ((strapi.getModel(filter.enumOf[0] as UID.Schema).attributes as Record<string, { enum?: string[] }>)[filter.enumOf[1]].enum ?? [])
+    : []);
 
 /** Equality on an enumeration field of the schema (its values are the schema's). */
 export const enumEquals = (uid: string, field: string, param: string, label: string): ExportFilter => ({
-  param, label, kind: 'enum', enumOf: [uid, field], reads: [[uid, field]], where: (v, { sql }) => ({ sql: `${sql.col(field)} = ?`, bindings: [v] }),
+  param,
+  label,
+  kind: 'enum',
+  enumOf: [uid, field],
+  reads: [[uid, field]],
+  where: (v, { sql }) => ({ sql: `${sql.col(field)} = ?`, bindings: [v] }),
 });
 
 /** Case-insensitive equality on a text field (city...). */
 export const textEquals = (uid: string, field: string, param: string, label: string): ExportFilter => ({
-  param, label, kind: 'text', reads: [[uid, field]], where: (v, { sql }) => ({ sql: `LOWER(${sql.col(field)}) = LOWER(?)`, bindings: [v] }),
+  param,
+  label,
+  kind: 'text',
+  reads: [[uid, field]],
+  where: (v, { sql }) => ({ sql: `LOWER(${sql.col(field)}) = LOWER(?)`, bindings: [v] }),
 });
 
 export const isTrue = (uid: string, field: string, param: string, label: string): ExportFilter => ({
-  param, label, kind: 'boolean', reads: [[uid, field]],
-  where: (v, { sql, strapi }) => (v ? { sql: `${sql.col(field)} = ?`, bindings: [booleanValue(strapi, true)] } : { sql: `(${sql.col(field)} = ? OR ${sql.col(field)} IS NULL)`, bindings: [booleanValue(strapi, false)] }),
+  param,
+  label,
+  kind: 'boolean',
+  reads: [[uid, field]],
+  where: (v, { sql, strapi }) =>
+    v
+      ? { sql: `${sql.col(field)} = ?`, bindings: [booleanValue(strapi, true)] }
+      : { sql: `(${sql.col(field)} = ? OR ${sql.col(field)} IS NULL)`, bindings: [booleanValue(strapi, false)] },
 });
 
 /** Records linked to a given related record (by documentId): pole, mission, membership type, funder... */
 export const linkedTo = (uid: string, field: string, target: string, param: string, label: string): ExportFilter => ({
-  param, label, kind: 'relation', target, reads: [[uid, field]], where: (v, { sql }) => sql.linkedTo(field, String(v)),
+  param,
+  label,
+  kind: 'relation',
+  target,
+  reads: [[uid, field]],
+  where: (v, { sql }) => sql.linkedTo(field, String(v)),
 });
 
 /** Members by dues status: THE definition of dues/status.ts, in SQL. */

@@ -100,7 +100,11 @@ export const xlsxInstant = (value: unknown) => {
 };
 
 const XLSX_NUMFMT: Partial<Record<CellType, string>> = {
-  money: XLSX_FORMATS.euro, cents: XLSX_FORMATS.euro, date: XLSX_FORMATS.date, datetime: XLSX_FORMATS.datetime, integer: XLSX_FORMATS.integer,
+  money: XLSX_FORMATS.euro,
+  cents: XLSX_FORMATS.euro,
+  date: XLSX_FORMATS.date,
+  datetime: XLSX_FORMATS.datetime,
+  integer: XLSX_FORMATS.integer,
 };
 
 const xlsxConverters = (source?: [string, string]): Record<CellType, (value: unknown) => XlsxValue> => ({

@@ -24,9 +24,16 @@ const catalog = async (strapi: Strapi, access: ReadAccess) => {
     if (!options.has(uid)) {
       const field = OPTION_LABEL[uid];
       const rows = access.canRead(uid, field)
-        ? await strapi.db.query(uid as UID.ContentType).findMany({ select: ['documentId', field], orderBy: uid.includes('mission') ? { startAt: 'desc' } : { [field]: 'asc' }, limit: 500 })
+        ? await strapi.db.query(uid as UID.ContentType).findMany({
+            select: ['documentId', field],
+            orderBy: uid.includes('mission') ? { startAt: 'desc' } : { [field]: 'asc' },
+            limit: 500,
+          })
         : [];
-      options.set(uid, rows.map((r: Record<string, unknown>) => ({ value: String(r.documentId), label: String(r[field] ?? '') })));
+      options.set(
+        uid,
+        rows.map((r: Record<string, unknown>) => ({ value: String(r.documentId), label: String(r[field] ?? '') }))
+      );
     }
     return options.get(uid)!;
   };
@@ -36,7 +43,12 @@ const catalog = async (strapi: Strapi, access: ReadAccess) => {
     const filters = [];
     for (const f of d.filters) {
       if (!f.reads.every(([uid, field]) => access.canRead(uid, field))) continue;
-      const values = f.kind === 'enum' ? filterValues(strapi, f).map((v) => ({ value: v, label: valueLabel(v, f) })) : f.kind === 'relation' ? await optionsOf(f.target!) : undefined;
+      const values =
+        f.kind === 'enum'
+          ? filterValues(strapi, f).map((v) => ({ value: v, label: valueLabel(v, f) }))
+          : f.kind === 'relation'
+            ? await optionsOf(f.target!)
+            : undefined;
       filters.push({ param: f.param, label: f.label, kind: f.kind, options: values });
     }
     datasets.push({ name: d.name, label: d.label, filters });
@@ -67,9 +79,17 @@ const exportsModule: BackOfficeModule = {
         // <name>.csv (?format=fr|iso|xlsx) or <name>.xlsx: same columns, rights and filters
         const match = /^([a-z]+)\.(csv|xlsx)$/.exec(ctx.params.file);
         const dataset = match && datasetByName(match[1]);
-        if (!dataset) throw notFound(`Export inconnu : « ${ctx.params.file} » (exports possibles : ${DATASETS.map((d) => `${d.name}.csv`).join(', ')}, ou .xlsx).`);
+        if (!dataset)
+          throw notFound(
+            `Export inconnu : « ${ctx.params.file} » (exports possibles : ${DATASETS.map((d) => `${d.name}.csv`).join(', ')}, ou .xlsx).`
+          );
         const query = match[2] === 'xlsx' ? { ...ctx.query, format: xlsxOnly(ctx.query.format) } : ctx.query;
-        const { fields, format, csvFormat, sheet, batches, fileName } = await prepareExport(strapi, dataset, readAccess(strapi, ctx.state.userAbility), query);
+        const { fields, format, csvFormat, sheet, batches, fileName } = await prepareExport(
+          strapi,
+          dataset,
+          readAccess(strapi, ctx.state.userAbility),
+          query
+        );
         ctx.set('Content-Disposition', `attachment; filename="${fileName}"`);
         ctx.set('Cache-Control', 'no-store');
         if (format === 'xlsx') {

@@ -42,7 +42,9 @@ export class ExportSql {
       const target = this.target(from.uid, field);
       // components live in one join table per content type, told apart by the field name
       const on = (this.attribute(from.uid, field).joinTable.on ?? {}) as Record<string, string>;
-      const extra = Object.entries(on).map(([c, v]) => ` AND ${q(`${alias}_lnk`)}.${q(c)} = '${v.replace(/'/g, "''")}'`).join('');
+      const extra = Object.entries(on)
+        .map(([c, v]) => ` AND ${q(`${alias}_lnk`)}.${q(c)} = '${v.replace(/'/g, "''")}'`)
+        .join('');
       this.joins.set(
         alias,
         `LEFT JOIN ${q(lnk.table)} ${q(`${alias}_lnk`)} ON ${q(`${alias}_lnk`)}.${q(lnk.from)} = ${q(from.alias)}."id"${extra} ` +
@@ -71,7 +73,10 @@ export class ExportSql {
     const target = this.target(this.uid, field);
     const inverse = this.attribute(this.uid, field).mappedBy as string;
     const lnk = link(this.strapi, target, inverse);
-    return { uid: target, from: `${q(table(this.strapi, target))} x JOIN ${q(lnk.table)} l ON l.${q(lnk.from)} = x."id" WHERE l.${q(lnk.to)} = t."id"` };
+    return {
+      uid: target,
+      from: `${q(table(this.strapi, target))} x JOIN ${q(lnk.table)} l ON l.${q(lnk.from)} = x."id" WHERE l.${q(lnk.to)} = t."id"`,
+    };
   }
 
   private attribute(uid: string, field: string) {

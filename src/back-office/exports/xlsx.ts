@@ -35,7 +35,8 @@ export const sheetName = (label: string) => label.replace(/[[\]:*?/\\]/g, ' ').s
 const shownLength = (value: XlsxValue | undefined, numFmt?: string) => {
   if (value === undefined) return 0;
   if (value instanceof Date) return numFmt?.includes('hh') ? 16 : 10;
-  if (typeof value === 'number') return numFmt?.includes('€') ? value.toFixed(2).length + Math.floor(Math.abs(value) >= 1000 ? 1 : 0) + 2 : String(value).length;
+  if (typeof value === 'number')
+    return numFmt?.includes('€') ? value.toFixed(2).length + Math.floor(Math.abs(value) >= 1000 ? 1 : 0) + 2 : String(value).length;
   // a multi-line note is as wide as its longest line
   return Math.max(...value.split('\n').map((line) => line.length));
 };
@@ -55,7 +56,11 @@ const letter = (n: number): string => (n > 26 ? letter(Math.floor((n - 1) / 26))
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 /** A cell holds at most 32,767 characters in Excel (beyond, it reports the file as damaged). */
-const xmlText = (text: string) => text.slice(0, 32_767).replace(NOT_XML, '').replace(/[&<>"]/g, (c) => ENTITIES[c]);
+const xmlText = (text: string) =>
+  text
+    .slice(0, 32_767)
+    .replace(NOT_XML, '')
+    .replace(/[&<>"]/g, (c) => ENTITIES[c]);
 
 /** Excel's serial day number of a date (days since 30 December 1899, in UTC like ExcelJS). */
 const serial = (date: Date) => 25569 + date.getTime() / 86_400_000;
@@ -161,7 +166,12 @@ export const workbookStream = (sheets: Sheet[]) => {
         let xml = '';
         for (const [i, row] of batch.entries()) {
           rows += 1;
-          xml += rowXml(headerRow + rows, sheet.columns.map((c) => c.value(row)), letters, styleIds);
+          xml += rowXml(
+            headerRow + rows,
+            sheet.columns.map((c) => c.value(row)),
+            letters,
+            styleIds
+          );
           if (i % 200 === 199) {
             sheetXml().write(xml);
             xml = '';
@@ -175,10 +185,19 @@ export const workbookStream = (sheets: Sheet[]) => {
       worksheet.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: headerRow + rows, column: sheet.columns.length } };
       const lastColumn = worksheet.getColumn(sheet.columns.length).letter;
       filterNames.push({
-        name: '_xlnm._FilterDatabase', localSheetId: index, ranges: [`'${sheet.name.replace(/'/g, "''")}'!$A$${headerRow}:$${lastColumn}$${headerRow + rows}`],
+        name: '_xlnm._FilterDatabase',
+        localSheetId: index,
+        ranges: [`'${sheet.name.replace(/'/g, "''")}'!$A$${headerRow}:$${lastColumn}$${headerRow + rows}`],
       });
       // the totals: one empty row, then in bold
-      const footer = (sheet.footer ?? []).map((row, i) => rowXml(headerRow + rows + 2 + i, sheet.columns.map((c) => c.value(row)), letters, boldIds));
+      const footer = (sheet.footer ?? []).map((row, i) =>
+        rowXml(
+          headerRow + rows + 2 + i,
+          sheet.columns.map((c) => c.value(row)),
+          letters,
+          boldIds
+        )
+      );
       if (footer.length) sheetXml().write(footer.join(''));
       worksheet.commit();
     }

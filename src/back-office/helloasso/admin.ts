@@ -32,7 +32,8 @@ export const status = async (strapi: Strapi): Promise<Status> => {
       error = messageOf(e);
     }
   } else {
-    error = 'HelloAsso n’est pas configuré : renseignez HELLOASSO_CLIENT_ID, HELLOASSO_CLIENT_SECRET et HELLOASSO_ORGANIZATION_SLUG (voir docs/helloasso.md).';
+    error =
+      'HelloAsso n’est pas configuré : renseignez HELLOASSO_CLIENT_ID, HELLOASSO_CLIENT_SECRET et HELLOASSO_ORGANIZATION_SLUG (voir docs/helloasso.md).';
   }
   return {
     configured,
@@ -47,13 +48,24 @@ export const status = async (strapi: Strapi): Promise<Status> => {
 // ---------------------------------------------------------------- forms
 
 const choices = async (strapi: Strapi) => ({
-  membershipTypes: (await strapi.db.query(TYPE).findMany({ select: ['documentId', 'name'], orderBy: { name: 'asc' } })).map((t: Values) => ({ documentId: t.documentId, name: t.name })),
-  missions: (await strapi.db.query(MISSION).findMany({ select: ['documentId', 'title', 'startAt'], where: { status: { $ne: 'cancelled' } }, orderBy: { startAt: 'desc' }, limit: 500 })).map(
-    (m: Values) => ({ documentId: m.documentId, title: m.title, startsAt: m.startAt ? new Date(m.startAt).toISOString() : null })
+  membershipTypes: (await strapi.db.query(TYPE).findMany({ select: ['documentId', 'name'], orderBy: { name: 'asc' } })).map(
+    (t: Values) => ({ documentId: t.documentId, name: t.name })
   ),
+  missions: (
+    await strapi.db.query(MISSION).findMany({
+      select: ['documentId', 'title', 'startAt'],
+      where: { status: { $ne: 'cancelled' } },
+      orderBy: { startAt: 'desc' },
+      limit: 500,
+    })
+  ).map((m: Values) => ({ documentId: m.documentId, title: m.title, startsAt: m.startAt ? new Date(m.startAt).toISOString() : null })),
 });
 
-const formView = (form: { formSlug: string; formType: string; title?: string | null }, mapping: Values | undefined, c: Awaited<ReturnType<typeof choices>>) => {
+const formView = (
+  form: { formSlug: string; formType: string; title?: string | null },
+  mapping: Values | undefined,
+  c: Awaited<ReturnType<typeof choices>>
+) => {
   const type = mapping?.membershipType ? c.membershipTypes.find((t: Values) => t.documentId === mapping.membershipType) : undefined;
   const mission = mapping?.mission ? c.missions.find((m: Values) => m.documentId === mapping.mission) : undefined;
   return {
@@ -73,14 +85,18 @@ const formView = (form: { formSlug: string; formType: string; title?: string | n
 /** The forms as HelloAsso lists them (with those mapped before and no longer listed), and what each becomes. */
 export const listForms = async (strapi: Strapi): Promise<FormsState> => {
   const client = new HelloAssoClient(strapi);
-  if (!isConfigured(client.settings)) throw badRequest('HelloAsso n’est pas configuré : renseignez HELLOASSO_CLIENT_ID, HELLOASSO_CLIENT_SECRET et HELLOASSO_ORGANIZATION_SLUG.');
+  if (!isConfigured(client.settings))
+    throw badRequest(
+      'HelloAsso n’est pas configuré : renseignez HELLOASSO_CLIENT_ID, HELLOASSO_CLIENT_SECRET et HELLOASSO_ORGANIZATION_SLUG.'
+    );
   const listed = await client.forms();
   const stored = await strapi.db.query(FORM).findMany({});
   const byKey = new Map<string, Values>(stored.map((f: Values) => [formKey(f.formType, f.formSlug), f]));
   const c = await choices(strapi);
   const forms = listed.map((f) => formView(f, byKey.get(formKey(f.formType, f.formSlug)), c));
   const seen = new Set(listed.map((f) => formKey(f.formType, f.formSlug)));
-  for (const f of stored) if (!seen.has(formKey(f.formType, f.formSlug))) forms.push(formView(f as { formSlug: string; formType: string; title?: string }, f, c));
+  for (const f of stored)
+    if (!seen.has(formKey(f.formType, f.formSlug))) forms.push(formView(f as { formSlug: string; formType: string; title?: string }, f, c));
   return { forms, choices: c };
 };
 
@@ -123,7 +139,9 @@ export const mapForm = async (strapi: Strapi, formType: string, formSlug: string
   // the next synchronisation reads the form's orders from the start (before any, the first one reads them all)
   if (kind === 'ignored') data.pastOrdersPending = false;
   else if ((!existing?.kind || existing.kind === 'ignored') && (await strapi.db.query(SYNC).count({})) > 0) data.pastOrdersPending = true;
-  const saved = existing ? await strapi.db.query(FORM).update({ where: { id: existing.id }, data }) : await strapi.db.query(FORM).create({ data });
+  const saved = existing
+    ? await strapi.db.query(FORM).update({ where: { id: existing.id }, data })
+    : await strapi.db.query(FORM).create({ data });
   return formView({ formSlug, formType, title: saved.title }, saved, await choices(strapi));
 };
 
@@ -134,18 +152,29 @@ const candidateKind = (item: Values): CandidateKind => (DONATION_TYPES.includes(
 
 export const listReviews = async (strapi: Strapi): Promise<{ reviews: Review[] }> => {
   const rows = await strapi.db.query(ITEM).findMany({ where: { state: 'review' }, orderBy: [{ orderDate: 'asc' }, { id: 'asc' }] });
-  const ids = (kind: CandidateKind) => [...new Set(rows.filter((r: Values) => candidateKind(r) === kind).flatMap((r: Values) => (r.candidates ?? []) as string[]))];
+  const ids = (kind: CandidateKind) => [
+    ...new Set(rows.filter((r: Values) => candidateKind(r) === kind).flatMap((r: Values) => (r.candidates ?? []) as string[])),
+  ];
   const memberIds = ids('member');
   const donorIds = ids('donor');
   const members = memberIds.length
-    ? await strapi.db.query(MEMBER).findMany({ where: { documentId: { $in: memberIds } }, select: ['documentId', 'memberNumber', 'displayName', 'email', 'birthDate'] })
+    ? await strapi.db.query(MEMBER).findMany({
+        where: { documentId: { $in: memberIds } },
+        select: ['documentId', 'memberNumber', 'displayName', 'email', 'birthDate'],
+      })
     : [];
-  const donors = donorIds.length ? await strapi.db.query(DONOR).findMany({ where: { documentId: { $in: donorIds } }, select: ['documentId', 'displayName', 'email', 'city'] }) : [];
+  const donors = donorIds.length
+    ? await strapi.db
+        .query(DONOR)
+        .findMany({ where: { documentId: { $in: donorIds } }, select: ['documentId', 'displayName', 'email', 'city'] })
+    : [];
   const byId = {
     member: new Map<string, Values>(members.map((m: Values) => [m.documentId, m])),
     donor: new Map<string, Values>(donors.map((d: Values) => [d.documentId, d])),
   };
-  const forms = new Map<string, Values>((await strapi.db.query(FORM).findMany({})).map((f: Values) => [formKey(f.formType, f.formSlug), f]));
+  const forms = new Map<string, Values>(
+    (await strapi.db.query(FORM).findMany({})).map((f: Values) => [formKey(f.formType, f.formSlug), f])
+  );
   return {
     reviews: rows.map((r: Values) => {
       const person = (r.person ?? {}) as Values;
@@ -159,7 +188,12 @@ export const listReviews = async (strapi: Strapi): Promise<{ reviews: Review[] }
         amount: centsToEuros(Math.round(Number(r.amount ?? 0) * 100)),
         formTitle: forms.get(formKey(r.formType, r.formSlug))?.title ?? r.orderData?.formName ?? r.formSlug,
         tier: r.tier,
-        person: { firstName: person.firstName ?? null, lastName: person.lastName ?? null, email: person.email ?? null, birthDate: person.birthDate ?? null },
+        person: {
+          firstName: person.firstName ?? null,
+          lastName: person.lastName ?? null,
+          email: person.email ?? null,
+          birthDate: person.birthDate ?? null,
+        },
         reason: r.reason,
         candidateKind: kind,
         candidates: ((r.candidates ?? []) as string[])
@@ -167,8 +201,21 @@ export const listReviews = async (strapi: Strapi): Promise<{ reviews: Review[] }
           .filter(Boolean)
           .map((m) =>
             kind === 'donor'
-              ? { documentId: m!.documentId, memberNumber: null, displayName: m!.displayName, email: m!.email ?? null, birthDate: null, city: m!.city ?? null }
-              : { documentId: m!.documentId, memberNumber: m!.memberNumber ?? null, displayName: m!.displayName, email: m!.email ?? null, birthDate: m!.birthDate ?? null }
+              ? {
+                  documentId: m!.documentId,
+                  memberNumber: null,
+                  displayName: m!.displayName,
+                  email: m!.email ?? null,
+                  birthDate: null,
+                  city: m!.city ?? null,
+                }
+              : {
+                  documentId: m!.documentId,
+                  memberNumber: m!.memberNumber ?? null,
+                  displayName: m!.displayName,
+                  email: m!.email ?? null,
+                  birthDate: m!.birthDate ?? null,
+                }
           ),
       };
     }),
@@ -198,10 +245,17 @@ export const resolveReview = async (strapi: Strapi, id: number, body: Values, by
     const counts = emptyCounts();
     await importOrder(await loadContext(strapi), item.orderData, counts, { only: item.key, forced });
     const after = await strapi.db.query(ITEM).findOne({ where: { id }, select: ['state'] });
-    if (after?.state === 'imported') await strapi.db.query(ITEM).update({ where: { id }, data: { resolvedBy: by, resolvedAt: new Date(), orderData: null } });
-    await strapi.db
-      .query('api::helloasso-sync.helloasso-sync')
-      .update({ where: { id: run.id }, data: { state: 'done', finishedAt: new Date(), counts: { created: counts.created, updated: counts.updated, refunded: counts.refunded, toReview: counts.toReview }, messages: counts.errors } });
+    if (after?.state === 'imported')
+      await strapi.db.query(ITEM).update({ where: { id }, data: { resolvedBy: by, resolvedAt: new Date(), orderData: null } });
+    await strapi.db.query('api::helloasso-sync.helloasso-sync').update({
+      where: { id: run.id },
+      data: {
+        state: 'done',
+        finishedAt: new Date(),
+        counts: { created: counts.created, updated: counts.updated, refunded: counts.refunded, toReview: counts.toReview },
+        messages: counts.errors,
+      },
+    });
     return counts;
   });
 };

@@ -184,7 +184,10 @@ export class HelloAssoClient {
   /** A valid access token: the stored one, else refreshed (refresh tokens rotate: the new one is kept), else a new one. */
   async accessToken(force = false): Promise<string> {
     const s = this.settings;
-    if (!isConfigured(s)) throw new HelloAssoError('HelloAsso n’est pas configuré : renseignez HELLOASSO_CLIENT_ID, HELLOASSO_CLIENT_SECRET et HELLOASSO_ORGANIZATION_SLUG.');
+    if (!isConfigured(s))
+      throw new HelloAssoError(
+        'HelloAsso n’est pas configuré : renseignez HELLOASSO_CLIENT_ID, HELLOASSO_CLIENT_SECRET et HELLOASSO_ORGANIZATION_SLUG.'
+      );
     if (!this.tokens) this.tokens = await readTokens(this.strapi, s);
     if (!force && this.tokens && this.tokens.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return this.tokens.accessToken;
     let next: Tokens | null = null;
@@ -195,7 +198,10 @@ export class HelloAssoClient {
     if (!next) {
       this.tokens = null;
       await saveTokens(this.strapi, null);
-      throw new HelloAssoError('HelloAsso refuse les identifiants : vérifiez HELLOASSO_CLIENT_ID et HELLOASSO_CLIENT_SECRET (espace HelloAsso > Mon compte > Intégrations et API).', 401);
+      throw new HelloAssoError(
+        'HelloAsso refuse les identifiants : vérifiez HELLOASSO_CLIENT_ID et HELLOASSO_CLIENT_SECRET (espace HelloAsso > Mon compte > Intégrations et API).',
+        401
+      );
     }
     this.tokens = next;
     await saveTokens(this.strapi, next);
@@ -220,7 +226,10 @@ export class HelloAssoClient {
       }
       if (res.status === 401 || res.status === 403) {
         await res.body?.cancel();
-        throw new HelloAssoError(`HelloAsso refuse l’accès (erreur ${res.status}) : vérifiez que le compte API a accès à l’association « ${this.settings.organizationSlug} ».`, res.status);
+        throw new HelloAssoError(
+          `HelloAsso refuse l’accès (erreur ${res.status}) : vérifiez que le compte API a accès à l’association « ${this.settings.organizationSlug} ».`,
+          res.status
+        );
       }
       if (!res.ok) {
         await res.body?.cancel();

@@ -1,7 +1,19 @@
 import type { DocumentData, Strapi, Values } from '../types';
 import { isPostgres } from '../sql';
 import { messageOf } from '../../core/errors';
-import { indexDonor, indexMember, loadDonors, loadMembers, matchMember, memberLabel, sameName, findDonor, type DonorIndex, type MemberIndex, type PersonKeys } from '../imports/plan';
+import {
+  indexDonor,
+  indexMember,
+  loadDonors,
+  loadMembers,
+  matchMember,
+  memberLabel,
+  sameName,
+  findDonor,
+  type DonorIndex,
+  type MemberIndex,
+  type PersonKeys,
+} from '../imports/plan';
 import type { SyncResult } from './contract';
 import {
   beneficiaryOf,
@@ -73,7 +85,16 @@ export const formKey = (formType: string | null | undefined, formSlug: string | 
 export const loadMappings = async (strapi: Strapi) => {
   const rows = await strapi.db.query(FORM).findMany({});
   return new Map<string, FormMapping>(
-    rows.map((r: Values) => [formKey(r.formType, r.formSlug), { kind: r.kind, membershipType: r.membershipType ?? null, campaign: r.campaign ?? null, mission: r.mission ?? null, title: r.title ?? null }])
+    rows.map((r: Values) => [
+      formKey(r.formType, r.formSlug),
+      {
+        kind: r.kind,
+        membershipType: r.membershipType ?? null,
+        campaign: r.campaign ?? null,
+        mission: r.mission ?? null,
+        title: r.title ?? null,
+      },
+    ])
   );
 };
 
@@ -88,7 +109,9 @@ export const loadContext = async (strapi: Strapi): Promise<ImportContext> => ({
 export const knownItems = async (strapi: Strapi, keys: string[]) => {
   const found = new Map<string, Values>();
   for (let i = 0; i < keys.length; i += 500) {
-    const rows = await strapi.db.query(ITEM).findMany({ where: { key: { $in: keys.slice(i, i + 500) } }, select: ['id', 'documentId', 'key', 'state', 'produced'] });
+    const rows = await strapi.db
+      .query(ITEM)
+      .findMany({ where: { key: { $in: keys.slice(i, i + 500) } }, select: ['id', 'documentId', 'key', 'state', 'produced'] });
     for (const r of rows) found.set(r.key, r);
   }
   return found;
@@ -122,16 +145,27 @@ export const findBeneficiary = (index: MemberIndex, p: PersonKeys): PersonMatch 
   const { byNumber, byEmail, byName, member } = matchMember(index, p);
   const swapped = { lastName: p.firstName, firstName: p.lastName };
   if (byNumber && byEmail && byNumber !== byEmail) {
-    return { review: `le n° d’adhérent ${p.memberNumber} est ${memberLabel(byNumber)}, mais l’e-mail ${p.email} est celui de ${memberLabel(byEmail)}`, candidates: [byNumber, byEmail] };
+    return {
+      review: `le n° d’adhérent ${p.memberNumber} est ${memberLabel(byNumber)}, mais l’e-mail ${p.email} est celui de ${memberLabel(byEmail)}`,
+      candidates: [byNumber, byEmail],
+    };
   }
   if (!byNumber && byEmail && !sameName(byEmail, p) && !sameName(byEmail, swapped)) {
-    return { review: `l’e-mail ${p.email} est celui de ${memberLabel(byEmail)}, une autre personne (adresse partagée ?)`, candidates: [byEmail, ...byName] };
+    return {
+      review: `l’e-mail ${p.email} est celui de ${memberLabel(byEmail)}, une autre personne (adresse partagée ?)`,
+      candidates: [byEmail, ...byName],
+    };
   }
   if (member) return { member };
-  if (byName.length > 1) return { review: `${byName.length} adhérents portent ce nom : choisissez le bon, ou créez une nouvelle fiche`, candidates: byName };
+  if (byName.length > 1)
+    return { review: `${byName.length} adhérents portent ce nom : choisissez le bon, ou créez une nouvelle fiche`, candidates: byName };
   const other = matchMember(index, { ...swapped, birthDate: p.birthDate }).byName;
   if (other.length === 1) return { member: other[0] };
-  if (other.length > 1) return { review: `${other.length} adhérents portent ce nom (prénom et nom inversés) : choisissez le bon, ou créez une nouvelle fiche`, candidates: other };
+  if (other.length > 1)
+    return {
+      review: `${other.length} adhérents portent ce nom (prénom et nom inversés) : choisissez le bon, ou créez une nouvelle fiche`,
+      candidates: other,
+    };
   return { member: null };
 };
 
@@ -236,7 +270,8 @@ const importItem = async (ctx: ImportContext, order: HaOrder, item: HaItem, coun
     if (!(forced && stored.state === 'review')) return;
   }
   if (status === 'pending' || status === 'void') return;
-  if (status === 'refunded') return save({ state: 'refunded', reason: 'remboursé sur HelloAsso avant la synchronisation : rien n’a été enregistré' });
+  if (status === 'refunded')
+    return save({ state: 'refunded', reason: 'remboursé sur HelloAsso avant la synchronisation : rien n’a été enregistré' });
 
   const mapping = ctx.mappings.get(formKey(order.formType, order.formSlug)) ?? null;
   if (mapping?.kind === 'ignored') return save({ state: 'ignored', reason: 'formulaire ignoré (page HelloAsso, « Formulaires »)' });
@@ -264,7 +299,14 @@ const importItem = async (ctx: ImportContext, order: HaOrder, item: HaItem, coun
     if (!donor) {
       donor = await strapi.documents(DONOR).create({ data: { ...payer, country: payer.country ?? undefined } as DocumentData });
       counts.created.donors += 1;
-      const row = { documentId: donor.documentId, kind: payer.kind, email: payer.email, companyName: payer.companyName, lastName: payer.lastName, firstName: payer.firstName };
+      const row = {
+        documentId: donor.documentId,
+        kind: payer.kind,
+        email: payer.email,
+        companyName: payer.companyName,
+        lastName: payer.lastName,
+        firstName: payer.firstName,
+      };
       indexDonor(ctx.donors, row);
       added.push({ donor: row });
     }
@@ -295,7 +337,12 @@ const importItem = async (ctx: ImportContext, order: HaOrder, item: HaItem, coun
       if ('review' in match) {
         if (stored) return;
         counts.toReview += 1;
-        return save({ state: 'review', reason: match.review, person, candidates: [...new Set(match.candidates.map((m) => m.documentId as string))] });
+        return save({
+          state: 'review',
+          reason: match.review,
+          person,
+          candidates: [...new Set(match.candidates.map((m) => m.documentId as string))],
+        });
       }
       member = match.member;
     }
@@ -338,9 +385,15 @@ const importItem = async (ctx: ImportContext, order: HaOrder, item: HaItem, coun
     if (participation.status === 'waitlisted' && item.amount) {
       const flag = `⚠ BILLET PAYÉ, MISSION COMPLÈTE : mis en liste d’attente, à traiter (place à trouver ou remboursement sur HelloAsso). ${participation.notes ?? ''}`;
       await strapi.documents(PARTICIPATION).update({ documentId: participation.documentId, data: { notes: flag } });
-      counts.errors.push(`${person.firstName} ${person.lastName} : billet payé pour « ${formTitle} », mission complète : inscrit en liste d’attente, à traiter par la personne responsable des bénévoles.`);
+      counts.errors.push(
+        `${person.firstName} ${person.lastName} : billet payé pour « ${formTitle} », mission complète : inscrit en liste d’attente, à traiter par la personne responsable des bénévoles.`
+      );
     }
-    return save({ state: 'imported', produced: { participation: participation.documentId, ...(member ? { member: member.documentId } : {}) }, person });
+    return save({
+      state: 'imported',
+      produced: { participation: participation.documentId, ...(member ? { member: member.documentId } : {}) },
+      person,
+    });
   }
   // another kind of item (a shop item, an extra payment), or a ticket of a form linked to no mission: left aside
 };
@@ -361,7 +414,10 @@ const itemPaymentDate = (order: HaOrder, item: HaItem) => {
 const markRefunded = async (ctx: ImportContext, stored: Values, counts: SyncCounts) => {
   const { strapi } = ctx;
   if (stored.state === 'review') {
-    await strapi.db.query(ITEM).update({ where: { id: stored.id }, data: { state: 'refunded', reason: 'remboursé sur HelloAsso avant d’être vérifié : rien n’a été enregistré', orderData: null } });
+    await strapi.db.query(ITEM).update({
+      where: { id: stored.id },
+      data: { state: 'refunded', reason: 'remboursé sur HelloAsso avant d’être vérifié : rien n’a été enregistré', orderData: null },
+    });
     counts.refunded += 1;
     return;
   }
@@ -369,8 +425,11 @@ const markRefunded = async (ctx: ImportContext, stored: Values, counts: SyncCoun
   const produced = (stored.produced ?? {}) as Record<string, string>;
   if (produced.contribution) await strapi.documents(CONTRIBUTION).update({ documentId: produced.contribution, data: { refunded: true } });
   if (produced.donation) await strapi.documents(DONATION).update({ documentId: produced.donation, data: { refunded: true } });
-  if (produced.participation) await strapi.documents(PARTICIPATION).update({ documentId: produced.participation, data: { status: 'cancelled' } });
-  await strapi.db.query(ITEM).update({ where: { id: stored.id }, data: { state: 'refunded', reason: 'remboursé ou annulé sur HelloAsso' } });
+  if (produced.participation)
+    await strapi.documents(PARTICIPATION).update({ documentId: produced.participation, data: { status: 'cancelled' } });
+  await strapi.db
+    .query(ITEM)
+    .update({ where: { id: stored.id }, data: { state: 'refunded', reason: 'remboursé ou annulé sur HelloAsso' } });
   counts.refunded += 1;
 };
 
@@ -378,7 +437,10 @@ const markRefunded = async (ctx: ImportContext, stored: Values, counts: SyncCoun
  * The keys of the items, imported or waiting for review, that these refunded payments pay (a payment's own
  * items, else every item of its order), in one query.
  */
-export const unrefundedItems = async (strapi: Strapi, payments: Array<{ order?: { id: number | string }; items?: Array<{ id: number | string }> }>) => {
+export const unrefundedItems = async (
+  strapi: Strapi,
+  payments: Array<{ order?: { id: number | string }; items?: Array<{ id: number | string }> }>
+) => {
   const paid = new Map<string, Set<string> | null>();
   for (const p of payments) {
     if (p.order?.id === undefined || p.order?.id === null) continue;
@@ -391,7 +453,10 @@ export const unrefundedItems = async (strapi: Strapi, payments: Array<{ order?: 
   const keys: string[] = [];
   const orderIds = [...paid.keys()];
   for (let i = 0; i < orderIds.length; i += 500) {
-    const rows = await strapi.db.query(ITEM).findMany({ where: { orderId: { $in: orderIds.slice(i, i + 500) }, state: { $in: ['imported', 'review'] } }, select: ['key', 'orderId', 'itemId'] });
+    const rows = await strapi.db.query(ITEM).findMany({
+      where: { orderId: { $in: orderIds.slice(i, i + 500) }, state: { $in: ['imported', 'review'] } },
+      select: ['key', 'orderId', 'itemId'],
+    });
     for (const r of rows as Values[]) {
       const items = paid.get(String(r.orderId));
       if (items === null || items?.has(String(r.itemId))) keys.push(String(r.key));
@@ -436,7 +501,12 @@ export const orderNeedsWork = (order: HaOrder, known: Map<string, Values>) =>
  * Imports one order in ONE transaction: everything it writes, or nothing (the failure is added to
  * `counts.errors`, in French, and false is returned). `only`: the key of the one item to import (a review).
  */
-export const importOrder = async (ctx: ImportContext, order: HaOrder, counts: SyncCounts, options: { only?: string; forced?: Forced } = {}) => {
+export const importOrder = async (
+  ctx: ImportContext,
+  order: HaOrder,
+  counts: SyncCounts,
+  options: { only?: string; forced?: Forced } = {}
+) => {
   const { strapi } = ctx;
   const local = emptyCounts();
   const added: Values[] = [];

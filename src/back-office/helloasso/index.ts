@@ -8,7 +8,8 @@ import { ITEM } from './importer';
 const manage = [ACTIONS.helloassoManage];
 /** The running Strapi, for the route handlers (set in register). */
 let app: Strapi;
-const adminName = (ctx: AdminContext) => [ctx.state.user?.firstname, ctx.state.user?.lastname].filter(Boolean).join(' ') || ctx.state.user?.email || '';
+const adminName = (ctx: AdminContext) =>
+  [ctx.state.user?.firstname, ctx.state.user?.lastname].filter(Boolean).join(' ') || ctx.state.user?.email || '';
 
 /**
  * HelloAsso: memberships, donations and event tickets paid online, synchronised every hour, on demand

@@ -38,7 +38,9 @@ export const handleNotification = async (strapi: Strapi, body: Values | null | u
   } catch (e) {
     failed = true;
     counts.errors.push(`Notification HelloAsso (commande ${orderId}) non traitée : ${messageOf(e)}`);
-    strapi.log.warn(`HelloAsso : notification de la commande ${orderId} non traitée (${e instanceof HelloAssoError ? e.message : 'erreur interne'})`);
+    strapi.log.warn(
+      `HelloAsso : notification de la commande ${orderId} non traitée (${e instanceof HelloAssoError ? e.message : 'erreur interne'})`
+    );
   }
   await strapi.db.query(SYNC).update({
     where: { id: run.id },

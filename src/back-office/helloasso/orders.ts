@@ -103,7 +103,8 @@ export const itemPayments = (order: HaOrder, item: HaItem): HaPayment[] => {
  */
 export const itemStatus = (order: HaOrder, item: HaItem): 'paid' | 'refunded' | 'void' | 'pending' => {
   const payments = itemPayments(order, item);
-  if (payments.some((p) => REFUNDED.has(String(p.state)) || (Array.isArray(p.refundOperations) && p.refundOperations.length > 0))) return 'refunded';
+  if (payments.some((p) => REFUNDED.has(String(p.state)) || (Array.isArray(p.refundOperations) && p.refundOperations.length > 0)))
+    return 'refunded';
   const paid = payments.some((p) => PAID.has(String(p.state)));
   if (VOID_ITEM.has(String(item.state))) return paid ? 'refunded' : 'void';
   if (paid) return 'paid';

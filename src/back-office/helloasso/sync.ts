@@ -4,7 +4,20 @@ import { TZ } from '../../core/dates';
 import { readEnv } from '../../core/config';
 import { badRequest, conflict, messageOf } from '../../core/errors';
 import { HelloAssoClient, HelloAssoError, isConfigured } from './client';
-import { FORM, ITEM, emptyCounts, importOrder, knownItems, loadContext, loadMappings, orderNeedsWork, refundItems, unrefundedItems, type ImportContext, type SyncCounts } from './importer';
+import {
+  FORM,
+  ITEM,
+  emptyCounts,
+  importOrder,
+  knownItems,
+  loadContext,
+  loadMappings,
+  orderNeedsWork,
+  refundItems,
+  unrefundedItems,
+  type ImportContext,
+  type SyncCounts,
+} from './importer';
 import { itemKey, parseInstant, type HaOrder } from './orders';
 import type { SyncRun, SyncTrigger } from './contract';
 
@@ -60,7 +73,9 @@ export const acquireRun = async (strapi: Strapi, trigger: Trigger, fromDate: Dat
     where: { state: 'running', startedAt: { $lt: staleBefore } },
     data: { state: 'failed', finishedAt: now(), messages: ['Synchronisation interrompue (serveur arrêté pendant la synchronisation).'] },
   });
-  const run = await strapi.db.query(SYNC).create({ data: { trigger, state: 'running', startedAt: now(), fromDate, toDate, counts: emptyCounts(), messages: [] } });
+  const run = await strapi.db
+    .query(SYNC)
+    .create({ data: { trigger, state: 'running', startedAt: now(), fromDate, toDate, counts: emptyCounts(), messages: [] } });
   const older = await strapi.db.query(SYNC).count({ where: { state: 'running', id: { $lt: run.id }, startedAt: { $gte: staleBefore } } });
   if (older) {
     await strapi.db.query(SYNC).delete({ where: { id: run.id } });
@@ -81,10 +96,16 @@ const finishRun = (strapi: Strapi, run: Values, counts: SyncCounts, failed: bool
     },
   });
 
-const ALREADY_RUNNING = 'Une synchronisation HelloAsso est déjà en cours : attendez qu’elle se termine (quelques minutes au plus), puis réessayez.';
+const ALREADY_RUNNING =
+  'Une synchronisation HelloAsso est déjà en cours : attendez qu’elle se termine (quelques minutes au plus), puis réessayez.';
 
 /** Runs while holding the lock; 409 when another run holds it. */
-export const withRun = async <T>(strapi: Strapi, trigger: Trigger, range: { from: Date | null; to: Date | null }, fn: (run: Values) => Promise<T>) => {
+export const withRun = async <T>(
+  strapi: Strapi,
+  trigger: Trigger,
+  range: { from: Date | null; to: Date | null },
+  fn: (run: Values) => Promise<T>
+) => {
   const run = await acquireRun(strapi, trigger, range.from, range.to);
   if (!run) throw conflict(ALREADY_RUNNING);
   return fn(run);
@@ -92,13 +113,23 @@ export const withRun = async <T>(strapi: Strapi, trigger: Trigger, range: { from
 
 /** A failure as the treasurer reads it (HelloAsso's own message, or a short French sentence). */
 const failureMessage = (e: unknown) =>
-  e instanceof HelloAssoError ? e.message : `Erreur pendant la synchronisation : ${messageOf(e)}. Ce qui a été importé avant est conservé ; la prochaine synchronisation reprendra.`;
+  e instanceof HelloAssoError
+    ? e.message
+    : `Erreur pendant la synchronisation : ${messageOf(e)}. Ce qui a été importé avant est conservé ; la prochaine synchronisation reprendra.`;
 
 /** Imports the orders of these pages that have something to do; false when one of them failed. */
-const importPages = async (ctx: ImportContext, pages: AsyncIterable<HaOrder[]>, counts: SyncCounts, onOrder?: (order: HaOrder, ok: boolean) => void) => {
+const importPages = async (
+  ctx: ImportContext,
+  pages: AsyncIterable<HaOrder[]>,
+  counts: SyncCounts,
+  onOrder?: (order: HaOrder, ok: boolean) => void
+) => {
   let allOk = true;
   for await (const page of pages) {
-    const known = await knownItems(ctx.strapi, page.flatMap((o) => (o.items ?? []).map(itemKey)));
+    const known = await knownItems(
+      ctx.strapi,
+      page.flatMap((o) => (o.items ?? []).map(itemKey))
+    );
     for (const order of page) {
       const ok = orderNeedsWork(order, known) ? await importOrder(ctx, order, counts) : true;
       if (!ok) allOk = false;
@@ -115,7 +146,9 @@ const importPages = async (ctx: ImportContext, pages: AsyncIterable<HaOrder[]>, 
  */
 const catchUpForms = async (ctx: ImportContext, client: HelloAssoClient, to: Date, counts: SyncCounts) => {
   const { strapi } = ctx;
-  const forms = (await strapi.db.query(FORM).findMany({ where: { pastOrdersPending: true }, select: ['id', 'formType', 'formSlug', 'kind', 'updatedAt'] })) as Values[];
+  const forms = (await strapi.db
+    .query(FORM)
+    .findMany({ where: { pastOrdersPending: true }, select: ['id', 'formType', 'formSlug', 'kind', 'updatedAt'] })) as Values[];
   if (!forms.length) return;
   // the mappings as they are now (one may have been saved while this synchronisation was running)
   ctx.mappings = await loadMappings(strapi);
@@ -125,7 +158,8 @@ const catchUpForms = async (ctx: ImportContext, client: HelloAssoClient, to: Dat
     await strapi.db.query(ITEM).deleteMany({ where: { formType: form.formType, formSlug: form.formSlug, state: 'ignored' } });
     const ok = await importPages(ctx, client.formOrderPages(form.formType, form.formSlug, firstStart(), to), counts);
     // cleared unless the mapping was saved again meanwhile (then read again next time)
-    if (ok) await strapi.db.query(FORM).updateMany({ where: { id: form.id, updatedAt: form.updatedAt }, data: { pastOrdersPending: false } });
+    if (ok)
+      await strapi.db.query(FORM).updateMany({ where: { id: form.id, updatedAt: form.updatedAt }, data: { pastOrdersPending: false } });
   }
 };
 
@@ -145,7 +179,9 @@ const catchUpRefunds = async (ctx: ImportContext, client: HelloAssoClient, count
 /** One synchronisation of the orders since the last one, of the forms mapped late, and of the refunds of older orders. */
 export const runSync = async (strapi: Strapi, trigger: Trigger, client = new HelloAssoClient(strapi)): Promise<SyncCounts> => {
   if (!isConfigured(client.settings)) {
-    throw badRequest('HelloAsso n’est pas configuré : renseignez HELLOASSO_CLIENT_ID, HELLOASSO_CLIENT_SECRET et HELLOASSO_ORGANIZATION_SLUG (voir docs/helloasso.md).');
+    throw badRequest(
+      'HelloAsso n’est pas configuré : renseignez HELLOASSO_CLIENT_ID, HELLOASSO_CLIENT_SECRET et HELLOASSO_ORGANIZATION_SLUG (voir docs/helloasso.md).'
+    );
   }
   const from = await syncStart(strapi);
   const to = now();

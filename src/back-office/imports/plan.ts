@@ -210,11 +210,9 @@ export const indexMember = (index: MemberIndex, m: any) => {
 
 /** Every member, indexed for matchMember (one query). */
 export const loadMembers = async (strapi: Strapi, fields: string[] = []): Promise<MemberIndex> => {
-  const rows = await strapi.db
-    .query(MEMBER)
-    .findMany({
-      select: ['documentId', 'displayName', ...new Set([...fields, 'memberNumber', 'email', 'lastName', 'firstName', 'birthDate'])],
-    });
+  const rows = await strapi.db.query(MEMBER).findMany({
+    select: ['documentId', 'displayName', ...new Set([...fields, 'memberNumber', 'email', 'lastName', 'firstName', 'birthDate'])],
+  });
   const index: MemberIndex = { byNumber: new Map(), byEmail: new Map(), byName: new Map(), byFullName: new Map() };
   for (const m of rows) indexMember(index, m);
   return index;
@@ -264,7 +262,8 @@ const planMembers = async (strapi: Strapi): Promise<RowPlanner> => {
       const errors = [...read.errors];
       const col = (key: string) => read.columns[key] ?? '(aucune colonne)';
       for (const field of ['lastName', 'firstName']) {
-        if (!data[field]) errors.push({ row: read.row, column: col(field), message: `${labelOf(MEMBER, field)} : ce champ est obligatoire` });
+        if (!data[field])
+          errors.push({ row: read.row, column: col(field), message: `${labelOf(MEMBER, field)} : ce champ est obligatoire` });
       }
       const { byNumber, byEmail, byName, member: stored } = matchMember(index, v);
       const rowName = personKey(v.lastName, v.firstName);
@@ -303,7 +302,7 @@ const planMembers = async (strapi: Strapi): Promise<RowPlanner> => {
       }
       errors.push(...schemaErrors(MEMBER, read, data, !stored));
       if (errors.length) {
-        yield (errorRow(read, label, errors));
+        yield errorRow(read, label, errors);
         continue;
       }
       const other = claims.claim(read.row, [
@@ -316,11 +315,11 @@ const planMembers = async (strapi: Strapi): Promise<RowPlanner> => {
         const message = v.email
           ? `« ${v.email} » est déjà sur la ligne ${other} : même personne en double, ou adresse partagée (un e-mail n\u2019appartient qu\u2019à un adhérent ; videz-le sur l\u2019une des deux lignes)`
           : `même adhérent que la ligne ${other} : une seule ligne par personne`;
-        yield (errorRow(read, label, [{ row: read.row, column: col(v.email ? 'email' : 'lastName'), message }]));
+        yield errorRow(read, label, [{ row: read.row, column: col(v.email ? 'email' : 'lastName'), message }]);
         continue;
       }
       if (stored) delete data.memberNumber; // never changed once given
-      yield (outcome(options, MEMBER, read, label, stored ?? null, data));
+      yield outcome(options, MEMBER, read, label, stored ?? null, data);
     }
   };
 };
@@ -346,7 +345,11 @@ const findMember = (index: MemberIndex, read: ReadRow): { member?: any; error?: 
   let what = '';
   let column = '';
   if (v['member.lastName'] || v['member.firstName']) {
-    candidates = matchMember(index, { lastName: v['member.lastName'], firstName: v['member.firstName'], birthDate: v['member.birthDate'] }).byName;
+    candidates = matchMember(index, {
+      lastName: v['member.lastName'],
+      firstName: v['member.firstName'],
+      birthDate: v['member.birthDate'],
+    }).byName;
     what = `« ${[v['member.lastName'], v['member.firstName']].filter(Boolean).join(' ')} »`;
     column = col('member.lastName');
   } else if (v['member.fullName']) {
@@ -425,7 +428,7 @@ const planContributions = async (strapi: Strapi): Promise<RowPlanner> => {
         v.amount ?? (data.membershipType ? decimalToCents(types.find((t: any) => t.documentId === data.membershipType)?.amount) : null);
       const label = `${who} : ${euros(cents)} le ${frDate(data.paidAt)}`;
       if (errors.length) {
-        yield (errorRow(read, label, errors));
+        yield errorRow(read, label, errors);
         continue;
       }
       data.member = member.documentId;
@@ -434,29 +437,25 @@ const planContributions = async (strapi: Strapi): Promise<RowPlanner> => {
       if (data.reference && byReference.has(data.reference)) {
         existing = byReference.get(data.reference);
         if (existing.member !== member.documentId) {
-          yield (
-            errorRow(read, label, [
-              {
-                row: read.row,
-                column: col('reference'),
-                message: `la référence « ${data.reference} » est déjà celle d\u2019une cotisation d\u2019un autre adhérent`,
-              },
-            ])
-          );
+          yield errorRow(read, label, [
+            {
+              row: read.row,
+              column: col('reference'),
+              message: `la référence « ${data.reference} » est déjà celle d\u2019une cotisation d\u2019un autre adhérent`,
+            },
+          ]);
           continue;
         }
       } else {
         const candidates = (byNatural.get(natural) ?? []).filter((c) => !data.reference || !c.reference);
         if (candidates.length > 1) {
-          yield (
-            errorRow(read, label, [
-              {
-                row: read.row,
-                column: col('paidAt'),
-                message: `${candidates.length} cotisations de ${who} ont déjà ce montant à cette date : impossible de savoir laquelle est celle de la ligne`,
-              },
-            ])
-          );
+          yield errorRow(read, label, [
+            {
+              row: read.row,
+              column: col('paidAt'),
+              message: `${candidates.length} cotisations de ${who} ont déjà ce montant à cette date : impossible de savoir laquelle est celle de la ligne`,
+            },
+          ]);
           continue;
         }
         existing = candidates[0] ?? null;
@@ -466,19 +465,17 @@ const planContributions = async (strapi: Strapi): Promise<RowPlanner> => {
         data.reference && `ref:${data.reference}`,
       ]);
       if (other !== null) {
-        yield (
-          errorRow(read, label, [
-            {
-              row: read.row,
-              column: col(data.reference ? 'reference' : 'paidAt'),
-              message: `même cotisation que la ligne ${other} (même adhérent, même date, même montant ou même référence)`,
-            },
-          ])
-        );
+        yield errorRow(read, label, [
+          {
+            row: read.row,
+            column: col(data.reference ? 'reference' : 'paidAt'),
+            message: `même cotisation que la ligne ${other} (même adhérent, même date, même montant ou même référence)`,
+          },
+        ]);
         continue;
       }
       if (existing) delete data.member;
-      yield (outcome(options, CONTRIBUTION, read, label, existing, data, typeLabels));
+      yield outcome(options, CONTRIBUTION, read, label, existing, data, typeLabels);
     }
   };
 };
@@ -558,7 +555,7 @@ const planDonors = async (strapi: Strapi): Promise<RowPlanner> => {
         });
       }
       if (errors.length) {
-        yield (errorRow(read, label, errors));
+        yield errorRow(read, label, errors);
         continue;
       }
       const stored = donors[0] ?? null;
@@ -570,19 +567,17 @@ const planDonors = async (strapi: Strapi): Promise<RowPlanner> => {
           (data.kind === 'company' ? `company:${nameKey(data.companyName)}` : `name:${personKey(data.lastName, data.firstName)}`),
       ]);
       if (other !== null) {
-        yield (
-          errorRow(read, label, [
-            {
-              row: read.row,
-              column: col(data.email ? 'email' : 'lastName'),
-              message: `même donateur que la ligne ${other} : une seule ligne par donateur`,
-            },
-          ])
-        );
+        yield errorRow(read, label, [
+          {
+            row: read.row,
+            column: col(data.email ? 'email' : 'lastName'),
+            message: `même donateur que la ligne ${other} : une seule ligne par donateur`,
+          },
+        ]);
         continue;
       }
       if (stored && !v.kind) delete data.kind;
-      yield (outcome(options, DONOR, read, label, stored, data));
+      yield outcome(options, DONOR, read, label, stored, data);
     }
   };
 };
@@ -648,7 +643,7 @@ const planDonations = async (strapi: Strapi): Promise<RowPlanner> => {
       const donor = found.length === 1 ? found[0] : null;
       const label = `${donor ? donorLabel(donor) : named} : ${euros(v.amount)} le ${frDate(data.receivedAt)}`;
       if (errors.length) {
-        yield (errorRow(read, label, errors));
+        yield errorRow(read, label, errors);
         continue;
       }
       data.donor = donor.documentId;
@@ -657,29 +652,25 @@ const planDonations = async (strapi: Strapi): Promise<RowPlanner> => {
       if (data.reference && byReference.has(data.reference)) {
         existing = byReference.get(data.reference);
         if (existing.donor !== donor.documentId) {
-          yield (
-            errorRow(read, label, [
-              {
-                row: read.row,
-                column: col('reference'),
-                message: `la référence « ${data.reference} » est déjà celle d\u2019un don d\u2019un autre donateur`,
-              },
-            ])
-          );
+          yield errorRow(read, label, [
+            {
+              row: read.row,
+              column: col('reference'),
+              message: `la référence « ${data.reference} » est déjà celle d\u2019un don d\u2019un autre donateur`,
+            },
+          ]);
           continue;
         }
       } else {
         const candidates = (byNatural.get(natural) ?? []).filter((d) => !data.reference || !d.reference);
         if (candidates.length > 1) {
-          yield (
-            errorRow(read, label, [
-              {
-                row: read.row,
-                column: col('receivedAt'),
-                message: `${candidates.length} dons de ce donateur ont déjà ce montant à cette date : impossible de savoir lequel est celui de la ligne`,
-              },
-            ])
-          );
+          yield errorRow(read, label, [
+            {
+              row: read.row,
+              column: col('receivedAt'),
+              message: `${candidates.length} dons de ce donateur ont déjà ce montant à cette date : impossible de savoir lequel est celui de la ligne`,
+            },
+          ]);
           continue;
         }
         existing = candidates[0] ?? null;
@@ -689,19 +680,17 @@ const planDonations = async (strapi: Strapi): Promise<RowPlanner> => {
         data.reference && `ref:${data.reference}`,
       ]);
       if (other !== null) {
-        yield (
-          errorRow(read, label, [
-            {
-              row: read.row,
-              column: col(data.reference ? 'reference' : 'receivedAt'),
-              message: `même don que la ligne ${other} (même donateur, même date, même montant ou même référence)`,
-            },
-          ])
-        );
+        yield errorRow(read, label, [
+          {
+            row: read.row,
+            column: col(data.reference ? 'reference' : 'receivedAt'),
+            message: `même don que la ligne ${other} (même donateur, même date, même montant ou même référence)`,
+          },
+        ]);
         continue;
       }
       if (existing) delete data.donor;
-      yield (outcome(options, DONATION, read, label, existing, data));
+      yield outcome(options, DONATION, read, label, existing, data);
     }
   };
 };

@@ -98,9 +98,11 @@ export const ensureDeliveryIndex = (strapi: Strapi, uid: string) => ensureUnique
 /** Records for the recipients who have none yet (a first send, a send interrupted while preparing, new recipients). */
 export const addDeliveries = async (strapi: Strapi, series: DeliverySeries, recipients: DeliveryRecipient[]) => {
   const existing = new Set(
-    ((await strapi.db.query(series.uid as UID.Schema).findMany({ where: ofSeries(series), select: ['deliveryKey'] })) as Array<Pick<Delivery, 'deliveryKey'>>).map(
-      (d) => d.deliveryKey
-    )
+    (
+      (await strapi.db.query(series.uid as UID.Schema).findMany({ where: ofSeries(series), select: ['deliveryKey'] })) as Array<
+        Pick<Delivery, 'deliveryKey'>
+      >
+    ).map((d) => d.deliveryKey)
   );
   let added = 0;
   for (const r of recipients) {
@@ -108,7 +110,14 @@ export const addDeliveries = async (strapi: Strapi, series: DeliverySeries, reci
     if (existing.has(key)) continue;
     try {
       await strapi.documents(series.uid as UID.ContentType).create({
-        data: { ...seriesData(series), ...r.data, deliveryKey: key, email: r.email, firstName: r.firstName ?? null, lastName: r.lastName ?? null } as DocumentData,
+        data: {
+          ...seriesData(series),
+          ...r.data,
+          deliveryKey: key,
+          email: r.email,
+          firstName: r.firstName ?? null,
+          lastName: r.lastName ?? null,
+        } as DocumentData,
       });
       added += 1;
     } catch (e: unknown) {
@@ -145,10 +154,7 @@ export const countDeliveries = async (strapi: Strapi, series: DeliverySeries) =>
     const lnk = link(strapi, series.uid, series.parentField);
     query = query.join(`${lnk.table} as l`, `l.${lnk.from}`, 'd.id').where(`l.${lnk.to}`, series.parentId);
   }
-  const rows: Array<{ status: string; n: number | string }> = await query
-    .select('d.status')
-    .count({ n: '*' })
-    .groupBy('d.status');
+  const rows: Array<{ status: string; n: number | string }> = await query.select('d.status').count({ n: '*' }).groupBy('d.status');
   const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
   return {
     recipientsCount: rows.reduce((sum: number, r) => sum + Number(r.n), 0),

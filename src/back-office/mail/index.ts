@@ -63,7 +63,11 @@ export const mailBrand = async (strapi: Strapi): Promise<Brand> => {
 
 /** The subject, HTML and text of a mail, as it is sent (also for the newsletters' preview). */
 export const composeMail = async (strapi: Strapi, mail: Pick<Mail, 'subject' | 'body' | 'text' | 'preview' | 'brand'>) => {
-  const { html, text } = renderMail(mail.brand ?? (await mailBrand(strapi)), { subject: mail.subject, preview: mail.preview, body: mail.body ?? textBody(mail.text ?? '') });
+  const { html, text } = renderMail(mail.brand ?? (await mailBrand(strapi)), {
+    subject: mail.subject,
+    preview: mail.preview,
+    body: mail.body ?? textBody(mail.text ?? ''),
+  });
   return { subject: mail.subject, html, text };
 };
 
@@ -78,7 +82,15 @@ export const sendMail = async (strapi: Strapi, mail: Mail) => {
   await strapi
     .plugin('email')
     .service('email')
-    .send({ to, subject, html, text, ...(replyTo ? { replyTo } : {}), ...(headers ? { headers } : {}), ...(attachments?.length ? { attachments } : {}) });
+    .send({
+      to,
+      subject,
+      html,
+      text,
+      ...(replyTo ? { replyTo } : {}),
+      ...(headers ? { headers } : {}),
+      ...(attachments?.length ? { attachments } : {}),
+    });
 };
 
 /** True when a real SMTP server is configured (otherwise mail goes to the log). */

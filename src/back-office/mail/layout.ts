@@ -67,15 +67,36 @@ const COLORS = { text: '#1f2937', muted: '#6b7280', accent: '#1d4ed8', page: '#f
 const FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 const styles = {
   body: { backgroundColor: COLORS.page, fontFamily: FONT, margin: 0, padding: '16px 8px' },
-  container: { backgroundColor: '#ffffff', border: `1px solid ${COLORS.border}`, borderRadius: 8, maxWidth: 600, width: '100%', padding: '24px 20px' },
+  container: {
+    backgroundColor: '#ffffff',
+    border: `1px solid ${COLORS.border}`,
+    borderRadius: 8,
+    maxWidth: 600,
+    width: '100%',
+    padding: '24px 20px',
+  },
   name: { fontSize: 18, lineHeight: '24px', fontWeight: 700, color: COLORS.text, margin: 0 },
   paragraph: { fontSize: 16, lineHeight: '24px', color: COLORS.text, margin: '0 0 16px' },
   heading: { fontSize: 17, lineHeight: '24px', fontWeight: 700, color: COLORS.text, margin: '24px 0 8px' },
   list: { fontSize: 16, lineHeight: '24px', color: COLORS.text, margin: '0 0 16px', paddingLeft: 24 },
-  card: { backgroundColor: COLORS.card, borderLeft: `4px solid ${COLORS.accent}`, borderRadius: 4, padding: '12px 16px', margin: '0 0 16px' },
+  card: {
+    backgroundColor: COLORS.card,
+    borderLeft: `4px solid ${COLORS.accent}`,
+    borderRadius: 4,
+    padding: '12px 16px',
+    margin: '0 0 16px',
+  },
   cardText: { fontSize: 16, lineHeight: '24px', color: COLORS.text, margin: 0 },
   link: { color: COLORS.accent, textDecoration: 'underline', wordBreak: 'break-word' as const },
-  button: { backgroundColor: COLORS.accent, color: '#ffffff', borderRadius: 6, padding: '12px 20px', fontSize: 16, fontWeight: 600, textDecoration: 'none' },
+  button: {
+    backgroundColor: COLORS.accent,
+    color: '#ffffff',
+    borderRadius: 6,
+    padding: '12px 20px',
+    fontSize: 16,
+    fontWeight: 600,
+    textDecoration: 'none',
+  },
   small: { fontSize: 13, lineHeight: '20px', color: COLORS.muted, margin: '0 0 8px' },
   hr: { borderColor: COLORS.border, margin: '24px 0 16px' },
   footer: { fontSize: 12, lineHeight: '18px', color: COLORS.muted, margin: 0 },
@@ -111,7 +132,8 @@ const lineContent = (line: Line) => {
 };
 
 /** Lines, separated by line breaks. */
-const linesOf = (lines: Line[]) => lines.flatMap((line, i) => [...(i ? [h('br', { key: `br${i}` })] : []), h(React.Fragment, { key: i }, ...lineContent(line))]);
+const linesOf = (lines: Line[]) =>
+  lines.flatMap((line, i) => [...(i ? [h('br', { key: `br${i}` })] : []), h(React.Fragment, { key: i }, ...lineContent(line))]);
 
 const isBlock = (item: Line | Block): item is Block => typeof item === 'object' && !Array.isArray(item);
 
@@ -122,13 +144,21 @@ const blockElement = (block: Block, key: number) => {
     case 'list':
       return h('ul', { key, style: styles.list }, ...block.items.map((item, i) => h('li', { key: i }, ...lineContent(item))));
     case 'button':
-      return h(Section, { key, style: { margin: '8px 0 24px' } }, h(Button, { href: block.url, style: styles.button, ...STANDALONE }, block.label));
+      return h(
+        Section,
+        { key, style: { margin: '8px 0 24px' } },
+        h(Button, { href: block.url, style: styles.button, ...STANDALONE }, block.label)
+      );
     case 'card':
       return h(Section, { key, style: styles.card }, h(Text, { style: styles.cardText }, ...linesOf(block.lines)));
     case 'small':
       return h(Text, { key, style: styles.small }, ...linesOf(block.lines));
     case 'html':
-      return h('div', { key, style: { fontSize: 16, lineHeight: '24px', color: COLORS.text }, dangerouslySetInnerHTML: { __html: block.html } });
+      return h('div', {
+        key,
+        style: { fontSize: 16, lineHeight: '24px', color: COLORS.text },
+        dangerouslySetInnerHTML: { __html: block.html },
+      });
   }
 };
 
@@ -170,7 +200,9 @@ const Mail = ({ brand, content }: { brand: Brand; content: MailContent }) =>
         h(
           Section,
           { ...SKIP_IN_TEXT, style: { marginBottom: 16 } },
-          brand.logoUrl ? h(Img, { src: brand.logoUrl, alt: brand.name, height: 48, style: { height: 48, width: 'auto', marginBottom: 8 } }) : null,
+          brand.logoUrl
+            ? h(Img, { src: brand.logoUrl, alt: brand.name, height: 48, style: { height: 48, width: 'auto', marginBottom: 8 } })
+            : null,
           h(Text, { style: styles.name }, brand.name)
         ),
         ...bodyElements(content.body),
@@ -187,9 +219,16 @@ const Mail = ({ brand, content }: { brand: Brand; content: MailContent }) =>
 const TEXT_OPTIONS = {
   selectors: [
     { selector: 'a', options: { linkBrackets: ['(', ')'] as [string, string], hideLinkHrefIfSameAsText: true } },
-    { selector: 'a[data-link=standalone]', format: 'anchor', options: { linkBrackets: [': ', ''] as [string, string], hideLinkHrefIfSameAsText: true } },
+    {
+      selector: 'a[data-link=standalone]',
+      format: 'anchor',
+      options: { linkBrackets: [': ', ''] as [string, string], hideLinkHrefIfSameAsText: true },
+    },
     { selector: 'ul', options: { itemPrefix: '- ' } },
-    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false, leadingLineBreaks: 2, trailingLineBreaks: 2 } })),
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({
+      selector,
+      options: { uppercase: false, leadingLineBreaks: 2, trailingLineBreaks: 2 },
+    })),
   ],
 };
 

@@ -30,7 +30,12 @@ const creatorIdOf = (file: FileRecord): number | null | undefined => {
 };
 
 /** Whether `ability` allows `action` on every one of `files` (conditions evaluated per file, as Strapi does). */
-export const mayOnFiles = async (strapi: Strapi, ability: Ability | null | undefined, action: string, files: FileRecord[]): Promise<boolean> => {
+export const mayOnFiles = async (
+  strapi: Strapi,
+  ability: Ability | null | undefined,
+  action: string,
+  files: FileRecord[]
+): Promise<boolean> => {
   if (!ability) return false;
   const pm = strapi.service('admin::permission').createPermissionsManager({ ability, action, model: FILE });
   if (!files.length) return pm.isAllowed !== false;
@@ -42,7 +47,7 @@ export const mayOnFiles = async (strapi: Strapi, ability: Ability | null | undef
   const byId = new Map(creators.map((u: { id: number }) => [u.id, u]));
   return files.every((file) => {
     const creatorId = creatorIdOf(file);
-    const subject = pm.toSubject({ ...file, createdBy: creatorId != null ? byId.get(creatorId) ?? null : null });
+    const subject = pm.toSubject({ ...file, createdBy: creatorId != null ? (byId.get(creatorId) ?? null) : null });
     return pm.ability.can(pm.action, subject);
   });
 };
@@ -86,7 +91,12 @@ export const guardMediaLibraryActions = (strapi: Strapi) => {
       // POST /upload/actions/bulk-update: { updates: [{ id, fileInfo }] }; Strapi checks file by
       // file while updating, so a refused second file left the first one renamed
       bulkUpdateFileInfo: (ctx) =>
-        assertMay(strapi, ctx, (Array.isArray(ctx.request.body?.updates) ? ctx.request.body.updates : []).map((u: { id?: unknown } | null) => u?.id), []),
+        assertMay(
+          strapi,
+          ctx,
+          (Array.isArray(ctx.request.body?.updates) ? ctx.request.body.updates : []).map((u: { id?: unknown } | null) => u?.id),
+          []
+        ),
     },
     'plugin::upload.admin-folder': {
       // PUT /upload/folders/:id with a new parent moves the folder and everything inside it

@@ -70,7 +70,10 @@ export const servedAs = (fileName: string): { type: string; inline: boolean } =>
  * Strapi loads with import(); that fails silently inside Jest, so we load it through Node's own
  * module system (require of an ES module, Node >= 20.19), falling back to a native import().
  */
-type Detector = { fileTypeFromFile: (p: string) => Promise<{ mime: string } | undefined>; fileTypeFromBuffer: (b: Uint8Array) => Promise<{ mime: string } | undefined> };
+type Detector = {
+  fileTypeFromFile: (p: string) => Promise<{ mime: string } | undefined>;
+  fileTypeFromBuffer: (b: Uint8Array) => Promise<{ mime: string } | undefined>;
+};
 let detector: Promise<Detector> | undefined;
 const loadDetector = (): Promise<Detector> => {
   detector ??= (async () => {
@@ -119,21 +122,27 @@ const nameOf = (file: IncomingFile) => file.originalFilename ?? file.name ?? '';
 export const checkFile = async (file: IncomingFile, options: { storedExt?: string } = {}): Promise<string> => {
   const name = nameOf(file);
   const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name;
-  if (BIDI_CONTROLS.test(name)) throw refuse(`Fichier « ${shown} » : le nom contient des caractères de contrôle qui masquent sa véritable extension.`);
+  if (BIDI_CONTROLS.test(name))
+    throw refuse(`Fichier « ${shown} » : le nom contient des caractères de contrôle qui masquent sa véritable extension.`);
   const ext = path.extname(name);
   const type = fileTypeOf(ext);
-  if (!type) throw refuse(`${TYPE_MESSAGE} « ${shown} » : ${ext ? `l’extension ${ext} n’est pas acceptée` : 'le nom n’a pas d’extension'}.`);
+  if (!type)
+    throw refuse(`${TYPE_MESSAGE} « ${shown} » : ${ext ? `l’extension ${ext} n’est pas acceptée` : 'le nom n’a pas d’extension'}.`);
   const source = file.filepath ?? file.path ?? file.buffer;
   if (!source) throw refuse(`Fichier « ${shown} » : contenu illisible.`);
   const detected = await detectType(source);
   const agrees = (t: FileType) => (t.detected.length ? !!detected && t.detected.includes(detected) : !detected);
   if (!agrees(type)) {
-    throw refuse(`Fichier « ${shown} » : son contenu${detected ? ` (${detected})` : ''} ne correspond pas à son extension ${ext} ; renommez-le avec la bonne extension.`);
+    throw refuse(
+      `Fichier « ${shown} » : son contenu${detected ? ` (${detected})` : ''} ne correspond pas à son extension ${ext} ; renommez-le avec la bonne extension.`
+    );
   }
   if (options.storedExt !== undefined) {
     const stored = fileTypeOf(options.storedExt);
     if (!stored || stored.served !== type.served) {
-      throw refuse(`Fichier « ${shown} » : un fichier remplacé garde son adresse et son extension (${options.storedExt || 'aucune'}) ; le remplaçant doit être du même type. Ajoutez-le plutôt comme nouveau fichier.`);
+      throw refuse(
+        `Fichier « ${shown} » : un fichier remplacé garde son adresse et son extension (${options.storedExt || 'aucune'}) ; le remplaçant doit être du même type. Ajoutez-le plutôt comme nouveau fichier.`
+      );
     }
   }
   // the type recorded in the media library is the one the extension stands for

@@ -54,7 +54,10 @@ interface FileClaim {
 }
 
 const keyOf = (strapi: Strapi) =>
-  crypto.createHmac('sha256', String(strapi.config.get('admin.auth.secret'))).update('asso-back-office:private-file-url').digest();
+  crypto
+    .createHmac('sha256', String(strapi.config.get('admin.auth.secret')))
+    .update('asso-back-office:private-file-url')
+    .digest();
 
 const b64 = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
@@ -87,7 +90,8 @@ const currentAdmin = (strapi: Strapi): { userId: number; sessionId: string } | n
   return { userId: Number(user.id), sessionId: String(sessionId) };
 };
 
-const privateUrl = (key: Buffer, claim: FileClaim) => `${PRIVATE_FILE_PATH}/${claim.f}?format=${encodeURIComponent(claim.k)}&token=${signFileClaim(key, claim)}`;
+const privateUrl = (key: Buffer, claim: FileClaim) =>
+  `${PRIVATE_FILE_PATH}/${claim.f}?format=${encodeURIComponent(claim.k)}&token=${signFileClaim(key, claim)}`;
 
 export const registerPrivateFiles = (strapi: Strapi) => {
   const key = keyOf(strapi);
@@ -103,12 +107,15 @@ export const registerPrivateFiles = (strapi: Strapi) => {
       const admin = currentAdmin(strapi);
       // anyone else (an API token, a script) keeps the /uploads address, which answers 404
       if (!admin) return file;
-      const e = (Math.ceil(Date.now() / 1000 / STEP_S) * STEP_S) + LIFETIME_S;
+      const e = Math.ceil(Date.now() / 1000 / STEP_S) * STEP_S + LIFETIME_S;
       const signed = { ...file, isUrlSigned: true };
       signed.url = privateUrl(key, { f: file.id, k: 'original', u: admin.userId, s: admin.sessionId, e });
       if (file.formats && typeof file.formats === 'object') {
         signed.formats = Object.fromEntries(
-          Object.entries(file.formats).map(([k, format]) => [k, { ...format, url: privateUrl(key, { f: file.id, k, u: admin.userId, s: admin.sessionId, e }) }])
+          Object.entries(file.formats).map(([k, format]) => [
+            k,
+            { ...format, url: privateUrl(key, { f: file.id, k, u: admin.userId, s: admin.sessionId, e }) },
+          ])
         );
       }
       return signed;

@@ -65,7 +65,8 @@ export const uploadsServing = (strapi: Strapi) => {
       await next();
       // whatever the route, a stream read from the uploads is hardened too
       const served: unknown = ctx.body instanceof fs.ReadStream ? ctx.body.path : undefined;
-      if (typeof served === 'string' && !ctx.state.fileHardened && topFolder(publicDir, path.resolve(served))?.startsWith('uploads')) hardenFileResponse(ctx, path.basename(served));
+      if (typeof served === 'string' && !ctx.state.fileHardened && topFolder(publicDir, path.resolve(served))?.startsWith('uploads'))
+        hardenFileResponse(ctx, path.basename(served));
       return;
     }
     if (folder === 'uploads' && (await isConfidentialStoredFile(strapi, path.basename(target)))) {

@@ -49,7 +49,10 @@ export const calendarEntries = async (strapi: Strapi, query: { from?: string; to
     orderBy: { startAt: 'asc' },
   });
   const inRange = missions.filter((m) => effectiveEnd(m) > from.toJSDate());
-  const counts = await seatCounts(strapi, inRange.map((m) => m.id));
+  const counts = await seatCounts(
+    strapi,
+    inRange.map((m) => m.id)
+  );
   return inRange.map((m) => ({
     documentId: m.documentId,
     title: m.title,
@@ -131,7 +134,13 @@ export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau'
   });
   const association = await readAssociation(strapi, ['name']);
   const name = `${nameAsTitle(association.name)}${audience === 'public' ? ' : agenda' : ' : missions (bureau)'}`;
-  const counts = audience === 'bureau' ? await seatCounts(strapi, missions.map((m) => m.id)) : new Map<number, { confirmed: number; waitlisted: number }>();
+  const counts =
+    audience === 'bureau'
+      ? await seatCounts(
+          strapi,
+          missions.map((m) => m.id)
+        )
+      : new Map<number, { confirmed: number; waitlisted: number }>();
   // The time zone is given to each event (DTSTART;TZID=Europe/Paris), not to the calendar: with a
   // calendar time zone, ical-generator writes DTSTAMP, CREATED and LAST-MODIFIED as local times
   // (RFC 5545 wants UTC) and adds a non-standard TIMEZONE-ID property. The generator still writes
@@ -150,7 +159,9 @@ export const missionsICal = async (strapi: Strapi, audience: 'public' | 'bureau'
       if (m.pole?.name) details.push(`Pôle : ${m.pole.name}`);
       details.push(`Statut : ${enumLabel('api::mission.mission', 'status', m.status)}`);
       const c = counts.get(m.id);
-      details.push(`Places confirmées : ${c?.confirmed ?? 0}${m.capacity ? ` / ${m.capacity}` : ''}${c?.waitlisted ? ` (+${c.waitlisted} en liste d’attente)` : ''}`);
+      details.push(
+        `Places confirmées : ${c?.confirmed ?? 0}${m.capacity ? ` / ${m.capacity}` : ''}${c?.waitlisted ? ` (+${c.waitlisted} en liste d’attente)` : ''}`
+      );
     }
     cal.createEvent({
       id: `mission-${m.documentId}@${host}`,

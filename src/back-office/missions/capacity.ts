@@ -48,7 +48,11 @@ type Locked = { promote: (missionId: number) => Promise<void> };
  * the places then writes (the public registration). Waitlisted people promoted inside are e-mailed once
  * the transaction is committed.
  */
-export const withMissionsLocked = async <T>(strapi: Strapi, missionIds: Array<number | null | undefined>, fn: (locked: Locked) => Promise<T>) => {
+export const withMissionsLocked = async <T>(
+  strapi: Strapi,
+  missionIds: Array<number | null | undefined>,
+  fn: (locked: Locked) => Promise<T>
+) => {
   const outermost = !strapi.db.inTransaction();
   const promoted: Seated[] = [];
   const result = await strapi.db.transaction(async ({ trx, onCommit }) => {
@@ -72,7 +76,8 @@ const acceptsPromotion = (mission: MissionRow | null) =>
 const promoteWaitlisted = async (strapi: Strapi, missionId: number): Promise<Seated[]> => {
   const mission = await strapi.db.query(MISSION).findOne({ where: { id: missionId }, populate: { location: true } });
   if (!acceptsPromotion(mission)) return [];
-  const free = mission.capacity === null || mission.capacity === undefined ? Infinity : mission.capacity - (await seatsTaken(strapi, missionId));
+  const free =
+    mission.capacity === null || mission.capacity === undefined ? Infinity : mission.capacity - (await seatsTaken(strapi, missionId));
   if (free <= 0) return [];
   const waiting = await strapi.db.query(PARTICIPATION).findMany({
     where: { mission: { id: missionId }, status: 'waitlisted' },
@@ -88,7 +93,9 @@ const promoteWaitlisted = async (strapi: Strapi, missionId: number): Promise<Sea
 
 const missionIdOf = async (strapi: Strapi, ref: { documentId?: string; id?: number } | null) => {
   if (!ref) return null;
-  const row = await strapi.db.query(MISSION).findOne({ where: ref.documentId ? { documentId: ref.documentId } : { id: ref.id }, select: ['id'] });
+  const row = await strapi.db
+    .query(MISSION)
+    .findOne({ where: ref.documentId ? { documentId: ref.documentId } : { id: ref.id }, select: ['id'] });
   return (row?.id as number) ?? null;
 };
 
@@ -99,7 +106,11 @@ const loadParticipation = (strapi: Strapi, documentId: string) =>
  * What a participation write does to the places: takes one on `targetMission`, frees one on the mission
  * it was on (`stored`: the participation before the write, with its mission's id; null for a creation).
  */
-export const seatMoves = (stored: { status?: string; mission?: { id?: number } | null } | null, targetMission: number | null, newStatus: string) => {
+export const seatMoves = (
+  stored: { status?: string; mission?: { id?: number } | null } | null,
+  targetMission: number | null,
+  newStatus: string
+) => {
   const previous: number | null = stored?.mission?.id ?? null;
   const wasSeated = Boolean(stored && previous && SEATED.includes(stored.status));
   const willSit = Boolean(targetMission && SEATED.includes(newStatus));
@@ -185,7 +196,11 @@ export const missionCapacity: WriteRule = {
     if (capacity === null) return;
     const taken = await seatsTaken(strapi, stored!.id);
     if (capacity < taken) {
-      throw fieldError(MISSION, 'capacity', `${taken} personnes ont déjà une place confirmée : annulez des participations avant de descendre à ${capacity}.`);
+      throw fieldError(
+        MISSION,
+        'capacity',
+        `${taken} personnes ont déjà une place confirmée : annulez des participations avant de descendre à ${capacity}.`
+      );
     }
   },
 

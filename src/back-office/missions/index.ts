@@ -5,7 +5,16 @@ import { missionRules, participationRules } from './rules';
 import { candidateOverlaps, memberMissions, missionOverlaps } from './schedule';
 import { calendarEntries, privateFeedState, regeneratePrivateFeed, revokePrivateFeed } from './calendar';
 import { addVolunteers, missionVolunteers, openMissions, readMemberList, setParticipationStatus } from './staffing';
-import { allVolunteers, fieldsRead, filterOptions, readFilters, RESULT_FIELDS, searchVolunteers, VOLUNTEER_CSV_COLUMNS, VolunteerRow } from './volunteers';
+import {
+  allVolunteers,
+  fieldsRead,
+  filterOptions,
+  readFilters,
+  RESULT_FIELDS,
+  searchVolunteers,
+  VOLUNTEER_CSV_COLUMNS,
+  VolunteerRow,
+} from './volunteers';
 import { missionMessages, previewMessage, readMessageForm, sendMessage } from './messages';
 import { attendanceSheet } from './attendance';
 import { contentRights } from '../access/rights';
@@ -42,7 +51,8 @@ const volunteerSearch = (ctx: AdminContext) => {
   return { filters, hidden, visible };
 };
 
-const adminName = (ctx: AdminContext) => [ctx.state.user?.firstname, ctx.state.user?.lastname].filter(Boolean).join(' ') || ctx.state.user?.email || '';
+const adminName = (ctx: AdminContext) =>
+  [ctx.state.user?.firstname, ctx.state.user?.lastname].filter(Boolean).join(' ') || ctx.state.user?.email || '';
 
 const feedUrl = (strapi: Strapi, ctx: AdminContext, token: string) =>
   `${(strapi.config.get('server.url', '') as string) || ctx.request.origin}/api/calendar/private/${token}.ics`;
@@ -107,7 +117,11 @@ const missions: BackOfficeModule = {
       actions: [READ_PARTICIPATIONS],
       handler: async (ctx) => {
         assertMayReadPeople(ctx);
-        const members = readMemberList({ members: String(ctx.query.members ?? '').split(',').filter(Boolean) });
+        const members = readMemberList({
+          members: String(ctx.query.members ?? '')
+            .split(',')
+            .filter(Boolean),
+        });
         ctx.body = { data: await candidateOverlaps(strapi, ctx.params.documentId, members) };
       },
     },

@@ -3,7 +3,15 @@ import { notFound } from '../../core/errors';
 import type { DocumentData, Strapi } from '../types';
 import { composeMail, Mail, MailBody, mailBrand } from '../mail';
 import { textBody } from '../mail/layout';
-import { addDeliveries, countDeliveries, Delivery, DeliveryRecipient, DeliverySeries, markInterrupted, sendDeliveries } from '../mail/deliveries';
+import {
+  addDeliveries,
+  countDeliveries,
+  Delivery,
+  DeliveryRecipient,
+  DeliverySeries,
+  markInterrupted,
+  sendDeliveries,
+} from '../mail/deliveries';
 import { MISSION, PARTICIPATION } from './capacity';
 import { effectiveStart, invalidInput, placeOf } from './schedule';
 import { frenchDateTime } from './notify';
@@ -56,12 +64,16 @@ export interface MessageForm {
 
 const textField = (body: Record<string, unknown>, field: string, label: string, max: number) => {
   const v = body?.[field];
-  if (v === undefined || v === null || (typeof v === 'string' && !v.trim())) throw invalidInput(field, `${label} : ce champ est obligatoire.`);
+  if (v === undefined || v === null || (typeof v === 'string' && !v.trim()))
+    throw invalidInput(field, `${label} : ce champ est obligatoire.`);
   if (typeof v !== 'string') throw invalidInput(field, `${label} : doit être un texte.`);
   if (v.length > max) throw invalidInput(field, `${label} : ${max} caractères au maximum.`);
   const unknown = [...v.matchAll(TOKEN)].map((m) => m[1]).filter((name) => !(MESSAGE_VARIABLES as readonly string[]).includes(name));
   if (unknown.length) {
-    throw invalidInput(field, `${label} : variable {{${unknown[0]}}} inconnue ; variables possibles : ${MESSAGE_VARIABLES.map((n) => `{{${n}}}`).join(', ')}.`);
+    throw invalidInput(
+      field,
+      `${label} : variable {{${unknown[0]}}} inconnue ; variables possibles : ${MESSAGE_VARIABLES.map((n) => `{{${n}}}`).join(', ')}.`
+    );
   }
   return v.trim();
 };
@@ -75,7 +87,8 @@ export const readMessageForm = (input: unknown): MessageForm => {
   if (/[\r\n]/.test(subject)) throw invalidInput('subject', 'Objet : une seule ligne.');
   const text = textField(body, 'body', 'Texte', 20000);
   const w = body.includeWaitlisted;
-  if (w !== undefined && w !== null && typeof w !== 'boolean') throw invalidInput('includeWaitlisted', 'Liste d’attente : attendu true ou false.');
+  if (w !== undefined && w !== null && typeof w !== 'boolean')
+    throw invalidInput('includeWaitlisted', 'Liste d’attente : attendu true ou false.');
   return { subject, body: text, includeWaitlisted: w === true };
 };
 
@@ -92,7 +105,11 @@ export interface Recipients {
 }
 
 /** The people a message goes to: each address once (case-insensitive), in registration order. */
-export const messageRecipients = async (strapi: Strapi, mission: Pick<MissionRow, 'id'>, includeWaitlisted: boolean): Promise<Recipients> => {
+export const messageRecipients = async (
+  strapi: Strapi,
+  mission: Pick<MissionRow, 'id'>,
+  includeWaitlisted: boolean
+): Promise<Recipients> => {
   const rows: ParticipationRow[] = await strapi.db.query(PARTICIPATION).findMany({
     where: { mission: { id: mission.id }, status: { $in: includeWaitlisted ? [...RECIPIENT_STATUSES, 'waitlisted'] : RECIPIENT_STATUSES } },
     populate: { member: { select: ['firstName', 'lastName', 'email'] } },
@@ -104,7 +121,9 @@ export const messageRecipients = async (strapi: Strapi, mission: Pick<MissionRow
   for (const p of rows) {
     const firstName = p.firstName || p.member?.firstName || null;
     const lastName = p.lastName || p.member?.lastName || null;
-    const email = String(p.email || p.member?.email || '').trim().toLowerCase();
+    const email = String(p.email || p.member?.email || '')
+      .trim()
+      .toLowerCase();
     if (!email) {
       withoutEmail.push([firstName, lastName].filter(Boolean).join(' ') || p.displayName || '—');
       continue;
@@ -117,7 +136,12 @@ export const messageRecipients = async (strapi: Strapi, mission: Pick<MissionRow
 };
 
 /** The message as one recipient reads it: variables replaced, the association's layout, a line saying why they get it. */
-export const messageMail = (mission: MissionRow, form: Pick<MessageForm, 'subject' | 'body'>, r: DeliveryRecipient, replyTo?: string): Mail => {
+export const messageMail = (
+  mission: MissionRow,
+  form: Pick<MessageForm, 'subject' | 'body'>,
+  r: DeliveryRecipient,
+  replyTo?: string
+): Mail => {
   const values: Record<Variable, string> = {
     firstName: r.firstName ?? '',
     lastName: r.lastName ?? '',
@@ -126,7 +150,10 @@ export const messageMail = (mission: MissionRow, form: Pick<MessageForm, 'subjec
     missionPlace: placeOf(mission) ?? 'lieu à préciser',
   };
   const fill = (template: string) => template.replace(TOKEN, (_m, name: string) => values[name as Variable] ?? '');
-  const body: MailBody = [...textBody(fill(form.body)), { type: 'small', lines: [`Vous recevez ce message parce que vous êtes inscrit·e à « ${mission.title} ».`] }];
+  const body: MailBody = [
+    ...textBody(fill(form.body)),
+    { type: 'small', lines: [`Vous recevez ce message parce que vous êtes inscrit·e à « ${mission.title} ».`] },
+  ];
   return { to: r.email, subject: fill(form.subject), body, ...(replyTo ? { replyTo } : {}) };
 };
 
@@ -155,11 +182,18 @@ const messageKey = (mission: Pick<MissionRow, 'id'>, form: Pick<MessageForm, 'su
 const alreadyServed = async (strapi: Strapi, mission: Pick<MissionRow, 'id'>, form: MessageForm) => {
   const message = await strapi.db.query(MESSAGE).findOne({ where: { messageKey: messageKey(mission, form) }, select: ['id'] });
   if (!message) return new Set<string>();
-  const sent: Array<Pick<Delivery, 'email'>> = await strapi.db.query(DELIVERY).findMany({ where: { missionMessage: { id: message.id }, status: 'sent' }, select: ['email'] });
+  const sent: Array<Pick<Delivery, 'email'>> = await strapi.db
+    .query(DELIVERY)
+    .findMany({ where: { missionMessage: { id: message.id }, status: 'sent' }, select: ['email'] });
   return new Set(sent.map((d) => d.email));
 };
 
-const seriesOf = (message: Pick<MessageRow, 'id' | 'documentId'>): DeliverySeries => ({ uid: DELIVERY, parentField: 'missionMessage', parentId: message.id, parentDocumentId: message.documentId });
+const seriesOf = (message: Pick<MessageRow, 'id' | 'documentId'>): DeliverySeries => ({
+  uid: DELIVERY,
+  parentField: 'missionMessage',
+  parentId: message.id,
+  parentDocumentId: message.documentId,
+});
 
 const updateCounts = async (strapi: Strapi, message: Pick<MessageRow, 'id' | 'documentId'>, status?: string) => {
   const data: MessageCounts = await countDeliveries(strapi, seriesOf(message));
@@ -202,9 +236,15 @@ const summary = (m: MessageRow) => ({
  * message sent again reaches only those who have not received it yet: the new volunteers, those the
  * SMTP server refused. Answers at once with the counts: recipients, already served, to send now.
  */
-export const sendMessage = async (strapi: Strapi, missionDocumentId: string, form: MessageForm, author: { name: string; email?: string }) => {
+export const sendMessage = async (
+  strapi: Strapi,
+  missionDocumentId: string,
+  form: MessageForm,
+  author: { name: string; email?: string }
+) => {
   const mission = await findMission(strapi, missionDocumentId);
-  if (mission.status === 'cancelled') throw invalidInput('mission', 'Mission annulée : écrivez plutôt depuis votre messagerie pour prévenir les inscrits.');
+  if (mission.status === 'cancelled')
+    throw invalidInput('mission', 'Mission annulée : écrivez plutôt depuis votre messagerie pour prévenir les inscrits.');
   const { recipients, withoutEmail } = await messageRecipients(strapi, mission, form.includeWaitlisted);
   if (!recipients.length) throw invalidInput('recipients', 'Destinataires : aucun inscrit de cette mission n’a d’adresse e-mail.');
   const key = messageKey(mission, form);
@@ -212,7 +252,15 @@ export const sendMessage = async (strapi: Strapi, missionDocumentId: string, for
   if (!message) {
     try {
       await strapi.documents(MESSAGE).create({
-        data: { mission: mission.documentId, subject: form.subject, body: form.body, includeWaitlisted: form.includeWaitlisted, messageKey: key, status: 'sending', sentBy: author.name } as DocumentData,
+        data: {
+          mission: mission.documentId,
+          subject: form.subject,
+          body: form.body,
+          includeWaitlisted: form.includeWaitlisted,
+          messageKey: key,
+          status: 'sending',
+          sentBy: author.name,
+        } as DocumentData,
       });
     } catch (e) {
       // the same message created by a second click meanwhile: the unique key keeps one
@@ -227,14 +275,19 @@ export const sendMessage = async (strapi: Strapi, missionDocumentId: string, for
   await addDeliveries(strapi, series, recipients);
   await strapi.db.query(MESSAGE).update({ where: { id: message.id }, data: { status: 'sending' } });
   await updateCounts(strapi, message);
-  const toSend = await strapi.db.query(DELIVERY).count({ where: { missionMessage: { id: message.id }, status: { $in: ['pending', 'failed'] }, attemptedAt: { $null: true } } });
+  const toSend = await strapi.db
+    .query(DELIVERY)
+    .count({ where: { missionMessage: { id: message.id }, status: { $in: ['pending', 'failed'] }, attemptedAt: { $null: true } } });
 
   if (!running.has(message.documentId)) {
     const job = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => run(strapi, message, mission, author.email))
       .catch(async (e) => {
         strapi.log.error(`[missions] message aux bénévoles ${message.documentId} interrompu : ${e?.stack ?? e}`);
-        await strapi.db.query(MESSAGE).update({ where: { id: message.id }, data: { status: 'failed' } }).catch(() => undefined);
+        await strapi.db
+          .query(MESSAGE)
+          .update({ where: { id: message.id }, data: { status: 'failed' } })
+          .catch(() => undefined);
       })
       .finally(() => running.delete(message.documentId));
     running.set(message.documentId, job);
@@ -257,7 +310,9 @@ export const sendMessage = async (strapi: Strapi, missionDocumentId: string, for
 /** The messages written to a mission's people, newest first, with their counts. */
 export const missionMessages = async (strapi: Strapi, missionDocumentId: string) => {
   const mission = await findMission(strapi, missionDocumentId);
-  const rows = await strapi.db.query(MESSAGE).findMany({ where: { mission: { id: mission.id } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+  const rows = await strapi.db
+    .query(MESSAGE)
+    .findMany({ where: { mission: { id: mission.id } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
   return rows.map(summary);
 };
 

@@ -27,8 +27,7 @@ export interface Seated {
 }
 
 /** « samedi 14 mars 2026 à 09h30 », in Paris time. */
-export const frenchDateTime = (d: Date) =>
-  DateTime.fromJSDate(d, { zone: TZ }).setLocale('fr').toFormat("cccc d LLLL yyyy 'à' HH'h'mm");
+export const frenchDateTime = (d: Date) => DateTime.fromJSDate(d, { zone: TZ }).setLocale('fr').toFormat("cccc d LLLL yyyy 'à' HH'h'mm");
 
 const associationName = async (strapi: Strapi) => nameAsTitle((await readAssociation(strapi, ['name'])).name);
 
@@ -40,7 +39,12 @@ const contactOf = (p: ParticipationForMail) => ({
 /** The mission, set apart in the mail. */
 const missionLines = (mission: MissionForMail): MailBody => {
   const where = placeOf(mission);
-  return [{ type: 'card', lines: [`« ${mission.title} »`, `Date : ${frenchDateTime(effectiveStart(mission))}`, ...(where ? [`Lieu : ${where}`] : [])] }];
+  return [
+    {
+      type: 'card',
+      lines: [`« ${mission.title} »`, `Date : ${frenchDateTime(effectiveStart(mission))}`, ...(where ? [`Lieu : ${where}`] : [])],
+    },
+  ];
 };
 
 const INTRO: Record<string, string> = {
@@ -96,7 +100,12 @@ const STANDING: Record<string, string> = {
  * the existing registration, not the one typed in the new form: whoever sent it may not be them.
  * Sent to the address typed in the form (the registration may hold it through the member's record).
  */
-export const sendAlreadyRegisteredMail = async (strapi: Strapi, email: string, participation: ParticipationForMail, mission: MissionForMail) => {
+export const sendAlreadyRegisteredMail = async (
+  strapi: Strapi,
+  email: string,
+  participation: ParticipationForMail,
+  mission: MissionForMail
+) => {
   const who = contactOf(participation);
   await deliver(strapi, email, `Vous êtes déjà inscrit·e : ${mission.title}`, [
     `Bonjour ${who.firstName},`,

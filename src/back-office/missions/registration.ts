@@ -14,7 +14,12 @@ const PHONE = /^[0-9+().\s-]{6,30}$/;
 type Form = Record<string, unknown>;
 
 /** A mission open to registration, as read here. */
-type MissionRow = MissionForMail & { id: number; documentId: string; status?: string | null; registrationRequiresApproval?: boolean | null };
+type MissionRow = MissionForMail & {
+  id: number;
+  documentId: string;
+  status?: string | null;
+  registrationRequiresApproval?: boolean | null;
+};
 
 const text = (body: Form, field: string, label: string, max: number, required: boolean) => {
   const v = body[field];
@@ -46,7 +51,10 @@ export const readRegistrationForm = (raw: unknown) => {
   const phone = text(body, 'phone', 'Téléphone', 30, false);
   if (phone && !PHONE.test(phone)) throw invalid('phone', `Téléphone : « ${phone} » n'est pas un numéro valide.`);
   if (body.consent !== true) {
-    throw invalid('consent', 'Consentement : vous devez accepter que l’association conserve ces informations pour gérer votre inscription.');
+    throw invalid(
+      'consent',
+      'Consentement : vous devez accepter que l’association conserve ces informations pour gérer votre inscription.'
+    );
   }
   return { firstName, lastName, email, phone };
 };
@@ -113,7 +121,11 @@ export const recordRegistration = async (strapi: Strapi, mission: MissionRow, fo
         // Registered before, then cancelled: the same record comes back, by the rule of a new
         // registration (approval, else a place, else the waiting list, queued from now).
         const cancelled = existing[0];
-        const status = mission.registrationRequiresApproval ? 'pending' : (await missionIsFull(strapi, mission.id)).full ? 'waitlisted' : 'confirmed';
+        const status = mission.registrationRequiresApproval
+          ? 'pending'
+          : (await missionIsFull(strapi, mission.id)).full
+            ? 'waitlisted'
+            : 'confirmed';
         const back = await strapi.documents(PARTICIPATION).update({
           documentId: cancelled.documentId,
           data: { ...form, ...(member ? { member: member.documentId } : {}), status, source: 'website' },
@@ -140,7 +152,9 @@ export const recordRegistration = async (strapi: Strapi, mission: MissionRow, fo
     if (e instanceof AlreadyRegistered) {
       const { id } = e.participation;
       mail = async () => {
-        const registered = await strapi.db.query(PARTICIPATION).findOne({ where: { id }, populate: { member: { select: ['firstName', 'email'] } } });
+        const registered = await strapi.db
+          .query(PARTICIPATION)
+          .findOne({ where: { id }, populate: { member: { select: ['firstName', 'email'] } } });
         if (registered) await sendAlreadyRegisteredMail(strapi, form.email, registered, mission);
       };
     } else {

@@ -17,17 +17,18 @@ export const effectiveEnd = (mission: { startAt: unknown; endAt?: unknown }) =>
 
 /** The mission's place as one line: « Salle des fêtes, 1 rue X, 69001, Lyon ». */
 export const placeOf = (mission: { location?: LocationRow | null }) =>
-  [mission.location?.name, mission.location?.address, mission.location?.postalCode, mission.location?.city].filter(Boolean).join(', ') || null;
+  [mission.location?.name, mission.location?.address, mission.location?.postalCode, mission.location?.city].filter(Boolean).join(', ') ||
+  null;
 
 /** A French 400 naming a field of a form or a query (not a content-type field: fieldError for those). */
 export const invalidInput = (field: string, message: string) => badRequest(message, field);
 
-const overlap = (a: Pick<MissionRow, 'startAt' | 'endAt'>, b: Pick<MissionRow, 'startAt' | 'endAt'>) => effectiveStart(a) < effectiveEnd(b) && effectiveStart(b) < effectiveEnd(a);
+const overlap = (a: Pick<MissionRow, 'startAt' | 'endAt'>, b: Pick<MissionRow, 'startAt' | 'endAt'>) =>
+  effectiveStart(a) < effectiveEnd(b) && effectiveStart(b) < effectiveEnd(a);
 
 /** Participations that do not put the person on the mission. */
 const NOT_THERE = ['cancelled', 'absent'];
 const MISSION_FIELDS = ['id', 'documentId', 'title', 'startAt', 'endAt', 'status', 'kind'];
-
 
 const missionSummary = (m: MissionRow) => ({
   documentId: m.documentId,
@@ -78,9 +79,16 @@ export const missionOverlaps = async (strapi: Strapi, documentId: string) => {
     where: { mission: { id: mission.id }, status: { $notIn: NOT_THERE }, member: { id: { $notNull: true } } },
     populate: { member: { select: ['id', 'documentId', 'firstName', 'lastName', 'memberNumber'] } },
   });
-  const found = await overlapsOf(strapi, mission, volunteers.map((v) => v.member.id));
+  const found = await overlapsOf(
+    strapi,
+    mission,
+    volunteers.map((v) => v.member.id)
+  );
   const overlaps = volunteers
-    .map((v) => ({ member: { documentId: v.member.documentId, name: memberDisplayName(v.member) }, missions: found.get(v.member.id) ?? [] }))
+    .map((v) => ({
+      member: { documentId: v.member.documentId, name: memberDisplayName(v.member) },
+      missions: found.get(v.member.id) ?? [],
+    }))
     .filter((o) => o.missions.length);
   return { mission: missionSummary(mission), overlaps };
 };
@@ -89,11 +97,20 @@ export const missionOverlaps = async (strapi: Strapi, documentId: string) => {
 export const candidateOverlaps = async (strapi: Strapi, documentId: string, memberDocumentIds: string[]) => {
   const mission = await findMission(strapi, documentId);
   const members = memberDocumentIds.length
-    ? await strapi.db.query(MEMBER).findMany({ where: { documentId: { $in: memberDocumentIds } }, select: ['id', 'documentId', 'firstName', 'lastName'] })
+    ? await strapi.db
+        .query(MEMBER)
+        .findMany({ where: { documentId: { $in: memberDocumentIds } }, select: ['id', 'documentId', 'firstName', 'lastName'] })
     : [];
-  const found = await overlapsOf(strapi, mission, members.map((m) => m.id));
+  const found = await overlapsOf(
+    strapi,
+    mission,
+    members.map((m) => m.id)
+  );
   const overlaps = members
-    .map((m) => ({ member: { documentId: m.documentId, name: [m.firstName, m.lastName].filter(Boolean).join(' ') }, missions: found.get(m.id) ?? [] }))
+    .map((m) => ({
+      member: { documentId: m.documentId, name: [m.firstName, m.lastName].filter(Boolean).join(' ') },
+      missions: found.get(m.id) ?? [],
+    }))
     .filter((o) => o.missions.length);
   return { mission: missionSummary(mission), overlaps };
 };

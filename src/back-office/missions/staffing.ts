@@ -22,7 +22,8 @@ export const PANEL_STATUSES = ['confirmed', 'waitlisted', 'attended', 'absent', 
 
 export const statusLabel = (status: string) => enumLabel(PARTICIPATION, 'status', status);
 
-const personName = (p: ParticipationRow) => [p.member?.lastName ?? p.lastName, p.member?.firstName ?? p.firstName].filter(Boolean).join(' ') || p.displayName || '—';
+const personName = (p: ParticipationRow) =>
+  [p.member?.lastName ?? p.lastName, p.member?.firstName ?? p.firstName].filter(Boolean).join(' ') || p.displayName || '—';
 
 const findMission = async (strapi: Strapi, documentId: string) => {
   const mission = await strapi.db.query(MISSION).findOne({ where: { documentId }, populate: { location: true } });
@@ -52,7 +53,11 @@ export const missionVolunteers = async (strapi: Strapi, documentId: string) => {
     // the waiting list's order: registration time, the order promotions follow (capacity.ts)
     waitlistPosition: p.status === 'waitlisted' ? ++position : null,
   }));
-  people.sort((a, b) => GROUP[a.status] - GROUP[b.status] || (GROUP[a.status] === 1 ? a.waitlistPosition! - b.waitlistPosition! : a.name.localeCompare(b.name, 'fr')));
+  people.sort(
+    (a, b) =>
+      GROUP[a.status] - GROUP[b.status] ||
+      (GROUP[a.status] === 1 ? a.waitlistPosition! - b.waitlistPosition! : a.name.localeCompare(b.name, 'fr'))
+  );
   const taken = rows.filter((p) => SEATED.includes(p.status)).length;
   const capacity: number | null = mission.capacity ?? null;
   const count = (s: string) => rows.filter((p) => p.status === s).length;
@@ -66,7 +71,13 @@ export const missionVolunteers = async (strapi: Strapi, documentId: string) => {
       place: placeOf(mission),
     },
     places: { taken, capacity, free: capacity === null ? null : Math.max(0, capacity - taken) },
-    counts: { waitlisted: count('waitlisted'), pending: count('pending'), cancelled: count('cancelled'), attended: count('attended'), absent: count('absent') },
+    counts: {
+      waitlisted: count('waitlisted'),
+      pending: count('pending'),
+      cancelled: count('cancelled'),
+      attended: count('attended'),
+      absent: count('absent'),
+    },
     participations: people,
   };
 };
@@ -76,7 +87,8 @@ export const readMemberList = (body: { members?: unknown } | undefined) => {
   const list = body?.members;
   if (!Array.isArray(list) || !list.length) throw invalidInput('members', 'Bénévoles : choisissez au moins un adhérent.');
   if (list.length > MAX_ADDED_AT_ONCE) throw invalidInput('members', `Bénévoles : ${MAX_ADDED_AT_ONCE} personnes au plus à la fois.`);
-  if (list.some((id) => typeof id !== 'string' || !/^[a-z0-9]{1,64}$/i.test(id))) throw invalidInput('members', 'Bénévoles : identifiants d’adhérents invalides.');
+  if (list.some((id) => typeof id !== 'string' || !/^[a-z0-9]{1,64}$/i.test(id)))
+    throw invalidInput('members', 'Bénévoles : identifiants d’adhérents invalides.');
   return [...new Set(list as string[])];
 };
 
@@ -98,9 +110,12 @@ export interface Added {
 export const addVolunteers = async (strapi: Strapi, missionDocumentId: string, memberDocumentIds: string[]) => {
   const mission = await findMission(strapi, missionDocumentId);
   if (mission.status === 'cancelled') throw invalidInput('mission', 'Mission annulée : on ne peut plus y inscrire personne.');
-  const members = await strapi.db.query(MEMBER).findMany({ where: { documentId: { $in: memberDocumentIds } }, select: ['id', 'documentId', 'firstName', 'lastName'] });
+  const members = await strapi.db
+    .query(MEMBER)
+    .findMany({ where: { documentId: { $in: memberDocumentIds } }, select: ['id', 'documentId', 'firstName', 'lastName'] });
   const unknown = memberDocumentIds.filter((d) => !members.some((m) => m.documentId === d));
-  if (unknown.length) throw invalidInput('members', `Bénévoles : ${unknown.length} adhérent(s) introuvable(s) ; rechargez la liste et recommencez.`);
+  if (unknown.length)
+    throw invalidInput('members', `Bénévoles : ${unknown.length} adhérent(s) introuvable(s) ; rechargez la liste et recommencez.`);
   const byId = new Map(members.map((m) => [m.documentId, m]));
 
   const added = await withMissionsLocked(strapi, [mission.id], async () => {
@@ -129,7 +144,13 @@ export const addVolunteers = async (strapi: Strapi, missionDocumentId: string, m
         });
         status = created.status;
       }
-      results.push({ member: documentId, name, outcome: status === 'waitlisted' ? 'waitlisted' : 'confirmed', status, statusLabel: statusLabel(status) });
+      results.push({
+        member: documentId,
+        name,
+        outcome: status === 'waitlisted' ? 'waitlisted' : 'confirmed',
+        status,
+        statusLabel: statusLabel(status),
+      });
     }
     return results;
   });
@@ -145,14 +166,21 @@ export const addVolunteers = async (strapi: Strapi, missionDocumentId: string, m
 };
 
 /** Changes one participation's status from the panel; the capacity rule may refuse (French 400 naming the field). */
-export const setParticipationStatus = async (strapi: Strapi, missionDocumentId: string, participationDocumentId: string, body: { status?: unknown } | undefined) => {
+export const setParticipationStatus = async (
+  strapi: Strapi,
+  missionDocumentId: string,
+  participationDocumentId: string,
+  body: { status?: unknown } | undefined
+) => {
   const status = body?.status;
   if (typeof status !== 'string' || !PANEL_STATUSES.includes(status)) {
     const known = PANEL_STATUSES.map((s) => `${s} (${statusLabel(s)})`).join(', ');
     throw invalidInput('status', `Statut : valeur « ${String(status)} » inconnue ; valeurs possibles : ${known}.`);
   }
   const mission = await findMission(strapi, missionDocumentId);
-  const participation = await strapi.db.query(PARTICIPATION).findOne({ where: { documentId: participationDocumentId, mission: { id: mission.id } }, select: ['id'] });
+  const participation = await strapi.db
+    .query(PARTICIPATION)
+    .findOne({ where: { documentId: participationDocumentId, mission: { id: mission.id } }, select: ['id'] });
   if (!participation) throw notFound('Participation introuvable sur cette mission.');
   await strapi.documents(PARTICIPATION).update({ documentId: participationDocumentId, data: { status } as DocumentData });
   return missionVolunteers(strapi, missionDocumentId);
@@ -170,7 +198,11 @@ export const openMissions = async (strapi: Strapi, search: unknown) => {
     limit: 50,
   });
   const taken = rows.length
-    ? await strapi.db.query(PARTICIPATION).findMany({ where: { mission: { id: { $in: rows.map((m) => m.id) } }, status: { $in: SEATED } }, select: ['id'], populate: { mission: { select: ['id'] } } })
+    ? await strapi.db.query(PARTICIPATION).findMany({
+        where: { mission: { id: { $in: rows.map((m) => m.id) } }, status: { $in: SEATED } },
+        select: ['id'],
+        populate: { mission: { select: ['id'] } },
+      })
     : [];
   return rows.map((m) => {
     const seats = taken.filter((p) => p.mission?.id === m.id).length;
@@ -178,7 +210,11 @@ export const openMissions = async (strapi: Strapi, search: unknown) => {
       documentId: m.documentId,
       title: m.title,
       startAt: effectiveStart(m).toISOString(),
-      places: { taken: seats, capacity: m.capacity ?? null, free: m.capacity === null || m.capacity === undefined ? null : Math.max(0, m.capacity - seats) },
+      places: {
+        taken: seats,
+        capacity: m.capacity ?? null,
+        free: m.capacity === null || m.capacity === undefined ? null : Math.max(0, m.capacity - seats),
+      },
     };
   });
 };

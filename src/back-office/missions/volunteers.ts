@@ -97,11 +97,16 @@ export const readFilters = (query: Record<string, unknown>): VolunteerFilters =>
 };
 
 /** The member fields a search with these filters reads. */
-export const fieldsRead = (filters: VolunteerFilters) =>
-  [...new Set(Object.entries(FILTER_FIELDS).filter(([key]) => {
-    const v: unknown = filters[key as keyof VolunteerFilters];
-    return key === 'volunteersOnly' ? v === true : Array.isArray(v) ? v.length > 0 : v !== null;
-  }).map(([, field]) => field))];
+export const fieldsRead = (filters: VolunteerFilters) => [
+  ...new Set(
+    Object.entries(FILTER_FIELDS)
+      .filter(([key]) => {
+        const v: unknown = filters[key as keyof VolunteerFilters];
+        return key === 'volunteersOnly' ? v === true : Array.isArray(v) ? v.length > 0 : v !== null;
+      })
+      .map(([, field]) => field)
+  ),
+];
 
 /** `LIKE` pattern of a text typed by someone: % and _ are taken literally. */
 const contains = (value: string) => `%${value.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -119,7 +124,10 @@ const matching = async (strapi: Strapi, f: VolunteerFilters): Promise<{ q: Knex.
   if (f.search) {
     for (const word of f.search.split(/\s+/).slice(0, 4)) {
       q.where((w) => {
-        w.whereRaw(`LOWER(${col('firstName')}) LIKE ? ESCAPE '\\'`, [contains(word)]).orWhereRaw(`LOWER(${col('lastName')}) LIKE ? ESCAPE '\\'`, [contains(word)]);
+        w.whereRaw(`LOWER(${col('firstName')}) LIKE ? ESCAPE '\\'`, [contains(word)]).orWhereRaw(
+          `LOWER(${col('lastName')}) LIKE ? ESCAPE '\\'`,
+          [contains(word)]
+        );
         if (/^\d+$/.test(word)) w.orWhere(col('memberNumber'), Number(word));
       });
     }
@@ -206,10 +214,14 @@ const loadRows = async (strapi: Strapi, memberIds: number[], missionDocumentId: 
   }
   const today = DateTime.fromISO(todayInParis());
   const byId = new Map(members.map((m) => [m.id, m]));
-  return memberIds.map((id) => byId.get(id)).filter(Boolean).map((m) => toRow(m, today, registrations));
+  return memberIds
+    .map((id) => byId.get(id))
+    .filter(Boolean)
+    .map((m) => toRow(m, today, registrations));
 };
 
-const ordered = (strapi: Strapi, q: Knex.QueryBuilder) => q.orderBy([`m.${column(strapi, MEMBER, 'lastName')}`, `m.${column(strapi, MEMBER, 'firstName')}`, 'm.id']);
+const ordered = (strapi: Strapi, q: Knex.QueryBuilder) =>
+  q.orderBy([`m.${column(strapi, MEMBER, 'lastName')}`, `m.${column(strapi, MEMBER, 'firstName')}`, 'm.id']);
 
 /** The first PAGE_LIMIT matches, sorted by name, and how many there are in all. */
 export const searchVolunteers = async (strapi: Strapi, filters: VolunteerFilters) => {
@@ -218,7 +230,14 @@ export const searchVolunteers = async (strapi: Strapi, filters: VolunteerFilters
   const { q } = found;
   const total = Number((await q.clone().clearSelect().count({ n: '*' }).first())?.n ?? 0);
   const page = await ordered(strapi, q.clone()).limit(PAGE_LIMIT);
-  return { total, rows: await loadRows(strapi, page.map((r) => r.id), filters.mission) };
+  return {
+    total,
+    rows: await loadRows(
+      strapi,
+      page.map((r) => r.id),
+      filters.mission
+    ),
+  };
 };
 
 /** Every match, by batches (for the CSV export). */
@@ -229,14 +248,21 @@ export async function* allVolunteers(strapi: Strapi, filters: VolunteerFilters, 
   for (let offset = 0; ; offset += batchSize) {
     const page = await ordered(strapi, q.clone()).limit(batchSize).offset(offset);
     if (!page.length) return;
-    yield await loadRows(strapi, page.map((r) => r.id), filters.mission);
+    yield await loadRows(
+      strapi,
+      page.map((r) => r.id),
+      filters.mission
+    );
   }
 }
 
 /** The search form's lists: skills, availability slots and poles. */
 export const filterOptions = async (strapi: Strapi) => {
   const list = async (uid: UID.Schema, orderBy: Record<string, 'asc' | 'desc'> | Array<Record<string, 'asc' | 'desc'>>) =>
-    (await strapi.db.query(uid).findMany({ select: ['documentId', 'name'], orderBy })).map((r) => ({ documentId: r.documentId as string, name: r.name as string }));
+    (await strapi.db.query(uid).findMany({ select: ['documentId', 'name'], orderBy })).map((r) => ({
+      documentId: r.documentId as string,
+      name: r.name as string,
+    }));
   const alphabetical = (rows: Array<{ name: string }>) => rows.sort((a, b) => byName(a.name, b.name));
   return {
     skills: alphabetical(await list('api::skill.skill', { name: 'asc' })),
@@ -247,8 +273,15 @@ export const filterOptions = async (strapi: Strapi) => {
 
 /** The columns of a search result and the member field each one shows (left out when the admin may not read it). */
 export const RESULT_FIELDS: Record<string, string> = {
-  memberNumber: 'memberNumber', city: 'city', age: 'birthDate', phone: 'phone', email: 'email',
-  isVolunteer: 'isVolunteer', skills: 'skills', availability: 'availability', poles: 'poles',
+  memberNumber: 'memberNumber',
+  city: 'city',
+  age: 'birthDate',
+  phone: 'phone',
+  email: 'email',
+  isVolunteer: 'isVolunteer',
+  skills: 'skills',
+  availability: 'availability',
+  poles: 'poles',
 };
 
 /** The CSV of a search (French spreadsheet format: BOM, `;`), the columns the admin may read. */

@@ -32,7 +32,10 @@ const memberRecipients = async (strapi: Strapi, audience: Audience, poleId: numb
   if (audience === 'opted_in_members') q.where(col('newsletterOptIn'), booleanValue(strapi, true));
   if (audience === 'volunteers') q.where(col('isVolunteer'), booleanValue(strapi, true));
   // "À jour de cotisation" = paid for today: the dues statuses up_to_date and expiring (dues/status.ts).
-  if (audience === 'members_up_to_date') q.where((b) => duesStatusWhere(b, col('duesPaidUntil'), 'up_to_date').orWhere((o) => duesStatusWhere(o, col('duesPaidUntil'), 'expiring')));
+  if (audience === 'members_up_to_date')
+    q.where((b) =>
+      duesStatusWhere(b, col('duesPaidUntil'), 'up_to_date').orWhere((o) => duesStatusWhere(o, col('duesPaidUntil'), 'expiring'))
+    );
   if (audience === 'pole') {
     const lnk = link(strapi, MEMBER, 'poles');
     q.whereIn('m.id', knex(strapi)(lnk.table).select(lnk.from).where(lnk.to, poleId));
@@ -51,7 +54,9 @@ export const recipientsOf = async (strapi: Strapi, documentId: string): Promise<
   if (audience === 'pole' && !newsletter.pole) throw fieldError(NEWSLETTER, 'pole', 'choisissez le pôle destinataire de la lettre.');
   const candidates: Recipient[] =
     audience === 'subscribers'
-      ? await strapi.db.query(SUBSCRIBER).findMany({ where: { status: 'confirmed' }, select: ['email', 'firstName'], orderBy: { id: 'asc' } })
+      ? await strapi.db
+          .query(SUBSCRIBER)
+          .findMany({ where: { status: 'confirmed' }, select: ['email', 'firstName'], orderBy: { id: 'asc' } })
       : await memberRecipients(strapi, audience, newsletter.pole?.id ?? null);
   const suppressed = await suppressedAddresses(strapi);
   const seen = new Set<string>();

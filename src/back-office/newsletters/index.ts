@@ -19,9 +19,27 @@ const load = async (strapi: Strapi, documentId: string) => {
 };
 
 /** The admin user as a recipient of the preview and the test send. */
-const self = (ctx: Context) => ({ email: ctx.state.user.email, firstName: ctx.state.user.firstname ?? null, lastName: ctx.state.user.lastname ?? null });
+const self = (ctx: Context) => ({
+  email: ctx.state.user.email,
+  firstName: ctx.state.user.firstname ?? null,
+  lastName: ctx.state.user.lastname ?? null,
+});
 
-const summary = (n: { documentId: string; status: string; recipientsCount?: number; sentCount?: number; failedCount?: number; sentAt?: unknown }) => ({ documentId: n.documentId, status: n.status, recipientsCount: n.recipientsCount, sentCount: n.sentCount, failedCount: n.failedCount, sentAt: n.sentAt });
+const summary = (n: {
+  documentId: string;
+  status: string;
+  recipientsCount?: number;
+  sentCount?: number;
+  failedCount?: number;
+  sentAt?: unknown;
+}) => ({
+  documentId: n.documentId,
+  status: n.status,
+  recipientsCount: n.recipientsCount,
+  sentCount: n.sentCount,
+  failedCount: n.failedCount,
+  sentAt: n.sentAt,
+});
 
 /**
  * Newsletters: audience count, preview, test send to oneself, sending in the background with

@@ -25,10 +25,16 @@ export const unsubscribedPage = (email: string) =>
   page('Désinscription enregistrée', `<p>L’adresse <strong>${escapeHtml(email)}</strong> ne recevra plus nos lettres d’information.</p>`);
 
 export const invalidLinkPage = () =>
-  page('Lien invalide ou expiré', '<p>Ce lien n’est pas valide ou a expiré. Vérifiez que vous avez copié le lien en entier, ou refaites la demande depuis notre site.</p>');
+  page(
+    'Lien invalide ou expiré',
+    '<p>Ce lien n’est pas valide ou a expiré. Vérifiez que vous avez copié le lien en entier, ou refaites la demande depuis notre site.</p>'
+  );
 
 export const confirmedPage = () =>
-  page('Inscription confirmée', '<p>Merci ! Vous recevrez désormais notre lettre d’information. Chaque envoi contient un lien pour vous désinscrire.</p>');
+  page(
+    'Inscription confirmée',
+    '<p>Merci ! Vous recevrez désormais notre lettre d’information. Chaque envoi contient un lien pour vous désinscrire.</p>'
+  );
 
 /** Says nothing of the address's state: the same page whether the link was used, replaced or cancelled. */
 export const usedConfirmationLinkPage = () =>

@@ -36,7 +36,9 @@ const fillHtml = (html: string, p: Personal) => {
 };
 
 export const blocksToHtml = (blocks: unknown) =>
-  Array.isArray(blocks) && blocks.length ? renderToStaticMarkup(React.createElement(BlocksRenderer, { content: blocks as BlocksContent })) : '';
+  Array.isArray(blocks) && blocks.length
+    ? renderToStaticMarkup(React.createElement(BlocksRenderer, { content: blocks as BlocksContent }))
+    : '';
 
 export interface RenderedNewsletter {
   subject: string;
@@ -51,6 +53,9 @@ export const renderNewsletter = (newsletter: { subject: string; body?: unknown }
   subject: fill(newsletter.subject, p, (s) => s),
   body: [
     { type: 'html', html: fillHtml(blocksToHtml(newsletter.body), p) },
-    { type: 'small', lines: [`Vous recevez cette lettre d’information de ${senderName}.`, [{ text: 'Se désinscrire', url: p.unsubscribeUrl }]] },
+    {
+      type: 'small',
+      lines: [`Vous recevez cette lettre d’information de ${senderName}.`, [{ text: 'Se désinscrire', url: p.unsubscribeUrl }]],
+    },
   ],
 });

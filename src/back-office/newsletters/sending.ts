@@ -31,7 +31,13 @@ type NewsletterCounts = Awaited<ReturnType<typeof countDeliveries>> & { status?:
 export const senderName = async (strapi: Strapi) => (await readAssociation(strapi, ['name'])).name;
 
 /** One recipient's mail, with the one-click unsubscribe headers (RFC 2369 / RFC 8058). */
-export const newsletterMail = (strapi: Strapi, newsletter: Pick<NewsletterRow, 'subject' | 'body'>, r: Recipient, sender: string, subjectPrefix = ''): Mail => {
+export const newsletterMail = (
+  strapi: Strapi,
+  newsletter: Pick<NewsletterRow, 'subject' | 'body'>,
+  r: Recipient,
+  sender: string,
+  subjectPrefix = ''
+): Mail => {
   const url = unsubscribeUrl(strapi, r.email);
   const rendered = renderNewsletter(newsletter, { firstName: r.firstName, lastName: r.lastName, unsubscribeUrl: url }, sender);
   return {
@@ -43,7 +49,12 @@ export const newsletterMail = (strapi: Strapi, newsletter: Pick<NewsletterRow, '
 };
 
 /** The newsletter's delivery records (mail/deliveries.ts). */
-const seriesOf = (newsletter: Pick<NewsletterRow, 'id' | 'documentId'>): DeliverySeries => ({ uid: DELIVERY, parentField: 'newsletter', parentId: newsletter.id, parentDocumentId: newsletter.documentId });
+const seriesOf = (newsletter: Pick<NewsletterRow, 'id' | 'documentId'>): DeliverySeries => ({
+  uid: DELIVERY,
+  parentField: 'newsletter',
+  parentId: newsletter.id,
+  parentDocumentId: newsletter.documentId,
+});
 
 /** Recounts the deliveries into the newsletter (status and counts shown in the admin). */
 const updateCounts = async (strapi: Strapi, newsletter: Pick<NewsletterRow, 'id' | 'documentId'>, status?: string) => {
@@ -73,7 +84,10 @@ const run = async (strapi: Strapi, documentId: string) => {
   const counts = await updateCounts(strapi, newsletter);
   const done = counts.sentCount === counts.recipientsCount;
   await updateCounts(strapi, newsletter, done ? 'sent' : 'failed');
-  if (!done) strapi.log.warn(`[newsletter] « ${newsletter.subject} » : ${counts.recipientsCount - counts.sentCount} destinataire(s) non servi(s) ; relancez l'envoi pour reprendre.`);
+  if (!done)
+    strapi.log.warn(
+      `[newsletter] « ${newsletter.subject} » : ${counts.recipientsCount - counts.sentCount} destinataire(s) non servi(s) ; relancez l'envoi pour reprendre.`
+    );
 };
 
 const alreadySent = () => badRequest('Statut : cette lettre a déjà été envoyée à tous ses destinataires.', 'status');
@@ -91,7 +105,10 @@ const open = async (strapi: Strapi, documentId: string) => {
     .then(() => run(strapi, documentId))
     .catch(async (e) => {
       strapi.log.error(`[newsletter] envoi de ${documentId} interrompu : ${e?.stack ?? e}`);
-      await strapi.db.query(NEWSLETTER).update({ where: { id: newsletter.id }, data: { status: 'failed' } }).catch(() => undefined);
+      await strapi.db
+        .query(NEWSLETTER)
+        .update({ where: { id: newsletter.id }, data: { status: 'failed' } })
+        .catch(() => undefined);
     })
     .finally(() => running.delete(documentId));
   running.set(documentId, job);
@@ -128,7 +145,9 @@ export const startSending = async (
       opening.delete(documentId);
     }
   }
-  return strapi.db.query(NEWSLETTER).findOne({ where: { documentId }, select: ['documentId', 'status', 'recipientsCount', 'sentCount', 'failedCount'] });
+  return strapi.db
+    .query(NEWSLETTER)
+    .findOne({ where: { documentId }, select: ['documentId', 'status', 'recipientsCount', 'sentCount', 'failedCount'] });
 };
 
 /** At boot: newsletters left in "sending" by a stop or a crash are resumed. */

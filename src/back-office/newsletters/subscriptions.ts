@@ -34,7 +34,8 @@ const sendConfirmation = async (strapi: Strapi, email: string, firstName: string
 export const requestSubscription = async (strapi: Strapi, input: { email?: unknown; firstName?: unknown }) => {
   const email = typeof input.email === 'string' ? normaliseEmail(input.email) : '';
   if (!email) throw fieldError(SUBSCRIBER, 'email', 'ce champ est obligatoire.');
-  if (!EMAIL.test(email) || email.length > 255) throw fieldError(SUBSCRIBER, 'email', `« ${email.slice(0, 100)} » n'est pas une adresse e-mail valide.`);
+  if (!EMAIL.test(email) || email.length > 255)
+    throw fieldError(SUBSCRIBER, 'email', `« ${email.slice(0, 100)} » n'est pas une adresse e-mail valide.`);
   // printed in the confirmation e-mail (« Bonjour <prénom>, »): only what looks like a name
   if (input.firstName !== undefined && input.firstName !== null && typeof input.firstName !== 'string') {
     throw fieldError(SUBSCRIBER, 'firstName', 'doit être un texte.');
@@ -43,7 +44,9 @@ export const requestSubscription = async (strapi: Strapi, input: { email?: unkno
   const problem = firstName ? personNameProblem(firstName) : null;
   if (problem) throw fieldError(SUBSCRIBER, 'firstName', problem);
   setImmediate(() =>
-    recordSubscription(strapi, email, firstName).catch((e) => strapi.log.error(`[abonnés] demande d’abonnement non traitée : ${e?.message ?? e}`))
+    recordSubscription(strapi, email, firstName).catch((e) =>
+      strapi.log.error(`[abonnés] demande d’abonnement non traitée : ${e?.message ?? e}`)
+    )
   );
 };
 
@@ -60,7 +63,9 @@ export const requestSubscription = async (strapi: Strapi, input: { email?: unkno
 export const recordSubscription = async (strapi: Strapi, email: string, firstName: string | null) => {
   const nonce = newNonce();
   const { confirmed, data } = await strapi.db.transaction(async () => {
-    const existing = await strapi.db.query(SUBSCRIBER).findOne({ where: { email }, select: ['id', 'status', 'firstName', 'confirmationNonce'] });
+    const existing = await strapi.db
+      .query(SUBSCRIBER)
+      .findOne({ where: { email }, select: ['id', 'status', 'firstName', 'confirmationNonce'] });
     const confirmed = existing?.status === 'confirmed';
     const now = new Date();
     const data = confirmed
@@ -68,7 +73,10 @@ export const recordSubscription = async (strapi: Strapi, email: string, firstNam
       : { firstName: firstName ?? existing?.firstName ?? null, confirmationNonce: nonce, updatedAt: now };
     // one statement either way (the *Many forms neither read back nor wrap in a transaction of their own)
     if (existing) await strapi.db.query(SUBSCRIBER).updateMany({ where: { id: existing.id }, data });
-    else await strapi.db.query(SUBSCRIBER).createMany({ data: [{ ...data, email, status: 'pending', source: 'site', createdAt: now, publishedAt: now }] });
+    else
+      await strapi.db
+        .query(SUBSCRIBER)
+        .createMany({ data: [{ ...data, email, status: 'pending', source: 'site', createdAt: now, publishedAt: now }] });
     return { confirmed, data };
   });
   if (!confirmed) await sendConfirmation(strapi, email, data.firstName, nonce);
@@ -106,11 +114,17 @@ export const unsubscribe = async (strapi: Strapi, token: unknown) => {
     if (existing.status !== 'unsubscribed' || existing.confirmationNonce) {
       await strapi.db.query(SUBSCRIBER).update({
         where: { id: existing.id },
-        data: { status: 'unsubscribed', unsubscribedAt: existing.status === 'unsubscribed' ? existing.unsubscribedAt : new Date(), confirmationNonce: null },
+        data: {
+          status: 'unsubscribed',
+          unsubscribedAt: existing.status === 'unsubscribed' ? existing.unsubscribedAt : new Date(),
+          confirmationNonce: null,
+        },
       });
     }
   } else {
-    await strapi.documents(SUBSCRIBER).create({ data: { email, status: 'unsubscribed', source: 'désinscription', unsubscribedAt: new Date() } });
+    await strapi
+      .documents(SUBSCRIBER)
+      .create({ data: { email, status: 'unsubscribed', source: 'désinscription', unsubscribedAt: new Date() } });
   }
   return email;
 };

@@ -52,7 +52,12 @@ const axes = (doc: PDFKit.PDFDocument, f: ReturnType<typeof frame>, ticks: numbe
   const max = ticks[ticks.length - 1];
   for (const t of ticks) {
     const y = f.top + f.height - (f.height * t) / max;
-    doc.moveTo(f.left, y).lineTo(f.left + f.width, y).lineWidth(0.3).strokeColor(COLORS.line).stroke();
+    doc
+      .moveTo(f.left, y)
+      .lineTo(f.left + f.width, y)
+      .lineWidth(0.3)
+      .strokeColor(COLORS.line)
+      .stroke();
     doc.text(format(t), PAGE_MARGIN - 4, y - 3, { width: AXIS, align: 'right', lineBreak: false });
   }
   return max;
@@ -81,7 +86,11 @@ const legend = (doc: PDFKit.PDFDocument, f: ReturnType<typeof frame>, series: Se
 };
 
 /** Vertical bars, grouped when there are several series (e.g. dues and donations by month). */
-export const barChart = (doc: PDFKit.PDFDocument, series: Series[], { title, labels, height = 120, format = formatCount }: ChartOptions) => {
+export const barChart = (
+  doc: PDFKit.PDFDocument,
+  series: Series[],
+  { title, labels, height = 120, format = formatCount }: ChartOptions
+) => {
   const f = frame(doc, title, height);
   const max = axes(doc, f, axisTicks(Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0)))), format);
   const step = f.width / labels.length;
@@ -117,7 +126,11 @@ export const lineChart = (doc: PDFKit.PDFDocument, s: Series, { title, labels, h
 };
 
 /** Horizontal bars with the label on the left and the value on the right (rankings). */
-export const horizontalBarChart = (doc: PDFKit.PDFDocument, rows: Array<{ label: string; count: number }>, { title, color = CHART_COLORS[0] }: { title: string; color?: string }) => {
+export const horizontalBarChart = (
+  doc: PDFKit.PDFDocument,
+  rows: Array<{ label: string; count: number }>,
+  { title, color = CHART_COLORS[0] }: { title: string; color?: string }
+) => {
   const rowHeight = 13;
   const height = Math.max(1, rows.length) * rowHeight;
   if (doc.y + height + 40 > doc.page.height - PAGE_MARGIN) doc.addPage();
@@ -131,7 +144,9 @@ export const horizontalBarChart = (doc: PDFKit.PDFDocument, rows: Array<{ label:
   if (!rows.length) doc.fillColor(COLORS.muted).text('Aucune donnée', PAGE_MARGIN, top, { lineBreak: false });
   rows.forEach((r, i) => {
     const y = top + i * rowHeight;
-    doc.fillColor(COLORS.text).text(r.label, PAGE_MARGIN, y + 2, { width: labelWidth - 6, height: rowHeight, ellipsis: true, lineBreak: false });
+    doc
+      .fillColor(COLORS.text)
+      .text(r.label, PAGE_MARGIN, y + 2, { width: labelWidth - 6, height: rowHeight, ellipsis: true, lineBreak: false });
     const w = (barMax * r.count) / max;
     if (w > 0) doc.rect(PAGE_MARGIN + labelWidth, y + 2, w, rowHeight - 4).fill(color);
     doc.fillColor(COLORS.text).text(formatCount(r.count), PAGE_MARGIN + labelWidth + w + 4, y + 2, { lineBreak: false });

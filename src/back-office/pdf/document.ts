@@ -39,7 +39,12 @@ export const associationIdentity = async (strapi: Strapi): Promise<AssociationId
 
 /** A new A4 document with the header drawn; finish with `endToBuffer(doc)`. */
 export const createReport = (identity: AssociationIdentity, { title, subtitle }: { title: string; subtitle?: string }) => {
-  const doc = newPdfDocument({ size: 'A4', margin: PAGE_MARGIN, bufferPages: true, info: { Title: `${typo(title)} — ${identity.name}`, Author: identity.name } });
+  const doc = newPdfDocument({
+    size: 'A4',
+    margin: PAGE_MARGIN,
+    bufferPages: true,
+    info: { Title: `${typo(title)} — ${identity.name}`, Author: identity.name },
+  });
   const top = PAGE_MARGIN;
   let x = PAGE_MARGIN;
   if (identity.logoPath) {
@@ -50,7 +55,11 @@ export const createReport = (identity: AssociationIdentity, { title, subtitle }:
       // an unreadable logo must not prevent the report
     }
   }
-  doc.fillColor(COLORS.text).font(FONT.bold).fontSize(16).text(identity.name, x, top, { width: 495 - (x - PAGE_MARGIN) });
+  doc
+    .fillColor(COLORS.text)
+    .font(FONT.bold)
+    .fontSize(16)
+    .text(identity.name, x, top, { width: 495 - (x - PAGE_MARGIN) });
   const ids = [identity.rna && `RNA ${identity.rna}`, identity.siren && `SIREN ${identity.siren}`].filter(Boolean).join(' · ');
   const address = [identity.address, [identity.postalCode, identity.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
   doc.font(FONT.regular).fontSize(9).fillColor(COLORS.muted);
@@ -77,8 +86,16 @@ export const heading = (doc: PDFKit.PDFDocument, text: string) => {
 };
 
 /** A paragraph of our own text (French typography applied). */
-export const paragraph = (doc: PDFKit.PDFDocument, text: string, { size = 9, color = COLORS.text }: { size?: number; color?: string } = {}) => {
-  doc.fillColor(color).font(FONT.regular).fontSize(size).text(typo(text), PAGE_MARGIN, doc.y, { width: doc.page.width - 2 * PAGE_MARGIN });
+export const paragraph = (
+  doc: PDFKit.PDFDocument,
+  text: string,
+  { size = 9, color = COLORS.text }: { size?: number; color?: string } = {}
+) => {
+  doc
+    .fillColor(color)
+    .font(FONT.regular)
+    .fontSize(size)
+    .text(typo(text), PAGE_MARGIN, doc.y, { width: doc.page.width - 2 * PAGE_MARGIN });
   doc.fillColor(COLORS.text);
 };
 
@@ -98,12 +115,20 @@ export const table = (doc: PDFKit.PDFDocument, headers: string[], rows: Array<Ar
   const draw = (cells: string[], bold: boolean, h: number) => {
     const y = doc.y;
     let x = PAGE_MARGIN;
-    doc.font(bold ? FONT.bold : FONT.regular).fontSize(9).fillColor(COLORS.text);
+    doc
+      .font(bold ? FONT.bold : FONT.regular)
+      .fontSize(9)
+      .fillColor(COLORS.text);
     cells.forEach((c, i) => {
       doc.text(c, x + 3, y + 3, { width: w[i] - 6, align: i === 0 ? 'left' : 'right' });
       x += w[i];
     });
-    doc.moveTo(PAGE_MARGIN, y + h).lineTo(PAGE_MARGIN + total, y + h).strokeColor(COLORS.line).lineWidth(0.5).stroke();
+    doc
+      .moveTo(PAGE_MARGIN, y + h)
+      .lineTo(PAGE_MARGIN + total, y + h)
+      .strokeColor(COLORS.line)
+      .lineWidth(0.5)
+      .stroke();
     doc.x = PAGE_MARGIN;
     doc.y = y + h;
   };
@@ -139,8 +164,15 @@ export const endToBuffer = (doc: PDFKit.PDFDocument, identity: AssociationIdenti
     doc.switchToPage(i);
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font(FONT.regular).fontSize(8).fillColor(COLORS.muted)
-      .text(`${identity.name} — édité le ${printed} — page ${i + 1}/${range.count}`, PAGE_MARGIN, doc.page.height - 35, { width: doc.page.width - 2 * PAGE_MARGIN, align: 'center', lineBreak: false });
+    doc
+      .font(FONT.regular)
+      .fontSize(8)
+      .fillColor(COLORS.muted)
+      .text(`${identity.name} — édité le ${printed} — page ${i + 1}/${range.count}`, PAGE_MARGIN, doc.page.height - 35, {
+        width: doc.page.width - 2 * PAGE_MARGIN,
+        align: 'center',
+        lineBreak: false,
+      });
     doc.page.margins.bottom = bottom;
   }
   doc.end();

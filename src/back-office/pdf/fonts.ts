@@ -2,7 +2,11 @@ import fs from 'fs';
 import PDFDocument from 'pdfkit';
 
 // subset-font has no typings: its one function, as used here
-const subsetFont = require('subset-font') as (font: Buffer, text: string, options: { targetFormat: 'sfnt'; dropTables?: string[] }) => Promise<Buffer>;
+const subsetFont = require('subset-font') as (
+  font: Buffer,
+  text: string,
+  options: { targetFormat: 'sfnt'; dropTables?: string[] }
+) => Promise<Buffer>;
 
 /**
  * The font embedded in every PDF: DejaVu Sans (regular and bold), from the npm package
@@ -75,7 +79,9 @@ const compactFontData = () =>
     const text = String.fromCodePoint(...COMPACT);
     const full = fontData();
     // MATH (formulas' layout) is not used by pdfkit
-    const [regular, bold] = await Promise.all([full.regular, full.bold].map((font) => subsetFont(font, text, { targetFormat: 'sfnt', dropTables: ['MATH'] })));
+    const [regular, bold] = await Promise.all(
+      [full.regular, full.bold].map((font) => subsetFont(font, text, { targetFormat: 'sfnt', dropTables: ['MATH'] }))
+    );
     return { regular, bold };
   })().catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
 

@@ -57,7 +57,10 @@ export const writeRules: Record<string, WriteRule> = {
       if (write.action !== 'delete' || !write.documentId) return;
       const numbers = await receiptNumbers(write.strapi, { donor: { documentId: write.documentId } });
       if (numbers.length)
-        throw badRequest(`Donateur : des reçus fiscaux lui ont été émis (n° ${numbers.join(', ')}) ; sa fiche est conservée.`, 'documentId');
+        throw badRequest(
+          `Donateur : des reçus fiscaux lui ont été émis (n° ${numbers.join(', ')}) ; sa fiche est conservée.`,
+          'documentId'
+        );
     },
   },
 };
@@ -115,7 +118,9 @@ const withEmailStatus = async <R extends { documentId: string }>(strapi: Strapi,
         populate: { receipt: { select: ['documentId'] } },
       })
     : [];
-  const status = new Map(deliveries.map((d: { status: string; receipt?: { documentId: string } | null }) => [d.receipt?.documentId, d.status]));
+  const status = new Map(
+    deliveries.map((d: { status: string; receipt?: { documentId: string } | null }) => [d.receipt?.documentId, d.status])
+  );
   return rows.map((r) => ({ ...r, emailStatus: status.get(r.documentId) ?? null }));
 };
 

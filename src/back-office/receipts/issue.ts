@@ -198,7 +198,13 @@ export const issueBatch = async (
       // the PDF as it is issued, stored once: what every later download and e-mail carries
       let pdf: Buffer;
       try {
-        pdf = await receiptPdf(strapi, { number, mode: options.mode, snapshot, cancelled: false, replacesNumber: replaced?.number ?? null });
+        pdf = await receiptPdf(strapi, {
+          number,
+          mode: options.mode,
+          snapshot,
+          cancelled: false,
+          replacesNumber: replaced?.number ?? null,
+        });
       } catch (e) {
         // the writes under way end before the transaction is rolled back (their files are then removed)
         await writing.catch(() => undefined);
@@ -263,7 +269,9 @@ export const cancel = async (
   return withStoredFiles(strapi, (stored) =>
     strapi.db.transaction(async ({ trx }: { trx: Knex.Transaction }) => {
       if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [COVERAGE_LOCK]);
-      const receipt: ReceiptRow | null = await strapi.db.query(RECEIPT).findOne({ where: { documentId }, populate: { replaces: { select: ['number'] } } });
+      const receipt: ReceiptRow | null = await strapi.db
+        .query(RECEIPT)
+        .findOne({ where: { documentId }, populate: { replaces: { select: ['number'] } } });
       if (!receipt) throw notFound('Reçu fiscal introuvable.');
       if (receipt.cancelled)
         throw conflict(
@@ -313,6 +321,12 @@ export const replace = async (strapi: Strapi, documentId: string, reason: unknow
       periodStart: old.mode === 'single' ? donations[0].receivedAt : old.periodStart,
       periodEnd: old.mode === 'single' ? donations[0].receivedAt : old.periodEnd,
     };
-    return issueOne(strapi, planned, issuer, { mode: old.mode, issuedBy: adminName(user), replaces: { id: old.id, number: old.number } }, files);
+    return issueOne(
+      strapi,
+      planned,
+      issuer,
+      { mode: old.mode, issuedBy: adminName(user), replaces: { id: old.id, number: old.number } },
+      files
+    );
   });
 };

@@ -21,7 +21,8 @@ const CHECKED = '☒';
 const UNCHECKED = '☐';
 
 const date = (iso: string | null | undefined) => (iso ? iso.slice(0, 10).split('-').reverse().join('/') : '');
-const dateTime = (value: string | Date | null | undefined) => (value ? new Date(value).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '');
+const dateTime = (value: string | Date | null | undefined) =>
+  value ? new Date(value).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '';
 
 /** An image of the snapshot (logo, signature) in the public folder, or null. */
 const imagePath = (publicDir: string, url: string | null | undefined) => {
@@ -273,7 +274,8 @@ const withReplaced = async (
  * Every value a receipt prints besides our own labels: its frozen data, its number, the number it
  * replaces, the reason of its cancellation. One string, scanned for the characters of the font.
  */
-const printedValues = (receipt: PrintedReceipt) => JSON.stringify([receipt.number, receipt.snapshot, receipt.replacesNumber ?? null, receipt.cancelReason ?? null]);
+const printedValues = (receipt: PrintedReceipt) =>
+  JSON.stringify([receipt.number, receipt.snapshot, receipt.replacesNumber ?? null, receipt.cancelReason ?? null]);
 
 /**
  * One receipt (with its `replacesNumber`) as a PDF in memory: with the compact fonts (pdf/fonts.ts),
@@ -282,7 +284,9 @@ const printedValues = (receipt: PrintedReceipt) => JSON.stringify([receipt.numbe
  */
 export const renderReceipt = async (publicDir: string, receipt: PrintedReceipt, warn?: (message: string) => void): Promise<Buffer> => {
   const title = `Reçu fiscal n° ${receipt.number}`;
-  const doc = (await newPdfDocumentFor(printedValues(receipt), { size: 'A4', margin: M, info: { Title: title } }, warn)).fillColor(COLORS.text);
+  const doc = (await newPdfDocumentFor(printedValues(receipt), { size: 'A4', margin: M, info: { Title: title } }, warn)).fillColor(
+    COLORS.text
+  );
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {

@@ -173,7 +173,7 @@ const PAGE = 2000;
 export const loadDonations = async (strapi: Strapi, where: Record<string, unknown>): Promise<DonationFacts[]> => {
   const donations: DonationFacts[] = [];
   const donors = new Map<number, DonorFacts>();
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows: DonationRow[] = await strapi.db.query(DONATION).findMany({
       where: { $and: [where, { id: { $gt: after } }] },
       select: ['id', 'documentId', 'amount', 'receivedAt', 'method', 'nature', 'giftForm', 'description', 'refunded', 'receiptedElsewhere'],

@@ -26,7 +26,20 @@ export type SnapshotLine = {
 export type ReceiptSnapshot = {
   version: number;
   /** the association as its settings said when the receipt was issued, its files by their path under the public folder */
-  issuer: Pick<IssuerSettings, 'name' | 'rna' | 'siren' | 'address' | 'postalCode' | 'city' | 'object' | 'category' | 'categoryLabel' | 'signatoryName' | 'signatoryCapacity'> & {
+  issuer: Pick<
+    IssuerSettings,
+    | 'name'
+    | 'rna'
+    | 'siren'
+    | 'address'
+    | 'postalCode'
+    | 'city'
+    | 'object'
+    | 'category'
+    | 'categoryLabel'
+    | 'signatoryName'
+    | 'signatoryCapacity'
+  > & {
     /** path under the public folder, or null */
     logo: string | null;
     signature: string | null;

@@ -40,7 +40,9 @@ const mailOf = async (strapi: Strapi, delivery: Delivery, brand: Mail['brand']):
       `Cordialement,`,
       `${receipt.snapshot?.issuer?.signatoryName ?? ''}, ${receipt.snapshot?.issuer?.signatoryCapacity ?? ''}`,
     ].join('\n'),
-    attachments: [{ filename: `recu-fiscal-${receipt.number}.pdf`, content: await storedPdf(strapi, receipt.pdf), contentType: 'application/pdf' }],
+    attachments: [
+      { filename: `recu-fiscal-${receipt.number}.pdf`, content: await storedPdf(strapi, receipt.pdf), contentType: 'application/pdf' },
+    ],
   };
 };
 
@@ -73,7 +75,12 @@ const queue = async (strapi: Strapi, year: number) => {
   await addDeliveries(
     strapi,
     seriesOf(year),
-    receipts.map((r: Pick<ReceiptRow, 'id' | 'documentId' | 'donorEmail' | 'donorName'>) => ({ email: r.donorEmail, lastName: r.donorName, key: `receipt-${r.id}`, data: { receipt: r.documentId } }))
+    receipts.map((r: Pick<ReceiptRow, 'id' | 'documentId' | 'donorEmail' | 'donorName'>) => ({
+      email: r.donorEmail,
+      lastName: r.donorName,
+      key: `receipt-${r.id}`,
+      data: { receipt: r.documentId },
+    }))
   );
 };
 
@@ -95,12 +102,16 @@ const run = async (strapi: Strapi, year: number) => {
         ).map((d: { id: number }) => d.id)
       ),
     afterSent: async (d) => {
-      const record = await strapi.db.query(RECEIPT_DELIVERY).findOne({ where: { id: d.id }, select: ['id', 'sentAt'], populate: { receipt: { select: ['id'] } } });
-      if (record?.receipt) await strapi.db.query(RECEIPT).update({ where: { id: record.receipt.id }, data: { sentAt: record.sentAt ?? new Date() } });
+      const record = await strapi.db
+        .query(RECEIPT_DELIVERY)
+        .findOne({ where: { id: d.id }, select: ['id', 'sentAt'], populate: { receipt: { select: ['id'] } } });
+      if (record?.receipt)
+        await strapi.db.query(RECEIPT).update({ where: { id: record.receipt.id }, data: { sentAt: record.sentAt ?? new Date() } });
     },
   });
   const status = await sendingStatus(strapi, year);
-  if (status.failed || status.pending) strapi.log.warn(`[reçus] envoi ${year} incomplet (${status.failed} en échec) ; relancez l'envoi pour reprendre.`);
+  if (status.failed || status.pending)
+    strapi.log.warn(`[reçus] envoi ${year} incomplet (${status.failed} en échec) ; relancez l'envoi pour reprendre.`);
 };
 
 /**

@@ -44,8 +44,7 @@ export const issuerSettings = async (strapi: Strapi): Promise<IssuerSettings> =>
   const need = (field: string, ok: boolean) => {
     if (!ok) missing.push(field);
   };
-  if (!a)
-    throw badRequest('Association : renseignez d’abord la page « Association » (nom, adresse, réglages des reçus fiscaux).', 'name');
+  if (!a) throw badRequest('Association : renseignez d’abord la page « Association » (nom, adresse, réglages des reçus fiscaux).', 'name');
   if (!a.receiptsEnabled) {
     throw fieldError(
       ASSOCIATION,

@@ -41,7 +41,9 @@ export const withStoredFiles = async <T>(strapi: Strapi, work: (stored: StoredFi
     await Promise.all(
       stored.files.map((file) =>
         Promise.resolve(strapi.plugin('upload').provider.delete(file)).catch((err: unknown) =>
-          strapi.log.error(`[reçus] fichier orphelin ${file.hash}${file.ext} non supprimé : ${(err as { message?: unknown } | null)?.message ?? err}`)
+          strapi.log.error(
+            `[reçus] fichier orphelin ${file.hash}${file.ext} non supprimé : ${(err as { message?: unknown } | null)?.message ?? err}`
+          )
         )
       )
     );
@@ -58,7 +60,9 @@ export const withStoredFiles = async <T>(strapi: Strapi, work: (stored: StoredFi
  */
 export const storePdf = async (strapi: Strapi, stored: StoredFiles, pdf: Buffer, name: string) => {
   const upload = strapi.plugin('upload');
-  const entity: UploadedFile = await upload.service('upload').formatFileInfo({ filename: name, type: 'application/pdf', size: pdf.length }, { name });
+  const entity: UploadedFile = await upload
+    .service('upload')
+    .formatFileInfo({ filename: name, type: 'application/pdf', size: pdf.length }, { name });
   entity.getStream = () => Readable.from([pdf]);
   await upload.service('provider').checkFileSize(entity);
   await upload.service('provider').upload(entity);
@@ -154,7 +158,9 @@ export const guardReceiptFiles = (strapi: Strapi) => {
         : [];
       const inFolders = folders.length
         ? await strapi.db.query(FILE).findMany({
-            where: { $or: folders.flatMap((f: { path: string }) => [{ folderPath: f.path }, { folderPath: { $startsWith: `${f.path}/` } }]) },
+            where: {
+              $or: folders.flatMap((f: { path: string }) => [{ folderPath: f.path }, { folderPath: { $startsWith: `${f.path}/` } }]),
+            },
             select: ['id'],
           })
         : [];

@@ -37,13 +37,21 @@ export interface FinancialReport {
    */
   subsidies: {
     rows: Array<{
-      funder: string; title: string; status: string; requested: number | null; granted: number | null; received: number | null; reportDueAt: string | null;
+      funder: string;
+      title: string;
+      status: string;
+      requested: number | null;
+      granted: number | null;
+      received: number | null;
+      reportDueAt: string | null;
       counted: Record<SubsidyAmount, boolean>;
     }>;
     /** subtotals per funder, sorted by name */
     byFunder: Array<{ funder: string; count: Record<SubsidyAmount, number>; requested: number; granted: number; received: number }>;
     count: Record<SubsidyAmount, number>;
-    requested: number; granted: number; received: number;
+    requested: number;
+    granted: number;
+    received: number;
   } | null;
   /**
    * Receipts of the fiscal year: dues + donations + subsidies received (THE definitions of
@@ -58,8 +66,18 @@ export interface FinancialReport {
    */
   missions: {
     // startAt as stored (epoch milliseconds on SQLite, a Date on PostgreSQL): read it with datetimeFromDb
-    rows: Array<{ title: string; startAt: unknown; status: string; planned: number | null; actual: number | null; difference: number | null }>;
-    planned: number; actual: number; difference: number; compared: number;
+    rows: Array<{
+      title: string;
+      startAt: unknown;
+      status: string;
+      planned: number | null;
+      actual: number | null;
+      difference: number | null;
+    }>;
+    planned: number;
+    actual: number;
+    difference: number;
+    compared: number;
   } | null;
   /** French names of the sections left out for lack of rights */
   omitted: string[];
@@ -67,13 +85,50 @@ export interface FinancialReport {
 
 /** What each section reads: the admin needs every one of these fields. */
 const SECTION_READS: Record<'dues' | 'donations' | 'subsidies' | 'missions', { name: string; reads: Array<[string, string]> }> = {
-  dues: { name: 'Cotisations', reads: [[CONTRIBUTION, 'amount'], [CONTRIBUTION, 'paidAt'], [CONTRIBUTION, 'paymentMethod'], [CONTRIBUTION, 'membershipType'], [MEMBERSHIP_TYPE, 'name']] },
-  donations: { name: 'Dons', reads: [[DONATION, 'amount'], [DONATION, 'receivedAt'], [DONATION, 'method'], [DONATION, 'nature'], [DONATION, 'donor']] },
+  dues: {
+    name: 'Cotisations',
+    reads: [
+      [CONTRIBUTION, 'amount'],
+      [CONTRIBUTION, 'paidAt'],
+      [CONTRIBUTION, 'paymentMethod'],
+      [CONTRIBUTION, 'membershipType'],
+      [MEMBERSHIP_TYPE, 'name'],
+    ],
+  },
+  donations: {
+    name: 'Dons',
+    reads: [
+      [DONATION, 'amount'],
+      [DONATION, 'receivedAt'],
+      [DONATION, 'method'],
+      [DONATION, 'nature'],
+      [DONATION, 'donor'],
+    ],
+  },
   subsidies: {
     name: 'Subventions',
-    reads: [[SUBSIDY, 'title'], [SUBSIDY, 'fiscalYear'], [SUBSIDY, 'funder'], [PARTNER, 'name'], [SUBSIDY, 'amountRequested'], [SUBSIDY, 'amountGranted'], [SUBSIDY, 'amountReceived'], [SUBSIDY, 'status'], [SUBSIDY, 'reportDueAt']],
+    reads: [
+      [SUBSIDY, 'title'],
+      [SUBSIDY, 'fiscalYear'],
+      [SUBSIDY, 'funder'],
+      [PARTNER, 'name'],
+      [SUBSIDY, 'amountRequested'],
+      [SUBSIDY, 'amountGranted'],
+      [SUBSIDY, 'amountReceived'],
+      [SUBSIDY, 'status'],
+      [SUBSIDY, 'reportDueAt'],
+    ],
   },
-  missions: { name: 'Budgets des missions', reads: [[MISSION, 'title'], [MISSION, 'startAt'], [MISSION, 'status'], [MISSION, 'budgetPlanned'], [MISSION, 'budgetActual']] },
+  missions: {
+    name: 'Budgets des missions',
+    reads: [
+      [MISSION, 'title'],
+      [MISSION, 'startAt'],
+      [MISSION, 'status'],
+      [MISSION, 'budgetPlanned'],
+      [MISSION, 'budgetActual'],
+    ],
+  },
 };
 
 const mayRead = (access: ReadAccess, reads: Array<[string, string]>) =>
@@ -97,11 +152,26 @@ const rowCents = (col: string) => `CAST(ROUND(${col} * 100) AS BIGINT)`;
  * Count and total per group, sorted by label: `label` is a name, or the enumeration field `enumOf`
  * ([uid, field]), shown by its French value name for that field (labels.ts).
  */
-const breakdown = async (strapi: Strapi, s: ExportSql, label: string, amount: string, where: string, bindings: unknown[], enumOf?: [string, string]): Promise<Breakdown[]> => {
+const breakdown = async (
+  strapi: Strapi,
+  s: ExportSql,
+  label: string,
+  amount: string,
+  where: string,
+  bindings: unknown[],
+  enumOf?: [string, string]
+): Promise<Breakdown[]> => {
   const rows = rowsOf(
-    await knex(strapi).raw(`SELECT ${label} AS "label", COUNT(*) AS "count", ${sumCentsSql(amount)} AS "cents" FROM ${s.from()} WHERE ${where} GROUP BY ${label} ORDER BY 1`, bindings as Knex.RawBinding[])
+    await knex(strapi).raw(
+      `SELECT ${label} AS "label", COUNT(*) AS "count", ${sumCentsSql(amount)} AS "cents" FROM ${s.from()} WHERE ${where} GROUP BY ${label} ORDER BY 1`,
+      bindings as Knex.RawBinding[]
+    )
   );
-  return rows.map((r) => ({ label: r.label === null ? 'Non renseigné' : enumOf ? enumLabel(enumOf[0], enumOf[1], String(r.label)) : String(r.label), count: int(r.count), cents: int(r.cents) }));
+  return rows.map((r) => ({
+    label: r.label === null ? 'Non renseigné' : enumOf ? enumLabel(enumOf[0], enumOf[1], String(r.label)) : String(r.label),
+    count: int(r.count),
+    cents: int(r.cents),
+  }));
 };
 
 /**
@@ -112,9 +182,11 @@ const breakdown = async (strapi: Strapi, s: ExportSql, label: string, amount: st
  */
 export const comparable = (m: { status: string; startAt: Date; actual: number | null }, now = new Date()) =>
   m.actual !== null || m.status === 'done' || m.startAt.getTime() <= now.getTime();
-export const DIFFERENCE_RULE = 'Écart = réel − prévu, pour les missions passées ou dont le budget réel est saisi ; « — » : mission à venir sans budget réel, hors du total de l’écart.';
+export const DIFFERENCE_RULE =
+  'Écart = réel − prévu, pour les missions passées ou dont le budget réel est saisi ; « — » : mission à venir sans budget réel, hors du total de l’écart.';
 
-export const fiscalYearStartMonth = async (strapi: Strapi) => (await readAssociation(strapi, ['fiscalYearStartMonth'])).fiscalYearStartMonth;
+export const fiscalYearStartMonth = async (strapi: Strapi) =>
+  (await readAssociation(strapi, ['fiscalYearStartMonth'])).fiscalYearStartMonth;
 
 // The fiscal year containing today: src/core/dates.ts.
 export { currentFiscalYear };
@@ -123,8 +195,17 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
   const [start, end] = fiscalYearBounds(year, await fiscalYearStartMonth(strapi));
   const sections = readableSections(access);
   const report: FinancialReport = {
-    year, start, end, dues: null, donations: null, subsidies: null, receipts: null, missions: null,
-    omitted: (Object.keys(SECTION_READS) as Array<keyof typeof SECTION_READS>).filter((k) => !sections.includes(k)).map((k) => SECTION_READS[k].name),
+    year,
+    start,
+    end,
+    dues: null,
+    donations: null,
+    subsidies: null,
+    receipts: null,
+    missions: null,
+    omitted: (Object.keys(SECTION_READS) as Array<keyof typeof SECTION_READS>)
+      .filter((k) => !sections.includes(k))
+      .map((k) => SECTION_READS[k].name),
   };
   const db = knex(strapi);
 
@@ -132,7 +213,9 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
     const s = new ExportSql(strapi, CONTRIBUTION, access);
     const where = `${s.col('paidAt')} BETWEEN ? AND ? AND ${countedSql(s.col('refunded'))}`;
     const type = s.ref('membershipType', 'name');
-    const [total] = rowsOf(await db.raw(`SELECT COUNT(*) AS "count", ${sumCentsSql(s.col('amount'))} AS "cents" FROM ${s.from()} WHERE ${where}`, [start, end]));
+    const [total] = rowsOf(
+      await db.raw(`SELECT COUNT(*) AS "count", ${sumCentsSql(s.col('amount'))} AS "cents" FROM ${s.from()} WHERE ${where}`, [start, end])
+    );
     report.dues = {
       count: int(total.count),
       cents: int(total.cents),
@@ -146,7 +229,10 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
     const where = `${s.col('receivedAt')} BETWEEN ? AND ? AND ${countedSql(s.col('refunded'))}`;
     const donorId = `"${s.one('donor')}"."id"`;
     const [total] = rowsOf(
-      await db.raw(`SELECT COUNT(*) AS "count", ${sumCentsSql(s.col('amount'))} AS "cents", COUNT(DISTINCT ${donorId}) AS "donors" FROM ${s.from()} WHERE ${where}`, [start, end])
+      await db.raw(
+        `SELECT COUNT(*) AS "count", ${sumCentsSql(s.col('amount'))} AS "cents", COUNT(DISTINCT ${donorId}) AS "donors" FROM ${s.from()} WHERE ${where}`,
+        [start, end]
+      )
     );
     report.donations = {
       count: int(total.count),
@@ -183,15 +269,26 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
     );
     report.subsidies = {
       rows: rows.map((r) => ({
-        funder: r.funder ?? 'Non renseigné', title: r.title, status: enumLabel(SUBSIDY, 'status', r.status),
-        requested: centsOrNull(r.requested), granted: centsOrNull(r.granted), received: centsOrNull(r.received), reportDueAt: r.reportDueAt ?? null,
+        funder: r.funder ?? 'Non renseigné',
+        title: r.title,
+        status: enumLabel(SUBSIDY, 'status', r.status),
+        requested: centsOrNull(r.requested),
+        granted: centsOrNull(r.granted),
+        received: centsOrNull(r.received),
+        reportDueAt: r.reportDueAt ?? null,
         counted: Object.fromEntries(SUBSIDY_AMOUNTS.map((a) => [a, subsidyCounted(a, r.status)])) as Record<SubsidyAmount, boolean>,
       })),
       byFunder: byFunder.map((r) => ({
-        funder: r.funder ?? 'Non renseigné', count: counts(r), requested: int(r.requested), granted: int(r.granted), received: int(r.received),
+        funder: r.funder ?? 'Non renseigné',
+        count: counts(r),
+        requested: int(r.requested),
+        granted: int(r.granted),
+        received: int(r.received),
       })),
       count: counts(totals),
-      requested: int(totals.requested), granted: int(totals.granted), received: int(totals.received),
+      requested: int(totals.requested),
+      granted: int(totals.granted),
+      received: int(totals.received),
     };
   }
 
@@ -202,14 +299,21 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
     const where = `${s.col('startAt')} >= ? AND ${s.col('startAt')} < ? AND ${s.col('status')} <> 'cancelled'`;
     const [planned, actual] = [s.col('budgetPlanned'), s.col('budgetActual')];
     const rows = rowsOf<TextRow<'title' | 'status'>>(
-      await db.raw(`SELECT ${s.col('title')} AS "title", ${s.col('startAt')} AS "startAt", ${s.col('status')} AS "status", ${rowCents(planned)} AS "planned", ${rowCents(actual)} AS "actual" FROM ${s.from()} WHERE ${where} ORDER BY 2, 1`, [from, to])
+      await db.raw(
+        `SELECT ${s.col('title')} AS "title", ${s.col('startAt')} AS "startAt", ${s.col('status')} AS "status", ${rowCents(planned)} AS "planned", ${rowCents(actual)} AS "actual" FROM ${s.from()} WHERE ${where} ORDER BY 2, 1`,
+        [from, to]
+      )
     );
     const now = new Date();
     const missions = rows.map((r) => {
       const [plannedCents, actualCents] = [centsOrNull(r.planned), centsOrNull(r.actual)];
       const compared = comparable({ status: r.status, startAt: datetimeFromDb(r.startAt)!, actual: actualCents }, now);
       return {
-        title: r.title, startAt: r.startAt, status: enumLabel(MISSION, 'status', r.status), planned: plannedCents, actual: actualCents,
+        title: r.title,
+        startAt: r.startAt,
+        status: enumLabel(MISSION, 'status', r.status),
+        planned: plannedCents,
+        actual: actualCents,
         difference: compared ? (actualCents ?? 0) - (plannedCents ?? 0) : null,
       };
     });

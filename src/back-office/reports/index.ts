@@ -27,7 +27,9 @@ const reports: BackOfficeModule = {
         if (!readableSections(access).length) {
           throw forbidden('Vous n\u2019avez le droit de consulter aucune des données du bilan (cotisations, dons, subventions, missions).');
         }
-        const year = ctx.query.year ? (parseFilterValue(strapi, YEAR, ctx.query.year) as number) : currentFiscalYear(await fiscalYearStartMonth(strapi));
+        const year = ctx.query.year
+          ? (parseFilterValue(strapi, YEAR, ctx.query.year) as number)
+          : currentFiscalYear(await fiscalYearStartMonth(strapi));
         const format: ExportFormat = ext === 'csv' ? parseFormat(ctx.query.format) : ext === 'xlsx' ? xlsxOnly(ctx.query.format) : 'fr';
         const report = await financialReport(strapi, access, year);
         ctx.set('Content-Disposition', `attachment; filename="bilan-financier-${year}.${format === 'xlsx' ? 'xlsx' : ext}"`);

@@ -12,7 +12,11 @@ import { RECEIPTS_RULE, SUBSIDY_AMOUNTS, SUBSIDY_TOTAL_RULES, type SubsidyAmount
 /** The financial report as a file: CSV (one line per figure, for spreadsheets) or PDF (for print). */
 
 /** The three subsidy totals: THE definitions of the dashboard (stats/definitions.ts), said in the headers. */
-const SUBSIDY_SECTIONS: Record<SubsidyAmount, string> = { requested: 'Subventions demandées', granted: 'Subventions accordées', received: 'Subventions reçues' };
+const SUBSIDY_SECTIONS: Record<SubsidyAmount, string> = {
+  requested: 'Subventions demandées',
+  granted: 'Subventions accordées',
+  received: 'Subventions reçues',
+};
 const NOT_COUNTED = 'non compté dans le total';
 const subsidyRules = `Totaux et sous-totaux comme au tableau de bord : demandé ${SUBSIDY_TOTAL_RULES.requested} ; accordé : ${SUBSIDY_TOTAL_RULES.granted} ; reçu ${SUBSIDY_TOTAL_RULES.received}.`;
 
@@ -24,7 +28,15 @@ const period = (r: FinancialReport) => `Exercice ${r.year} — du ${day(r.start)
 export const RECEIPTS = 'Total des recettes';
 export const SUBSIDIES_RECEIVED = `Subventions reçues (${SUBSIDY_TOTAL_RULES.received})`;
 const receiptsMissing = (r: FinancialReport) =>
-  ([[r.dues, 'Cotisations'], [r.donations, 'Dons'], [r.subsidies, 'Subventions']] as const).filter(([section]) => !section).map(([, name]) => name);
+  (
+    [
+      [r.dues, 'Cotisations'],
+      [r.donations, 'Dons'],
+      [r.subsidies, 'Subventions'],
+    ] as const
+  )
+    .filter(([section]) => !section)
+    .map(([, name]) => name);
 export const receiptsNotGiven = (r: FinancialReport) => {
   const missing = receiptsMissing(r);
   const s = missing.length > 1 ? 's' : '';
@@ -39,8 +51,10 @@ export const NOT_COMPARED = 'non comparé (mission à venir sans budget réel)';
 const csvRows = (r: FinancialReport, identity: { name: string; rna?: string | null; siren?: string | null }, format: CsvFormat) => {
   const money = (c: number | null) => (c === null ? '' : formatCents(c, format));
   const rows: Array<Record<string, string | number>> = [];
-  const add = (section: string, detail: string, count: number | string, amount: string) => rows.push({ section, detail, count: String(count), amount });
-  const breakdown = (section: string, prefix: string, list: Breakdown[]) => list.forEach((b) => add(section, `${prefix} : ${b.label}`, b.count, money(b.cents)));
+  const add = (section: string, detail: string, count: number | string, amount: string) =>
+    rows.push({ section, detail, count: String(count), amount });
+  const breakdown = (section: string, prefix: string, list: Breakdown[]) =>
+    list.forEach((b) => add(section, `${prefix} : ${b.label}`, b.count, money(b.cents)));
   add('Association', identity.name, '', '');
   if (identity.rna) add('Association', `RNA ${identity.rna}`, '', '');
   if (identity.siren) add('Association', `SIREN ${identity.siren}`, '', '');
@@ -66,7 +80,8 @@ const csvRows = (r: FinancialReport, identity: { name: string; rna?: string | nu
         add(SUBSIDY_SECTIONS[a], amount !== null && !s.counted[a] ? `${detail} — ${NOT_COUNTED}` : detail, '', money(amount));
       }
     }
-    for (const f of subsidies.byFunder) for (const a of SUBSIDY_AMOUNTS) add(SUBSIDY_SECTIONS[a], `Financeur : ${f.funder}`, f.count[a], money(f[a]));
+    for (const f of subsidies.byFunder)
+      for (const a of SUBSIDY_AMOUNTS) add(SUBSIDY_SECTIONS[a], `Financeur : ${f.funder}`, f.count[a], money(f[a]));
     for (const a of SUBSIDY_AMOUNTS) add(SUBSIDY_SECTIONS[a], `Total (${SUBSIDY_TOTAL_RULES[a]})`, subsidies.count[a], money(subsidies[a]));
   }
   if (r.receipts) {
@@ -102,11 +117,15 @@ export const financialCsv = async (strapi: Strapi, r: FinancialReport, format: C
   const identity = await associationIdentity(strapi);
   const rows = csvRows(r, identity, format);
   const fields = [
-    ['section', 'Rubrique'], ['detail', 'Détail'], ['count', 'Nombre'], ['amount', 'Montant (€)'],
+    ['section', 'Rubrique'],
+    ['detail', 'Détail'],
+    ['count', 'Nombre'],
+    ['amount', 'Montant (€)'],
   ].map(([key, label]) => ({
     label,
     // names typed by people (association, funders, missions) are neutralised like in the exports (CSV injection)
-    value: (row: Record<string, string>) => (row[key] === '' ? undefined : key === 'section' || key === 'detail' ? neutralise(row[key]) : row[key]),
+    value: (row: Record<string, string>) =>
+      row[key] === '' ? undefined : key === 'section' || key === 'detail' ? neutralise(row[key]) : row[key],
   }));
   return csvStream(fields, format, async function* () {
     yield rows;
@@ -126,10 +145,14 @@ export const financialPdf = async (strapi: Strapi, r: FinancialReport) => {
   }
   if (r.donations) {
     heading(doc, 'Dons');
-    table(doc, ['', 'Nombre', 'Montant'], [
-      ['Total des dons', r.donations.count, eurosOf(r.donations.cents)],
-      ['Donateurs distincts', r.donations.donors, ''],
-    ]);
+    table(
+      doc,
+      ['', 'Nombre', 'Montant'],
+      [
+        ['Total des dons', r.donations.count, eurosOf(r.donations.cents)],
+        ['Donateurs distincts', r.donations.donors, ''],
+      ]
+    );
     table(doc, ['Par nature', 'Nombre', 'Montant'], breakdownRows(r.donations.byNature));
     table(doc, ['Par moyen de paiement', 'Nombre', 'Montant'], breakdownRows(r.donations.byMethod));
   }
@@ -144,7 +167,14 @@ export const financialPdf = async (strapi: Strapi, r: FinancialReport) => {
       doc,
       ['Financeur — objet', 'Statut', 'Demandé', 'Accordé', 'Reçu', 'Bilan dû le'],
       [
-        ...r.subsidies.rows.map((s) => [`${s.funder} — ${s.title}`, s.status, cell(s, 'requested'), cell(s, 'granted'), cell(s, 'received'), day(s.reportDueAt)]),
+        ...r.subsidies.rows.map((s) => [
+          `${s.funder} — ${s.title}`,
+          s.status,
+          cell(s, 'requested'),
+          cell(s, 'granted'),
+          cell(s, 'received'),
+          day(s.reportDueAt),
+        ]),
         ['Total', '', eurosOf(r.subsidies.requested), eurosOf(r.subsidies.granted), eurosOf(r.subsidies.received), ''],
       ],
       [w * 0.3, w * 0.12, w * 0.15, w * 0.15, w * 0.15, w * 0.13]
@@ -158,12 +188,17 @@ export const financialPdf = async (strapi: Strapi, r: FinancialReport) => {
   }
   if (r.receipts) {
     heading(doc, RECEIPTS);
-    table(doc, ['', 'Nombre', 'Montant'], [
-      ['Cotisations', r.dues!.count, eurosOf(r.receipts.dues)],
-      ['Dons', r.donations!.count, eurosOf(r.receipts.donations)],
-      [SUBSIDIES_RECEIVED, r.subsidies!.count.received, eurosOf(r.receipts.subsidies)],
-      [RECEIPTS, '', eurosOf(r.receipts.total)],
-    ], [w * 0.6, w * 0.15, w * 0.25]);
+    table(
+      doc,
+      ['', 'Nombre', 'Montant'],
+      [
+        ['Cotisations', r.dues!.count, eurosOf(r.receipts.dues)],
+        ['Dons', r.donations!.count, eurosOf(r.receipts.donations)],
+        [SUBSIDIES_RECEIVED, r.subsidies!.count.received, eurosOf(r.receipts.subsidies)],
+        [RECEIPTS, '', eurosOf(r.receipts.total)],
+      ],
+      [w * 0.6, w * 0.15, w * 0.25]
+    );
   } else if (r.dues || r.donations || r.subsidies) {
     heading(doc, RECEIPTS);
     paragraph(doc, receiptsNotGiven(r));

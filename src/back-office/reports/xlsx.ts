@@ -44,7 +44,8 @@ export const financialXlsx = async (strapi: Strapi, r: FinancialReport) => {
 
   if (r.dues || r.donations) {
     const rows: Array<{ section: string; detail: string; count?: number; cents?: number }> = [];
-    const breakdown = (section: string, prefix: string, list: Breakdown[]) => list.forEach((b) => rows.push({ section, detail: `${prefix} : ${b.label}`, count: b.count, cents: b.cents }));
+    const breakdown = (section: string, prefix: string, list: Breakdown[]) =>
+      list.forEach((b) => rows.push({ section, detail: `${prefix} : ${b.label}`, count: b.count, cents: b.cents }));
     if (r.dues) {
       rows.push({ section: 'Cotisations', detail: 'Total', count: r.dues.count, cents: r.dues.cents });
       breakdown('Cotisations', 'Type d\u2019adhésion', r.dues.byType);
@@ -68,7 +69,12 @@ export const financialXlsx = async (strapi: Strapi, r: FinancialReport) => {
     sheets.push({
       name: 'Cotisations et dons',
       title,
-      columns: [column('Rubrique', 'section', 'text'), column('Détail', 'detail', 'text'), column('Nombre', 'count', 'integer'), column('Montant (€)', 'cents', 'cents')],
+      columns: [
+        column('Rubrique', 'section', 'text'),
+        column('Détail', 'detail', 'text'),
+        column('Nombre', 'count', 'integer'),
+        column('Montant (€)', 'cents', 'cents'),
+      ],
       batches: once(rows),
       footer: receipts,
     });
@@ -79,20 +85,34 @@ export const financialXlsx = async (strapi: Strapi, r: FinancialReport) => {
     // an amount its subsidy's status leaves out of the totals is said so in the last column
     const rows = s.rows.map((row) => ({
       ...row,
-      outside: SUBSIDY_AMOUNTS.filter((a) => row[a] !== null && !row.counted[a]).map((a) => SUBSIDY_HEADERS[a].toLowerCase()).join(', '),
+      outside: SUBSIDY_AMOUNTS.filter((a) => row[a] !== null && !row.counted[a])
+        .map((a) => SUBSIDY_HEADERS[a].toLowerCase())
+        .join(', '),
     }));
     sheets.push({
       name: 'Subventions',
       // without dues nor donations there is no first sheet: the receipts' « non calculé » is said here
-      title: [...title, ...(sheets.length ? [] : [`${RECEIPTS} : ${receiptsNotGiven(r)}`]), `Totaux comme au tableau de bord : demandé ${SUBSIDY_TOTAL_RULES.requested} ; accordé : ${SUBSIDY_TOTAL_RULES.granted} ; reçu ${SUBSIDY_TOTAL_RULES.received}.`],
+      title: [
+        ...title,
+        ...(sheets.length ? [] : [`${RECEIPTS} : ${receiptsNotGiven(r)}`]),
+        `Totaux comme au tableau de bord : demandé ${SUBSIDY_TOTAL_RULES.requested} ; accordé : ${SUBSIDY_TOTAL_RULES.granted} ; reçu ${SUBSIDY_TOTAL_RULES.received}.`,
+      ],
       columns: [
-        column('Financeur', 'funder', 'text'), column('Objet', 'title', 'text'), column('Statut', 'status', 'text'),
+        column('Financeur', 'funder', 'text'),
+        column('Objet', 'title', 'text'),
+        column('Statut', 'status', 'text'),
         ...SUBSIDY_AMOUNTS.map((a) => column(`${SUBSIDY_HEADERS[a]} (€)`, a, 'cents')),
-        column('Bilan à rendre le', 'reportDueAt', 'date'), column('Non compté dans les totaux', 'outside', 'text'),
+        column('Bilan à rendre le', 'reportDueAt', 'date'),
+        column('Non compté dans les totaux', 'outside', 'text'),
       ],
       batches: once(rows),
       footer: [
-        ...s.byFunder.map((f) => ({ funder: `Sous-total : ${f.funder}`, requested: f.requested, granted: f.granted, received: f.received })),
+        ...s.byFunder.map((f) => ({
+          funder: `Sous-total : ${f.funder}`,
+          requested: f.requested,
+          granted: f.granted,
+          received: f.received,
+        })),
         { funder: 'Total', requested: s.requested, granted: s.granted, received: s.received },
       ],
     });
@@ -107,11 +127,24 @@ export const financialXlsx = async (strapi: Strapi, r: FinancialReport) => {
       name: 'Missions',
       title: [...title, 'Budgets des missions de l\u2019exercice (hors annulées).', DIFFERENCE_RULE],
       columns: [
-        column('Mission', 'title', 'text'), column('Début', 'startAt', 'datetime'), column('Statut', 'status', 'text'), column('Budget prévu (€)', 'planned', 'cents'),
-        column('Budget réel (€)', 'actual', 'cents'), column('Écart réel − prévu (€)', 'difference', 'cents'), column('Remarque', 'note', 'text'),
+        column('Mission', 'title', 'text'),
+        column('Début', 'startAt', 'datetime'),
+        column('Statut', 'status', 'text'),
+        column('Budget prévu (€)', 'planned', 'cents'),
+        column('Budget réel (€)', 'actual', 'cents'),
+        column('Écart réel − prévu (€)', 'difference', 'cents'),
+        column('Remarque', 'note', 'text'),
       ],
       batches: once(rows),
-      footer: [{ title: `Total (${m.rows.length} missions)`, planned: m.planned, actual: m.actual, difference: m.difference, note: `écart sur ${m.compared} mission${s} comparée${s}` }],
+      footer: [
+        {
+          title: `Total (${m.rows.length} missions)`,
+          planned: m.planned,
+          actual: m.actual,
+          difference: m.difference,
+          note: `écart sur ${m.compared} mission${s} comparée${s}`,
+        },
+      ],
     });
   }
   if (omitted.length) sheets[0].title = [...(sheets[0].title ?? []), ...omitted];

@@ -110,7 +110,9 @@ export class BulkWriter {
     const idByDocumentId = new Map<string, number>();
     const documentIds = rows.map((r) => r.document_id);
     for (let i = 0; i < documentIds.length; i += 5 * CHUNK) {
-      const found = await this.trx(meta.tableName).select('id', 'document_id').whereIn('document_id', documentIds.slice(i, i + 5 * CHUNK));
+      const found = await this.trx(meta.tableName)
+        .select('id', 'document_id')
+        .whereIn('document_id', documentIds.slice(i, i + 5 * CHUNK));
       for (const r of found) idByDocumentId.set(r.document_id, Number(r.id));
     }
     const ids = documentIds.map((d) => idByDocumentId.get(d)!);
@@ -163,7 +165,14 @@ export class BulkWriter {
           row[a.columnName ?? f] = this.storeValue(a, v);
         }
         batch.rows.push(row);
-        batch.links.push({ [jt.joinColumn.name]: ids[index], field, component_type: attr.target, [jt.orderColumnName]: position + 1, table: jt.name, cmpColumn: jt.inverseJoinColumn.name });
+        batch.links.push({
+          [jt.joinColumn.name]: ids[index],
+          field,
+          component_type: attr.target,
+          [jt.orderColumnName]: position + 1,
+          table: jt.name,
+          cmpColumn: jt.inverseJoinColumn.name,
+        });
       });
     }
     for (const [target, { rows, links }] of byTarget) {
@@ -172,7 +181,8 @@ export class BulkWriter {
       const first = Number(max ?? 0) + 1;
       rows.forEach((row, i) => (row.id = first + i));
       await this.insertChunks(tableName, rows);
-      if (isPostgres(this.strapi)) await this.trx.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), ?)`, [tableName, first + rows.length - 1]);
+      if (isPostgres(this.strapi))
+        await this.trx.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), ?)`, [tableName, first + rows.length - 1]);
       const linkRows = new Map<string, Doc[]>();
       links.forEach(({ table: linkTable, cmpColumn, ...link }, i) => {
         if (!linkRows.has(linkTable)) linkRows.set(linkTable, []);

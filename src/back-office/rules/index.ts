@@ -5,7 +5,6 @@ import { FIELD_STATUS_STATE } from '../../middlewares/field-status';
 
 const WRITES = ['create', 'update', 'delete', 'clone'];
 
-
 const isToOne = (attr: Attribute) => attr.type === 'relation' && !attr.relation?.endsWith('ToMany');
 
 /** The stored records with their to-one relations as documentIds, by documentId (in slices of 500). */

@@ -102,7 +102,16 @@ export const createMany = async (strapi: Strapi, uid: string, records: Iterable<
       : resolveDocumentId(s, target, ref);
 
   return strapi.db.transaction(async ({ trx }) => {
-    const base = { strapi, uid, action: 'create' as const, creating: true, cloning: false, afterCommit: noAfterCommit, once: onceCache(), trx };
+    const base = {
+      strapi,
+      uid,
+      action: 'create' as const,
+      creating: true,
+      cloning: false,
+      afterCommit: noAfterCommit,
+      once: onceCache(),
+      trx,
+    };
     const writer = new BulkWriter(strapi, trx);
     const now = new Date();
     const updatedAt = now.toISOString();
@@ -114,7 +123,7 @@ export const createMany = async (strapi: Strapi, uid: string, records: Iterable<
 
     // slice by slice (a thousand records at a time in memory); each slice's numbers and unique
     // values are checked against what the previous slices already wrote in this transaction
-    for (let from = 0; !next.done; ) {
+    for (let from = 0; !next.done;) {
       const slice: Array<Record<string, any>> = [];
       while (slice.length < SLICE && !next.done) {
         slice.push(next.value);

@@ -5,7 +5,12 @@ import type { Strapi } from '../types';
  * An entry as callers name it in a relation: its documentId, its id (a number or digits), or an object
  * with either; a whole relation may also come as { set }, { connect } or { disconnect } lists of these.
  */
-export type EntryRef = string | number | { documentId?: string; id?: number; set?: EntryRef[]; connect?: EntryRef[]; disconnect?: EntryRef[] } | null | undefined;
+export type EntryRef =
+  | string
+  | number
+  | { documentId?: string; id?: number; set?: EntryRef[]; connect?: EntryRef[]; disconnect?: EntryRef[] }
+  | null
+  | undefined;
 
 /** A to-one relation in written data, in any of the shapes callers send. */
 export type RelationInput = EntryRef | EntryRef[];
@@ -44,6 +49,8 @@ export const resolveDocumentId = async (strapi: Strapi, targetUid: string, ref: 
 
 /** documentId of the entry a to-one relation of a stored document points to. */
 export const currentTarget = async (strapi: Strapi, uid: string, documentId: string, field: string) => {
-  const row = await strapi.db.query(uid as UID.Schema).findOne({ where: { documentId }, populate: { [field]: { select: ['documentId'] } } });
+  const row = await strapi.db
+    .query(uid as UID.Schema)
+    .findOne({ where: { documentId }, populate: { [field]: { select: ['documentId'] } } });
   return (row?.[field]?.documentId as string) ?? null;
 };

@@ -22,7 +22,13 @@ const isDate = (v: unknown): v is string => {
   return days !== undefined && day >= 1 && day <= days;
 };
 const toDateTime = (v: unknown) =>
-  v instanceof Date ? DateTime.fromJSDate(v) : typeof v === 'string' ? DateTime.fromISO(v) : typeof v === 'number' ? DateTime.fromMillis(v) : null;
+  v instanceof Date
+    ? DateTime.fromJSDate(v)
+    : typeof v === 'string'
+      ? DateTime.fromISO(v)
+      : typeof v === 'number'
+        ? DateTime.fromMillis(v)
+        : null;
 
 /** The relations a content type cannot exist without (declared by the modules' write rules, `requiredRelations`). */
 export type RequiredRelations = (uid: string) => string[];
@@ -90,7 +96,8 @@ export const checkFields = async (
       case 'float': {
         const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
         if (!Number.isFinite(n)) throw fieldError(uid, field, 'doit être un nombre.');
-        if ((attr.type === 'integer' || attr.type === 'biginteger') && !Number.isInteger(n)) throw fieldError(uid, field, 'doit être un nombre entier.');
+        if ((attr.type === 'integer' || attr.type === 'biginteger') && !Number.isInteger(n))
+          throw fieldError(uid, field, 'doit être un nombre entier.');
         if (attr.type === 'decimal' && Math.round(n * 100) !== Number((n * 100).toFixed(6))) {
           throw fieldError(uid, field, 'deux décimales au maximum (centimes).');
         }
@@ -102,7 +109,9 @@ export const checkFields = async (
       }
       case 'enumeration':
         if (!attr.enum.includes(v)) {
-          const allowed = attr.enum.map((e: string) => (enumLabel(uid, field, e) !== e ? `${e} (${enumLabel(uid, field, e)})` : e)).join(', ');
+          const allowed = attr.enum
+            .map((e: string) => (enumLabel(uid, field, e) !== e ? `${e} (${enumLabel(uid, field, e)})` : e))
+            .join(', ');
           throw fieldError(uid, field, `valeur « ${v} » inconnue ; valeurs possibles : ${allowed}.`);
         }
         break;
@@ -148,7 +157,9 @@ export const checkUniqueMany = async (strapi: Strapi, uid: string, records: Valu
     });
     const values = [...seen.keys()];
     for (let i = 0; i < values.length; i += 500) {
-      const clash = await strapi.db.query(uid as UID.Schema).findOne({ where: { [field]: { $in: values.slice(i, i + 500) } }, select: [field] });
+      const clash = await strapi.db
+        .query(uid as UID.Schema)
+        .findOne({ where: { [field]: { $in: values.slice(i, i + 500) } }, select: [field] });
       if (clash) throw refuse(seen.get(clash[field]) ?? seen.get(String(clash[field])) ?? 0, clash[field]);
     }
   }
@@ -181,7 +192,11 @@ export const checkRequiredRelations = async (
 };
 
 const toRef = (item: unknown) =>
-  typeof item === 'object' && item !== null ? item : typeof item === 'number' || /^\d+$/.test(String(item)) ? { id: Number(item) } : { documentId: String(item) };
+  typeof item === 'object' && item !== null
+    ? item
+    : typeof item === 'number' || /^\d+$/.test(String(item))
+      ? { id: Number(item) }
+      : { documentId: String(item) };
 
 /**
  * The other side of a required relation: removing a contribution from a member's list (the "Cotisations"
@@ -202,10 +217,13 @@ export const checkNoOrphans = async (
     const input = data[field];
     if (input === undefined || attr.type !== 'relation' || attr.relation !== 'oneToMany' || !attr.mappedBy) continue;
     if (!required(attr.target).includes(attr.mappedBy)) continue;
-    const row = await strapi.db.query(uid as UID.Schema).findOne({ where: { documentId }, populate: { [field]: { select: ['documentId'] } } });
+    const row = await strapi.db
+      .query(uid as UID.Schema)
+      .findOne({ where: { documentId }, populate: { [field]: { select: ['documentId'] } } });
     const linked = new Set<string>((row?.[field] ?? []).map((r: { documentId: string }) => r.documentId));
     if (!linked.size) continue;
-    const ids = async (items: unknown[]) => (await Promise.all(items.map((i) => resolveDocumentId(strapi, attr.target, toRef(i))))).filter(Boolean) as string[];
+    const ids = async (items: unknown[]) =>
+      (await Promise.all(items.map((i) => resolveDocumentId(strapi, attr.target, toRef(i))))).filter(Boolean) as string[];
     let removed: string[] = [];
     if (input === null) removed = [...linked];
     else if (Array.isArray(input) || Array.isArray(input.set)) {

@@ -33,7 +33,31 @@ const READ_ONLY: Record<string, string[]> = {
   'api::newsletter.newsletter': ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount'],
   'api::mission-message.mission-message': ['status', 'sentAt', 'recipientsCount', 'sentCount', 'failedCount', 'sentBy'],
   // a tax receipt is never edited (src/back-office/receipts): every field is shown, none editable
-  'api::receipt.receipt': ['number', 'numberYear', 'sequence', 'mode', 'donorKind', 'donor', 'donations', 'donorName', 'donorEmail', 'periodStart', 'periodEnd', 'total', 'issuedOn', 'issuedBy', 'snapshot', 'cancelled', 'cancelledAt', 'cancelledBy', 'cancelReason', 'replaces', 'pdf', 'cancelledPdf', 'sentAt'],
+  'api::receipt.receipt': [
+    'number',
+    'numberYear',
+    'sequence',
+    'mode',
+    'donorKind',
+    'donor',
+    'donations',
+    'donorName',
+    'donorEmail',
+    'periodStart',
+    'periodEnd',
+    'total',
+    'issuedOn',
+    'issuedBy',
+    'snapshot',
+    'cancelled',
+    'cancelledAt',
+    'cancelledBy',
+    'cancelReason',
+    'replaces',
+    'pdf',
+    'cancelledPdf',
+    'sentAt',
+  ],
   'api::ledger-category.ledger-category': ['displayName'],
   'api::fiscal-year.fiscal-year': ['year', 'closedAt', 'closedBy', 'entryCount', 'income', 'expense'],
 };
@@ -170,7 +194,12 @@ export const applyContentManagerSettings = async (strapi: Strapi) => {
     }
     // main field (shown in relations) and default sort: ours, unless the bureau chose another one
     const mainField = MAIN_FIELD[uid];
-    if (mainField && config.settings && config.settings.mainField !== mainField && replaceableMainFields(contentType).includes(config.settings.mainField)) {
+    if (
+      mainField &&
+      config.settings &&
+      config.settings.mainField !== mainField &&
+      replaceableMainFields(contentType).includes(config.settings.mainField)
+    ) {
       config.settings.mainField = mainField;
       changed = true;
     }

@@ -45,7 +45,10 @@ export const parisMidnight = (day: string) => DateTime.fromISO(day, { zone: TZ }
  */
 export const activeVolunteerWindow = (refDay: string) => {
   const ref = DateTime.fromISO(refDay, { zone: TZ });
-  return { from: parisMidnight(ref.minus({ years: 1 }).plus({ days: 1 }).toISODate()!), to: parisMidnight(ref.plus({ days: 1 }).toISODate()!) };
+  return {
+    from: parisMidnight(ref.minus({ years: 1 }).plus({ days: 1 }).toISODate()!),
+    to: parisMidnight(ref.plus({ days: 1 }).toISODate()!),
+  };
 };
 
 /** The year's missions: `startAt` from 1 January 00:00 to 31 December 24:00 (Paris). */
@@ -98,7 +101,12 @@ export const PYRAMID_GENDERS = ['female', 'male'] as const;
 export const TOP_N = 10;
 export const OTHERS_LABEL = 'Autres';
 export const categoryKey = (value: string) =>
-  value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 
 export const frCompare = (a: string, b: string) => a.localeCompare(b, 'fr');
 
@@ -145,7 +153,8 @@ export const subsidyCounted = (amount: SubsidyAmount, status: string) =>
  */
 export const subsidyCountedSql = (amount: SubsidyAmount, statusColumn: string, amountColumn: string) => {
   if (amount === 'requested') return `(CASE WHEN ${statusColumn} <> '${SUBSIDY_NOT_SENT}' THEN ${amountColumn} END)`;
-  if (amount === 'granted') return `(CASE WHEN ${statusColumn} IN (${SUBSIDY_GRANTED.map((s) => `'${s}'`).join(', ')}) THEN ${amountColumn} END)`;
+  if (amount === 'granted')
+    return `(CASE WHEN ${statusColumn} IN (${SUBSIDY_GRANTED.map((s) => `'${s}'`).join(', ')}) THEN ${amountColumn} END)`;
   return amountColumn;
 };
 

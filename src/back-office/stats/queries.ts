@@ -4,8 +4,19 @@ import { duesStatusSql } from '../dues/status';
 import { countedSql } from '../dues/counted';
 import { todayInParis } from '../dues/period';
 import {
-  AGE_GROUPS, AGE_UNKNOWN, MISSION_CANCELLED, MISSION_DONE, MISSION_PLANNED, MoneySection, SubsidyAmount,
-  activeVolunteerWindow, subsidyCountedSql, bornByForAge, missionYearWindow, monthsOf, yearBounds,
+  AGE_GROUPS,
+  AGE_UNKNOWN,
+  MISSION_CANCELLED,
+  MISSION_DONE,
+  MISSION_PLANNED,
+  MoneySection,
+  SubsidyAmount,
+  activeVolunteerWindow,
+  subsidyCountedSql,
+  bornByForAge,
+  missionYearWindow,
+  monthsOf,
+  yearBounds,
 } from './definitions';
 
 /**
@@ -78,13 +89,22 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
       ${months.map((_, i) => `SUM(CASE WHEN ${joinedAt} >= ? AND ${joinedAt} < ? THEN 1 ELSE 0 END) AS new_${i + 1}`).join(',\n      ')},
       ${months.map((_, i) => `SUM(CASE WHEN ${joinedAt} IS NULL OR ${joinedAt} < ? THEN 1 ELSE 0 END) AS end_${i + 1}`).join(',\n      ')}
       FROM ${members} ${paidThen.sql} WHERE ${population.sql}`,
-    bindings: [...status.bindings, first, ...months.flatMap((m) => [m.first, m.next]), ...months.map((m) => m.next), ...paidThen.bindings, ...population.bindings],
+    bindings: [
+      ...status.bindings,
+      first,
+      ...months.flatMap((m) => [m.first, m.next]),
+      ...months.map((m) => m.next),
+      ...paidThen.bindings,
+      ...population.bindings,
+    ],
   };
 
   // Age on 31 December: born after the latest birth date of the group's minimum age → younger.
   const birth = c(MEMBER, 'birthDate');
   const gender = c(MEMBER, 'gender');
-  const ageCase = AGE_GROUPS.slice(1).map((_, i) => `WHEN ${birth} > ? THEN '${AGE_GROUPS[i][0]}'`).join(' ');
+  const ageCase = AGE_GROUPS.slice(1)
+    .map((_, i) => `WHEN ${birth} > ? THEN '${AGE_GROUPS[i][0]}'`)
+    .join(' ');
   queries.ageGroups = {
     sql: `SELECT CASE WHEN ${birth} IS NULL THEN '${AGE_UNKNOWN}' ${ageCase} ELSE '${AGE_GROUPS[AGE_GROUPS.length - 1][0]}' END AS age_group,
       CASE WHEN ${gender} = 'female' THEN 'female' WHEN ${gender} = 'male' THEN 'male' ELSE 'other' END AS gender,
@@ -124,8 +144,14 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
       ${participationCount('attended')} AS attended,
       ${participationCount('absent')} AS absent`,
     bindings: [
-      datetimeValue(strapi, active.from), datetimeValue(strapi, active.to),
-      ...MISSION_DONE, ...yearRange, ...MISSION_PLANNED, ...yearRange, ...yearRange, ...yearRange,
+      datetimeValue(strapi, active.from),
+      datetimeValue(strapi, active.to),
+      ...MISSION_DONE,
+      ...yearRange,
+      ...MISSION_PLANNED,
+      ...yearRange,
+      ...yearRange,
+      ...yearRange,
     ],
   };
 
@@ -153,7 +179,8 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
   if (sections.includes('subsidies')) {
     // THE subsidy totals (definitions.ts), the same SQL rule as the financial report's
     const sStatus = c(SUBSIDY, 'status');
-    const counted = (amount: SubsidyAmount, field: string) => `SUM(ROUND(${subsidyCountedSql(amount, sStatus, c(SUBSIDY, field))} * 100)) AS ${amount}`;
+    const counted = (amount: SubsidyAmount, field: string) =>
+      `SUM(ROUND(${subsidyCountedSql(amount, sStatus, c(SUBSIDY, field))} * 100)) AS ${amount}`;
     queries.subsidies = {
       sql: `SELECT ${counted('requested', 'amountRequested')}, ${counted('granted', 'amountGranted')}, ${counted('received', 'amountReceived')}
         FROM ${table(strapi, SUBSIDY)} WHERE ${c(SUBSIDY, 'fiscalYear')} = ?`,

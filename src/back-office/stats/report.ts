@@ -22,7 +22,11 @@ export const keyFigures = (s: Stats): Array<[string, string]> => [
   ['Présences', count(s.participation.attended)],
   ['Absences', count(s.participation.absent)],
   ...(s.dues ? ([['Cotisations encaissées', `${euros(s.dues.total)} (${count(s.dues.count)})`]] as Array<[string, string]>) : []),
-  ...(s.donations ? ([['Dons reçus', `${euros(s.donations.total)} (${count(s.donations.count)} dons, ${count(s.donations.donors)} donateurs)`]] as Array<[string, string]>) : []),
+  ...(s.donations
+    ? ([['Dons reçus', `${euros(s.donations.total)} (${count(s.donations.count)} dons, ${count(s.donations.donors)} donateurs)`]] as Array<
+        [string, string]
+      >)
+    : []),
   ...(s.subsidies ? ([['Subventions accordées', euros(s.subsidies.granted)]] as Array<[string, string]>) : []),
 ];
 
@@ -36,8 +40,15 @@ export const statsReport = async (strapi: Strapi, s: Stats) => {
   table(doc, ['Indicateur', 'Valeur'], keyFigures(s), [300, 195]);
 
   heading(doc, 'Adhérents');
-  lineChart(doc, { name: 'Adhérents', values: s.membersByMonth.map((m) => m.count), color: CHART_COLORS[0] }, { title: 'Adhérents en fin de mois', labels: months });
-  barChart(doc, [{ name: 'Nouveaux adhérents', values: s.newMembersByMonth.map((m) => m.count), color: CHART_COLORS[2] }], { title: 'Nouveaux adhérents par mois', labels: months });
+  lineChart(
+    doc,
+    { name: 'Adhérents', values: s.membersByMonth.map((m) => m.count), color: CHART_COLORS[0] },
+    { title: 'Adhérents en fin de mois', labels: months }
+  );
+  barChart(doc, [{ name: 'Nouveaux adhérents', values: s.newMembersByMonth.map((m) => m.count), color: CHART_COLORS[2] }], {
+    title: 'Nouveaux adhérents par mois',
+    labels: months,
+  });
   barChart(
     doc,
     [
@@ -52,17 +63,29 @@ export const statsReport = async (strapi: Strapi, s: Stats) => {
   horizontalBarChart(doc, s.origins, { title: 'Origines', color: CHART_COLORS[5] });
 
   heading(doc, 'Missions et participation');
-  table(doc, ['', 'Nombre'], [
-    ['Missions réalisées', count(s.missions.done)],
-    ['Missions prévues', count(s.missions.planned)],
-    ['Présences', count(s.participation.attended)],
-    ['Absences', count(s.participation.absent)],
-    ['Taux de participation', percent(s.participation.rate)],
-  ], [300, 195]);
-  horizontalBarChart(doc, [{ label: 'Présents', count: s.participation.attended }, { label: 'Absents', count: s.participation.absent }], {
-    title: `Participation aux missions (${percent(s.participation.rate)} de présence)`,
-    color: CHART_COLORS[2],
-  });
+  table(
+    doc,
+    ['', 'Nombre'],
+    [
+      ['Missions réalisées', count(s.missions.done)],
+      ['Missions prévues', count(s.missions.planned)],
+      ['Présences', count(s.participation.attended)],
+      ['Absences', count(s.participation.absent)],
+      ['Taux de participation', percent(s.participation.rate)],
+    ],
+    [300, 195]
+  );
+  horizontalBarChart(
+    doc,
+    [
+      { label: 'Présents', count: s.participation.attended },
+      { label: 'Absents', count: s.participation.absent },
+    ],
+    {
+      title: `Participation aux missions (${percent(s.participation.rate)} de présence)`,
+      color: CHART_COLORS[2],
+    }
+  );
 
   if (s.dues || s.donations) {
     if (doc.y > doc.page.height - 260) doc.addPage(); // keep the title with its chart
@@ -72,16 +95,26 @@ export const statsReport = async (strapi: Strapi, s: Stats) => {
       ...(s.donations ? [{ name: 'Dons', values: s.donations.byMonth.map((m) => m.amount), color: CHART_COLORS[2] }] : []),
     ];
     barChart(doc, series, { title: 'Montants encaissés par mois (€)', labels: months });
-    table(doc, ['Mois', ...series.map((x) => x.name)], s.newMembersByMonth.map((m, i) => [monthLabel(m.month), ...series.map((x) => euros(x.values[i]))]), [195, ...series.map(() => 300 / series.length)]);
+    table(
+      doc,
+      ['Mois', ...series.map((x) => x.name)],
+      s.newMembersByMonth.map((m, i) => [monthLabel(m.month), ...series.map((x) => euros(x.values[i]))]),
+      [195, ...series.map(() => 300 / series.length)]
+    );
   }
   if (s.subsidies) {
     heading(doc, `Subventions de l'exercice ${s.year}`);
-    table(doc, ['', 'Montant'], [
-      // THE definitions (definitions.ts), the same totals as the financial report's
-      [`Demandées (${SUBSIDY_TOTAL_RULES.requested})`, euros(s.subsidies.requested)],
-      [`Accordées (${SUBSIDY_TOTAL_RULES.granted})`, euros(s.subsidies.granted)],
-      [`Reçues (${SUBSIDY_TOTAL_RULES.received})`, euros(s.subsidies.received)],
-    ], [300, 195]);
+    table(
+      doc,
+      ['', 'Montant'],
+      [
+        // THE definitions (definitions.ts), the same totals as the financial report's
+        [`Demandées (${SUBSIDY_TOTAL_RULES.requested})`, euros(s.subsidies.requested)],
+        [`Accordées (${SUBSIDY_TOTAL_RULES.granted})`, euros(s.subsidies.granted)],
+        [`Reçues (${SUBSIDY_TOTAL_RULES.received})`, euros(s.subsidies.received)],
+      ],
+      [300, 195]
+    );
   }
   return endToBuffer(doc, identity);
 };

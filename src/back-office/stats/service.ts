@@ -4,8 +4,17 @@ import type { Ability } from '../access/content-manager-guard';
 import { badRequest } from '../../core/errors';
 import { knex } from '../sql';
 import {
-  AGE_GROUPS, AGE_UNKNOWN, FIRST_YEAR, MONEY_SECTIONS, MoneySection,
-  centsToEuros, currentYear, monthsOf, participationRate, referenceDay, topWithOthers,
+  AGE_GROUPS,
+  AGE_UNKNOWN,
+  FIRST_YEAR,
+  MONEY_SECTIONS,
+  MoneySection,
+  centsToEuros,
+  currentYear,
+  monthsOf,
+  participationRate,
+  referenceDay,
+  topWithOthers,
 } from './definitions';
 import { statsQueries } from './queries';
 import type { Stats } from './types';
@@ -25,12 +34,14 @@ export const parseYear = (raw: unknown) => {
 
 /** Money sections the admin may see: read right on contributions, donations, subsidies (content manager). */
 export const allowedMoneySections = (userAbility: Ability | null | undefined): MoneySection[] =>
-  (Object.keys(MONEY_SECTIONS) as MoneySection[]).filter((s) => userAbility?.can?.('plugin::content-manager.explorer.read', MONEY_SECTIONS[s]));
+  (Object.keys(MONEY_SECTIONS) as MoneySection[]).filter((s) =>
+    userAbility?.can?.('plugin::content-manager.explorer.read', MONEY_SECTIONS[s])
+  );
 
 /** A row of an aggregate query: its columns by alias. */
 type SqlRow = Record<string, unknown>;
 // SQLite answers the rows, PostgreSQL a result holding them
-const rowsOf = (result: SqlRow[] | { rows?: SqlRow[] } | undefined): SqlRow[] => (Array.isArray(result) ? result : result?.rows ?? []);
+const rowsOf = (result: SqlRow[] | { rows?: SqlRow[] } | undefined): SqlRow[] => (Array.isArray(result) ? result : (result?.rows ?? []));
 const n = (v: unknown) => Number(v ?? 0);
 
 const moneyByMonth = (year: number, rows: SqlRow[]) => {
@@ -66,7 +77,8 @@ export const computeStats = async (strapi: Strapi, year: number, sections: Money
     for (const a of r.ageGroups) if (a.age_group === label) row[a.gender as 'female' | 'male' | 'other'] += n(a.count);
     return row;
   });
-  const categories = (kind: string) => topWithOthers(r.categories.filter((c) => c.kind === kind).map((c) => ({ value: String(c.value ?? ''), count: n(c.count) })));
+  const categories = (kind: string) =>
+    topWithOthers(r.categories.filter((c) => c.kind === kind).map((c) => ({ value: String(c.value ?? ''), count: n(c.count) })));
 
   const stats: Stats = {
     year,

@@ -2,8 +2,15 @@
  * The JSON of GET /back-office/stats, shared by the server and the admin panel (types only: the
  * admin bundle imports this file with `import type`). Definitions of each figure: definitions.ts.
  */
-export interface Bucket { label: string; count: number }
-export interface MoneyMonth { month: string; amount: number; count: number }
+export interface Bucket {
+  label: string;
+  count: number;
+}
+export interface MoneyMonth {
+  month: string;
+  amount: number;
+  count: number;
+}
 export interface Stats {
   year: number;
   /** the day the counts are taken on: 31 December, or today for the current year */

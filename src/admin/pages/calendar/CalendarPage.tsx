@@ -46,7 +46,9 @@ const PrivateFeed = () => {
   const publicUrl = `${window.location.origin}/api/calendar.ics`;
   return (
     <Box background="neutral0" hasRadius shadow="tableShadow" padding={5} marginTop={4} data-testid="calendar-feeds">
-      <Typography variant="delta" tag="h2">Abonnements (téléphones, agendas)</Typography>
+      <Typography variant="delta" tag="h2">
+        Abonnements (téléphones, agendas)
+      </Typography>
       <Box paddingTop={2}>
         <Typography>
           Agenda public (événements publics seulement) : <code>{publicUrl}</code>
@@ -56,8 +58,15 @@ const PrivateFeed = () => {
         {error && <Typography textColor="danger600">{error}</Typography>}
         {state?.url ? (
           <Flex direction="column" alignItems="stretch" gap={2}>
-            <Typography fontWeight="bold">Adresse secrète du calendrier du bureau (copiez-la maintenant : elle ne sera plus affichée) :</Typography>
-            <TextInput aria-label="Adresse du calendrier du bureau" value={state.url} readOnly onFocus={(e: React.FocusEvent<HTMLInputElement>) => e.target.select()} />
+            <Typography fontWeight="bold">
+              Adresse secrète du calendrier du bureau (copiez-la maintenant : elle ne sera plus affichée) :
+            </Typography>
+            <TextInput
+              aria-label="Adresse du calendrier du bureau"
+              value={state.url}
+              readOnly
+              onFocus={(e: React.FocusEvent<HTMLInputElement>) => e.target.select()}
+            />
           </Flex>
         ) : (
           <Typography>
@@ -68,7 +77,9 @@ const PrivateFeed = () => {
         )}
         {!canManage && (
           <Box paddingTop={2}>
-            <Typography textColor="neutral600">Pour obtenir l’adresse, demandez-la à la personne qui gère le calendrier du bureau (responsable des bénévoles ou président).</Typography>
+            <Typography textColor="neutral600">
+              Pour obtenir l’adresse, demandez-la à la personne qui gère le calendrier du bureau (responsable des bénévoles ou président).
+            </Typography>
           </Box>
         )}
         {canManage && (
@@ -77,7 +88,11 @@ const PrivateFeed = () => {
               {state?.active ? 'Régénérer l’adresse (l’ancienne cessera de fonctionner)' : 'Créer l’adresse secrète'}
             </Button>
             {state?.active && (
-              <Button variant="danger-light" disabled={action.loading} onClick={() => action.send(FEED_URL, undefined, { method: 'DELETE' })}>
+              <Button
+                variant="danger-light"
+                disabled={action.loading}
+                onClick={() => action.send(FEED_URL, undefined, { method: 'DELETE' })}
+              >
                 Désactiver
               </Button>
             )}
@@ -97,7 +112,10 @@ const CalendarPage = () => {
     const next = { from: dayInParis(arg.start), to: dayInParis(arg.end) };
     setRange((prev) => (prev && prev.from === next.from && prev.to === next.to ? prev : next));
   }, []);
-  const entries = useGet(range ? '/back-office/calendar' : null, { params: range ?? {}, select: (body: { data: CalendarEntry[] }) => body.data });
+  const entries = useGet(range ? '/back-office/calendar' : null, {
+    params: range ?? {},
+    select: (body: { data: CalendarEntry[] }) => body.data,
+  });
   const events = React.useMemo(() => (entries.data ?? []).map((m) => toEvent(m, colourBy)), [entries.data, colourBy]);
   const error = entries.error;
 
@@ -146,9 +164,15 @@ const CalendarPage = () => {
             }}
             eventDidMount={(arg) => {
               const m = arg.event.extendedProps.entry as CalendarEntry;
-              arg.el.title = [m.title, m.pole?.name && `Pôle : ${m.pole.name}`, `Statut : ${statusLabel(m.status)}`,
-                m.capacity ? `Places : ${m.confirmed}/${m.capacity}` : `Inscrits : ${m.confirmed}`, m.waitlisted ? `Liste d’attente : ${m.waitlisted}` : '']
-                .filter(Boolean).join('\n');
+              arg.el.title = [
+                m.title,
+                m.pole?.name && `Pôle : ${m.pole.name}`,
+                `Statut : ${statusLabel(m.status)}`,
+                m.capacity ? `Places : ${m.confirmed}/${m.capacity}` : `Inscrits : ${m.confirmed}`,
+                m.waitlisted ? `Liste d’attente : ${m.waitlisted}` : '',
+              ]
+                .filter(Boolean)
+                .join('\n');
             }}
           />
         </Box>

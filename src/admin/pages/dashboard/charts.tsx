@@ -2,7 +2,19 @@ import * as React from 'react';
 import { useTheme } from 'styled-components';
 import { Box, Flex, Typography } from '@strapi/design-system';
 import {
-  Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Legend,
+  Line,
+  LineChart,
+  Pie,
+  PieChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
 } from 'recharts';
 import type { Bucket, Stats } from './api';
 import { formatCount, formatEuros, formatMonth as monthLabel } from '../../../shared/format';
@@ -22,11 +34,25 @@ const usePalette = () => {
   };
 };
 
-export const ChartCard = ({ title, testId, children, height = 260 }: { title: string; testId: string; children: React.ReactElement; height?: number }) => (
+export const ChartCard = ({
+  title,
+  testId,
+  children,
+  height = 260,
+}: {
+  title: string;
+  testId: string;
+  children: React.ReactElement;
+  height?: number;
+}) => (
   <Box data-testid={testId} background="neutral0" hasRadius shadow="tableShadow" padding={5} height="100%">
-    <Typography variant="delta" tag="h2">{title}</Typography>
+    <Typography variant="delta" tag="h2">
+      {title}
+    </Typography>
     <Box paddingTop={4} height={`${height}px`}>
-      <ResponsiveContainer width="100%" height="100%">{children}</ResponsiveContainer>
+      <ResponsiveContainer width="100%" height="100%">
+        {children}
+      </ResponsiveContainer>
     </Box>
   </Box>
 );
@@ -91,8 +117,12 @@ export const Ranking = ({ title, testId, rows, color }: { title: string; testId:
   if (!rows.length) {
     return (
       <Box data-testid={testId} background="neutral0" hasRadius shadow="tableShadow" padding={5} height="100%">
-        <Typography variant="delta" tag="h2">{title}</Typography>
-        <Flex paddingTop={4}><Typography textColor="neutral600">Aucune donnée renseignée.</Typography></Flex>
+        <Typography variant="delta" tag="h2">
+          {title}
+        </Typography>
+        <Flex paddingTop={4}>
+          <Typography textColor="neutral600">Aucune donnée renseignée.</Typography>
+        </Flex>
       </Box>
     );
   }
@@ -142,7 +172,9 @@ export const Participation = ({ stats }: { stats: Stats }) => {
     <ChartCard title="Participation aux missions" testId="chart-participation">
       <PieChart>
         <Pie data={data} dataKey="value" nameKey="name" innerRadius="50%" outerRadius="80%" isAnimationActive={false} label>
-          {data.map((d) => <Cell key={d.name} fill={d.color} />)}
+          {data.map((d) => (
+            <Cell key={d.name} fill={d.color} />
+          ))}
         </Pie>
         <Tooltip />
         <Legend />

@@ -11,8 +11,12 @@ const Figures = ({ items }: { items: Array<{ label: string; value: string; testI
       <Grid.Item key={i.testId} col={6} direction="column" alignItems="stretch">
         <Box background="neutral100" hasRadius padding={3}>
           <Flex direction="column" alignItems="flex-start" gap={1}>
-            <Typography variant="pi" textColor="neutral600">{i.label}</Typography>
-            <Typography variant="beta" tag="p" data-testid={i.testId}>{i.value}</Typography>
+            <Typography variant="pi" textColor="neutral600">
+              {i.label}
+            </Typography>
+            <Typography variant="beta" tag="p" data-testid={i.testId}>
+              {i.value}
+            </Typography>
           </Flex>
         </Box>
       </Grid.Item>

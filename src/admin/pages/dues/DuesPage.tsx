@@ -2,7 +2,24 @@ import * as React from 'react';
 import { Link } from 'react-router-dom';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import {
-  Badge, Box, Button, Dialog, Field, Flex, Grid, NumberInput, SingleSelect, SingleSelectOption, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography,
+  Badge,
+  Box,
+  Button,
+  Dialog,
+  Field,
+  Flex,
+  Grid,
+  NumberInput,
+  SingleSelect,
+  SingleSelectOption,
+  Table,
+  Tbody,
+  Td,
+  TextInput,
+  Th,
+  Thead,
+  Tr,
+  Typography,
 } from '@strapi/design-system';
 import { Mail, Eye } from '@strapi/icons';
 import { DUES_STATUS_LABELS as STATUS_LABELS, reminderOffsetLabel, type DuesStatus } from '../../../shared/dues';
@@ -20,7 +37,9 @@ const CONTRIBUTION = 'api::contribution.contribution';
 const PAGE_SIZE = 100;
 
 export const StatusBadge = ({ status }: { status: DuesStatus }) => (
-  <Badge backgroundColor={`${STATUS_COLORS[status]}100`} textColor={`${STATUS_COLORS[status]}700`}>{STATUS_LABELS[status]}</Badge>
+  <Badge backgroundColor={`${STATUS_COLORS[status]}100`} textColor={`${STATUS_COLORS[status]}700`}>
+    {STATUS_LABELS[status]}
+  </Badge>
 );
 
 const Counts = ({ summary, active, onPick }: { summary: DuesSummary; active?: DuesStatus; onPick: (s?: DuesStatus) => void }) => (
@@ -39,8 +58,12 @@ const Counts = ({ summary, active, onPick }: { summary: DuesSummary; active?: Du
           textAlign="left"
           data-testid={`dues-count-${s}`}
         >
-          <Typography variant="sigma" textColor="neutral600">{STATUS_LABELS[s]}</Typography>
-          <Typography variant="alpha" tag="p">{summary.counts[s]}</Typography>
+          <Typography variant="sigma" textColor="neutral600">
+            {STATUS_LABELS[s]}
+          </Typography>
+          <Typography variant="alpha" tag="p">
+            {summary.counts[s]}
+          </Typography>
         </Box>
       </Grid.Item>
     ))}
@@ -53,7 +76,9 @@ const ReportView = ({ report }: { report: RemindersReport }) => {
   return (
     <Box background="neutral0" hasRadius shadow="tableShadow" padding={5} data-testid="reminders-report">
       <Typography variant="delta" tag="h2">
-        {report.dryRun ? `Simulation du ${formatDate(report.today)} : ${report.counts.sent} relance(s) seraient envoyées` : `Relances du ${formatDate(report.today)} : ${report.counts.sent} envoyée(s)`}
+        {report.dryRun
+          ? `Simulation du ${formatDate(report.today)} : ${report.counts.sent} relance(s) seraient envoyées`
+          : `Relances du ${formatDate(report.today)} : ${report.counts.sent} envoyée(s)`}
         {report.counts.failed ? `, ${report.counts.failed} en échec (nouvel essai au prochain passage)` : ''}
         {report.counts.withoutEmail ? `, ${report.counts.withoutEmail} adhérent(s) sans e-mail à contacter autrement` : ''}
       </Typography>
@@ -65,14 +90,23 @@ const ReportView = ({ report }: { report: RemindersReport }) => {
         .filter((g) => g.rows.length)
         .map((g) => (
           <Box key={g.title} paddingTop={3}>
-            <Typography variant="omega" fontWeight="bold">{g.title}</Typography>
+            <Typography variant="omega" fontWeight="bold">
+              {g.title}
+            </Typography>
             <ul>
               {g.rows.slice(0, 50).map((r) => (
                 <li key={`${r.documentId}-${r.offsetDays}`}>
-                  <Typography variant="omega"><Link to={memberUrl(r.documentId)}>{who(r)}</Link>{r.error ? ` — ${r.error}` : ''}</Typography>
+                  <Typography variant="omega">
+                    <Link to={memberUrl(r.documentId)}>{who(r)}</Link>
+                    {r.error ? ` — ${r.error}` : ''}
+                  </Typography>
                 </li>
               ))}
-              {g.rows.length > 50 && <li><Typography variant="omega">… et {g.rows.length - 50} autre(s)</Typography></li>}
+              {g.rows.length > 50 && (
+                <li>
+                  <Typography variant="omega">… et {g.rows.length - 50} autre(s)</Typography>
+                </li>
+              )}
             </ul>
           </Box>
         ))}
@@ -98,12 +132,20 @@ const Reminders = ({ onDone }: { onDone: () => void }) => {
   return (
     <Flex direction="column" alignItems="stretch" gap={3}>
       <Flex gap={2} wrap="wrap">
-        <Button variant="secondary" startIcon={<Eye />} onClick={() => run(true)} loading={loading && running === 'dry'} data-testid="reminders-dry-run">
+        <Button
+          variant="secondary"
+          startIcon={<Eye />}
+          onClick={() => run(true)}
+          loading={loading && running === 'dry'}
+          data-testid="reminders-dry-run"
+        >
           Simuler les relances du jour
         </Button>
         <Dialog.Root onOpenChange={count}>
           <Dialog.Trigger>
-            <Button variant="secondary" startIcon={<Mail />} loading={loading && running === 'real'} data-testid="reminders-run">Envoyer les relances maintenant</Button>
+            <Button variant="secondary" startIcon={<Mail />} loading={loading && running === 'real'} data-testid="reminders-run">
+              Envoyer les relances maintenant
+            </Button>
           </Dialog.Trigger>
           <Dialog.Content>
             <Dialog.Header>Envoyer les relances</Dialog.Header>
@@ -117,7 +159,9 @@ const Reminders = ({ onDone }: { onDone: () => void }) => {
                       : `${pending.counts.sent} e-mail${pending.counts.sent > 1 ? 's' : ''} de relance ${pending.counts.sent > 1 ? 'vont' : 'va'} partir maintenant.`}
                 </Typography>
                 {pending && pending.counts.withoutEmail > 0 && (
-                  <Typography>{pending.counts.withoutEmail} adhérent(s) sans adresse e-mail ne recevront rien : à contacter autrement.</Typography>
+                  <Typography>
+                    {pending.counts.withoutEmail} adhérent(s) sans adresse e-mail ne recevront rien : à contacter autrement.
+                  </Typography>
                 )}
                 <Typography>
                   Un adhérent ne reçoit jamais deux fois la même relance : celles déjà envoyées par la tâche de 8 h ne repartent pas.
@@ -125,10 +169,14 @@ const Reminders = ({ onDone }: { onDone: () => void }) => {
               </Flex>
             </Dialog.Body>
             <Dialog.Footer>
-              <Dialog.Cancel><Button variant="tertiary">Annuler</Button></Dialog.Cancel>
+              <Dialog.Cancel>
+                <Button variant="tertiary">Annuler</Button>
+              </Dialog.Cancel>
               <Dialog.Action>
                 <Button onClick={() => run(false)} disabled={!pending || pending.counts.sent === 0} data-testid="reminders-run-confirm">
-                  {pending && pending.counts.sent > 0 ? `Envoyer ${pending.counts.sent} e-mail${pending.counts.sent > 1 ? 's' : ''}` : 'Envoyer'}
+                  {pending && pending.counts.sent > 0
+                    ? `Envoyer ${pending.counts.sent} e-mail${pending.counts.sent > 1 ? 's' : ''}`
+                    : 'Envoyer'}
                 </Button>
               </Dialog.Action>
             </Dialog.Footer>
@@ -180,9 +228,17 @@ const DuesPage = () => {
             <Box width="240px">
               <Field.Root name="status">
                 <Field.Label>Statut</Field.Label>
-                <SingleSelect value={status ?? 'all'} onChange={(v) => setStatus(v === 'all' ? undefined : (v as DuesStatus))} data-testid="dues-status-filter">
+                <SingleSelect
+                  value={status ?? 'all'}
+                  onChange={(v) => setStatus(v === 'all' ? undefined : (v as DuesStatus))}
+                  data-testid="dues-status-filter"
+                >
                   <SingleSelectOption value="all">Tous les adhérents</SingleSelectOption>
-                  {STATUSES.map((s) => <SingleSelectOption key={s} value={s}>{STATUS_LABELS[s]}</SingleSelectOption>)}
+                  {STATUSES.map((s) => (
+                    <SingleSelectOption key={s} value={s}>
+                      {STATUS_LABELS[s]}
+                    </SingleSelectOption>
+                  ))}
                 </SingleSelect>
               </Field.Root>
             </Box>
@@ -196,7 +252,11 @@ const DuesPage = () => {
             <Box width="280px">
               <Field.Root name="search">
                 <Field.Label>Rechercher</Field.Label>
-                <TextInput placeholder="Nom, e-mail, n° d’adhérent" value={search} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)} />
+                <TextInput
+                  placeholder="Nom, e-mail, n° d’adhérent"
+                  value={search}
+                  onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)}
+                />
               </Field.Root>
             </Box>
           </Flex>
@@ -211,29 +271,69 @@ const DuesPage = () => {
               <Table colCount={canRecord ? 8 : 7} rowCount={Math.min(filtered.length, shown) + 1}>
                 <Thead>
                   <Tr>
-                    <Th><Typography variant="sigma">N°</Typography></Th>
-                    <Th><Typography variant="sigma">Adhérent</Typography></Th>
-                    <Th><Typography variant="sigma">E-mail</Typography></Th>
-                    <Th><Typography variant="sigma">Payée jusqu’au</Typography></Th>
-                    <Th><Typography variant="sigma">Statut</Typography></Th>
-                    <Th><Typography variant="sigma">Type d’adhésion</Typography></Th>
-                    <Th><Typography variant="sigma">Dernier montant</Typography></Th>
-                    {canRecord && <Th><Typography variant="sigma">Cotisation</Typography></Th>}
+                    <Th>
+                      <Typography variant="sigma">N°</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Adhérent</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">E-mail</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Payée jusqu’au</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Statut</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Type d’adhésion</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Dernier montant</Typography>
+                    </Th>
+                    {canRecord && (
+                      <Th>
+                        <Typography variant="sigma">Cotisation</Typography>
+                      </Th>
+                    )}
                   </Tr>
                 </Thead>
                 <Tbody>
                   {filtered.slice(0, shown).map((r) => (
                     <Tr key={r.documentId} data-testid="dues-row">
-                      <Td><Typography>{r.memberNumber ?? '—'}</Typography></Td>
-                      <Td><Link to={memberUrl(r.documentId)}><Typography textColor="primary600">{memberDisplayName(r)}</Typography></Link></Td>
-                      <Td><Typography>{r.email === undefined ? 'masqué (droits)' : r.email ?? 'pas d’e-mail'}</Typography></Td>
-                      <Td><Typography>{formatDate(r.duesPaidUntil)}</Typography></Td>
-                      <Td><StatusBadge status={r.status} /></Td>
-                      <Td><Typography>{r.membershipType === undefined ? 'masqué (droits)' : r.membershipType ?? '—'}</Typography></Td>
-                      <Td><Typography>{r.lastAmount === undefined ? 'masqué (droits)' : formatEuros(r.lastAmount)}</Typography></Td>
+                      <Td>
+                        <Typography>{r.memberNumber ?? '—'}</Typography>
+                      </Td>
+                      <Td>
+                        <Link to={memberUrl(r.documentId)}>
+                          <Typography textColor="primary600">{memberDisplayName(r)}</Typography>
+                        </Link>
+                      </Td>
+                      <Td>
+                        <Typography>{r.email === undefined ? 'masqué (droits)' : (r.email ?? 'pas d’e-mail')}</Typography>
+                      </Td>
+                      <Td>
+                        <Typography>{formatDate(r.duesPaidUntil)}</Typography>
+                      </Td>
+                      <Td>
+                        <StatusBadge status={r.status} />
+                      </Td>
+                      <Td>
+                        <Typography>{r.membershipType === undefined ? 'masqué (droits)' : (r.membershipType ?? '—')}</Typography>
+                      </Td>
+                      <Td>
+                        <Typography>{r.lastAmount === undefined ? 'masqué (droits)' : formatEuros(r.lastAmount)}</Typography>
+                      </Td>
                       {canRecord && (
                         <Td>
-                          <RecordContributionButton member={{ documentId: r.documentId, name: `${r.firstName} ${r.lastName}` }} variant="tertiary" size="S" label="Enregistrer" onRecorded={refresh} />
+                          <RecordContributionButton
+                            member={{ documentId: r.documentId, name: `${r.firstName} ${r.lastName}` }}
+                            variant="tertiary"
+                            size="S"
+                            label="Enregistrer"
+                            onRecorded={refresh}
+                          />
                         </Td>
                       )}
                     </Tr>
@@ -242,7 +342,9 @@ const DuesPage = () => {
               </Table>
               {filtered.length > shown && (
                 <Flex justifyContent="center" paddingTop={4}>
-                  <Button variant="tertiary" onClick={() => setShown((n) => n + PAGE_SIZE)}>Afficher {Math.min(PAGE_SIZE, filtered.length - shown)} de plus</Button>
+                  <Button variant="tertiary" onClick={() => setShown((n) => n + PAGE_SIZE)}>
+                    Afficher {Math.min(PAGE_SIZE, filtered.length - shown)} de plus
+                  </Button>
                 </Flex>
               )}
             </Box>

@@ -26,12 +26,33 @@ export interface DuesRow {
   membershipType?: string | null;
   lastAmount?: number | null;
 }
-export interface DuesSummary { today: string; within: number; graceDays: number; counts: Record<DuesStatus, number> }
-export interface Reminder { documentId: string; memberNumber: number | null; firstName: string; lastName: string; email: string | null; duesPaidUntil: string; offsetDays: number; error?: string }
-export interface RemindersReport { today: string; dryRun: boolean; sent: Reminder[]; failed: Reminder[]; withoutEmail: Reminder[]; counts: { sent: number; failed: number; withoutEmail: number } }
+export interface DuesSummary {
+  today: string;
+  within: number;
+  graceDays: number;
+  counts: Record<DuesStatus, number>;
+}
+export interface Reminder {
+  documentId: string;
+  memberNumber: number | null;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  duesPaidUntil: string;
+  offsetDays: number;
+  error?: string;
+}
+export interface RemindersReport {
+  today: string;
+  dryRun: boolean;
+  sent: Reminder[];
+  failed: Reminder[];
+  withoutEmail: Reminder[];
+  counts: { sent: number; failed: number; withoutEmail: number };
+}
 
 /** The dues routes wrap their answer in `data`. */
-export const unwrap = <T,>(body: { data: T }) => body.data;
+export const unwrap = <T>(body: { data: T }) => body.data;
 
 export const DUES_READ = permissionsFor(ACTIONS.duesRead);
 

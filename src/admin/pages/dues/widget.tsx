@@ -19,8 +19,12 @@ export const DuesWidget = () => {
       <Flex gap={3}>
         {(['expiring', 'grace'] as const).map((s) => (
           <Box key={s} background="neutral100" hasRadius padding={3} flex={1}>
-            <Typography variant="pi" textColor="neutral600">{s === 'expiring' ? `Échéance dans les ${within} jours` : DUES_STATUS_LABELS.grace}</Typography>
-            <Typography variant="beta" tag="p" data-testid={`widget-dues-${s}`}>{counts[s]}</Typography>
+            <Typography variant="pi" textColor="neutral600">
+              {s === 'expiring' ? `Échéance dans les ${within} jours` : DUES_STATUS_LABELS.grace}
+            </Typography>
+            <Typography variant="beta" tag="p" data-testid={`widget-dues-${s}`}>
+              {counts[s]}
+            </Typography>
           </Box>
         ))}
       </Flex>
@@ -30,7 +34,9 @@ export const DuesWidget = () => {
         <Flex direction="column" alignItems="stretch" gap={1}>
           {(next.data ?? []).slice(0, 5).map((r) => (
             <Flex key={r.documentId} justifyContent="space-between">
-              <Link to={memberUrl(r.documentId)}><Typography textColor="primary600">{memberDisplayName(r)}</Typography></Link>
+              <Link to={memberUrl(r.documentId)}>
+                <Typography textColor="primary600">{memberDisplayName(r)}</Typography>
+              </Link>
               <Typography textColor="neutral600">{formatDate(r.duesPaidUntil)}</Typography>
             </Flex>
           ))}

@@ -26,13 +26,21 @@ interface DatasetDef {
 const FilterField = ({ filter, value, onChange }: { filter: FilterDef; value: string; onChange: (v: string) => void }) => {
   const choices =
     filter.kind === 'boolean'
-      ? [{ value: 'true', label: 'Oui' }, { value: 'false', label: 'Non' }]
+      ? [
+          { value: 'true', label: 'Oui' },
+          { value: 'false', label: 'Non' },
+        ]
       : filter.options;
   return (
     <Field.Root name={filter.param}>
       <Field.Label>{filter.label}</Field.Label>
       {choices ? (
-        <SingleSelect value={value} onChange={(v: string | number) => onChange(String(v ?? ''))} onClear={() => onChange('')} placeholder="Tous">
+        <SingleSelect
+          value={value}
+          onChange={(v: string | number) => onChange(String(v ?? ''))}
+          onClear={() => onChange('')}
+          placeholder="Tous"
+        >
           {choices.map((o) => (
             <SingleSelectOption key={o.value} value={o.value}>
               {o.label}
@@ -51,7 +59,15 @@ const FilterField = ({ filter, value, onChange }: { filter: FilterDef; value: st
   );
 };
 
-const DatasetCard = ({ dataset, onDownload, busy }: { dataset: DatasetDef; onDownload: (url: string, name: string) => void; busy: boolean }) => {
+const DatasetCard = ({
+  dataset,
+  onDownload,
+  busy,
+}: {
+  dataset: DatasetDef;
+  onDownload: (url: string, name: string) => void;
+  busy: boolean;
+}) => {
   const [values, setValues] = React.useState<Record<string, string>>({});
   const [iso, setIso] = React.useState(false);
   const filters = Object.entries(values).filter(([, v]) => v !== '');
@@ -67,10 +83,19 @@ const DatasetCard = ({ dataset, onDownload, busy }: { dataset: DatasetDef; onDow
           {dataset.label}
         </Typography>
         <Flex gap={2}>
-          <Button startIcon={<Download />} loading={busy} onClick={() => onDownload(`/back-office/exports/${dataset.name}.csv${qs ? `?${qs}` : ''}`, `${dataset.name}.csv`)}>
+          <Button
+            startIcon={<Download />}
+            loading={busy}
+            onClick={() => onDownload(`/back-office/exports/${dataset.name}.csv${qs ? `?${qs}` : ''}`, `${dataset.name}.csv`)}
+          >
             Télécharger (CSV)
           </Button>
-          <Button variant="secondary" startIcon={<Download />} loading={busy} onClick={() => onDownload(`/back-office/exports/${dataset.name}.csv?${xlsxQuery}`, `${dataset.name}.xlsx`)}>
+          <Button
+            variant="secondary"
+            startIcon={<Download />}
+            loading={busy}
+            onClick={() => onDownload(`/back-office/exports/${dataset.name}.csv?${xlsxQuery}`, `${dataset.name}.xlsx`)}
+          >
             Excel (.xlsx)
           </Button>
         </Flex>
@@ -96,7 +121,15 @@ const DatasetCard = ({ dataset, onDownload, busy }: { dataset: DatasetDef; onDow
   );
 };
 
-const FinancialReportCard = ({ onDownload, busy, currentYear }: { onDownload: (key: string, url: string, name: string) => void; busy: string | null; currentYear: number }) => {
+const FinancialReportCard = ({
+  onDownload,
+  busy,
+  currentYear,
+}: {
+  onDownload: (key: string, url: string, name: string) => void;
+  busy: string | null;
+  currentYear: number;
+}) => {
   // the fiscal year in progress (named after the year it starts in), and the seven before it
   const [year, setYear] = React.useState(String(currentYear));
   const years = Array.from({ length: 8 }, (_, i) => String(currentYear - i));
@@ -107,7 +140,8 @@ const FinancialReportCard = ({ onDownload, busy, currentYear }: { onDownload: (k
       </Typography>
       <Box paddingTop={1} paddingBottom={4}>
         <Typography variant="omega" textColor="neutral600">
-          Cotisations, dons, subventions et budgets des missions, pour l’assemblée générale ou la mairie. L’exercice porte le nom de l’année où il commence.
+          Cotisations, dons, subventions et budgets des missions, pour l’assemblée générale ou la mairie. L’exercice porte le nom de l’année
+          où il commence.
         </Typography>
       </Box>
       <Flex gap={4} alignItems="flex-end">
@@ -123,13 +157,29 @@ const FinancialReportCard = ({ onDownload, busy, currentYear }: { onDownload: (k
             </SingleSelect>
           </Field.Root>
         </Box>
-        <Button startIcon={<Download />} loading={busy === 'report-pdf'} onClick={() => onDownload('report-pdf', `/back-office/reports/financial.pdf?year=${year}`, `bilan-financier-${year}.pdf`)}>
+        <Button
+          startIcon={<Download />}
+          loading={busy === 'report-pdf'}
+          onClick={() => onDownload('report-pdf', `/back-office/reports/financial.pdf?year=${year}`, `bilan-financier-${year}.pdf`)}
+        >
           PDF
         </Button>
-        <Button variant="secondary" startIcon={<Download />} loading={busy === 'report-csv'} onClick={() => onDownload('report-csv', `/back-office/reports/financial.csv?year=${year}`, `bilan-financier-${year}.csv`)}>
+        <Button
+          variant="secondary"
+          startIcon={<Download />}
+          loading={busy === 'report-csv'}
+          onClick={() => onDownload('report-csv', `/back-office/reports/financial.csv?year=${year}`, `bilan-financier-${year}.csv`)}
+        >
           CSV
         </Button>
-        <Button variant="secondary" startIcon={<Download />} loading={busy === 'report-xlsx'} onClick={() => onDownload('report-xlsx', `/back-office/reports/financial.csv?year=${year}&format=xlsx`, `bilan-financier-${year}.xlsx`)}>
+        <Button
+          variant="secondary"
+          startIcon={<Download />}
+          loading={busy === 'report-xlsx'}
+          onClick={() =>
+            onDownload('report-xlsx', `/back-office/reports/financial.csv?year=${year}&format=xlsx`, `bilan-financier-${year}.xlsx`)
+          }
+        >
           Excel (.xlsx)
         </Button>
       </Flex>
@@ -163,9 +213,7 @@ const ExportsPage = () => {
             </Alert>
           )}
           {list.loading && <Loader>Chargement…</Loader>}
-          {datasets?.length === 0 && (
-            <Typography>Votre rôle ne permet de consulter aucune des listes exportables.</Typography>
-          )}
+          {datasets?.length === 0 && <Typography>Votre rôle ne permet de consulter aucune des listes exportables.</Typography>}
           {datasets?.map((d) => (
             <DatasetCard key={d.name} dataset={d} busy={busy === d.name} onDownload={(url, name) => download(d.name, url, name)} />
           ))}

@@ -24,7 +24,13 @@ const EMPTY = '-';
 const SINGLE_RELATIONS = ['oneToOne', 'manyToOne', 'oneToOneMorph'];
 
 /** The text of a cell, or null when Strapi's own cell is already right (strings, relations lists, media…). */
-export const cellText = (uid: string, field: string, attribute: Attribute, value: unknown, mainField?: Header['mainField']): string | null => {
+export const cellText = (
+  uid: string,
+  field: string,
+  attribute: Attribute,
+  value: unknown,
+  mainField?: Header['mainField']
+): string | null => {
   const missing = value === null || value === undefined || value === '';
   switch (attribute.type) {
     case 'enumeration':
@@ -45,7 +51,8 @@ export const cellText = (uid: string, field: string, attribute: Attribute, value
       return isIdentifierField(field) ? formatYear(value as number) : formatCount(value as number);
     case 'relation': {
       // a to-one relation shown by a date (a contribution by its payment day): jj/mm/aaaa
-      if (!SINGLE_RELATIONS.includes(attribute.relation ?? '') || !mainField || !['date', 'datetime'].includes(mainField.type ?? '')) return null;
+      if (!SINGLE_RELATIONS.includes(attribute.relation ?? '') || !mainField || !['date', 'datetime'].includes(mainField.type ?? ''))
+        return null;
       const shown = (value as Record<string, unknown> | null)?.[mainField.name];
       if (shown === null || shown === undefined || shown === '') return null;
       return mainField.type === 'date' ? formatDate(String(shown)) : formatDateTime(shown as string, 'medium');
@@ -68,7 +75,11 @@ export const frenchColumns = ({ displayedHeaders, layout }: { displayedHeaders: 
     if (!attribute || header.cellFormatter || !FORMATTED.includes(attribute.type)) return header;
     // ids stay Strapi's (no thousands separator either)
     if (header.name === 'id') return header;
-    if (attribute.type === 'relation' && !(SINGLE_RELATIONS.includes(attribute.relation ?? '') && ['date', 'datetime'].includes(header.mainField?.type ?? ''))) return header;
+    if (
+      attribute.type === 'relation' &&
+      !(SINGLE_RELATIONS.includes(attribute.relation ?? '') && ['date', 'datetime'].includes(header.mainField?.type ?? ''))
+    )
+      return header;
     const field = header.name;
     return {
       ...header,

@@ -9,7 +9,8 @@ import { ENUMS, LABELS } from '../../../shared/labels';
 type Table = Record<string, string>;
 const TABLES = ENUMS as unknown as Record<string, Record<string, Table>>;
 
-const sameValues = (table: Table, values: readonly string[] | undefined) => !values || (values.length === Object.keys(table).length && values.every((v) => v in table));
+const sameValues = (table: Table, values: readonly string[] | undefined) =>
+  !values || (values.length === Object.keys(table).length && values.every((v) => v in table));
 
 export const enumTableFor = (uid: string | undefined, path: string, values?: readonly string[]): Table | undefined => {
   const field = path.split('.').pop() ?? path;
@@ -24,7 +25,8 @@ export const enumTableFor = (uid: string | undefined, path: string, values?: rea
 };
 
 /** The French name of one value, the value itself when none is known. */
-export const enumValueLabel = (uid: string | undefined, path: string, value: string, values?: readonly string[]) => enumTableFor(uid, path, values)?.[value] ?? value;
+export const enumValueLabel = (uid: string | undefined, path: string, value: string, values?: readonly string[]) =>
+  enumTableFor(uid, path, values)?.[value] ?? value;
 
 /** Whether a field holds an amount in euros: its French label says « (€) » (LABELS). */
 export const isEuroField = (uid: string | undefined, field: string) => !!uid && /\(€\)/.test(LABELS[uid]?.[field] ?? '');
@@ -34,6 +36,8 @@ export const isIdentifierField = (field: string) => /(year|number|sequence)$/i.t
 
 /** The content type of the page on display (the list and edit views carry it in their address). */
 export const uidInLocation = () => {
-  const match = /\/content-manager\/(?:collection-types|single-types)\/([^/?#]+)/.exec(typeof window === 'undefined' ? '' : window.location.pathname);
+  const match = /\/content-manager\/(?:collection-types|single-types)\/([^/?#]+)/.exec(
+    typeof window === 'undefined' ? '' : window.location.pathname
+  );
   return match ? decodeURIComponent(match[1]) : undefined;
 };

@@ -23,14 +23,22 @@ const participationStatus = (status: string) => enumLabel('api::participation.pa
 const useBackOfficeData = <T,>(url: string) => useGet(url, { select: (body: { data: T }) => body.data });
 
 interface Overlaps {
-  overlaps: Array<{ member: { documentId: string; name: string }; missions: Array<{ documentId: string; title: string; startAt: string }> }>;
+  overlaps: Array<{
+    member: { documentId: string; name: string };
+    missions: Array<{ documentId: string; title: string; startAt: string }>;
+  }>;
 }
 
 const OverlapWarning = ({ documentId }: { documentId: string }) => {
   const { data, error } = useBackOfficeData<Overlaps>(`/back-office/missions/${documentId}/overlaps`);
   if (error) return <Typography textColor="danger600">{error}</Typography>;
   if (!data) return null;
-  if (!data.overlaps.length) return <Typography variant="pi" textColor="neutral600">Aucun bénévole n’est pris sur une autre mission au même moment.</Typography>;
+  if (!data.overlaps.length)
+    return (
+      <Typography variant="pi" textColor="neutral600">
+        Aucun bénévole n’est pris sur une autre mission au même moment.
+      </Typography>
+    );
   return (
     <Flex direction="column" alignItems="stretch" gap={2} data-testid="mission-overlaps">
       <Typography variant="pi" fontWeight="bold" textColor="warning700">
@@ -54,7 +62,12 @@ const OverlapWarning = ({ documentId }: { documentId: string }) => {
 const Budget = ({ planned, actual }: { planned: unknown; actual: unknown }) => {
   const p = toCents(planned);
   const a = toCents(actual);
-  if (p === null && a === null) return <Typography variant="pi" textColor="neutral600">Aucun budget saisi.</Typography>;
+  if (p === null && a === null)
+    return (
+      <Typography variant="pi" textColor="neutral600">
+        Aucun budget saisi.
+      </Typography>
+    );
   const diff = p !== null && a !== null ? a - p : null;
   return (
     <Flex direction="column" alignItems="stretch" gap={1} data-testid="mission-budget">
@@ -71,7 +84,9 @@ const Budget = ({ planned, actual }: { planned: unknown; actual: unknown }) => {
 
 const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
   <Box paddingBottom={3} width="100%">
-    <Typography variant="sigma" textColor="neutral600" tag="h3">{title}</Typography>
+    <Typography variant="sigma" textColor="neutral600" tag="h3">
+      {title}
+    </Typography>
     <Box paddingTop={1}>{children}</Box>
   </Box>
 );
@@ -101,7 +116,13 @@ const MissionPanel = ({ model, documentId, document }: PanelProps) => {
 };
 
 interface History {
-  participations: Array<{ documentId: string; status: string; hours: number; mission: { documentId: string; title: string; startAt: string }; overlapsWith: string[] }>;
+  participations: Array<{
+    documentId: string;
+    status: string;
+    hours: number;
+    mission: { documentId: string; title: string; startAt: string };
+    overlapsWith: string[];
+  }>;
   totals: { missions: number; attended: number; hours: number };
 }
 
@@ -124,7 +145,9 @@ const MemberHistory = ({ documentId }: { documentId: string }) => {
             {p.hours ? ` · ${formatHours(p.hours)}` : ''}
           </Typography>
           {p.overlapsWith.length > 0 && (
-            <Typography variant="pi" textColor="warning700" tag="p">Au même moment : {p.overlapsWith.join(', ')}</Typography>
+            <Typography variant="pi" textColor="warning700" tag="p">
+              Au même moment : {p.overlapsWith.join(', ')}
+            </Typography>
           )}
         </Box>
       ))}
@@ -132,13 +155,16 @@ const MemberHistory = ({ documentId }: { documentId: string }) => {
   );
 };
 
-
 /** A role that does not read participations (the treasurer) reads why the history is not shown, not a refusal in English. */
 const MemberHistoryIfAllowed = ({ documentId }: { documentId: string }) => {
   const { allowed, loading } = useCanContent('read', 'api::participation.participation');
   if (loading) return null;
   if (!allowed) {
-    return <Typography variant="pi" textColor="neutral600">Réservé aux rôles qui consultent les participations (responsable des bénévoles, secrétaire, président).</Typography>;
+    return (
+      <Typography variant="pi" textColor="neutral600">
+        Réservé aux rôles qui consultent les participations (responsable des bénévoles, secrétaire, président).
+      </Typography>
+    );
   }
   return <MemberHistory documentId={documentId} />;
 };

@@ -1,21 +1,6 @@
 import * as React from 'react';
 import { Page, Layouts } from '@strapi/strapi/admin';
-import {
-  Alert,
-  Badge,
-  Box,
-  Button,
-  Field,
-  Flex,
-  Table,
-  Tbody,
-  Td,
-  TextInput,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Alert, Badge, Box, Button, Field, Flex, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Download, Eye, Mail, Cross, Check } from '@strapi/icons';
 import { ACTIONS } from '../../../shared/permissions';
 import { ENUMS } from '../../../shared/labels';
@@ -177,7 +162,10 @@ const ReceiptsPage = () => {
     if (!cancelling) return;
     const { receipt, replace } = cancelling;
     // a replacement answers with the new receipt too
-    const data = await act<{ replacement?: Pick<Receipt, 'number'> }>(`/back-office/receipts/${receipt.documentId}/${replace ? 'replace' : 'cancel'}`, { reason });
+    const data = await act<{ replacement?: Pick<Receipt, 'number'> }>(
+      `/back-office/receipts/${receipt.documentId}/${replace ? 'replace' : 'cancel'}`,
+      { reason }
+    );
     if (!data) return;
     setMessage({
       variant: 'success',

@@ -2,7 +2,14 @@ import * as React from 'react';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { Box, Button, Combobox, ComboboxOption, Field, Flex, Typography } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
-import { EMPTY_FILTERS, Filters, searchParams, useVolunteerSearch, VolunteerFilters, VolunteerResults } from '../../components/VolunteerSearch';
+import {
+  EMPTY_FILTERS,
+  Filters,
+  searchParams,
+  useVolunteerSearch,
+  VolunteerFilters,
+  VolunteerResults,
+} from '../../components/VolunteerSearch';
 import { AddResult, AddResultView, OverlapWarning } from '../../components/AddVolunteersDialog';
 import { CreateRightNote } from '../../components/CreateRightNote';
 import { frenchDateTime } from '../../components/format';
@@ -17,7 +24,9 @@ export const READ_MEMBERS = [contentPermission('read', 'api::member.member')];
 const PARTICIPATION = 'api::participation.participation';
 
 const placesText = (m: OpenMission) =>
-  m.places.capacity === null ? `${m.places.taken} inscrit(s), sans limite` : `${m.places.taken}/${m.places.capacity} places${m.places.free ? '' : ', complète'}`;
+  m.places.capacity === null
+    ? `${m.places.taken} inscrit(s), sans limite`
+    : `${m.places.taken}/${m.places.capacity} places${m.places.free ? '' : ', complète'}`;
 
 const missionLabel = (m: OpenMission) => `${m.title} — ${frenchDateTime(m.startAt)} (${placesText(m)})`;
 
@@ -32,7 +41,10 @@ const MissionPicker = ({ value, onChange }: { value: OpenMission | null; onChang
     const t = setTimeout(() => setAsked(search), 250);
     return () => clearTimeout(t);
   }, [search]);
-  const found = useGet<OpenMission[], { data: OpenMission[] }>('/back-office/missions/open', { params: { search: asked }, select: (body) => body.data });
+  const found = useGet<OpenMission[], { data: OpenMission[] }>('/back-office/missions/open', {
+    params: { search: asked },
+    select: (body) => body.data,
+  });
   const missions = found.error ? [] : (found.data ?? []);
   const options = value && !missions.some((m) => m.documentId === value.documentId) ? [value, ...missions] : missions;
   return (
@@ -120,7 +132,9 @@ const FindVolunteersPage = () => {
           </Box>
           <Box background="neutral0" padding={5} hasRadius shadow="tableShadow">
             <Flex direction="column" alignItems="stretch" gap={3}>
-              <Typography variant="delta" tag="h2">Ajouter la sélection à une mission</Typography>
+              <Typography variant="delta" tag="h2">
+                Ajouter la sélection à une mission
+              </Typography>
               {canAdd.allowed ? (
                 <>
                   <Flex gap={3} alignItems="flex-end" wrap="wrap">
@@ -128,7 +142,9 @@ const FindVolunteersPage = () => {
                       <MissionPicker value={mission} onChange={setMission} />
                     </Box>
                     <Button onClick={add} loading={busy === 'add'} disabled={!mission || !selected.size} data-testid="add-to-mission">
-                      {selected.size ? `Ajouter ${selected.size} personne${selected.size > 1 ? 's' : ''} à la mission` : 'Ajouter à la mission'}
+                      {selected.size
+                        ? `Ajouter ${selected.size} personne${selected.size > 1 ? 's' : ''} à la mission`
+                        : 'Ajouter à la mission'}
                     </Button>
                   </Flex>
                   {mission && <OverlapWarning mission={mission.documentId} selected={selected} />}

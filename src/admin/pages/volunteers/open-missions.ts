@@ -10,7 +10,9 @@ export interface OpenMission {
 export const hasFreePlaces = (m: OpenMission) => m.places.capacity === null || (m.places.free ?? 0) > 0;
 
 export const freePlacesText = (m: OpenMission) =>
-  m.places.capacity === null ? 'sans limite de places' : `${m.places.free} place${m.places.free === 1 ? '' : 's'} libre${m.places.free === 1 ? '' : 's'} sur ${m.places.capacity}`;
+  m.places.capacity === null
+    ? 'sans limite de places'
+    : `${m.places.free} place${m.places.free === 1 ? '' : 's'} libre${m.places.free === 1 ? '' : 's'} sur ${m.places.capacity}`;
 
 /** The mission's page in the content manager (its « Bénévoles » panel). */
 export const missionUrl = (documentId: string) => `/content-manager/collection-types/api::mission.mission/${documentId}`;

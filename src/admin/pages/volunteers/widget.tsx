@@ -17,10 +17,16 @@ export const OpenMissionsWidget = () => {
       {missions.map((m) => (
         <Flex key={m.documentId} justifyContent="space-between" gap={2}>
           <Flex direction="column" alignItems="flex-start">
-            <Link to={missionUrl(m.documentId)}><Typography textColor="primary600">{m.title}</Typography></Link>
-            <Typography variant="pi" textColor="neutral600">{formatDateTime(m.startAt, 'medium')}</Typography>
+            <Link to={missionUrl(m.documentId)}>
+              <Typography textColor="primary600">{m.title}</Typography>
+            </Link>
+            <Typography variant="pi" textColor="neutral600">
+              {formatDateTime(m.startAt, 'medium')}
+            </Typography>
           </Flex>
-          <Typography textColor="success700" fontWeight="semiBold">{freePlacesText(m)}</Typography>
+          <Typography textColor="success700" fontWeight="semiBold">
+            {freePlacesText(m)}
+          </Typography>
         </Flex>
       ))}
     </Flex>

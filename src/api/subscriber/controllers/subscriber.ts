@@ -2,7 +2,13 @@ import type { Context } from 'koa';
 import { factories } from '@strapi/strapi';
 import { confirmSubscription, requestSubscription, SUBSCRIBE_ANSWER, unsubscribe } from '../../../back-office/newsletters/subscriptions';
 import { verifyToken } from '../../../back-office/newsletters/tokens';
-import { confirmedPage, invalidLinkPage, unsubscribeConfirmPage, unsubscribedPage, usedConfirmationLinkPage } from '../../../back-office/newsletters/pages';
+import {
+  confirmedPage,
+  invalidLinkPage,
+  unsubscribeConfirmPage,
+  unsubscribedPage,
+  usedConfirmationLinkPage,
+} from '../../../back-office/newsletters/pages';
 
 const html = (ctx: Context, status: number, body: string) => {
   ctx.status = status;
