@@ -66,7 +66,8 @@ const settle = async (page: Page) => {
 const problemsOf = (where: string, text: string) => {
   const found: string[] = [];
   for (const line of text.split('\n')) {
-    const m = RAW.exec(line);
+    // an address or a file path (https://api.helloasso.com/v5, docs/helloasso.md) is not a label
+    const m = RAW.exec(line.replace(/\S*\/\S*/g, ' '));
     if (m) found.push(`${where} : valeur brute « ${m[2]} » dans « ${line.trim().slice(0, 120)} »`);
     for (const word of ENGLISH) if (line.includes(word)) found.push(`${where} : « ${word} » dans « ${line.trim().slice(0, 120)} »`);
   }
