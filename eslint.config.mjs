@@ -104,16 +104,16 @@ export default tseslint.config(
   },
   {
     // The contract shared by the server and the admin panel is pure TypeScript: it imports only itself.
-    files: ['src/shared/**/*.ts'],
+    files: ['src/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!\\./)', message: 'src/shared imports nothing but itself (no server, admin or library code).' }] },
+        { patterns: [{ regex: '^(?!\\./)', message: 'src/contract imports nothing but itself (no server, admin or library code).' }] },
       ],
     },
   },
   // The admin panel reaches the server and checks rights only through src/admin/_lib, and takes the
-  // action ids, labels and formats from src/shared (the contract with the server).
+  // action ids, labels and formats from src/contract (the contract with the server).
   ...[{ level: 'error', files: ['src/admin/**/*.{ts,tsx}'], ignores: ['src/admin/_lib/**'] }].map(({ level, ...where }) => ({
     ...where,
     rules: {
@@ -135,7 +135,7 @@ export default tseslint.config(
         {
           selector: 'Literal[value=/^(api::back-office\\.|plugin::)/]',
           message:
-            'An RBAC action id is part of the contract: use ACTIONS from src/shared/permissions.ts (content-manager rights: useCanContent / contentPermission from src/admin/_lib).',
+            'An RBAC action id is part of the contract: use ACTIONS from src/contract/permissions.ts (content-manager rights: useCanContent / contentPermission from src/admin/_lib).',
         },
       ],
     },

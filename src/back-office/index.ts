@@ -1,5 +1,5 @@
 import type { BackOfficeModule, CronJob, Strapi } from './types';
-import { ACTION_DEFINITIONS } from '../shared/permissions';
+import { ACTION_DEFINITIONS } from '../contract/permissions';
 import { writePipeline } from './rules';
 import members from './members';
 import mail from './mail';

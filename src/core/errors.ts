@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import createError from 'http-errors';
-import { labelOf } from '../shared/labels';
+import { labelOf } from '../contract/labels';
 
 /**
  * The one way to refuse a request or a write: a French message naming the field, the same JSON shape

@@ -3,7 +3,7 @@ import { BUREAU_ROLES, loginAs } from '../helpers/roles';
 import { apiContentTypes } from '../helpers/content-types';
 import { PUBLIC_ACTIONS, PUBLIC_CONTENT, REFERENCE_CONTENT } from '../../src/back-office/access/public-api';
 import { BACK_OFFICE_RIGHTS } from '../../src/back-office/access/roles';
-import { ACTIONS } from '../../src/shared/permissions';
+import { ACTIONS } from '../../src/contract/permissions';
 
 /**
  * Safety nets over every api:: content type Strapi loads (strapi.contentTypes, not a hand list):

@@ -1,6 +1,6 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { adminToken, BASE_URL, DEMO, launch, login, shot } from './browser';
-import { ENUMS } from '../../src/shared/labels';
+import { ENUMS } from '../../src/contract/labels';
 
 /**
  * The panel in French as each bureau role sees it: every page of the role (home, its back-office

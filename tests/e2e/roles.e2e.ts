@@ -1,7 +1,7 @@
 import { Browser } from 'playwright-core';
 import { launch, login, shot, BASE_URL } from './browser';
 import { BACK_OFFICE_RIGHTS } from '../../src/back-office/access/roles';
-import { ACTIONS } from '../../src/shared/permissions';
+import { ACTIONS } from '../../src/contract/permissions';
 
 /**
  * Each demo role logs into the built admin panel and sees, in the main menu and in the content

@@ -1,10 +1,10 @@
 import fs from 'fs';
 import path from 'path';
 import { apiContentTypes, components } from '../helpers/content-types';
-import { COMPONENT_LABELS, ENUMS, LABELS, enumLabel, enumOptions, hasEnumLabel } from '../../src/shared/labels';
-import { ACTIONS, ACTION_DEFINITIONS } from '../../src/shared/permissions';
-import { DUES_STATUSES, DUES_STATUS_LABELS, reminderOffsetLabel } from '../../src/shared/dues';
-import { donorDisplayName, memberDisplayName, participationDisplayName } from '../../src/shared/display-names';
+import { COMPONENT_LABELS, ENUMS, LABELS, enumLabel, enumOptions, hasEnumLabel } from '../../src/contract/labels';
+import { ACTIONS, ACTION_DEFINITIONS } from '../../src/contract/permissions';
+import { DUES_STATUSES, DUES_STATUS_LABELS, reminderOffsetLabel } from '../../src/contract/dues';
+import { donorDisplayName, memberDisplayName, participationDisplayName } from '../../src/contract/display-names';
 import {
   dayInParis,
   formatCentsAsEuros,
@@ -19,11 +19,11 @@ import {
   formatNumber,
   formatRate,
   formatYear,
-} from '../../src/shared/format';
+} from '../../src/contract/format';
 import { BACK_OFFICE_RIGHTS, CONTENT_RIGHTS } from '../../src/back-office/access/roles';
 
 /**
- * The contract shared by the server and the admin panel (src/shared), and what every content type
+ * The contract shared by the server and the admin panel (src/contract), and what every content type
  * must bring with it. Pure: the schemas are read as Strapi reads them, without booting it
  * (tests/access/every-type.test.ts checks on a booted Strapi that no type is left out).
  * A type added without its labels or its rights fails here, saying what to add and where.
@@ -41,53 +41,56 @@ describe('every content type brings its labels and its rights', () => {
     expect(COMPONENTS.map((c) => c.uid)).toEqual(expect.arrayContaining(['shared.location', 'logistics.equipment-line']));
   });
 
-  it('a French label for every field of every api:: type (LABELS in src/shared/labels.ts)', () => {
+  it('a French label for every field of every api:: type (LABELS in src/contract/labels.ts)', () => {
     const missing = TYPES.flatMap(({ uid, schema }) =>
       Object.keys(schema.attributes)
         .filter((field) => !LABELS[uid]?.[field])
         .map(
-          (field) => `${uid} : le champ « ${field} » n’a pas de libellé français ; ajoutez-le à LABELS['${uid}'] dans src/shared/labels.ts`
+          (field) =>
+            `${uid} : le champ « ${field} » n’a pas de libellé français ; ajoutez-le à LABELS['${uid}'] dans src/contract/labels.ts`
         )
     );
     expect(missing).toEqual([]);
   });
 
-  it('a French label for every field of every component (COMPONENT_LABELS in src/shared/labels.ts)', () => {
+  it('a French label for every field of every component (COMPONENT_LABELS in src/contract/labels.ts)', () => {
     const missing = COMPONENTS.flatMap(({ uid, schema }) =>
       Object.keys(schema.attributes)
         .filter((field) => !COMPONENT_LABELS[uid]?.[field])
         .map(
           (field) =>
-            `${uid} : le champ « ${field} » n’a pas de libellé français ; ajoutez-le à COMPONENT_LABELS['${uid}'] dans src/shared/labels.ts`
+            `${uid} : le champ « ${field} » n’a pas de libellé français ; ajoutez-le à COMPONENT_LABELS['${uid}'] dans src/contract/labels.ts`
         )
     );
     expect(missing).toEqual([]);
   });
 
-  it('a French name for every value of every enumeration (ENUMS in src/shared/labels.ts), and none for a value that does not exist', () => {
+  it('a French name for every value of every enumeration (ENUMS in src/contract/labels.ts), and none for a value that does not exist', () => {
     const problems: string[] = [];
     for (const { uid, schema } of [...TYPES, ...COMPONENTS]) {
       for (const [field, attr] of Object.entries(schema.attributes)) {
         if (attr.type !== 'enumeration') {
           if (ENUM_TABLE[uid]?.[field])
-            problems.push(`${uid}.${field} n’est pas une énumération : retirez-le de ENUMS dans src/shared/labels.ts`);
+            problems.push(`${uid}.${field} n’est pas une énumération : retirez-le de ENUMS dans src/contract/labels.ts`);
           continue;
         }
         for (const value of attr.enum ?? []) {
           if (!hasEnumLabel(uid, field, value))
             problems.push(
-              `${uid}.${field} : la valeur « ${value} » n’a pas de nom français ; ajoutez-la à ENUMS['${uid}'].${field} dans src/shared/labels.ts`
+              `${uid}.${field} : la valeur « ${value} » n’a pas de nom français ; ajoutez-la à ENUMS['${uid}'].${field} dans src/contract/labels.ts`
             );
         }
         for (const value of Object.keys(ENUM_TABLE[uid]?.[field] ?? {})) {
           if (!attr.enum?.includes(value))
-            problems.push(`${uid}.${field} : « ${value} » n’est plus une valeur du schéma ; retirez-la de ENUMS dans src/shared/labels.ts`);
+            problems.push(
+              `${uid}.${field} : « ${value} » n’est plus une valeur du schéma ; retirez-la de ENUMS dans src/contract/labels.ts`
+            );
         }
       }
     }
     const known = new Set([...TYPES, ...COMPONENTS].map((t) => t.uid));
     for (const uid of [...Object.keys(ENUMS), ...Object.keys(LABELS), ...Object.keys(COMPONENT_LABELS)]) {
-      if (!known.has(uid)) problems.push(`${uid} n’existe pas : retirez-le de src/shared/labels.ts`);
+      if (!known.has(uid)) problems.push(`${uid} n’existe pas : retirez-le de src/contract/labels.ts`);
     }
     expect(problems).toEqual([]);
   });
@@ -106,7 +109,7 @@ describe('every content type brings its labels and its rights', () => {
     const problems: string[] = [];
     for (const action of Object.values(ACTIONS)) {
       if (!ACTION_DEFINITIONS.some((d) => `api::${d.uid}` === action))
-        problems.push(`${action} : ajoutez sa définition (nom français) à ACTION_DEFINITIONS dans src/shared/permissions.ts`);
+        problems.push(`${action} : ajoutez sa définition (nom français) à ACTION_DEFINITIONS dans src/contract/permissions.ts`);
       if (!BACK_OFFICE_RIGHTS[action])
         problems.push(`${action} : dites quels rôles l’ont dans BACK_OFFICE_RIGHTS (src/back-office/access/roles.ts)`);
     }
@@ -117,7 +120,7 @@ describe('every content type brings its labels and its rights', () => {
 
 describe('the shared contract', () => {
   it('imports nothing but itself: the admin panel bundles it as it is', () => {
-    const dir = path.resolve(__dirname, '../../src/shared');
+    const dir = path.resolve(__dirname, '../../src/contract');
     const imports = fs
       .readdirSync(dir)
       .flatMap((f) =>

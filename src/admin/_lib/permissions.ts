@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { useRBAC } from '@strapi/strapi/admin';
-import type { ActionId } from '../../shared/permissions';
+import type { ActionId } from '../../contract/permissions';
 
 /**
  * Permissions as Strapi's admin states them (GET /admin/users/me/permissions): one entry per action

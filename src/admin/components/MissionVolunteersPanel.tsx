@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { Badge, Box, Button, Flex, MenuItem, SimpleMenu, Typography } from '@strapi/design-system';
 import { useNotification } from '@strapi/strapi/admin';
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 import { useCan, useCanContent, useDownload, useGet, usePost } from '../_lib';
 import { AddVolunteersButton } from './AddVolunteersDialog';
 import { MESSAGE_STATUS, MessageSummary, MissionMessageButton } from './MissionMessageDialog';

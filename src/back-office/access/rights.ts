@@ -1,6 +1,6 @@
 import type { AdminContext, Strapi } from '../types';
 import { forbidden } from '../../core/errors';
-import { labelOf } from '../../shared/labels';
+import { labelOf } from '../../contract/labels';
 
 type Action = 'read' | 'create' | 'update';
 

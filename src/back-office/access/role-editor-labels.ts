@@ -1,6 +1,6 @@
 import type { Schema, UID } from '@strapi/strapi';
 import type { Strapi } from '../types';
-import { COMPONENT_LABELS, LABELS } from '../../shared/labels';
+import { COMPONENT_LABELS, LABELS } from '../../contract/labels';
 
 /**
  * The roles screen (Paramètres > Rôles) names each content type by its singular API name (« Member »,

@@ -1,4 +1,4 @@
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 
 /**
  * The bureau's admin roles and their default rights: THE table of the README, as data.
@@ -78,7 +78,7 @@ export const RECEIPT_FILE_READERS: RoleCode[] = ['asso-treasurer'];
 
 const ALL: RoleCode[] = [...ROLE_CODES];
 
-/** The back-office's own actions (src/shared/permissions.ts); backups stay with the super admin. */
+/** The back-office's own actions (src/contract/permissions.ts); backups stay with the super admin. */
 export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   [ACTIONS.duesRead]: ['asso-treasurer', 'asso-secretary', 'asso-volunteer-manager'],
   [ACTIONS.duesRemind]: ['asso-treasurer'],

@@ -3,7 +3,7 @@ import path from 'path';
 import type { BackOfficeModule, Strapi } from '../types';
 import { TZ } from '../../core/dates';
 import { badRequest, messageOf, notFound } from '../../core/errors';
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 import { sendMail } from '../mail';
 import { backupPath, BackupInfo, createBackup, listBackups } from './archive';
 import { DatabaseTarget, targetFromConfig } from './database';

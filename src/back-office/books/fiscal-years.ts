@@ -3,7 +3,7 @@ import type { AdminContext, Strapi } from '../types';
 import { fiscalYearBounds, fiscalYearStart, todayInParis } from '../../core/dates';
 import { readAssociation } from '../../core/association';
 import { badRequest } from '../../core/errors';
-import { formatDate } from '../../shared/format';
+import { formatDate } from '../../contract/format';
 import { table } from '../sql';
 
 const ENTRY_UID = 'api::ledger-entry.ledger-entry';

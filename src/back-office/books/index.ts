@@ -1,5 +1,5 @@
 import type { BackOfficeModule } from '../types';
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 import { booksWriteRules } from './rules';
 import { balancesAt, readBalanceDate } from './balances';
 import { closeFiscalYear } from './fiscal-years';

@@ -3,7 +3,7 @@ import { conflict, fieldError } from '../../core/errors';
 import { readEnv } from '../../core/config';
 import { readAssociation } from '../../core/association';
 import { readOnce } from '../rules/once';
-import { formatEuros } from '../../shared/format';
+import { formatEuros } from '../../contract/format';
 import { closedYears, describeFiscalYear, fiscalYearOf, FISCAL_YEAR, lockBooks, notEndedYet, yearTotals } from './fiscal-years';
 
 export const CASH_ACCOUNT = 'api::cash-account.cash-account';

@@ -5,7 +5,7 @@ import { fiscalYearStart, periodEndFor, todayInParis, TZ } from '../dues/period'
 import { recomputeAllDuesPaidUntil } from '../dues/paid-until';
 import { isPostgres, table } from '../sql';
 import { donorDisplayName, memberDisplayName, participationDisplayName } from '../members/display-names';
-import { contributionDisplayName } from '../../shared/display-names';
+import { contributionDisplayName } from '../../contract/display-names';
 import { slugify } from '../../utils/slugify';
 import { BulkWriter } from '../rules/bulk-writer';
 import { Random } from './random';

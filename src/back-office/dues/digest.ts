@@ -6,8 +6,8 @@ import { todayInParis } from './period';
 import { associationGraceDays, DUES_STATUS_LABELS, DUES_STATUSES } from './status';
 import { duesCounts, duesRows } from './list';
 import { frenchDate } from './template';
-import { memberDisplayName } from '../../shared/display-names';
-import { reminderOffsetLabel } from '../../shared/dues';
+import { memberDisplayName } from '../../contract/display-names';
+import { reminderOffsetLabel } from '../../contract/dues';
 
 const LOG = 'api::dues-reminder.dues-reminder';
 const MEMBER = 'api::member.member';

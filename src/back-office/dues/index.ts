@@ -1,7 +1,7 @@
 import { badRequest, messageOf } from '../../core/errors';
 import { DateTime } from 'luxon';
 import type { AdminContext, BackOfficeModule, Strapi } from '../types';
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 import { todayInParis } from '../../core/dates';
 import { associationGraceDays, DEFAULT_EXPIRING_WITHIN_DAYS, DuesStatus, DUES_STATUSES, DUES_STATUS_LABELS } from './status';
 import { duesCounts, duesRows } from './list';

@@ -1,7 +1,7 @@
 import { badRequest } from '../../core/errors';
 import { DateTime } from 'luxon';
 import type { Attributes, DocumentData, Strapi } from '../types';
-import { enumLabel } from '../../shared/labels';
+import { enumLabel } from '../../contract/labels';
 import { fiscalYearBounds, fiscalYearStart, periodEndFor, todayInParis } from './period';
 
 const MEMBER = 'api::member.member';

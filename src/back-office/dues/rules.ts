@@ -5,7 +5,7 @@ import { currentTarget, relationChange, RelationInput, resolveDocumentId } from 
 import { readOnce } from '../rules/once';
 import { recomputeDuesPaidUntil } from './paid-until';
 import { periodEndFor, todayInParis } from './period';
-import { contributionDisplayName, personName } from '../../shared/display-names';
+import { contributionDisplayName, personName } from '../../contract/display-names';
 
 export const MEMBER = 'api::member.member';
 export const CONTRIBUTION = 'api::contribution.contribution';

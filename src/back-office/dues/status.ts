@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
 import { ASSOCIATION_DEFAULTS, readAssociation } from '../../core/association';
 import { todayInParis } from '../../core/dates';
-import type { DuesStatus } from '../../shared/dues';
+import type { DuesStatus } from '../../contract/dues';
 
 /**
  * THE definition of a member's dues status, used by the API, the exports, the stats, the
@@ -16,7 +16,7 @@ import type { DuesStatus } from '../../shared/dues';
  *   expired     ended more than `graceDays` days ago
  */
 // The statuses and their French names are part of the contract shared with the admin panel.
-export { DUES_STATUSES, DUES_STATUS_LABELS, type DuesStatus } from '../../shared/dues';
+export { DUES_STATUSES, DUES_STATUS_LABELS, type DuesStatus } from '../../contract/dues';
 export const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
 export const DEFAULT_GRACE_DAYS = ASSOCIATION_DEFAULTS.duesGraceDays;
 

@@ -1,4 +1,4 @@
-import { formatDate } from '../../shared/format';
+import { formatDate } from '../../contract/format';
 import { euros } from '../pdf/document';
 
 /** Used when the association's settings leave the subject or the text empty. */

@@ -1,4 +1,4 @@
-import { labelOf } from '../../shared/labels';
+import { labelOf } from '../../contract/labels';
 import { duesStatusSql } from '../dues/status';
 import { countedSql } from '../dues/counted';
 import { SEATED } from '../missions/capacity';

@@ -6,7 +6,7 @@ import { datetimeValue, booleanValue } from '../sql';
 import { fiscalYearBounds, TZ } from '../../core/dates';
 import { readAssociation } from '../../core/association';
 import { DUES_STATUSES, DUES_STATUS_LABELS, duesStatusSql } from '../dues/status';
-import { enumLabel } from '../../shared/labels';
+import { enumLabel } from '../../contract/labels';
 import type { ExportSql, Sql } from './query';
 
 /**

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { enumLabel } from '../../shared/labels';
+import { enumLabel } from '../../contract/labels';
 import { DUES_STATUS_LABELS, type DuesStatus } from '../dues/status';
 import { TZ } from '../dues/period';
 import { datetimeFromDb } from '../sql';

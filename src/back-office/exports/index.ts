@@ -1,7 +1,7 @@
 import type { UID } from '@strapi/strapi';
 import type { BackOfficeModule, Strapi } from '../types';
 import { notFound } from '../../core/errors';
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 import { readAccess, type ReadAccess } from './access';
 import { DATASETS, datasetByName } from './datasets';
 import { csvStream, prepareExport, xlsxOnly } from './engine';

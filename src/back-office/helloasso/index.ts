@@ -1,5 +1,5 @@
 import type { AdminContext, BackOfficeModule, Strapi } from '../types';
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 import { listForms, listReviews, mapForm, resolveReview, status } from './admin';
 import { runSync, scheduledSync } from './sync';
 import { table } from '../sql';

@@ -1,4 +1,4 @@
-import { LABELS } from '../../shared/labels';
+import { LABELS } from '../../contract/labels';
 
 /** What can be imported: one file = one kind. */
 export const KINDS = ['members', 'contributions', 'donors', 'donations'] as const;

@@ -1,6 +1,6 @@
 import type { Strapi } from '../types';
-import { enumLabel, labelOf } from '../../shared/labels';
-import { formatCentsAsEuros } from '../../shared/format';
+import { enumLabel, labelOf } from '../../contract/labels';
+import { formatCentsAsEuros } from '../../contract/format';
 import { KIND_UID, TARGETS, type ImportKind } from './fields';
 import type { ReadRow, RowError } from './rows';
 import { centsToDecimal, decimalToCents, nameKey } from './values';

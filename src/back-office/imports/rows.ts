@@ -1,4 +1,4 @@
-import { ENUMS } from '../../shared/labels';
+import { ENUMS } from '../../contract/labels';
 
 /** The French names of the values each choice column accepts (besides the values themselves and their synonyms). */
 const CHOICE_LABELS: Record<'gender' | 'paymentMethod' | 'donorKind' | 'nature', Record<string, string>> = {

@@ -1,7 +1,7 @@
 import { readEnv } from '../../core/config';
 import { errors } from '@strapi/utils';
 import type { Strapi } from '../types';
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 import { todayInParis } from '../dues/period';
 import { KINDS, KIND_LABELS, KIND_UID, TARGETS, type ImportKind } from './fields';
 import { detectSource, initialMapping, sourceById, type MappingEntry } from './formats';

@@ -1,6 +1,6 @@
 import type { Strapi, Values } from '../types';
 // The rule itself is pure and shared with the admin panel (pages and e-mails format names with it).
-import { donorDisplayName, memberDisplayName, participationDisplayName, personName } from '../../shared/display-names';
+import { donorDisplayName, memberDisplayName, participationDisplayName, personName } from '../../contract/display-names';
 
 export { donorDisplayName, memberDisplayName, participationDisplayName, personName };
 

@@ -5,7 +5,7 @@ import { nameAsTitle, readAssociation } from '../../core/association';
 import { TZ } from '../../core/dates';
 import { MISSION, PARTICIPATION, SEATED } from './capacity';
 import { effectiveEnd, effectiveStart, invalidInput as invalid, placeOf } from './schedule';
-import { enumLabel } from '../../shared/labels';
+import { enumLabel } from '../../contract/labels';
 
 import ical, { escape, ICalEventStatus } from 'ical-generator';
 

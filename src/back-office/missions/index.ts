@@ -1,5 +1,5 @@
 import type { AdminContext, BackOfficeModule, Strapi } from '../types';
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 import { MISSION, PARTICIPATION } from './capacity';
 import { missionRules, participationRules } from './rules';
 import { candidateOverlaps, memberMissions, missionOverlaps } from './schedule';

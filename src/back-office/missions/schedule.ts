@@ -1,7 +1,7 @@
 import { badRequest, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
 import { datetimeFromDb } from '../sql';
-import { memberDisplayName } from '../../shared/display-names';
+import { memberDisplayName } from '../../contract/display-names';
 import type { LocationRow, MissionRow, ParticipationRow } from './rows';
 
 const MISSION = 'api::mission.mission';

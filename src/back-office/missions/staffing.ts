@@ -1,7 +1,7 @@
 import { notFound } from '../../core/errors';
 import type { DocumentData, Strapi } from '../types';
 import type { ParticipationRow } from './rows';
-import { enumLabel } from '../../shared/labels';
+import { enumLabel } from '../../contract/labels';
 import { MISSION, PARTICIPATION, SEATED, missionIsFull, withMissionsLocked } from './capacity';
 import { effectiveEnd, effectiveStart, invalidInput, placeOf } from './schedule';
 

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { notFound } from '../../core/errors';
 import type { BackOfficeModule, Strapi } from '../types';
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 import { composeMail, sendMail } from '../mail';
 import { recipientsOf } from './audience';
 import { newsletterMail, resumeInterrupted, senderName, startSending } from './sending';

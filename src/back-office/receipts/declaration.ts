@@ -4,7 +4,7 @@ import { sumCentsSql } from '../exports/datasets';
 import { csvStream } from '../exports/engine';
 import { cellFormatter, formatCents, xlsxCell, type CellType, type CsvFormat } from '../exports/format';
 import { workbookStream } from '../exports/xlsx';
-import { labelOf } from '../../shared/labels';
+import { labelOf } from '../../contract/labels';
 import { RECEIPT } from './plan';
 import type { ReceiptRow } from './rows';
 

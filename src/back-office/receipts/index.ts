@@ -1,7 +1,7 @@
 import type { AdminContext, BackOfficeModule, Strapi, WriteRule } from '../types';
 import { badRequest, forbidden } from '../../core/errors';
 import { ensureDeliveryIndex } from '../mail/deliveries';
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 import { column, table } from '../sql';
 import { XLSX_CONTENT_TYPE } from '../exports/xlsx';
 import { assertReadsAll, readableReceipt, readableWhere } from './access';

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import type { Strapi } from '../types';
 import { FONT, newPdfDocument, newPdfDocumentFor } from '../pdf/fonts';
 import { formatCentsAsEuros, fr, NBSP, typo } from '../pdf/typography';
-import { enumLabel } from '../../shared/labels';
+import { enumLabel } from '../../contract/labels';
 import { renderInWorker } from './render';
 import type { PrintedReceipt, ReceiptRow } from './rows';
 

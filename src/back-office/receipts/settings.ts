@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { badRequest, ErrorDetails, fieldError } from '../../core/errors';
 import type { Strapi, Values } from '../types';
-import { enumLabel, labelOf } from '../../shared/labels';
+import { enumLabel, labelOf } from '../../contract/labels';
 
 const ASSOCIATION = 'api::association.association';
 

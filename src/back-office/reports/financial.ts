@@ -8,7 +8,7 @@ import type { ReadAccess } from '../exports/access';
 import { ExportSql } from '../exports/query';
 import { countedSql } from '../dues/counted';
 import { CONTRIBUTION, DONATION, MEMBERSHIP_TYPE, MISSION, PARTNER, SUBSIDY, sumCentsSql } from '../exports/datasets';
-import { enumLabel } from '../../shared/labels';
+import { enumLabel } from '../../contract/labels';
 import { SUBSIDY_AMOUNTS, subsidyCounted, subsidyCountedSql, type SubsidyAmount } from '../stats/definitions';
 
 /**

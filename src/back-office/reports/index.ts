@@ -1,5 +1,5 @@
 import type { BackOfficeModule } from '../types';
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 import { readAccess } from '../exports/access';
 import { forbidden, notFound } from '../../core/errors';
 import { parseFormat, xlsxOnly } from '../exports/engine';

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { UID } from '@strapi/strapi';
 import type { Attribute, Attributes, Strapi, Values } from '../types';
 import { fieldError } from '../../core/errors';
-import { enumLabel, labelOf } from '../../shared/labels';
+import { enumLabel, labelOf } from '../../contract/labels';
 import { relationChange, resolveDocumentId } from './relations';
 
 // A French validation error naming the field (HTTP 400, shown on the field in the admin): src/core/errors.ts.

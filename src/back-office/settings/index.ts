@@ -1,5 +1,5 @@
 import type { BackOfficeModule, Strapi } from '../types';
-import { COMPONENT_LABELS, LABELS } from '../../shared/labels';
+import { COMPONENT_LABELS, LABELS } from '../../contract/labels';
 
 /** Fields shown in the list view of each collection (the bureau can change them afterwards). */
 const LIST_COLUMNS: Record<string, string[]> = {

@@ -1,5 +1,5 @@
 import type { AdminContext, BackOfficeModule } from '../types';
-import { ACTIONS } from '../../shared/permissions';
+import { ACTIONS } from '../../contract/permissions';
 import { allowedMoneySections, computeStats, parseYear } from './service';
 import { statsReport } from './report';
 

@@ -2,7 +2,7 @@ import * as React from 'react';
 import { Page, Layouts } from '@strapi/strapi/admin';
 import { Alert, Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Download, Database } from '@strapi/icons';
-import { formatDateTime, formatFileSize as size } from '../../../shared/format';
+import { formatDateTime, formatFileSize as size } from '../../../contract/format';
 import { useDownload, useGet, usePost } from '../../_lib';
 
 interface Backup {

@@ -1,6 +1,6 @@
 import { Database } from '@strapi/icons';
 import type { AdminPage } from '..';
-import { ACTIONS } from '../../../shared/permissions';
+import { ACTIONS } from '../../../contract/permissions';
 import { permissionsFor } from '../../_lib';
 
 const backupsPage: AdminPage = {

@@ -9,9 +9,9 @@ import listPlugin from '@fullcalendar/list';
 import interactionPlugin from '@fullcalendar/interaction';
 import frLocale from '@fullcalendar/core/locales/fr';
 import type { DatesSetArg, EventInput } from '@fullcalendar/core';
-import { dayInParis, formatDateTime } from '../../../shared/format';
-import { enumLabel, enumOptions } from '../../../shared/labels';
-import { ACTIONS } from '../../../shared/permissions';
+import { dayInParis, formatDateTime } from '../../../contract/format';
+import { enumLabel, enumOptions } from '../../../contract/labels';
+import { ACTIONS } from '../../../contract/permissions';
 import { useCan, useGet, usePost } from '../../_lib';
 import { CalendarEntry, FeedState, MissionStatus, NO_POLE_COLOR, STATUS_COLORS, missionUrl } from './api';
 

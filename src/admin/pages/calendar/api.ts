@@ -1,5 +1,5 @@
-import type { EnumValue } from '../../../shared/labels';
-import { ACTIONS } from '../../../shared/permissions';
+import type { EnumValue } from '../../../contract/labels';
+import { ACTIONS } from '../../../contract/permissions';
 import { permissionsFor } from '../../_lib';
 
 /** Client side of src/back-office/missions (GET /back-office/calendar, /calendar/private-feed). */

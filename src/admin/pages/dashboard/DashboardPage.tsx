@@ -2,7 +2,7 @@ import * as React from 'react';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { Alert, Box, Button, Field, Flex, Grid, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
-import { formatCount, formatEuros, formatLongDate, formatRate, formatYear } from '../../../shared/format';
+import { formatCount, formatEuros, formatLongDate, formatRate, formatYear } from '../../../contract/format';
 import { useDownload } from '../../_lib';
 import { STATS_PERMISSION, Stats, useStats } from './api';
 import { AgePyramid, MembersOverTime, MoneyByMonth, NewMembers, Participation, Ranking } from './charts';

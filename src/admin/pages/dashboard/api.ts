@@ -1,5 +1,5 @@
 import type { Stats } from '../../../back-office/stats/types';
-import { ACTIONS } from '../../../shared/permissions';
+import { ACTIONS } from '../../../contract/permissions';
 import { permissionsFor, useGet } from '../../_lib';
 
 export type { Bucket, MoneyMonth, Stats } from '../../../back-office/stats/types';

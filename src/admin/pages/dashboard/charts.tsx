@@ -17,7 +17,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { Bucket, Stats } from './api';
-import { formatCount, formatEuros, formatMonth as monthLabel } from '../../../shared/format';
+import { formatCount, formatEuros, formatMonth as monthLabel } from '../../../contract/format';
 
 /** The dashboard's charts (recharts), in the design system's cards and colours. */
 const usePalette = () => {

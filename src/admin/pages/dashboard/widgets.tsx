@@ -1,7 +1,7 @@
 import { Widget } from '@strapi/strapi/admin';
 import { Box, Flex, Grid, Typography } from '@strapi/design-system';
 import type { Stats } from './api';
-import { formatCount, formatEuros, formatRate } from '../../../shared/format';
+import { formatCount, formatEuros, formatRate } from '../../../contract/format';
 import { useStats } from './api';
 
 /** Homepage widgets: the main figures of the current year, linking to the « Tableau de bord ». */

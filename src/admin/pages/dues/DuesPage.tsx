@@ -22,10 +22,10 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { Mail, Eye } from '@strapi/icons';
-import { DUES_STATUS_LABELS as STATUS_LABELS, reminderOffsetLabel, type DuesStatus } from '../../../shared/dues';
-import { memberDisplayName } from '../../../shared/display-names';
-import { formatDate, formatEuros } from '../../../shared/format';
-import { ACTIONS } from '../../../shared/permissions';
+import { DUES_STATUS_LABELS as STATUS_LABELS, reminderOffsetLabel, type DuesStatus } from '../../../contract/dues';
+import { memberDisplayName } from '../../../contract/display-names';
+import { formatDate, formatEuros } from '../../../contract/format';
+import { ACTIONS } from '../../../contract/permissions';
 import { useCan, useCanContent, useGet, usePost } from '../../_lib';
 import { DUES_READ, DuesRow, DuesSummary, RemindersReport, STATUSES, STATUS_COLORS, memberUrl, unwrap } from './api';
 import { RecordContributionButton } from '../../components/RecordContributionDialog';

@@ -1,6 +1,6 @@
-import type { DuesStatus } from '../../../shared/dues';
+import type { DuesStatus } from '../../../contract/dues';
 import { permissionsFor } from '../../_lib';
-import { ACTIONS } from '../../../shared/permissions';
+import { ACTIONS } from '../../../contract/permissions';
 
 /** Client side of src/back-office/dues (GET /back-office/dues, /dues/summary, POST /dues/reminders/run). */
 

@@ -1,9 +1,9 @@
 import { Link } from 'react-router-dom';
 import { Widget } from '@strapi/strapi/admin';
 import { Box, Flex, Typography } from '@strapi/design-system';
-import { DUES_STATUS_LABELS } from '../../../shared/dues';
-import { memberDisplayName } from '../../../shared/display-names';
-import { formatDate } from '../../../shared/format';
+import { DUES_STATUS_LABELS } from '../../../contract/dues';
+import { memberDisplayName } from '../../../contract/display-names';
+import { formatDate } from '../../../contract/format';
 import { useGet } from '../../_lib';
 import { DuesRow, DuesSummary, memberUrl, unwrap } from './api';
 

@@ -2,8 +2,8 @@ import * as React from 'react';
 import { Page, Layouts } from '@strapi/strapi/admin';
 import { Box, Button, Field, Flex, Grid, SingleSelect, SingleSelectOption, Typography, Alert, Loader } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
-import { formatYear } from '../../../shared/format';
-import { ACTIONS } from '../../../shared/permissions';
+import { formatYear } from '../../../contract/format';
+import { ACTIONS } from '../../../contract/permissions';
 import { useCan, useDownload, useGet } from '../../_lib';
 
 /**

@@ -1,6 +1,6 @@
 import { Download } from '@strapi/icons';
 import type { AdminPage } from '..';
-import { ACTIONS } from '../../../shared/permissions';
+import { ACTIONS } from '../../../contract/permissions';
 import { permissionsFor } from '../../_lib';
 
 /** « Exports » in the main menu, for the roles holding exports.read: CSV lists and the financial report. */

@@ -1,13 +1,13 @@
 import type { ReactNode } from 'react';
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
-import { formatDate, formatDateTime, formatEuros, NONE } from '../../../shared/format';
-import { personName } from '../../../shared/display-names';
+import { formatDate, formatDateTime, formatEuros, NONE } from '../../../contract/format';
+import { personName } from '../../../contract/display-names';
 import type { Candidate, Review, ResolveBody } from './api';
 
 export type Resolution = ResolveBody;
 
 export const fullName = (p: Review['person']) => personName(p) || 'Personne sans nom';
-/** The member's display name already ends with « (n° 42) » once the member has a number (src/shared/display-names.ts). */
+/** The member's display name already ends with « (n° 42) » once the member has a number (src/contract/display-names.ts). */
 const memberLabel = (c: Candidate) =>
   c.memberNumber === null || c.memberNumber === undefined || c.displayName.includes(`n° ${c.memberNumber}`)
     ? c.displayName

@@ -1,5 +1,5 @@
 import { Box, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
-import { formatDateTime } from '../../../shared/format';
+import { formatDateTime } from '../../../contract/format';
 import { TRIGGER_LABELS, type SyncRun } from './api';
 import { summarizeSync } from './summary';
 import { SyncErrors } from './SyncErrors';

@@ -1,4 +1,4 @@
-import { ACTIONS } from '../../../shared/permissions';
+import { ACTIONS } from '../../../contract/permissions';
 import type { FormsState, Review, Status, SyncTrigger } from '../../../back-office/helloasso/contract';
 import { permissionsFor, useGet } from '../../_lib';
 

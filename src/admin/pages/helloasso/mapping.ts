@@ -1,4 +1,4 @@
-import { formatDate } from '../../../shared/format';
+import { formatDate } from '../../../contract/format';
 import type { FormsState, Mapping, MappingBody } from './api';
 
 /**

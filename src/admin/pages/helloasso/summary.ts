@@ -1,4 +1,4 @@
-import { formatCount } from '../../../shared/format';
+import { formatCount } from '../../../contract/format';
 import type { SyncResult } from './api';
 
 /** « 1 don », « 3 dons » (counts in French: 1 234). */

@@ -1,6 +1,6 @@
 import { Upload } from '@strapi/icons';
 import type { AdminPage } from '..';
-import { ACTIONS } from '../../../shared/permissions';
+import { ACTIONS } from '../../../contract/permissions';
 import { permissionsFor } from '../../_lib';
 
 /** The page shows to whoever may import one kind (secretary: members; treasurer: the rest; president: all). */

@@ -4,7 +4,7 @@ import { enumTableFor, uidInLocation } from './resolve';
 
 /**
  * The content manager's edit forms choose an enumeration's value in a select that lists the raw
- * values (`cheque`, `waitlisted`): this one lists their French names (src/shared/labels.ts) and
+ * values (`cheque`, `waitlisted`): this one lists their French names (src/contract/labels.ts) and
  * stores the same values. Registered for the `enumeration` type (app.addFields), so every edit form
  * uses it, components included; Strapi's own select does the rest (required, hint, errors).
  */

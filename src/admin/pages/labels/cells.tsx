@@ -1,12 +1,12 @@
 import { Typography } from '@strapi/design-system';
-import { formatCount, formatDate, formatDateTime, formatEuros, formatNumber, formatYear } from '../../../shared/format';
+import { formatCount, formatDate, formatDateTime, formatEuros, formatNumber, formatYear } from '../../../contract/format';
 import { enumValueLabel, isEuroField, isIdentifierField } from './resolve';
 
 /**
  * The content manager's list cells in French (its own cells show raw enumeration values, dates in
  * words with the weekday, amounts without €, years as « 2 027 », booleans as Activé/Désactivé):
  * dates jj/mm/aaaa, amounts 12,50 €, years 2027, Oui/Non, enumeration values by their French names
- * (src/shared/labels.ts), a relation shown by a date as jj/mm/aaaa.
+ * (src/contract/labels.ts), a relation shown by a date as jj/mm/aaaa.
  */
 interface Attribute {
   type: string;

@@ -6,8 +6,8 @@ import { enumTableFor, uidInLocation } from './resolve';
 
 /**
  * Strapi has no labels for enumeration values and formats list cells in its own way: the content
- * manager's list cells, filters and edit forms show the French names of src/shared/labels.ts and
- * the French formats of src/shared/format.ts.
+ * manager's list cells, filters and edit forms show the French names of src/contract/labels.ts and
+ * the French formats of src/contract/format.ts.
  */
 interface Filter {
   name: string;

@@ -1,7 +1,7 @@
-import { ENUMS, LABELS } from '../../../shared/labels';
+import { ENUMS, LABELS } from '../../../contract/labels';
 
 /**
- * Finds the French names of an enumeration's values (src/shared/labels.ts ENUMS) for a field as the
+ * Finds the French names of an enumeration's values (src/contract/labels.ts ENUMS) for a field as the
  * content manager hands it: the content type when known (`api::mission.mission` and `status`), else
  * the one table whose field name and values match (a component's field, e.g. the equipment lines'
  * `status`, or a form opened inside another one). Nothing when the values have no French names.

@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { Box, Flex, Typography } from '@strapi/design-system';
-import { formatCentsAsEuros as euros, formatDateTime, formatHours } from '../../../shared/format';
-import { enumLabel } from '../../../shared/labels';
+import { formatCentsAsEuros as euros, formatDateTime, formatHours } from '../../../contract/format';
+import { enumLabel } from '../../../contract/labels';
 import { useCanContent, useGet } from '../../_lib';
 import type { AdminPage } from '../index';
 import { addEditViewSidePanels, type PanelProps } from '../../components/panels';

@@ -1,8 +1,8 @@
 import * as React from 'react';
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { useNotification } from '@strapi/strapi/admin';
-import { enumLabel, type EnumValue } from '../../../shared/labels';
-import { ACTIONS } from '../../../shared/permissions';
+import { enumLabel, type EnumValue } from '../../../contract/labels';
+import { ACTIONS } from '../../../contract/permissions';
 import { useCan, useGet, usePost } from '../../_lib';
 
 const NEWSLETTER = 'api::newsletter.newsletter';

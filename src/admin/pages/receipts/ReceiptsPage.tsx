@@ -2,9 +2,9 @@ import * as React from 'react';
 import { Page, Layouts } from '@strapi/strapi/admin';
 import { Alert, Badge, Box, Button, Field, Flex, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Download, Eye, Mail, Cross, Check } from '@strapi/icons';
-import { ACTIONS } from '../../../shared/permissions';
-import { ENUMS } from '../../../shared/labels';
-import { formatDate, formatEuros } from '../../../shared/format';
+import { ACTIONS } from '../../../contract/permissions';
+import { ENUMS } from '../../../contract/labels';
+import { formatDate, formatEuros } from '../../../contract/format';
 import { useCan, useDownload, useGet, usePost } from '../../_lib';
 
 /** Client side of src/back-office/receipts (routes under /back-office/receipts). */

@@ -1,6 +1,6 @@
 import { File } from '@strapi/icons';
 import type { AdminPage } from '..';
-import { ACTIONS, CONTENT_ACTIONS } from '../../../shared/permissions';
+import { ACTIONS, CONTENT_ACTIONS } from '../../../contract/permissions';
 
 /** « Reçus fiscaux »: for who issues them (treasurer, president) and who reads some (partnerships manager). */
 const receiptsPage: AdminPage = {

@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
 import { Widget } from '@strapi/strapi/admin';
 import { Flex, Typography } from '@strapi/design-system';
-import { formatDateTime } from '../../../shared/format';
+import { formatDateTime } from '../../../contract/format';
 import { useGet } from '../../_lib';
 import { type OpenMission, freePlacesText, hasFreePlaces, missionUrl } from './open-missions';
 
