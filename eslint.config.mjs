@@ -79,7 +79,6 @@ export default tseslint.config(
       'src/admin/**/*.{ts,tsx}',
       'tests/helpers/**/*.ts',
     ],
-    ignores: ['src/back-office/rules/many.ts', 'src/back-office/rules/bulk-writer.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
   {

@@ -1,6 +1,8 @@
 import { randomInt } from 'crypto';
-import type { Strapi } from '../types';
-import { isPostgres } from '../sql';
+import type { Knex } from 'knex';
+import type { UID } from '@strapi/strapi';
+import type { Attributes, Strapi } from '../types';
+import { isPostgres, metaOf, type ModelMeta } from '../sql';
 
 /**
  * A documentId in Strapi's format (cuid2: 24 characters, a lowercase letter then [a-z0-9]);
@@ -25,7 +27,16 @@ const PARAMETERS = 30_000;
 /** Rows per INSERT on SQLite, at most: knex writes a multi-row insert as a compound SELECT, limited to 500 terms. */
 const SQLITE_ROWS = 500;
 
-type Doc = Record<string, any>;
+/** A document as given (field → value), or a row as written (column → value). */
+type Doc = Record<string, unknown>;
+/** A field of a model's database metadata. */
+type FieldMeta = ModelMeta['attributes'][string];
+/** The fields of a relation or a component, by position of the document they belong to. */
+type Owned = Array<[index: number, field: string, value: unknown]>;
+/** The database metadata of a model, with its uid (for the messages). */
+type Meta = ModelMeta & { uid: string };
+/** A row of a component's link table, with the table's name and its column for the component's id. */
+type ComponentLink = Doc & { table: string; cmpColumn: string };
 
 /**
  * Writes many documents straight into the tables, the way Strapi stores them, for data sets far
@@ -44,14 +55,14 @@ export class BulkWriter {
 
   constructor(
     private strapi: Strapi,
-    private trx: any,
+    private trx: Knex.Transaction,
     private ids: DocumentIds = { documentId: newDocumentId }
   ) {}
 
-  private storeValue(attr: any, value: any) {
+  private storeValue(attr: Pick<FieldMeta, 'type'>, value: unknown) {
     if (value === undefined || value === null) return null;
     if (attr.type === 'datetime' || attr.type === 'timestamp') {
-      const d = value instanceof Date ? value : new Date(value);
+      const d = value instanceof Date ? value : new Date(value as string | number);
       return isPostgres(this.strapi) ? d : d.getTime();
     }
     if (attr.type === 'boolean') return isPostgres(this.strapi) ? !!value : value ? 1 : 0;
@@ -71,15 +82,15 @@ export class BulkWriter {
   /** Inserts the documents of a content type; returns their database ids, in the same order. */
   async insert(uid: string, docs: Doc[]): Promise<number[]> {
     if (!docs.length) return [];
-    const meta: any = this.strapi.db.metadata.get(uid as any);
+    const meta = metaOf(this.strapi, uid) as Meta;
     // the schema's defaults (content-type attributes: the database metadata does not keep them)
-    const defaults = Object.entries<any>(this.strapi.getModel(uid as any).attributes)
+    const defaults = Object.entries(this.strapi.getModel(uid as UID.Schema).attributes as unknown as Attributes)
       .filter(([field, a]) => a.default !== undefined && typeof a.default !== 'function' && a.type !== 'relation' && meta.attributes[field])
       .map(([field, a]) => [field, a.default] as const);
     const now = new Date();
     const rows: Doc[] = [];
-    const relations: Array<[number, string, any]> = [];
-    const components: Array<[number, string, any]> = [];
+    const relations: Owned = [];
+    const components: Owned = [];
     docs.forEach((doc, index) => {
       const createdAt = doc.createdAt ?? now;
       const row: Doc = { document_id: doc.documentId ?? this.ids.documentId() };
@@ -108,7 +119,7 @@ export class BulkWriter {
     await this.insertChunks(meta.tableName, rows);
 
     const idByDocumentId = new Map<string, number>();
-    const documentIds = rows.map((r) => r.document_id);
+    const documentIds = rows.map((r) => r.document_id as string);
     for (let i = 0; i < documentIds.length; i += 5 * CHUNK) {
       const found = await this.trx(meta.tableName)
         .select('id', 'document_id')
@@ -122,7 +133,7 @@ export class BulkWriter {
     return ids;
   }
 
-  private async insertRelations(meta: any, ids: number[], relations: Array<[number, string, any]>) {
+  private async insertRelations(meta: Meta, ids: number[], relations: Owned) {
     const linkRows = new Map<string, Doc[]>();
     for (const [index, field, value] of relations) {
       const jt = meta.attributes[field].joinTable;
@@ -148,11 +159,11 @@ export class BulkWriter {
    * Components in batches: their rows have no documentId to find them back by, so their ids are
    * reserved here (after the current maximum) and PostgreSQL's sequence is moved past them.
    */
-  private async insertComponents(meta: any, ids: number[], components: Array<[number, string, any]>) {
-    const byTarget = new Map<string, { rows: Doc[]; links: Doc[] }>();
+  private async insertComponents(meta: Meta, ids: number[], components: Owned) {
+    const byTarget = new Map<string, { rows: Doc[]; links: ComponentLink[] }>();
     for (const [index, field, value] of components) {
       const attr = meta.attributes[field];
-      const componentMeta: any = this.strapi.db.metadata.get(attr.target);
+      const componentMeta = metaOf(this.strapi, attr.target);
       const jt = attr.joinTable;
       if (!byTarget.has(attr.target)) byTarget.set(attr.target, { rows: [], links: [] });
       const batch = byTarget.get(attr.target)!;
@@ -176,7 +187,7 @@ export class BulkWriter {
       });
     }
     for (const [target, { rows, links }] of byTarget) {
-      const tableName = (this.strapi.db.metadata.get(target as any) as any).tableName;
+      const tableName = metaOf(this.strapi, target).tableName;
       const [{ max }] = await this.trx(tableName).max({ max: 'id' });
       const first = Number(max ?? 0) + 1;
       rows.forEach((row, i) => (row.id = first + i));

@@ -1,4 +1,5 @@
-import type { Strapi, WriteContext, WriteRule } from '../types';
+import type { UID } from '@strapi/strapi';
+import type { DocumentData, Strapi, Values, WriteContext, WriteRule } from '../types';
 import { BulkWriter, newDocumentId } from './bulk-writer';
 import { deleteAdviceFor, loadStoredMany, prepareWrite, requiredFor, rulesFor, type Resolve } from './index';
 import { onceCache } from './once';
@@ -6,7 +7,7 @@ import { relationChange, resolveDocumentId } from './relations';
 import { checkDeletesLeaveNoOrphans, checkUniqueMany } from './validation';
 
 // The content types are given as strings here: Strapi's query and document types want literal UIDs,
-// hence the `as any` on strapi.db.query / strapi.documents and on the records they return.
+// hence the casts to UID.Schema / UID.ContentType on strapi.db.query / strapi.documents.
 
 /** A schema attribute, as createMany reads it. */
 interface Attribute {
@@ -70,7 +71,7 @@ const noAfterCommit = () => {
  * All or nothing: call it inside `strapi.db.transaction`; a refused record throws its rule's French
  * error with `index` (its position in `records`) and nothing is kept.
  */
-export const createMany = async (strapi: Strapi, uid: string, records: Iterable<Record<string, any>>): Promise<Created[]> => {
+export const createMany = async (strapi: Strapi, uid: string, records: Iterable<Values>): Promise<Created[]> => {
   const source = records[Symbol.iterator]();
   let next = source.next();
   if (next.done) return [];
@@ -80,7 +81,7 @@ export const createMany = async (strapi: Strapi, uid: string, records: Iterable<
 
   // the relations' targets, per target type: documentId → database id (null: no such record), loaded for each slice
   const targets = new Map<string, Map<string, number | null>>();
-  const loadTargets = async (slice: Array<Record<string, any>>) => {
+  const loadTargets = async (slice: Array<Values>) => {
     for (const field of toOne) {
       const target = attributes[field].target!;
       const known = targets.get(target) ?? new Map<string, number | null>();
@@ -89,7 +90,9 @@ export const createMany = async (strapi: Strapi, uid: string, records: Iterable<
       for (let i = 0; i < wanted.length; i += 500) {
         const part = wanted.slice(i, i + 500);
         for (const documentId of part) known.set(documentId, null);
-        const found = await strapi.db.query(target as any).findMany({ where: { documentId: { $in: part } }, select: ['id', 'documentId'] });
+        const found = await strapi.db
+          .query(target as UID.Schema)
+          .findMany({ where: { documentId: { $in: part } }, select: ['id', 'documentId'] });
         for (const row of found) known.set(row.documentId, row.id);
       }
     }
@@ -117,14 +120,14 @@ export const createMany = async (strapi: Strapi, uid: string, records: Iterable<
     const updatedAt = now.toISOString();
     const created: Created[] = [];
     // the records a rule cannot take in bulk, by position: written one by one at the end
-    const alone: Array<[number, Record<string, any>]> = [];
+    const alone: Array<[number, Values]> = [];
     // what afterWriteMany sees of each write once its slice is inserted: its documentId and its to-one relations
     const written: WriteContext[] = [];
 
     // slice by slice (a thousand records at a time in memory); each slice's numbers and unique
     // values are checked against what the previous slices already wrote in this transaction
     for (let from = 0; !next.done;) {
-      const slice: Array<Record<string, any>> = [];
+      const slice: Array<Values> = [];
       while (slice.length < SLICE && !next.done) {
         slice.push(next.value);
         next = source.next();
@@ -138,7 +141,7 @@ export const createMany = async (strapi: Strapi, uid: string, records: Iterable<
       for (let i = 0; i < slice.length; i++) {
         // the schema's fields of the record (a new object: the rules fill and remove fields of `data`)
         const record = slice[i];
-        const data: Record<string, any> = {};
+        const data: Values = {};
         for (const field in record) if (attributes[field]) data[field] = record[field];
         try {
           writes.push(await prepareWrite(strapi, base, { data, stored: null }, { resolve, unique: false }));
@@ -168,7 +171,7 @@ export const createMany = async (strapi: Strapi, uid: string, records: Iterable<
       for (const rule of rules) await rule.beforeWriteMany?.(together);
       const docs = together.map((write) => {
         write.documentId = newDocumentId();
-        const doc: Record<string, any> = { documentId: write.documentId, createdAt: now, updatedAt: now };
+        const doc: Values = { documentId: write.documentId, createdAt: now, updatedAt: now };
         const { data } = write;
         for (const field in data) {
           const attr = attributes[field];
@@ -197,7 +200,7 @@ export const createMany = async (strapi: Strapi, uid: string, records: Iterable<
 
     for (const [index, record] of alone) {
       try {
-        const doc: any = await strapi.documents(uid as any).create({ data: record as any });
+        const doc = await strapi.documents(uid as UID.ContentType).create({ data: record as DocumentData });
         created[index] = { documentId: doc.documentId, updatedAt: new Date(doc.updatedAt).toISOString() };
       } catch (e) {
         throw Object.assign(e as RefusedAt, { index });
@@ -262,12 +265,12 @@ export const deleteMany = async (strapi: Strapi, uid: string, documentIds: strin
     for (const rule of rules) await rule.beforeWriteMany?.(together);
     const ids = together.map((w) => w.stored!.id as number);
     for (let i = 0; i < ids.length; i += 500) {
-      await strapi.db.query(uid as any).deleteMany({ where: { id: { $in: ids.slice(i, i + 500) } } });
+      await strapi.db.query(uid as UID.Schema).deleteMany({ where: { id: { $in: ids.slice(i, i + 500) } } });
     }
     for (const rule of rules) await rule.afterWriteMany?.(together);
     for (const index of alone) {
       try {
-        await strapi.documents(uid as any).delete({ documentId: present[index] });
+        await strapi.documents(uid as UID.ContentType).delete({ documentId: present[index] });
       } catch (e) {
         throw Object.assign(e as RefusedAt, { index: documentIds.indexOf(present[index]) });
       }
