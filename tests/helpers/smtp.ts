@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'net';
 import { SMTPServer } from 'smtp-server';
-import { simpleParser, ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject, ParsedMail } from 'mailparser';
 
 export interface TestSmtp {
   port: number;
@@ -17,6 +17,9 @@ export interface TestSmtp {
   /** env vars that point the app at this server */
   env: Record<string, string>;
 }
+
+/** The first address of a mail's To: header (the mails of the app have one To: header). */
+export const recipient = (m: ParsedMail) => (m.to as AddressObject).value[0].address;
 
 /** A real SMTP server, in process, that keeps every mail it receives (parsed). */
 export const startSmtp = async (): Promise<TestSmtp> => {
