@@ -1,4 +1,6 @@
+import type { Response } from 'supertest';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
+import type { Json, LoadedApi } from '../helpers/types';
 
 /**
  * API tokens (integrations, the benchmark). Strapi lets a read-only token call every route whose
@@ -47,7 +49,7 @@ describe(`API tokens and personal data (${DB_CLIENT})`, () => {
   const docs = (uid: string) => app.strapi.documents(uid);
   const as = (token: string, method: 'get' | 'post' | 'put' | 'delete', url: string) =>
     app.http()[method](url).set('Authorization', `Bearer ${token}`);
-  const leaks = (res: any) => SECRETS.filter((s) => JSON.stringify(res.body ?? null).includes(s));
+  const leaks = (res: Response) => SECRETS.filter((s) => JSON.stringify(res.body ?? null).includes(s));
   const path = (uid: string) => `/api/${app.strapi.getModel(uid).info.pluralName}`;
 
   beforeAll(async () => {
@@ -153,13 +155,13 @@ describe(`API tokens and personal data (${DB_CLIENT})`, () => {
 
   it('a read-only token reads the reference data (the benchmark reads /api/skills)', async () => {
     const skills = await as(readOnly, 'get', '/api/skills').expect(200);
-    expect(skills.body.data.map((s: any) => s.name)).toEqual(['Cuisine']);
+    expect(skills.body.data.map((s: Json) => s.name)).toEqual(['Cuisine']);
     const poles = await as(readOnly, 'get', '/api/poles?sort=name:asc&filters[name][$eq]=Solidarité&fields[0]=name').expect(200);
-    expect(poles.body.data.map((p: any) => p.name)).toEqual(['Solidarité']);
+    expect(poles.body.data.map((p: Json) => p.name)).toEqual(['Solidarité']);
     const pole = await as(readOnly, 'get', `/api/poles/${poles.body.data[0].documentId}`).expect(200);
     expect(pole.body.data.name).toBe('Solidarité');
     const types = await as(readOnly, 'get', '/api/membership-types').expect(200);
-    expect(types.body.data.map((t: any) => t.name)).toEqual(['Adhésion annuelle']);
+    expect(types.body.data.map((t: Json) => t.name)).toEqual(['Adhésion annuelle']);
     const association = await as(readOnly, 'get', '/api/association?populate=*').expect(200);
     expect(association.body.data).toMatchObject({ name: 'Association test' });
     expect(association.body.data).toHaveProperty('logo');
@@ -216,8 +218,8 @@ describe(`API tokens and personal data (${DB_CLIENT})`, () => {
   it('every read route a read-only token may call answers without anything personal, even with populate=*', async () => {
     const reads: string[] = [];
     const handlers: string[] = [];
-    for (const api of Object.values<any>(app.strapi.apis)) {
-      for (const router of Object.values<any>(api.routes ?? {})) {
+    for (const api of Object.values<LoadedApi>(app.strapi.apis)) {
+      for (const router of Object.values(api.routes ?? {})) {
         for (const r of router.routes ?? []) {
           const handler = typeof r.handler === 'string' ? r.handler : '';
           if (r.method !== 'GET' || !/\.(find|findOne)$/.test(handler)) continue;

@@ -4,6 +4,10 @@ import { apiContentTypes } from '../helpers/content-types';
 import { PUBLIC_ACTIONS, PUBLIC_CONTENT, REFERENCE_CONTENT } from '../../src/back-office/access/public-api';
 import { BACK_OFFICE_RIGHTS } from '../../src/back-office/access/roles';
 import { ACTIONS } from '../../src/contract/permissions';
+import type { Doc, LoadedApi } from '../helpers/types';
+
+/** A permission of the users-permissions plugin (its role populated). */
+type Permission = Doc<'plugin::users-permissions.permission'>;
 
 /**
  * Safety nets over every api:: content type Strapi loads (strapi.contentTypes, not a hand list):
@@ -37,8 +41,8 @@ describe(`every content type (${DB_CLIENT})`, () => {
 
   it('no content-API read route outside the public and reference lists', () => {
     const wrong: string[] = [];
-    for (const [apiName, api] of Object.entries<any>(app.strapi.apis)) {
-      for (const router of Object.values<any>(api.routes ?? {})) {
+    for (const [apiName, api] of Object.entries<LoadedApi>(app.strapi.apis)) {
+      for (const router of Object.values(api.routes ?? {})) {
         for (const r of router.routes ?? []) {
           if (typeof r.handler !== 'string') continue;
           const scope = r.handler.startsWith('api::') ? r.handler : `api::${apiName}.${r.handler}`;
@@ -76,7 +80,7 @@ describe(`every content type (${DB_CLIENT})`, () => {
 
   it('the public role may read only the public types, the authenticated role nothing', async () => {
     const rows = await app.strapi.db.query('plugin::users-permissions.permission').findMany({ populate: { role: { select: ['type'] } } });
-    const of = (type: string) => rows.filter((p: any) => p.role?.type === type).map((p: any) => p.action as string);
+    const of = (type: string) => rows.filter((p: Permission) => p.role?.type === type).map((p: Permission) => p.action);
     expect(of('public').sort()).toEqual([...PUBLIC_ACTIONS].sort());
     expect(of('public').every((action) => READABLE.has(action.slice(0, action.lastIndexOf('.'))))).toBe(true);
     expect(of('authenticated')).toEqual([]);

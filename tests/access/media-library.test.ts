@@ -1,5 +1,6 @@
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { loginAs, BUREAU_ROLES, RoleCode } from '../helpers/roles';
+import type { Json } from '../helpers/types';
 
 /**
  * Media library, through the routes the admin panel calls: every role reads and uploads,
@@ -24,7 +25,7 @@ describe(`media library rights (${DB_CLIENT})`, () => {
   const listed = async (token: string, query = '') => {
     const res = await app.admin('get', `/upload/files?pageSize=100${query}`, token);
     expect(res.status).toBe(200);
-    return res.body.results.map((f: any) => f.id) as number[];
+    return res.body.results.map((f: Json) => f.id) as number[];
   };
 
   let secretFile: number;

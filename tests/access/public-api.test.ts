@@ -1,5 +1,6 @@
-import request from 'supertest';
+import request, { type Response } from 'supertest';
 import { startStrapi, TestApp, DB_CLIENT, SUPER_ADMIN } from '../helpers/strapi';
+import type { Json, LoadedApi } from '../helpers/types';
 
 /**
  * The public content API gives the website what it needs and nothing
@@ -31,7 +32,7 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
   const anon = () => app.http();
   const asUser = (url: string) => app.http().get(url).set('Authorization', `Bearer ${userJwt}`);
   const docs = (uid: string) => app.strapi.documents(uid);
-  const expectNoSecret = (res: any) => {
+  const expectNoSecret = (res: Response) => {
     for (const s of SECRETS) expect(JSON.stringify(res.body)).not.toContain(s);
     // (a mission's `location.address` is the venue's, public by design)
     expect(JSON.stringify(res.body.data ?? null)).not.toMatch(
@@ -158,22 +159,22 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
   describe('what the website needs', () => {
     it('lists published articles only, filtered by slug or category, sorted, paginated', async () => {
       const all = await anon().get('/api/articles?sort=publishedAt:desc&populate[cover]=true&populate[gallery]=true').expect(200);
-      expect(all.body.data.map((a: any) => a.title).sort()).toEqual(['Bilan de la collecte', 'Nouveaux partenaires']);
+      expect(all.body.data.map((a: Json) => a.title).sort()).toEqual(['Bilan de la collecte', 'Nouveaux partenaires']);
       expect(all.body.data[0].publishedAt >= all.body.data[1].publishedAt).toBe(true);
-      const bilan = all.body.data.find((a: any) => a.slug === 'bilan');
+      const bilan = all.body.data.find((a: Json) => a.slug === 'bilan');
       expect(bilan.cover).toMatchObject({
         url: '/uploads/collecte_abc.jpg',
         width: 1200,
         formats: { small: { url: '/uploads/small_collecte_abc.jpg' } },
       });
-      expect(bilan.gallery.map((g: any) => g.url)).toEqual(['/uploads/collecte_abc.jpg']);
+      expect(bilan.gallery.map((g: Json) => g.url)).toEqual(['/uploads/collecte_abc.jpg']);
       expect(bilan.cover).not.toHaveProperty('provider');
       const bySlug = await anon().get('/api/articles?filters[slug][$eq]=bilan').expect(200);
-      expect(bySlug.body.data.map((a: any) => a.documentId)).toEqual([ids.article]);
+      expect(bySlug.body.data.map((a: Json) => a.documentId)).toEqual([ids.article]);
       const byCategory = await anon().get('/api/articles?filters[category]=partners').expect(200);
-      expect(byCategory.body.data.map((a: any) => a.slug)).toEqual(['partenaires']);
+      expect(byCategory.body.data.map((a: Json) => a.slug)).toEqual(['partenaires']);
       const page = await anon().get('/api/articles?pagination[pageSize]=1&pagination[page]=2&sort=title:asc').expect(200);
-      expect(page.body.data.map((a: any) => a.slug)).toEqual(['partenaires']);
+      expect(page.body.data.map((a: Json) => a.slug)).toEqual(['partenaires']);
       expect(page.body.meta.pagination).toMatchObject({ page: 2, pageSize: 1, total: 2 });
       await anon().get(`/api/articles/${ids.article}`).expect(200);
       const draft = await anon().get(`/api/articles/${ids.draft}?status=draft`);
@@ -184,7 +185,7 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
 
     it('lists public missions with location, poster and pole name, filtered and sorted by the website', async () => {
       const res = await anon().get('/api/missions?sort=startAt:asc&populate=*').expect(200);
-      expect(res.body.data.map((m: any) => m.slug)).toEqual(['maraude', 'collecte']);
+      expect(res.body.data.map((m: Json) => m.slug)).toEqual(['maraude', 'collecte']);
       const collecte = res.body.data[1];
       expect(collecte).toMatchObject({
         title: 'Collecte alimentaire',
@@ -196,7 +197,7 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
       expect(collecte).toHaveProperty('poster');
       expectNoSecret(res);
       const events = await anon().get('/api/missions?filters[kind][$eq]=event&filters[startAt][$gte]=2026-04-01').expect(200);
-      expect(events.body.data.map((m: any) => m.slug)).toEqual(['collecte']);
+      expect(events.body.data.map((m: Json) => m.slug)).toEqual(['collecte']);
       const one = await anon().get(`/api/missions/${ids.mission}?populate[participations]=true`);
       expect(one.status).toBe(400);
       const item = await anon().get(`/api/missions/${ids.mission}`).expect(200);
@@ -207,7 +208,7 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
 
     it('lists public partners with their logo, without contact person, e-mail or phone', async () => {
       const res = await anon().get('/api/partners?populate=logo').expect(200);
-      expect(res.body.data.map((p: any) => p.name)).toEqual(['Mairie']);
+      expect(res.body.data.map((p: Json) => p.name)).toEqual(['Mairie']);
       expect(res.body.data[0]).toHaveProperty('logo');
       expectNoSecret(res);
       await anon().get(`/api/partners/${ids.hiddenPartner}`).expect(404);
@@ -294,8 +295,8 @@ describe(`public content API and hardening (${DB_CLIENT})`, () => {
         'api::partner.partner.findOne',
       ]);
       const routes: { method: string; path: string; handler: string }[] = [];
-      for (const [apiName, api] of Object.entries<any>(app.strapi.apis)) {
-        for (const router of Object.values<any>(api.routes ?? {})) {
+      for (const [apiName, api] of Object.entries<LoadedApi>(app.strapi.apis)) {
+        for (const router of Object.values(api.routes ?? {})) {
           for (const r of router.routes ?? []) {
             if (r.config?.auth === false) continue; // deliberately public custom endpoints (rate limited, own tests)
             const handler =

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
+import type { Json } from '../helpers/types';
 
 /**
  * The public forms (mission pre-registration, newsletter subscription) print the visitor's name in
@@ -18,10 +19,10 @@ describe(`names typed in the public forms (${DB_CLIENT})`, () => {
   const SUBSCRIBER = 'api::subscriber.subscriber';
   const count = (uid: string) => app.strapi.db.query(uid).count();
   // each request from its own visitor (IS_PROXIED): the rate limits are tested elsewhere
-  const post = (url: string, body: any) => app.http().post(url).set('X-Forwarded-For', visitor()).send(body);
-  const register = (body: any) =>
+  const post = (url: string, body: Json) => app.http().post(url).set('X-Forwarded-For', visitor()).send(body);
+  const register = (body: Json) =>
     post(`/api/missions/${missionId}/registrations`, { lastName: 'Martin', email: `visiteur${++n}@example.org`, consent: true, ...body });
-  const subscribe = (body: any) => post('/api/subscribers', { email: `abonne${++n}@example.org`, ...body });
+  const subscribe = (body: Json) => post('/api/subscribers', { email: `abonne${++n}@example.org`, ...body });
   const until = async (what: string, check: () => boolean) => {
     for (let i = 0; i < 200; i++) {
       if (check()) return;

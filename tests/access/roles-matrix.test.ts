@@ -1,5 +1,7 @@
+import type { Response } from 'supertest';
 import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
 import { loginAs, BUREAU_ROLES, RoleCode } from '../helpers/roles';
+import type { Json } from '../helpers/types';
 
 /**
  * Every bureau role × content type × action, through the content-manager routes
@@ -64,9 +66,9 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
   const link = (documentId: string) => ({ connect: [{ documentId }] });
 
   /** Valid data for a new record of each content type (unique values each call). */
-  const sample = (uid: string): Record<string, any> => {
+  const sample = (uid: string): Json => {
     n += 1;
-    const samples: Record<string, Record<string, any>> = {
+    const samples: Record<string, Json> = {
       'api::member.member': { firstName: 'Léa', lastName: `Membre${n}` },
       'api::membership-type.membership-type': { name: `Adhésion ${n}`, amount: 20 },
       'api::contribution.contribution': { member: link(ids.member), amount: 20, paidAt: '2026-01-15', paymentMethod: 'cash' },
@@ -101,9 +103,14 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
     return samples[uid];
   };
   /** The same data for the Document Service (relations as documentIds). */
-  const serviceData = (data: Record<string, any>) =>
-    Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v?.connect ? v.connect[0].documentId : v]));
-  const createDoc = async (uid: string, extra: Record<string, any> = {}) =>
+  const serviceData = (data: Json) =>
+    Object.fromEntries(
+      Object.entries(data).map(([k, v]) => [
+        k,
+        (v as Partial<ReturnType<typeof link>>)?.connect ? (v as ReturnType<typeof link>).connect[0].documentId : v,
+      ])
+    );
+  const createDoc = async (uid: string, extra: Json = {}) =>
     (await docs(uid).create({ data: { ...serviceData(sample(uid)), ...extra } })).documentId as string;
 
   beforeAll(async () => {
@@ -118,7 +125,7 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
   }, 300_000); // a boot can be slow on a busy machine
   afterAll(() => app?.stop());
 
-  const code = (res: any) => res.status;
+  const code = (res: Response) => res.status;
   const ok = (status: number) => status >= 200 && status < 300;
 
   it.each(BUREAU_ROLES.map((r, i) => [r, i] as [RoleCode, number]))(
@@ -208,7 +215,7 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
       const token = await loginAs(app, role);
       const list = await app.admin('get', `${cm('api::document.document')}?pageSize=100`, token);
       expect(list.status).toBe(200);
-      const listed = list.body.results.map((d: any) => d.documentId);
+      const listed = list.body.results.map((d: Json) => d.documentId);
       expect(listed).toContain(open);
       expect(listed.includes(secret)).toBe(sees);
       expect(list.body.pagination.total).toBe(list.body.results.length);
@@ -223,7 +230,7 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
       // nor on the home page's « last edited entries » widget (the two documents are the latest entries)
       const recent = await app.admin('get', '/content-manager/homepage/recent-documents?action=update', token);
       expect(recent.status).toBe(200);
-      const titles = recent.body.data.map((d: any) => d.title);
+      const titles = recent.body.data.map((d: Json) => d.title);
       expect(titles).toContain('Compte rendu public');
       expect(titles.includes('PV confidentiel')).toBe(sees);
     });
@@ -239,7 +246,7 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
   it.each(BUREAU_ROLES)('%s has exactly its back-office and media-library rights', async (role) => {
     const res = await app.admin('get', '/admin/users/me/permissions', await loginAs(app, role));
     expect(res.status).toBe(200);
-    const actions: string[] = res.body.data.map((p: any) => p.action);
+    const actions: string[] = res.body.data.map((p: Json) => p.action);
     const backOffice = actions
       .filter((a) => a.startsWith(BO))
       .map((a) => a.slice(BO.length))
@@ -281,18 +288,18 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
   it('names the types and fields in French on the roles screen, and the super admin role too', async () => {
     const layout = await app.admin('get', '/admin/permissions');
     const subjects = layout.body.data.sections.collectionTypes.subjects;
-    const member = subjects.find((s: any) => s.uid === 'api::member.member');
+    const member = subjects.find((s: Json) => s.uid === 'api::member.member');
     expect(member.label).toBe('Adhérent');
-    const fields = member.properties.find((p: any) => p.value === 'fields');
-    expect(fields.children.find((f: any) => f.value === 'duesPaidUntil').label).toBe('Cotisation payée jusqu\u2019au');
-    expect(subjects.find((s: any) => s.uid === 'api::dues-reminder.dues-reminder').label).not.toMatch(/reminder/i);
+    const fields = member.properties.find((p: Json) => p.value === 'fields');
+    expect(fields.children.find((f: Json) => f.value === 'duesPaidUntil').label).toBe('Cotisation payée jusqu\u2019au');
+    expect(subjects.find((s: Json) => s.uid === 'api::dues-reminder.dues-reminder').label).not.toMatch(/reminder/i);
     const superAdmin = await app.strapi.service('admin::role').findOne({ code: 'strapi-super-admin' });
     expect(superAdmin.description).not.toMatch(/Super Admins can/);
   });
 
   it('shows only the bureau\u2019s roles: Strapi\u2019s unused « Author » and « Editor » are gone, one held by someone stays', async () => {
     const list = await app.admin('get', '/admin/roles');
-    const codes = list.body.data.map((r: any) => r.code);
+    const codes = list.body.data.map((r: Json) => r.code);
     expect(codes).not.toContain('strapi-author');
     expect(codes).not.toContain('strapi-editor');
     expect(codes).toEqual(expect.arrayContaining(['strapi-super-admin', ...BUREAU_ROLES]));

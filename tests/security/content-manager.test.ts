@@ -1,5 +1,6 @@
 import { startStrapi, TestApp, cm, DB_CLIENT, SUPER_ADMIN } from '../helpers/strapi';
 import { loginAs, RoleCode } from '../helpers/roles';
+import type { Json } from '../helpers/types';
 
 /**
  * The content manager must not leak across roles at any depth: `populate`, `filters`, `sort` and
@@ -102,9 +103,9 @@ describe(`content manager: rights at every depth (${DB_CLIENT})`, () => {
     if (up.status !== 201) throw new Error(`upload → ${up.status} ${JSON.stringify(up.body)}`);
     const fileId = up.body[0].id;
     ids.confidential = (
-      await docs(DOCUMENT).create({ data: { title: SECRETS.confidential, category: 'minutes', confidential: true, file: fileId } as any })
+      await docs(DOCUMENT).create({ data: { title: SECRETS.confidential, category: 'minutes', confidential: true, file: fileId } })
     ).documentId;
-    await docs(MISSION).update({ documentId: ids.mission, data: { poster: fileId } as any });
+    await docs(MISSION).update({ documentId: ids.mission, data: { poster: fileId } });
   });
 
   afterAll(async () => {
@@ -214,11 +215,11 @@ describe(`content manager: rights at every depth (${DB_CLIENT})`, () => {
     it('keeps what the role may read, and no further', async () => {
       const byPole = await get(`${cm(MISSION)}?filters[pole][name][$eq]=${encodeURIComponent('Pôle Accueil')}`, role);
       expect(byPole.status).toBe(200);
-      expect(byPole.body.results.map((m: any) => m.documentId)).toEqual([ids.mission]);
+      expect(byPole.body.results.map((m: Json) => m.documentId)).toEqual([ids.mission]);
       const sorted = await get(`${cm(MISSION)}?sort=pole.name:asc`, role);
       expect(sorted.status).toBe(200);
       const deep = await get(`${cm(POLE)}?filters[missions][title][$eq]=${encodeURIComponent('Mission Brocante')}`, role);
-      expect(deep.body.results.map((p: any) => p.documentId)).toEqual([ids.pole]);
+      expect(deep.body.results.map((p: Json) => p.documentId)).toEqual([ids.pole]);
       const poster = await get(`${cm(MISSION, ids.mission)}?populate[poster]=true`, role);
       expect(poster.status).toBe(200);
       // one step further is refused
@@ -275,7 +276,7 @@ describe(`content manager: rights at every depth (${DB_CLIENT})`, () => {
       // donation → donor stays
       const res = await get(`${cm(DONATION)}?filters[donor][lastName][$eq]=${SECRETS.donor}`, role);
       expect(res.status).toBe(200);
-      expect(res.body.results.map((d: any) => d.documentId)).toEqual([ids.donation]);
+      expect(res.body.results.map((d: Json) => d.documentId)).toEqual([ids.donation]);
       expect((await get(`${cm(DONOR)}?filters[donations][reference][$eq]=${SECRETS.donation}`, role)).body.results).toHaveLength(1);
     });
   });
@@ -308,7 +309,7 @@ describe(`content manager: rights at every depth (${DB_CLIENT})`, () => {
       // member → poles → missions → participations stays
       const res = await get(`${cm(MEMBER)}?filters[poles][missions][participations][lastName][$eq]=Participant`, role);
       expect(res.status).toBe(200);
-      expect(res.body.results.map((m: any) => m.documentId)).toEqual([ids.member]);
+      expect(res.body.results.map((m: Json) => m.documentId)).toEqual([ids.member]);
     });
   });
 
@@ -325,7 +326,7 @@ describe(`content manager: rights at every depth (${DB_CLIENT})`, () => {
       // donation → donor → member stays
       const res = await get(`${cm(DONATION)}?filters[donor][member][lastName][$eq]=${SECRETS.member}`, role);
       expect(res.status).toBe(200);
-      expect(res.body.results.map((d: any) => d.documentId)).toEqual([ids.donation]);
+      expect(res.body.results.map((d: Json) => d.documentId)).toEqual([ids.donation]);
     });
   });
 
@@ -343,7 +344,7 @@ describe(`content manager: rights at every depth (${DB_CLIENT})`, () => {
       // participation → member → poles and confidential documents stay
       const res = await get(`${cm(PARTICIPATION)}?filters[member][poles][name][$eq]=${encodeURIComponent('Pôle Accueil')}`, role);
       expect(res.status).toBe(200);
-      expect(res.body.results.map((p: any) => p.documentId)).toEqual([ids.participation]);
+      expect(res.body.results.map((p: Json) => p.documentId)).toEqual([ids.participation]);
       expect((await get(cm(DOCUMENT, ids.confidential), role)).status).toBe(200);
     });
   });

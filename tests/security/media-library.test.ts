@@ -1,3 +1,4 @@
+import type { Response } from 'supertest';
 import crypto from 'crypto';
 import fs from 'fs';
 import http from 'http';
@@ -5,6 +6,7 @@ import path from 'path';
 import sharp from 'sharp';
 import { startStrapi, TestApp, DB_CLIENT, loginAdmin } from '../helpers/strapi';
 import { loginAs } from '../helpers/roles';
+import type { Saved, UploadedFile } from '../helpers/types';
 
 /**
  * The media library respects the per-file condition "files of confidential documents" on every
@@ -71,22 +73,22 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
       }
     );
   };
-  const expectRefused = (res: any, label: string) => {
+  const expectRefused = (res: Response, label: string) => {
     expect([label, res.status]).toEqual([label, 403]);
     expect(res.body.error.name).toBe('PolicyError');
     expect(res.body.error.message).toMatch(/^Médiathèque : votre rôle ne peut pas modifier/);
     expect(JSON.stringify(res.body)).not.toMatch(/pv-secret|plan-secret|sans-drapeau|\/uploads\//);
   };
 
-  let dossiers: any; // folder "Bureau"
-  let archives: any; // sub-folder "Bureau/Archives", holds a confidential file
-  let secretPdf: any;
-  let secretImage: any;
-  let unflagged: any;
-  let openFile: any;
-  let openInFolder: any;
-  let secretDoc: any;
-  let openDoc: any;
+  let dossiers: Saved; // folder "Bureau"
+  let archives: Saved; // sub-folder "Bureau/Archives", holds a confidential file
+  let secretPdf: UploadedFile;
+  let secretImage: UploadedFile;
+  let unflagged: UploadedFile;
+  let openFile: UploadedFile;
+  let openInFolder: UploadedFile;
+  let secretDoc: Saved;
+  let openDoc: Saved;
 
   beforeAll(async () => {
     app = await startStrapi();
@@ -268,12 +270,12 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
 
         // the list: confidential files signed, the others keep their public address
         const list = await app.admin('get', '/upload/files?pageSize=100', token);
-        const byId = new Map(list.body.results.map((f: any) => [f.id, f]));
-        const image: any = byId.get(secretImage.id);
+        const byId = new Map<number, UploadedFile>(list.body.results.map((f: UploadedFile) => [f.id, f]));
+        const image = byId.get(secretImage.id);
         expect(image.url).toMatch(/^\/back-office\/files\//);
         const thumb = await raw(app, 'GET', image.formats.thumbnail.url);
         expect([role, thumb.status, thumb.headers['content-type']]).toEqual([role, 200, 'image/png']);
-        expect((byId.get(openFile.id) as any).url).toBe(openFile.url);
+        expect(byId.get(openFile.id).url).toBe(openFile.url);
 
         // the document form shows the file the same way
         const form = await app.admin('get', `/content-manager/collection-types/${DOCUMENT}/${secretDoc.documentId}`, token);
@@ -303,7 +305,7 @@ describe(`media library and confidential files (${DB_CLIENT})`, () => {
         const b = Buffer.from(JSON.stringify(c)).toString('base64url');
         return `${b}.${crypto.createHmac('sha256', key).update(b).digest('base64url')}`;
       };
-      const forged = (c: object) => `/back-office/files/${(c as any).f}?format=${(c as any).k}&token=${sign(c)}`;
+      const forged = (c: { f?: unknown; k?: unknown }) => `/back-office/files/${c.f}?format=${c.k}&token=${sign(c)}`;
       for (const [label, bad] of [
         ['no token', `/back-office/files/${secretImage.id}`],
         ['another file id', url.replace(`/files/${secretImage.id}?`, `/files/${secretPdf.id}?`)],

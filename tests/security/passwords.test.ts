@@ -3,6 +3,7 @@ import { startStrapi, TestApp, DB_CLIENT, SUPER_ADMIN, loginAdmin } from '../hel
 import { loginAs } from '../helpers/roles';
 import { weakPasswordReason } from '../../src/back-office/access/password';
 import { DEMO_ACCOUNTS } from '../../src/back-office/demo/accounts';
+import type { Json } from '../helpers/types';
 
 /**
  * The admin password rule (12+ characters, lowercase, uppercase, digit, 72 bytes at most) holds on
@@ -167,7 +168,7 @@ describe(`admin password rule on every path (${DB_CLIENT})`, () => {
       for (const [name, call] of calls) {
         const outcome = await call().then(
           (v) => `accepté ${String(v)}`,
-          (e: any) => `${e.name}: ${e.message}`
+          (e: Json) => `${e.name}: ${e.message}`
         );
         expect({ name, kind, outcome }).toEqual({ name, kind, outcome: expect.stringMatching(/^ValidationError: Mot de passe : /) });
       }

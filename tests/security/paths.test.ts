@@ -1,5 +1,6 @@
 import { startStrapi, TestApp, DB_CLIENT, cm } from '../helpers/strapi';
 import { routePath, isUnder } from '../../src/utils/route-path';
+import type { Json } from '../helpers/types';
 
 /**
  * Guards follow the router, not one spelling of a URL. Strapi's router matches paths whatever their
@@ -29,8 +30,8 @@ describe(`path guards follow the router (${DB_CLIENT})`, () => {
   let fileId: number;
   let accountId: number;
 
-  const as = (token: string | null, method: string, url: string) => {
-    const req = (app.http() as any)[method](url);
+  const as = (token: string | null, method: 'get' | 'head' | 'post' | 'put' | 'delete', url: string) => {
+    const req = app.http()[method](url);
     return token ? req.set('Authorization', `Bearer ${token}`) : req;
   };
 
@@ -102,7 +103,7 @@ describe(`path guards follow the router (${DB_CLIENT})`, () => {
           ['lecture', readOnly],
           ['complet', fullAccess],
         ] as const) {
-          for (const method of ['get', 'head']) {
+          for (const method of ['get', 'head'] as const) {
             const res = await as(token, method, url);
             const leak = /pv-bureau-secret|compte\.secret|Authenticated/.test(res.text ?? '');
             if (![403, 404, 405].includes(res.status) || leak)
@@ -145,7 +146,7 @@ describe(`path guards follow the router (${DB_CLIENT})`, () => {
     expect(await app.strapi.db.query('plugin::upload.file').count()).toBe(filesBefore);
     expect(await app.strapi.db.query('plugin::users-permissions.user').count({ where: { email: 'intrus@example.org' } })).toBe(0);
     const roles = await app.strapi.db.query('plugin::users-permissions.role').findMany({});
-    expect(roles.map((r: any) => r.name)).not.toContain('Piratée');
+    expect(roles.map((r: Json) => r.name)).not.toContain('Piratée');
     // the refusal names what is closed, in French
     const res = await as(readOnly, 'get', '/API/UPLOAD/FILES/');
     expect(res.status).toBe(403);

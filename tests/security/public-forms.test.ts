@@ -1,6 +1,8 @@
+import type { Response } from 'supertest';
 import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
+import type { Doc, Json, Saved } from '../helpers/types';
 
 /**
  * The public forms reveal nothing about who is registered or subscribed: the mission
@@ -35,7 +37,7 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
   });
 
   /** What a visitor can observe of an answer: status, headers (but the date, which changes every second) and body. */
-  const observed = (res: any) => {
+  const observed = (res: Response) => {
     const { date: _date, ...headers } = res.headers;
     return { status: res.status, headers, body: res.text };
   };
@@ -45,9 +47,9 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
    * the database work done for a request. Only statements run for a request count: Strapi's own
    * background work (the upload plugin's weekly metrics, run 15 s after start-up) is not the form's.
    */
-  const work = async (run: () => Promise<any>, settled: (statements: string[]) => Promise<unknown>) => {
+  const work = async <T>(run: () => PromiseLike<T>, settled: (statements: string[]) => Promise<unknown>) => {
     const statements: string[] = [];
-    const listener = (q: any) => {
+    const listener = (q: Json) => {
       if (app.strapi.requestContext.get()) statements.push(String(q.sql));
     };
     app.strapi.db.connection.client.on('query', listener);
@@ -74,9 +76,9 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
   };
 
   describe('mission pre-registration', () => {
-    const register = (missionId: string, body: any) =>
+    const register = (missionId: string, body: Json) =>
       app.http().post(`/api/missions/${missionId}/registrations`).set('X-Forwarded-For', visitorIp()).send(body);
-    const form = (email: string, firstName = 'Visiteur', extra: any = {}) => ({
+    const form = (email: string, firstName = 'Visiteur', extra: Json = {}) => ({
       firstName,
       lastName: 'Curieux',
       email,
@@ -84,7 +86,7 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
       ...extra,
     });
     /** Sends the form and waits for the mail that follows (the registration is recorded after the answer). */
-    const registered = async (missionId: string, body: any) => {
+    const registered = async (missionId: string, body: { email: string } & Json) => {
       const address = body.email.trim().toLowerCase();
       const before = smtp.to(address).length;
       expect((await register(missionId, body)).status).toBe(202);
@@ -97,10 +99,17 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
           populate: { member: { select: ['id', 'email'] } },
           orderBy: { id: 'asc' },
         })
-      ).map((p: any) => [p.documentId, p.email ?? p.member?.email, p.status, p.firstName ?? null, p.phone ?? null, String(p.updatedAt)]);
+      ).map((p: Doc<'api::participation.participation'>) => [
+        p.documentId,
+        p.email ?? p.member?.email,
+        p.status,
+        p.firstName ?? null,
+        p.phone ?? null,
+        String(p.updatedAt),
+      ]);
 
-    let full: any;
-    let approval: any;
+    let full: Saved;
+    let approval: Saved;
 
     beforeAll(async () => {
       // A full mission: a member put on it by the bureau, a visitor confirmed, a visitor waiting.
@@ -129,13 +138,13 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
         },
       });
       await registered(approval.documentId, form('paul@exemple.fr', 'Paul'));
-      const statuses = (await rowsOf(full.documentId)).map((r: any) => [r[1], r[2]]);
+      const statuses = (await rowsOf(full.documentId)).map((r: Json) => [r[1], r[2]]);
       expect(statuses).toEqual([
         ['mireille@asso.test', 'confirmed'],
         ['alice@exemple.fr', 'confirmed'],
         ['carole@exemple.fr', 'waitlisted'],
       ]);
-      expect((await rowsOf(approval.documentId)).map((r: any) => [r[1], r[2]])).toEqual([['paul@exemple.fr', 'pending']]);
+      expect((await rowsOf(approval.documentId)).map((r: Json) => [r[1], r[2]])).toEqual([['paul@exemple.fr', 'pending']]);
     });
 
     it('gives the same status, headers and body for a new address and for every address already registered, and changes nothing for the latter', async () => {
@@ -162,9 +171,9 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
       // only the two new addresses were recorded; the registered ones are untouched (not even their update time)
       const after = { full: await rowsOf(full.documentId), approval: await rowsOf(approval.documentId) };
       expect(after.full.slice(0, 3)).toEqual(before.full);
-      expect(after.full.slice(3).map((r: any) => [r[1], r[2]])).toEqual([['nouveau@exemple.fr', 'waitlisted']]);
+      expect(after.full.slice(3).map((r: Json) => [r[1], r[2]])).toEqual([['nouveau@exemple.fr', 'waitlisted']]);
       expect(after.approval.slice(0, 1)).toEqual(before.approval);
-      expect(after.approval.slice(1).map((r: any) => [r[1], r[2]])).toEqual([['nouvelle@exemple.fr', 'pending']]);
+      expect(after.approval.slice(1).map((r: Json) => [r[1], r[2]])).toEqual([['nouvelle@exemple.fr', 'pending']]);
     });
 
     it('tells each person by e-mail, in French, with where their registration stands', async () => {
@@ -176,7 +185,7 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
         [' MIREILLE@asso.test', full],
         ['nouvelle2@exemple.fr', approval],
         ['paul@exemple.fr', approval],
-      ]) {
+      ] as Array<[string, Saved]>) {
         expect((await register(mission.documentId, form(email, 'Usurpateur'))).status).toBe(202);
       }
       await smtp.waitFor(null, 6);
@@ -252,7 +261,7 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
       // and nothing of the rehearsals was kept: one registration each
       const rows = await rowsOf(full.documentId);
       for (const email of ['tout-neuf@exemple.fr', 'gaston@asso.test', 'helene@asso.test', 'igor@asso.test']) {
-        expect(rows.filter((r: any) => r[1] === email)).toHaveLength(1);
+        expect(rows.filter((r: Json) => r[1] === email)).toHaveLength(1);
       }
     });
   });
@@ -319,7 +328,7 @@ describe(`public forms reveal nothing about who is registered or subscribed (${D
         return { answer: observed(res), work: statementsOf };
       };
       smtp.clear();
-      const results: Array<[string, { answer: any; work: string[] }]> = [];
+      const results: Array<[string, { answer: ReturnType<typeof observed>; work: string[] }]> = [];
       for (const [name, email] of [
         ['unknown', 'inconnu@exemple.fr'],
         ['pending', 'attente@exemple.fr'],

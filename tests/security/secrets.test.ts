@@ -4,6 +4,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { winston } from '@strapi/logger';
+import type TransportStream from 'winston-transport';
 import { startStrapi, TestApp, DB_CLIENT, ROOT } from '../helpers/strapi';
 import { assertProductionSecrets, weakSecretReason, REQUIRED_SECRETS } from '../../src/utils/secrets';
 import { maskUrl } from '../../src/middlewares/access-log';
@@ -64,7 +65,7 @@ describe('secret strength (rule)', () => {
         let message = '';
         try {
           assertProductionSecrets('production', vars);
-        } catch (e: any) {
+        } catch (e) {
           message = e.message;
         }
         expect({ name, kind, refused: /^Démarrage refusé en production/.test(message) }).toEqual({ name, kind, refused: true });
@@ -118,8 +119,10 @@ describe('production boot with a weak secret', () => {
 describe(`the access log masks secrets in URLs (${DB_CLIENT})`, () => {
   let app: TestApp;
   const lines: string[] = [];
-  class Capture extends winston.Transport {
-    log(info: any, callback: () => void) {
+  // the module exports the base class of transports as `Transport`, its types name it `transport`
+  const Transport = (winston as unknown as { Transport: typeof TransportStream }).Transport;
+  class Capture extends Transport {
+    log(info: { level: string; message: unknown }, callback: () => void) {
       lines.push(`${info.level} ${typeof info.message === 'string' ? info.message : JSON.stringify(info.message)}`);
       callback();
     }

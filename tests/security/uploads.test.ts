@@ -1,3 +1,4 @@
+import type { Response } from 'supertest';
 import fs from 'fs';
 import http from 'http';
 import path from 'path';
@@ -5,6 +6,7 @@ import zlib from 'zlib';
 import sharp from 'sharp';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { loginAs } from '../helpers/roles';
+import type { UploadedFile } from '../helpers/types';
 
 /**
  * Uploaded files never run as code in the admin panel's origin. A stored file's extension is one of
@@ -81,7 +83,7 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
     return res.body[0];
   };
   /** Asserts a refusal: French 400 naming `files` (and the file), nothing in the base or on disk. */
-  const expectRefused = async (send: () => Promise<any>, name: string) => {
+  const expectRefused = async (send: () => PromiseLike<Response>, name: string) => {
     const [rows, files] = [await count(), onDisk()];
     const res = await send();
     expect([name, res.status]).toEqual([name, 400]);
@@ -324,7 +326,7 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
       }
     });
 
-    const expectHarmless = (res: any, label: string, status = 200) => {
+    const expectHarmless = (res: RawResponse, label: string, status = 200) => {
       expect([label, res.status]).toEqual([label, status]);
       expect([label, res.headers['content-type']]).toEqual([label, 'application/octet-stream']);
       expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -382,7 +384,7 @@ describe(`uploaded files never run as code (${DB_CLIENT})`, () => {
         [pdf, 'application/pdf', false],
         [text, 'text/plain; charset=utf-8', false],
         [docx, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', false],
-      ] as Array<[any, string, boolean]>) {
+      ] as Array<[UploadedFile, string, boolean]>) {
         const res = await app.http().get(file.url);
         expect([file.name, res.status, res.headers['content-type']]).toEqual([file.name, 200, type]);
         expect(res.headers['x-content-type-options']).toBe('nosniff');
