@@ -1,7 +1,9 @@
+import type { Response } from 'supertest';
 import path from 'path';
 import { startStrapi, TestApp, DB_CLIENT, cm } from '../helpers/strapi';
 import { loginAs } from '../helpers/roles';
 import { DEFAULT_CATEGORIES, ensureDefaultBooks } from '../../src/back-office/books/defaults';
+import type { Json } from '../helpers/types';
 
 /**
  * The books' first slice (src/back-office/books/): the default chart of accounts, the write rules of an
@@ -32,7 +34,7 @@ describe(`books (${DB_CLIENT})`, () => {
     return res.body[0].id as number;
   };
   /** An entry as the content manager sends it, with sensible values for what the test does not say. */
-  const entry = (data: Record<string, any> = {}) => ({
+  const entry = (data: Json = {}) => ({
     date: '2024-03-10',
     label: 'Achat de fournitures',
     amount: 42.5,
@@ -42,14 +44,14 @@ describe(`books (${DB_CLIENT})`, () => {
     paymentMethod: 'card',
     ...data,
   });
-  const post = (data: Record<string, any>, token = treasurer) => app.admin('post', cm(ENTRY), token).send(data);
-  const created = async (data: Record<string, any>) => {
+  const post = (data: Json, token = treasurer) => app.admin('post', cm(ENTRY), token).send(data);
+  const created = async (data: Json) => {
     const res = await post(entry(data));
     expect({ status: res.status, body: res.status === 201 ? null : res.body }).toEqual({ status: 201, body: null });
     return res.body.data.documentId as string;
   };
   /** The refusal a person sees: 400, French, the field named, its label first. */
-  const expectRefused = (res: any, field: string, message: RegExp) => {
+  const expectRefused = (res: Response, field: string, message: RegExp) => {
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors[0].path).toEqual([field]);
     expect(res.body.error.message).toMatch(message);
@@ -59,7 +61,7 @@ describe(`books (${DB_CLIENT})`, () => {
     app = await startStrapi();
     treasurer = await loginAs(app, 'asso-treasurer');
     for (const c of await app.strapi.db.query(CATEGORY).findMany({})) category[c.number] = c.documentId;
-    const account = async (name: string, kind: string, extra: Record<string, any> = {}) => {
+    const account = async (name: string, kind: string, extra: Json = {}) => {
       const res = await app.admin('post', cm(ACCOUNT), treasurer).send({ name, kind, ...extra });
       expect(res.status).toBe(201);
       return res.body.data.documentId as string;
@@ -74,10 +76,10 @@ describe(`books (${DB_CLIENT})`, () => {
 
   it('starts with the chart of accounts a treasurer knows and a current account, once', async () => {
     const categories = await app.strapi.db.query(CATEGORY).findMany({ orderBy: { number: 'asc' } });
-    expect(categories.map((c: any) => [c.number, c.kind])).toEqual(
+    expect(categories.map((c: Json) => [c.number, c.kind])).toEqual(
       [...DEFAULT_CATEGORIES].sort((a, b) => a.number.localeCompare(b.number)).map((c) => [c.number, c.kind])
     );
-    expect(categories.find((c: any) => c.number === '756')).toMatchObject({
+    expect(categories.find((c: Json) => c.number === '756')).toMatchObject({
       name: 'Cotisations',
       displayName: '756 Cotisations',
       kind: 'income',
@@ -116,7 +118,7 @@ describe(`books (${DB_CLIENT})`, () => {
 
   it('refuses each bad entry with a French 400 naming the field, and writes nothing', async () => {
     const text = await upload(Buffer.from('pas une facture'), 'notes.txt', 'text/plain');
-    const cases: Array<[string, Record<string, any>, string, RegExp]> = [
+    const cases: Array<[string, Json, string, RegExp]> = [
       ['zero amount', { amount: 0 }, 'amount', /^Montant \(€\) : doit être supérieur à 0\. .*« Dépense »/],
       ['negative amount', { amount: -20 }, 'amount', /^Montant \(€\) : doit être supérieur à 0/],
       ['three decimals', { amount: 12.345 }, 'amount', /^Montant \(€\) : /],
@@ -154,7 +156,7 @@ describe(`books (${DB_CLIENT})`, () => {
     const before = await count();
     const wrong: string[] = [];
     for (const [what, change, field, message] of cases) {
-      const data: Record<string, any> = entry(change);
+      const data: Json = entry(change);
       for (const key of Object.keys(data)) if (data[key] === undefined) delete data[key];
       const res = await post(data);
       const got = `${res.status} ${JSON.stringify(res.body?.error?.details?.errors?.[0]?.path)} ${res.body?.error?.message}`;
@@ -198,7 +200,8 @@ describe(`books (${DB_CLIENT})`, () => {
       toCashAccount: link(cashBox),
     });
     const after = await at('2024-06-01');
-    const of = (data: any, id: string) => data.accounts.find((a: any) => a.documentId === id).balance;
+    const of = (data: { accounts: Array<{ documentId: string; balance: number }> }, id: string) =>
+      data.accounts.find((a) => a.documentId === id).balance;
     expect(of(after, bank) - of(before, bank)).toBe(-8000);
     expect(of(after, cashBox) - of(before, cashBox)).toBe(8000);
     expect(after.total).toBe(before.total);
@@ -226,7 +229,7 @@ describe(`books (${DB_CLIENT})`, () => {
     });
     const balance = async (date: string) => {
       const res = await app.admin('get', `/back-office/books/balances?date=${date}`, treasurer).expect(200);
-      return res.body.data.accounts.find((a: any) => a.documentId === shop);
+      return res.body.data.accounts.find((a: Json) => a.documentId === shop);
     };
     // 2024: no opening balance yet, from the first entry
     expect(await balance('2024-12-31')).toMatchObject({ openingYear: null, opening: 0, income: 9900, balance: 9900 });

@@ -4,6 +4,8 @@ import { BUREAU_ROLES, loginAs, RoleCode } from '../helpers/roles';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
 import { duesStatus } from '../../src/back-office/dues/status';
 import { adminWithRights } from '../exports/helpers';
+import type { RemindersReport } from '../../src/back-office/dues/reminders';
+import type { Json, Saved } from '../helpers/types';
 
 /**
  * Dues end to end, on a booted Strapi with a real SMTP server: the dues list, the reminders
@@ -17,9 +19,9 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
   const CONTRIBUTION = 'api::contribution.contribution';
   const LOG = 'api::dues-reminder.dues-reminder';
   const docs = (uid: string) => app.strapi.documents(uid);
-  let yearly: any;
+  let yearly: Saved;
   /** the members of the reminders scenario, by first name */
-  const m: Record<string, any> = {};
+  const m: Record<string, Saved> = {};
 
   /** A member whose dues are paid until `paidUntil` (null: never paid). */
   const member = async (firstName: string, lastName: string, email: string | null, paidUntil: string | null, amount = 20) => {
@@ -44,7 +46,7 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
   const run = (body: object, token?: string) => app.admin('post', '/back-office/dues/reminders/run', token).send(body);
   const offsetsSentTo = async (documentId: string) =>
     (await app.strapi.db.query(LOG).findMany({ where: { member: { documentId }, status: 'sent' }, orderBy: { id: 'asc' } })).map(
-      (r: any) => r.offsetDays
+      (r: Json) => r.offsetDays
     );
 
   beforeAll(async () => {
@@ -63,7 +65,7 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
   describe('the dues list', () => {
     const today = DateTime.now().setZone('Europe/Paris').startOf('day');
     const day = (n: number) => today.plus({ days: n }).toISODate()!;
-    const made: Record<string, any> = {};
+    const made: Record<string, Saved> = {};
 
     beforeAll(async () => {
       for (const [name, n] of Object.entries({ plus31: 31, plus30: 30, today: 0, minus1: -1, minus30: -30, minus31: -31 })) {
@@ -75,8 +77,8 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
     it('gives each member the status of the one definition, sorted by duesPaidUntil, never-paid last', async () => {
       const res = await app.admin('get', '/back-office/dues');
       expect(res.status).toBe(200);
-      const mine = res.body.data.filter((r: any) => r.firstName === 'Liste');
-      expect(mine.map((r: any) => [r.lastName, r.status])).toEqual([
+      const mine = res.body.data.filter((r: Json) => r.firstName === 'Liste');
+      expect(mine.map((r: Json) => [r.lastName, r.status])).toEqual([
         ['minus31', 'expired'],
         ['minus30', 'grace'],
         ['minus1', 'grace'],
@@ -86,7 +88,7 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
         ['never', 'never_paid'],
       ]);
       for (const r of res.body.data) expect(r.status).toBe(duesStatus(r.duesPaidUntil));
-      const row = mine.find((r: any) => r.lastName === 'today');
+      const row = mine.find((r: Json) => r.lastName === 'today');
       expect(row).toEqual({
         documentId: made.today.documentId,
         memberNumber: made.today.memberNumber,
@@ -99,16 +101,16 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
         lastAmount: 20,
       });
       expect(res.body.meta).toEqual({ total: res.body.data.length, hiddenFields: [] });
-      const dates = res.body.data.map((r: any) => r.duesPaidUntil).filter(Boolean);
+      const dates = res.body.data.map((r: Json) => r.duesPaidUntil).filter(Boolean);
       expect(dates).toEqual([...dates].sort());
     });
 
     it('filters by status and expiring window, and counts per status agree with the list', async () => {
       const expiring = await app.admin('get', '/back-office/dues?status=expiring');
-      expect(expiring.body.data.filter((r: any) => r.firstName === 'Liste').map((r: any) => r.lastName)).toEqual(['today', 'plus30']);
-      expect(expiring.body.data.every((r: any) => r.status === 'expiring')).toBe(true);
+      expect(expiring.body.data.filter((r: Json) => r.firstName === 'Liste').map((r: Json) => r.lastName)).toEqual(['today', 'plus30']);
+      expect(expiring.body.data.every((r: Json) => r.status === 'expiring')).toBe(true);
       const wider = await app.admin('get', '/back-office/dues?status=expiring&within=31');
-      expect(wider.body.data.filter((r: any) => r.firstName === 'Liste').map((r: any) => r.lastName)).toEqual([
+      expect(wider.body.data.filter((r: Json) => r.firstName === 'Liste').map((r: Json) => r.lastName)).toEqual([
         'today',
         'plus30',
         'plus31',
@@ -118,7 +120,7 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
       const summary = await app.admin('get', '/back-office/dues/summary');
       expect(summary.status).toBe(200);
       for (const [status, n] of Object.entries(summary.body.data.counts)) {
-        expect(all.filter((r: any) => r.status === status).length).toBe(n);
+        expect(all.filter((r: Json) => r.status === status).length).toBe(n);
       }
       expect(summary.body.data.labels.expiring).toBe('À renouveler bientôt');
     });
@@ -128,8 +130,8 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
       const statusOf = async () =>
         Object.fromEntries(
           (await app.admin('get', '/back-office/dues')).body.data
-            .filter((r: any) => r.firstName === 'Liste')
-            .map((r: any) => [r.lastName, r.status])
+            .filter((r: Json) => r.firstName === 'Liste')
+            .map((r: Json) => [r.lastName, r.status])
         );
       try {
         await docs('api::association.association').update({ documentId: association.documentId, data: { duesGraceDays: 1 } });
@@ -137,8 +139,8 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
         expect(await statusOf()).toMatchObject({ today: 'expiring', minus1: 'grace', minus30: 'expired' });
         const summary = (await app.admin('get', '/back-office/dues/summary')).body.data;
         expect(summary.graceDays).toBe(1);
-        const grace = (await app.admin('get', '/back-office/dues?status=grace')).body.data.filter((r: any) => r.firstName === 'Liste');
-        expect(grace.map((r: any) => r.lastName)).toEqual(['minus1']);
+        const grace = (await app.admin('get', '/back-office/dues?status=grace')).body.data.filter((r: Json) => r.firstName === 'Liste');
+        expect(grace.map((r: Json) => r.lastName)).toEqual(['minus1']);
       } finally {
         await docs('api::association.association').update({ documentId: association.documentId, data: { duesGraceDays: 30 } });
       }
@@ -153,7 +155,7 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
       });
       const res = await app.admin('get', '/back-office/dues', withoutEmail);
       expect(res.status).toBe(200);
-      const row = res.body.data.find((r: any) => r.firstName === 'Liste' && r.lastName === 'today');
+      const row = res.body.data.find((r: Json) => r.firstName === 'Liste' && r.lastName === 'today');
       expect(row).toEqual({
         documentId: made.today.documentId,
         memberNumber: made.today.memberNumber,
@@ -164,7 +166,7 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
         membershipType: 'Annuelle',
         lastAmount: 20,
       });
-      expect(res.body.data.every((r: any) => !('email' in r))).toBe(true);
+      expect(res.body.data.every((r: Json) => !('email' in r))).toBe(true);
       expect(JSON.stringify(res.body)).not.toContain('@liste.test');
       expect(res.body.meta.hiddenFields).toEqual(['email']);
 
@@ -175,7 +177,7 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
       });
       const res2 = await app.admin('get', '/back-office/dues', withoutAmount);
       expect(res2.status).toBe(200);
-      const row2 = res2.body.data.find((r: any) => r.firstName === 'Liste' && r.lastName === 'today');
+      const row2 = res2.body.data.find((r: Json) => r.firstName === 'Liste' && r.lastName === 'today');
       expect(row2).toMatchObject({ email: 'today@liste.test', status: 'expiring' });
       expect(row2).not.toHaveProperty('lastAmount');
       expect(row2).not.toHaveProperty('membershipType');
@@ -199,7 +201,7 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
         `${cm(MEMBER)}?sort=duesPaidUntil:DESC&filters[duesPaidUntil][$lte]=${day(0)}&filters[firstName][$eq]=Liste`
       );
       expect(res.status).toBe(200);
-      expect(res.body.results.map((r: any) => r.lastName)).toEqual(['today', 'minus1', 'minus30', 'minus31']);
+      expect(res.body.results.map((r: Json) => r.lastName)).toEqual(['today', 'minus1', 'minus30', 'minus31']);
     });
   });
 
@@ -213,14 +215,14 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
       m.george = await member('George', 'Limite', 'george@membres.test', '2029-12-01'); // expired exactly 90 days on 2030-03-01
       m.fabien = await member('Fabien', 'Parti', 'fabien@membres.test', '2029-11-30'); // 91 days
     });
-    const reminded = (report: any) => report.sent.map((r: any) => `${r.firstName}:${r.offsetDays}`).sort();
+    const reminded = (report: Pick<RemindersReport, 'sent'>) => report.sent.map((r) => `${r.firstName}:${r.offsetDays}`).sort();
 
     it('a dry run says who would receive which reminder, and sends and records nothing', async () => {
       smtp.clear();
       const res = await run({ dryRun: true, today: '2030-03-01' });
       expect(res.status).toBe(200);
       expect(reminded(res.body.data)).toEqual(['Alice:30', 'Chloé:7', 'David:30', 'George:-30']);
-      expect(res.body.data.withoutEmail.map((r: any) => r.firstName)).toEqual(['Emma']);
+      expect(res.body.data.withoutEmail.map((r: Json) => r.firstName)).toEqual(['Emma']);
       expect(res.body.data.counts).toEqual({ sent: 4, failed: 0, withoutEmail: 1 });
       expect(smtp.messages).toHaveLength(0);
       expect(await app.strapi.db.query(LOG).count()).toBe(0);
@@ -380,7 +382,7 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
     // the compiled job and query counter, as the server and the benchmark run them
     const dist = (file: string) => require(`${process.env.TEST_DIST_DIR}/src/back-office/dues/${file}`);
     /** SQL queries of the job itself (not the server's other work meanwhile). */
-    const countQueries = (fn: () => Promise<any>) => dist('query-count').countQueries(app.strapi, fn);
+    const countQueries = (fn: () => Promise<unknown>) => dist('query-count').countQueries(app.strapi, fn);
     const job = (today: string, dryRun: boolean) => countQueries(() => dist('reminders').runReminders(app.strapi, { today, dryRun }));
     const many = async (prefix: string, n: number, paidUntil: string) => {
       for (let i = 0; i < n; i += 1) await member(prefix, `N${i}`, `${prefix.toLowerCase()}${i}@volume.test`, paidUntil);

@@ -1,5 +1,6 @@
 import { env } from '@strapi/utils';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
+import type { Json } from '../helpers/types';
 
 /**
  * The parts around the reminders: without SMTP_HOST (development, demo) every mail is
@@ -16,7 +17,7 @@ describe(`mail without SMTP and scheduled jobs (${DB_CLIENT})`, () => {
     app = await startStrapi();
     // keep what the server logs (and still log it)
     const info = app.strapi.log.info.bind(app.strapi.log);
-    app.strapi.log.info = (message: any, ...rest: any[]) => {
+    app.strapi.log.info = (message: unknown, ...rest: unknown[]) => {
       logged.push(String(message));
       return info(message, ...rest);
     };
@@ -65,14 +66,14 @@ describe(`mail without SMTP and scheduled jobs (${DB_CLIENT})`, () => {
     expect(tasks.duesReminders.options).toEqual({ rule: '0 8 * * *', tz: 'Europe/Paris' });
     expect(tasks.duesDigest.options).toEqual({ rule: '0 8 * * 1', tz: 'Europe/Paris' });
     // the test configuration turns the jobs off: none of them was scheduled at boot
-    const names = () => app.strapi.cron.jobs.map((j: any) => j.name);
+    const names = () => app.strapi.cron.jobs.map((j: Json) => j.name);
     expect(names()).not.toContain('duesReminders');
     expect(names()).not.toContain('duesDigest');
 
     // scheduled as the server does when they are on: 08:00 in Paris, winter (UTC+1) and summer (UTC+2)
     app.strapi.cron.add({ duesReminders: tasks.duesReminders, duesDigest: tasks.duesDigest });
     try {
-      const job = (name: string) => app.strapi.cron.jobs.find((j: any) => j.name === name).job;
+      const job = (name: string) => app.strapi.cron.jobs.find((j: Json) => j.name === name).job;
       const next = (name: string, after: string) => job(name).nextRun(new Date(after)).toISOString();
       expect(next('duesReminders', '2030-03-01T12:00:00Z')).toBe('2030-03-02T07:00:00.000Z');
       expect(next('duesReminders', '2030-07-01T05:00:00Z')).toBe('2030-07-01T06:00:00.000Z');

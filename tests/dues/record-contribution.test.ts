@@ -1,5 +1,6 @@
 import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
 import { loginAs } from '../helpers/roles';
+import type { Saved } from '../helpers/types';
 
 /**
  * « Enregistrer une cotisation » (src/back-office/dues/record.ts): the treasurer records a new member
@@ -16,8 +17,8 @@ describe(`recording a payment (${DB_CLIENT})`, () => {
   const CONTRIBUTION = 'api::contribution.contribution';
   const TYPE = 'api::membership-type.membership-type';
   const docs = (uid: string) => app.strapi.documents(uid);
-  let annual: any;
-  let rolling: any;
+  let annual: Saved;
+  let rolling: Saved;
   const contributions = () => app.strapi.db.query(CONTRIBUTION).count();
   const quote = (body: object, token = treasurer) => app.admin('post', '/back-office/dues/contributions/quote', token).send(body);
   const record = (body: object, token = treasurer) => app.admin('post', '/back-office/dues/contributions', token).send(body);

@@ -3,6 +3,7 @@ import { dueOffset, reminderOffsets, DEFAULT_REMINDER_DAYS } from '../../src/bac
 import { renderTemplate, reminderMail, DEFAULT_REMINDER_TEMPLATE } from '../../src/back-office/dues/template';
 import { fiscalYearBounds, fiscalYearStart, periodEndFor } from '../../src/back-office/dues/period';
 import { checkContributionPeriod, checkReminderDays } from '../../src/back-office/dues/rules';
+import type { Thrown } from '../helpers/types';
 
 /**
  * The dues rules as plain functions: status boundaries, which reminder is due, the e-mail text, the
@@ -131,8 +132,9 @@ describe('contribution and membership type checks', () => {
   const refusal = (check: () => void) => {
     try {
       check();
-    } catch (e: any) {
-      return { status: e.name, message: e.message, field: e.details?.errors?.[0]?.path?.[0] };
+    } catch (e) {
+      const error = e as Thrown;
+      return { status: error.name, message: error.message, field: error.details?.errors?.[0]?.path?.[0] };
     }
     return null;
   };

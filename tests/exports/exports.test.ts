@@ -4,6 +4,7 @@ import { adminWithRights, download, parseCsv } from './helpers';
 import { loginAs, BUREAU_ROLES } from '../helpers/roles';
 import { duesStatus, DUES_STATUS_LABELS } from '../../src/back-office/dues/status';
 import { seatsTaken } from '../../src/back-office/missions/capacity';
+import type { Json, Saved } from '../helpers/types';
 
 /**
  * CSV exports: every dataset parsed back and compared with the database, French and ISO
@@ -14,7 +15,7 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
   let app: TestApp;
   const MEMBER = 'api::member.member';
   const docs = (uid: string) => app.strapi.documents(uid);
-  const ids: Record<string, any> = {};
+  const ids: Record<string, Saved> = {};
   const today = DateTime.now().setZone('Europe/Paris').toISODate();
   const INJECTIONS = ["=cmd|' /C calc'!A0", '+33 6 00', '-2+3', '@SUM(A1)'];
 
@@ -54,7 +55,7 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
     await app.strapi.db.connection(table).where({ document_id: ids.Tab.documentId }).update({ last_name: '\t=1+1' });
     await app.strapi.db.connection(table).where({ document_id: ids.Retour.documentId }).update({ last_name: '\r=1+1' });
 
-    const contribution = (member: any, type: any, amount: number, paidAt: string, paymentMethod: string, reference?: string) =>
+    const contribution = (member: Saved, type: Saved, amount: number, paidAt: string, paymentMethod: string, reference?: string) =>
       docs('api::contribution.contribution').create({
         data: { member: member.documentId, membershipType: type.documentId, amount, paidAt, paymentMethod, reference },
       });
@@ -148,7 +149,7 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
 
     const members = await app.strapi.db.query(MEMBER).findMany({ orderBy: { id: 'asc' } });
     expect(rows).toHaveLength(members.length);
-    expect(rows.map((r) => r['N° d’adhérent'])).toEqual(members.map((m: any) => String(m.memberNumber)));
+    expect(rows.map((r) => r['N° d’adhérent'])).toEqual(members.map((m: Json) => String(m.memberNumber)));
     const alice = rows.find((r) => r['Nom'] === 'Martin')!;
     expect(alice).toMatchObject({
       Prénom: 'Alice',
@@ -218,11 +219,12 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
     expect(await names(`pole=${ids.animation.documentId}`)).toEqual(['Martin']);
     expect(await names(`pole=${ids.logistique.documentId}&city=Paris`)).toEqual(['Durand']);
     expect(await names('volunteer=true')).toEqual(['Martin']);
+    type StoredMember = { lastName: string; duesPaidUntil: string | null };
     const members = await app.strapi.db.query(MEMBER).findMany();
     for (const status of ['up_to_date', 'expired', 'never_paid'] as const) {
       const expected = members
-        .filter((m: any) => duesStatus(m.duesPaidUntil, { graceDays: 30 }) === status)
-        .map((m: any) => m.lastName.trim());
+        .filter((m: StoredMember) => duesStatus(m.duesPaidUntil, { graceDays: 30 }) === status)
+        .map((m: StoredMember) => m.lastName.trim());
       const exported = (await names(`duesStatus=${status}`)).map((n) => n.replace(/^'/, '').trim());
       expect(exported.sort()).toEqual(expected.sort());
     }
@@ -269,9 +271,9 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
     expect((await csv('/back-office/exports/donations.csv?fiscalYear=2024')).rows).toEqual([
       expect.objectContaining({ 'Raison sociale': 'Boulangerie Dupain', Nature: 'Numéraire', 'Moyen de paiement': 'Espèces' }),
     ]);
-    const catalog = (await app.admin('get', '/back-office/exports')).body.datasets.find((d: any) => d.name === 'donations');
+    const catalog = (await app.admin('get', '/back-office/exports')).body.datasets.find((d: Json) => d.name === 'donations');
     const option = (param: string, value: string) =>
-      catalog.filters.find((f: any) => f.param === param).options.find((o: any) => o.value === value).label;
+      catalog.filters.find((f: Json) => f.param === param).options.find((o: Json) => o.value === value).label;
     expect([option('nature', 'cash'), option('method', 'cash')]).toEqual(['Numéraire', 'Espèces']);
     const subsidies = await csv('/back-office/exports/subsidies.csv?fiscalYear=2025&status=granted');
     expect(subsidies.rows).toEqual([
@@ -326,10 +328,28 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
    * must narrow the list (neither empty nor everything), so an ignored filter fails.
    */
   describe('each filter of each dataset', () => {
-    type Case = [string, string, Record<string, any>];
+    type Case = [string, string, Json];
+    /** A record as Strapi's query engine reads it: the fields the keys are made of. */
+    interface StoredRecord {
+      [field: string]: unknown;
+      memberNumber?: number;
+      paidAt?: string;
+      receivedAt?: string;
+      lastName?: string | null;
+      companyName?: string | null;
+      title?: string;
+      name?: string;
+      member?: { lastName: string } | null;
+    }
     const DATASETS: Record<
       string,
-      { uid: string; populate?: any; rowKey: (r: Record<string, string>) => string; recordKey: (x: any) => string; cases: () => Case[] }
+      {
+        uid: string;
+        populate?: Json;
+        rowKey: (r: Record<string, string>) => string;
+        recordKey: (x: StoredRecord) => string;
+        cases: () => Case[];
+      }
     > = {
       members: {
         uid: MEMBER,
@@ -437,14 +457,16 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
 
     it('covers every filter the admin page offers', async () => {
       const catalog = await app.admin('get', '/back-office/exports');
-      const offered = catalog.body.datasets.flatMap((d: any) => d.filters.map((f: any) => `${d.name}.${f.param}`)).sort();
+      const offered = catalog.body.datasets
+        .flatMap((d: { name: string; filters: Array<{ param: string }> }) => d.filters.map((f) => `${d.name}.${f.param}`))
+        .sort();
       const tested = Object.entries(DATASETS).flatMap(([name, d]) => d.cases().map(([param]) => `${name}.${param}`));
       expect(offered).toEqual([...new Set([...tested, 'members.duesStatus'])].sort()); // duesStatus: its own test above
     });
 
     it.each(Object.keys(DATASETS))('%s: each filter gives exactly the matching records', async (name) => {
       const d = DATASETS[name];
-      const keysOf = async (where: Record<string, any>) =>
+      const keysOf = async (where: Json) =>
         (await app.strapi.db.query(d.uid).findMany({ where, populate: d.populate })).map(d.recordKey).sort();
       const all = await keysOf({});
       const full = parseCsv((await download(app, `/back-office/exports/${name}.csv?format=iso`)).body, ',');
@@ -481,7 +503,7 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
       expect(rows).toHaveLength(3);
       // the catalog for the admin page lists only what they may export
       const catalog = await app.admin('get', '/back-office/exports', treasurer);
-      expect(catalog.body.datasets.map((d: any) => d.name)).toEqual(['contributions']);
+      expect(catalog.body.datasets.map((d: Json) => d.name)).toEqual(['contributions']);
     });
 
     // the issue's table of rights (read column), copied as the specification
@@ -502,7 +524,7 @@ describe(`CSV exports (${DB_CLIENT})`, () => {
       for (const name of Object.keys(READERS)) got[name] = (await app.admin('get', `/back-office/exports/${name}.csv`, token)).status;
       expect(got).toEqual(Object.fromEntries(Object.keys(READERS).map((name) => [name, READERS[name].includes(role) ? 200 : 403])));
       const catalog = await app.admin('get', '/back-office/exports', token);
-      expect(catalog.body.datasets.map((d: any) => d.name)).toEqual(Object.keys(READERS).filter((name) => READERS[name].includes(role)));
+      expect(catalog.body.datasets.map((d: Json) => d.name)).toEqual(Object.keys(READERS).filter((name) => READERS[name].includes(role)));
       // missions: the number of registrations comes from the participations, which only some roles read
       const missions = parseCsv((await download(app, '/back-office/exports/missions.csv', token)).body);
       expect(missions.header.includes('Inscrits (places occupées)')).toBe(READERS.participations.includes(role));

@@ -1,5 +1,6 @@
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { adminWithRights, download, parseCsv } from './helpers';
+import type { Saved } from '../helpers/types';
 
 const pdfParse = require('pdf-parse/lib/pdf-parse.js');
 
@@ -21,7 +22,7 @@ describe(`financial report (${DB_CLIENT})`, () => {
     const support = await docs('api::membership-type.membership-type').create({ data: { name: 'Soutien', amount: 50 } });
     const ana = await docs('api::member.member').create({ data: { firstName: 'Ana', lastName: 'Lopez' } });
     const ben = await docs('api::member.member').create({ data: { firstName: 'Ben', lastName: 'Roux' } });
-    const dues: Array<[any, any, number, string, string]> = [
+    const dues: Array<[Saved, Saved, number, string, string]> = [
       [ana, annual, 0.1, '2025-07-01', 'cash'], // first day of the fiscal year
       [ben, annual, 0.2, '2026-06-30', 'cash'], // last day
       [ana, support, 0.7, '2025-12-31', 'cheque'],
@@ -37,7 +38,7 @@ describe(`financial report (${DB_CLIENT})`, () => {
     const donorA = await docs('api::donor.donor').create({ data: { kind: 'individual', lastName: 'Aimable' } });
     const donorB = await docs('api::donor.donor').create({ data: { kind: 'company', companyName: 'Garage Central' } });
     const donorC = await docs('api::donor.donor').create({ data: { kind: 'individual', lastName: 'Bénévole' } });
-    const gifts: Array<[any, number, string, string, string]> = [
+    const gifts: Array<[Saved, number, string, string, string]> = [
       [donorA, 0.1, '2025-08-01', 'transfer', 'cash'],
       [donorA, 0.2, '2025-09-01', 'transfer', 'cash'],
       [donorB, 1234.56, '2026-03-03', 'cheque', 'in_kind'],
@@ -96,7 +97,8 @@ describe(`financial report (${DB_CLIENT})`, () => {
   }, 300_000); // booting on PostgreSQL on a busy CI machine can take long
   afterAll(() => app?.stop());
 
-  const line = (rows: any[], section: string, detail: string) => rows.find((r) => r['Rubrique'] === section && r['Détail'] === detail);
+  const line = (rows: Array<Record<string, string>>, section: string, detail: string) =>
+    rows.find((r) => r['Rubrique'] === section && r['Détail'] === detail);
 
   it('computes the fiscal year totals exactly to the cent, in a CSV for French spreadsheets', async () => {
     const res = await download(app, '/back-office/reports/financial.csv?year=2025');

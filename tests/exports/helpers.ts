@@ -51,7 +51,7 @@ export const adminWithRights = async (
 
 /** Every field of a content type (what the role editor grants when "all fields" is ticked). */
 const fieldsOf = (app: TestApp, uid: string) =>
-  Object.entries<any>(app.strapi.getModel(uid).attributes)
+  Object.entries<{ writable?: boolean }>(app.strapi.getModel(uid).attributes)
     .filter(
       ([f, a]) =>
         !['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'].includes(f) &&

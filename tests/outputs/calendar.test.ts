@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import * as nodeIcal from 'node-ical';
 import ICAL from 'ical.js';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
+import type { Saved } from '../helpers/types';
 
 /**
  * The missions' calendar feeds (public and bureau), as calendar programs read them: RFC 5545 checked
@@ -28,7 +29,7 @@ describe(`calendar feeds are valid iCalendar (${DB_CLIENT})`, () => {
     autumn: { title: 'Veillée d’automne', start: '2030-10-26T22:00', end: '2030-10-27T10:00', isPublic: true },
     internal: { title: 'Réunion du bureau, budget; vote', start: '2030-02-04T18:30', end: '2030-02-04T20:00', isPublic: false },
   } as const;
-  const made: Record<string, any> = {};
+  const made: Record<string, Saved> = {};
 
   let publicFeed: string;
   let bureauFeed: string;
@@ -159,11 +160,11 @@ describe(`calendar feeds are valid iCalendar (${DB_CLIENT})`, () => {
       expect(zone.tzid).toBe(ZONE);
       ICAL.TimezoneService.register(zone);
       try {
-        const events = calendar.getAllSubcomponents('vevent').map((v: any) => new ICAL.Event(v));
+        const events = calendar.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
         const keys = (Object.keys(CASES) as Array<keyof typeof CASES>).filter((k) => audience === 'bureau' || CASES[k].isPublic);
-        expect(events.map((e: any) => e.summary).sort()).toEqual(keys.map((k) => CASES[k].title).sort());
+        expect(events.map((e) => e.summary).sort()).toEqual(keys.map((k) => CASES[k].title).sort());
         for (const key of keys) {
-          const event = events.find((e: any) => e.uid === `mission-${made[key].documentId}@gestion.asso.test`)!;
+          const event = events.find((e) => e.uid === `mission-${made[key].documentId}@gestion.asso.test`)!;
           expect(event.summary).toBe(CASES[key].title);
           expect(event.location).toBe('Salle, des fêtes, Lyon');
           expect(event.startDate.zone.tzid).toBe(ZONE);
@@ -172,20 +173,22 @@ describe(`calendar feeds are valid iCalendar (${DB_CLIENT})`, () => {
           expect(event.endDate.toString()).toBe(`${CASES[key].end}:00`);
           expect(event.startDate.toJSDate().toISOString()).toBe(instants(key).start.toISOString());
           expect(event.endDate.toJSDate().toISOString()).toBe(instants(key).end.toISOString());
-          const stamp = event.component.getFirstPropertyValue('dtstamp');
+          const stamp = event.component.getFirstPropertyValue('dtstamp') as ICAL.Time;
           expect(stamp.zone).toBe(ICAL.Timezone.utcTimezone);
           expect(Math.abs(stamp.toJSDate().getTime() - Date.now())).toBeLessThan(10 * 60_000);
-          const modified = event.component.getFirstPropertyValue('last-modified');
+          const modified = event.component.getFirstPropertyValue('last-modified') as ICAL.Time;
           expect(modified.zone).toBe(ICAL.Timezone.utcTimezone);
-          expect(Math.floor(modified.toJSDate().getTime() / 1000)).toBe(Math.floor(new Date(made[key].updatedAt).getTime() / 1000));
+          expect(Math.floor(modified.toJSDate().getTime() / 1000)).toBe(
+            Math.floor(new Date(made[key].updatedAt as string).getTime() / 1000)
+          );
         }
         const hours = (key: keyof typeof CASES) => {
-          const e = events.find((x: any) => x.summary === CASES[key].title)!;
+          const e = events.find((x) => x.summary === CASES[key].title)!;
           return (e.endDate.toJSDate().getTime() - e.startDate.toJSDate().getTime()) / 3_600_000;
         };
         expect(hours('spring')).toBe(11);
         expect(hours('autumn')).toBe(13);
-        const winter = events.find((x: any) => x.summary === TITLE)!;
+        const winter = events.find((x) => x.summary === TITLE)!;
         expect(winter.description).toContain('Apportez vos outils, vos chambres à air; et votre bonne humeur.\nDeuxième ligne');
       } finally {
         ICAL.TimezoneService.remove(ZONE);
@@ -196,7 +199,7 @@ describe(`calendar feeds are valid iCalendar (${DB_CLIENT})`, () => {
   it('is read by node-ical with the same instants, titles and UTC stamps', () => {
     for (const [audience, text] of feeds()) {
       const parsed = nodeIcal.sync.parseICS(text);
-      const events = Object.values(parsed).filter((e: any) => e.type === 'VEVENT') as any[];
+      const events = Object.values(parsed).filter((e): e is nodeIcal.VEvent => e.type === 'VEVENT');
       const keys = (Object.keys(CASES) as Array<keyof typeof CASES>).filter((k) => audience === 'bureau' || CASES[k].isPublic);
       expect(events).toHaveLength(keys.length);
       for (const key of keys) {
@@ -207,7 +210,7 @@ describe(`calendar feeds are valid iCalendar (${DB_CLIENT})`, () => {
         expect(event.start.tz).toBe(ZONE);
         // a stamp without its Z would be read as a floating (local) time, off by one or two hours
         expect(Math.abs(event.dtstamp.getTime() - Date.now())).toBeLessThan(10 * 60_000);
-        expect(Math.floor(event.lastmodified.getTime() / 1000)).toBe(Math.floor(new Date(made[key].updatedAt).getTime() / 1000));
+        expect(Math.floor(event.lastmodified.getTime() / 1000)).toBe(Math.floor(new Date(made[key].updatedAt as string).getTime() / 1000));
       }
     }
   });

@@ -6,6 +6,7 @@ import type { ParsedMail } from 'mailparser';
 import { startStrapi, TestApp, cm, DB_CLIENT, SUPER_ADMIN } from '../helpers/strapi';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
 import { loginAs } from '../helpers/roles';
+import type { Json, Saved } from '../helpers/types';
 
 /**
  * Every kind of mail the back-office sends, received by a real SMTP server and parsed by mailparser:
@@ -31,7 +32,7 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
   const SUBSCRIBER = 'api::subscriber.subscriber';
 
   let ip = 0;
-  const register = (missionId: string, body: any) =>
+  const register = (missionId: string, body: Json) =>
     app
       .http()
       .post(`/api/missions/${missionId}/registrations`)
@@ -127,7 +128,7 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
   };
 
   describe('mission registrations', () => {
-    let full: any;
+    let full: Saved;
     beforeAll(async () => {
       full = await docs(MISSION).create({
         data: {
@@ -218,7 +219,7 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
   });
 
   describe('dues', () => {
-    let member: any;
+    let member: Saved;
     beforeAll(async () => {
       const type = await docs('api::membership-type.membership-type').create({
         data: { name: 'Annuelle', amount: 25, durationMonths: 12, reminderDays: [30, 7] },
@@ -320,7 +321,7 @@ describe(`e-mails in the association's layout (${DB_CLIENT})`, () => {
   });
 
   describe('newsletters and the unsubscribe page', () => {
-    let newsletter: any;
+    let newsletter: Saved;
     const unsubscribeLink = (text: string) => /Se désinscrire : (https:\/\/\S+)/.exec(text)![1].replace(PUBLIC_URL, '');
     const state = async (email: string) => ({
       optIn: (await app.strapi.db.query(MEMBER).findOne({ where: { email } })).newsletterOptIn,

@@ -1,6 +1,7 @@
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { adminWithRights, download, parseCsv } from '../exports/helpers';
 import { AMOUNT, cents, downloadPdf, expectEmbeddedFontsOnly, flat, pdfjsText, pdftotext } from './pdf-tools';
+import type { Saved } from '../helpers/types';
 
 /**
  * The financial report adds up: every total is the sum of the rows shown (summed here from the CSV
@@ -20,7 +21,7 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
     const solidarity = await create('api::membership-type.membership-type', { name: 'Adhésion « Solidarité »', amount: 5 });
     const zoe = await create('api::member.member', { firstName: 'Ζωή', lastName: 'Παπαδοπούλου' });
     const dmitri = await create('api::member.member', { firstName: 'Дмитрий', lastName: 'Иванов' });
-    const dues: Array<[any, any, number, string, string]> = [
+    const dues: Array<[Saved, Saved, number, string, string]> = [
       [zoe, annual, 0.1, '2025-01-01', 'cash'],
       [dmitri, annual, 0.2, '2025-12-31', 'cheque'],
       [zoe, solidarity, 0.7, '2025-06-15', 'card'],
@@ -42,13 +43,13 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
       [donorA, 0.1, '2025-02-01', 'transfer', 'cash'],
       [donorA, 0.2, '2025-09-01', 'cash', 'cash'],
       [donorB, 1000.01, '2025-11-11', 'cheque', 'in_kind'],
-    ] as Array<[any, number, string, string, string]>) {
+    ] as Array<[Saved, number, string, string, string]>) {
       await create('api::donation.donation', { donor: donor.documentId, amount, receivedAt, method, nature });
     }
     const town = await create('api::partner.partner', { name: 'Mairie de Łódź', kind: 'public_body' });
     const greek = await create('api::partner.partner', { name: 'Ζωή Παπαδοπούλου', kind: 'other' });
     const russian = await create('api::partner.partner', { name: 'Дмитрий Иванов', kind: 'other' });
-    const subsidies: Array<[any, string, string, number | null, number | null, number | null]> = [
+    const subsidies: Array<[Saved, string, string, number | null, number | null, number | null]> = [
       [town, 'Animations', 'paid', 1000.1, 800.2, 400.1],
       [town, 'Projet en préparation', 'draft', 5000, null, null], // not counted: never sent
       [greek, 'Œuvre d’art', 'reported', 300.3, 300.3, 300.3],
@@ -101,8 +102,8 @@ describe(`financial report adds up (${DB_CLIENT})`, () => {
     return parseCsv(res.body);
   };
   const toCents = (v: string | undefined) => (v === undefined || v === '' ? 0 : cents(`${v} €`)!);
-  const sumOf = (rows: any[]) => rows.reduce((t, r) => t + toCents(r['Montant (€)']), 0);
-  const countOf = (rows: any[]) => rows.reduce((t, r) => t + Number(r['Nombre'] || 0), 0);
+  const sumOf = (rows: Array<Record<string, string>>) => rows.reduce((t, r) => t + toCents(r['Montant (€)']), 0);
+  const countOf = (rows: Array<Record<string, string>>) => rows.reduce((t, r) => t + Number(r['Nombre'] || 0), 0);
 
   it('has the UTF-8 BOM like every other export (and none in ?format=iso, like them)', async () => {
     const fr = await download(app, '/back-office/reports/financial.csv?year=2025');

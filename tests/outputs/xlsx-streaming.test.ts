@@ -32,9 +32,10 @@ describe(`Excel exports in batches (${DB_CLIENT})`, () => {
 
   const names = async (body: Buffer) => {
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(body as any);
+    // ExcelJS types the buffer as its own `Buffer` (an ArrayBuffer), which Node's Buffer no longer satisfies
+    await wb.xlsx.load(body as unknown as Parameters<ExcelJS.Xlsx['load']>[0]);
     const ws = wb.worksheets[0];
-    const column = (ws.getRow(1).values as any[]).indexOf('Nom');
+    const column = (ws.getRow(1).values as ExcelJS.CellValue[]).indexOf('Nom');
     const out: string[] = [];
     ws.eachRow((row, n) => {
       if (n > 1) out.push(String(row.getCell(column).value));

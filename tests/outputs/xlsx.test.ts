@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { loginAs } from '../helpers/roles';
 import { adminWithRights, download, parseCsv } from '../exports/helpers';
+import type { Json } from '../helpers/types';
 
 /**
  * Excel workbooks of the exports and of the financial report: each downloaded through the admin
@@ -122,7 +123,8 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
 
   const workbook = async (body: Buffer) => {
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(body as any);
+    // ExcelJS types the buffer as its own `Buffer` (an ArrayBuffer), which Node's Buffer no longer satisfies
+    await wb.xlsx.load(body as unknown as Parameters<ExcelJS.Xlsx['load']>[0]);
     return wb;
   };
   /** The sheet's rows as arrays of cells (1-based columns dropped), from row `from`. */
@@ -397,7 +399,7 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     expect(Math.round(Number(total[3].value) * 100)).toBe(rows.reduce((t, r) => t + Math.round(Number(r[3].value ?? 0) * 100), 0));
     // the same figures as the CSV
     const csv = parseCsv((await download(app, `/back-office/reports/financial.csv?year=${soon.year}`)).body);
-    const csvTotal = csv.rows.find((r: any) => r['Rubrique'] === 'Écart des missions' && r['Détail'] === 'Total (missions comparées)');
+    const csvTotal = csv.rows.find((r: Json) => r['Rubrique'] === 'Écart des missions' && r['Détail'] === 'Total (missions comparées)');
     expect(csvTotal?.['Nombre']).toBe(String(compared.length));
   });
 

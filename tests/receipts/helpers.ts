@@ -1,4 +1,5 @@
 import type { TestApp } from '../helpers/strapi';
+import type { Doc, Json } from '../helpers/types';
 
 export const RECEIPT = 'api::receipt.receipt';
 export const DONOR = 'api::donor.donor';
@@ -23,7 +24,7 @@ export const uploadImage = async (app: TestApp, name: string) => {
 };
 
 /** The association with every receipt setting filled in (through the Document Service, like the admin). */
-export const configureReceipts = async (app: TestApp, extra: Record<string, any> = {}) => {
+export const configureReceipts = async (app: TestApp, extra: Json = {}) => {
   const signature = await uploadImage(app, 'signature.png');
   const logo = await uploadImage(app, 'logo.png');
   const docs = app.strapi.documents(ASSOCIATION);
@@ -52,7 +53,7 @@ export const configureReceipts = async (app: TestApp, extra: Record<string, any>
 };
 
 let n = 0;
-export const donor = async (app: TestApp, data: Record<string, any> = {}) => {
+export const donor = async (app: TestApp, data: Json = {}) => {
   n += 1;
   return app.strapi.documents(DONOR).create({
     data: {
@@ -67,13 +68,13 @@ export const donor = async (app: TestApp, data: Record<string, any> = {}) => {
   });
 };
 
-export const donation = async (app: TestApp, donorId: string, data: Record<string, any> = {}) =>
+export const donation = async (app: TestApp, donorId: string, data: Json = {}) =>
   app.strapi
     .documents(DONATION)
     .create({ data: { donor: donorId, amount: 50, receivedAt: `${GIFT_YEAR}-03-15`, method: 'cheque', nature: 'cash', ...data } });
 
 /** Every receipt stored, in number order. */
-export const storedReceipts = async (app: TestApp) =>
+export const storedReceipts = async (app: TestApp): Promise<Doc<'api::receipt.receipt'>[]> =>
   app.strapi.db
     .query(RECEIPT)
     .findMany({ orderBy: [{ numberYear: 'asc' }, { sequence: 'asc' }], populate: { donations: { select: ['documentId'] } } });

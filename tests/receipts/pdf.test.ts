@@ -2,6 +2,7 @@ import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { download } from '../exports/helpers';
 import { drawnText, expectEmbeddedFontsOnly, flat, pdfjsText, pdftotext } from '../outputs/pdf-tools';
 import { configureReceipts, donation, donor, GIFT_YEAR, ISSUE_YEAR } from './helpers';
+import type { Json } from '../helpers/types';
 
 /**
  * The receipt's PDF read back by poppler's pdftotext (and pdf.js): every mention the law asks for,
@@ -17,7 +18,7 @@ describe(`tax receipt PDF (${DB_CLIENT})`, () => {
     expectEmbeddedFontsOnly(res.body);
     return { text: flat(pdftotext(res.body)), pdf: res.body as Buffer };
   };
-  const single = async (amount: number | string, donorData: Record<string, any> = {}, giftData: Record<string, any> = {}) => {
+  const single = async (amount: number | string, donorData: Json = {}, giftData: Json = {}) => {
     const d = await donor(app, donorData);
     const g = await donation(app, d.documentId, { amount, ...giftData });
     const res = await app.admin('post', '/back-office/receipts/generate').send({ donation: g.documentId, mode: 'single' });

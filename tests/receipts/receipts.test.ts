@@ -5,6 +5,12 @@ import { loginAs } from '../helpers/roles';
 import { flat, pdftotext } from '../outputs/pdf-tools';
 import { download } from '../exports/helpers';
 import { ASSOCIATION, configureReceipts, DONATION, donation, donor, GIFT_YEAR, ISSUE_YEAR, RECEIPT, storedReceipts } from './helpers';
+import type { Json } from '../helpers/types';
+import type { IssuedReceipt } from '../../src/back-office/receipts/issue';
+import type { previewOf } from '../../src/back-office/receipts/plan';
+
+/** The preview's answer (receipts/plan.ts). */
+type Preview = ReturnType<typeof previewOf>;
 
 /**
  * Tax receipts: refused without the settings; preview = what is issued, with every exclusion and
@@ -16,8 +22,8 @@ import { ASSOCIATION, configureReceipts, DONATION, donation, donor, GIFT_YEAR, I
 describe(`tax receipts (${DB_CLIENT})`, () => {
   let app: TestApp;
   const ids: Record<string, string> = {};
-  const generate = (body: any, token?: string) => app.admin('post', '/back-office/receipts/generate', token).send(body);
-  const preview = (body: any, token?: string) => app.admin('post', '/back-office/receipts/preview', token).send(body);
+  const generate = (body: Json, token?: string) => app.admin('post', '/back-office/receipts/generate', token).send(body);
+  const preview = (body: Json, token?: string) => app.admin('post', '/back-office/receipts/preview', token).send(body);
   const pdfOf = async (documentId: string, token?: string) => {
     const res = await download(app, `/back-office/receipts/${documentId}/pdf`, token);
     expect(res.status).toBe(200);
@@ -95,7 +101,7 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
 
     const res = await preview({ year: GIFT_YEAR, mode: 'annual' });
     expect(res.status).toBe(200);
-    const byName = Object.fromEntries(res.body.receipts.map((r: any) => [r.donor.name, r]));
+    const byName = Object.fromEntries((res.body as Preview).receipts.map((r) => [r.donor.name, r]));
     expect(byName['Bernard Louise']).toMatchObject({
       donations: 2,
       total: '75.50',
@@ -109,7 +115,7 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
       periodEnd: `${GIFT_YEAR}-06-30`,
     });
     expect(Object.keys(byName)).not.toContain('Exclus Marc');
-    const reasons = res.body.excluded.map((e: any) => `${e.donor?.name} ${e.donation?.amount} ${e.reason}`);
+    const reasons = (res.body as Preview).excluded.map((e) => `${e.donor?.name} ${e.donation?.amount} ${e.reason}`);
     expect(reasons).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^Exclus Marc 11\.00 Reçu fiscal déjà émis par HelloAsso/),
@@ -123,7 +129,7 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
       ])
     );
     // the first test's donor (50 €) is also there: count and total add up
-    const sum = res.body.receipts.reduce((s: number, r: any) => s + Math.round(Number(r.total) * 100), 0);
+    const sum = (res.body as Preview).receipts.reduce((s, r) => s + Math.round(Number(r.total) * 100), 0);
     expect(Math.round(Number(res.body.total) * 100)).toBe(sum);
     expect(res.body.count).toBe(res.body.receipts.length);
     expect(await app.strapi.db.query(RECEIPT).count()).toBe(0); // a preview issues nothing
@@ -140,22 +146,22 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
     const [a, b] = await Promise.all([generate({ year: GIFT_YEAR, mode: 'annual' }), generate({ year: GIFT_YEAR, mode: 'annual' })]);
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
-    const created = [...a.body, ...b.body];
+    const created: IssuedReceipt[] = [...a.body, ...b.body];
     expect(created).toHaveLength(expected);
     const receipts = await storedReceipts(app);
     expect(receipts).toHaveLength(expected);
-    expect(receipts.map((r: any) => r.number)).toEqual(
-      receipts.map((_: any, i: number) => `${ISSUE_YEAR}-${String(i + 1).padStart(5, '0')}`)
+    expect(receipts.map((r) => r.number)).toEqual(
+      receipts.map((_: unknown, i: number) => `${ISSUE_YEAR}-${String(i + 1).padStart(5, '0')}`)
     );
-    expect(new Set(created.map((r: any) => r.number)).size).toBe(created.length);
+    expect(new Set(created.map((r) => r.number)).size).toBe(created.length);
     // each donation in one receipt
-    const covered = receipts.flatMap((r: any) => r.donations.map((d: any) => d.documentId));
+    const covered = receipts.flatMap((r) => r.donations.map((d) => d.documentId));
     expect(new Set(covered).size).toBe(covered.length);
-    const louise = receipts.find((r: any) => r.donorName === 'Bernard Louise');
+    const louise = receipts.find((r) => r.donorName === 'Bernard Louise');
     expect(louise).toMatchObject({ mode: 'annual', donorKind: 'individual', donorEmail: 'louise@exemple.org', cancelled: false });
     expect(Number(louise.total)).toBe(75.5);
     ids.louiseReceipt = louise.documentId;
-    ids.companyReceipt = receipts.find((r: any) => r.donorKind === 'company').documentId;
+    ids.companyReceipt = receipts.find((r) => r.donorKind === 'company').documentId;
 
     // generating again issues nothing: every eligible donation is covered
     const again = await generate({ year: GIFT_YEAR, mode: 'annual' });
@@ -261,8 +267,8 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
 
   it('the declaration counts the receipts issued in the year and their total, cancelled ones excluded (JSON, CSV, XLSX)', async () => {
     const receipts = await storedReceipts(app);
-    const live = receipts.filter((r: any) => !r.cancelled);
-    const expected = live.reduce((s: number, r: any) => s + Math.round(Number(r.total) * 100), 0);
+    const live = receipts.filter((r) => !r.cancelled);
+    const expected = live.reduce((s, r) => s + Math.round(Number(r.total) * 100), 0);
     const res = await app.admin('get', `/back-office/receipts/declaration?year=${ISSUE_YEAR}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -282,14 +288,14 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
     const rows = parse(csv.body.toString('utf8').replace(/^\uFEFF/, ''), { columns: true, delimiter: ';' });
     expect(rows).toHaveLength(receipts.length);
     expect(rows[0]).toHaveProperty('Numéro', receipts[0].number);
-    expect(rows.filter((r: any) => r['Annulé'] === 'Oui')).toHaveLength(2);
+    expect(rows.filter((r: Json) => r['Annulé'] === 'Oui')).toHaveLength(2);
 
     const xlsx = await download(app, `/back-office/receipts/declaration?year=${ISSUE_YEAR}&format=xlsx`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body);
     const sheet = wb.worksheets[0];
     const lines: string[] = [];
-    sheet.eachRow((row) => lines.push((row.values as any[]).slice(1).join('|')));
+    sheet.eachRow((row) => lines.push((row.values as ExcelJS.CellValue[]).slice(1).join('|')));
     expect(lines[1]).toBe(`Nombre de reçus émis (hors annulés) : ${live.length}`);
     expect(lines[2]).toContain(`${Math.floor(expected / 100)},${String(expected % 100).padStart(2, '0')} €`);
   });
@@ -317,14 +323,14 @@ describe(`tax receipts (${DB_CLIENT})`, () => {
     const list = await app.admin('get', `/back-office/receipts?year=${ISSUE_YEAR}&pageSize=200`, partnerships);
     expect(list.status).toBe(200);
     expect(list.body.data.length).toBeGreaterThan(0);
-    expect(list.body.data.every((r: any) => r.donorKind === 'company')).toBe(true);
+    expect(list.body.data.every((r: Json) => r.donorKind === 'company')).toBe(true);
     expect((await app.admin('get', `/back-office/receipts/${ids.companyReceipt}/pdf`, partnerships)).status).toBe(200);
     expect((await app.admin('get', `/back-office/receipts/${ids.single}/pdf`, partnerships)).status).toBe(403);
     // and the same through the content manager
     const cmList = await app.admin('get', cm(RECEIPT), partnerships);
     expect(cmList.status).toBe(200);
     expect(cmList.body.results.length).toBeGreaterThan(0);
-    expect(cmList.body.results.every((r: any) => r.donorKind === 'company')).toBe(true);
+    expect(cmList.body.results.every((r: Json) => r.donorKind === 'company')).toBe(true);
     expect((await app.admin('get', cm(RECEIPT, ids.single), partnerships)).status).toBe(403);
     expect((await app.admin('get', cm(RECEIPT, ids.companyReceipt), partnerships)).status).toBe(200);
 

@@ -1,7 +1,10 @@
+import type { Response } from 'supertest';
+import type { IssuedReceipt } from '../../src/back-office/receipts/issue';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
-import { startSmtp, TestSmtp } from '../helpers/smtp';
+import { startSmtp, TestSmtp, recipient } from '../helpers/smtp';
 import { flat, pdftotext } from '../outputs/pdf-tools';
 import { configureReceipts, donation, donor, GIFT_YEAR, ISSUE_YEAR, RECEIPT } from './helpers';
+import type { Json } from '../helpers/types';
 
 /**
  * E-mailing the receipts of a year through a real SMTP server: PDF attached, resumed after the
@@ -10,7 +13,8 @@ import { configureReceipts, donation, donor, GIFT_YEAR, ISSUE_YEAR, RECEIPT } fr
  */
 const DELIVERY = 'api::receipt-delivery.receipt-delivery';
 
-const binary = (res: any, done: (err: Error | null, body: Buffer) => void) => {
+/** A supertest parser that keeps the body as bytes (a PDF). */
+const binary = (res: Response, done: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => done(null, Buffer.concat(chunks)));
@@ -49,7 +53,7 @@ describe(`tax receipts by e-mail (${DB_CLIENT})`, () => {
     expect(res.status).toBe(201);
     expect(res.body).toHaveLength(5);
     // a cancelled receipt is not sent
-    const echo = res.body.find((r: any) => r.donor.name.startsWith('Echo'));
+    const echo = (res.body as IssuedReceipt[]).find((r) => r.donor.name.startsWith('Echo'));
     expect((await app.admin('post', `/back-office/receipts/${echo.documentId}/cancel`).send({ reason: 'Doublon de saisie' })).status).toBe(
       200
     );
@@ -64,14 +68,14 @@ describe(`tax receipts by e-mail (${DB_CLIENT})`, () => {
     smtp.failNext(2); // the SMTP server refuses the first two mails (temporary failure)
     const first = await send();
     expect(first).toMatchObject({ receipts: 4, sent: 1, failed: 2, pending: 0 });
-    expect(first.withoutEmail.map((r: any) => r.donorName)).toEqual(['Delta Anne']);
+    expect(first.withoutEmail.map((r: Json) => r.donorName)).toEqual(['Delta Anne']);
     expect(smtp.messages).toHaveLength(1);
 
     const second = await send(); // resuming = sending again
     expect(second).toMatchObject({ receipts: 4, sent: 3, failed: 0, pending: 0 });
     const third = await send(); // nothing left: nothing sent
     expect(third).toMatchObject({ sent: 3 });
-    const addresses = smtp.messages.map((m: any) => m.to.value[0].address).sort();
+    const addresses = smtp.messages.map(recipient).sort();
     expect(addresses).toEqual(['alpha@exemple.org', 'bravo@exemple.org', 'charlie@exemple.org']);
 
     const [alpha] = smtp.to('alpha@exemple.org');

@@ -5,6 +5,7 @@ import { loginAs } from '../helpers/roles';
 import { flat, pdftotext } from '../outputs/pdf-tools';
 import { download } from '../exports/helpers';
 import { ASSOCIATION, configureReceipts, donation, donor, ISSUE_YEAR, RECEIPT, uploadImage } from './helpers';
+import type { Json } from '../helpers/types';
 
 const FILE = 'plugin::upload.file';
 
@@ -30,7 +31,7 @@ describe(`tax receipts: stored PDFs (${DB_CLIENT})`, () => {
   }, 300_000);
   afterAll(() => app?.stop());
 
-  const issueOne = async (lastName: string, data: Record<string, any> = {}) => {
+  const issueOne = async (lastName: string, data: Json = {}) => {
     const d = await donor(app, { lastName });
     const g = await donation(app, d.documentId, { amount: 80, ...data });
     const res = await app.admin('post', '/back-office/receipts/generate').send({ donation: g.documentId });
@@ -54,7 +55,7 @@ describe(`tax receipts: stored PDFs (${DB_CLIENT})`, () => {
     const association = await app.strapi.documents(ASSOCIATION).findFirst();
     await app.strapi.documents(ASSOCIATION).update({
       documentId: association!.documentId,
-      data: { name: 'Autre Nom Association', receiptSignatoryName: 'Jean Autre', logo: await uploadImage(app, 'nouveau-logo.png') } as any,
+      data: { name: 'Autre Nom Association', receiptSignatoryName: 'Jean Autre', logo: await uploadImage(app, 'nouveau-logo.png') },
     });
     const again = await pdf(issued.documentId);
     expect(Buffer.compare(again.body, first.body)).toBe(0);

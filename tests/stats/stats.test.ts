@@ -3,6 +3,7 @@ import { loginAs, RoleCode } from '../helpers/roles';
 import { todayInParis } from '../../src/back-office/dues/period';
 import { activeVolunteerWindow, referenceDay } from '../../src/back-office/stats/definitions';
 import { download, parseCsv } from '../exports/helpers';
+import type { Json } from '../helpers/types';
 
 const pdfParse = require('pdf-parse/lib/pdf-parse.js');
 
@@ -227,7 +228,7 @@ describe(`statistics (${DB_CLIENT})`, () => {
     expect(res.body.missions).toEqual({ done: 1, planned: 0 });
     expect(res.body.participation).toEqual({ rate: 1, attended: 1, absent: 0 });
     // ages at the end of 2024: A6 (born 31 Dec 1959) is 65 there, 66 at the end of 2025; C2 is 35, C4 is 50
-    expect(res.body.ageGroups.map((g: any) => [g.label, g.count])).toEqual([
+    expect(res.body.ageGroups.map((g: Json) => [g.label, g.count])).toEqual([
       ['<18', 0],
       ['18-25', 0],
       ['26-35', 2],
@@ -253,7 +254,7 @@ describe(`statistics (${DB_CLIENT})`, () => {
     const upToDate = [...paidUntil].filter(([key, end]) => end >= today && (joinedBy.get(key) ?? '') <= today).length;
     expect(res.body.members.upToDate).toBe(upToDate);
     // months that have not begun have no member count yet
-    expect(res.body.membersByMonth.filter((m: any) => m.count === null).length).toBe(12 - Number(today.slice(5, 7)));
+    expect(res.body.membersByMonth.filter((m: Json) => m.count === null).length).toBe(12 - Number(today.slice(5, 7)));
     for (const bad of ['abcd', '20251', '1899', String(Number(today.slice(0, 4)) + 1), '2025.5']) {
       const r = await app.admin('get', `/back-office/stats?year=${bad}`);
       expect(r.status).toBe(400);
