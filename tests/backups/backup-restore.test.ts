@@ -7,6 +7,9 @@ import { Client } from 'pg';
 import { startStrapi, TestApp, DB_CLIENT, ROOT, SUPER_ADMIN, loginAdmin, cm } from '../helpers/strapi';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
 import { seedDemo } from '../../src/back-office/demo';
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import type { Json } from '../helpers/types';
 
 /**
  * Backups taken while the app runs, and a restore proven on a fresh database — on SQLite
@@ -29,11 +32,11 @@ const pgAdmin = async (sql: string) => {
 };
 
 /** Row count of every table, read with plain SQL on a knex connection. */
-const rowCounts = async (knex: any) => {
+const rowCounts = async (knex: Knex) => {
   const tables: string[] =
     DB_CLIENT === 'postgres'
-      ? (await knex.raw(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows.map((r: any) => r.name)
-      : (await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)).map((r: any) => r.name);
+      ? (await knex.raw(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows.map((r: Json) => r.name)
+      : (await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)).map((r: Json) => r.name);
   const counts: Record<string, number> = {};
   for (const t of tables.sort()) counts[t] = Number((await knex(t).count({ n: '*' }))[0].n);
   return counts;
@@ -58,7 +61,7 @@ const restoredCounts = async (db: string) => {
  * skills and availability; every mission with its location, equipment and participations; the
  * published articles with their images; the partners; the association's settings.
  */
-const recordSample = async (strapi: any) => ({
+const recordSample = async (strapi: Core.Strapi) => ({
   members: await strapi.documents(MEMBER).findMany({ sort: 'memberNumber', populate: { contributions: { sort: 'paidAt' }, skills: true, availability: true, poles: true } }),
   missions: await strapi.documents('api::mission.mission').findMany({ sort: 'startAt', populate: ['location', 'equipment', 'participations', 'pole'] }),
   articles: await strapi.documents('api::article.article').findMany({ status: 'published', sort: 'publishedAt', populate: ['cover', 'gallery'] }),
@@ -102,7 +105,7 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
 
   let firstBackup: { name: string; size: number };
   let countsAtBackup: Record<string, number>;
-  let recordsAtBackup: any;
+  let recordsAtBackup: Awaited<ReturnType<typeof recordSample>>;
   let uploadsAtBackup: Record<string, string>;
   let upload: { url: string; bytes: Buffer };
 
@@ -259,7 +262,7 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
     expect(res.status).toBe(200);
     duringWrites = res.body.backup;
     // the retention keeps the newest backup of the day: the first one is gone from the server (but copied off it)
-    expect((await app.admin('get', '/back-office/backups')).body.backups.map((b: any) => b.name)).toEqual([duringWrites.name]);
+    expect((await app.admin('get', '/back-office/backups')).body.backups.map((b: Json) => b.name)).toEqual([duringWrites.name]);
   });
 
   it('reports a failed nightly backup to the super admins by e-mail and keeps the older archives', async () => {
@@ -288,12 +291,12 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
     expect(smtp.to('editrice@test.local')).toHaveLength(0);
     const page = await app.admin('get', '/back-office/backups');
     expect(page.body.lastFailure.message).toBeTruthy();
-    expect(page.body.backups.map((b: any) => b.name).sort()).toEqual(before);
+    expect(page.body.backups.map((b: Json) => b.name).sort()).toEqual(before);
   });
 
   it('restores the demo association on a fresh database: same rows in every table, same records, every upload back, and the app boots on it', async () => {
     await app.stop();
-    app = undefined as any;
+    app = undefined;
     // PostgreSQL: the restore reads DATABASE_URL (it wins over DATABASE_NAME), the app below DATABASE_NAME
     const env = { ...dbUrlEnv(target.db), PUBLIC_DIR: target.publicDir };
 
@@ -321,7 +324,7 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
       const token = await loginAdmin(server, SUPER_ADMIN.email, SUPER_ADMIN.password);
       const list = await request(server).get(`${cm(MEMBER)}?sort=memberNumber:ASC&pageSize=100`).set('Authorization', `Bearer ${token}`);
       expect(list.status).toBe(200);
-      expect(list.body.results.map((m: any) => m.lastName)).toEqual(recordsAtBackup.members.map((m: any) => m.lastName));
+      expect(list.body.results.map((m: Json) => m.lastName)).toEqual(recordsAtBackup.members.map((m) => m.lastName));
       expect(await recordSample(restored)).toEqual(recordsAtBackup);
       const file = await request(server).get(upload.url);
       expect(file.status).toBe(200);
@@ -347,7 +350,7 @@ describe(`backups and restore (${DB_CLIENT})`, () => {
       expect(manifest.tables.contributions).toBeGreaterThan(countsAtBackup.contributions);
       const members = await restored.documents(MEMBER).findMany({ populate: { contributions: { fields: ['periodEnd'] } } });
       for (const m of members) {
-        const latest = m.contributions.map((c: any) => c.periodEnd).sort().pop() ?? null;
+        const latest = m.contributions.map((c: Json) => c.periodEnd).sort().pop() ?? null;
         expect({ member: m.lastName, duesPaidUntil: m.duesPaidUntil }).toEqual({ member: m.lastName, duesPaidUntil: latest });
       }
     } finally {

@@ -4,8 +4,8 @@ import path from 'path';
 
 /** Retention of the daily backups: 7 daily, 4 weekly, 12 monthly, in Paris time. No Strapi needed. */
 const dist = (file: string) => require(path.join(process.env.TEST_DIST_DIR!, 'src/back-office/backups', file));
-const { selectBackupsToKeep, applyRetention } = dist('retention.js');
-const { backupName, listBackups } = dist('archive.js');
+const { selectBackupsToKeep, applyRetention } = dist('retention.js') as typeof import('../../src/back-office/backups/retention');
+const { backupName, listBackups } = dist('archive.js') as typeof import('../../src/back-office/backups/archive');
 
 const RETENTION = { daily: 7, weekly: 4, monthly: 12 };
 
@@ -66,7 +66,7 @@ describe('backup retention', () => {
       fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
       const deleted = applyRetention(dir, RETENTION);
       expect(deleted.length).toBe(dates.length - 12);
-      const left = listBackups(dir).map((b: any) => b.createdAt.toISOString().slice(0, 10)).sort();
+      const left = listBackups(dir).map((b) => b.createdAt.toISOString().slice(0, 10)).sort();
       expect(left).toEqual(days(selectBackupsToKeep(dates, RETENTION)));
       expect(fs.existsSync(path.join(dir, 'notes.txt'))).toBe(true);
       expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial')).length).toBe(1);

@@ -1,6 +1,7 @@
 import zlib from 'zlib';
 import sharp from 'sharp';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
+import type { Json, UploadedFile } from '../helpers/types';
 
 /**
  * Media library limits and the website's view of articles on the public REST API.
@@ -54,7 +55,7 @@ describe(`media library and public articles (${DB_CLIENT})`, () => {
   const upload = (name: string, content: Buffer, contentType: string) =>
     app.admin('post', '/upload').attach('files', content, { filename: name, contentType });
 
-  let photo: any;
+  let photo: Buffer;
 
   beforeAll(async () => {
     app = await startStrapi({ env: { UPLOAD_MAX_MB: '1' } });
@@ -159,8 +160,8 @@ describe(`media library and public articles (${DB_CLIENT})`, () => {
       });
       await app.strapi.documents(DOCUMENT).create({ data: { title: 'Statuts', category: 'statutes', confidential: true } });
       const list = (query: Record<string, string>) => app.admin('get', `/content-manager/collection-types/${DOCUMENT}`).query(query);
-      expect((await list({ _q: 'budget' })).body.results.map((d: any) => d.title)).toEqual(['PV de l’AG 2026']);
-      expect((await list({ _q: 'statuts' })).body.results.map((d: any) => d.title)).toEqual(['Statuts']);
+      expect((await list({ _q: 'budget' })).body.results.map((d: Json) => d.title)).toEqual(['PV de l’AG 2026']);
+      expect((await list({ _q: 'statuts' })).body.results.map((d: Json) => d.title)).toEqual(['Statuts']);
       expect((await list({ 'filters[$and][0][category][$eq]': 'minutes' })).body.results).toHaveLength(1);
       const config = await app.admin('get', `/content-manager/content-types/${DOCUMENT}/configuration`);
       expect(config.body.data.contentType.layouts.list).toEqual(
@@ -171,7 +172,7 @@ describe(`media library and public articles (${DB_CLIENT})`, () => {
   });
 
   describe('articles on the public API', () => {
-    let cover: any;
+    let cover: UploadedFile;
     beforeAll(async () => {
       // The access-control issue opens find/findOne to the public role; open them here if not done yet.
       const role = await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } });
@@ -180,7 +181,7 @@ describe(`media library and public articles (${DB_CLIENT})`, () => {
         if (!exists) await app.strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
       }
       cover = (await upload('couverture.png', photo, 'image/png')).body[0];
-      const article = (data: any, publish: boolean) =>
+      const article = (data: Json, publish: boolean) =>
         app.strapi.documents(ARTICLE).create({ data, ...(publish ? { status: 'published' } : {}) });
       await article({ title: 'Fête de quartier', category: 'event', cover: cover.id, excerpt: 'Le 14 juin' }, true);
       await article({ title: 'Fête de quartier', category: 'event' }, true);
@@ -192,8 +193,8 @@ describe(`media library and public articles (${DB_CLIENT})`, () => {
       const all = await app.http().get('/api/articles');
       expect(all.body.error).toBeUndefined();
       expect(all.status).toBe(200);
-      expect(all.body.data.map((a: any) => a.title).sort()).toEqual(['Assemblée générale', 'Fête de quartier', 'Fête de quartier']);
-      expect(all.body.data.map((a: any) => a.slug).sort()).toEqual(['assemblee-generale', 'fete-de-quartier', 'fete-de-quartier-2']);
+      expect(all.body.data.map((a: Json) => a.title).sort()).toEqual(['Assemblée générale', 'Fête de quartier', 'Fête de quartier']);
+      expect(all.body.data.map((a: Json) => a.slug).sort()).toEqual(['assemblee-generale', 'fete-de-quartier', 'fete-de-quartier-2']);
 
       const bySlug = await app.http().get('/api/articles').query({ 'filters[slug][$eq]': 'fete-de-quartier', populate: 'cover' });
       expect(bySlug.body.data).toHaveLength(1);

@@ -1,9 +1,12 @@
 import crypto from 'crypto';
+import type { ParsedMail } from 'mailparser';
+import type { Response } from 'supertest';
 import path from 'path';
 import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT, SUPER_ADMIN } from '../helpers/strapi';
-import { startSmtp, TestSmtp } from '../helpers/smtp';
+import { startSmtp, TestSmtp, recipient } from '../helpers/smtp';
 import { loginAs } from '../helpers/roles';
+import type { Json, Saved } from '../helpers/types';
 
 /**
  * Newsletters and website subscribers, with a real SMTP server: audiences, tokens,
@@ -38,7 +41,7 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
     throw new Error(`attendu en vain : ${what}`);
   };
 
-  const newsletter = (subject: string, audience: string, extra: any = {}) =>
+  const newsletter = (subject: string, audience: string, extra: Json = {}) =>
     docs(NEWSLETTER).create({
       data: {
         subject,
@@ -70,11 +73,11 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
 
   const pathOf = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
   const unsubscribeLink = (text: string) => pathOf(/Se désinscrire : (\S+)/.exec(text)![1]);
-  const header = (mail: any, name: string) => mail.headerLines.find((h: any) => h.key === name)?.line as string | undefined;
+  const header = (mail: ParsedMail, name: string) => mail.headerLines.find((h) => h.key === name)?.line;
 
   describe('newsletters', () => {
     beforeAll(async () => {
-      const m = (firstName: string, lastName: string, email: string | null, extra: any = {}) =>
+      const m = (firstName: string, lastName: string, email: string | null, extra: Json = {}) =>
         docs(MEMBER).create({ data: { firstName, lastName, email, newsletterOptIn: true, ...extra } });
       await m('Alice', 'Martin', 'alice@exemple.org', { isVolunteer: true });
       await m('Bruno', 'Petit', 'Bruno.Petit@Exemple.org');
@@ -121,7 +124,7 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
 
       const second = await send(n.documentId); // resuming = sending again
       expect(second).toMatchObject({ status: 'sent', recipientsCount: 4, sentCount: 4, failedCount: 0 });
-      const addresses = smtp.messages.map((m: any) => m.to.value[0].address).sort();
+      const addresses = smtp.messages.map(recipient).sort();
       expect(addresses).toEqual(['alice@exemple.org', 'bruno.petit@exemple.org', 'chloe@exemple.org', 'david@exemple.org']);
 
       const [bruno] = smtp.to('bruno.petit@exemple.org');
@@ -194,7 +197,7 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       const n = await newsletter('Bénévoles : planning', 'volunteers');
       smtp.clear();
       expect(await send(n.documentId)).toMatchObject({ status: 'sent', recipientsCount: 1, sentCount: 1 });
-      expect(smtp.messages.map((m: any) => m.to.value[0].address)).toEqual(['david@exemple.org']);
+      expect(smtp.messages.map(recipient)).toEqual(['david@exemple.org']);
     });
 
     it('reaches the members up to date with their dues, and the members of a pole, each once, never an unsubscribed address', async () => {
@@ -202,7 +205,7 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       const type = await docs('api::membership-type.membership-type').create({
         data: { name: 'Annuelle', amount: 20, durationMonths: 12 },
       });
-      const pay = (member: any, paidUntil: DateTime) => {
+      const pay = (member: Saved, paidUntil: DateTime) => {
         const start = paidUntil.minus({ years: 1 }).plus({ days: 1 }).toISODate();
         return docs('api::contribution.contribution').create({
           data: {
@@ -218,7 +221,7 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       };
       const member = (email: string) => app.strapi.db.query(MEMBER).findOne({ where: { email } });
       const pole = await docs('api::pole.pole').create({ data: { name: 'Animation' } });
-      const joins = async (firstName: string, lastName: string, email: string | null, extra: any = {}) =>
+      const joins = async (firstName: string, lastName: string, email: string | null, extra: Json = {}) =>
         docs(MEMBER).create({ data: { firstName, lastName, email, newsletterOptIn: false, poles: [pole.documentId], ...extra } });
 
       await pay(await member('chloe@exemple.org'), today.plus({ months: 6 })); // up to date
@@ -235,13 +238,13 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       expect((await app.admin('get', `/back-office/newsletters/${upToDate.documentId}/recipients`)).body.audienceCount).toBe(2);
       smtp.clear();
       expect(await send(upToDate.documentId)).toMatchObject({ status: 'sent', recipientsCount: 2, sentCount: 2 });
-      expect(smtp.messages.map((m: any) => m.to.value[0].address).sort()).toEqual(['carole@exemple.org', 'chloe@exemple.org']);
+      expect(smtp.messages.map(recipient).sort()).toEqual(['carole@exemple.org', 'chloe@exemple.org']);
 
       const byPole = await newsletter('Pôle animation : réunion', 'pole', { pole: pole.documentId });
       expect((await app.admin('get', `/back-office/newsletters/${byPole.documentId}/recipients`)).body.audienceCount).toBe(2);
       smtp.clear();
       expect(await send(byPole.documentId)).toMatchObject({ status: 'sent', recipientsCount: 2, sentCount: 2 });
-      expect(smtp.messages.map((m: any) => m.to.value[0].address).sort()).toEqual(['david@exemple.org', 'francis@exemple.org']);
+      expect(smtp.messages.map(recipient).sort()).toEqual(['david@exemple.org', 'francis@exemple.org']);
     });
 
     it('lets only the communication officer (RBAC action) count, preview, test and send', async () => {
@@ -277,7 +280,7 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       const n = await newsletter('Lettre de février', 'opted_in_members');
       const row = await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId: n.documentId } });
       // The state a crash leaves: "sending", Bruno served, Chloé's record prepared but not tried, the others not prepared yet.
-      const delivery = (email: string, firstName: string, data: any) =>
+      const delivery = (email: string, firstName: string, data: Json) =>
         app.strapi.db
           .query(DELIVERY)
           .create({ data: { newsletter: row.id, deliveryKey: `${row.id}:${email}`, email, firstName, ...data } });
@@ -294,7 +297,7 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
       const state = (await app.admin('get', `/back-office/newsletters/${n.documentId}/recipients`)).body;
       expect(state).toMatchObject({ status: 'sent', recipientsCount: 3, sentCount: 3, failedCount: 0 });
       // Alice unsubscribed and Eve is suppressed: Bruno already had it, so only Chloé and David get it now
-      expect(smtp.messages.map((m: any) => m.to.value[0].address).sort()).toEqual(['chloe@exemple.org', 'david@exemple.org']);
+      expect(smtp.messages.map(recipient).sort()).toEqual(['chloe@exemple.org', 'david@exemple.org']);
     });
 
     it('refuses a pole newsletter without a pole, in French, naming the field', async () => {
@@ -307,7 +310,7 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
 
     describe('two sends of the same newsletter at the same moment', () => {
       const ADDRESSES = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7'].map((h) => `${h}@double.test`);
-      let pole: any;
+      let pole: Saved;
       beforeAll(async () => {
         // a pole of their own (not opted in, not volunteers): the other audiences stay as they are
         pole = await docs('api::pole.pole').create({ data: { name: 'Double envoi' } });
@@ -325,8 +328,8 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
           async () => (await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId } })).status === 'sent'
         );
         const got = smtp.messages
-          .filter((m: any) => m.subject === subject)
-          .map((m: any) => m.to.value[0].address)
+          .filter((m) => m.subject === subject)
+          .map(recipient)
           .sort();
         expect(got).toEqual(ADDRESSES);
         expect(await app.strapi.db.query(NEWSLETTER).findOne({ where: { documentId } })).toMatchObject({
@@ -346,7 +349,7 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
         // what the route handler does for two clicks that reach it in the same instant
         const sending = sendingModule();
         const answers = await Promise.all([1, 2].map(() => sending.startSending(app.strapi, n.documentId)));
-        expect(answers.map((a: any) => a.documentId)).toEqual([n.documentId, n.documentId]);
+        expect(answers.map((a: Json) => a.documentId)).toEqual([n.documentId, n.documentId]);
         await sending.sendingFinished(n.documentId);
         await servedOnce(n.documentId, 'Lettre envoyée deux fois');
         // and over HTTP, a click while it is being sent answers 202 and sends nothing more
@@ -362,7 +365,7 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
         const n = await newsletter('Lettre de deux serveurs', 'pole', { pole: pole.documentId });
         smtp.clear();
         // two separate copies of the sending module (each with its own memory of runs), as in two processes
-        const processes: any[] = [];
+        const processes: Array<typeof import('../../src/back-office/newsletters/sending')> = [];
         for (let i = 0; i < 2; i++) jest.isolateModules(() => processes.push(sendingModule()));
         expect(processes[0].startSending).not.toBe(processes[1].startSending);
         await Promise.all(processes.map((p) => p.startSending(app.strapi, n.documentId)));
@@ -373,7 +376,7 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
   });
 
   describe('website subscribers', () => {
-    const subscribe = (body: any) => app.http().post('/api/subscribers').send(body);
+    const subscribe = (body: Json) => app.http().post('/api/subscribers').send(body);
     const confirmLink = (address: string) =>
       pathOf(/(https?:\/\/\S+\/api\/subscribers\/confirm\?token=\S+)/.exec(smtp.to(address)[0].text as string)![1]);
 
@@ -421,7 +424,7 @@ describe(`newsletters and subscribers (${DB_CLIENT})`, () => {
 
     it('rate-limits subscription requests per address (429, French)', async () => {
       smtp.clear();
-      let res: any;
+      let res: Response;
       let accepted = 0;
       for (let i = 0; i < 8; i++) {
         res = await subscribe({ email: `robot${i}@exemple.org` });

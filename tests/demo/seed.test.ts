@@ -7,6 +7,8 @@ import { duesStatus, DUES_STATUSES } from '../../src/back-office/dues/status';
 import { todayInParis, fiscalYearStart } from '../../src/back-office/dues/period';
 import { PROFESSIONS } from '../../src/back-office/demo/data';
 import { DateTime } from 'luxon';
+import type { UID } from '@strapi/strapi';
+import type { Doc, Json, UploadedFile } from '../helpers/types';
 
 /**
  * The demo data set: what `npm run seed -- --members 200` writes (same function as the CLI), checked
@@ -26,7 +28,9 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-const docs = (uid: string, params: any = {}) => app.strapi.documents(uid).findMany({ limit: 100000, ...params });
+/** Every record of a content type (with `params`: populate, sort…), typed by the generated schemas. */
+const docs = <T extends UID.ContentType>(uid: T, params: Json = {}): Promise<Doc<T>[]> =>
+  app.strapi.documents(uid).findMany({ limit: 100000, ...params });
 
 describe('npm run seed', () => {
   it('creates the expected number of each thing, and prints a French summary', async () => {
@@ -52,8 +56,8 @@ describe('npm run seed', () => {
     expect(settings.rna).toMatch(/^W\d{9}$/);
     expect(await docs('api::availability-slot.availability-slot')).toHaveLength(5);
     const types = await docs('api::membership-type.membership-type');
-    expect(types.find((t: any) => t.name === 'Adhésion annuelle')).toMatchObject({ durationMonths: null });
-    expect(types.some((t: any) => t.durationMonths === 12)).toBe(true);
+    expect(types.find((t) => t.name === 'Adhésion annuelle')).toMatchObject({ durationMonths: null });
+    expect(types.some((t) => t.durationMonths === 12)).toBe(true);
   });
 
   it('gives members their numbers in sequence, French profiles and consistent relations', async () => {
@@ -61,12 +65,12 @@ describe('npm run seed', () => {
       populate: ['availability', 'skills', 'poles', 'contributions', 'participations'],
       sort: 'memberNumber:asc',
     });
-    expect(members.map((m: any) => m.memberNumber)).toEqual(members.map((_: any, i: number) => i + 1));
+    expect(members.map((m) => m.memberNumber)).toEqual(members.map((_: unknown, i: number) => i + 1));
     for (const m of members) {
       expect(m.firstName).toBeTruthy();
       expect(m.postalCode).toMatch(/^\d{5}$/);
       if (m.birthDate) {
-        const age = Math.floor(DateTime.fromISO(today).diff(DateTime.fromISO(m.birthDate), 'years').years);
+        const age = Math.floor(DateTime.fromISO(today).diff(DateTime.fromISO(m.birthDate as string), 'years').years);
         expect(age).toBeGreaterThanOrEqual(15);
         expect(age).toBeLessThanOrEqual(86);
         // pupils, students and retirees by age; nobody of 40 is a "Lycéen"
@@ -81,7 +85,7 @@ describe('npm run seed', () => {
       }
       for (const c of m.contributions) expect(m.joinedAt <= c.paidAt).toBe(true);
     }
-    const emails = members.map((m: any) => m.email).filter(Boolean);
+    const emails = members.map((m) => m.email).filter(Boolean);
     expect(new Set(emails).size).toBe(emails.length);
 
     const participations = await docs('api::participation.participation', { populate: ['mission', 'member'] });
@@ -103,40 +107,40 @@ describe('npm run seed', () => {
       expect(m.pole).toBeTruthy();
       expect(new Date(m.endAt).getTime()).toBeGreaterThanOrEqual(new Date(m.startAt).getTime());
       const past = new Date(m.startAt).getTime() < now;
-      if (past && m.status === 'done') expect(m.participations.every((p: any) => ['attended', 'absent'].includes(p.status))).toBe(true);
+      if (past && m.status === 'done') expect(m.participations.every((p) => ['attended', 'absent'].includes(p.status))).toBe(true);
       if (!past) expect(['planned', 'confirmed', 'cancelled']).toContain(m.status);
-      const confirmed = m.participations.filter((p: any) => ['confirmed', 'pending', 'attended', 'absent'].includes(p.status)).length;
+      const confirmed = m.participations.filter((p) => ['confirmed', 'pending', 'attended', 'absent'].includes(p.status)).length;
       if (m.capacity) expect(confirmed).toBeLessThanOrEqual(m.capacity);
     }
-    expect(missions.some((m: any) => m.isPublic && m.publicRegistration && m.capacity)).toBe(true);
-    expect(missions.some((m: any) => m.kind === 'event') && missions.some((m: any) => m.kind === 'mission')).toBe(true);
+    expect(missions.some((m) => m.isPublic && m.publicRegistration && m.capacity)).toBe(true);
+    expect(missions.some((m) => m.kind === 'event') && missions.some((m) => m.kind === 'mission')).toBe(true);
 
     const subsidies = await docs('api::subsidy.subsidy', { populate: ['funder'] });
-    expect(new Set(subsidies.map((s: any) => s.status))).toEqual(new Set(['draft', 'submitted', 'granted', 'refused', 'paid', 'reported']));
+    expect(new Set(subsidies.map((s) => s.status))).toEqual(new Set(['draft', 'submitted', 'granted', 'refused', 'paid', 'reported']));
     for (const s of subsidies) {
       expect(s.funder).toBeTruthy();
       if (s.decidedAt) expect(s.decidedAt >= s.submittedAt).toBe(true);
     }
     const donations = await docs('api::donation.donation', { populate: ['donor'] });
-    expect(donations.every((d: any) => d.donor && Number(d.amount) > 0 && d.receivedAt <= today)).toBe(true);
+    expect(donations.every((d) => d.donor && Number(d.amount) > 0 && d.receivedAt <= today)).toBe(true);
     const partners = await docs('api::partner.partner');
-    expect(partners.some((p: any) => p.kind === 'public_body')).toBe(true);
+    expect(partners.some((p) => p.kind === 'public_body')).toBe(true);
     const documents = await docs('api::document.document', { populate: ['file'] });
-    expect(documents.some((d: any) => d.confidential) && documents.some((d: any) => !d.confidential)).toBe(true);
-    expect(documents.every((d: any) => d.file?.mime === 'application/pdf')).toBe(true);
+    expect(documents.some((d) => d.confidential) && documents.some((d) => !d.confidential)).toBe(true);
+    expect(documents.every((d) => d.file?.mime === 'application/pdf')).toBe(true);
   });
 
   it('stores duesPaidUntil as the rule gives it, with every dues status represented', async () => {
     const members = await docs('api::member.member', { populate: { contributions: { fields: ['periodEnd', 'paidAt', 'periodStart'] } } });
     for (const m of members) {
-      const ends = m.contributions.map((c: any) => c.periodEnd).sort();
+      const ends = m.contributions.map((c) => c.periodEnd).sort();
       expect(m.duesPaidUntil ?? null).toBe(ends.length ? ends[ends.length - 1] : null);
       for (const c of m.contributions) {
         expect(c.periodEnd >= c.periodStart).toBe(true);
         expect(c.paidAt <= today).toBe(true);
       }
     }
-    const statuses = new Set(members.map((m: any) => duesStatus(m.duesPaidUntil, { today, graceDays: 30 })));
+    const statuses = new Set(members.map((m) => duesStatus(m.duesPaidUntil as string | null, { today, graceDays: 30 })));
     expect([...statuses].sort()).toEqual([...DUES_STATUSES].sort());
   });
 
@@ -145,7 +149,7 @@ describe('npm run seed', () => {
     expect(members.length).toBe(MEMBERS);
     for (const m of members) expect(m.displayName).toBe(`${m.lastName} ${m.firstName} (n° ${m.memberNumber})`);
     const participations = await docs('api::participation.participation', { populate: ['member'] });
-    expect(participations.some((p: any) => p.member) && participations.some((p: any) => !p.member)).toBe(true);
+    expect(participations.some((p) => p.member) && participations.some((p) => !p.member)).toBe(true);
     for (const p of participations) {
       const person = p.member ?? p;
       expect(p.displayName).toBe(`${person.lastName} ${person.firstName}`);
@@ -161,8 +165,8 @@ describe('npm run seed', () => {
     expect(entries.length).toBeGreaterThanOrEqual(20);
     expect(entries.length).toBeLessThanOrEqual(50);
     const fyStart = fiscalYearStartOf(today);
-    expect(entries.every((e: any) => e.date <= today && e.date >= `${Number(fyStart.slice(0, 4)) - 1}${fyStart.slice(4)}`)).toBe(true);
-    expect(entries.some((e: any) => e.label.startsWith('Assurance MAIF'))).toBe(true);
+    expect(entries.every((e) => e.date <= today && e.date >= `${Number(fyStart.slice(0, 4)) - 1}${fyStart.slice(4)}`)).toBe(true);
+    expect(entries.some((e) => e.label.startsWith('Assurance MAIF'))).toBe(true);
     for (const e of entries) {
       if (e.direction === 'transfer') expect([e.category, e.toCashAccount?.documentId !== e.cashAccount.documentId]).toEqual([null, true]);
       else expect(e.category.kind).toBe(e.direction);
@@ -173,10 +177,10 @@ describe('npm run seed', () => {
     const res = await app.admin('get', `/back-office/books/balances?date=${previousEnd}`);
     expect(res.status).toBe(200);
     const accounts = await docs('api::cash-account.cash-account', { populate: ['openingBalances'] });
-    expect(accounts.map((a: any) => a.name).sort()).toEqual(['Caisse', 'Compte courant', 'Livret A', 'Solde HelloAsso']);
+    expect(accounts.map((a) => a.name).sort()).toEqual(['Caisse', 'Compte courant', 'Livret A', 'Solde HelloAsso']);
     for (const a of accounts) {
-      const opening = a.openingBalances.find((b: any) => b.fiscalYear === Number(fyStart.slice(0, 4)));
-      expect(Math.round(Number(opening.amount) * 100)).toBe(res.body.data.accounts.find((b: any) => b.documentId === a.documentId).balance);
+      const opening = a.openingBalances.find((b) => b.fiscalYear === Number(fyStart.slice(0, 4)));
+      expect(Math.round(Number(opening.amount) * 100)).toBe(res.body.data.accounts.find((b) => b.documentId === a.documentId).balance);
     }
   });
 
@@ -189,7 +193,7 @@ describe('npm run seed', () => {
       expect(a.cover.width).toBe(1200);
       expect(Object.keys(a.cover.formats ?? {})).toEqual(expect.arrayContaining(['thumbnail', 'small']));
     }
-    expect(published.some((a: any) => a.gallery?.length)).toBe(true);
+    expect(published.some((a) => a.gallery?.length)).toBe(true);
     const res = await app.http().get(published[0].cover.formats.thumbnail.url);
     expect(res.status).toBe(200);
   });
@@ -205,7 +209,7 @@ describe('npm run seed', () => {
   /** Every file of the media library (originals and formats), as rows and on disk. */
   const filesOnDisk = async () => {
     const rows = await app.strapi.db.query('plugin::upload.file').findMany({ orderBy: { id: 'asc' } });
-    const urls = rows.flatMap((f: any) => [f.url, ...Object.values<any>(f.formats ?? {}).map((v) => v.url)]);
+    const urls = rows.flatMap((f: UploadedFile) => [f.url, ...Object.values(f.formats ?? {}).map((v) => v.url)]);
     return { rows: rows.length, urls, present: urls.filter((u: string) => fs.existsSync(path.join(process.env.PUBLIC_DIR!, u))).length };
   };
   const withNodeEnv = async (value: string, run: () => Promise<void>) => {
@@ -260,7 +264,7 @@ describe('npm run seed', () => {
       // that loaded it: compare messages, not classes (`rejects.toThrow` says "did not throw" otherwise)
       const failure = await seedDemo(app.strapi, { members: 12, reset: true }).then(
         () => null,
-        (e: any) => e
+        (e) => e
       );
       expect(String(failure?.message ?? failure)).toMatch(/suppression refusée \(test\)/);
     } finally {
@@ -271,7 +275,7 @@ describe('npm run seed', () => {
     expect(await filesOnDisk()).toEqual(files);
     // the documents still open their PDF, the articles their cover
     const documents = await docs('api::document.document', { populate: ['file'] });
-    expect(documents.every((d: any) => d.file && fs.existsSync(path.join(process.env.PUBLIC_DIR!, d.file.url)))).toBe(true);
+    expect(documents.every((d) => d.file && fs.existsSync(path.join(process.env.PUBLIC_DIR!, d.file.url)))).toBe(true);
   });
 
   it('starts again from scratch with --reset, keeping the admin accounts', async () => {
@@ -280,7 +284,7 @@ describe('npm run seed', () => {
     expect(counts['api::member.member']).toBe(12);
     expect(counts['api::mission.mission']).toBe(demoSizes(12).missions);
     expect(await app.strapi.db.query('admin::user').count()).toBe(admins);
-    const numbers = (await docs('api::member.member', { sort: 'memberNumber:asc' })).map((m: any) => m.memberNumber);
+    const numbers = (await docs('api::member.member', { sort: 'memberNumber:asc' })).map((m) => m.memberNumber);
     expect(numbers[0]).toBe(1);
     const files = await filesOnDisk();
     // about 45 files (covers, documents, the books' vouchers): twice as many if the old ones had stayed

@@ -3,6 +3,8 @@ import os from 'os';
 import path from 'path';
 import { Client } from 'pg';
 import { DB_CLIENT, ROOT } from '../helpers/strapi';
+import type { Core } from '@strapi/strapi';
+import type { Json } from '../helpers/types';
 
 /**
  * The database settings: DATABASE_FILENAME (relative to the project root, or absolute)
@@ -29,7 +31,7 @@ fs.mkdirSync(path.join(work, 'public', 'uploads'), { recursive: true });
  * write with strapi.db.query: a Document Service write emits its event after returning, which
  * could still be reading when the database is closed.
  */
-const withStrapi = async (vars: Record<string, string | undefined>, check: (strapi: any) => Promise<void>) => {
+const withStrapi = async (vars: Record<string, string | undefined>, check: (strapi: Core.Strapi) => Promise<void>) => {
   for (const [name, value] of Object.entries({ PUBLIC_DIR: path.join(work, 'public'), ...vars })) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
@@ -152,7 +154,7 @@ describe('database settings', () => {
         },
         async (strapi) => {
           expect((await strapi.db.connection.raw('SELECT current_database() AS db')).rows[0].db).toBe(name);
-          expect((await strapi.documents('api::skill.skill').findMany()).map((s: any) => s.name)).toEqual(['Comptabilité']);
+          expect((await strapi.documents('api::skill.skill').findMany()).map((s: Json) => s.name)).toEqual(['Comptabilité']);
         }
       );
     });

@@ -1,5 +1,6 @@
 import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
 import { loginAs } from '../helpers/roles';
+import type { Json, Saved } from '../helpers/types';
 
 /**
  * The derived `displayName` of members, donors and participations: what the admin shows in relation
@@ -22,7 +23,7 @@ describe(`display names (${DB_CLIENT})`, () => {
   const link = (documentId: string) => ({ connect: [{ documentId }] });
   const nameOf = async (uid: string, documentId: string) =>
     (await app.strapi.db.query(uid).findOne({ where: { documentId }, select: ['displayName'] }))?.displayName;
-  let mission: any;
+  let mission: Saved;
 
   beforeAll(async () => {
     app = await startStrapi();
@@ -96,7 +97,7 @@ describe(`display names (${DB_CLIENT})`, () => {
         .send({ firstName: 'C.', lastName: 'M.', email: 'claire.martin@example.org', consent: true })
         .expect(202);
       // the registration is recorded just after the website's answer
-      let registered: any = null;
+      let registered: { displayName: string } | null = null;
       for (let i = 0; i < 200 && !registered; i++) {
         registered = await app.strapi.db
           .query(PARTICIPATION)
@@ -148,7 +149,7 @@ describe(`display names (${DB_CLIENT})`, () => {
         await app.strapi.db
           .query(PARTICIPATION)
           .findMany({ where: { member: { documentId: memberDocumentId } }, select: ['id', 'displayName'] })
-      ).map((p: any) => p.displayName);
+      ).map((p: Json) => p.displayName);
 
     it('renames a member\u2019s participations with the member, in the same write', async () => {
       const member = await docs(MEMBER).create({ data: { firstName: 'Claire', lastName: 'Martin' } });
@@ -287,7 +288,7 @@ describe(`display names (${DB_CLIENT})`, () => {
         treasurer
       );
       expect(found.status).toBe(200);
-      expect(found.body.results.map((r: any) => r.displayName).sort()).toEqual([
+      expect(found.body.results.map((r: Json) => r.displayName).sort()).toEqual([
         `Trésor Yves (n° ${b.memberNumber})`,
         `Trésor Zoé (n° ${a.memberNumber})`,
       ]);
@@ -298,7 +299,7 @@ describe(`display names (${DB_CLIENT})`, () => {
       await docs(PARTICIPATION).create({ data: { mission: m.documentId, lastName: 'Passant', firstName: 'Léon' } });
       const listed = await app.admin('get', `/content-manager/relations/${MISSION}/${m.documentId}/participations?pageSize=10`, volunteers);
       expect(listed.status).toBe(200);
-      expect(listed.body.results.map((r: any) => r.displayName).sort()).toEqual(['Passant Léon', 'Trésor Zoé']);
+      expect(listed.body.results.map((r: Json) => r.displayName).sort()).toEqual(['Passant Léon', 'Trésor Zoé']);
 
       // every bureau role that reads a type reads its display name
       for (const code of ['asso-treasurer', 'asso-secretary', 'asso-volunteer-manager', 'asso-partnerships'] as const) {

@@ -6,6 +6,7 @@ import { checkDonorName } from '../../src/back-office/donations';
 import { checkSubsidyDates } from '../../src/back-office/subsidies';
 import { isBefore, normalise } from '../../src/back-office/rules/validation';
 import { relationChange } from '../../src/back-office/rules/relations';
+import type { Json, Thrown } from '../helpers/types';
 
 /**
  * The rules that need no database, as plain functions: the display-name formats, the cross-field checks
@@ -17,8 +18,9 @@ import { relationChange } from '../../src/back-office/rules/relations';
 const refusal = (check: () => void) => {
   try {
     check();
-  } catch (e: any) {
-    return { status: e.name, message: e.message, field: e.details?.errors?.[0]?.path?.[0] };
+  } catch (e) {
+    const error = e as Thrown;
+    return { status: error.name, message: error.message, field: error.details?.errors?.[0]?.path?.[0] };
   }
   return null;
 };
@@ -130,7 +132,7 @@ describe('what a caller sends', () => {
 
   it('trims text, lower-cases e-mails, and empties what is left blank (the member schema)', () => {
     const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../../src/api/member/content-types/member/schema.json'), 'utf8'));
-    const data: Record<string, any> = {
+    const data: Json = {
       firstName: '  Claire ',
       lastName: ' Martin',
       email: ' Claire.Martin@Example.ORG ',

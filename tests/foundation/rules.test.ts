@@ -1,4 +1,7 @@
+import type { Response } from 'supertest';
 import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
+import type { Json, Saved } from '../helpers/types';
+import type { WriteRule } from '../../src/back-office/types';
 
 /**
  * The data rules on every write path: the admin content manager, the content API (through an API
@@ -23,7 +26,7 @@ describe(`data rules (${DB_CLIENT})`, () => {
     app.http()[method](url).set('Authorization', `Bearer ${apiToken}`);
 
   /** Expects a French 400 that names the field, and that nothing was written. */
-  const expectRefused = async (res: any, field: string, label: RegExp, uid: string, before: number) => {
+  const expectRefused = async (res: Response, field: string, label: RegExp, uid: string, before: number) => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(label);
     expect(JSON.stringify(res.body.error.details)).toContain(field);
@@ -33,7 +36,7 @@ describe(`data rules (${DB_CLIENT})`, () => {
   it('declares write rules only for content types that exist, and required relations only on their relations', () => {
     const { modules } = require(`${process.env.TEST_DIST_DIR}/src/back-office`);
     const { collectWriteRules } = require(`${process.env.TEST_DIST_DIR}/src/back-office/rules`);
-    const byType: Map<string, any[]> = collectWriteRules(modules);
+    const byType: Map<string, WriteRule[]> = collectWriteRules(modules);
     expect([...byType.keys()].filter((uid) => !app.strapi.contentTypes[uid])).toEqual([]);
     const required = [...byType].flatMap(([uid, rules]) =>
       rules.flatMap((r) => (r.requiredRelations ?? []).map((field: string) => [uid, field]))
@@ -85,7 +88,7 @@ describe(`data rules (${DB_CLIENT})`, () => {
       for (const [i, m] of created.entries()) expect(m.displayName).toBe(`Associations Salon${i} (n° ${m.memberNumber})`);
       // as stored, not only as answered
       const stored = await app.strapi.db.query(MEMBER).findMany({ where: { lastName: 'Associations' }, select: ['memberNumber'] });
-      expect(new Set(stored.map((m: any) => m.memberNumber)).size).toBe(20);
+      expect(new Set(stored.map((m: Json) => m.memberNumber)).size).toBe(20);
     });
 
     it('leaves no gap in the numbers after a creation refused or rolled back, even among simultaneous ones', async () => {
@@ -108,7 +111,9 @@ describe(`data rules (${DB_CLIENT})`, () => {
         )
       );
       expect(results.map((r) => r.status)).toEqual(Array.from({ length: 10 }, (_, i) => (i % 2 ? 'rejected' : 'fulfilled')));
-      const numbers = results.filter((r): r is PromiseFulfilledResult<any> => r.status === 'fulfilled').map((r) => r.value.memberNumber);
+      const numbers = results
+        .filter((r): r is PromiseFulfilledResult<{ memberNumber: number }> => r.status === 'fulfilled')
+        .map((r) => r.value.memberNumber);
       expect(numbers.sort((a, b) => a - b)).toEqual([last + 2, last + 3, last + 4, last + 5, last + 6]);
       expect(await app.strapi.db.query(MEMBER).count({ where: { lastName: 'Interrompu' } })).toBe(0);
       expect((await docs(MEMBER).create({ data: { firstName: 'Suivant', lastName: 'Échec' } })).memberNumber).toBe(last + 7);
@@ -213,7 +218,8 @@ describe(`data rules (${DB_CLIENT})`, () => {
       const c = await docs(CONTRIBUTION).create({
         data: { member: original.documentId, amount: 20, paidAt: '2026-01-05', periodEnd: '2026-12-31', paymentMethod: 'cash' },
       });
-      const clone = (body: any) => app.admin('post', `/content-manager/collection-types/${MEMBER}/clone/${original.documentId}`).send(body);
+      const clone = (body: Json) =>
+        app.admin('post', `/content-manager/collection-types/${MEMBER}/clone/${original.documentId}`).send(body);
       const before = await count(MEMBER);
       await expectRefused(
         await clone({ firstName: 'Rosa', lastName: 'Copie', email: 'pas-un-email' }),
@@ -244,14 +250,14 @@ describe(`data rules (${DB_CLIENT})`, () => {
       expect(copy.contributions).toEqual([]);
       expect(copy.duesPaidUntil).toBeNull();
       const kept = await docs(MEMBER).findOne({ documentId: original.documentId, populate: ['contributions'] });
-      expect(kept.contributions.map((x: any) => x.documentId)).toEqual([c.documentId]);
+      expect(kept.contributions.map((x: Json) => x.documentId)).toEqual([c.documentId]);
       expect(kept.duesPaidUntil).toBe('2026-12-31');
     });
   });
 
   describe('contributions and duesPaidUntil', () => {
-    let typeYear: any;
-    let typeMonths: any;
+    let typeYear: Saved;
+    let typeMonths: Saved;
     beforeAll(async () => {
       typeYear = await docs('api::membership-type.membership-type').create({ data: { name: 'Annuelle (exercice)', amount: 20 } });
       typeMonths = await docs('api::membership-type.membership-type').create({
@@ -422,7 +428,7 @@ describe(`data rules (${DB_CLIENT})`, () => {
           reference: 'CHQ-77',
         },
       });
-      const clone = (body: any) => app.admin('post', `/content-manager/collection-types/${CONTRIBUTION}/clone/${c.documentId}`).send(body);
+      const clone = (body: Json) => app.admin('post', `/content-manager/collection-types/${CONTRIBUTION}/clone/${c.documentId}`).send(body);
       const before = await count(CONTRIBUTION);
       await expectRefused(
         await clone({ amount: -3, reference: 'CHQ-78' }),
@@ -804,7 +810,7 @@ describe(`admin content manager and business "status" fields (${DB_CLIENT})`, ()
     const stored = await app.strapi.documents('api::participation.participation').findOne({ documentId: id });
     expect(stored.status).toBe('attended');
     const list = await app.admin('get', `${cm('api::participation.participation')}?page=1&pageSize=10`);
-    expect(list.body.results.find((r: any) => r.documentId === id).status).toBe('attended');
+    expect(list.body.results.find((r: Json) => r.documentId === id).status).toBe('attended');
     const bad = await app.admin('put', cm('api::participation.participation', id)).send({ status: 'perdu' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^Statut : valeur « perdu » inconnue/);

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { loginAs } from '../helpers/roles';
+import type { Doc, HelloAssoOrder, HelloAssoStandIn, Json, Saved } from '../helpers/types';
 
 // the stand-in is plain JS, shared with scripts/bench.js
 const { startHelloAssoStandIn, makeOrder, refund } = require('../helpers/helloasso-stand-in');
@@ -12,25 +13,25 @@ const { startHelloAssoStandIn, makeOrder, refund } = require('../helpers/helloas
  */
 describe(`HelloAsso catch-up (${DB_CLIENT})`, () => {
   let app: TestApp;
-  let ha: any;
+  let ha: HelloAssoStandIn;
   let treasurer: string;
   const MEMBER = 'api::member.member';
   const CONTRIBUTION = 'api::contribution.contribution';
   const PARTICIPATION = 'api::participation.participation';
   const FORM = 'api::helloasso-form.helloasso-form';
   const docs = (uid: string) => app.strapi.documents(uid);
-  const ref: Record<string, any> = {};
-  const orders: Record<string, any> = {};
+  const ref: Record<string, Saved> = {};
+  const orders: Record<string, HelloAssoOrder> = {};
   const daysAgo = (n: number) => DateTime.now().minus({ days: n }).toJSDate();
   const none = { members: 0, contributions: 0, donors: 0, donations: 0, participations: 0 };
 
   const sync = () => app.admin('post', '/back-office/helloasso/sync', treasurer).expect(200);
-  const count = (uid: string, where: any = {}) => app.strapi.db.query(uid).count({ where });
-  const map = (formType: string, formSlug: string, body: any) =>
+  const count = (uid: string, where: Json = {}) => app.strapi.db.query(uid).count({ where });
+  const map = (formType: string, formSlug: string, body: Json) =>
     app.admin('put', `/back-office/helloasso/forms/${formType}/${formSlug}`, treasurer).send(body).expect(200);
   const formRequests = (formSlug: string) =>
     ha.state.requests.filter(
-      (r: any) => r.path.endsWith(`/forms/Event/${formSlug}/orders`) || r.path.endsWith(`/forms/Membership/${formSlug}/orders`)
+      (r) => r.path.endsWith(`/forms/Event/${formSlug}/orders`) || r.path.endsWith(`/forms/Membership/${formSlug}/orders`)
     ).length;
 
   beforeAll(async () => {
@@ -105,18 +106,18 @@ describe(`HelloAsso catch-up (${DB_CLIENT})`, () => {
     const res = await sync();
     expect(res.body).toEqual({ created: none, updated: 0, refunded: 1, toReview: 0, errors: [] });
     const marc = await app.strapi.db.query(MEMBER).findOne({ where: { lastName: 'Lefèvre' }, populate: { contributions: true } });
-    expect(marc.contributions.map((c: any) => c.refunded)).toEqual([true]);
+    expect(marc.contributions.map((c: Json) => c.refunded)).toEqual([true]);
     expect(marc.duesPaidUntil).toBeNull();
     // the other membership stays counted
     const anne = await app.strapi.db.query(MEMBER).findOne({ where: { lastName: 'Simon' }, populate: { contributions: true } });
-    expect(anne.contributions.map((c: any) => c.refunded)).toEqual([false]);
+    expect(anne.contributions.map((c: Json) => c.refunded)).toEqual([false]);
     expect(anne.duesPaidUntil).not.toBeNull();
     // twice: nothing more, never counted again
     expect((await sync()).body).toEqual({ created: none, updated: 0, refunded: 0, toReview: 0, errors: [] });
     expect((await sync()).body.refunded).toBe(0);
     expect(await count(CONTRIBUTION, { refunded: true })).toBe(1);
     // the payments list was asked with HelloAsso's parameters: refunded and being refunded, the last twelve months
-    const asked = ha.state.requests.filter((r: any) => r.path === '/v5/organizations/les-amis/payments');
+    const asked = ha.state.requests.filter((r) => r.path === '/v5/organizations/les-amis/payments');
     expect(asked.length).toBeGreaterThan(0);
     const query = new URLSearchParams(asked[0].query);
     expect(query.getAll('states')).toEqual(['Refunded', 'Refunding']);
@@ -128,8 +129,8 @@ describe(`HelloAsso catch-up (${DB_CLIENT})`, () => {
     const linked = await map('Event', 'concert', { kind: 'mission', mission: ref.concert.documentId });
     expect(linked.body.pastOrdersPending).toBe(true);
     const listed = await app.admin('get', '/back-office/helloasso/forms', treasurer).expect(200);
-    expect(listed.body.forms.find((f: any) => f.formSlug === 'concert').pastOrdersPending).toBe(true);
-    expect(listed.body.forms.find((f: any) => f.formSlug === 'adhesion-2026').pastOrdersPending).toBe(false);
+    expect(listed.body.forms.find((f: Json) => f.formSlug === 'concert').pastOrdersPending).toBe(true);
+    expect(listed.body.forms.find((f: Json) => f.formSlug === 'adhesion-2026').pastOrdersPending).toBe(false);
     // the ignored form mapped to a membership type: its set-aside item is imported too
     expect(
       (await map('Membership', 'adhesion-famille', { kind: 'membership', membershipType: ref.annual.documentId })).body.pastOrdersPending
@@ -146,14 +147,16 @@ describe(`HelloAsso catch-up (${DB_CLIENT})`, () => {
     const tickets = await app.strapi.db
       .query(PARTICIPATION)
       .findMany({ where: { mission: { documentId: ref.concert.documentId } }, orderBy: { id: 'asc' } });
-    expect(tickets.map((p: any) => [p.lastName, p.status, p.source])).toEqual([
+    expect(tickets.map((p: Json) => [p.lastName, p.status, p.source])).toEqual([
       ['Petit', 'confirmed', 'helloasso'],
       ['Roux', 'confirmed', 'helloasso'],
     ]);
     const paul = await app.strapi.db
       .query(MEMBER)
       .findOne({ where: { lastName: 'Bernard' }, populate: { contributions: { populate: { membershipType: true } } } });
-    expect(paul.contributions.map((c: any) => [c.amount, c.membershipType?.name])).toEqual([[40, 'Adhésion annuelle']]);
+    expect(paul.contributions.map((c: Doc<'api::contribution.contribution'>) => [c.amount, c.membershipType?.name])).toEqual([
+      [40, 'Adhésion annuelle'],
+    ]);
     expect(await app.strapi.db.query(FORM).count({ where: { pastOrdersPending: true } })).toBe(0);
 
     // then not again: the forms are no longer read, nothing created twice

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { loginAs } from '../helpers/roles';
+import type { HelloAssoStandIn, Json, Saved } from '../helpers/types';
 
 // the stand-in is plain JS, shared with scripts/bench.js
 const { startHelloAssoStandIn, makeOrder } = require('../helpers/helloasso-stand-in');
@@ -12,19 +13,19 @@ const { startHelloAssoStandIn, makeOrder } = require('../helpers/helloasso-stand
  */
 describe(`HelloAsso donors to check (${DB_CLIENT})`, () => {
   let app: TestApp;
-  let ha: any;
+  let ha: HelloAssoStandIn;
   let treasurer: string;
   const DONOR = 'api::donor.donor';
   const DONATION = 'api::donation.donation';
   const docs = (uid: string) => app.strapi.documents(uid);
-  const ref: Record<string, any> = {};
+  const ref: Record<string, Saved> = {};
   const daysAgo = (n: number) => DateTime.now().minus({ days: n }).toJSDate();
   const none = { members: 0, contributions: 0, donors: 0, donations: 0, participations: 0 };
   const sync = () => app.admin('post', '/back-office/helloasso/sync', treasurer).expect(200);
-  const count = (uid: string, where: any = {}) => app.strapi.db.query(uid).count({ where });
+  const count = (uid: string, where: Json = {}) => app.strapi.db.query(uid).count({ where });
   const reviews = async () => (await app.admin('get', '/back-office/helloasso/reviews', treasurer).expect(200)).body.reviews;
-  const resolve = (id: number, body: any) => app.admin('post', `/back-office/helloasso/reviews/${id}/resolve`, treasurer).send(body);
-  const donation = (payer: any, days: number, amount = 5000) =>
+  const resolve = (id: number, body: Json) => app.admin('post', `/back-office/helloasso/reviews/${id}/resolve`, treasurer).send(body);
+  const donation = (payer: Json, days: number, amount = 5000) =>
     makeOrder({
       date: daysAgo(days),
       formSlug: 'dons',
@@ -81,7 +82,7 @@ describe(`HelloAsso donors to check (${DB_CLIENT})`, () => {
       person: { firstName: 'Jean', lastName: 'DUPONT', email: 'jd@exemple.org' },
     });
     expect(list[0].reason).toMatch(/2 donateurs correspondent \(même nom, aucun e-mail pour les départager\)/);
-    expect(list[0].candidates.sort((a: any, b: any) => a.city.localeCompare(b.city))).toEqual([
+    expect(list[0].candidates.sort((a: { city: string }, b: { city: string }) => a.city.localeCompare(b.city))).toEqual([
       {
         documentId: ref.jeanLyon.documentId,
         memberNumber: null,
@@ -119,7 +120,7 @@ describe(`HelloAsso donors to check (${DB_CLIENT})`, () => {
     expect(created.body.created).toEqual({ ...none, donors: 1, donations: 1 });
     const newcomer = await app.strapi.db.query(DONOR).findOne({ where: { email: 'jdupont@exemple.org' }, populate: { donations: true } });
     expect(newcomer).toMatchObject({ firstName: 'Jean', lastName: 'Dupont' });
-    expect(newcomer.donations.map((d: any) => Number(d.amount))).toEqual([20]);
+    expect(newcomer.donations.map((d: Json) => Number(d.amount))).toEqual([20]);
 
     expect((await resolve(first.id, { donor: ref.jeanParis.documentId }).expect(409)).body.error.message).toMatch(/déjà été traité/);
     expect(await reviews()).toEqual([]);

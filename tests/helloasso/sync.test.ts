@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { loginAs } from '../helpers/roles';
+import type { HelloAssoOrder, HelloAssoStandIn, Json, Saved } from '../helpers/types';
 
 // the stand-in is plain JS, shared with scripts/bench.js
 const { startHelloAssoStandIn, makeOrder, refund } = require('../helpers/helloasso-stand-in');
@@ -15,7 +16,7 @@ const { startHelloAssoStandIn, makeOrder, refund } = require('../helpers/helloas
  */
 describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
   let app: TestApp;
-  let ha: any;
+  let ha: HelloAssoStandIn;
   let treasurer: string;
   const MEMBER = 'api::member.member';
   const CONTRIBUTION = 'api::contribution.contribution';
@@ -23,12 +24,12 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
   const DONOR = 'api::donor.donor';
   const PARTICIPATION = 'api::participation.participation';
   const docs = (uid: string) => app.strapi.documents(uid);
-  const ref: Record<string, any> = {};
-  const orders: Record<string, any> = {};
+  const ref: Record<string, Saved> = {};
+  const orders: Record<string, HelloAssoOrder> = {};
   const daysAgo = (n: number) => DateTime.now().minus({ days: n }).toJSDate();
 
   const sync = (token = treasurer) => app.admin('post', '/back-office/helloasso/sync', token);
-  const count = (uid: string, where: any = {}) => app.strapi.db.query(uid).count({ where });
+  const count = (uid: string, where: Json = {}) => app.strapi.db.query(uid).count({ where });
 
   beforeAll(async () => {
     ha = await startHelloAssoStandIn({ maxPageSize: 20, expiresIn: 1800 });
@@ -171,7 +172,7 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
 
   it('lists the forms and maps them; a missing or unknown target is refused in French', async () => {
     const list = await app.admin('get', '/back-office/helloasso/forms', treasurer).expect(200);
-    expect(list.body.forms.map((f: any) => f.formSlug)).toEqual(['adhesion-2026', 'dons-hiver', 'repas-solidaire']);
+    expect(list.body.forms.map((f: Json) => f.formSlug)).toEqual(['adhesion-2026', 'dons-hiver', 'repas-solidaire']);
     expect(list.body.forms[0].mapping).toEqual({ kind: null, membershipType: null, campaign: null, mission: null });
     expect(list.body.choices.membershipTypes).toEqual([{ documentId: ref.annual.documentId, name: 'Adhésion annuelle' }]);
 
@@ -270,7 +271,7 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     const tickets = await app.strapi.db
       .query(PARTICIPATION)
       .findMany({ where: { mission: { documentId: ref.gala.documentId } }, orderBy: { id: 'asc' } });
-    expect(tickets.map((p: any) => [p.lastName, p.status, p.source])).toEqual([
+    expect(tickets.map((p: Json) => [p.lastName, p.status, p.source])).toEqual([
       ['Petit', 'confirmed', 'helloasso'],
       ['Roux', 'waitlisted', 'helloasso'],
     ]);
@@ -311,7 +312,7 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
       person: { firstName: 'Jean', lastName: 'Dupont', email: 'jd@exemple.org' },
     });
     expect(review.reason).toMatch(/2 adhérents portent ce nom/);
-    expect(review.candidates.map((c: any) => c.documentId).sort()).toEqual([ref.jean1.documentId, ref.jean2.documentId].sort());
+    expect(review.candidates.map((c: Json) => c.documentId).sort()).toEqual([ref.jean1.documentId, ref.jean2.documentId].sort());
     expect((await app.admin('get', '/back-office/helloasso/status', treasurer)).body.toReviewCount).toBe(1);
 
     await app.admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer).send({}).expect(400);
@@ -372,7 +373,7 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     const tickets = await app.strapi.db
       .query(PARTICIPATION)
       .findMany({ where: { mission: { documentId: ref.gala.documentId } }, orderBy: { id: 'asc' } });
-    expect(tickets.map((p: any) => p.status)).toEqual(['cancelled', 'confirmed']);
+    expect(tickets.map((p: Json) => p.status)).toEqual(['cancelled', 'confirmed']);
     // the dashboard's totals leave the refunds out: Léa, Claire and Jean counted, Marc and Zoé not
     const year = DateTime.fromJSDate(daysAgo(24)).setZone('Europe/Paris').year;
     const stats = await app.admin('get', `/back-office/stats?year=${year}`).expect(200);
@@ -428,7 +429,7 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     expect(res.body.created.members).toBe(1);
     expect(ha.state.tokenGrants.slice(grants)).toEqual(['refresh_token']);
     // the second page was asked twice: refused (401), then with the new token
-    const pages = ha.state.requests.slice(requests).filter((r: any) => r.path.endsWith('/orders'));
+    const pages = ha.state.requests.slice(requests).filter((r) => r.path.endsWith('/orders'));
     expect(pages.length).toBe(4 + 1);
   });
 
@@ -465,7 +466,10 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     const status = await app.admin('get', '/back-office/helloasso/status', treasurer).expect(200);
     expect(status.body.lastSyncs.length).toBeLessThanOrEqual(10);
     expect(
-      status.body.lastSyncs.some((s: any) => s.trigger === 'notification' && s.errors.some((e: string) => /987654321 est inconnue/.test(e)))
+      status.body.lastSyncs.some(
+        (s: { trigger: string; errors: string[] }) =>
+          s.trigger === 'notification' && s.errors.some((e: string) => /987654321 est inconnue/.test(e))
+      )
     ).toBe(true);
   });
 
@@ -487,7 +491,7 @@ describe(`HelloAsso synchronisation (${DB_CLIENT})`, () => {
     expect(res.body).toMatchObject({ created: { members: 0, contributions: 0 }, toReview: 1 });
     const [review] = (await app.admin('get', '/back-office/helloasso/reviews', treasurer).expect(200)).body.reviews;
     expect(review.reason).toMatch(/claire\.martin@exemple\.org est celui de .*Claire/);
-    expect(review.candidates.map((c: any) => c.documentId)).toEqual([ref.claire.documentId]);
+    expect(review.candidates.map((c: Json) => c.documentId)).toEqual([ref.claire.documentId]);
     const done = await app
       .admin('post', `/back-office/helloasso/reviews/${review.id}/resolve`, treasurer)
       .send({ createMember: true })

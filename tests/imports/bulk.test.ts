@@ -1,5 +1,6 @@
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { periodEndFor } from '../../src/back-office/dues/period';
+import type { Json, Saved } from '../helpers/types';
 
 /**
  * The new records of an import are written together (many at once, not one by one), and still
@@ -13,8 +14,8 @@ const BATCH = 'api::import-batch.import-batch';
 
 describe(`imports, new records written together (${DB_CLIENT})`, () => {
   let app: TestApp;
-  const count = (uid: string, where: Record<string, any> = {}) => app.strapi.db.query(uid).count({ where });
-  const member = (where: Record<string, any>) => app.strapi.db.query(MEMBER).findOne({ where });
+  const count = (uid: string, where: Json = {}) => app.strapi.db.query(uid).count({ where });
+  const member = (where: Json) => app.strapi.db.query(MEMBER).findOne({ where });
   const day = (v: unknown) => (v ? (v instanceof Date ? v.toISOString() : String(v)).slice(0, 10) : null);
 
   const upload = (kind: string, name: string, text: string) =>
@@ -52,7 +53,7 @@ describe(`imports, new records written together (${DB_CLIENT})`, () => {
     expect((await commit(membersImport)).body).toEqual({ created: 5, updated: 0, unchanged: 0, skipped: 0 });
 
     const all = await app.strapi.db.query(MEMBER).findMany({ orderBy: { memberNumber: 'asc' } });
-    expect(all.map((m: any) => [m.memberNumber, m.lastName])).toEqual([
+    expect(all.map((m: Json) => [m.memberNumber, m.lastName])).toEqual([
       [1, 'Avant'],
       [2, 'Avant'],
       [3, 'Blanc'],
@@ -65,7 +66,7 @@ describe(`imports, new records written together (${DB_CLIENT})`, () => {
     // the e-mail normalised as by any write
     expect(await member({ lastName: 'Carré' })).toMatchObject({ email: 'chloe.carre@example.org' });
     // the next member typed by hand takes the next number
-    const next: any = await app.strapi.documents(MEMBER).create({ data: { lastName: 'Après', firstName: 'Paul' } });
+    const next: Saved = await app.strapi.documents(MEMBER).create({ data: { lastName: 'Après', firstName: 'Paul' } });
     expect(next.memberNumber).toBe(8);
   });
 

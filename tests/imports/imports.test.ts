@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { loginAs, RoleCode } from '../helpers/roles';
 import { runImportCli } from '../../src/back-office/imports/cli';
+import type { Json } from '../helpers/types';
 
 /**
  * Imports through the admin API, as the « Importer » page calls it: files written by hand in each
@@ -22,8 +23,8 @@ const BATCH = 'api::import-batch.import-batch';
 describe(`imports (${DB_CLIENT})`, () => {
   let app: TestApp;
   const docs = (uid: string) => app.strapi.documents(uid);
-  const count = (uid: string, where: Record<string, any> = {}) => app.strapi.db.query(uid).count({ where });
-  const member = (where: Record<string, any>) => app.strapi.db.query(MEMBER).findOne({ where });
+  const count = (uid: string, where: Json = {}) => app.strapi.db.query(uid).count({ where });
+  const member = (where: Json) => app.strapi.db.query(MEMBER).findOne({ where });
 
   const upload = (
     kind: string,
@@ -134,10 +135,10 @@ describe(`imports (${DB_CLIENT})`, () => {
 
     it('each role lists only the imports of its kinds, and cannot read or commit another kind\u2019s', async () => {
       const secretary = await app.admin('get', '/back-office/imports', await loginAs(app, 'asso-secretary')).expect(200);
-      expect(secretary.body.kinds.map((k: any) => k.kind)).toEqual(['members']);
-      expect(new Set(secretary.body.imports.map((i: any) => i.kind))).toEqual(new Set(['members']));
+      expect(secretary.body.kinds.map((k: Json) => k.kind)).toEqual(['members']);
+      expect(new Set(secretary.body.imports.map((i: Json) => i.kind))).toEqual(new Set(['members']));
       const treasurer = await app.admin('get', '/back-office/imports', await loginAs(app, 'asso-treasurer')).expect(200);
-      expect(treasurer.body.kinds.map((k: any) => k.kind)).toEqual(['contributions', 'donors', 'donations']);
+      expect(treasurer.body.kinds.map((k: Json) => k.kind)).toEqual(['contributions', 'donors', 'donations']);
       const none = await app.admin('get', '/back-office/imports', await loginAs(app, 'asso-communication')).expect(200);
       expect(none.body).toMatchObject({ kinds: [], imports: [] });
       const members = secretary.body.imports[0].id;
@@ -156,7 +157,7 @@ describe(`imports (${DB_CLIENT})`, () => {
       expect(res.status).toBe(201);
       id = res.body.id;
       expect(res.body.detected).toMatchObject({ source: 'galette', encoding: 'utf-8', separator: ';', sheet: null });
-      const mapping = Object.fromEntries(res.body.mapping.map((m: any) => [m.header, m.target]));
+      const mapping = Object.fromEntries(res.body.mapping.map((m: Json) => [m.header, m.target]));
       // trailing spaces in the headers are gone
       expect(mapping).toMatchObject({
         Nom: 'lastName',
@@ -165,7 +166,7 @@ describe(`imports (${DB_CLIENT})`, () => {
         'Numéro adhérent': 'memberNumber',
         "Date d'échéance": null,
       });
-      expect(res.body.mapping.find((m: any) => m.header === 'Nom').samples).toEqual(['DUPONT', 'MARTIN', 'LEROY']);
+      expect(res.body.mapping.find((m: Json) => m.header === 'Nom').samples).toEqual(['DUPONT', 'MARTIN', 'LEROY']);
       expect(res.body.preview).toMatchObject({ create: 4, update: 0, unchanged: 0 });
       expect(res.body.preview.errors).toEqual([
         {
@@ -203,7 +204,7 @@ describe(`imports (${DB_CLIENT})`, () => {
       expect(await count(MEMBER, { lastName: 'MARTIN', firstName: 'Paul' })).toBe(0);
 
       const list = await app.admin('get', '/back-office/imports', await loginAs(app, 'asso-secretary')).expect(200);
-      const recorded = list.body.imports.find((i: any) => i.id === id);
+      const recorded = list.body.imports.find((i: Json) => i.id === id);
       expect(recorded).toMatchObject({
         state: 'committed',
         fileName: 'galette-adherents.csv',
@@ -211,7 +212,7 @@ describe(`imports (${DB_CLIENT})`, () => {
         counts: { created: 4, skipped: 2 },
       });
       expect(recorded.committedBy).toMatch(/asso-secretary@test\.local/);
-      expect(recorded.skipped.map((s: any) => s.row)).toEqual([4, 6]);
+      expect(recorded.skipped.map((s: Json) => s.row)).toEqual([4, 6]);
       expect((await commit(id, { skipErrors: true }, 'asso-secretary')).status).toBe(400);
     });
 
@@ -226,11 +227,11 @@ describe(`imports (${DB_CLIENT})`, () => {
       expect(second.rows).toEqual([whole.preview.rows[1]]);
       expect(second.rowsTotal).toBe(whole.preview.rowsTotal);
       const inError = (await open('?status=error')).preview.rows;
-      expect(inError.map((r: any) => [r.row, r.status])).toEqual([
+      expect(inError.map((r: Json) => [r.row, r.status])).toEqual([
         [4, 'error'],
         [6, 'error'],
       ]);
-      const lastName = whole.mapping.find((m: any) => m.target === 'lastName');
+      const lastName = whole.mapping.find((m: Json) => m.target === 'lastName');
       expect(lastName.samples).toContain('DUPONT');
       expect(lastName.samples.length).toBeLessThanOrEqual(3);
     });
@@ -244,8 +245,8 @@ describe(`imports (${DB_CLIENT})`, () => {
       const opened = (
         await app.admin('get', `/back-office/imports/${uploaded.body.id}`, await loginAs(app, 'strapi-super-admin')).expect(200)
       ).body;
-      expect(opened.mapping.map((m: any) => m.samples)).toEqual(uploaded.body.mapping.map((m: any) => m.samples));
-      expect(opened.mapping.find((m: any) => m.header === 'Ville').samples).toEqual(['Lyon', 'Grenoble']);
+      expect(opened.mapping.map((m: Json) => m.samples)).toEqual(uploaded.body.mapping.map((m: Json) => m.samples));
+      expect(opened.mapping.find((m: Json) => m.header === 'Ville').samples).toEqual(['Lyon', 'Grenoble']);
       expect(opened.preview.rowsTotal).toBe(uploaded.body.preview.rowsTotal);
     });
 
@@ -282,7 +283,7 @@ describe(`imports (${DB_CLIENT})`, () => {
       const text = fs.readFileSync(fixture('galette-adherents.csv'), 'utf8').replace('"1050";"Bruxelles"', '"1000";"Bruxelles-Ville"');
       const res = await upload('members', { name: 'galette-modifie.csv', content: Buffer.from(text) }, 'asso-secretary');
       expect(res.body.preview).toMatchObject({ create: 0, update: 1, unchanged: 3 });
-      const row = res.body.preview.rows.find((r: any) => r.status === 'update');
+      const row = res.body.preview.rows.find((r: Json) => r.status === 'update');
       expect(row).toMatchObject({ row: 5, label: 'LEROY Jean' });
       expect(row.changes).toEqual([
         { field: 'postalCode', label: 'Code postal', from: '1050', to: '1000' },
@@ -318,7 +319,7 @@ describe(`imports (${DB_CLIENT})`, () => {
 
     it('undo is refused once a record was changed since, and nothing is undone', async () => {
       const first = (await app.admin('get', '/back-office/imports', await loginAs(app, 'asso-secretary'))).body.imports.find(
-        (i: any) => i.id === id
+        (i: Json) => i.id === id
       );
       expect(first.state).toBe('committed');
       const bernard = await member({ memberNumber: 5 });
@@ -404,7 +405,7 @@ describe(`imports (${DB_CLIENT})`, () => {
     it('a CSV saved by French Excel (Windows-1252): accents read, crosses and Oui/Non, a formula kept as text', async () => {
       const res = await upload('members', 'excel-windows-1252.csv');
       expect(res.body.detected).toMatchObject({ source: 'generic', encoding: 'windows-1252', separator: ';' });
-      const ignored = res.body.mapping.filter((m: any) => !m.target).map((m: any) => m.header);
+      const ignored = res.body.mapping.filter((m: Json) => !m.target).map((m: Json) => m.header);
       expect(ignored).toEqual(['Cotisation réglée']);
       expect(res.body.preview).toMatchObject({ create: 4, errors: [] });
       await commit(res.body.id);
@@ -495,7 +496,7 @@ describe(`imports (${DB_CLIENT})`, () => {
         name: 'liste.csv',
         content: Buffer.from('Nom;Prénom;Remarque libre\nVidal;Rose;Aime le jardinage\n'),
       });
-      expect(res.body.mapping.map((m: any) => m.target)).toEqual(['lastName', 'firstName', null]);
+      expect(res.body.mapping.map((m: Json) => m.target)).toEqual(['lastName', 'firstName', null]);
       const bad = await app
         .admin('put', `/back-office/imports/${res.body.id}/mapping`)
         .send({ mapping: [{ column: 2, target: 'salary' }] });

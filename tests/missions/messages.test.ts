@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
-import { startSmtp, TestSmtp } from '../helpers/smtp';
+import { startSmtp, TestSmtp, recipient } from '../helpers/smtp';
 import { loginAs } from '../helpers/roles';
+import type { Json, Saved } from '../helpers/types';
 
 /**
  * « Écrire aux bénévoles » (src/back-office/missions/messages.ts), with a real SMTP server: the
@@ -21,7 +22,7 @@ describe(`writing to a mission's volunteers (${DB_CLIENT})`, () => {
   const DELIVERY = 'api::mission-message-delivery.mission-message-delivery';
   const docs = (uid: string) => app.strapi.documents(uid);
   const start = DateTime.fromISO('2027-03-13T09:30:00', { zone: 'Europe/Paris' });
-  let mission: any;
+  let mission: Saved;
 
   const preview = (body: object, token = manager) =>
     app.admin('post', `/back-office/missions/${mission.documentId}/messages/preview`, token).send(body);
@@ -31,15 +32,15 @@ describe(`writing to a mission's volunteers (${DB_CLIENT})`, () => {
   const settled = async () => {
     for (let i = 0; i < 200; i++) {
       const res = await app.admin('get', `/back-office/missions/${mission.documentId}/messages`, manager);
-      if (res.body.data.every((m: any) => m.status !== 'sending')) return res.body.data;
+      if (res.body.data.every((m: Json) => m.status !== 'sending')) return res.body.data;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('envoi jamais terminé');
   };
   const recipientsOf = (subject: string) =>
     smtp.messages
-      .filter((m: any) => m.subject === subject)
-      .map((m: any) => m.to.value[0].address)
+      .filter((m) => m.subject === subject)
+      .map(recipient)
       .sort();
 
   beforeAll(async () => {
@@ -121,7 +122,7 @@ describe(`writing to a mission's volunteers (${DB_CLIENT})`, () => {
     const deliveries = await app.strapi.db
       .query(DELIVERY)
       .findMany({ where: { missionMessage: { documentId: message.documentId } }, orderBy: { email: 'asc' } });
-    expect(deliveries.map((d: any) => [d.email, d.firstName, d.status])).toEqual([
+    expect(deliveries.map((d: Json) => [d.email, d.firstName, d.status])).toEqual([
       ['alice@exemple.org', 'Alice', 'sent'],
       ['chloe@exemple.org', 'Chloé', 'sent'],
     ]);
@@ -137,7 +138,7 @@ describe(`writing to a mission's volunteers (${DB_CLIENT})`, () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ status: 'sent', recipientsCount: 3, sentCount: 3 });
     await new Promise((r) => setTimeout(r, 300));
-    expect(smtp.messages.map((m: any) => m.to.value[0].address)).toEqual(['victor@exemple.org']);
+    expect(smtp.messages.map(recipient)).toEqual(['victor@exemple.org']);
   });
 
   it('two clicks at the same moment: one message, each person gets it once', async () => {

@@ -1,8 +1,10 @@
 import { DateTime } from 'luxon';
 import * as ical from 'node-ical';
 import { startStrapi, TestApp, cm, DB_CLIENT } from '../helpers/strapi';
+import type { ParsedMail } from 'mailparser';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
 import { loginAs } from '../helpers/roles';
+import type { Doc, Json, Saved } from '../helpers/types';
 
 /**
  * Capacity and waiting list under concurrency, public pre-registration, promotions and
@@ -22,14 +24,14 @@ describe(`missions and events (${DB_CLIENT})`, () => {
   // every visitor comes from their own address (the server trusts X-Forwarded-For: IS_PROXIED=true)
   let ipCounter = 0;
   const visitorIp = () => `203.0.113.${++ipCounter}`;
-  const register = (missionId: string, body: any, ip = visitorIp()) =>
+  const register = (missionId: string, body: Json, ip = visitorIp()) =>
     app.http().post(`/api/missions/${missionId}/registrations`).set('X-Forwarded-For', ip).send(body);
   // a name is letters only (public forms refuse digits in names): c0_12 → Prénomca-bc
   const asName = (n: string | number) =>
     String(n)
       .replace(/\d/g, (d) => 'abcdefghij'[Number(d)])
       .replace(/_/g, '-');
-  const person = (n: string | number, extra: any = {}) => ({
+  const person = (n: string | number, extra: Json = {}) => ({
     firstName: `Prénom${asName(n)}`,
     lastName: `Nom${asName(n)}`,
     email: `personne${n}@example.org`,
@@ -37,7 +39,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
     ...extra,
   });
 
-  const mission = (data: any = {}) =>
+  const mission = (data: Json = {}) =>
     docs(MISSION).create({
       data: {
         title: 'Mission',
@@ -54,7 +56,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
    * Sends the form and waits for the e-mail that tells the outcome: the registration is recorded after
    * the answer (which is the same for everyone), then the mail leaves. Returns that mail.
    */
-  const registered = async (missionId: string, body: any) => {
+  const registered = async (missionId: string, body: Json) => {
     const address = String(body.email).trim().toLowerCase();
     const before = smtp.to(address).length;
     const res = await register(missionId, body);
@@ -71,7 +73,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
     const rows = await app.strapi.db
       .query(PARTICIPATION)
       .findMany({ where: { mission: { documentId: missionDocumentId } }, select: ['id', 'status'] }); // with the id: a join selects distinct rows
-    return rows.reduce((acc: Record<string, number>, r: any) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+    return rows.reduce((acc: Record<string, number>, r: { status: string }) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
   };
 
   beforeAll(async () => {
@@ -100,7 +102,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       await smtp.waitFor(null, 90);
       for (const [k, m] of missions.entries()) {
         expect(await statuses(m.documentId)).toEqual({ confirmed: 10, waitlisted: 20 });
-        const subject = (mail: any) => mail.subject ?? '';
+        const subject = (mail: ParsedMail) => mail.subject ?? '';
         expect(smtp.messages.filter((mail) => subject(mail) === `Inscription confirmée : ${titles[k]}`)).toHaveLength(10);
         expect(smtp.messages.filter((mail) => subject(mail) === `Inscription en liste d’attente : ${titles[k]}`)).toHaveLength(20);
         // each person got the e-mail matching their registration
@@ -117,14 +119,14 @@ describe(`missions and events (${DB_CLIENT})`, () => {
 
     it('gives a freed place to the oldest waitlisted person, never to a newcomer, under concurrent cancellations and registrations', async () => {
       const m = await mission({ title: 'Banque alimentaire', capacity: 5 });
-      const seated: any[] = [];
+      const seated: Saved[] = [];
       for (let i = 0; i < 5; i++)
         seated.push(
           await docs(PARTICIPATION).create({
             data: { mission: m.documentId, firstName: `S${i}`, lastName: 'Assis', email: `s${i}@banque.test` },
           })
         );
-      const waiting: any[] = [];
+      const waiting: Saved[] = [];
       for (let i = 0; i < 4; i++)
         waiting.push(
           await docs(PARTICIPATION).create({
@@ -157,7 +159,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
 
     it('promotes the oldest waitlisted people when a place is freed or the capacity grows, and e-mails them', async () => {
       const m = await mission({ title: 'Maraude du soir', capacity: 2, location: { name: 'Gare', city: 'Lyon' } });
-      const made: any[] = [];
+      const made: Saved[] = [];
       for (const n of ['a', 'b', 'w1', 'w2', 'w3']) {
         made.push(
           await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: n, lastName: 'Test', email: `${n}@maraude.test` } })
@@ -225,7 +227,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       const m = await mission({ title: 'Tri des dons', capacity: 1, isPublic: false, publicRegistration: false });
       const first = await docs(PARTICIPATION).create({ data: { mission: m.documentId, firstName: 'Una', lastName: 'Première' } });
       expect(first.status).toBe('confirmed');
-      const duplicate = (body: any) =>
+      const duplicate = (body: Json) =>
         app.admin('post', `/content-manager/collection-types/${PARTICIPATION}/clone/${first.documentId}`).send(body);
 
       const full = await duplicate({ firstName: 'Dora', lastName: 'Double' });
@@ -245,7 +247,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
   describe('public pre-registration', () => {
     it('refuses an incomplete form with a French message naming the field, and records nothing', async () => {
       const m = await mission({ title: 'Fête de quartier' });
-      const cases: Array<[any, string, RegExp]> = [
+      const cases: Array<[Json, string, RegExp]> = [
         [{ ...person('v'), firstName: ' ' }, 'firstName', /^Prénom : ce champ est obligatoire/],
         [{ ...person('v'), lastName: undefined }, 'lastName', /^Nom : ce champ est obligatoire/],
         [{ ...person('v'), email: '' }, 'email', /^E-mail : ce champ est obligatoire/],
@@ -326,12 +328,12 @@ describe(`missions and events (${DB_CLIENT})`, () => {
         'Inscription confirmée : Jardin partagé'
       );
       const [again] = await rows('personneja@example.org');
-      expect((await rows('personneja@example.org')).map((p: any) => p.documentId)).toEqual([first.documentId]);
+      expect((await rows('personneja@example.org')).map((p: Json) => p.documentId)).toEqual([first.documentId]);
       expect(again).toMatchObject({ status: 'confirmed', source: 'website', phone: '06 00 00 00 01' });
       expect(smtp.to('personneja@example.org')).toHaveLength(1);
       // active again: the same address changes nothing, and is told so by e-mail
       expect((await registered(m.documentId, person('ja'))).subject).toBe('Vous êtes déjà inscrit·e : Jardin partagé');
-      expect((await rows('personneja@example.org')).map((p: any) => [p.documentId, p.status])).toEqual([[first.documentId, 'confirmed']]);
+      expect((await rows('personneja@example.org')).map((p: Json) => [p.documentId, p.status])).toEqual([[first.documentId, 'confirmed']]);
 
       // full (ja + jb), one person waiting (jc): a cancelled registration comes back last in line
       await registered(m.documentId, person('jb'));
@@ -365,7 +367,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       const stored = await app.strapi.db
         .query(PARTICIPATION)
         .findMany({ where: { mission: { documentId: approval.documentId } }, populate: { member: true } });
-      expect(stored.map((p: any) => [p.documentId, p.status, p.member?.documentId])).toEqual([
+      expect(stored.map((p: Doc<'api::participation.participation'>) => [p.documentId, p.status, p.member?.documentId])).toEqual([
         [made.documentId, 'pending', vol.documentId],
       ]);
     });
@@ -425,7 +427,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
         [c, vol],
         [a, calm],
         [c, calm],
-      ] as any[]) {
+      ] as Array<[Saved, Saved]>) {
         await docs(PARTICIPATION).create({ data: { mission: m.documentId, member: who.documentId } });
       }
       await docs(PARTICIPATION).create({ data: { mission: past.documentId, member: vol.documentId, status: 'attended' } });
@@ -443,7 +445,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
 
       const history = await app.admin('get', `/back-office/members/${vol.documentId}/missions`);
       expect(history.status).toBe(200);
-      expect(history.body.data.participations.map((p: any) => p.mission.title)).toEqual([
+      expect(history.body.data.participations.map((p: { mission: { title: string } }) => p.mission.title)).toEqual([
         'Rangement',
         'Accueil mairie',
         'Distribution',
@@ -503,7 +505,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       const res = await app.http().get('/api/calendar.ics');
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/calendar/);
-      const events = Object.values(ical.sync.parseICS(res.text)).filter((e: any) => e.type === 'VEVENT') as any[];
+      const events = Object.values(ical.sync.parseICS(res.text)).filter((e): e is ical.VEvent => e.type === 'VEVENT');
       const titles = events.map((e) => e.summary);
       expect(titles).toContain('Concert solidaire');
       expect(titles).not.toContain('Réunion interne');
@@ -528,7 +530,7 @@ describe(`missions and events (${DB_CLIENT})`, () => {
       expect(url.origin).toBe('https://gestion.asso.test');
       const feed = await app.http().get(url.pathname);
       expect(feed.status).toBe(200);
-      const events = Object.values(ical.sync.parseICS(feed.text)).filter((e: any) => e.type === 'VEVENT') as any[];
+      const events = Object.values(ical.sync.parseICS(feed.text)).filter((e): e is ical.VEvent => e.type === 'VEVENT');
       expect(events.find((e) => e.summary === 'Inventaire du local')?.uid).toBe(`mission-${hidden.documentId}@gestion.asso.test`);
       expect(events.find((e) => e.summary === 'Pique-nique annulé')?.status).toBe('CANCELLED');
       expect(cancelled.documentId).toBeTruthy();

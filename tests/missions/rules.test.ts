@@ -13,7 +13,7 @@ import { slugify } from '../../src/utils/slugify';
 const refusal = (check: () => void) => {
   try {
     check();
-  } catch (e: any) {
+  } catch (e) {
     return { status: e.name, message: e.message, field: e.details?.errors?.[0]?.path?.[0] };
   }
   return null;

@@ -1,9 +1,11 @@
+import type { Response } from 'supertest';
 import { DateTime } from 'luxon';
 import { startStrapi, TestApp, DB_CLIENT } from '../helpers/strapi';
 import { startSmtp, TestSmtp } from '../helpers/smtp';
 import { loginAs } from '../helpers/roles';
 import { download, parseCsv } from '../exports/helpers';
 import { downloadPdf, expectEmbeddedFontsOnly, flat, pdftotext } from '../outputs/pdf-tools';
+import type { Json, Saved } from '../helpers/types';
 
 /**
  * Staffing a mission from its page (src/back-office/missions/staffing.ts), finding volunteers
@@ -24,10 +26,10 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
     DateTime.now().setZone('Europe/Paris').plus({ days }).set({ hour, minute: 0, second: 0, millisecond: 0 });
   /** a birth date giving this age today */
   const bornYearsAgo = (years: number, days = 10) => DateTime.now().setZone('Europe/Paris').minus({ years, days }).toISODate();
-  const ref: Record<string, any> = {};
-  const m: Record<string, any> = {};
-  let mission: any;
-  let other: any;
+  const ref: Record<string, Saved> = {};
+  const m: Record<string, Saved> = {};
+  let mission: Saved;
+  let other: Saved;
 
   const volunteers = (missionId: string, token = manager) => app.admin('get', `/back-office/missions/${missionId}/volunteers`, token);
   const add = (missionId: string, members: string[], token = manager) =>
@@ -46,10 +48,10 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
       ref[name] = await docs('api::availability-slot.availability-slot').create({ data: { code: `slot-${i}`, name, position: i } });
     for (const name of ['Solidarité', 'Événements']) ref[name] = await docs('api::pole.pole').create({ data: { name } });
     const ids = (...names: string[]) => names.map((n) => ref[n].documentId);
-    const member = (key: string, data: any) =>
+    const member = (key: string, data: Json) =>
       docs(MEMBER)
         .create({ data: { isVolunteer: true, ...data } })
-        .then((r: any) => (m[key] = r));
+        .then((r: Saved) => (m[key] = r));
     await member('alice', {
       firstName: 'Alice',
       lastName: 'Martin',
@@ -140,7 +142,7 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
     it('adds several at once: a place while there is one, then the waiting list in order, and says which', async () => {
       const res = await add(mission.documentId, [m.alice.documentId, m.bruno.documentId, m.chloe.documentId, m.david.documentId]);
       expect(res.status).toBe(200);
-      expect(res.body.data.added.map((a: any) => [a.name, a.outcome, a.statusLabel])).toEqual([
+      expect(res.body.data.added.map((a: Json) => [a.name, a.outcome, a.statusLabel])).toEqual([
         ['Martin Alice', 'confirmed', 'Confirmé·e'],
         ['Petit Bruno', 'confirmed', 'Confirmé·e'],
         ['Durand Chloé', 'waitlisted', 'Liste d’attente'],
@@ -151,7 +153,7 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
       const panel = (await volunteers(mission.documentId)).body.data;
       expect(panel.places).toEqual({ taken: 2, capacity: 2, free: 0 });
       expect(panel.mission).toMatchObject({ title: 'Collecte de printemps', place: 'Salle Paul Bert, 12 rue Paul Bert, 69003, Lyon' });
-      expect(panel.participations.map((p: any) => [p.name, p.statusLabel, p.waitlistPosition])).toEqual([
+      expect(panel.participations.map((p: Json) => [p.name, p.statusLabel, p.waitlistPosition])).toEqual([
         ['Martin Alice', 'Confirmé·e', null],
         ['Petit Bruno', 'Confirmé·e', null],
         ['Durand Chloé', 'Liste d’attente', 1],
@@ -178,9 +180,9 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
 
       const present = await setStatus(mission.documentId, alice.documentId, 'attended');
       expect(present.status).toBe(200);
-      expect(present.body.data.participations.find((p: any) => p.name === 'Martin Alice').statusLabel).toBe('Présent·e');
+      expect(present.body.data.participations.find((p: Json) => p.name === 'Martin Alice').statusLabel).toBe('Présent·e');
       const cancelled = await setStatus(mission.documentId, bruno.documentId, 'cancelled');
-      const rows = cancelled.body.data.participations.map((p: any) => [p.name, p.statusLabel, p.waitlistPosition]);
+      const rows = cancelled.body.data.participations.map((p: Json) => [p.name, p.statusLabel, p.waitlistPosition]);
       expect(rows).toEqual([
         ['Durand Chloé', 'Confirmé·e', null],
         ['Martin Alice', 'Présent·e', null],
@@ -200,8 +202,8 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
         expect.objectContaining({ name: 'Petit Bruno', outcome: 'waitlisted', statusLabel: 'Liste d’attente' }),
       ]);
       const waiting = res.body.data.volunteers.participations
-        .filter((p: any) => p.status === 'waitlisted')
-        .map((p: any) => [p.name, p.waitlistPosition]);
+        .filter((p: Json) => p.status === 'waitlisted')
+        .map((p: Json) => [p.name, p.waitlistPosition]);
       expect(waiting).toEqual([
         ['Bernard David', 1],
         ['Petit Bruno', 2],
@@ -264,7 +266,7 @@ describe(`staffing a mission (${DB_CLIENT})`, () => {
 
   describe('« Trouver des bénévoles »', () => {
     const search = (query: string, token = manager) => app.admin('get', `/back-office/volunteers?${query}`, token);
-    const names = (res: any) => res.body.data.map((r: any) => `${r.firstName} ${r.lastName}`);
+    const names = (res: Response) => res.body.data.map((r: Json) => `${r.firstName} ${r.lastName}`);
 
     it('combines every criterion with AND, and shows the attributes searched on', async () => {
       expect(names(await search(''))).toEqual(['David Bernard', 'Chloé Durand', 'Alice Martin', 'Bruno Petit']);
