@@ -60,6 +60,6 @@ export const adminToken = async (account: { email: string; password: string }) =
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(account),
   });
-  const body: any = await res.json();
-  return body.data.token as string;
+  const body = (await res.json()) as { data: { token: string } };
+  return body.data.token;
 };

@@ -3,6 +3,7 @@ import fs from 'fs';
 import os from 'os';
 import { Browser } from 'playwright-core';
 import { BASE_URL, DEMO, launch, login, shot } from './browser';
+import type { Json } from '../helpers/types';
 
 /** The communication officer uploads an image, publishes an article with it, and the website sees it. */
 describe('communication officer', () => {
@@ -57,7 +58,7 @@ describe('communication officer', () => {
     await shot(page, 'communication-article-publie');
 
     const res = await fetch(`${BASE_URL()}/api/articles?filters[title][$eq]=${encodeURIComponent(title)}&populate=cover`);
-    const body: any = await res.json();
+    const body: Json = await res.json();
     expect(res.status).toBe(200);
     expect(body.data).toHaveLength(1);
     expect(body.data[0].title).toBe(title);

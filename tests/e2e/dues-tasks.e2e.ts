@@ -7,13 +7,14 @@ import { adminToken, BASE_URL, DEMO, launch, login, shot } from './browser';
  * Cotisations page, the reminders' confirmation that says how many e-mails will go; a role that may
  * not record a payment reads why.
  */
-const api = async (token: string, method: string, url: string, body?: unknown) => {
+/** A call to the server's API; `T`: what the test reads of the JSON answer. */
+const api = async <T>(token: string, method: string, url: string, body?: unknown) => {
   const res = await fetch(`${BASE_URL()}${url}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as T };
 };
 
 const pick = async (page: Page, label: string, option: RegExp | string) => {
@@ -70,7 +71,11 @@ describe('treasurer: recording payments', () => {
 
     // what the database says
     const token = await adminToken(DEMO.treasurer);
-    const members = await api(token, 'GET', '/back-office/dues/members?search=Tr%C3%A9sor-Essai');
+    const members = await api<{ data: Array<{ duesPaidUntil: string | null }> }>(
+      token,
+      'GET',
+      '/back-office/dues/members?search=Tr%C3%A9sor-Essai'
+    );
     expect(members.body.data).toEqual([expect.objectContaining({ duesPaidUntil: '2027-12-31' })]);
     await context.close();
   });
@@ -108,7 +113,8 @@ describe('treasurer: recording payments', () => {
       .first()
       .evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(colors).not.toBe(main);
-    const expected = (await api(token, 'POST', '/back-office/dues/reminders/run', { dryRun: true })).body.data.counts.sent as number;
+    const expected = (await api<{ data: { counts: { sent: number } } }>(token, 'POST', '/back-office/dues/reminders/run', { dryRun: true }))
+      .body.data.counts.sent;
     await remind.click();
     const count = page.getByTestId('reminders-run-count');
     await count.filter({ hasNotText: 'Calcul' }).waitFor({ timeout: 30_000 });

@@ -7,16 +7,18 @@ import { adminToken, BASE_URL, DEMO, launch, login, shot } from './browser';
  * and shows a failure in French: the dashboard (and its PDF, also when the connection is lost), the
  * dues page, the backups page, the side panels of a mission, a member and a newsletter.
  */
-const api = async (token: string, method: string, url: string, body?: unknown) => {
+/** A call to the server's API; `T`: what the test reads of the JSON answer. */
+const api = async <T>(token: string, method: string, url: string, body?: unknown) => {
   const res = await fetch(`${BASE_URL()}${url}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return (await res.json()) as any;
+  return (await res.json()) as T;
 };
 const firstDocumentId = async (token: string, uid: string) =>
-  (await api(token, 'GET', `/content-manager/collection-types/${uid}?page=1&pageSize=1`)).results[0].documentId as string;
+  (await api<{ results: Array<{ documentId: string }> }>(token, 'GET', `/content-manager/collection-types/${uid}?page=1&pageSize=1`))
+    .results[0].documentId;
 const edit = (uid: string, documentId: string) => `${BASE_URL()}/admin/content-manager/collection-types/${uid}/${documentId}`;
 
 describe('back-office pages', () => {
@@ -89,11 +91,16 @@ describe('back-office pages', () => {
   });
 
   it('the newsletter panel counts the recipients of a draft', async () => {
-    const created = await api(token, 'POST', '/content-manager/collection-types/api::newsletter.newsletter', {
-      subject: 'Lettre de test du navigateur',
-      body: 'Bonjour {{firstName}}',
-      audience: 'opted_in_members',
-    });
+    const created = await api<{ data: { documentId: string } }>(
+      token,
+      'POST',
+      '/content-manager/collection-types/api::newsletter.newsletter',
+      {
+        subject: 'Lettre de test du navigateur',
+        body: 'Bonjour {{firstName}}',
+        audience: 'opted_in_members',
+      }
+    );
     await page.goto(edit('api::newsletter.newsletter', created.data.documentId));
     await page.getByText('Envoi de la lettre').waitFor({ timeout: 60_000 });
     await page.getByText('Brouillon (pas encore envoyée)').waitFor({ timeout: 30_000 });

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'child_process';
+import { type ChildProcess, execFileSync, spawn } from 'child_process';
 import fs from 'fs';
 import net from 'net';
 import os from 'os';
@@ -19,6 +19,9 @@ const freePort = () =>
       srv.close(() => resolve(port));
     });
   });
+
+/** The global object of jest's global setup and teardown, which keeps the server's process between them. */
+export type E2EGlobal = typeof globalThis & { __E2E_SERVER__?: ChildProcess };
 
 export default async function setup() {
   const stampDir = () => path.join(ROOT, 'e2e-artifacts', new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19));
@@ -89,6 +92,6 @@ export default async function setup() {
   process.env.E2E_BASE_URL = base;
   process.env.E2E_ARTIFACTS = artifacts;
   process.env.E2E_WORK = work;
-  (globalThis as any).__E2E_SERVER__ = server;
+  (globalThis as E2EGlobal).__E2E_SERVER__ = server;
   console.log(`\n[e2e] serveur ${base} — captures d’écran : ${artifacts}`);
 }

@@ -11,13 +11,14 @@ import { adminToken, BASE_URL, DEMO, launch, login, shot } from './browser';
  * the volunteers with its preview, the attendance sheet; then « Trouver des bénévoles » (criteria,
  * CSV export, the selection added to the mission in one click).
  */
-const api = async (token: string, method: string, url: string, body?: unknown) => {
+/** A call to the server's API; `T`: what the test reads of the JSON answer. */
+const api = async <T>(token: string, method: string, url: string, body?: unknown) => {
   const res = await fetch(`${BASE_URL()}${url}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as T };
 };
 
 const inDays = (days: number) => new Date(Date.now() + days * 86400_000).toISOString();
@@ -31,7 +32,7 @@ describe('volunteer manager: staffing a mission from its page', () => {
     token = await adminToken(DEMO.volunteers);
     // a mission of two places, created as the volunteer manager would in the content manager
     const title = `Collecte du marché ${Date.now()}`;
-    const created = await api(token, 'POST', '/content-manager/collection-types/api::mission.mission', {
+    const created = await api<{ data: { documentId: string } }>(token, 'POST', '/content-manager/collection-types/api::mission.mission', {
       title,
       kind: 'mission',
       startAt: inDays(30),
@@ -59,7 +60,13 @@ describe('volunteer manager: staffing a mission from its page', () => {
     await panel.getByText('Personne n’est encore inscrit.').waitFor();
 
     // three volunteers with an e-mail address (so that all of them can be written to)
-    const people = ((await api(token, 'GET', '/back-office/volunteers?volunteersOnly=true')).body.data as any[])
+    const people = (
+      await api<{ data: Array<{ email: string | null; firstName: string; lastName: string }> }>(
+        token,
+        'GET',
+        '/back-office/volunteers?volunteersOnly=true'
+      )
+    ).body.data
       .filter((p) => p.email)
       .slice(0, 3);
     const names = people.map((p) => `${p.lastName} ${p.firstName}`);
@@ -101,8 +108,12 @@ describe('volunteer manager: staffing a mission from its page', () => {
     await write.getByTestId('message-preview-button').click();
     const preview = write.getByTestId('message-preview');
     await preview.waitFor({ timeout: 30_000 });
-    const expected = (await api(token, 'POST', `/back-office/missions/${mission.documentId}/messages/preview`, { subject: 'x', body: 'x' }))
-      .body.data;
+    const expected = (
+      await api<{ data: { recipientsCount: number } }>(token, 'POST', `/back-office/missions/${mission.documentId}/messages/preview`, {
+        subject: 'x',
+        body: 'x',
+      })
+    ).body.data;
     expect(await preview.innerText()).toContain(`${expected.recipientsCount} destinataire`);
     const frame = page.frameLocator('iframe[title="Aperçu du message"]');
     // the preview is written for the first one registered: Bonjour <first name>,
@@ -146,13 +157,16 @@ describe('volunteer manager: staffing a mission from its page', () => {
     await page.getByRole('link', { name: 'Trouver des bénévoles' }).first().click();
     await page.getByTestId('volunteer-total').filter({ hasNotText: 'Recherche' }).waitFor({ timeout: 60_000 });
 
-    const filters = (await api(token, 'GET', '/back-office/volunteers/filters')).body.data;
+    const filters = (
+      await api<{ data: { skills: Array<{ documentId: string; name: string }> } }>(token, 'GET', '/back-office/volunteers/filters')
+    ).body.data;
     const skill = filters.skills[0];
     await page.getByRole('combobox', { name: 'Compétences' }).click();
     await page.getByRole('option', { name: skill.name }).click();
     await page.keyboard.press('Escape');
-    const expected = (await api(token, 'GET', `/back-office/volunteers?skills=${skill.documentId}&volunteersOnly=true`)).body.meta
-      .total as number;
+    const expected = (
+      await api<{ meta: { total: number } }>(token, 'GET', `/back-office/volunteers?skills=${skill.documentId}&volunteersOnly=true`)
+    ).body.meta.total;
     expect(expected).toBeGreaterThan(0);
     const total = page.getByTestId('volunteer-total');
     await total.filter({ hasText: new RegExp(`^${expected} personnes? trouvées?`) }).waitFor({ timeout: 30_000 });
