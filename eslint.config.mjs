@@ -77,7 +77,7 @@ export default tseslint.config(
       'src/back-office/stats/**/*.ts',
       'src/back-office/subsidies/**/*.ts',
       'src/admin/**/*.{ts,tsx}',
-      'tests/helpers/**/*.ts',
+      'tests/**/*.ts',
     ],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
