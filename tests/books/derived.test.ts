@@ -1,4 +1,5 @@
 import path from 'path';
+import type { Response } from 'supertest';
 import { startStrapi, TestApp, DB_CLIENT, cm } from '../helpers/strapi';
 import { loginAs } from '../helpers/roles';
 
@@ -27,6 +28,8 @@ describe(`derived entries (${DB_CLIENT})`, () => {
   let donor: string;
   const category: Record<string, string> = {};
   const link = (documentId: string) => ({ connect: [{ documentId }] });
+  /** An account's balance, as /back-office/books/balances gives it. */
+  type Balance = { documentId: string; opening: number; income: number; balance: number };
   /** The derived entries of a source, as the books show them. */
   const entriesOf = async (relation: 'contribution' | 'donation' | 'subsidy', documentId: string) =>
     app.strapi.db.query(ENTRY).findMany({
@@ -34,16 +37,16 @@ describe(`derived entries (${DB_CLIENT})`, () => {
       orderBy: { id: 'asc' },
       populate: { cashAccount: true, category: true, [relation]: true },
     });
-  const expectRefused = (res: any, field: string | null, message: RegExp) => {
+  const expectRefused = (res: Response, field: string | null, message: RegExp) => {
     expect({ status: res.status, message: res.body?.error?.message }).toEqual({ status: 400, message: expect.stringMatching(message) });
     if (field) expect(res.body.error.details.errors[0].path).toEqual([field]);
   };
-  const contribution = async (data: Record<string, any>) => {
+  const contribution = async (data: Record<string, unknown>) => {
     const res = await app.admin('post', cm(CONTRIBUTION), treasurer).send({ member: link(marie), ...data });
     expect({ status: res.status, body: res.status === 201 ? null : res.body }).toEqual({ status: 201, body: null });
     return res.body.data.documentId as string;
   };
-  const donation = async (data: Record<string, any>) => {
+  const donation = async (data: Record<string, unknown>) => {
     const res = await app.admin('post', cm(DONATION)).send({ donor: link(donor), ...data });
     expect({ status: res.status, body: res.status === 201 ? null : res.body }).toEqual({ status: 201, body: null });
     return res.body.data.documentId as string;
@@ -152,7 +155,7 @@ describe(`derived entries (${DB_CLIENT})`, () => {
     const c = await contribution({ amount: 40, paidAt: '2026-07-01', paymentMethod: 'helloasso' });
     const [e] = await entriesOf('contribution', c);
     expect(e.cashAccount).toBeNull();
-    const put = (data: Record<string, any>) => app.admin('put', cm(ENTRY, e.documentId), treasurer).send(data);
+    const put = (data: Record<string, unknown>) => app.admin('put', cm(ENTRY, e.documentId), treasurer).send(data);
     expectRefused(
       await put({ amount: 45 }),
       'amount',
@@ -242,11 +245,14 @@ describe(`derived entries (${DB_CLIENT})`, () => {
       { member: { documentId: marie }, amount: 12, paidAt: '2022-09-03', paymentMethod: 'cheque' },
     ]);
     const entries = await Promise.all(created.map((c: { documentId: string }) => entriesOf('contribution', c.documentId)));
-    expect(entries.map((list) => list.map((e: any) => [Number(e.amount), e.cashAccount?.documentId ?? null]))).toEqual([
-      [[10, cashBox]],
-      [[11, bank]],
-      [],
-    ]);
+    expect(
+      entries.map((list) =>
+        list.map((e: { amount: string; cashAccount: { documentId: string } | null }) => [
+          Number(e.amount),
+          e.cashAccount?.documentId ?? null,
+        ])
+      )
+    ).toEqual([[[10, cashBox]], [[11, bank]], []]);
     await deleteMany(
       app.strapi,
       CONTRIBUTION,
@@ -260,7 +266,7 @@ describe(`derived entries (${DB_CLIENT})`, () => {
     expect(await syncDerivedEntries(app.strapi)).toEqual({ created: 0, updated: 0, removed: 0 });
     const res = await app.admin('get', '/back-office/books/balances?date=2026-12-31', treasurer);
     expect(res.status).toBe(200);
-    const box = res.body.data.accounts.find((a: any) => a.documentId === cashBox);
+    const box = (res.body.data.accounts as Balance[]).find((a) => a.documentId === cashBox)!;
     // opening 20 € (2024) + the cash donation of 200 €
     expect({ opening: box.opening, income: box.income, balance: box.balance }).toEqual({ opening: 2000, income: 20000, balance: 22000 });
     // an entry lost by a raw delete comes back; one whose source is gone goes
@@ -270,6 +276,6 @@ describe(`derived entries (${DB_CLIENT})`, () => {
     expect(await syncDerivedEntries(app.strapi)).toMatchObject({ created: 1 });
     expect(await entriesOf('contribution', c)).toHaveLength(1);
     const after = await app.admin('get', '/back-office/books/balances?date=2026-12-31', treasurer);
-    expect(after.body.data.accounts.find((a: any) => a.documentId === cashBox).balance).toBe(22000 + 3300);
+    expect((after.body.data.accounts as Balance[]).find((a) => a.documentId === cashBox)!.balance).toBe(22000 + 3300);
   });
 });

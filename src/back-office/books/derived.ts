@@ -9,6 +9,7 @@ import { donorDisplayName } from '../../contract/display-names';
 import { createMany, deleteMany } from '../rules/many';
 import { closedYears, describeFiscalYear, fiscalYearOf } from './fiscal-years';
 import { DEFAULT_CATEGORIES } from './defaults';
+import { link } from '../sql';
 
 // rules.ts reads this file's rules: its own names are repeated here (no circular import at load time)
 const CASH_ACCOUNT = 'api::cash-account.cash-account';
@@ -150,10 +151,12 @@ export const SOURCE_UIDS: Record<string, Origin> = { [CONTRIBUTION]: 'contributi
 
 // ---------- the derivation's own writes ----------
 
-const deriving = new AsyncLocalStorage<boolean>();
+const deriving = new AsyncLocalStorage<{ fresh: boolean }>();
 /** Whether the current write is the derivation's own (the books' rules let it write what a person may not). */
-export const isDeriving = () => deriving.getStore() === true;
-const asDerivation = <T>(task: () => Promise<T>) => deriving.run(true, task);
+export const isDeriving = () => deriving.getStore() !== undefined;
+/** Whether the derivation writes the entries of sources created in this very transaction: they cannot have one yet. */
+export const derivingFresh = () => deriving.getStore()?.fresh === true;
+const asDerivation = <T>(fresh: boolean, task: () => Promise<T>) => deriving.run({ fresh }, task);
 
 /**
  * One derived entry per source (and one refund counter-entry): the derivation reads the source's
@@ -256,7 +259,8 @@ interface StoredEntry {
   source: string | null;
 }
 
-const readEntries = async (strapi: Strapi, source: Source, where: Values): Promise<StoredEntry[]> => {
+/** The entries of these entry ids (or of `where`), with their accounts, categories and sources as documentIds. */
+const readEntryRows = async (strapi: Strapi, source: Source, where: Values): Promise<StoredEntry[]> => {
   const rows: Values[] = await strapi.db.query(ENTRY).findMany({
     where: { origin: source.origin, ...where },
     select: ['id', 'documentId', 'date', 'amount', 'label', 'direction', 'paymentMethod'],
@@ -278,6 +282,19 @@ const readEntries = async (strapi: Strapi, source: Source, where: Values): Promi
     category: r.category?.documentId ?? null,
     source: r[source.relation]?.documentId ?? null,
   }));
+};
+
+/**
+ * The entries of these sources (database ids): their ids read from the relation's link table (its index
+ * on the source), then the entries by id. A join from the entries would read them all while an import
+ * grows them in its transaction.
+ */
+const readEntries = async (strapi: Strapi, trx: Knex.Transaction, source: Source, sourceIds: number[]) => {
+  if (!sourceIds.length) return [];
+  const lnk = link(strapi, ENTRY, source.relation);
+  const linked: Array<Record<string, unknown>> = await trx(lnk.table).whereIn(lnk.to, sourceIds).select(lnk.from);
+  if (!linked.length) return [];
+  return readEntryRows(strapi, source, { id: { $in: linked.map((r) => Number(r[lnk.from])) } });
 };
 
 interface Plan {
@@ -410,7 +427,7 @@ export const deriveEntries = async (
   trx: Knex.Transaction,
   origin: Origin,
   documentIds: string[],
-  options: { gone?: boolean; strict?: boolean; locked?: boolean } = {}
+  options: { gone?: boolean; fresh?: boolean; strict?: boolean; locked?: boolean } = {}
 ) => {
   const ids = [...new Set(documentIds.filter(Boolean))];
   if (!ids.length) return { created: 0, updated: 0, removed: 0 };
@@ -420,26 +437,36 @@ export const deriveEntries = async (
   const totals = { created: 0, updated: 0, removed: 0 };
   for (let i = 0; i < ids.length; i += SLICE) {
     const part = ids.slice(i, i + SLICE);
-    const rows: Values[] = options.gone
+    // sources being deleted: only their ids are read; sources just created (`fresh`): no entry yet
+    const rows: Values[] = await strapi.db
+      .query(source.uid as typeof CONTRIBUTION)
+      .findMany(
+        options.gone
+          ? { where: { documentId: { $in: part } }, select: ['id', 'documentId'] }
+          : { where: { documentId: { $in: part } }, select: source.select, populate: source.populate }
+      );
+    const byId = new Map(options.gone ? [] : rows.map((r) => [r.documentId as string, r]));
+    const entries = options.fresh
       ? []
-      : await strapi.db
-          .query(source.uid as typeof CONTRIBUTION)
-          .findMany({ where: { documentId: { $in: part } }, select: source.select, populate: source.populate });
-    const byId = new Map(rows.map((r) => [r.documentId as string, r]));
-    const entries = await readEntries(strapi, source, { [source.relation]: { documentId: { $in: part } } });
+      : await readEntries(
+          strapi,
+          trx,
+          source,
+          rows.map((r) => r.id as number)
+        );
     const bySource = new Map<string, StoredEntry[]>();
     for (const e of entries) bySource.set(e.source!, [...(bySource.get(e.source!) ?? []), e]);
     const plan: Plan = { create: [], update: [], remove: [] };
     for (const documentId of part) {
       planFor(source, ctx, documentId, byId.get(documentId) ?? null, bySource.get(documentId) ?? [], options.strict ?? true, plan);
     }
-    await applyPlan(strapi, plan, totals);
+    await applyPlan(strapi, plan, totals, options.fresh ?? false);
   }
   return totals;
 };
 
-const applyPlan = (strapi: Strapi, plan: Plan, totals: { created: number; updated: number; removed: number }) =>
-  asDerivation(async () => {
+const applyPlan = (strapi: Strapi, plan: Plan, totals: { created: number; updated: number; removed: number }, fresh = false) =>
+  asDerivation(fresh, async () => {
     if (plan.remove.length) await deleteMany(strapi, ENTRY, plan.remove);
     for (const { documentId, data } of plan.update) await strapi.documents(ENTRY).update({ documentId, data });
     if (plan.create.length) await createMany(strapi, ENTRY, plan.create);
@@ -480,7 +507,7 @@ export const syncDerivedEntries = async (strapi: Strapi) => {
         totals.removed += done.removed;
       }
       // entries whose source was deleted without its rules (a raw delete): removed, unless in a closed year
-      const orphans = await readEntries(strapi, source, { [source.relation]: { id: { $null: true } } });
+      const orphans = await readEntryRows(strapi, source, { [source.relation]: { id: { $null: true } } });
       const ctx = await readContext(strapi, [source]);
       const stale = orphans.filter((e) => !ctx.closed.has(fiscalYearOf(e.date, ctx.startMonth))).map((e) => e.documentId);
       if (stale.length) await applyPlan(strapi, { create: [], update: [], remove: stale }, totals);

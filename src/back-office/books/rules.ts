@@ -1,6 +1,6 @@
 import type { Attributes, Strapi, Values, WriteContext, WriteRule } from '../types';
 import { badRequest, conflict, fieldError } from '../../core/errors';
-import { entrySource, isDerivedOrigin, isDeriving } from './derived';
+import { derivingFresh, entrySource, isDerivedOrigin, isDeriving } from './derived';
 import { readEnv } from '../../core/config';
 import { readAssociation } from '../../core/association';
 import { readOnce } from '../rules/once';
@@ -222,6 +222,8 @@ const checkDerivedUnchanged = (write: WriteContext) => {
 
 /** At most one derived entry per source and direction (its income, its refund), read under the derivation's lock. */
 const checkOneEntryPerSource = async (writes: WriteContext[]) => {
+  // the entries of contributions created in this transaction (an import): none can exist before them
+  if (derivingFresh()) return;
   const wanted = writes.filter((w) => w.creating).map((w) => ({ write: w, source: entrySource(w.merged) }));
   const [first] = writes;
   if (!first) return;
