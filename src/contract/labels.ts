@@ -380,6 +380,9 @@ export const LABELS: Record<string, Record<string, string>> = {
     mission: 'Mission',
     subsidy: 'Subvention',
     partner: 'Partenaire',
+    origin: 'Origine',
+    contribution: 'Cotisation',
+    donation: 'Don',
   },
   'api::fiscal-year.fiscal-year': {
     ...common,
@@ -530,6 +533,13 @@ export const ENUMS = {
   'api::ledger-entry.ledger-entry': {
     direction: { income: 'Recette', expense: 'Dépense', transfer: 'Virement entre comptes' },
     paymentMethod: PAYMENT_METHODS,
+    origin: {
+      manual: 'Saisie',
+      contribution: 'Cotisation',
+      donation: 'Don',
+      subsidy: 'Versement de subvention',
+      expense_claim: 'Note de frais',
+    },
   },
 } as const satisfies Record<string, Record<string, Record<string, string>>>;
 

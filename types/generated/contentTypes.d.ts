@@ -1185,12 +1185,14 @@ export interface ApiLedgerEntryLedgerEntry extends Struct.CollectionTypeSchema {
     amount: Schema.Attribute.Decimal & Schema.Attribute.Required;
     cashAccount: Schema.Attribute.Relation<'manyToOne', 'api::cash-account.cash-account'>;
     category: Schema.Attribute.Relation<'manyToOne', 'api::ledger-category.ledger-category'>;
+    contribution: Schema.Attribute.Relation<'manyToOne', 'api::contribution.contribution'>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
     date: Schema.Attribute.Date & Schema.Attribute.Required;
     direction: Schema.Attribute.Enumeration<['income', 'expense', 'transfer']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'expense'>;
+    donation: Schema.Attribute.Relation<'manyToOne', 'api::donation.donation'>;
     label: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{
@@ -1200,6 +1202,8 @@ export interface ApiLedgerEntryLedgerEntry extends Struct.CollectionTypeSchema {
     localizations: Schema.Attribute.Relation<'oneToMany', 'api::ledger-entry.ledger-entry'> & Schema.Attribute.Private;
     mission: Schema.Attribute.Relation<'manyToOne', 'api::mission.mission'>;
     notes: Schema.Attribute.Text;
+    origin: Schema.Attribute.Enumeration<['manual', 'contribution', 'donation', 'subsidy', 'expense_claim']> &
+      Schema.Attribute.DefaultTo<'manual'>;
     partner: Schema.Attribute.Relation<'manyToOne', 'api::partner.partner'>;
     paymentMethod: Schema.Attribute.Enumeration<['cash', 'cheque', 'transfer', 'card', 'helloasso', 'other']>;
     publishedAt: Schema.Attribute.DateTime;

@@ -1,9 +1,17 @@
-import type { BackOfficeModule } from '../types';
+import type { BackOfficeModule, WriteRule } from '../types';
 import { ACTIONS } from '../../contract/permissions';
 import { booksWriteRules } from './rules';
 import { balancesAt, readBalanceDate } from './balances';
 import { closeFiscalYear } from './fiscal-years';
 import { ensureDefaultBooks } from './defaults';
+import { derivedWriteRules, syncDerivedEntries } from './derived';
+
+/** Two sets of write rules, a type's rules in order. */
+const mergeRules = (...sets: Array<Record<string, WriteRule>>) => {
+  const all: Record<string, WriteRule[]> = {};
+  for (const set of sets) for (const [uid, rule] of Object.entries(set)) (all[uid] ??= []).push(rule);
+  return all;
+};
 
 /**
  * The books (cash-basis accounts): cash accounts, categories of the associations' chart of accounts,
@@ -12,7 +20,7 @@ import { ensureDefaultBooks } from './defaults';
  */
 const books: BackOfficeModule = {
   name: 'books',
-  writeRules: booksWriteRules,
+  writeRules: mergeRules(booksWriteRules, derivedWriteRules),
   routes: [
     {
       // every cash account's balance at the end of a day (?date=YYYY-MM-DD, today by default), in cents
@@ -34,6 +42,8 @@ const books: BackOfficeModule = {
   ],
   async bootstrap(strapi) {
     await ensureDefaultBooks(strapi);
+    // the entries of the contributions, donations and subsidy payments: what a raw write (the demo's bulk inserts) left out
+    await syncDerivedEntries(strapi);
   },
 };
 

@@ -1,9 +1,11 @@
-import type { Strapi, Values, WriteContext, WriteRule } from '../types';
-import { conflict, fieldError } from '../../core/errors';
+import type { Attributes, Strapi, Values, WriteContext, WriteRule } from '../types';
+import { badRequest, conflict, fieldError } from '../../core/errors';
+import { derivingFresh, entrySource, isDerivedOrigin, isDeriving } from './derived';
 import { readEnv } from '../../core/config';
 import { readAssociation } from '../../core/association';
 import { readOnce } from '../rules/once';
 import { formatEuros } from '../../contract/format';
+import { checkDeleteLeavesNoOrphans, checkNoOrphans } from '../rules/validation';
 import { closedYears, describeFiscalYear, fiscalYearOf, FISCAL_YEAR, lockBooks, notEndedYet, yearTotals } from './fiscal-years';
 
 export const CASH_ACCOUNT = 'api::cash-account.cash-account';
@@ -86,6 +88,8 @@ const checkDirection = async (write: WriteContext) => {
     return;
   }
   const kind = merged.direction === 'income' ? 'recette' : 'dépense';
+  // a derived entry's category is the chart's account of its source (a refund: the income's, reversed), active or not
+  if (derived(merged)) return;
   if (merged.toCashAccount) {
     throw fieldError(ENTRY, 'toCashAccount', `seulement pour un virement entre comptes : laissez ce champ vide pour une ${kind}.`);
   }
@@ -130,11 +134,114 @@ const checkVoucher = async (write: WriteContext) => {
       );
     }
   }
-  // a transfer between the association's own accounts has no invoice: the bank statements show it
-  if (fileId !== null || merged.direction === 'transfer') return;
+  // a transfer between the association's own accounts has no invoice: the bank statements show it;
+  // a derived entry's proof is its source (the contribution, the donation and its receipt, the subsidy)
+  if (fileId !== null || merged.direction === 'transfer' || derived(merged)) return;
   const threshold = readEnv('BOOKS_VOUCHER_REQUIRED_ABOVE');
   if (toCents(merged.amount) >= threshold * 100) {
     throw fieldError(ENTRY, 'voucher', `obligatoire à partir de ${formatEuros(threshold)} : joignez la facture ou le reçu (image ou PDF).`);
+  }
+};
+
+/** Whether an entry is derived from a contribution, a donation or a subsidy payment (books/derived.ts). */
+const derived = (values: Values | null | undefined) => isDerivedOrigin(values?.origin);
+
+/** What a derived entry takes from its source: a person changes it through the source, never here. */
+const FROM_SOURCE = [
+  'date',
+  'label',
+  'amount',
+  'direction',
+  'category',
+  'toCashAccount',
+  'paymentMethod',
+  'reference',
+  'mission',
+  'subsidy',
+  'partner',
+  'origin',
+  'contribution',
+  'donation',
+];
+const SOURCE_NAMES: Record<string, string> = {
+  contribution: 'la cotisation',
+  donation: 'le don',
+  subsidy: 'la subvention (montant et date du versement)',
+};
+const sameValue = (field: string, a: unknown, b: unknown) => {
+  const empty = (v: unknown) => v === null || v === undefined || v === '';
+  if (empty(a) && empty(b)) return true;
+  if (field === 'amount') return toCents(a) === toCents(b);
+  return String(a) === String(b);
+};
+
+/**
+ * The entries derived from the back-office's records are written by the derivation only: a person
+ * neither creates nor deletes one, and changes only its cash account (and its notes, and what the bank
+ * reconciliation records); the rest comes from the source. A manual entry is not linked to a source.
+ */
+const checkDerivedUnchanged = (write: WriteContext) => {
+  if (isDeriving()) return;
+  const { stored, merged } = write;
+  if (!stored || write.cloning) {
+    if (derived(merged) || merged.contribution || merged.donation) {
+      throw fieldError(
+        ENTRY,
+        'origin',
+        'les écritures des cotisations, des dons et des versements de subventions s\u2019écrivent seules : enregistrez la cotisation, le don ou la subvention.'
+      );
+    }
+    return;
+  }
+  if (!derived(stored)) {
+    for (const field of ['origin', 'contribution', 'donation']) {
+      if (
+        !sameValue(field, stored[field] ?? (field === 'origin' ? 'manual' : null), merged[field] ?? (field === 'origin' ? 'manual' : null))
+      )
+        throw fieldError(ENTRY, field, 'une écriture saisie ne se rattache pas à une cotisation ou à un don : ils ont déjà la leur.');
+    }
+    return;
+  }
+  const from = SOURCE_NAMES[stored.origin] ?? 'sa source';
+  if (write.action === 'delete') {
+    throw badRequest(`Cette écriture vient de ${from} : elle ne se supprime pas ici. Supprimez ou marquez « Remboursé » sa source.`);
+  }
+  for (const field of FROM_SOURCE) {
+    if (!sameValue(field, stored[field], merged[field])) {
+      throw fieldError(
+        ENTRY,
+        field,
+        `cette écriture vient de ${from} : seul son compte se choisit ici. Pour changer le reste, modifiez ${from}.`
+      );
+    }
+  }
+  if ('voucher' in write.data && mediaId(write.data.voucher) !== null) {
+    throw fieldError(ENTRY, 'voucher', `cette écriture vient de ${from}, qui en est le justificatif.`);
+  }
+};
+
+/** At most one derived entry per source and direction (its income, its refund), read under the derivation's lock. */
+const checkOneEntryPerSource = async (writes: WriteContext[]) => {
+  // the entries of contributions created in this transaction (an import): none can exist before them
+  if (derivingFresh()) return;
+  const wanted = writes.filter((w) => w.creating).map((w) => ({ write: w, source: entrySource(w.merged) }));
+  const [first] = writes;
+  if (!first) return;
+  const seen = new Set<string>();
+  for (const relation of ['contribution', 'donation', 'subsidy']) {
+    const mine = wanted.filter((w) => w.source?.relation === relation);
+    if (!mine.length) continue;
+    const rows: Values[] = await first.strapi.db.query(ENTRY).findMany({
+      where: { origin: mine[0].source!.origin, [relation]: { documentId: { $in: mine.map((w) => w.source!.documentId) } } },
+      select: ['direction'],
+      populate: { [relation]: { select: ['documentId'] } },
+    });
+    for (const r of rows) seen.add(`${relation}:${r[relation]?.documentId}:${r.direction}`);
+    for (const { write, source } of mine) {
+      const key = `${relation}:${source!.documentId}:${write.merged.direction}`;
+      if (seen.has(key)) throw conflict('Cette source a déjà son écriture dans la comptabilité.', relation);
+      seen.add(key);
+    }
   }
 };
 
@@ -149,14 +256,22 @@ const checkOpenYearLocked = async (writes: WriteContext[]) => {
 };
 
 export const entryRules: WriteRule = {
-  requiredRelations: ['cashAccount'],
   needsTransaction: () => true,
-  beforeWrite: (write) => checkOpenYearLocked([write]),
-  beforeWriteMany: checkOpenYearLocked,
+  beforeWrite: async (write) => {
+    await checkOpenYearLocked([write]);
+    await checkOneEntryPerSource([write]);
+  },
+  beforeWriteMany: async (writes) => {
+    await checkOpenYearLocked(writes);
+    await checkOneEntryPerSource(writes);
+  },
   async check(write) {
+    checkDerivedUnchanged(write);
     await checkOpenYear(write);
     if (write.action === 'delete') return;
     const { merged } = write;
+    // a derived entry may wait for its account (« compte à choisir »); any other entry has one
+    if (!derived(merged) && !merged.cashAccount) throw fieldError(ENTRY, 'cashAccount', 'ce champ est obligatoire.');
     if (merged.amount !== null && merged.amount !== undefined && toCents(merged.amount) <= 0) {
       throw fieldError(
         ENTRY,
@@ -236,6 +351,11 @@ export const cashAccountRules: WriteRule = {
   },
   async check(write) {
     const { strapi, data, documentId, stored } = write;
+    // its own entries: kept on the account (a derived entry may wait for an account, but never loses the one it has)
+    const attributes = strapi.contentType(CASH_ACCOUNT).attributes as unknown as Attributes;
+    const ownEntries = (uid: string) => (uid === ENTRY ? ['cashAccount'] : []);
+    if (write.action === 'delete' && documentId) await checkDeleteLeavesNoOrphans(strapi, CASH_ACCOUNT, documentId, attributes, ownEntries);
+    else if (documentId) await checkNoOrphans(strapi, CASH_ACCOUNT, data, attributes, ownEntries, documentId);
     if (write.action === 'delete') {
       const used = documentId ? await countEntries(strapi, 'toCashAccount', documentId) : 0;
       if (used) {

@@ -4,6 +4,8 @@ import { readEnv } from '../../core/config';
 import { fiscalYearStart } from '../../core/dates';
 import { ensureDefaultBooks } from '../books/defaults';
 import { CASH_ACCOUNT, CATEGORY, ENTRY } from '../books/rules';
+import { syncDerivedEntries } from '../books/derived';
+import { balancesAt } from '../books/balances';
 import { simplePdf, uploadBuffer } from './media';
 import { slugify } from '../../utils/slugify';
 import * as D from './data';
@@ -36,16 +38,6 @@ const YEAR: Line[] = [
     account: 'bank',
     method: 'transfer',
     reference: 'FAC-MAIRIE-T1',
-  },
-  {
-    month: 0,
-    day: 12,
-    label: 'Cotisations encaissées en espèces (assemblée générale)',
-    category: '756',
-    direction: 'income',
-    cents: 18000,
-    account: 'cash',
-    method: 'cash',
   },
   {
     month: 0,
@@ -90,16 +82,6 @@ const YEAR: Line[] = [
   },
   {
     month: 2,
-    day: 2,
-    label: 'Cotisations HelloAsso (février)',
-    category: '756',
-    direction: 'income',
-    cents: 42000,
-    account: 'helloasso',
-    method: 'helloasso',
-  },
-  {
-    month: 2,
     day: 10,
     label: 'Versement HelloAsso vers le compte courant',
     direction: 'transfer',
@@ -129,16 +111,6 @@ const YEAR: Line[] = [
     account: 'bank',
     method: 'transfer',
     reference: 'FAC-MAIRIE-T2',
-  },
-  {
-    month: 3,
-    day: 18,
-    label: 'Subvention de fonctionnement de la mairie',
-    category: '74',
-    direction: 'income',
-    cents: 150000,
-    account: 'bank',
-    method: 'transfer',
   },
   {
     month: 4,
@@ -181,17 +153,6 @@ const YEAR: Line[] = [
     to: 'bank',
   },
   {
-    month: 5,
-    day: 30,
-    label: 'Dons reçus par chèque',
-    category: '754',
-    direction: 'income',
-    cents: 25000,
-    account: 'bank',
-    method: 'cheque',
-    reference: 'Remise n° 12',
-  },
-  {
     month: 6,
     day: 5,
     label: 'Loyer de la salle (3e trimestre)',
@@ -221,16 +182,6 @@ const YEAR: Line[] = [
     cents: 5460,
     account: 'bank',
     method: 'card',
-  },
-  {
-    month: 8,
-    day: 12,
-    label: 'Cotisations du forum des associations',
-    category: '756',
-    direction: 'income',
-    cents: 31500,
-    account: 'helloasso',
-    method: 'helloasso',
   },
   {
     month: 9,
@@ -293,13 +244,6 @@ const ACCOUNTS: Record<Account, { name: string; kind: string; iban?: string; ope
   savings: { name: 'Livret A', kind: 'bank', opening: 500000 },
 };
 
-/** What a full year of YEAR changes on an account, in cents. */
-const yearMovement = (account: Account) =>
-  YEAR.reduce((sum, l) => {
-    if (l.account === account) return sum + (l.direction === 'income' ? l.cents : -l.cents);
-    return l.to === account ? sum + l.cents : sum;
-  }, 0);
-
 const euros = (cents: number) => (cents / 100).toFixed(2);
 
 /**
@@ -324,10 +268,8 @@ export const seedBooks = async (strapi: Strapi, today: string, fiscalYearStartMo
       name: a.name,
       kind: a.kind,
       iban: a.iban ?? null,
-      openingBalances: [
-        { fiscalYear: previous.year, amount: euros(a.opening) },
-        { fiscalYear: current.year, amount: euros(a.opening + yearMovement(key)) },
-      ],
+      // the current year's opening balance follows from the previous year's entries, derived ones included (below)
+      openingBalances: [{ fiscalYear: previous.year, amount: euros(a.opening) }],
     };
     const existing = await strapi.db.query(CASH_ACCOUNT).findOne({ where: { name: a.name }, select: ['documentId'] });
     const saved = existing
@@ -377,5 +319,21 @@ export const seedBooks = async (strapi: Strapi, today: string, fiscalYearStartMo
       written += 1;
     }
   }
-  return written;
+  // the contributions, donations and subsidy payments of the demo (written in bulk, without the rules) in the books
+  const derived = await syncDerivedEntries(strapi);
+  // the current year opens with what the previous one closed with
+  const closing = await balancesAt(strapi, current.minus({ days: 1 }).toISODate()!);
+  for (const [key, a] of Object.entries(ACCOUNTS) as Array<[Account, (typeof ACCOUNTS)[Account]]>) {
+    const balance = closing.accounts.find((b) => b.documentId === accounts[key])?.balance ?? a.opening;
+    await strapi.documents(CASH_ACCOUNT).update({
+      documentId: accounts[key],
+      data: {
+        openingBalances: [
+          { fiscalYear: previous.year, amount: euros(a.opening) },
+          { fiscalYear: current.year, amount: euros(balance) },
+        ],
+      } as DocumentData,
+    });
+  }
+  return written + derived.created;
 };

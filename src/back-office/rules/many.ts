@@ -1,4 +1,5 @@
 import type { UID } from '@strapi/strapi';
+import type { Knex } from 'knex';
 import type { DocumentData, Strapi, Values, WriteContext, WriteRule } from '../types';
 import { BulkWriter, newDocumentId } from './bulk-writer';
 import { deleteAdviceFor, loadStoredMany, prepareWrite, requiredFor, rulesFor, type Resolve } from './index';
@@ -210,23 +211,46 @@ export const createMany = async (strapi: Strapi, uid: string, records: Iterable<
   });
 };
 
+/** What the database keeps of the files' polymorphic `related` relation (@strapi/database does not export its metadata's type). */
+interface FileLinks {
+  attributes: { related: { joinTable: { name: string; morphColumn: { idColumn: { name: string }; typeColumn: { name: string } } } } };
+}
+
+/** Which of these records (database ids) of a type have files attached, in one query per slice. */
+const recordsWithFiles = async (strapi: Strapi, trx: Knex.Transaction, uid: string, ids: number[]) => {
+  const join = (strapi.db.metadata.get('plugin::upload.file') as unknown as FileLinks).attributes.related.joinTable;
+  const idColumn = join.morphColumn.idColumn.name;
+  const found = new Set<number>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows: Array<Record<string, unknown>> = await trx(join.name)
+      .distinct(idColumn)
+      .where(join.morphColumn.typeColumn.name, uid)
+      .whereIn(idColumn, ids.slice(i, i + 500));
+    for (const row of rows) found.add(Number(row[idColumn]));
+  }
+  return found;
+};
+
 /**
  * Many deletions of one content type (an import undone), through the same rules as one deletion:
  * the records others cannot exist without are kept (checkDeletesLeaveNoOrphans, one query per list),
  * each record's `check` rules, then what the rules do around the deletion once for all
  * (beforeWriteMany / afterWriteMany: duesPaidUntil of the members of deleted contributions, the
  * participations of deleted members). The rows go in one statement per slice; their links follow
- * them (foreign keys ON DELETE CASCADE, on SQLite and PostgreSQL). A type with media or components,
- * or a record a rule cannot take in bulk, is deleted on its own through the Document Service.
+ * them (foreign keys ON DELETE CASCADE, on SQLite and PostgreSQL). A record with files attached, any
+ * record of a type with components, or a record a rule cannot take in bulk, is deleted on its own
+ * through the Document Service.
  * All or nothing: a refusal throws the rule's French error with `index` (position in `documentIds`).
  */
 export const deleteMany = async (strapi: Strapi, uid: string, documentIds: string[]) => {
   if (!documentIds.length) return;
   const rules = rulesFor(uid);
   const attributes = strapi.contentType(uid as Parameters<Strapi['contentType']>[0]).attributes as unknown as Record<string, Attribute>;
-  const owned = Object.values(attributes).some(
-    (a) => ['media', 'component', 'dynamiczone'].includes(a.type) || a.relation?.startsWith('morph')
-  );
+  const owned = Object.values(attributes).some((a) => ['component', 'dynamiczone'].includes(a.type) || a.relation?.startsWith('morph'))
+    ? 'all'
+    : Object.values(attributes).some((a) => a.type === 'media')
+      ? 'media'
+      : false;
   await strapi.db.transaction(async ({ trx }) => {
     const stored = await loadStoredMany(strapi, uid, documentIds, attributes);
     const present = documentIds.filter((d) => stored.has(d));
@@ -260,7 +284,17 @@ export const deleteMany = async (strapi: Strapi, uid: string, documentIds: strin
         throw Object.assign(e as RefusedAt, { index: documentIds.indexOf(present[index]) });
       }
     }
-    const alone = await writtenAlone(rules, writes, () => owned);
+    // a record with files goes alone (its files' links are the Document Service's); the others together
+    const filed =
+      owned === 'media'
+        ? await recordsWithFiles(
+            strapi,
+            trx,
+            uid,
+            present.map((d) => stored.get(d)!.id as number)
+          )
+        : null;
+    const alone = await writtenAlone(rules, writes, (write) => (filed ? filed.has(write.stored!.id as number) : owned !== false));
     const together = writes.filter((_, index) => !alone.has(index));
     for (const rule of rules) await rule.beforeWriteMany?.(together);
     const ids = together.map((w) => w.stored!.id as number);
