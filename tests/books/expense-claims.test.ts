@@ -34,7 +34,10 @@ describe('the kilometre scale (no Strapi)', () => {
     // 3 CV and less, 7 CV and more share the end bands
     expect(mileageAmount({ km: 10, vehicle: 'car', fiscalPower: 2, year: 2023 }).cents).toBe(529);
     expect(mileageAmount({ km: 10, vehicle: 'car', fiscalPower: 11, year: 2023 }).cents).toBe(697);
-    expect(mileageAmount({ km: 100, vehicle: 'car', fiscalPower: 4, electric: true, year: 2024 })).toMatchObject({ rate: 0.7272, cents: 7272 });
+    expect(mileageAmount({ km: 100, vehicle: 'car', fiscalPower: 4, electric: true, year: 2024 })).toMatchObject({
+      rate: 0.7272,
+      cents: 7272,
+    });
     expect(mileageAmount({ km: 10, vehicle: 'motorcycle', fiscalPower: 4, year: 2024 }).cents).toBe(468);
     expect(mileageAmount({ km: 10, vehicle: 'moped', year: 2024 }).cents).toBe(315);
     // a year not published yet: the latest known, said in a note
@@ -44,6 +47,12 @@ describe('the kilometre scale (no Strapi)', () => {
     expect(() => mileageAmount({ km: 10, vehicle: 'car', fiscalPower: 0, year: 2024 })).toThrow(/puissance fiscale/);
   });
 });
+
+/** A refusal's body, as the errors middleware writes it. */
+interface Refusal {
+  error: { message: string; details: { errors: Array<{ path: string[] }> } };
+}
+type Row = Record<string, unknown>;
 
 describe(`expense claims (${DB_CLIENT})`, () => {
   let app: TestApp;
@@ -79,7 +88,7 @@ describe(`expense claims (${DB_CLIENT})`, () => {
   const stored = (documentId: string) =>
     app.strapi.db.query(CLAIM).findOne({ where: { documentId }, populate: { lines: true, ledgerEntry: true, donation: true } });
   /** The refusal a person sees: 400, French, the field named. */
-  const expectRefused = (res: any, path: string[], message: RegExp) => {
+  const expectRefused = (res: { status: number; body: Refusal }, path: string[], message: RegExp) => {
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors[0].path).toEqual(path);
     expect(res.body.error.message).toMatch(message);
@@ -92,7 +101,14 @@ describe(`expense claims (${DB_CLIENT})`, () => {
     bank = (await app.strapi.db.query('api::cash-account.cash-account').findOne({ where: { name: 'Compte courant' } })).documentId;
     member = (
       await app.strapi.documents(MEMBER).create({
-        data: { firstName: 'Inès', lastName: 'Moreau', email: 'ines@exemple.org', address: '12 rue Mercière', postalCode: '69002', city: 'Lyon' },
+        data: {
+          firstName: 'Inès',
+          lastName: 'Moreau',
+          email: 'ines@exemple.org',
+          address: '12 rue Mercière',
+          postalCode: '69002',
+          city: 'Lyon',
+        },
       })
     ).documentId;
     receiptPhoto = await upload(PNG, 'ticket-repas.png', 'image/png');
@@ -104,12 +120,18 @@ describe(`expense claims (${DB_CLIENT})`, () => {
     const claim = await stored(documentId);
     expect(claim).toMatchObject({ status: 'draft', number: null });
     expect(Number(claim.total)).toBe(118.82); // 42,50 € + 120 km × 0,636 €/km
-    const trip = claim.lines.find((l: any) => l.kind === 'mileage');
-    expect({ amount: Number(trip.amount), rate: Number(trip.rate), scaleYear: trip.scaleYear }).toEqual({ amount: 76.32, rate: 0.636, scaleYear: 2024 });
+    const trip = claim.lines.find((l: Row) => l.kind === 'mileage');
+    expect({ amount: Number(trip.amount), rate: Number(trip.rate), scaleYear: trip.scaleYear }).toEqual({
+      amount: 76.32,
+      rate: 0.636,
+      scaleYear: 2024,
+    });
     // a typed amount on a mileage line is replaced by the scale's
-    const res = await app
-      .admin('put', cm(CLAIM, documentId), volunteers)
-      .send(claimData({ lines: [{ kind: 'mileage', date: '2024-05-02', what: 'Lyon – Vienne', km: 50, vehicle: 'car', fiscalPower: 4, amount: 500 }] }));
+    const res = await app.admin('put', cm(CLAIM, documentId), volunteers).send(
+      claimData({
+        lines: [{ kind: 'mileage', date: '2024-05-02', what: 'Lyon – Vienne', km: 50, vehicle: 'car', fiscalPower: 4, amount: 500 }],
+      })
+    );
     expect(res.status).toBe(200);
     expect(Number((await stored(documentId)).total)).toBe(30.3);
   });
@@ -124,7 +146,11 @@ describe(`expense claims (${DB_CLIENT})`, () => {
       [{ ...line, amount: -5 }, ['lines', '0', 'amount'], /supérieur à 0/],
       [{ ...line, date: undefined }, ['lines', '0', 'date'], /^Lignes, ligne 1 — Date : obligatoire/],
       [{ ...line, voucher: text }, ['lines', '0', 'voucher'], /Justificatif : « notes\.txt » n’est ni une image ni un PDF/],
-      [{ ...trip, fiscalPower: 0 }, ['lines', '0', 'fiscalPower'], /Puissance fiscale \(CV\) : « 0 » n’est pas une puissance fiscale connue/],
+      [
+        { ...trip, fiscalPower: 0 },
+        ['lines', '0', 'fiscalPower'],
+        /Puissance fiscale \(CV\) : « 0 » n’est pas une puissance fiscale connue/,
+      ],
       [{ ...trip, fiscalPower: undefined }, ['lines', '0', 'fiscalPower'], /puissance fiscale connue/],
       [{ ...trip, km: -3 }, ['lines', '0', 'km'], /Kilomètres : .* supérieur à 0/],
       [{ ...trip, vehicle: undefined }, ['lines', '0', 'vehicle'], /Véhicule : obligatoire pour un trajet/],
@@ -242,8 +268,8 @@ describe(`expense claims (${DB_CLIENT})`, () => {
     });
     expect(Number(donation.amount)).toBe(118.82);
     // the receipt's vouchers and the claim's PDF
-    expect(donation.expenseDocuments.map((f: any) => f.id)).toContain(receiptPhoto);
-    expect(donation.expenseDocuments.some((f: any) => f.mime === 'application/pdf')).toBe(true);
+    expect(donation.expenseDocuments.map((f: Row) => f.id)).toContain(receiptPhoto);
+    expect(donation.expenseDocuments.some((f: Row) => f.mime === 'application/pdf')).toBe(true);
 
     // a second waiver or a reimbursement: 409, nothing written
     expect((await step(documentId, 'waive', { waiverDocument: signed })).status).toBe(409);
@@ -309,14 +335,14 @@ describe(`expense claims (${DB_CLIENT})`, () => {
     }
     const list = await app.admin('get', '/back-office/expense-claims', volunteers);
     expect(list.status).toBe(200);
-    expect(list.body.data.find((c: any) => c.documentId === documentId)).toMatchObject({
+    expect(list.body.data.find((c: Row) => c.documentId === documentId)).toMatchObject({
       member: 'Moreau Inès',
       status: 'draft',
       totalCents: 11882,
     });
     expect((await app.admin('get', '/back-office/expense-claims/options', volunteers)).status).toBe(403);
     const options = await app.admin('get', '/back-office/expense-claims/options', treasurer);
-    expect(options.body.data.categories.find((c: any) => c.isDefault)).toMatchObject({ name: '625 Déplacements et réceptions' });
+    expect(options.body.data.categories.find((c: Row) => c.isDefault)).toMatchObject({ name: '625 Déplacements et réceptions' });
     // content-API: nothing
     expect((await app.http().get('/api/expense-claims')).status).toBe(404);
   });
@@ -338,6 +364,8 @@ describe(`expense claims (${DB_CLIENT})`, () => {
     expect(text).toMatch(/Je soussigné·e Moreau Inès, demeurant 12 rue Mercière, 69002 Lyon, renonce au remboursement des frais ci-dessus/);
     expect(text).toMatch(/les laisse à l’association .* à titre de don/);
     expect(text).toMatch(/Fait à _+, le/);
-    expect(text).toMatch(/Signature/);
+    expect(text).toMatch(/Date et signature du ou de la bénévole : _+/);
+    expect(text).toMatch(/Visa de la trésorerie : _+/);
+    expect(text).toMatch(/Signature \(précédée de la mention « lu et approuvé »\) : _+/);
   });
 });

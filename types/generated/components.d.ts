@@ -13,7 +13,7 @@ export interface BooksExpenseLine extends Struct.ComponentSchema {
     fiscalPower: Schema.Attribute.Integer;
     kind: Schema.Attribute.Enumeration<['expense', 'mileage']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'expense'>;
     km: Schema.Attribute.Integer;
-    rate: Schema.Attribute.Decimal;
+    rate: Schema.Attribute.Float;
     scaleYear: Schema.Attribute.Integer;
     vehicle: Schema.Attribute.Enumeration<['car', 'motorcycle', 'moped']>;
     voucher: Schema.Attribute.Media<'images' | 'files'>;

@@ -71,7 +71,8 @@ export const fiscalPowerProblem = (vehicle: Vehicle, fiscalPower: unknown): stri
 
 const thousandthsPerKm = (scale: Scale, vehicle: Vehicle, fiscalPower: number) => {
   if (vehicle === 'moped') return scale.moped;
-  if (vehicle === 'motorcycle') return fiscalPower <= 2 ? scale.motorcycle.upTo2 : fiscalPower <= 5 ? scale.motorcycle.upTo5 : scale.motorcycle.over5;
+  if (vehicle === 'motorcycle')
+    return fiscalPower <= 2 ? scale.motorcycle.upTo2 : fiscalPower <= 5 ? scale.motorcycle.upTo5 : scale.motorcycle.over5;
   const band = Math.min(7, Math.max(3, fiscalPower)) as 3 | 4 | 5 | 6 | 7;
   return scale.car[band];
 };

@@ -45,7 +45,10 @@ export const renderClaimPdf = async (strapi: Strapi, claim: Values): Promise<Buf
   const width = doc.page.width - 2 * PAGE_MARGIN;
   heading(doc, 'Frais engagés');
   table(doc, ['Objet', 'Date', 'Détail', 'Montant'], rows, [width * 0.3, width * 0.13, width * 0.4, width * 0.17]);
-  doc.font(FONT.bold).fontSize(11).text(typo(`Total : ${formatCentsAsEuros(cents(claim.total))}`), PAGE_MARGIN, doc.y, { width, align: 'right' });
+  doc
+    .font(FONT.bold)
+    .fontSize(11)
+    .text(typo(`Total : ${formatCentsAsEuros(cents(claim.total))}`), PAGE_MARGIN, doc.y, { width, align: 'right' });
   doc.font(FONT.regular).fontSize(10);
   const unknownYears = [...new Set(lines.filter((l) => l.kind === 'mileage').map((l) => Number(String(l.date).slice(0, 4))))].filter(
     (y) => MILEAGE_SCALES[y] === undefined
@@ -72,7 +75,9 @@ export const renderClaimPdf = async (strapi: Strapi, claim: Values): Promise<Buf
   heading(doc, 'Signatures');
   paragraph(doc, 'Le ou la bénévole certifie l\u2019exactitude des frais ci-dessus, engagés pour l\u2019association.', { size: 9 });
   doc.moveDown(0.5);
-  paragraph(doc, 'Date et signature du ou de la bénévole : ______________________      Visa de la trésorerie : ______________________');
+  paragraph(doc, 'Date et signature du ou de la bénévole : ______________________________', { size: 10 });
+  doc.moveDown(0.5);
+  paragraph(doc, 'Visa de la trésorerie : ______________________________', { size: 10 });
 
   heading(doc, 'Abandon de frais (don à l\u2019association)');
   paragraph(

@@ -50,7 +50,11 @@ const checkVoucher = async (write: WriteContext, index: number, id: number) => {
   const file = await write.strapi.db.query('plugin::upload.file').findOne({ where: { id }, select: ['id', 'name', 'mime'] });
   if (!file) throw lineError(index, 'voucher', 'ce fichier n\u2019existe pas dans la médiathèque.');
   if (!isVoucherMime(file.mime)) {
-    throw lineError(index, 'voucher', `« ${file.name} » n\u2019est ni une image ni un PDF : joignez la facture ou le reçu en image ou en PDF.`);
+    throw lineError(
+      index,
+      'voucher',
+      `« ${file.name} » n\u2019est ni une image ni un PDF : joignez la facture ou le reçu en image ou en PDF.`
+    );
   }
 };
 
@@ -66,7 +70,11 @@ export const readLine = async (write: WriteContext, raw: Values, index: number):
   if (!isDay(raw.date)) throw lineError(index, 'date', 'obligatoire : le jour de la dépense ou du trajet (AAAA-MM-JJ).');
   const what = typeof raw.what === 'string' ? raw.what.trim() : '';
   if (!what) {
-    throw lineError(index, 'what', kind === 'mileage' ? 'obligatoire : le trajet (ex. « Lyon – Villeurbanne, collecte »).' : 'obligatoire : ce qui a été payé.');
+    throw lineError(
+      index,
+      'what',
+      kind === 'mileage' ? 'obligatoire : le trajet (ex. « Lyon – Villeurbanne, collecte »).' : 'obligatoire : ce qui a été payé.'
+    );
   }
   const voucher = mediaId(raw.voucher);
   if (voucher !== null) await checkVoucher(write, index, voucher);

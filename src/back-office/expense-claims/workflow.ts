@@ -30,7 +30,12 @@ const userName = (user: User) => {
 export const readClaim = (strapi: Strapi, documentId: string): Promise<Values | null> =>
   strapi.db.query(CLAIM).findOne({
     where: { documentId },
-    populate: { member: true, lines: { populate: { voucher: true } }, ledgerEntry: { select: ['documentId'] }, donation: { select: ['documentId'] } },
+    populate: {
+      member: true,
+      lines: { populate: { voucher: true } },
+      ledgerEntry: { select: ['documentId'] },
+      donation: { select: ['documentId'] },
+    },
   });
 
 /** The claim, locked until the end of the step's transaction (PostgreSQL; SQLite writes one transaction at a time). */
@@ -114,10 +119,12 @@ export const reimburseClaim = async (strapi: Strapi, documentId: string, body: V
     body?.category !== undefined && body?.category !== null && body?.category !== ''
       ? await findByDocumentId(strapi, CATEGORY, body.category, ['documentId'])
       : await strapi.db.query(CATEGORY).findOne({ where: { number: DEFAULT_CATEGORY_NUMBER, kind: 'expense' }, select: ['documentId'] });
-  if (!category) throw badRequest('Catégorie : cette catégorie n\u2019existe pas (par défaut : 625 Déplacements et réceptions).', 'category');
+  if (!category)
+    throw badRequest('Catégorie : cette catégorie n\u2019existe pas (par défaut : 625 Déplacements et réceptions).', 'category');
   const methods: string[] = strapi.getModel(ENTRY).attributes.paymentMethod.enum;
   const paymentMethod = body?.paymentMethod ?? 'transfer';
-  if (!methods.includes(paymentMethod)) throw badRequest(`Moyen de paiement : « ${paymentMethod} » n\u2019est pas un moyen de paiement.`, 'paymentMethod');
+  if (!methods.includes(paymentMethod))
+    throw badRequest(`Moyen de paiement : « ${paymentMethod} » n\u2019est pas un moyen de paiement.`, 'paymentMethod');
   return withStoredFiles(strapi, (stored) =>
     step(strapi, documentId, async (claim) => {
       expectStatus(claim, ['approved'], 'on rembourse');
@@ -146,7 +153,9 @@ export const reimburseClaim = async (strapi: Strapi, documentId: string, body: V
 
 /** The donor a member gives as: the one linked to the member, or a new one made from the member's record. */
 const donorOfMember = async (strapi: Strapi, member: Values) => {
-  const found = await strapi.db.query(DONOR).findOne({ where: { member: { id: member.id }, kind: 'individual' }, select: ['documentId'], orderBy: { id: 'asc' } });
+  const found = await strapi.db
+    .query(DONOR)
+    .findOne({ where: { member: { id: member.id }, kind: 'individual' }, select: ['documentId'], orderBy: { id: 'asc' } });
   if (found) return found.documentId as string;
   const created = await strapi.documents(DONOR).create({
     data: {
@@ -183,8 +192,11 @@ export const waiveClaim = async (strapi: Strapi, documentId: string, body: Value
   }
   let waiver: number | null = null;
   if (body?.waiverDocument !== undefined && body?.waiverDocument !== null && body?.waiverDocument !== '') {
-    const file = await strapi.db.query('plugin::upload.file').findOne({ where: { id: Number(body.waiverDocument) || 0 }, select: ['id', 'name', 'mime'] });
-    if (!file) throw badRequest(`${labelOf(DONATION, 'waiverDocument')} : ce fichier n\u2019existe pas dans la médiathèque.`, 'waiverDocument');
+    const file = await strapi.db
+      .query('plugin::upload.file')
+      .findOne({ where: { id: Number(body.waiverDocument) || 0 }, select: ['id', 'name', 'mime'] });
+    if (!file)
+      throw badRequest(`${labelOf(DONATION, 'waiverDocument')} : ce fichier n\u2019existe pas dans la médiathèque.`, 'waiverDocument');
     if (!isVoucherMime(file.mime)) {
       throw badRequest(
         `${labelOf(DONATION, 'waiverDocument')} : « ${file.name} » n\u2019est ni une image ni un PDF : joignez la renonciation signée, scannée ou photographiée.`,
@@ -199,7 +211,12 @@ export const waiveClaim = async (strapi: Strapi, documentId: string, body: Value
       const member: Values | null = claim.member ?? null;
       if (!member) throw badRequest(`${labelOf(CLAIM, 'member')} : la note de frais n\u2019a pas de bénévole.`, 'member');
       const waivedAt = new Date().toISOString();
-      const pdf = await storePdf(strapi, stored, await renderClaimPdf(strapi, { ...claim, status: 'waived', waivedAt }), `${claim.number}.pdf`);
+      const pdf = await storePdf(
+        strapi,
+        stored,
+        await renderClaimPdf(strapi, { ...claim, status: 'waived', waivedAt }),
+        `${claim.number}.pdf`
+      );
       const vouchers = (claim.lines ?? []).map((l: Values) => l.voucher?.id).filter((id: unknown): id is number => typeof id === 'number');
       const donation = await strapi.documents(DONATION).create({
         data: {
@@ -256,6 +273,10 @@ export const reimbursementOptions = async (strapi: Strapi) => {
     .findMany({ where: { kind: 'expense', active: true }, select: ['documentId', 'number', 'name'], orderBy: { number: 'asc' } });
   return {
     accounts: accounts.map((a) => ({ documentId: a.documentId, name: a.name })),
-    categories: categories.map((c) => ({ documentId: c.documentId, name: `${c.number} ${c.name}`, isDefault: c.number === DEFAULT_CATEGORY_NUMBER })),
+    categories: categories.map((c) => ({
+      documentId: c.documentId,
+      name: `${c.number} ${c.name}`,
+      isDefault: c.number === DEFAULT_CATEGORY_NUMBER,
+    })),
   };
 };
