@@ -222,6 +222,26 @@ describe(`expense claims (${DB_CLIENT})`, () => {
     expect((await step(documentId, 'refuse', { reason: 'Trop tard' })).status).toBe(409);
     expect(await count(ENTRY)).toBe(entries + 1);
     expect((await app.admin('put', cm(CLAIM, documentId), treasurer).send({ notes: 'x' })).status).toBe(409);
+
+    // the reimbursement's entry stays the claim's: not deleted, its amount unchanged; its label may be corrected
+    expect((await app.admin('delete', cm(ENTRY, entry.documentId), treasurer)).status).toBe(409);
+    const amount = await app.admin('put', cm(ENTRY, entry.documentId), treasurer).send({ amount: 1 });
+    expect(amount.status).toBe(409);
+    expect(amount.body.error.message).toMatch(/remboursement d’une note de frais : son champ « Montant \(€\) » ne change pas/);
+    expect((await app.admin('put', cm(ENTRY, entry.documentId), treasurer).send({ label: 'Remboursement Inès' })).status).toBe(200);
+    expect(await count(ENTRY)).toBe(entries + 1);
+    // no entry is tied to a claim by hand
+    const manual = await app.admin('post', cm(ENTRY), treasurer).send({
+      date: '2026-04-02',
+      label: 'Essai',
+      amount: 5,
+      direction: 'expense',
+      category: link((await app.strapi.db.query(CATEGORY).findOne({ where: { number: '625' } })).documentId),
+      cashAccount: link(bank),
+      expenseClaim: link(documentId),
+    });
+    expect(manual.status).toBe(201);
+    expect(await app.strapi.db.query(ENTRY).count({ where: { expenseClaim: { documentId } } })).toBe(1);
   });
 
   it('two reimbursements at the same moment make one entry', async () => {

@@ -1,6 +1,6 @@
 import type { BackOfficeModule } from '../types';
 import { ACTIONS, CONTENT_ACTIONS } from '../../contract/permissions';
-import { claimRules, CLAIM } from './rules';
+import { claimEntryRules, claimRules, CLAIM } from './rules';
 import { renderClaimPdf } from './pdf';
 import {
   approveClaim,
@@ -24,7 +24,7 @@ const ENTER: [string, string] = [CONTENT_ACTIONS.update, CLAIM];
  */
 const expenseClaims: BackOfficeModule = {
   name: 'expense-claims',
-  writeRules: { [CLAIM]: claimRules },
+  writeRules: { [CLAIM]: claimRules, 'api::ledger-entry.ledger-entry': claimEntryRules },
   routes: [
     {
       method: 'GET',

@@ -8,6 +8,7 @@ import { fiscalPowerProblem, mileageAmount, type Vehicle } from './mileage-scale
 
 export const CLAIM = 'api::expense-claim.expense-claim';
 export const LINE = 'books.expense-line';
+const ENTRY_UID = 'api::ledger-entry.ledger-entry';
 
 /**
  * The steps of a claim (submitted, approved, refused, reimbursed, waived), its number and its dates are
@@ -159,6 +160,35 @@ export const claimRules: WriteRule = {
         `La note de frais ${stored.number ?? ''} est « ${enumLabel(CLAIM, 'status', stored.status)} » : elle ne se modifie plus.`,
         'status'
       );
+    }
+  },
+};
+
+/**
+ * The expense entry of a reimbursed claim: linked to its claim only by the reimbursement (never by
+ * hand), and never deleted nor changed in amount, kind or claim, so that the books and the claim
+ * always tell the same story. Its date, account or category may still be corrected (the books' rules
+ * apply); any other correction is a new entry.
+ */
+export const claimEntryRules: WriteRule = {
+  prepare(write) {
+    if (!inWorkflow()) delete write.data.expenseClaim;
+  },
+  check(write) {
+    const { stored, merged } = write;
+    if (!stored?.expenseClaim || inWorkflow()) return;
+    const of = `le remboursement d\u2019une note de frais`;
+    if (write.action === 'delete') {
+      throw conflict(`Cette écriture est ${of} : elle ne se supprime pas. Corrigez par une nouvelle écriture.`, 'expenseClaim');
+    }
+    for (const field of ['amount', 'direction', 'origin']) {
+      const same =
+        field === 'amount'
+          ? Math.round(Number(merged.amount) * 100) === Math.round(Number(stored.amount) * 100)
+          : merged[field] === stored[field];
+      if (field in write.data && !same) {
+        throw conflict(`Cette écriture est ${of} : son champ « ${labelOf(ENTRY_UID, field)} » ne change pas.`, field);
+      }
     }
   },
 };
