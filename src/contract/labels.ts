@@ -383,6 +383,28 @@ export const LABELS: Record<string, Record<string, string>> = {
     origin: 'Origine',
     contribution: 'Cotisation',
     donation: 'Don',
+    expenseClaim: 'Note de frais',
+  },
+  'api::expense-claim.expense-claim': {
+    ...common,
+    number: 'N° de note',
+    numberYear: 'Année du numéro',
+    sequence: 'Rang dans l\u2019année',
+    member: 'Bénévole',
+    purpose: 'Objet',
+    lines: 'Lignes',
+    total: 'Total (€)',
+    status: 'Statut',
+    submittedAt: 'Soumise le',
+    approvedAt: 'Approuvée le',
+    approvedBy: 'Approuvée par',
+    refusedAt: 'Refusée le',
+    refusalReason: 'Motif du refus',
+    paidOn: 'Remboursée le',
+    waivedAt: 'Abandonnée (don) le',
+    ledgerEntry: 'Écriture du remboursement',
+    donation: 'Don (abandon de frais)',
+    notes: 'Notes',
   },
   'api::fiscal-year.fiscal-year': {
     ...common,
@@ -407,6 +429,19 @@ export const COMPONENT_LABELS: Record<string, Record<string, string>> = {
   },
   'logistics.equipment-line': { item: 'Matériel', quantity: 'Quantité', status: 'État' },
   'books.opening-balance': { fiscalYear: 'Exercice', amount: 'Solde au premier jour de l\u2019exercice (€)' },
+  'books.expense-line': {
+    kind: 'Type de ligne',
+    date: 'Date',
+    what: 'Objet ou trajet',
+    amount: 'Montant (€)',
+    voucher: 'Justificatif',
+    km: 'Kilomètres',
+    vehicle: 'Véhicule',
+    fiscalPower: 'Puissance fiscale (CV)',
+    electric: 'Véhicule électrique',
+    rate: 'Taux du barème (€/km)',
+    scaleYear: 'Année du barème',
+  },
 };
 
 /** French label of a field, falling back to its name. */
@@ -540,6 +575,20 @@ export const ENUMS = {
       subsidy: 'Versement de subvention',
       expense_claim: 'Note de frais',
     },
+  },
+  'api::expense-claim.expense-claim': {
+    status: {
+      draft: 'Brouillon',
+      submitted: 'Soumise',
+      approved: 'Approuvée',
+      refused: 'Refusée',
+      reimbursed: 'Remboursée',
+      waived: 'Abandonnée (don)',
+    },
+  },
+  'books.expense-line': {
+    kind: { expense: 'Dépense', mileage: 'Trajet (indemnités kilométriques)' },
+    vehicle: { car: 'Voiture', motorcycle: 'Moto (plus de 50 cm³)', moped: 'Cyclomoteur (50 cm³ au plus)' },
   },
 } as const satisfies Record<string, Record<string, Record<string, string>>>;
 

@@ -31,6 +31,8 @@ const TABLE: Record<string, string[]> = {
   'api::cash-account.cash-account': ['CRUD', '', '', '', ''],
   'api::ledger-category.ledger-category': ['CRUD', '', '', '', ''],
   'api::ledger-entry.ledger-entry': ['CRUD', '', '', '', ''],
+  // expense claims: entered by the treasurer or the volunteer manager (tests/books/expense-claims.test.ts)
+  'api::expense-claim.expense-claim': ['CRUD', '', 'CRUD', '', ''],
 };
 const ASSOCIATION = 'api::association.association';
 
@@ -56,7 +58,7 @@ const BACK_OFFICE: Record<string, string[]> = {
   'asso-communication': ['exports.read', 'stats.read', 'calendar.read', 'newsletters.send'],
   'asso-partnerships': ['exports.read', 'reports.read', 'stats.read', 'calendar.read'],
 };
-BACK_OFFICE['asso-treasurer'].push('books.read', 'books.close');
+BACK_OFFICE['asso-treasurer'].push('books.read', 'books.close', 'expense-claims.manage');
 
 describe(`admin roles and rights (${DB_CLIENT})`, () => {
   let app: TestApp;
@@ -99,6 +101,7 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
         category: link(ids.category),
         cashAccount: link(ids.cashAccount),
       },
+      'api::expense-claim.expense-claim': { member: link(ids.member), purpose: `Frais ${n}` },
     };
     return samples[uid];
   };

@@ -1,5 +1,29 @@
 import type { Schema, Struct } from '@strapi/strapi';
 
+export interface BooksExpenseLine extends Struct.ComponentSchema {
+  collectionName: 'components_books_expense_lines';
+  info: {
+    displayName: 'Ligne de note de frais';
+    icon: 'priceTag';
+  };
+  attributes: {
+    amount: Schema.Attribute.Decimal;
+    date: Schema.Attribute.Date;
+    electric: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    fiscalPower: Schema.Attribute.Integer;
+    kind: Schema.Attribute.Enumeration<['expense', 'mileage']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'expense'>;
+    km: Schema.Attribute.Integer;
+    rate: Schema.Attribute.Float;
+    scaleYear: Schema.Attribute.Integer;
+    vehicle: Schema.Attribute.Enumeration<['car', 'motorcycle', 'moped']>;
+    voucher: Schema.Attribute.Media<'images' | 'files'>;
+    what: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+  };
+}
+
 export interface BooksOpeningBalance extends Struct.ComponentSchema {
   collectionName: 'components_books_opening_balances';
   info: {
@@ -89,6 +113,7 @@ export interface SharedLocation extends Struct.ComponentSchema {
 declare module '@strapi/strapi' {
   export namespace Public {
     export interface ComponentSchemas {
+      'books.expense-line': BooksExpenseLine;
       'books.opening-balance': BooksOpeningBalance;
       'logistics.equipment-line': LogisticsEquipmentLine;
       'shared.location': SharedLocation;

@@ -843,6 +843,59 @@ export interface ApiDuesReminderDuesReminder extends Struct.CollectionTypeSchema
   };
 }
 
+export interface ApiExpenseClaimExpenseClaim extends Struct.CollectionTypeSchema {
+  collectionName: 'expense_claims';
+  info: {
+    description: "Frais avanc\u00E9s par un b\u00E9n\u00E9vole : rembours\u00E9s (une d\u00E9pense) ou abandonn\u00E9s \u00E0 l'association (un don)";
+    displayName: 'Note de frais';
+    pluralName: 'expense-claims';
+    singularName: 'expense-claim';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    approvedAt: Schema.Attribute.DateTime;
+    approvedBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    donation: Schema.Attribute.Relation<'oneToOne', 'api::donation.donation'>;
+    ledgerEntry: Schema.Attribute.Relation<'oneToOne', 'api::ledger-entry.ledger-entry'>;
+    lines: Schema.Attribute.Component<'books.expense-line', true>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::expense-claim.expense-claim'> & Schema.Attribute.Private;
+    member: Schema.Attribute.Relation<'manyToOne', 'api::member.member'>;
+    notes: Schema.Attribute.Text;
+    number: Schema.Attribute.String &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 20;
+      }>;
+    numberYear: Schema.Attribute.Integer;
+    paidOn: Schema.Attribute.Date;
+    publishedAt: Schema.Attribute.DateTime;
+    purpose: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    refusalReason: Schema.Attribute.Text;
+    refusedAt: Schema.Attribute.DateTime;
+    sequence: Schema.Attribute.Integer;
+    status: Schema.Attribute.Enumeration<['draft', 'submitted', 'approved', 'refused', 'reimbursed', 'waived']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'draft'>;
+    submittedAt: Schema.Attribute.DateTime;
+    total: Schema.Attribute.Decimal;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    waivedAt: Schema.Attribute.DateTime;
+  };
+}
+
 export interface ApiFiscalYearFiscalYear extends Struct.CollectionTypeSchema {
   collectionName: 'fiscal_years';
   info: {
@@ -1185,14 +1238,13 @@ export interface ApiLedgerEntryLedgerEntry extends Struct.CollectionTypeSchema {
     amount: Schema.Attribute.Decimal & Schema.Attribute.Required;
     cashAccount: Schema.Attribute.Relation<'manyToOne', 'api::cash-account.cash-account'>;
     category: Schema.Attribute.Relation<'manyToOne', 'api::ledger-category.ledger-category'>;
-    contribution: Schema.Attribute.Relation<'manyToOne', 'api::contribution.contribution'>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
     date: Schema.Attribute.Date & Schema.Attribute.Required;
     direction: Schema.Attribute.Enumeration<['income', 'expense', 'transfer']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'expense'>;
-    donation: Schema.Attribute.Relation<'manyToOne', 'api::donation.donation'>;
+    expenseClaim: Schema.Attribute.Relation<'oneToOne', 'api::expense-claim.expense-claim'>;
     label: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{
@@ -2438,6 +2490,7 @@ declare module '@strapi/strapi' {
       'api::donation.donation': ApiDonationDonation;
       'api::donor.donor': ApiDonorDonor;
       'api::dues-reminder.dues-reminder': ApiDuesReminderDuesReminder;
+      'api::expense-claim.expense-claim': ApiExpenseClaimExpenseClaim;
       'api::fiscal-year.fiscal-year': ApiFiscalYearFiscalYear;
       'api::helloasso-form.helloasso-form': ApiHelloassoFormHelloassoForm;
       'api::helloasso-item.helloasso-item': ApiHelloassoItemHelloassoItem;

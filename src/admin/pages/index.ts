@@ -9,6 +9,7 @@ import missionPanels from './missions';
 import volunteers from './volunteers';
 import access from './access';
 import receiptsPage from './receipts';
+import expenseClaimsPage from './expense-claims';
 import importsPage from './imports';
 import helloassoPage from './helloasso';
 import labels from './labels';
@@ -35,6 +36,7 @@ export const adminPages: AdminPage[] = [
   backupsPage,
   access,
   receiptsPage,
+  expenseClaimsPage,
   importsPage,
   helloassoPage,
   labels,

@@ -19,7 +19,7 @@ export const toCents = (amount: unknown) => Math.round(Number(amount) * 100);
 export const isVoucherMime = (mime: unknown) => typeof mime === 'string' && (mime.startsWith('image/') || mime === 'application/pdf');
 
 /** The file id a media field is given as (an id, its text, { id }, a one-item list); null when emptied. */
-const mediaId = (value: unknown): number | null => {
+export const mediaId = (value: unknown): number | null => {
   const one = Array.isArray(value) ? value[0] : value;
   if (one === null || one === undefined || one === '') return null;
   if (typeof one === 'object') return mediaId((one as { id?: unknown }).id);

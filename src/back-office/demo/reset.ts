@@ -16,6 +16,7 @@ export const BUSINESS_TYPES = [
   'api::document.document',
   // the books' entries (not their accounts nor categories: the first start creates a current account and the chart)
   'api::ledger-entry.ledger-entry',
+  'api::expense-claim.expense-claim',
 ] as const;
 
 /** Documents per business type (an article's draft and published rows count once). */

@@ -22,6 +22,7 @@ const LIST_COLUMNS: Record<string, string[]> = {
   'api::ledger-category.ledger-category': ['number', 'name', 'kind', 'active'],
   'api::ledger-entry.ledger-entry': ['date', 'label', 'amount', 'direction', 'category', 'cashAccount'],
   'api::fiscal-year.fiscal-year': ['year', 'closedAt', 'closedBy', 'entryCount', 'income', 'expense'],
+  'api::expense-claim.expense-claim': ['number', 'member', 'purpose', 'total', 'status'],
 };
 
 /** Derived fields: shown, never edited by hand. */
@@ -60,6 +61,23 @@ const READ_ONLY: Record<string, string[]> = {
   ],
   'api::ledger-category.ledger-category': ['displayName'],
   'api::fiscal-year.fiscal-year': ['year', 'closedAt', 'closedBy', 'entryCount', 'income', 'expense'],
+  // an expense claim's number, total and steps come from the back-office (src/back-office/expense-claims)
+  'api::expense-claim.expense-claim': [
+    'number',
+    'numberYear',
+    'sequence',
+    'total',
+    'status',
+    'submittedAt',
+    'approvedAt',
+    'approvedBy',
+    'refusedAt',
+    'refusalReason',
+    'paidOn',
+    'waivedAt',
+    'ledgerEntry',
+    'donation',
+  ],
 };
 
 /** Main field (shown in relations) of each collection. */
@@ -84,6 +102,7 @@ const MAIN_FIELD: Record<string, string> = {
   // « 606 Achats », not a bare number
   'api::ledger-category.ledger-category': 'displayName',
   'api::ledger-entry.ledger-entry': 'label',
+  'api::expense-claim.expense-claim': 'purpose',
 };
 
 /** Default order of the list views (Strapi sorts by the first text field, e.g. members by first name). */
@@ -93,6 +112,7 @@ const DEFAULT_SORT: Record<string, [string, 'ASC' | 'DESC']> = {
   'api::participation.participation': ['createdAt', 'DESC'],
   'api::contribution.contribution': ['paidAt', 'DESC'],
   'api::donation.donation': ['receivedAt', 'DESC'],
+  'api::expense-claim.expense-claim': ['createdAt', 'DESC'],
   'api::mission.mission': ['startAt', 'DESC'],
   'api::subsidy.subsidy': ['fiscalYear', 'DESC'],
   'api::newsletter-delivery.newsletter-delivery': ['createdAt', 'DESC'],
