@@ -19,6 +19,7 @@ import articles from './articles';
 import receipts from './receipts';
 import imports from './imports';
 import books from './books';
+import reconciliation from './books/reconciliation';
 import helloasso from './helloasso';
 
 /**
@@ -44,6 +45,7 @@ export const modules: BackOfficeModule[] = [
   receipts,
   imports,
   books,
+  reconciliation,
   helloasso,
 ];
 

@@ -26,6 +26,7 @@ export const ACTIONS = {
   helloassoManage: 'api::back-office.helloasso.manage',
   booksRead: 'api::back-office.books.read',
   booksClose: 'api::back-office.books.close',
+  booksReconcile: 'api::back-office.books.reconcile',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -68,4 +69,9 @@ export const ACTION_DEFINITIONS = [
   },
   { uid: 'back-office.books.read', displayName: 'Voir les soldes des comptes', subCategory: 'Comptabilité' },
   { uid: 'back-office.books.close', displayName: 'Clôturer un exercice', subCategory: 'Comptabilité' },
+  {
+    uid: 'back-office.books.reconcile',
+    displayName: 'Rapprochement bancaire (importer les relevés, pointer les écritures)',
+    subCategory: 'Comptabilité',
+  },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

@@ -59,6 +59,9 @@ export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rig
   'api::ledger-entry.ledger-entry': ['CRUD', '', '', '', ''],
   // written only by « Clôturer l’exercice » (POST /back-office/books/fiscal-years/:year/close), never changed
   'api::fiscal-year.fiscal-year': ['R', '', '', '', ''],
+  // bank reconciliation: statements and their lines are written by the page « Rapprochement bancaire » only
+  'api::bank-statement.bank-statement': ['R', '', '', '', ''],
+  'api::bank-statement-line.bank-statement-line': ['R', '', '', '', ''],
   // HelloAsso's log, forms and imported items: read and changed through the page « HelloAsso » only
   'api::helloasso-item.helloasso-item': ['', '', '', '', ''],
   'api::helloasso-form.helloasso-form': ['', '', '', '', ''],
@@ -105,6 +108,7 @@ export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   // the books: the treasurer reads the balances and closes a fiscal year (as the president, super admin)
   [ACTIONS.booksRead]: ['asso-treasurer'],
   [ACTIONS.booksClose]: ['asso-treasurer'],
+  [ACTIONS.booksReconcile]: ['asso-treasurer'],
 };
 
 /**
