@@ -21,6 +21,28 @@ const BASE = '/back-office/books/reconciliation';
 const FIXTURES = path.join(__dirname, 'fixtures', 'bank-statements');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
 
+/** What the routes answer, as the tests read it. */
+interface EntryView {
+  documentId: string;
+  days: number;
+  byReference: boolean;
+  direction: string;
+}
+interface LineView {
+  documentId: string;
+  date: string;
+  label: string;
+  status: string;
+  entry: EntryView | null;
+  proposals: EntryView[];
+  unambiguous: boolean;
+}
+type Data = Record<string, unknown>;
+type Answer = { status: number; body: { error?: { message: string; details: { errors: Array<{ path: string[] }> } } } };
+/** the Document Service's input, checked at run time by the write rules (as the application's DocumentData) */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Strapi types document inputs from the generated schemas
+type DocumentData = any;
+
 describe('bank statements as the banks export them (no database)', () => {
   const read = (name: string) => readStatement(fixture(name), 20 * 1024 * 1024);
   const brief = (name: string) => read(name).operations.map((o) => [o.date, o.cents, o.label]);
@@ -134,7 +156,7 @@ describe(`bank reconciliation (${DB_CLIENT})`, () => {
   const lines = async (account: string, status?: string) => {
     const res = await app.admin('get', `${BASE}/lines`, treasurer).query({ account, ...(status ? { status } : {}) });
     expect(res.status).toBe(200);
-    return res.body.data as { counts: Record<string, number>; lines: any[] };
+    return res.body.data as { counts: Record<string, number>; lines: LineView[] };
   };
   const lineWith = async (account: string, label: RegExp, date?: string) => {
     const found = (await lines(account)).lines.filter((l) => label.test(l.label) && (!date || l.date === date));
@@ -146,8 +168,8 @@ describe(`bank reconciliation (${DB_CLIENT})`, () => {
     expect(res.status).toBe(200);
     return res.body.data.accounts[0];
   };
-  const entry = async (key: string, data: Record<string, any>) => {
-    const created = await app.strapi.documents(ENTRY).create({ data: { paymentMethod: 'card', ...data } as any });
+  const entry = async (key: string, data: Data) => {
+    const created = await app.strapi.documents(ENTRY).create({ data: { paymentMethod: 'card', ...data } as DocumentData });
     entries[key] = created.documentId;
   };
   const counts = async () => ({
@@ -155,21 +177,21 @@ describe(`bank reconciliation (${DB_CLIENT})`, () => {
     lines: await app.strapi.db.query(LINE).count(),
     entries: await app.strapi.db.query(ENTRY).count(),
   });
-  const expectRefused = (res: any, field: string, message: RegExp) => {
+  const expectRefused = (res: Answer, field: string, message: RegExp) => {
     expect({ status: res.status, message: res.body.error?.message }).toEqual({ status: 400, message: expect.stringMatching(message) });
-    expect(res.body.error.details.errors[0].path).toEqual([field]);
+    expect(res.body.error?.details.errors[0].path).toEqual([field]);
   };
 
   beforeAll(async () => {
     app = await startStrapi({ env: { IMPORT_MAX_MB: '1' } });
     treasurer = await loginAs(app, 'asso-treasurer');
     for (const c of await app.strapi.db.query(CATEGORY).findMany({})) category[c.number] = c.documentId;
-    const account = async (name: string, extra: Record<string, any>) =>
-      (await app.strapi.documents(ACCOUNT).create({ data: { name, kind: 'bank', ...extra } as any })).documentId;
+    const account = async (name: string, extra: Data) =>
+      (await app.strapi.documents(ACCOUNT).create({ data: { name, kind: 'bank', ...extra } as DocumentData })).documentId;
     main = await account('Crédit Agricole', { iban: 'FR7630006000011234567890189', openingBalances: [{ fiscalYear: 2024, amount: 1000 }] });
     livret = await account('Livret A', { openingBalances: [{ fiscalYear: 2024, amount: 5000 }] });
     sg = await account('Société Générale', { openingBalances: [{ fiscalYear: 2024, amount: 600 }] });
-    const expense = (date: string, label: string, amount: number, extra: Record<string, any> = {}) => ({
+    const expense = (date: string, label: string, amount: number, extra: Data = {}) => ({
       date,
       label,
       amount,
@@ -264,21 +286,21 @@ describe(`bank reconciliation (${DB_CLIENT})`, () => {
     const byLabel = (re: RegExp) => all.find((l) => re.test(l.label));
     // 45,20 € on 05/03: the purchase of 04/03 (1 day) before the one of 08/03 (3 days)
     const vallee = byLabel(/BUREAU VALLEE/);
-    expect(vallee.proposals.map((p: any) => [p.documentId, p.days])).toEqual([
+    expect(vallee.proposals.map((p: EntryView) => [p.documentId, p.days])).toEqual([
       [entries.bureauVallee, 1],
       [entries.bureauVallee2, 3],
     ]);
     expect(vallee.unambiguous).toBe(true);
     // 120 € on 12/03: the remittance n° 1234567 (2 days) before the closer one without reference (1 day)
     const cheques = byLabel(/REMISE CHEQUES N 1234567/);
-    expect(cheques.proposals.map((p: any) => [p.documentId, p.byReference])).toEqual([
+    expect(cheques.proposals.map((p: EntryView) => [p.documentId, p.byReference])).toEqual([
       [entries.chequesRef, true],
       [entries.cheques2, false],
     ]);
     expect(cheques.unambiguous).toBe(true);
     // 30 € on 20/03: two entries two days away, one on each side: a person chooses
     const phone = byLabel(/FREE MOBILE/);
-    expect(phone.proposals.map((p: any) => p.documentId).sort()).toEqual([entries.phone18, entries.phone22].sort());
+    expect(phone.proposals.map((p: EntryView) => p.documentId).sort()).toEqual([entries.phone18, entries.phone22].sort());
     expect(phone.unambiguous).toBe(false);
     // a transfer is proposed on the account the money leaves
     expect(byLabel(/VIR VERS LIVRET A/).proposals[0]).toMatchObject({ documentId: entries.toLivret, direction: 'transfer' });
@@ -315,7 +337,7 @@ describe(`bank reconciliation (${DB_CLIENT})`, () => {
     expect(ofx.status).toBe(201);
     expect(ofx.body.data.statement).toMatchObject({ layout: 'OFX 1 (SGML)', newLineCount: 2, closingBalance: 550375 });
     const incoming = await lineWith(livret, /VIR DE COMPTE COURANT/);
-    expect(incoming.proposals.map((p: any) => p.documentId)).toEqual([entries.toLivret]);
+    expect(incoming.proposals.map((p: EntryView) => p.documentId)).toEqual([entries.toLivret]);
     const other = await app.admin('post', `${BASE}/lines/${incoming.documentId}/match`, treasurer).send({ entry: entries.toLivret });
     expect(other.status).toBe(200);
     // the same transfer cannot be matched a second time on the current account
@@ -406,7 +428,10 @@ describe(`bank reconciliation (${DB_CLIENT})`, () => {
     expect([livretBalance.balance, livretBalance.reconciled, livretBalance.statement.balance]).toEqual([550000, 550000, 550375]);
     // the books' own route gives the same numbers
     const all = await app.admin('get', '/back-office/books/balances', treasurer).query({ date: '2024-03-31' });
-    expect(all.body.data.accounts.find((a: any) => a.documentId === main)).toMatchObject({ balance: 187610, reconciled: 183130 });
+    expect(all.body.data.accounts.find((a: { documentId: string }) => a.documentId === main)).toMatchObject({
+      balance: 187610,
+      reconciled: 183130,
+    });
 
     // a third layout (signed Montant), matched in one action
     const res = await upload(sg, 'societe-generale-2024-03.csv');

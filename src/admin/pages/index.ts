@@ -11,6 +11,7 @@ import access from './access';
 import receiptsPage from './receipts';
 import importsPage from './imports';
 import helloassoPage from './helloasso';
+import reconciliationPage from './reconciliation';
 import labels from './labels';
 import home from './home';
 
@@ -37,6 +38,7 @@ export const adminPages: AdminPage[] = [
   receiptsPage,
   importsPage,
   helloassoPage,
+  reconciliationPage,
   labels,
   home,
 ];
