@@ -16,6 +16,8 @@ export const BUSINESS_TYPES = [
   'api::document.document',
   // the books' entries (not their accounts nor categories: the first start creates a current account and the chart)
   'api::ledger-entry.ledger-entry',
+  // the bank statements imported for the reconciliation
+  'api::bank-statement.bank-statement',
 ] as const;
 
 /** Documents per business type (an article's draft and published rows count once). */

@@ -1,7 +1,8 @@
 import type { DocumentData, Strapi, Values } from '../../types';
 import { badRequest, conflict, fieldError } from '../../../core/errors';
 import { CASH_ACCOUNT, ENTRY, toCents } from '../rules';
-import { lineView, lockReconciliation, matchLine, readLine } from './matching';
+import { lineView, matchLine, readLine } from './matching';
+import { lockReconciliation } from './lock';
 import type { Author } from './statements';
 
 /** The payment method a bank's label says (« CB », « CHQ », « VIR », « PRLV »…), else none. */

@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import type { Knex } from 'knex';
 import type { Strapi, Values } from '../../types';
 import { readAssociation } from '../../../core/association';
 import { badRequest, conflict, fieldError, notFound } from '../../../core/errors';
@@ -8,6 +7,7 @@ import { knex, link, table } from '../../sql';
 import { closedYears, describeFiscalYear, fiscalYearOf } from '../fiscal-years';
 import { ENTRY, toCents } from '../rules';
 import { LINE, type Author } from './statements';
+import { lockReconciliation } from './lock';
 
 /**
  * Matching a bank statement's operations with the books' entries. One place for the rule: an operation
@@ -179,16 +179,6 @@ export const listLines = async (strapi: Strapi, account: Values, status?: unknow
 
 // ---------------------------------------------------------------------------------------------------
 // Writing a match
-
-/**
- * Matching and unmatching wait for each other (PostgreSQL advisory lock; SQLite has one writer): two
- * people accepting proposals at the same time never match one entry twice.
- */
-const RECONCILE_LOCK = 0x0b00c6;
-export const lockReconciliation = async (strapi: Strapi, trx: Knex.Transaction) => {
-  if (strapi.db.dialect.client !== 'postgres') return;
-  await trx.raw('SELECT pg_advisory_xact_lock(?)', [RECONCILE_LOCK]);
-};
 
 export const readLine = async (strapi: Strapi, documentId: unknown) => {
   const id = typeof documentId === 'string' ? documentId : '';

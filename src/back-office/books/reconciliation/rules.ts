@@ -21,6 +21,8 @@ export const reconciledEntryRules: WriteRule = {
   prepare(write) {
     delete write.data.reconciledAt;
     delete write.data.bankLines;
+    // a copy of an entry is a new entry: the bank confirmed the original only
+    if (write.cloning) Object.assign(write.data, { reconciledAt: null, bankLines: { set: [] } });
   },
   async check(write) {
     if (write.creating || !write.stored) return;

@@ -6,6 +6,7 @@ import { simplify } from '../../imports/values';
 import { createMany } from '../../rules/many';
 import { CASH_ACCOUNT } from '../rules';
 import { readStatement, StatementFileError, type StatementOperation } from './read';
+import { lockReconciliation } from './lock';
 
 export const STATEMENT = 'api::bank-statement.bank-statement';
 export const LINE = 'api::bank-statement-line.bank-statement-line';
@@ -84,7 +85,8 @@ export const importStatement = async (
 ) => {
   const account = await readAccount(strapi, input.accountDocumentId);
   const fileHash = sha256(input.buffer);
-  const again = await strapi.db.query(STATEMENT).findOne({ where: { account: { id: account.id }, fileHash } });
+  const sameFile = () => strapi.db.query(STATEMENT).findOne({ where: { account: { id: account.id }, fileHash } });
+  const again = await sameFile();
   if (again) return { alreadyImported: true, statement: statementView(again) };
   let read;
   try {
@@ -102,15 +104,20 @@ export const importStatement = async (
       'account'
     );
   }
-  const keys = operationKeys(account.documentId, read.operations);
-  const known = new Set<string>();
-  for (let i = 0; i < keys.length; i += 500) {
-    const rows = await strapi.db.query(LINE).findMany({ where: { uniqueKey: { $in: keys.slice(i, i + 500) } }, select: ['uniqueKey'] });
-    for (const row of rows) known.add(row.uniqueKey);
-  }
-  const fresh = read.operations.map((op, i) => ({ op, key: keys[i] })).filter(({ key }) => !known.has(key));
-  const dates = read.operations.map((o) => o.date).sort();
-  const statement = await strapi.db.transaction(async () => {
+  const operations = read.operations;
+  const keys = operationKeys(account.documentId, operations);
+  const dates = operations.map((o) => o.date).sort();
+  // under the reconciliation's lock: two imports of overlapping statements at once keep each operation once
+  const result = await strapi.db.transaction(async ({ trx }) => {
+    await lockReconciliation(strapi, trx);
+    const raced = await sameFile();
+    if (raced) return { alreadyImported: true, statement: raced };
+    const known = new Set<string>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const rows = await strapi.db.query(LINE).findMany({ where: { uniqueKey: { $in: keys.slice(i, i + 500) } }, select: ['uniqueKey'] });
+      for (const row of rows) known.add(row.uniqueKey);
+    }
+    const fresh = operations.map((op, i) => ({ op, key: keys[i] })).filter(({ key }) => !known.has(key));
     const created = await strapi.documents(STATEMENT).create({
       data: {
         account: { connect: [{ documentId: account.documentId }] },
@@ -120,9 +127,9 @@ export const importStatement = async (
         layout: read.layout,
         firstDate: dates[0],
         lastDate: dates[dates.length - 1],
-        lineCount: read.operations.length,
+        lineCount: operations.length,
         newLineCount: fresh.length,
-        duplicateCount: read.operations.length - fresh.length,
+        duplicateCount: operations.length - fresh.length,
         closingBalance: read.closingCents === null ? null : read.closingCents / 100,
         closingDate: read.closingDate,
         importedBy: input.author.name.slice(0, 255),
@@ -143,7 +150,7 @@ export const importStatement = async (
         status: 'unmatched',
       }))
     );
-    return created;
+    return { alreadyImported: false, statement: created };
   });
-  return { alreadyImported: false, statement: statementView(statement) };
+  return { alreadyImported: result.alreadyImported, statement: statementView(result.statement) };
 };
