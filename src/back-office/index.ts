@@ -20,6 +20,7 @@ import receipts from './receipts';
 import imports from './imports';
 import books from './books';
 import expenseClaims from './expense-claims';
+import reconciliation from './books/reconciliation';
 import helloasso from './helloasso';
 
 /**
@@ -46,6 +47,7 @@ export const modules: BackOfficeModule[] = [
   imports,
   books,
   expenseClaims,
+  reconciliation,
   helloasso,
 ];
 

@@ -384,6 +384,8 @@ export const LABELS: Record<string, Record<string, string>> = {
     contribution: 'Cotisation',
     donation: 'Don',
     expenseClaim: 'Note de frais',
+    reconciledAt: 'Rapprochée le',
+    bankLines: 'Lignes de relevé rapprochées',
   },
   'api::expense-claim.expense-claim': {
     ...common,
@@ -405,6 +407,38 @@ export const LABELS: Record<string, Record<string, string>> = {
     ledgerEntry: 'Écriture du remboursement',
     donation: 'Don (abandon de frais)',
     notes: 'Notes',
+  },
+  'api::bank-statement.bank-statement': {
+    ...common,
+    account: 'Compte',
+    fileName: 'Fichier',
+    fileHash: 'Empreinte du fichier',
+    format: 'Format',
+    layout: 'Banque (présentation du fichier)',
+    firstDate: 'Première opération',
+    lastDate: 'Dernière opération',
+    lineCount: 'Opérations dans le fichier',
+    newLineCount: 'Opérations nouvelles',
+    duplicateCount: 'Opérations déjà importées',
+    closingBalance: 'Solde du relevé (€)',
+    closingDate: 'Solde au',
+    importedBy: 'Importé par',
+    importedAt: 'Importé le',
+    lines: 'Opérations',
+  },
+  'api::bank-statement-line.bank-statement-line': {
+    ...common,
+    statement: 'Relevé',
+    account: 'Compte',
+    date: 'Date',
+    label: 'Libellé de la banque',
+    amount: 'Montant (€, négatif : débit)',
+    bankReference: 'Référence de la banque',
+    uniqueKey: 'Clé d\u2019unicité',
+    status: 'État',
+    entry: 'Écriture rapprochée',
+    matchedAt: 'Rapprochée le',
+    matchedBy: 'Rapprochée par',
   },
   'api::fiscal-year.fiscal-year': {
     ...common,
@@ -589,6 +623,10 @@ export const ENUMS = {
   'books.expense-line': {
     kind: { expense: 'Dépense', mileage: 'Trajet (indemnités kilométriques)' },
     vehicle: { car: 'Voiture', motorcycle: 'Moto (plus de 50 cm³)', moped: 'Cyclomoteur (50 cm³ au plus)' },
+  },
+  'api::bank-statement.bank-statement': { format: { csv: 'CSV', ofx: 'OFX' } },
+  'api::bank-statement-line.bank-statement-line': {
+    status: { unmatched: 'À rapprocher', matched: 'Rapprochée', ignored: 'Ignorée' },
   },
 } as const satisfies Record<string, Record<string, Record<string, string>>>;
 

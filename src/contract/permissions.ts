@@ -27,6 +27,7 @@ export const ACTIONS = {
   booksRead: 'api::back-office.books.read',
   booksClose: 'api::back-office.books.close',
   expenseClaimsManage: 'api::back-office.expense-claims.manage',
+  booksReconcile: 'api::back-office.books.reconcile',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -72,6 +73,11 @@ export const ACTION_DEFINITIONS = [
   {
     uid: 'back-office.expense-claims.manage',
     displayName: 'Approuver, refuser, rembourser les notes de frais ou en enregistrer l’abandon',
+    subCategory: 'Comptabilité',
+  },
+  {
+    uid: 'back-office.books.reconcile',
+    displayName: 'Rapprochement bancaire (importer les relevés, pointer les écritures)',
     subCategory: 'Comptabilité',
   },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

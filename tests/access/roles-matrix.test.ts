@@ -58,7 +58,7 @@ const BACK_OFFICE: Record<string, string[]> = {
   'asso-communication': ['exports.read', 'stats.read', 'calendar.read', 'newsletters.send'],
   'asso-partnerships': ['exports.read', 'reports.read', 'stats.read', 'calendar.read'],
 };
-BACK_OFFICE['asso-treasurer'].push('books.read', 'books.close', 'expense-claims.manage');
+BACK_OFFICE['asso-treasurer'].push('books.read', 'books.close', 'expense-claims.manage', 'books.reconcile');
 
 describe(`admin roles and rights (${DB_CLIENT})`, () => {
   let app: TestApp;
@@ -171,6 +171,9 @@ describe(`admin roles and rights (${DB_CLIENT})`, () => {
         'api::receipt-delivery.receipt-delivery': ['asso-treasurer'],
         // fiscal years closed: written only by « Clôturer l’exercice »
         'api::fiscal-year.fiscal-year': ['asso-treasurer'],
+        // bank statements and their lines: written only by the page « Rapprochement bancaire »
+        'api::bank-statement.bank-statement': ['asso-treasurer'],
+        'api::bank-statement-line.bank-statement-line': ['asso-treasurer'],
       };
       for (const [uid, readers] of Object.entries(LOGS)) {
         expect2xx(`${uid} R list`, readers.includes(role), code(await as('get', cm(uid))));

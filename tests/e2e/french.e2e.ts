@@ -52,6 +52,7 @@ const BACK_OFFICE_PAGES: Record<string, string> = {
   Sauvegardes: '/admin/sauvegardes',
   Médiathèque: '/admin/plugins/upload',
   HelloAsso: '/admin/helloasso',
+  'Rapprochement bancaire': '/admin/rapprochement-bancaire',
 };
 
 /** The page's visible text once its requests are done. */

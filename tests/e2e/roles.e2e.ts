@@ -32,8 +32,20 @@ const COLLECTIONS: Record<string, { code: string; email: string; password: strin
       'Catégorie comptable',
       'Écriture',
       'Exercice clos',
+      'Relevé bancaire',
+      'Ligne de relevé bancaire',
     ],
-    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Sauvegardes', 'Médiathèque', 'HelloAsso'],
+    menu: [
+      'Tableau de bord',
+      'Cotisations',
+      'Trouver des bénévoles',
+      'Calendrier',
+      'Exports',
+      'Sauvegardes',
+      'Médiathèque',
+      'HelloAsso',
+      'Rapprochement bancaire',
+    ],
   },
   tresoriere: {
     code: 'asso-treasurer',
@@ -55,8 +67,19 @@ const COLLECTIONS: Record<string, { code: string; email: string; password: strin
       'Catégorie comptable',
       'Écriture',
       'Exercice clos',
+      'Relevé bancaire',
+      'Ligne de relevé bancaire',
     ],
-    menu: ['Tableau de bord', 'Cotisations', 'Trouver des bénévoles', 'Calendrier', 'Exports', 'Médiathèque', 'HelloAsso'],
+    menu: [
+      'Tableau de bord',
+      'Cotisations',
+      'Trouver des bénévoles',
+      'Calendrier',
+      'Exports',
+      'Médiathèque',
+      'HelloAsso',
+      'Rapprochement bancaire',
+    ],
   },
   secretaire: {
     code: 'asso-secretary',
@@ -119,6 +142,7 @@ const MENU = [
   'Sauvegardes',
   'Médiathèque',
   'HelloAsso',
+  'Rapprochement bancaire',
 ];
 
 const ALL = [
@@ -141,6 +165,8 @@ const ALL = [
   'Catégorie comptable',
   'Écriture',
   'Exercice clos',
+  'Relevé bancaire',
+  'Ligne de relevé bancaire',
 ];
 
 describe('each bureau role sees its own collections', () => {

@@ -556,6 +556,107 @@ export interface ApiAvailabilitySlotAvailabilitySlot extends Struct.CollectionTy
   };
 }
 
+export interface ApiBankStatementLineBankStatementLine extends Struct.CollectionTypeSchema {
+  collectionName: 'bank_statement_lines';
+  info: {
+    description: "Une op\u00E9ration d'un relev\u00E9 bancaire, rapproch\u00E9e ou non d'une \u00E9criture";
+    displayName: 'Ligne de relev\u00E9 bancaire';
+    pluralName: 'bank-statement-lines';
+    singularName: 'bank-statement-line';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    account: Schema.Attribute.Relation<'manyToOne', 'api::cash-account.cash-account'>;
+    amount: Schema.Attribute.Decimal & Schema.Attribute.Required;
+    bankReference: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    date: Schema.Attribute.Date & Schema.Attribute.Required;
+    entry: Schema.Attribute.Relation<'manyToOne', 'api::ledger-entry.ledger-entry'>;
+    label: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 500;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::bank-statement-line.bank-statement-line'> & Schema.Attribute.Private;
+    matchedAt: Schema.Attribute.DateTime;
+    matchedBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    statement: Schema.Attribute.Relation<'manyToOne', 'api::bank-statement.bank-statement'>;
+    status: Schema.Attribute.Enumeration<['unmatched', 'matched', 'ignored']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'unmatched'>;
+    uniqueKey: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
+export interface ApiBankStatementBankStatement extends Struct.CollectionTypeSchema {
+  collectionName: 'bank_statements';
+  info: {
+    description: 'Un relev\u00E9 import\u00E9 (CSV de la banque ou OFX) pour le rapprochement bancaire';
+    displayName: 'Relev\u00E9 bancaire';
+    pluralName: 'bank-statements';
+    singularName: 'bank-statement';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    account: Schema.Attribute.Relation<'manyToOne', 'api::cash-account.cash-account'>;
+    closingBalance: Schema.Attribute.Decimal;
+    closingDate: Schema.Attribute.Date;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    duplicateCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    fileHash: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    fileName: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    firstDate: Schema.Attribute.Date;
+    format: Schema.Attribute.Enumeration<['csv', 'ofx']> & Schema.Attribute.Required;
+    importedAt: Schema.Attribute.DateTime;
+    importedBy: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    lastDate: Schema.Attribute.Date;
+    layout: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 80;
+      }>;
+    lineCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    lines: Schema.Attribute.Relation<'oneToMany', 'api::bank-statement-line.bank-statement-line'>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::bank-statement.bank-statement'> & Schema.Attribute.Private;
+    newLineCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
 export interface ApiCashAccountCashAccount extends Struct.CollectionTypeSchema {
   collectionName: 'cash_accounts';
   info: {
@@ -1236,6 +1337,7 @@ export interface ApiLedgerEntryLedgerEntry extends Struct.CollectionTypeSchema {
   };
   attributes: {
     amount: Schema.Attribute.Decimal & Schema.Attribute.Required;
+    bankLines: Schema.Attribute.Relation<'oneToMany', 'api::bank-statement-line.bank-statement-line'>;
     cashAccount: Schema.Attribute.Relation<'manyToOne', 'api::cash-account.cash-account'>;
     category: Schema.Attribute.Relation<'manyToOne', 'api::ledger-category.ledger-category'>;
     createdAt: Schema.Attribute.DateTime;
@@ -1259,6 +1361,7 @@ export interface ApiLedgerEntryLedgerEntry extends Struct.CollectionTypeSchema {
     partner: Schema.Attribute.Relation<'manyToOne', 'api::partner.partner'>;
     paymentMethod: Schema.Attribute.Enumeration<['cash', 'cheque', 'transfer', 'card', 'helloasso', 'other']>;
     publishedAt: Schema.Attribute.DateTime;
+    reconciledAt: Schema.Attribute.Date;
     reference: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 120;
@@ -2484,6 +2587,8 @@ declare module '@strapi/strapi' {
       'api::article.article': ApiArticleArticle;
       'api::association.association': ApiAssociationAssociation;
       'api::availability-slot.availability-slot': ApiAvailabilitySlotAvailabilitySlot;
+      'api::bank-statement-line.bank-statement-line': ApiBankStatementLineBankStatementLine;
+      'api::bank-statement.bank-statement': ApiBankStatementBankStatement;
       'api::cash-account.cash-account': ApiCashAccountCashAccount;
       'api::contribution.contribution': ApiContributionContribution;
       'api::document.document': ApiDocumentDocument;

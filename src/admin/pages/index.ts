@@ -12,6 +12,7 @@ import receiptsPage from './receipts';
 import expenseClaimsPage from './expense-claims';
 import importsPage from './imports';
 import helloassoPage from './helloasso';
+import reconciliationPage from './reconciliation';
 import labels from './labels';
 import home from './home';
 
@@ -39,6 +40,7 @@ export const adminPages: AdminPage[] = [
   expenseClaimsPage,
   importsPage,
   helloassoPage,
+  reconciliationPage,
   labels,
   home,
 ];

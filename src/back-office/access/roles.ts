@@ -62,6 +62,9 @@ export const CONTENT_RIGHTS: Record<string, [Rights, Rights, Rights, Rights, Rig
   // expense claims: entered for a volunteer by the treasurer or the volunteer manager (volunteers have no account);
   // their steps (approve, reimburse, waive) are the treasurer's (ACTIONS.expenseClaimsManage); a numbered claim is never deleted
   'api::expense-claim.expense-claim': ['CRUD', '', 'CRUD', '', ''],
+  // bank reconciliation: statements and their lines are written by the page « Rapprochement bancaire » only
+  'api::bank-statement.bank-statement': ['R', '', '', '', ''],
+  'api::bank-statement-line.bank-statement-line': ['R', '', '', '', ''],
   // HelloAsso's log, forms and imported items: read and changed through the page « HelloAsso » only
   'api::helloasso-item.helloasso-item': ['', '', '', '', ''],
   'api::helloasso-form.helloasso-form': ['', '', '', '', ''],
@@ -109,6 +112,7 @@ export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   [ACTIONS.booksRead]: ['asso-treasurer'],
   [ACTIONS.booksClose]: ['asso-treasurer'],
   [ACTIONS.expenseClaimsManage]: ['asso-treasurer'],
+  [ACTIONS.booksReconcile]: ['asso-treasurer'],
 };
 
 /**

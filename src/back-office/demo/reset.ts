@@ -17,6 +17,8 @@ export const BUSINESS_TYPES = [
   // the books' entries (not their accounts nor categories: the first start creates a current account and the chart)
   'api::ledger-entry.ledger-entry',
   'api::expense-claim.expense-claim',
+  // the bank statements imported for the reconciliation
+  'api::bank-statement.bank-statement',
 ] as const;
 
 /** Documents per business type (an article's draft and published rows count once). */
