@@ -132,6 +132,10 @@ export const LABELS: Record<string, Record<string, string>> = {
     decidedAt: 'Décision le',
     receivedAt: 'Versée le',
     reportDueAt: 'Bilan à rendre le',
+    budgetLines: 'Budget prévisionnel de l\u2019action (compte rendu financier)',
+    actionDescription: 'Compte rendu : description de l\u2019action réalisée',
+    differencesExplanation: 'Compte rendu : explication des écarts entre le prévu et le réalisé',
+    indirectCostsRule: 'Compte rendu : règle de répartition des charges indirectes',
   },
   'api::donor.donor': {
     ...common,
@@ -404,6 +408,11 @@ export const COMPONENT_LABELS: Record<string, Record<string, string>> = {
   },
   'logistics.equipment-line': { item: 'Matériel', quantity: 'Quantité', status: 'État' },
   'books.opening-balance': { fiscalYear: 'Exercice', amount: 'Solde au premier jour de l\u2019exercice (€)' },
+  'books.budget-line': {
+    number: 'Compte (ex. 606, 64, 74)',
+    label: 'Libellé',
+    planned: 'Montant prévu (€)',
+  },
 };
 
 /** French label of a field, falling back to its name. */

@@ -26,6 +26,8 @@ export const ACTIONS = {
   helloassoManage: 'api::back-office.helloasso.manage',
   booksRead: 'api::back-office.books.read',
   booksClose: 'api::back-office.books.close',
+  booksReports: 'api::back-office.books.reports',
+  subsidyReports: 'api::back-office.books.subsidy-reports',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -68,4 +70,10 @@ export const ACTION_DEFINITIONS = [
   },
   { uid: 'back-office.books.read', displayName: 'Voir les soldes des comptes', subCategory: 'Comptabilité' },
   { uid: 'back-office.books.close', displayName: 'Clôturer un exercice', subCategory: 'Comptabilité' },
+  { uid: 'back-office.books.reports', displayName: 'Télécharger le compte de résultat', subCategory: 'Comptabilité' },
+  {
+    uid: 'back-office.books.subsidy-reports',
+    displayName: 'Télécharger le compte rendu financier d’une subvention (Cerfa n° 15059)',
+    subCategory: 'Comptabilité',
+  },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

@@ -1,5 +1,33 @@
 import type { Schema, Struct } from '@strapi/strapi';
 
+export interface BooksBudgetLine extends Struct.ComponentSchema {
+  collectionName: 'components_books_budget_lines';
+  info: {
+    description: "Une ligne du budget pr\u00E9visionnel d'une action subventionn\u00E9e (compte du plan associatif et montant pr\u00E9vu)";
+    displayName: 'Ligne de budget';
+    icon: 'priceTag';
+  };
+  attributes: {
+    label: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    number: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 8;
+      }>;
+    planned: Schema.Attribute.Decimal &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      >;
+  };
+}
+
 export interface BooksOpeningBalance extends Struct.ComponentSchema {
   collectionName: 'components_books_opening_balances';
   info: {
@@ -89,6 +117,7 @@ export interface SharedLocation extends Struct.ComponentSchema {
 declare module '@strapi/strapi' {
   export namespace Public {
     export interface ComponentSchemas {
+      'books.budget-line': BooksBudgetLine;
       'books.opening-balance': BooksOpeningBalance;
       'logistics.equipment-line': LogisticsEquipmentLine;
       'shared.location': SharedLocation;

@@ -11,6 +11,7 @@ import access from './access';
 import receiptsPage from './receipts';
 import importsPage from './imports';
 import helloassoPage from './helloasso';
+import booksPage from './books';
 import labels from './labels';
 import home from './home';
 
@@ -37,6 +38,7 @@ export const adminPages: AdminPage[] = [
   receiptsPage,
   importsPage,
   helloassoPage,
+  booksPage,
   labels,
   home,
 ];

@@ -105,6 +105,9 @@ export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   // the books: the treasurer reads the balances and closes a fiscal year (as the president, super admin)
   [ACTIONS.booksRead]: ['asso-treasurer'],
   [ACTIONS.booksClose]: ['asso-treasurer'],
+  // the compte de résultat: the treasurer (and the president); a subsidy's financial report also by who follows the subsidies
+  [ACTIONS.booksReports]: ['asso-treasurer'],
+  [ACTIONS.subsidyReports]: ['asso-treasurer', 'asso-partnerships'],
 };
 
 /**
