@@ -132,6 +132,10 @@ export const LABELS: Record<string, Record<string, string>> = {
     decidedAt: 'Décision le',
     receivedAt: 'Versée le',
     reportDueAt: 'Bilan à rendre le',
+    budgetLines: 'Budget prévisionnel de l\u2019action (compte rendu financier)',
+    actionDescription: 'Compte rendu : description de l\u2019action réalisée',
+    differencesExplanation: 'Compte rendu : explication des écarts entre le prévu et le réalisé',
+    indirectCostsRule: 'Compte rendu : règle de répartition des charges indirectes',
   },
   'api::donor.donor': {
     ...common,
@@ -475,6 +479,11 @@ export const COMPONENT_LABELS: Record<string, Record<string, string>> = {
     electric: 'Véhicule électrique',
     rate: 'Taux du barème (€/km)',
     scaleYear: 'Année du barème',
+  },
+  'books.budget-line': {
+    number: 'Compte (ex. 606, 64, 74)',
+    label: 'Libellé',
+    planned: 'Montant prévu (€)',
   },
 };
 

@@ -28,6 +28,8 @@ export const ACTIONS = {
   booksClose: 'api::back-office.books.close',
   expenseClaimsManage: 'api::back-office.expense-claims.manage',
   booksReconcile: 'api::back-office.books.reconcile',
+  booksReports: 'api::back-office.books.reports',
+  subsidyReports: 'api::back-office.books.subsidy-reports',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -78,6 +80,12 @@ export const ACTION_DEFINITIONS = [
   {
     uid: 'back-office.books.reconcile',
     displayName: 'Rapprochement bancaire (importer les relevés, pointer les écritures)',
+    subCategory: 'Comptabilité',
+  },
+  { uid: 'back-office.books.reports', displayName: 'Télécharger le compte de résultat', subCategory: 'Comptabilité' },
+  {
+    uid: 'back-office.books.subsidy-reports',
+    displayName: 'Télécharger le compte rendu financier d’une subvention (Cerfa n° 15059)',
     subCategory: 'Comptabilité',
   },
 ].map((a) => ({ ...a, section: 'settings' as const, category: 'Back-office' }));

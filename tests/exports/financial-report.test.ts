@@ -148,6 +148,8 @@ describe(`financial report (${DB_CLIENT})`, () => {
     expectLine('Budget prévu des missions', 'Total', '2', '100,30');
     expectLine('Budget réel des missions', 'Total', '2', '100,05');
     expect(rows.some((r) => /Kermesse|Trop tard|Ancienne/.test(r['Détail']))).toBe(false);
+    // the books' section (no ledger entry in this fixture: tests/books/reports.test.ts has them)
+    expectLine('Comptabilité : résultat', 'Résultat de l’exercice : excédent (recettes − dépenses)', '', '0,00');
   });
 
   it('prints the same figures in a PDF with the association, its RNA/SIREN and the period', async () => {
@@ -229,6 +231,7 @@ describe(`financial report (${DB_CLIENT})`, () => {
       'Cotisations : vous n’avez pas le droit de les consulter',
       'Subventions : vous n’avez pas le droit de les consulter',
       'Budgets des missions : vous n’avez pas le droit de les consulter',
+      'Comptabilité (recettes, dépenses et résultat) : vous n’avez pas le droit de les consulter',
     ]);
 
     const nothing = await adminWithRights(app, 'Bilan sans données', { actions: ['api::back-office.reports.read'] });

@@ -195,13 +195,18 @@ describe(`statistics (${DB_CLIENT})`, () => {
       byMonth: money([0, 0.3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100], [0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
     },
     subsidies: { requested: 5500, granted: 2500, received: 1000.55 },
+    // the books of the current fiscal year (no ledger entry here: tests/books/reports.test.ts has them), for who reads the books
+    books: (() => {
+      const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric' }).format(new Date()));
+      return { fiscalYear: year, name: String(year), start: `${year}-01-01`, end: `${year}-12-31`, income: 0, expense: 0, result: 0 };
+    })(),
   };
 
   it('gives every figure of the year exactly, the same on both databases', async () => {
     const res = await app.admin('get', '/back-office/stats?year=2025').expect(200);
     expect(res.body).toEqual(EXPECTED_2025);
     // the issue's keys, in its order
-    expect(Object.keys(res.body).filter((k) => !['referenceDay', 'ageGroupsByGender', 'membersByMonth'].includes(k))).toEqual([
+    expect(Object.keys(res.body).filter((k) => !['referenceDay', 'ageGroupsByGender', 'membersByMonth', 'books'].includes(k))).toEqual([
       'year',
       'members',
       'volunteers',
@@ -397,8 +402,8 @@ describe(`statistics (${DB_CLIENT})`, () => {
     // Every bureau role sees the dashboard; each money section only with the read right on that money
     // (the roles table: contributions T S V, donations T P, subsidies T S P).
     const MONEY_SEEN: Record<RoleCode, string[]> = {
-      'strapi-super-admin': ['dues', 'donations', 'subsidies'],
-      'asso-treasurer': ['dues', 'donations', 'subsidies'],
+      'strapi-super-admin': ['dues', 'donations', 'subsidies', 'books'],
+      'asso-treasurer': ['dues', 'donations', 'subsidies', 'books'],
       'asso-secretary': ['dues', 'subsidies'],
       'asso-volunteer-manager': ['dues'],
       'asso-communication': [],
@@ -407,7 +412,7 @@ describe(`statistics (${DB_CLIENT})`, () => {
     it.each(Object.keys(MONEY_SEEN) as RoleCode[])('%s: the dashboard and its PDF, with only its money sections', async (role) => {
       const token = await loginAs(app, role);
       const res = await app.admin('get', '/back-office/stats?year=2025', token).expect(200);
-      const money = ['dues', 'donations', 'subsidies'] as const;
+      const money = ['dues', 'donations', 'subsidies', 'books'] as const;
       expect(money.filter((k) => k in res.body)).toEqual(MONEY_SEEN[role]);
       const expected: Record<string, unknown> = { ...EXPECTED_2025 };
       for (const k of money) if (!MONEY_SEEN[role].includes(k)) delete expected[k];
@@ -438,7 +443,7 @@ describe(`statistics (${DB_CLIENT})`, () => {
     it('shows each money section only to roles that may read that money', async () => {
       const noMoney = await createUser('Statistiques seules', [{ action: 'api::back-office.stats.read' }]);
       const res = await app.admin('get', '/back-office/stats?year=2025', noMoney).expect(200);
-      const { dues, donations, subsidies, ...rest } = EXPECTED_2025;
+      const { dues, donations, subsidies, books, ...rest } = EXPECTED_2025;
       expect(res.body).toEqual(rest);
       const pdf = await app
         .admin('get', '/back-office/stats/report.pdf?year=2025', noMoney)

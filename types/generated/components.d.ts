@@ -1,26 +1,30 @@
 import type { Schema, Struct } from '@strapi/strapi';
 
-export interface BooksExpenseLine extends Struct.ComponentSchema {
-  collectionName: 'components_books_expense_lines';
+export interface BooksBudgetLine extends Struct.ComponentSchema {
+  collectionName: 'components_books_budget_lines';
   info: {
-    displayName: 'Ligne de note de frais';
+    description: "Une ligne du budget pr\u00E9visionnel d'une action subventionn\u00E9e (compte du plan associatif et montant pr\u00E9vu)";
+    displayName: 'Ligne de budget';
     icon: 'priceTag';
   };
   attributes: {
-    amount: Schema.Attribute.Decimal;
-    date: Schema.Attribute.Date;
-    electric: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
-    fiscalPower: Schema.Attribute.Integer;
-    kind: Schema.Attribute.Enumeration<['expense', 'mileage']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'expense'>;
-    km: Schema.Attribute.Integer;
-    rate: Schema.Attribute.Float;
-    scaleYear: Schema.Attribute.Integer;
-    vehicle: Schema.Attribute.Enumeration<['car', 'motorcycle', 'moped']>;
-    voucher: Schema.Attribute.Media<'images' | 'files'>;
-    what: Schema.Attribute.String &
+    label: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 200;
       }>;
+    number: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 8;
+      }>;
+    planned: Schema.Attribute.Decimal &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      >;
   };
 }
 
@@ -113,7 +117,7 @@ export interface SharedLocation extends Struct.ComponentSchema {
 declare module '@strapi/strapi' {
   export namespace Public {
     export interface ComponentSchemas {
-      'books.expense-line': BooksExpenseLine;
+      'books.budget-line': BooksBudgetLine;
       'books.opening-balance': BooksOpeningBalance;
       'logistics.equipment-line': LogisticsEquipmentLine;
       'shared.location': SharedLocation;

@@ -2124,6 +2124,7 @@ export interface ApiSubsidySubsidy extends Struct.CollectionTypeSchema {
     draftAndPublish: false;
   };
   attributes: {
+    actionDescription: Schema.Attribute.Text;
     amountGranted: Schema.Attribute.Decimal &
       Schema.Attribute.SetMinMax<
         {
@@ -2145,9 +2146,11 @@ export interface ApiSubsidySubsidy extends Struct.CollectionTypeSchema {
         },
         number
       >;
+    budgetLines: Schema.Attribute.Component<'books.budget-line', true>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
     decidedAt: Schema.Attribute.Date;
+    differencesExplanation: Schema.Attribute.Text;
     documents: Schema.Attribute.Media<'images' | 'files', true>;
     fiscalYear: Schema.Attribute.Integer &
       Schema.Attribute.SetMinMax<
@@ -2158,6 +2161,7 @@ export interface ApiSubsidySubsidy extends Struct.CollectionTypeSchema {
         number
       >;
     funder: Schema.Attribute.Relation<'manyToOne', 'api::partner.partner'>;
+    indirectCostsRule: Schema.Attribute.Text;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<'oneToMany', 'api::subsidy.subsidy'> & Schema.Attribute.Private;
     notes: Schema.Attribute.Text;

@@ -13,6 +13,7 @@ import expenseClaimsPage from './expense-claims';
 import importsPage from './imports';
 import helloassoPage from './helloasso';
 import reconciliationPage from './reconciliation';
+import booksPage from './books';
 import labels from './labels';
 import home from './home';
 
@@ -41,6 +42,7 @@ export const adminPages: AdminPage[] = [
   importsPage,
   helloassoPage,
   reconciliationPage,
+  booksPage,
   labels,
   home,
 ];

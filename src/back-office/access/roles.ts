@@ -113,6 +113,9 @@ export const BACK_OFFICE_RIGHTS: Record<string, RoleCode[]> = {
   [ACTIONS.booksClose]: ['asso-treasurer'],
   [ACTIONS.expenseClaimsManage]: ['asso-treasurer'],
   [ACTIONS.booksReconcile]: ['asso-treasurer'],
+  // the compte de résultat: the treasurer (and the president); a subsidy's financial report also by who follows the subsidies
+  [ACTIONS.booksReports]: ['asso-treasurer'],
+  [ACTIONS.subsidyReports]: ['asso-treasurer', 'asso-partnerships'],
 };
 
 /**

@@ -70,7 +70,8 @@ export const closedYears = async (strapi: Strapi): Promise<Set<number>> => {
   return new Set(rows.map((r: { year: number }) => Number(r.year)));
 };
 
-const readYear = (raw: unknown) => {
+/** A fiscal year given as a parameter (« 2025 »): a French 400 naming it otherwise. */
+export const readYear = (raw: unknown) => {
   const text = String(raw ?? '').trim();
   const year = Number(text);
   if (!/^\d{4}$/.test(text) || year < 2000 || year > 2100) {

@@ -10,6 +10,10 @@ import { countedSql } from '../dues/counted';
 import { CONTRIBUTION, DONATION, MEMBERSHIP_TYPE, MISSION, PARTNER, SUBSIDY, sumCentsSql } from '../exports/datasets';
 import { enumLabel } from '../../contract/labels';
 import { SUBSIDY_AMOUNTS, subsidyCounted, subsidyCountedSql, type SubsidyAmount } from '../stats/definitions';
+import { yearByCategory } from '../books/statements';
+
+const LEDGER_ENTRY = 'api::ledger-entry.ledger-entry';
+const LEDGER_CATEGORY = 'api::ledger-category.ledger-category';
 
 /**
  * THE financial report of a fiscal year (for the general assembly and the town hall), computed once
@@ -79,12 +83,23 @@ export interface FinancialReport {
     difference: number;
     compared: number;
   } | null;
+  /**
+   * The books of the fiscal year (ledger entries): incomes and expenses by category, their totals and
+   * the result (incomes − expenses); transfers between the association's accounts are neither.
+   */
+  books: {
+    incomes: Array<{ number: string; name: string; count: number; cents: number }>;
+    expenses: Array<{ number: string; name: string; count: number; cents: number }>;
+    income: number;
+    expense: number;
+    result: number;
+  } | null;
   /** French names of the sections left out for lack of rights */
   omitted: string[];
 }
 
 /** What each section reads: the admin needs every one of these fields. */
-const SECTION_READS: Record<'dues' | 'donations' | 'subsidies' | 'missions', { name: string; reads: Array<[string, string]> }> = {
+const SECTION_READS: Record<'dues' | 'donations' | 'subsidies' | 'missions' | 'books', { name: string; reads: Array<[string, string]> }> = {
   dues: {
     name: 'Cotisations',
     reads: [
@@ -127,6 +142,17 @@ const SECTION_READS: Record<'dues' | 'donations' | 'subsidies' | 'missions', { n
       [MISSION, 'status'],
       [MISSION, 'budgetPlanned'],
       [MISSION, 'budgetActual'],
+    ],
+  },
+  books: {
+    name: 'Comptabilité (recettes, dépenses et résultat)',
+    reads: [
+      [LEDGER_ENTRY, 'date'],
+      [LEDGER_ENTRY, 'amount'],
+      [LEDGER_ENTRY, 'direction'],
+      [LEDGER_ENTRY, 'category'],
+      [LEDGER_CATEGORY, 'number'],
+      [LEDGER_CATEGORY, 'name'],
     ],
   },
 };
@@ -203,6 +229,7 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
     subsidies: null,
     receipts: null,
     missions: null,
+    books: null,
     omitted: (Object.keys(SECTION_READS) as Array<keyof typeof SECTION_READS>)
       .filter((k) => !sections.includes(k))
       .map((k) => SECTION_READS[k].name),
@@ -327,6 +354,7 @@ export const financialReport = async (strapi: Strapi, access: ReadAccess, year: 
       compared: missions.filter((m) => m.difference !== null).length,
     };
   }
+  if (sections.includes('books')) report.books = await yearByCategory(strapi, start, end);
   if (report.dues && report.donations && report.subsidies) {
     const receipts = { dues: report.dues.cents, donations: report.donations.cents, subsidies: report.subsidies.received };
     report.receipts = { ...receipts, total: receipts.dues + receipts.donations + receipts.subsidies };

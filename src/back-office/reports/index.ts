@@ -25,7 +25,9 @@ const reports: BackOfficeModule = {
         if (ext !== 'csv' && ext !== 'pdf' && ext !== 'xlsx') throw notFound('Bilan disponible en .csv, en .xlsx ou en .pdf.');
         const access = readAccess(strapi, ctx.state.userAbility);
         if (!readableSections(access).length) {
-          throw forbidden('Vous n\u2019avez le droit de consulter aucune des données du bilan (cotisations, dons, subventions, missions).');
+          throw forbidden(
+            'Vous n\u2019avez le droit de consulter aucune des données du bilan (cotisations, dons, subventions, missions, comptabilité).'
+          );
         }
         const year = ctx.query.year
           ? (parseFilterValue(strapi, YEAR, ctx.query.year) as number)

@@ -43,6 +43,16 @@ export const receiptsNotGiven = (r: FinancialReport) => {
   return `Non calculé : rubrique${s} absente${s} de ce bilan (${missing.join(', ')}).`;
 };
 
+/** The books' section: the ledger entries of the fiscal year by category, and the result. */
+export const BOOKS_INCOME = 'Comptabilité : recettes';
+export const BOOKS_EXPENSE = 'Comptabilité : dépenses';
+export const BOOKS_RESULT = 'Comptabilité : résultat';
+export const BOOKS_RULE =
+  'Recettes et dépenses des écritures de la comptabilité de l\u2019exercice, par catégorie ; les virements entre les comptes de l\u2019association n\u2019y figurent pas. Résultat = recettes − dépenses.';
+export const categoryName = (l: { number: string; name: string }) => [l.number, l.name].filter(Boolean).join(' ');
+export const sumCount = (lines: Array<{ count: number }>) => lines.reduce((n, l) => n + l.count, 0);
+export const resultLabel = (cents: number) => `Résultat de l\u2019exercice : ${cents >= 0 ? 'excédent' : 'déficit'} (recettes − dépenses)`;
+
 /** Missions section: its difference column says what it compares. */
 const DIFFERENCE = 'Écart des missions';
 export const NOT_COMPARED = 'non comparé (mission à venir sans budget réel)';
@@ -106,6 +116,13 @@ const csvRows = (r: FinancialReport, identity: { name: string; rna?: string | nu
       add(DIFFERENCE, m.difference === null ? `${detail} — ${NOT_COMPARED}` : detail, '', money(m.difference));
     }
     add(DIFFERENCE, 'Total (missions comparées)', r.missions.compared, money(r.missions.difference));
+  }
+  if (r.books) {
+    for (const l of r.books.incomes) add(BOOKS_INCOME, categoryName(l), l.count, money(l.cents));
+    add(BOOKS_INCOME, 'Total', sumCount(r.books.incomes), money(r.books.income));
+    for (const l of r.books.expenses) add(BOOKS_EXPENSE, categoryName(l), l.count, money(l.cents));
+    add(BOOKS_EXPENSE, 'Total', sumCount(r.books.expenses), money(r.books.expense));
+    add(BOOKS_RESULT, resultLabel(r.books.result), '', money(r.books.result));
   }
   for (const o of r.omitted) add('Non inclus', `${o} : vous n\u2019avez pas le droit de les consulter`, '', '');
   return rows;
@@ -215,6 +232,23 @@ export const financialPdf = async (strapi: Strapi, r: FinancialReport) => {
         ['Total', '', eurosOf(r.missions.planned), eurosOf(r.missions.actual), eurosOf(r.missions.difference)],
       ]
     );
+  }
+  if (r.books) {
+    heading(doc, 'Comptabilité : recettes, dépenses et résultat de l\u2019exercice');
+    paragraph(doc, BOOKS_RULE);
+    doc.moveDown(0.5);
+    const lines = (list: NonNullable<FinancialReport['books']>['incomes']) => list.map((l) => [categoryName(l), l.count, eurosOf(l.cents)]);
+    table(
+      doc,
+      ['Recettes par catégorie', 'Écritures', 'Montant'],
+      [...lines(r.books.incomes), ['Total des recettes', sumCount(r.books.incomes), eurosOf(r.books.income)]]
+    );
+    table(
+      doc,
+      ['Dépenses par catégorie', 'Écritures', 'Montant'],
+      [...lines(r.books.expenses), ['Total des dépenses', sumCount(r.books.expenses), eurosOf(r.books.expense)]]
+    );
+    table(doc, ['', '', 'Montant'], [[resultLabel(r.books.result), '', eurosOf(r.books.result)]]);
   }
   if (r.omitted.length) {
     heading(doc, 'Rubriques non incluses');

@@ -5,7 +5,18 @@ import { xlsxCell } from '../exports/format';
 import { workbookStream, type Sheet, type SheetColumn } from '../exports/xlsx';
 import { RECEIPTS_RULE, SUBSIDY_AMOUNTS, SUBSIDY_TOTAL_RULES, type SubsidyAmount } from '../stats/definitions';
 import { DIFFERENCE_RULE, type Breakdown, type FinancialReport } from './financial';
-import { NOT_COMPARED, RECEIPTS, SUBSIDIES_RECEIVED, receiptsNotGiven } from './render';
+import {
+  BOOKS_EXPENSE,
+  BOOKS_INCOME,
+  BOOKS_RESULT,
+  BOOKS_RULE,
+  NOT_COMPARED,
+  RECEIPTS,
+  SUBSIDIES_RECEIVED,
+  receiptsNotGiven,
+  resultLabel,
+  sumCount,
+} from './render';
 
 /**
  * The financial report as an Excel workbook, from the same report data as the CSV and the PDF.
@@ -144,6 +155,27 @@ export const financialXlsx = async (strapi: Strapi, r: FinancialReport) => {
           difference: m.difference,
           note: `écart sur ${m.compared} mission${s} comparée${s}`,
         },
+      ],
+    });
+  }
+  if (r.books) {
+    const b = r.books;
+    const rows = [...b.incomes.map((l) => ({ section: BOOKS_INCOME, ...l })), ...b.expenses.map((l) => ({ section: BOOKS_EXPENSE, ...l }))];
+    sheets.push({
+      name: 'Comptabilité',
+      title: [...title, BOOKS_RULE],
+      columns: [
+        column('Rubrique', 'section', 'text'),
+        column('Compte', 'number', 'text'),
+        column('Catégorie', 'name', 'text'),
+        column('Écritures', 'count', 'integer'),
+        column('Montant (€)', 'cents', 'cents'),
+      ],
+      batches: once(rows),
+      footer: [
+        { section: BOOKS_INCOME, name: 'Total', count: sumCount(b.incomes), cents: b.income },
+        { section: BOOKS_EXPENSE, name: 'Total', count: sumCount(b.expenses), cents: b.expense },
+        { section: BOOKS_RESULT, name: resultLabel(b.result), cents: b.result },
       ],
     });
   }

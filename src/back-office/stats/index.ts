@@ -1,10 +1,17 @@
 import type { AdminContext, BackOfficeModule } from '../types';
 import { ACTIONS } from '../../contract/permissions';
-import { allowedMoneySections, computeStats, parseYear } from './service';
+import { allowedMoneySections, computeStats, currentBooks, parseYear } from './service';
 import { statsReport } from './report';
 
-/** The statistics asked for (`?year=`), with the money sections the admin may read. */
-const statsOf = (ctx: AdminContext) => computeStats(strapi, parseYear(ctx.query.year), allowedMoneySections(ctx.state.userAbility));
+/**
+ * The statistics asked for (`?year=`), with the money sections the admin may read, and the books of
+ * the current fiscal year for who reads the books only (never computed for the others).
+ */
+const statsOf = async (ctx: AdminContext) => {
+  const stats = await computeStats(strapi, parseYear(ctx.query.year), allowedMoneySections(ctx.state.userAbility));
+  if (ctx.state.userAbility?.can?.(ACTIONS.booksRead)) stats.books = await currentBooks(strapi);
+  return stats;
+};
 
 /** Statistics of a year: the dashboard's JSON and its PDF report. */
 const stats: BackOfficeModule = {

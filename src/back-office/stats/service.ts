@@ -18,6 +18,10 @@ import {
 } from './definitions';
 import { statsQueries } from './queries';
 import type { Stats } from './types';
+import { readAssociation } from '../../core/association';
+import { currentFiscalYear, fiscalYearBounds } from '../../core/dates';
+import { fiscalYearName } from '../books/fiscal-years';
+import { yearByCategory } from '../books/statements';
 
 export type { Stats };
 
@@ -102,4 +106,21 @@ export const computeStats = async (strapi: Strapi, year: number, sections: Money
     stats.subsidies = { requested: centsToEuros(s.requested), granted: centsToEuros(s.granted), received: centsToEuros(s.received) };
   }
   return stats;
+};
+
+/** The current fiscal year's books (THE sums of the statements: books/statements.ts), in euros. */
+export const currentBooks = async (strapi: Strapi): Promise<NonNullable<Stats['books']>> => {
+  const { fiscalYearStartMonth } = await readAssociation(strapi, ['fiscalYearStartMonth']);
+  const fiscalYear = currentFiscalYear(fiscalYearStartMonth);
+  const [start, end] = fiscalYearBounds(fiscalYear, fiscalYearStartMonth);
+  const books = await yearByCategory(strapi, start, end);
+  return {
+    fiscalYear,
+    name: fiscalYearName(fiscalYear, fiscalYearStartMonth),
+    start,
+    end,
+    income: centsToEuros(books.income),
+    expense: centsToEuros(books.expense),
+    result: centsToEuros(books.result),
+  };
 };

@@ -31,4 +31,10 @@ export interface Stats {
   dues?: { total: number; count: number; byMonth: MoneyMonth[] };
   donations?: { total: number; count: number; donors: number; byMonth: MoneyMonth[] };
   subsidies?: { requested: number; granted: number; received: number };
+  /**
+   * The books of the current fiscal year (whatever `year` is), as its compte de résultat: incomes,
+   * expenses and result (incomes − expenses) of the ledger entries, in euros. Only for who reads the
+   * books (books.read).
+   */
+  books?: { fiscalYear: number; name: string; start: string; end: string; income: number; expense: number; result: number };
 }

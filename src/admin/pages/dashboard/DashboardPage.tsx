@@ -2,7 +2,7 @@ import * as React from 'react';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { Alert, Box, Button, Field, Flex, Grid, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
-import { formatCount, formatEuros, formatLongDate, formatRate, formatYear } from '../../../contract/format';
+import { formatCount, formatDate, formatEuros, formatLongDate, formatRate, formatYear } from '../../../contract/format';
 import { useDownload } from '../../_lib';
 import { STATS_PERMISSION, Stats, useStats } from './api';
 import { AgePyramid, MembersOverTime, MoneyByMonth, NewMembers, Participation, Ranking } from './charts';
@@ -85,6 +85,29 @@ export const kpis = (s: Stats) => [
           label: 'Subventions accordées',
           value: formatEuros(s.subsidies.granted),
           hint: `${formatEuros(s.subsidies.received)} reçues`,
+        },
+      ]
+    : []),
+  // the books of the current fiscal year: only for who reads the books (the server sends them to no one else)
+  ...(s.books
+    ? [
+        {
+          testId: 'kpi-books-income',
+          label: `Recettes de l’exercice ${s.books.name}`,
+          value: formatEuros(s.books.income),
+          hint: `comptabilité, du ${formatDate(s.books.start)} au ${formatDate(s.books.end)}`,
+        },
+        {
+          testId: 'kpi-books-expense',
+          label: `Dépenses de l’exercice ${s.books.name}`,
+          value: formatEuros(s.books.expense),
+          hint: 'virements entre comptes non compris',
+        },
+        {
+          testId: 'kpi-books-result',
+          label: `Résultat de l’exercice ${s.books.name}`,
+          value: formatEuros(s.books.result),
+          hint: s.books.result >= 0 ? 'excédent (recettes − dépenses)' : 'déficit (recettes − dépenses)',
         },
       ]
     : []),
