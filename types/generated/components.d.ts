@@ -28,6 +28,30 @@ export interface BooksBudgetLine extends Struct.ComponentSchema {
   };
 }
 
+export interface BooksExpenseLine extends Struct.ComponentSchema {
+  collectionName: 'components_books_expense_lines';
+  info: {
+    displayName: 'Ligne de note de frais';
+    icon: 'priceTag';
+  };
+  attributes: {
+    amount: Schema.Attribute.Decimal;
+    date: Schema.Attribute.Date;
+    electric: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    fiscalPower: Schema.Attribute.Integer;
+    kind: Schema.Attribute.Enumeration<['expense', 'mileage']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'expense'>;
+    km: Schema.Attribute.Integer;
+    rate: Schema.Attribute.Float;
+    scaleYear: Schema.Attribute.Integer;
+    vehicle: Schema.Attribute.Enumeration<['car', 'motorcycle', 'moped']>;
+    voucher: Schema.Attribute.Media<'images' | 'files'>;
+    what: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+  };
+}
+
 export interface BooksOpeningBalance extends Struct.ComponentSchema {
   collectionName: 'components_books_opening_balances';
   info: {
@@ -118,6 +142,7 @@ declare module '@strapi/strapi' {
   export namespace Public {
     export interface ComponentSchemas {
       'books.budget-line': BooksBudgetLine;
+      'books.expense-line': BooksExpenseLine;
       'books.opening-balance': BooksOpeningBalance;
       'logistics.equipment-line': LogisticsEquipmentLine;
       'shared.location': SharedLocation;

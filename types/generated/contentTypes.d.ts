@@ -1340,12 +1340,14 @@ export interface ApiLedgerEntryLedgerEntry extends Struct.CollectionTypeSchema {
     bankLines: Schema.Attribute.Relation<'oneToMany', 'api::bank-statement-line.bank-statement-line'>;
     cashAccount: Schema.Attribute.Relation<'manyToOne', 'api::cash-account.cash-account'>;
     category: Schema.Attribute.Relation<'manyToOne', 'api::ledger-category.ledger-category'>;
+    contribution: Schema.Attribute.Relation<'manyToOne', 'api::contribution.contribution'>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
     date: Schema.Attribute.Date & Schema.Attribute.Required;
     direction: Schema.Attribute.Enumeration<['income', 'expense', 'transfer']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'expense'>;
+    donation: Schema.Attribute.Relation<'manyToOne', 'api::donation.donation'>;
     expenseClaim: Schema.Attribute.Relation<'oneToOne', 'api::expense-claim.expense-claim'>;
     label: Schema.Attribute.String &
       Schema.Attribute.Required &
