@@ -103,6 +103,29 @@ const ExpenseClaimsPage = () => {
     setForm({ claim, kind });
   };
   const set = (field: string) => (v: string) => setValues((s) => ({ ...s, [field]: v }));
+  const [waiver, setWaiver] = React.useState<File | null>(null);
+  const upload = usePost<Array<{ id: number }>>();
+  /** The signed waiver, uploaded to the media library first, then the donation recorded with it. */
+  const waive = async (claim: Claim) => {
+    let waiverDocument = '';
+    if (waiver) {
+      const files = new FormData();
+      files.append('files', waiver);
+      const res = await upload.send('/upload', files);
+      if (res.error !== undefined) {
+        setMessage({ variant: 'danger', text: `Renonciation signée : ${res.error}` });
+        return;
+      }
+      waiverDocument = String(res.data[0]?.id ?? '');
+    }
+    await run(
+      claim,
+      'waive',
+      { date: values.date, waiverDocument },
+      `Note ${claim.number} abandonnée à l’association : le don est enregistré.`
+    );
+    setWaiver(null);
+  };
   const claims = list.data ?? [];
   const error = list.error ?? options.error ?? files.error;
 
@@ -182,14 +205,26 @@ const ExpenseClaimsPage = () => {
                   </Flex>
                 )}
                 {form.kind === 'waive' && (
-                  <Typography textColor="neutral600">
-                    Imprimez la note (PDF) et faites signer la renonciation au bénévole. Un don « abandon de frais » est créé ; joignez-y la
-                    renonciation signée (fiche du don, « Renonciation signée au remboursement ») pour que le reçu fiscal puisse être émis.
-                  </Typography>
+                  <>
+                    <Field.Root hint="Image ou PDF : la déclaration d’abandon du PDF de la note, signée par le bénévole.">
+                      <Field.Label>Renonciation signée (scan ou photo)</Field.Label>
+                      <input
+                        type="file"
+                        accept="image/*,application/pdf"
+                        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setWaiver(e.target.files?.[0] ?? null)}
+                      />
+                      <Field.Hint />
+                    </Field.Root>
+                    <Typography textColor="neutral600">
+                      Un don « abandon de frais » est créé, avec les justificatifs et le PDF de la note. Sans la renonciation signée,
+                      joignez-la plus tard à la fiche du don (« Renonciation signée au remboursement ») : le reçu fiscal n’est émis qu’avec
+                      elle.
+                    </Typography>
+                  </>
                 )}
                 <Flex gap={2}>
                   <Button
-                    loading={action.loading}
+                    loading={action.loading || upload.loading}
                     onClick={() =>
                       form.kind === 'refuse'
                         ? run(form.claim, 'refuse', { reason: values.reason }, `Note ${form.claim.number} refusée.`)
@@ -205,12 +240,7 @@ const ExpenseClaimsPage = () => {
                               },
                               `Note ${form.claim.number} remboursée : la dépense est enregistrée dans les écritures.`
                             )
-                          : run(
-                              form.claim,
-                              'waive',
-                              { date: values.date },
-                              `Note ${form.claim.number} abandonnée à l’association : le don est enregistré.`
-                            )
+                          : waive(form.claim)
                     }
                   >
                     Confirmer
