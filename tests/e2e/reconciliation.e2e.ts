@@ -19,17 +19,18 @@ describe('bank reconciliation page', () => {
 
   it('the treasurer imports a statement, confirms a proposal and creates the missing entry', async () => {
     const token = await adminToken(DEMO.treasurer);
-    const get = async (url: string) =>
-      (await (await fetch(`${BASE_URL()}${url}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Record<string, any>;
-    const home = await get('/back-office/books/reconciliation');
-    const account = home.accounts.find((a: { name: string }) => a.name === 'Compte courant');
+    const get = async <T>(url: string) =>
+      (await (await fetch(`${BASE_URL()}${url}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as T;
+    const home = await get<{ accounts: Array<{ name: string; documentId: string }> }>('/back-office/books/reconciliation');
+    const account = home.accounts.find((a) => a.name === 'Compte courant')!;
     expect(account).toBeTruthy();
     // the latest expense of the current account, as the bank would show it the next day
-    const entries = await get(
-      `/content-manager/collection-types/api::ledger-entry.ledger-entry?sort=date:DESC&pageSize=50&filters[$and][0][direction][$eq]=expense`
+    const entries = await get<{ results: Array<{ amount: string | number; date: string; label: string }> }>(
+      `/content-manager/collection-types/api::ledger-entry.ledger-entry?sort=date:DESC&pageSize=50&filters[$and][0][direction][$eq]=expense` +
+        `&filters[$and][1][cashAccount][documentId][$eq]=${account.documentId}`
     );
-    const expense = entries.results.find((e: { amount: number }) => Number(e.amount) < 150 && Number(e.amount) > 0);
-    expect(expense).toBeTruthy();
+    const expense = entries.results.find((e) => Number(e.amount) < 150 && Number(e.amount) > 0);
+    if (!expense) throw new Error('aucune dépense de démonstration sur le compte courant');
     const [y, m, d] = String(expense.date).split('-');
     const today = new Date().toISOString().slice(0, 10).split('-').reverse().join('/');
     const amount = Number(expense.amount).toFixed(2).replace('.', ',');
@@ -84,10 +85,10 @@ describe('bank reconciliation page', () => {
     await page.getByTestId('statement-line').nth(1).waitFor({ timeout: 30_000 });
     await shot(page, 'rapprochement-rapprochees');
 
-    const lines = await get(`/back-office/books/reconciliation/lines?account=${account.documentId}&status=matched`);
-    expect(lines.data.lines.map((l: { entry: { label: string } }) => l.entry.label).sort()).toEqual(
-      ['FRAIS TENUE DE COMPTE ASSOCIATION', expense.label].sort()
+    const lines = await get<{ data: { lines: Array<{ entry: { label: string } }> } }>(
+      `/back-office/books/reconciliation/lines?account=${account.documentId}&status=matched`
     );
+    expect(lines.data.lines.map((l) => l.entry.label).sort()).toEqual(['FRAIS TENUE DE COMPTE ASSOCIATION', expense.label].sort());
     await context.close();
   });
 

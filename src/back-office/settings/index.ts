@@ -21,6 +21,8 @@ const LIST_COLUMNS: Record<string, string[]> = {
   'api::cash-account.cash-account': ['name', 'kind', 'iban'],
   'api::ledger-category.ledger-category': ['number', 'name', 'kind', 'active'],
   'api::ledger-entry.ledger-entry': ['date', 'label', 'amount', 'direction', 'category', 'cashAccount'],
+  'api::bank-statement.bank-statement': ['fileName', 'account', 'firstDate', 'lastDate', 'newLineCount', 'importedAt'],
+  'api::bank-statement-line.bank-statement-line': ['date', 'label', 'amount', 'status', 'account'],
   'api::fiscal-year.fiscal-year': ['year', 'closedAt', 'closedBy', 'entryCount', 'income', 'expense'],
   'api::expense-claim.expense-claim': ['number', 'member', 'purpose', 'total', 'status'],
 };
@@ -78,6 +80,38 @@ const READ_ONLY: Record<string, string[]> = {
     'ledgerEntry',
     'donation',
   ],
+  // an entry's origin and source are set by the back-office (derived entries, expense claims); its reconciliation by the page « Rapprochement bancaire »
+  'api::ledger-entry.ledger-entry': ['origin', 'contribution', 'donation', 'expenseClaim', 'reconciledAt', 'bankLines'],
+  'api::bank-statement.bank-statement': [
+    'account',
+    'fileName',
+    'fileHash',
+    'format',
+    'layout',
+    'firstDate',
+    'lastDate',
+    'lineCount',
+    'newLineCount',
+    'duplicateCount',
+    'closingBalance',
+    'closingDate',
+    'importedBy',
+    'importedAt',
+    'lines',
+  ],
+  'api::bank-statement-line.bank-statement-line': [
+    'statement',
+    'account',
+    'date',
+    'label',
+    'amount',
+    'bankReference',
+    'uniqueKey',
+    'status',
+    'entry',
+    'matchedAt',
+    'matchedBy',
+  ],
 };
 
 /** Main field (shown in relations) of each collection. */
@@ -90,6 +124,8 @@ const MAIN_FIELD: Record<string, string> = {
   'api::contribution.contribution': 'displayName',
   'api::donation.donation': 'receivedAt',
   'api::subsidy.subsidy': 'title',
+  'api::bank-statement.bank-statement': 'fileName',
+  'api::bank-statement-line.bank-statement-line': 'label',
   'api::newsletter.newsletter': 'subject',
   'api::subscriber.subscriber': 'email',
   'api::newsletter-delivery.newsletter-delivery': 'email',
@@ -124,6 +160,8 @@ const DEFAULT_SORT: Record<string, [string, 'ASC' | 'DESC']> = {
   'api::ledger-category.ledger-category': ['number', 'ASC'],
   'api::ledger-entry.ledger-entry': ['date', 'DESC'],
   'api::fiscal-year.fiscal-year': ['year', 'DESC'],
+  'api::bank-statement.bank-statement': ['importedAt', 'DESC'],
+  'api::bank-statement-line.bank-statement-line': ['date', 'DESC'],
 };
 
 /** What is read here of a content type or a component (the content manager's services are untyped). */

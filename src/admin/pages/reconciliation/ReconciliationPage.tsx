@@ -361,7 +361,11 @@ const ReconciliationPage = () => {
                   loading={action.loading}
                   onClick={() => act(`${BASE}/accept`, { account: chosen }, 'Propositions sûres acceptées.')}
                 >
-                  Accepter les {sure} proposition{sure > 1 ? 's' : ''} sûre{sure > 1 ? 's' : ''}
+                  {sure === 0
+                    ? 'Aucune proposition sûre'
+                    : sure === 1
+                      ? 'Accepter la proposition sûre'
+                      : `Accepter les ${sure} propositions sûres`}
                 </Button>
               </Flex>
               <Table colCount={4} rowCount={(lines.data?.lines.length ?? 0) + 1}>
@@ -430,7 +434,8 @@ const ReconciliationPage = () => {
                             {l.proposals.map((p, i) => (
                               <Flex key={p.documentId} gap={2} wrap="wrap">
                                 <Typography fontWeight={i === 0 && l.unambiguous ? 'bold' : undefined}>
-                                  {describe(p)} ({p.byReference ? 'référence retrouvée' : `${p.days} j d’écart`})
+                                  {describe(p)} (
+                                  {p.byReference ? 'référence retrouvée' : p.days === 0 ? 'même jour' : `${p.days} j d’écart`})
                                 </Typography>
                                 <Button
                                   size="S"

@@ -1,10 +1,10 @@
 import fs from 'fs';
-import type { AdminContext, BackOfficeModule, Strapi } from '../../types';
-import { ACTIONS } from '../../../contract/permissions';
+import type { AdminContext, BackOfficeModule, BackOfficeRoute, Strapi } from '../../types';
+import { ACTIONS, CONTENT_ACTIONS } from '../../../contract/permissions';
 import { badRequest } from '../../../core/errors';
 import { routePath } from '../../../utils/route-path';
 import { balancesAt, readBalanceDate } from '../balances';
-import { CASH_ACCOUNT, CATEGORY } from '../rules';
+import { CASH_ACCOUNT, CATEGORY, ENTRY } from '../rules';
 import { createEntryFromLine } from './entries';
 import { acceptProposals, confirmMatch, ignoreLine, listLines, unmatchLine } from './matching';
 import { reconciliationWriteRules } from './rules';
@@ -34,6 +34,11 @@ const fileOf = (ctx: AdminContext) => {
 const BASE = '/books/reconciliation';
 const STATEMENTS_PATH = /^\/back-office\/books\/reconciliation\/statements\/?$/i;
 const actions = [ACTIONS.booksReconcile];
+/** and the content-manager right on the entries that the route reads, changes (their reconciliation) or creates */
+const onEntries = (right: 'read' | 'update' | 'create'): BackOfficeRoute['actions'] => [
+  ACTIONS.booksReconcile,
+  [CONTENT_ACTIONS[right], ENTRY],
+];
 
 const reconciliation: BackOfficeModule = {
   name: 'reconciliation',
@@ -88,7 +93,7 @@ const reconciliation: BackOfficeModule = {
       // ?account=documentId[&status=unmatched|matched|ignored]: the operations, the unmatched with their proposals
       method: 'GET',
       path: `${BASE}/lines`,
-      actions,
+      actions: onEntries('read'),
       handler: async (ctx) => {
         const account = await readAccount(app, ctx.query.account);
         ctx.body = { data: await listLines(app, account, ctx.query.status) };
@@ -97,7 +102,7 @@ const reconciliation: BackOfficeModule = {
     {
       method: 'POST',
       path: `${BASE}/lines/:id/match`,
-      actions,
+      actions: onEntries('update'),
       handler: async (ctx) => {
         ctx.body = { data: await confirmMatch(app, ctx.params.id, ctx.request.body?.entry, authorOf(ctx)) };
       },
@@ -105,7 +110,7 @@ const reconciliation: BackOfficeModule = {
     {
       method: 'POST',
       path: `${BASE}/lines/:id/unmatch`,
-      actions,
+      actions: onEntries('update'),
       handler: async (ctx) => {
         ctx.body = { data: await unmatchLine(app, ctx.params.id) };
       },
@@ -121,7 +126,7 @@ const reconciliation: BackOfficeModule = {
     {
       method: 'POST',
       path: `${BASE}/lines/:id/create-entry`,
-      actions,
+      actions: onEntries('create'),
       handler: async (ctx) => {
         ctx.status = 201;
         ctx.body = { data: await createEntryFromLine(app, ctx.params.id, ctx.request.body ?? {}, authorOf(ctx)) };
@@ -131,7 +136,7 @@ const reconciliation: BackOfficeModule = {
       // { account }: every unambiguous proposal of the account matched at once
       method: 'POST',
       path: `${BASE}/accept`,
-      actions,
+      actions: onEntries('update'),
       handler: async (ctx) => {
         const account = await readAccount(app, ctx.request.body?.account);
         ctx.body = { data: await acceptProposals(app, account, authorOf(ctx)) };
