@@ -47,10 +47,22 @@ const DONOR = 'api::donor.donor';
 const DONATION = 'api::donation.donation';
 const TYPE = 'api::membership-type.membership-type';
 
-const frDate = (d: string | null | undefined) => (d ? d.split('-').reverse().join('/') : '');
+/** A value shown in every row's label (a date, an amount), written once per distinct value: a preview of 60,000 rows repeats a few hundred. */
+const memo = <K, V>(fn: (k: K) => V) => {
+  const done = new Map<K, V>();
+  return (k: K) => {
+    if (done.has(k)) return done.get(k)!;
+    if (done.size >= 5000) done.clear();
+    const v = fn(k);
+    done.set(k, v);
+    return v;
+  };
+};
+const frDate = memo((d: string | null | undefined) => (d ? d.split('-').reverse().join('/') : ''));
 // the shared euro format (one formatter, not one per row: a preview may show 60,000 amounts), with plain spaces
-const euros = (cents: number | null | undefined) =>
-  cents === null || cents === undefined ? '' : formatCentsAsEuros(cents).replace(/\u202f|\u00a0/g, ' ');
+const euros = memo((cents: number | null | undefined) =>
+  cents === null || cents === undefined ? '' : formatCentsAsEuros(cents).replace(/\u202f|\u00a0/g, ' ')
+);
 
 const personKey = (last: unknown, first: unknown) => `${nameKey(String(last ?? ''))}|${nameKey(String(first ?? ''))}`;
 const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => map.set(key, [...(map.get(key) ?? []), value]);

@@ -89,6 +89,20 @@ export const readValue = (target: Target, raw: string, today: string, crosses = 
   }
 };
 
+/** The types whose texts repeat from row to row (read once per distinct text); the value read is a text, a number or a Problem, never changed. */
+const REPEATED = new Set<Target['type']>([
+  'date',
+  'amount',
+  'integer',
+  'boolean',
+  'gender',
+  'paymentMethod',
+  'donorKind',
+  'nature',
+  'country',
+  'orderStatus',
+]);
+
 /** The mapping's columns grouped by target, in column order. */
 export const columnsByTarget = (mapping: MappingEntry[]) => {
   const groups = new Map<string, MappingEntry[]>();
@@ -113,19 +127,49 @@ export const missingColumns = (kind: ImportKind, mapping: MappingEntry[]) => {
  * all of them joined, for an address on two columns), read by its type. Pure: no database.
  * One row at a time, as the plan asks for them: a file of 60,000 rows is never held twice in memory.
  */
-export function* eachRow(kind: ImportKind, table: Table, mapping: MappingEntry[], source: Source, today: string): Generator<ReadRow> {
+/**
+ * The data rows of a table as eachRow reads them: a list of rows in memory (a file just read), or the
+ * rows of an import's stored table, each read from the stored text when it is asked for (service.ts).
+ */
+export interface RowList {
+  readonly length: number;
+  at(index: number): string[] | undefined;
+}
+
+export function* eachRow(
+  kind: ImportKind,
+  table: { rows: RowList; rowNumbers: Table['rowNumbers'] },
+  mapping: MappingEntry[],
+  source: Source,
+  today: string
+): Generator<ReadRow> {
   const targets = new Map(TARGETS[kind].map((t) => [t.key, t]));
   const groups = [...columnsByTarget(mapping)].filter(([key]) => targets.has(key));
   // a column of crosses (« X » or empty): an empty cell there means « non »
   const crosses = new Set<number>();
   for (const [key, entries] of groups) {
     if (targets.get(key)!.type !== 'boolean') continue;
-    for (const e of entries) if (table.rows.some((r) => simplify(r[e.column] ?? '') === 'x')) crosses.add(e.column);
+    for (const e of entries) {
+      for (let index = 0; index < table.rows.length && !crosses.has(e.column); index++)
+        if (simplify(table.rows.at(index)![e.column] ?? '') === 'x') crosses.add(e.column);
+    }
   }
   const defaults = source.defaults?.[kind] ?? {};
+  // the value read of each text of a column whose texts repeat (dates, amounts, choices): read once per
+  // text, not once per row (a file of 60,000 contributions has a few hundred dates and amounts)
+  const known = new Map<number, Map<string, unknown>>();
+  const read = (target: Target, column: number, raw: string) => {
+    if (!REPEATED.has(target.type)) return readValue(target, raw, today, crosses.has(column));
+    let values = known.get(column);
+    if (!values || values.size >= 2000) known.set(column, (values = new Map()));
+    if (values.has(raw)) return values.get(raw);
+    const value = readValue(target, raw, today, crosses.has(column));
+    values.set(raw, value);
+    return value;
+  };
 
   for (let index = 0; index < table.rows.length; index++) {
-    const cells = table.rows[index];
+    const cells = table.rows.at(index)!;
     const row = table.rowNumbers[index];
     const values: Record<string, any> = {};
     const columns: Record<string, string> = {};
@@ -138,7 +182,7 @@ export function* eachRow(kind: ImportKind, table: Table, mapping: MappingEntry[]
       let joined: unknown[] | undefined;
       for (const entry of entries) {
         const raw = cells[entry.column] ?? '';
-        const value = readValue(target, raw, today, crosses.has(entry.column));
+        const value = read(target, entry.column, raw);
         if (isProblem(value)) errors.push({ row, column: entry.header, message: value.message });
         else if (value === null || value === undefined) continue;
         else if (header === undefined) [header, first] = [entry.header, value];

@@ -6,8 +6,9 @@ import { todayInParis } from '../dues/period';
 import { KINDS, KIND_LABELS, KIND_UID, TARGETS, type ImportKind } from './fields';
 import { detectSource, initialMapping, sourceById, type MappingEntry } from './formats';
 import { ImportFileError, readTable, SEPARATOR_LABELS, type Table } from './read';
-import { addSample, eachRow, missingColumns, samplesOf, SAMPLES, type RowError } from './rows';
+import { addSample, eachRow, missingColumns, samplesOf, SAMPLES, type RowError, type RowList } from './rows';
 import { plannerFor, planWith, type Plan, type PlannedRow } from './plan';
+import type { Created } from '../rules/many';
 import { FULL_NAME_RULE } from './values';
 import { forbidden } from '../../core/errors';
 import { createMany, deleteMany } from '../rules/many';
@@ -88,10 +89,69 @@ const COLUMNS = {
     'undoneAt',
     'createdAt',
   ],
-  commit: ['id', 'documentId', 'kind', 'state', 'fileName', 'source', 'mapping', 'table', 'skipErrors'],
+  // the table's rows are read by storedTable, as text
+  commit: ['id', 'documentId', 'kind', 'state', 'fileName', 'source', 'mapping', 'skipErrors'],
   undo: ['id', 'documentId', 'kind', 'state', 'fileName', 'changes'],
 };
 export type BatchStep = keyof typeof COLUMNS;
+
+/** A JSON value already written as text (storeBatch stores it as it is): a large one is never built as objects. */
+class JsonText {
+  constructor(readonly text: () => string) {}
+}
+
+/**
+ * A JSON array written an element at a time: its text kept as UTF-8 bytes, by slices of a thousand
+ * elements, outside the JavaScript heap (the preview of 60,000 rows is a few MB of bytes, not 60,000 objects).
+ */
+class JsonList {
+  private parts: Buffer[] = [];
+  private pending: string[] = [];
+  push(value: unknown) {
+    this.pending.push(JSON.stringify(value));
+    if (this.pending.length >= 1000) this.flush();
+  }
+  private flush() {
+    if (this.pending.length) this.parts.push(Buffer.from(this.pending.join(',')));
+    this.pending = [];
+  }
+  text() {
+    this.flush();
+    return `[${this.parts.map((p) => p.toString('utf8')).join(',')}]`;
+  }
+}
+
+/**
+ * The rows of an import's stored table, kept as the bytes of their JSON text (outside the JavaScript
+ * heap, a third of the memory of the rows as arrays of texts), each row parsed when it is read: the
+ * commit of a 60,000-row file does not hold 60,000 arrays of texts while it writes.
+ */
+class StoredRows implements RowList {
+  private starts: number[] = [];
+  private ends: number[] = [];
+  constructor(private bytes: Buffer) {
+    // the elements of the array, each an array of texts: brackets inside a text (between quotes) do not count
+    let depth = 0;
+    let quoted = false;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (quoted) {
+        if (b === 0x5c) i++;
+        else if (b === 0x22) quoted = false;
+      } else if (b === 0x22) quoted = true;
+      else if (b === 0x5b) {
+        if (++depth === 2) this.starts.push(i);
+      } else if (b === 0x5d && depth-- === 2) this.ends.push(i + 1);
+    }
+  }
+  get length() {
+    return this.ends.length;
+  }
+  at(index: number): string[] | undefined {
+    if (index < 0 || index >= this.ends.length) return undefined;
+    return JSON.parse(this.bytes.toString('utf8', this.starts[index], this.ends[index]));
+  }
+}
 
 /**
  * Writes the import's own record once it exists: its state and its large JSON fields (the file's
@@ -123,7 +183,10 @@ const storeBatch = (strapi: Strapi, documentId: string, data: Record<string, unk
     // one statement per JSON field: only one of them is held as text at a time
     for (const field of json) {
       const value = data[field];
-      await record().update({ [column(strapi, BATCH, field)]: value === null || value === undefined ? null : JSON.stringify(value) });
+      await record().update({
+        [column(strapi, BATCH, field)]:
+          value === null || value === undefined ? null : value instanceof JsonText ? value.text() : JSON.stringify(value),
+      });
     }
   });
 
@@ -322,14 +385,35 @@ export const readPreviewPage = async (strapi: Strapi, batch: any, options: RowsS
   return view({ ...batch, preview }, options, { sheets: fromJson(summary?.sheets) ?? [], samples, rows, rowsTotal });
 };
 
+/** The rows of a table (in memory, or stored) read through the mapping, one at a time, each time it is called. */
+const readerOf = (kind: ImportKind, table: Parameters<typeof eachRow>[1], mapping: MappingEntry[], sourceId: string) => {
+  const today = todayInParis();
+  return () => eachRow(kind, table, mapping, sourceById(sourceId), today);
+};
+
 /** Reads the stored table through the mapping and matches it against what is stored now. */
 const previewOf = async (strapi: Strapi, kind: ImportKind, table: Table, mapping: MappingEntry[], sourceId: string) => {
   const planner = await plannerFor(strapi, kind);
   // the rows are read one at a time as the plan matches them
-  const today = todayInParis();
-  const reads = () => eachRow(kind, table, mapping, sourceById(sourceId), today);
-  const plan = planWith(planner, reads(), { write: false });
-  return { plan, missing: missingColumns(kind, mapping), planner, reads };
+  const plan = planWith(planner, readerOf(kind, table, mapping, sourceId)(), { write: false });
+  return { plan, missing: missingColumns(kind, mapping) };
+};
+
+/**
+ * The rows of an import's stored table and their row numbers, read without parsing the whole table:
+ * the rows' JSON text (StoredRows), the row numbers as numbers.
+ */
+const storedTable = async (strapi: Strapi, id: number): Promise<{ rows: RowList; rowNumbers: number[] }> => {
+  const db = knex(strapi);
+  const rowsText = isPostgres(strapi)
+    ? db.raw("(?? #> '{rows}')::text", [column(strapi, BATCH, 'table')])
+    : db.raw("json_extract(??, '$.rows')", [column(strapi, BATCH, 'table')]);
+  const [found] = await db
+    .from(tableOf(strapi, BATCH))
+    .where(column(strapi, BATCH, 'id'), id)
+    .select({ rows: rowsText, rowNumbers: jsonAt(strapi, 'table', ['rowNumbers']) });
+  const text: string | null = found?.rows ?? null;
+  return { rows: new StoredRows(Buffer.from(text ?? '[]', 'utf8')), rowNumbers: fromJson(found?.rowNumbers) ?? [] };
 };
 
 /** An import's record: all of it, or only the columns a step reads. */
@@ -454,8 +538,10 @@ const iso = (v: unknown) => (v ? new Date(v as any).toISOString() : null);
  * ones one by one through the Document Service.
  * The preview is computed again against what is stored at this moment. Rows in error refuse the
  * whole file, unless the user chose to skip them (they are listed in the report).
- * Then, in the transaction, the rows are planned once more (against the same stored records), one at
- * a time, each new record handed to createMany as it comes: what each row writes is never held for the
+ * The file is gone through twice, one row at a time, from the stored table's text (storedTable): first
+ * for the counts and the rows in error (nothing else is kept), then, in the transaction, each new
+ * record handed to createMany as it comes, each row's outcome written down as JSON text for the stored
+ * preview. Neither the table, nor the preview, nor what each row writes is held as objects for the
  * whole file (60,000 rows).
  */
 export const commitImport = async (strapi: Strapi, batch: any, options: { skipErrors?: boolean; author: Author }) => {
@@ -466,54 +552,76 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
   const kind = batch.kind as ImportKind;
   const uid = KIND_UID[kind];
   const skipErrors = options.skipErrors ?? !!batch.skipErrors;
-  const { plan, missing, planner, reads } = await previewOf(strapi, kind, batch.table, batch.mapping, batch.source);
+  const missing = missingColumns(kind, batch.mapping);
   if (missing.length)
     throw badRequest(`Import refusé : aucune colonne n\u2019est associée à ${missing.map((m) => `« ${m} »`).join(', ')}.`, {
       field: 'mapping',
     });
-  const inError = plan.rows.filter((r) => r.status === 'error');
+  const table = batch.table ?? (await storedTable(strapi, batch.id));
+  const reads = readerOf(kind, table, batch.mapping, batch.source);
+  const planner = await plannerFor(strapi, kind);
+  // first pass: the counts of the preview, and the rows in error
+  const planned: Plan['counts'] = { create: 0, update: 0, unchanged: 0, errors: 0 };
+  const inError: PlannedRow[] = [];
+  for (const row of planner(reads(), { write: false })) {
+    if (row.status === 'error') {
+      planned.errors++;
+      inError.push(row);
+    } else planned[row.status]++;
+  }
+  const rowErrors = inError.flatMap((r) => r.errors ?? []);
   if (inError.length && !skipErrors) {
     const first = inError[0].errors![0];
     throw badRequest(
       `Import refusé : ${inError.length} ligne${inError.length > 1 ? 's sont' : ' est'} en erreur (ligne ${first.row}, colonne « ${first.column} » : ${first.message}). ` +
         'Corrigez le fichier, ou choisissez d\u2019ignorer les lignes en erreur. Rien n\u2019a été écrit.',
-      { errors: plan.rows.flatMap((r) => r.errors ?? []).slice(0, 200) }
+      { errors: rowErrors.slice(0, 200) }
     );
   }
-  const created: Array<{ documentId: string; updatedAt: string | null; row: number }> = [];
   const updated: Array<{ documentId: string; updatedAt: string | null; row: number; before: Record<string, any> }> = [];
   const skipped = inError.map((r) => ({ row: r.row, label: r.label, errors: r.errors }));
-  const counts = { created: 0, updated: 0, unchanged: plan.counts.unchanged, skipped: skipped.length };
+  const counts = { created: 0, updated: 0, unchanged: planned.unchanged, skipped: skipped.length };
   const attributes = strapi.getModel(uid as any).attributes as Record<string, any>;
 
   /** The write pipeline refused a row the preview let through (a rule the preview does not know): nothing is kept. */
-  const refused = (row: PlannedRow, e: any) =>
+  const refused = (row: Pick<PlannedRow, 'row' | 'label'>, e: any) =>
     e instanceof errors.ValidationError || e?.name === 'ValidationError'
       ? badRequest(`Import refusé, rien n\u2019a été écrit : ligne ${row.row} (${row.label}) : ${e.message}`, { row: row.row })
       : e;
+  /** The row of the file of the index-th new record (found again by planning the rows: only when one is refused). */
+  const creationAt = (index: number) => {
+    let n = 0;
+    for (const row of planner(reads(), { write: false })) if (row.status === 'create' && n++ === index) return row;
+    return undefined;
+  };
 
   await strapi.db.transaction(async () => {
-    // the preview's row of each new record (for the report, and to name a refused one)
-    const creations: PlannedRow[] = [];
+    // the file's row number of each new record (for the report)
+    const creations: number[] = [];
     const updates: PlannedRow[] = [];
-    let position = 0;
-    // the same planner (same stored records, same rows): each row has the outcome the preview shows
+    // each row's outcome as the preview shows it (without what it writes), as JSON text
+    const shown = new JsonList();
+    // the same planner (same stored records, same rows): each row has the outcome the first pass counted
     function* newRecords() {
       for (const row of planner(reads(), { write: true })) {
-        const shown = plan.rows[position++];
+        const { data, ...outcome } = row;
+        shown.push(outcome);
         if (row.status === 'create') {
-          creations.push(shown);
-          yield row.data!;
+          creations.push(row.row);
+          yield data!;
         } else if (row.status === 'update') updates.push(row);
       }
     }
     // the new records together, through the same write rules as one record (rules/many.ts)
+    let created: Array<Created & { row?: number }>;
     try {
-      const written = await createMany(strapi, uid, newRecords());
-      written.forEach((w, i) => created.push({ ...w, row: creations[i].row }));
+      created = await createMany(strapi, uid, newRecords());
     } catch (e: any) {
-      throw typeof e?.index === 'number' && creations[e.index] ? refused(creations[e.index], e) : e;
+      const row = typeof e?.index === 'number' ? creationAt(e.index) : undefined;
+      throw row ? refused(row, e) : e;
     }
+    // what createMany answers for each record, with its row: no copy of 60,000 objects
+    created.forEach((w, i) => (w.row = creations[i]));
     // the records changed, one by one through the Document Service (each keeps what it was, for undo)
     for (const row of updates) {
       try {
@@ -541,7 +649,11 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
       counts,
       skipped,
       changes: { uid, created, updated },
-      preview: summarise(plan, missing),
+      // the preview as summarise() writes it: counts, errors, missing columns, every row
+      preview: new JsonText(
+        () =>
+          `{"counts":${JSON.stringify(planned)},"errors":${JSON.stringify(rowErrors)},"missing":${JSON.stringify(missing)},"rows":${shown.text()}}`
+      ),
       committedBy: options.author.name.slice(0, 255),
       committedAt: new Date(),
     });

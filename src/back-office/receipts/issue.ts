@@ -16,8 +16,8 @@ import {
   Scope,
 } from './plan';
 import { issuerSettings, IssuerSettings } from './settings';
-import { receiptPdf } from './pdf';
-import { storePdf, StoredFiles, withStoredFiles } from './storage';
+import { receiptPdf, receiptPdfFile } from './pdf';
+import { drawPdf, recordPdf, storePdf, StoredFiles, withStoredFiles, type DrawnPdf } from './storage';
 import { amountInWords, centsToDecimal } from './words';
 import type { ReceiptRow, ReceiptSnapshot } from './rows';
 
@@ -152,9 +152,9 @@ export const issueBatch = async (
     const first = await nextNumber(strapi, trx, { uid: RECEIPT, field: 'sequence', scope: { numberYear } });
     const replaced = options.replaces ?? null;
     const created: IssuedReceipt[] = [];
-    /** Stores one rendered PDF and writes its receipt (in this transaction). */
-    const write = async (r: PlannedReceipt, sequence: number, number: string, snapshot: ReceiptSnapshot, pdf: Buffer) => {
-      const file = await storePdf(strapi, stored, pdf, `recu-fiscal-${number}.pdf`);
+    /** Records one drawn PDF and writes its receipt (in this transaction). */
+    const write = async (r: PlannedReceipt, sequence: number, number: string, snapshot: ReceiptSnapshot, pdf: DrawnPdf) => {
+      const file = await recordPdf(strapi, stored, pdf);
       const row: Pick<ReceiptRow, 'id' | 'documentId' | 'number' | 'donorName'> = await strapi.db.query(RECEIPT).create({
         data: {
           number,
@@ -187,23 +187,22 @@ export const issueBatch = async (
         total: centsToDecimal(r.totalCents),
       });
     };
-    // Each PDF is drawn while the previous receipt's writes run in the database (drawing is the
-    // process's work, writing mostly the database's): the writes stay in order, one at a time, in
-    // this transaction, and the first failure is thrown here, which rolls everything back.
+    // Each PDF is drawn (by the drawing thread, straight into its file) while the previous receipt's
+    // writes run in the database (drawing is the process's work, writing mostly the database's): the
+    // writes stay in order, one at a time, in this transaction, and the first failure is thrown here,
+    // which rolls everything back (and removes the files drawn). One PDF is drawn ahead at most.
     let writing: Promise<void> = Promise.resolve();
     for (const [i, r] of free.entries()) {
       const sequence = first + i;
       const number = formatNumber(numberYear, sequence);
       const snapshot = snapshotOf(r, issuer, issuedOn, uploadsUrl);
       // the PDF as it is issued, stored once: what every later download and e-mail carries
-      let pdf: Buffer;
+      let pdf: DrawnPdf;
       try {
-        pdf = await receiptPdf(strapi, {
-          number,
-          mode: options.mode,
-          snapshot,
-          cancelled: false,
-          replacesNumber: replaced?.number ?? null,
+        const printed = { number, mode: options.mode, snapshot, cancelled: false, replacesNumber: replaced?.number ?? null };
+        pdf = await drawPdf(strapi, stored, `recu-fiscal-${number}.pdf`, {
+          toFile: (file) => receiptPdfFile(strapi, printed, file),
+          toBuffer: () => receiptPdf(strapi, printed),
         });
       } catch (e) {
         // the writes under way end before the transaction is rolled back (their files are then removed)

@@ -5,7 +5,7 @@ import type { Strapi } from '../types';
 import { FONT, newPdfDocument, newPdfDocumentFor } from '../pdf/fonts';
 import { formatCentsAsEuros, fr, NBSP, typo } from '../pdf/typography';
 import { enumLabel } from '../../contract/labels';
-import { renderInWorker } from './render';
+import { renderFileInWorker, renderInWorker } from './render';
 import type { PrintedReceipt, ReceiptRow } from './rows';
 
 /**
@@ -301,6 +301,10 @@ export const renderReceipt = async (publicDir: string, receipt: PrintedReceipt, 
 /** One receipt as a PDF in memory (issue, cancellation, download of a receipt without a stored PDF). */
 export const receiptPdf = async (strapi: Strapi, receipt: Parameters<typeof withReplaced>[1]): Promise<Buffer> =>
   renderInWorker(strapi, await withReplaced(strapi, receipt), renderReceipt);
+
+/** One receipt drawn straight into the file `file` (the issue of many receipts); its size in bytes. */
+export const receiptPdfFile = async (strapi: Strapi, receipt: Parameters<typeof withReplaced>[1], file: string): Promise<number> =>
+  renderFileInWorker(strapi, await withReplaced(strapi, receipt), renderReceipt, file);
 
 /**
  * Many receipts in one PDF to print (a bulk generation, the donors without e-mail), streamed: each

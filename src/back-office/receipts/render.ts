@@ -18,7 +18,7 @@ import type { PrintedReceipt } from './rows';
  */
 type Draw = (publicDir: string, receipt: PrintedReceipt, warn?: (message: string) => void) => Promise<Buffer>;
 interface Pending {
-  resolve: (pdf: Buffer) => void;
+  resolve: (pdf: Buffer | number) => void;
   reject: (e: Error) => void;
 }
 interface Renderer {
@@ -50,35 +50,57 @@ const start = (strapi: Strapi): Renderer => {
     for (const p of pending.values()) p.reject(e);
     pending.clear();
   };
-  worker.on('message', ({ id, pdf, error, warnings }: { id: number; pdf?: Uint8Array; error?: string; warnings?: string[] }) => {
-    for (const message of warnings ?? []) strapi.log.warn(message);
-    const p = pending.get(id);
-    if (!p) return;
-    pending.delete(id);
-    if (error !== undefined || !pdf) p.reject(new Error(`[reçus] PDF non dessiné : ${error}`));
-    else p.resolve(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
-    if (!pending.size) {
-      renderer.idle = setTimeout(() => {
-        if (current === renderer) current = null;
-        void worker.terminate();
-      }, IDLE_MS);
-      renderer.idle.unref();
+  worker.on(
+    'message',
+    ({ id, pdf, size, error, warnings }: { id: number; pdf?: Uint8Array; size?: number; error?: string; warnings?: string[] }) => {
+      for (const message of warnings ?? []) strapi.log.warn(message);
+      const p = pending.get(id);
+      if (!p) return;
+      pending.delete(id);
+      if (error !== undefined || (!pdf && size === undefined)) p.reject(new Error(`[reçus] PDF non dessiné : ${error}`));
+      else p.resolve(pdf ? Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength) : size!);
+      if (!pending.size) {
+        renderer.idle = setTimeout(() => {
+          if (current === renderer) current = null;
+          void worker.terminate();
+        }, IDLE_MS);
+        renderer.idle.unref();
+      }
     }
-  });
+  );
   worker.on('error', (e) => fail(e));
   worker.on('exit', (code) => fail(new Error(`[reçus] le dessin des PDF s’est arrêté (code ${code}).`)));
   return renderer;
 };
 
-/** Draws one receipt (with its `replacesNumber`) in the worker; `draw` in the process when there is no compiled worker. */
-export const renderInWorker = (strapi: Strapi, receipt: PrintedReceipt, draw: Draw): Promise<Buffer> => {
-  const publicDir = strapi.dirs.static.public;
-  if (!fs.existsSync(WORKER_FILE)) return draw(publicDir, receipt, (message) => strapi.log.warn(message));
+/** Sends one receipt to the worker: its PDF comes back, or its size once the worker wrote it to `file`. */
+const send = (strapi: Strapi, receipt: PrintedReceipt, file?: string) => {
   const renderer = (current ??= start(strapi));
   clearTimeout(renderer.idle);
   const id = ++nextId;
-  return new Promise<Buffer>((resolve, reject) => {
+  return new Promise<Buffer | number>((resolve, reject) => {
     renderer.pending.set(id, { resolve, reject });
-    renderer.worker.postMessage({ id, publicDir, receipt });
+    renderer.worker.postMessage({ id, publicDir: strapi.dirs.static.public, receipt, file });
   });
+};
+
+/** Draws one receipt (with its `replacesNumber`) in the worker; `draw` in the process when there is no compiled worker. */
+export const renderInWorker = async (strapi: Strapi, receipt: PrintedReceipt, draw: Draw): Promise<Buffer> => {
+  if (!fs.existsSync(WORKER_FILE)) return draw(strapi.dirs.static.public, receipt, (message) => strapi.log.warn(message));
+  return (await send(strapi, receipt)) as Buffer;
+};
+
+/**
+ * Draws one receipt into the file `file` (written by the worker) and answers its size in bytes: the
+ * PDF's bytes never reach the server's thread. A generation of thousands of receipts otherwise holds
+ * each PDF there (about 25 KB) across the database writes of its receipt, long enough for it to
+ * outlive the young objects' collections: tens of MB of PDFs waited for a full collection.
+ */
+export const renderFileInWorker = async (strapi: Strapi, receipt: PrintedReceipt, draw: Draw, file: string): Promise<number> => {
+  if (!fs.existsSync(WORKER_FILE)) {
+    const pdf = await draw(strapi.dirs.static.public, receipt, (message) => strapi.log.warn(message));
+    await fs.promises.writeFile(file, pdf);
+    return pdf.length;
+  }
+  return (await send(strapi, receipt, file)) as number;
 };

@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import { Readable } from 'stream';
+import { file as fileUtils } from '@strapi/utils';
 import { forbidden, notFound } from '../../core/errors';
 import type { AdminContext, Strapi } from '../types';
 import { RECEIPT } from './plan';
@@ -70,6 +71,48 @@ export const storePdf = async (strapi: Strapi, stored: StoredFiles, pdf: Buffer,
   stored.files.push(entity);
   const file: FileRow = await strapi.db.query(FILE).create({ data: { ...entity, provider: strapi.config.get('plugin::upload.provider') } });
   stored.files[stored.files.length - 1] = file;
+  return file;
+};
+
+/**
+ * A receipt's PDF on its way to the media library: drawn straight into its file (local provider) and
+ * not yet recorded, or drawn in memory (another provider).
+ */
+export type DrawnPdf = { entity: UploadedFile } | { pdf: Buffer; name: string };
+
+/**
+ * Draws a PDF (`draw.toFile`: into the file given, answering its size) where the local upload provider
+ * keeps its files: the upload service names it (hash, extension), the file is listed in `stored` before
+ * it is written (removed from disk if the transaction fails); nothing is written in the database yet
+ * (recordPdf). The PDF's bytes never pass through this thread. With another provider, the PDF is drawn
+ * in memory (`draw.toBuffer`) and stored by storePdf.
+ */
+export const drawPdf = async (
+  strapi: Strapi,
+  stored: StoredFiles,
+  name: string,
+  draw: { toFile: (file: string) => Promise<number>; toBuffer: () => Promise<Buffer> }
+): Promise<DrawnPdf> => {
+  if (strapi.config.get('plugin::upload.provider') !== 'local') return { pdf: await draw.toBuffer(), name };
+  const upload = strapi.plugin('upload');
+  const entity: UploadedFile = await upload
+    .service('upload')
+    .formatFileInfo({ filename: name, type: 'application/pdf', size: 0 }, { name });
+  const full = diskPath(strapi, entity);
+  if (!full) throw new Error(`[reçus] nom de fichier inattendu : ${entity.hash}${entity.ext}`);
+  stored.files.push(entity);
+  const size = await draw.toFile(full);
+  // what the local provider and the upload service write of a file they stored
+  Object.assign(entity, { size: fileUtils.bytesToKbytes(size), sizeInBytes: size, url: `/uploads/${entity.hash}${entity.ext}` });
+  return { entity };
+};
+
+/** Writes the record of a PDF drawn by drawPdf in the current transaction, within the upload size limit. */
+export const recordPdf = async (strapi: Strapi, stored: StoredFiles, drawn: DrawnPdf): Promise<FileRow> => {
+  if ('pdf' in drawn) return storePdf(strapi, stored, drawn.pdf, drawn.name);
+  await strapi.plugin('upload').service('provider').checkFileSize(drawn.entity);
+  const file: FileRow = await strapi.db.query(FILE).create({ data: { ...drawn.entity, provider: 'local' } });
+  stored.files[stored.files.indexOf(drawn.entity)] = file;
   return file;
 };
 

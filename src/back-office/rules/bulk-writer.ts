@@ -10,9 +10,11 @@ import { isPostgres, metaOf, type ModelMeta } from '../sql';
  */
 export const newDocumentId = () => {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  let id = alphabet[randomInt(26)];
-  for (let i = 1; i < 24; i++) id += alphabet[randomInt(36)];
-  return id;
+  const chars: string[] = [alphabet[randomInt(26)]];
+  for (let i = 1; i < 24; i++) chars.push(alphabet[randomInt(36)]);
+  // joined, not added one character at a time: one flat text of 24 characters, not a chain of a dozen
+  // partial texts (about 400 bytes per documentId, 60,000 of them held while an import writes)
+  return chars.join('');
 };
 
 /** Where new documentIds come from: random (an import), or a seeded generator (the demo data, same seed, same ids). */
