@@ -14,8 +14,10 @@ describe('books page', () => {
   });
   afterAll(() => browser?.close());
 
+  /** What the test reads of the API's answers: the balances' total, the closed years. */
+  type Answer = { data: { total: number }; results: Array<{ year: number }> };
   const api = async (token: string, url: string) =>
-    (await fetch(`${BASE_URL()}${url}`, { headers: { Authorization: `Bearer ${token}` } })).json() as Promise<any>;
+    (await fetch(`${BASE_URL()}${url}`, { headers: { Authorization: `Bearer ${token}` } })).json() as Promise<Answer>;
 
   it('shows the balances, downloads the statements and closes a fiscal year for the treasurer', async () => {
     const token = await adminToken(DEMO.treasurer);
@@ -53,7 +55,7 @@ describe('books page', () => {
     await page.getByTestId('close-done').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('close-done').innerText()).toMatch(/écritures du 01\/01\/\d{4} au 31\/12\/\d{4}/);
     const closed = await api(await adminToken(DEMO.president), '/content-manager/collection-types/api::fiscal-year.fiscal-year');
-    expect(closed.results.map((r: { year: number }) => r.year)).toContain(year);
+    expect(closed.results.map((r) => r.year)).toContain(year);
     await context.close();
   });
 
