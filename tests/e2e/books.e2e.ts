@@ -41,7 +41,7 @@ describe('books page', () => {
         .toString()
     ).toBe('%PDF-');
 
-    await page.getByTestId('subsidy-select').click();
+    await page.getByRole('combobox', { name: 'Subvention' }).click();
     await page.getByRole('option').first().click();
     const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('subsidy-report-xlsx').click()]);
     expect(report.suggestedFilename()).toMatch(/^compte-rendu-financier-.+\.xlsx$/);
@@ -49,7 +49,7 @@ describe('books page', () => {
     // closing last fiscal year: a confirmation in French first, then what the year held
     const year = new Date().getFullYear() - 1;
     await page.getByTestId('close-open').click();
-    await page.getByRole('alertdialog').getByText(`Voulez-vous vraiment clôturer l’exercice ${year} ?`).waitFor({ timeout: 30_000 });
+    await page.getByRole('alertdialog').getByText(`Voulez-vous vraiment clôturer l’exercice ${year}\u00a0?`).waitFor({ timeout: 30_000 });
     await shot(page, 'tresoriere-cloture-confirmation');
     await page.getByTestId('close-confirm').click();
     await page.getByTestId('close-done').waitFor({ timeout: 60_000 });
