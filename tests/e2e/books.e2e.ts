@@ -14,8 +14,10 @@ describe('books page', () => {
   });
   afterAll(() => browser?.close());
 
+  /** What the test reads of the API's answers: the balances' total, the closed years. */
+  type Answer = { data: { total: number }; results: Array<{ year: number }> };
   const api = async (token: string, url: string) =>
-    (await fetch(`${BASE_URL()}${url}`, { headers: { Authorization: `Bearer ${token}` } })).json() as Promise<any>;
+    (await fetch(`${BASE_URL()}${url}`, { headers: { Authorization: `Bearer ${token}` } })).json() as Promise<Answer>;
 
   it('shows the balances, downloads the statements and closes a fiscal year for the treasurer', async () => {
     const token = await adminToken(DEMO.treasurer);
@@ -39,7 +41,7 @@ describe('books page', () => {
         .toString()
     ).toBe('%PDF-');
 
-    await page.getByTestId('subsidy-select').click();
+    await page.getByRole('combobox', { name: 'Subvention' }).click();
     await page.getByRole('option').first().click();
     const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('subsidy-report-xlsx').click()]);
     expect(report.suggestedFilename()).toMatch(/^compte-rendu-financier-.+\.xlsx$/);
@@ -47,13 +49,13 @@ describe('books page', () => {
     // closing last fiscal year: a confirmation in French first, then what the year held
     const year = new Date().getFullYear() - 1;
     await page.getByTestId('close-open').click();
-    await page.getByRole('alertdialog').getByText(`Voulez-vous vraiment clôturer l’exercice ${year} ?`).waitFor({ timeout: 30_000 });
+    await page.getByRole('alertdialog').getByText(`Voulez-vous vraiment clôturer l’exercice ${year}\u00a0?`).waitFor({ timeout: 30_000 });
     await shot(page, 'tresoriere-cloture-confirmation');
     await page.getByTestId('close-confirm').click();
     await page.getByTestId('close-done').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('close-done').innerText()).toMatch(/écritures du 01\/01\/\d{4} au 31\/12\/\d{4}/);
     const closed = await api(await adminToken(DEMO.president), '/content-manager/collection-types/api::fiscal-year.fiscal-year');
-    expect(closed.results.map((r: { year: number }) => r.year)).toContain(year);
+    expect(closed.results.map((r) => r.year)).toContain(year);
     await context.close();
   });
 

@@ -76,10 +76,11 @@ export const incomeStatementCsv = async (strapi: Strapi, s: IncomeStatement, for
       current: money(r.current),
       previous: money(r.previous),
     })),
+    // cash at the end of each year: the previous year's column holds this year's start (its opening balance)
     ...s.balances.map((b) => ({
       section: 'Trésorerie',
       number: '',
-      name: `${b.name} : du ${formatDate(s.start)} au ${formatDate(s.end)}`,
+      name: `${b.name} : solde de fin d\u2019exercice`,
       current: money(b.end),
       previous: money(b.start),
     })),
@@ -91,11 +92,10 @@ export const incomeStatementCsv = async (strapi: Strapi, s: IncomeStatement, for
     ['current', `Exercice ${s.name} (€)`],
     ['previous', `Exercice ${s.previousName} (€)`],
   ];
-  // the cash rows: the year's end in the year's column, its start in the other (said in the header of the PDF and XLSX)
   rows.push({
     section: 'Trésorerie',
     number: '',
-    name: `Total : au ${formatDate(s.end)} (colonne ${s.name}), au début de l\u2019exercice (colonne ${s.previousName})`,
+    name: 'Total : solde de fin d\u2019exercice',
     current: money(s.balanceTotals.end),
     previous: money(s.balanceTotals.start),
   });

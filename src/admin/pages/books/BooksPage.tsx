@@ -167,7 +167,7 @@ const CloseSection = () => {
             <Dialog.Header>Clôturer l’exercice {year}</Dialog.Header>
             <Dialog.Body>
               <Flex direction="column" alignItems="stretch" gap={2}>
-                <Typography fontWeight="bold">Voulez-vous vraiment clôturer l’exercice {year} ?</Typography>
+                <Typography fontWeight="bold">{`Voulez-vous vraiment clôturer l’exercice ${year}\u00a0?`}</Typography>
                 <Typography>
                   Ses écritures et ses soldes d’ouverture ne pourront plus être créés, modifiés ni supprimés. Cette clôture est définitive.
                 </Typography>
