@@ -609,7 +609,8 @@ export const accountSyncRule: WriteRule = {
   async afterWrite(write) {
     if (!write.trx) return;
     if (startBefore.get(write) !== (await currentBooksStart(write.strapi))) await syncDerivedEntries(write.strapi);
-    else if (write.creating || write.data.kind !== write.stored?.kind) await fillMissingAccounts(write.strapi, write.trx);
+    else if (write.creating || ('kind' in write.data && write.data.kind !== write.stored?.kind))
+      await fillMissingAccounts(write.strapi, write.trx);
   },
   beforeWriteMany: () => undefined,
   async afterWriteMany(writes) {
