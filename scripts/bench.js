@@ -30,6 +30,7 @@ const SMALL_DB = `${DB}_small`;
 const SMALL_MEMBERS = Math.max(200, Math.round(MEMBERS / 10));
 const PORT = Number(opt('port', process.env.BENCH_PORT || 1338));
 // `--only imports` / `--only receipts` / `--only helloasso`: only those measurements, printed (docs/PERFORMANCE.md is left as it is)
+// (`--only imports --no-books`: the imports on books without an opening balance, so with no derived entry, as before them)
 const ONLY = opt('only', null);
 const IMPORT_DB = `${DB}_import`;
 const HELLOASSO_DB = `${DB}_helloasso`;

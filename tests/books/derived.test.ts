@@ -261,6 +261,14 @@ describe(`derived entries (${DB_CLIENT})`, () => {
     expect(await app.strapi.db.query(ENTRY).count({ where: { origin: 'contribution' } })).toBe(before);
   });
 
+  it('gives the entries waiting for their account the account created later', async () => {
+    const c = await contribution({ amount: 18, paidAt: '2026-11-02', paymentMethod: 'helloasso' });
+    expect((await entriesOf('contribution', c))[0].cashAccount).toBeNull();
+    const res = await app.admin('post', cm(ACCOUNT), treasurer).send({ name: 'Solde HelloAsso', kind: 'helloasso' });
+    expect(res.status).toBe(201);
+    expect((await entriesOf('contribution', c))[0].cashAccount.documentId).toBe(res.body.data.documentId);
+  });
+
   it('counts derived entries in the balances, and the synchronisation is idempotent', async () => {
     const { syncDerivedEntries } = require(path.join(process.env.TEST_DIST_DIR!, 'src/back-office/books/derived'));
     expect(await syncDerivedEntries(app.strapi)).toEqual({ created: 0, updated: 0, removed: 0 });

@@ -579,12 +579,40 @@ const renameRule = (uid: string, origin: Origin, relation: string): WriteRule =>
   afterWriteMany: () => undefined,
 });
 
-/** After an account's opening balances or kind change: the books' start and the implied accounts may have moved. */
+/** The books' start as the accounts' opening balances say, read in the current transaction. */
+const currentBooksStart = async (strapi: Strapi) => {
+  const { fiscalYearStartMonth } = await readAssociation(strapi, ['fiscalYearStartMonth']);
+  const accounts: Values[] = await strapi.db.query(CASH_ACCOUNT).findMany({ select: ['id'], populate: { openingBalances: true } });
+  return booksStart(accounts, fiscalYearStartMonth);
+};
+
+/** The sources whose entries wait for an account (« compte à choisir »): derived again, an account may now be implied. */
+const fillMissingAccounts = async (strapi: Strapi, trx: Knex.Transaction) => {
+  for (const source of Object.values(SOURCES)) {
+    const waiting = await readEntryRows(strapi, source, { cashAccount: { id: { $null: true } } });
+    const ids = [...new Set(waiting.map((e) => e.source).filter(Boolean) as string[])];
+    if (ids.length) await deriveEntries(strapi, trx, source.origin, ids, { strict: false });
+  }
+};
+
+/**
+ * An account written: when the books' start moves (an opening balance added or removed), every source
+ * is derived again (syncDerivedEntries); when an account is created or changes kind, the entries that
+ * wait for their account may now have one.
+ */
+const startBefore = new WeakMap<object, string>();
 export const accountSyncRule: WriteRule = {
   needsTransaction: (write) => write.action !== 'delete' && (write.creating || 'openingBalances' in write.data || 'kind' in write.data),
-  async afterWrite(write) {
-    await syncDerivedEntries(write.strapi);
+  async beforeWrite(write) {
+    startBefore.set(write, await currentBooksStart(write.strapi));
   },
+  async afterWrite(write) {
+    if (!write.trx) return;
+    if (startBefore.get(write) !== (await currentBooksStart(write.strapi))) await syncDerivedEntries(write.strapi);
+    else if (write.creating || ('kind' in write.data && write.data.kind !== write.stored?.kind))
+      await fillMissingAccounts(write.strapi, write.trx);
+  },
+  beforeWriteMany: () => undefined,
   async afterWriteMany(writes) {
     if (writes.length && writes[0].action !== 'delete') await syncDerivedEntries(writes[0].strapi);
   },
