@@ -64,6 +64,7 @@ export default tseslint.config(
       'src/back-office/dues/**/*.ts',
       'src/back-office/exports/**/*.ts',
       'src/back-office/helloasso/**/*.ts',
+      'src/back-office/imports/**/*.ts',
       'src/back-office/mail/**/*.ts',
       'src/back-office/media/**/*.ts',
       'src/back-office/members/**/*.ts',

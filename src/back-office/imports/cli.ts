@@ -42,8 +42,8 @@ export const runImportCli = async (strapi: Strapi, argv: string[], print: (line:
   let args: ImportArgs;
   try {
     args = parseImportArgs(argv);
-  } catch (e: any) {
-    print(e.message);
+  } catch (e) {
+    print((e as Error).message);
     return 2;
   }
   // npm runs scripts from the project root: a relative path is taken from where the command was typed
@@ -89,9 +89,10 @@ export const runImportCli = async (strapi: Strapi, argv: string[], print: (line:
       `Import terminé (${((Date.now() - started) / 1000).toFixed(1)} s) : ${counts.created} créée(s), ${counts.updated} mise(s) à jour, ${counts.unchanged} inchangée(s), ${counts.skipped} ignorée(s).`
     );
     return 0;
-  } catch (e: any) {
-    if (e?.name === 'ValidationError' || e?.name === 'ApplicationError' || e?.name === 'NotFoundError') {
-      print(e.message);
+  } catch (e) {
+    const err = e as Error | null;
+    if (err?.name === 'ValidationError' || err?.name === 'ApplicationError' || err?.name === 'NotFoundError') {
+      print(err.message);
       return 1;
     }
     throw e;
@@ -103,7 +104,9 @@ export const runImportCli = async (strapi: Strapi, argv: string[], print: (line:
  * the written records; destroying Strapi before they end aborts them (« aborted »).
  */
 export const settle = async (strapi: Strapi, maxMs = 60_000) => {
-  const pool = (strapi.db.connection as any).client?.pool;
+  // knex types its client as any: what is read of its pool (tarn)
+  const pool: { numUsed(): number; numPendingAcquires(): number; numPendingCreates(): number } | undefined =
+    strapi.db.connection.client?.pool;
   const started = Date.now();
   while (pool && Date.now() - started < maxMs && (pool.numUsed() > 0 || pool.numPendingAcquires() > 0 || pool.numPendingCreates() > 0)) {
     await new Promise((r) => setTimeout(r, 50));

@@ -1,6 +1,7 @@
 import fs from 'fs';
 import { errors } from '@strapi/utils';
-import type { BackOfficeModule, Strapi } from '../types';
+import type { Context, Next } from 'koa';
+import type { AdminContext, BackOfficeModule, Strapi } from '../types';
 import { routePath } from '../../utils/route-path';
 import { KIND_LABELS, type ImportKind } from './fields';
 import { forbidden } from '../../core/errors';
@@ -30,14 +31,21 @@ import {
 let app: Strapi;
 
 /** Whether the admin of this request may import this kind. */
-const canImport = (ctx: any) => (kind: ImportKind) => !!ctx.state.userAbility?.can(IMPORT_ACTIONS[kind]);
+const canImport = (ctx: AdminContext) => (kind: ImportKind) => !!ctx.state.userAbility?.can(IMPORT_ACTIONS[kind]);
 
-const requireKind = (ctx: any, kind: ImportKind) => {
+const requireKind = (ctx: AdminContext, kind: ImportKind) => {
   if (!canImport(ctx)(kind)) throw forbidden(`Vous n\u2019avez pas le droit d\u2019importer des ${KIND_LABELS[kind].toLowerCase()}.`);
 };
 
-const fileOf = (ctx: any) => {
-  const file = ctx.request.files?.file;
+/** An uploaded file, as the body parser (formidable) gives it. */
+interface UploadedFile {
+  filepath?: string;
+  originalFilename?: string | null;
+  name?: string;
+}
+
+const fileOf = (ctx: AdminContext) => {
+  const file = ctx.request.files?.file as UploadedFile | UploadedFile[] | undefined;
   return Array.isArray(file) ? file[0] : file;
 };
 
@@ -149,12 +157,12 @@ const imports: BackOfficeModule = {
   register(strapi) {
     app = strapi;
     // a file over the body parser's limit: the same French 400 as a file over IMPORT_MAX_MB, nothing written
-    strapi.server.use(async (ctx: any, next: () => Promise<void>) => {
+    strapi.server.use(async (ctx: Context, next: Next) => {
       if (ctx.method !== 'POST' || !IMPORTS_PATH.test(routePath(ctx.path))) return next();
       try {
         await next();
-      } catch (e: any) {
-        if (!/maxFileSize|exceeded|too large|FileTooBig/i.test(String(e?.message ?? ''))) throw e;
+      } catch (e) {
+        if (!/maxFileSize|exceeded|too large|FileTooBig/i.test(String((e as { message?: unknown } | null)?.message ?? ''))) throw e;
         ctx.status = 400;
         ctx.body = {
           data: null,

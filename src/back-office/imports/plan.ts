@@ -1,4 +1,5 @@
-import type { Strapi } from '../types';
+import type { UID } from '@strapi/strapi';
+import type { Attribute, Attributes, Strapi, Values } from '../types';
 import { enumLabel, labelOf } from '../../contract/labels';
 import { formatCentsAsEuros } from '../../contract/format';
 import { KIND_UID, TARGETS, type ImportKind } from './fields';
@@ -31,7 +32,7 @@ export interface PlannedRow {
   label: string;
   documentId?: string;
   /** what would be written (Document Service data: relations as documentIds); only in a plan made to be written */
-  data?: Record<string, any>;
+  data?: Values;
   changes?: Change[];
   errors?: RowError[];
 }
@@ -80,7 +81,7 @@ const shown = (uid: string, field: string, v: unknown): string | null => {
 };
 
 /** The content types' attributes, captured once per plan (for the messages and the comparisons). */
-let strapiModelAttributes: Record<string, Record<string, any>> = {};
+let strapiModelAttributes: Record<string, Attributes> = {};
 
 /** Stored and new values of one field, compared as the database keeps them. */
 const same = (uid: string, field: string, stored: unknown, next: unknown) => {
@@ -94,7 +95,7 @@ const same = (uid: string, field: string, stored: unknown, next: unknown) => {
 };
 
 /** The changes a row brings to a stored record: only the fields the row fills. */
-const changesOf = (uid: string, stored: Record<string, any>, data: Record<string, any>, labels: Record<string, string> = {}) => {
+const changesOf = (uid: string, stored: Values, data: Values, labels: Record<string, string> = {}) => {
   const changes: Change[] = [];
   for (const [field, next] of Object.entries(data)) {
     if (next === null || next === undefined) continue;
@@ -107,9 +108,9 @@ const changesOf = (uid: string, stored: Record<string, any>, data: Record<string
 };
 
 /** The schema's own limits (length, required), as preview errors rather than a refused write. */
-const schemaErrors = (uid: string, read: ReadRow, data: Record<string, any>, creating: boolean) => {
+const schemaErrors = (uid: string, read: ReadRow, data: Values, creating: boolean) => {
   const errors: RowError[] = [];
-  for (const [field, attr] of Object.entries<any>(strapiModelAttributes[uid])) {
+  for (const [field, attr] of Object.entries<Attribute>(strapiModelAttributes[uid])) {
     const v = data[field];
     const column = read.columns[field] ?? '(aucune colonne)';
     if (
@@ -129,8 +130,8 @@ const schemaErrors = (uid: string, read: ReadRow, data: Record<string, any>, cre
 };
 
 /** The content type's own fields a row fills (amounts from cents to decimals). */
-const ownData = (kind: ImportKind, values: Record<string, any>) => {
-  const data: Record<string, any> = {};
+const ownData = (kind: ImportKind, values: Values) => {
+  const data: Values = {};
   for (const target of TARGETS[kind]) {
     if (!target.field || values[target.key] === undefined || values[target.key] === null) continue;
     data[target.field] = target.type === 'amount' ? centsToDecimal(values[target.key]) : values[target.key];
@@ -187,8 +188,8 @@ const outcome = (
   uid: string,
   read: ReadRow,
   label: string,
-  stored: Record<string, any> | null,
-  data: Record<string, any>,
+  stored: Values | null,
+  data: Values,
   labels?: Record<string, string>
 ): PlannedRow => {
   if (!stored) return options.write ? { row: read.row, status: 'create', label, data } : { row: read.row, status: 'create', label };
@@ -204,14 +205,14 @@ const outcome = (
 const MEMBER_FIELDS = TARGETS.members.filter((t) => t.field).map((t) => t.field!);
 
 export interface MemberIndex {
-  byNumber: Map<number, any>;
-  byEmail: Map<string, any>;
-  byName: Map<string, any[]>;
-  byFullName: Map<string, any[]>;
+  byNumber: Map<number, Values>;
+  byEmail: Map<string, Values>;
+  byName: Map<string, Values[]>;
+  byFullName: Map<string, Values[]>;
 }
 
 /** Adds a member (as loadMembers selects it) to the index: a record created after the index was loaded. */
-export const indexMember = (index: MemberIndex, m: any) => {
+export const indexMember = (index: MemberIndex, m: Values) => {
   m.birthDate = isoDay(m.birthDate);
   if (m.memberNumber) index.byNumber.set(m.memberNumber, m);
   if (m.email) index.byEmail.set(String(m.email).toLowerCase(), m);
@@ -230,7 +231,7 @@ export const loadMembers = async (strapi: Strapi, fields: string[] = []): Promis
   return index;
 };
 
-export const memberLabel = (m: any) => m.displayName || `${m.lastName ?? ''} ${m.firstName ?? ''}`.trim();
+export const memberLabel = (m: Values) => m.displayName || `${m.lastName ?? ''} ${m.firstName ?? ''}`.trim();
 /** Birth dates that do not contradict each other: equal, or unknown on one side. */
 const sameBirth = (a: unknown, b: unknown) => !a || !b || a === b;
 
@@ -252,10 +253,10 @@ export interface PersonKeys {
  * e-mail naming two records, an e-mail held by someone of another name).
  */
 export const matchMember = (index: MemberIndex, p: PersonKeys) => {
-  const byNumber: any = p.memberNumber ? index.byNumber.get(p.memberNumber) : undefined;
-  const byEmail: any = p.email ? index.byEmail.get(String(p.email).toLowerCase()) : undefined;
+  const byNumber: Values | undefined = p.memberNumber ? index.byNumber.get(p.memberNumber) : undefined;
+  const byEmail: Values | undefined = p.email ? index.byEmail.get(String(p.email).toLowerCase()) : undefined;
   const byName = (index.byName.get(personKey(p.lastName, p.firstName)) ?? []).filter((m) => sameBirth(m.birthDate, p.birthDate));
-  const member: any = byNumber ?? byEmail ?? (byName.length === 1 ? byName[0] : undefined);
+  const member: Values | undefined = byNumber ?? byEmail ?? (byName.length === 1 ? byName[0] : undefined);
   return { byNumber, byEmail, byName, member };
 };
 
@@ -337,7 +338,7 @@ const planMembers = async (strapi: Strapi): Promise<RowPlanner> => {
 };
 
 /** The member a contribution row names: by number, else e-mail, else name (with the birth date when given). */
-const findMember = (index: MemberIndex, read: ReadRow): { member?: any; error?: RowError } => {
+const findMember = (index: MemberIndex, read: ReadRow): { member?: Values; error?: RowError } => {
   const v = read.values;
   const col = (key: string) => read.columns[key] ?? '(aucune colonne)';
   const none = (column: string, what: string): RowError => ({
@@ -353,7 +354,7 @@ const findMember = (index: MemberIndex, read: ReadRow): { member?: any; error?: 
     const m = matchMember(index, { email: v['member.email'] }).byEmail;
     if (m) return { member: m };
   }
-  let candidates: any[] = [];
+  let candidates: Values[] = [];
   let what = '';
   let column = '';
   if (v['member.lastName'] || v['member.firstName']) {
@@ -390,15 +391,15 @@ const findMember = (index: MemberIndex, read: ReadRow): { member?: any; error?: 
 const planContributions = async (strapi: Strapi): Promise<RowPlanner> => {
   const members = await loadMembers(strapi, []);
   const types = await strapi.db.query(TYPE).findMany({ select: ['documentId', 'name', 'amount'] });
-  const typeByName = new Map(types.map((t: any) => [nameKey(t.name), t]));
+  const typeByName = new Map(types.map((t: Values) => [nameKey(t.name), t]));
   const typeLabels: Record<string, string> = { membershipType: '' };
   for (const t of types) typeLabels[`membershipType:${t.documentId}`] = t.name;
   const stored = await strapi.db.query(CONTRIBUTION).findMany({
     select: ['documentId', 'amount', 'paidAt', 'periodStart', 'periodEnd', 'paymentMethod', 'reference', 'notes'],
     populate: { member: { select: ['documentId'] }, membershipType: { select: ['documentId'] } },
   });
-  const byReference = new Map<string, any>();
-  const byNatural = new Map<string, any[]>();
+  const byReference = new Map<string, Values>();
+  const byNatural = new Map<string, Values[]>();
   for (const c of stored) {
     c.member = c.member?.documentId ?? null;
     c.membershipType = c.membershipType?.documentId ?? null;
@@ -423,7 +424,7 @@ const planContributions = async (strapi: Strapi): Promise<RowPlanner> => {
           errors.push({
             row: read.row,
             column: col('membershipType'),
-            message: `type d\u2019adhésion « ${v.membershipType} » inconnu (types existants : ${types.map((t: any) => t.name).join(', ') || 'aucun'}) : créez-le dans « Types d\u2019adhésion » ou retirez cette colonne`,
+            message: `type d\u2019adhésion « ${v.membershipType} » inconnu (types existants : ${types.map((t: Values) => t.name).join(', ') || 'aucun'}) : créez-le dans « Types d\u2019adhésion » ou retirez cette colonne`,
           });
         }
       }
@@ -437,7 +438,7 @@ const planContributions = async (strapi: Strapi): Promise<RowPlanner> => {
         ? memberLabel(member)
         : [v['member.lastName'], v['member.firstName']].filter(Boolean).join(' ') || v['member.fullName'] || '';
       const cents =
-        v.amount ?? (data.membershipType ? decimalToCents(types.find((t: any) => t.documentId === data.membershipType)?.amount) : null);
+        v.amount ?? (data.membershipType ? decimalToCents(types.find((t: Values) => t.documentId === data.membershipType)?.amount) : null);
       const label = `${who} : ${euros(cents)} le ${frDate(data.paidAt)}`;
       if (errors.length) {
         yield errorRow(read, label, errors);
@@ -445,7 +446,7 @@ const planContributions = async (strapi: Strapi): Promise<RowPlanner> => {
       }
       data.member = member.documentId;
       const natural = `${member.documentId}|${data.paidAt}|${cents}`;
-      let existing: any = null;
+      let existing: Values | null = null;
       if (data.reference && byReference.has(data.reference)) {
         existing = byReference.get(data.reference);
         if (existing.member !== member.documentId) {
@@ -495,16 +496,16 @@ const planContributions = async (strapi: Strapi): Promise<RowPlanner> => {
 // ---------------------------------------------------------------- donors
 
 export interface DonorIndex {
-  byEmail: Map<string, any[]>;
-  byCompany: Map<string, any[]>;
-  byName: Map<string, any[]>;
-  byFullName: Map<string, any[]>;
+  byEmail: Map<string, Values[]>;
+  byCompany: Map<string, Values[]>;
+  byName: Map<string, Values[]>;
+  byFullName: Map<string, Values[]>;
 }
 
 const DONOR_FIELDS = TARGETS.donors.filter((t) => t.field).map((t) => t.field!);
 
 /** Adds a donor (as loadDonors selects it) to the index: a record created after the index was loaded. */
-export const indexDonor = (index: DonorIndex, d: any) => {
+export const indexDonor = (index: DonorIndex, d: Values) => {
   if (d.email) push(index.byEmail, String(d.email).toLowerCase(), d);
   if (d.companyName) push(index.byCompany, nameKey(d.companyName), d);
   if (d.lastName) {
@@ -524,12 +525,12 @@ export const loadDonors = async (strapi: Strapi, fields: string[] = []): Promise
   return index;
 };
 
-const donorLabel = (d: any) => d.displayName || d.companyName || `${d.lastName ?? ''} ${d.firstName ?? ''}`.trim();
+const donorLabel = (d: Values) => d.displayName || d.companyName || `${d.lastName ?? ''} ${d.firstName ?? ''}`.trim();
 
 /** The donor a row names, by the first of e-mail, company, name that finds someone. */
-export const findDonor = (index: DonorIndex, v: Record<string, any>, prefix: '' | 'donor.') => {
+export const findDonor = (index: DonorIndex, v: Values, prefix: '' | 'donor.') => {
   const get = (k: string) => v[`${prefix}${k}`];
-  const tries: Array<[string, any[] | undefined]> = [
+  const tries: Array<[string, Values[] | undefined]> = [
     ['email', get('email') ? index.byEmail.get(get('email')) : undefined],
     ['companyName', get('companyName') ? index.byCompany.get(nameKey(get('companyName'))) : undefined],
     ['lastName', get('lastName') ? index.byName.get(personKey(get('lastName'), get('firstName'))) : undefined],
@@ -539,7 +540,7 @@ export const findDonor = (index: DonorIndex, v: Record<string, any>, prefix: '' 
     const unique = [...new Set(found ?? [])];
     if (unique.length) return { key, donors: unique };
   }
-  return { key: null, donors: [] as any[] };
+  return { key: null, donors: [] as Values[] };
 };
 
 const planDonors = async (strapi: Strapi): Promise<RowPlanner> => {
@@ -602,8 +603,8 @@ const planDonations = async (strapi: Strapi): Promise<RowPlanner> => {
     select: ['documentId', 'amount', 'receivedAt', 'method', 'nature', 'campaign', 'reference', 'notes'],
     populate: { donor: { select: ['documentId'] } },
   });
-  const byReference = new Map<string, any>();
-  const byNatural = new Map<string, any[]>();
+  const byReference = new Map<string, Values>();
+  const byNatural = new Map<string, Values[]>();
   for (const d of stored) {
     d.donor = d.donor?.documentId ?? null;
     d.receivedAt = isoDay(d.receivedAt);
@@ -660,7 +661,7 @@ const planDonations = async (strapi: Strapi): Promise<RowPlanner> => {
       }
       data.donor = donor.documentId;
       const natural = `${donor.documentId}|${data.receivedAt}|${v.amount}`;
-      let existing: any = null;
+      let existing: Values | null = null;
       if (data.reference && byReference.has(data.reference)) {
         existing = byReference.get(data.reference);
         if (existing.donor !== donor.documentId) {
@@ -714,7 +715,7 @@ const planDonations = async (strapi: Strapi): Promise<RowPlanner> => {
  */
 export const plannerFor = async (strapi: Strapi, kind: ImportKind): Promise<RowPlanner> => {
   strapiModelAttributes = Object.fromEntries(
-    [MEMBER, CONTRIBUTION, DONOR, DONATION].map((uid) => [uid, strapi.getModel(uid as any).attributes as any])
+    [MEMBER, CONTRIBUTION, DONOR, DONATION].map((uid) => [uid, strapi.getModel(uid as UID.Schema).attributes as unknown as Attributes])
   );
   if (kind === 'members') return planMembers(strapi);
   if (kind === 'contributions') return planContributions(strapi);

@@ -126,8 +126,10 @@ export const readCsv = (buffer: Buffer): Table => {
   let records: string[][];
   try {
     records = parse(text, { delimiter: separator, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
-  } catch (e: any) {
-    throw new ImportFileError(`Le fichier CSV est illisible${e?.lines ? ` vers la ligne ${e.lines}` : ''} : ${e?.message ?? e}.`);
+  } catch (e) {
+    // csv-parse's error: the line it stopped at
+    const err = e as { lines?: number; message?: string } | null;
+    throw new ImportFileError(`Le fichier CSV est illisible${err?.lines ? ` vers la ligne ${err.lines}` : ''} : ${err?.message ?? e}.`);
   }
   // a spreadsheet shows each CSV record on one row, a multi-line quoted address included
   return { format: 'csv', encoding, separator, sheet: null, sheets: [], ...tableFrom(records, (i) => i + 1) };
@@ -140,7 +142,7 @@ const ymd = (d: Date) => d.toISOString().slice(0, 10);
  * UTC); a formula is kept as its text (« =A2*2 »), never evaluated nor replaced by its last result.
  */
 export const cellText = (cell: ExcelJS.Cell): string => {
-  const v: any = cell.value;
+  const v: unknown = cell.value;
   if (v === null || v === undefined) return '';
   if (v instanceof Date) {
     const time = v.toISOString().slice(11, 16);
@@ -150,10 +152,12 @@ export const cellText = (cell: ExcelJS.Cell): string => {
   if (typeof v === 'boolean') return v ? 'oui' : 'non';
   if (typeof v === 'string') return v;
   if (typeof v === 'object') {
-    if ('formula' in v || 'sharedFormula' in v) return `=${cell.formula ?? v.formula ?? ''}`;
-    if (Array.isArray(v.richText)) return v.richText.map((r: any) => r.text).join('');
-    if ('text' in v) return typeof v.text === 'string' ? v.text : (v.text?.richText ?? []).map((r: any) => r.text).join('');
-    if ('error' in v) return String(v.error);
+    // exceljs's object values: a formula, rich text, a hyperlink (its text plain or rich), an error
+    const o = v as { formula?: string; richText?: ExcelJS.RichText[]; text?: string | { richText?: ExcelJS.RichText[] }; error?: unknown };
+    if ('formula' in o || 'sharedFormula' in o) return `=${cell.formula ?? o.formula ?? ''}`;
+    if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join('');
+    if ('text' in o) return typeof o.text === 'string' ? o.text : (o.text?.richText ?? []).map((r) => r.text).join('');
+    if ('error' in o) return String(o.error);
   }
   return String(v);
 };
@@ -161,7 +165,8 @@ export const cellText = (cell: ExcelJS.Cell): string => {
 export const readXlsx = async (buffer: Buffer, sheetName?: string | null): Promise<Table> => {
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(buffer as any);
+    // exceljs declares its own Buffer type, which Node's Buffer does not match
+    await workbook.xlsx.load(buffer as unknown as Parameters<ExcelJS.Xlsx['load']>[0]);
   } catch {
     throw new ImportFileError('Le fichier n\u2019est pas un classeur Excel (.xlsx) lisible : enregistrez-le à nouveau en .xlsx ou en CSV.');
   }

@@ -10,6 +10,7 @@ const CHOICE_LABELS: Record<'gender' | 'paymentMethod' | 'donorKind' | 'nature',
 import { TARGETS, REQUIRED, type ImportKind, type Target } from './fields';
 import type { MappingEntry, Source } from './formats';
 import type { Table } from './read';
+import type { Values } from '../types';
 import {
   cleanText,
   isProblem,
@@ -37,7 +38,7 @@ export interface RowError {
 /** One data row read through the mapping: its values by target key, and what could not be read. */
 export interface ReadRow {
   row: number;
-  values: Record<string, any>;
+  values: Values;
   errors: RowError[];
   /** the header of the column each value came from (for the messages of the later checks) */
   columns: Record<string, string>;
@@ -171,7 +172,7 @@ export function* eachRow(
   for (let index = 0; index < table.rows.length; index++) {
     const cells = table.rows.at(index)!;
     const row = table.rowNumbers[index];
-    const values: Record<string, any> = {};
+    const values: Values = {};
     const columns: Record<string, string> = {};
     const errors: RowError[] = [];
     for (const [key, entries] of groups) {

@@ -1,6 +1,7 @@
 import { readEnv } from '../../core/config';
 import { errors } from '@strapi/utils';
-import type { Strapi } from '../types';
+import type { UID } from '@strapi/strapi';
+import type { AdminContext, Attributes, DocumentData, Strapi, Values } from '../types';
 import { ACTIONS } from '../../contract/permissions';
 import { todayInParis } from '../dues/period';
 import { KINDS, KIND_LABELS, KIND_UID, TARGETS, type ImportKind } from './fields';
@@ -8,7 +9,7 @@ import { detectSource, initialMapping, sourceById, type MappingEntry } from './f
 import { ImportFileError, readTable, SEPARATOR_LABELS, type Table } from './read';
 import { addSample, eachRow, missingColumns, samplesOf, SAMPLES, type RowError, type RowList } from './rows';
 import { plannerFor, planWith, type Plan, type PlannedRow } from './plan';
-import type { Created } from '../rules/many';
+import type { Created, RefusedAt } from '../rules/many';
 import { FULL_NAME_RULE } from './values';
 import { forbidden } from '../../core/errors';
 import { createMany, deleteMany } from '../rules/many';
@@ -31,7 +32,7 @@ export const importMaxMb = () => readEnv('IMPORT_MAX_MB');
 export interface Author {
   name: string;
 }
-export const authorOf = (user: any): Author => ({
+export const authorOf = (user: AdminContext['state']['user']): Author => ({
   name: user
     ? `${[user.firstname, user.lastname].filter(Boolean).join(' ')}${user.email ? ` <${user.email}>` : ''}`.trim()
     : 'ligne de commande',
@@ -94,6 +95,42 @@ const COLUMNS = {
   undo: ['id', 'documentId', 'kind', 'state', 'fileName', 'changes'],
 };
 export type BatchStep = keyof typeof COLUMNS;
+
+/** What an import changed, kept for its undo: the records it created, those it updated with what they were. */
+interface BatchChanges {
+  uid: string;
+  created?: Array<Created & { row?: number }>;
+  updated?: Array<{ documentId: string; updatedAt: string | null; row: number; before: Values }>;
+}
+
+/**
+ * An import's record (api::import-batch.import-batch), or the columns a step reads of it (COLUMNS):
+ * the others are absent. The preview may come without its rows (readPreviewPage reads a page of them).
+ */
+export interface ImportBatch {
+  id?: number;
+  documentId: string | null;
+  kind: ImportKind;
+  state: string;
+  fileName: string;
+  source: string;
+  encoding?: string | null;
+  separator?: string | null;
+  sheet?: string | null;
+  mapping?: MappingEntry[] | null;
+  table?: Table | null;
+  preview?: (Omit<StoredPreview, 'rows'> & Partial<Pick<StoredPreview, 'rows'>>) | null;
+  skipErrors?: boolean | null;
+  counts?: unknown;
+  skipped?: Array<{ row: number }> | null;
+  changes?: BatchChanges | null;
+  uploadedBy?: string;
+  committedBy?: string | null;
+  committedAt?: string | Date | null;
+  undoneBy?: string | null;
+  undoneAt?: string | Date | null;
+  createdAt?: string | Date;
+}
 
 /** A JSON value already written as text (storeBatch stores it as it is): a large one is never built as objects. */
 class JsonText {
@@ -222,7 +259,7 @@ interface ReadParts {
  * What the API and the admin page show of an import: from its whole table and preview (just read or
  * written), or from the parts of them readPreviewPage read (`parts`).
  */
-export const view = (batch: any, options: RowsShown = {}, parts?: ReadParts) => {
+export const view = (batch: ImportBatch, options: RowsShown = {}, parts?: ReadParts) => {
   const kind = batch.kind as ImportKind;
   const table: Table | null = batch.table ?? null;
   const source = sourceById(batch.source);
@@ -288,17 +325,16 @@ const jsonAt = (strapi: Strapi, field: string, path: string[], alias = '') =>
 /**
  * Elements of a JSON array of one import's column (the preview's rows, the table's rows), read by the
  * database in the array's order: those whose `status` is (or, with `not`, is not) the one given, a
- * page of them (`offset`, `limit`), or only how many there are (`count`).
+ * page of them (`offset`, `limit`), or only how many there are (`count`). `T`: what the caller reads,
+ * a page of elements, or their number with `count`.
  */
-const jsonElements = async (
+const jsonElements = async <T>(
   strapi: Strapi,
   id: number,
   field: string,
   path: string[],
   options: { status?: { is: string } | { not: string }; offset?: number; limit?: number; count?: boolean }
-  // a page of elements, or their number with `count`
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-): Promise<any> => {
+): Promise<T> => {
   const db = knex(strapi);
   const pg = isPostgres(strapi);
   const query = db.from(db.raw('?? as b', [tableOf(strapi, BATCH)]));
@@ -313,13 +349,13 @@ const jsonElements = async (
     if ('is' in options.status) query.whereRaw(`${status} = ?`, [options.status.is]);
     else query.whereRaw(`${status} <> ?`, [options.status.not]);
   }
-  if (options.count) return Number((await query.count({ n: '*' }))[0].n);
+  if (options.count) return Number((await query.count({ n: '*' }))[0].n) as T;
   const rows = await query
     .select({ value: 'e.value' })
     .orderBy(pg ? 'e.n' : 'e.key')
     .offset(options.offset ?? 0)
     .limit(options.limit ?? 500);
-  return rows.map((r: { value: unknown }) => fromJson(r.value));
+  return rows.map((r: { value: unknown }) => fromJson(r.value)) as T;
 };
 
 /** The rows of the table read first for the samples of the mapping's columns. */
@@ -354,7 +390,7 @@ const firstValues = async (strapi: Strapi, id: number, columnIndex: number): Pro
  * errors and missing columns, the page of rows asked for and how many there are, the table's sheets,
  * and the samples of the mapping's columns (from the first rows, else from a column's distinct values).
  */
-export const readPreviewPage = async (strapi: Strapi, batch: any, options: RowsShown = {}) => {
+export const readPreviewPage = async (strapi: Strapi, batch: ImportBatch, options: RowsShown = {}) => {
   const [summary] = await knex(strapi)
     .from(tableOf(strapi, BATCH))
     .where(column(strapi, BATCH, 'id'), batch.id)
@@ -368,12 +404,14 @@ export const readPreviewPage = async (strapi: Strapi, batch: any, options: RowsS
   const preview = counts && { counts, errors: fromJson(summary.errors) ?? [], missing: fromJson(summary.missing) ?? [] };
   const status = options.status ? { is: options.status } : { not: 'unchanged' };
   const { offset, limit } = pageOf(options);
-  const rows = preview ? await jsonElements(strapi, batch.id, 'preview', ['rows'], { status, offset, limit }) : [];
-  const rowsTotal = preview ? await jsonElements(strapi, batch.id, 'preview', ['rows'], { status, count: true }) : 0;
+  const rows = preview ? await jsonElements<StoredPreview['rows']>(strapi, batch.id, 'preview', ['rows'], { status, offset, limit }) : [];
+  const rowsTotal = preview ? await jsonElements<number>(strapi, batch.id, 'preview', ['rows'], { status, count: true }) : 0;
   const mapping: MappingEntry[] = batch.mapping ?? [];
   // the samples from the table's first rows; a column with too few filled cells there, from its distinct values
   const samples = mapping.map(() => [] as string[]);
-  const first: string[][] = mapping.length ? await jsonElements(strapi, batch.id, 'table', ['rows'], { limit: FIRST_ROWS }) : [];
+  const first: string[][] = mapping.length
+    ? await jsonElements<string[][]>(strapi, batch.id, 'table', ['rows'], { limit: FIRST_ROWS })
+    : [];
   for (const [i, m] of mapping.entries()) for (const cells of first) if (addSample(samples[i], cells, m.column)) break;
   if (first.length === FIRST_ROWS) {
     for (const [i, m] of mapping.entries()) {
@@ -418,7 +456,9 @@ const storedTable = async (strapi: Strapi, id: number): Promise<{ rows: RowList;
 
 /** An import's record: all of it, or only the columns a step reads. */
 export const findBatch = async (strapi: Strapi, id: string, step?: BatchStep) => {
-  const batch = await strapi.db.query(BATCH).findOne({ where: { documentId: id }, ...(step ? { select: COLUMNS[step] } : {}) });
+  const batch: ImportBatch | null = await strapi.db
+    .query(BATCH)
+    .findOne({ where: { documentId: id }, ...(step ? { select: COLUMNS[step] } : {}) });
   if (!batch) throw new errors.NotFoundError(`Import introuvable : « ${id} ».`);
   return batch;
 };
@@ -478,11 +518,12 @@ export const createImport = async (
   // a dry run (command line) shows the preview and writes nothing, not even the import's record
   if (input.dryRun) return view({ ...record, table, preview, documentId: null });
   const batch = await strapi.db.transaction(async () => {
-    const created = await strapi.documents(BATCH as any).create({ data: record as any });
+    const created = await strapi.documents(BATCH).create({ data: record as DocumentData });
     await storeBatch(strapi, created.documentId, { table, preview });
     return created;
   });
-  return view({ ...batch, table, preview });
+  // the generated type has the JSON fields as any JSON value, the ids as numbers or strings
+  return view({ ...(batch as unknown as ImportBatch), table, preview });
 };
 
 /** The mapping the user sent: `[{ column, target }]` or `{ "<header>": "<target>" }`; French 400 on anything unknown. */
@@ -517,19 +558,19 @@ const parseMapping = (kind: ImportKind, current: MappingEntry[], input: unknown)
 };
 
 /** Step 2: another mapping → a new preview. */
-export const updateMapping = async (strapi: Strapi, batch: any, input: { mapping: unknown; skipErrors?: unknown }) => {
+export const updateMapping = async (strapi: Strapi, batch: ImportBatch, input: { mapping: unknown; skipErrors?: unknown }) => {
   if (batch.state !== 'preview')
     throw new errors.ApplicationError('Cet import a déjà été effectué : sa correspondance ne peut plus changer.', { field: 'mapping' });
   const kind = batch.kind as ImportKind;
   const mapping = parseMapping(kind, batch.mapping ?? [], input.mapping);
   const { plan, missing } = await previewOf(strapi, kind, batch.table, mapping, batch.source);
-  const data: Record<string, any> = { mapping, preview: summarise(plan, missing) };
+  const data: Values = { mapping, preview: summarise(plan, missing) };
   if (input.skipErrors !== undefined) data.skipErrors = input.skipErrors === true || input.skipErrors === 'true';
   await storeBatch(strapi, batch.documentId, data);
   return view({ ...batch, ...data });
 };
 
-const iso = (v: unknown) => (v ? new Date(v as any).toISOString() : null);
+const iso = (v: unknown) => (v ? new Date(v as string | number | Date).toISOString() : null);
 
 /**
  * Step 3: the import itself, all or nothing in one transaction, through the write pipeline's rules
@@ -544,7 +585,7 @@ const iso = (v: unknown) => (v ? new Date(v as any).toISOString() : null);
  * preview. Neither the table, nor the preview, nor what each row writes is held as objects for the
  * whole file (60,000 rows).
  */
-export const commitImport = async (strapi: Strapi, batch: any, options: { skipErrors?: boolean; author: Author }) => {
+export const commitImport = async (strapi: Strapi, batch: ImportBatch, options: { skipErrors?: boolean; author: Author }) => {
   if (batch.state !== 'preview')
     throw new errors.ApplicationError(
       batch.state === 'committed' ? 'Cet import a déjà été effectué.' : 'Cet import a été annulé : déposez le fichier à nouveau.'
@@ -578,15 +619,15 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
       { errors: rowErrors.slice(0, 200) }
     );
   }
-  const updated: Array<{ documentId: string; updatedAt: string | null; row: number; before: Record<string, any> }> = [];
+  const updated: NonNullable<BatchChanges['updated']> = [];
   const skipped = inError.map((r) => ({ row: r.row, label: r.label, errors: r.errors }));
   const counts = { created: 0, updated: 0, unchanged: planned.unchanged, skipped: skipped.length };
-  const attributes = strapi.getModel(uid as any).attributes as Record<string, any>;
+  const attributes = strapi.getModel(uid as UID.Schema).attributes as unknown as Attributes;
 
   /** The write pipeline refused a row the preview let through (a rule the preview does not know): nothing is kept. */
-  const refused = (row: Pick<PlannedRow, 'row' | 'label'>, e: any) =>
-    e instanceof errors.ValidationError || e?.name === 'ValidationError'
-      ? badRequest(`Import refusé, rien n\u2019a été écrit : ligne ${row.row} (${row.label}) : ${e.message}`, { row: row.row })
+  const refused = (row: Pick<PlannedRow, 'row' | 'label'>, e: unknown) =>
+    e instanceof errors.ValidationError || (e as Error | null)?.name === 'ValidationError'
+      ? badRequest(`Import refusé, rien n\u2019a été écrit : ligne ${row.row} (${row.label}) : ${(e as Error).message}`, { row: row.row })
       : e;
   /** The row of the file of the index-th new record (found again by planning the rows: only when one is refused). */
   const creationAt = (index: number) => {
@@ -616,8 +657,9 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
     let created: Array<Created & { row?: number }>;
     try {
       created = await createMany(strapi, uid, newRecords());
-    } catch (e: any) {
-      const row = typeof e?.index === 'number' ? creationAt(e.index) : undefined;
+    } catch (e) {
+      const index = (e as RefusedAt | null)?.index;
+      const row = typeof index === 'number' ? creationAt(index) : undefined;
       throw row ? refused(row, e) : e;
     }
     // what createMany answers for each record, with its row: no copy of 60,000 objects
@@ -629,15 +671,17 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
         const populate = Object.fromEntries(
           fields.filter((f) => attributes[f]?.type === 'relation').map((f) => [f, { select: ['documentId'] }])
         );
-        const stored: any = await strapi.db
-          .query(uid as any)
+        const stored: Values | null = await strapi.db
+          .query(uid as UID.Schema)
           .findOne({ where: { documentId: row.documentId }, select: fields.filter((f) => attributes[f]?.type !== 'relation'), populate });
         const before = Object.fromEntries(
           fields.map((f) => [f, attributes[f]?.type === 'relation' ? (stored?.[f]?.documentId ?? null) : (stored?.[f] ?? null)])
         );
-        const doc: any = await strapi.documents(uid as any).update({ documentId: row.documentId!, data: row.data as any });
+        const doc: Values | null = await strapi
+          .documents(uid as UID.ContentType)
+          .update({ documentId: row.documentId!, data: row.data as DocumentData });
         updated.push({ documentId: row.documentId!, updatedAt: iso(doc?.updatedAt), row: row.row, before });
-      } catch (e: any) {
+      } catch (e) {
         throw refused(row, e);
       }
     }
@@ -668,28 +712,30 @@ export const commitImport = async (strapi: Strapi, batch: any, options: { skipEr
  * Undo: deletes what the import created and restores what it updated, in one transaction, as long
  * as none of those records has been changed since (their last modification is still the import's).
  */
-export const undoImport = async (strapi: Strapi, batch: any, author: Author) => {
+export const undoImport = async (strapi: Strapi, batch: ImportBatch, author: Author) => {
   if (batch.state !== 'committed')
     throw new errors.ApplicationError(
       batch.state === 'undone' ? 'Cet import a déjà été annulé.' : 'Cet import n\u2019a pas été effectué : il n\u2019y a rien à annuler.'
     );
-  const { uid, created = [], updated = [] } = batch.changes ?? {};
+  const { uid, created = [], updated = [] } = batch.changes ?? ({} as Partial<BatchChanges>);
   const all = [...created, ...updated];
-  const now = new Map<string, any>();
+  const now = new Map<string, Values>();
   for (let i = 0; i < all.length; i += 500) {
-    const slice = all.slice(i, i + 500).map((c: any) => c.documentId);
-    for (const r of await strapi.db.query(uid).findMany({ where: { documentId: { $in: slice } }, select: ['documentId', 'updatedAt'] }))
+    const slice = all.slice(i, i + 500).map((c) => c.documentId);
+    for (const r of await strapi.db
+      .query(uid as UID.Schema)
+      .findMany({ where: { documentId: { $in: slice } }, select: ['documentId', 'updatedAt'] }))
       now.set(r.documentId, r);
   }
-  const changed = all.filter((c: any) => !now.has(c.documentId) || iso(now.get(c.documentId).updatedAt) !== c.updatedAt);
+  const changed = all.filter((c) => !now.has(c.documentId) || iso(now.get(c.documentId)!.updatedAt) !== c.updatedAt);
   if (changed.length) {
     throw new errors.ApplicationError(
       `Annulation impossible : ${changed.length} fiche${changed.length > 1 ? 's ont été modifiées ou supprimées' : ' a été modifiée ou supprimée'} depuis l\u2019import ` +
         `(lignes ${changed
           .slice(0, 10)
-          .map((c: any) => c.row)
+          .map((c) => c.row)
           .join(', ')}${changed.length > 10 ? '…' : ''}). Rien n\u2019a été annulé.`,
-      { rows: changed.map((c: any) => c.row) }
+      { rows: changed.map((c) => c.row) }
     );
   }
   await strapi.db.transaction(async () => {
@@ -698,12 +744,14 @@ export const undoImport = async (strapi: Strapi, batch: any, author: Author) => 
       await deleteMany(
         strapi,
         uid,
-        created.map((c: any) => c.documentId)
+        created.map((c) => c.documentId)
       );
-      for (const u of updated) await strapi.documents(uid).update({ documentId: u.documentId, data: u.before });
-    } catch (e: any) {
-      if (e?.name === 'ValidationError')
-        throw new errors.ApplicationError(`Annulation impossible, rien n\u2019a été annulé : ${e.message}`);
+      for (const u of updated)
+        await strapi.documents(uid as UID.ContentType).update({ documentId: u.documentId, data: u.before as DocumentData });
+    } catch (e) {
+      const err = e as Error | null;
+      if (err?.name === 'ValidationError')
+        throw new errors.ApplicationError(`Annulation impossible, rien n\u2019a été annulé : ${err.message}`);
       throw e;
     }
     await storeBatch(strapi, batch.documentId, { state: 'undone', undoneBy: author.name.slice(0, 255), undoneAt: new Date() });
@@ -742,12 +790,12 @@ export const listImports = async (strapi: Strapi, kinds: ImportKind[]) => {
       .from(tableOf(strapi, BATCH))
       .whereIn(
         documentId,
-        batches.map((b: any) => b.documentId)
+        batches.map((b: Values) => b.documentId)
       )
       .select({ documentId, counts: jsonAt(strapi, 'preview', ['counts']) });
     for (const r of rows) previewCounts.set(r.documentId, fromJson(r.counts));
   }
-  return batches.map((b: any) => ({
+  return batches.map((b: Values) => ({
     id: b.documentId,
     kind: b.kind,
     kindLabel: KIND_LABELS[b.kind as ImportKind],
@@ -776,9 +824,9 @@ const csvCell = (v: unknown) => {
 };
 
 /** The report of an import, as a CSV for spreadsheets (UTF-8 with BOM, « ; »): one line per row of the file. */
-export const reportCsv = (batch: any) => {
-  const preview: StoredPreview | null = batch.preview;
-  const skipped = new Set((batch.skipped ?? []).map((s: any) => s.row));
+export const reportCsv = (batch: ImportBatch) => {
+  const preview = batch.preview ?? null;
+  const skipped = new Set((batch.skipped ?? []).map((s) => s.row));
   const lines = [['Ligne', 'Résultat', 'Fiche', 'Détail']];
   for (const r of preview?.rows ?? []) {
     const result = r.status === 'error' && batch.state !== 'preview' && skipped.has(r.row) ? 'Ignorée (erreur)' : STATUS_LABELS[r.status];
