@@ -58,7 +58,14 @@ const BACK_OFFICE: Record<string, string[]> = {
   'asso-communication': ['exports.read', 'stats.read', 'calendar.read', 'newsletters.send'],
   'asso-partnerships': ['exports.read', 'reports.read', 'stats.read', 'calendar.read'],
 };
-BACK_OFFICE['asso-treasurer'].push('books.read', 'books.close', 'expense-claims.manage', 'books.reconcile', 'books.reports', 'books.subsidy-reports');
+BACK_OFFICE['asso-treasurer'].push(
+  'books.read',
+  'books.close',
+  'expense-claims.manage',
+  'books.reconcile',
+  'books.reports',
+  'books.subsidy-reports'
+);
 BACK_OFFICE['asso-partnerships'].push('books.subsidy-reports');
 
 describe(`admin roles and rights (${DB_CLIENT})`, () => {
