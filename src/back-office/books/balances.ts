@@ -6,30 +6,9 @@ import { badRequest } from '../../core/errors';
 import { knex, link, table } from '../sql';
 import { CASH_ACCOUNT, ENTRY, toCents } from './rules';
 import { fiscalYearOf } from './fiscal-years';
+import type { AccountBalance, Balances } from './contract';
 
-/** One cash account's balance at a date, every amount in integer cents. */
-export interface AccountBalance {
-  documentId: string;
-  name: string;
-  kind: string;
-  /** the fiscal year whose opening balance the sum starts from (null: none recorded, from the first entry) */
-  openingYear: number | null;
-  opening: number;
-  income: number;
-  expense: number;
-  transfersIn: number;
-  transfersOut: number;
-  balance: number;
-  /**
-   * the same sum over the entries reconciled with an operation of this account's bank statements dated
-   * on or before the day (the bank has seen them): what the bank's balance should be
-   */
-  reconciled: number;
-  /** entries of the period not reconciled yet on this account (cheques not cashed yet, forgotten ones…) */
-  unreconciledCount: number;
-  /** the latest balance a statement of this account gives (OFX LEDGERBAL, CSV « Solde »), dated on or before the day */
-  statement: { date: string; balance: number; fileName: string; reconciledThen: number | null } | null;
-}
+export type { AccountBalance, Balances };
 
 const LINE = 'api::bank-statement-line.bank-statement-line';
 const STATEMENT = 'api::bank-statement.bank-statement';
@@ -109,7 +88,7 @@ const statementBalance = async (strapi: Strapi, accountId: number, day: string) 
  * balance, from the first entry. Sums in SQL, in integer cents. Next to it, the reconciled balance (the
  * same sum over the entries the bank statements confirm) and the latest statement's own balance.
  */
-export const balancesAt = async (strapi: Strapi, day: string) => {
+export const balancesAt = async (strapi: Strapi, day: string): Promise<Balances> => {
   const { fiscalYearStartMonth } = await readAssociation(strapi, ['fiscalYearStartMonth']);
   const year = fiscalYearOf(day, fiscalYearStartMonth);
   const accounts: Values[] = await strapi.db

@@ -1,8 +1,7 @@
 import fs from 'fs';
 import { errors } from '@strapi/utils';
-import type { Context, Next } from 'koa';
+import { refuseTooLargeFile } from '../media/too-large-file';
 import type { AdminContext, BackOfficeModule, Strapi } from '../types';
-import { routePath } from '../../utils/route-path';
 import { KIND_LABELS, type ImportKind } from './fields';
 import { forbidden } from '../../core/errors';
 import {
@@ -157,24 +156,7 @@ const imports: BackOfficeModule = {
   register(strapi) {
     app = strapi;
     // a file over the body parser's limit: the same French 400 as a file over IMPORT_MAX_MB, nothing written
-    strapi.server.use(async (ctx: Context, next: Next) => {
-      if (ctx.method !== 'POST' || !IMPORTS_PATH.test(routePath(ctx.path))) return next();
-      try {
-        await next();
-      } catch (e) {
-        if (!/maxFileSize|exceeded|too large|FileTooBig/i.test(String((e as { message?: unknown } | null)?.message ?? ''))) throw e;
-        ctx.status = 400;
-        ctx.body = {
-          data: null,
-          error: {
-            status: 400,
-            name: 'ValidationError',
-            message: `Fichier : trop volumineux, un import est limité à ${importMaxMb()} Mo.`,
-            details: { field: 'file' },
-          },
-        };
-      }
-    });
+    refuseTooLargeFile(strapi, IMPORTS_PATH, () => `Fichier : trop volumineux, un import est limité à ${importMaxMb()} Mo.`);
   },
 };
 

@@ -5,24 +5,7 @@ import { permissionsFor } from '../../_lib';
 export const BOOKS_PAGE_PERMISSIONS = permissionsFor(ACTIONS.booksRead, ACTIONS.subsidyReports);
 
 /** GET /back-office/books/balances: every amount in integer cents. */
-export interface AccountBalance {
-  documentId: string;
-  name: string;
-  kind: string;
-  openingYear: number | null;
-  opening: number;
-  income: number;
-  expense: number;
-  transfersIn: number;
-  transfersOut: number;
-  balance: number;
-}
-export interface Balances {
-  date: string;
-  fiscalYear: number;
-  accounts: AccountBalance[];
-  total: number;
-}
+export type { AccountBalance, Balances } from '../../../back-office/books/contract';
 
 /** POST /back-office/books/fiscal-years/:year/close */
 export interface Closing {

@@ -22,6 +22,7 @@ import { Check, Plus, Upload } from '@strapi/icons';
 import { formatCentsAsEuros, formatDate, formatDateTime } from '../../../contract/format';
 import { enumLabel, enumOptions } from '../../../contract/labels';
 import { useGet, usePost } from '../../_lib';
+import type { AccountBalance, Balances } from '../../../back-office/books/contract';
 
 const LINE_UID = 'api::bank-statement-line.bank-statement-line';
 const BASE = '/back-office/books/reconciliation';
@@ -84,12 +85,6 @@ interface Statement {
   importedBy: string;
   importedAt: string;
 }
-interface Balance {
-  balance: number;
-  reconciled: number;
-  unreconciledCount: number;
-  statement: { date: string; balance: number; fileName: string; reconciledThen: number | null } | null;
-}
 
 const euros = (cents: number) => formatCentsAsEuros(cents);
 const signed = (cents: number) => (cents > 0 ? `+${euros(cents)}` : euros(cents));
@@ -102,7 +97,7 @@ const describe = (e: EntryView) =>
 /** The balances of the account: in the books, reconciled, and as the latest statement says. */
 const Balances = ({ account, tick }: { account: string; tick: number }) => {
   const [date, setDate] = React.useState('');
-  const res = useGet<Balance | undefined, { data: { accounts: Balance[] } }>(`${BASE}/balances`, {
+  const res = useGet<AccountBalance | undefined, { data: Pick<Balances, 'accounts'> }>(`${BASE}/balances`, {
     params: { account, date, tick },
     select: (body) => body.data.accounts[0],
   });

@@ -1,8 +1,8 @@
 import fs from 'fs';
+import { refuseTooLargeFile } from '../../media/too-large-file';
 import type { AdminContext, BackOfficeModule, BackOfficeRoute, Strapi } from '../../types';
 import { ACTIONS, CONTENT_ACTIONS } from '../../../contract/permissions';
 import { badRequest } from '../../../core/errors';
-import { routePath } from '../../../utils/route-path';
 import { balancesAt, readBalanceDate } from '../balances';
 import { CASH_ACCOUNT, CATEGORY, ENTRY } from '../rules';
 import { createEntryFromLine } from './entries';
@@ -157,24 +157,7 @@ const reconciliation: BackOfficeModule = {
   register(strapi) {
     app = strapi;
     // a file over the body parser's limit: a French 400 naming the file, nothing written
-    strapi.server.use(async (ctx: AdminContext, next: () => Promise<void>) => {
-      if (ctx.method !== 'POST' || !STATEMENTS_PATH.test(routePath(ctx.path))) return next();
-      try {
-        await next();
-      } catch (e) {
-        if (!/maxFileSize|exceeded|too large|FileTooBig/i.test(String((e as Error)?.message ?? ''))) throw e;
-        ctx.status = 400;
-        ctx.body = {
-          data: null,
-          error: {
-            status: 400,
-            name: 'ValidationError',
-            message: `Fichier : trop volumineux, un relevé est limité à ${statementMaxMb()} Mo.`,
-            details: { errors: [{ path: ['file'], message: 'trop volumineux', name: 'ValidationError' }] },
-          },
-        };
-      }
-    });
+    refuseTooLargeFile(strapi, STATEMENTS_PATH, () => `Fichier : trop volumineux, un relevé est limité à ${statementMaxMb()} Mo.`);
   },
 };
 
