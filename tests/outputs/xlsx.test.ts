@@ -276,7 +276,7 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     expect((await app.admin('get', '/back-office/reports/financial.xlsx?year=2026&format=iso')).status).toBe(400);
 
     const wb = await workbook(files.report);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Cotisations et dons', 'Subventions', 'Missions']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Cotisations et dons', 'Subventions', 'Missions', 'Comptabilité']);
     const summary = wb.getWorksheet('Cotisations et dons')!;
     expect(summary.getCell('A1').value).toBe('Les Amis du Quartier — RNA W751234567');
     expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
@@ -294,6 +294,11 @@ describe(`Excel exports (${DB_CLIENT})`, () => {
     expect(fete[6].value).toEqual(utcDay('2026-03-01'));
     expect(subsidies.find((r) => r[0].value === 'Total')![4]).toMatchObject({ value: 800.5, numFmt: EURO });
 
+    // the books: income and expenses of the year's entries, each total a number in euros
+    const books = rowsOf(wb.getWorksheet('Comptabilité')!);
+    const totals = books.filter((r) => r[2].value === 'Total');
+    expect(totals.map((r) => r[0].value)).toHaveLength(2);
+    for (const total of totals) expect(total[4]).toMatchObject({ value: expect.any(Number), numFmt: EURO });
     const missions = rowsOf(wb.getWorksheet('Missions')!);
     const collecte = missions.find((r) => r[0].value === 'Collecte')!;
     expect(collecte[1].value).toEqual(new Date('2026-03-01T00:30:00.000Z'));

@@ -1,6 +1,6 @@
 import type { Strapi, Values } from '../types';
 import { associationIdentity, createReport, endToBuffer, heading, paragraph, table, type AssociationIdentity } from '../pdf/document';
-import { formatCentsAsEuros } from '../pdf/typography';
+import { formatCentsAsEuros, typo } from '../pdf/typography';
 import { formatCents, neutralise, type CsvFormat } from '../exports/format';
 import { csvStream } from '../exports/engine';
 import { workbookStream, type Sheet, type SheetColumn } from '../exports/xlsx';
@@ -137,7 +137,7 @@ export const incomeStatementPdf = async (strapi: Strapi, s: IncomeStatement) => 
       ['Total des produits', eurosOf(s.totals.income.current), eurosOf(s.totals.income.previous)],
       ['Total des charges', eurosOf(s.totals.expense.current), eurosOf(s.totals.expense.previous)],
       [
-        `Résultat : ${resultWord(s.totals.result.current)} (produits − charges)`,
+        typo(`Résultat : ${resultWord(s.totals.result.current)} (produits − charges)`),
         eurosOf(s.totals.result.current),
         eurosOf(s.totals.result.previous),
       ],

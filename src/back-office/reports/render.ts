@@ -3,7 +3,7 @@ import type { Strapi } from '../types';
 import { TZ } from '../dues/period';
 import { datetimeFromDb } from '../sql';
 import { associationIdentity, createReport, endToBuffer, heading, paragraph, table } from '../pdf/document';
-import { formatCentsAsEuros } from '../pdf/typography';
+import { formatCentsAsEuros, typo } from '../pdf/typography';
 import { formatCents, neutralise, type CsvFormat } from '../exports/format';
 import { csvStream } from '../exports/engine';
 import { DIFFERENCE_RULE, type Breakdown, type FinancialReport } from './financial';
@@ -248,7 +248,7 @@ export const financialPdf = async (strapi: Strapi, r: FinancialReport) => {
       ['Dépenses par catégorie', 'Écritures', 'Montant'],
       [...lines(r.books.expenses), ['Total des dépenses', sumCount(r.books.expenses), eurosOf(r.books.expense)]]
     );
-    table(doc, ['', '', 'Montant'], [[resultLabel(r.books.result), '', eurosOf(r.books.result)]]);
+    table(doc, ['', '', 'Montant'], [[typo(resultLabel(r.books.result)), '', eurosOf(r.books.result)]]);
   }
   if (r.omitted.length) {
     heading(doc, 'Rubriques non incluses');
