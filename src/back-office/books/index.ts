@@ -2,17 +2,18 @@ import type { AdminContext, BackOfficeModule, Values, WriteRule } from '../types
 import { ACTIONS, CONTENT_ACTIONS } from '../../contract/permissions';
 import { readAssociation } from '../../core/association';
 import { currentFiscalYear } from '../../core/dates';
-import { fieldError, notFound } from '../../core/errors';
+import { notFound } from '../../core/errors';
 import { parseFormat } from '../exports/engine';
 import type { CsvFormat } from '../exports/format';
 import { XLSX_CONTENT_TYPE } from '../exports/xlsx';
-import { booksWriteRules, toCents } from './rules';
+import { booksWriteRules } from './rules';
 import { balancesAt, readBalanceDate } from './balances';
 import { closeFiscalYear, readYear } from './fiscal-years';
 import { ensureDefaultBooks } from './defaults';
 import { derivedWriteRules, syncDerivedEntries } from './derived';
 
-import { budgetSide, incomeStatement, subsidyReport } from './statements';
+import { incomeStatement, subsidyReport } from './statements';
+import { subsidyBudgetRules } from './subsidy-budget';
 import {
   incomeStatementCsv,
   incomeStatementPdf,
@@ -29,30 +30,6 @@ const mergeRules = (...sets: Array<Record<string, WriteRule>>) => {
   const all: Record<string, WriteRule[]> = {};
   for (const set of sets) for (const [uid, rule] of Object.entries(set)) (all[uid] ??= []).push(rule);
   return all;
-};
-
-/** A subsidy's planned budget: each line an account of class 6 or 7 (86, 87 for contributions in kind), an amount to the cent. */
-const subsidyBudgetRules: WriteRule = {
-  check(write) {
-    if (write.action === 'delete' || !('budgetLines' in write.data) || !Array.isArray(write.data.budgetLines)) return;
-    for (const line of write.data.budgetLines as Values[]) {
-      const number = String(line.number ?? '').trim();
-      if (!/^\d{2,8}$/.test(number) || !budgetSide(number)) {
-        throw fieldError(
-          SUBSIDY,
-          'budgetLines',
-          `« ${number} » n\u2019est pas un compte de charges ou de produits : un numéro qui commence par 6 (charges), 7 (produits), 86 ou 87 (contributions en nature), ex. 606, 64, 74.`
-        );
-      }
-      const planned = Number(line.planned);
-      if (line.planned === null || line.planned === undefined || Number.isNaN(planned) || planned < 0) {
-        throw fieldError(SUBSIDY, 'budgetLines', `le montant prévu du compte ${number} doit être un montant positif ou nul.`);
-      }
-      if (Math.abs(planned * 100 - toCents(planned)) > 1e-6) {
-        throw fieldError(SUBSIDY, 'budgetLines', `le montant prévu du compte ${number} a plus de deux décimales.`);
-      }
-    }
-  },
 };
 
 /** The file a statement is asked as (.pdf, .csv, .xlsx), 404 otherwise. */
