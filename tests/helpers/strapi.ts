@@ -74,7 +74,20 @@ export const startStrapi = async (options: { env?: Record<string, string> } = {}
   // request, which resets the other connections of a burst of simultaneous requests.
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 
+  /**
+   * The work the app goes on with after answering (a public registration or subscription recorded after
+   * the answer, mail after a commit) ends before the database closes: otherwise its query would fail
+   * later, in whichever suite the worker runs next. At most 10 s.
+   */
+  const settle = async () => {
+    const pool = (strapi.db.connection.client as { pool?: { numUsed(): number; numPendingAcquires(): number } }).pool;
+    for (let i = 0; i < 200 && pool && pool.numUsed() + pool.numPendingAcquires() > 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
   const cleanUp = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    await settle();
     await strapi.destroy();
     if (DB_CLIENT === 'postgres') await withPg(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     fs.rmSync(workDir, { recursive: true, force: true });
