@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { Outcome, type OutcomeMessage } from '../../components/Outcome';
 import { Link } from 'react-router-dom';
 import { Page, Layouts } from '@strapi/strapi/admin';
 import {
@@ -81,7 +82,7 @@ const ExpenseClaimsPage = () => {
   const options = useGet<Options, { data: Options }>(canManage ? '/back-office/expense-claims/options' : null, { select: (b) => b.data });
   const action = usePost<{ data: unknown }>();
   const files = useDownload();
-  const [message, setMessage] = React.useState<{ variant: 'success' | 'danger'; text: string } | null>(null);
+  const [message, setMessage] = React.useState<OutcomeMessage | null>(null);
   const [form, setForm] = React.useState<{ claim: Claim; kind: 'reimburse' | 'waive' | 'refuse' } | null>(null);
   const [values, setValues] = React.useState<Record<string, string>>({});
 
@@ -150,16 +151,7 @@ const ExpenseClaimsPage = () => {
               {error}
             </Alert>
           )}
-          {message && (
-            <Alert
-              variant={message.variant}
-              title={message.variant === 'success' ? 'C’est fait' : 'Erreur'}
-              onClose={() => setMessage(null)}
-              closeLabel="Fermer"
-            >
-              {message.text}
-            </Alert>
-          )}
+          <Outcome message={message} onClose={() => setMessage(null)} />
           {form && (
             <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
               <Flex direction="column" alignItems="stretch" gap={4}>

@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { Outcome, type OutcomeMessage } from '../../components/Outcome';
 import { Page, Layouts } from '@strapi/strapi/admin';
 import { Alert, Badge, Box, Button, Field, Flex, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Download, Eye, Mail, Cross, Check } from '@strapi/icons';
@@ -90,7 +91,7 @@ const ReceiptsPage = () => {
   const canGenerate = useCan(ACTIONS.receiptsGenerate).allowed;
   const canCancel = useCan(ACTIONS.receiptsCancel).allowed;
   const canSend = useCan(ACTIONS.receiptsSend).allowed;
-  const [message, setMessage] = React.useState<{ variant: 'success' | 'danger'; text: string } | null>(null);
+  const [message, setMessage] = React.useState<OutcomeMessage | null>(null);
   const fail = (text: string) => setMessage({ variant: 'danger', text });
   const files = useDownload();
   const download = (url: string, name: string) => files.download(url, name);
@@ -196,16 +197,7 @@ const ReceiptsPage = () => {
               {loadError}
             </Alert>
           )}
-          {message && (
-            <Alert
-              variant={message.variant}
-              title={message.variant === 'success' ? 'C’est fait' : 'Erreur'}
-              onClose={() => setMessage(null)}
-              closeLabel="Fermer"
-            >
-              {message.text}
-            </Alert>
-          )}
+          <Outcome message={message} onClose={() => setMessage(null)} />
 
           {canGenerate && (
             <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>

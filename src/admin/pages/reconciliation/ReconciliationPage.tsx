@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { Outcome } from '../../components/Outcome';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import {
   Alert,
@@ -281,11 +282,7 @@ const ReconciliationPage = () => {
               {error}
             </Alert>
           )}
-          {message && (
-            <Alert variant="success" title="C’est fait" closeLabel="Fermer" onClose={() => setMessage(null)}>
-              {message}
-            </Alert>
-          )}
+          <Outcome message={message ? { variant: 'success', text: message } : null} onClose={() => setMessage(null)} />
           {home.data && (
             <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
               <Flex gap={6} alignItems="flex-end" wrap="wrap">
