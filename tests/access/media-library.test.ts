@@ -83,4 +83,72 @@ describe(`media library rights (${DB_CLIENT})`, () => {
       expect(await files().findOne({ where: { id: secretFile } })).toMatchObject({ name: 'pv-confidentiel.txt' });
     }
   });
+
+  it('a file attached to a confidential document as it is uploaded is hidden at once, and follows the document', async () => {
+    const doc = await app.strapi
+      .documents('api::document.document')
+      .create({ data: { title: 'Bilan moral', category: 'minutes', confidential: true } });
+    const row = await app.strapi.db.query('api::document.document').findOne({ where: { documentId: doc.documentId } });
+    const attached = await app
+      .admin('post', '/upload')
+      .field('ref', 'api::document.document')
+      .field('refId', String(row.id))
+      .field('field', 'file')
+      .attach('files', Buffer.from('bilan moral'), { filename: 'bilan-moral.txt', contentType: 'text/plain' });
+    expect(attached.status).toBe(201);
+    const fileId = attached.body[0].id as number;
+    const communication = await loginAs(app, 'asso-communication');
+    expect(await listed(communication)).not.toContain(fileId);
+    expect((await app.admin('get', `/upload/files/${fileId}`, communication)).status).toBe(403);
+    // the document made public: its file shows; confidential again: hidden again
+    await app.strapi.documents('api::document.document').update({ documentId: doc.documentId, data: { confidential: false } });
+    expect(await listed(communication)).toContain(fileId);
+    await app.strapi.documents('api::document.document').update({ documentId: doc.documentId, data: { confidential: true } });
+    expect(await listed(communication)).not.toContain(fileId);
+    // the document removed: its file is an ordinary file of the media library
+    await app.strapi.documents('api::document.document').delete({ documentId: doc.documentId });
+    expect(await listed(communication)).toContain(fileId);
+  });
+
+  it('tens of thousands of tax receipts do not break the media library of the roles that may not see them', async () => {
+    // 70,000 receipts' PDFs, written straight into the tables (issuing them would take hours): more
+    // than either database accepts as bound values in one query
+    const knex = app.strapi.db.connection;
+    const join = 'files_related_mph';
+    const first = (await files().count()) + 1_000_000;
+    const rows = Array.from({ length: 70_000 }, (_, i) => i + first);
+    const now = new Date();
+    await knex.batchInsert(
+      'files',
+      rows.map((id) => ({
+        id,
+        name: `recu-${id}.pdf`,
+        hash: `recu_${id}`,
+        ext: '.pdf',
+        mime: 'application/pdf',
+        size: 1,
+        url: `/uploads/recu_${id}.pdf`,
+        provider: 'local',
+        folder_path: '/',
+        confidential: DB_CLIENT === 'postgres' ? true : 1,
+        tax_receipt: DB_CLIENT === 'postgres' ? true : 1,
+        created_at: DB_CLIENT === 'postgres' ? now : now.getTime(),
+        updated_at: DB_CLIENT === 'postgres' ? now : now.getTime(),
+      })),
+      400
+    );
+    await knex.batchInsert(
+      join,
+      rows.map((id) => ({ file_id: id, related_id: id, related_type: 'api::receipt.receipt', field: 'pdf', order: 1 })),
+      400
+    );
+    for (const role of ['asso-communication', 'asso-secretary'] as RoleCode[]) {
+      const ids = await listed(await loginAs(app, role));
+      expect(ids).toContain(openFile);
+      expect(ids.filter((id) => id >= first)).toEqual([]);
+    }
+    const treasurer = await app.admin('get', '/upload/files?pageSize=10', await loginAs(app, 'asso-treasurer'));
+    expect(treasurer.status).toBe(200);
+    expect(treasurer.body.pagination.total).toBeGreaterThan(70_000);
+  }, 120_000);
 });

@@ -1,5 +1,4 @@
 import type { Attributes, Strapi } from '../types';
-import { receiptFileIds } from '../receipts/storage';
 import {
   BACK_OFFICE_RIGHTS,
   CM_ACTIONS,
@@ -30,20 +29,6 @@ export const NOT_CONFIDENTIAL_FILE = { name: 'not-confidential-file', id: 'api::
  */
 export const NOT_RECEIPT_FILE = { name: 'not-receipt-file', id: 'api::not-receipt-file' };
 
-/**
- * Ids of the confidential files: those attached to a document that is not explicitly
- * non-confidential (fail closed), and the tax receipts' PDFs (a donor's name, address and gifts).
- */
-export const confidentialFileIds = async (strapi: Strapi): Promise<number[]> => {
-  const documents = await strapi.db.query('api::document.document').findMany({
-    where: { $or: [{ confidential: true }, { confidential: { $null: true } }] },
-    select: ['id'],
-    populate: { file: { select: ['id'] } },
-  });
-  const ids = documents.map((d) => d.file?.id).filter((id: unknown): id is number => typeof id === 'number');
-  return [...ids, ...(await receiptFileIds(strapi))];
-};
-
 export const registerConfidentialCondition = (strapi: Strapi) => {
   strapi.admin.services.permission.conditionProvider.register({
     displayName: 'Documents non confidentiels',
@@ -54,18 +39,13 @@ export const registerConfidentialCondition = (strapi: Strapi) => {
   strapi.admin.services.permission.conditionProvider.register({
     displayName: 'Fichiers hors documents confidentiels',
     name: NOT_CONFIDENTIAL_FILE.name,
-    handler: async () => {
-      const ids = await confidentialFileIds(strapi);
-      return ids.length ? { id: { $nin: ids } } : true;
-    },
+    // the files' flags (media/file-flags.ts); false, not "not true": a file without it stays hidden
+    handler: () => ({ confidential: false }),
   });
   strapi.admin.services.permission.conditionProvider.register({
     displayName: 'Fichiers hors reçus fiscaux',
     name: NOT_RECEIPT_FILE.name,
-    handler: async () => {
-      const ids = await receiptFileIds(strapi);
-      return ids.length ? { id: { $nin: ids } } : true;
-    },
+    handler: () => ({ taxReceipt: false }),
   });
 };
 

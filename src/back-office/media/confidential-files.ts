@@ -1,29 +1,7 @@
 import type { Strapi } from '../types';
 import { column, table } from '../sql';
-import { confidentialFileIds } from '../access/admin-roles';
 
 const FILE = 'plugin::upload.file';
-
-/**
- * The ids of the files of confidential documents (or without the flag: fail closed), read once
- * per request: a list of files signs each of them.
- */
-/** The request's state, where the ids are kept for the length of the request. */
-type RequestWithIds = { state?: { confidentialFileIds?: Promise<Set<number>> } } | undefined;
-
-export const confidentialIdsForRequest = (strapi: Strapi): Promise<Set<number>> => {
-  const ctx = strapi.requestContext.get() as RequestWithIds;
-  const load = async () => new Set(await confidentialFileIds(strapi));
-  if (!ctx?.state) return load();
-  ctx.state.confidentialFileIds ??= load();
-  return ctx.state.confidentialFileIds;
-};
-
-/** After a document is written in this request, the next read of the ids sees the change. */
-export const forgetConfidentialIds = (strapi: Strapi) => {
-  const ctx = strapi.requestContext.get() as RequestWithIds;
-  if (ctx?.state) delete ctx.state.confidentialFileIds;
-};
 
 /**
  * Whether a name found in the uploads folder (`<hash><ext>`, or `<format>_<hash><ext>` for the
@@ -39,11 +17,23 @@ export const isConfidentialStoredFile = async (strapi: Strapi, name: string): Pr
   const collectionName = table(strapi, FILE);
   const hashColumn = column(strapi, FILE, 'hash');
   const values = [...candidates];
-  const rows: Array<{ id: number }> = await strapi.db
+  const rows: Array<{ flag: unknown }> = await strapi.db
     .connection(collectionName)
-    .select('id')
+    .select({ flag: column(strapi, FILE, 'confidential') })
     .whereRaw(`lower(??) in (${values.map(() => '?').join(', ')})`, [hashColumn, ...values]);
-  if (!rows.length) return false;
-  const ids = await confidentialIdsForRequest(strapi);
-  return rows.some((row) => ids.has(Number(row.id)));
+  // a file without the flag counts as confidential (fail closed)
+  return rows.some((row) => row.flag !== false && row.flag !== 0);
+};
+
+/**
+ * Whether a file is confidential: its flag when the file was read with it (`confidential`), else read
+ * from the database (a missing file is not: nothing to hide; a file without the flag is).
+ */
+export const isConfidentialFile = async (strapi: Strapi, file: { id: number; confidential?: unknown }): Promise<boolean> => {
+  if (typeof file.confidential === 'boolean' || typeof file.confidential === 'number') return Boolean(file.confidential);
+  const row: { flag?: unknown } | undefined = await strapi.db
+    .connection(table(strapi, FILE))
+    .first({ flag: column(strapi, FILE, 'confidential') })
+    .where('id', file.id);
+  return row !== undefined && row.flag !== false && row.flag !== 0;
 };

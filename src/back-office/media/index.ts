@@ -8,13 +8,15 @@ import { guardUploads } from './upload-guard';
 import { uploadsServing } from './uploads-serving';
 import { registerPrivateFiles } from './private-files';
 import { guardMediaLibraryActions } from './file-permissions';
+import { syncFileFlags, watchFileAttachments } from './file-flags';
 
 /**
  * Media library rules (local provider):
  * - which files are accepted: the allow-list of file-types.ts (extension, and content detected from
  *   the bytes), checked wherever Strapi stores a file (upload-guard.ts);
  * - how /uploads is served: types from that list only, nosniff, sandbox, downloads (uploads-serving.ts);
- * - confidential documents' files: never under /uploads, signed back-office links (private-files.ts);
+ * - confidential documents' files: never under /uploads, signed back-office links (private-files.ts),
+ *   known by a flag on the file (file-flags.ts);
  * - bulk actions check every file against the role's conditions (file-permissions.ts);
  * - the French messages when Strapi refuses a file (below).
  * The size limit (UPLOAD_MAX_MB, default 20) is set in config/plugins.ts (upload service) and
@@ -53,6 +55,7 @@ const media: BackOfficeModule = {
     guardUploads(strapi);
     guardMediaLibraryActions(strapi);
     registerPrivateFiles(strapi);
+    watchFileAttachments(strapi);
     strapi.server.use(uploadsServing(strapi));
     strapi.server.use(async (ctx: Context, next: Next) => {
       if (!UPLOAD_PATH.test(routePath(ctx.path))) return next();
@@ -65,6 +68,10 @@ const media: BackOfficeModule = {
       const body = ctx.body as { error?: { message?: unknown } } | null | undefined;
       if (ctx.status >= 400 && body?.error?.message) translate(ctx, String(body.error.message));
     });
+  },
+  async bootstrap(strapi: Strapi) {
+    // files stored before the confidential / tax receipt flags existed get theirs
+    await syncFileFlags(strapi);
   },
 };
 

@@ -4,7 +4,8 @@ import path from 'path';
 import type { Context } from 'koa';
 import { forbidden, notFound } from '../../core/errors';
 import type { Strapi } from '../types';
-import { confidentialIdsForRequest, forgetConfidentialIds } from './confidential-files';
+import { isConfidentialFile } from './confidential-files';
+import { syncFileFlags } from './file-flags';
 import { mayOnFiles } from './file-permissions';
 import { hardenFileResponse } from './uploads-serving';
 
@@ -103,7 +104,7 @@ export const registerPrivateFiles = (strapi: Strapi) => {
       if (!file) return file;
       file.isUrlSigned = false;
       if ((file.provider && file.provider !== localProvider()) || typeof file.id !== 'number') return file;
-      if (!(await confidentialIdsForRequest(strapi)).has(file.id)) return file;
+      if (!(await isConfidentialFile(strapi, { ...file, id: file.id }))) return file;
       const admin = currentAdmin(strapi);
       // anyone else (an API token, a script) keeps the /uploads address, which answers 404
       if (!admin) return file;
@@ -122,20 +123,28 @@ export const registerPrivateFiles = (strapi: Strapi) => {
     },
   }));
 
-  const signDocument = async (entry: unknown) =>
-    entry && typeof entry === 'object' && 'file' in entry && entry.file && typeof entry.file === 'object'
-      ? { ...entry, file: await strapi.plugin('upload').service('file').signFileUrls(entry.file) }
-      : entry;
+  // after a write the file's flag read with the document predates syncFileFlags: it is read again
+  const WRITES = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft']);
+  const signDocument = async (entry: unknown, written: boolean) => {
+    if (!entry || typeof entry !== 'object' || !('file' in entry) || !entry.file || typeof entry.file !== 'object') return entry;
+    const file: Record<string, unknown> = { ...entry.file };
+    if (written) delete file.confidential;
+    return { ...entry, file: await strapi.plugin('upload').service('file').signFileUrls(file) };
+  };
   strapi.documents.use(async (ctx, next) => {
     const result = await next();
-    if (ctx.uid !== DOCUMENT || !result || typeof result !== 'object') return result;
-    if (!ctx.action.startsWith('find')) forgetConfidentialIds(strapi);
+    if (ctx.uid !== DOCUMENT) return result;
+    const written = WRITES.has(ctx.action);
+    // a document's flag, file or removal changes which files are confidential
+    if (written) await syncFileFlags(strapi);
+    if (!result || typeof result !== 'object') return result;
     // the same documents, their file's addresses signed
+    const sign = (entry: unknown) => signDocument(entry, written);
     const signed = Array.isArray(result)
-      ? await Promise.all(result.map(signDocument))
+      ? await Promise.all(result.map(sign))
       : 'entries' in result && Array.isArray(result.entries)
-        ? { ...result, entries: await Promise.all(result.entries.map(signDocument)) }
-        : await signDocument(result);
+        ? { ...result, entries: await Promise.all(result.entries.map(sign)) }
+        : await sign(result);
     return signed as typeof result;
   });
 

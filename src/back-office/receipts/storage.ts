@@ -5,6 +5,7 @@ import { file as fileUtils } from '@strapi/utils';
 import { forbidden, notFound } from '../../core/errors';
 import type { AdminContext, Strapi } from '../types';
 import { RECEIPT } from './plan';
+import { RECEIPT_FILE_FLAGS } from '../media/file-flags';
 import type { FileRow } from './rows';
 
 const FILE = 'plugin::upload.file';
@@ -13,7 +14,7 @@ const FILE = 'plugin::upload.file';
  * The rendered PDF of a receipt, stored once when it is issued (and its cancelled version when it
  * is cancelled, the original kept): a receipt prints the same bytes forever, whatever later
  * changes to the code, the logo or the settings. The PDFs are media-library files of the local
- * provider, confidential (media/confidential-files.ts): `/uploads/...` answers 404 for them, the
+ * provider, flagged confidential and tax receipt (media/file-flags.ts): `/uploads/...` answers 404 for them, the
  * media library hides them from the roles that may not read confidential files, and the receipts'
  * readers download them through `GET /back-office/receipts/:documentId/pdf`. They are never
  * deleted nor replaced (guardReceiptFiles).
@@ -69,7 +70,9 @@ export const storePdf = async (strapi: Strapi, stored: StoredFiles, pdf: Buffer,
   await upload.service('provider').upload(entity);
   delete entity.getStream;
   stored.files.push(entity);
-  const file: FileRow = await strapi.db.query(FILE).create({ data: { ...entity, provider: strapi.config.get('plugin::upload.provider') } });
+  const file: FileRow = await strapi.db.query(FILE).create({
+    data: { ...entity, ...RECEIPT_FILE_FLAGS, provider: strapi.config.get('plugin::upload.provider') },
+  });
   stored.files[stored.files.length - 1] = file;
   return file;
 };
@@ -111,7 +114,7 @@ export const drawPdf = async (
 export const recordPdf = async (strapi: Strapi, stored: StoredFiles, drawn: DrawnPdf): Promise<FileRow> => {
   if ('pdf' in drawn) return storePdf(strapi, stored, drawn.pdf, drawn.name);
   await strapi.plugin('upload').service('provider').checkFileSize(drawn.entity);
-  const file: FileRow = await strapi.db.query(FILE).create({ data: { ...drawn.entity, provider: 'local' } });
+  const file: FileRow = await strapi.db.query(FILE).create({ data: { ...drawn.entity, ...RECEIPT_FILE_FLAGS, provider: 'local' } });
   stored.files[stored.files.indexOf(drawn.entity)] = file;
   return file;
 };
