@@ -53,28 +53,21 @@ const recompute = async (strapi: Strapi, knex: Knex) => {
   const documents = table(strapi, DOCUMENT);
   const documentConfidential = column(strapi, DOCUMENT, 'confidential');
   const yes = booleanValue(strapi, true);
-  const no = booleanValue(strapi, false);
   const relatedOf = (type: string) => knex(join.name).select(join.joinColumn.name).where(join.morphColumn.typeColumn.name, type);
   const receiptFiles = relatedOf(RECEIPT);
   const confidentialDocumentFiles = relatedOf(DOCUMENT).whereIn(
     join.morphColumn.idColumn.name,
     knex(documents).select('id').where(documentConfidential, yes).orWhereNull(documentConfidential)
   );
-  const isReceipt = knex.raw('CASE WHEN ?? IN ? THEN ? ELSE ? END', ['id', receiptFiles, yes, no]);
+  // a comparison is the flag itself: boolean on PostgreSQL, 0/1 on SQLite (as each stores booleans)
+  const isReceipt = knex.raw('(?? IN ?)', ['id', receiptFiles]);
   await knex(files)
     .update({ [receiptColumn]: isReceipt })
-    .where((q) => q.whereNull(receiptColumn).orWhereNot(receiptColumn, isReceipt));
-  const isConfidential = knex.raw('CASE WHEN ?? = ? OR ?? IN ? THEN ? ELSE ? END', [
-    receiptColumn,
-    yes,
-    'id',
-    confidentialDocumentFiles,
-    yes,
-    no,
-  ]);
+    .where((q) => q.whereNull(receiptColumn).orWhereRaw('?? <> ?', [receiptColumn, isReceipt]));
+  const isConfidential = knex.raw('(?? = ? OR ?? IN ?)', [receiptColumn, yes, 'id', confidentialDocumentFiles]);
   await knex(files)
     .update({ [confidentialColumn]: isConfidential })
-    .where((q) => q.whereNull(confidentialColumn).orWhereNot(confidentialColumn, isConfidential));
+    .where((q) => q.whereNull(confidentialColumn).orWhereRaw('?? <> ?', [confidentialColumn, isConfidential]));
 };
 
 /** What is wrapped of the upload service. */
