@@ -7,6 +7,8 @@ import type { Strapi } from '../types';
 import { confidentialIdsForRequest, forgetConfidentialIds } from './confidential-files';
 import { mayOnFiles } from './file-permissions';
 import { hardenFileResponse } from './uploads-serving';
+import { servedAs } from './file-types';
+import { objectKey, presignedDownload, S3_PROVIDER, usesS3 } from './s3';
 
 const FILE = 'plugin::upload.file';
 const DOCUMENT = 'api::document.document';
@@ -35,6 +37,10 @@ interface UploadFile {
  * on every file it answers with: confidential files get their signed address there, the others keep
  * their public /uploads one. The document form reads its file through the document service, so a
  * document-service middleware does the same for documents (no other content type points to them).
+ *
+ * With the S3 provider the bucket is private: after the same checks, the back-office address
+ * redirects to a presigned address of the object, valid S3_SIGNED_URL_SECONDS (60 s by default),
+ * which answers with the type and disposition chosen here (s3.ts).
  */
 const LIFETIME_S = 30 * 60;
 // URLs stay the same for 10 minutes, so the browser can cache what it showed
@@ -93,16 +99,24 @@ const currentAdmin = (strapi: Strapi): { userId: number; sessionId: string } | n
 const privateUrl = (key: Buffer, claim: FileClaim) =>
   `${PRIVATE_FILE_PATH}/${claim.f}?format=${encodeURIComponent(claim.k)}&token=${signFileClaim(key, claim)}`;
 
+/** The Content-Disposition of a download: the name as ASCII, and in UTF-8 (RFC 6266) when it has other characters. */
+export const contentDisposition = (inline: boolean, name: string) => {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const utf8 = encodeURIComponent(name).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"${ascii === name ? '' : `; filename*=UTF-8''${utf8}`}`;
+};
+
 export const registerPrivateFiles = (strapi: Strapi) => {
   const key = keyOf(strapi);
-  const localProvider = () => strapi.config.get('plugin::upload.provider');
+  /** the providers whose files this module serves: the disk, and the S3 bucket when it is the one in use */
+  const servedProvider = (provider: unknown) => !provider || provider === 'local' || (provider === S3_PROVIDER && usesS3(strapi));
 
   strapi.get('services').extend('plugin::upload.file', (service: Record<string, unknown>) => ({
     ...service,
     async signFileUrls(file: UploadFile | null | undefined) {
       if (!file) return file;
       file.isUrlSigned = false;
-      if ((file.provider && file.provider !== localProvider()) || typeof file.id !== 'number') return file;
+      if (!servedProvider(file.provider) || typeof file.id !== 'number') return file;
       if (!(await confidentialIdsForRequest(strapi)).has(file.id)) return file;
       const admin = currentAdmin(strapi);
       // anyone else (an API token, a script) keeps the /uploads address, which answers 404
@@ -163,14 +177,24 @@ export const registerPrivateFiles = (strapi: Strapi) => {
           const ability = await strapi.admin.services.permission.engine.generateUserAbility(user);
           if (!(await mayOnFiles(strapi, ability, 'plugin::upload.read', [file]))) throw denied();
           const stored = format === 'original' ? file : file.formats?.[format];
-          if (!stored?.hash || (file.provider && file.provider !== localProvider())) throw notFound('Fichier introuvable.');
+          if (!stored?.hash || !servedProvider(file.provider)) throw notFound('Fichier introuvable.');
           const name = `${stored.hash}${stored.ext ?? ''}`;
+          const downloadName = `${path.parse(String(file.name ?? stored.hash)).name}${String(stored.ext ?? '').toLowerCase()}`;
+          if (file.provider === S3_PROVIDER) {
+            const { type, inline } = servedAs(name);
+            ctx.redirect(
+              await presignedDownload(objectKey(stored), { contentType: type, disposition: contentDisposition(inline, downloadName) })
+            );
+            // the presigned address lives a minute: never kept by a cache
+            ctx.set('Cache-Control', 'no-store');
+            ctx.set('Referrer-Policy', 'no-referrer');
+            return;
+          }
           const uploadsDir = path.resolve(strapi.dirs.static.public, 'uploads');
           const fullPath = path.resolve(uploadsDir, name);
           if (path.dirname(fullPath) !== uploadsDir) throw notFound('Fichier introuvable.');
           const stat = await fs.promises.stat(fullPath).catch(() => null);
           if (!stat?.isFile()) throw notFound('Fichier introuvable.');
-          const downloadName = `${path.parse(String(file.name ?? stored.hash)).name}${String(stored.ext ?? '').toLowerCase()}`;
           ctx.status = 200;
           ctx.body = fs.createReadStream(fullPath);
           ctx.length = stat.size;
