@@ -1,5 +1,4 @@
 import { readEnv } from '../src/core/config';
-import { s3Origins } from '../src/back-office/media/s3';
 
 /**
  * Strapi's middleware stack. CORS is limited to the origins listed in CORS_ORIGINS (comma separated);
@@ -16,9 +15,8 @@ export default () => [
         useDefaults: true,
         directives: {
           'connect-src': ["'self'", 'https:'],
-          // with UPLOAD_PROVIDER=s3, a confidential file's preview is redirected to a presigned address of the bucket
-          'img-src': ["'self'", 'data:', 'blob:', ...s3Origins()],
-          'media-src': ["'self'", 'data:', 'blob:', ...s3Origins()],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'media-src': ["'self'", 'data:', 'blob:'],
           'frame-ancestors': ["'self'"],
           upgradeInsecureRequests: null,
         },

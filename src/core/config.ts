@@ -202,8 +202,6 @@ const VARIABLES = {
   S3_SECRET_ACCESS_KEY: neededForS3('S3_SECRET_ACCESS_KEY', 'la clé secrète'),
   /** addresses as endpoint/bucket/key (self-hosted servers) instead of bucket.endpoint/key */
   S3_FORCE_PATH_STYLE: flag(false),
-  /** lifetime of the signed addresses of confidential files in the bucket */
-  S3_SIGNED_URL_SECONDS: integer(60, { min: 1, max: 3600 }),
 
   // --- backups ---
   BACKUP_DIR: location('./backups'),

@@ -16,7 +16,6 @@ describe('S3 storage settings', () => {
     expect(readEnv('UPLOAD_PROVIDER', {})).toBe('local');
     expect(() => checkEnvironment({ NODE_ENV: 'development' })).not.toThrow();
     expect(readEnv('S3_BUCKET', {})).toBeNull();
-    expect(readEnv('S3_SIGNED_URL_SECONDS', {})).toBe(60);
   });
 
   it('refuses to start with UPLOAD_PROVIDER=s3 and a missing bucket, region or key, naming each variable', () => {
@@ -38,6 +37,6 @@ describe('S3 storage settings', () => {
     expect(() => checkEnvironment({ ...complete, S3_ENDPOINT: 's3.fr-par.scw.cloud' })).toThrow(
       /S3_ENDPOINT : « s3\.fr-par\.scw\.cloud » n'est pas valide \(attendu : une adresse http:\/\/ ou https:\/\/\)/
     );
-    expect(() => checkEnvironment({ ...complete, S3_SIGNED_URL_SECONDS: '0' })).toThrow(/S3_SIGNED_URL_SECONDS/);
+    expect(() => checkEnvironment({ ...complete, S3_FORCE_PATH_STYLE: 'oui' })).toThrow(/S3_FORCE_PATH_STYLE/);
   });
 });

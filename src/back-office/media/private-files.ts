@@ -7,8 +7,7 @@ import type { Strapi } from '../types';
 import { confidentialIdsForRequest, forgetConfidentialIds } from './confidential-files';
 import { mayOnFiles } from './file-permissions';
 import { hardenFileResponse } from './uploads-serving';
-import { servedAs } from './file-types';
-import { objectKey, presignedDownload, S3_PROVIDER, usesS3 } from './s3';
+import { objectKey, openObject, S3_PROVIDER, usesS3 } from './s3';
 
 const FILE = 'plugin::upload.file';
 const DOCUMENT = 'api::document.document';
@@ -38,9 +37,8 @@ interface UploadFile {
  * their public /uploads one. The document form reads its file through the document service, so a
  * document-service middleware does the same for documents (no other content type points to them).
  *
- * With the S3 provider the bucket is private: after the same checks, the back-office address
- * redirects to a presigned address of the object, valid S3_SIGNED_URL_SECONDS (60 s by default),
- * which answers with the type and disposition chosen here (s3.ts).
+ * With the S3 provider the bucket is private: after the same checks, the back-office address streams
+ * the object from the bucket with the same headers (s3.ts); the bucket's own address is never given.
  */
 const LIFETIME_S = 30 * 60;
 // URLs stay the same for 10 minutes, so the browser can cache what it showed
@@ -98,13 +96,6 @@ const currentAdmin = (strapi: Strapi): { userId: number; sessionId: string } | n
 
 const privateUrl = (key: Buffer, claim: FileClaim) =>
   `${PRIVATE_FILE_PATH}/${claim.f}?format=${encodeURIComponent(claim.k)}&token=${signFileClaim(key, claim)}`;
-
-/** The Content-Disposition of a download: the name as ASCII, and in UTF-8 (RFC 6266) when it has other characters. */
-export const contentDisposition = (inline: boolean, name: string) => {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  const utf8 = encodeURIComponent(name).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"${ascii === name ? '' : `; filename*=UTF-8''${utf8}`}`;
-};
 
 export const registerPrivateFiles = (strapi: Strapi) => {
   const key = keyOf(strapi);
@@ -181,12 +172,13 @@ export const registerPrivateFiles = (strapi: Strapi) => {
           const name = `${stored.hash}${stored.ext ?? ''}`;
           const downloadName = `${path.parse(String(file.name ?? stored.hash)).name}${String(stored.ext ?? '').toLowerCase()}`;
           if (file.provider === S3_PROVIDER) {
-            const { type, inline } = servedAs(name);
-            ctx.redirect(
-              await presignedDownload(objectKey(stored), { contentType: type, disposition: contentDisposition(inline, downloadName) })
-            );
-            // the presigned address lives a minute: never kept by a cache
-            ctx.set('Cache-Control', 'no-store');
+            const object = await openObject(objectKey(stored));
+            if (!object) throw notFound('Fichier introuvable.');
+            ctx.status = 200;
+            ctx.body = object.body;
+            if (object.length !== undefined) ctx.length = object.length;
+            hardenFileResponse(ctx, name, downloadName);
+            ctx.set('Cache-Control', 'private, max-age=600');
             ctx.set('Referrer-Policy', 'no-referrer');
             return;
           }

@@ -5,7 +5,6 @@ import crypto from 'crypto';
 import type { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
 import { GetObjectCommand, HeadObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { readEnv } from '../../core/config';
 import type { Strapi } from '../types';
 
@@ -19,9 +18,10 @@ import type { Strapi } from '../types';
  * - the public website and the mails read `/uploads/...` from Strapi, which streams the object from
  *   the bucket with the same checks and headers as a local file (uploads-serving.ts): stable
  *   addresses that the website may keep in its pages, one place that refuses confidential files;
- * - a confidential document's file is opened through the signed back-office address
- *   (private-files.ts), which, after its checks, redirects to a presigned address of the bucket
- *   valid S3_SIGNED_URL_SECONDS (60 s by default);
+ * - a confidential document's file is opened only through the signed, short-lived back-office
+ *   address (private-files.ts), which, after its checks, streams the object: the bucket's address
+ *   and credentials never leave the server, and the bucket need not be reachable from browsers
+ *   (no CORS rule: the media library's download button fetches the file);
  * - the PDFs read the logo and signature through a local copy (imagesFolder).
  */
 export const S3_PROVIDER = 'aws-s3';
@@ -48,23 +48,11 @@ export const s3ProviderOptions = () => ({
   s3Options: {
     ...s3ClientSettings(),
     // ACL present but empty: the provider then sends none (its default would be public-read) and
-    // does not call itself private (Strapi would replace every address by a presigned one)
+    // does not call itself private (Strapi would replace every address by a presigned one, which
+    // expires in the website's pages)
     params: { Bucket: readEnv('S3_BUCKET') ?? '', ACL: '' },
   },
 });
-
-/**
- * The origins of the bucket's presigned addresses (UPLOAD_PROVIDER=s3), for the admin panel's
- * Content-Security-Policy: a confidential image previewed in the media library is redirected there.
- */
-export const s3Origins = (): string[] => {
-  if (readEnv('UPLOAD_PROVIDER') !== 's3') return [];
-  const endpoint = readEnv('S3_ENDPOINT');
-  const name = readEnv('S3_BUCKET') ?? '';
-  if (!endpoint) return [`https://${name}.s3.${readEnv('S3_REGION')}.amazonaws.com`, `https://s3.${readEnv('S3_REGION')}.amazonaws.com`];
-  const url = new URL(endpoint);
-  return readEnv('S3_FORCE_PATH_STYLE') ? [url.origin] : [`${url.protocol}//${name}.${url.host}`];
-};
 
 /** Whether the upload provider in use is the S3 one. */
 export const usesS3 = (strapi: Strapi) => strapi.config.get('plugin::upload.provider') === S3_PROVIDER;
@@ -130,17 +118,6 @@ export const readObject = async (key: string): Promise<Buffer | null> => {
   for await (const chunk of object.body) chunks.push(Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
 };
-
-/**
- * A presigned GET of an object, valid S3_SIGNED_URL_SECONDS, answered with the type and the
- * disposition given (the bucket has no say in how the browser shows the file).
- */
-export const presignedDownload = (key: string, { contentType, disposition }: { contentType: string; disposition: string }) =>
-  getSignedUrl(
-    s3(),
-    new GetObjectCommand({ Bucket: bucket(), Key: key, ResponseContentType: contentType, ResponseContentDisposition: disposition }),
-    { expiresIn: readEnv('S3_SIGNED_URL_SECONDS') }
-  );
 
 /**
  * The folder of local copies of the bucket's images that the PDFs print (the association's logo,
