@@ -1,4 +1,5 @@
 import { readEnv } from '../src/core/config';
+import { S3_PROVIDER, s3ProviderOptions } from '../src/back-office/media/s3';
 
 const mailSettings = () => ({ defaultFrom: readEnv('EMAIL_FROM'), defaultReplyTo: readEnv('EMAIL_REPLY_TO') });
 
@@ -12,7 +13,8 @@ export default () => ({
   },
   upload: {
     config: {
-      provider: 'local',
+      // UPLOAD_PROVIDER=s3: a private S3-compatible bucket (src/back-office/media/s3.ts)
+      ...(readEnv('UPLOAD_PROVIDER') === 's3' ? { provider: S3_PROVIDER, providerOptions: s3ProviderOptions() } : { provider: 'local' }),
       sizeLimit: readEnv('UPLOAD_MAX_MB') * 1024 * 1024,
       breakpoints: { large: 1000, medium: 750, small: 500 },
     },

@@ -102,6 +102,16 @@ const choice = <C extends string>(fallback: C, choices: readonly C[]): Variable<
   },
 });
 
+/** A setting of the S3 storage: required when UPLOAD_PROVIDER=s3, unused otherwise. */
+const neededForS3 = (name: string, what: string): Variable<string | null> => ({
+  shownDefault: '',
+  fallback: (vars) => {
+    if (vars.UPLOAD_PROVIDER?.trim() === 's3') throw new ConfigError(`${name} : obligatoire quand UPLOAD_PROVIDER=s3 (${what}).`);
+    return null;
+  },
+  parse: (raw) => raw.trim(),
+});
+
 const SECRET_DEFAULT = 'valeur de développement (refusée en production)';
 
 /** A secret: its development default, refused in production (src/utils/secrets.ts). */
@@ -175,6 +185,23 @@ const VARIABLES = {
   // --- media library ---
   UPLOAD_MAX_MB: integer(20, { min: 1 }),
   IMPORT_MAX_MB: integer(20, { min: 1 }),
+  /** where uploaded files are kept: the public folder (local) or an S3-compatible bucket (s3) */
+  UPLOAD_PROVIDER: choice('local', ['local', 's3'] as const),
+  S3_ENDPOINT: {
+    ...optional(),
+    shownDefault: '',
+    parse: (raw: string, name: string) => {
+      const value = raw.trim().replace(/\/+$/, '');
+      if (!/^https?:\/\/[^/\s]+(\/[^\s]*)?$/i.test(value)) throw invalid(name, raw, 'une adresse http:// ou https://', '');
+      return value;
+    },
+  },
+  S3_BUCKET: neededForS3('S3_BUCKET', 'le nom du bucket'),
+  S3_REGION: neededForS3('S3_REGION', 'la région du stockage, par exemple fr-par ou gra'),
+  S3_ACCESS_KEY_ID: neededForS3('S3_ACCESS_KEY_ID', 'la clé d’accès'),
+  S3_SECRET_ACCESS_KEY: neededForS3('S3_SECRET_ACCESS_KEY', 'la clé secrète'),
+  /** addresses as endpoint/bucket/key (self-hosted servers) instead of bucket.endpoint/key */
+  S3_FORCE_PATH_STYLE: flag(false),
 
   // --- backups ---
   BACKUP_DIR: location('./backups'),

@@ -9,9 +9,10 @@ import { uploadsServing } from './uploads-serving';
 import { registerPrivateFiles } from './private-files';
 import { guardMediaLibraryActions } from './file-permissions';
 import { syncFileFlags, watchFileAttachments } from './file-flags';
+import { closeS3Client } from './s3';
 
 /**
- * Media library rules (local provider):
+ * Media library rules (local provider, or a private S3-compatible bucket: s3.ts):
  * - which files are accepted: the allow-list of file-types.ts (extension, and content detected from
  *   the bytes), checked wherever Strapi stores a file (upload-guard.ts);
  * - how /uploads is served: types from that list only, nosniff, sandbox, downloads (uploads-serving.ts);
@@ -57,6 +58,8 @@ const media: BackOfficeModule = {
     registerPrivateFiles(strapi);
     watchFileAttachments(strapi);
     strapi.server.use(uploadsServing(strapi));
+    // the S3 client's connections end with the server
+    strapi.server.httpServer.on('close', closeS3Client);
     strapi.server.use(async (ctx: Context, next: Next) => {
       if (!UPLOAD_PATH.test(routePath(ctx.path))) return next();
       try {

@@ -8,6 +8,7 @@ import { isConfidentialFile } from './confidential-files';
 import { syncFileFlags } from './file-flags';
 import { mayOnFiles } from './file-permissions';
 import { hardenFileResponse } from './uploads-serving';
+import { objectKey, openObject, S3_PROVIDER, usesS3 } from './s3';
 
 const FILE = 'plugin::upload.file';
 const DOCUMENT = 'api::document.document';
@@ -36,6 +37,9 @@ interface UploadFile {
  * on every file it answers with: confidential files get their signed address there, the others keep
  * their public /uploads one. The document form reads its file through the document service, so a
  * document-service middleware does the same for documents (no other content type points to them).
+ *
+ * With the S3 provider the bucket is private: after the same checks, the back-office address streams
+ * the object from the bucket with the same headers (s3.ts); the bucket's own address is never given.
  */
 const LIFETIME_S = 30 * 60;
 // URLs stay the same for 10 minutes, so the browser can cache what it showed
@@ -96,14 +100,15 @@ const privateUrl = (key: Buffer, claim: FileClaim) =>
 
 export const registerPrivateFiles = (strapi: Strapi) => {
   const key = keyOf(strapi);
-  const localProvider = () => strapi.config.get('plugin::upload.provider');
+  /** the providers whose files this module serves: the disk, and the S3 bucket when it is the one in use */
+  const servedProvider = (provider: unknown) => !provider || provider === 'local' || (provider === S3_PROVIDER && usesS3(strapi));
 
   strapi.get('services').extend('plugin::upload.file', (service: Record<string, unknown>) => ({
     ...service,
     async signFileUrls(file: UploadFile | null | undefined) {
       if (!file) return file;
       file.isUrlSigned = false;
-      if ((file.provider && file.provider !== localProvider()) || typeof file.id !== 'number') return file;
+      if (!servedProvider(file.provider) || typeof file.id !== 'number') return file;
       if (!(await isConfidentialFile(strapi, { ...file, id: file.id }))) return file;
       const admin = currentAdmin(strapi);
       // anyone else (an API token, a script) keeps the /uploads address, which answers 404
@@ -172,14 +177,25 @@ export const registerPrivateFiles = (strapi: Strapi) => {
           const ability = await strapi.admin.services.permission.engine.generateUserAbility(user);
           if (!(await mayOnFiles(strapi, ability, 'plugin::upload.read', [file]))) throw denied();
           const stored = format === 'original' ? file : file.formats?.[format];
-          if (!stored?.hash || (file.provider && file.provider !== localProvider())) throw notFound('Fichier introuvable.');
+          if (!stored?.hash || !servedProvider(file.provider)) throw notFound('Fichier introuvable.');
           const name = `${stored.hash}${stored.ext ?? ''}`;
+          const downloadName = `${path.parse(String(file.name ?? stored.hash)).name}${String(stored.ext ?? '').toLowerCase()}`;
+          if (file.provider === S3_PROVIDER) {
+            const object = await openObject(objectKey(stored));
+            if (!object) throw notFound('Fichier introuvable.');
+            ctx.status = 200;
+            ctx.body = object.body;
+            if (object.length !== undefined) ctx.length = object.length;
+            hardenFileResponse(ctx, name, downloadName);
+            ctx.set('Cache-Control', 'private, max-age=600');
+            ctx.set('Referrer-Policy', 'no-referrer');
+            return;
+          }
           const uploadsDir = path.resolve(strapi.dirs.static.public, 'uploads');
           const fullPath = path.resolve(uploadsDir, name);
           if (path.dirname(fullPath) !== uploadsDir) throw notFound('Fichier introuvable.');
           const stat = await fs.promises.stat(fullPath).catch(() => null);
           if (!stat?.isFile()) throw notFound('Fichier introuvable.');
-          const downloadName = `${path.parse(String(file.name ?? stored.hash)).name}${String(stored.ext ?? '').toLowerCase()}`;
           ctx.status = 200;
           ctx.body = fs.createReadStream(fullPath);
           ctx.length = stat.size;

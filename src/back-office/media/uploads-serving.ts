@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import type { Strapi } from '../types';
 import { servedAs } from './file-types';
 import { isConfidentialStoredFile } from './confidential-files';
+import { objectInfo, openObject, usesS3 } from './s3';
 
 /**
  * How the public folder's uploads are served. Strapi serves `public/` with koa-static, typed by
@@ -16,7 +17,10 @@ import { isConfidentialStoredFile } from './confidential-files';
  *   back-office address (private-files.ts);
  * - every uploaded file is sent with the type of the allow-list (unknown: an anonymous download),
  *   `X-Content-Type-Options: nosniff`, a `sandbox` Content-Security-Policy (even a file that a
- *   browser would render cannot run scripts of our origin), and as an attachment unless it is an image.
+ *   browser would render cannot run scripts of our origin), and as an attachment unless it is an image;
+ * - with the S3 provider, `/uploads/<name>` is read from the (private) bucket and streamed the same
+ *   way; a name the bucket does not hold falls through to the public folder (files stored there
+ *   before the switch to S3).
  */
 
 /** The response headers of a stored file, whoever serves it. */
@@ -54,6 +58,28 @@ const topFolder = (publicDir: string, file: string): string | null => {
   return parts.length > 1 && parts[0] !== '..' ? parts[0].toLowerCase() : null;
 };
 
+/** Answers a GET or HEAD of an uploaded file from the S3 bucket; false when the bucket does not hold it. */
+const fromBucket = async (ctx: Context, target: string): Promise<boolean> => {
+  const name = path.basename(target);
+  if (ctx.method === 'HEAD') {
+    const info = await objectInfo(name);
+    if (!info) return false;
+    ctx.status = 200;
+    if (info.length !== undefined) ctx.length = info.length;
+  } else {
+    const object = await openObject(name);
+    if (!object) return false;
+    ctx.status = 200;
+    ctx.body = object.body;
+    if (object.length !== undefined) ctx.length = object.length;
+    if (object.lastModified) ctx.lastModified = object.lastModified;
+  }
+  // as the public folder is served (Strapi's default for it)
+  ctx.set('Cache-Control', 'public, max-age=60');
+  hardenFileResponse(ctx, name);
+  return true;
+};
+
 export const uploadsServing = (strapi: Strapi) => {
   const publicDir = path.resolve(strapi.dirs.static.public);
   return async (ctx: Context, next: () => Promise<void>) => {
@@ -74,6 +100,13 @@ export const uploadsServing = (strapi: Strapi) => {
       ctx.body = { data: null, error: { status: 404, name: 'NotFoundError', message: 'Fichier introuvable.', details: {} } };
       return;
     }
+    if (
+      folder === 'uploads' &&
+      usesS3(strapi) &&
+      path.dirname(target) === path.join(publicDir, 'uploads') &&
+      (await fromBucket(ctx, target))
+    )
+      return;
     await next();
     const served = ctx.body instanceof fs.ReadStream && typeof ctx.body.path === 'string' ? ctx.body.path : target;
     if (ctx.status >= 200 && ctx.status < 300) hardenFileResponse(ctx, path.basename(served));

@@ -2,6 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { DateTime } from 'luxon';
 import type { Strapi } from '../types';
+import { imagesFolder } from '../media/s3';
 import { nameAsTitle, readAssociation } from '../../core/association';
 import { TZ } from '../../core/dates';
 import { FONT, newPdfDocument } from './fonts';
@@ -25,13 +26,13 @@ export interface AssociationIdentity {
 export const COLORS = { text: '#32324d', muted: '#666687', primary: '#4945ff', line: '#dcdce4', light: '#f6f6f9' };
 export const PAGE_MARGIN = 50;
 
-/** Name, identifiers and logo file (local upload) of the association, from its settings. */
+/** Name, identifiers and logo file (a local file, or a local copy of the S3 object) of the association, from its settings. */
 export const associationIdentity = async (strapi: Strapi): Promise<AssociationIdentity> => {
   const a = await readAssociation(strapi, ['name', 'rna', 'siren', 'address', 'postalCode', 'city', 'logo']);
   let logoPath: string | null = null;
   const url = a.logo?.formats?.small?.url ?? a.logo?.url;
   if (url && url.startsWith('/') && /\.(png|jpe?g)$/i.test(url)) {
-    const file = path.join(strapi.dirs.static.public, url);
+    const file = path.join(await imagesFolder(strapi, [url]), url);
     if (fs.existsSync(file)) logoPath = file;
   }
   return { name: nameAsTitle(a.name), rna: a.rna, siren: a.siren, address: a.address, postalCode: a.postalCode, city: a.city, logoPath };

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import path from 'path';
 import type { AdminContext, Strapi } from '../types';
 import { badRequest, conflict, notFound } from '../../core/errors';
 import { nextNumber } from '../../core/numbering';
@@ -130,7 +131,8 @@ export const issueBatch = async (
   stored?: StoredFiles
 ): Promise<IssuedReceipt[]> => {
   if (!stored) return withStoredFiles(strapi, (files) => issueBatch(strapi, planned, issuer, options, files));
-  const uploadsUrl = (p: string | null) => (p ? p.slice(strapi.dirs.static.public.length).replace(/\\/g, '/') : null);
+  // the images' addresses, /uploads/<name> with either provider (their files are read back from there to print)
+  const uploadsUrl = (p: string | null) => (p ? `/uploads/${path.basename(p)}` : null);
   return strapi.db.transaction(async ({ trx }: { trx: Knex.Transaction }) => {
     if (isPostgres(strapi)) await trx.raw('SELECT pg_advisory_xact_lock(?)', [COVERAGE_LOCK]);
     const covered = await coveringReceipts(

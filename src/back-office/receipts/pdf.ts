@@ -5,7 +5,7 @@ import type { Strapi } from '../types';
 import { FONT, newPdfDocument, newPdfDocumentFor } from '../pdf/fonts';
 import { formatCentsAsEuros, fr, NBSP, typo } from '../pdf/typography';
 import { enumLabel } from '../../contract/labels';
-import { renderFileInWorker, renderInWorker } from './render';
+import { receiptImagesFolder, renderFileInWorker, renderInWorker } from './render';
 import type { PrintedReceipt, ReceiptRow } from './rows';
 
 /**
@@ -67,7 +67,7 @@ const boxes = (doc: Doc, options: Array<[string, boolean]>) => {
 const cashMeans = (method: string) =>
   method === 'cash' ? 'cash' : method === 'cheque' ? 'cheque' : ['transfer', 'card', 'helloasso'].includes(method) ? 'transfer' : 'other';
 
-/** Draws one receipt on the document, from a new page; its images are read from `publicDir` (the public folder). */
+/** Draws one receipt on the document, from a new page; its images are read from `publicDir` (the public folder, or local copies of the S3 objects). */
 export const drawReceipt = (publicDir: string, doc: Doc, receipt: PrintedReceipt, first: boolean) => {
   if (!first) doc.addPage();
   const s = receipt.snapshot;
@@ -318,7 +318,8 @@ export const receiptsPdfStream = (strapi: Strapi, batches: () => AsyncIterable<R
     let first = true;
     for await (const batch of batches()) {
       for (const receipt of batch) {
-        drawReceipt(strapi.dirs.static.public, doc, await withReplaced(strapi, receipt), first);
+        const printed = await withReplaced(strapi, receipt);
+        drawReceipt(await receiptImagesFolder(strapi, printed), doc, printed, first);
         first = false;
       }
     }

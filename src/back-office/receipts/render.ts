@@ -3,6 +3,7 @@ import path from 'path';
 import { Worker } from 'worker_threads';
 import type { Strapi } from '../types';
 import type { PrintedReceipt } from './rows';
+import { imagesFolder } from '../media/s3';
 
 /**
  * The receipts' PDFs are drawn in a worker thread of their own, one for the process, started at the
@@ -73,20 +74,25 @@ const start = (strapi: Strapi): Renderer => {
   return renderer;
 };
 
+/** The folder the receipt's images (logo, signature) are read from: the public folder, or local copies of the S3 objects. */
+export const receiptImagesFolder = (strapi: Strapi, receipt: PrintedReceipt) =>
+  imagesFolder(strapi, [receipt.snapshot?.issuer?.logo, receipt.snapshot?.issuer?.signature]);
+
 /** Sends one receipt to the worker: its PDF comes back, or its size once the worker wrote it to `file`. */
-const send = (strapi: Strapi, receipt: PrintedReceipt, file?: string) => {
+const send = async (strapi: Strapi, receipt: PrintedReceipt, file?: string) => {
+  const publicDir = await receiptImagesFolder(strapi, receipt);
   const renderer = (current ??= start(strapi));
   clearTimeout(renderer.idle);
   const id = ++nextId;
   return new Promise<Buffer | number>((resolve, reject) => {
     renderer.pending.set(id, { resolve, reject });
-    renderer.worker.postMessage({ id, publicDir: strapi.dirs.static.public, receipt, file });
+    renderer.worker.postMessage({ id, publicDir, receipt, file });
   });
 };
 
 /** Draws one receipt (with its `replacesNumber`) in the worker; `draw` in the process when there is no compiled worker. */
 export const renderInWorker = async (strapi: Strapi, receipt: PrintedReceipt, draw: Draw): Promise<Buffer> => {
-  if (!fs.existsSync(WORKER_FILE)) return draw(strapi.dirs.static.public, receipt, (message) => strapi.log.warn(message));
+  if (!fs.existsSync(WORKER_FILE)) return draw(await receiptImagesFolder(strapi, receipt), receipt, (message) => strapi.log.warn(message));
   return (await send(strapi, receipt)) as Buffer;
 };
 
@@ -98,7 +104,7 @@ export const renderInWorker = async (strapi: Strapi, receipt: PrintedReceipt, dr
  */
 export const renderFileInWorker = async (strapi: Strapi, receipt: PrintedReceipt, draw: Draw, file: string): Promise<number> => {
   if (!fs.existsSync(WORKER_FILE)) {
-    const pdf = await draw(strapi.dirs.static.public, receipt, (message) => strapi.log.warn(message));
+    const pdf = await draw(await receiptImagesFolder(strapi, receipt), receipt, (message) => strapi.log.warn(message));
     await fs.promises.writeFile(file, pdf);
     return pdf.length;
   }

@@ -2,6 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { badRequest, ErrorDetails, fieldError } from '../../core/errors';
 import type { Strapi, Values } from '../types';
+import { imagesFolder } from '../media/s3';
 import { enumLabel, labelOf } from '../../contract/labels';
 
 const ASSOCIATION = 'api::association.association';
@@ -21,15 +22,15 @@ export interface IssuerSettings {
   articles: { a200: boolean; a978: boolean; a238bis: boolean };
   signatoryName: string;
   signatoryCapacity: string;
-  /** files of the local upload provider (absolute paths), null when none or not readable */
+  /** the images' files on disk (the local provider's, or local copies of the S3 objects), null when none or not readable */
   logoPath: string | null;
   signaturePath: string | null;
 }
 
-const localFile = (strapi: Strapi, file: { url?: string | null } | null | undefined): string | null => {
+const localFile = async (strapi: Strapi, file: { url?: string | null } | null | undefined): Promise<string | null> => {
   const url = file?.url;
   if (!url || !url.startsWith('/') || !/\.(png|jpe?g)$/i.test(url)) return null;
-  const full = path.join(strapi.dirs.static.public, url);
+  const full = path.join(await imagesFolder(strapi, [url]), url);
   return fs.existsSync(full) ? full : null;
 };
 
@@ -64,7 +65,7 @@ export const issuerSettings = async (strapi: Strapi): Promise<IssuerSettings> =>
   need('receiptArticle200', Boolean(a.receiptArticle200 || a.receiptArticle978 || a.receiptArticle238bis));
   need('receiptSignatoryName', filled(a.receiptSignatoryName));
   need('receiptSignatoryCapacity', filled(a.receiptSignatoryCapacity));
-  const signaturePath = localFile(strapi, a.receiptSignature);
+  const signaturePath = await localFile(strapi, a.receiptSignature);
   need('receiptSignature', Boolean(signaturePath));
   if (missing.length) {
     const names = missing.map((f) =>
@@ -102,7 +103,7 @@ export const issuerSettings = async (strapi: Strapi): Promise<IssuerSettings> =>
     articles: { a200: Boolean(a.receiptArticle200), a978: Boolean(a.receiptArticle978), a238bis: Boolean(a.receiptArticle238bis) },
     signatoryName: a.receiptSignatoryName,
     signatoryCapacity: a.receiptSignatoryCapacity,
-    logoPath: localFile(strapi, a.logo?.formats?.small ?? a.logo),
+    logoPath: await localFile(strapi, a.logo?.formats?.small ?? a.logo),
     signaturePath,
   };
 };

@@ -1,4 +1,3 @@
-import fs from 'fs';
 import path from 'path';
 import { Readable } from 'stream';
 import { file as fileUtils } from '@strapi/utils';
@@ -7,14 +6,16 @@ import type { AdminContext, Strapi } from '../types';
 import { RECEIPT } from './plan';
 import { RECEIPT_FILE_FLAGS } from '../media/file-flags';
 import type { FileRow } from './rows';
+import { readStoredFile } from '../media/s3';
 
 const FILE = 'plugin::upload.file';
 
 /**
  * The rendered PDF of a receipt, stored once when it is issued (and its cancelled version when it
  * is cancelled, the original kept): a receipt prints the same bytes forever, whatever later
- * changes to the code, the logo or the settings. The PDFs are media-library files of the local
- * provider, flagged confidential and tax receipt (media/file-flags.ts): `/uploads/...` answers 404 for them, the
+ * changes to the code, the logo or the settings. The PDFs are media-library files of the upload
+ * provider in use (the disk, or the S3 bucket: then drawn in memory and stored by the provider),
+ * flagged confidential and tax receipt (media/file-flags.ts): `/uploads/...` answers 404 for them, the
  * media library hides them from the roles that may not read confidential files, and the receipts'
  * readers download them through `GET /back-office/receipts/:documentId/pdf`. They are never
  * deleted nor replaced (guardReceiptFiles).
@@ -127,10 +128,12 @@ const diskPath = (strapi: Strapi, file: Pick<FileRow, 'hash' | 'ext'> | null | u
   return path.dirname(full) === uploadsDir ? full : null;
 };
 
-/** The stored bytes of a receipt's PDF (404 in French when missing). */
-export const storedPdf = async (strapi: Strapi, file: Pick<FileRow, 'hash' | 'ext'> | null | undefined): Promise<Buffer> => {
-  const full = diskPath(strapi, file);
-  const bytes = full ? await fs.promises.readFile(full).catch(() => null) : null;
+/** The stored bytes of a receipt's PDF, from the disk or the S3 bucket (404 in French when missing). */
+export const storedPdf = async (
+  strapi: Strapi,
+  file: (Pick<FileRow, 'hash' | 'ext'> & { provider?: string | null }) | null | undefined
+): Promise<Buffer> => {
+  const bytes = await readStoredFile(strapi, file);
   if (!bytes) throw notFound('Reçu fiscal : le fichier PDF de ce reçu est introuvable.');
   return bytes;
 };
