@@ -1,4 +1,5 @@
 import { readEnv } from '../src/core/config';
+import { strapiLimiterStore } from '../src/utils/strapi-limiter-store';
 
 // An empty value (a .env copied from .env.example) counts as unset: development defaults, refused in production.
 export default () => ({
@@ -13,5 +14,7 @@ export default () => ({
   // no website preview is wired: hide Strapi's English "Set up preview" card from the edit view
   preview: { enabled: false },
   serveAdminPanel: readEnv('SERVE_ADMIN'),
-  rateLimit: { enabled: readEnv('ADMIN_RATE_LIMIT'), interval: { min: 5 }, max: 5 },
+  // Strapi's limit (5 attempts per 5 minutes for one address from one IP), counted in a store shared by
+  // every instance (Redis or PostgreSQL), not in this process's memory
+  rateLimit: { enabled: readEnv('ADMIN_RATE_LIMIT'), interval: { min: 5 }, max: 5, store: strapiLimiterStore('admin-login') },
 });

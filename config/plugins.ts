@@ -1,7 +1,11 @@
 import { readEnv } from '../src/core/config';
 import { S3_PROVIDER, s3ProviderOptions } from '../src/back-office/media/s3';
+import { strapiLimiterStore } from '../src/utils/strapi-limiter-store';
 
 const mailSettings = () => ({ defaultFrom: readEnv('EMAIL_FROM'), defaultReplyTo: readEnv('EMAIL_REPLY_TO') });
+// Strapi's limits of the sign-in and « mot de passe oublié » routes, counted in a store shared by every
+// instance (Redis or PostgreSQL), not in each process's memory; Strapi's own numbers (5 in 5 minutes)
+const emailLimit = { ratelimit: { store: strapiLimiterStore('forgot-password') } };
 
 export default () => ({
   'users-permissions': {
@@ -9,6 +13,7 @@ export default () => ({
       jwtSecret: readEnv('JWT_SECRET'),
       jwt: { expiresIn: '7d' },
       register: { allowedFields: [] },
+      ratelimit: { store: strapiLimiterStore('users-auth') },
     },
   },
   upload: {
@@ -22,6 +27,7 @@ export default () => ({
   email: {
     config: readEnv('SMTP_HOST')
       ? {
+          ...emailLimit,
           provider: 'nodemailer',
           providerOptions: {
             host: readEnv('SMTP_HOST'),
@@ -33,6 +39,7 @@ export default () => ({
           settings: mailSettings(),
         }
       : {
+          ...emailLimit,
           // No SMTP server configured (development, demo): the mail module (src/back-office/mail)
           // replaces this provider with one that writes each mail to the log instead of sending it.
           provider: 'nodemailer',

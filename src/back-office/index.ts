@@ -22,12 +22,14 @@ import books from './books';
 import expenseClaims from './expense-claims';
 import reconciliation from './books/reconciliation';
 import helloasso from './helloasso';
+import scheduling, { scheduledTasks } from './scheduling';
 
 /**
  * Every back-office feature, in one list. To add one: create src/back-office/<feature>/index.ts
  * exporting a BackOfficeModule, and add it here. Write rules of one content type run in this order.
  */
 export const modules: BackOfficeModule[] = [
+  scheduling,
   mail,
   settings,
   members,
@@ -85,13 +87,11 @@ export const bootstrapBackOffice = async (strapi: Strapi) => {
   if (strapi.config.get('server.cron.enabled', false)) strapi.cron.add(cronTasks(strapi));
 };
 
-/** The modules' jobs as Strapi cron tasks, in the association's timezone (scheduled unless CRON_ENABLED=false). */
+/**
+ * The modules' jobs as Strapi cron tasks, in the association's timezone (scheduled unless CRON_ENABLED=false),
+ * each run once across instances (scheduling/runner.ts).
+ */
 export const cronTasks = (strapi: Strapi) => {
   const jobs: Record<string, CronJob> = Object.assign({}, ...modules.map((m) => m.cron?.(strapi) ?? {}));
-  return Object.fromEntries(
-    Object.entries(jobs).map(([name, job]) => [
-      name,
-      { task: job.task as (args: { strapi: Strapi }) => Promise<unknown>, options: { rule: job.rule, tz: 'Europe/Paris' } },
-    ])
-  );
+  return scheduledTasks(strapi, jobs);
 };

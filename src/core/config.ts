@@ -136,6 +136,8 @@ const VARIABLES = {
   CRON_ENABLED: flag(true),
   SERVE_ADMIN: flag(true),
   ADMIN_RATE_LIMIT: flag(true),
+  /** Redis shared by the instances for the rate limits (redis://host:6379); else PostgreSQL, or memory on SQLite */
+  REDIS_URL: optional(),
 
   // --- secrets ---
   APP_KEYS: { ...list(DEV_APP_KEYS), shownDefault: SECRET_DEFAULT },

@@ -9,6 +9,9 @@ import { backupPath, BackupInfo, createBackup, listBackups } from './archive';
 import { DatabaseTarget, targetFromConfig } from './database';
 import { applyRetention } from './retention';
 import { backupSettings } from './settings';
+import { describeRun, recentRuns } from '../scheduling';
+
+const BACKUP_JOB = 'backupsDaily';
 
 export const databaseTarget = (strapi: Strapi): DatabaseTarget => targetFromConfig(strapi.config.get<Parameters<typeof targetFromConfig>[0]>('database.connection'));
 export const uploadsDir = (strapi: Strapi) => path.join(strapi.dirs.static.public, 'uploads');
@@ -45,7 +48,10 @@ const superAdmins = (strapi: Strapi) =>
     select: ['email', 'firstname'],
   });
 
-/** The nightly job: a failure is logged, remembered for the admin page and e-mailed to the super admins. */
+/**
+ * The nightly job: a failure is logged, remembered for the admin page, e-mailed to the super admins and
+ * thrown again, for the run's record (scheduling/runner.ts).
+ */
 export const scheduledBackup = async (strapi: Strapi) => {
   try {
     return await backupNow(strapi);
@@ -75,7 +81,7 @@ export const scheduledBackup = async (strapi: Strapi) => {
         ],
       }).catch((mailError) => strapi.log.error(`[sauvegardes] e-mail d'échec non envoyé à ${admin.email} : ${mailError.message}`));
     }
-    return null;
+    throw e;
   }
 };
 
@@ -88,8 +94,9 @@ const backups: BackOfficeModule = {
       method: 'GET',
       path: '/backups',
       actions: [ACTIONS.backupsManage],
-      handler: (ctx) => {
+      handler: async (ctx) => {
         const settings = backupSettings();
+        const [lastRun] = await recentRuns(app, BACKUP_JOB, 1);
         const failureFile = path.join(settings.dir, FAILURE_FILE);
         ctx.body = {
           backups: listBackups(settings.dir).map(describe),
@@ -97,6 +104,8 @@ const backups: BackOfficeModule = {
           cron: settings.cron,
           retention: settings.retention,
           lastFailure: fs.existsSync(failureFile) ? JSON.parse(fs.readFileSync(failureFile, 'utf8')) : null,
+          // the last nightly run, whichever instance ran it
+          lastRun: lastRun ? describeRun(lastRun) : null,
         };
       },
     },
@@ -131,7 +140,7 @@ const backups: BackOfficeModule = {
     app = strapi;
   },
   cron: (strapi) => ({
-    backupsDaily: { rule: backupSettings().cron, task: () => scheduledBackup(strapi) },
+    [BACKUP_JOB]: { rule: backupSettings().cron, task: () => scheduledBackup(strapi) },
   }),
 };
 

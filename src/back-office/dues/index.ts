@@ -1,4 +1,4 @@
-import { badRequest, messageOf } from '../../core/errors';
+import { badRequest } from '../../core/errors';
 import { DateTime } from 'luxon';
 import type { AdminContext, BackOfficeModule, Strapi } from '../types';
 import { ACTIONS } from '../../contract/permissions';
@@ -89,15 +89,6 @@ const assertMayRecord = (ctx: AdminContext, form?: { amount?: unknown; reference
   rights.assert('create', CONTRIBUTION, written, 'des cotisations');
   rights.assert('read', MEMBER, ['firstName', 'lastName', 'duesPaidUntil'], 'les adhérents');
   rights.assert('read', 'api::membership-type.membership-type', ['name', 'amount'], 'les types d’adhésion');
-};
-
-/** A failed job is logged (and retried by the next run), never left as an unhandled rejection. */
-const logFailure = async (strapi: Strapi, what: string, job: () => Promise<unknown>) => {
-  try {
-    await job();
-  } catch (e) {
-    strapi.log.error(`[cotisations] ${what} : échec (${messageOf(e)}), nouvel essai au prochain passage.`);
-  }
 };
 
 /**
@@ -232,8 +223,9 @@ const dues: BackOfficeModule = {
   ],
   // 08:00 Europe/Paris (the module system schedules jobs in the association's timezone)
   cron: (strapi) => ({
-    duesReminders: { rule: '0 8 * * *', task: () => logFailure(strapi, 'relances', () => runReminders(strapi)) },
-    duesDigest: { rule: '0 8 * * 1', task: () => logFailure(strapi, 'récapitulatif hebdomadaire', () => sendDigest(strapi)) },
+    // a failure is logged and recorded with the run (scheduling/runner.ts); the next run tries again
+    duesReminders: { rule: '0 8 * * *', task: () => runReminders(strapi) },
+    duesDigest: { rule: '0 8 * * 1', task: () => sendDigest(strapi) },
   }),
 };
 

@@ -8,6 +8,7 @@ import { todayInParis } from '../../core/dates';
 import { messageOf } from '../../core/errors';
 import { duesRows } from './list';
 import { reminderMail } from './template';
+import { exclusive } from '../scheduling/exclusive';
 
 const LOG = 'api::dues-reminder.dues-reminder';
 const TYPE = 'api::membership-type.membership-type';
@@ -192,7 +193,8 @@ const mark = async (strapi: Strapi, ids: number[], values: Record<string, unknow
     .update({ ...data, updated_at: datetimeValue(strapi, new Date()) });
 };
 
-// One run at a time in this process: the daily job and a click on « Envoyer » never overlap.
+// One run at a time in this process, and across instances on PostgreSQL (exclusive): the daily job and
+// clicks on « Envoyer », on any instance, never overlap; the run that waited finds the reminders sent.
 let queue: Promise<unknown> = Promise.resolve();
 const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
   const run = queue.then(fn, fn);
@@ -206,51 +208,54 @@ const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
  * refuses is marked « failed », which does not count as sent: the next run tries it again.
  */
 export const runReminders = (strapi: Strapi, { today = todayInParis(), dryRun = false }: { today?: string; dryRun?: boolean } = {}) =>
-  oneAtATime(async (): Promise<RemindersReport> => {
-    const { settings, planned, withoutEmail } = await planReminders(strapi, today);
-    const sent: PlannedReminder[] = [];
-    const failed: PlannedReminder[] = [];
-    const strip = ({ memberId: _id, ...p }: PlannedReminder & { memberId: number }) => p;
+  // a dry run sends nothing: no need to wait for the other instances
+  oneAtATime(() => (dryRun ? remind(strapi, today, dryRun) : exclusive(strapi, 'duesReminders', () => remind(strapi, today, dryRun))));
 
-    if (dryRun) sent.push(...planned.map(strip));
-    else {
-      // the association's letterhead, read once for the whole run
-      const brand = planned.length ? await mailBrand(strapi) : undefined;
-      for (let i = 0; i < planned.length; i += BATCH) {
-        const batch = planned.slice(i, i + BATCH);
-        const ids = await claim(strapi, today, batch);
-        const ok: number[] = [];
-        const ko: Array<{ id: number; error: string }> = [];
-        for (const [j, p] of batch.entries()) {
-          const mail = reminderMail(settings, p);
-          try {
-            await sendMail(strapi, { to: p.email!, ...mail, brand });
-            ok.push(ids[j]);
-            sent.push(strip(p));
-          } catch (e) {
-            const error = messageOf(e).slice(0, 500);
-            ko.push({ id: ids[j], error });
-            failed.push({ ...strip(p), error });
-          }
+const remind = async (strapi: Strapi, today: string, dryRun: boolean): Promise<RemindersReport> => {
+  const { settings, planned, withoutEmail } = await planReminders(strapi, today);
+  const sent: PlannedReminder[] = [];
+  const failed: PlannedReminder[] = [];
+  const strip = ({ memberId: _id, ...p }: PlannedReminder & { memberId: number }) => p;
+
+  if (dryRun) sent.push(...planned.map(strip));
+  else {
+    // the association's letterhead, read once for the whole run
+    const brand = planned.length ? await mailBrand(strapi) : undefined;
+    for (let i = 0; i < planned.length; i += BATCH) {
+      const batch = planned.slice(i, i + BATCH);
+      const ids = await claim(strapi, today, batch);
+      const ok: number[] = [];
+      const ko: Array<{ id: number; error: string }> = [];
+      for (const [j, p] of batch.entries()) {
+        const mail = reminderMail(settings, p);
+        try {
+          await sendMail(strapi, { to: p.email!, ...mail, brand });
+          ok.push(ids[j]);
+          sent.push(strip(p));
+        } catch (e) {
+          const error = messageOf(e).slice(0, 500);
+          ko.push({ id: ids[j], error });
+          failed.push({ ...strip(p), error });
         }
-        await mark(strapi, ok, { status: 'sent', sentAt: datetimeValue(strapi, new Date()) });
-        // one update per distinct error (an SMTP server down gives the same error to the whole batch)
-        const byError = new Map<string, number[]>();
-        for (const f of ko) byError.set(f.error, [...(byError.get(f.error) ?? []), f.id]);
-        for (const [error, failedIds] of byError) await mark(strapi, failedIds, { status: 'failed', error });
       }
-      if (sent.length || failed.length) {
-        strapi.log.info(
-          `[cotisations] relances du ${today} : ${sent.length} envoyée(s), ${failed.length} en échec, ${withoutEmail.length} sans e-mail`
-        );
-      }
+      await mark(strapi, ok, { status: 'sent', sentAt: datetimeValue(strapi, new Date()) });
+      // one update per distinct error (an SMTP server down gives the same error to the whole batch)
+      const byError = new Map<string, number[]>();
+      for (const f of ko) byError.set(f.error, [...(byError.get(f.error) ?? []), f.id]);
+      for (const [error, failedIds] of byError) await mark(strapi, failedIds, { status: 'failed', error });
     }
-    return {
-      today,
-      dryRun,
-      sent,
-      failed,
-      withoutEmail,
-      counts: { sent: sent.length, failed: failed.length, withoutEmail: withoutEmail.length },
-    };
-  });
+    if (sent.length || failed.length) {
+      strapi.log.info(
+        `[cotisations] relances du ${today} : ${sent.length} envoyée(s), ${failed.length} en échec, ${withoutEmail.length} sans e-mail`
+      );
+    }
+  }
+  return {
+    today,
+    dryRun,
+    sent,
+    failed,
+    withoutEmail,
+    counts: { sent: sent.length, failed: failed.length, withoutEmail: withoutEmail.length },
+  };
+};

@@ -16,7 +16,11 @@ interface BackupsState {
   cron: string;
   retention: { daily: number; weekly: number; monthly: number };
   lastFailure: { at: string; message: string } | null;
+  /** the last nightly run, whichever server instance ran it */
+  lastRun: { scheduledAt: string; instance: string; status: 'running' | 'done' | 'failed'; finishedAt: string | null; error: string | null } | null;
 }
+
+const RUN_STATUS = { running: 'en cours', done: 'réussie', failed: 'en échec' } as const;
 
 const dateTime = (iso: string) => formatDateTime(iso, 'full');
 /** "0 3 * * *" → "chaque jour à 3 h 00" (Paris time); any other rule is shown as written. */
@@ -85,6 +89,12 @@ const BackupsPage = () => {
                 et des {state.retention.monthly} derniers mois. Pour restaurer, suivez la section « Sauvegardes et reprise
                 après sinistre » du README.
               </Typography>
+              {state.lastRun && (
+                <Typography variant="omega" tag="p">
+                  Dernière sauvegarde automatique : {dateTime(state.lastRun.scheduledAt)}, {RUN_STATUS[state.lastRun.status]}
+                  {state.lastRun.error ? ` (${state.lastRun.error})` : ''}, faite par le serveur {state.lastRun.instance}.
+                </Typography>
+              )}
             </Box>
           )}
           {state && state.backups.length === 0 && <Typography>Aucune sauvegarde pour l'instant.</Typography>}
