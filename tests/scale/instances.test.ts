@@ -1,15 +1,19 @@
 import fs from 'fs';
+import path from 'path';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
 import { DB_CLIENT, SUPER_ADMIN } from '../helpers/strapi';
 import { startInstances, type Cluster, type Instance } from '../helpers/instances';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
+import { start as startS3, type S3StandIn } from '../helpers/s3-stand-in';
+import { PNG } from '../receipts/helpers';
 import type { Json } from '../helpers/types';
 
 /**
  * Two instances of the back-office (two Strapi processes) on one PostgreSQL database behind a load
  * balancer: each scheduled job runs once, each reminder and each newsletter reaches its recipient once,
- * and the rate limits count the requests of both. SQLite serves one instance only: skipped there.
+ * the rate limits count the requests of both, and a file uploaded on one is read from the other (an
+ * S3-compatible storage shared by both, not their disks). SQLite serves one instance only: skipped there.
  */
 const onPostgres = DB_CLIENT === 'postgres' ? describe : describe.skip;
 
@@ -17,6 +21,7 @@ onPostgres(
   `two instances on one PostgreSQL database (${DB_CLIENT === 'postgres' ? 'postgres' : 'SQLite : ignoré, plusieurs instances demandent PostgreSQL'})`,
   () => {
     let smtp: TestSmtp;
+    let s3: S3StandIn;
     let cluster: Cluster;
     let a: Instance;
     let b: Instance;
@@ -42,9 +47,11 @@ onPostgres(
 
     beforeAll(async () => {
       smtp = await startSmtp();
+      s3 = await startS3({ bucket: 'asso-instances' });
       cluster = await startInstances({
         env: {
           ...smtp.env,
+          ...s3.env,
           ADMIN_RATE_LIMIT: 'true',
           RATE_LIMIT_DISABLED: 'false',
           SUBSCRIBE_RATE_PER_MINUTE: '4',
@@ -93,6 +100,7 @@ onPostgres(
     afterAll(async () => {
       await cluster?.stop();
       await smtp?.stop();
+      await s3?.stop();
     });
 
     it('runs each scheduled job once, on one of the instances, and not again on an instance that fires late', async () => {
@@ -201,6 +209,23 @@ onPostgres(
       await smtp.waitFor(null, SUBSCRIBERS.length);
       for (const email of SUBSCRIBERS) expect(smtp.to(email)).toHaveLength(1);
       expect(smtp.messages).toHaveLength(SUBSCRIBERS.length);
+    });
+
+    it('reads a file uploaded on one instance from the other: it is in the shared storage, not on a disk', async () => {
+      const bytes = PNG;
+      const sent = await admin(a, 'post', '/upload').attach('files', bytes, { filename: 'affiche.png', contentType: 'image/png' });
+      expect(sent.status).toBe(201);
+      const { url, hash, ext } = sent.body[0];
+      expect(await s3.list()).toContain(`${hash}${ext}`);
+      expect(fs.readdirSync(path.join(path.dirname(cluster.backupDir), 'public', 'uploads'))).not.toContain(`${hash}${ext}`);
+      for (const instance of [b, a]) {
+        const read = await instance.http().get(url).buffer(true);
+        expect(read.status).toBe(200);
+        expect(Buffer.from(read.body).equals(bytes)).toBe(true);
+      }
+      // the media library of the other instance lists it
+      const listed = await admin(b, 'get', '/upload/files?pageSize=100');
+      expect(listed.body.results.map((f: Json) => f.hash)).toContain(hash);
     });
   }
 );
