@@ -38,7 +38,8 @@ const LARGER = SIZES.slice(1).map((members) => ({ members, database: `${DB}_${me
 const SMALL_DB = `${DB}_small`;
 const SMALL_MEMBERS = Math.max(200, Math.round(MEMBERS / 10));
 const PORT = Number(opt('port', process.env.BENCH_PORT || 1338));
-// `--only imports` / `--only receipts` / `--only helloasso`: only those measurements, printed (docs/PERFORMANCE.md is left as it is)
+// `--only imports` / `--only receipts` / `--only helloasso` / `--only scale` (the measurements made at every size, without
+// the receipts, the Excel export, the imports and HelloAsso): only those measurements, printed (docs/PERFORMANCE.md is left as it is)
 // (`--only imports --no-books`: the imports on books without an opening balance, so with no derived entry, as before them)
 const ONLY = opt('only', null);
 const IMPORT_DB = `${DB}_import`;
@@ -570,6 +571,23 @@ const serverMeasurements = async ({ database, server, token, apiToken, statsSql,
   return out;
 };
 const API_REFERENCE = '/api/skills';
+
+/** The medians of one size, in the log as soon as they are measured (a later failure does not lose them). */
+const logMeasured = (x) =>
+  log(
+    `${x.members} adhérents : ${JSON.stringify({
+      load: x.load,
+      startMs: x.startMs,
+      stats: median(x.statsApi),
+      statsSql: median(x.statsSql),
+      memberListP95: p95(x.memberList),
+      duesPageP95: p95(x.duesPage),
+      calendarP95: p95(x.calendarMonth),
+      exportRate: median(x.exportRates),
+      exportGrowthMax: Math.max(...x.exportGrowth),
+      rps: Object.fromEntries(Object.entries(x.rps).map(([k, v]) => [k, median(v)])),
+    })}`
+  );
 const API_ROUTES = ['/api/articles', '/api/missions'];
 
 /** The bench's super admin: registered on a fresh database (as the first visitor of the admin panel would), logged in on a reused one. */
@@ -622,7 +640,7 @@ const main = async () => {
     process.exit(0);
   }
   const year = Number(new Date().toISOString().slice(0, 4));
-  const larger = ONLY ? [] : LARGER;
+  const larger = ONLY && ONLY !== 'scale' ? [] : LARGER;
 
   if (!REUSE) {
     log(`seed ${MEMBERS} members into ${DB} …`);
@@ -639,7 +657,7 @@ const main = async () => {
       log(`seed ${size.members} members into ${size.database} …`);
       size.seedMs = await seed(size.database, size.members);
     }
-    if (!ONLY && !larger.length) {
+    if ((!ONLY || ONLY === 'scale') && !larger.length) {
       log(`seed ${SMALL_MEMBERS} members into ${SMALL_DB} …`);
       await seed(SMALL_DB, SMALL_MEMBERS);
     }
@@ -694,9 +712,10 @@ const main = async () => {
       apiToken: here.apiToken,
       statsSql: here.statsSql,
       year,
-      withXlsx: true,
+      withXlsx: !ONLY,
     });
     measured.push({ members: here.members, inProcess: here, startMs: server.startMs, ...m });
+    logMeasured(measured[measured.length - 1]);
     add(
       'GET /back-office/stats : médiane (p95)',
       `${fmt(median(m.statsApi))} ms (${fmt(p95(m.statsApi))})`,
@@ -723,22 +742,24 @@ const main = async () => {
       Math.max(...m.exportGrowth) < 50
     );
     const xlsxRatio = median(m.xlsxRates) / median(m.exportRates);
-    add(
-      'Export Excel (.xlsx) des adhérents : lignes/s',
-      fmt(median(m.xlsxRates), 0),
-      `${fmt(median(m.exportRates), 0)} (export CSV)`,
-      fmt(xlsxRatio, 2),
-      '≥ 0,3×',
-      xlsxRatio >= 0.3
-    );
-    add(
-      'Mémoire du serveur pendant l’export Excel (croissance)',
-      `${fmt(median(m.xlsxGrowth))} Mo (max ${fmt(Math.max(...m.xlsxGrowth))})`,
-      '—',
-      '—',
-      '< 100 Mo',
-      Math.max(...m.xlsxGrowth) < 100
-    );
+    if (m.xlsxRates.length)
+      add(
+        'Export Excel (.xlsx) des adhérents : lignes/s',
+        fmt(median(m.xlsxRates), 0),
+        `${fmt(median(m.exportRates), 0)} (export CSV)`,
+        fmt(xlsxRatio, 2),
+        '≥ 0,3×',
+        xlsxRatio >= 0.3
+      );
+    if (m.xlsxRates.length)
+      add(
+        'Mémoire du serveur pendant l’export Excel (croissance)',
+        `${fmt(median(m.xlsxGrowth))} Mo (max ${fmt(Math.max(...m.xlsxGrowth))})`,
+        '—',
+        '—',
+        '< 100 Mo',
+        Math.max(...m.xlsxGrowth) < 100
+      );
     const refRps = median(m.rps[API_REFERENCE]);
     for (const route of API_ROUTES) {
       const rps = median(m.rps[route]);
@@ -752,7 +773,7 @@ const main = async () => {
       );
     }
 
-    await receiptMeasurements(add, { token, server, year });
+    if (!ONLY) await receiptMeasurements(add, { token, server, year });
     server.kill('SIGTERM');
     server = null;
 
@@ -776,6 +797,7 @@ const main = async () => {
           withXlsx: false,
         })),
       });
+      logMeasured(measured[measured.length - 1]);
       server.kill('SIGTERM');
       server = null;
     }
@@ -783,10 +805,12 @@ const main = async () => {
     if (server) server.kill('SIGTERM');
   }
 
-  log('imports, in process …');
-  await importMeasurements(add);
-  log('HelloAsso, in process …');
-  await helloassoMeasurements(add);
+  if (!ONLY) {
+    log('imports, in process …');
+    await importMeasurements(add);
+    log('HelloAsso, in process …');
+    await helloassoMeasurements(add);
+  }
 
   // ---------- report ----------
   const asTable = (header, lines) => [header, header.map(() => '---'), ...lines].map((r) => `| ${r.join(' | ')} |`).join('\n');
@@ -806,6 +830,7 @@ const main = async () => {
     (scale ? `${scale}\n\n` : '') +
     `${md}\n`;
   console.log(scale ? `${scale}\n\n${md}` : md);
+  if (ONLY) return;
   // the sections after the tables (« ## … »: measurements taken apart with --only, their notes) are kept
   const file = path.join(ROOT, 'docs', 'PERFORMANCE.md');
   const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';

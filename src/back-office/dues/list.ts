@@ -55,30 +55,36 @@ export const duesRows = async (
   const periodEnd = column(strapi, CONTRIBUTION, 'periodEnd');
   const status = duesStatusSql(paid, options);
 
-  // the statuses and the caller's filter narrow the members, and the contributions read for them
-  const narrow = (q: Knex.QueryBuilder, paidUntil: string) => {
-    if (options.statuses && options.statuses.length < DUES_STATUSES.length) {
-      q.where((w) => {
-        for (const s of options.statuses!) w.orWhere((one) => duesStatusWhere(one, paidUntil, s, options));
-      });
-    }
-    options.filter?.(q, paidUntil);
-    return q;
-  };
-  // the contribution that gives duesPaidUntil, for all the members listed at once (a grouped derived table,
-  // not a subquery per member: PostgreSQL cannot hash-join a correlated subquery), read only for them
-  const latest = narrow(
-    k(`${contributions} as c0`)
-      .join(`${byMember.table} as l0`, `l0.${byMember.from}`, 'c0.id')
-      .join(`${members} as m0`, (on) => on.on('m0.id', '=', `l0.${byMember.to}`).andOn(`c0.${periodEnd}`, '=', `m0.${paidColumn}`))
-      .whereRaw(countedSql(`c0.${column(strapi, CONTRIBUTION, 'refunded')}`))
-      .groupBy(`l0.${byMember.to}`)
-      .select(`l0.${byMember.to} as member_id`)
-      .max({ contribution_id: 'c0.id' }),
-    `m0.${paidColumn}`
+  const order = `${paid} IS NULL, ${paid} ASC, m.${column(strapi, MEMBER, 'lastName')} ASC, m.id ASC`;
+  // the members listed: the statuses and the caller's filter narrow them; with `limit`, the first ones only,
+  // counted before the limit
+  const listed = k(`${members} as m`).select(
+    'm.id',
+    'm.document_id',
+    ...['memberNumber', 'firstName', 'lastName', 'email', 'duesPaidUntil'].map((f) => `m.${column(strapi, MEMBER, f)}`)
   );
+  if (options.statuses && options.statuses.length < DUES_STATUSES.length) {
+    listed.where((w) => {
+      for (const s of options.statuses!) w.orWhere((one) => duesStatusWhere(one, paid, s, options));
+    });
+  }
+  options.filter?.(listed, paid);
+  if (options.limit !== undefined) listed.select(k.raw('COUNT(*) OVER () as total')).orderByRaw(order).limit(options.limit);
 
-  const qb = k(`${members} as m`)
+  // the contribution that gives duesPaidUntil, for the members listed only, all at once (a grouped derived
+  // table, not a subquery per member: PostgreSQL cannot hash-join a correlated subquery)
+  const latest = k(`${contributions} as c0`)
+    .join(`${byMember.table} as l0`, `l0.${byMember.from}`, 'c0.id')
+    .join('listed as m0', (on) => on.on('m0.id', '=', `l0.${byMember.to}`).andOn(`c0.${periodEnd}`, '=', `m0.${paidColumn}`))
+    .whereRaw(countedSql(`c0.${column(strapi, CONTRIBUTION, 'refunded')}`))
+    .groupBy(`l0.${byMember.to}`)
+    .select(`l0.${byMember.to} as member_id`)
+    .max({ contribution_id: 'c0.id' });
+
+  // the members listed are read once (a common table expression), for the contributions and for the rows
+  const qb = k
+    .with('listed', listed)
+    .from('listed as m')
     .select(
       'm.id as id',
       'm.document_id as documentId',
@@ -97,9 +103,8 @@ export const duesRows = async (
     .joinRaw(`LEFT JOIN ${contributions} c ON c.id = lc.contribution_id`)
     .joinRaw(`LEFT JOIN ${byType.table} lt ON lt.${byType.from} = c.id`)
     .joinRaw(`LEFT JOIN ${types} t ON t.id = lt.${byType.to}`)
-    .orderByRaw(`${paid} IS NULL, ${paid} ASC, m.${column(strapi, MEMBER, 'lastName')} ASC, m.id ASC`);
-  narrow(qb, paid);
-  if (options.limit !== undefined) qb.select(k.raw('COUNT(*) OVER () as total')).limit(options.limit);
+    .orderByRaw(order);
+  if (options.limit !== undefined) qb.select('m.total as total');
 
   const rows = await qb;
   return rows.map((r) => ({
