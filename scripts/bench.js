@@ -21,15 +21,25 @@ const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const MEMBERS = Number(opt('members', 20000));
+// `--sizes 20000,100000` (the default): every measurement at the first size, and those that must not grow faster than
+// the data again at each other size, side by side with their ratio (`--members N`: one size only)
+const SIZES = String(opt('sizes', opt('members', null) ?? '20000,100000'))
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const MEMBERS = SIZES[0];
 const REPEAT = Number(opt('repeat', 7));
 const REUSE = args.includes('--reuse');
 // BENCH_DATABASE / BENCH_PORT (or --database / --port): a database and a port of one's own on a shared machine
 const DB = opt('database', process.env.BENCH_DATABASE || 'asso_bench');
+/** The database of each size: the first one is DB, the others DB_<size>. */
+const LARGER = SIZES.slice(1).map((members) => ({ members, database: `${DB}_${members}` }));
+// one size only: a tenth of it, for the comparison of the reminders' query counts (with several sizes: the largest one)
 const SMALL_DB = `${DB}_small`;
 const SMALL_MEMBERS = Math.max(200, Math.round(MEMBERS / 10));
 const PORT = Number(opt('port', process.env.BENCH_PORT || 1338));
-// `--only imports` / `--only receipts` / `--only helloasso`: only those measurements, printed (docs/PERFORMANCE.md is left as it is)
+// `--only imports` / `--only receipts` / `--only helloasso` / `--only scale` (the measurements made at every size, without
+// the receipts, the Excel export, the imports and HelloAsso): only those measurements, printed (docs/PERFORMANCE.md is left as it is)
 // (`--only imports --no-books`: the imports on books without an opening balance, so with no derived entry, as before them)
 const ONLY = opt('only', null);
 const IMPORT_DB = `${DB}_import`;
@@ -99,7 +109,18 @@ const seed = async (database, members) => {
     env: appEnv(database),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  return ms(start);
+  const seeded = ms(start);
+  // what PostgreSQL's autovacuum does soon after a bulk load on a database in service: the planner's statistics,
+  // and the visibility map that lets a query read an index without the table (the dashboard's counts)
+  const { Client } = require('pg');
+  const c = new Client({ ...PG, database });
+  await c.connect();
+  try {
+    await c.query('VACUUM ANALYZE');
+  } finally {
+    await c.end();
+  }
+  return seeded;
 };
 
 /** Loads Strapi in this process (no HTTP server) on a database, for in-process measurements. */
@@ -112,12 +133,14 @@ const dist = (p) => require(path.join(ROOT, 'dist', 'src', 'back-office', p));
 
 // ---------- the server, in a child process ----------
 const startServer = async (database) => {
+  const start = process.hrtime.bigint();
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], {
     cwd: ROOT,
     env: appEnv(database),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; i < 240; i++) {
+  // the server derives the books' entries at every start (books/derived.ts): minutes at 100,000 members
+  for (let i = 0; i < 1200; i++) {
     const status = await new Promise((resolve) =>
       http
         .get({ host: '127.0.0.1', port: PORT, path: '/_health' }, (res) => {
@@ -126,7 +149,7 @@ const startServer = async (database) => {
         })
         .on('error', () => resolve(0))
     );
-    if (status === 204) return child;
+    if (status === 204) return Object.assign(child, { startMs: ms(start) });
     await new Promise((r) => setTimeout(r, 500));
   }
   child.kill('SIGTERM');
@@ -405,139 +428,73 @@ const receiptMeasurements = async (add, { token, server, year }) => {
   );
 };
 
-/** The bench's super admin: registered on a fresh database (as the first visitor of the admin panel would), logged in on a reused one. */
-const adminToken = async () => {
-  let login = await request('POST', '/admin/register-admin', { body: BENCH_ADMIN });
-  if (login.status !== 200 && login.status !== 201)
-    login = await request('POST', '/admin/login', { body: { email: BENCH_ADMIN.email, password: BENCH_ADMIN.password } });
-  if (login.status !== 200 && login.status !== 201) throw new Error(`admin: HTTP ${login.status} ${login.body}`);
-  return JSON.parse(login.body.toString()).data.token;
+/** The day as Paris sees it, YYYY-MM-DD. */
+const parisDay = (date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(date);
+
+/** The period the admin calendar's month view asks for: 6 weeks from the Monday on or before the 1st (end exclusive). */
+const calendarMonth = () => {
+  const [y, m] = parisDay(new Date()).split('-').map(Number);
+  const first = new Date(Date.UTC(y, m - 1, 1));
+  const from = new Date(first.getTime() - ((first.getUTCDay() + 6) % 7) * 86_400_000);
+  const to = new Date(from.getTime() + 42 * 86_400_000);
+  return { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) };
 };
 
-const main = async () => {
-  const rows = [];
-  const add = (what, value, reference, ratio, goal, ok) => rows.push({ what, value, reference, ratio, goal, ok });
-  if (ONLY === 'imports' || ONLY === 'helloasso') {
-    await (ONLY === 'imports' ? importMeasurements(add) : helloassoMeasurements(add));
-    console.log(
-      rows.map((r) => `| ${[r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'].join(' | ')} |`).join('\n')
-    );
-    process.exit(0);
+/** Times of `count` calls of fn, one after the other (after one unmeasured call). */
+const timed = async (count, fn) => {
+  await fn();
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(ms(start));
   }
-  const year = Number(new Date().toISOString().slice(0, 4));
+  return times;
+};
 
-  if (!REUSE) {
-    log(`seed ${MEMBERS} members into ${DB} …`);
-    const seedMs = await seed(DB, MEMBERS);
-    if (ONLY !== 'receipts') {
-      log(`seed ${SMALL_MEMBERS} members into ${SMALL_DB} …`);
-      await seed(SMALL_DB, SMALL_MEMBERS);
-    }
-    add(
-      `Chargement des données (npm run seed -- --members ${MEMBERS})`,
-      `${fmt(seedMs / 1000, 0)} s`,
-      '—',
-      '—',
-      'quelques minutes',
-      seedMs < 10 * 60_000
-    );
-  }
-
-  // `--only receipts`: the tax receipts' measurements only, printed (docs/PERFORMANCE.md is left as it is)
-  if (ONLY === 'receipts') {
-    log('starting the server …');
-    const server = await startServer(DB);
-    try {
-      await receiptMeasurements(add, { token: await adminToken(), server, year });
-    } finally {
-      server.kill('SIGTERM');
-    }
-    console.log(
-      rows.map((r) => `| ${[r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'].join(' | ')} |`).join('\n')
-    );
-    process.exit(0);
-  }
-
-  // In-process phase: reminders (time and SQL query count at two sizes), the stats' plain SQL, the admin account.
-  const inProcess = async (database) => {
-    const strapi = await loadStrapi(database);
-    const { runReminders } = dist('dues/reminders');
-    const { countQueries } = dist('dues/query-count');
-    const times = [];
-    let counted = 0;
-    let planned = 0;
-    for (let i = 0; i < REPEAT; i++) {
-      const start = process.hrtime.bigint();
-      // only the job's own queries (not Strapi's background work running meanwhile)
-      const { result: report, queries } = await countQueries(strapi, () => runReminders(strapi, { dryRun: true }));
-      times.push(ms(start));
-      counted = queries;
-      planned = (report.sent ?? report.reminders ?? []).length ?? 0;
-    }
-    const members = await strapi.db.query('api::member.member').count();
-    let statsSql = null;
-    let apiToken = null;
-    if (database === DB) {
-      // The reference route (/api/skills) is not public: every route is read with the same read-only API token.
-      apiToken = (await strapi.service('admin::api-token').create({ name: `bench-${Date.now()}`, type: 'read-only', lifespan: null }))
-        .accessKey;
-      const { statsQueries } = dist('stats/queries');
-      const { referenceDay } = dist('stats/definitions');
-      statsSql = statsQueries(strapi, { year, refDay: referenceDay(year), sections: ['dues', 'donations', 'subsidies'] });
-    }
-    await strapi.destroy();
-    return { times, queries: counted, planned, members, statsSql, apiToken };
+/**
+ * The measurements made at every size, on a started server: the dashboard (and its SQL alone), three
+ * admin pages (the content manager's member list, the dues page, the calendar's month), the members'
+ * CSV export (and COPY, and the server's memory meanwhile), the public API against Strapi's own route;
+ * the Excel export at the first size only.
+ */
+const serverMeasurements = async ({ database, server, token, apiToken, statsSql, year, withXlsx }) => {
+  const out = {};
+  const knex = require('knex')({ client: 'pg', connection: { ...PG, database }, pool: { min: 0, max: 10 } });
+  const get = async (urlPath) => {
+    const r = await request('GET', urlPath, { token });
+    if (r.status !== 200) throw new Error(`${urlPath}: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
+    return r;
   };
-  log('reminders (dry run), in process …');
-  const big = await inProcess(DB);
-  const small = await inProcess(SMALL_DB);
-  add(
-    `Relances en simulation, ${big.members} adhérents (${big.planned} relances prévues)`,
-    `${fmt(median(big.times) / 1000, 2)} s`,
-    '—',
-    '—',
-    '< 5 s',
-    median(big.times) < 5000
-  );
-  add(
-    'Requêtes SQL des relances : grand jeu / petit jeu',
-    `${big.queries}`,
-    `${small.queries} (${small.members} adhérents)`,
-    fmt(big.queries / Math.max(1, small.queries), 2),
-    'constant (1,00)',
-    big.queries === small.queries
-  );
-
-  log('starting the server …');
-  const server = await startServer(DB);
   try {
-    const token = await adminToken();
-
     // Stats: the endpoint vs the same aggregates as plain SQL, alternated.
-    const knex = require('knex')({ client: 'pg', connection: { ...PG, database: DB }, pool: { min: 0, max: 10 } });
-    const names = Object.keys(big.statsSql);
-    const plain = () => Promise.all(names.map((n) => knex.raw(big.statsSql[n].sql, big.statsSql[n].bindings)));
-    await request('GET', `/back-office/stats?year=${year}`, { token });
+    const names = Object.keys(statsSql);
+    const plain = () => Promise.all(names.map((n) => knex.raw(statsSql[n].sql, statsSql[n].bindings)));
+    await get(`/back-office/stats?year=${year}`);
     await plain();
-    const api = [];
-    const sql = [];
+    out.statsApi = [];
+    out.statsSql = [];
     for (let i = 0; i < REPEAT * 2; i++) {
       let start = process.hrtime.bigint();
-      const r = await request('GET', `/back-office/stats?year=${year}`, { token });
-      if (r.status !== 200) throw new Error(`stats: HTTP ${r.status}`);
-      api.push(ms(start));
+      await get(`/back-office/stats?year=${year}`);
+      out.statsApi.push(ms(start));
       start = process.hrtime.bigint();
       await plain();
-      sql.push(ms(start));
+      out.statsSql.push(ms(start));
     }
-    add(
-      'GET /back-office/stats : médiane (p95)',
-      `${fmt(median(api))} ms (${fmt(p95(api))})`,
-      `${fmt(median(sql))} ms (${fmt(p95(sql))}) SQL seul`,
-      fmt(median(api) / median(sql), 2),
-      '≤ 1,5×',
-      median(api) / median(sql) <= 1.5
+
+    // The admin's pages, as the panel asks for them.
+    // the content manager's member list: its default order (last name), filtered by the commonest city, 10 per page
+    const city = (await knex.raw('SELECT city, COUNT(*) AS n FROM members WHERE city IS NOT NULL GROUP BY city ORDER BY 2 DESC LIMIT 1'))
+      .rows[0].city;
+    const memberList = `/content-manager/collection-types/api::member.member?page=1&pageSize=10&sort=lastName:ASC&filters[$and][0][city][$eq]=${encodeURIComponent(city)}`;
+    out.memberList = await timed(REPEAT * 3, () => get(memberList));
+    // the dues page: its summary and its list (« à renouveler bientôt », 30 days, the first 100), asked for together
+    out.duesPage = await timed(REPEAT * 3, () =>
+      Promise.all([get('/back-office/dues/summary?within=30'), get('/back-office/dues?within=30&limit=100&status=expiring')])
     );
+    const month = calendarMonth();
+    out.calendarMonth = await timed(REPEAT * 3, () => get(`/back-office/calendar?from=${month.from}&to=${month.to}`));
 
     // Members CSV export vs COPY, and the server's memory growth during the export.
     // the reference: the same 24 columns as the export (pole, skill and availability names aggregated, dues status)
@@ -551,11 +508,13 @@ const main = async () => {
       FROM members m ORDER BY m.id) TO STDOUT WITH CSV HEADER`;
     const copy = () => {
       const start = process.hrtime.bigint();
-      const out = execFileSync('psql', ['-h', PG.host, '-p', String(PG.port), '-U', PG.user, '-d', DB, '-c', copySql], {
+      const lines = execFileSync('psql', ['-h', PG.host, '-p', String(PG.port), '-U', PG.user, '-d', database, '-c', copySql], {
         env: { ...process.env, PGPASSWORD: PG.password },
         maxBuffer: 1 << 30,
-      });
-      return { ms: ms(start), lines: out.toString().split('\n').length - 2 };
+      })
+        .toString()
+        .split('\n').length;
+      return { ms: ms(start), lines: lines - 2 };
     };
     /** One download: its time, and the server's memory growth meanwhile (peak RSS minus RSS before). */
     const measuredDownload = async (urlPath) => {
@@ -571,117 +530,401 @@ const main = async () => {
       if (d.status !== 200) throw new Error(`${urlPath}: HTTP ${d.status}`);
       return { ...d, ms: t, growth: (peak - before) / 1024 / 1024 };
     };
-    const exportRates = [];
-    const copyRates = [];
-    const growth = [];
-    const xlsxRates = [];
-    const xlsxGrowth = [];
+    out.exportRates = [];
+    out.copyRates = [];
+    out.exportGrowth = [];
+    out.xlsxRates = [];
+    out.xlsxGrowth = [];
     for (let i = 0; i < REPEAT; i++) {
       const d = await measuredDownload('/back-office/exports/members.csv');
       const rowsExported = d.lines - 1;
-      exportRates.push(rowsExported / (d.ms / 1000));
-      growth.push(d.growth);
-      // the same rows and columns as an Excel workbook (typed cells, zipped in streaming)
-      const x = await measuredDownload('/back-office/exports/members.csv?format=xlsx');
-      xlsxRates.push(rowsExported / (x.ms / 1000));
-      xlsxGrowth.push(x.growth);
+      out.exportRates.push(rowsExported / (d.ms / 1000));
+      out.exportGrowth.push(d.growth);
+      if (withXlsx) {
+        // the same rows and columns as an Excel workbook (typed cells, zipped in streaming)
+        const x = await measuredDownload('/back-office/exports/members.csv?format=xlsx');
+        out.xlsxRates.push(rowsExported / (x.ms / 1000));
+        out.xlsxGrowth.push(x.growth);
+      }
       const c = copy();
-      copyRates.push(c.lines / (c.ms / 1000));
+      out.copyRates.push(c.lines / (c.ms / 1000));
     }
-    const ratio = median(exportRates) / median(copyRates);
+
+    // Public API throughput vs a plain core route, alternated. The reference /api/skills runs Strapi's
+    // own controller and service; only a check of the query parameters (no database access) comes
+    // before it, so that a token cannot reach members through the skills' relations.
+    const headers = { Authorization: `Bearer ${apiToken}` };
+    out.refStatus = (await request('GET', API_REFERENCE, { token: apiToken })).status;
+    for (const route of API_ROUTES) {
+      const r = await request('GET', route, { token: apiToken });
+      if (r.status !== 200) throw new Error(`${route}: HTTP ${r.status}`);
+    }
+    out.rps = {};
+    for (const route of [...API_ROUTES, API_REFERENCE]) out.rps[route] = [];
+    for (let i = 0; i < Math.max(3, Math.ceil(REPEAT / 2)); i++) {
+      for (const route of Object.keys(out.rps)) out.rps[route].push((await autocannon(route, headers, 4)).requests.average);
+    }
+  } finally {
+    await knex.destroy();
+  }
+  out.load = os.loadavg()[0];
+  return out;
+};
+const API_REFERENCE = '/api/skills';
+
+/** The medians of one size, in the log as soon as they are measured (a later failure does not lose them). */
+const logMeasured = (x) =>
+  log(
+    `${x.members} adhérents : ${JSON.stringify({
+      load: x.load,
+      startMs: x.startMs,
+      stats: median(x.statsApi),
+      statsSql: median(x.statsSql),
+      memberListP95: p95(x.memberList),
+      duesPageP95: p95(x.duesPage),
+      calendarP95: p95(x.calendarMonth),
+      exportRate: median(x.exportRates),
+      exportGrowthMax: Math.max(...x.exportGrowth),
+      rps: Object.fromEntries(Object.entries(x.rps).map(([k, v]) => [k, median(v)])),
+    })}`
+  );
+const API_ROUTES = ['/api/articles', '/api/missions'];
+
+/** The bench's super admin: registered on a fresh database (as the first visitor of the admin panel would), logged in on a reused one. */
+const adminToken = async () => {
+  let login = await request('POST', '/admin/register-admin', { body: BENCH_ADMIN });
+  if (login.status !== 200 && login.status !== 201)
+    login = await request('POST', '/admin/login', { body: { email: BENCH_ADMIN.email, password: BENCH_ADMIN.password } });
+  if (login.status !== 200 && login.status !== 201) throw new Error(`admin: HTTP ${login.status} ${login.body}`);
+  return JSON.parse(login.body.toString()).data.token;
+};
+
+/** In process (no HTTP server): the reminders (time and SQL query count), the stats' plain SQL, a read-only API token. */
+const inProcess = async (database, year) => {
+  const strapi = await loadStrapi(database);
+  const { runReminders } = dist('dues/reminders');
+  const { countQueries } = dist('dues/query-count');
+  const times = [];
+  let counted = 0;
+  let planned = 0;
+  for (let i = 0; i < REPEAT; i++) {
+    const start = process.hrtime.bigint();
+    // only the job's own queries (not Strapi's background work running meanwhile)
+    const { result: report, queries } = await countQueries(strapi, () => runReminders(strapi, { dryRun: true }));
+    times.push(ms(start));
+    counted = queries;
+    planned = (report.sent ?? report.reminders ?? []).length ?? 0;
+  }
+  const members = await strapi.db.query('api::member.member').count();
+  // The reference route (/api/skills) is not public: every route is read with the same read-only API token.
+  const apiToken = (await strapi.service('admin::api-token').create({ name: `bench-${Date.now()}`, type: 'read-only', lifespan: null }))
+    .accessKey;
+  const { statsQueries } = dist('stats/queries');
+  const { referenceDay } = dist('stats/definitions');
+  const statsSql = statsQueries(strapi, { year, refDay: referenceDay(year), sections: ['dues', 'donations', 'subsidies'] });
+  await strapi.destroy();
+  return { times, queries: counted, planned, members, statsSql, apiToken, load: os.loadavg()[0] };
+};
+
+const printRows = (rows) =>
+  console.log(
+    rows.map((r) => `| ${[r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'].join(' | ')} |`).join('\n')
+  );
+
+const main = async () => {
+  const rows = [];
+  const add = (what, value, reference, ratio, goal, ok) => rows.push({ what, value, reference, ratio, goal, ok });
+  if (ONLY === 'imports' || ONLY === 'helloasso') {
+    await (ONLY === 'imports' ? importMeasurements(add) : helloassoMeasurements(add));
+    printRows(rows);
+    process.exit(0);
+  }
+  const year = Number(new Date().toISOString().slice(0, 4));
+  const larger = ONLY && ONLY !== 'scale' ? [] : LARGER;
+
+  if (!REUSE) {
+    log(`seed ${MEMBERS} members into ${DB} …`);
+    const seedMs = await seed(DB, MEMBERS);
+    add(
+      `Chargement des données (npm run seed -- --members ${MEMBERS})`,
+      `${fmt(seedMs / 1000, 0)} s`,
+      '—',
+      '—',
+      'quelques minutes',
+      seedMs < 10 * 60_000
+    );
+    for (const size of larger) {
+      log(`seed ${size.members} members into ${size.database} …`);
+      size.seedMs = await seed(size.database, size.members);
+    }
+    if ((!ONLY || ONLY === 'scale') && !larger.length) {
+      log(`seed ${SMALL_MEMBERS} members into ${SMALL_DB} …`);
+      await seed(SMALL_DB, SMALL_MEMBERS);
+    }
+  }
+
+  // `--only receipts`: the tax receipts' measurements only, printed (docs/PERFORMANCE.md is left as it is)
+  if (ONLY === 'receipts') {
+    log('starting the server …');
+    const server = await startServer(DB);
+    try {
+      await receiptMeasurements(add, { token: await adminToken(), server, year });
+    } finally {
+      server.kill('SIGTERM');
+    }
+    printRows(rows);
+    process.exit(0);
+  }
+
+  // In-process phase: reminders (time and SQL query count at two sizes), the stats' plain SQL, an API token.
+  log('reminders (dry run), in process …');
+  const here = await inProcess(DB, year);
+  for (const size of larger) size.inProcess = await inProcess(size.database, year);
+  // the query count compared with the largest data set, or with a tenth of it
+  const other = larger.length ? larger[larger.length - 1].inProcess : await inProcess(SMALL_DB, year);
+  const [big, small] = larger.length ? [other, here] : [here, other];
+  add(
+    `Relances en simulation, ${here.members} adhérents (${here.planned} relances prévues)`,
+    `${fmt(median(here.times) / 1000, 2)} s`,
+    '—',
+    '—',
+    '< 5 s',
+    median(here.times) < 5000
+  );
+  add(
+    'Requêtes SQL des relances : grand jeu / petit jeu',
+    `${big.queries} (${big.members} adhérents)`,
+    `${small.queries} (${small.members} adhérents)`,
+    fmt(big.queries / Math.max(1, small.queries), 2),
+    'constant (1,00)',
+    big.queries === small.queries
+  );
+
+  log('starting the server …');
+  let server = await startServer(DB);
+  const measured = [];
+  try {
+    const token = await adminToken();
+    const m = await serverMeasurements({
+      database: DB,
+      server,
+      token,
+      apiToken: here.apiToken,
+      statsSql: here.statsSql,
+      year,
+      withXlsx: !ONLY,
+    });
+    measured.push({ members: here.members, inProcess: here, startMs: server.startMs, ...m });
+    logMeasured(measured[measured.length - 1]);
+    add(
+      'GET /back-office/stats : médiane (p95)',
+      `${fmt(median(m.statsApi))} ms (${fmt(p95(m.statsApi))})`,
+      `${fmt(median(m.statsSql))} ms (${fmt(p95(m.statsSql))}) SQL seul`,
+      fmt(median(m.statsApi) / median(m.statsSql), 2),
+      '≤ 1,5×',
+      median(m.statsApi) / median(m.statsSql) <= 1.5
+    );
+    const ratio = median(m.exportRates) / median(m.copyRates);
     add(
       'Export CSV des adhérents : lignes/s',
-      fmt(median(exportRates), 0),
-      `${fmt(median(copyRates), 0)} (COPY … TO STDOUT)`,
+      fmt(median(m.exportRates), 0),
+      `${fmt(median(m.copyRates), 0)} (COPY … TO STDOUT)`,
       fmt(ratio, 2),
       '≥ 0,5×',
       ratio >= 0.5
     );
     add(
       'Mémoire du serveur pendant l’export (croissance)',
-      `${fmt(median(growth))} Mo (max ${fmt(Math.max(...growth))})`,
+      `${fmt(median(m.exportGrowth))} Mo (max ${fmt(Math.max(...m.exportGrowth))})`,
       '—',
       '—',
       '< 50 Mo',
-      Math.max(...growth) < 50
+      Math.max(...m.exportGrowth) < 50
     );
-    const xlsxRatio = median(xlsxRates) / median(exportRates);
-    add(
-      'Export Excel (.xlsx) des adhérents : lignes/s',
-      fmt(median(xlsxRates), 0),
-      `${fmt(median(exportRates), 0)} (export CSV)`,
-      fmt(xlsxRatio, 2),
-      '≥ 0,3×',
-      xlsxRatio >= 0.3
-    );
-    add(
-      'Mémoire du serveur pendant l’export Excel (croissance)',
-      `${fmt(median(xlsxGrowth))} Mo (max ${fmt(Math.max(...xlsxGrowth))})`,
-      '—',
-      '—',
-      '< 100 Mo',
-      Math.max(...xlsxGrowth) < 100
-    );
-
-    // Public API throughput vs a plain core route, alternated. The reference /api/skills runs Strapi's
-    // own controller and service; only a check of the query parameters (no database access) comes
-    // before it, so that a token cannot reach members through the skills' relations.
-    const reference = '/api/skills';
-    const headers = { Authorization: `Bearer ${big.apiToken}` };
-    const refCheck = await request('GET', reference, { token: big.apiToken });
-    for (const route of ['/api/articles', '/api/missions']) {
-      const r = await request('GET', route, { token: big.apiToken });
-      if (r.status !== 200) throw new Error(`${route}: HTTP ${r.status}`);
-    }
-    const measured = {};
-    for (const route of ['/api/articles', '/api/missions', reference]) measured[route] = [];
-    for (let i = 0; i < Math.max(3, Math.ceil(REPEAT / 2)); i++) {
-      for (const route of Object.keys(measured)) {
-        const r = await autocannon(route, headers, 4);
-        measured[route].push(r.requests.average);
-      }
-    }
-    const refRps = median(measured[reference]);
-    for (const route of ['/api/articles', '/api/missions']) {
-      const rps = median(measured[route]);
+    const xlsxRatio = median(m.xlsxRates) / median(m.exportRates);
+    if (m.xlsxRates.length)
+      add(
+        'Export Excel (.xlsx) des adhérents : lignes/s',
+        fmt(median(m.xlsxRates), 0),
+        `${fmt(median(m.exportRates), 0)} (export CSV)`,
+        fmt(xlsxRatio, 2),
+        '≥ 0,3×',
+        xlsxRatio >= 0.3
+      );
+    if (m.xlsxRates.length)
+      add(
+        'Mémoire du serveur pendant l’export Excel (croissance)',
+        `${fmt(median(m.xlsxGrowth))} Mo (max ${fmt(Math.max(...m.xlsxGrowth))})`,
+        '—',
+        '—',
+        '< 100 Mo',
+        Math.max(...m.xlsxGrowth) < 100
+      );
+    const refRps = median(m.rps[API_REFERENCE]);
+    for (const route of API_ROUTES) {
+      const rps = median(m.rps[route]);
       add(
         `${route} : requêtes/s (10 clients, même jeton API en lecture)`,
         fmt(rps, 0),
-        `${fmt(refRps, 0)} (${reference}, contrôleur et service du cœur de Strapi${refCheck.status === 200 ? '' : `, HTTP ${refCheck.status}`})`,
+        `${fmt(refRps, 0)} (${API_REFERENCE}, contrôleur et service du cœur de Strapi${m.refStatus === 200 ? '' : `, HTTP ${m.refStatus}`})`,
         fmt(rps / refRps, 2),
         '≥ 0,9×',
         rps / refRps >= 0.9
       );
     }
-    await knex.destroy();
 
-    await receiptMeasurements(add, { token, server, year });
-  } finally {
+    if (!ONLY) await receiptMeasurements(add, { token, server, year });
     server.kill('SIGTERM');
+    server = null;
+
+    // the same measurements on each larger data set, one server at a time
+    for (const size of larger) {
+      log(`starting the server on ${size.database} …`);
+      server = await startServer(size.database);
+      const t = await adminToken();
+      const s = size.inProcess;
+      measured.push({
+        members: s.members,
+        inProcess: s,
+        startMs: server.startMs,
+        ...(await serverMeasurements({
+          database: size.database,
+          server,
+          token: t,
+          apiToken: s.apiToken,
+          statsSql: s.statsSql,
+          year,
+          withXlsx: false,
+        })),
+      });
+      logMeasured(measured[measured.length - 1]);
+      server.kill('SIGTERM');
+      server = null;
+    }
+  } finally {
+    if (server) server.kill('SIGTERM');
   }
 
-  log('imports, in process …');
-  await importMeasurements(add);
-  log('HelloAsso, in process …');
-  await helloassoMeasurements(add);
+  if (!ONLY) {
+    log('imports, in process …');
+    await importMeasurements(add);
+    log('HelloAsso, in process …');
+    await helloassoMeasurements(add);
+  }
 
   // ---------- report ----------
-  const header = ['Mesure', 'Valeur', 'Référence (même exécution)', 'Rapport', 'Objectif', ''];
-  const table = [
-    header,
-    header.map(() => '---'),
-    ...rows.map((r) => [r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint']),
-  ];
-  const md = table.map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const asTable = (header, lines) => [header, header.map(() => '---'), ...lines].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const md = asTable(
+    ['Mesure', 'Valeur', 'Référence (même exécution)', 'Rapport', 'Objectif', ''],
+    rows.map((r) => [r.what, r.value, r.reference, r.ratio, r.goal, r.ok ? 'atteint' : 'NON atteint'])
+  );
+  const scale = measured.length > 1 ? scaleTable(measured) : '';
   const machine = `${os.cpus().length} cœurs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} Gio, Node ${process.version}`;
-  const doc = `# Performances\n\nMesuré par \`npm run bench\` le ${new Date().toISOString().slice(0, 10)} sur PostgreSQL, avec \`--members ${MEMBERS}\` (et ${SMALL_MEMBERS} adhérents pour la comparaison du nombre de requêtes), ${REPEAT} répétitions, médianes ; chaque chiffre est mesuré dans la même exécution que sa référence.\n\nMachine : ${machine}.\n\n${md}\n`;
-  console.log(md);
-  // the sections after the table (« ## … »: measurements taken apart with --only, their notes) are kept
+  const sizes = measured.map((x) => x.members).join(' et ');
+  const doc =
+    `# Performances\n\nMesuré par \`npm run bench\` le ${new Date().toISOString().slice(0, 10)} sur PostgreSQL, ` +
+    (scale
+      ? `avec \`--sizes ${SIZES.join(',')}\` : tout à ${MEMBERS} adhérents, et ce qui ne doit pas croître plus vite que les données à ${sizes} adhérents (premier tableau), ${REPEAT} répétitions, médianes ; chaque chiffre est mesuré dans la même exécution que sa référence.`
+      : `avec \`--members ${MEMBERS}\` (et ${SMALL_MEMBERS} adhérents pour la comparaison du nombre de requêtes), ${REPEAT} répétitions, médianes ; chaque chiffre est mesuré dans la même exécution que sa référence.`) +
+    `\n\nMachine : ${machine}. Charge moyenne (uptime, 1 min) pendant les mesures : ${measured.map((x) => `${fmt(x.load)} (${x.members} adhérents)`).join(', ')}.\n\n` +
+    (scale ? `${scale}\n\n` : '') +
+    `${md}\n`;
+  console.log(scale ? `${scale}\n\n${md}` : md);
+  if (ONLY) return;
+  // the sections after the tables (« ## … »: measurements taken apart with --only, their notes) are kept
   const file = path.join(ROOT, 'docs', 'PERFORMANCE.md');
   const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const kept = previous.indexOf('\n## ');
   fs.writeFileSync(file, kept >= 0 ? `${doc}${previous.slice(kept)}` : doc);
   log('written to docs/PERFORMANCE.md');
+};
+
+/**
+ * The same measurements at each size, side by side, with the ratio of the largest to the first: what
+ * grows faster than the data shows as a ratio above the ratio of the sizes.
+ */
+const scaleTable = (measured) => {
+  const first = measured[0];
+  const last = measured[measured.length - 1];
+  const factor = last.members / first.members;
+  const lines = [];
+  const line = (what, value, metric, goal, ok) => {
+    const a = metric(first);
+    const b = metric(last);
+    lines.push([what, ...measured.map(value), fmt(b / a, 2), goal, ok ? 'atteint' : 'NON atteint']);
+  };
+  const timeOf = (pick) => (x) => `${fmt(median(pick(x)))} ms (p95 ${fmt(p95(pick(x)))})`;
+  const p95Of = (pick) => (x) => p95(pick(x));
+  line(
+    'Démarrage du serveur (strapi start, jusqu’à /_health)',
+    (x) => `${fmt(x.startMs / 1000)} s`,
+    (x) => x.startMs,
+    '—',
+    true
+  );
+  line(
+    'Relances en simulation : durée (médiane)',
+    (x) => `${fmt(median(x.inProcess.times) / 1000, 2)} s (${x.inProcess.queries} requêtes SQL)`,
+    (x) => median(x.inProcess.times),
+    '< 5 s, requêtes constantes',
+    median(last.inProcess.times) < 5000 && first.inProcess.queries === last.inProcess.queries
+  );
+  const statsRatio = median(last.statsApi) / median(first.statsApi);
+  line(
+    'GET /back-office/stats (tableau de bord)',
+    timeOf((x) => x.statsApi),
+    (x) => median(x.statsApi),
+    `médiane < 300 ms à ${last.members}, ≤ 3× (données ×${fmt(factor, 0)})`,
+    median(last.statsApi) < 300 && statsRatio <= 3
+  );
+  line(
+    'Les mêmes statistiques en SQL seul',
+    timeOf((x) => x.statsSql),
+    (x) => median(x.statsSql),
+    '—',
+    true
+  );
+  for (const [what, pick] of [
+    ['Liste des adhérents du content manager (triée par nom, filtrée par ville, 10 par page)', (x) => x.memberList],
+    ['Page des cotisations (résumé et 100 premiers « à renouveler bientôt », ensemble)', (x) => x.duesPage],
+    ['Calendrier : un mois (6 semaines)', (x) => x.calendarMonth],
+  ])
+    line(
+      what,
+      timeOf(pick),
+      p95Of(pick),
+      'p95 < 300 ms',
+      measured.every((x) => p95(pick(x)) < 300)
+    );
+  line(
+    'Export CSV des adhérents : lignes/s (rapport à COPY … TO STDOUT)',
+    (x) => `${fmt(median(x.exportRates), 0)} (${fmt(median(x.exportRates) / median(x.copyRates), 2)}×)`,
+    (x) => median(x.exportRates),
+    '≥ 0,5× COPY',
+    measured.every((x) => median(x.exportRates) / median(x.copyRates) >= 0.5)
+  );
+  line(
+    'Mémoire du serveur pendant l’export CSV (croissance, médiane et max)',
+    (x) => `${fmt(median(x.exportGrowth))} Mo (max ${fmt(Math.max(...x.exportGrowth))})`,
+    (x) => Math.max(...x.exportGrowth),
+    '< 50 Mo',
+    measured.every((x) => Math.max(...x.exportGrowth) < 50)
+  );
+  const apiRatio = (x) => median(x.rps['/api/missions']) / median(x.rps[API_REFERENCE]);
+  line(
+    `/api/missions : requêtes/s (rapport à ${API_REFERENCE})`,
+    (x) => `${fmt(median(x.rps['/api/missions']), 0)} (${fmt(apiRatio(x), 2)}×)`,
+    (x) => median(x.rps['/api/missions']),
+    '≥ 0,9× /api/skills',
+    measured.every((x) => apiRatio(x) >= 0.9)
+  );
+  return [
+    ['Mesure', ...measured.map((x) => `${x.members} adhérents`), `Rapport ${last.members} / ${first.members}`, 'Objectif', ''],
+    [],
+    ...lines,
+  ]
+    .map((r, i) => (i === 1 ? `| ${lines[0].map(() => '---').join(' | ')} |` : `| ${r.join(' | ')} |`))
+    .join('\n');
 };
 
 main().catch((e) => {

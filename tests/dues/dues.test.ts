@@ -125,6 +125,30 @@ describe(`dues and reminders (${DB_CLIENT})`, () => {
       expect(summary.body.data.labels.expiring).toBe('À renouveler bientôt');
     });
 
+    it('gives the first rows only with limit, with the whole count, and finds a member by name, number or e-mail', async () => {
+      const all = (await app.admin('get', '/back-office/dues')).body.data;
+      const first = await app.admin('get', '/back-office/dues?limit=2');
+      expect(first.status).toBe(200);
+      expect(first.body.data).toEqual(all.slice(0, 2));
+      expect(first.body.meta.total).toBe(all.length);
+
+      const found = await app.admin('get', '/back-office/dues?search=MINUS3&limit=1');
+      expect(found.body.data.map((r: Json) => r.lastName)).toEqual(['minus31']);
+      expect(found.body.meta.total).toBe(2);
+      const byMail = await app.admin('get', '/back-office/dues?search=plus30@liste');
+      expect(byMail.body.data.map((r: Json) => r.lastName)).toEqual(['plus30']);
+      const byNumber = await app.admin('get', `/back-office/dues?search=${encodeURIComponent(`n° ${made.today.memberNumber})`)}`);
+      expect(byNumber.body.data.map((r: Json) => r.lastName)).toEqual(['today']);
+      const expiring = await app.admin('get', '/back-office/dues?status=expiring&search=liste');
+      expect(expiring.body.data.map((r: Json) => r.lastName)).toEqual(['today', 'plus30']);
+      // « % » and « _ » are letters to find, not patterns
+      expect((await app.admin('get', '/back-office/dues?search=%25')).body.data).toEqual([]);
+
+      const wrong = await app.admin('get', '/back-office/dues?limit=0');
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.error.message).toContain('limit');
+    });
+
     it('follows the association\u2019s grace period (Paramètres de l\u2019association)', async () => {
       const association = await docs('api::association.association').findFirst();
       const statusOf = async () =>

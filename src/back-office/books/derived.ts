@@ -259,29 +259,41 @@ interface StoredEntry {
   source: string | null;
 }
 
-/** The entries of these entry ids (or of `where`), with their accounts, categories and sources as documentIds. */
+/** Entries read per query: the populated relations are read by Strapi with one bound value per entry (PostgreSQL takes 65,535). */
+const ENTRY_PAGE = 5000;
+
+/** The entries of these entry ids (or of `where`), with their accounts, categories and sources as documentIds, page by page. */
 const readEntryRows = async (strapi: Strapi, source: Source, where: Values): Promise<StoredEntry[]> => {
-  const rows: Values[] = await strapi.db.query(ENTRY).findMany({
-    where: { origin: source.origin, ...where },
-    select: ['id', 'documentId', 'date', 'amount', 'label', 'direction', 'paymentMethod'],
-    populate: {
-      cashAccount: { select: ['documentId'] },
-      category: { select: ['documentId'] },
-      [source.relation]: { select: ['documentId'] },
-    },
-  });
-  return rows.map((r) => ({
-    id: r.id,
-    documentId: r.documentId,
-    date: r.date,
-    amount: Number(r.amount),
-    label: r.label,
-    direction: r.direction,
-    paymentMethod: r.paymentMethod ?? null,
-    cashAccount: r.cashAccount?.documentId ?? null,
-    category: r.category?.documentId ?? null,
-    source: r[source.relation]?.documentId ?? null,
-  }));
+  const entries: StoredEntry[] = [];
+  let lastId = 0;
+  for (;;) {
+    const rows: Values[] = await strapi.db.query(ENTRY).findMany({
+      where: { $and: [{ origin: source.origin }, where, { id: { $gt: lastId } }] },
+      select: ['id', 'documentId', 'date', 'amount', 'label', 'direction', 'paymentMethod'],
+      populate: {
+        cashAccount: { select: ['documentId'] },
+        category: { select: ['documentId'] },
+        [source.relation]: { select: ['documentId'] },
+      },
+      orderBy: { id: 'asc' },
+      limit: ENTRY_PAGE,
+    });
+    for (const r of rows)
+      entries.push({
+        id: r.id,
+        documentId: r.documentId,
+        date: r.date,
+        amount: Number(r.amount),
+        label: r.label,
+        direction: r.direction,
+        paymentMethod: r.paymentMethod ?? null,
+        cashAccount: r.cashAccount?.documentId ?? null,
+        category: r.category?.documentId ?? null,
+        source: r[source.relation]?.documentId ?? null,
+      });
+    if (rows.length < ENTRY_PAGE) return entries;
+    lastId = rows[rows.length - 1].id;
+  }
 };
 
 /**
@@ -293,8 +305,11 @@ const readEntries = async (strapi: Strapi, trx: Knex.Transaction, source: Source
   if (!sourceIds.length) return [];
   const lnk = link(strapi, ENTRY, source.relation);
   const linked: Array<Record<string, unknown>> = await trx(lnk.table).whereIn(lnk.to, sourceIds).select(lnk.from);
-  if (!linked.length) return [];
-  return readEntryRows(strapi, source, { id: { $in: linked.map((r) => Number(r[lnk.from])) } });
+  const ids = linked.map((r) => Number(r[lnk.from]));
+  const entries: StoredEntry[] = [];
+  for (let i = 0; i < ids.length; i += ENTRY_PAGE)
+    entries.push(...(await readEntryRows(strapi, source, { id: { $in: ids.slice(i, i + ENTRY_PAGE) } })));
+  return entries;
 };
 
 interface Plan {

@@ -4,7 +4,7 @@ import type { AdminContext, BackOfficeModule, Strapi } from '../types';
 import { ACTIONS } from '../../contract/permissions';
 import { todayInParis } from '../../core/dates';
 import { associationGraceDays, DEFAULT_EXPIRING_WITHIN_DAYS, DuesStatus, DUES_STATUSES, DUES_STATUS_LABELS } from './status';
-import { duesCounts, duesRows } from './list';
+import { duesCounts, duesRows, duesSearch } from './list';
 import { runReminders } from './reminders';
 import { sendDigest } from './digest';
 import { readAccess, type ReadAccess } from '../exports/access';
@@ -37,6 +37,23 @@ const withinParam = (value: unknown) => {
     throw badParam('within', `« ${String(value)} » n\u2019est pas un nombre de jours valide (nombre entier de 0 à 365).`);
   }
   return n;
+};
+
+/** `?limit=`: the first rows of the list only (1 to 10,000); all of them when absent. */
+const limitParam = (value: unknown) => {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || n < 1 || n > 10000) {
+    throw badParam('limit', `« ${String(value)} » n\u2019est pas un nombre de lignes valide (nombre entier de 1 à 10 000).`);
+  }
+  return n;
+};
+
+/** `?search=`: words to find in the member's name, number or e-mail address (200 characters at most). */
+const searchParam = (value: unknown) => {
+  if (value === undefined) return '';
+  if (typeof value !== 'string' || value.length > 200) throw badParam('search', 'texte de 200 caractères au plus attendu.');
+  return value;
 };
 
 const todayParam = (value: unknown) => {
@@ -109,16 +126,19 @@ const dues: BackOfficeModule = {
   },
   routes: [
     {
-      // GET /back-office/dues?status=expiring&within=30 — sorted by duesPaidUntil, never-paid last
+      // GET /back-office/dues?status=expiring&within=30&search=dupont&limit=100 — sorted by duesPaidUntil, never-paid
+      // last; `limit`: the first rows only (meta.total: how many there are)
       method: 'GET',
       path: '/dues',
       actions: [ACTIONS.duesRead],
       async handler(ctx) {
         const status = statusParam(ctx.query.status);
         const options = await listOptions(strapi, ctx.query);
-        const rows = await duesRows(strapi, { ...options, statuses: status ? [status] : undefined });
-        // field-level read rights, as in the exports: a column the content manager would hide is left out
+        const limit = limitParam(ctx.query.limit);
+        // field-level read rights, as in the exports: a column the content manager would hide is left out (and not searched)
         const hidden = hiddenFields(readAccess(strapi, ctx.state.userAbility));
+        const search = duesSearch(strapi, searchParam(ctx.query.search), !hidden.includes('email'));
+        const rows = await duesRows(strapi, { ...options, statuses: status ? [status] : undefined, filter: search, limit });
         ctx.body = {
           data: rows.map(({ documentId, memberNumber, firstName, lastName, email, duesPaidUntil, status, membershipType, lastAmount }) => {
             const row: Record<string, unknown> = {
@@ -135,7 +155,7 @@ const dues: BackOfficeModule = {
             for (const key of hidden) delete row[key];
             return row;
           }),
-          meta: { total: rows.length, hiddenFields: hidden },
+          meta: { total: limit === undefined ? rows.length : (rows[0]?.total ?? 0), hiddenFields: hidden },
         };
       },
     },

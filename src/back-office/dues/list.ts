@@ -24,6 +24,8 @@ export interface DuesRow {
   /** current price of that membership type (what a renewal costs) */
   typeAmount: number | null;
   reminderDays: unknown;
+  /** with `limit`: how many members the list has without it */
+  total?: number;
 }
 
 const toNumber = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -35,7 +37,12 @@ const toNumber = (v: unknown) => (v === null || v === undefined ? null : Number(
  */
 export const duesRows = async (
   strapi: Strapi,
-  options: DuesOptions & { statuses?: DuesStatus[]; filter?: (qb: Knex.QueryBuilder, paidUntilColumn: string) => void }
+  options: DuesOptions & {
+    statuses?: DuesStatus[];
+    filter?: (qb: Knex.QueryBuilder, paidUntilColumn: string) => void;
+    /** the first rows only (each row then carries the `total` of the list) */
+    limit?: number;
+  }
 ): Promise<DuesRow[]> => {
   const k = knex(strapi);
   const members = table(strapi, MEMBER);
@@ -48,7 +55,36 @@ export const duesRows = async (
   const periodEnd = column(strapi, CONTRIBUTION, 'periodEnd');
   const status = duesStatusSql(paid, options);
 
-  const qb = k(`${members} as m`)
+  const order = `${paid} IS NULL, ${paid} ASC, m.${column(strapi, MEMBER, 'lastName')} ASC, m.id ASC`;
+  // the members listed: the statuses and the caller's filter narrow them; with `limit`, the first ones only,
+  // counted before the limit
+  const listed = k(`${members} as m`).select(
+    'm.id',
+    'm.document_id',
+    ...['memberNumber', 'firstName', 'lastName', 'email', 'duesPaidUntil'].map((f) => `m.${column(strapi, MEMBER, f)}`)
+  );
+  if (options.statuses && options.statuses.length < DUES_STATUSES.length) {
+    listed.where((w) => {
+      for (const s of options.statuses!) w.orWhere((one) => duesStatusWhere(one, paid, s, options));
+    });
+  }
+  options.filter?.(listed, paid);
+  if (options.limit !== undefined) listed.select(k.raw('COUNT(*) OVER () as total')).orderByRaw(order).limit(options.limit);
+
+  // the contribution that gives duesPaidUntil, for the members listed only, all at once (a grouped derived
+  // table, not a subquery per member: PostgreSQL cannot hash-join a correlated subquery)
+  const latest = k(`${contributions} as c0`)
+    .join(`${byMember.table} as l0`, `l0.${byMember.from}`, 'c0.id')
+    .join('listed as m0', (on) => on.on('m0.id', '=', `l0.${byMember.to}`).andOn(`c0.${periodEnd}`, '=', `m0.${paidColumn}`))
+    .whereRaw(countedSql(`c0.${column(strapi, CONTRIBUTION, 'refunded')}`))
+    .groupBy(`l0.${byMember.to}`)
+    .select(`l0.${byMember.to} as member_id`)
+    .max({ contribution_id: 'c0.id' });
+
+  // the members listed are read once (a common table expression), for the contributions and for the rows
+  const qb = k
+    .with('listed', listed)
+    .from('listed as m')
     .select(
       'm.id as id',
       'm.document_id as documentId',
@@ -63,25 +99,12 @@ export const duesRows = async (
       `t.${column(strapi, TYPE, 'amount')} as typeAmount`,
       `t.${column(strapi, TYPE, 'reminderDays')} as reminderDays`
     )
-    // the contribution that gives duesPaidUntil, for all members at once (a grouped derived table,
-    // not a subquery per member: PostgreSQL cannot hash-join a correlated subquery)
-    .joinRaw(
-      `LEFT JOIN (SELECT l0.${byMember.to} AS member_id, MAX(c0.id) AS contribution_id FROM ${contributions} c0` +
-        ` JOIN ${byMember.table} l0 ON l0.${byMember.from} = c0.id JOIN ${members} m0 ON m0.id = l0.${byMember.to} AND c0.${periodEnd} = m0.${paidColumn}` +
-        ` WHERE ${countedSql(`c0.${column(strapi, CONTRIBUTION, 'refunded')}`)}` +
-        ` GROUP BY l0.${byMember.to}) lc ON lc.member_id = m.id`
-    )
+    .leftJoin(latest.as('lc'), 'lc.member_id', 'm.id')
     .joinRaw(`LEFT JOIN ${contributions} c ON c.id = lc.contribution_id`)
     .joinRaw(`LEFT JOIN ${byType.table} lt ON lt.${byType.from} = c.id`)
     .joinRaw(`LEFT JOIN ${types} t ON t.id = lt.${byType.to}`)
-    .orderByRaw(`${paid} IS NULL, ${paid} ASC, m.${column(strapi, MEMBER, 'lastName')} ASC, m.id ASC`);
-
-  if (options.statuses && options.statuses.length < DUES_STATUSES.length) {
-    qb.where((w) => {
-      for (const s of options.statuses!) w.orWhere((one) => duesStatusWhere(one, paid, s, options));
-    });
-  }
-  options.filter?.(qb, paid);
+    .orderByRaw(order);
+  if (options.limit !== undefined) qb.select('m.total as total');
 
   const rows = await qb;
   return rows.map((r) => ({
@@ -90,7 +113,25 @@ export const duesRows = async (
     duesPaidUntil: r.duesPaidUntil ? String(r.duesPaidUntil).slice(0, 10) : null,
     lastAmount: toNumber(r.lastAmount),
     typeAmount: toNumber(r.typeAmount),
+    ...(options.limit !== undefined ? { total: Number(r.total) } : {}),
   }));
+};
+
+/**
+ * The list's search: the words typed, found in the member's display name (name and number), first name or,
+ * when the admin may read it, e-mail address, whatever the case (as the page searched its rows before).
+ */
+export const duesSearch = (strapi: Strapi, text: string, withEmail: boolean) => {
+  const needle = text.trim().toLowerCase();
+  if (!needle) return undefined;
+  const fields = ['displayName', 'firstName', ...(withEmail ? ['email'] : [])];
+  const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return (qb: Knex.QueryBuilder, paidUntil: string) => {
+    // on the members' alias of the query narrowed (the list's, or its derived table's)
+    const alias = paidUntil.split('.')[0];
+    const haystack = fields.map((f) => `COALESCE(${alias}.${column(strapi, MEMBER, f)}, '')`).join(` || ' ' || `);
+    qb.whereRaw(`LOWER(${haystack}) LIKE ? ESCAPE '\\'`, [pattern]);
+  };
 };
 
 /** Number of members per dues status, in one grouped query. */

@@ -6,6 +6,7 @@ import { TZ } from '../../core/dates';
 import { MISSION, PARTICIPATION, SEATED } from './capacity';
 import { effectiveEnd, effectiveStart, invalidInput as invalid, placeOf } from './schedule';
 import { enumLabel } from '../../contract/labels';
+import { column, knex, link, table } from '../sql';
 
 import ical, { escape, ICalEventStatus } from 'ical-generator';
 
@@ -68,19 +69,25 @@ export const calendarEntries = async (strapi: Strapi, query: { from?: string; to
   }));
 };
 
+/** Seats taken and places on the waiting list of each mission: counted by the database, one grouped query. */
 const seatCounts = async (strapi: Strapi, missionIds: number[]) => {
   const counts = new Map<number, { confirmed: number; waitlisted: number }>();
   if (!missionIds.length) return counts;
-  const rows = await strapi.db.query(PARTICIPATION).findMany({
-    where: { mission: { id: { $in: missionIds } }, status: { $in: [...SEATED, 'waitlisted'] } },
-    select: ['id', 'status'], // with the id: a join selects distinct rows
-    populate: { mission: { select: ['id'] } },
-  });
+  const toMission = link(strapi, PARTICIPATION, 'mission');
+  const status = `p.${column(strapi, PARTICIPATION, 'status')}`;
+  const rows: Array<{ mission: number; status: string; n: number | string }> = await knex(strapi)
+    .from(`${table(strapi, PARTICIPATION)} as p`)
+    .join(`${toMission.table} as l`, `l.${toMission.from}`, 'p.id')
+    .whereIn(`l.${toMission.to}`, missionIds)
+    .whereIn(status, [...SEATED, 'waitlisted'])
+    .select(`l.${toMission.to} as mission`, `${status} as status`)
+    .count({ n: '*' })
+    .groupBy(`l.${toMission.to}`, status);
   for (const r of rows) {
-    const c = counts.get(r.mission.id) ?? { confirmed: 0, waitlisted: 0 };
-    if (r.status === 'waitlisted') c.waitlisted += 1;
-    else c.confirmed += 1;
-    counts.set(r.mission.id, c);
+    const c = counts.get(Number(r.mission)) ?? { confirmed: 0, waitlisted: 0 };
+    if (r.status === 'waitlisted') c.waitlisted += Number(r.n);
+    else c.confirmed += Number(r.n);
+    counts.set(Number(r.mission), c);
   }
   return counts;
 };

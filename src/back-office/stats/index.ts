@@ -8,8 +8,13 @@ import { statsReport } from './report';
  * the current fiscal year for who reads the books only (never computed for the others).
  */
 const statsOf = async (ctx: AdminContext) => {
-  const stats = await computeStats(strapi, parseYear(ctx.query.year), allowedMoneySections(ctx.state.userAbility));
-  if (ctx.state.userAbility?.can?.(ACTIONS.booksRead)) stats.books = await currentBooks(strapi);
+  const year = parseYear(ctx.query.year);
+  // the books' sums are read at the same time as the statistics, not after them
+  const [stats, books] = await Promise.all([
+    computeStats(strapi, year, allowedMoneySections(ctx.state.userAbility)),
+    ctx.state.userAbility?.can?.(ACTIONS.booksRead) ? currentBooks(strapi) : undefined,
+  ]);
+  if (books) stats.books = books;
   return stats;
 };
 

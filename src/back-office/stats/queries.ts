@@ -81,22 +81,22 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
   const status = duesStatusSql(historic ? 'd.paid_until' : `${members}.${c(MEMBER, 'duesPaidUntil')}`, { today: refDay });
   const queries: Record<string, StatsQuery> = {};
 
+  // the monthly counts come from the year's new members only (newByMonth): members at the end of a month =
+  // members joined before the year (or without a date) + new members of the year's months up to that one
   queries.members = {
     sql: `SELECT COUNT(*) AS total,
       SUM(CASE WHEN (${status.sql}) IN ('up_to_date', 'expiring') THEN 1 ELSE 0 END) AS up_to_date,
       SUM(CASE WHEN ${joinedAt} >= ? THEN 1 ELSE 0 END) AS new_members,
       SUM(CASE WHEN ${c(MEMBER, 'isVolunteer')} THEN 1 ELSE 0 END) AS volunteers,
-      ${months.map((_, i) => `SUM(CASE WHEN ${joinedAt} >= ? AND ${joinedAt} < ? THEN 1 ELSE 0 END) AS new_${i + 1}`).join(',\n      ')},
-      ${months.map((_, i) => `SUM(CASE WHEN ${joinedAt} IS NULL OR ${joinedAt} < ? THEN 1 ELSE 0 END) AS end_${i + 1}`).join(',\n      ')}
+      SUM(CASE WHEN ${joinedAt} IS NULL OR ${joinedAt} < ? THEN 1 ELSE 0 END) AS before_year
       FROM ${members} ${paidThen.sql} WHERE ${population.sql}`,
-    bindings: [
-      ...status.bindings,
-      first,
-      ...months.flatMap((m) => [m.first, m.next]),
-      ...months.map((m) => m.next),
-      ...paidThen.bindings,
-      ...population.bindings,
-    ],
+    bindings: [...status.bindings, first, first, ...paidThen.bindings, ...population.bindings],
+  };
+  const joinedMonth = monthIndexSql(joinedAt, year);
+  queries.newByMonth = {
+    sql: `SELECT ${joinedMonth.sql} AS month_index, COUNT(*) AS count FROM ${members}
+      WHERE ${joinedAt} >= ? AND ${joinedAt} < ? AND ${population.sql} GROUP BY 1`,
+    bindings: [...joinedMonth.bindings, first, months[11].next, ...population.bindings],
   };
 
   // Age on 31 December: born after the latest birth date of the group's minimum age → younger.
@@ -130,28 +130,37 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
   const pStatus = c(PARTICIPATION, 'status');
   const active = activeVolunteerWindow(refDay);
   const inYear = missionYearWindow(year);
-  const yearRange = [datetimeValue(strapi, inYear.from), datetimeValue(strapi, inYear.to)];
-  const participationsOf = `FROM ${participations} p
-      JOIN ${toMission.table} pk ON pk.${toMission.from} = p.id JOIN ${missions} m ON m.id = pk.${toMission.to}`;
-  const participationCount = (s: string) =>
-    `(SELECT COUNT(*) ${participationsOf} WHERE p.${pStatus} = '${s}' AND m.${mStatus} <> '${MISSION_CANCELLED}' AND m.${startAt} >= ? AND m.${startAt} < ?)`;
+  const inWindow = (from: Date, to: Date) => ({
+    sql: `m.${startAt} >= ? AND m.${startAt} < ?`,
+    bindings: [datetimeValue(strapi, from), datetimeValue(strapi, to)],
+  });
+  const activeWindow = inWindow(active.from, active.to);
+  const yearWindow = inWindow(inYear.from, inYear.to);
+  const counted = (s: string) => `p.${pStatus} = '${s}' AND m.${mStatus} <> '${MISSION_CANCELLED}' AND ${yearWindow.sql}`;
+  // both windows' participations in one pass, from the missions of the two windows (not from every participation)
+  const outer = inWindow(
+    new Date(Math.min(active.from.getTime(), inYear.from.getTime())),
+    new Date(Math.max(active.to.getTime(), inYear.to.getTime()))
+  );
   queries.activity = {
     sql: `SELECT
-      (SELECT COUNT(DISTINCT pm.${toMember.to}) ${participationsOf} JOIN ${toMember.table} pm ON pm.${toMember.from} = p.id
-        WHERE p.${pStatus} = 'attended' AND m.${startAt} >= ? AND m.${startAt} < ?) AS active_volunteers,
-      (SELECT COUNT(*) FROM ${missions} WHERE ${mStatus} IN (${placeholders(MISSION_DONE)}) AND ${startAt} >= ? AND ${startAt} < ?) AS missions_done,
-      (SELECT COUNT(*) FROM ${missions} WHERE ${mStatus} IN (${placeholders(MISSION_PLANNED)}) AND ${startAt} >= ? AND ${startAt} < ?) AS missions_planned,
-      ${participationCount('attended')} AS attended,
-      ${participationCount('absent')} AS absent`,
+      COUNT(DISTINCT CASE WHEN p.${pStatus} = 'attended' AND ${activeWindow.sql} THEN pm.${toMember.to} END) AS active_volunteers,
+      SUM(CASE WHEN ${counted('attended')} THEN 1 ELSE 0 END) AS attended,
+      SUM(CASE WHEN ${counted('absent')} THEN 1 ELSE 0 END) AS absent,
+      (SELECT COUNT(*) FROM ${missions} m WHERE m.${mStatus} IN (${placeholders(MISSION_DONE)}) AND ${yearWindow.sql}) AS missions_done,
+      (SELECT COUNT(*) FROM ${missions} m WHERE m.${mStatus} IN (${placeholders(MISSION_PLANNED)}) AND ${yearWindow.sql}) AS missions_planned
+      FROM ${missions} m JOIN ${toMission.table} pk ON pk.${toMission.to} = m.id JOIN ${participations} p ON p.id = pk.${toMission.from}
+      LEFT JOIN ${toMember.table} pm ON pm.${toMember.from} = p.id
+      WHERE ${outer.sql} AND p.${pStatus} IN ('attended', 'absent')`,
     bindings: [
-      datetimeValue(strapi, active.from),
-      datetimeValue(strapi, active.to),
+      ...activeWindow.bindings,
+      ...yearWindow.bindings,
+      ...yearWindow.bindings,
       ...MISSION_DONE,
-      ...yearRange,
+      ...yearWindow.bindings,
       ...MISSION_PLANNED,
-      ...yearRange,
-      ...yearRange,
-      ...yearRange,
+      ...yearWindow.bindings,
+      ...outer.bindings,
     ],
   };
 

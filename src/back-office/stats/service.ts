@@ -71,6 +71,10 @@ export const computeStats = async (strapi: Strapi, year: number, sections: Money
 
   const m = r.members[0] ?? {};
   const months = monthsOf(year);
+  const joined = new Map(r.newByMonth.map((row) => [n(row.month_index), n(row.count)]));
+  const newIn = months.map((_, i) => joined.get(i + 1) ?? 0);
+  let members = n(m.before_year);
+  const endOf = newIn.map((count) => (members += count));
   const activity = r.activity[0] ?? {};
   const attended = n(activity.attended);
   const absent = n(activity.absent);
@@ -96,8 +100,8 @@ export const computeStats = async (strapi: Strapi, year: number, sections: Money
     professions: categories('professions'),
     cities: categories('cities'),
     origins: categories('origins'),
-    newMembersByMonth: months.map((mo, i) => ({ month: mo.month, count: n(m[`new_${i + 1}`]) })),
-    membersByMonth: months.map((mo, i) => ({ month: mo.month, count: mo.first > refDay ? null : n(m[`end_${i + 1}`]) })),
+    newMembersByMonth: months.map((mo, i) => ({ month: mo.month, count: newIn[i] })),
+    membersByMonth: months.map((mo, i) => ({ month: mo.month, count: mo.first > refDay ? null : endOf[i] })),
   };
   if (r.dues) stats.dues = moneyByMonth(year, r.dues);
   if (r.donations) stats.donations = { ...moneyByMonth(year, r.donations), donors: n(r.donors[0]?.donors) };

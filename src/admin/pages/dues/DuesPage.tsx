@@ -194,9 +194,16 @@ const DuesPage = () => {
   const [within, setWithin] = React.useState(30);
   const [search, setSearch] = React.useState('');
   const [shown, setShown] = React.useState(PAGE_SIZE);
-  const params = { within, ...(status ? { status } : {}) };
+  // the words typed are searched by the server, once the typing pauses
+  const [query, setQuery] = React.useState('');
+  React.useEffect(() => {
+    const timer = setTimeout(() => setQuery(search.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [search]);
+  // the first rows only (the list can hold tens of thousands of members), more on demand
+  const params = { within, limit: shown, ...(status ? { status } : {}), ...(query ? { search: query } : {}) };
   const summary = useGet('/back-office/dues/summary', { params: { within }, select: unwrap<DuesSummary> });
-  const list = useGet('/back-office/dues', { params, select: unwrap<DuesRow[]> });
+  const list = useGet('/back-office/dues', { params, select: (body: { data: DuesRow[]; meta: { total: number } }) => body });
   const canRemind = useCan(ACTIONS.duesRemind).allowed;
   const { allowed: canRecord } = useCanContent('create', CONTRIBUTION);
   const refresh = () => {
@@ -204,12 +211,9 @@ const DuesPage = () => {
     list.reload();
   };
 
-  React.useEffect(() => setShown(PAGE_SIZE), [status, within, search]);
-  const rows = list.data ?? [];
-  const needle = search.trim().toLowerCase();
-  const filtered = needle
-    ? rows.filter((r) => `${memberDisplayName(r)} ${r.firstName} ${r.email ?? ''}`.toLowerCase().includes(needle))
-    : rows;
+  React.useEffect(() => setShown(PAGE_SIZE), [status, within, query]);
+  const rows = list.data?.data ?? [];
+  const total = list.data?.meta.total ?? 0;
 
   return (
     <Page.Main>
@@ -266,9 +270,9 @@ const DuesPage = () => {
           ) : (
             <Box>
               <Typography variant="pi" textColor="neutral600" data-testid="dues-total">
-                {filtered.length} adhérent(s){status ? ` — ${STATUS_LABELS[status].toLowerCase()}` : ''}, triés par échéance
+                {total} adhérent(s){status ? ` — ${STATUS_LABELS[status].toLowerCase()}` : ''}, triés par échéance
               </Typography>
-              <Table colCount={canRecord ? 8 : 7} rowCount={Math.min(filtered.length, shown) + 1}>
+              <Table colCount={canRecord ? 8 : 7} rowCount={rows.length + 1}>
                 <Thead>
                   <Tr>
                     <Th>
@@ -300,7 +304,7 @@ const DuesPage = () => {
                   </Tr>
                 </Thead>
                 <Tbody>
-                  {filtered.slice(0, shown).map((r) => (
+                  {rows.map((r) => (
                     <Tr key={r.documentId} data-testid="dues-row">
                       <Td>
                         <Typography>{r.memberNumber ?? '—'}</Typography>
@@ -340,10 +344,10 @@ const DuesPage = () => {
                   ))}
                 </Tbody>
               </Table>
-              {filtered.length > shown && (
+              {total > rows.length && (
                 <Flex justifyContent="center" paddingTop={4}>
-                  <Button variant="tertiary" onClick={() => setShown((n) => n + PAGE_SIZE)}>
-                    Afficher {Math.min(PAGE_SIZE, filtered.length - shown)} de plus
+                  <Button variant="tertiary" onClick={() => setShown(rows.length + PAGE_SIZE)}>
+                    Afficher {Math.min(PAGE_SIZE, total - rows.length)} de plus
                   </Button>
                 </Flex>
               )}

@@ -10,7 +10,7 @@ import { DuesRow, DuesSummary, memberUrl, unwrap } from './api';
 /** Homepage widget « Cotisations à renouveler »: the counts, and the next members whose dues end. */
 export const DuesWidget = () => {
   const summary = useGet('/back-office/dues/summary', { select: unwrap<DuesSummary> });
-  const next = useGet('/back-office/dues', { params: { status: 'expiring' }, select: unwrap<DuesRow[]> });
+  const next = useGet('/back-office/dues', { params: { status: 'expiring', limit: 5 }, select: unwrap<DuesRow[]> });
   if (summary.loading || next.loading) return <Widget.Loading>Chargement des cotisations…</Widget.Loading>;
   if (summary.error || next.error || !summary.data) return <Widget.Error>{summary.error ?? next.error ?? undefined}</Widget.Error>;
   const { counts, within } = summary.data;
