@@ -11,6 +11,8 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tmp/', '<rootDir>/build/'],
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',
+  // the longest suites first, from the durations of a previous run (tests/helpers/suite-durations.json)
+  testSequencer: '<rootDir>/tests/helpers/sequencer.js',
   testTimeout: 120000,
   maxWorkers: 2,
 };

@@ -28,7 +28,7 @@ const pgAdminConfig = () => ({
   database: 'postgres',
 });
 
-const withPg = async (sql: string) => {
+export const withPg = async (sql: string) => {
   const client = new Client(pgAdminConfig());
   await client.connect();
   try {
@@ -38,29 +38,39 @@ const withPg = async (sql: string) => {
   }
 };
 
+/**
+ * Where each suite's folder goes (its SQLite file, uploads, backups): memory (/dev/shm) where the system has it, so
+ * that each of the many commits of a suite does not wait for the disk; the system's temporary folder elsewhere.
+ */
+export const TEST_TMP = path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'asso-tests');
+
 export const SUPER_ADMIN = { email: 'president@test.local', password: 'Presid3nt-Test-2026', firstname: 'Paulo', lastname: 'Maricoulous' };
 
 /**
  * Boots a Strapi from the compiled test build on a brand-new database (a SQLite file, or a
- * PostgreSQL database created here and dropped by stop()), with its own uploads folder.
+ * PostgreSQL database created here and dropped by stop()), with its own uploads folder. The new
+ * database is a copy of the one the globalSetup booted once (TEST_TEMPLATE_DB: schema and bootstrap
+ * done, no admin yet); the boot runs the bootstrap again on it.
  * Set env vars (SMTP_HOST...) before calling: the config reads them at boot.
  */
 export const startStrapi = async (options: { env?: Record<string, string> } = {}): Promise<TestApp> => {
   const id = `${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
-  const workDir = path.join(os.tmpdir(), 'asso-tests', id);
+  const workDir = path.join(TEST_TMP, id);
   fs.mkdirSync(path.join(workDir, 'public', 'uploads'), { recursive: true });
   Object.assign(process.env, options.env ?? {});
   process.env.NODE_ENV = 'test';
   process.env.PUBLIC_DIR = path.join(workDir, 'public');
   process.env.BACKUP_DIR = process.env.BACKUP_DIR_FOR_TESTS ?? path.join(workDir, 'backups');
   const dbName = `asso_test_${id}`.toLowerCase();
+  const template = process.env.TEST_TEMPLATE_DB;
   if (DB_CLIENT === 'postgres') {
-    await withPg(`CREATE DATABASE "${dbName}"`);
+    await withPg(`CREATE DATABASE "${dbName}"${template ? ` TEMPLATE "${template}"` : ''}`);
     process.env.DATABASE_NAME = dbName;
     delete process.env.DATABASE_URL;
   } else {
     process.env.DATABASE_CLIENT = 'sqlite';
     process.env.DATABASE_FILENAME = path.join(workDir, 'test.db');
+    if (template) fs.copyFileSync(template, process.env.DATABASE_FILENAME);
   }
 
   const distDir = process.env.TEST_DIST_DIR;
