@@ -3,7 +3,6 @@ import { Readable } from 'stream';
 import { file as fileUtils } from '@strapi/utils';
 import { forbidden, notFound } from '../../core/errors';
 import type { AdminContext, Strapi } from '../types';
-import { RECEIPT } from './plan';
 import { RECEIPT_FILE_FLAGS } from '../media/file-flags';
 import type { FileRow } from './rows';
 import { readStoredFile } from '../media/s3';
@@ -138,29 +137,19 @@ export const storedPdf = async (
   return bytes;
 };
 
-/** What the files' query reads of their polymorphic `related` relation (ModelMeta, sql.ts, has no morph column). */
-interface FileMeta {
-  attributes: { related: { joinTable: { name: string; joinColumn: { name: string }; morphColumn: { typeColumn: { name: string } } } } };
-}
-
-/** The ids of the receipts' files (issued and cancelled versions): confidential, never deleted. */
-export const receiptFileIds = async (strapi: Strapi, among?: number[]): Promise<number[]> => {
-  // sound: @strapi/database does not export its metadata's type; the files' `related` attribute is its
-  // polymorphic relation, whose join table has a morph column
-  const meta = strapi.db.metadata.get(FILE) as unknown as FileMeta;
-  const join = meta.attributes.related.joinTable;
-  const fileColumn = join.joinColumn.name;
-  const typeColumn = join.morphColumn.typeColumn.name;
-  const read = async (ids?: number[]) => {
-    let query = strapi.db.connection(join.name).distinct(fileColumn).where(typeColumn, RECEIPT);
-    if (ids) query = query.whereIn(fileColumn, ids);
-    const rows: Array<Record<string, unknown>> = await query;
-    return rows.map((r) => Number(r[fileColumn]));
-  };
-  if (!among) return read();
-  // by slices: a folder of tens of thousands of files would pass SQLite's limit of bound values
+/**
+ * The ids, among `among`, of receipts' files (issued and cancelled versions): confidential, never
+ * deleted. Read from the files' « reçu fiscal » flag (media/file-flags.ts), by slices: a folder of tens
+ * of thousands of files would pass SQLite's limit of bound values.
+ */
+export const receiptFileIds = async (strapi: Strapi, among: number[]): Promise<number[]> => {
   const found: number[] = [];
-  for (let i = 0; i < among.length; i += 5000) found.push(...(await read(among.slice(i, i + 5000))));
+  for (let i = 0; i < among.length; i += 5000) {
+    const rows: Array<{ id: number }> = await strapi.db
+      .query(FILE)
+      .findMany({ where: { id: { $in: among.slice(i, i + 5000) }, taxReceipt: true }, select: ['id'] });
+    found.push(...rows.map((r) => Number(r.id)));
+  }
   return found;
 };
 
