@@ -263,19 +263,23 @@ export const seedBooks = async (strapi: Strapi, today: string, fiscalYearStartMo
     ])
   );
   const accounts = {} as Record<Account, string>;
-  for (const [key, a] of Object.entries(ACCOUNTS) as Array<[Account, (typeof ACCOUNTS)[Account]]>) {
-    const data: DocumentData = {
-      name: a.name,
-      kind: a.kind,
-      iban: a.iban ?? null,
-      // the current year's opening balance follows from the previous year's entries, derived ones included (below)
-      openingBalances: [{ fiscalYear: previous.year, amount: euros(a.opening) }],
-    };
+  const entries = Object.entries(ACCOUNTS) as Array<[Account, (typeof ACCOUNTS)[Account]]>;
+  // every account first, then their opening balances: the first balance starts the books, and the entries
+  // of the members' contributions and donations are then derived once, each with its account
+  for (const [key, a] of entries) {
+    const data: DocumentData = { name: a.name, kind: a.kind, iban: a.iban ?? null };
     const existing = await strapi.db.query(CASH_ACCOUNT).findOne({ where: { name: a.name }, select: ['documentId'] });
     const saved = existing
       ? await strapi.documents(CASH_ACCOUNT).update({ documentId: existing.documentId, data })
       : await strapi.documents(CASH_ACCOUNT).create({ data });
     accounts[key] = saved.documentId;
+  }
+  for (const [key, a] of entries) {
+    // the current year's opening balance follows from the previous year's entries, derived ones included (below)
+    await strapi.documents(CASH_ACCOUNT).update({
+      documentId: accounts[key],
+      data: { openingBalances: [{ fiscalYear: previous.year, amount: euros(a.opening) }] } as DocumentData,
+    });
   }
 
   const voucherFrom = readEnv('BOOKS_VOUCHER_REQUIRED_ABOVE') * 100;

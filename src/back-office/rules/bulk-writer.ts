@@ -29,6 +29,17 @@ const PARAMETERS = 30_000;
 /** Rows per INSERT on SQLite, at most: knex writes a multi-row insert as a compound SELECT, limited to 500 terms. */
 const SQLITE_ROWS = 500;
 
+/**
+ * Rows written into each table by a transaction, for `refreshStatistics`. PostgreSQL plans the check of
+ * a foreign key once per connection, from the referenced table's size at that moment: a table nearly
+ * empty then (a new database, the first import) is read whole at every later check, while thousands of
+ * rows go into it in the same transaction, and a write of tens of thousands of rows grows with their
+ * square. Its statistics refreshed (ANALYZE, which sees the transaction's own rows) once the transaction
+ * has written 1,000 rows into it, then 10,000, then 100,000…, the checks use its primary key again.
+ */
+const writtenRows = new WeakMap<Knex.Transaction, Map<string, number>>();
+const FIRST_REFRESH = 1_000;
+
 /** A document as given (field → value), or a row as written (column → value). */
 type Doc = Record<string, unknown>;
 /** A field of a model's database metadata. */
@@ -79,6 +90,20 @@ export class BulkWriter {
     const rowsAtMost = isPostgres(this.strapi) ? 10 * CHUNK : SQLITE_ROWS;
     const chunk = Math.max(1, Math.min(rowsAtMost, Math.floor(PARAMETERS / Math.max(1, columns.size))));
     for (let i = 0; i < rows.length; i += chunk) await this.trx(tableName).insert(rows.slice(i, i + chunk));
+    await this.refreshStatistics(tableName, rows.length);
+  }
+
+  /** PostgreSQL: a table's statistics refreshed each time this transaction's rows in it pass 1,000, 10,000, 100,000… */
+  private async refreshStatistics(tableName: string, added: number) {
+    if (!isPostgres(this.strapi) || !added) return;
+    const counts = writtenRows.get(this.trx) ?? new Map<string, number>();
+    writtenRows.set(this.trx, counts);
+    const before = counts.get(tableName) ?? 0;
+    const after = before + added;
+    counts.set(tableName, after);
+    let threshold = FIRST_REFRESH;
+    while (threshold <= before) threshold *= 10;
+    if (after >= threshold) await this.trx.raw('ANALYZE ??', [tableName]);
   }
 
   /** Inserts the documents of a content type; returns their database ids, in the same order. */
