@@ -138,6 +138,8 @@ const VARIABLES = {
   ADMIN_RATE_LIMIT: flag(true),
   /** Redis shared by the instances for the rate limits (redis://host:6379); else PostgreSQL, or memory on SQLite */
   REDIS_URL: optional(),
+  /** V8's heap growing factor, 1 + p/100, after each full garbage collection (src/core/memory.ts); 0: V8's own */
+  HEAP_GROWING_PERCENT: integer(50, { min: 0, max: 300 }),
 
   // --- secrets ---
   APP_KEYS: { ...list(DEV_APP_KEYS), shownDefault: SECRET_DEFAULT },

@@ -42,6 +42,8 @@ describe('environment variables', () => {
       ['NEWSLETTER_BATCH_SIZE', '0'],
       ['SMTP_SECURE', 'yes'],
       ['TEST_LOG_LEVEL', 'bavard'],
+      ['HEAP_GROWING_PERCENT', '500'],
+      ['HEAP_GROWING_PERCENT', 'moins'],
     ] as const) {
       expect(environmentProblems({ [name]: raw })).toEqual([
         expect.stringMatching(new RegExp(`^${name} : « ${raw.replace('.', '\\.')} » n'est pas valide`)),
