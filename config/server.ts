@@ -1,11 +1,8 @@
 import { checkEnvironment, readEnv } from '../src/core/config';
-import { applyHeapPolicy } from '../src/core/memory';
 
 export default () => {
   // every variable checked when the server loads: a value that cannot be used stops the start, named in French
   checkEnvironment();
-  // the memory policy of every process that loads the application (server, imports, scripts, tests)
-  applyHeapPolicy(readEnv('HEAP_GROWING_PERCENT'));
   return {
     host: readEnv('HOST'),
     port: readEnv('PORT'),
