@@ -4,6 +4,8 @@ import { todayInParis } from '../../src/back-office/dues/period';
 import { activeVolunteerWindow, referenceDay } from '../../src/back-office/stats/definitions';
 import { download, parseCsv } from '../exports/helpers';
 import type { Json } from '../helpers/types';
+import { createMany, deleteMany } from '../../src/back-office/rules/many';
+import { compactTallies, installTallies } from '../../src/back-office/stats/tallies';
 
 const pdfParse = require('pdf-parse/lib/pdf-parse.js');
 
@@ -469,6 +471,49 @@ describe(`statistics (${DB_CLIENT})`, () => {
       expect(res2.body).not.toHaveProperty('subsidies');
       void dues;
       void subsidies;
+    });
+  });
+
+  // after the other tests: it changes the fixture
+  describe('kept up to date', () => {
+    it('counts every write to the members, however it is made, as a recount of the members would', async () => {
+      const stats = async () => (await app.admin('get', '/back-office/stats?year=2025').expect(200)).body;
+      const labels = (list: Array<{ label: string; count: number }>) => Object.fromEntries(list.map((g) => [g.label, g.count]));
+      const members = app.strapi.db.metadata.get(MEMBER).tableName;
+      // the admin's form (Document Service): A1 moves to Marseille, A5 (volunteer, student, joined on 31 Dec) leaves
+      await app.strapi.documents(MEMBER).update({ documentId: member.A1, data: { city: 'Marseille' } });
+      await app.strapi.documents(MEMBER).delete({ documentId: member.A5 });
+      // plain SQL, several members in one statement
+      await app.strapi.db.connection(members).where('origin', 'France').update({ origin: 'Sénégal' });
+      // the imports' grouped writes: three volunteers of Lyon who joined in June
+      await createMany(
+        app.strapi,
+        MEMBER,
+        ['D1', 'D2', 'D3'].map((key) => ({ firstName: key, lastName: 'Test', joinedAt: '2025-06-01', city: 'Lyon', isVolunteer: true }))
+      );
+      await deleteMany(app.strapi, MEMBER, [member.P0]);
+
+      // money corrected by plain SQL: a contribution's amount, a donation refunded
+      const table = (uid: string) => app.strapi.db.metadata.get(uid).tableName;
+      await app.strapi.db.connection(table('api::contribution.contribution')).where('amount', 15).update({ amount: 16 });
+      await app.strapi.db.connection(table('api::donation.donation')).where('amount', 100).update({ refunded: true });
+
+      const after = await stats();
+      expect([after.dues.total, after.dues.count, after.dues.byMonth[11].amount]).toEqual([21.3, 4, 21]);
+      expect([after.donations.total, after.donations.count, after.donations.byMonth[11].amount]).toEqual([0.3, 2, 0]);
+      expect(after.members).toEqual({ total: 21, upToDate: 2, new: 7, volunteers: 5 });
+      // « Paris » and « paris » once each now: the label is the first in alphabetical order
+      expect(labels(after.cities)).toEqual({ Lyon: 4, paris: 2, Marseille: 1 });
+      expect(labels(after.origins)).toEqual({ Sénégal: 2, Maroc: 1 });
+      expect(labels(after.professions)).toMatchObject({ Enseignant: 3, etudiant: 2, Boulanger: 1 });
+      expect(labels(after.professions)).not.toHaveProperty('Artisan');
+      expect(labels(after.ageGroups)).toMatchObject({ '51-65': 1, inconnu: 11 });
+
+      // the same after the tallies are summed, and after they are recounted from the members (as at every start)
+      await compactTallies(app.strapi, true);
+      expect(await stats()).toEqual(after);
+      await installTallies(app.strapi);
+      expect(await stats()).toEqual(after);
     });
   });
 });

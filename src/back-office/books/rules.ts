@@ -12,6 +12,9 @@ export const CASH_ACCOUNT = 'api::cash-account.cash-account';
 export const CATEGORY = 'api::ledger-category.ledger-category';
 export const ENTRY = 'api::ledger-entry.ledger-entry';
 
+/** The entries that make incomes and expenses: never a transfer between the association's accounts. */
+export const COUNTED_DIRECTIONS = ['income', 'expense'] as const;
+
 /** An amount in euros (number or decimal text) as integer cents. */
 export const toCents = (amount: unknown) => Math.round(Number(amount) * 100);
 

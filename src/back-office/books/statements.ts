@@ -4,8 +4,9 @@ import { fiscalYearBounds } from '../../core/dates';
 import { readAssociation } from '../../core/association';
 import { notFound } from '../../core/errors';
 import { knex, link, table } from '../sql';
-import { CATEGORY, ENTRY, toCents } from './rules';
+import { CATEGORY, COUNTED_DIRECTIONS, ENTRY, toCents } from './rules';
 import { balancesAt } from './balances';
+import { TALLIES_TABLE } from '../stats/tallies';
 import { fiscalYearName } from './fiscal-years';
 import { EXPENSE_HEADINGS, INCOME_HEADINGS, IN_KIND_HEADINGS, compareNumbers, headingOf, type ChartHeading } from './chart';
 
@@ -33,6 +34,20 @@ interface CategoryTotal {
 const NO_CATEGORY = { number: '', name: 'Sans catégorie' };
 
 /**
+ * THE entries that make the incomes and expenses of a period ([first, last]) or of a subsidy (those
+ * linked to it): income or expense, never a transfer between the association's accounts.
+ */
+const countedEntries = (strapi: Strapi, scope: { first: string; last: string } | { subsidyId: number }) => {
+  const query = knex(strapi)(`${table(strapi, ENTRY)} as e`).whereIn('e.direction', COUNTED_DIRECTIONS);
+  if ('subsidyId' in scope) {
+    const subsidy = link(strapi, ENTRY, 'subsidy');
+    return query.join(`${subsidy.table} as ls`, `ls.${subsidy.from}`, 'e.id').where(`ls.${subsidy.to}`, scope.subsidyId);
+  }
+  return query.whereBetween('e.date', [scope.first, scope.last]);
+};
+const CENTS_SUM = 'SUM(CAST(ROUND(e.amount * 100) AS BIGINT)) as cents';
+
+/**
  * Incomes and expenses per category of the entries of [first, last], or of the entries linked to a
  * subsidy. An income or an expense always has a category (the entries' write rules); one without
  * would still be counted, under « Sans catégorie », so that the totals are always the entries'.
@@ -42,20 +57,13 @@ export const categoryTotals = async (
   scope: { first: string; last: string } | { subsidyId: number }
 ): Promise<CategoryTotal[]> => {
   const category = link(strapi, ENTRY, 'category');
-  const query = knex(strapi)(`${table(strapi, ENTRY)} as e`)
+  const query = countedEntries(strapi, scope)
     .leftJoin(`${category.table} as lc`, `lc.${category.from}`, 'e.id')
     .leftJoin(`${table(strapi, CATEGORY)} as c`, 'c.id', `lc.${category.to}`)
-    .whereIn('e.direction', ['income', 'expense'])
     .groupBy('c.number', 'c.name', 'e.direction')
     .select('c.number as number', 'c.name as name', 'e.direction as direction')
-    .select(knex(strapi).raw('SUM(CAST(ROUND(e.amount * 100) AS BIGINT)) as cents'))
+    .select(knex(strapi).raw(CENTS_SUM))
     .count({ entries: '*' });
-  if ('subsidyId' in scope) {
-    const subsidy = link(strapi, ENTRY, 'subsidy');
-    query.join(`${subsidy.table} as ls`, `ls.${subsidy.from}`, 'e.id').where(`ls.${subsidy.to}`, scope.subsidyId);
-  } else {
-    query.whereBetween('e.date', [scope.first, scope.last]);
-  }
   const rows: Array<{ number: string | null; name: string | null; direction: Side; cents: unknown; entries: unknown }> = await query;
   return rows.map((r) => ({
     number: r.number ?? NO_CATEGORY.number,
@@ -67,6 +75,23 @@ export const categoryTotals = async (
 };
 
 const sum = (values: number[]) => values.reduce((t, v) => t + v, 0);
+
+/**
+ * The incomes, expenses and result of [first, last] in cents: the totals of yearByCategory, without the
+ * categories, read from the tallies of the same entries by day (stats/tallies.ts) rather than from every entry.
+ */
+export const periodTotals = async (strapi: Strapi, first: string, last: string) => {
+  const rows: Array<{ direction: Side; cents: unknown }> = await knex(strapi)(TALLIES_TABLE)
+    .where('kind', 'books')
+    .whereBetween('value', [first, last])
+    .groupBy('detail')
+    .select('detail as direction')
+    .sum({ cents: 'cents' });
+  const of = (direction: Side) => Number(rows.find((r) => r.direction === direction)?.cents ?? 0);
+  const income = of('income');
+  const expense = of('expense');
+  return { income, expense, result: income - expense };
+};
 
 // ---------------------------------------------------------------------------------------------
 // Compte de résultat

@@ -84,11 +84,18 @@ export const AGE_GROUPS: Array<[string, number, number]> = [
 ];
 export const AGE_UNKNOWN = 'inconnu';
 
-/** Latest birth date of someone at least `age` years old on 31 December of `year`. */
-export const bornByForAge = (year: number, age: number) => `${String(year - age).padStart(4, '0')}-12-31`;
+/**
+ * Latest birth year of someone at least `age` years old on 31 December of `year` (the age on that day
+ * is `year` minus the birth year), as the 4-digit text the members' tallies keep (tallies.ts).
+ */
+export const bornByForAge = (year: number, age: number) => String(year - age).padStart(4, '0');
 
 /** Genders of the pyramid: female, male, and everything else (non binary, undisclosed, empty). */
 export const PYRAMID_GENDERS = ['female', 'male'] as const;
+export const OTHER_GENDER = 'other';
+/** The pyramid's gender of a member's gender column, in SQL. */
+export const genderGroupSql = (col: string) =>
+  `CASE ${PYRAMID_GENDERS.map((g) => `WHEN ${col} = '${g}' THEN '${g}'`).join(' ')} ELSE '${OTHER_GENDER}' END`;
 
 /**
  * Professions, cities, origins: the values are grouped in SQL by their trimmed text, then the

@@ -2,6 +2,7 @@ import type { AdminContext, BackOfficeModule } from '../types';
 import { ACTIONS } from '../../contract/permissions';
 import { allowedMoneySections, computeStats, currentBooks, parseYear } from './service';
 import { statsReport } from './report';
+import { installTallies } from './tallies';
 
 /**
  * The statistics asked for (`?year=`), with the money sections the admin may read, and the books of
@@ -21,6 +22,9 @@ const statsOf = async (ctx: AdminContext) => {
 /** Statistics of a year: the dashboard's JSON and its PDF report. */
 const stats: BackOfficeModule = {
   name: 'stats',
+  async bootstrap(strapi) {
+    await installTallies(strapi);
+  },
   routes: [
     {
       method: 'GET',

@@ -1,5 +1,6 @@
 import type { Strapi } from '../types';
 import { column, datetimeValue, link, table } from '../sql';
+import { CATEGORY_FIELDS, TALLIES_TABLE, memberProjection, memberProjectionBindings } from './tallies';
 import { duesStatusSql } from '../dues/status';
 import { countedSql } from '../dues/counted';
 import { todayInParis } from '../dues/period';
@@ -62,36 +63,48 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
   const { first, last } = yearBounds(year);
   const months = monthsOf(year);
 
-  // The members of the year: joined by the reference day, or without a joining date.
+  // The members of the year: joined by the reference day, or without a joining date. Counted from the
+  // members' tallies (tallies.ts), less the tallied values of the members who joined after that day
+  // (none, or a few, for the current year: read on the joining date's index).
+  const later = memberProjection(strapi, { from: `${members} r`, col: (col) => `r.${col}`, where: `r.${joinedAt} > ?` }, -1);
+  const tallied = {
+    sql: `(SELECT kind, value, detail, n, cents FROM ${TALLIES_TABLE}\nUNION ALL\n${later}) t`,
+    bindings: memberProjectionBindings([refDay]),
+  };
   const population = { sql: `(${joinedAt} IS NULL OR ${joinedAt} <= ?)`, bindings: [refDay] };
 
-  // Dues status on the reference day: today, THE status from the stored duesPaidUntil; on a past
-  // 31 December, the same rule applied to the contributions paid by that day (a later payment
-  // must not make a member up to date in the past).
-  const contributions = table(strapi, CONTRIBUTION);
-  const toPayer = link(strapi, CONTRIBUTION, 'member');
+  // Dues status on the reference day: today, THE status from the stored duesPaidUntil (tallied); on a
+  // past 31 December, the same rule applied to the contributions paid by that day (a later payment
+  // must not make a member up to date in the past), on the members themselves.
   const historic = refDay !== todayInParis();
-  const paidThen = historic
-    ? {
-        sql: `LEFT JOIN (SELECT l.${toPayer.to} AS member_id, MAX(ct.${c(CONTRIBUTION, 'periodEnd')}) AS paid_until FROM ${contributions} ct
-          JOIN ${toPayer.table} l ON l.${toPayer.from} = ct.id WHERE ct.${c(CONTRIBUTION, 'paidAt')} <= ? AND ${countedSql(`ct.${c(CONTRIBUTION, 'refunded')}`)} GROUP BY l.${toPayer.to}) d ON d.member_id = ${members}.id`,
-        bindings: [refDay],
-      }
-    : { sql: '', bindings: [] };
-  const status = duesStatusSql(historic ? 'd.paid_until' : `${members}.${c(MEMBER, 'duesPaidUntil')}`, { today: refDay });
+  const upToDate = (col: string) => {
+    const status = duesStatusSql(col, { today: refDay });
+    return { sql: `(${status.sql}) IN ('up_to_date', 'expiring')`, bindings: status.bindings };
+  };
   const queries: Record<string, StatsQuery> = {};
 
-  // the monthly counts come from the year's new members only (newByMonth): members at the end of a month =
-  // members joined before the year (or without a date) + new members of the year's months up to that one
+  // new members and members before the year come from the year's new members (newByMonth): members at the end
+  // of a month = members joined before the year (or without a date) + new members of the year's months up to that one
+  const paidNow = upToDate('value');
   queries.members = {
-    sql: `SELECT COUNT(*) AS total,
-      SUM(CASE WHEN (${status.sql}) IN ('up_to_date', 'expiring') THEN 1 ELSE 0 END) AS up_to_date,
-      SUM(CASE WHEN ${joinedAt} >= ? THEN 1 ELSE 0 END) AS new_members,
-      SUM(CASE WHEN ${c(MEMBER, 'isVolunteer')} THEN 1 ELSE 0 END) AS volunteers,
-      SUM(CASE WHEN ${joinedAt} IS NULL OR ${joinedAt} < ? THEN 1 ELSE 0 END) AS before_year
-      FROM ${members} ${paidThen.sql} WHERE ${population.sql}`,
-    bindings: [...status.bindings, first, first, ...paidThen.bindings, ...population.bindings],
+    sql: `SELECT SUM(CASE WHEN kind = 'members' THEN n ELSE 0 END) AS total,
+      SUM(CASE WHEN kind = 'volunteers' THEN n ELSE 0 END) AS volunteers,
+      SUM(CASE WHEN kind = 'paid_until' AND ${paidNow.sql} THEN n ELSE 0 END) AS up_to_date
+      FROM ${tallied.sql}`,
+    bindings: [...paidNow.bindings, ...tallied.bindings],
   };
+  if (historic) {
+    const contributions = table(strapi, CONTRIBUTION);
+    const toPayer = link(strapi, CONTRIBUTION, 'member');
+    const paidThen = upToDate('d.paid_until');
+    queries.upToDateThen = {
+      sql: `SELECT SUM(CASE WHEN ${paidThen.sql} THEN 1 ELSE 0 END) AS up_to_date FROM ${members}
+        LEFT JOIN (SELECT l.${toPayer.to} AS member_id, MAX(ct.${c(CONTRIBUTION, 'periodEnd')}) AS paid_until FROM ${contributions} ct
+          JOIN ${toPayer.table} l ON l.${toPayer.from} = ct.id WHERE ct.${c(CONTRIBUTION, 'paidAt')} <= ? AND ${countedSql(`ct.${c(CONTRIBUTION, 'refunded')}`)} GROUP BY l.${toPayer.to}) d ON d.member_id = ${members}.id
+        WHERE ${population.sql}`,
+      bindings: [...paidThen.bindings, refDay, ...population.bindings],
+    };
+  }
   const joinedMonth = monthIndexSql(joinedAt, year);
   queries.newByMonth = {
     sql: `SELECT ${joinedMonth.sql} AS month_index, COUNT(*) AS count FROM ${members}
@@ -99,26 +112,22 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
     bindings: [...joinedMonth.bindings, first, months[11].next, ...population.bindings],
   };
 
-  // Age on 31 December: born after the latest birth date of the group's minimum age → younger.
-  const birth = c(MEMBER, 'birthDate');
-  const gender = c(MEMBER, 'gender');
+  // Age on 31 December: born after the latest birth year of the group's minimum age → younger.
   const ageCase = AGE_GROUPS.slice(1)
-    .map((_, i) => `WHEN ${birth} > ? THEN '${AGE_GROUPS[i][0]}'`)
+    .map((_, i) => `WHEN value > ? THEN '${AGE_GROUPS[i][0]}'`)
     .join(' ');
   queries.ageGroups = {
-    sql: `SELECT CASE WHEN ${birth} IS NULL THEN '${AGE_UNKNOWN}' ${ageCase} ELSE '${AGE_GROUPS[AGE_GROUPS.length - 1][0]}' END AS age_group,
-      CASE WHEN ${gender} = 'female' THEN 'female' WHEN ${gender} = 'male' THEN 'male' ELSE 'other' END AS gender,
-      COUNT(*) AS count
-      FROM ${members} WHERE ${population.sql} GROUP BY 1, 2`,
-    bindings: [...AGE_GROUPS.slice(1).map(([, min]) => bornByForAge(year, min)), ...population.bindings],
+    sql: `SELECT CASE WHEN value IS NULL THEN '${AGE_UNKNOWN}' ${ageCase} ELSE '${AGE_GROUPS[AGE_GROUPS.length - 1][0]}' END AS age_group,
+      detail AS gender, SUM(n) AS count
+      FROM ${tallied.sql} WHERE kind = 'birth' GROUP BY 1, 2`,
+    bindings: [...AGE_GROUPS.slice(1).map(([, min]) => bornByForAge(year, min)), ...tallied.bindings],
   };
 
-  const category = (kind: string, field: string) =>
-    `SELECT '${kind}' AS kind, TRIM(${c(MEMBER, field)}) AS value, COUNT(*) AS count FROM ${members}
-      WHERE ${population.sql} AND ${c(MEMBER, field)} IS NOT NULL GROUP BY TRIM(${c(MEMBER, field)})`;
+  const kinds = Object.keys(CATEGORY_FIELDS).map((k) => `'${k}'`);
   queries.categories = {
-    sql: [category('professions', 'profession'), category('cities', 'city'), category('origins', 'origin')].join('\nUNION ALL\n'),
-    bindings: [...population.bindings, ...population.bindings, ...population.bindings],
+    sql: `SELECT kind, value, SUM(n) AS count FROM ${tallied.sql}
+      WHERE kind IN (${kinds.join(', ')}) GROUP BY kind, value HAVING SUM(n) > 0`,
+    bindings: tallied.bindings,
   };
 
   const missions = table(strapi, MISSION);
@@ -164,19 +173,19 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
     ],
   };
 
-  // Money, in integer cents summed by SQL (SQLite keeps decimals as floats: 0.10 + 0.20 must stay 0.30).
-  const byMonth = (uid: string, dateField: string) => {
-    const date = c(uid, dateField);
-    const month = monthIndexSql(date, year);
+  // Money, in integer cents summed by SQL (SQLite keeps decimals as floats: 0.10 + 0.20 must stay 0.30),
+  // from the tallies of the counted contributions and donations by day (tallies.ts).
+  const byMonth = (kind: 'dues' | 'donations') => {
+    const month = monthIndexSql('value', year);
     return {
-      sql: `SELECT ${month.sql} AS month_index, COUNT(*) AS count, SUM(ROUND(${c(uid, 'amount')} * 100)) AS cents
-        FROM ${table(strapi, uid)} WHERE ${date} >= ? AND ${date} <= ? AND ${countedSql(c(uid, 'refunded'))} GROUP BY 1`,
-      bindings: [...month.bindings, first, last],
+      sql: `SELECT ${month.sql} AS month_index, SUM(n) AS count, SUM(cents) AS cents
+        FROM ${TALLIES_TABLE} WHERE kind = ? AND value >= ? AND value <= ? GROUP BY 1`,
+      bindings: [...month.bindings, kind, first, last],
     };
   };
-  if (sections.includes('dues')) queries.dues = byMonth(CONTRIBUTION, 'paidAt');
+  if (sections.includes('dues')) queries.dues = byMonth('dues');
   if (sections.includes('donations')) {
-    queries.donations = byMonth(DONATION, 'receivedAt');
+    queries.donations = byMonth('donations');
     const toDonor = link(strapi, DONATION, 'donor');
     const receivedAt = c(DONATION, 'receivedAt');
     queries.donors = {

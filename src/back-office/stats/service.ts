@@ -17,11 +17,12 @@ import {
   topWithOthers,
 } from './definitions';
 import { statsQueries } from './queries';
+import { compactTallies } from './tallies';
 import type { Stats } from './types';
 import { readAssociation } from '../../core/association';
 import { currentFiscalYear, fiscalYearBounds } from '../../core/dates';
 import { fiscalYearName } from '../books/fiscal-years';
-import { yearByCategory } from '../books/statements';
+import { periodTotals } from '../books/statements';
 
 export type { Stats };
 
@@ -64,6 +65,7 @@ const moneyByMonth = (year: number, rows: SqlRow[]) => {
 /** The statistics of a year (see definitions.ts), with the money sections listed in `sections`. */
 export const computeStats = async (strapi: Strapi, year: number, sections: MoneySection[]): Promise<Stats> => {
   const refDay = referenceDay(year);
+  await compactTallies(strapi);
   const queries = statsQueries(strapi, { year, refDay, sections });
   const names = Object.keys(queries);
   const results = await Promise.all(names.map((name) => knex(strapi).raw(queries[name].sql, queries[name].bindings as Knex.RawBinding[])));
@@ -73,7 +75,8 @@ export const computeStats = async (strapi: Strapi, year: number, sections: Money
   const months = monthsOf(year);
   const joined = new Map(r.newByMonth.map((row) => [n(row.month_index), n(row.count)]));
   const newIn = months.map((_, i) => joined.get(i + 1) ?? 0);
-  let members = n(m.before_year);
+  const newMembers = newIn.reduce((sum, count) => sum + count, 0);
+  let members = n(m.total) - newMembers;
   const endOf = newIn.map((count) => (members += count));
   const activity = r.activity[0] ?? {};
   const attended = n(activity.attended);
@@ -91,7 +94,7 @@ export const computeStats = async (strapi: Strapi, year: number, sections: Money
   const stats: Stats = {
     year,
     referenceDay: refDay,
-    members: { total: n(m.total), upToDate: n(m.up_to_date), new: n(m.new_members), volunteers: n(m.volunteers) },
+    members: { total: n(m.total), upToDate: n((r.upToDateThen ?? r.members)[0]?.up_to_date), new: newMembers, volunteers: n(m.volunteers) },
     volunteers: { active: n(activity.active_volunteers) },
     missions: { done: n(activity.missions_done), planned: n(activity.missions_planned) },
     participation: { rate: participationRate(attended, absent), attended, absent },
@@ -117,7 +120,7 @@ export const currentBooks = async (strapi: Strapi): Promise<NonNullable<Stats['b
   const { fiscalYearStartMonth } = await readAssociation(strapi, ['fiscalYearStartMonth']);
   const fiscalYear = currentFiscalYear(fiscalYearStartMonth);
   const [start, end] = fiscalYearBounds(fiscalYear, fiscalYearStartMonth);
-  const books = await yearByCategory(strapi, start, end);
+  const books = await periodTotals(strapi, start, end);
   return {
     fiscalYear,
     name: fiscalYearName(fiscalYear, fiscalYearStartMonth),
