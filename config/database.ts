@@ -9,12 +9,15 @@ export default () => {
   if (readEnv('DATABASE_CLIENT') === 'postgres') {
     const ssl = readEnv('DATABASE_SSL') ? { rejectUnauthorized: readEnv('DATABASE_SSL_REJECT_UNAUTHORIZED') } : false;
     const url = readEnv('DATABASE_URL');
+    // libpq's `options`: the session settings of every connection (DATABASE_SESSION_OPTIONS)
+    const options = readEnv('DATABASE_SESSION_OPTIONS').trim() || undefined;
     return {
       connection: {
         client: 'postgres',
         connection: url
-          ? { connectionString: url, ssl }
+          ? { connectionString: url, ssl, options }
           : {
+              options,
               host: readEnv('DATABASE_HOST'),
               port: readEnv('DATABASE_PORT'),
               database: readEnv('DATABASE_NAME'),

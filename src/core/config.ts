@@ -164,6 +164,9 @@ const VARIABLES = {
   DATABASE_POOL_MIN: integer(0, { min: 0 }),
   DATABASE_POOL_MAX: integer(10, { min: 1 }),
   DATABASE_CONNECTION_TIMEOUT: integer(60000, { min: 1 }),
+  // PostgreSQL session settings of every connection: no JIT compilation (it costs more than it saves on
+  // this application's queries) and no parallel workers (several requests at once already share the cores)
+  DATABASE_SESSION_OPTIONS: text('-c jit=off -c max_parallel_workers_per_gather=0'),
 
   // --- mail ---
   SMTP_HOST: optional(),

@@ -145,32 +145,23 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
   });
   const activeWindow = inWindow(active.from, active.to);
   const yearWindow = inWindow(inYear.from, inYear.to);
-  const counted = (s: string) => `p.${pStatus} = '${s}' AND m.${mStatus} <> '${MISSION_CANCELLED}' AND ${yearWindow.sql}`;
-  // both windows' participations in one pass, from the missions of the two windows (not from every participation)
-  const outer = inWindow(
-    new Date(Math.min(active.from.getTime(), inYear.from.getTime())),
-    new Date(Math.max(active.to.getTime(), inYear.to.getTime()))
-  );
+  const fromParticipations = `FROM ${missions} m JOIN ${toMission.table} pk ON pk.${toMission.to} = m.id JOIN ${participations} p ON p.id = pk.${toMission.from}`;
+  // two queries, run at once: the year's participations, and the active volunteers of the 12 months
   queries.activity = {
     sql: `SELECT
-      COUNT(DISTINCT CASE WHEN p.${pStatus} = 'attended' AND ${activeWindow.sql} THEN pm.${toMember.to} END) AS active_volunteers,
-      SUM(CASE WHEN ${counted('attended')} THEN 1 ELSE 0 END) AS attended,
-      SUM(CASE WHEN ${counted('absent')} THEN 1 ELSE 0 END) AS absent,
+      SUM(CASE WHEN p.${pStatus} = 'attended' THEN 1 ELSE 0 END) AS attended,
+      SUM(CASE WHEN p.${pStatus} = 'absent' THEN 1 ELSE 0 END) AS absent,
       (SELECT COUNT(*) FROM ${missions} m WHERE m.${mStatus} IN (${placeholders(MISSION_DONE)}) AND ${yearWindow.sql}) AS missions_done,
       (SELECT COUNT(*) FROM ${missions} m WHERE m.${mStatus} IN (${placeholders(MISSION_PLANNED)}) AND ${yearWindow.sql}) AS missions_planned
-      FROM ${missions} m JOIN ${toMission.table} pk ON pk.${toMission.to} = m.id JOIN ${participations} p ON p.id = pk.${toMission.from}
-      LEFT JOIN ${toMember.table} pm ON pm.${toMember.from} = p.id
-      WHERE ${outer.sql} AND p.${pStatus} IN ('attended', 'absent')`,
-    bindings: [
-      ...activeWindow.bindings,
-      ...yearWindow.bindings,
-      ...yearWindow.bindings,
-      ...MISSION_DONE,
-      ...yearWindow.bindings,
-      ...MISSION_PLANNED,
-      ...yearWindow.bindings,
-      ...outer.bindings,
-    ],
+      ${fromParticipations}
+      WHERE ${yearWindow.sql} AND m.${mStatus} <> '${MISSION_CANCELLED}' AND p.${pStatus} IN ('attended', 'absent')`,
+    bindings: [...MISSION_DONE, ...yearWindow.bindings, ...MISSION_PLANNED, ...yearWindow.bindings, ...yearWindow.bindings],
+  };
+  queries.activeVolunteers = {
+    sql: `SELECT COUNT(DISTINCT pm.${toMember.to}) AS active_volunteers ${fromParticipations}
+      JOIN ${toMember.table} pm ON pm.${toMember.from} = p.id
+      WHERE ${activeWindow.sql} AND p.${pStatus} = 'attended'`,
+    bindings: activeWindow.bindings,
   };
 
   // Money, in integer cents summed by SQL (SQLite keeps decimals as floats: 0.10 + 0.20 must stay 0.30),

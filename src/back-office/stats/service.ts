@@ -95,7 +95,7 @@ export const computeStats = async (strapi: Strapi, year: number, sections: Money
     year,
     referenceDay: refDay,
     members: { total: n(m.total), upToDate: n((r.upToDateThen ?? r.members)[0]?.up_to_date), new: newMembers, volunteers: n(m.volunteers) },
-    volunteers: { active: n(activity.active_volunteers) },
+    volunteers: { active: n(r.activeVolunteers[0]?.active_volunteers) },
     missions: { done: n(activity.missions_done), planned: n(activity.missions_planned) },
     participation: { rate: participationRate(attended, absent), attended, absent },
     ageGroups: ageGroupsByGender.map(({ label, female, male, other }) => ({ label, count: female + male + other })),
