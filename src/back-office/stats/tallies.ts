@@ -199,17 +199,28 @@ export const installTallies = async (strapi: Strapi) => {
   const db = knex(strapi);
   await createTable(db);
   const pg = isPostgres(strapi);
-  await db.transaction(async (trx) => {
-    await trx(TALLIES_TABLE).del();
-    for (const source of SOURCES) {
-      const name = table(strapi, source.uid);
-      const t = triggerNames(name);
-      if (pg) await trx.raw(`LOCK TABLE ${name} IN SHARE ROW EXCLUSIVE MODE`);
-      for (const trigger of [t.insert, t.update, t.delete]) await trx.raw(`DROP TRIGGER IF EXISTS ${trigger}${pg ? ` ON ${name}` : ''}`);
-      for (const sql of pg ? postgresTriggers(strapi, source, name) : sqliteTriggers(strapi, source, name)) await trx.raw(sql);
-      await trx.raw(`${INSERT} ${grouped(source.projection(strapi, { from: `${name} r`, col: (col) => `r.${col}` }, 1))}`);
+  const install = () =>
+    db.transaction(async (trx) => {
+      // every tallied table first: a write that began before waits for it, one that began after comes after
+      if (pg) await trx.raw(`LOCK TABLE ${SOURCES.map((s) => table(strapi, s.uid)).join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
+      await trx(TALLIES_TABLE).del();
+      for (const source of SOURCES) {
+        const name = table(strapi, source.uid);
+        const t = triggerNames(name);
+        for (const trigger of [t.insert, t.update, t.delete]) await trx.raw(`DROP TRIGGER IF EXISTS ${trigger}${pg ? ` ON ${name}` : ''}`);
+        for (const sql of pg ? postgresTriggers(strapi, source, name) : sqliteTriggers(strapi, source, name)) await trx.raw(sql);
+        await trx.raw(`${INSERT} ${grouped(source.projection(strapi, { from: `${name} r`, col: (col) => `r.${col}` }, 1))}`);
+      }
+    });
+  // another instance's write may hold one table while waiting for another: PostgreSQL then stops one of the two
+  // (deadlock, 40P01); the start tries again
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await install();
+    } catch (e) {
+      if (attempt >= 5 || (e as { code?: string }).code !== '40P01') throw e;
     }
-  });
+  }
 };
 
 /** Rows above which the tallies are summed by key before being read (a large import adds many). */
