@@ -460,7 +460,10 @@ const timed = async (count, fn) => {
  */
 const serverMeasurements = async ({ database, server, token, apiToken, statsSql, year, withXlsx }) => {
   const out = {};
-  const knex = require('knex')({ client: 'pg', connection: { ...PG, database }, pool: { min: 0, max: 10 } });
+  // the same session settings as the application's connections (DATABASE_SESSION_OPTIONS)
+  const { readEnv } = require(path.join(ROOT, 'dist', 'src', 'core', 'config'));
+  const options = readEnv('DATABASE_SESSION_OPTIONS').trim() || undefined;
+  const knex = require('knex')({ client: 'pg', connection: { ...PG, database, options }, pool: { min: 0, max: 10 } });
   const get = async (urlPath) => {
     const r = await request('GET', urlPath, { token });
     if (r.status !== 200) throw new Error(`${urlPath}: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
