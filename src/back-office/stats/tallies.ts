@@ -128,7 +128,8 @@ const createTable = async (db: Knex) => {
   if (await db.schema.hasTable(TALLIES_TABLE)) return;
   try {
     await db.schema.createTable(TALLIES_TABLE, (t) => {
-      t.increments('id');
+      // every write adds rows: a 64-bit id never runs out
+      t.bigIncrements('id');
       t.string('kind', 20).notNullable();
       t.text('value').nullable();
       t.string('detail', 20).nullable();
