@@ -324,6 +324,14 @@ describe(`books statements (${DB_CLIENT})`, () => {
       expense: expenses,
       result: Math.round((incomes - expenses) * 100) / 100,
     });
+    // entries corrected by plain SQL: an amount changed, an income turned into a transfer (counted nowhere)
+    const entries = app.strapi.db.connection(app.strapi.db.metadata.get('api::ledger-entry.ledger-entry').tableName);
+    await entries.clone().where({ label: 'Enveloppes' }).update({ amount: 1.05 });
+    await entries.clone().where({ label: 'Cotisation du jour' }).update({ direction: 'transfer' });
+    const corrected = (await app.admin('get', '/back-office/stats', treasurer).expect(200)).body.books;
+    const cents = (euros: number) => Math.round(euros * 100);
+    expect([cents(corrected.income), cents(corrected.expense)]).toEqual([cents(incomes) - 1005, cents(expenses) + 100]);
+
     const communication = await loginAs(app, 'asso-communication');
     const other = await app.admin('get', '/back-office/stats', communication);
     expect(other.status).toBe(200);

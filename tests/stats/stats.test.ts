@@ -476,15 +476,15 @@ describe(`statistics (${DB_CLIENT})`, () => {
 
   // after the other tests: it changes the fixture
   describe('kept up to date', () => {
-    it('counts every write to the members, however it is made, as a recount of the members would', async () => {
+    it('counts every write to members, contributions and donations, however it is made, as a recount would', async () => {
       const stats = async () => (await app.admin('get', '/back-office/stats?year=2025').expect(200)).body;
       const labels = (list: Array<{ label: string; count: number }>) => Object.fromEntries(list.map((g) => [g.label, g.count]));
-      const members = app.strapi.db.metadata.get(MEMBER).tableName;
+      const table = (uid: string) => app.strapi.db.metadata.get(uid).tableName;
       // the admin's form (Document Service): A1 moves to Marseille, A5 (volunteer, student, joined on 31 Dec) leaves
       await app.strapi.documents(MEMBER).update({ documentId: member.A1, data: { city: 'Marseille' } });
       await app.strapi.documents(MEMBER).delete({ documentId: member.A5 });
       // plain SQL, several members in one statement
-      await app.strapi.db.connection(members).where('origin', 'France').update({ origin: 'Sénégal' });
+      await app.strapi.db.connection(table(MEMBER)).where('origin', 'France').update({ origin: 'Sénégal' });
       // the imports' grouped writes: three volunteers of Lyon who joined in June
       await createMany(
         app.strapi,
@@ -494,7 +494,6 @@ describe(`statistics (${DB_CLIENT})`, () => {
       await deleteMany(app.strapi, MEMBER, [member.P0]);
 
       // money corrected by plain SQL: a contribution's amount, a donation refunded
-      const table = (uid: string) => app.strapi.db.metadata.get(uid).tableName;
       await app.strapi.db.connection(table('api::contribution.contribution')).where('amount', 15).update({ amount: 16 });
       await app.strapi.db.connection(table('api::donation.donation')).where('amount', 100).update({ refunded: true });
 

@@ -92,7 +92,7 @@ export const bornByForAge = (year: number, age: number) => String(year - age).pa
 
 /** Genders of the pyramid: female, male, and everything else (non binary, undisclosed, empty). */
 export const PYRAMID_GENDERS = ['female', 'male'] as const;
-export const OTHER_GENDER = 'other';
+const OTHER_GENDER = 'other';
 /** The pyramid's gender of a member's gender column, in SQL. */
 export const genderGroupSql = (col: string) =>
   `CASE ${PYRAMID_GENDERS.map((g) => `WHEN ${col} = '${g}' THEN '${g}'`).join(' ')} ELSE '${OTHER_GENDER}' END`;

@@ -1,6 +1,6 @@
 import type { Strapi } from '../types';
 import { column, datetimeValue, link, table } from '../sql';
-import { CATEGORY_FIELDS, TALLIES_TABLE, memberProjection, memberProjectionBindings } from './tallies';
+import { CATEGORY_FIELDS, TALLIES_TABLE, laterMembers } from './tallies';
 import { duesStatusSql } from '../dues/status';
 import { countedSql } from '../dues/counted';
 import { todayInParis } from '../dues/period';
@@ -66,10 +66,10 @@ export const statsQueries = (strapi: Strapi, { year, refDay, sections }: StatsQu
   // The members of the year: joined by the reference day, or without a joining date. Counted from the
   // members' tallies (tallies.ts), less the tallied values of the members who joined after that day
   // (none, or a few, for the current year: read on the joining date's index).
-  const later = memberProjection(strapi, { from: `${members} r`, col: (col) => `r.${col}`, where: `r.${joinedAt} > ?` }, -1);
+  const later = laterMembers(strapi, refDay);
   const tallied = {
-    sql: `(SELECT kind, value, detail, n, cents FROM ${TALLIES_TABLE}\nUNION ALL\n${later}) t`,
-    bindings: memberProjectionBindings([refDay]),
+    sql: `(SELECT kind, value, detail, n, cents FROM ${TALLIES_TABLE}\nUNION ALL\n${later.sql}) t`,
+    bindings: later.bindings,
   };
   const population = { sql: `(${joinedAt} IS NULL OR ${joinedAt} <= ?)`, bindings: [refDay] };
 

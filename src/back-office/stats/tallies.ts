@@ -66,10 +66,10 @@ const projector = (strapi: Strapi, uid: string, rows: TalliedRows, sign: 1 | -1)
 
 /**
  * THE projection of member rows onto the tallies: one (kind, value, detail) per counted value, with
- * `n` = sign. Used by the triggers, by the recount, and by the statistics to take out the members
- * who joined after the reference day.
+ * `n` = sign, one SELECT per kind. Used by the triggers, by the recount, and (laterMembers) by the
+ * statistics to take out the members who joined after the reference day.
  */
-export const memberProjection = (strapi: Strapi, rows: TalliedRows, sign: 1 | -1) => {
+const memberParts = (strapi: Strapi, rows: TalliedRows, sign: 1 | -1) => {
   const { c, text, dateText, yearText, select } = projector(strapi, MEMBER, rows, sign);
   return [
     select('members', text, text, '0'),
@@ -79,11 +79,17 @@ export const memberProjection = (strapi: Strapi, rows: TalliedRows, sign: 1 | -1
     ...Object.entries(CATEGORY_FIELDS).map(([kind, field]) =>
       select(kind as TallyKind, `TRIM(${c(field)})`, text, '0', `${c(field)} IS NOT NULL`)
     ),
-  ].join('\nUNION ALL\n');
+  ];
 };
+const UNION = '\nUNION ALL\n';
+const memberProjection = (strapi: Strapi, rows: TalliedRows, sign: 1 | -1) => memberParts(strapi, rows, sign).join(UNION);
 
-/** The projection's bindings: `rows.where`'s own, once per part. */
-export const memberProjectionBindings = (bindings: unknown[]) => Array.from({ length: 7 }, () => bindings).flat();
+/** The tallied values of the members who joined after `day`, to take off (-1), with their bindings. */
+export const laterMembers = (strapi: Strapi, day: string) => {
+  const joinedAt = column(strapi, MEMBER, 'joinedAt');
+  const parts = memberParts(strapi, { from: `${table(strapi, MEMBER)} r`, col: (col) => `r.${col}`, where: `r.${joinedAt} > ?` }, -1);
+  return { sql: parts.join(UNION), bindings: parts.map(() => day) };
+};
 
 /** Money: the count and the cents (rounded as every sum of money is) of the records that count, by day. */
 const moneyProjection =
@@ -167,7 +173,7 @@ BEGIN
   ELSIF TG_OP = 'DELETE' THEN
     ${INSERT} ${grouped(project('old_rows', -1))};
   ELSE
-    ${INSERT} ${grouped(`${project('new_rows', 1)}\nUNION ALL\n${project('old_rows', -1)}`)};
+    ${INSERT} ${grouped(`${project('new_rows', 1)}${UNION}${project('old_rows', -1)}`)};
   END IF;
   RETURN NULL;
 END
@@ -186,7 +192,7 @@ const sqliteTriggers = (strapi: Strapi, source: Source, name: string) => {
   return [
     `CREATE TRIGGER ${t.insert} AFTER INSERT ON ${name} BEGIN ${INSERT} ${project('NEW', 1)}; END`,
     `CREATE TRIGGER ${t.update} AFTER UPDATE OF ${columns.join(', ')} ON ${name} BEGIN ${INSERT} ${grouped(
-      `${project('NEW', 1)}\nUNION ALL\n${project('OLD', -1)}`
+      `${project('NEW', 1)}${UNION}${project('OLD', -1)}`
     )}; END`,
     `CREATE TRIGGER ${t.delete} AFTER DELETE ON ${name} BEGIN ${INSERT} ${project('OLD', -1)}; END`,
   ];
