@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { adminToken, BASE_URL, DEMO, launch, login, shot } from './browser';
+import { adminToken, BASE_URL, DEMO, launch, login, navigate, settle, shot, trackRequests } from './browser';
 import { ENUMS } from '../../src/contract/labels';
 
 /**
@@ -55,14 +55,6 @@ const BACK_OFFICE_PAGES: Record<string, string> = {
   'Rapprochement bancaire': '/admin/rapprochement-bancaire',
 };
 
-/** The page's visible text once its requests are done. */
-const settle = async (page: Page) => {
-  await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => undefined);
-  await page.waitForTimeout(400);
-  await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => undefined);
-  return page.locator('body').innerText();
-};
-
 /** The raw values and English words a page shows, with a few characters around each for the report. */
 const problemsOf = (where: string, text: string) => {
   const found: string[] = [];
@@ -91,6 +83,7 @@ describe('the panel in French, as each role sees it', () => {
   const open = async (account: { email: string; password: string }): Promise<[BrowserContext, Page]> => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'fr-FR' });
     const page = await context.newPage();
+    trackRequests(page);
     await login(page, account.email, account.password);
     return [context, page];
   };
@@ -106,14 +99,15 @@ describe('the panel in French, as each role sees it', () => {
       problems.push(...problemsOf('accueil', await settle(page)));
       const menu = await page.locator('nav a[aria-label]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
       expect(menu).toContain('Gestion du contenu');
+      // each page opened from inside the panel, as the bureau does through its menu
       for (const [entry, path] of Object.entries(BACK_OFFICE_PAGES)) {
         if (!menu.includes(entry)) continue;
-        await page.goto(`${BASE_URL()}${path}`);
+        await navigate(page, path);
         problems.push(...problemsOf(entry, await settle(page)));
       }
 
       // every collection the role reads: its list, and the first record's edit form
-      await page.goto(`${BASE_URL()}/admin/content-manager`);
+      await navigate(page, '/admin/content-manager');
       const nav = page.locator('nav').filter({ hasText: 'Types de collections' }).first();
       await nav.waitFor({ timeout: 60_000 });
       const collections = await nav.locator('a[href*="collection-types/api::"]').evaluateAll((els) =>
@@ -124,7 +118,7 @@ describe('the panel in French, as each role sees it', () => {
       );
       expect(collections.length).toBeGreaterThan(3);
       for (const { label, uid } of collections) {
-        await page.goto(`${BASE_URL()}/admin/content-manager/collection-types/${uid}`);
+        await navigate(page, `/admin/content-manager/collection-types/${uid}`);
         await page
           .getByText(/fiches? trouvées?|Aucune fiche trouvée/)
           .first()
@@ -132,7 +126,7 @@ describe('the panel in French, as each role sees it', () => {
         problems.push(...problemsOf(`liste « ${label} »`, await settle(page)));
         const first = (await api(token, `/content-manager/collection-types/${uid}?page=1&pageSize=1`)).results?.[0];
         if (!first) continue;
-        await page.goto(`${BASE_URL()}/admin/content-manager/collection-types/${uid}/${first.documentId}`);
+        await navigate(page, `/admin/content-manager/collection-types/${uid}/${first.documentId}`);
         await page.locator('main form, main [role="tabpanel"], main input').first().waitFor({ timeout: 60_000 });
         problems.push(...problemsOf(`fiche « ${label} »`, await settle(page)));
       }
