@@ -15,4 +15,8 @@ module.exports = {
   testSequencer: '<rootDir>/tests/helpers/sequencer.js',
   testTimeout: 120000,
   maxWorkers: 2,
+  // a worker keeps about 100 MB of each suite's Strapi (its modules, loaded again by every suite) and the
+  // collector then spends longer and longer going through them: a worker that holds more is replaced after
+  // its suite by a fresh one
+  workerIdleMemoryLimit: '800MB',
 };
