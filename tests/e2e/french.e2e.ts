@@ -17,7 +17,8 @@ const RAW_VALUES = [
   ...new Set(Object.values(ENUMS).flatMap((fields) => Object.values(fields).flatMap((table) => Object.keys(table)))),
 ].filter((v) => !FRENCH_WORDS.has(v));
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const RAW = new RegExp(`(^|[^\\p{L}\\p{N}_·-])(${RAW_VALUES.map(escape).join('|')})(?=$|[^\\p{L}\\p{N}_·-])`, 'u');
+// not after a dot: a file's extension (« CA-releve.csv ») is not an enumeration's value
+const RAW = new RegExp(`(^|[^\\p{L}\\p{N}_·.-])(${RAW_VALUES.map(escape).join('|')})(?=$|[^\\p{L}\\p{N}_·-])`, 'u');
 
 /** What the bureau met in English (or misspelt) on Strapi's own screens. */
 const ENGLISH = [
